@@ -1,0 +1,208 @@
+/**
+ * Single Arrow IPC messages, as the wire carries them: a `schema` is exactly one Schema message and
+ * a block's `records` exactly one RecordBatch message (no stream header, no end-of-stream marker).
+ * apache-arrow writes the bytes; this module only frames, splits and checks them, because a reader
+ * must never hand a connector a batch whose buffers point outside the data it was given.
+ */
+import { Data, DataType, type Field, Message, Struct, makeData, RecordBatch, RecordBatchReader, RecordBatchStreamWriter, type Schema } from 'apache-arrow';
+
+/**
+ * How messages are prefixed. `legacy` is a bare int32 length (Arrow < 0.15; serde V1/V2 and spill
+ * objects); `continuation` is `0xFFFFFFFF` then the length (serde V3+).
+ */
+export type IpcFraming = 'legacy' | 'continuation';
+
+/** Why bytes could not be read as the expected Arrow message. The codec adds the JSON path. */
+export class ArrowMessageError extends Error {
+  constructor(detail: string, options?: ErrorOptions) {
+    super(detail, options);
+    this.name = 'ArrowMessageError';
+  }
+}
+
+class MessageWriter extends RecordBatchStreamWriter {
+  #chunks: Uint8Array[] = [];
+  #size = 0;
+
+  constructor(framing: IpcFraming) {
+    super({ writeLegacyIpcFormat: framing === 'legacy' });
+    // Writing single messages, not a stream: open the writer without emitting a schema first.
+    this._started = true;
+  }
+
+  protected override _write(chunk: ArrayBufferView): this {
+    const bytes = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    if (bytes.byteLength > 0) {
+      this.#chunks.push(bytes);
+      this.#size += bytes.byteLength;
+    }
+    return this;
+  }
+
+  schemaMessage(schema: Schema): Uint8Array {
+    this._writeSchema(schema);
+    return this.#take();
+  }
+
+  recordBatchMessage(batch: RecordBatch): Uint8Array {
+    this._writeRecordBatch(batch);
+    return this.#take();
+  }
+
+  #take(): Uint8Array {
+    const out = Buffer.allocUnsafe(this.#size);
+    let offset = 0;
+    for (const chunk of this.#chunks) {
+      out.set(chunk, offset);
+      offset += chunk.byteLength;
+    }
+    this.#chunks = [];
+    this.#size = 0;
+    return out;
+  }
+}
+
+/** Encodes `schema` as one Schema message in the given framing. */
+export function encodeSchemaMessage(schema: Schema, framing: IpcFraming): Uint8Array {
+  return new MessageWriter(framing).schemaMessage(schema);
+}
+
+/** Encodes `batch` as one RecordBatch message (no schema, no end-of-stream) in the given framing. */
+export function encodeRecordBatchMessage(batch: RecordBatch, framing: IpcFraming): Uint8Array {
+  return new MessageWriter(framing).recordBatchMessage(batch);
+}
+
+interface MessageFrame {
+  readonly message: Message;
+  /** Bytes the whole message occupies, prefix, metadata and body included. */
+  readonly size: number;
+}
+
+function readFrame(bytes: Uint8Array, expected: 'schema' | 'record batch'): MessageFrame {
+  if (bytes.byteLength < 8) throw new ArrowMessageError(`is too short to hold an Arrow ${expected} message (${bytes.byteLength} bytes)`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const first = view.getInt32(0, true);
+  const prefix = first === -1 ? 8 : 4;
+  const metadataLength = first === -1 ? view.getInt32(4, true) : first;
+  if (metadataLength <= 0 || prefix + metadataLength > bytes.byteLength) {
+    throw new ArrowMessageError(`holds an Arrow message whose metadata length (${metadataLength}) does not fit its ${bytes.byteLength} bytes`);
+  }
+  let message: Message;
+  try {
+    message = Message.decode(bytes.subarray(prefix, prefix + metadataLength));
+  } catch (cause) {
+    throw new ArrowMessageError('holds Arrow message metadata that cannot be decoded', { cause });
+  }
+  const bodyLength = Number(message.bodyLength);
+  if (!Number.isSafeInteger(bodyLength) || bodyLength < 0) throw new ArrowMessageError(`declares an invalid Arrow body length (${String(message.bodyLength)})`);
+  const wanted = expected === 'schema' ? message.isSchema() : message.isRecordBatch();
+  if (!wanted) throw new ArrowMessageError(`holds an Arrow message of header type ${String(message.headerType)}, not a ${expected}`);
+  return { message, size: prefix + metadataLength + bodyLength };
+}
+
+function checkExactSize(frame: MessageFrame, bytes: Uint8Array, expected: string): void {
+  if (frame.size > bytes.byteLength) throw new ArrowMessageError(`is truncated: the ${expected} message needs ${frame.size} bytes, ${bytes.byteLength} given`);
+  if (frame.size < bytes.byteLength) throw new ArrowMessageError(`has ${bytes.byteLength - frame.size} bytes after its ${expected} message`);
+}
+
+/** Decodes exactly one Schema message (either framing). */
+export function decodeSchemaMessage(bytes: Uint8Array): Schema {
+  const frame = readFrame(bytes, 'schema');
+  checkExactSize(frame, bytes, 'schema');
+  try {
+    return frame.message.header() as Schema;
+  } catch (cause) {
+    throw new ArrowMessageError('holds a Schema message that cannot be decoded', { cause });
+  }
+}
+
+/**
+ * Decodes one RecordBatch message against the schema message it belongs to. `stream` holds the
+ * schema message's bytes followed by the batch's (callers build it in one buffer to avoid a copy);
+ * `schemaSize` is where the batch starts.
+ */
+export function decodeRecordBatchMessage(stream: Uint8Array, schemaSize: number, schema: Schema): RecordBatch {
+  const batchBytes = stream.subarray(schemaSize);
+  const frame = readFrame(batchBytes, 'record batch');
+  checkExactSize(frame, batchBytes, 'record batch');
+  let batch: RecordBatch | undefined;
+  try {
+    const reader = RecordBatchReader.from(stream);
+    const next = reader.next();
+    batch = next.done === true ? undefined : next.value;
+  } catch (cause) {
+    throw new ArrowMessageError('holds a RecordBatch message that cannot be decoded', { cause });
+  }
+  if (batch === undefined) throw new ArrowMessageError('holds no RecordBatch');
+  // The reader decodes the schema again; keep the caller's so field identity (and metadata) match.
+  const result = new RecordBatch(schema, batch.data);
+  validateData(result.data, 'the record batch');
+  return result;
+}
+
+/** An empty (zero-row) batch of `schema`, which the wire writes as `"records": ""`. */
+export function emptyRecordBatch(schema: Schema): RecordBatch {
+  return new RecordBatch(schema, emptyData(new Struct(schema.fields)) as Data<Struct>);
+}
+
+function emptyData(type: DataType): Data {
+  const children = (type.children ?? []).map((field: Field) => emptyData(field.type));
+  if (DataType.isList(type) || DataType.isMap(type)) return makeData({ type, length: 0, nullCount: 0, valueOffsets: new Int32Array(1), child: children[0] } as Parameters<typeof makeData>[0]);
+  if (DataType.isStruct(type)) return makeData({ type, length: 0, nullCount: 0, children });
+  return makeData({ type, length: 0, nullCount: 0 } as Parameters<typeof makeData>[0]);
+}
+
+function bitmapBytes(length: number): number {
+  return Math.ceil(length / 8);
+}
+
+/**
+ * Checks that every buffer of `data` (recursively) is large enough and every offset in range, so a
+ * crafted message cannot make later reads return garbage or run past a buffer.
+ */
+export function validateData(data: Data, where: string): void {
+  const { length, type } = data;
+  const fail = (detail: string): never => {
+    throw new ArrowMessageError(`${where} (${String(type)}) ${detail}`);
+  };
+  if (!Number.isSafeInteger(length) || length < 0) fail(`has an invalid length ${length}`);
+  if (data.offset !== 0) fail('has a non-zero offset');
+  if (data.nullCount > 0 && (data.nullBitmap === undefined || data.nullBitmap.byteLength < bitmapBytes(length))) fail('has a validity bitmap shorter than its length');
+  if (data.nullCount > length) fail('has more nulls than values');
+  if (DataType.isBool(type)) {
+    if ((data.values?.byteLength ?? 0) < bitmapBytes(length)) fail('has a value buffer shorter than its length');
+  } else if (DataType.isUtf8(type) || DataType.isBinary(type)) {
+    checkOffsets(data, data.values?.length ?? 0, fail);
+  } else if (DataType.isList(type) || DataType.isMap(type)) {
+    const child = data.children[0];
+    if (child === undefined) return fail('has no child data');
+    checkOffsets(data, child.length, fail);
+    validateData(child, `${where}.${type.children[0]?.name ?? 'item'}`);
+  } else if (DataType.isStruct(type)) {
+    if (data.children.length !== type.children.length) fail('has the wrong number of children');
+    data.children.forEach((child, index) => {
+      if (child.length < length) fail(`has a child shorter than the struct (${child.length} < ${length})`);
+      validateData(child, `${where}.${type.children[index]?.name ?? index}`);
+    });
+  } else if (!DataType.isNull(type)) {
+    const values = data.values as ArrayLike<unknown> | undefined;
+    if (values === undefined || values.length < length * data.stride) fail('has a value buffer shorter than its length');
+  }
+}
+
+function checkOffsets(data: Data, limit: number, fail: (detail: string) => never): void {
+  const offsets = data.valueOffsets as Int32Array | undefined;
+  const length = data.length;
+  if (offsets === undefined || offsets.length < length + 1) {
+    if (length === 0) return;
+    fail('has an offset buffer shorter than its length');
+  }
+  let previous = offsets[0] ?? 0;
+  if (previous < 0) fail('has a negative offset');
+  for (let i = 1; i <= length; i++) {
+    const current = offsets[i] ?? -1;
+    if (current < previous) fail(`has decreasing offsets at ${i}`);
+    previous = current;
+  }
+  if (previous > limit) fail(`has offsets past the end of its data (${previous} > ${limit})`);
+}

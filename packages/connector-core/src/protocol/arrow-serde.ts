@@ -1,0 +1,96 @@
+/**
+ * Codecs for Arrow payloads inside JSON: a bare `schema` (one base64 Schema message) and a Block
+ * `{aId, schema, records}`. Framing follows the serde version being written (legacy for V2,
+ * continuation for V3+); reading accepts both, as Arrow Java does.
+ */
+import type { RecordBatch, Schema } from 'apache-arrow';
+import { ArrowMessageError, type IpcFraming, decodeRecordBatchMessage, decodeSchemaMessage, emptyRecordBatch, encodeRecordBatchMessage, encodeSchemaMessage } from '../arrow/ipc.js';
+import { base64ByteLength, decodeBase64, decodeBase64Into, encodeBase64 } from './base64.js';
+import { ProtocolError, memberPath } from './protocol-error.js';
+import { type Codec, isJsonObject, mismatch } from './serde.js';
+import type { Block } from './types.js';
+
+/** The Arrow framing a serde version writes (PROTOCOL.md §3.2). */
+export function framingForVersion(serDeVersion: number): IpcFraming {
+  return serDeVersion <= 2 ? 'legacy' : 'continuation';
+}
+
+function rethrowArrow(path: string, error: unknown): never {
+  if (error instanceof ArrowMessageError) throw new ProtocolError(path, error.message, { cause: error });
+  if (error instanceof ProtocolError) throw error;
+  throw new ProtocolError(path, `cannot be decoded as Arrow: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+}
+
+function readSchemaBytes(text: string, path: string): { bytes: Uint8Array; schema: Schema } {
+  const bytes = decodeBase64(text, path);
+  try {
+    return { bytes, schema: decodeSchemaMessage(bytes) };
+  } catch (error) {
+    return rethrowArrow(path, error);
+  }
+}
+
+/** A bare base64 Arrow Schema message. */
+export const schemaCodec: Codec<Schema> = {
+  expected: 'a base64 Arrow schema',
+  read(value, path) {
+    if (typeof value !== 'string') return mismatch(path, 'a base64 Arrow schema string', value);
+    return readSchemaBytes(value, path).schema;
+  },
+  write(value, _path, ctx) {
+    return `"${encodeBase64(encodeSchemaMessage(value, framingForVersion(ctx.serDeVersion)))}"`;
+  },
+};
+
+/** Decodes a Block's `records` against its schema bytes, with one allocation for both. */
+function readRecords(text: string, schemaBytes: Uint8Array, schema: Schema, path: string): RecordBatch {
+  if (text === '') return emptyRecordBatch(schema);
+  const size = base64ByteLength(text, path);
+  const stream = Buffer.allocUnsafe(schemaBytes.byteLength + size);
+  stream.set(schemaBytes, 0);
+  decodeBase64Into(text, stream, schemaBytes.byteLength, path);
+  try {
+    return decodeRecordBatchMessage(stream, schemaBytes.byteLength, schema);
+  } catch (error) {
+    return rethrowArrow(path, error);
+  }
+}
+
+/** Java `Block`: `{"aId", "schema", "records"}`; zero rows are written as `"records": ""`. */
+export const blockCodec: Codec<Block> = {
+  expected: 'an object (Block)',
+  read(value, path) {
+    if (!isJsonObject(value)) return mismatch(path, 'an object (Block)', value);
+    for (const key of Object.keys(value)) {
+      if (key !== 'aId' && key !== 'schema' && key !== 'records') throw new ProtocolError(memberPath(path, key), 'is not a member of Block');
+    }
+    const aIdPath = memberPath(path, 'aId');
+    const schemaPath = memberPath(path, 'schema');
+    const recordsPath = memberPath(path, 'records');
+    const aId = value['aId'];
+    if (typeof aId !== 'string') return mismatch(aIdPath, 'a string', aId);
+    const schemaText = value['schema'];
+    if (typeof schemaText !== 'string') return mismatch(schemaPath, 'a base64 Arrow schema string', schemaText);
+    const recordsText = value['records'];
+    if (typeof recordsText !== 'string') return mismatch(recordsPath, 'a base64 Arrow record batch string (or "")', recordsText);
+    const { bytes, schema } = readSchemaBytes(schemaText, schemaPath);
+    return { aId, schema, records: readRecords(recordsText, bytes, schema, recordsPath) };
+  },
+  write(value, path, ctx) {
+    const framing = framingForVersion(ctx.serDeVersion);
+    if (value.records.schema.fields.length !== value.schema.fields.length) {
+      throw new ProtocolError(memberPath(path, 'records'), `has ${value.records.schema.fields.length} columns but the block schema has ${value.schema.fields.length}`);
+    }
+    const schema = encodeBase64(encodeSchemaMessage(value.schema, framing));
+    const records = value.records.numRows === 0 ? '' : encodeBase64(encodeRecordBatchMessage(value.records, framing));
+    // Base64 never needs JSON escaping, so the strings are quoted directly (they can be many MB).
+    return `{"aId":${JSON.stringify(value.aId)},"schema":"${schema}","records":"${records}"}`;
+  },
+};
+
+/** Raw bytes as base64 (encryption keys and nonces). */
+export const bytesCodec: Codec<Uint8Array> = {
+  expected: 'a base64 string',
+  read: (value, path) => (typeof value === 'string' ? decodeBase64(value, path) : mismatch(path, 'a base64 string', value)),
+  write: (value) => `"${encodeBase64(value)}"`,
+};
