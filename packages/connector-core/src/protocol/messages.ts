@@ -249,7 +249,14 @@ const orderByFieldCodec = record<OrderByField>(
   { ...nested, name: 'OrderByField' },
 );
 
-const queryPlanCodec = record<QueryPlan>([member({ key: 'substraitVersion', codec: string }), member({ key: 'substraitPlan', codec: string })], { ...nested, name: 'QueryPlan' });
+const queryPlanCodec = record<QueryPlan>(
+  [
+    member({ key: 'substraitVersion', codec: string }),
+    member({ key: 'substraitPlan', codec: string }),
+    member({ key: 'sqlConformance', codec: string, optional: true, fallback: () => undefined }),
+  ],
+  { ...nested, name: 'QueryPlan' },
+);
 
 // ---------------------------------------------------------------- constraints (§2.6)
 

@@ -200,6 +200,8 @@ export interface OrderByField {
 export interface QueryPlan {
   readonly substraitVersion: string;
   readonly substraitPlan: string;
+  /** Written by some Java SDK releases after `substraitPlan`; kept when present so nothing is dropped. */
+  readonly sqlConformance?: string;
 }
 
 /**
