@@ -4,6 +4,7 @@
  * apache-arrow writes the bytes; this module only frames, splits and checks them, because a reader
  * must never hand a connector a batch whose buffers point outside the data it was given.
  */
+import { verifyMessageMetadata } from './message-verifier.js';
 import { Data, DataType, type Field, Message, Struct, makeData, RecordBatch, RecordBatchReader, RecordBatchStreamWriter, type Schema } from 'apache-arrow';
 
 /**
@@ -89,6 +90,11 @@ function readFrame(bytes: Uint8Array, expected: 'schema' | 'record batch'): Mess
   }
   let message: Message;
   try {
+    verifyMessageMetadata(bytes.subarray(prefix, prefix + metadataLength));
+  } catch (cause) {
+    throw new ArrowMessageError(cause instanceof Error ? `holds ${cause.message.replace(/^Arrow/, 'Arrow')}` : 'holds invalid Arrow metadata', { cause });
+  }
+  try {
     message = Message.decode(bytes.subarray(prefix, prefix + metadataLength));
   } catch (cause) {
     throw new ArrowMessageError('holds Arrow message metadata that cannot be decoded', { cause });
@@ -109,11 +115,36 @@ function checkExactSize(frame: MessageFrame, bytes: Uint8Array, expected: string
 export function decodeSchemaMessage(bytes: Uint8Array): Schema {
   const frame = readFrame(bytes, 'schema');
   checkExactSize(frame, bytes, 'schema');
+  let schema: Schema;
   try {
-    return frame.message.header() as Schema;
+    schema = frame.message.header() as Schema;
   } catch (cause) {
     throw new ArrowMessageError('holds a Schema message that cannot be decoded', { cause });
   }
+  schema.fields.forEach((field) => validateFieldType(field, field.name));
+  return schema;
+}
+
+/**
+ * Rejects field types apache-arrow would accept in metadata but fail on later (unknown parameters,
+ * wrong child counts) and dictionary encoding, which the Athena wire never uses.
+ */
+function validateFieldType(field: Field, where: string): void {
+  const type: DataType = field.type;
+  const fail = (detail: string): never => {
+    throw new ArrowMessageError(`holds field ${JSON.stringify(where)} ${detail}`);
+  };
+  if (DataType.isDictionary(type)) fail('with dictionary encoding, which the wire does not use');
+  const children: Field[] = type.children ?? [];
+  if ((DataType.isList(type) || DataType.isFixedSizeList(type)) && children.length !== 1) fail(`of type ${String(type)} with ${children.length} children (needs 1)`);
+  if (DataType.isMap(type) && (children.length !== 1 || children[0]?.type.children?.length !== 2)) fail('of type Map without a key/value entries struct');
+  if (DataType.isDecimal(type) && (type.precision < 1 || type.scale > type.precision || (type.bitWidth !== 128 && type.bitWidth !== 256))) fail(`with an invalid decimal type (precision ${type.precision}, scale ${type.scale}, ${type.bitWidth} bits)`);
+  try {
+    emptyData(type);
+  } catch (cause) {
+    throw new ArrowMessageError(`holds field ${JSON.stringify(where)} whose type cannot be used (${cause instanceof Error ? cause.message : String(cause)})`, { cause });
+  }
+  children.forEach((child) => validateFieldType(child, `${where}.${child.name}`));
 }
 
 /**

@@ -180,7 +180,13 @@ export function arrayOf<T>(codec: Codec<T>): Codec<readonly T[]> {
       if (!Array.isArray(value)) return mismatch(path, expected, value);
       return value.map((item, index) => codec.read(item, elementPath(path, index), ctx));
     },
-    write: (value, path, ctx) => `[${value.map((item, index) => codec.write(item, elementPath(path, index), ctx)).join(',')}]`,
+    write: (value, path, ctx) => {
+      let out = '[';
+      value.forEach((item, index) => {
+        out += (index === 0 ? '' : ',') + codec.write(item, elementPath(path, index), ctx);
+      });
+      return `${out}]`;
+    },
   };
 }
 
@@ -196,9 +202,13 @@ export function mapOf<T>(codec: Codec<T>): Codec<Readonly<Record<string, T>>> {
       return out;
     },
     write: (value, path, ctx) => {
-      const parts: string[] = [];
-      for (const key of Object.keys(value)) parts.push(`${JSON.stringify(key)}:${codec.write(value[key] as T, memberPath(path, key), ctx)}`);
-      return `{${parts.join(',')}}`;
+      let out = '{';
+      let first = true;
+      for (const key of Object.keys(value)) {
+        out += `${first ? '' : ','}${JSON.stringify(key)}:${codec.write(value[key] as T, memberPath(path, key), ctx)}`;
+        first = false;
+      }
+      return `${out}}`;
     },
   };
 }
@@ -272,7 +282,11 @@ export function record<T>(members: readonly MemberSpec<T>[], options: RecordOpti
       if (options.since !== undefined && ctx.serDeVersion < options.since) {
         throw new ProtocolError(path, `${options.name} does not exist in serDe version ${ctx.serDeVersion} (needs ${options.since}+)`);
       }
-      const parts: string[] = [];
+      // Built by concatenation, not join: multi-megabyte base64 members stay unflattened ropes.
+      let out = '{';
+      const add = (text: string) => {
+        out += out.length === 1 ? text : `,${text}`;
+      };
       for (const spec of members) {
         const v = value[spec.key];
         const at = memberPath(path, spec.key);
@@ -284,12 +298,12 @@ export function record<T>(members: readonly MemberSpec<T>[], options: RecordOpti
           if (spec.fallback === undefined) throw new ProtocolError(at, `is missing (must be ${spec.codec.expected})`);
           const fallback = spec.fallback(value, at);
           if (fallback === undefined) continue;
-          parts.push(`${keys.get(spec.key)}:${spec.codec.write(fallback as Exclude<T[keyof T & string], undefined>, at, ctx)}`);
+          add(`${keys.get(spec.key)}:${spec.codec.write(fallback as Exclude<T[keyof T & string], undefined>, at, ctx)}`);
           continue;
         }
-        parts.push(`${keys.get(spec.key)}:${spec.codec.write(v as Exclude<T[keyof T & string], undefined>, at, ctx)}`);
+        add(`${keys.get(spec.key)}:${spec.codec.write(v as Exclude<T[keyof T & string], undefined>, at, ctx)}`);
       }
-      return `{${parts.join(',')}}`;
+      return `${out}}`;
     },
   };
 }

@@ -1,0 +1,58 @@
+/**
+ * Ratio measurement for `pnpm bench`: the candidate and its baseline run interleaved in one
+ * process, several rounds each, and the medians are compared — absolute times on shared machines
+ * are noise, ratios measured side by side are not.
+ */
+
+/** One benchmark's result: median milliseconds of each side and the throughput ratio. */
+export interface RatioResult {
+  readonly name: string;
+  readonly baselineMs: number;
+  readonly candidateMs: number;
+  /** candidate throughput ÷ baseline throughput (> 1 means the candidate is faster). */
+  readonly ratio: number;
+  readonly target: string;
+  readonly detail?: string;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+function time(run: () => unknown): number {
+  const start = process.hrtime.bigint();
+  run();
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+/** Runs `baseline` and `candidate` alternately for `rounds` rounds after one warm-up each. */
+export function compare(name: string, target: string, baseline: () => unknown, candidate: () => unknown, rounds = 9, detail?: string): RatioResult {
+  baseline();
+  candidate();
+  const b: number[] = [];
+  const c: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    if (i % 2 === 0) {
+      b.push(time(baseline));
+      c.push(time(candidate));
+    } else {
+      c.push(time(candidate));
+      b.push(time(baseline));
+    }
+  }
+  const baselineMs = median(b);
+  const candidateMs = median(c);
+  return { name, baselineMs, candidateMs, ratio: baselineMs / candidateMs, target, ...(detail === undefined ? {} : { detail }) };
+}
+
+/** Prints results as an aligned table. */
+export function report(results: readonly RatioResult[]): void {
+  const rows = results.map((r) => [r.name, `${r.baselineMs.toFixed(1)} ms`, `${r.candidateMs.toFixed(1)} ms`, r.ratio.toFixed(2), r.target, r.detail ?? '']);
+  const header = ['benchmark', 'baseline', 'ours', 'ratio', 'target', 'detail'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
+  const line = (cells: readonly string[]) => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ');
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const row of rows) console.log(line(row));
+}

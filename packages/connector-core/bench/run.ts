@@ -1,0 +1,8 @@
+/**
+ * `pnpm bench` for connector-core: every benchmark reports a ratio against a baseline measured in
+ * the same run. Nothing here is a pass/fail test; the targets are printed beside the ratios.
+ */
+import { codecBenchmarks } from './codec.bench.js';
+import { report } from './measure.js';
+
+report([...codecBenchmarks()]);
