@@ -222,6 +222,30 @@ export interface Constraints {
   readonly queryPlan: QueryPlan | null;
 }
 
+/** Capability names of Java `DataSourceOptimizations` (keys of a capabilities response). */
+export const DataSourceOptimizations = {
+  filterPushdown: 'supports_filter_pushdown',
+  complexExpressionPushdown: 'supports_complex_expression_pushdown',
+  limitPushdown: 'supports_limit_pushdown',
+  topNPushdown: 'supports_top_n_pushdown',
+  dataSourceHints: 'data_source_hints',
+} as const;
+
+/** Subtype names of the capabilities above, spelled exactly as Java sends them (`equatable_range_set` sic). */
+export const OptimizationSubTypes = {
+  sortedRangeSet: 'sorted_range_set',
+  equatableRangeSet: 'equatable_range_set',
+  allOrNoneValueSet: 'all_or_none_value_set',
+  nullableComparison: 'nullable_comparison',
+  supportedFunctionExpressionTypes: 'supported_function_expression_types',
+  integerConstant: 'integer_constant',
+  supportsOrderBy: 'SUPPORTS_ORDER_BY',
+  nonDefaultCollate: 'non_default_collate',
+  queryPassthroughSchema: 'query_passthrough_schema',
+  queryPassthroughName: 'query_passthrough_name',
+  queryPassthroughArguments: 'query_passthrough_arguments',
+} as const;
+
 /** Java `OptimizationSubType` in a capabilities response. */
 export interface OptimizationSubType {
   readonly subType: string;
