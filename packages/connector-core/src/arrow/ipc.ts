@@ -138,7 +138,7 @@ function validateFieldType(field: Field, where: string): void {
   const children: Field[] = type.children ?? [];
   if ((DataType.isList(type) || DataType.isFixedSizeList(type)) && children.length !== 1) fail(`of type ${String(type)} with ${children.length} children (needs 1)`);
   if (DataType.isMap(type) && (children.length !== 1 || children[0]?.type.children?.length !== 2)) fail('of type Map without a key/value entries struct');
-  if (DataType.isDecimal(type) && (type.precision < 1 || type.scale > type.precision || (type.bitWidth !== 128 && type.bitWidth !== 256))) fail(`with an invalid decimal type (precision ${type.precision}, scale ${type.scale}, ${type.bitWidth} bits)`);
+  if (DataType.isDecimal(type) && (type.precision < 1 || type.precision > (type.bitWidth === 256 ? 76 : 38) || type.scale > type.precision || type.scale < -type.precision || (type.bitWidth !== 128 && type.bitWidth !== 256))) fail(`with an invalid decimal type (precision ${type.precision}, scale ${type.scale}, ${type.bitWidth} bits)`);
   try {
     emptyData(type);
   } catch (cause) {

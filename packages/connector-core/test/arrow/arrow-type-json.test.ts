@@ -33,7 +33,7 @@ describe('ArrowType JSON', () => {
   it('nested types have JSON without children, and cannot be rebuilt from it', () => {
     expect(arrowTypeToJson(new List(new Field('item', new Int32())))).toEqual({ '@type': 'List' });
     expect(arrowTypeToJson(new Struct([new Field('a', new Int32())]))).toEqual({ '@type': 'Struct' });
-    const map = new Map_(new Field('entries', new Struct([new Field('key', new Utf8(), false), new Field('value', new Int32())]), false));
+    const map = new Map_(new Field('entries', new Struct<{ key: Utf8; value: Int32 }>([new Field('key', new Utf8(), false), new Field('value', new Int32())]), false));
     expect(arrowTypeToJson(map)).toEqual({ '@type': 'Map' });
     expect(() => arrowTypeFromJson({ '@type': 'List' })).toThrow(/nested/);
     expect(() => arrowTypeFromJson({ '@type': 'Int', bitWidth: 12, isSigned: true })).toThrow(/bitWidth 12/);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { RecordBatch } from 'apache-arrow';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ProtocolError, decodeRequest, decodeResponse, encodeRequest, encodeResponse } from '../../src/index.js';
+import { ProtocolError, decodeRequest, decodeResponse, encodeRequest, encodeResponse, readRows } from '../../src/index.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -43,8 +43,8 @@ const randomJson: fc.Arbitrary<Json> = fc.oneof(
   fc.string(),
   fc.constant(''),
   fc.constant('AAAA'),
-  fc.constant({}),
-  fc.constant([]),
+  fc.constant({} as Json),
+  fc.constant([] as Json),
   fc.array(fc.string(), { maxLength: 3 }),
   fc.dictionary(fc.string(), fc.string(), { maxKeys: 2 }),
 );
@@ -115,20 +115,22 @@ function apply(text: string, mutations: readonly Mutation[]): string | Json {
   return asText ?? JSON.stringify(doc);
 }
 
-/** Reads every value of every Arrow batch in a decoded message, so lazily-read garbage would surface. */
+/**
+ * Reads every value of every Arrow batch in a decoded message with core's reader, so lazily-read
+ * garbage would surface. A value that is well-formed Arrow but has no exact JS form, or a type
+ * connectors never use, is the reader's documented refusal, not a codec failure.
+ */
 function touchAll(value: unknown, seen = new Set<unknown>()): number {
   if (value === null || typeof value !== 'object' || seen.has(value)) return 0;
   seen.add(value);
   if (value instanceof RecordBatch) {
-    let n = 0;
-    for (let c = 0; c < value.numCols; c++) {
-      const column = value.getChildAt(c);
-      for (let r = 0; r < value.numRows; r++) {
-        column?.get(r);
-        n++;
-      }
+    try {
+      return readRows(value).length;
+    } catch (error) {
+      if (error instanceof RangeError && /cannot be read as an exact JS number|Unknown time zone key/.test(error.message)) return 0;
+      if (error instanceof TypeError && /Athena connectors do not use it/.test(error.message)) return 0;
+      throw error;
     }
-    return n;
   }
   if (value instanceof Uint8Array) return 0;
   let n = 0;
