@@ -895,9 +895,23 @@ class DecimalWriter extends ColumnWriter {
 
 // --- Utf8 / Binary ------------------------------------------------------------------------------
 
-abstract class VariableWidthWriter extends ColumnWriter {
+/** Columns whose slots are int32 offsets into child items or bytes (Utf8, Binary, List, Map). */
+abstract class OffsetsWriter extends ColumnWriter {
   /** `capacity + 1` int32 offsets once allocated; `offsets[0]` is always 0. */
   offsets: Int32Array = EMPTY_OFFSETS;
+
+  protected resize(capacity: number): void {
+    const offsets = new Int32Array(capacity + 1);
+    offsets.set(this.offsets);
+    this.offsets = offsets;
+  }
+
+  protected clearSlot(index: number): void {
+    this.offsets[index + 1] = this.offsets[index] ?? 0;
+  }
+}
+
+abstract class VariableWidthWriter extends OffsetsWriter {
   bytes: Buffer = Buffer.alloc(0);
   byteLength = 0;
   #initialByteCapacity = 1024;
@@ -914,13 +928,8 @@ abstract class VariableWidthWriter extends ColumnWriter {
     this.bytes = bytes;
   }
 
-  protected resize(capacity: number): void {
-    const offsets = new Int32Array(capacity + 1);
-    offsets.set(this.offsets);
-    this.offsets = offsets;
-  }
 
-  protected clearSlot(index: number): void {
+  protected override clearSlot(index: number): void {
     this.offsets[index + 1] = this.byteLength;
   }
 
@@ -1010,8 +1019,7 @@ class BinaryWriter extends VariableWidthWriter {
 
 // --- List / Struct / Map ------------------------------------------------------------------------
 
-class ListWriter extends ColumnWriter {
-  offsets: Int32Array = EMPTY_OFFSETS;
+class ListWriter extends OffsetsWriter {
   readonly child: ColumnWriter;
 
   constructor(field: Field, path: string, nullable: boolean, cursor: RowCursor, child: ColumnWriter) {
@@ -1037,15 +1045,7 @@ class ListWriter extends ColumnWriter {
     this.length = index + 1;
   }
 
-  protected resize(capacity: number): void {
-    const offsets = new Int32Array(capacity + 1);
-    offsets.set(this.offsets);
-    this.offsets = offsets;
-  }
 
-  protected clearSlot(index: number): void {
-    this.offsets[index + 1] = this.offsets[index] ?? 0;
-  }
 
   override byteSize(): number {
     return this.length === 0 ? 0 : (this.length + 1) * 4 + bitmapBytes(this.length) + this.child.byteSize();
@@ -1152,8 +1152,7 @@ class StructWriter extends ColumnWriter {
  * Map: a list of non-null `entries{key, value}` structs. The entries struct never has nulls, so
  * this writer keeps the key and value vectors itself and assembles the struct only at finish.
  */
-class MapWriter extends ColumnWriter {
-  offsets: Int32Array = EMPTY_OFFSETS;
+class MapWriter extends OffsetsWriter {
   readonly entriesField: Field;
   readonly keys: ColumnWriter;
   readonly values: ColumnWriter;
@@ -1197,15 +1196,7 @@ class MapWriter extends ColumnWriter {
     this.length = index + 1;
   }
 
-  protected resize(capacity: number): void {
-    const offsets = new Int32Array(capacity + 1);
-    offsets.set(this.offsets);
-    this.offsets = offsets;
-  }
 
-  protected clearSlot(index: number): void {
-    this.offsets[index + 1] = this.offsets[index] ?? 0;
-  }
 
   override byteSize(): number {
     if (this.length === 0) return 0;
