@@ -20,14 +20,18 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
+const collectGarbage = (globalThis as { gc?: () => void }).gc;
+
 function time(run: () => unknown): number {
+  // Collect first so one side does not pay for the other's garbage (run with --expose-gc).
+  collectGarbage?.();
   const start = process.hrtime.bigint();
   run();
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
 /** Runs `baseline` and `candidate` alternately for `rounds` rounds after one warm-up each. */
-export function compare(name: string, target: string, baseline: () => unknown, candidate: () => unknown, rounds = 9, detail?: string): RatioResult {
+export function compare(name: string, target: string, baseline: () => unknown, candidate: () => unknown, rounds = 15, detail?: string): RatioResult {
   baseline();
   candidate();
   const b: number[] = [];

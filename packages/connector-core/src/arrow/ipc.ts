@@ -50,6 +50,14 @@ class MessageWriter extends RecordBatchStreamWriter {
     return this.#take();
   }
 
+  recordBatchChunks(batch: RecordBatch): Uint8Array[] {
+    this._writeRecordBatch(batch);
+    const chunks = this.#chunks;
+    this.#chunks = [];
+    this.#size = 0;
+    return chunks;
+  }
+
   #take(): Uint8Array {
     const out = Buffer.allocUnsafe(this.#size);
     let offset = 0;
@@ -71,6 +79,15 @@ export function encodeSchemaMessage(schema: Schema, framing: IpcFraming): Uint8A
 /** Encodes `batch` as one RecordBatch message (no schema, no end-of-stream) in the given framing. */
 export function encodeRecordBatchMessage(batch: RecordBatch, framing: IpcFraming): Uint8Array {
   return new MessageWriter(framing).recordBatchMessage(batch);
+}
+
+/**
+ * The same bytes as `encodeRecordBatchMessage`, as the pieces apache-arrow wrote (metadata,
+ * padding, then views of the column buffers themselves), so a caller that only streams them out
+ * never copies the batch.
+ */
+export function encodeRecordBatchMessageChunks(batch: RecordBatch, framing: IpcFraming): Uint8Array[] {
+  return new MessageWriter(framing).recordBatchChunks(batch);
 }
 
 interface MessageFrame {

@@ -4,8 +4,8 @@
  * continuation for V3+); reading accepts both, as Arrow Java does.
  */
 import type { RecordBatch, Schema } from 'apache-arrow';
-import { ArrowMessageError, type IpcFraming, decodeRecordBatchMessage, decodeSchemaMessage, emptyRecordBatch, encodeRecordBatchMessage, encodeSchemaMessage } from '../arrow/ipc.js';
-import { base64ByteLength, decodeBase64, decodeBase64Into, encodeBase64 } from './base64.js';
+import { ArrowMessageError, type IpcFraming, decodeRecordBatchMessage, decodeSchemaMessage, emptyRecordBatch, encodeRecordBatchMessageChunks, encodeSchemaMessage } from '../arrow/ipc.js';
+import { base64ByteLength, decodeBase64, decodeBase64Into, encodeBase64, encodeBase64Chunks } from './base64.js';
 import { ProtocolError, memberPath } from './protocol-error.js';
 import { type Codec, isJsonObject, mismatch } from './serde.js';
 import type { Block } from './types.js';
@@ -38,7 +38,9 @@ export const schemaCodec: Codec<Schema> = {
     return readSchemaBytes(value, path).schema;
   },
   write(value, _path, ctx) {
-    return `"${encodeBase64(encodeSchemaMessage(value, framingForVersion(ctx.serDeVersion)))}"`;
+    ctx.out.text('"');
+    ctx.out.asciiText(encodeBase64(encodeSchemaMessage(value, framingForVersion(ctx.serDeVersion))));
+    ctx.out.text('"');
   },
 };
 
@@ -81,10 +83,12 @@ export const blockCodec: Codec<Block> = {
     if (value.records.schema.fields.length !== value.schema.fields.length) {
       throw new ProtocolError(memberPath(path, 'records'), `has ${value.records.schema.fields.length} columns but the block schema has ${value.schema.fields.length}`);
     }
-    const schema = encodeBase64(encodeSchemaMessage(value.schema, framing));
-    const records = value.records.numRows === 0 ? '' : encodeBase64(encodeRecordBatchMessage(value.records, framing));
-    // Base64 never needs JSON escaping, so the strings are quoted directly (they can be many MB).
-    return `{"aId":${JSON.stringify(value.aId)},"schema":"${schema}","records":"${records}"}`;
+    // Base64 never needs JSON escaping, so it goes out as is (it can be many MB).
+    ctx.out.text(`{"aId":${JSON.stringify(value.aId)},"schema":"`);
+    ctx.out.asciiText(encodeBase64(encodeSchemaMessage(value.schema, framing)));
+    ctx.out.text('","records":"');
+    if (value.records.numRows > 0) for (const piece of encodeBase64Chunks(encodeRecordBatchMessageChunks(value.records, framing))) ctx.out.asciiText(piece);
+    ctx.out.text('"}');
   },
 };
 
@@ -92,5 +96,9 @@ export const blockCodec: Codec<Block> = {
 export const bytesCodec: Codec<Uint8Array> = {
   expected: 'a base64 string',
   read: (value, path) => (typeof value === 'string' ? decodeBase64(value, path) : mismatch(path, 'a base64 string', value)),
-  write: (value) => `"${encodeBase64(value)}"`,
+  write: (value, _path, ctx) => {
+    ctx.out.text('"');
+    ctx.out.asciiText(encodeBase64(value));
+    ctx.out.text('"');
+  },
 };

@@ -1,6 +1,8 @@
 /**
- * Strict standard base64 (RFC 4648, `=` padding, no line breaks), as Jackson writes binary values.
- * Node's own decoder silently skips characters it does not know, so decoding is checked here.
+ * Base64 as Jackson writes binary values (RFC 4648, `=` padding, no line breaks). Node's decoder
+ * silently skips characters it does not know, so every decode is checked against the exact byte
+ * count the text's length implies: any skipped character makes it come up short. The URL-safe
+ * `-`/`_` decode to the same bytes as `+`/`/`, so they are accepted rather than scanned for.
  */
 import { ProtocolError } from './protocol-error.js';
 
@@ -10,9 +12,6 @@ function decodedLength(text: string): number {
   if (length % 4 !== 0) return -1;
   if (length === 0) return 0;
   const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
-  // A '=' anywhere else makes Node stop decoding early, which the exact byte count then catches;
-  // the URL-safe alphabet would decode to the right count, so it is refused here.
-  if (text.indexOf('-') !== -1 || text.indexOf('_') !== -1) return -1;
   return (length / 4) * 3 - padding;
 }
 
@@ -42,4 +41,35 @@ export function decodeBase64(text: string, path: string): Uint8Array {
 /** Encodes bytes as standard padded base64. */
 export function encodeBase64(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+}
+
+/**
+ * Base64 of the concatenation of `chunks`, as several strings whose concatenation is that text:
+ * each chunk is encoded in place, with at most two bytes carried across a boundary, so the bytes
+ * are never gathered into one buffer first.
+ */
+export function encodeBase64Chunks(chunks: readonly Uint8Array[]): string[] {
+  const pieces: string[] = [];
+  let carry = new Uint8Array(0);
+  for (const chunk of chunks) {
+    let start = 0;
+    if (carry.length > 0) {
+      const take = Math.min(3 - carry.length, chunk.byteLength);
+      const joined = new Uint8Array(carry.length + take);
+      joined.set(carry, 0);
+      joined.set(chunk.subarray(0, take), carry.length);
+      start = take;
+      if (joined.length < 3) {
+        carry = joined;
+        continue;
+      }
+      pieces.push(encodeBase64(joined));
+      carry = new Uint8Array(0);
+    }
+    const whole = start + Math.floor((chunk.byteLength - start) / 3) * 3;
+    if (whole > start) pieces.push(encodeBase64(chunk.subarray(start, whole)));
+    carry = chunk.slice(whole);
+  }
+  if (carry.length > 0) pieces.push(encodeBase64(carry));
+  return pieces;
 }

@@ -4,6 +4,7 @@
  * Requests report the serde version Java's CompositeHandler would answer in.
  */
 import { type JsonValue, parseJson } from './json-reader.js';
+import { JsonOut } from './json-writer.js';
 import { requestCodec, responseCodec } from './messages.js';
 import { ProtocolError, elementPath, memberPath } from './protocol-error.js';
 import { NEWEST_SERDE_VERSION, OLDEST_SERDE_VERSION, ReadContext, isJsonObject, mismatch } from './serde.js';
@@ -44,13 +45,17 @@ export function decodeRequest(input: WireInput): DecodedRequest {
 /** Encodes a response as compact JSON in `serDeVersion`: Java member order, `@type` first, Arrow framing of that version. */
 export function encodeResponse(response: FederationResponse, serDeVersion: number): string {
   checkVersion(serDeVersion);
-  return responseCodec.write(response, '$', { serDeVersion });
+  const out = new JsonOut();
+  responseCodec.write(response, '$', { serDeVersion, out });
+  return out.toString();
 }
 
 /** Engine side: encodes a request for a connector that speaks `serDeVersion`. Refuses members that version would drop. */
 export function encodeRequest(request: FederationRequest, serDeVersion: number): string {
   checkVersion(serDeVersion);
-  return requestCodec.write(request, '$', { serDeVersion });
+  const out = new JsonOut();
+  requestCodec.write(request, '$', { serDeVersion, out });
+  return out.toString();
 }
 
 /** Engine side: decodes a connector's response, which must fit `serDeVersion`. */

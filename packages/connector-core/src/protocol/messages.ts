@@ -87,7 +87,7 @@ const identityCodec = record<FederatedIdentity>(
     member({ key: 'tags', codec: stringMap }),
     member({ key: 'groups', codec: strings }),
     // Added to Java without a version bump: optional on read, always written (`{}` when empty).
-    member({ key: 'configOptions', codec: stringMap, optional: true, fallback: () => undefined }),
+    member({ key: 'configOptions', codec: stringMap, optional: true, fallback: () => undefined, writeFallback: () => ({}) }),
   ],
   { ...nested, name: 'FederatedIdentity' },
 );

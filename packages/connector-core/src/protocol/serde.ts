@@ -5,6 +5,7 @@
  * version on also tell the reader which versions a document can belong to.
  */
 import type { JsonObject, JsonValue } from './json-reader.js';
+import type { JsonOut } from './json-writer.js';
 import { ProtocolError, elementPath, memberPath } from './protocol-error.js';
 
 /** The oldest and newest serde versions this codec reads and writes. */
@@ -53,6 +54,8 @@ export class ReadContext {
 /** State of one encode. */
 export interface WriteContext {
   readonly serDeVersion: number;
+  /** Where the document's text goes. */
+  readonly out: JsonOut;
 }
 
 /** Reads one JSON value into a model value and writes it back as compact JSON text. */
@@ -60,7 +63,8 @@ export interface Codec<T> {
   /** What the member must be, for error messages ("a string", "an object"). */
   readonly expected: string;
   read(value: JsonValue, path: string, ctx: ReadContext): T;
-  write(value: T, path: string, ctx: WriteContext): string;
+  /** Appends the value's JSON to `ctx.out`. */
+  write(value: T, path: string, ctx: WriteContext): void;
 }
 
 /** Describes a JSON value's kind for "expected X, found Y" messages. */
@@ -93,13 +97,13 @@ export function isJsonObject(value: JsonValue | undefined): value is JsonObject 
 export const string: Codec<string> = {
   expected: 'a string',
   read: (value, path) => (typeof value === 'string' ? value : mismatch(path, 'a string', value)),
-  write: (value) => JSON.stringify(value),
+  write: (value, _path, ctx) => ctx.out.text(JSON.stringify(value)),
 };
 
 export const boolean: Codec<boolean> = {
   expected: 'a boolean',
   read: (value, path) => (typeof value === 'boolean' ? value : mismatch(path, 'a boolean', value)),
-  write: (value) => (value ? 'true' : 'false'),
+  write: (value, _path, ctx) => ctx.out.text(value ? 'true' : 'false'),
 };
 
 /** A Java `int`. */
@@ -109,9 +113,9 @@ export const int32: Codec<number> = {
     if (typeof value !== 'number' || !Number.isInteger(value) || value < -0x80000000 || value > 0x7fffffff) return mismatch(path, 'a 32-bit integer', value);
     return value;
   },
-  write: (value, path) => {
+  write: (value, path, ctx) => {
     if (!Number.isInteger(value) || value < -0x80000000 || value > 0x7fffffff) throw new ProtocolError(path, `must be a 32-bit integer to encode, got ${value}`);
-    return String(value);
+    ctx.out.text(String(value));
   },
 };
 
@@ -126,9 +130,9 @@ export const int64: Codec<bigint> = {
     if (n < LONG_MIN || n > LONG_MAX) throw new ProtocolError(path, `must fit a 64-bit integer, found ${n}`);
     return n;
   },
-  write: (value, path) => {
+  write: (value, path, ctx) => {
     if (value < LONG_MIN || value > LONG_MAX) throw new ProtocolError(path, `must fit a 64-bit integer to encode, got ${value}`);
-    return value.toString();
+    ctx.out.text(value.toString());
   },
 };
 
@@ -141,9 +145,9 @@ export const sizeString: Codec<number> = {
     if (!Number.isSafeInteger(n) || n < 0) throw new ProtocolError(path, `must be a byte count between 0 and 2^53, found "${value}"`);
     return n;
   },
-  write: (value, path) => {
+  write: (value, path, ctx) => {
     if (!Number.isSafeInteger(value) || value < 0) throw new ProtocolError(path, `must be a non-negative integer to encode, got ${value}`);
-    return `"${value}"`;
+    ctx.out.text(`"${value}"`);
   },
 };
 
@@ -154,9 +158,9 @@ export function oneOf<const T extends string>(values: readonly T[]): Codec<T> {
   return {
     expected,
     read: (value, path) => (typeof value === 'string' && allowed.has(value) ? (value as T) : mismatch(path, expected, value)),
-    write: (value, path) => {
+    write: (value, path, ctx) => {
       if (!allowed.has(value)) throw new ProtocolError(path, `must be ${expected} to encode, got ${JSON.stringify(value)}`);
-      return JSON.stringify(value);
+      ctx.out.text(JSON.stringify(value));
     },
   };
 }
@@ -167,7 +171,7 @@ export function nullable<T>(codec: Codec<T>): Codec<T | null> {
   return {
     expected,
     read: (value, path, ctx) => (value === null ? null : codec.read(value, path, ctx)),
-    write: (value, path, ctx) => (value === null ? 'null' : codec.write(value, path, ctx)),
+    write: (value, path, ctx) => (value === null ? ctx.out.text('null') : codec.write(value, path, ctx)),
   };
 }
 
@@ -181,11 +185,12 @@ export function arrayOf<T>(codec: Codec<T>): Codec<readonly T[]> {
       return value.map((item, index) => codec.read(item, elementPath(path, index), ctx));
     },
     write: (value, path, ctx) => {
-      let out = '[';
+      ctx.out.text('[');
       value.forEach((item, index) => {
-        out += (index === 0 ? '' : ',') + codec.write(item, elementPath(path, index), ctx);
+        if (index > 0) ctx.out.text(',');
+        codec.write(item, elementPath(path, index), ctx);
       });
-      return `${out}]`;
+      ctx.out.text(']');
     },
   };
 }
@@ -202,13 +207,13 @@ export function mapOf<T>(codec: Codec<T>): Codec<Readonly<Record<string, T>>> {
       return out;
     },
     write: (value, path, ctx) => {
-      let out = '{';
-      let first = true;
+      let separator = '{';
       for (const key of Object.keys(value)) {
-        out += `${first ? '' : ','}${JSON.stringify(key)}:${codec.write(value[key] as T, memberPath(path, key), ctx)}`;
-        first = false;
+        ctx.out.text(`${separator}${JSON.stringify(key)}:`);
+        codec.write(value[key] as T, memberPath(path, key), ctx);
+        separator = ',';
       }
-      return `${out}}`;
+      ctx.out.text(separator === '{' ? '{}' : '}');
     },
   };
 }
@@ -223,6 +228,8 @@ export interface MemberSpec<T, K extends keyof T & string = keyof T & string> {
   readonly optional?: boolean;
   /** Value when absent (needed with `since` or `optional`); may look at members read before it. */
   readonly fallback?: (partial: Partial<T>, path: string) => T[K];
+  /** Value written when the model leaves the member out (default: `fallback`). */
+  readonly writeFallback?: () => T[K];
   /** Whether a value may be left out when encoding a version that predates the member. */
   readonly isDefault?: (value: T[K]) => boolean;
 }
@@ -282,10 +289,11 @@ export function record<T>(members: readonly MemberSpec<T>[], options: RecordOpti
       if (options.since !== undefined && ctx.serDeVersion < options.since) {
         throw new ProtocolError(path, `${options.name} does not exist in serDe version ${ctx.serDeVersion} (needs ${options.since}+)`);
       }
-      // Built by concatenation, not join: multi-megabyte base64 members stay unflattened ropes.
-      let out = '{';
-      const add = (text: string) => {
-        out += out.length === 1 ? text : `,${text}`;
+      let separator = '{';
+      const add = <V>(codec: Codec<V>, v: V, at: string, key: string) => {
+        ctx.out.text(`${separator}${keys.get(key)}:`);
+        codec.write(v, at, ctx);
+        separator = ',';
       };
       for (const spec of members) {
         const v = value[spec.key];
@@ -294,16 +302,14 @@ export function record<T>(members: readonly MemberSpec<T>[], options: RecordOpti
           if (spec.isDefault?.(v) ?? v === undefined) continue;
           throw new ProtocolError(at, `cannot be encoded in serDe version ${ctx.serDeVersion} (it exists from version ${spec.since ?? OLDEST_SERDE_VERSION}); it would be dropped`);
         }
-        if (v === undefined) {
+        const present = v === undefined ? (spec.writeFallback?.() ?? spec.fallback?.(value, at)) : v;
+        if (present === undefined) {
           if (spec.fallback === undefined) throw new ProtocolError(at, `is missing (must be ${spec.codec.expected})`);
-          const fallback = spec.fallback(value, at);
-          if (fallback === undefined) continue;
-          add(`${keys.get(spec.key)}:${spec.codec.write(fallback as Exclude<T[keyof T & string], undefined>, at, ctx)}`);
           continue;
         }
-        add(`${keys.get(spec.key)}:${spec.codec.write(v as Exclude<T[keyof T & string], undefined>, at, ctx)}`);
+        add(spec.codec, present as Exclude<T[keyof T & string], undefined>, at, spec.key);
       }
-      return `${out}}`;
+      ctx.out.text(separator === '{' ? '{}' : '}');
     },
   };
 }

@@ -98,8 +98,16 @@ describe('bad input', () => {
     at(doc2, 'split.encryptionKey')['key'] = 'abc';
     expectProtocolError(() => decodeRequest(doc2), 'split.encryptionKey.key', /not valid base64/);
     const doc3 = readRecords();
-    at(doc3, 'split.encryptionKey')['nonce'] = 'ab-_';
+    at(doc3, 'split.encryptionKey')['nonce'] = 'ab c';
     expectProtocolError(() => decodeRequest(doc3), 'split.encryptionKey.nonce', /not valid base64/);
+    const doc4 = readRecords();
+    at(doc4, 'split.encryptionKey')['nonce'] = 'AA==AAAA';
+    expectProtocolError(() => decodeRequest(doc4), 'split.encryptionKey.nonce', /not valid base64/);
+    // The URL-safe alphabet names the same bytes, so it is read (leniently) rather than refused.
+    const doc5 = readRecords();
+    at(doc5, 'split.encryptionKey')['nonce'] = 'ab-_';
+    const { request } = decodeRequest(doc5);
+    expect(request['@type'] === 'ReadRecordsRequest' && Array.from(request.split.encryptionKey?.nonce ?? [])).toEqual([0x69, 0xbf, 0xbf]);
   });
 
   it('truncated or garbage Arrow', () => {

@@ -1,0 +1,65 @@
+// The JSON text layer on its own: the reader keeps Java longs exact and treats `__proto__` as data,
+// large documents are assembled in one buffer without changing a character, and chunked base64 is
+// the base64 of the whole.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { encodeBase64, encodeBase64Chunks } from '../../src/protocol/base64.js';
+import { parseJson } from '../../src/protocol/json-reader.js';
+import { JsonOut } from '../../src/protocol/json-writer.js';
+import { decodeRequest, encodeRequest } from '../../src/index.js';
+
+describe('JSON reader', () => {
+  it('keeps integers beyond 2^53 exact and parses what JSON.parse parses', () => {
+    expect(parseJson('[9223372036854775807,-9223372036854775808,9007199254740993,1.5e3,-0]')).toEqual([9223372036854775807n, -9223372036854775808n, 9007199254740993n, 1500, -0]);
+    fc.assert(
+      fc.property(fc.json(), (text) => {
+        expect(JSON.stringify(parseJson(text), (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v))).toBe(JSON.stringify(JSON.parse(text)));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('treats a __proto__ member as data', () => {
+    const parsed = parseJson('{"__proto__":{"polluted":true}}') as Record<string, unknown>;
+    expect(Object.keys(parsed)).toEqual(['__proto__']);
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
+
+  it('refuses duplicate members (which Java would read twice)', () => {
+    expect(() => parseJson('{"a":1,"a":2}')).toThrow(/duplicate member "a"/);
+  });
+});
+
+describe('JSON writer', () => {
+  it('assembles large documents to exactly the joined text, Unicode included', () => {
+    const big = 'QUJD'.repeat(400_000);
+    for (const unicode of ['plain', 'Zoë 患者 🩺']) {
+      const out = new JsonOut();
+      out.text(`{"name":${JSON.stringify(unicode)},"blob":"`);
+      out.asciiText(big);
+      out.text('"}');
+      expect(out.toString()).toBe(`{"name":${JSON.stringify(unicode)},"blob":"${big}"}`);
+    }
+  });
+});
+
+describe('chunked base64', () => {
+  it('is the base64 of the concatenated chunks for any split', () => {
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ maxLength: 20 }), { maxLength: 8 }), (chunks) => {
+        const whole = Buffer.concat(chunks);
+        expect(encodeBase64Chunks(chunks).join('')).toBe(encodeBase64(whole));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('identity', () => {
+  it('an identity without configOptions (older engines) is written back with {} as Java does', () => {
+    const text = '{"@type":"PingRequest","identity":{"id":"UNKNOWN","principal":"UNKNOWN","account":"1","arn":"a","tags":{},"groups":[]},"catalogName":"c","queryId":"q"}';
+    const { request } = decodeRequest(text);
+    expect(request.identity?.configOptions).toBeUndefined();
+    expect(encodeRequest(request, 6)).toBe(text.replace('"groups":[]}', '"groups":[],"configOptions":{}}'));
+  });
+});
