@@ -1,0 +1,106 @@
+/**
+ * ReadRecords: pulls rows or batches from the plugin, turns them into Arrow blocks, applies the
+ * constraints and limit, and answers inline or spills — Java's RecordHandler rules (PROTOCOL.md
+ * §5.1): a block that grows past `maxBlockSize` is spilled, and the answer is inline only when
+ * nothing spilled and the rows stay under `maxInlineBlockSize`.
+ */
+import { RecordBatch, Schema, Struct, makeData, type Data } from 'apache-arrow';
+import { readRows } from '../arrow/block-reader.js';
+import { RecordBatchWriter } from '../arrow/block-writer.js';
+import type { Connector, ConnectorContext } from '../connector.js';
+import { createConstraintEvaluator, filterRecordBatch } from '../constraints/evaluator.js';
+import { ConnectorError } from '../errors.js';
+import type { ReadRecordsRequest, ReadRecordsResponse, RemoteReadRecordsResponse } from '../protocol/types.js';
+import type { BlockSpillerLike, SpillServices } from './spill-services.js';
+import { randomUUID } from 'node:crypto';
+
+/** Raw Arrow buffer bytes of a batch: Java's `Block.getSize()` measure. */
+export function rawByteSize(batch: RecordBatch): number {
+  return batch.data.children.reduce((sum: number, child: Data) => sum + child.byteLength, 0);
+}
+
+/** Reorders/selects a plugin's batch to the requested schema by column name; types must match. */
+function project(batch: RecordBatch, schema: Schema): RecordBatch {
+  if (batch.schema === schema) return batch;
+  const children = schema.fields.map((field) => {
+    const index = batch.schema.fields.findIndex((f) => f.name === field.name);
+    const data = index === -1 ? undefined : batch.data.children[index];
+    const source = batch.schema.fields[index];
+    if (data === undefined || source === undefined) throw new ConnectorError('Internal', `The connector's record batch has no column ${field.name}`);
+    if (String(source.type) !== String(field.type)) throw new ConnectorError('Internal', `The connector's record batch has column ${field.name} as ${String(source.type)}, not ${String(field.type)}`);
+    return data;
+  });
+  return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: batch.numRows, nullCount: 0, children }));
+}
+
+/** Joins batches of one schema into one (only for an inline answer built from several pieces). */
+function concatenate(schema: Schema, batches: readonly RecordBatch[]): RecordBatch {
+  if (batches.length === 1 && batches[0] !== undefined) return batches[0];
+  const writer = new RecordBatchWriter(schema);
+  for (const batch of batches) for (const row of readRows(batch)) writer.appendRow(row);
+  return writer.finish();
+}
+
+/** Answers one ReadRecordsRequest. */
+export async function readRecords(connector: Connector, request: ReadRecordsRequest, ctx: ConnectorContext, spill: SpillServices): Promise<ReadRecordsResponse | RemoteReadRecordsResponse> {
+  const schema = request.schema;
+  const maxBlockSize = ctx.config.maxBlockSizeBytes ?? request.maxBlockSize;
+  const maxInline = request.maxInlineBlockSize;
+  const evaluator = createConstraintEvaluator(schema, request.constraints.summary);
+  const limit = request.constraints.limit > -1n ? Number(request.constraints.limit > BigInt(Number.MAX_SAFE_INTEGER) ? BigInt(Number.MAX_SAFE_INTEGER) : request.constraints.limit) : Number.POSITIVE_INFINITY;
+  const writer = new RecordBatchWriter(schema);
+  const held: RecordBatch[] = [];
+  let heldBytes = 0;
+  let rows = 0;
+  let spiller: BlockSpillerLike | undefined;
+
+  const startSpilling = (): BlockSpillerLike => {
+    spiller ??= spill.createSpiller(ctx, request.split, schema);
+    return spiller;
+  };
+
+  /** Takes a finished block: filter, count towards the limit, then hold it or spill it. */
+  const emit = async (batch: RecordBatch): Promise<void> => {
+    if (batch.numRows === 0) return;
+    const kept = filterRecordBatch(batch, evaluator, Number.isFinite(limit) ? limit - rows : undefined);
+    if (kept.numRows === 0) return;
+    rows += kept.numRows;
+    if (spiller !== undefined) {
+      await spiller.spill(kept);
+      return;
+    }
+    held.push(kept);
+    heldBytes += rawByteSize(kept);
+    if (heldBytes > maxBlockSize || heldBytes >= maxInline) {
+      const target = startSpilling();
+      for (const block of held.splice(0)) await target.spill(block);
+      heldBytes = 0;
+    }
+  };
+
+  try {
+    const input = { tableName: request.tableName, schema, split: request.split.properties, constraints: request.constraints };
+    for await (const item of connector.readSplit(ctx, input)) {
+      if (ctx.signal.aborted) throw new ConnectorError('Timeout', 'Reading the split did not finish before the Lambda deadline');
+      if (item instanceof RecordBatch) {
+        await emit(writer.finish());
+        await emit(project(item, schema));
+      } else {
+        writer.appendRow(item);
+        // Bounded by the rows still wanted too, so a small LIMIT stops reading early.
+        if (writer.byteSize > maxBlockSize || (evaluator.isNoOp && rows + writer.numRows >= limit)) await emit(writer.finish());
+      }
+      if (rows >= limit) break;
+    }
+    await emit(writer.finish());
+    if (spiller === undefined) {
+      return { '@type': 'ReadRecordsResponse', catalogName: request.catalogName, records: { aId: randomUUID(), schema, records: held.length === 0 ? writer.finish() : concatenate(schema, held) } };
+    }
+    return { '@type': 'RemoteReadRecordsResponse', catalogName: request.catalogName, schema, remoteBlocks: await spiller.finish(), encryptionKey: request.split.encryptionKey };
+  } catch (error) {
+    await spiller?.abort();
+    throw error;
+  } finally {
+    ctx.logger.appendKeys({ rows, spilled: spiller !== undefined });
+  }
+}

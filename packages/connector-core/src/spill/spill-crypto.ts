@@ -1,0 +1,128 @@
+/**
+ * Spill-object encryption and the keys splits carry. Athena decrypts what we spill with the key and
+ * nonce from the split, so the format must match the Java SDK bit for bit: AES-GCM, the split's
+ * 12-byte nonce, a 128-bit tag appended to the ciphertext, no associated data.
+ */
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import {
+  GenerateDataKeyCommand,
+  type GenerateDataKeyCommandOutput,
+  GenerateRandomCommand,
+  type GenerateRandomCommandOutput,
+} from '@aws-sdk/client-kms';
+import type { EncryptionKey } from '../protocol/types.js';
+
+/** GCM nonce length every split key uses (Java `AesGcmBlockCrypto.NONCE_BYTES`). */
+export const NONCE_BYTES = 12;
+/** GCM tag length appended to each encrypted object (128 bits, the JCE default). */
+export const TAG_BYTES = 16;
+
+/** A spill object could not be encrypted or decrypted: bad key material, or a damaged object. */
+export class SpillCryptoError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'SpillCryptoError';
+  }
+}
+
+type GcmCipher = 'aes-128-gcm' | 'aes-256-gcm';
+
+function cipherFor(key: EncryptionKey): GcmCipher {
+  // The nonce is reused for every object of a split (as in Java), so at least insist on its size.
+  if (key.nonce.byteLength !== NONCE_BYTES) throw new SpillCryptoError(`The spill encryption nonce must be ${NONCE_BYTES} bytes, got ${key.nonce.byteLength}`);
+  if (key.key.byteLength === 16) return 'aes-128-gcm';
+  if (key.key.byteLength === 32) return 'aes-256-gcm';
+  throw new SpillCryptoError(`The spill encryption key must be 16 or 32 bytes, got ${key.key.byteLength}`);
+}
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  return parts.length === 1 && parts[0] !== undefined ? parts[0] : Buffer.concat(parts);
+}
+
+/**
+ * Encrypts one spill object: `ciphertext || tag` (AES-GCM, split key and nonce, no AAD), or the
+ * plaintext itself when `key` is null (spill encryption disabled). `plain` may be given as the
+ * pieces of the message, which are then encrypted without first being joined.
+ */
+export function encryptBlock(plain: Uint8Array | readonly Uint8Array[], key: EncryptionKey | null): Uint8Array {
+  const parts = plain instanceof Uint8Array ? [plain] : plain;
+  if (key === null) return concat(parts);
+  const cipher = createCipheriv(cipherFor(key), key.key, key.nonce, { authTagLength: TAG_BYTES });
+  const out: Buffer[] = parts.map((part) => cipher.update(part));
+  out.push(cipher.final(), cipher.getAuthTag());
+  return Buffer.concat(out);
+}
+
+/**
+ * Decrypts one spill object written by {@link encryptBlock} (or by a Java connector). With a null
+ * key the object is returned as is. A modified, truncated or foreign object fails GCM
+ * authentication and throws {@link SpillCryptoError} — never returns garbage.
+ */
+export function decryptBlock(object: Uint8Array, key: EncryptionKey | null): Uint8Array {
+  if (key === null) return object;
+  const algorithm = cipherFor(key);
+  if (object.byteLength < TAG_BYTES) {
+    throw new SpillCryptoError(`The spill object is ${object.byteLength} bytes, too short to hold its ${TAG_BYTES}-byte authentication tag; it was truncated or is not encrypted`);
+  }
+  const tagAt = object.byteLength - TAG_BYTES;
+  const decipher = createDecipheriv(algorithm, key.key, key.nonce, { authTagLength: TAG_BYTES });
+  decipher.setAuthTag(object.subarray(tagAt));
+  const body = decipher.update(object.subarray(0, tagAt));
+  try {
+    const rest = decipher.final();
+    return rest.byteLength === 0 ? body : Buffer.concat([body, rest]);
+  } catch (cause) {
+    throw new SpillCryptoError('The spill object failed AES-GCM authentication: it was modified or truncated, or was encrypted with another key or nonce', { cause });
+  }
+}
+
+/** Makes the key (and nonce) for a new split; called once per split in GetSplits. */
+export interface EncryptionKeyFactory {
+  create(): Promise<EncryptionKey>;
+}
+
+/** Options of {@link createLocalKeyFactory}. */
+export interface LocalKeyFactoryOptions {
+  /**
+   * AES key size in bytes; 16 (AES-128) unless set. Java's LocalKeyFactory makes 128-bit keys and
+   * its AesGcmBlockCrypto refuses any other size, so a reader built like it needs 16.
+   */
+  readonly keyBytes?: 16 | 32;
+}
+
+/**
+ * Keys from node's CSPRNG: a random AES key (16 bytes by default, as Java) and a random 12-byte nonce.
+ * Used when no `kms_key_id` is configured.
+ */
+export function createLocalKeyFactory(options: LocalKeyFactoryOptions = {}): EncryptionKeyFactory {
+  const keyBytes = options.keyBytes ?? 16;
+  return {
+    create: () => Promise.resolve({ key: randomBytes(keyBytes), nonce: randomBytes(NONCE_BYTES) }),
+  };
+}
+
+/** The part of a KMS client {@link createKmsKeyFactory} uses; the SDK's `KMSClient` fits. */
+export interface SpillKmsClient {
+  send(command: GenerateDataKeyCommand): Promise<GenerateDataKeyCommandOutput>;
+  send(command: GenerateRandomCommand): Promise<GenerateRandomCommandOutput>;
+}
+
+/**
+ * Keys from KMS, as the Java `KmsKeyFactory`: a 16-byte data key (`GenerateDataKey`, `AES_128`)
+ * under `keyId`, and the nonce from `GenerateRandom` (12 bytes). Only the plaintext key is kept;
+ * it travels to Athena inside the split.
+ */
+export function createKmsKeyFactory(kms: SpillKmsClient, keyId: string): EncryptionKeyFactory {
+  return {
+    async create() {
+      const dataKey = await kms.send(new GenerateDataKeyCommand({ KeyId: keyId, KeySpec: 'AES_128' }));
+      const random = await kms.send(new GenerateRandomCommand({ NumberOfBytes: NONCE_BYTES }));
+      const key = dataKey.Plaintext;
+      const nonce = random.Plaintext;
+      // A response without plaintext would otherwise surface much later as a confusing crypto error.
+      if (key?.byteLength !== 16) throw new SpillCryptoError(`KMS GenerateDataKey for ${keyId} returned ${key === undefined ? 'no plaintext key' : `a ${key.byteLength}-byte key`}, expected 16 bytes`);
+      if (nonce?.byteLength !== NONCE_BYTES) throw new SpillCryptoError(`KMS GenerateRandom returned ${nonce === undefined ? 'no bytes' : `${nonce.byteLength} bytes`}, expected ${NONCE_BYTES}`);
+      return { key, nonce };
+    },
+  };
+}
