@@ -17,3 +17,35 @@ export type { Row, ValueCoercionDetails } from './arrow/block-writer.js';
 export { readValue, readRows } from './arrow/block-reader.js';
 export type { TimestampWithZone } from './arrow/block-reader.js';
 export { formatDecimal, toUnscaledDecimal } from './arrow/decimal.js';
+export type {
+  Connector,
+  ConnectorContext,
+  TableDefinition,
+  TablePage,
+  ListTablesInput,
+  PartitionsInput,
+  SplitsInput,
+  SplitPage,
+  ReadSplitInput,
+  QueryPassthroughSignature,
+} from './connector.js';
+export { pageOf } from './connector.js';
+export { ConnectorError, ErrorReasons, SourceErrorCodes, JavaExceptionTypes, isConnectorError, toConnectorError } from './errors.js';
+export type { ErrorReason } from './errors.js';
+export { createLambdaHandler } from './handler/lambda-handler.js';
+export type { LambdaHandlerOptions, FederationLambdaHandler } from './handler/lambda-handler.js';
+export { loadHandlerConfig, ConfigurationError, CasingModes, spillTarget } from './handler/handler-config.js';
+export type { HandlerConfig, CasingMode, ThrottleConfig } from './handler/handler-config.js';
+export { dispatch, PING_CAPABILITIES, PING_SERDE_VERSION } from './handler/dispatcher.js';
+export type { SpillServices, SplitSpillTarget, BlockSpillerLike } from './handler/spill-services.js';
+export { createS3SpillServices } from './handler/s3-spill-services.js';
+export { findUnsupportedField, isSupportedSchema } from './arrow/supported-types.js';
+export { createConstraintEvaluator, filterRecordBatch, normalizeRanges } from './constraints/evaluator.js';
+export type { ConstraintEvaluator } from './constraints/evaluator.js';
+export { compileValueSet, contains } from './constraints/value-set.js';
+export { createValueComparator, compareValues, valuesEqual } from './constraints/value-compare.js';
+export { S3BlockSpiller, readSpilledBlock, verifySpillBucket } from './spill/s3-spiller.js';
+export type { SpillS3Client, BlockSpiller } from './spill/s3-spiller.js';
+export { encryptBlock, decryptBlock, createLocalKeyFactory, createKmsKeyFactory, SpillCryptoError } from './spill/spill-crypto.js';
+export type { EncryptionKeyFactory } from './spill/spill-crypto.js';
+export { makeSpillDirectory, spillBlockLocation } from './spill/spill-location.js';

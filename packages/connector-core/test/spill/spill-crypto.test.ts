@@ -80,14 +80,14 @@ describe('encryptBlock / decryptBlock', () => {
 });
 
 describe('createLocalKeyFactory', () => {
-  it('makes fresh 32-byte keys and 12-byte nonces (16-byte keys on request)', async () => {
+  it('makes fresh 16-byte keys (as Java LocalKeyFactory) and 12-byte nonces (32-byte keys on request)', async () => {
     const factory = createLocalKeyFactory();
     const [a, b] = await Promise.all([factory.create(), factory.create()]);
-    expect(a.key.byteLength).toBe(32);
+    expect(a.key.byteLength).toBe(16);
     expect(a.nonce.byteLength).toBe(12);
     expect(Buffer.from(a.key).equals(Buffer.from(b.key))).toBe(false);
     expect(Buffer.from(a.nonce).equals(Buffer.from(b.nonce))).toBe(false);
-    expect((await createLocalKeyFactory({ keyBytes: 16 }).create()).key.byteLength).toBe(16);
+    expect((await createLocalKeyFactory({ keyBytes: 32 }).create()).key.byteLength).toBe(32);
     expect(referenceDecrypt(encryptBlock(plain, a), a).equals(plain)).toBe(true);
   });
 });
