@@ -49,3 +49,7 @@ export type { SpillS3Client, BlockSpiller } from './spill/s3-spiller.js';
 export { encryptBlock, decryptBlock, createLocalKeyFactory, createKmsKeyFactory, SpillCryptoError } from './spill/spill-crypto.js';
 export type { EncryptionKeyFactory } from './spill/spill-crypto.js';
 export { makeSpillDirectory, spillBlockLocation } from './spill/spill-location.js';
+export { createUdfHandler, columnValues } from './handler/udf-handler.js';
+export type { ScalarFunction } from './handler/udf-handler.js';
+export { createThrottlingInvoker } from './throttling-invoker.js';
+export type { ThrottlingInvoker, ThrottlingInvokerOptions } from './throttling-invoker.js';
