@@ -8,7 +8,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import type { Connector, ConnectorContext } from '../connector.js';
 import { ConnectorError, toConnectorError, toLambdaError } from '../errors.js';
-import { decodeRequest, encodeResponse } from '../protocol/codec.js';
+import { type DecodedRequest, decodeRequest, encodeResponse } from '../protocol/codec.js';
 import { ProtocolError } from '../protocol/protocol-error.js';
 import type { FederationRequest } from '../protocol/types.js';
 import { dispatch } from './dispatcher.js';
@@ -31,6 +31,16 @@ export interface LambdaHandlerOptions {
 
 /** The handler signature the Node.js Lambda runtime calls. */
 export type FederationLambdaHandler = (event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis' | 'awsRequestId'>) => Promise<object>;
+
+/** Decodes a Lambda event; a malformed one is the caller's mistake (InvalidInput), named by its JSON path. */
+export function decodeEvent(event: unknown): DecodedRequest {
+  try {
+    return decodeRequest(event as object);
+  } catch (error) {
+    if (error instanceof ProtocolError) throw new ConnectorError('InvalidInput', `Malformed request: ${error.message}`, { cause: error });
+    throw error;
+  }
+}
 
 function describeRequest(request: FederationRequest): Record<string, string> {
   const attributes: Record<string, string> = { requestType: request['@type'] };
@@ -64,14 +74,7 @@ export function createLambdaHandler(connector: Connector, options: LambdaHandler
     }
     logger.resetKeys();
     try {
-      let decoded: ReturnType<typeof decodeRequest>;
-      try {
-        decoded = decodeRequest(event as object);
-      } catch (error) {
-        if (error instanceof ProtocolError) throw new ConnectorError('InvalidInput', `Malformed request: ${error.message}`, { cause: error });
-        throw error;
-      }
-      const { request, serDeVersion } = decoded;
+      const { request, serDeVersion } = decodeEvent(event);
       logger.appendKeys({ ...describeRequest(request), serDeVersion });
       const ctx: ConnectorContext = {
         queryId: 'queryId' in request ? request.queryId : '',

@@ -9,11 +9,10 @@ import { randomUUID } from 'node:crypto';
 import { readValue } from '../arrow/block-reader.js';
 import { RecordBatchWriter } from '../arrow/block-writer.js';
 import { ConnectorError, toConnectorError, toLambdaError } from '../errors.js';
-import { decodeRequest, encodeResponse } from '../protocol/codec.js';
-import { ProtocolError } from '../protocol/protocol-error.js';
+import { encodeResponse } from '../protocol/codec.js';
 import type { FederationResponse } from '../protocol/types.js';
 import { PING_CAPABILITIES, PING_SERDE_VERSION } from './dispatcher.js';
-import type { FederationLambdaHandler } from './lambda-handler.js';
+import { type FederationLambdaHandler, decodeEvent } from './lambda-handler.js';
 
 /**
  * One scalar function: gets the argument columns (in the query's order) and the row count, and
@@ -35,14 +34,7 @@ export function createUdfHandler(functions: Readonly<Record<string, ScalarFuncti
   const logger = options.logger ?? new Logger({ serviceName: `athena-udf-${options.sourceType ?? 'functions'}` });
   return async (event) => {
     try {
-      let decoded: ReturnType<typeof decodeRequest>;
-      try {
-        decoded = decodeRequest(event as object);
-      } catch (error) {
-        if (error instanceof ProtocolError) throw new ConnectorError('InvalidInput', `Malformed request: ${error.message}`, { cause: error });
-        throw error;
-      }
-      const { request, serDeVersion } = decoded;
+      const { request, serDeVersion } = decodeEvent(event);
       let response: FederationResponse;
       if (request['@type'] === 'PingRequest') {
         response = { '@type': 'PingResponse', catalogName: request.catalogName, queryId: request.queryId, sourceType: options.sourceType ?? 'udf', capabilities: PING_CAPABILITIES, serDeVersion: PING_SERDE_VERSION };
