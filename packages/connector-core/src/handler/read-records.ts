@@ -52,6 +52,8 @@ export async function readRecords(connector: Connector, request: ReadRecordsRequ
   const held: RecordBatch[] = [];
   let heldBytes = 0;
   let rows = 0;
+  let bytes = 0;
+  let spills = 0;
   let spiller: BlockSpillerLike | undefined;
 
   const startSpilling = (): BlockSpillerLike => {
@@ -65,15 +67,21 @@ export async function readRecords(connector: Connector, request: ReadRecordsRequ
     const kept = filterRecordBatch(batch, evaluator, Number.isFinite(limit) ? limit - rows : undefined);
     if (kept.numRows === 0) return;
     rows += kept.numRows;
+    const size = rawByteSize(kept);
+    bytes += size;
     if (spiller !== undefined) {
+      spills++;
       await spiller.spill(kept);
       return;
     }
     held.push(kept);
-    heldBytes += rawByteSize(kept);
+    heldBytes += size;
     if (heldBytes > maxBlockSize || heldBytes >= maxInline) {
       const target = startSpilling();
-      for (const block of held.splice(0)) await target.spill(block);
+      for (const block of held.splice(0)) {
+        spills++;
+        await target.spill(block);
+      }
       heldBytes = 0;
     }
   };
@@ -101,6 +109,8 @@ export async function readRecords(connector: Connector, request: ReadRecordsRequ
     await spiller?.abort();
     throw error;
   } finally {
-    ctx.logger.appendKeys({ rows, spilled: spiller !== undefined });
+    // The split is named by its spill directory's random id: its properties may hold source values (keys, ids).
+    const split = request.split.spillLocation?.key.split('/').pop() ?? 'none';
+    ctx.logger.appendKeys({ split, rows, bytes, spills });
   }
 }
