@@ -137,6 +137,14 @@ export interface Connector {
    */
   capabilities?(ctx: ConnectorContext): DataSourceCapabilities;
 
+  /**
+   * Maps the name Athena sent (Athena lower-cases identifiers) to the source's real name, e.g.
+   * `ehr.patients` → `EHR.Patients`. Core calls it before `getTable`, `listPartitions`,
+   * `getSplits` and `readSplit` and hands them the result; responses keep Athena's name. Default:
+   * names are used as sent. {@link findCaseInsensitive} helps implement it.
+   */
+  resolveTableName?(ctx: ConnectorContext, table: TableName): Promise<TableName>;
+
   /** The passthrough function this connector offers; with {@link getQueryPassthroughSchema} it enables `system.query(…)`. */
   readonly queryPassthrough?: QueryPassthroughSignature;
 
@@ -151,4 +159,19 @@ export function pageOf(tables: readonly TableName[], input: ListTablesInput): Ta
   if (!Number.isSafeInteger(start) || start < 0) throw new ConnectorError('InvalidInput', `ListTables nextToken ${JSON.stringify(input.nextToken)} is not a token this connector issued`);
   const end = start + Math.max(input.pageSize, 1);
   return { tables: tables.slice(start, end), nextToken: end < tables.length ? String(end) : null };
+}
+
+/**
+ * The one candidate equal to `name` ignoring case (an exact match wins). Throws `NotFound` when
+ * none matches and `InvalidInput` when several differ only by case, since Athena cannot tell them apart.
+ */
+export function findCaseInsensitive(name: string, candidates: Iterable<string>, what: string): string {
+  const matches: string[] = [];
+  for (const candidate of candidates) {
+    if (candidate === name) return candidate;
+    if (candidate.toLowerCase() === name.toLowerCase()) matches.push(candidate);
+  }
+  if (matches.length === 1 && matches[0] !== undefined) return matches[0];
+  if (matches.length === 0) throw new ConnectorError('NotFound', `${what} ${name} does not exist`);
+  throw new ConnectorError('InvalidInput', `${what} ${name} is ambiguous: ${matches.join(', ')} differ only by case`);
 }

@@ -29,7 +29,7 @@ export type {
   ReadSplitInput,
   QueryPassthroughSignature,
 } from './connector.js';
-export { pageOf } from './connector.js';
+export { pageOf, findCaseInsensitive } from './connector.js';
 export { ConnectorError, ErrorReasons, SourceErrorCodes, JavaExceptionTypes, isConnectorError, toConnectorError } from './errors.js';
 export type { ErrorReason } from './errors.js';
 export { createLambdaHandler } from './handler/lambda-handler.js';

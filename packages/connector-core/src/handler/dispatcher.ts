@@ -27,6 +27,7 @@ import type {
 } from '../protocol/types.js';
 import { connectorCapabilities, passthroughArguments } from './capabilities.js';
 import { readRecords } from './read-records.js';
+import { resolveTable } from './resolve-table.js';
 import type { SpillServices } from './spill-services.js';
 
 /** Java's feature level and newest serde version, answered to every Ping. */
@@ -102,7 +103,7 @@ async function getTable(connector: Connector, request: GetTableRequest, ctx: Con
     if (typeof args === 'string') throw new ConnectorError('InvalidInput', args);
     definition = await connector.getQueryPassthroughSchema(ctx, args);
   } else {
-    definition = await connector.getTable(ctx, request.tableName);
+    definition = await connector.getTable(ctx, await resolveTable(connector, ctx, request.tableName));
   }
   checkTable(definition, `Table ${name}`);
   return { '@type': 'GetTableResponse', catalogName: request.catalogName, tableName: request.tableName, schema: definition.schema, partitionColumns: definition.partitionColumns ?? [] };
@@ -124,7 +125,8 @@ async function getTableLayout(connector: Connector, request: GetTableLayoutReque
   if (connector.listPartitions === undefined) throw new ConnectorError('Internal', `Table ${request.tableName.schemaName}.${request.tableName.tableName} has partition columns but the connector lists no partitions`);
   const partitionSchema = new Schema(fields);
   const writer = new RecordBatchWriter(partitionSchema);
-  for await (const row of connector.listPartitions(ctx, { tableName: request.tableName, schema: request.schema, partitionSchema, constraints: request.constraints })) {
+  const tableName = await resolveTable(connector, ctx, request.tableName);
+  for await (const row of connector.listPartitions(ctx, { tableName, schema: request.schema, partitionSchema, constraints: request.constraints })) {
     if (ctx.signal.aborted) throw new ConnectorError('Timeout', 'Listing partitions did not finish before the Lambda deadline');
     writer.appendRow(row);
   }
@@ -159,7 +161,7 @@ async function getSplits(connector: Connector, request: GetSplitsRequest, ctx: C
   const target = await options.spill.prepareSplits(ctx);
   const cursor = readCursor(request.continuationToken);
   const page = await connector.getSplits(ctx, {
-    tableName: request.tableName,
+    tableName: await resolveTable(connector, ctx, request.tableName),
     partitions: request.partitions.records,
     partitionColumns: request.partitionColumns,
     constraints: request.constraints,

@@ -12,6 +12,7 @@ import { createConstraintEvaluator, filterRecordBatch } from '../constraints/eva
 import { ConnectorError } from '../errors.js';
 import type { ReadRecordsRequest, ReadRecordsResponse, RemoteReadRecordsResponse } from '../protocol/types.js';
 import type { BlockSpillerLike, SpillServices } from './spill-services.js';
+import { resolveTable } from './resolve-table.js';
 import { randomUUID } from 'node:crypto';
 
 /** Raw Arrow buffer bytes of a batch: Java's `Block.getSize()` measure. */
@@ -87,7 +88,7 @@ export async function readRecords(connector: Connector, request: ReadRecordsRequ
   };
 
   try {
-    const input = { tableName: request.tableName, schema, split: request.split.properties, constraints: request.constraints };
+    const input = { tableName: await resolveTable(connector, ctx, request.tableName), schema, split: request.split.properties, constraints: request.constraints };
     for await (const item of connector.readSplit(ctx, input)) {
       if (ctx.signal.aborted) throw new ConnectorError('Timeout', 'Reading the split did not finish before the Lambda deadline');
       if (item instanceof RecordBatch) {

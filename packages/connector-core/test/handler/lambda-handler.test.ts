@@ -4,7 +4,7 @@ import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { Field, Schema, Uint32 } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Connector, ConnectorError, createLambdaHandler, createS3SpillServices, loadHandlerConfig, type HandlerConfig, type SpillS3Client } from '../../src/index.js';
+import { type Connector, ConnectorError, createLambdaHandler, createS3SpillServices, findCaseInsensitive, loadHandlerConfig, type HandlerConfig, type SpillS3Client } from '../../src/index.js';
 import { EngineDriver, LambdaInvocationError, createReferenceConnector, inProcessTransport, makeConstraints } from '../../src/testing/index.js';
 import { mixedRow, mixedSchema, mixedTable } from '../support/reference-tables.js';
 
@@ -187,5 +187,35 @@ describe('records', () => {
     const forged = { ...split, spillLocation: { ...split.spillLocation, bucket: 'attacker-bucket' } };
     const error = await failure(d.readSplit(patients, mixedSchema, forged, makeConstraints()));
     expect(error.error.errorMessage).toMatch(/attacker-bucket is not the configured spill bucket/);
+  });
+});
+
+describe('table name resolution', () => {
+  it('hands the connector its own (mixed-case) name and answers with Athena’s', async () => {
+    const real = createReferenceConnector({ tables: [{ ...mixedTable('Patients', 30), tableName: { schemaName: 'EHR', tableName: 'Patients' } }] });
+    const seen: string[] = [];
+    const resolving: Connector = {
+      ...real,
+      listSchemas: () => Promise.resolve(['ehr']),
+      listTables: () => Promise.resolve({ tables: [{ schemaName: 'ehr', tableName: 'patients' }], nextToken: null }),
+      resolveTableName: (_ctx, table) => {
+        const schemaName = findCaseInsensitive(table.schemaName, ['EHR'], 'Schema');
+        const tableName = findCaseInsensitive(table.tableName, ['Patients', 'Visits'], 'Table');
+        seen.push(`${schemaName}.${tableName}`);
+        return Promise.resolve({ schemaName, tableName });
+      },
+    };
+    const d = driverFor(resolving);
+    const result = await d.scan(patients);
+    expect(result.table.numRows).toBe(30);
+    expect((await d.getTable(patients)).tableName).toEqual(patients);
+    expect(new Set(seen)).toEqual(new Set(['EHR.Patients']));
+    const error = await failure(d.getTable({ schemaName: 'ehr', tableName: 'nope' }));
+    expect(error.error.errorMessage).toMatch(/EntityNotFoundException.*Table nope does not exist/);
+  });
+
+  it('refuses names that differ only by case', () => {
+    expect(() => findCaseInsensitive('patients', ['Patients', 'PATIENTS'], 'Table')).toThrow(/ambiguous: Patients, PATIENTS/);
+    expect(findCaseInsensitive('Patients', ['Patients', 'PATIENTS'], 'Table')).toBe('Patients');
   });
 });
