@@ -39,4 +39,5 @@ for (const split of splits) {
 }
 s3.destroy();
 (globalThis as { gc?: () => void }).gc?.();
-console.log(JSON.stringify({ rows: yielded, objects, maxRssMb: process.resourceUsage().maxRSS / 1024, rssAfterGcMb: process.memoryUsage().rss / 1048576, externalMb: process.memoryUsage().external / 1048576 }));
+const usage = process.memoryUsage();
+console.log(JSON.stringify({ rows: yielded, objects, maxRssMb: process.resourceUsage().maxRSS / 1024, rssAfterGcMb: usage.rss / 1048576, heapMb: usage.heapUsed / 1048576, heapTotalMb: usage.heapTotal / 1048576, arrayBuffersMb: usage.arrayBuffers / 1048576 }));
