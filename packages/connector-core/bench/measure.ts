@@ -13,6 +13,8 @@ export interface RatioResult {
   readonly ratio: number;
   readonly target: string;
   readonly detail?: string;
+  /** Unit of the two measurements (default `ms`). */
+  readonly unit?: string;
 }
 
 function median(values: number[]): number {
@@ -52,7 +54,7 @@ export function compare(name: string, target: string, baseline: () => unknown, c
 
 /** Prints results as an aligned table. */
 export function report(results: readonly RatioResult[]): void {
-  const rows = results.map((r) => [r.name, `${r.baselineMs.toFixed(1)} ms`, `${r.candidateMs.toFixed(1)} ms`, r.ratio.toFixed(2), r.target, r.detail ?? '']);
+  const rows = results.map((r) => [r.name, `${r.baselineMs.toFixed(1)} ${r.unit ?? 'ms'}`, `${r.candidateMs.toFixed(1)} ${r.unit ?? 'ms'}`, r.ratio.toFixed(2), r.target, r.detail ?? '']);
   const header = ['benchmark', 'baseline', 'ours', 'ratio', 'target', 'detail'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
   const line = (cells: readonly string[]) => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ');
