@@ -8,11 +8,13 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Field, Int64, Schema, Utf8 } from 'apache-arrow';
-import { S3BlockSpiller, buildRecordBatch, encodeRecordBatchMessage, makeSpillDirectory } from '../src/index.js';
+import { S3BlockSpiller, buildRecordBatch, encodeRecordBatchMessage, loadHandlerConfig, makeSpillDirectory } from '../src/index.js';
 import { startMoto } from '../test/support/moto.js';
 import type { RatioResult } from './measure.js';
 
 const BLOCKS = 24;
+/** The default of `spill_queue_capacity`, used by both sides. */
+const SPILL_CONCURRENCY = loadHandlerConfig({}).spillConcurrency;
 
 async function timeAsync(run: () => Promise<unknown>): Promise<number> {
   (globalThis as { gc?: () => void }).gc?.();
@@ -44,12 +46,12 @@ export async function spillBenchmarks(): Promise<RatioResult[]> {
       const prefix = `raw/${run++}`;
       // Same parallelism as the spiller's default, so only encoding + encryption differ.
       const queue = Array.from({ length: BLOCKS }, (_, n) => n);
-      await Promise.all(Array.from({ length: 4 }, async () => {
+      await Promise.all(Array.from({ length: SPILL_CONCURRENCY }, async () => {
         for (let n = queue.shift(); n !== undefined; n = queue.shift()) await s3.send(new PutObjectCommand({ Bucket: 'bench-spill', Key: `${prefix}/${n}`, Body: Buffer.from(bytes) }));
       }));
     };
     const spilled = async () => {
-      const spiller = new S3BlockSpiller({ s3, directory: makeSpillDirectory({ bucket: 'bench-spill', prefix: 'bench', queryId: 'q' }), encryptionKey: key, concurrency: 4 });
+      const spiller = new S3BlockSpiller({ s3, directory: makeSpillDirectory({ bucket: 'bench-spill', prefix: 'bench', queryId: 'q' }), encryptionKey: key, concurrency: SPILL_CONCURRENCY });
       for (let n = 0; n < BLOCKS; n++) await spiller.spill(batch);
       await spiller.finish();
     };

@@ -128,7 +128,8 @@ export function loadHandlerConfig(env: Env = process.env): HandlerConfig {
     throttle,
     enableQueryPassthrough: flag(env, 'enable_query_passthrough', true),
     casingMode: casing as CasingMode | undefined,
-    spillConcurrency: number(env, queue, 4, { integer: true, min: 1, max: 64 }),
+    // Java spills on 2 threads; more uploads in flight buy little throughput and cost a block of memory each.
+    spillConcurrency: number(env, queue, 2, { integer: true, min: 1, max: 64 }),
   };
 }
 

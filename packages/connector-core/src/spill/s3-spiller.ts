@@ -42,7 +42,7 @@ export interface S3BlockSpillerOptions {
   /** The split's key; null writes plaintext (spill encryption disabled). */
   readonly encryptionKey: EncryptionKey | null;
   /**
-   * Uploads in flight at once (`spill_queue_capacity`); default 4. Encoded objects exist only while
+   * Uploads in flight at once (`spill_queue_capacity`); default 2, as Java. Encoded objects exist only while
    * they hold a slot, so memory stays at this many objects plus the batch the caller is handing over.
    */
   readonly concurrency?: number;
@@ -58,7 +58,7 @@ export interface S3BlockSpillerOptions {
   readonly putRequestHeaders?: StringMap;
 }
 
-const DEFAULT_CONCURRENCY = 4;
+const DEFAULT_CONCURRENCY = 2;
 const DEFAULT_MAX_ATTEMPTS = 3;
 
 /** PutObject members a deployment may set on spill objects. SSE-C is absent: Athena could not read such objects. */
