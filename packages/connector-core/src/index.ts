@@ -53,3 +53,5 @@ export { createUdfHandler, columnValues } from './handler/udf-handler.js';
 export type { ScalarFunction } from './handler/udf-handler.js';
 export { createThrottlingInvoker } from './throttling-invoker.js';
 export type { ThrottlingInvoker, ThrottlingInvokerOptions } from './throttling-invoker.js';
+export { EngineDriver, LambdaInvocationError, inProcessTransport, makeConstraints, decryptSpillObject } from './engine/engine-driver.js';
+export type { EngineDriverOptions, ScanOptions, ScanResult, TraceEntry, Transport } from './engine/engine-driver.js';

@@ -13,7 +13,7 @@ import type { Connector } from '../connector.js';
 import { type LambdaHandlerOptions, createLambdaHandler } from '../handler/lambda-handler.js';
 import { type HandlerConfig, loadHandlerConfig } from '../handler/handler-config.js';
 import type { Block, Marker, TableName, ValueSet } from '../protocol/types.js';
-import { EngineDriver, LambdaInvocationError, inProcessTransport } from './engine-driver.js';
+import { EngineDriver, LambdaInvocationError, inProcessTransport } from '../engine/engine-driver.js';
 
 /** The checks of the suite, by the names `skip` uses. */
 export const ConformanceChecks = [

@@ -1,6 +1,7 @@
 /**
- * Plays Athena's part against a connector over the real wire: every request is encoded with the
- * codec, delivered as the Lambda runtime would deliver it, and every response decoded — nothing
+ * Plays Athena's part against a connector over the real wire, for local-athena, the test kit and
+ * the validator: every request is encoded with the codec, delivered as the Lambda runtime would
+ * deliver it, and every response decoded — nothing
  * short-circuits the protocol. Spilled blocks are fetched from S3 and decrypted with plain
  * `node:crypto`, independently of core's own spill code, so a wrong object cannot pass unnoticed.
  */
