@@ -1,0 +1,42 @@
+// The CLI as a user runs it: a connector bundle built like a Lambda bundle, the SQL on the command line.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { build } from 'esbuild';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { mixedRow } from '../../connector-core/test/support/reference-tables.js';
+
+const root = join(import.meta.dirname, '..');
+const work = mkdtempSync(join(tmpdir(), 'local-athena-cli-'));
+const bundle = join(work, 'reference.mjs');
+
+beforeAll(async () => {
+  const s3 = new S3Client({ forcePathStyle: true });
+  await s3.send(new CreateBucketCommand({ Bucket: 'cli-spill' }));
+  s3.destroy();
+  const banner = { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" };
+  await build({ entryPoints: [join(root, 'test/fixtures/reference-lambda.ts')], bundle: true, platform: 'node', format: 'esm', outfile: bundle, banner, logLevel: 'error' });
+  // The CLI exactly as `pnpm build` bundles it.
+  execFileSync(process.execPath, [join(root, 'build.mjs')], { cwd: root });
+}, 120_000);
+
+const run = (...args: string[]) => spawnSync(process.execPath, [join(root, 'dist/cli.mjs'), ...args], { encoding: 'utf8', env: { ...process.env, spill_bucket: 'cli-spill' } });
+
+describe('local-athena CLI', () => {
+  it('runs SQL over a connector bundle and prints CSV, with --explain on stderr', () => {
+    const out = run('query', '--catalog', `ehr=${bundle}`, '--format', 'csv', '--explain', 'SELECT id, region FROM ehr.ehr.patients WHERE region = 3 ORDER BY id LIMIT 3');
+    expect(out.status, out.stderr).toBe(0);
+    const expected = Array.from({ length: 120 }, (_, i) => mixedRow(i)).filter((r) => r['region'] === 3).slice(0, 3);
+    expect(out.stdout.trim().split('\n')).toEqual(['id,region', ...expected.map((r) => `${String(r['id'])},3`)]);
+    expect(out.stderr).toMatch(/ehr\.ehr\.patients: pushed region; 3 splits, \d+ rows/);
+  });
+
+  it('fails with a one-line cause', () => {
+    const out = run('query', '--catalog', `ehr=${bundle}`, 'SELECT * FROM ehr.ehr.nope');
+    expect(out.status).toBe(1);
+    expect(out.stderr.trim().split('\n')).toHaveLength(1);
+    expect(out.stderr).toMatch(/^local-athena: Catalog ehr, table ehr\.ehr\.nope \(GetTableRequest\): .*EntityNotFoundException/);
+  });
+});
