@@ -38,7 +38,8 @@ async function main(argv: readonly string[]): Promise<number> {
     if (values.explain === true) {
       for (const scan of result.scans) {
         const steps = Object.entries(scan.timings).map(([step, ms]) => `${step.replace(/Request$/, '')} ${ms.toFixed(0)} ms`).join(', ');
-        console.error(`${scan.table}: pushed ${Object.keys(scan.pushdown).join(', ') || 'nothing'}; ${scan.splits} splits, ${scan.rows} rows, ${scan.responseBytes} bytes, ${scan.spilledObjects} spilled objects; ${steps}`);
+        const dynamic = scan.dynamicFilters.length === 0 ? '' : ` (join keys: ${scan.dynamicFilters.join(', ')})`;
+        console.error(`${scan.table}: pushed ${Object.keys(scan.pushdown).join(', ') || 'nothing'}${dynamic}; ${scan.splits} splits, ${scan.rows} rows, ${scan.responseBytes} bytes, ${scan.spilledObjects} spilled objects; ${steps}`);
       }
     }
     console.log(formatRows(result.columns, result.rows, format));

@@ -8,8 +8,15 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { Schema } from 'apache-arrow';
 import { EngineDriver, type Transport, type ValueSet } from '@athena-federation/connector-core';
 import { type CatalogTarget, checkCatalogName, transportFor } from './catalog.js';
-import { appendBatches, createTable } from './duckdb-tables.js';
-import { analyzeQuery, summaryFor } from './pushdown.js';
+import { appendBatches, createTable, quoteIdentifier } from './duckdb-tables.js';
+import { type QueryAnalysis, type TableReference, analyzeQuery, summaryFor, valueSetFor } from './pushdown.js';
+
+/** A join key read back from DuckDB as a value the block writer accepts (undefined for types not used as keys). */
+function plainValue(value: unknown): unknown {
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return value;
+  if (typeof value === 'object' && value !== null && 'toString' in value) return String(value);
+  return undefined;
+}
 
 /** Options of {@link LocalAthena.create}. */
 export interface LocalAthenaOptions {
@@ -20,6 +27,11 @@ export interface LocalAthenaOptions {
   readonly maxInlineBlockSize?: number;
   /** ReadRecords calls in flight per table (default 4). */
   readonly parallelism?: number;
+  /**
+   * Dynamic filtering: after reading one side of an inner equi-join, its distinct join keys are
+   * pushed into the other side's scan when there are at most this many (default 10,000; 0 turns it off).
+   */
+  readonly dynamicFilterLimit?: number;
 }
 
 /** What happened for one federated table of a query (the `--explain` view). */
@@ -27,6 +39,8 @@ export interface TableScanReport {
   readonly table: string;
   /** Column → pushed value set. */
   readonly pushdown: Readonly<Record<string, ValueSet>>;
+  /** Columns whose value set came from the other side of a join (dynamic filtering). */
+  readonly dynamicFilters: readonly string[];
   readonly splits: number;
   readonly rows: number;
   readonly spilledObjects: number;
@@ -80,20 +94,57 @@ export class LocalAthena {
     const started = performance.now();
     const analysis = await analyzeQuery(this.#connection, sql, new Set(Object.keys(this.#options.catalogs).map((c) => c.toLowerCase())));
     const scans: TableScanReport[] = [];
-    const loaded = new Set<string>();
-    for (const table of analysis.tables) {
-      const key = `${table.catalog}.${table.schemaName}.${table.tableName}`;
-      if (loaded.has(key)) continue;
-      loaded.add(key);
-      const refs = analysis.tables.filter((t) => `${t.catalog}.${t.schemaName}.${t.tableName}` === key);
-      const ref = refs.length === 1 && refs[0] !== undefined ? refs[0] : { ...table, pushable: false };
-      scans.push(await this.#scan(ref.catalog, { schemaName: ref.schemaName, tableName: ref.tableName }, (schema) => summaryFor(ref, schema, analysis)));
+    const key = (t: TableReference) => `${t.catalog}.${t.schemaName}.${t.tableName}`;
+    const counts = new Map<string, number>();
+    for (const t of analysis.tables) counts.set(key(t), (counts.get(key(t)) ?? 0) + 1);
+    // Tables with their own filters first: they are likely the small side Athena would read first.
+    const filtered = (t: TableReference) => analysis.predicates.some((p) => p.alias?.toLowerCase() === t.alias.toLowerCase() || (p.alias === undefined && analysis.tables.length === 1));
+    const order = [...new Map(analysis.tables.map((t) => [key(t), t])).values()].sort((a, b) => Number(filtered(b)) - Number(filtered(a)));
+    const done = new Map<string, TableReference>();
+    for (const table of order) {
+      const ref = counts.get(key(table)) === 1 ? table : { ...table, pushable: false };
+      const dynamic = await this.#dynamicFilters(ref, analysis, done);
+      scans.push(
+        await this.#scan(ref.catalog, { schemaName: ref.schemaName, tableName: ref.tableName }, async (schema) => {
+          const summary = summaryFor(ref, schema, analysis);
+          const added: string[] = [];
+          for (const [column, values] of dynamic) {
+            const field = schema.fields.find((f) => f.name.toLowerCase() === column.toLowerCase());
+            if (field === undefined || summary[field.name] !== undefined) continue;
+            const set = valueSetFor(field, [{ alias: ref.alias, column: field.name, op: 'in', values }]);
+            if (set !== undefined) {
+              summary[field.name] = set;
+              added.push(field.name);
+            }
+          }
+          return { summary, dynamic: added };
+        }),
+      );
+      done.set(ref.alias.toLowerCase(), ref);
     }
     const reader = await this.#connection.runAndReadAll(sql);
     return { columns: reader.columnNames(), rows: reader.getRows(), scans, durationMs: performance.now() - started };
   }
 
-  async #scan(catalog: string, tableName: { schemaName: string; tableName: string }, pushdown: (schema: Schema) => Record<string, ValueSet>): Promise<TableScanReport> {
+  /** Join keys of already-loaded tables that `table` is equi-joined with: column → distinct values. */
+  async #dynamicFilters(table: TableReference, analysis: QueryAnalysis, done: ReadonlyMap<string, TableReference>): Promise<Map<string, unknown[]>> {
+    const limit = this.#options.dynamicFilterLimit ?? 10_000;
+    const filters = new Map<string, unknown[]>();
+    if (!table.pushable || limit <= 0) return filters;
+    const alias = table.alias.toLowerCase();
+    for (const join of analysis.joins) {
+      const [mine, other] = join.left.alias.toLowerCase() === alias ? [join.left, join.right] : join.right.alias.toLowerCase() === alias ? [join.right, join.left] : [undefined, undefined];
+      const source = other === undefined ? undefined : done.get(other.alias.toLowerCase());
+      if (mine === undefined || other === undefined || source === undefined) continue;
+      const from = [source.catalog, source.schemaName, source.tableName].map(quoteIdentifier).join('.');
+      const reader = await this.#connection.runAndReadAll(`SELECT DISTINCT ${quoteIdentifier(other.column)} FROM ${from} WHERE ${quoteIdentifier(other.column)} IS NOT NULL LIMIT ${limit + 1}`);
+      const values = reader.getRows().map((row) => plainValue(row[0]));
+      if (values.length <= limit && values.every((v) => v !== undefined)) filters.set(mine.column, values);
+    }
+    return filters;
+  }
+
+  async #scan(catalog: string, tableName: { schemaName: string; tableName: string }, pushdown: (schema: Schema) => Promise<{ summary: Record<string, ValueSet>; dynamic: string[] }>): Promise<TableScanReport> {
     const name = `${catalog}.${tableName.schemaName}.${tableName.tableName}`;
     const driver = new EngineDriver({
       transport: await this.#transport(catalog),
@@ -105,7 +156,7 @@ export class LocalAthena {
     try {
       await driver.ping();
       const definition = await driver.getTable(tableName);
-      const summary = pushdown(definition.schema);
+      const { summary, dynamic } = await pushdown(definition.schema);
       const result = await driver.scan(tableName, { constraints: { summary } });
       const loadStarted = performance.now();
       await createTable(this.#connection, catalog, tableName.schemaName, tableName.tableName, result.schema);
@@ -116,6 +167,7 @@ export class LocalAthena {
       return {
         table: name,
         pushdown: summary,
+        dynamicFilters: dynamic,
         splits: result.splits,
         rows,
         spilledObjects: result.spilledObjects,

@@ -26,10 +26,18 @@ export interface ColumnPredicate {
   readonly values: readonly unknown[];
 }
 
+/** An inner equi-join `a.x = b.y` between two table aliases. */
+export interface JoinEquality {
+  readonly left: { readonly alias: string; readonly column: string };
+  readonly right: { readonly alias: string; readonly column: string };
+}
+
 /** What the parser found in one query. */
 export interface QueryAnalysis {
   readonly tables: readonly TableReference[];
   readonly predicates: readonly ColumnPredicate[];
+  /** Equalities of INNER JOIN conditions, the candidates for dynamic filtering. */
+  readonly joins: readonly JoinEquality[];
 }
 
 type Node = { readonly [key: string]: unknown };
@@ -75,6 +83,9 @@ function columnOf(node: unknown): { alias: string | undefined; column: string } 
 
 function predicateOf(node: Node): ColumnPredicate | undefined {
   const type = String(node['type']);
+  // `WHERE p.active` on its own: the column is true (for a boolean column; others at least not null).
+  const bare = columnOf(node);
+  if (bare !== undefined) return { ...bare, op: 'eq', values: [true] };
   if (node['class'] === 'COMPARISON' && type in comparisons) {
     const op = comparisons[type] as ColumnPredicate['op'];
     const leftColumn = columnOf(node['left']);
@@ -109,6 +120,20 @@ function conjuncts(node: unknown): Node[] {
   if (!isNode(node)) return [];
   if (node['class'] === 'CONJUNCTION' && node['type'] === 'CONJUNCTION_AND' && Array.isArray(node['children'])) return (node['children'] as unknown[]).flatMap(conjuncts);
   return [node];
+}
+
+/** `a.x = b.y` conjuncts of INNER JOIN conditions in the top-level FROM tree. */
+function collectJoins(node: unknown, out: JoinEquality[]): void {
+  if (!isNode(node) || node['type'] !== 'JOIN') return;
+  collectJoins(node['left'], out);
+  collectJoins(node['right'], out);
+  if (node['join_type'] !== 'INNER') return;
+  for (const conjunct of conjuncts(node['condition'])) {
+    if (conjunct['class'] !== 'COMPARISON' || conjunct['type'] !== 'COMPARE_EQUAL') continue;
+    const left = columnOf(conjunct['left']);
+    const right = columnOf(conjunct['right']);
+    if (left?.alias !== undefined && right?.alias !== undefined) out.push({ left: { alias: left.alias, column: left.column }, right: { alias: right.alias, column: right.column } });
+  }
 }
 
 /** Every BASE_TABLE under `node`, with whether it is directly in the top-level FROM/JOIN tree. */
@@ -160,7 +185,9 @@ export async function analyzeQuery(connection: DuckDBConnection, sql: string, ca
     return { catalog, schemaName, tableName, alias, pushable: direct && counts.get(`${catalog}.${schemaName}.${tableName}`) === 1 };
   });
   const predicates = root['type'] === 'SELECT_NODE' ? conjuncts(root['where_clause']).map(predicateOf).filter((p): p is ColumnPredicate => p !== undefined) : [];
-  return { tables, predicates };
+  const joins: JoinEquality[] = [];
+  if (root['type'] === 'SELECT_NODE') collectJoins(root['from_table'], joins);
+  return { tables, predicates, joins };
 }
 
 /** One-row (or n-row) `col1` block of `values` converted to the column's type; undefined if a value does not fit it exactly. */

@@ -62,8 +62,34 @@ describe('queries', () => {
     const expected = rows(400).filter((p) => p['active'] === true && readings.get(p['id'])?.['region'] === 1).length;
     expect(result.rows).toEqual([[BigInt(expected)]]);
     expect(result.scans.map((s) => s.table).sort()).toEqual(['devices.wearables.readings', 'ehr_db.ehr.patients']);
-    // Small Athena-like block sizes: the larger scans come back through spill.
-    expect(result.scans.reduce((n, s) => n + s.spilledObjects, 0)).toBeGreaterThan(0);
+  });
+
+  it('reads large results back through spill (small Athena-like block sizes)', async () => {
+    const result = await athena.query('SELECT count(*) AS n, count(DISTINCT name) AS names FROM ehr_db.ehr.patients');
+    expect(result.rows[0]?.[0]).toBe(400n);
+    expect(result.scans[0]?.spilledObjects).toBeGreaterThan(0);
+  });
+
+  it('pushes the join keys of the filtered side into the other side (dynamic filtering)', async () => {
+    const sql = 'SELECT p.id, r.score FROM ehr_db.ehr.patients p JOIN devices.wearables.readings r ON p.id = r.id WHERE p.region = 2 AND p.active ORDER BY p.id';
+    const result = await athena.query(sql);
+    const readings = new Map(rows(250).map((r) => [r['id'], r]));
+    const expected = rows(400).filter((p) => p['region'] === 2 && p['active'] === true && readings.has(p['id']));
+    expect(result.rows.map((r) => r[0])).toEqual(expected.map((p) => p['id']));
+    const [first, second] = result.scans;
+    expect(first?.table).toBe('ehr_db.ehr.patients');
+    expect(second?.table).toBe('devices.wearables.readings');
+    expect(second?.dynamicFilters).toEqual(['id']);
+    expect(second?.pushdown['id']?.['@type']).toBe('EquatableValueSet');
+    // Only readings whose id is among the filtered patients' ids came back, not all 250.
+    expect(first?.rows).toBe(rows(400).filter((p) => p['region'] === 2 && p['active'] === true).length);
+    expect(second?.rows).toBe(rows(250).filter((r) => rows(400).some((p) => p['region'] === 2 && p['active'] === true && p['id'] === r['id'])).length);
+    expect(second?.rows).toBeLessThan(250);
+    const off = await LocalAthena.create({ catalogs: { ehr_db: handler(ehr), devices: handler(devices) }, dynamicFilterLimit: 0 });
+    const unfiltered = await off.query(sql);
+    expect(unfiltered.rows).toEqual(result.rows);
+    expect(unfiltered.scans[1]?.rows).toBe(250);
+    off.close();
   });
 
   it('loads every type the connectors return', async () => {
