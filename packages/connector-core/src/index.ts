@@ -55,3 +55,5 @@ export { createThrottlingInvoker } from './throttling-invoker.js';
 export type { ThrottlingInvoker, ThrottlingInvokerOptions } from './throttling-invoker.js';
 export { EngineDriver, LambdaInvocationError, inProcessTransport, makeConstraints, decryptSpillObject } from './engine/engine-driver.js';
 export type { EngineDriverOptions, ScanOptions, ScanResult, TraceEntry, Transport } from './engine/engine-driver.js';
+export { parseConnectorTarget, transportFor } from './engine/transports.js';
+export type { ConnectorTarget } from './engine/transports.js';

@@ -1,18 +1,11 @@
 /**
- * How local-athena reaches a catalog's connector: a handler in this process, a built Lambda bundle
- * loaded the way the Lambda runtime loads it, or a deployed function invoked through the Lambda
- * API. All three speak the same wire, so the engine cannot tell them apart.
+ * Catalog names and `--catalog NAME=TARGET` arguments. Reaching the connector behind a target
+ * (in process, a bundle, a deployed function) is core's `transportFor`, shared with the validator.
  */
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { type FederationLambdaHandler, LambdaInvocationError, type Transport, decodeLambdaFunctionError, inProcessTransport } from '@athena-federation/connector-core';
+import { type ConnectorTarget, parseConnectorTarget } from '@athena-federation/connector-core';
 
-/** Where a catalog's connector runs. */
-export type CatalogTarget =
-  | { readonly kind: 'handler'; readonly handler: FederationLambdaHandler }
-  | { readonly kind: 'bundle'; readonly path: string; readonly exportName?: string }
-  | { readonly kind: 'lambda'; readonly functionName: string };
+/** Where a catalog's connector runs (see core's `transportFor`). */
+export type CatalogTarget = ConnectorTarget;
 
 /** Athena's catalog-name rule: letters, digits, `_`, `-`, `@`, at most 127 characters (lower-cased in SQL). */
 export function checkCatalogName(name: string): string {
@@ -27,28 +20,5 @@ export function checkCatalogName(name: string): string {
 export function parseCatalogArgument(argument: string): { name: string; target: CatalogTarget } {
   const at = argument.indexOf('=');
   if (at <= 0) throw new Error(`--catalog ${JSON.stringify(argument)} must be NAME=TARGET`);
-  const name = checkCatalogName(argument.slice(0, at));
-  const target = argument.slice(at + 1);
-  if (target.startsWith('lambda:')) return { name, target: { kind: 'lambda', functionName: target.slice('lambda:'.length) } };
-  const [path = '', exportName] = target.split('#');
-  return { name, target: exportName === undefined ? { kind: 'bundle', path } : { kind: 'bundle', path, exportName } };
-}
-
-/** The transport for a target. Bundles are imported once. */
-export async function transportFor(target: CatalogTarget): Promise<Transport> {
-  if (target.kind === 'handler') return inProcessTransport(target.handler);
-  if (target.kind === 'bundle') {
-    const module = (await import(pathToFileURL(resolve(target.path)).href)) as Record<string, unknown>;
-    const handler = module[target.exportName ?? 'handler'];
-    if (typeof handler !== 'function') throw new Error(`${target.path} exports no function ${target.exportName ?? 'handler'}`);
-    return inProcessTransport(handler as FederationLambdaHandler);
-  }
-  const client = new LambdaClient({});
-  const functionName = target.functionName;
-  return async (payload) => {
-    const response = await client.send(new InvokeCommand({ FunctionName: functionName, Payload: Buffer.from(JSON.stringify(payload)) }));
-    const text = Buffer.from(response.Payload ?? new Uint8Array()).toString('utf8');
-    if (response.FunctionError !== undefined) throw new LambdaInvocationError(decodeLambdaFunctionError(text));
-    return JSON.parse(text) as unknown;
-  };
+  return { name: checkCatalogName(argument.slice(0, at)), target: parseConnectorTarget(argument.slice(at + 1)) };
 }

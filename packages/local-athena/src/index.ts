@@ -4,7 +4,7 @@
  */
 export { LocalAthena } from './local-athena.js';
 export type { LocalAthenaOptions, QueryResult, TableScanReport } from './local-athena.js';
-export { parseCatalogArgument, checkCatalogName, transportFor } from './catalog.js';
+export { parseCatalogArgument, checkCatalogName } from './catalog.js';
 export type { CatalogTarget } from './catalog.js';
 export { analyzeQuery, summaryFor, valueSetFor } from './pushdown.js';
 export type { ColumnPredicate, QueryAnalysis, TableReference } from './pushdown.js';

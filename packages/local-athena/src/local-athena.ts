@@ -6,8 +6,8 @@
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { Schema } from 'apache-arrow';
-import { EngineDriver, type Transport, type ValueSet } from '@athena-federation/connector-core';
-import { type CatalogTarget, checkCatalogName, transportFor } from './catalog.js';
+import { EngineDriver, type Transport, type ValueSet, transportFor } from '@athena-federation/connector-core';
+import { type CatalogTarget, checkCatalogName } from './catalog.js';
 import { appendBatches, createTable, quoteIdentifier } from './duckdb-tables.js';
 import { type QueryAnalysis, type TableReference, analyzeQuery, summaryFor, valueSetFor } from './pushdown.js';
 
