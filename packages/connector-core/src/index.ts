@@ -57,3 +57,5 @@ export { EngineDriver, LambdaInvocationError, inProcessTransport, makeConstraint
 export type { EngineDriverOptions, ScanOptions, ScanResult, TraceEntry, Transport } from './engine/engine-driver.js';
 export { parseConnectorTarget, transportFor } from './engine/transports.js';
 export type { ConnectorTarget } from './engine/transports.js';
+export { validateConnector, formatChecks } from './validator/validate-connector.js';
+export type { ValidateOptions, ValidationCheck } from './validator/validate-connector.js';

@@ -1,0 +1,40 @@
+// The validator passes a correct connector and names what is wrong with a faulty one.
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { Field, Schema, Uint16 } from 'apache-arrow';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type Connector, createLambdaHandler, formatChecks, inProcessTransport, loadHandlerConfig, validateConnector } from '../src/index.js';
+import { createReferenceConnector } from '../src/testing/index.js';
+import { mixedTable } from './support/reference-tables.js';
+
+const config = { ...loadHandlerConfig({}), spillBucket: 'validator-spill' };
+const good = createReferenceConnector({ tables: [mixedTable('patients', 3000), mixedTable('visits', 500, { partitionColumns: ['region'] })] });
+const transport = (connector: Connector) => inProcessTransport(createLambdaHandler(connector, { config }));
+
+beforeAll(async () => {
+  const s3 = new S3Client({ forcePathStyle: true });
+  await s3.send(new CreateBucketCommand({ Bucket: 'validator-spill' }));
+  s3.destroy();
+});
+
+describe('validateConnector', () => {
+  it('passes the reference connector, reading splits through spill', async () => {
+    const checks = await validateConnector({ transport: transport(good), splits: 'all' });
+    expect(checks.filter((c) => c.status === 'fail'), formatChecks(checks)).toEqual([]);
+    expect(checks.map((c) => c.name)).toContain('ehr.patients: read 3 splits inline and with spill forced');
+    expect(checks.find((c) => c.name.startsWith('ehr.patients: read'))?.detail).toMatch(/3000 rows, [1-9]\d* spilled objects/);
+    expect(formatChecks(checks)).toMatch(/\n\d+ passed, 0 failed$/);
+  });
+
+  it('names upper-case names, unsupported types and broken paging', async () => {
+    const faulty: Connector = {
+      ...good,
+      listSchemas: () => Promise.resolve(['ehr', 'Billing']),
+      listTables: (_ctx, input) => Promise.resolve({ tables: [{ schemaName: input.schemaName, tableName: 'patients' }, { schemaName: input.schemaName, tableName: 'visits' }], nextToken: null }),
+      getTable: (ctx, table) => (table.tableName === 'visits' ? Promise.resolve({ schema: new Schema([new Field('code', new Uint16())]) }) : good.getTable(ctx, table)),
+    };
+    const checks = await validateConnector({ transport: transport(faulty), splits: 'one', tables: [{ schemaName: 'ehr', tableName: 'visits' }] });
+    const failed = Object.fromEntries(checks.filter((c) => c.status === 'fail').map((c) => [c.name, c.detail]));
+    expect(failed['schemas and tables (all pages, lower-case)']).toMatch(/lower-case.*Billing|in pages of 2/);
+    expect(failed['ehr.visits: schema']).toMatch(/code: unsigned 16-bit/);
+  });
+});
