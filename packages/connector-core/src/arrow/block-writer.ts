@@ -909,6 +909,14 @@ abstract class OffsetsWriter extends ColumnWriter {
   protected clearSlot(index: number): void {
     this.offsets[index + 1] = this.offsets[index] ?? 0;
   }
+
+  /** Ends slot `index` at child/byte position `end` (refusing int32 overflow) and marks it valid. */
+  protected closeSlot(index: number, end: number, value: unknown, overflow: string): void {
+    if (end > MAX_OFFSET) this.fail(value, overflow);
+    this.offsets[index + 1] = end;
+    markValid(this, index);
+    this.length = index + 1;
+  }
 }
 
 abstract class VariableWidthWriter extends OffsetsWriter {
@@ -985,11 +993,8 @@ class Utf8Writer extends VariableWidthWriter {
     } else {
       end = start + bytes.write(value, start, 'utf8');
     }
-    if (end > MAX_OFFSET) this.fail(value, 'the column exceeds 2 GiB of string data in one batch');
+    this.closeSlot(index, end, value, 'the column exceeds 2 GiB of string data in one batch');
     this.byteLength = end;
-    this.offsets[index + 1] = end;
-    markValid(this, index);
-    this.length = index + 1;
   }
 }
 
@@ -1010,10 +1015,8 @@ class BinaryWriter extends VariableWidthWriter {
     if (end > MAX_OFFSET) this.fail(value, 'the column exceeds 2 GiB of binary data in one batch');
     this.reserveBytes(source.length);
     this.bytes.set(source, this.byteLength);
+    this.closeSlot(index, end, value, 'the column exceeds 2 GiB of binary data in one batch');
     this.byteLength = end;
-    this.offsets[index + 1] = end;
-    markValid(this, index);
-    this.length = index + 1;
   }
 }
 
@@ -1039,13 +1042,8 @@ class ListWriter extends OffsetsWriter {
     } else {
       this.failType(value, 'an array or another non-string iterable');
     }
-    if (child.length > MAX_OFFSET) this.fail(value, 'the list column exceeds 2^31 - 1 items in one batch');
-    this.offsets[index + 1] = child.length;
-    markValid(this, index);
-    this.length = index + 1;
+    this.closeSlot(index, child.length, value, 'the list column exceeds 2^31 - 1 items in one batch');
   }
-
-
 
   override byteSize(): number {
     return this.length === 0 ? 0 : (this.length + 1) * 4 + bitmapBytes(this.length) + this.child.byteSize();
@@ -1190,13 +1188,8 @@ class MapWriter extends OffsetsWriter {
     } else {
       this.failType(value, 'a Map, an object or an array of [key, value] pairs');
     }
-    if (keys.length > MAX_OFFSET) this.fail(value, 'the map column exceeds 2^31 - 1 entries in one batch');
-    this.offsets[index + 1] = keys.length;
-    markValid(this, index);
-    this.length = index + 1;
+    this.closeSlot(index, keys.length, value, 'the map column exceeds 2^31 - 1 entries in one batch');
   }
-
-
 
   override byteSize(): number {
     if (this.length === 0) return 0;
