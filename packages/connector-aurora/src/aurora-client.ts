@@ -1,0 +1,222 @@
+/**
+ * Owns the mysql2 pools (one small pool per catalog) and the three ways the connector talks to
+ * MySQL: metadata queries, and streamed reads with backpressure. Every statement goes through
+ * `execute` (server-side prepared), so request values travel as bound parameters, never as SQL text.
+ */
+import { createHash } from 'node:crypto';
+import type { ConnectionOptions } from 'node:tls';
+import { createPool, type FieldPacket, type Pool, type PoolConnection, type PoolOptions, type SslOptions } from 'mysql2';
+import type { ConnectionSettings } from './aurora-config.js';
+import { classifyMysqlError } from './aurora-errors.js';
+import { type SecretResolver, parseCredentials } from './aurora-secrets.js';
+
+/** A bound parameter: values are always sent as strings, numbers, or bytes. */
+export type SqlParam = string | number | Uint8Array | null;
+
+/** A statement with its bound parameters. */
+export interface Statement {
+  readonly sql: string;
+  readonly params: readonly SqlParam[];
+}
+
+/**
+ * The mysql2 options every pool uses. `supportBigNumbers`/`bigNumberStrings` keep BIGINT (and
+ * BIGINT UNSIGNED) exact as strings, `dateStrings` hands dates over as MySQL prints them so no host
+ * time zone is applied, `jsonStrings` keeps JSON as text (a varchar column).
+ */
+const EXACT_VALUE_OPTIONS = {
+  supportBigNumbers: true,
+  bigNumberStrings: true,
+  dateStrings: true,
+  jsonStrings: true,
+  decimalNumbers: false,
+  charset: 'utf8mb4_general_ci',
+  timezone: 'Z',
+} as const satisfies PoolOptions;
+
+function tlsOptions(settings: ConnectionSettings): PoolOptions['ssl'] | undefined {
+  switch (settings.sslMode) {
+    case 'DISABLED':
+    case 'PREFERRED':
+      // mysql2 cannot fall back from TLS to plain, so PREFERRED connects without TLS; use REQUIRED for TLS.
+      return undefined;
+    case 'REQUIRED':
+      return { rejectUnauthorized: false };
+    case 'VERIFY_CA': {
+      // mysql2 hands these options to tls.connect, which honours checkServerIdentity (its types omit it).
+      const options: SslOptions & Pick<ConnectionOptions, 'checkServerIdentity'> = { rejectUnauthorized: true, checkServerIdentity: () => undefined };
+      return options;
+    }
+    case 'VERIFY_IDENTITY':
+      return { rejectUnauthorized: true };
+  }
+}
+
+/** Options of {@link AuroraPools}. */
+export interface AuroraPoolsOptions {
+  readonly secrets: SecretResolver;
+  readonly connectionLimit: number;
+}
+
+interface PoolEntry {
+  readonly identity: string;
+  readonly pool: Pool;
+}
+
+/**
+ * One pool per connection string, rebuilt when the secret's credentials change (the Java
+ * connector rebuilds its Hikari pool on an identity change too). Pools open connections lazily.
+ */
+export class AuroraPools {
+  readonly #options: AuroraPoolsOptions;
+  readonly #pools = new Map<string, PoolEntry>();
+
+  constructor(options: AuroraPoolsOptions) {
+    this.#options = options;
+  }
+
+  /** The pool for `settings`, resolving its secret (cached by the resolver). */
+  async pool(settings: ConnectionSettings): Promise<Pool> {
+    let user = settings.user;
+    let password = settings.password;
+    if (settings.secretName !== undefined) {
+      const credentials = parseCredentials(settings.secretName, await this.#options.secrets(settings.secretName));
+      user = credentials.user;
+      password = credentials.password;
+    }
+    const identity = createHash('sha256').update(JSON.stringify([settings.host, settings.port, user ?? null, password ?? null])).digest('hex');
+    const existing = this.#pools.get(settings.source);
+    if (existing !== undefined && existing.identity === identity) return existing.pool;
+    if (existing !== undefined) existing.pool.end(() => undefined);
+    const ssl = tlsOptions(settings);
+    const pool = createPool({
+      ...EXACT_VALUE_OPTIONS,
+      host: settings.host,
+      port: settings.port,
+      ...(user === undefined ? {} : { user }),
+      ...(password === undefined ? {} : { password }),
+      ...(ssl === undefined ? {} : { ssl }),
+      connectTimeout: settings.connectTimeoutMs,
+      connectionLimit: this.#options.connectionLimit,
+      maxIdle: 1,
+      idleTimeout: 60_000,
+      enableKeepAlive: true,
+      // Server-side statements count against the server-wide max_prepared_stmt_count (16382 by
+      // default), shared by every Lambda; a small per-connection cache keeps many Lambdas under it.
+      maxPreparedStatements: 32,
+    });
+    // TIMESTAMP columns are read in UTC, like DATETIME wall-clock values (see README "time zones").
+    pool.on('connection', (connection) => {
+      // mysql2 queues this before the connection's first use; a connection that cannot switch is not used.
+      connection.query("SET time_zone = '+00:00'", (error) => {
+        if (error !== null) connection.destroy();
+      });
+    });
+    this.#pools.set(settings.source, { identity, pool });
+    return pool;
+  }
+
+  /** Closes every pool (tests, and a graceful shutdown). */
+  async end(): Promise<void> {
+    const pools = [...this.#pools.values()];
+    this.#pools.clear();
+    await Promise.all(pools.map((entry) => new Promise<void>((resolve) => entry.pool.end(() => resolve()))));
+  }
+}
+
+function getConnection(pool: Pool): Promise<PoolConnection> {
+  return new Promise((resolve, reject) => pool.getConnection((error, connection) => (error === null ? resolve(connection) : reject(error))));
+}
+
+/**
+ * Runs a small statement and returns its rows as objects. `action` goes into error messages.
+ * For metadata only: it buffers the whole result.
+ */
+export async function queryRows<T>(pool: Pool, statement: Statement, action: string): Promise<T[]> {
+  try {
+    const [rows] = await pool.promise().execute(statement.sql, [...statement.params]);
+    return rows as T[];
+  } catch (error) {
+    throw classifyMysqlError(error, action);
+  }
+}
+
+/**
+ * Streams a statement's rows as arrays, with backpressure: mysql2 pauses the socket while
+ * `highWaterMark` rows wait. Returning early (core has enough rows, or `signal` fired) destroys the
+ * connection, since a half-read result cannot go back to the pool; a dropped connection throws.
+ */
+export async function* streamRows(pool: Pool, statement: Statement, signal: AbortSignal, action: string, options: { readonly readOnly?: boolean } = {}): AsyncGenerator<unknown[]> {
+  let connection: PoolConnection;
+  try {
+    connection = await getConnection(pool);
+  } catch (error) {
+    throw classifyMysqlError(error, action);
+  }
+  if (options.readOnly === true) {
+    try {
+      await connection.promise().query('START TRANSACTION READ ONLY');
+    } catch (error) {
+      connection.destroy();
+      throw classifyMysqlError(error, action);
+    }
+  }
+  let finished = false;
+  const query = connection.execute({ sql: statement.sql, rowsAsArray: true }, [...statement.params]);
+  const stream = query.stream({ highWaterMark: 512 });
+  const onAbort = () => stream.destroy();
+  signal.addEventListener('abort', onAbort, { once: true });
+  // A connection killed mid-result can close without mysql2 failing the paused result stream, which
+  // would then wait forever; a close before the last row is a lost connection, never a short result.
+  let resultComplete = false;
+  query.once('end', () => {
+    resultComplete = true;
+  });
+  const onClose = () => {
+    if (!resultComplete) stream.destroy(Object.assign(new Error('Connection closed during the read'), { code: 'PROTOCOL_CONNECTION_LOST' }));
+  };
+  connection.once('end', onClose);
+  connection.once('error', onClose);
+  try {
+    for await (const row of stream as AsyncIterable<unknown[]>) {
+      if (signal.aborted) return;
+      yield row;
+    }
+    // Ends the read-only transaction before the connection goes back to the pool.
+    if (options.readOnly === true) await connection.promise().query('ROLLBACK');
+    finished = true;
+  } catch (error) {
+    if (signal.aborted) return;
+    throw classifyMysqlError(error, action);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    connection.off('end', onClose);
+    connection.off('error', onClose);
+    if (finished) connection.release();
+    else connection.destroy();
+  }
+}
+
+/**
+ * The result columns of a statement, run in a READ ONLY transaction on its own connection so that
+ * a query calling data-modifying functions fails instead of writing.
+ */
+export async function describeReadOnly(pool: Pool, statement: Statement, action: string): Promise<FieldPacket[]> {
+  let connection: PoolConnection;
+  try {
+    connection = await getConnection(pool);
+  } catch (error) {
+    throw classifyMysqlError(error, action);
+  }
+  const session = connection.promise();
+  try {
+    await session.query('START TRANSACTION READ ONLY');
+    const [, fields] = await session.execute(statement.sql, [...statement.params]);
+    await session.query('ROLLBACK');
+    connection.release();
+    return fields;
+  } catch (error) {
+    connection.destroy();
+    throw classifyMysqlError(error, action);
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * Reads the connector's configuration from the environment, with the Java MySQL connector's names:
+ * `default` and `<catalog>_connection_string` hold `mysql://jdbc:mysql://host:port/db?…` strings
+ * whose `${SecretName}` placeholder names a Secrets Manager secret. Parsing happens once at cold
+ * start and fails fast with the variable at fault; secrets are resolved later, per pool.
+ */
+import { ConfigurationError } from '@athena-federation/connector-core';
+
+/** TLS as Connector/J's `sslMode` names it. */
+export type SslMode = 'DISABLED' | 'PREFERRED' | 'REQUIRED' | 'VERIFY_CA' | 'VERIFY_IDENTITY';
+
+/** One parsed connection string. Credentials may be absent when a secret supplies them. */
+export interface ConnectionSettings {
+  /** The environment variable it came from, for messages. */
+  readonly source: string;
+  readonly host: string;
+  readonly port: number;
+  /** Database in the URL path; informational (every query names its schema). */
+  readonly database: string | undefined;
+  readonly user: string | undefined;
+  readonly password: string | undefined;
+  /** Name inside the first `${…}` placeholder, without any `prefix!` part removed. */
+  readonly secretName: string | undefined;
+  readonly sslMode: SslMode;
+  /** Connect timeout in ms (`connectTimeout`, Connector/J default 10 s here). */
+  readonly connectTimeoutMs: number;
+}
+
+/** Settings of the connector beyond the connection strings. */
+export interface AuroraSettings {
+  /** Catalog name → connection; `default` is always present. */
+  readonly catalogs: ReadonlyMap<string, ConnectionSettings>;
+  /** True when any `<catalog>_connection_string` is set: unknown catalogs are then refused, as in Java. */
+  readonly multiplexed: boolean;
+  /** `lambda:<AWS_LAMBDA_FUNCTION_NAME>`, Java's alias for the default catalog, when the name is known. */
+  readonly defaultAlias: string | undefined;
+  /** Rows each range split should cover (`target_rows_per_split`). */
+  readonly targetRowsPerSplit: number;
+  /** Most range splits for one table (`max_splits_per_table`). */
+  readonly maxSplitsPerTable: number;
+  /** Connections per catalog pool (`pool_connection_limit`). */
+  readonly poolConnectionLimit: number;
+  /** DECIMAL with precision above 38: `error` (default) or read as `varchar` (`decimal_precision_overflow`). */
+  readonly decimalOverflow: 'error' | 'varchar';
+  /** How long a resolved secret is reused (`secret_cache_ttl_seconds`, Java: 60). */
+  readonly secretCacheTtlMs: number;
+}
+
+const SECRET_PLACEHOLDER = /\$\{([a-zA-Z0-9:/_+=.@!-]+)\}/;
+const SSL_MODES: readonly SslMode[] = ['DISABLED', 'PREFERRED', 'REQUIRED', 'VERIFY_CA', 'VERIFY_IDENTITY'];
+const CONNECTION_SUFFIX = '_connection_string';
+const MAX_CATALOGS = 100;
+
+/**
+ * Parses one `mysql://jdbc:mysql://host[:port][/db][?k=v&…]` string (Java's format). The first
+ * `${SecretName}` is removed from the URL and remembered; `user`, `password`, `sslMode`
+ * (or `useSSL`/`requireSSL`) and `connectTimeout` are read, other JDBC parameters are ignored.
+ *
+ * @throws {ConfigurationError} naming `source` for anything malformed; never quoting the password.
+ */
+export function parseConnectionString(source: string, text: string): ConnectionSettings {
+  const fail = (why: string): never => {
+    throw new ConfigurationError(source, why);
+  };
+  const engineEnd = text.indexOf('://');
+  if (engineEnd < 0 || text.slice(0, engineEnd) !== 'mysql') fail('must start with mysql://jdbc:mysql:// (the engine prefix must be "mysql")');
+  let rest = text.slice(engineEnd + 3);
+  if (!rest.startsWith('jdbc:mysql://')) fail('must continue with jdbc:mysql:// after the mysql:// prefix');
+  rest = rest.slice('jdbc:mysql://'.length);
+
+  const secret = SECRET_PLACEHOLDER.exec(rest);
+  let secretName: string | undefined;
+  if (secret !== null) {
+    secretName = secret[1];
+    rest = rest.slice(0, secret.index) + rest.slice(secret.index + secret[0].length);
+  }
+
+  const queryStart = rest.indexOf('?');
+  const authority = queryStart < 0 ? rest : rest.slice(0, queryStart);
+  const query = queryStart < 0 ? '' : rest.slice(queryStart + 1);
+  const slash = authority.indexOf('/');
+  const hostPort = slash < 0 ? authority : authority.slice(0, slash);
+  const databaseText = slash < 0 ? '' : authority.slice(slash + 1);
+  if (hostPort.includes(',')) fail('lists several hosts; only one host is supported');
+  const portMatch = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(hostPort);
+  if (portMatch === null) fail('has no valid host[:port]');
+  const host = (portMatch?.[1] ?? '').replace(/^\[(.*)\]$/, '$1');
+  const port = portMatch?.[2] === undefined ? 3306 : Number(portMatch[2]);
+  if (!(port > 0 && port < 65536)) fail('has a port outside 1..65535');
+
+  const params = new Map<string, string>();
+  for (const part of query.split('&')) {
+    if (part === '') continue;
+    const eq = part.indexOf('=');
+    const key = eq < 0 ? part : part.slice(0, eq);
+    const raw = eq < 0 ? '' : part.slice(eq + 1);
+    let value: string;
+    try {
+      // Percent-decoding only: JDBC does not turn `+` into a space, and passwords may contain `+`.
+      value = decodeURIComponent(raw);
+    } catch {
+      return fail(`parameter ${JSON.stringify(key)} is not valid percent-encoding`);
+    }
+    params.set(key, value);
+  }
+
+  let sslMode: SslMode = 'PREFERRED';
+  const mode = params.get('sslMode')?.toUpperCase();
+  if (mode !== undefined) {
+    if (!(SSL_MODES as readonly string[]).includes(mode)) fail(`sslMode must be one of ${SSL_MODES.join(', ')}`);
+    sslMode = mode as SslMode;
+  } else if (params.get('useSSL') === 'false') {
+    sslMode = 'DISABLED';
+  } else if (params.get('requireSSL') === 'true' || params.get('useSSL') === 'true') {
+    sslMode = params.get('verifyServerCertificate') === 'true' ? 'VERIFY_CA' : 'REQUIRED';
+  }
+  const timeoutText = params.get('connectTimeout');
+  const connectTimeoutMs = timeoutText === undefined ? 10_000 : Number(timeoutText);
+  if (!Number.isSafeInteger(connectTimeoutMs) || connectTimeoutMs <= 0) fail('connectTimeout must be a positive number of milliseconds');
+
+  return {
+    source,
+    host,
+    port,
+    database: databaseText === '' ? undefined : decodeURIComponent(databaseText),
+    user: params.get('user'),
+    password: params.get('password'),
+    secretName,
+    sslMode,
+    connectTimeoutMs,
+  };
+}
+
+function positiveInt(env: Readonly<Record<string, string | undefined>>, name: string, fallback: number): number {
+  const text = env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value <= 0) throw new ConfigurationError(name, `must be a positive integer, got ${JSON.stringify(text)}`);
+  return value;
+}
+
+/**
+ * Reads every setting from `env` (normally `process.env`). `default` is required, as in Java.
+ *
+ * @throws {ConfigurationError} naming the variable at fault.
+ */
+export function loadAuroraSettings(env: Readonly<Record<string, string | undefined>>): AuroraSettings {
+  const defaultText = env['default'];
+  if (defaultText === undefined || defaultText === '') throw new ConfigurationError('default', 'is required: set it to mysql://jdbc:mysql://host:3306/db?${SecretName}');
+  const catalogs = new Map<string, ConnectionSettings>([['default', parseConnectionString('default', defaultText)]]);
+  for (const [name, value] of Object.entries(env)) {
+    if (!name.endsWith(CONNECTION_SUFFIX) || value === undefined || value === '') continue;
+    const catalog = name.slice(0, -CONNECTION_SUFFIX.length);
+    if (catalog === '') continue;
+    catalogs.set(catalog, parseConnectionString(name, value));
+  }
+  if (catalogs.size > MAX_CATALOGS + 1) throw new ConfigurationError('<catalog>_connection_string', `at most ${MAX_CATALOGS} catalogs are supported, found ${catalogs.size - 1}`);
+  const overflow = env['decimal_precision_overflow']?.toLowerCase() ?? 'error';
+  if (overflow !== 'error' && overflow !== 'varchar') throw new ConfigurationError('decimal_precision_overflow', 'must be "error" or "varchar"');
+  const functionName = env['AWS_LAMBDA_FUNCTION_NAME'];
+  return {
+    catalogs,
+    multiplexed: catalogs.size > 1,
+    defaultAlias: functionName === undefined || functionName === '' ? undefined : `lambda:${functionName}`,
+    targetRowsPerSplit: positiveInt(env, 'target_rows_per_split', 1_000_000),
+    maxSplitsPerTable: positiveInt(env, 'max_splits_per_table', 1000),
+    poolConnectionLimit: positiveInt(env, 'pool_connection_limit', 4),
+    decimalOverflow: overflow,
+    secretCacheTtlMs: positiveInt(env, 'secret_cache_ttl_seconds', 60) * 1000,
+  };
+}
+
+/**
+ * The connection for an Athena catalog. Without multiplexing every catalog uses `default`; with it,
+ * `<catalog>_connection_string` (or `default` for `default` and `lambda:<function>`) must exist.
+ */
+export function connectionFor(settings: AuroraSettings, catalogName: string): ConnectionSettings | undefined {
+  const direct = settings.catalogs.get(catalogName);
+  if (direct !== undefined) return direct;
+  if (!settings.multiplexed || catalogName === settings.defaultAlias) return settings.catalogs.get('default');
+  return undefined;
+}

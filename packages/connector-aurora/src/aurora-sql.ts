@@ -1,0 +1,316 @@
+/**
+ * Builds the SELECT of a split. Identifiers are backtick-quoted with backticks doubled; every value
+ * from a request (constraint literals, split bounds) is a bound `?` with an explicit CAST, so MySQL
+ * compares numbers as numbers and nothing from a request is ever SQL text. A predicate is only
+ * pushed when MySQL keeps at least every row Athena's semantics keep (core re-checks each row).
+ */
+import { DataType, DateUnit, type Vector } from 'apache-arrow';
+import { ConnectorError, normalizeRanges, readValue } from '@athena-federation/connector-core';
+import type { Block, Constraints, Marker, SortedRangeSet, ValueSet } from '@athena-federation/connector-core';
+import type { SqlParam, Statement } from './aurora-client.js';
+import type { ColumnKind, MappedColumn } from './aurora-types.js';
+
+/**
+ * `` `name` `` with embedded backticks doubled, MySQL's only escape inside quoted identifiers.
+ *
+ * @throws {ConnectorError} `InvalidInput` for NUL, which no MySQL identifier may contain.
+ */
+export function quoteIdentifier(name: string): string {
+  if (name.includes('\u0000')) throw new ConnectorError('InvalidInput', 'Identifiers cannot contain NUL characters');
+  return `\`${name.replaceAll('`', '``')}\``;
+}
+
+/** One column's WHERE fragment. `exact`: MySQL keeps exactly Athena's rows, so a LIMIT may follow. */
+export interface Predicate {
+  readonly sql: string;
+  readonly params: readonly SqlParam[];
+  readonly exact: boolean;
+}
+
+/** A bound literal: `sql` is the placeholder with its cast. */
+interface Literal {
+  readonly sql: string;
+  readonly param: SqlParam;
+}
+
+const INTEGER_TEXT = /^-?\d+$/;
+const DECIMAL_TEXT = /^-?\d+(?:\.(\d+))?$/;
+/** MySQL's largest DECIMAL scale (MariaDB allows 38, MySQL 30). */
+const MAX_CAST_SCALE = 30;
+
+function pad(n: number, width: number): string {
+  return String(n).padStart(width, '0');
+}
+
+function formatDay(days: number): string | undefined {
+  const date = new Date(days * 86_400_000);
+  const year = date.getUTCFullYear();
+  if (!Number.isFinite(date.getTime()) || year < 1 || year > 9999) return undefined;
+  return `${pad(year, 4)}-${pad(date.getUTCMonth() + 1, 2)}-${pad(date.getUTCDate(), 2)}`;
+}
+
+function formatMillis(millis: number): string | undefined {
+  const date = new Date(millis);
+  const day = formatDay(Math.floor(millis / 86_400_000));
+  if (day === undefined || !Number.isFinite(date.getTime())) return undefined;
+  return `${day} ${pad(date.getUTCHours(), 2)}:${pad(date.getUTCMinutes(), 2)}:${pad(date.getUTCSeconds(), 2)}.${pad(date.getUTCMilliseconds(), 3)}`;
+}
+
+/** Reads the single value of a marker or the values of a list block (column `col1`). */
+function blockVector(block: Block): Vector | null {
+  return block.records.getChild('col1');
+}
+
+/**
+ * Binds `value` (read from a vector of type `type`) for comparison with a column of `kind`, or
+ * undefined when it cannot be compared exactly in MySQL (the column then gets a weaker predicate).
+ */
+function bindLiteral(kind: ColumnKind, type: DataType, value: unknown): Literal | undefined {
+  switch (kind) {
+    case 'integer':
+    case 'year':
+    case 'bits': {
+      if (typeof value === 'bigint' || (typeof value === 'number' && Number.isSafeInteger(value))) return { sql: 'CAST(? AS SIGNED)', param: String(value) };
+      if (typeof value === 'string' && INTEGER_TEXT.test(value)) return { sql: 'CAST(? AS SIGNED)', param: value };
+      return undefined;
+    }
+    case 'unsigned-bigint':
+    case 'decimal': {
+      const text = typeof value === 'bigint' || (typeof value === 'number' && Number.isSafeInteger(value)) ? String(value) : typeof value === 'string' ? value : undefined;
+      const match = text === undefined ? null : DECIMAL_TEXT.exec(text);
+      if (text === undefined || match === null) return undefined;
+      const scale = match[1]?.length ?? 0;
+      if (scale > MAX_CAST_SCALE) return undefined;
+      // The scale is a count we computed from digits, not request text.
+      return { sql: `CAST(? AS DECIMAL(65,${scale}))`, param: text };
+    }
+    case 'date': {
+      if (!(DataType.isDate(type) && type.unit === DateUnit.DAY && typeof value === 'number')) return undefined;
+      const day = formatDay(value);
+      return day === undefined ? undefined : { sql: 'CAST(? AS DATE)', param: day };
+    }
+    case 'datetime': {
+      if (!(DataType.isDate(type) && type.unit === DateUnit.MILLISECOND && typeof value === 'number')) return undefined;
+      const text = formatMillis(value);
+      return text === undefined ? undefined : { sql: 'CAST(? AS DATETIME(3))', param: text };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Kinds whose pushed predicates select exactly Athena's rows (no collation, rounding or zero-date effects). */
+const EXACT_KINDS: ReadonlySet<ColumnKind> = new Set(['integer', 'year', 'unsigned-bigint', 'decimal', 'bit-bool', 'int-bool']);
+/** Kinds where a NULL in Athena may be a non-NULL value in MySQL (zero dates), so `IS NULL` would drop rows. */
+const ZERO_DATE_KINDS: ReadonlySet<ColumnKind> = new Set(['date', 'datetime']);
+
+function notNull(column: string): Predicate {
+  return { sql: `${column} IS NOT NULL`, params: [], exact: false };
+}
+
+/** The weakest safe filter for a set we cannot express: only "not NULL" when NULLs are excluded. */
+function fallback(column: string, nullAllowed: boolean): Predicate | undefined {
+  return nullAllowed ? undefined : notNull(column);
+}
+
+function markerValue(marker: Marker): { type: DataType; value: unknown } | undefined {
+  const vector = blockVector(marker.valueBlock);
+  if (vector === null || vector.length === 0) return undefined;
+  return { type: vector.type, value: readValue(vector, 0) };
+}
+
+function withNulls(column: string, kind: ColumnKind, body: Predicate, nullAllowed: boolean): Predicate | undefined {
+  if (!nullAllowed) return body;
+  if (ZERO_DATE_KINDS.has(kind)) return undefined;
+  return { sql: `(${column} IS NULL OR ${body.sql})`, params: body.params, exact: body.exact };
+}
+
+function booleanPoints(column: string, values: readonly unknown[], exact: boolean): Predicate | undefined {
+  const wanted = new Set(values.map((v) => v === true));
+  if (values.some((v) => typeof v !== 'boolean')) return undefined;
+  // TINYINT(1) holding 5 is true in Athena (getBoolean); `<> 0` keeps it, `= 1` would not.
+  const parts = [...wanted].map((v) => (v ? `${column} <> 0` : `${column} = 0`));
+  return { sql: parts.length === 1 ? (parts[0] ?? '') : `(${parts.join(' OR ')})`, params: [], exact };
+}
+
+function pointList(column: string, kind: ColumnKind, typed: readonly { type: DataType; value: unknown }[]): Predicate | undefined {
+  if (kind === 'bit-bool' || kind === 'int-bool') return booleanPoints(column, typed.map((t) => t.value), true);
+  if (kind === 'string') {
+    if (typed.some((t) => typeof t.value !== 'string')) return undefined;
+    // Case-insensitive or PAD SPACE collations match more than Athena does; core drops the extras.
+    return { sql: `${column} IN (${typed.map(() => '?').join(', ')})`, params: typed.map((t) => t.value as string), exact: false };
+  }
+  if (kind === 'datetime') {
+    const parts: Predicate[] = [];
+    for (const t of typed) {
+      const range = datetimeRange(column, t, 'EXACTLY', t, 'EXACTLY');
+      if (range === undefined) return undefined;
+      parts.push(range);
+    }
+    return { sql: `(${parts.map((p) => p.sql).join(' OR ')})`, params: parts.flatMap((p) => p.params), exact: false };
+  }
+  const literals: Literal[] = [];
+  for (const t of typed) {
+    const literal = bindLiteral(kind, t.type, t.value);
+    if (literal === undefined) return undefined;
+    literals.push(literal);
+  }
+  return { sql: `${column} IN (${literals.map((l) => l.sql).join(', ')})`, params: literals.map((l) => l.param), exact: EXACT_KINDS.has(kind) };
+}
+
+/**
+ * Athena sees a DATETIME(6) value truncated to milliseconds, so `= L` must keep `L ≤ v < L + 1 ms`:
+ * bounds are rewritten into half-open millisecond intervals.
+ */
+function datetimeRange(column: string, low: { type: DataType; value: unknown } | undefined, lowBound: Marker['bound'], high: { type: DataType; value: unknown } | undefined, highBound: Marker['bound']): Predicate | undefined {
+  const parts: string[] = [];
+  const params: SqlParam[] = [];
+  const add = (v: { type: DataType; value: unknown }, plusOne: boolean, op: string): boolean => {
+    if (typeof v.value !== 'number') return false;
+    const literal = bindLiteral('datetime', v.type, plusOne ? v.value + 1 : v.value);
+    if (literal === undefined) return false;
+    parts.push(`${column} ${op} ${literal.sql}`);
+    params.push(literal.param);
+    return true;
+  };
+  if (low !== undefined && !add(low, lowBound === 'ABOVE', '>=')) return undefined;
+  if (high !== undefined && !add(high, highBound === 'EXACTLY', '<')) return undefined;
+  if (parts.length === 0) return notNull(column);
+  return { sql: `(${parts.join(' AND ')})`, params, exact: false };
+}
+
+function rangeSet(column: string, kind: ColumnKind, set: SortedRangeSet): Predicate | undefined {
+  const normalized = normalizeRanges(set);
+  if (normalized.ranges.length === 0) return set.nullAllowed ? (ZERO_DATE_KINDS.has(kind) ? undefined : { sql: `${column} IS NULL`, params: [], exact: EXACT_KINDS.has(kind) }) : { sql: '1 = 0', params: [], exact: true };
+  const points: { type: DataType; value: unknown }[] = [];
+  const ranges: Predicate[] = [];
+  for (const range of normalized.ranges) {
+    const low = range.low.nullValue ? undefined : markerValue(range.low);
+    const high = range.high.nullValue ? undefined : markerValue(range.high);
+    if ((!range.low.nullValue && low === undefined) || (!range.high.nullValue && high === undefined)) return fallback(column, set.nullAllowed);
+    if (low !== undefined && high !== undefined && range.low.bound === 'EXACTLY' && range.high.bound === 'EXACTLY' && sameValue(low.value, high.value)) {
+      points.push(low);
+      continue;
+    }
+    if (low === undefined && high === undefined) {
+      ranges.push({ sql: `${column} IS NOT NULL`, params: [], exact: true });
+      continue;
+    }
+    if (kind === 'datetime') {
+      const p = datetimeRange(column, low, range.low.bound, high, range.high.bound);
+      if (p === undefined) return fallback(column, set.nullAllowed);
+      ranges.push(p);
+      continue;
+    }
+    const parts: string[] = [];
+    const params: SqlParam[] = [];
+    for (const [end, op] of [
+      [low, range.low.bound === 'EXACTLY' ? '>=' : '>'],
+      [high, range.high.bound === 'EXACTLY' ? '<=' : '<'],
+    ] as const) {
+      if (end === undefined) continue;
+      const literal = bindLiteral(kind, end.type, end.value);
+      if (literal === undefined) return fallback(column, set.nullAllowed);
+      parts.push(`${column} ${op} ${literal.sql}`);
+      params.push(literal.param);
+    }
+    ranges.push({ sql: `(${parts.join(' AND ')})`, params, exact: EXACT_KINDS.has(kind) });
+  }
+  if (points.length > 0) {
+    const list = pointList(column, kind, points);
+    if (list === undefined) return fallback(column, set.nullAllowed);
+    ranges.push(list);
+  }
+  const body: Predicate = ranges.length === 1 && ranges[0] !== undefined ? ranges[0] : { sql: `(${ranges.map((r) => r.sql).join(' OR ')})`, params: ranges.flatMap((r) => r.params), exact: ranges.every((r) => r.exact) };
+  return withNulls(column, kind, body, set.nullAllowed) ?? undefined;
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return a === b || (typeof a === 'bigint' && typeof b === 'bigint' && a === b);
+}
+
+/**
+ * The WHERE fragment for one column's value set, or undefined when nothing safe can be pushed.
+ * Never narrower than Athena's semantics: unexpressible parts fall back to a looser filter.
+ */
+export function valueSetPredicate(column: MappedColumn, set: ValueSet): Predicate | undefined {
+  const quoted = quoteIdentifier(column.name);
+  const kind = column.kind;
+  switch (set['@type']) {
+    case 'AllOrNoneValueSet':
+      if (set.all) return set.nullAllowed ? undefined : notNull(quoted);
+      if (set.nullAllowed) return ZERO_DATE_KINDS.has(kind) ? undefined : { sql: `${quoted} IS NULL`, params: [], exact: true };
+      return { sql: '1 = 0', params: [], exact: true };
+    case 'EquatableValueSet': {
+      if (!set.whiteList) return fallback(quoted, set.nullAllowed);
+      const vector = blockVector(set.valueBlock);
+      if (vector === null) return fallback(quoted, set.nullAllowed);
+      const typed: { type: DataType; value: unknown }[] = [];
+      for (let i = 0; i < vector.length; i++) {
+        const value = readValue(vector, i);
+        // A listed NULL never matches a row (Java compares it as "not equal").
+        if (value !== null) typed.push({ type: vector.type, value });
+      }
+      if (typed.length === 0) return set.nullAllowed ? (ZERO_DATE_KINDS.has(kind) ? undefined : { sql: `${quoted} IS NULL`, params: [], exact: true }) : { sql: '1 = 0', params: [], exact: true };
+      const list = pointList(quoted, kind, typed);
+      if (list === undefined) return fallback(quoted, set.nullAllowed);
+      return withNulls(quoted, kind, list, set.nullAllowed);
+    }
+    case 'SortedRangeSet':
+      return rangeSet(quoted, kind, set);
+  }
+}
+
+/** The column expression in the select list: TIME and unknown types as the server's own text. */
+export function selectExpression(column: MappedColumn): string {
+  const quoted = quoteIdentifier(column.name);
+  return column.kind === 'time' || column.kind === 'text-fallback' ? `CAST(${quoted} AS CHAR)` : quoted;
+}
+
+/** What one split reads. */
+export interface SelectSpec {
+  readonly schemaName: string;
+  readonly tableName: string;
+  /** Projected columns, in the order rows are yielded. */
+  readonly columns: readonly MappedColumn[];
+  /** Every column of the table, to find constrained columns that are not projected. */
+  readonly tableColumns: readonly MappedColumn[];
+  readonly constraints: Constraints;
+  /** Extra WHERE conjuncts from the split (key ranges). */
+  readonly splitPredicates: readonly Predicate[];
+}
+
+/**
+ * The statement for a split: projected columns, pushed summary predicates ANDed with the split's
+ * own, and `LIMIT` only when every pushed predicate is exact and nothing else constrains the rows.
+ */
+export function buildSelect(spec: SelectSpec): Statement {
+  const byName = new Map(spec.tableColumns.map((c) => [c.name, c]));
+  const where: Predicate[] = [...spec.splitPredicates];
+  let exact = spec.constraints.expression.length === 0;
+  for (const [name, set] of Object.entries(spec.constraints.summary)) {
+    const column = byName.get(name);
+    if (column === undefined) {
+      exact = false;
+      continue;
+    }
+    const predicate = valueSetPredicate(column, set);
+    if (predicate === undefined) {
+      if (!(set['@type'] === 'AllOrNoneValueSet' && set.all && set.nullAllowed)) exact = false;
+      continue;
+    }
+    where.push(predicate);
+    exact &&= predicate.exact;
+  }
+  const select = spec.columns.length === 0 ? 'NULL' : spec.columns.map(selectExpression).join(', ');
+  let sql = `SELECT ${select} FROM ${quoteIdentifier(spec.schemaName)}.${quoteIdentifier(spec.tableName)}`;
+  if (where.length > 0) sql += ` WHERE ${where.map((p) => p.sql).join(' AND ')}`;
+  const params = where.flatMap((p) => p.params);
+  const limit = spec.constraints.limit;
+  if (exact && limit >= 0n) {
+    // A string, as for every parameter: MySQL 8.0.22+ refuses a DOUBLE (mysql2's number type) for LIMIT.
+    sql += ' LIMIT ?';
+    params.push(String(limit));
+  }
+  return { sql, params };
+}

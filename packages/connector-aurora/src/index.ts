@@ -1,0 +1,13 @@
+/**
+ * @athena-federation/connector-aurora: Aurora MySQL (and MySQL, MariaDB) as an Athena federated
+ * source. Everything public is exported here by name, so this file is the package's API.
+ */
+export { createAuroraConnector } from './aurora-connector.js';
+export type { AuroraConnector, AuroraConnectorOptions } from './aurora-connector.js';
+export { loadAuroraSettings, parseConnectionString, connectionFor } from './aurora-config.js';
+export type { AuroraSettings, ConnectionSettings, SslMode } from './aurora-config.js';
+export { createSecretsManagerResolver, parseCredentials } from './aurora-secrets.js';
+export type { SecretResolver, SecretsManagerLike, SecretsManagerResolverOptions, Credentials } from './aurora-secrets.js';
+export { classifyMysqlError, classifySecretError } from './aurora-errors.js';
+export { quoteIdentifier } from './aurora-sql.js';
+export { createLambdaHandler } from '@athena-federation/connector-core';

@@ -1,0 +1,54 @@
+/** Connection-string and environment parsing, Java's formats and names. */
+import { ConfigurationError } from '@athena-federation/connector-core';
+import { describe, expect, it } from 'vitest';
+import { connectionFor, loadAuroraSettings, parseConnectionString } from '../src/index.js';
+
+describe('parseConnectionString', () => {
+  it('reads host, port, database, inline credentials and TLS/timeouts', () => {
+    const parsed = parseConnectionString('default', 'mysql://jdbc:mysql://db.example.com:3307/sales?user=admin&password=p%40ss+word&sslMode=verify_identity&connectTimeout=5000');
+    expect(parsed).toMatchObject({ host: 'db.example.com', port: 3307, database: 'sales', user: 'admin', password: 'p@ss+word', sslMode: 'VERIFY_IDENTITY', connectTimeoutMs: 5000, secretName: undefined });
+  });
+
+  it('takes the first ${SecretName} out of the URL', () => {
+    const parsed = parseConnectionString('default', 'mysql://jdbc:mysql://h/db?${prod/aurora:creds_1+=.@-}&useSSL=false');
+    expect(parsed).toMatchObject({ host: 'h', port: 3306, secretName: 'prod/aurora:creds_1+=.@-', sslMode: 'DISABLED', user: undefined });
+    expect(parseConnectionString('x', 'mysql://jdbc:mysql://h:1/db?user=a&${s}').secretName).toBe('s');
+  });
+
+  it.each([
+    ['postgres://jdbc:postgresql://h/db', /engine prefix/],
+    ['mysql://h:3306/db', /jdbc:mysql/],
+    ['mysql://jdbc:mysql://h:99999/db', /port/],
+    ['mysql://jdbc:mysql://a,b/db', /several hosts/],
+    ['mysql://jdbc:mysql://h/db?sslMode=sometimes', /sslMode/],
+  ])('refuses %s', (text, why) => {
+    expect(() => parseConnectionString('default', text)).toThrow(ConfigurationError);
+    expect(() => parseConnectionString('default', text)).toThrow(why);
+  });
+
+  it('never echoes the password in an error', () => {
+    expect(() => parseConnectionString('default', 'mysql://jdbc:mysql://h:0/db?password=topsecret')).not.toThrow(/topsecret/);
+  });
+});
+
+describe('loadAuroraSettings', () => {
+  it('requires default', () => {
+    expect(() => loadAuroraSettings({})).toThrow(/default is required/);
+  });
+
+  it('registers <catalog>_connection_string catalogs and routes like Java', () => {
+    const settings = loadAuroraSettings({ default: 'mysql://jdbc:mysql://d/db', sales_connection_string: 'mysql://jdbc:mysql://s/db', AWS_LAMBDA_FUNCTION_NAME: 'fn' });
+    expect(settings.multiplexed).toBe(true);
+    expect(connectionFor(settings, 'sales')?.host).toBe('s');
+    expect(connectionFor(settings, 'lambda:fn')?.host).toBe('d');
+    expect(connectionFor(settings, 'other')).toBeUndefined();
+    const single = loadAuroraSettings({ default: 'mysql://jdbc:mysql://d/db' });
+    expect(connectionFor(single, 'anything')?.host).toBe('d');
+  });
+
+  it('reads the numeric options and checks them', () => {
+    const settings = loadAuroraSettings({ default: 'mysql://jdbc:mysql://d/db', target_rows_per_split: '5000', max_splits_per_table: '7', pool_connection_limit: '2', secret_cache_ttl_seconds: '30', decimal_precision_overflow: 'VARCHAR' });
+    expect(settings).toMatchObject({ targetRowsPerSplit: 5000, maxSplitsPerTable: 7, poolConnectionLimit: 2, secretCacheTtlMs: 30_000, decimalOverflow: 'varchar' });
+    expect(() => loadAuroraSettings({ default: 'mysql://jdbc:mysql://d/db', target_rows_per_split: '0' })).toThrow(/target_rows_per_split/);
+  });
+});

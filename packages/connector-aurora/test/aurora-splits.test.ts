@@ -1,0 +1,36 @@
+/** Split pruning and split-property validation, without a database. */
+import { Int32, Utf8 } from 'apache-arrow';
+import { describe, expect, it } from 'vitest';
+import { pruneSplits, splitPredicates } from '../src/aurora-splits.js';
+import { mapColumn } from '../src/aurora-types.js';
+import { inList, ranges } from './support/value-sets.js';
+
+const splits = [
+  { kind: 'range', key: 'k', high: '10' },
+  { kind: 'range', key: 'k', low: '10', high: '20' },
+  { kind: 'range', key: 'k', low: '20' },
+  { kind: 'null', key: 'k' },
+];
+
+describe('pruneSplits', () => {
+  it('keeps only ranges overlapping the allowed intervals, exclusive bounds included', () => {
+    expect(pruneSplits(splits, { k: ranges(new Int32(), [{ low: 10, high: 19 }]) })).toEqual([splits[1]]);
+    expect(pruneSplits(splits, { k: ranges(new Int32(), [{ low: 9, high: 20, lowInclusive: false, highInclusive: false }]) })).toEqual([splits[1]]);
+    expect(pruneSplits(splits, { k: ranges(new Int32(), [{ high: 9 }, { low: 25 }], true) })).toEqual([splits[0], splits[2], splits[3]]);
+    expect(pruneSplits(splits, { k: inList(new Int32(), [20]) })).toEqual([splits[2]]);
+  });
+  it('keeps everything when the constraint is not on the key or not integral', () => {
+    expect(pruneSplits(splits, { other: inList(new Int32(), [1]) })).toEqual(splits);
+    expect(pruneSplits(splits, { k: inList(new Utf8(), ['1']) })).toEqual(splits);
+  });
+});
+
+describe('splitPredicates', () => {
+  const columns = [mapColumn({ name: 'k', dataType: 'int', columnType: 'int', numericPrecision: 10, numericScale: 0, nullable: true }, { decimalOverflow: 'error' }, 't')];
+  it('binds split bounds', () => {
+    expect(splitPredicates({ kind: 'range', key: 'k', low: '-5', high: '7' }, columns)).toEqual([{ sql: '`k` >= CAST(? AS SIGNED) AND `k` < CAST(? AS SIGNED)', params: ['-5', '7'], exact: true }]);
+  });
+  it.each([{ kind: 'range', key: 'nope' }, { kind: 'range', key: 'k', low: '1; DROP TABLE x' }, { kind: 'weird', key: 'k' }])('refuses %j', (split) => {
+    expect(() => splitPredicates(split, columns)).toThrow(/not issued by this connector/);
+  });
+});

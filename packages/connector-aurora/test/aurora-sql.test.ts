@@ -1,0 +1,75 @@
+/**
+ * SQL generation without a database: identifier quoting, every value bound as `?`, value sets →
+ * WHERE, the superset rule for what cannot be pushed exactly, and when LIMIT is safe.
+ */
+import { makeConstraints } from '@athena-federation/connector-core/testing';
+import { Bool, DateDay, DateMillisecond, Decimal, Float64, Int32, Int64, Utf8 } from 'apache-arrow';
+import { describe, expect, it } from 'vitest';
+import { buildSelect, quoteIdentifier, valueSetPredicate } from '../src/aurora-sql.js';
+import { type MappedColumn, mapColumn } from '../src/aurora-types.js';
+import { equals, inList, ranges } from './support/value-sets.js';
+
+const col = (name: string, dataType: string, columnType = dataType, precision: number | null = null, scale: number | null = null): MappedColumn =>
+  mapColumn({ name, dataType, columnType, numericPrecision: precision, numericScale: scale, nullable: true }, { decimalOverflow: 'error' }, 't');
+
+describe('quoteIdentifier', () => {
+  it('wraps in backticks and doubles embedded ones', () => {
+    expect(quoteIdentifier('a`b')).toBe('`a``b`');
+    expect(quoteIdentifier("x'; DROP TABLE t; --")).toBe("`x'; DROP TABLE t; --`");
+  });
+  it('refuses NUL', () => {
+    expect(() => quoteIdentifier('a\u0000b')).toThrow(/NUL/);
+  });
+});
+
+describe('valueSetPredicate', () => {
+  const id = col('id', 'int');
+  it('binds ranges with casts and never inlines values', () => {
+    const p = valueSetPredicate(id, ranges(new Int32(), [{ low: 1, high: 10, highInclusive: false }, { low: 20 }]));
+    expect(p).toEqual({ sql: '((`id` >= CAST(? AS SIGNED) AND `id` < CAST(? AS SIGNED)) OR (`id` >= CAST(? AS SIGNED)))', params: ['1', '10', '20'], exact: true });
+  });
+  it('turns point ranges into IN and keeps NULL when allowed', () => {
+    const p = valueSetPredicate(id, ranges(new Int32(), [{ low: 3, high: 3 }, { low: 5, high: 5 }], true));
+    expect(p).toEqual({ sql: '(`id` IS NULL OR `id` IN (CAST(? AS SIGNED), CAST(? AS SIGNED)))', params: ['3', '5'], exact: true });
+  });
+  it('keeps int64 and unsigned-bigint literals exact', () => {
+    expect(valueSetPredicate(col('b', 'bigint'), equals(new Int64(), 9223372036854775807n))?.params).toEqual(['9223372036854775807']);
+    const u = valueSetPredicate(col('u', 'bigint', 'bigint(20) unsigned'), equals(new Decimal(0, 20, 128), '18446744073709551615'));
+    expect(u).toEqual({ sql: '`u` IN (CAST(? AS DECIMAL(65,0)))', params: ['18446744073709551615'], exact: true });
+  });
+  it('pushes string equality (loosely, for collations) but not string ranges', () => {
+    const s = col('s', 'varchar', 'varchar(10)');
+    expect(valueSetPredicate(s, inList(new Utf8(), ["a'b", 'c`d']))).toEqual({ sql: '`s` IN (?, ?)', params: ["a'b", 'c`d'], exact: false });
+    expect(valueSetPredicate(s, ranges(new Utf8(), [{ low: 'a', high: 'b' }]))).toEqual({ sql: '`s` IS NOT NULL', params: [], exact: false });
+    expect(valueSetPredicate(s, ranges(new Utf8(), [{ low: 'a', high: 'b' }], true))).toBeUndefined();
+  });
+  it('widens datetime bounds to whole milliseconds (Athena sees DATETIME(6) truncated)', () => {
+    const p = valueSetPredicate(col('t', 'datetime', 'datetime(6)'), equals(new DateMillisecond(), 1000));
+    expect(p).toEqual({ sql: '((`t` >= CAST(? AS DATETIME(3)) AND `t` < CAST(? AS DATETIME(3))))', params: ['1970-01-01 00:00:01.000', '1970-01-01 00:00:01.001'], exact: false });
+  });
+  it('never pushes IS NULL on dates, where zero dates are NULL to Athena', () => {
+    expect(valueSetPredicate(col('d', 'date'), { '@type': 'AllOrNoneValueSet', type: { '@type': 'Date', unit: 'DAY' }, all: false, nullAllowed: true })).toBeUndefined();
+    expect(valueSetPredicate(col('d', 'date'), equals(new DateDay(), 19_000))).toEqual({ sql: '`d` IN (CAST(? AS DATE))', params: ['2022-01-08'], exact: false });
+  });
+  it('reads booleans as Java does (TINYINT(1) 5 is true)', () => {
+    expect(valueSetPredicate(col('f', 'tinyint', 'tinyint(1)'), equals(new Bool(), true))?.sql).toBe('`f` <> 0');
+  });
+  it('does not push float comparisons', () => {
+    expect(valueSetPredicate(col('x', 'double'), equals(new Float64(), 0.5))).toEqual({ sql: '`x` IS NOT NULL', params: [], exact: false });
+  });
+});
+
+describe('buildSelect', () => {
+  const id = col('id', 'int');
+  const name = col('na`me', 'varchar', 'varchar(9)');
+  const base = { schemaName: 'd`b', tableName: 't', columns: [id, name], tableColumns: [id, name], splitPredicates: [] };
+  it('quotes every identifier and adds LIMIT only when the filter is exact', () => {
+    const exact = buildSelect({ ...base, constraints: { ...makeConstraints({ summary: { id: equals(new Int32(), 1) } }), limit: 5n } });
+    expect(exact).toEqual({ sql: 'SELECT `id`, `na``me` FROM `d``b`.`t` WHERE `id` IN (CAST(? AS SIGNED)) LIMIT ?', params: ['1', '5'] });
+    const loose = buildSelect({ ...base, constraints: { ...makeConstraints({ summary: { 'na`me': equals(new Utf8(), 'x') } }), limit: 5n } });
+    expect(loose.sql).not.toContain('LIMIT');
+  });
+  it('selects NULL when no column is projected', () => {
+    expect(buildSelect({ ...base, columns: [], constraints: makeConstraints({}) }).sql).toBe('SELECT NULL FROM `d``b`.`t`');
+  });
+});

@@ -1,0 +1,36 @@
+/**
+ * The core conformance suite against a real MariaDB table, read over the real wire with spill to
+ * moto S3. listSchemas is narrowed to this file's database only because other test files create
+ * and drop their own databases concurrently; metadata.test.ts covers the unfiltered listing.
+ */
+import { describeConnector } from '@athena-federation/connector-core/testing';
+import { afterAll, beforeAll } from 'vitest';
+import { type AuroraConnector, createAuroraConnector } from '../src/index.js';
+import { type TestDatabase, createTestDatabase } from './support/mariadb.js';
+
+let db: TestDatabase;
+let connector: AuroraConnector;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  await db.pool.query('CREATE TABLE Patients (id INT PRIMARY KEY, name VARCHAR(40), balance DECIMAL(10,2), born DATE, active TINYINT(1), visits BIGINT UNSIGNED)');
+  const rows = Array.from({ length: 500 }, (_, i) => [i + 1, i % 7 === 0 ? null : `patient ${i}`, `${(i * 13) % 1000}.${String(i % 100).padStart(2, '0')}`, i % 11 === 0 ? null : `19${String(50 + (i % 50))}-0${1 + (i % 9)}-1${i % 10}`, i % 2, String(18446744073709551615n - BigInt(i))]);
+  await db.pool.query('INSERT INTO Patients VALUES ?', [rows]);
+});
+
+afterAll(async () => {
+  await connector?.close();
+  await db?.drop();
+});
+
+describeConnector({
+  name: 'aurora (MariaDB)',
+  make: () => {
+    connector = createAuroraConnector({ env: db.env, secrets: () => Promise.reject(new Error('no secrets in this test')) });
+    return { ...connector, listSchemas: async (ctx) => (await connector.listSchemas(ctx)).filter((s) => s === db.name) };
+  },
+  get table() {
+    return { schemaName: db.name, tableName: 'patients' };
+  },
+  filterColumn: 'id',
+});
