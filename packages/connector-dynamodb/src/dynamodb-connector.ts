@@ -1,0 +1,550 @@
+/**
+ * The DynamoDB plugin: lists tables (lower-cased, resolved back to their real names), takes each
+ * schema from Glue or infers it from a parallel sample, splits reads into hash-key Queries (table
+ * or GSI) or Scan segments, serves PartiQL passthrough, and streams items as Arrow batches. Core
+ * owns the wire, constraint re-checks, limit and spill.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { AttributeValue, ScanCommandInput, QueryCommandInput, TableDescription } from '@aws-sdk/client-dynamodb';
+import {
+  ConnectorError,
+  DataSourceOptimizations,
+  pageOf,
+  OptimizationSubTypes,
+  RecordBatchWriter,
+  ValueCoercionError,
+  createThrottlingInvoker,
+  type Connector,
+  type ConnectorContext,
+  type DataSourceCapabilities,
+  type TableDefinition,
+  type TableName,
+  type TablePage,
+  type ThrottleConfig,
+  type ThrottlingInvoker,
+} from '@athena-federation/connector-core';
+import { DataType, Schema, type Field, type RecordBatch } from 'apache-arrow';
+import { DescribeTableCommand, ExecuteStatementCommand, ListTablesCommand, QueryCommand, ScanCommand, lazyClient, type DynamoDbClientLike, type DynamoDbClientSource } from './dynamodb-client.js';
+import { loadDynamoDbConfig, type DynamoDbConfig } from './dynamodb-config.js';
+import { classifyDynamoDbError, isDynamoDbThrottle } from './dynamodb-errors.js';
+import { ExpressionBuilder, buildFilterExpression, sortKeyCondition } from './dynamodb-expressions.js';
+import { constrainedIndexes, constrainedLocalIndexes, constraintFor, decodeSplit, encodeSplit, globalIndexesOf, indexCovers, keySchemaOf, localIndexesOf, planSplits, scanSegmentCount, type DynamoDbSplit, type KeySchema } from './dynamodb-splits.js';
+import { compileDateTimePattern, parseFormatMapping, zoneOffsetMillis } from './dynamodb-datetime.js';
+import { DYNAMODB_DATABASE_FLAG, FORMAT_MAPPING_METADATA, GetDatabasesCommand, GetTableCommand, GetTablesCommand, SCHEMA_SOURCE_METADATA, glueTableInfo, isDynamoDbGlueTable, isGlueNotFound, lazyGlueClient, type GlueClientLike, type GlueClientSource, type GlueTableInfo } from './dynamodb-glue.js';
+import { ValueMismatchError, athenaTypeName, type DateTimeReading, createItemReader, fieldOf, mergeShapes, shapeOf, spellingsOf, type Item, type Shape } from './dynamodb-types.js';
+
+/** The schema every DynamoDB table is listed in; flagged Glue databases are further schemas. */
+export const DEFAULT_SCHEMA = 'default';
+
+/** Splits per GetSplits page. */
+const SPLITS_PER_PAGE = 1000;
+/** DynamoDB's ListTables maximum page. */
+const LIST_TABLES_LIMIT = 100;
+
+/** `system.query(query => '<PartiQL SELECT>')`, Java's passthrough signature. */
+export const PARTIQL_PASSTHROUGH = { schema: 'system', name: 'query', arguments: ['query'] } as const;
+
+/** The PartiQL statement of passthrough arguments (core's lower-cased ones, or the raw wire ones); only SELECT is allowed. */
+function passthroughStatement(args: Readonly<Record<string, string>>): string {
+  const statement = (args['query'] ?? args['QUERY'] ?? '').trim();
+  if (!/^select\b/i.test(statement)) throw new ConnectorError('InvalidInput', 'Query passthrough accepts only a PartiQL SELECT statement');
+  return statement;
+}
+
+/**
+ * Per-column date reading from the schema metadata Glue put there: `datetimeFormatMappingNormalized`
+ * patterns and `defaultTimeZone` (UTC when absent). A bad pattern or zone fails naming the table.
+ */
+function dateReadings(table: TableName, schema: Schema): Map<string, DateTimeReading> {
+  const zone = schema.metadata.get('defaultTimeZone')?.trim() || 'UTC';
+  try {
+    zoneOffsetMillis(zone, 0);
+  } catch (cause) {
+    throw new ConnectorError('InvalidInput', `Table ${qualified(table)} has defaultTimeZone ${JSON.stringify(zone)}, which is not a time-zone id`, { cause });
+  }
+  const formats = parseFormatMapping(schema.metadata.get(FORMAT_MAPPING_METADATA));
+  const readings = new Map<string, DateTimeReading>();
+  for (const field of schema.fields) {
+    if (!DataType.isDate(field.type) && !DataType.isTimestamp(field.type)) continue;
+    const pattern = formats.get(field.name.toLowerCase());
+    let parse: DateTimeReading['parse'];
+    try {
+      parse = pattern === undefined ? undefined : compileDateTimePattern(pattern);
+    } catch (cause) {
+      throw new ConnectorError('InvalidInput', `Table ${qualified(table)} column ${field.name}: datetimeFormatMapping ${JSON.stringify(pattern)} ${cause instanceof Error ? cause.message : ''}`, { cause });
+    }
+    readings.set(field.name, { parse, zone });
+  }
+  return readings;
+}
+
+/** Options of {@link createDynamoDbConnector}. */
+export interface DynamoDbConnectorOptions {
+  /** The DynamoDB client or a lazy factory; default: an SDK client from the standard AWS environment. */
+  readonly client?: DynamoDbClientSource;
+  /** The Glue client or a lazy factory (used unless `disable_glue`); default: an SDK client from the AWS environment. */
+  readonly glue?: GlueClientSource;
+  /** Plugin settings; default: read from the environment with {@link loadDynamoDbConfig}. */
+  readonly config?: DynamoDbConfig;
+  /** Clock for cache expiry (tests). */
+  readonly now?: () => number;
+}
+
+interface Cached<T> {
+  readonly value: T;
+  readonly expires: number;
+}
+
+/** A resolved table: its real (case-sensitive) name and DescribeTable answer. */
+interface ResolvedTable {
+  readonly name: string;
+  readonly description: TableDescription;
+  readonly keys: KeySchema;
+}
+
+function qualified(table: TableName): string {
+  return `${table.schemaName}.${table.tableName}`;
+}
+
+/** Rough size of a value (names plus payload), to bound the inference sample in bytes. */
+function valueBytes(value: AttributeValue): number {
+  if (value.S !== undefined) return value.S.length;
+  if (value.N !== undefined) return value.N.length;
+  if (value.B !== undefined) return value.B.length;
+  if (value.SS !== undefined) return value.SS.reduce((n, s) => n + s.length, 0);
+  if (value.NS !== undefined) return value.NS.reduce((n, s) => n + s.length, 0);
+  if (value.BS !== undefined) return value.BS.reduce((n, b) => n + b.length, 0);
+  if (value.L !== undefined) return value.L.reduce((n, v) => n + 1 + valueBytes(v), 3);
+  if (value.M !== undefined) return itemBytes(value.M);
+  return 1;
+}
+
+function itemBytes(item: Item): number {
+  let total = 3;
+  for (const key in item) {
+    const value = item[key];
+    total += key.length + (value === undefined ? 0 : valueBytes(value));
+  }
+  return total;
+}
+
+/**
+ * Creates the DynamoDB connector. Nothing touches AWS until the first request, so a Lambda cold
+ * start only reads configuration.
+ */
+export function createDynamoDbConnector(options: DynamoDbConnectorOptions = {}): Connector {
+  const config = options.config ?? loadDynamoDbConfig();
+  const now = options.now ?? Date.now;
+  const client = lazyClient(options.client);
+  const resolved = new Map<string, Cached<ResolvedTable>>();
+  const schemas = new Map<string, Cached<Schema>>();
+
+  const fresh = <T>(cache: Map<string, Cached<T>>, key: string): T | undefined => {
+    const hit = cache.get(key);
+    if (hit === undefined || hit.expires <= now()) return undefined;
+    return hit.value;
+  };
+
+  const invoker = (ctx: ConnectorContext, throttle: ThrottleConfig, surfaceToEngine: () => boolean): ThrottlingInvoker =>
+    createThrottlingInvoker(throttle, { isThrottle: isDynamoDbThrottle, surfaceToEngine, signal: ctx.signal });
+
+  /** Runs one DynamoDB call, classifying its failure. */
+  const call = async <T>(action: string, run: (c: DynamoDbClientLike) => Promise<T>, pacing?: ThrottlingInvoker): Promise<T> => {
+    const c = await client();
+    try {
+      return pacing === undefined ? await run(c) : await pacing.invoke(() => run(c));
+    } catch (error) {
+      throw classifyDynamoDbError(error, action);
+    }
+  };
+
+  const requireDefaultSchema = (schemaName: string) => {
+    if (schemaName !== DEFAULT_SCHEMA && config.disableGlue) throw new ConnectorError('NotFound', `Schema ${schemaName} does not exist; with disable_glue DynamoDB tables are in schema ${DEFAULT_SCHEMA}`);
+  };
+
+  const glueClient = lazyGlueClient(options.glue);
+  const glueTables = new Map<string, Cached<GlueTableInfo | null>>();
+  const catalog = config.glueCatalog === undefined ? {} : { CatalogId: config.glueCatalog };
+
+  /** Runs one Glue call, classifying its failure like a DynamoDB one but naming Glue. */
+  const glueCall = async <T>(action: string, run: (c: GlueClientLike) => Promise<T>): Promise<T> => {
+    const c = await glueClient();
+    try {
+      return await run(c);
+    } catch (error) {
+      if (isGlueNotFound(error)) throw new ConnectorError('NotFound', `Glue has no such entity (${action})`, { cause: error });
+      const classified = classifyDynamoDbError(error, action);
+      throw new ConnectorError(classified.reason, classified.message.replace('DynamoDB', 'Glue'), { cause: error });
+    }
+  };
+
+  /**
+   * The Glue definition of a table, when Glue is on and has a DynamoDB table by that name. For
+   * `default`, any Glue failure falls back to inference (logged, unlike Java's silent fallback);
+   * in a Glue database it is the answer.
+   */
+  const glueInfo = async (ctx: ConnectorContext, table: TableName): Promise<GlueTableInfo | undefined> => {
+    if (config.disableGlue) return undefined;
+    const key = qualified(table);
+    const hit = glueTables.get(key);
+    if (hit !== undefined && hit.expires > now()) return hit.value ?? undefined;
+    let info: GlueTableInfo | null;
+    try {
+      const response = await glueCall(`reading Glue table ${key}`, (c) => c.send(new GetTableCommand({ DatabaseName: table.schemaName, Name: table.tableName, ...catalog }), { abortSignal: ctx.signal }));
+      info = response.Table !== undefined && isDynamoDbGlueTable(response.Table) ? glueTableInfo(response.Table) : null;
+    } catch (error) {
+      if (error instanceof ConnectorError && error.reason === 'NotFound') {
+        info = null;
+      } else if (table.schemaName === DEFAULT_SCHEMA) {
+        ctx.logger.warn('Glue table lookup failed; inferring the schema from DynamoDB instead', { table: key, reason: error instanceof ConnectorError ? error.reason : 'Internal' });
+        return undefined;
+      } else {
+        throw error;
+      }
+    }
+    glueTables.set(key, { value: info, expires: now() + config.schemaCacheTtlMs });
+    return info ?? undefined;
+  };
+
+  /** One ListTables page of real names. */
+  const listPage = (ctx: ConnectorContext, start: string | undefined, limit: number) =>
+    call('listing DynamoDB tables', (c) => c.send(new ListTablesCommand({ Limit: limit, ...(start === undefined ? {} : { ExclusiveStartTableName: start }) }), { abortSignal: ctx.signal }));
+
+  const allTableNames = async (ctx: ConnectorContext): Promise<string[]> => {
+    const names: string[] = [];
+    let start: string | undefined;
+    do {
+      const page = await listPage(ctx, start, LIST_TABLES_LIMIT);
+      names.push(...(page.TableNames ?? []));
+      start = page.LastEvaluatedTableName;
+    } while (start !== undefined);
+    return names;
+  };
+
+  const describe = (ctx: ConnectorContext, name: string) =>
+    call(`describing DynamoDB table ${name}`, (c) => c.send(new DescribeTableCommand({ TableName: name }), { abortSignal: ctx.signal }));
+
+  /** Finds the real table behind Athena's (lower-cased) name: exact first, then case-insensitively. */
+  const resolveTable = async (ctx: ConnectorContext, athenaTable: TableName): Promise<ResolvedTable> => {
+    requireDefaultSchema(athenaTable.schemaName);
+    const cacheKey = qualified(athenaTable);
+    const hit = fresh(resolved, cacheKey);
+    if (hit !== undefined) return hit;
+    const info = await glueInfo(ctx, athenaTable);
+    if (athenaTable.schemaName !== DEFAULT_SCHEMA && info === undefined) throw new ConnectorError('NotFound', `Table ${qualified(athenaTable)} does not exist in Glue database ${athenaTable.schemaName} as a DynamoDB table`);
+    // Glue's `sourceTable` names the real (mixed-case) DynamoDB table; otherwise Athena's name is matched.
+    const table = { schemaName: athenaTable.schemaName, tableName: info?.sourceTable ?? athenaTable.tableName };
+    const remember = (description: TableDescription | undefined, name: string): ResolvedTable => {
+      if (description === undefined) throw new ConnectorError('Internal', `DescribeTable returned nothing for ${name}`);
+      const value = { name, description, keys: keySchemaOf(description) };
+      resolved.set(cacheKey, { value, expires: now() + config.schemaCacheTtlMs });
+      return value;
+    };
+    try {
+      return remember((await describe(ctx, table.tableName)).Table, table.tableName);
+    } catch (error) {
+      if (!(error instanceof ConnectorError && error.reason === 'NotFound')) throw error;
+    }
+    const lower = table.tableName.toLowerCase();
+    const matches = (await allTableNames(ctx)).filter((n) => n.toLowerCase() === lower);
+    if (matches.length === 0) throw new ConnectorError('NotFound', `Table ${qualified(table)} does not exist in DynamoDB`);
+    if (matches.length > 1) throw new ConnectorError('InvalidInput', `Table ${qualified(table)} matches several DynamoDB tables that differ only by case (${matches.join(', ')}); Athena cannot tell them apart`);
+    const name = matches[0] ?? table.tableName;
+    return remember((await describe(ctx, name)).Table, name);
+  };
+
+  /** Samples the table with parallel Scan segments and unions every attribute's shape. */
+  const inferSchema = async (ctx: ConnectorContext, table: ResolvedTable): Promise<Schema> => {
+    const segments = config.sampleSegments;
+    const itemsPerSegment = Math.ceil(config.sampleItems / segments);
+    const bytesPerSegment = Math.ceil(config.sampleBytes / segments);
+    const pacing = invoker(ctx, ctx.config.throttle, () => true);
+    const shapes = new Map<string, Shape | undefined>();
+    const sampleSegment = async (segment: number) => {
+      let items = 0;
+      let bytes = 0;
+      let start: Record<string, AttributeValue> | undefined;
+      do {
+        const input: ScanCommandInput = { TableName: table.name, Segment: segment, TotalSegments: segments, Limit: itemsPerSegment - items, ...(start === undefined ? {} : { ExclusiveStartKey: start }) };
+        const page = await call(`sampling DynamoDB table ${table.name}`, (c) => c.send(new ScanCommand(input), { abortSignal: ctx.signal }), pacing);
+        for (const item of page.Items ?? []) {
+          for (const name in item) {
+            const value = item[name];
+            if (value !== undefined) shapes.set(name, mergeShapes(shapes.get(name), shapeOf(value)));
+          }
+          bytes += itemBytes(item);
+          items++;
+        }
+        start = page.LastEvaluatedKey;
+      } while (start !== undefined && items < itemsPerSegment && bytes < bytesPerSegment);
+    };
+    await Promise.all(Array.from({ length: segments }, (_, i) => sampleSegment(i)));
+
+    const { hashKey, hashType, rangeKey, rangeType } = table.keys;
+    const keyShape = (type: string | undefined): Shape => (type === 'S' ? { kind: 'string' } : type === 'B' ? { kind: 'binary' } : { kind: 'number', int64: false, intDigits: 0, fracDigits: 0 });
+    const keys = rangeKey === undefined ? [hashKey] : [hashKey, rangeKey];
+    // Keys exist in every item, even when the table is empty; their declared type is the fallback.
+    if (!shapes.has(hashKey) || shapes.get(hashKey) === undefined) shapes.set(hashKey, keyShape(hashType));
+    if (rangeKey !== undefined && shapes.get(rangeKey) === undefined) shapes.set(rangeKey, keyShape(rangeType));
+    // Athena folds column names to lower case, so attributes differing only by case share one
+    // column (the first spelling; reads match either spelling case-insensitively).
+    const columns = new Map<string, { spellings: string[]; shape: Shape | undefined }>();
+    for (const name of [...keys, ...[...shapes.keys()].filter((n) => !keys.includes(n)).sort()]) {
+      const lower = name.toLowerCase();
+      const existing = columns.get(lower);
+      columns.set(lower, existing === undefined ? { spellings: [name], shape: shapes.get(name) } : { spellings: [...existing.spellings, name], shape: mergeShapes(existing.shape, shapes.get(name)) });
+    }
+    return new Schema([...columns.values()].map((c) => fieldOf(c.spellings[0] ?? '', c.shape, c.spellings)));
+  };
+
+  const tableSchema = async (ctx: ConnectorContext, table: ResolvedTable): Promise<Schema> => {
+    const hit = fresh(schemas, table.name);
+    if (hit !== undefined) return hit;
+    const schema = await inferSchema(ctx, table);
+    schemas.set(table.name, { value: schema, expires: now() + config.schemaCacheTtlMs });
+    return schema;
+  };
+
+  /** Turns a value that does not fit its column into an error naming table, column and type. */
+  const mismatchError = (table: TableName, error: unknown): ConnectorError | undefined => {
+    if (error instanceof ValueMismatchError) {
+      return new ConnectorError('InvalidInput', `Table ${qualified(table)} column ${error.path} (${error.arrowType}): ${error.message}; set lenient_value_conversion=true to read such values as NULL`, { cause: error });
+    }
+    if (error instanceof ValueCoercionError) {
+      return new ConnectorError('InvalidInput', `Table ${qualified(table)} column ${error.column} (${error.arrowType}): ${error.reason}`, { cause: error });
+    }
+    return undefined;
+  };
+
+  const capabilities: DataSourceCapabilities = {
+    // Core checks every summary constraint on every row, so each value-set kind is honoured exactly;
+    // the connector additionally narrows reads (Query by hash key, FilterExpression) where it can.
+    [DataSourceOptimizations.filterPushdown]: [
+      { subType: OptimizationSubTypes.sortedRangeSet, properties: [] },
+      { subType: OptimizationSubTypes.equatableRangeSet, properties: [] },
+      { subType: OptimizationSubTypes.allOrNoneValueSet, properties: [] },
+      { subType: OptimizationSubTypes.nullableComparison, properties: [] },
+    ],
+    // Core stops reading a split once it has `limit` rows.
+    [DataSourceOptimizations.limitPushdown]: [{ subType: OptimizationSubTypes.integerConstant, properties: [] }],
+  };
+
+  return {
+    sourceType: 'dynamodb',
+    capabilities: () => capabilities,
+    queryPassthrough: PARTIQL_PASSTHROUGH,
+
+    async getQueryPassthroughSchema(ctx, args): Promise<TableDefinition> {
+      const statement = passthroughStatement(args);
+      // PartiQL has no dry run: infer from the statement's first items, as Java does (it takes 4).
+      const pacing = invoker(ctx, ctx.config.throttle, () => true);
+      const shapes = new Map<string, Shape | undefined>();
+      let items = 0;
+      let nextToken: string | undefined;
+      do {
+        const token = nextToken;
+        const page = await call('sampling the passthrough PartiQL statement', (c) => c.send(new ExecuteStatementCommand({ Statement: statement, Limit: config.sampleItems - items, ...(token === undefined ? {} : { NextToken: token }) }), { abortSignal: ctx.signal }), pacing);
+        for (const item of page.Items ?? []) {
+          for (const name in item) {
+            const value = item[name];
+            if (value !== undefined) shapes.set(name, mergeShapes(shapes.get(name), shapeOf(value)));
+          }
+          items++;
+        }
+        nextToken = page.NextToken;
+      } while (nextToken !== undefined && items < config.sampleItems);
+      return { schema: new Schema([...shapes.keys()].sort().map((name) => fieldOf(name, shapes.get(name)))) };
+    },
+
+    async listSchemas(ctx) {
+      if (config.disableGlue) return [DEFAULT_SCHEMA];
+      const schemas = new Set([DEFAULT_SCHEMA]);
+      try {
+        let token: string | undefined;
+        do {
+          const next = token;
+          const page = await glueCall('listing Glue databases', (c) => c.send(new GetDatabasesCommand({ ...catalog, ...(next === undefined ? {} : { NextToken: next }) }), { abortSignal: ctx.signal }));
+          for (const database of page.DatabaseList ?? []) {
+            if (database.Name !== undefined && (database.LocationUri ?? '').includes(DYNAMODB_DATABASE_FLAG)) schemas.add(database.Name.toLowerCase());
+          }
+          token = page.NextToken;
+        } while (token !== undefined);
+      } catch (error) {
+        // Java: a Glue failure still lists `default`, so DynamoDB tables stay reachable.
+        ctx.logger.warn('Listing Glue databases failed; listing only the default schema', { reason: error instanceof ConnectorError ? error.reason : 'Internal' });
+        return [DEFAULT_SCHEMA];
+      }
+      return [...schemas];
+    },
+
+    async listTables(ctx, input): Promise<TablePage> {
+      requireDefaultSchema(input.schemaName);
+      if (input.schemaName !== DEFAULT_SCHEMA) {
+        const names: TableName[] = [];
+        let token: string | undefined;
+        do {
+          const next = token;
+          const page = await glueCall(`listing Glue tables of ${input.schemaName}`, (c) => c.send(new GetTablesCommand({ DatabaseName: input.schemaName, ...catalog, ...(next === undefined ? {} : { NextToken: next }) }), { abortSignal: ctx.signal }));
+          for (const table of page.TableList ?? []) if (table.Name !== undefined && isDynamoDbGlueTable(table)) names.push({ schemaName: input.schemaName, tableName: table.Name.toLowerCase() });
+          token = page.NextToken;
+        } while (token !== undefined);
+        return pageOf(names, input);
+      }
+      const toTables = (names: readonly string[]) => names.map((n) => ({ schemaName: DEFAULT_SCHEMA, tableName: n.toLowerCase() }));
+      if (input.pageSize < 0) return { tables: toTables(await allTableNames(ctx)), nextToken: null };
+      // The token is the last real table name returned: DynamoDB's own ExclusiveStartTableName.
+      const names: string[] = [];
+      let start = input.nextToken ?? undefined;
+      let more = true;
+      while (names.length < input.pageSize && more) {
+        const page = await listPage(ctx, start, Math.min(LIST_TABLES_LIMIT, input.pageSize - names.length));
+        names.push(...(page.TableNames ?? []));
+        start = page.LastEvaluatedTableName;
+        more = start !== undefined;
+      }
+      return { tables: toTables(names), nextToken: more ? (names[names.length - 1] ?? null) : null };
+    },
+
+    async getTable(ctx, table): Promise<TableDefinition> {
+      requireDefaultSchema(table.schemaName);
+      // Glue schemas win when present (Java's order); inference is the fallback.
+      const info = await glueInfo(ctx, table);
+      if (info !== undefined) return { schema: info.schema };
+      const resolvedTable = await resolveTable(ctx, table);
+      return { schema: await tableSchema(ctx, resolvedTable) };
+    },
+
+    async getSplits(ctx, input) {
+      const passthrough = input.constraints.queryPassthroughArguments;
+      if (Object.keys(passthrough).length > 0) {
+        if (!ctx.config.enableQueryPassthrough) throw new ConnectorError('Unsupported', 'Query passthrough is disabled (enable_query_passthrough=false)');
+        return { splits: [encodeSplit({ kind: 'partiql', statement: passthroughStatement(passthrough) })], continuationToken: null };
+      }
+      const table = await resolveTable(ctx, input.tableName);
+      const summary = input.constraints.summary;
+      // A GSI must hold every column (GetSplits does not say which are requested); only an
+      // index that could serve the query is worth looking up the table schema for.
+      let indexes = constrainedIndexes(globalIndexesOf(table.description), summary);
+      let locals = constrainedLocalIndexes(localIndexesOf(table.description), summary);
+      if ([...indexes, ...locals].some((index) => !index.projectsAll)) {
+        const columns = (await tableSchema(ctx, table)).fields.map((f) => f.name);
+        indexes = indexes.filter((index) => indexCovers(index, table.keys, columns));
+        locals = locals.filter((index) => indexCovers(index, table.keys, columns));
+      }
+      const plan = planSplits(table.name, table.keys, summary, scanSegmentCount(table.description, config), indexes, locals);
+      const offset = input.continuationToken === null ? 0 : Number(input.continuationToken);
+      if (!Number.isSafeInteger(offset) || offset < 0 || offset > plan.count) throw new ConnectorError('InvalidInput', 'GetSplits continuationToken is not one this connector issued');
+      const end = Math.min(plan.count, offset + SPLITS_PER_PAGE);
+      // The capacity cap is shared evenly, assuming Athena runs every split at once (it may run fewer: then less is used).
+      const share = config.maxReadCapacityUnits > 0 ? { rcuShare: String(config.maxReadCapacityUnits / plan.count) } : {};
+      const splits = Array.from({ length: end - offset }, (_, i) => ({ ...encodeSplit(plan.at(offset + i)), ...share }));
+      return { splits, continuationToken: end < plan.count ? String(end) : null };
+    },
+
+    async *readSplit(ctx, input): AsyncGenerator<RecordBatch> {
+      const split: DynamoDbSplit = decodeSplit(input.split);
+      const fields: readonly Field[] = input.schema.fields;
+      const reader = createItemReader(input.schema, config.lenientValueConversion, dateReadings(input.tableName, input.schema));
+      const writer = new RecordBatchWriter(input.schema);
+      const builder = new ExpressionBuilder();
+      /** Converts one page of items into a batch, naming table/column/type when a value does not fit. */
+      const batchOf = (items: readonly Item[] | undefined): RecordBatch | undefined => {
+        for (const item of items ?? []) {
+          try {
+            writer.appendRow(reader.read(item));
+          } catch (error) {
+            throw mismatchError(input.tableName, error) ?? error;
+          }
+        }
+        return writer.numRows > 0 ? writer.finish() : undefined;
+      };
+
+      if (split.kind === 'partiql') {
+        let rows = 0;
+        const pacing = invoker(ctx, ctx.config.throttle, () => rows === 0);
+        let nextToken: string | undefined;
+        // Java reads only the first page (~1 MB); every page is read here.
+        do {
+          if (ctx.signal.aborted) return;
+          const token = nextToken;
+          const page = await call('running the passthrough PartiQL statement', (c) => c.send(new ExecuteStatementCommand({ Statement: split.statement, ...(token === undefined ? {} : { NextToken: token }) }), { abortSignal: ctx.signal }), pacing);
+          const batch = batchOf(page.Items);
+          if (batch !== undefined) {
+            rows += batch.numRows;
+            yield batch;
+          }
+          nextToken = page.NextToken;
+        } while (nextToken !== undefined);
+        return;
+      }
+
+      let keyCondition: string | undefined;
+      const exclude = new Set<string>();
+      if (split.kind === 'query') {
+        keyCondition = `${builder.name(split.hashKey)} = ${builder.value(split.hashValue)}`;
+        const rangeSet = split.rangeKey === undefined ? undefined : constraintFor(input.constraints.summary, split.rangeKey);
+        const rangeCondition = rangeSet === undefined || split.rangeKey === undefined || split.rangeType === undefined ? undefined : sortKeyCondition(builder, split.rangeKey, split.rangeType, rangeSet);
+        if (rangeCondition !== undefined) keyCondition += ` AND ${rangeCondition}`;
+        // A Query's filter may not name key attributes; core still checks their constraints.
+        exclude.add(split.hashKey.toLowerCase());
+        if (split.rangeKey !== undefined) exclude.add(split.rangeKey.toLowerCase());
+        if (split.tableRangeKey !== undefined) exclude.add(split.tableRangeKey.toLowerCase());
+      }
+      const filter = buildFilterExpression(builder, fields, input.constraints.summary, exclude);
+      // Glue names without a columnMapping are lower-case while attributes may not be: read whole
+      // items and match names case-insensitively (Java's `auto` mode does the same for such tables).
+      const glueWithoutMapping = input.schema.metadata.get(SCHEMA_SOURCE_METADATA) === 'glue' && !input.schema.metadata.has('columnMapping');
+      const projection = config.projectionAndCasing === 'always' || glueWithoutMapping || fields.length === 0 ? undefined : fields.flatMap((f) => spellingsOf(f).map((name) => builder.name(name))).join(', ');
+      // DynamoDB's Limit counts items evaluated, before any filter: with rows still to be filtered
+      // (by DynamoDB or by core) small pages would multiply requests, so it is set only when every
+      // item read is a row — no constraints, or only the hash key a Query already pins.
+      const rcuShare = Number(input.split['rcuShare'] ?? '0') || 0;
+      const everyItemIsARow = Object.keys(input.constraints.summary).every((c) => split.kind === 'query' && c.toLowerCase() === split.hashKey.toLowerCase());
+      const limit = input.constraints.limit > 0n && everyItemIsARow ? Number(input.constraints.limit < 10_000n ? input.constraints.limit : 10_000n) : undefined;
+      const common = {
+        TableName: split.table,
+        ...(filter === undefined ? {} : { FilterExpression: filter }),
+        ...(projection === undefined ? {} : { ProjectionExpression: projection }),
+        ...(Object.keys(builder.names).length === 0 ? {} : { ExpressionAttributeNames: builder.names }),
+        ...(Object.keys(builder.values).length === 0 ? {} : { ExpressionAttributeValues: builder.values }),
+        // Paging continues past a short page, so Limit only sizes pages; core stops at the limit.
+        ...(limit === undefined ? {} : { Limit: limit }),
+        ...(rcuShare > 0 ? { ReturnConsumedCapacity: 'TOTAL' as const } : {}),
+      };
+      const started = Date.now();
+      let consumed = 0;
+      /** Keeps this split under its share of `max_read_capacity_units` by pausing between pages. */
+      const respectCapacityCap = async (units: number | undefined) => {
+        if (rcuShare <= 0) return;
+        consumed += units ?? 0;
+        const wait = (consumed / rcuShare) * 1000 - (Date.now() - started);
+        if (wait > 0) await sleep(wait, undefined, { signal: ctx.signal }).catch(() => undefined);
+      };
+
+      let produced = 0;
+      // Java surfaces a throttle to Athena while nothing has spilled; before our first row nothing can have.
+      const pacing = invoker(ctx, ctx.config.throttle, () => produced === 0);
+      const action = `${split.kind === 'query' ? 'querying' : 'scanning'} DynamoDB table ${split.table}`;
+      let start: Record<string, AttributeValue> | undefined;
+      do {
+        if (ctx.signal.aborted) return;
+        const page =
+          split.kind === 'query'
+            ? await call(action, (c) => c.send(new QueryCommand({ ...common, ...(split.index === undefined ? {} : { IndexName: split.index }), KeyConditionExpression: keyCondition, ...(start === undefined ? {} : { ExclusiveStartKey: start }) } satisfies QueryCommandInput), { abortSignal: ctx.signal }), pacing)
+            : await call(action, (c) => c.send(new ScanCommand({ ...common, Segment: split.segment, TotalSegments: split.totalSegments, ...(start === undefined ? {} : { ExclusiveStartKey: start }) } satisfies ScanCommandInput), { abortSignal: ctx.signal }), pacing);
+        start = page.LastEvaluatedKey;
+        const batch = batchOf(page.Items);
+        if (batch !== undefined) {
+          produced += batch.numRows;
+          yield batch;
+        }
+        if (start !== undefined) await respectCapacityCap(page.ConsumedCapacity?.CapacityUnits);
+      } while (start !== undefined);
+    },
+  };
+}
+
+/** Athena type names of a schema's columns, for logs and docs (`name: type`). */
+export function describeSchema(schema: Schema): string[] {
+  return schema.fields.map((f: Field) => `${f.name}: ${athenaTypeName(f.type as DataType)}`);
+}

@@ -1,0 +1,205 @@
+/**
+ * Turns Athena's per-column value sets into DynamoDB expressions: a FilterExpression with
+ * `#name`/`:value` placeholders for what DynamoDB can decide exactly, and the hash-key values that
+ * make a Query possible. Anything doubtful is left out — core re-checks every row anyway, so
+ * pushdown only saves reads and must never drop a row Athena would keep.
+ */
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { readValue, type Block, type Marker, type ValueSet } from '@athena-federation/connector-core';
+import type { Field } from 'apache-arrow';
+import { parseNumber, plainNumber, SOURCE_TYPE_METADATA } from './dynamodb-types.js';
+
+/** The scalar DynamoDB types a key or pushed-down column can have. */
+export type ScalarType = 'S' | 'N' | 'B' | 'BOOL';
+
+/** DynamoDB allows at most 100 operands in one IN. */
+const MAX_IN_OPERANDS = 100;
+
+/** Builds placeholder names and values for one request's expressions. */
+export class ExpressionBuilder {
+  readonly names: Record<string, string> = {};
+  readonly values: Record<string, AttributeValue> = {};
+  #nameCount = 0;
+  #valueCount = 0;
+  readonly #nameOf = new Map<string, string>();
+
+  /** The `#n…` placeholder for attribute `attribute` (reused for the same attribute). */
+  name(attribute: string): string {
+    let placeholder = this.#nameOf.get(attribute);
+    if (placeholder === undefined) {
+      placeholder = `#n${this.#nameCount++}`;
+      this.#nameOf.set(attribute, placeholder);
+      this.names[placeholder] = attribute;
+    }
+    return placeholder;
+  }
+
+  /** A fresh `:v…` placeholder bound to `value`. */
+  value(value: AttributeValue): string {
+    const placeholder = `:v${this.#valueCount++}`;
+    this.values[placeholder] = value;
+    return placeholder;
+  }
+}
+
+/** The JS value a marker or list block holds at `row` of its `col1` column. */
+function blockValue(block: Block, row: number): unknown {
+  const column = block.records.getChildAt(0);
+  return column === null || row >= column.length ? undefined : readValue(column, row);
+}
+
+/** A constraint literal as a DynamoDB value of `type`, or undefined when it has no exact equivalent. */
+export function toAttributeValue(value: unknown, type: ScalarType): AttributeValue | undefined {
+  switch (type) {
+    case 'S':
+      return typeof value === 'string' ? { S: value } : undefined;
+    case 'BOOL':
+      return typeof value === 'boolean' ? { BOOL: value } : undefined;
+    case 'B':
+      return value instanceof Uint8Array ? { B: value } : undefined;
+    case 'N': {
+      let text: string | undefined;
+      if (typeof value === 'bigint') text = value.toString();
+      else if (typeof value === 'number' && Number.isFinite(value) && (!Number.isInteger(value) || Number.isSafeInteger(value))) text = String(value);
+      else if (typeof value === 'string') text = value;
+      const parsed = text === undefined ? undefined : parseNumber(text);
+      return parsed === undefined ? undefined : { N: plainNumber(parsed) };
+    }
+  }
+}
+
+function markerValue(marker: Marker): unknown {
+  return marker.nullValue ? undefined : blockValue(marker.valueBlock, 0);
+}
+
+/**
+ * The values a set allows when it is a finite list of non-null points (`=`, `IN`, or Athena's
+ * dynamic-filter EquatableValueSet); undefined otherwise. NULL never matches a key, so `nullAllowed`
+ * does not matter here.
+ */
+export function pointValues(set: ValueSet): unknown[] | undefined {
+  if (set['@type'] === 'EquatableValueSet') {
+    if (!set.whiteList) return undefined;
+    const values: unknown[] = [];
+    for (let row = 0; row < set.valueBlock.records.numRows; row++) {
+      const value = blockValue(set.valueBlock, row);
+      if (value !== null && value !== undefined) values.push(value);
+    }
+    return values;
+  }
+  if (set['@type'] === 'SortedRangeSet') {
+    const values: unknown[] = [];
+    for (const range of set.ranges) {
+      if (range.low.bound !== 'EXACTLY' || range.high.bound !== 'EXACTLY' || range.low.nullValue || range.high.nullValue) return undefined;
+      const low = markerValue(range.low);
+      const high = markerValue(range.high);
+      if (low === undefined || low === null || keyOf(low) !== keyOf(high)) return undefined;
+      values.push(low);
+    }
+    return values;
+  }
+  return set.all ? undefined : [];
+}
+
+function keyOf(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v));
+}
+
+/** Distinct DynamoDB values for a key of `type`; literals with no exact equivalent match nothing and are dropped. */
+export function keyValues(values: readonly unknown[], type: ScalarType): AttributeValue[] {
+  const seen = new Map<string, AttributeValue>();
+  for (const value of values) {
+    const attribute = toAttributeValue(value, type);
+    if (attribute !== undefined) seen.set(keyOf(attribute), attribute);
+  }
+  return [...seen.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+}
+
+/** The DynamoDB type a column was inferred from (field metadata), when it is one pushdown can use. */
+export function scalarTypeOf(field: Field): ScalarType | undefined {
+  const type = field.metadata.get(SOURCE_TYPE_METADATA);
+  return type === 'S' || type === 'N' || type === 'B' || type === 'BOOL' ? type : undefined;
+}
+
+/**
+ * A range bound DynamoDB orders exactly as Athena does. Strings qualify only below U+D800: there
+ * UTF-8 byte order (DynamoDB), code point order and UTF-16 code unit order all agree.
+ */
+function orderedValue(value: unknown, type: ScalarType): AttributeValue | undefined {
+  if (type === 'S' && !(typeof value === 'string' && /^[\u0000-\ud7ff]*$/.test(value))) return undefined;
+  return type === 'N' || type === 'S' || type === 'B' ? toAttributeValue(value, type) : undefined;
+}
+
+/**
+ * The sort-key part of a KeyConditionExpression for `set`, or undefined. DynamoDB allows one
+ * condition on the sort key, so a two-sided range becomes an inclusive BETWEEN — a superset that
+ * core's row check narrows to the exact bounds (Java pushes only one side instead).
+ */
+export function sortKeyCondition(builder: ExpressionBuilder, attribute: string, type: ScalarType, set: ValueSet): string | undefined {
+  if (set['@type'] !== 'SortedRangeSet' || set.nullAllowed || set.ranges.length !== 1) return undefined;
+  const [range] = set.ranges;
+  if (range === undefined) return undefined;
+  const low = range.low.nullValue ? undefined : orderedValue(markerValue(range.low), type);
+  const high = range.high.nullValue ? undefined : orderedValue(markerValue(range.high), type);
+  if ((!range.low.nullValue && low === undefined) || (!range.high.nullValue && high === undefined)) return undefined;
+  const name = builder.name(attribute);
+  if (low !== undefined && high !== undefined) {
+    if (range.low.bound === 'EXACTLY' && range.high.bound === 'EXACTLY' && keyOf(low) === keyOf(high)) return `${name} = ${builder.value(low)}`;
+    return `${name} BETWEEN ${builder.value(low)} AND ${builder.value(high)}`;
+  }
+  if (low !== undefined) return `${name} ${range.low.bound === 'EXACTLY' ? '>=' : '>'} ${builder.value(low)}`;
+  if (high !== undefined) return `${name} ${range.high.bound === 'EXACTLY' ? '<=' : '<'} ${builder.value(high)}`;
+  return undefined;
+}
+
+/** One column's condition, or undefined when it cannot be pushed exactly. */
+function columnCondition(builder: ExpressionBuilder, attribute: string, type: ScalarType, set: ValueSet): string | undefined {
+  // Rows with NULL or a missing attribute must survive a nullAllowed set; DynamoDB's comparisons drop them.
+  if (set.nullAllowed) return undefined;
+  const points = pointValues(set);
+  if (points !== undefined) {
+    const values = keyValues(points, type);
+    if (values.length === 0 || values.length > MAX_IN_OPERANDS || values.length !== points.length) return undefined;
+    const name = builder.name(attribute);
+    const placeholders = values.map((v) => builder.value(v));
+    return placeholders.length === 1 ? `${name} = ${placeholders[0] ?? ''}` : `${name} IN (${placeholders.join(', ')})`;
+  }
+  if (set['@type'] !== 'SortedRangeSet' || (type !== 'N' && type !== 'S') || set.ranges.length === 0 || set.ranges.length > MAX_IN_OPERANDS) return undefined;
+  const name = builder.name(attribute);
+  const clauses: string[] = [];
+  for (const range of set.ranges) {
+    const parts: string[] = [];
+    if (!range.low.nullValue) {
+      const low = orderedValue(markerValue(range.low), type);
+      if (low === undefined) return undefined;
+      parts.push(`${name} ${range.low.bound === 'EXACTLY' ? '>=' : '>'} ${builder.value(low)}`);
+    }
+    if (!range.high.nullValue) {
+      const high = orderedValue(markerValue(range.high), type);
+      if (high === undefined) return undefined;
+      parts.push(`${name} ${range.high.bound === 'EXACTLY' ? '<=' : '<'} ${builder.value(high)}`);
+    }
+    // An unbounded range means "any non-null value", which DynamoDB cannot say for NULL-typed attributes.
+    if (parts.length === 0) return undefined;
+    clauses.push(parts.length === 1 ? (parts[0] ?? '') : `(${parts.join(' AND ')})`);
+  }
+  return clauses.length === 1 ? clauses[0] : `(${clauses.join(' OR ')})`;
+}
+
+/**
+ * The FilterExpression for the summary constraints DynamoDB can decide exactly, ANDed; columns in
+ * `exclude` (Query key attributes, which a filter may not name) are skipped. Undefined when nothing
+ * can be pushed.
+ */
+export function buildFilterExpression(builder: ExpressionBuilder, fields: readonly Field[], summary: Readonly<Record<string, ValueSet>>, exclude: ReadonlySet<string>): string | undefined {
+  const clauses: string[] = [];
+  for (const [column, set] of Object.entries(summary)) {
+    const field = fields.find((f) => f.name === column) ?? fields.find((f) => f.name.toLowerCase() === column.toLowerCase());
+    if (field === undefined || exclude.has(field.name.toLowerCase())) continue;
+    const type = scalarTypeOf(field);
+    if (type === undefined) continue;
+    const condition = columnCondition(builder, field.name, type, set);
+    if (condition !== undefined) clauses.push(condition);
+  }
+  return clauses.length === 0 ? undefined : clauses.join(' AND ');
+}

@@ -1,0 +1,16 @@
+/**
+ * @athena-federation/connector-dynamodb: Amazon DynamoDB as an Athena federated source, on
+ * connector-core. Everything public is exported here by name, so this file is the API.
+ */
+export { createDynamoDbConnector, DEFAULT_SCHEMA, PARTIQL_PASSTHROUGH, describeSchema } from './dynamodb-connector.js';
+export type { DynamoDbConnectorOptions } from './dynamodb-connector.js';
+export { createDefaultDynamoDbClient } from './dynamodb-client.js';
+export type { DynamoDbClientLike, DynamoDbClientSource, DynamoDbSendOptions } from './dynamodb-client.js';
+export { DYNAMODB_DATABASE_FLAG, SCHEMA_SOURCE_METADATA, parseGlueType } from './dynamodb-glue.js';
+export type { GlueClientLike, GlueClientSource } from './dynamodb-glue.js';
+export { loadDynamoDbConfig } from './dynamodb-config.js';
+export type { DynamoDbConfig, ProjectionAndCasingMode } from './dynamodb-config.js';
+export { classifyDynamoDbError, isDynamoDbThrottle } from './dynamodb-errors.js';
+export { scanSegmentCount } from './dynamodb-splits.js';
+export { SOURCE_TYPE_METADATA, parseNumber, plainNumber } from './dynamodb-types.js';
+export type { ParsedNumber } from './dynamodb-types.js';
