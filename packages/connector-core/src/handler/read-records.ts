@@ -6,7 +6,7 @@
  */
 import { RecordBatch, Schema, Struct, makeData, type Data } from 'apache-arrow';
 import { readRows } from '../arrow/block-reader.js';
-import { RecordBatchWriter } from '../arrow/block-writer.js';
+import { RecordBatchWriter, ValueCoercionError } from '../arrow/block-writer.js';
 import type { Connector, ConnectorContext } from '../connector.js';
 import { createConstraintEvaluator, filterRecordBatch } from '../constraints/evaluator.js';
 import { ConnectorError } from '../errors.js';
@@ -95,7 +95,17 @@ export async function readRecords(connector: Connector, request: ReadRecordsRequ
         await emit(writer.finish());
         await emit(project(item, schema));
       } else {
-        writer.appendRow(item);
+        try {
+          writer.appendRow(item);
+        } catch (error) {
+          // A value that cannot be represented is the source's data problem, not an internal fault.
+          // The message names table, column and types but never the value, which may be patient data.
+          if (error instanceof ValueCoercionError) {
+            const table = `${request.tableName.schemaName}.${request.tableName.tableName}`;
+            throw new ConnectorError('InvalidInput', `Table ${table}: a ${error.valueType} value in column ${JSON.stringify(error.column)} cannot be stored as ${error.arrowType}`, { cause: error });
+          }
+          throw error;
+        }
         // Bounded by the rows still wanted too, so a small LIMIT stops reading early.
         if (writer.byteSize > maxBlockSize || (evaluator.isNoOp && rows + writer.numRows >= limit)) await emit(writer.finish());
       }

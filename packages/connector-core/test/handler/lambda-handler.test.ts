@@ -219,3 +219,17 @@ describe('table name resolution', () => {
     expect(findCaseInsensitive('Patients', ['Patients', 'PATIENTS'], 'Table')).toBe('Patients');
   });
 });
+
+describe('values a column cannot hold', () => {
+  it('fail as invalid input naming table, column and types, but not the value', async () => {
+    const bad: Connector = {
+      ...base,
+      async *readSplit() {
+        yield { ...mixedRow(0), region: 'Jane Doe, MRN 123' };
+      },
+    };
+    const error = await failure(driverFor(bad).scan(patients));
+    expect(error.error.errorMessage).toMatch(/InvalidInputException.*Table ehr\.patients: a string value in column "region" cannot be stored as Int32/);
+    expect(error.error.errorMessage).not.toContain('Jane');
+  });
+});
