@@ -13,6 +13,8 @@ import { CONDITIONS, type PatientCareData } from './generate.js';
 export interface CatalogNames {
   readonly ehr: string;
   readonly devices: string;
+  /** The MySQL database (Athena schema) holding the EHR tables. */
+  readonly ehrSchema?: string;
 }
 
 const riskCodes = CONDITIONS.filter((c) => c.risk).map((c) => c.code);
@@ -46,13 +48,13 @@ recent AS (
 ),
 risk AS (
   SELECT patient_id, string_agg(icd10_code, ', ' ORDER BY icd10_code) AS risk_conditions
-  FROM ${catalogs.ehr}.ehr.conditions
+  FROM ${catalogs.ehr}.${catalogs.ehrSchema ?? 'ehr'}.conditions
   WHERE icd10_code IN (${codes})
   GROUP BY patient_id
 ),
 recent_claims AS (
   SELECT patient_id, count(DISTINCT claim_id) AS claims_90d
-  FROM ${catalogs.ehr}.ehr.claim_lines
+  FROM ${catalogs.ehr}.${catalogs.ehrSchema ?? 'ehr'}.claim_lines
   WHERE service_date >= DATE '${asOf}' - INTERVAL 90 DAY
   GROUP BY patient_id
 )
@@ -66,7 +68,7 @@ SELECT p.patient_id,
          CASE WHEN r.recent_steps < 0.6 * b.base_steps THEN 'activity down to ' || CAST(round(100 * r.recent_steps / b.base_steps) AS INTEGER) || '%' END,
          'risk: ' || k.risk_conditions,
          c.claims_90d || ' claim(s) in 90 days') AS reason
-FROM ${catalogs.ehr}.ehr.patients p
+FROM ${catalogs.ehr}.${catalogs.ehrSchema ?? 'ehr'}.patients p
 JOIN baseline b ON b.patient_id = p.patient_id
 JOIN recent r ON r.patient_id = p.patient_id
 JOIN risk k ON k.patient_id = p.patient_id

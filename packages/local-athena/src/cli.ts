@@ -49,12 +49,12 @@ async function main(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
+// Exit explicitly: connector bundles loaded in this process keep pools and sockets open, as they
+// should inside a Lambda, which would otherwise keep a finished command alive.
 main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
+  (code) => process.exit(code),
   (error: unknown) => {
     console.error(`local-athena: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 1;
+    process.exit(1);
   },
 );

@@ -7,4 +7,6 @@ export type { LocalAthenaOptions, QueryResult, TableScanReport } from './local-a
 export { parseCatalogArgument, checkCatalogName } from './catalog.js';
 export type { CatalogTarget } from './catalog.js';
 export { analyzeQuery, summaryFor, valueSetFor } from './pushdown.js';
+export { formatRows, OutputFormats } from './format.js';
+export type { OutputFormat } from './format.js';
 export type { ColumnPredicate, QueryAnalysis, TableReference } from './pushdown.js';

@@ -1,0 +1,152 @@
+/**
+ * The patient-care example end to end: generate the data set, load MySQL and DynamoDB, then ask
+ * local-athena — driving both connectors' Lambda bundles over the real protocol — which patients
+ * need urgent care. Services it needs are started here when the environment does not point at them.
+ */
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import { LocalAthena, type QueryResult, formatRows } from '@athena-federation/local-athena';
+import { type PatientCareData, generate } from './generate.js';
+import { loadDynamoDb, loadMysql } from './load.js';
+import { urgentCareSql } from './urgent-care.js';
+
+const repo = fileURLToPath(new URL('../../..', import.meta.url));
+
+/** What a run needs; everything has a default that works on a fresh machine of this project. */
+export interface PatientCareOptions {
+  /** Called with a line of progress (loading, querying). */
+  readonly progress?: (message: string) => void;
+  readonly patients?: number;
+  readonly days?: number;
+  readonly seed?: number;
+  readonly mysql?: { readonly host: string; readonly port: number; readonly user: string; readonly password: string };
+  /** MySQL database for the EHR tables (default `ehr`); it is dropped and recreated. */
+  readonly ehrDatabase?: string;
+}
+
+/** The run's answer and the data it was computed from. */
+export interface PatientCareRun {
+  readonly data: PatientCareData;
+  readonly result: QueryResult;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** Starts moto_server (S3 for spill) on a free port unless AWS_ENDPOINT_URL already points somewhere. */
+async function startS3(): Promise<(() => void) | undefined> {
+  if (process.env['AWS_ENDPOINT_URL'] !== undefined || process.env['AWS_ENDPOINT_URL_S3'] !== undefined) return undefined;
+  const port = await freePort();
+  const moto = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  const failed = new Promise<never>((_, reject) => moto.once('error', () => reject(new Error("moto_server is not installed: pip install 'moto[server]'"))));
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const up = await Promise.race([fetch(`http://127.0.0.1:${port}/moto-api/`).then(() => true, () => false), failed]);
+    if (up) break;
+    if (Date.now() > deadline) throw new Error('moto_server did not start within 30 s');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  process.env['AWS_ENDPOINT_URL_S3'] = `http://127.0.0.1:${port}`;
+  return () => {
+    delete process.env['AWS_ENDPOINT_URL_S3'];
+    moto.kill();
+  };
+}
+
+/** Starts what is missing (dynalite in-process, moto for S3), loads the data, runs the query. */
+export async function runPatientCare(options: PatientCareOptions = {}): Promise<PatientCareRun> {
+  const data = generate({ ...(options.patients === undefined ? {} : { patients: options.patients }), ...(options.days === undefined ? {} : { days: options.days }), ...(options.seed === undefined ? {} : { seed: options.seed }) });
+  const mysql = options.mysql ?? { host: process.env['MYSQL_HOST'] ?? '127.0.0.1', port: Number(process.env['MYSQL_PORT'] ?? 3306), user: process.env['MYSQL_USER'] ?? 'root', password: process.env['MYSQL_PASSWORD'] ?? '' };
+  const ehrDatabase = options.ehrDatabase ?? 'ehr';
+  const stopS3 = await startS3();
+  const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const port = await freePort();
+  await new Promise<void>((resolve) => dynamo.listen(port, '127.0.0.1', () => resolve()));
+  const previous = { ...process.env };
+  try {
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${port}`,
+      AWS_REGION: process.env['AWS_REGION'] ?? 'us-east-1',
+      AWS_ACCESS_KEY_ID: process.env['AWS_ACCESS_KEY_ID'] ?? 'test',
+      AWS_SECRET_ACCESS_KEY: process.env['AWS_SECRET_ACCESS_KEY'] ?? 'test',
+      default: `mysql://jdbc:mysql://${mysql.host}:${mysql.port}/${ehrDatabase}?user=${encodeURIComponent(mysql.user)}&password=${encodeURIComponent(mysql.password)}`,
+      spill_bucket: 'patient-care-spill',
+      disable_glue: 'true',
+    });
+    const s3 = new S3Client({ forcePathStyle: true });
+    await s3.send(new CreateBucketCommand({ Bucket: 'patient-care-spill' })).catch((error: unknown) => {
+      if (!(error instanceof Error && /BucketAlready/.test(error.name))) throw error;
+    });
+    s3.destroy();
+    const say = options.progress ?? (() => undefined);
+    say(`loading ${data.patients.length} patients, ${data.conditions.length} conditions and ${data.claims.length} claim lines into MySQL ${mysql.host}:${mysql.port}`);
+    await loadMysql({ ...mysql, database: ehrDatabase }, data);
+    say(`loading ${data.readings.length} device readings into DynamoDB`);
+    const client = new DynamoDBClient({});
+    await loadDynamoDb(client, data);
+    client.destroy();
+    const athena = await LocalAthena.create({
+      // Smaller blocks than Athena's 16 MB / 5 MB, so the example's modest data set still exercises spill.
+      maxBlockSize: 1_000_000,
+      maxInlineBlockSize: 500_000,
+      catalogs: {
+        ehr: { kind: 'bundle', path: join(repo, 'packages/connector-aurora/dist/lambda/index.mjs') },
+        devices: { kind: 'bundle', path: join(repo, 'packages/connector-dynamodb/dist/lambda/index.mjs') },
+      },
+    });
+    try {
+      say('running the urgent-care query through local-athena');
+      return { data, result: await athena.query(urgentCareSql(data.asOf, { ehr: 'ehr', devices: 'devices', ehrSchema: ehrDatabase })) };
+    } finally {
+      athena.close();
+    }
+  } finally {
+    for (const key of Object.keys(process.env)) if (!(key in previous)) delete process.env[key];
+    Object.assign(process.env, previous);
+    await new Promise<void>((resolve) => dynamo.close(() => resolve()));
+    stopS3?.();
+  }
+}
+
+/** `pnpm start -- [--patients N] [--days N] [--explain]` */
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { patients: { type: 'string' }, days: { type: 'string' }, explain: { type: 'boolean', default: false } } });
+  const started = performance.now();
+  const { data, result } = await runPatientCare({
+    progress: (message) => console.error(`… ${message}`),
+    ...(values.patients === undefined ? {} : { patients: Number(values.patients) }),
+    ...(values.days === undefined ? {} : { days: Number(values.days) }),
+  });
+  if (values.explain === true) {
+    for (const scan of result.scans) console.error(`${scan.table}: pushed ${Object.keys(scan.pushdown).join(', ') || 'nothing'}; ${scan.splits} splits, ${scan.rows} rows, ${scan.spilledObjects} spilled objects`);
+  }
+  console.log(`Patients needing urgent care (${data.patients.length} patients, ${data.readings.length} device readings, as of ${data.asOf}):\n`);
+  console.log(formatRows(result.columns, result.rows, 'table'));
+  console.log(`\nDone in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+  // Exit explicitly: the connector bundles keep their MySQL pools and HTTP sockets open, as they
+  // should inside a Lambda, which would otherwise keep the finished example alive.
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(`patient-care: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(1);
+    },
+  );
+}
