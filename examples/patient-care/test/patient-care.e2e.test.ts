@@ -35,5 +35,7 @@ describe('patient-care', () => {
     expect(readings?.rows).toBe(data.readings.length);
     expect(readings?.splits).toBeGreaterThan(1);
     expect(result.scans.reduce((n, s) => n + s.spilledObjects, 0)).toBeGreaterThan(0);
+    // The risk-condition filter sits in a CTE; it is still pushed to the conditions scan.
+    expect(Object.keys(result.scans.find((s) => s.table.endsWith('.conditions'))?.pushdown ?? {})).toEqual(['icd10_code']);
   }, 300_000);
 });

@@ -98,7 +98,7 @@ export class LocalAthena {
     const counts = new Map<string, number>();
     for (const t of analysis.tables) counts.set(key(t), (counts.get(key(t)) ?? 0) + 1);
     // Tables with their own filters first: they are likely the small side Athena would read first.
-    const filtered = (t: TableReference) => analysis.predicates.some((p) => p.alias?.toLowerCase() === t.alias.toLowerCase() || (p.alias === undefined && analysis.tables.length === 1));
+    const filtered = (t: TableReference) => analysis.predicates.some((p) => p.scope === t.scope && (p.alias?.toLowerCase() === t.alias.toLowerCase() || p.alias === undefined));
     const order = [...new Map(analysis.tables.map((t) => [key(t), t])).values()].sort((a, b) => Number(filtered(b)) - Number(filtered(a)));
     const done = new Map<string, TableReference>();
     for (const table of order) {
@@ -111,7 +111,7 @@ export class LocalAthena {
           for (const [column, values] of dynamic) {
             const field = schema.fields.find((f) => f.name.toLowerCase() === column.toLowerCase());
             if (field === undefined || summary[field.name] !== undefined) continue;
-            const set = valueSetFor(field, [{ alias: ref.alias, column: field.name, op: 'in', values }]);
+            const set = valueSetFor(field, [{ scope: ref.scope, alias: ref.alias, column: field.name, op: 'in', values }]);
             if (set !== undefined) {
               summary[field.name] = set;
               added.push(field.name);
@@ -132,7 +132,7 @@ export class LocalAthena {
     const filters = new Map<string, unknown[]>();
     if (!table.pushable || limit <= 0) return filters;
     const alias = table.alias.toLowerCase();
-    for (const join of analysis.joins) {
+    for (const join of analysis.joins.filter((j) => j.scope === table.scope)) {
       const [mine, other] = join.left.alias.toLowerCase() === alias ? [join.left, join.right] : join.right.alias.toLowerCase() === alias ? [join.right, join.left] : [undefined, undefined];
       const source = other === undefined ? undefined : done.get(other.alias.toLowerCase());
       if (mine === undefined || other === undefined || source === undefined) continue;

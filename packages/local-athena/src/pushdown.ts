@@ -14,12 +14,16 @@ export interface TableReference {
   readonly schemaName: string;
   readonly tableName: string;
   readonly alias: string;
-  /** False when the table sits where WHERE-conjunct pushdown is not safe (subqueries, repeated tables). */
+  /** False when the table is referenced more than once (one scan would have to serve different filters). */
   readonly pushable: boolean;
+  /** The SELECT (top level, CTE or subquery) whose FROM clause reads the table. */
+  readonly scope: number;
 }
 
 /** One `column op constant(s)` conjunct. */
 export interface ColumnPredicate {
+  /** The SELECT whose WHERE clause holds the conjunct. */
+  readonly scope: number;
   readonly alias: string | undefined;
   readonly column: string;
   readonly op: 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'in' | 'between' | 'is_null' | 'is_not_null';
@@ -28,6 +32,7 @@ export interface ColumnPredicate {
 
 /** An inner equi-join `a.x = b.y` between two table aliases. */
 export interface JoinEquality {
+  readonly scope: number;
   readonly left: { readonly alias: string; readonly column: string };
   readonly right: { readonly alias: string; readonly column: string };
 }
@@ -81,7 +86,7 @@ function columnOf(node: unknown): { alias: string | undefined; column: string } 
   return undefined;
 }
 
-function predicateOf(node: Node): ColumnPredicate | undefined {
+function predicateOf(node: Node): Omit<ColumnPredicate, 'scope'> | undefined {
   const type = String(node['type']);
   // `WHERE p.active` on its own: the column is true (for a boolean column; others at least not null).
   const bare = columnOf(node);
@@ -123,70 +128,78 @@ function conjuncts(node: unknown): Node[] {
 }
 
 /** `a.x = b.y` conjuncts of INNER JOIN conditions in the top-level FROM tree. */
-function collectJoins(node: unknown, out: JoinEquality[]): void {
+function collectJoins(node: unknown, scope: number, out: JoinEquality[]): void {
   if (!isNode(node) || node['type'] !== 'JOIN') return;
-  collectJoins(node['left'], out);
-  collectJoins(node['right'], out);
+  collectJoins(node['left'], scope, out);
+  collectJoins(node['right'], scope, out);
   if (node['join_type'] !== 'INNER') return;
   for (const conjunct of conjuncts(node['condition'])) {
     if (conjunct['class'] !== 'COMPARISON' || conjunct['type'] !== 'COMPARE_EQUAL') continue;
     const left = columnOf(conjunct['left']);
     const right = columnOf(conjunct['right']);
-    if (left?.alias !== undefined && right?.alias !== undefined) out.push({ left: { alias: left.alias, column: left.column }, right: { alias: right.alias, column: right.column } });
+    if (left?.alias !== undefined && right?.alias !== undefined) out.push({ scope, left: { alias: left.alias, column: left.column }, right: { alias: right.alias, column: right.column } });
   }
 }
 
-/** Every BASE_TABLE under `node`, with whether it is directly in the top-level FROM/JOIN tree. */
-function collectTables(node: unknown, direct: boolean, out: { node: Node; direct: boolean }[]): void {
+/** The BASE_TABLEs a FROM clause reads directly (through joins, not into subqueries). */
+function fromTables(node: unknown, out: Node[]): void {
+  if (!isNode(node)) return;
+  if (node['type'] === 'BASE_TABLE') out.push(node);
+  else if (node['type'] === 'JOIN') {
+    fromTables(node['left'], out);
+    fromTables(node['right'], out);
+  }
+}
+
+/** Visits every SELECT node of the statement: the top level, CTEs, subqueries, set-operation branches. */
+function selectNodes(node: unknown, out: Node[]): void {
   if (Array.isArray(node)) {
-    for (const child of node) collectTables(child, false, out);
+    for (const child of node) selectNodes(child, out);
     return;
   }
   if (!isNode(node)) return;
-  if (node['type'] === 'BASE_TABLE') {
-    out.push({ node, direct });
-    return;
-  }
-  if (node['type'] === 'JOIN') {
-    collectTables(node['left'], direct, out);
-    collectTables(node['right'], direct, out);
-    collectTables(node['condition'], false, out);
-    return;
-  }
-  for (const child of Object.values(node)) collectTables(child, false, out);
+  if (node['type'] === 'SELECT_NODE') out.push(node);
+  for (const child of Object.values(node)) selectNodes(child, out);
 }
 
-/** Parses `sql` with DuckDB and finds the federated tables and candidate pushdown predicates. */
+/**
+ * Parses `sql` with DuckDB and finds the federated tables and, per SELECT (top level, CTE or
+ * subquery), the WHERE conjuncts that could narrow the tables its FROM clause reads.
+ */
 export async function analyzeQuery(connection: DuckDBConnection, sql: string, catalogs: ReadonlySet<string>): Promise<QueryAnalysis> {
   const reader = await connection.runAndReadAll('SELECT json_serialize_sql($1::VARCHAR) AS tree', [sql]);
   const tree = JSON.parse(String(reader.getRows()[0]?.[0])) as { error?: boolean; error_message?: string; statements?: { node: Node }[] };
   if (tree.error === true) throw new Error(`The SQL does not parse: ${tree.error_message ?? 'unknown error'}`);
   const statements = tree.statements ?? [];
   if (statements.length !== 1 || statements[0] === undefined) throw new Error('Run one SELECT statement at a time');
-  const root = statements[0].node;
-  const found: { node: Node; direct: boolean }[] = [];
-  if (root['type'] === 'SELECT_NODE') {
-    collectTables(root['from_table'], true, found);
-    for (const [key, child] of Object.entries(root)) if (key !== 'from_table') collectTables(child, false, found);
-  } else {
-    collectTables(root, false, found);
-  }
+  const selects: Node[] = [];
+  selectNodes(statements[0].node, selects);
+  const found: { node: Node; scope: number }[] = [];
+  const predicates: ColumnPredicate[] = [];
+  const joins: JoinEquality[] = [];
+  selects.forEach((select, scope) => {
+    const direct: Node[] = [];
+    fromTables(select['from_table'], direct);
+    for (const node of direct) found.push({ node, scope });
+    for (const conjunct of conjuncts(select['where_clause'])) {
+      const predicate = predicateOf(conjunct);
+      if (predicate !== undefined) predicates.push({ ...predicate, scope });
+    }
+    collectJoins(select['from_table'], scope, joins);
+  });
   const federated = found.filter((t) => typeof t.node['catalog_name'] === 'string' && catalogs.has(String(t.node['catalog_name'])));
   const counts = new Map<string, number>();
   for (const t of federated) {
     const key = `${String(t.node['catalog_name'])}.${String(t.node['schema_name'])}.${String(t.node['table_name'])}`;
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
-  const tables = federated.map(({ node, direct }) => {
+  const tables = federated.map(({ node, scope }) => {
     const catalog = String(node['catalog_name']);
     const schemaName = String(node['schema_name']);
     const tableName = String(node['table_name']);
     const alias = typeof node['alias'] === 'string' && node['alias'] !== '' ? node['alias'] : tableName;
-    return { catalog, schemaName, tableName, alias, pushable: direct && counts.get(`${catalog}.${schemaName}.${tableName}`) === 1 };
+    return { catalog, schemaName, tableName, alias, scope, pushable: counts.get(`${catalog}.${schemaName}.${tableName}`) === 1 };
   });
-  const predicates = root['type'] === 'SELECT_NODE' ? conjuncts(root['where_clause']).map(predicateOf).filter((p): p is ColumnPredicate => p !== undefined) : [];
-  const joins: JoinEquality[] = [];
-  if (root['type'] === 'SELECT_NODE') collectJoins(root['from_table'], joins);
   return { tables, predicates, joins };
 }
 
@@ -280,10 +293,12 @@ export function valueSetFor(field: Field, predicates: readonly ColumnPredicate[]
 /** The Constraints summary for one table scan: predicates on its alias (or unqualified, when it is the only table). */
 export function summaryFor(table: TableReference, schema: Schema, analysis: QueryAnalysis): Record<string, ValueSet> {
   if (!table.pushable) return {};
-  const alone = analysis.tables.length === 1;
+  const inScope = analysis.predicates.filter((p) => p.scope === table.scope);
+  // An unqualified column belongs to this table only when its SELECT reads no other table.
+  const alone = analysis.tables.filter((t) => t.scope === table.scope).length === 1;
   const summary: Record<string, ValueSet> = {};
   for (const field of schema.fields) {
-    const mine = analysis.predicates.filter((p) => p.column.toLowerCase() === field.name.toLowerCase() && (p.alias === undefined ? alone : p.alias.toLowerCase() === table.alias.toLowerCase()));
+    const mine = inScope.filter((p) => p.column.toLowerCase() === field.name.toLowerCase() && (p.alias === undefined ? alone : p.alias.toLowerCase() === table.alias.toLowerCase()));
     if (mine.length === 0) continue;
     const set = valueSetFor(field, mine);
     if (set !== undefined) summary[field.name] = set;

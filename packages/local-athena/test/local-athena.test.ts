@@ -92,6 +92,14 @@ describe('queries', () => {
     off.close();
   });
 
+  it('pushes WHERE conjuncts of CTEs and subqueries into the tables they read', async () => {
+    const result = await athena.query('WITH two AS (SELECT id, region FROM ehr_db.ehr.patients WHERE region = 2) SELECT count(*) FROM two WHERE id IN (SELECT id FROM devices.wearables.readings WHERE score > 0)');
+    const readings = new Set(rows(250).filter((r) => r['score'] !== null && (r['score'] as number) > 0).map((r) => r['id']));
+    expect(result.rows).toEqual([[BigInt(rows(400).filter((p) => p['region'] === 2 && readings.has(p['id'])).length)]]);
+    expect(Object.keys(result.scans.find((s) => s.table === 'ehr_db.ehr.patients')?.pushdown ?? {})).toEqual(['region']);
+    expect(Object.keys(result.scans.find((s) => s.table === 'devices.wearables.readings')?.pushdown ?? {})).toEqual(['score']);
+  });
+
   it('loads every type the connectors return', async () => {
     const result = await athena.query('SELECT amount, day, seen_at, tags, vitals FROM ehr_db.ehr.patients WHERE id = 999996');
     expect(result.rows).toHaveLength(1);
