@@ -10,7 +10,7 @@ export type ProjectionAndCasingMode = 'auto' | 'always';
 
 /** Everything the DynamoDB plugin reads from the environment. */
 export interface DynamoDbConfig {
-  /** `disable_glue`: any value but `false` turns Glue off (Java). Glue itself is not implemented yet. */
+  /** `disable_glue`: any value but `false` turns Glue off (Java): no Glue schemas, tables or metadata. */
   readonly disableGlue: boolean;
   /** `glue_catalog`: the Glue catalog id to read (Java). */
   readonly glueCatalog: string | undefined;
