@@ -1,13 +1,4 @@
 // Bundles the `athena-connector` CLI (the validator) into one ESM file runnable by plain node.
-import { build } from 'esbuild';
+import { bundle } from '../../scripts/bundle.mjs';
 
-await build({
-  entryPoints: ['src/validator/cli.ts'],
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  outfile: 'dist/athena-connector.mjs',
-  banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
-  logLevel: 'warning',
-});
+await bundle({ entry: 'src/validator/cli.ts', outfile: 'dist/athena-connector.mjs' });

@@ -8,9 +8,9 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
+import { ensureBucket } from '@athena-federation/connector-core';
 import { LocalAthena, type QueryResult, formatRows } from '@athena-federation/local-athena';
 import { type PatientCareData, generate } from './generate.js';
 import { loadDynamoDb, loadMysql } from './load.js';
@@ -87,11 +87,7 @@ export async function runPatientCare(options: PatientCareOptions = {}): Promise<
       spill_bucket: 'patient-care-spill',
       disable_glue: 'true',
     });
-    const s3 = new S3Client({ forcePathStyle: true });
-    await s3.send(new CreateBucketCommand({ Bucket: 'patient-care-spill' })).catch((error: unknown) => {
-      if (!(error instanceof Error && /BucketAlready/.test(error.name))) throw error;
-    });
-    s3.destroy();
+    await ensureBucket('patient-care-spill');
     const say = options.progress ?? (() => undefined);
     say(`loading ${data.patients.length} patients, ${data.conditions.length} conditions and ${data.claims.length} claim lines into MySQL ${mysql.host}:${mysql.port}`);
     await loadMysql({ ...mysql, database: ehrDatabase }, data);

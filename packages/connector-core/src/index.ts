@@ -59,3 +59,5 @@ export { parseConnectorTarget, transportFor } from './engine/transports.js';
 export type { ConnectorTarget } from './engine/transports.js';
 export { validateConnector, formatChecks } from './validator/validate-connector.js';
 export type { ValidateOptions, ValidationCheck } from './validator/validate-connector.js';
+export { ensureBucket } from './engine/ensure-bucket.js';
+export { blockOf, makeValueBlock } from './arrow/value-block.js';

@@ -1,9 +1,8 @@
 // The connector against dynalite over the real wire (EngineDriver → Lambda handler → connector):
 // metadata, inferred types, every value read back exactly, Query for key lookups, pushdown, errors.
 import { buildRecordBatch, createLambdaHandler, loadHandlerConfig, readRows, arrowTypeToJson, type Block, type Constraints, type ValueSet } from '@athena-federation/connector-core';
-import { EngineDriver, LambdaInvocationError, inProcessTransport } from '@athena-federation/connector-core/testing';
+import { EngineDriver, LambdaInvocationError, inProcessTransport, ensureBucket } from '@athena-federation/connector-core/testing';
 import { ListTablesCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { DataType, Field, Schema, type Table } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoDbConnector, describeSchema, loadDynamoDbConfig, type DynamoDbClientLike } from '../src/index.js';
@@ -31,11 +30,7 @@ let driver: () => EngineDriver;
 
 beforeAll(async () => {
   // Spill goes to moto's S3 (started by the root vitest setup).
-  const s3 = new S3Client({ forcePathStyle: true });
-  await s3.send(new CreateBucketCommand({ Bucket: config.spillBucket })).catch((error: unknown) => {
-    if (!(error instanceof Error && /BucketAlready/.test(error.name))) throw error;
-  });
-  s3.destroy();
+  await ensureBucket(config.spillBucket);
   dynamo = await startDynalite();
   await createTable(dynamo.client, ordersTable, orderItems);
   await createTable(dynamo.client, readingsTable, readingItems);

@@ -2,9 +2,8 @@
 // schemas, DynamoDB-classified tables are listed, Glue types and columnMapping win over inference,
 // sourceTable names the real table, and `disable_glue` turns it all off.
 import { createLambdaHandler, loadHandlerConfig, readRows } from '@athena-federation/connector-core';
-import { EngineDriver, LambdaInvocationError, inProcessTransport } from '@athena-federation/connector-core/testing';
+import { EngineDriver, LambdaInvocationError, inProcessTransport, ensureBucket } from '@athena-federation/connector-core/testing';
 import { CreateDatabaseCommand, CreateTableCommand, GlueClient } from '@aws-sdk/client-glue';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoDbConnector, describeSchema, loadDynamoDbConfig } from '../src/index.js';
 import { parseGlueType } from '../src/dynamodb-glue.js';
@@ -19,11 +18,7 @@ const config = { ...loadHandlerConfig({}), spillBucket: 'dynamodb-glue-spill' };
 let dynamo: DynaliteServer;
 
 beforeAll(async () => {
-  const s3 = new S3Client({ forcePathStyle: true });
-  await s3.send(new CreateBucketCommand({ Bucket: config.spillBucket })).catch((error: unknown) => {
-    if (!(error instanceof Error && /BucketAlready/.test(error.name))) throw error;
-  });
-  s3.destroy();
+  await ensureBucket(config.spillBucket);
   dynamo = await startDynalite();
   await createTable(dynamo.client, ordersTable, orderItems);
   await glue.send(new CreateDatabaseCommand({ DatabaseInput: { Name: database, LocationUri: 'dynamo-db-flag' } }));

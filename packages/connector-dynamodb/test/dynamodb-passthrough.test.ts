@@ -1,9 +1,8 @@
 // Query passthrough `system.query(query => '<PartiQL SELECT>')` against moto_server's DynamoDB
 // (dynalite has no PartiQL): schema from the statement's items, every result page read.
 import { createLambdaHandler, loadHandlerConfig } from '@athena-federation/connector-core';
-import { EngineDriver, LambdaInvocationError, inProcessTransport, makeConstraints } from '@athena-federation/connector-core/testing';
+import { EngineDriver, LambdaInvocationError, inProcessTransport, makeConstraints, ensureBucket } from '@athena-federation/connector-core/testing';
 import { DynamoDBClient, ExecuteStatementCommand, type ExecuteStatementCommandInput } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { readRows } from '@athena-federation/connector-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoDbConnector, describeSchema, loadDynamoDbConfig, type DynamoDbClientLike } from '../src/index.js';
@@ -32,11 +31,7 @@ const client = {
 } as unknown as DynamoDbClientLike;
 
 beforeAll(async () => {
-  const s3 = new S3Client({ forcePathStyle: true });
-  await s3.send(new CreateBucketCommand({ Bucket: config.spillBucket })).catch((error: unknown) => {
-    if (!(error instanceof Error && /BucketAlready/.test(error.name))) throw error;
-  });
-  s3.destroy();
+  await ensureBucket(config.spillBucket);
   await createTable(
     moto,
     { TableName: tableName, AttributeDefinitions: [{ AttributeName: 'Id', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'Id', KeyType: 'HASH' }], BillingMode: 'PAY_PER_REQUEST' },

@@ -1,9 +1,8 @@
 // Throttling: before any row is read a DynamoDB throttle goes to Athena as
 // FederationThrottleException (Athena lowers its parallelism); afterwards it is waited out with AIMD.
 // And the optional capacity cap (`max_read_capacity_units`) paces pages by consumed capacity.
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { createLambdaHandler, loadHandlerConfig } from '@athena-federation/connector-core';
-import { EngineDriver, LambdaInvocationError, inProcessTransport } from '@athena-federation/connector-core/testing';
+import { EngineDriver, LambdaInvocationError, inProcessTransport, ensureBucket } from '@athena-federation/connector-core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoDbConnector, loadDynamoDbConfig, type DynamoDbClientLike } from '../src/index.js';
 import { createTable, startDynalite, type DynaliteServer } from './support/dynalite-server.js';
@@ -13,11 +12,7 @@ let dynamo: DynaliteServer;
 const config = { ...loadHandlerConfig({ throttle_initial_delay_ms: '1', throttle_max_delay_ms: '5', throttle_increase_ms: '1' }), spillBucket: 'dynamodb-throttle-spill' };
 
 beforeAll(async () => {
-  const s3 = new S3Client({ forcePathStyle: true });
-  await s3.send(new CreateBucketCommand({ Bucket: config.spillBucket })).catch((error: unknown) => {
-    if (!(error instanceof Error && /BucketAlready/.test(error.name))) throw error;
-  });
-  s3.destroy();
+  await ensureBucket(config.spillBucket);
   dynamo = await startDynalite();
   await createTable(dynamo.client, readingsTable, readingItems);
 });

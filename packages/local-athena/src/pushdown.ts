@@ -6,7 +6,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { DataType, type Field, Schema } from 'apache-arrow';
-import { type ArrowTypeJson, type Block, type Marker, type ValueSet, arrowTypeToJson, buildRecordBatch, createValueComparator, readValue } from '@athena-federation/connector-core';
+import { type ArrowTypeJson, type Block, type Marker, type ValueSet, arrowTypeToJson, createValueComparator, makeValueBlock, readValue } from '@athena-federation/connector-core';
 
 /** A `catalog.schema.table` the query reads, with the alias it goes by. */
 export interface TableReference {
@@ -203,11 +203,10 @@ export async function analyzeQuery(connection: DuckDBConnection, sql: string, ca
   return { tables, predicates, joins };
 }
 
-/** One-row (or n-row) `col1` block of `values` converted to the column's type; undefined if a value does not fit it exactly. */
+/** A `col1` block of `values` in the column's type; undefined if a value does not fit it exactly (then nothing is pushed). */
 function valueBlock(field: Field, values: readonly unknown[]): Block | undefined {
-  const schema = new Schema([field.clone({ name: 'col1', nullable: true })]);
   try {
-    return { aId: 'local-athena', schema, records: buildRecordBatch(schema, values.map((v) => [v])) };
+    return makeValueBlock(field, values);
   } catch {
     return undefined;
   }

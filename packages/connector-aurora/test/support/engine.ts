@@ -1,20 +1,16 @@
 /**
  * Test support: an EngineDriver wired to an Aurora connector in-process, spilling to a moto S3
- * bucket. The bucket is created with a plain unsigned PUT, which moto accepts, so this package
- * needs no S3 client of its own.
+ * bucket (created with core's `ensureBucket`).
  */
 import { type Connector, createLambdaHandler, loadHandlerConfig } from '@athena-federation/connector-core';
-import { EngineDriver, inProcessTransport } from '@athena-federation/connector-core/testing';
+import { EngineDriver, ensureBucket, inProcessTransport } from '@athena-federation/connector-core/testing';
 
 /** The spill bucket every Aurora test uses. */
 export const SPILL_BUCKET = 'aurora-test-spill';
 
 /** Creates the spill bucket in moto (idempotent). */
-export async function ensureSpillBucket(): Promise<void> {
-  const endpoint = process.env['AWS_ENDPOINT_URL'];
-  if (endpoint === undefined) throw new Error('AWS_ENDPOINT_URL is not set: run the tests through the repository vitest config, which starts moto_server');
-  const response = await fetch(`${endpoint.replace(/\/$/, '')}/${SPILL_BUCKET}`, { method: 'PUT' });
-  if (!response.ok && response.status !== 409) throw new Error(`Creating spill bucket failed: HTTP ${response.status}`);
+export function ensureSpillBucket(): Promise<void> {
+  return ensureBucket(SPILL_BUCKET);
 }
 
 /** A driver for `connector`; `spill: true` forces tiny blocks that all go to S3. */

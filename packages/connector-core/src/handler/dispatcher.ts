@@ -4,9 +4,9 @@
  * partition pruning, paging, spill directories and keys, supported-type checks), so a plugin
  * implements only what is specific to its source. It knows nothing about Lambda.
  */
-import { randomUUID } from 'node:crypto';
 import { Field, Int32, Schema } from 'apache-arrow';
 import { buildRecordBatch, RecordBatchWriter } from '../arrow/block-writer.js';
+import { blockOf } from '../arrow/value-block.js';
 import { findUnsupportedField } from '../arrow/supported-types.js';
 import type { Connector, ConnectorContext, TableDefinition } from '../connector.js';
 import { createConstraintEvaluator, filterRecordBatch } from '../constraints/evaluator.js';
@@ -39,15 +39,6 @@ export interface DispatchOptions {
   readonly spill: SpillServices;
   /** Splits per GetSplits response before core pages them itself (keeps responses far below 6 MB). */
   readonly maxSplitsPerResponse: number;
-}
-
-/** The block writer's allocator id: opaque to readers, one per invocation as in Java. */
-function allocatorId(): string {
-  return randomUUID();
-}
-
-function block(batch: Block['records']): Block {
-  return { aId: allocatorId(), schema: batch.schema, records: batch };
 }
 
 /** Answers one request. Errors are thrown as-is; the transport classifies them. */
@@ -111,7 +102,7 @@ async function getTable(connector: Connector, request: GetTableRequest, ctx: Con
 
 /** Java's layout for an unpartitioned table: one Int32 `partitionId` row holding 1. */
 function singlePartition(): Block {
-  return block(buildRecordBatch(new Schema([new Field('partitionId', new Int32(), true)]), [[1]]));
+  return blockOf(buildRecordBatch(new Schema([new Field('partitionId', new Int32(), true)]), [[1]]));
 }
 
 async function getTableLayout(connector: Connector, request: GetTableLayoutRequest, ctx: ConnectorContext): Promise<GetTableLayoutResponse> {
@@ -131,7 +122,7 @@ async function getTableLayout(connector: Connector, request: GetTableLayoutReque
     writer.appendRow(row);
   }
   const pruned = filterRecordBatch(writer.finish(), createConstraintEvaluator(partitionSchema, request.constraints.summary));
-  return { ...base, partitions: block(pruned) };
+  return { ...base, partitions: blockOf(pruned) };
 }
 
 const CORE_TOKEN = 'athena-ts-splits:';

@@ -7,13 +7,13 @@
 import { RecordBatch, Schema, Struct, makeData, type Data } from 'apache-arrow';
 import { readRows } from '../arrow/block-reader.js';
 import { RecordBatchWriter, ValueCoercionError } from '../arrow/block-writer.js';
+import { blockOf } from '../arrow/value-block.js';
 import type { Connector, ConnectorContext } from '../connector.js';
 import { createConstraintEvaluator, filterRecordBatch } from '../constraints/evaluator.js';
 import { ConnectorError } from '../errors.js';
 import type { ReadRecordsRequest, ReadRecordsResponse, RemoteReadRecordsResponse } from '../protocol/types.js';
 import type { BlockSpillerLike, SpillServices } from './spill-services.js';
 import { resolveTable } from './resolve-table.js';
-import { randomUUID } from 'node:crypto';
 
 /** Raw Arrow buffer bytes of a batch: Java's `Block.getSize()` measure. */
 export function rawByteSize(batch: RecordBatch): number {
@@ -113,7 +113,7 @@ export async function readRecords(connector: Connector, request: ReadRecordsRequ
     }
     await emit(writer.finish());
     if (spiller === undefined) {
-      return { '@type': 'ReadRecordsResponse', catalogName: request.catalogName, records: { aId: randomUUID(), schema, records: held.length === 0 ? writer.finish() : concatenate(schema, held) } };
+      return { '@type': 'ReadRecordsResponse', catalogName: request.catalogName, records: blockOf(held.length === 0 ? writer.finish() : concatenate(schema, held)) };
     }
     return { '@type': 'RemoteReadRecordsResponse', catalogName: request.catalogName, schema, remoteBlocks: await spiller.finish(), encryptionKey: request.split.encryptionKey };
   } catch (error) {

@@ -5,9 +5,9 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Vector } from 'apache-arrow';
-import { randomUUID } from 'node:crypto';
 import { readValue } from '../arrow/block-reader.js';
 import { RecordBatchWriter } from '../arrow/block-writer.js';
+import { blockOf } from '../arrow/value-block.js';
 import { ConnectorError, toConnectorError, toLambdaError } from '../errors.js';
 import { encodeResponse } from '../protocol/codec.js';
 import type { FederationResponse } from '../protocol/types.js';
@@ -48,7 +48,7 @@ export function createUdfHandler(functions: Readonly<Record<string, ScalarFuncti
         if (results.length !== input.numRows) throw new ConnectorError('Internal', `Function ${request.methodName} returned ${results.length} values for ${input.numRows} rows`);
         const writer = new RecordBatchWriter(request.outputSchema);
         for (const value of results) writer.appendRow([value]);
-        response = { '@type': 'UserDefinedFunctionResponse', records: { aId: randomUUID(), schema: request.outputSchema, records: writer.finish() }, methodName: request.methodName };
+        response = { '@type': 'UserDefinedFunctionResponse', records: blockOf(writer.finish()), methodName: request.methodName };
       } else {
         throw new ConnectorError('Unsupported', `This Lambda serves scalar UDFs; it cannot answer ${request['@type']}`);
       }

@@ -3,17 +3,17 @@
  * the connector over the real wire with the engine driver and checks what Athena relies on. A
  * plugin opts out of a check only by naming it with a reason, so gaps stay visible.
  */
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { DataType, type Field, Schema, type Table } from 'apache-arrow';
+import { DataType, type Field, type Table } from 'apache-arrow';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readValue } from '../arrow/block-reader.js';
-import { buildRecordBatch } from '../arrow/block-writer.js';
+import { makeValueBlock } from '../arrow/value-block.js';
 import { arrowTypeToJson } from '../arrow/arrow-type-json.js';
 import type { Connector } from '../connector.js';
 import { type LambdaHandlerOptions, createLambdaHandler } from '../handler/lambda-handler.js';
 import { type HandlerConfig, loadHandlerConfig } from '../handler/handler-config.js';
-import type { Block, Marker, TableName, ValueSet } from '../protocol/types.js';
+import type { Marker, TableName, ValueSet } from '../protocol/types.js';
 import { EngineDriver, LambdaInvocationError, inProcessTransport } from '../engine/engine-driver.js';
+import { ensureBucket } from '../engine/ensure-bucket.js';
 
 /** The checks of the suite, by the names `skip` uses. */
 export const ConformanceChecks = [
@@ -69,14 +69,8 @@ function isFilterable(field: Field): boolean {
   return DataType.isInt(field.type) || DataType.isFloat(field.type) || DataType.isUtf8(field.type) || DataType.isDate(field.type);
 }
 
-/** A one-column `col1` block holding `values`, as value sets and markers carry them. */
-function valueBlock(field: Field, values: readonly unknown[]): Block {
-  const schema = new Schema([field.clone({ name: 'col1', nullable: true })]);
-  return { aId: 'conformance', schema, records: buildRecordBatch(schema, values.map((v) => [v])) };
-}
-
 function marker(field: Field, value: unknown, bound: Marker['bound']): Marker {
-  return value === undefined ? { valueBlock: valueBlock(field, []), bound, nullValue: true } : { valueBlock: valueBlock(field, [value]), bound, nullValue: false };
+  return value === undefined ? { valueBlock: makeValueBlock(field, []), bound, nullValue: true } : { valueBlock: makeValueBlock(field, [value]), bound, nullValue: false };
 }
 
 /** Plain ordering for the suite's own expectations (numbers, bigints, strings): deliberately not core's comparator. */
@@ -106,11 +100,7 @@ export function describeConnector(options: ConnectorSuiteOptions): void {
     beforeAll(async () => {
       connector = await options.make();
       config = options.handler?.config ?? { ...loadHandlerConfig({}), spillBucket: bucket };
-      const s3 = new S3Client({ forcePathStyle: true });
-      await s3.send(new CreateBucketCommand({ Bucket: bucket })).catch((error: unknown) => {
-        if (!(error instanceof Error && /BucketAlready/.test(error.name))) throw error;
-      });
-      s3.destroy();
+      await ensureBucket(bucket);
     });
 
     check('ping', async () => {
@@ -169,8 +159,8 @@ export function describeConnector(options: ConnectorSuiteOptions): void {
         { name: `${field.name} = pick`, set: { '@type': 'SortedRangeSet', type, ranges: [{ low: marker(field, pick, 'EXACTLY'), high: marker(field, pick, 'EXACTLY') }], nullAllowed: false }, keep: (v) => v !== null && encoded(v) === encoded(pick) },
         { name: `${field.name} > pick`, set: { '@type': 'SortedRangeSet', type, ranges: [{ low: marker(field, pick, 'ABOVE'), high: marker(field, undefined, 'BELOW') }], nullAllowed: false }, keep: (v) => v !== null && before(pick, v) },
         { name: `${field.name} <= pick or null`, set: { '@type': 'SortedRangeSet', type, ranges: [{ low: marker(field, undefined, 'ABOVE'), high: marker(field, pick, 'EXACTLY') }], nullAllowed: true }, keep: (v) => v === null || !before(pick, v) },
-        { name: `${field.name} IN (pick)`, set: { '@type': 'EquatableValueSet', valueBlock: valueBlock(field, [pick]), whiteList: true, nullAllowed: false }, keep: (v) => v !== null && encoded(v) === encoded(pick) },
-        { name: `${field.name} NOT IN (pick)`, set: { '@type': 'EquatableValueSet', valueBlock: valueBlock(field, [pick]), whiteList: false, nullAllowed: false }, keep: (v) => v !== null && encoded(v) !== encoded(pick) },
+        { name: `${field.name} IN (pick)`, set: { '@type': 'EquatableValueSet', valueBlock: makeValueBlock(field, [pick]), whiteList: true, nullAllowed: false }, keep: (v) => v !== null && encoded(v) === encoded(pick) },
+        { name: `${field.name} NOT IN (pick)`, set: { '@type': 'EquatableValueSet', valueBlock: makeValueBlock(field, [pick]), whiteList: false, nullAllowed: false }, keep: (v) => v !== null && encoded(v) !== encoded(pick) },
         { name: `${field.name} IS NULL`, set: { '@type': 'AllOrNoneValueSet', type, all: false, nullAllowed: true }, keep: (v) => v === null },
         { name: `${field.name} IS NOT NULL`, set: { '@type': 'AllOrNoneValueSet', type, all: true, nullAllowed: false }, keep: (v) => v !== null },
       ];

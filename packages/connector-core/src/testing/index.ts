@@ -7,4 +7,5 @@ export type { EngineDriverOptions, ScanOptions, ScanResult, TraceEntry, Transpor
 export { describeConnector, ConformanceChecks, tableRows } from './conformance.js';
 export type { ConformanceCheck, ConnectorSuiteOptions } from './conformance.js';
 export { createReferenceConnector } from './reference-connector.js';
+export { ensureBucket } from '../engine/ensure-bucket.js';
 export type { ReferenceConnectorOptions, ReferenceTable } from './reference-connector.js';
