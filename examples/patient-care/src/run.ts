@@ -3,14 +3,13 @@
  * local-athena — driving both connectors' Lambda bundles over the real protocol — which patients
  * need urgent care. Services it needs are started here when the environment does not point at them.
  */
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { ensureBucket } from '@athena-federation/connector-core';
+import { ensureBucket, startMoto } from '@athena-federation/connector-core/harness';
 import { LocalAthena, type QueryResult, formatRows } from '@athena-federation/local-athena';
 import { type PatientCareData, generate } from './generate.js';
 import { loadDynamoDb, loadMysql } from './load.js';
@@ -48,22 +47,13 @@ function freePort(): Promise<number> {
 }
 
 /** Starts moto_server (S3 for spill) on a free port unless AWS_ENDPOINT_URL already points somewhere. */
-async function startS3(): Promise<(() => void) | undefined> {
+async function startS3(): Promise<(() => Promise<void>) | undefined> {
   if (process.env['AWS_ENDPOINT_URL'] !== undefined || process.env['AWS_ENDPOINT_URL_S3'] !== undefined) return undefined;
-  const port = await freePort();
-  const moto = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
-  const failed = new Promise<never>((_, reject) => moto.once('error', () => reject(new Error("moto_server is not installed: pip install 'moto[server]'"))));
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const up = await Promise.race([fetch(`http://127.0.0.1:${port}/moto-api/`).then(() => true, () => false), failed]);
-    if (up) break;
-    if (Date.now() > deadline) throw new Error('moto_server did not start within 30 s');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  process.env['AWS_ENDPOINT_URL_S3'] = `http://127.0.0.1:${port}`;
-  return () => {
+  const moto = await startMoto();
+  process.env['AWS_ENDPOINT_URL_S3'] = moto.endpoint;
+  return async () => {
     delete process.env['AWS_ENDPOINT_URL_S3'];
-    moto.kill();
+    await moto.stop();
   };
 }
 
@@ -114,7 +104,7 @@ export async function runPatientCare(options: PatientCareOptions = {}): Promise<
     for (const key of Object.keys(process.env)) if (!(key in previous)) delete process.env[key];
     Object.assign(process.env, previous);
     await new Promise<void>((resolve) => dynamo.close(() => resolve()));
-    stopS3?.();
+    await stopS3?.();
   }
 }
 

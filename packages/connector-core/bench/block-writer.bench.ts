@@ -5,7 +5,7 @@
  */
 import { DateDay, Decimal, Field, Int32, Int64, RecordBatch, Schema, Table, TimeUnit, Timestamp, Utf8, makeBuilder, makeData, Struct, tableToIPC, type DataType } from 'apache-arrow';
 import { RecordBatchWriter } from '../src/index.js';
-import { type RatioResult, compare } from './measure.js';
+import { type RatioResult, compare } from '../src/testing/measure.js';
 
 const ROWS = 1_000_000;
 

@@ -5,7 +5,7 @@
  */
 import { Field, Float64, Int32, Int64, RecordBatch, Schema, Struct, Table, Utf8, makeData, tableFromIPC, tableToIPC } from 'apache-arrow';
 import { decodeResponse, encodeResponse, type ReadRecordsResponse } from '../src/index.js';
-import { type RatioResult, compare } from './measure.js';
+import { type RatioResult, compare } from '../src/testing/measure.js';
 
 function sampleBatch(rows: number): RecordBatch {
   const ids = new BigInt64Array(rows);

@@ -4,7 +4,7 @@
  */
 import { blockWriterBenchmarks } from './block-writer.bench.js';
 import { codecBenchmarks } from './codec.bench.js';
-import { report } from './measure.js';
+import { report } from '../src/testing/measure.js';
 import { spillBenchmarks } from './spill.bench.js';
 
 report([...codecBenchmarks(), ...blockWriterBenchmarks(), ...(await spillBenchmarks())]);

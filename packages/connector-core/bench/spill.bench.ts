@@ -9,23 +9,12 @@ import { build } from 'esbuild';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Field, Int64, Schema, Utf8 } from 'apache-arrow';
 import { S3BlockSpiller, buildRecordBatch, encodeRecordBatchMessage, loadHandlerConfig, makeSpillDirectory } from '../src/index.js';
-import { startMoto } from '../test/support/moto.js';
-import type { RatioResult } from './measure.js';
+import { startMoto } from '../src/testing/moto.js';
+import { compareAsync, type RatioResult } from '../src/testing/measure.js';
 
 const BLOCKS = 24;
 /** The default of `spill_queue_capacity`, used by both sides. */
 const SPILL_CONCURRENCY = loadHandlerConfig({}).spillConcurrency;
-
-async function timeAsync(run: () => Promise<unknown>): Promise<number> {
-  (globalThis as { gc?: () => void }).gc?.();
-  const start = process.hrtime.bigint();
-  await run();
-  return Number(process.hrtime.bigint() - start) / 1e6;
-}
-
-function median(values: number[]): number {
-  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
-}
 
 /** Spill ratios; starts and stops its own moto. */
 export async function spillBenchmarks(): Promise<RatioResult[]> {
@@ -55,29 +44,8 @@ export async function spillBenchmarks(): Promise<RatioResult[]> {
       for (let n = 0; n < BLOCKS; n++) await spiller.spill(batch);
       await spiller.finish();
     };
-    await raw();
-    await spilled();
-    const b: number[] = [];
-    const c: number[] = [];
-    for (let round = 0; round < 9; round++) {
-      // Alternate which side goes first, so neither always meets a warmer or busier moto.
-      if (round % 2 === 0) {
-        b.push(await timeAsync(raw));
-        c.push(await timeAsync(spilled));
-      } else {
-        c.push(await timeAsync(spilled));
-        b.push(await timeAsync(raw));
-      }
-    }
     const results: RatioResult[] = [
-      {
-        name: 'spill: encode + encrypt + upload',
-        baselineMs: median(b),
-        candidateMs: median(c),
-        ratio: median(b) / median(c),
-        target: '≥ 0.8',
-        detail: `${BLOCKS} × ${(bytes.byteLength / 1e6).toFixed(1)} MB objects vs raw PutObject`,
-      },
+      await compareAsync('spill: encode + encrypt + upload', '≥ 0.8', raw, spilled, 9, `${BLOCKS} × ${(bytes.byteLength / 1e6).toFixed(1)} MB objects vs raw PutObject`),
     ];
     // Bundled and run by plain node, as Lambda runs a bundle: no TypeScript loader in the figure.
     const root = new URL('..', import.meta.url).pathname;

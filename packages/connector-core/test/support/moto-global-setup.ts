@@ -3,7 +3,7 @@
  * package. Its endpoint and fake credentials go into `process.env` before the workers start, so a
  * plain `new S3Client({ forcePathStyle: true })` in any test talks to moto, never to real AWS.
  */
-import { startMoto } from './moto.js';
+import { startMoto } from '../../src/testing/moto.js';
 
 /** Starts moto and exports its environment; the returned function stops it and restores the environment. */
 export default async function setup(): Promise<() => Promise<void>> {

@@ -1,5 +1,6 @@
 /**
- * Ratio measurement for `pnpm bench`: the candidate and its baseline run interleaved in one
+ * Ratio measurement for `pnpm bench` (exported as `@athena-federation/connector-core/bench` so every
+ * package's benchmarks report the same way): the candidate and its baseline run interleaved in one
  * process, several rounds each, and the medians are compared — absolute times on shared machines
  * are noise, ratios measured side by side are not.
  */
@@ -45,6 +46,36 @@ export function compare(name: string, target: string, baseline: () => unknown, c
     } else {
       c.push(time(candidate));
       b.push(time(baseline));
+    }
+  }
+  const baselineMs = median(b);
+  const candidateMs = median(c);
+  return { name, baselineMs, candidateMs, ratio: baselineMs / candidateMs, target, ...(detail === undefined ? {} : { detail }) };
+}
+
+async function timeAsync(run: () => Promise<unknown>): Promise<number> {
+  collectGarbage?.();
+  const start = process.hrtime.bigint();
+  await run();
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+/**
+ * The asynchronous form of {@link compare}, for baselines that do I/O (S3, DynamoDB, MySQL): the
+ * side that goes first alternates, so neither always meets a warmer or busier server.
+ */
+export async function compareAsync(name: string, target: string, baseline: () => Promise<unknown>, candidate: () => Promise<unknown>, rounds = 9, detail?: string): Promise<RatioResult> {
+  await baseline();
+  await candidate();
+  const b: number[] = [];
+  const c: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    if (i % 2 === 0) {
+      b.push(await timeAsync(baseline));
+      c.push(await timeAsync(candidate));
+    } else {
+      c.push(await timeAsync(candidate));
+      b.push(await timeAsync(baseline));
     }
   }
   const baselineMs = median(b);
