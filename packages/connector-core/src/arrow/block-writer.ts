@@ -67,7 +67,7 @@ export class RecordBatchWriter {
   readonly #columns: readonly ColumnWriter[];
   readonly #names: readonly string[];
   /** Shared with every column writer so errors can name the row without threading it through. */
-  readonly #cursor: RowCursor = { row: 0 };
+  readonly #cursor: RowCursor = { row: 0, buffers: new BufferPool() };
   readonly #readOwnOnly: boolean;
   #numRows = 0;
 
@@ -135,10 +135,20 @@ export class RecordBatchWriter {
   /** Hands the rows over as a RecordBatch of {@link schema} and empties the writer for reuse. */
   finish(): RecordBatch {
     const length = this.#numRows;
+    this.#cursor.buffers.forgetLent();
     const children = this.#columns.map((column) => column.finish());
     this.#numRows = 0;
     const data = makeData({ type: new Struct(this.schema.fields), length, nullCount: 0, children });
     return new RecordBatch(this.schema, data);
+  }
+
+  /**
+   * Declares that nothing references the batch the last {@link finish} returned any more (it has
+   * been encrypted or copied into a spill object, say), so the next batches may overwrite its
+   * buffers instead of allocating new ones. Using that batch afterwards reads the next block's data.
+   */
+  recycle(): void {
+    this.#cursor.buffers.recycle();
   }
 }
 
@@ -160,7 +170,67 @@ export function buildRecordBatch(schema: Schema, rows: Iterable<Row>): RecordBat
 
 interface RowCursor {
   row: number;
+  /** The writer's buffer pool, shared by every column writer like the row number. */
+  readonly buffers: BufferPool;
 }
+
+/**
+ * Recycles the writer's large buffers so that a long read does not leave a trail of garbage blocks
+ * for the collector: buffers outgrown while filling a block, and — once the caller has said it no
+ * longer needs the last finished batch ({@link RecordBatchWriter.recycle}) — that batch's buffers.
+ * Pooled buffers are not zeroed; every writer that takes one writes each slot it exposes.
+ */
+class BufferPool {
+  #spare: ArrayBuffer[] = [];
+  /** Buffers inside the most recently finished batch; reusable only after `recycle()`. */
+  #lent: ArrayBuffer[] = [];
+
+  /** A buffer of at least `byteLength` bytes: the smallest spare that fits, or a new one. */
+  take(byteLength: number): ArrayBuffer {
+    const spare = this.#spare;
+    let best: ArrayBuffer | undefined;
+    let bestIndex = -1;
+    for (let i = 0; i < spare.length; i++) {
+      const candidate = spare[i] as ArrayBuffer;
+      if (candidate.byteLength >= byteLength && (best === undefined || candidate.byteLength < best.byteLength)) {
+        best = candidate;
+        bestIndex = i;
+      }
+    }
+    if (best !== undefined) {
+      spare.splice(bestIndex, 1);
+      return best;
+    }
+    // Nothing fits: spares smaller than this request have been outgrown and would only be held.
+    this.#spare = spare.filter((candidate) => candidate.byteLength >= byteLength);
+    // allocUnsafeSlow: unpooled and not zeroed (each slot is written before it is exposed).
+    return Buffer.allocUnsafeSlow(byteLength).buffer as ArrayBuffer;
+  }
+
+  /** A buffer the writer has outgrown while filling a block; nothing else references it. */
+  giveBack(buffer: ArrayBuffer): void {
+    if (buffer.byteLength >= MIN_POOLED_BYTES) this.#spare.push(buffer);
+  }
+
+  /** A buffer now inside the batch being finished. */
+  lend(buffer: ArrayBuffer): void {
+    if (buffer.byteLength >= MIN_POOLED_BYTES) this.#lent.push(buffer);
+  }
+
+  /** Called as a new batch is finished: the previous batch's buffers stay with whoever holds it. */
+  forgetLent(): void {
+    this.#lent = [];
+  }
+
+  /** The caller is done with the last finished batch: its buffers become spares. */
+  recycle(): void {
+    this.#spare.push(...this.#lent);
+    this.#lent = [];
+  }
+}
+
+/** Buffers below this size are left to the garbage collector; pooling them saves nothing. */
+const MIN_POOLED_BYTES = 64 * 1024;
 
 /** First allocation, in slots; a multiple of 8 so validity bitmaps always cover whole bytes. */
 const MIN_CAPACITY = 64;
@@ -202,7 +272,11 @@ abstract class ColumnWriter {
   capacity = 0;
   /** Created at the first null, so columns without nulls never pay for bitmap writes. */
   validity: Uint8Array | null = null;
-  /** Capacity of the first allocation after a finish: the last batch's length, so it rarely regrows. */
+  /**
+   * Capacity of the first allocation after a finish: the last batch's length plus headroom. Blocks
+   * end at a byte size, so the next one holds about as many rows; without headroom a block a few
+   * rows longer than the last would double every buffer (and copy it) just before it ends.
+   */
   protected initialCapacity = MIN_CAPACITY;
 
   constructor(field: Field, path: string, nullable: boolean, cursor: RowCursor) {
@@ -279,7 +353,7 @@ abstract class ColumnWriter {
     const length = this.length;
     const nullBitmap = this.nullCount > 0 && this.validity !== null ? this.validity.subarray(0, bitmapBytes(length)) : undefined;
     const data = this.buildData(nullBitmap);
-    this.initialCapacity = roundUpToByte(Math.max(MIN_CAPACITY, length));
+    this.initialCapacity = roundUpToByte(Math.max(MIN_CAPACITY, withHeadroom(length)));
     this.length = 0;
     this.nullCount = 0;
     this.capacity = 0;
@@ -339,6 +413,11 @@ function bitmapBytes(length: number): number {
   return (length + 7) >> 3;
 }
 
+/** Next block's first allocation for a block that needed `size`: an eighth more. */
+function withHeadroom(size: number): number {
+  return size + Math.ceil(size / 8);
+}
+
 function roundUpToByte(length: number): number {
   return (length + 7) & ~7;
 }
@@ -394,7 +473,7 @@ class SmallIntWriter extends ColumnWriter {
   values: SmallIntArray;
   readonly min: number;
   readonly max: number;
-  readonly #ArrayType: new (length: number) => SmallIntArray;
+  readonly #ArrayType: { new (length: number): SmallIntArray; new (buffer: ArrayBuffer, byteOffset: number, length: number): SmallIntArray };
 
   constructor(field: Field, path: string, nullable: boolean, cursor: RowCursor, bitWidth: 8 | 16 | 32) {
     super(field, path, nullable, cursor);
@@ -425,8 +504,11 @@ class SmallIntWriter extends ColumnWriter {
   }
 
   protected resize(capacity: number): void {
-    const values = new this.#ArrayType(capacity);
-    values.set(this.values);
+    const previous = this.values;
+    const buffers = this.cursor.buffers;
+    const values = new this.#ArrayType(buffers.take(capacity * previous.BYTES_PER_ELEMENT), 0, capacity);
+    values.set(previous);
+    buffers.giveBack(previous.buffer as ArrayBuffer);
     this.values = values;
   }
 
@@ -446,6 +528,7 @@ class SmallIntWriter extends ColumnWriter {
   protected truncateValues(): void {}
 
   protected releaseValues(): void {
+    this.cursor.buffers.lend(this.values.buffer as ArrayBuffer);
     this.values = new this.#ArrayType(0);
   }
 }
@@ -551,8 +634,11 @@ class FloatWriter extends ColumnWriter {
   }
 
   protected resize(capacity: number): void {
-    const values = this.single ? new Float32Array(capacity) : new Float64Array(capacity);
+    const buffers = this.cursor.buffers;
+    const buffer = buffers.take(capacity * (this.single ? 4 : 8));
+    const values = this.single ? new Float32Array(buffer, 0, capacity) : new Float64Array(buffer, 0, capacity);
     values.set(this.values);
+    buffers.giveBack(this.values.buffer as ArrayBuffer);
     this.values = values;
   }
 
@@ -572,6 +658,7 @@ class FloatWriter extends ColumnWriter {
   protected truncateValues(): void {}
 
   protected releaseValues(): void {
+    this.cursor.buffers.lend(this.values.buffer as ArrayBuffer);
     this.values = this.single ? new Float32Array(0) : new Float64Array(0);
   }
 }
@@ -614,10 +701,13 @@ abstract class Int64Writer extends ColumnWriter {
   }
 
   protected resize(capacity: number): void {
-    const longs = new BigInt64Array(capacity);
+    const buffers = this.cursor.buffers;
+    const buffer = buffers.take(capacity * 8);
+    const longs = new BigInt64Array(buffer, 0, capacity);
     longs.set(this.longs);
+    buffers.giveBack(this.longs.buffer as ArrayBuffer);
     this.longs = longs;
-    this.words = new Int32Array(longs.buffer);
+    this.words = new Int32Array(buffer, 0, capacity * 2);
   }
 
   protected clearSlot(index: number): void {
@@ -637,6 +727,7 @@ abstract class Int64Writer extends ColumnWriter {
   protected truncateValues(): void {}
 
   protected releaseValues(): void {
+    this.cursor.buffers.lend(this.longs.buffer as ArrayBuffer);
     this.longs = new BigInt64Array(0);
     this.words = new Int32Array(0);
   }
@@ -868,8 +959,10 @@ class DecimalWriter extends ColumnWriter {
   }
 
   protected resize(capacity: number): void {
-    const words = new Uint32Array(capacity * 4);
+    const buffers = this.cursor.buffers;
+    const words = new Uint32Array(buffers.take(capacity * 16), 0, capacity * 4);
     words.set(this.words);
+    buffers.giveBack(this.words.buffer as ArrayBuffer);
     this.words = words;
   }
 
@@ -889,6 +982,7 @@ class DecimalWriter extends ColumnWriter {
   protected truncateValues(): void {}
 
   protected releaseValues(): void {
+    this.cursor.buffers.lend(this.words.buffer as ArrayBuffer);
     this.words = new Uint32Array(0);
   }
 }
@@ -901,8 +995,12 @@ abstract class OffsetsWriter extends ColumnWriter {
   offsets: Int32Array = EMPTY_OFFSETS;
 
   protected resize(capacity: number): void {
-    const offsets = new Int32Array(capacity + 1);
+    const buffers = this.cursor.buffers;
+    const offsets = new Int32Array(buffers.take((capacity + 1) * 4), 0, capacity + 1);
     offsets.set(this.offsets);
+    // Pooled buffers are not zeroed, and a fresh writer has no offsets to copy.
+    if (this.offsets.length === 0) offsets[0] = 0;
+    buffers.giveBack(this.offsets.buffer as ArrayBuffer);
     this.offsets = offsets;
   }
 
@@ -930,9 +1028,10 @@ abstract class VariableWidthWriter extends OffsetsWriter {
     if (needed <= this.bytes.length) return;
     let size = Math.max(this.bytes.length * 2, this.#initialByteCapacity);
     while (size < needed) size *= 2;
-    // allocUnsafeSlow: an unpooled buffer of our own, since it ends up inside a RecordBatch.
-    const bytes = Buffer.allocUnsafeSlow(size);
+    const buffers = this.cursor.buffers;
+    const bytes = Buffer.from(buffers.take(size));
     this.bytes.copy(bytes, 0, 0, this.byteLength);
+    buffers.giveBack(this.bytes.buffer as ArrayBuffer);
     this.bytes = bytes;
   }
 
@@ -956,7 +1055,9 @@ abstract class VariableWidthWriter extends OffsetsWriter {
   }
 
   protected releaseValues(): void {
-    this.#initialByteCapacity = Math.max(1024, this.byteLength);
+    this.#initialByteCapacity = Math.max(1024, withHeadroom(this.byteLength));
+    this.cursor.buffers.lend(this.offsets.buffer as ArrayBuffer);
+    this.cursor.buffers.lend(this.bytes.buffer as ArrayBuffer);
     this.offsets = EMPTY_OFFSETS;
     this.bytes = Buffer.alloc(0);
     this.byteLength = 0;
@@ -1064,6 +1165,7 @@ class ListWriter extends OffsetsWriter {
   }
 
   protected releaseValues(): void {
+    this.cursor.buffers.lend(this.offsets.buffer as ArrayBuffer);
     this.offsets = EMPTY_OFFSETS;
   }
 }
@@ -1217,6 +1319,7 @@ class MapWriter extends OffsetsWriter {
   }
 
   protected releaseValues(): void {
+    this.cursor.buffers.lend(this.offsets.buffer as ArrayBuffer);
     this.offsets = EMPTY_OFFSETS;
   }
 }

@@ -62,8 +62,11 @@ export async function readRecords(connector: Connector, request: ReadRecordsRequ
     return spiller;
   };
 
-  /** Takes a finished block: filter, count towards the limit, then hold it or spill it. */
-  const emit = async (batch: RecordBatch): Promise<void> => {
+  /**
+   * Takes a finished block: filter, count towards the limit, then hold it or spill it. Once a block
+   * of the writer's is spilled (encrypted into its own object), the writer may reuse its buffers.
+   */
+  const emit = async (batch: RecordBatch, fromWriter: boolean): Promise<void> => {
     if (batch.numRows === 0) return;
     const kept = filterRecordBatch(batch, evaluator, Number.isFinite(limit) ? limit - rows : undefined);
     if (kept.numRows === 0) return;
@@ -73,6 +76,7 @@ export async function readRecords(connector: Connector, request: ReadRecordsRequ
     if (spiller !== undefined) {
       spills++;
       await spiller.spill(kept);
+      if (fromWriter) writer.recycle();
       return;
     }
     held.push(kept);
@@ -84,6 +88,8 @@ export async function readRecords(connector: Connector, request: ReadRecordsRequ
         await target.spill(block);
       }
       heldBytes = 0;
+      // Every block held so far, the writer's latest among them, now lives in spill objects.
+      writer.recycle();
     }
   };
 
@@ -92,8 +98,8 @@ export async function readRecords(connector: Connector, request: ReadRecordsRequ
     for await (const item of connector.readSplit(ctx, input)) {
       if (ctx.signal.aborted) throw new ConnectorError('Timeout', 'Reading the split did not finish before the Lambda deadline');
       if (item instanceof RecordBatch) {
-        await emit(writer.finish());
-        await emit(project(item, schema));
+        await emit(writer.finish(), true);
+        await emit(project(item, schema), false);
       } else {
         try {
           writer.appendRow(item);
@@ -107,11 +113,11 @@ export async function readRecords(connector: Connector, request: ReadRecordsRequ
           throw error;
         }
         // Bounded by the rows still wanted too, so a small LIMIT stops reading early.
-        if (writer.byteSize > maxBlockSize || (evaluator.isNoOp && rows + writer.numRows >= limit)) await emit(writer.finish());
+        if (writer.byteSize > maxBlockSize || (evaluator.isNoOp && rows + writer.numRows >= limit)) await emit(writer.finish(), true);
       }
       if (rows >= limit) break;
     }
-    await emit(writer.finish());
+    await emit(writer.finish(), true);
     if (spiller === undefined) {
       return { '@type': 'ReadRecordsResponse', catalogName: request.catalogName, records: blockOf(held.length === 0 ? writer.finish() : concatenate(schema, held)) };
     }

@@ -17,7 +17,11 @@ export interface SplitSpillTarget {
 
 /** Writes one split's spilled blocks. */
 export interface BlockSpillerLike {
-  /** Queues one block; resolves when there is room for the next (backpressure). */
+  /**
+   * Queues one block; resolves when there is room for the next (backpressure). Once it resolves the
+   * spiller no longer reads `batch` (it has been encoded and encrypted into its own object), so core
+   * reuses the batch's buffers for the next block.
+   */
   spill(batch: RecordBatch): Promise<void>;
   /** Waits for every upload; the locations in block order. Rejects if any upload failed. */
   finish(): Promise<S3SpillLocation[]>;

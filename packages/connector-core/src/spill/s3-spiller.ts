@@ -23,6 +23,7 @@ export interface BlockSpiller {
   /**
    * Queues `batch` as the next spill object. Resolves once its upload has started; waits while the
    * maximum number of uploads is in flight (backpressure), and rejects once any upload has failed.
+   * After it resolves `batch` is no longer read: the object holds its own encrypted copy.
    */
   spill(batch: RecordBatch): Promise<void>;
   /** Waits for every upload; resolves to the objects written in key order, or rejects if any failed. */

@@ -35,22 +35,37 @@ function cipherFor(key: EncryptionKey): GcmCipher {
   throw new SpillCryptoError(`The spill encryption key must be 16 or 32 bytes, got ${key.key.byteLength}`);
 }
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  return parts.length === 1 && parts[0] !== undefined ? parts[0] : Buffer.concat(parts);
-}
+/**
+ * Bytes handed to the cipher at a time. Node's cipher returns a new buffer per call, so feeding it
+ * a whole 16 MB block would hold a second full-size copy until it is joined; small pieces keep the
+ * transient garbage to one piece.
+ */
+const CIPHER_PIECE_BYTES = 1 << 20;
 
 /**
- * Encrypts one spill object: `ciphertext || tag` (AES-GCM, split key and nonce, no AAD), or the
- * plaintext itself when `key` is null (spill encryption disabled). `plain` may be given as the
- * pieces of the message, which are then encrypted without first being joined.
+ * Encrypts one spill object: `ciphertext || tag` (AES-GCM, split key and nonce, no AAD), or a copy
+ * of the plaintext when `key` is null (spill encryption disabled). `plain` may be given as the
+ * pieces of the message, which are then encrypted without first being joined. The result never
+ * shares memory with `plain`, so the caller may reuse the plaintext buffers as soon as this returns.
  */
 export function encryptBlock(plain: Uint8Array | readonly Uint8Array[], key: EncryptionKey | null): Uint8Array {
   const parts = plain instanceof Uint8Array ? [plain] : plain;
-  if (key === null) return concat(parts);
+  const plainBytes = parts.reduce((sum, part) => sum + part.byteLength, 0);
+  if (key === null) return Buffer.concat(parts, plainBytes);
   const cipher = createCipheriv(cipherFor(key), key.key, key.nonce, { authTagLength: TAG_BYTES });
-  const out: Buffer[] = parts.map((part) => cipher.update(part));
-  out.push(cipher.final(), cipher.getAuthTag());
-  return Buffer.concat(out);
+  // Unpooled: the object outlives this call by a whole upload.
+  const out = Buffer.allocUnsafeSlow(plainBytes + TAG_BYTES);
+  let at = 0;
+  for (const part of parts) {
+    for (let start = 0; start < part.byteLength; start += CIPHER_PIECE_BYTES) {
+      at += cipher.update(part.subarray(start, start + CIPHER_PIECE_BYTES)).copy(out, at);
+    }
+  }
+  at += cipher.final().copy(out, at);
+  // GCM is a stream mode: the ciphertext is exactly as long as the plaintext.
+  if (at !== plainBytes) throw new SpillCryptoError(`AES-GCM produced ${at} bytes for ${plainBytes} bytes of plaintext`);
+  cipher.getAuthTag().copy(out, at);
+  return out;
 }
 
 /**

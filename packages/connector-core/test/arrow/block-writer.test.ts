@@ -1,6 +1,7 @@
 import {
   Binary,
   Bool,
+  type Data,
   type DataType,
   DateDay,
   DateMillisecond,
@@ -876,6 +877,50 @@ describe('RecordBatchWriter', () => {
     const empty = writer.finish();
     expect(empty.numRows).toBe(0);
     expect(readThroughIpc(empty)).toEqual([]);
+  });
+
+  it('reuses the buffers of a recycled batch for the next block, and of no other batch', () => {
+    const schema = new Schema([
+      new Field('i', new Int32(), true),
+      new Field('n', new Int64(), false),
+      new Field('f', new Float64(), true),
+      new Field('d', new Decimal(2, 20, 128), true),
+      new Field('s', new Utf8(), true),
+      new Field('l', listOf(new Int64()), true),
+    ]);
+    // Large enough that every buffer is pooled (64 KiB and up).
+    const block = (seed: number): unknown[][] => Array.from({ length: 20_000 }, (_, i) => (i % 11 === 0 ? [null, BigInt(seed + i), null, null, null, null] : [seed + i, BigInt(seed + i), (seed + i) / 4, `${seed + i}.5`, `row ${seed + i}`, [BigInt(i), BigInt(-seed)]]));
+    const buffersOf = (batch: RecordBatch): Set<ArrayBufferLike> => {
+      const found = new Set<ArrayBufferLike>();
+      const visit = (data: Data): void => {
+        for (const view of [data.values, data.valueOffsets] as (ArrayBufferView | undefined)[]) if (view !== undefined && view.byteLength >= 64 * 1024) found.add(view.buffer);
+        data.children.forEach(visit);
+      };
+      visit(batch.data);
+      return found;
+    };
+    const writer = new RecordBatchWriter(schema);
+    for (const row of block(0)) writer.appendRow(row);
+    const first = writer.finish();
+    const firstBuffers = buffersOf(first);
+    const firstRows = readRows(first);
+    expect(firstBuffers.size).toBeGreaterThanOrEqual(5);
+
+    // Not recycled: the next block must not touch the first batch.
+    for (const row of block(1_000_000)) writer.appendRow(row);
+    const second = writer.finish();
+    expect([...buffersOf(second)].filter((buffer) => firstBuffers.has(buffer))).toEqual([]);
+    expect(readRows(first)).toEqual(firstRows);
+
+    // Recycled: the third block is written into the second batch's buffers, and reads back exactly.
+    const secondBuffers = buffersOf(second);
+    writer.recycle();
+    const rows = block(2_000_000);
+    for (const row of rows) writer.appendRow(row);
+    const third = writer.finish();
+    expect([...buffersOf(third)].filter((buffer) => secondBuffers.has(buffer)).length).toBeGreaterThanOrEqual(5);
+    expect(readThroughIpc(third)).toEqual(rows.map((row) => (row[0] === null ? row : [row[0], row[1], row[2], formatDecimal(toUnscaledDecimal(row[3] as string, 2), 2), row[4], row[5]])));
+    expect(readRows(first)).toEqual(firstRows);
   });
 
   it('grows buffers past many doublings, with the first null arriving late', () => {

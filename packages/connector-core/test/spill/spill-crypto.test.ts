@@ -44,8 +44,14 @@ describe('encryptBlock / decryptBlock', () => {
     expect(Buffer.from(encryptBlock(pieces, null)).equals(plain)).toBe(true);
   });
 
-  it('passes plaintext through when encryption is disabled (null key)', () => {
-    expect(encryptBlock(plain, null)).toBe(plain);
+  it('copies plaintext through when encryption is disabled (null key), never sharing its memory', () => {
+    const source = Buffer.from(plain);
+    const copied = encryptBlock(source, null);
+    expect(copied).not.toBe(source);
+    expect(Buffer.from(copied).equals(plain)).toBe(true);
+    // The caller may overwrite its buffers once encryptBlock returns (the block writer reuses them).
+    source.fill(0);
+    expect(Buffer.from(copied).equals(plain)).toBe(true);
     expect(decryptBlock(plain, null)).toBe(plain);
   });
 
