@@ -1,0 +1,13 @@
+// Builds the Lambda bundle dist/lambda/index.mjs (+ .map) and the deployable dist/lambda.zip for
+// the nodejs22.x runtime (see scripts/bundle.mjs). `node bundle.mjs [outfile [zip]]`: tests build
+// into temporary files.
+import { fileURLToPath } from 'node:url';
+import { bundleLambda } from '../../scripts/bundle.mjs';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+const [outfile, zip] = process.argv.slice(2);
+await bundleLambda({
+  entry: `${root}src/lambda.ts`,
+  outfile: outfile ?? `${root}dist/lambda/index.mjs`,
+  ...(outfile === undefined ? { zip: `${root}dist/lambda.zip` } : zip === undefined ? {} : { zip }),
+});
