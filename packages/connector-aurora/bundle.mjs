@@ -1,7 +1,14 @@
-// Builds the Lambda bundle dist/lambda/index.mjs (ESM, minified, AWS SDK included) for the
-// nodejs22.x runtime. `node bundle.mjs [outfile]`; tests build into a temporary file.
+// Builds the Lambda bundle dist/lambda/index.mjs (+ lazily loaded chunks and source maps) and the
+// deployable dist/lambda.zip for the nodejs22.x runtime (see scripts/bundle.mjs).
+// `node bundle.mjs [outfile [zip]]`: tests build into temporary files.
 import { fileURLToPath } from 'node:url';
-import { bundle } from '../../scripts/bundle.mjs';
+import { bundleLambda } from '../../scripts/bundle.mjs';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
-await bundle({ entry: `${root}src/lambda.ts`, outfile: process.argv[2] ?? `${root}dist/lambda/index.mjs`, target: 'node22', minify: true });
+const [outfile, zip] = process.argv.slice(2);
+await bundleLambda({
+  entry: `${root}src/lambda.ts`,
+  outfile: outfile ?? `${root}dist/lambda/index.mjs`,
+  optionalExternals: { cardinal: 'mysql2 colours SQL in its debug output with it when installed, loading it inside try/catch' },
+  ...(outfile === undefined ? { zip: `${root}dist/lambda.zip`, clean: true } : zip === undefined ? {} : { zip }),
+});

@@ -4,7 +4,8 @@
  */
 import { blockWriterBenchmarks } from './block-writer.bench.js';
 import { codecBenchmarks } from './codec.bench.js';
+import { coldStartBenchmarks } from './cold-start.bench.js';
 import { report } from '../src/testing/measure.js';
 import { spillBenchmarks } from './spill.bench.js';
 
-report([...codecBenchmarks(), ...blockWriterBenchmarks(), ...(await spillBenchmarks())]);
+report([...codecBenchmarks(), ...blockWriterBenchmarks(), ...(await spillBenchmarks()), ...(await coldStartBenchmarks())]);

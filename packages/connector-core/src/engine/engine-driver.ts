@@ -6,11 +6,12 @@
  * `node:crypto`, independently of core's own spill code, so a wrong object cannot pass unnoticed.
  */
 import { createDecipheriv, randomUUID } from 'node:crypto';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { GetObjectCommand } from '@aws-sdk/client-s3';
 import { RecordBatch, Schema, Table } from 'apache-arrow';
 import { decodeRecordBatchMessage, encodeSchemaMessage } from '../arrow/ipc.js';
 import type { FederationLambdaHandler } from '../handler/lambda-handler.js';
 import { decodeLambdaFunctionError, decodeResponse, encodeRequest } from '../protocol/codec.js';
+import { loadS3Sdk } from '../spill/spill-sdk.js';
 import type {
   Block,
   Constraints,
@@ -235,6 +236,7 @@ export class EngineDriver {
   }
 
   async readSpilled(location: S3SpillLocation, key: EncryptionKey | null, schema: Schema): Promise<RecordBatch> {
+    const { GetObjectCommand, S3Client } = await loadS3Sdk();
     this.#s3 ??= this.#options.s3 ?? new S3Client({ forcePathStyle: true });
     const object = await this.#s3.send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key }));
     const bytes = await object.Body?.transformToByteArray();

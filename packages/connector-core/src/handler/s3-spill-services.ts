@@ -3,15 +3,14 @@
  * Clients are created on first use, not at import, so a cold start that only answers a Ping never
  * builds them; endpoints come from the standard AWS SDK environment (`AWS_ENDPOINT_URL_S3`, …).
  */
-import { KMSClient } from '@aws-sdk/client-kms';
-import { S3Client } from '@aws-sdk/client-s3';
 import type { ConnectorContext } from '../connector.js';
 import { ConnectorError } from '../errors.js';
 import type { Split } from '../protocol/types.js';
 import { S3BlockSpiller, type SpillS3Client, verifySpillBucket } from '../spill/s3-spiller.js';
 import { type EncryptionKeyFactory, createKmsKeyFactory, createLocalKeyFactory } from '../spill/spill-crypto.js';
 import { makeSpillDirectory } from '../spill/spill-location.js';
-import { type HandlerConfig, spillTarget } from './handler-config.js';
+import { lazySpillKmsClient, lazySpillS3Client } from '../spill/spill-sdk.js';
+import { type HandlerConfig, checkSplitSpill, spillTarget } from './handler-config.js';
 import type { SpillServices } from './spill-services.js';
 
 /** How long a successful spill-bucket check is trusted before GetSplits checks again. */
@@ -29,11 +28,11 @@ export function createS3SpillServices(config: HandlerConfig, options: S3SpillSer
   let keys = options.keyFactory;
   const checked = new Map<string, number>();
   const client = (): SpillS3Client => {
-    s3 ??= new S3Client({ forcePathStyle: process.env['AWS_ENDPOINT_URL_S3'] !== undefined || process.env['AWS_ENDPOINT_URL'] !== undefined });
+    s3 ??= lazySpillS3Client({ forcePathStyle: process.env['AWS_ENDPOINT_URL_S3'] !== undefined || process.env['AWS_ENDPOINT_URL'] !== undefined });
     return s3;
   };
   const keyFactory = (): EncryptionKeyFactory => {
-    keys ??= config.kmsKeyId === undefined ? createLocalKeyFactory() : createKmsKeyFactory(new KMSClient({}), config.kmsKeyId);
+    keys ??= config.kmsKeyId === undefined ? createLocalKeyFactory() : createKmsKeyFactory(lazySpillKmsClient({}), config.kmsKeyId);
     return keys;
   };
 
@@ -52,17 +51,12 @@ export function createS3SpillServices(config: HandlerConfig, options: S3SpillSer
       };
     },
     createSpiller(ctx: ConnectorContext, split: Split) {
-      if (split.spillLocation === null) throw new ConnectorError('InvalidInput', 'The split has no spill location, so a large result cannot be spilled');
-      const { bucket } = spillTarget(config, ctx.identity?.configOptions);
-      if (bucket !== undefined && split.spillLocation.bucket !== bucket) {
-        // Only the configured bucket (or Athena's per-request one) may receive data, never one a request names by itself.
-        throw new ConnectorError('InvalidInput', `The split's spill bucket ${split.spillLocation.bucket} is not the configured spill bucket`);
-      }
       return new S3BlockSpiller({
         s3: client(),
-        directory: split.spillLocation,
+        directory: checkSplitSpill(config, ctx.identity?.configOptions, split),
         encryptionKey: split.encryptionKey,
         concurrency: config.spillConcurrency,
+        signal: ctx.signal,
         ...(config.spillPutRequestHeaders === undefined ? {} : { putRequestHeaders: config.spillPutRequestHeaders }),
       });
     },

@@ -3,17 +3,19 @@
  * Owns the object format (one legacy-framed RecordBatch message, optionally AES-GCM encrypted), the
  * upload pipeline (ordered keys, bounded parallelism and memory, retries) and the spill-bucket check.
  */
-import { GetObjectCommand, type GetObjectCommandOutput, HeadBucketCommand, type HeadBucketCommandOutput, PutObjectCommand, type PutObjectCommandInput, type PutObjectCommandOutput } from '@aws-sdk/client-s3';
+import type { GetObjectCommand, GetObjectCommandOutput, HeadBucketCommand, HeadBucketCommandOutput, PutObjectCommand, PutObjectCommandInput, PutObjectCommandOutput } from '@aws-sdk/client-s3';
 import type { RecordBatch, Schema } from 'apache-arrow';
 import { ArrowMessageError, decodeRecordBatchMessage, encodeRecordBatchMessageChunks, encodeSchemaMessage } from '../arrow/ipc.js';
 import { ConnectorError, type ErrorReason } from '../errors.js';
 import type { EncryptionKey, S3SpillLocation, StringMap } from '../protocol/types.js';
 import { decryptBlock, encryptBlock } from './spill-crypto.js';
 import { spillBlockLocation } from './spill-location.js';
+import { loadS3Sdk } from './spill-sdk.js';
 
 /** The part of an S3 client spilling uses; the SDK's `S3Client` fits, and tests can wrap one. */
 export interface SpillS3Client {
-  send(command: PutObjectCommand): Promise<PutObjectCommandOutput>;
+  /** `options.abortSignal` abandons the upload (the SDK's own per-call option). */
+  send(command: PutObjectCommand, options?: { readonly abortSignal?: AbortSignal }): Promise<PutObjectCommandOutput>;
   send(command: GetObjectCommand): Promise<GetObjectCommandOutput>;
   send(command: HeadBucketCommand): Promise<HeadBucketCommandOutput>;
 }
@@ -57,6 +59,11 @@ export interface S3BlockSpillerOptions {
   readonly isRetryable?: (error: unknown) => boolean;
   /** `spill_put_request_headers`, parsed: see {@link parsePutRequestHeaders} for how keys are applied. */
   readonly putRequestHeaders?: StringMap;
+  /**
+   * The request's deadline signal. Once it fires, uploads in flight are abandoned and the spill
+   * fails with a `Timeout` error, so the request is answered before Lambda ends the invocation.
+   */
+  readonly signal?: AbortSignal;
 }
 
 const DEFAULT_CONCURRENCY = 2;
@@ -190,6 +197,7 @@ export class S3BlockSpiller implements BlockSpiller {
   readonly #maxDelayMs: number;
   readonly #isRetryable: (error: unknown) => boolean;
   readonly #extras: PutRequestExtras;
+  readonly #signal: AbortSignal | undefined;
 
   #nextBlock = 0;
   #inFlight = 0;
@@ -214,6 +222,10 @@ export class S3BlockSpiller implements BlockSpiller {
     this.#maxDelayMs = options.retryMaxDelayMs ?? 5000;
     this.#isRetryable = options.isRetryable ?? isTransientS3Error;
     this.#extras = parsePutRequestHeaders(options.putRequestHeaders ?? {});
+    this.#signal = options.signal;
+    const timedOut = () => this.#fail(new ConnectorError('Timeout', 'Spilling did not finish before the Lambda deadline'));
+    if (options.signal?.aborted === true) timedOut();
+    else options.signal?.addEventListener('abort', timedOut, { once: true });
   }
 
   /** Objects whose upload has completed so far. */
@@ -300,9 +312,11 @@ export class S3BlockSpiller implements BlockSpiller {
       // A request that already failed elsewhere will be answered with an error; stop using S3 for it.
       if (this.#failure !== undefined) throw this.#failure;
       try {
-        await this.#s3.send(this.#putCommand(location, body));
+        await this.#s3.send(await this.#putCommand(location, body), this.#signal === undefined ? {} : { abortSignal: this.#signal });
         return;
       } catch (error) {
+        // Abandoned at the deadline (or failed elsewhere): no retry, the request's error stands.
+        if (this.#failure !== undefined) throw this.#failure;
         if (attempt >= this.#maxAttempts || !this.#isRetryable(error)) {
           const tries = attempt === 1 ? 'on the first attempt' : `after ${attempt} attempts`;
           throw new ConnectorError(reasonFor(error), `Spilling to s3://${location.bucket}/${location.key} failed ${tries}: ${describeError(error)}`, { cause: error });
@@ -314,7 +328,8 @@ export class S3BlockSpiller implements BlockSpiller {
     }
   }
 
-  #putCommand(location: S3SpillLocation, body: Uint8Array): PutObjectCommand {
+  async #putCommand(location: S3SpillLocation, body: Uint8Array): Promise<PutObjectCommand> {
+    const { PutObjectCommand } = await loadS3Sdk();
     const command = new PutObjectCommand({ ...this.#extras.fields, Bucket: location.bucket, Key: location.key, Body: body, ContentLength: body.byteLength });
     const headers = this.#extras.headers;
     if (Object.keys(headers).length > 0) {
@@ -338,6 +353,7 @@ export class S3BlockSpiller implements BlockSpiller {
  */
 export async function readSpilledBlock(s3: SpillS3Client, location: S3SpillLocation, key: EncryptionKey | null, schema: Schema): Promise<RecordBatch> {
   if (location.directory) throw new TypeError(`s3://${location.bucket}/${location.key} is a spill directory, not a spilled block`);
+  const { GetObjectCommand } = await loadS3Sdk();
   const output = await s3.send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key }));
   if (output.Body === undefined) throw new Error(`GetObject s3://${location.bucket}/${location.key} returned no body`);
   const object = await output.Body.transformToByteArray();
@@ -365,6 +381,7 @@ export async function readSpilledBlock(s3: SpillS3Client, location: S3SpillLocat
 export async function verifySpillBucket(s3: SpillS3Client, bucket: string): Promise<void> {
   if (bucket.trim() === '') throw new ConnectorError('InvalidInput', 'No spill bucket is configured: set spill_bucket to an S3 bucket this connector can read and write');
   try {
+    const { HeadBucketCommand } = await loadS3Sdk();
     await s3.send(new HeadBucketCommand({ Bucket: bucket }));
   } catch (error) {
     const status = statusOf(error);

@@ -4,13 +4,9 @@
  * 12-byte nonce, a 128-bit tag appended to the ciphertext, no associated data.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import {
-  GenerateDataKeyCommand,
-  type GenerateDataKeyCommandOutput,
-  GenerateRandomCommand,
-  type GenerateRandomCommandOutput,
-} from '@aws-sdk/client-kms';
+import type { GenerateDataKeyCommand, GenerateDataKeyCommandOutput, GenerateRandomCommand, GenerateRandomCommandOutput } from '@aws-sdk/client-kms';
 import type { EncryptionKey } from '../protocol/types.js';
+import { loadKmsSdk } from './spill-sdk.js';
 
 /** GCM nonce length every split key uses (Java `AesGcmBlockCrypto.NONCE_BYTES`). */
 export const NONCE_BYTES = 12;
@@ -130,6 +126,7 @@ export interface SpillKmsClient {
 export function createKmsKeyFactory(kms: SpillKmsClient, keyId: string): EncryptionKeyFactory {
   return {
     async create() {
+      const { GenerateDataKeyCommand, GenerateRandomCommand } = await loadKmsSdk();
       const dataKey = await kms.send(new GenerateDataKeyCommand({ KeyId: keyId, KeySpec: 'AES_128' }));
       const random = await kms.send(new GenerateRandomCommand({ NumberOfBytes: NONCE_BYTES }));
       const key = dataKey.Plaintext;

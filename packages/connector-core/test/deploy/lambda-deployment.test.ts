@@ -1,0 +1,342 @@
+// What a Lambda deployment of each connector gets: the zip its bundle.mjs writes (as `pnpm build`
+// does, here into a temporary directory) and its SAM template. The zip must hold a bundle that runs
+// from the zip alone, stay within the size budgets, and the template must point at that bundle,
+// declare the parameters of AWS's connector templates and grant no wildcard permissions.
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { builtinModules } from 'node:module';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { unzipSync } from 'fflate';
+import type { Metafile } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, type CollectionTag, type ScalarTag } from 'yaml';
+
+const packagesRoot = fileURLToPath(new URL('../../..', import.meta.url));
+const MiB = 1024 * 1024;
+
+/**
+ * Budgets, measured first (see each connector README's "Deployment" section) and set with room to
+ * grow: Lambda allows 250 MB unzipped, but what matters sooner is the code compiled at cold start.
+ */
+const budget = { zippedBytes: 2 * MiB, unzippedBytes: 6 * MiB, coldStartCodeBytes: 800 * 1024 };
+
+/** Packages only spilling (S3, KMS) or a database connection needs: loaded on first use, never at cold start. */
+const spillPackages = ['@aws-sdk/client-s3', '@aws-sdk/client-kms'];
+
+/** The parameters every connector template shares with AWS's (athena-dynamodb.yaml, athena-mysql.yaml). */
+const awsParameters = ['AthenaCatalogName', 'SpillBucket', 'SpillPrefix', 'LambdaTimeout', 'LambdaMemory', 'LambdaRole', 'DisableSpillEncryption', 'KMSKeyId', 'PermissionsBoundaryARN'];
+
+const connectors = [
+  { name: 'dynamodb', sourceType: 'dynamodb', env: {}, parameters: [...awsParameters, 'DynamoDBTableNames', 'GlueDatabaseNames'], optionalExternals: [], lazyPackages: spillPackages },
+  {
+    name: 'aurora',
+    sourceType: 'mysql',
+    // Read at import; a Ping opens no connection.
+    env: { default: 'mysql://jdbc:mysql://127.0.0.1:3306/test?user=root' },
+    parameters: [...awsParameters, 'DefaultConnectionString', 'SecretNamePrefix', 'SecurityGroupIds', 'SubnetIds'],
+    optionalExternals: ['cardinal'],
+    lazyPackages: [...spillPackages, 'mysql2', 'iconv-lite'],
+  },
+] as const;
+
+/** Actions that have no resource-level permissions, so `Resource: '*'` is their only form. */
+const actionsWithoutResources = new Set(['dynamodb:ListTables', 'kms:GenerateRandom', 'ec2:DescribeNetworkInterfaces']);
+
+const PSEUDO_PARAMETERS = new Set(['AWS::AccountId', 'AWS::NoValue', 'AWS::NotificationARNs', 'AWS::Partition', 'AWS::Region', 'AWS::StackId', 'AWS::StackName', 'AWS::URLSuffix']);
+
+// CloudFormation's short forms (`!Ref X`, `!Sub …`, `!If […]`) become the long forms ({ Ref: X }, { 'Fn::Sub': … }).
+const cloudFormationTags = ['Ref', 'Condition', 'Sub', 'GetAtt', 'If', 'Equals', 'Not', 'And', 'Or', 'Join', 'Select', 'Split', 'FindInMap', 'Base64', 'GetAZs', 'ImportValue', 'Cidr'].flatMap((name) => {
+  const key = name === 'Ref' || name === 'Condition' ? name : `Fn::${name}`;
+  const scalar: ScalarTag = { tag: `!${name}`, resolve: (value) => ({ [key]: value }) };
+  const sequence: CollectionTag = { tag: `!${name}`, collection: 'seq', resolve: (value) => ({ [key]: value.toJSON() }) };
+  const mapping: CollectionTag = { tag: `!${name}`, collection: 'map', resolve: (value) => ({ [key]: value.toJSON() }) };
+  return [scalar, sequence, mapping];
+});
+
+type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+interface Template {
+  readonly Parameters: Record<string, { Type: string; Default?: Json }>;
+  readonly Conditions?: Record<string, Json>;
+  readonly Resources: Record<string, { Type: string; Condition?: string; Properties: Record<string, Json> }>;
+}
+
+function parseTemplate(text: string): Template {
+  return parse(text, { customTags: cloudFormationTags }) as Template;
+}
+
+function isObject(value: Json | undefined): value is { [key: string]: Json } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Every name a template refers to that it does not declare, as `where: name`. */
+function undeclaredReferences(template: Template): string[] {
+  const declared = new Set([...Object.keys(template.Parameters), ...Object.keys(template.Resources), ...PSEUDO_PARAMETERS]);
+  const conditions = new Set(Object.keys(template.Conditions ?? {}));
+  const problems: string[] = [];
+  const visit = (node: Json, where: string, subVariables: ReadonlySet<string>): void => {
+    if (Array.isArray(node)) return node.forEach((item, i) => visit(item, `${where}[${i}]`, subVariables));
+    if (!isObject(node)) return;
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'Ref' && typeof value === 'string' && !declared.has(value)) problems.push(`${where}: Ref ${value}`);
+      if (key === 'Condition' && typeof value === 'string' && !conditions.has(value)) problems.push(`${where}: Condition ${value}`);
+      if (key === 'Fn::If' && Array.isArray(value) && typeof value[0] === 'string' && !conditions.has(value[0])) problems.push(`${where}: Fn::If ${value[0]}`);
+      if (key === 'Fn::GetAtt') {
+        const resource = Array.isArray(value) ? value[0] : typeof value === 'string' ? value.split('.')[0] : undefined;
+        if (typeof resource !== 'string' || !(resource in template.Resources)) problems.push(`${where}: Fn::GetAtt ${JSON.stringify(value)}`);
+      }
+      if (key === 'Fn::Sub') {
+        const [text, variables] = Array.isArray(value) ? [value[0], value[1]] : [value, undefined];
+        const local = new Set(isObject(variables) ? Object.keys(variables) : []);
+        // ${Name} and ${Resource.Attribute}; ${!Literal} is escaped text.
+        for (const match of String(text).matchAll(/\$\{([^!}][^}]*)\}/g)) {
+          const name = (match[1] ?? '').split('.')[0] ?? '';
+          if (!declared.has(name) && !local.has(name) && !subVariables.has(name)) problems.push(`${where}: \${${match[1]}} in Fn::Sub`);
+        }
+        if (variables !== undefined) visit(variables, `${where}.Fn::Sub`, subVariables);
+        continue;
+      }
+      visit(value, `${where}.${key}`, subVariables);
+    }
+  };
+  visit(template as unknown as Json, 'template', new Set());
+  return problems;
+}
+
+interface Statement {
+  readonly Effect: string;
+  readonly Action: Json;
+  readonly Resource: Json;
+}
+
+/** Every IAM policy statement in the template, with where it is. */
+function policyStatements(template: Template): { where: string; statement: Statement }[] {
+  const found: { where: string; statement: Statement }[] = [];
+  const visit = (node: Json, where: string): void => {
+    if (Array.isArray(node)) return node.forEach((item, i) => visit(item, `${where}[${i}]`));
+    if (!isObject(node)) return;
+    const statements = node['Statement'];
+    if ('Version' in node && Array.isArray(statements)) for (const [i, statement] of statements.entries()) found.push({ where: `${where}.Statement[${i}]`, statement: statement as unknown as Statement });
+    for (const [key, value] of Object.entries(node)) visit(value, `${where}.${key}`);
+  };
+  visit(template.Resources as unknown as Json, 'Resources');
+  return found;
+}
+
+/** Statements that allow a wildcard action, or `*` resources for actions that have resource-level permissions. */
+function wildcardGrants(template: Template): string[] {
+  const problems: string[] = [];
+  for (const { where, statement } of policyStatements(template)) {
+    if (statement.Effect !== 'Allow' || where.includes('AssumeRolePolicyDocument')) continue;
+    const actions = ([] as Json[]).concat(statement.Action).map(String);
+    const resources = ([] as Json[]).concat(statement.Resource);
+    for (const action of actions) if (action.includes('*')) problems.push(`${where}: action ${action}`);
+    if (resources.includes('*')) for (const action of actions) if (!actionsWithoutResources.has(action)) problems.push(`${where}: ${action} on *`);
+  }
+  return problems;
+}
+
+/** What a fresh process compiles before the first request: the entry and the chunks it imports statically. */
+function coldStartOutputs(metafile: Metafile, entry: string): Metafile['outputs'][string][] {
+  const byName = new Map(Object.entries(metafile.outputs).map(([path, output]) => [basename(path), output]));
+  const seen = new Map<string, Metafile['outputs'][string]>();
+  const visit = (name: string): void => {
+    const output = byName.get(name);
+    if (output === undefined || seen.has(name)) return;
+    seen.set(name, output);
+    for (const item of output.imports) if (item.kind === 'import-statement' && item.external !== true) visit(basename(item.path));
+  };
+  visit(entry);
+  return [...seen.values()];
+}
+
+interface BuiltConnector {
+  readonly zip: Uint8Array;
+  readonly files: Record<string, Uint8Array>;
+  readonly metafile: Metafile;
+  readonly extractedDir: string;
+  readonly template: Template;
+}
+
+let workDir: string;
+const built = new Map<string, BuiltConnector>();
+
+beforeAll(async () => {
+  workDir = await mkdtemp(join(tmpdir(), 'deploy-lambda-'));
+  for (const connector of connectors) {
+    const packageRoot = join(packagesRoot, `connector-${connector.name}`);
+    const dir = join(workDir, connector.name);
+    await promisify(execFile)(process.execPath, [join(packageRoot, 'bundle.mjs'), join(dir, 'build', 'index.mjs'), join(dir, 'lambda.zip')]);
+    const zip = new Uint8Array(await readFile(join(dir, 'lambda.zip')));
+    const files = unzipSync(zip);
+    // Unpacked where no node_modules is reachable, as Lambda unpacks it into /var/task.
+    const extractedDir = join(dir, 'task');
+    await mkdir(extractedDir, { recursive: true });
+    for (const [name, bytes] of Object.entries(files)) await writeFile(join(extractedDir, name), bytes);
+    built.set(connector.name, {
+      zip,
+      files,
+      metafile: JSON.parse(await readFile(join(dir, 'lambda.meta.json'), 'utf8')) as Metafile,
+      extractedDir,
+      template: parseTemplate(await readFile(join(packageRoot, 'template.yaml'), 'utf8')),
+    });
+  }
+}, 120_000);
+
+afterAll(async () => {
+  await rm(workDir, { recursive: true, force: true });
+});
+
+function builtConnector(name: string): BuiltConnector {
+  const result = built.get(name);
+  if (result === undefined) throw new Error(`${name} was not built`);
+  return result;
+}
+
+/** Imports `exportName` of `module` from the unpacked zip in a fresh node and answers a Ping with it. */
+async function pingFromZip(dir: string, module: string, exportName: string, env: Readonly<Record<string, string>>): Promise<{ exportType: string; ping: Record<string, unknown> }> {
+  const script = `
+    const exported = (await import(${JSON.stringify(pathToFileURL(join(dir, module)).href)}))[${JSON.stringify(exportName)}];
+    const identity = { id: 'x', principal: 'x', account: '123456789012', arn: 'arn:aws:iam::123456789012:user/x', tags: {}, groups: [] };
+    const ping = typeof exported === 'function' ? await exported({ '@type': 'PingRequest', identity, catalogName: 'deploy', queryId: 'q1' }) : null;
+    console.log(JSON.stringify({ exportType: typeof exported, ping }));
+  `;
+  const { NODE_OPTIONS: _loader, ...inherited } = process.env;
+  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: dir,
+    env: { ...inherited, AWS_REGION: 'us-east-1', POWERTOOLS_LOG_LEVEL: 'SILENT', ...env },
+  });
+  return JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { exportType: string; ping: Record<string, unknown> };
+}
+
+describe.each(connectors)('$name Lambda zip', (connector) => {
+  it('holds every file of the bundle at its root, each with its source map', () => {
+    // Prepare
+    const { files, metafile } = builtConnector(connector.name);
+    // Assess
+    const names = Object.keys(files).sort();
+    expect(names).toEqual(Object.keys(metafile.outputs).map((path) => basename(path)).sort());
+    expect(names).toContain('index.mjs');
+    for (const name of names.filter((n) => n.endsWith('.mjs'))) expect(names).toContain(`${name}.map`);
+  });
+
+  it('stays within the size budgets', () => {
+    // Prepare
+    const { zip, files, metafile } = builtConnector(connector.name);
+    // Act
+    const unzipped = Object.values(files).reduce((total, bytes) => total + bytes.byteLength, 0);
+    // Assess
+    expect(zip.byteLength).toBeLessThanOrEqual(budget.zippedBytes);
+    expect(unzipped).toBeLessThanOrEqual(budget.unzippedBytes);
+    expect(coldStartOutputs(metafile, 'index.mjs').reduce((total, output) => total + output.bytes, 0)).toBeLessThanOrEqual(budget.coldStartCodeBytes);
+  });
+
+  it('leaves the spill SDKs (and the database driver) out of the code compiled at cold start', () => {
+    // Prepare
+    const { metafile } = builtConnector(connector.name);
+    // Act
+    const inputs = coldStartOutputs(metafile, 'index.mjs').flatMap((output) => Object.keys(output.inputs));
+    const bundled = Object.values(metafile.outputs).flatMap((output) => Object.keys(output.inputs));
+    // Assess: in the zip, but only in chunks loaded by import().
+    for (const name of connector.lazyPackages) {
+      expect(bundled.some((path) => path.includes(`/node_modules/${name}/`)), `${name} is in the bundle`).toBe(true);
+      expect(inputs.filter((path) => path.includes(`/node_modules/${name}/`)), `${name} at cold start`).toEqual([]);
+    }
+  });
+
+  it('imports nothing at run time but Node built-ins (and optional modules loaded in try/catch)', () => {
+    // Prepare
+    const { metafile } = builtConnector(connector.name);
+    // Act
+    const externals = new Set(Object.values(metafile.outputs).flatMap((output) => output.imports.filter((item) => item.external === true).map((item) => item.path)));
+    // Assess
+    const builtins = new Set(builtinModules);
+    expect([...externals].filter((path) => !path.startsWith('node:') && !builtins.has(path)).sort()).toEqual([...connector.optionalExternals]);
+  });
+});
+
+describe.each(connectors)('$name SAM template', (connector) => {
+  it('runs the zip: Handler names a function exported by a module at the zip root that answers Ping', async () => {
+    // Prepare
+    const { template, extractedDir } = builtConnector(connector.name);
+    const properties = template.Resources['ConnectorFunction']?.Properties ?? {};
+    const [module = '', exportName = ''] = String(properties['Handler']).split('.');
+    // Act
+    const result = await pingFromZip(extractedDir, `${module}.mjs`, exportName, connector.env);
+    // Assess
+    expect(properties['Runtime']).toBe('nodejs22.x');
+    // What the connector's bundle.mjs writes when `pnpm build` runs it.
+    expect(properties['CodeUri']).toBe('dist/lambda.zip');
+    expect(result.exportType).toBe('function');
+    expect(result.ping).toMatchObject({ '@type': 'PingResponse', sourceType: connector.sourceType, catalogName: 'deploy' });
+  }, 30_000);
+
+  it("declares the parameters of AWS's connector template, LambdaTimeout defaulting to 900", () => {
+    const { template } = builtConnector(connector.name);
+    expect(Object.keys(template.Parameters)).toEqual(expect.arrayContaining([...connector.parameters]));
+    expect(template.Parameters['LambdaTimeout']?.Default).toBe(900);
+  });
+
+  it('refers only to declared parameters, resources and conditions', () => {
+    expect(undeclaredReferences(builtConnector(connector.name).template)).toEqual([]);
+  });
+
+  it('grants no wildcard action and no * resource to actions that can be scoped', () => {
+    const { template } = builtConnector(connector.name);
+    expect(policyStatements(template).length).toBeGreaterThan(0);
+    expect(wildcardGrants(template)).toEqual([]);
+  });
+
+  it('sets only environment variables the connector reads', async () => {
+    // Prepare
+    const variables = template(connector.name).Resources['ConnectorFunction']?.Properties['Environment'];
+    const names = isObject(variables) && isObject(variables['Variables']) ? Object.keys(variables['Variables']) : [];
+    const sources = await Promise.all([join(packagesRoot, 'connector-core', 'src', 'handler', 'handler-config.ts'), join(packagesRoot, `connector-${connector.name}`, 'src', `${connector.name}-config.ts`)].map((path) => readFile(path, 'utf8')));
+    // Assess: NODE_OPTIONS is Node's own.
+    expect(names.length).toBeGreaterThan(0);
+    expect(names.filter((name) => name !== 'NODE_OPTIONS' && !sources.some((source) => source.includes(`'${name}'`)))).toEqual([]);
+  });
+});
+
+function template(name: string): Template {
+  return builtConnector(name).template;
+}
+
+describe('template checks', () => {
+  // The checks above must be able to fail: each is shown a template with the fault it looks for.
+  const broken = parseTemplate(`
+Parameters: { Bucket: { Type: String } }
+Conditions: { Yes: !Equals [a, a] }
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      Name: !Sub '\${Bucket}-\${Missing}'
+      Other: !If [Maybe, !Ref Nowhere, !GetAtt Ghost.Arn]
+      Policies:
+        - PolicyDocument:
+            Version: '2012-10-17'
+            Statement:
+              - { Effect: Allow, Action: 's3:*', Resource: '*' }
+              - { Effect: Allow, Action: s3:GetObject, Resource: '*' }
+`);
+
+  it('finds undeclared references', () => {
+    expect(undeclaredReferences(broken)).toEqual([
+      'template.Resources.Role.Properties.Name: ${Missing} in Fn::Sub',
+      'template.Resources.Role.Properties.Other: Fn::If Maybe',
+      'template.Resources.Role.Properties.Other.Fn::If[1]: Ref Nowhere',
+      'template.Resources.Role.Properties.Other.Fn::If[2]: Fn::GetAtt "Ghost.Arn"',
+    ]);
+  });
+
+  it('finds wildcard grants', () => {
+    expect(wildcardGrants(broken)).toEqual([
+      'Resources.Role.Properties.Policies[0].PolicyDocument.Statement[0]: action s3:*',
+      'Resources.Role.Properties.Policies[0].PolicyDocument.Statement[0]: s3:* on *',
+      'Resources.Role.Properties.Policies[0].PolicyDocument.Statement[1]: s3:GetObject on *',
+    ]);
+  });
+});
