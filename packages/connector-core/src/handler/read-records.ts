@@ -117,6 +117,9 @@ export async function readRecords(connector: Connector, request: ReadRecordsRequ
       }
       if (rows >= limit) break;
     }
+    // Plugins may end their read quietly once the signal fires (a destroyed stream ends it); what
+    // they produced is then only part of the split and must not be answered as all of it.
+    if (ctx.signal.aborted && rows < limit) throw new ConnectorError('Timeout', 'Reading the split did not finish before the Lambda deadline');
     await emit(writer.finish(), true);
     if (spiller === undefined) {
       return { '@type': 'ReadRecordsResponse', catalogName: request.catalogName, records: blockOf(held.length === 0 ? writer.finish() : concatenate(schema, held)) };
