@@ -2,13 +2,15 @@
 /**
  * `local-athena query --catalog NAME=TARGET … "SQL"`: federated SQL from the command line. Exits
  * non-zero with a one-line cause on any error; `--explain` shows per table what was pushed down,
- * splits, rows, bytes, spilled objects and the time in each protocol step.
+ * splits, rows, bytes, spilled objects and the time in each protocol step; on a terminal a progress
+ * bar shows splits, rows, bytes and spills while the connectors are read.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { type CatalogTarget, parseCatalogArgument } from './catalog.js';
 import { type OutputFormat, OutputFormats, formatRows } from './format.js';
 import { LocalAthena } from './local-athena.js';
+import { createProgressBar, formatExplain } from './progress.js';
 
 const usage = `usage: local-athena query --catalog NAME=TARGET [--catalog …] [--format table|csv|json] [--explain] ("SQL" | --file query.sql)
   TARGET is a Lambda bundle (path to .mjs, optionally #exportName) or lambda:<function name or ARN>`;
@@ -27,21 +29,20 @@ async function main(argv: readonly string[]): Promise<number> {
   if (!(OutputFormats as readonly string[]).includes(format)) throw new Error(`--format must be one of ${OutputFormats.join(', ')}`);
   const sql = values.file === undefined ? positionals.slice(1).join(' ') : readFileSync(values.file, 'utf8');
   if (sql.trim() === '') throw new Error('No SQL given');
+  // Connector bundles run in this process and would print their Lambda logs among the results and
+  // the one-line error; they stay quiet unless the user asks (POWERTOOLS_LOG_LEVEL=INFO …).
+  process.env['POWERTOOLS_LOG_LEVEL'] ??= 'SILENT';
   const catalogs: Record<string, CatalogTarget> = {};
   for (const argument of values.catalog ?? []) {
     const { name, target } = parseCatalogArgument(argument);
     catalogs[name] = target;
   }
-  const athena = await LocalAthena.create({ catalogs });
+  // Only a person at a terminal wants the bar; piped or redirected stderr stays clean.
+  const bar = process.stderr.isTTY ? createProgressBar(process.stderr) : undefined;
+  const athena = await LocalAthena.create({ catalogs, ...(bar === undefined ? {} : { onProgress: (p) => bar.update(p) }) });
   try {
-    const result = await athena.query(sql);
-    if (values.explain === true) {
-      for (const scan of result.scans) {
-        const steps = Object.entries(scan.timings).map(([step, ms]) => `${step.replace(/Request$/, '')} ${ms.toFixed(0)} ms`).join(', ');
-        const dynamic = scan.dynamicFilters.length === 0 ? '' : ` (join keys: ${scan.dynamicFilters.join(', ')})`;
-        console.error(`${scan.table}: pushed ${Object.keys(scan.pushdown).join(', ') || 'nothing'}${dynamic}; ${scan.splits} splits, ${scan.rows} rows, ${scan.responseBytes} bytes, ${scan.spilledObjects} spilled objects; ${steps}`);
-      }
-    }
+    const result = await athena.query(sql).finally(() => bar?.finish());
+    if (values.explain === true) console.error(formatExplain(result.scans, result.duckdbMs));
     console.log(formatRows(result.columns, result.rows, format));
   } finally {
     athena.close();

@@ -3,9 +3,9 @@
  * unchanged: `catalog.schema.table` exists as an attached in-memory catalog with the same column
  * types. Values go through DuckDB's Appender (extensions cannot be downloaded here).
  */
-import { type DuckDBConnection, type DuckDBValue, dateValue, decimalValue, listValue, mapValue, structValue, timestampTZValue, timestampValue } from '@duckdb/node-api';
-import { DataType, type Field, type RecordBatch, type Schema, TimeUnit } from 'apache-arrow';
-import { readRows, toUnscaledDecimal } from '@athena-federation/connector-core';
+import { type DuckDBConnection, DuckDBDataChunk, type DuckDBValue, dateValue, decimalValue, listValue, mapValue, structValue, timestampTZValue, timestampValue } from '@duckdb/node-api';
+import { type Data, DataType, type Field, Precision, type RecordBatch, type Schema, TimeUnit, type Vector } from 'apache-arrow';
+import { readValue, toUnscaledDecimal } from '@athena-federation/connector-core';
 
 /** A DuckDB identifier, quoted. */
 export function quoteIdentifier(name: string): string {
@@ -65,24 +65,93 @@ export async function createTable(connection: DuckDBConnection, catalog: string,
   await connection.run(`CREATE OR REPLACE TABLE ${quoteIdentifier(catalog)}.${quoteIdentifier(schemaName)}.${quoteIdentifier(tableName)} (${columns})`);
 }
 
-/** Appends every row of `batches` to the table; returns the row count. */
-export async function appendBatches(connection: DuckDBConnection, catalog: string, schemaName: string, tableName: string, schema: Schema, batches: Iterable<RecordBatch>): Promise<number> {
+/** Appends record batches to one DuckDB table as they arrive. */
+export interface TableLoader {
+  /** Appends every row of `batch`; returns how many. */
+  append(batch: RecordBatch): number;
+  /** Flushes and closes the appender (also after a failure). */
+  close(): void;
+}
+
+/**
+ * Rows `start … start + rows` of a flat column straight from its Arrow buffers — numbers, bigints,
+ * booleans and strings need no conversion for DuckDB — or undefined for other types (and vectors of
+ * several chunks), which go through core's reader and {@link duckdbValue}.
+ */
+function flatColumn(vector: Vector, start: number, rows: number): DuckDBValue[] | undefined {
+  if (vector.data.length !== 1) return undefined;
+  const data = vector.data[0] as Data;
+  const type = data.type as DataType;
+  const bitmap = data.nullCount === 0 ? undefined : data.nullBitmap;
+  // Validity and Bool bits are not sliced with the Data, so they add `data.offset`.
+  const valid = (i: number) => bitmap === undefined || ((bitmap[(data.offset + i) >> 3] ?? 0) & (1 << ((data.offset + i) & 7))) !== 0;
+  const out = new Array<DuckDBValue>(rows);
+  if (DataType.isInt(type) || (DataType.isFloat(type) && type.precision !== Precision.HALF)) {
+    const values = data.values as ArrayLike<number | bigint>;
+    for (let i = 0; i < rows; i++) out[i] = valid(start + i) ? (values[start + i] ?? null) : null;
+    return out;
+  }
+  if (DataType.isUtf8(type)) {
+    const offsets = data.valueOffsets as Int32Array;
+    const bytes = Buffer.from(data.values.buffer, data.values.byteOffset, data.values.byteLength);
+    for (let i = 0; i < rows; i++) out[i] = valid(start + i) ? bytes.toString('utf8', offsets[start + i], offsets[start + i + 1]) : null;
+    return out;
+  }
+  if (DataType.isBool(type)) {
+    const bits = data.values as Uint8Array;
+    for (let i = 0; i < rows; i++) {
+      const bit = data.offset + start + i;
+      out[i] = valid(start + i) ? ((bits[bit >> 3] ?? 0) & (1 << (bit & 7))) !== 0 : null;
+    }
+    return out;
+  }
+  return undefined;
+}
+
+/** Rows per DuckDB data chunk (DuckDB's standard vector size). */
+const CHUNK_ROWS = 2048;
+
+/**
+ * An Appender on `catalog.schema.table` (created with {@link createTable} from the same `schema`).
+ * Rows go in as whole data chunks, column by column: one native call per chunk rather than per value.
+ */
+export async function openTableLoader(connection: DuckDBConnection, catalog: string, schemaName: string, tableName: string, schema: Schema): Promise<TableLoader> {
   const appender = await connection.createAppender(tableName, schemaName, catalog);
   const types = schema.fields.map((f) => f.type);
   // DuckDB's own column types, so empty lists and maps know their item types.
   const columnTypes = schema.fields.map((_, i) => appender.columnType(i));
-  let rows = 0;
-  try {
-    for (const batch of batches) {
-      for (const row of readRows(batch)) {
-        row.forEach((value, i) => appender.appendValue(duckdbValue(types[i] as DataType, value), columnTypes[i]));
-        appender.endRow();
-        rows++;
+  return {
+    append(batch) {
+      const vectors = schema.fields.map((_, c) => batch.getChildAt(c));
+      for (let start = 0; start < batch.numRows; start += CHUNK_ROWS) {
+        const rows = Math.min(CHUNK_ROWS, batch.numRows - start);
+        const columns = vectors.map((vector, c) => {
+          const flat = vector === null ? undefined : flatColumn(vector, start, rows);
+          if (flat !== undefined) return flat;
+          const type = types[c] as DataType;
+          const values = new Array<DuckDBValue>(rows);
+          for (let i = 0; i < rows; i++) values[i] = vector === null ? null : duckdbValue(type, readValue(vector, start + i));
+          return values;
+        });
+        const chunk = DuckDBDataChunk.create(columnTypes, rows);
+        columns.forEach((values, c) => {
+          const target = chunk.getColumnVector(c);
+          // Values first, NULLs last: a DuckDB vector's validity mask only exists once a NULL is set,
+          // and after that every value pays for BigInt bit twiddling.
+          for (let i = 0; i < rows; i++) if (values[i] !== null) target.setItem(i, values[i] ?? null);
+          for (let i = 0; i < rows; i++) if (values[i] === null) target.setItem(i, null);
+          target.flush();
+        });
+        appender.appendDataChunk(chunk);
       }
-    }
-    appender.flushSync();
-  } finally {
-    appender.closeSync();
-  }
-  return rows;
+      return batch.numRows;
+    },
+    close() {
+      try {
+        appender.flushSync();
+      } finally {
+        appender.closeSync();
+      }
+    },
+  };
 }

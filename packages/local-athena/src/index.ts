@@ -3,10 +3,15 @@
  * Lambdas (in process, bundled, or deployed), executed in embedded DuckDB.
  */
 export { LocalAthena } from './local-athena.js';
-export type { LocalAthenaOptions, QueryResult, TableScanReport } from './local-athena.js';
+export type { LocalAthenaOptions, QueryProgress, QueryResult, TableScanReport } from './local-athena.js';
+export { planScan, summaryIsExact, describePushdown } from './scan-plan.js';
+export type { PushedDown, ScanPlan } from './scan-plan.js';
+export { expressionsFor, advertisedFunctions, describeExpression } from './expressions.js';
+export { renderProgress, createProgressBar, formatExplain, formatBytes } from './progress.js';
+export type { ProgressStream } from './progress.js';
 export { parseCatalogArgument, checkCatalogName } from './catalog.js';
 export type { CatalogTarget } from './catalog.js';
 export { analyzeQuery, summaryFor, valueSetFor } from './pushdown.js';
 export { formatRows, OutputFormats } from './format.js';
 export type { OutputFormat } from './format.js';
-export type { ColumnPredicate, QueryAnalysis, TableReference } from './pushdown.js';
+export type { ColumnPredicate, QueryAnalysis, TableReference, SelectShape, WhereConjunct, OrderByColumn } from './pushdown.js';

@@ -1,15 +1,18 @@
 /**
  * Athena's part on one machine: for each query, find the federated tables, derive what Athena would
- * push down, drive each connector through the real protocol (ping, GetTable, layout, every split
- * page, every split read, spilled blocks from S3), load the rows into DuckDB and run the SQL there
- * unchanged against `catalog.schema.table`.
+ * push down (summary, V4 expressions, LIMIT/top-N — each only when the connector advertises it),
+ * drive each connector through the real protocol (ping, capabilities, GetTable, layout, every split
+ * page, every split read, spilled blocks from S3), stream the rows into DuckDB as splits arrive and
+ * run the SQL there unchanged against `catalog.schema.table`.
  */
+import { type GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { Schema } from 'apache-arrow';
-import { EngineDriver, type Transport, type ValueSet, transportFor } from '@athena-federation/connector-core';
+import { type DataSourceCapabilities, EngineDriver, type FederationResponse, type Split, type Transport, makeConstraints, transportFor } from '@athena-federation/connector-core';
 import { type CatalogTarget, checkCatalogName } from './catalog.js';
-import { appendBatches, createTable, quoteIdentifier } from './duckdb-tables.js';
-import { type QueryAnalysis, type TableReference, analyzeQuery, summaryFor, valueSetFor } from './pushdown.js';
+import { createTable, openTableLoader, quoteIdentifier } from './duckdb-tables.js';
+import { type QueryAnalysis, type TableReference, analyzeQuery } from './pushdown.js';
+import { type PushedDown, type ScanPlan, planScan } from './scan-plan.js';
 
 /** A join key read back from DuckDB as a value the block writer accepts (undefined for types not used as keys). */
 function plainValue(value: unknown): unknown {
@@ -32,22 +35,49 @@ export interface LocalAthenaOptions {
    * pushed into the other side's scan when there are at most this many (default 10,000; 0 turns it off).
    */
   readonly dynamicFilterLimit?: number;
+  /** Called after every split read (and when a table's split count is known), e.g. for a progress bar. */
+  readonly onProgress?: (progress: QueryProgress) => void;
+}
+
+/** How far a query's table scans have got, summed over its tables so far. */
+export interface QueryProgress {
+  /** The table being read. */
+  readonly table: string;
+  readonly splitsDone: number;
+  /** Splits known so far (grows as each table's GetSplits finishes). */
+  readonly splitsTotal: number;
+  readonly rows: number;
+  /** Response bytes plus spilled bytes read. */
+  readonly bytes: number;
+  readonly spilledObjects: number;
 }
 
 /** What happened for one federated table of a query (the `--explain` view). */
 export interface TableScanReport {
   readonly table: string;
-  /** Column → pushed value set. */
-  readonly pushdown: Readonly<Record<string, ValueSet>>;
+  /** Column → pushed value set (the summary; the same as `pushed.summary`). */
+  readonly pushdown: PushedDown['summary'];
   /** Columns whose value set came from the other side of a join (dynamic filtering). */
   readonly dynamicFilters: readonly string[];
+  /** Everything pushed: summary, expressions, limit and top-N order. */
+  readonly pushed: PushedDown;
   readonly splits: number;
   readonly rows: number;
   readonly spilledObjects: number;
   readonly requestBytes: number;
   readonly responseBytes: number;
-  /** Milliseconds per protocol step, and loading into DuckDB. */
+  /** Bytes of spilled objects read back from S3 (encrypted size). */
+  readonly spilledBytes: number;
+  /**
+   * Milliseconds per protocol step (summed over calls, which overlap for parallel reads), plus
+   * `readSpilled` (S3 reads of spilled blocks), `loadIntoDuckDB` and, for dynamic filtering,
+   * `joinKeysFromDuckDB` (reading the other side's distinct join keys).
+   */
   readonly timings: Readonly<Record<string, number>>;
+  /** Milliseconds spent inside the connector (its transport call: handler or Lambda invoke), summed. */
+  readonly connectorMs: number;
+  /** Wall-clock milliseconds of the whole scan. */
+  readonly wallMs: number;
 }
 
 /** A query's answer. */
@@ -55,7 +85,18 @@ export interface QueryResult {
   readonly columns: readonly string[];
   readonly rows: readonly (readonly unknown[])[];
   readonly scans: readonly TableScanReport[];
+  /** Milliseconds DuckDB spent on the query itself (after the tables were loaded). */
+  readonly duckdbMs: number;
   readonly durationMs: number;
+}
+
+/** Running totals behind {@link QueryProgress}. */
+interface Progress {
+  splitsDone: number;
+  splitsTotal: number;
+  rows: number;
+  bytes: number;
+  spilledObjects: number;
 }
 
 /** Runs federated SQL over registered catalogs. Create with {@link LocalAthena.create}; `close()` when done. */
@@ -64,6 +105,7 @@ export class LocalAthena {
   readonly #instance: DuckDBInstance;
   readonly #connection: DuckDBConnection;
   readonly #transports = new Map<string, Promise<Transport>>();
+  #s3: S3Client | undefined;
 
   private constructor(options: LocalAthenaOptions, instance: DuckDBInstance, connection: DuckDBConnection) {
     this.#options = options;
@@ -101,29 +143,20 @@ export class LocalAthena {
     const filtered = (t: TableReference) => analysis.predicates.some((p) => p.scope === t.scope && (p.alias?.toLowerCase() === t.alias.toLowerCase() || p.alias === undefined));
     const order = [...new Map(analysis.tables.map((t) => [key(t), t])).values()].sort((a, b) => Number(filtered(b)) - Number(filtered(a)));
     const done = new Map<string, TableReference>();
+    const progress: Progress = { splitsDone: 0, splitsTotal: 0, rows: 0, bytes: 0, spilledObjects: 0 };
     for (const table of order) {
       const ref = counts.get(key(table)) === 1 ? table : { ...table, pushable: false };
-      const dynamic = await this.#dynamicFilters(ref, analysis, done);
-      scans.push(
-        await this.#scan(ref.catalog, { schemaName: ref.schemaName, tableName: ref.tableName }, async (schema) => {
-          const summary = summaryFor(ref, schema, analysis);
-          const added: string[] = [];
-          for (const [column, values] of dynamic) {
-            const field = schema.fields.find((f) => f.name.toLowerCase() === column.toLowerCase());
-            if (field === undefined || summary[field.name] !== undefined) continue;
-            const set = valueSetFor(field, [{ scope: ref.scope, alias: ref.alias, column: field.name, op: 'in', values }]);
-            if (set !== undefined) {
-              summary[field.name] = set;
-              added.push(field.name);
-            }
-          }
-          return { summary, dynamic: added };
-        }),
-      );
+      const keysStarted = performance.now();
+      const joinKeys = await this.#dynamicFilters(ref, analysis, done);
+      const keysMs = performance.now() - keysStarted;
+      const scan = await this.#scan(ref, (schema, capabilities) => planScan(ref, schema, analysis, capabilities, joinKeys), progress);
+      scans.push(joinKeys.size === 0 ? scan : { ...scan, timings: { ...scan.timings, joinKeysFromDuckDB: keysMs } });
       done.set(ref.alias.toLowerCase(), ref);
     }
+    const queryStarted = performance.now();
     const reader = await this.#connection.runAndReadAll(sql);
-    return { columns: reader.columnNames(), rows: reader.getRows(), scans, durationMs: performance.now() - started };
+    const duckdbMs = performance.now() - queryStarted;
+    return { columns: reader.columnNames(), rows: reader.getRows(), scans, durationMs: performance.now() - started, duckdbMs };
   }
 
   /** Join keys of already-loaded tables that `table` is equi-joined with: column → distinct values. */
@@ -144,46 +177,133 @@ export class LocalAthena {
     return filters;
   }
 
-  async #scan(catalog: string, tableName: { schemaName: string; tableName: string }, pushdown: (schema: Schema) => Promise<{ summary: Record<string, ValueSet>; dynamic: string[] }>): Promise<TableScanReport> {
+  async #scan(table: TableReference, plan: (schema: Schema, capabilities: DataSourceCapabilities) => ScanPlan, progress: Progress): Promise<TableScanReport> {
+    const { catalog } = table;
+    const tableName = { schemaName: table.schemaName, tableName: table.tableName };
     const name = `${catalog}.${tableName.schemaName}.${tableName.tableName}`;
+    const started = performance.now();
+    // Engine-side work besides requests; reported after the protocol steps.
+    const local: Record<string, number> = {};
+    const add = (step: string, ms: number) => (local[step] = (local[step] ?? 0) + ms);
+    let connectorMs = 0;
+    let spilledBytes = 0;
+    const inner = await this.#transport(catalog);
+    const transport: Transport = async (payload) => {
+      const called = performance.now();
+      try {
+        return await inner(payload);
+      } finally {
+        connectorMs += performance.now() - called;
+      }
+    };
+    this.#s3 ??= new S3Client({ forcePathStyle: true });
+    const s3 = this.#s3;
     const driver = new EngineDriver({
-      transport: await this.#transport(catalog),
+      transport,
       catalogName: catalog,
+      s3: {
+        send: async (command: GetObjectCommand) => {
+          const called = performance.now();
+          const object = await s3.send(command);
+          add('readSpilled', performance.now() - called);
+          spilledBytes += object.ContentLength ?? 0;
+          return object;
+        },
+      },
       ...(this.#options.maxBlockSize === undefined ? {} : { maxBlockSize: this.#options.maxBlockSize }),
       ...(this.#options.maxInlineBlockSize === undefined ? {} : { maxInlineBlockSize: this.#options.maxInlineBlockSize }),
-      ...(this.#options.parallelism === undefined ? {} : { parallelism: this.#options.parallelism }),
     });
+    const report = () => this.#options.onProgress?.({ table: name, ...progress });
+    const traceBytes = () => driver.trace.reduce((n, t) => n + t.responseBytes, 0);
+    // Which split a failed read was, for the error message (reads run in parallel).
+    let failedSplit: string | undefined;
     try {
-      await driver.ping();
+      const ping = await driver.ping();
+      const capabilities = ping.serDeVersion >= 4 ? await this.#capabilities(driver, catalog) : {};
       const definition = await driver.getTable(tableName);
-      const { summary, dynamic } = await pushdown(definition.schema);
-      const result = await driver.scan(tableName, { constraints: { summary } });
-      const loadStarted = performance.now();
-      await createTable(this.#connection, catalog, tableName.schemaName, tableName.tableName, result.schema);
-      const rows = await appendBatches(this.#connection, catalog, tableName.schemaName, tableName.tableName, result.schema, result.table.batches);
+      const { constraints: parts, pushed } = plan(definition.schema, capabilities);
+      const constraints = makeConstraints(parts);
+      const partitions = await driver.getTableLayout(definition, constraints);
+      const splits = await driver.getSplits(definition, partitions, constraints);
+      progress.splitsTotal += splits.length;
+      report();
+      await createTable(this.#connection, catalog, tableName.schemaName, tableName.tableName, definition.schema);
+      const loader = await openTableLoader(this.#connection, catalog, tableName.schemaName, tableName.tableName, definition.schema);
+      let rows = 0;
+      let spilledObjects = 0;
+      try {
+        const bytesBefore = progress.bytes;
+        const read = async (split: Split, index: number) => {
+          const result = await driver.readSplit(tableName, definition.schema, split, constraints).catch((error: unknown) => {
+            // Property names only: their values can be the source's data (key ranges, partition values).
+            failedSplit ??= `split ${index + 1} of ${splits.length}, properties ${Object.keys(split.properties).join(', ') || 'none'}`;
+            throw error;
+          });
+          const loadStarted = performance.now();
+          for (const batch of result.batches) {
+            const appended = loader.append(batch);
+            rows += appended;
+            progress.rows += appended;
+          }
+          add('loadIntoDuckDB', performance.now() - loadStarted);
+          spilledObjects += result.spilledObjects;
+          progress.spilledObjects += result.spilledObjects;
+          progress.splitsDone++;
+          progress.bytes = bytesBefore + traceBytes() + spilledBytes;
+          report();
+        };
+        let next = 0;
+        const worker = async () => {
+          while (next < splits.length) {
+            const index = next++;
+            const split = splits[index];
+            if (split !== undefined) await read(split, index);
+          }
+        };
+        await Promise.all(Array.from({ length: Math.min(this.#options.parallelism ?? 4, Math.max(splits.length, 1)) }, worker));
+      } finally {
+        const closeStarted = performance.now();
+        loader.close();
+        add('loadIntoDuckDB', performance.now() - closeStarted);
+      }
       const timings: Record<string, number> = {};
       for (const entry of driver.trace) timings[entry.requestType] = (timings[entry.requestType] ?? 0) + entry.durationMs;
-      timings['loadIntoDuckDB'] = performance.now() - loadStarted;
+      Object.assign(timings, local);
       return {
         table: name,
-        pushdown: summary,
-        dynamicFilters: dynamic,
-        splits: result.splits,
+        pushdown: pushed.summary,
+        dynamicFilters: pushed.dynamicFilters,
+        pushed,
+        splits: splits.length,
         rows,
-        spilledObjects: result.spilledObjects,
+        spilledObjects,
         requestBytes: driver.trace.reduce((n, t) => n + t.requestBytes, 0),
-        responseBytes: driver.trace.reduce((n, t) => n + t.responseBytes, 0),
+        responseBytes: traceBytes(),
+        spilledBytes,
         timings,
+        connectorMs,
+        wallMs: performance.now() - started,
       };
     } catch (error) {
       const failed = driver.trace.at(-1);
-      const step = failed?.responseType === 'error' ? ` (${failed.requestType})` : '';
+      const request = failed?.responseType === 'error' ? failed.requestType : undefined;
+      const step = request === undefined ? (failedSplit === undefined ? '' : ` (${failedSplit})`) : ` (${[request, ...(request === 'ReadRecordsRequest' && failedSplit !== undefined ? [failedSplit] : [])].join(', ')})`;
       throw new Error(`Catalog ${catalog}, table ${name}${step}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
   }
 
+  /** GetDataSourceCapabilities (V4+): what the connector lets Athena push down. */
+  async #capabilities(driver: EngineDriver, catalog: string): Promise<DataSourceCapabilities> {
+    const response = await driver.send<Extract<FederationResponse, { '@type': 'GetDataSourceCapabilitiesResponse' }>>(
+      { '@type': 'GetDataSourceCapabilitiesRequest', identity: driver.identity, queryId: driver.queryId, catalogName: catalog },
+      'GetDataSourceCapabilitiesResponse',
+    );
+    return response.capabilities;
+  }
+
   /** Closes DuckDB. */
   close(): void {
+    this.#s3?.destroy();
     this.#connection.closeSync();
     this.#instance.closeSync();
   }

@@ -22,7 +22,9 @@ beforeAll(async () => {
   execFileSync(process.execPath, [join(root, 'build.mjs')], { cwd: root });
 }, 120_000);
 
-const run = (...args: string[]) => spawnSync(process.execPath, [join(root, 'dist/cli.mjs'), ...args], { encoding: 'utf8', env: { ...process.env, spill_bucket: 'cli-spill' } });
+// The CLI's own default for the connectors' logs, whatever log level this test run uses.
+const { POWERTOOLS_LOG_LEVEL: _testLogLevel, ...environment } = process.env;
+const run = (...args: string[]) => spawnSync(process.execPath, [join(root, 'dist/cli.mjs'), ...args], { encoding: 'utf8', env: { ...environment, spill_bucket: 'cli-spill' } });
 
 describe('local-athena CLI', () => {
   it('runs SQL over a connector bundle and prints CSV, with --explain on stderr', () => {
@@ -30,7 +32,15 @@ describe('local-athena CLI', () => {
     expect(out.status, out.stderr).toBe(0);
     const expected = Array.from({ length: 120 }, (_, i) => mixedRow(i)).filter((r) => r['region'] === 3).slice(0, 3);
     expect(out.stdout.trim().split('\n')).toEqual(['id,region', ...expected.map((r) => `${String(r['id'])},3`)]);
-    expect(out.stderr).toMatch(/ehr\.ehr\.patients: pushed region; 3 splits, \d+ rows/);
+    const expectedRows = Array.from({ length: 120 }, (_, i) => mixedRow(i)).filter((r) => r['region'] === 3).length;
+    const lines = out.stderr.trim().split('\n');
+    const explain = lines.slice(lines.findIndex((l) => l.startsWith('ehr.ehr.patients:')));
+    expect(explain[0]).toBe('ehr.ehr.patients: pushed summary region');
+    expect(explain[1]).toMatch(new RegExp(`^  3 splits, ${expectedRows} rows, [\\d.]+ kB read \\(0 B spilled\\), 0 spilled objects; `));
+    expect(explain[2]).toMatch(/^  Ping [\d.]+ ms, GetDataSourceCapabilities [\d.]+ ms, GetTable [\d.]+ ms, GetTableLayout [\d.]+ ms, GetSplits [\d.]+ ms, ReadRecords [\d.]+ ms/);
+    expect(explain.at(-1)).toMatch(/^duckdb query: [\d.]+ ms$/);
+    // Piped stderr is not a terminal: no progress bar, no carriage returns.
+    expect(out.stderr).not.toContain('\r');
   });
 
   it('fails with a one-line cause', () => {

@@ -80,6 +80,9 @@ describe('queries', () => {
     expect(first?.table).toBe('ehr_db.ehr.patients');
     expect(second?.table).toBe('devices.wearables.readings');
     expect(second?.dynamicFilters).toEqual(['id']);
+    expect(second?.pushed.dynamicFilters).toEqual(['id']);
+    expect(Object.keys(second?.timings ?? {})).toContain('joinKeysFromDuckDB');
+    expect(Object.keys(first?.timings ?? {})).not.toContain('joinKeysFromDuckDB');
     expect(second?.pushdown['id']?.['@type']).toBe('EquatableValueSet');
     // Only readings whose id is among the filtered patients' ids came back, not all 250.
     expect(first?.rows).toBe(rows(400).filter((p) => p['region'] === 2 && p['active'] === true).length);
@@ -110,6 +113,20 @@ describe('queries', () => {
     const failing: Connector = { ...ehr, getSplits: () => Promise.reject(new ConnectorError('AccessDenied', 'No access to the partitions')) };
     const local = await LocalAthena.create({ catalogs: { broken: handler(failing) } });
     await expect(local.query('SELECT * FROM broken.ehr.patients')).rejects.toThrow(/Catalog broken, table broken\.ehr\.patients \(GetSplitsRequest\): .*AccessDeniedException.*No access/);
+    local.close();
+  });
+
+  it('names the split when a read fails', async () => {
+    const failing: Connector = {
+      ...ehr,
+      readSplit: (ctx, input) => {
+        if (input.split['start'] === '133') throw new ConnectorError('Throttled', 'The source is busy');
+        return ehr.readSplit(ctx, input);
+      },
+    };
+    const local = await LocalAthena.create({ catalogs: { broken: handler(failing) } });
+    // The reference connector cuts 400 rows into 3 splits: 0–133, 133–266, 266–400.
+    await expect(local.query('SELECT * FROM broken.ehr.patients')).rejects.toThrow(/^Catalog broken, table broken\.ehr\.patients \(ReadRecordsRequest, split 2 of 3, properties start, end\): .*The source is busy/);
     local.close();
   });
 });

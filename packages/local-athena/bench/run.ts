@@ -1,0 +1,58 @@
+/**
+ * `pnpm bench` for local-athena: the cost of the engine around a table read. Baseline: the test
+ * kit's EngineDriver scanning a table of core's reference connector (ping, GetTable, layout, every
+ * split, spilled blocks from moto S3, decoded to Arrow). Candidate: local-athena reading the same
+ * table for a query — the same protocol run, plus capabilities and loading every row into DuckDB.
+ * Both run in this process, interleaved; the ratio is baseline time ÷ local-athena time (target ≥ 0.9).
+ */
+import { createLambdaHandler, inProcessTransport, loadHandlerConfig, EngineDriver } from '@athena-federation/connector-core';
+import { type RatioResult, compareAsync, ensureBucket, report, startMoto } from '@athena-federation/connector-core/harness';
+import { createReferenceConnector } from '@athena-federation/connector-core/testing';
+import { Field, Float64, Int32, Int64, Schema, Utf8 } from 'apache-arrow';
+import { LocalAthena } from '../src/index.js';
+
+// The connector's per-request INFO lines would dominate the output; both sides share the handler.
+process.env['POWERTOOLS_LOG_LEVEL'] = 'WARN';
+const moto = await startMoto();
+Object.assign(process.env, moto.env);
+const bucket = 'local-athena-bench-spill';
+await ensureBucket(bucket);
+
+/** A flat table like a device-readings scan: ids, a timestamp-ish number, a text and two measures. */
+const schema = new Schema([new Field('patient_id', new Int64(), false), new Field('hour', new Int32(), false), new Field('device', new Utf8(), true), new Field('steps', new Int32(), true), new Field('pulse', new Float64(), true)]);
+const rowCount = Number(process.env['LOCAL_ATHENA_BENCH_ROWS'] ?? 200_000);
+const table = {
+  tableName: { schemaName: 'bench', tableName: 'readings' },
+  schema,
+  rowCount,
+  splitsPerPartition: 8,
+  batchRows: 4096,
+  row: (i: number) => ({ patient_id: BigInt(i % 5000), hour: i, device: i % 13 === 0 ? null : `watch-${i % 97}`, steps: i % 11 === 0 ? null : (i * 37) % 2000, pulse: 50 + ((i * 7) % 600) / 10 }),
+};
+const handler = createLambdaHandler(createReferenceConnector({ tables: [table] }), { config: { ...loadHandlerConfig({}), spillBucket: bucket } });
+
+/** One comparison at the given block sizes (Athena's defaults answer inline; small ones spill to S3). */
+async function readBenchmark(label: string, blocks: { maxBlockSize?: number; maxInlineBlockSize?: number }): Promise<RatioResult> {
+  const athena = await LocalAthena.create({ catalogs: { ref: { kind: 'handler', handler } }, ...blocks });
+  let detail = '';
+  try {
+    const result = await compareAsync(
+      `per-table read, ${rowCount.toLocaleString('en-US')} rows × 5 columns, 8 splits, ${label}`,
+      '≥ 0.9',
+      () => new EngineDriver({ transport: inProcessTransport(handler), catalogName: 'ref', ...blocks }).scan(table.tableName),
+      async () => {
+        const answer = await athena.query('SELECT count(*) FROM ref.bench.readings');
+        const scan = answer.scans[0];
+        if (scan === undefined || scan.rows !== rowCount) throw new Error(`local-athena read ${String(scan?.rows)} rows, not ${rowCount}`);
+        detail = `${scan.spilledObjects} spilled objects; last run: load into DuckDB ${(scan.timings['loadIntoDuckDB'] ?? 0).toFixed(0)} ms of ${scan.wallMs.toFixed(0)} ms`;
+      },
+      7,
+    );
+    return { ...result, detail };
+  } finally {
+    athena.close();
+  }
+}
+
+report([await readBenchmark('inline', {}), await readBenchmark('spilled', { maxBlockSize: 1_000_000, maxInlineBlockSize: 500_000 })]);
+await moto.stop();
