@@ -1,11 +1,22 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
+
+// PHI log scan (packages/reliability): every run captures all test output into one folder and fails
+// on seeded PHI at the end. PHI_LOG_SCAN=0 turns it off; PHI_LOG_SCAN_DIR keeps the logs somewhere known.
+if (process.env['PHI_LOG_SCAN'] !== '0') process.env['PHI_LOG_SCAN_DIR'] ??= mkdtempSync(join(tmpdir(), 'phi-log-scan-'));
+const scanning = process.env['PHI_LOG_SCAN_DIR'] !== undefined;
+const userLogLevel = process.env['POWERTOOLS_LOG_LEVEL'];
 
 export default defineConfig({
   test: {
     include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
     testTimeout: 30_000,
     // Connector logs are structured JSON lines; silence them in test output (POWERTOOLS_LOG_LEVEL=INFO pnpm test to see them).
-    env: { POWERTOOLS_LOG_LEVEL: process.env['POWERTOOLS_LOG_LEVEL'] ?? 'SILENT' },
-    globalSetup: ['packages/connector-core/test/support/moto-global-setup.ts'],
+    // Under the PHI log scan they run at DEBUG into the capture files and stay off the terminal unless asked for.
+    env: { POWERTOOLS_LOG_LEVEL: userLogLevel ?? (scanning ? 'DEBUG' : 'SILENT'), PHI_LOG_SCAN_ECHO: userLogLevel === undefined ? '0' : '1' },
+    globalSetup: ['packages/connector-core/test/support/moto-global-setup.ts', 'packages/reliability/test/support/phi-log-scan.ts'],
+    setupFiles: ['packages/reliability/test/support/phi-log-capture.ts'],
   },
 });

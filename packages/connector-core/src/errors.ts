@@ -59,11 +59,20 @@ export function toConnectorError(error: unknown, context?: string): ConnectorErr
 }
 
 /**
+ * Longest message sent to Athena. Messages echo request values (a table name, a token); a request
+ * carrying megabytes would otherwise get them back in an error larger than Lambda's 6 MB response
+ * limit, which Athena would see as a runtime failure instead of this error.
+ */
+export const MAX_LAMBDA_ERROR_MESSAGE = 4096;
+
+/**
  * The error the Lambda runtime reports to Athena for `error`: its `name` becomes `errorType`
  * (the Java class Athena reacts to), and its stack is cut to the message so no internal frames leave.
+ * A message past {@link MAX_LAMBDA_ERROR_MESSAGE} is cut, saying how much was left out.
  */
 export function toLambdaError(error: ConnectorError): Error {
-  const wire = new Error(`[${SourceErrorCodes[error.reason]}] ${error.message}`);
+  const full = `[${SourceErrorCodes[error.reason]}] ${error.message}`;
+  const wire = new Error(full.length <= MAX_LAMBDA_ERROR_MESSAGE ? full : `${full.slice(0, MAX_LAMBDA_ERROR_MESSAGE - 40)}… (${full.length - (MAX_LAMBDA_ERROR_MESSAGE - 40)} more characters)`);
   wire.name = error.reason === 'Throttled' ? JavaExceptionTypes.throttle : JavaExceptionTypes.connector;
   wire.stack = `${wire.name}: ${wire.message}`;
   return wire;

@@ -10,6 +10,7 @@ import { blockOf } from '../arrow/value-block.js';
 import { findUnsupportedField } from '../arrow/supported-types.js';
 import type { Connector, ConnectorContext, TableDefinition } from '../connector.js';
 import { createConstraintEvaluator, filterRecordBatch } from '../constraints/evaluator.js';
+import { compileValueSet, normalizeRanges } from '../constraints/value-set.js';
 import { ConnectorError } from '../errors.js';
 import type {
   Block,
@@ -24,6 +25,7 @@ import type {
   ListTablesRequest,
   ListTablesResponse,
   Split,
+  ValueSet,
 } from '../protocol/types.js';
 import { connectorCapabilities, passthroughArguments } from './capabilities.js';
 import { readRecords } from './read-records.js';
@@ -53,15 +55,36 @@ export async function dispatch(connector: Connector, request: FederationRequest,
     case 'GetTableRequest':
       return getTable(connector, request, ctx);
     case 'GetTableLayoutRequest':
+      checkSummary(request.constraints.summary, request.schema);
       return getTableLayout(connector, request, ctx);
     case 'GetSplitsRequest':
+      checkSummary(request.constraints.summary, undefined);
       return getSplits(connector, request, ctx, options);
     case 'ReadRecordsRequest':
+      checkSummary(request.constraints.summary, request.schema);
       return readRecords(connector, request, ctx, options.spill);
     case 'GetDataSourceCapabilitiesRequest':
       return { '@type': 'GetDataSourceCapabilitiesResponse', catalogName: request.catalogName, capabilities: connectorCapabilities(connector, ctx) };
     case 'UserDefinedFunctionRequest':
       throw new ConnectorError('Unsupported', 'This function is a data connector, not a UDF handler; deploy UDFs with createUdfHandler');
+  }
+}
+
+/**
+ * Compiles every summary entry up front (against its column where the request has a schema), so a
+ * malformed value set — a range whose low end is above its high end, a literal of the wrong type —
+ * is the caller's InvalidInput naming the column, not an internal failure deep in core or a plugin.
+ */
+function checkSummary(summary: Readonly<Record<string, ValueSet>>, schema: Schema | undefined): void {
+  for (const [column, valueSet] of Object.entries(summary)) {
+    try {
+      const field = schema?.fields.find((f) => f.name === column);
+      if (field !== undefined) compileValueSet(valueSet, field);
+      else if (valueSet['@type'] === 'SortedRangeSet') normalizeRanges(valueSet);
+    } catch (error) {
+      if (error instanceof TypeError || error instanceof RangeError) throw new ConnectorError('InvalidInput', `constraints.summary[${JSON.stringify(column)}]: ${error.message}`, { cause: error });
+      throw error;
+    }
   }
 }
 
@@ -97,6 +120,9 @@ async function getTable(connector: Connector, request: GetTableRequest, ctx: Con
     definition = await connector.getTable(ctx, await resolveTable(connector, ctx, request.tableName));
   }
   checkTable(definition, `Table ${name}`);
+  if ((definition.partitionColumns?.length ?? 0) > 0 && connector.listPartitions === undefined) {
+    throw new ConnectorError('Internal', `Table ${name} has partition columns but the connector implements no listPartitions`);
+  }
   return { '@type': 'GetTableResponse', catalogName: request.catalogName, tableName: request.tableName, schema: definition.schema, partitionColumns: definition.partitionColumns ?? [] };
 }
 
@@ -113,7 +139,10 @@ async function getTableLayout(connector: Connector, request: GetTableLayoutReque
     if (field === undefined) throw new ConnectorError('InvalidInput', `Partition column ${column} is not in the table schema`);
     return field;
   });
-  if (connector.listPartitions === undefined) throw new ConnectorError('Internal', `Table ${request.tableName.schemaName}.${request.tableName.tableName} has partition columns but the connector lists no partitions`);
+  if (connector.listPartitions === undefined) {
+    // GetTable refuses to answer partition columns for such a connector, so these came from elsewhere.
+    throw new ConnectorError('InvalidInput', `Table ${request.tableName.schemaName}.${request.tableName.tableName}: the request names partition columns (${request.partitionColumns.join(', ')}), but this connector's tables have none`);
+  }
   const partitionSchema = new Schema(fields);
   const writer = new RecordBatchWriter(partitionSchema);
   const tableName = await resolveTable(connector, ctx, request.tableName);
