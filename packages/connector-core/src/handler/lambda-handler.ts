@@ -92,8 +92,10 @@ export function createLambdaHandler(connector: Connector, options: LambdaHandler
       return JSON.parse(json) as object;
     } catch (error) {
       const failure = toConnectorError(error, 'serving the request');
-      logger.error('request failed', { reason: failure.reason, message: failure.message, durationMs: Math.round(performance.now() - started), ...(failure.cause instanceof Error ? { cause: failure.cause.name } : {}) });
-      throw toLambdaError(failure);
+      const wire = toLambdaError(failure);
+      // The capped text Athena gets: a message echoing a megabyte-long request value must not flood the logs either.
+      logger.error('request failed', { reason: failure.reason, message: wire.message, durationMs: Math.round(performance.now() - started), ...(failure.cause instanceof Error ? { cause: failure.cause.name } : {}) });
+      throw wire;
     } finally {
       clearTimeout(timer);
     }

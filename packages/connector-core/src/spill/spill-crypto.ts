@@ -5,6 +5,7 @@
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { GenerateDataKeyCommand, GenerateDataKeyCommandOutput, GenerateRandomCommand, GenerateRandomCommandOutput } from '@aws-sdk/client-kms';
+import { ConnectorError, type ErrorReason } from '../errors.js';
 import type { EncryptionKey } from '../protocol/types.js';
 import { loadKmsSdk } from './spill-sdk.js';
 
@@ -118,6 +119,25 @@ export interface SpillKmsClient {
   send(command: GenerateRandomCommand): Promise<GenerateRandomCommandOutput>;
 }
 
+/** KMS errors whose cause is the configuration (a key that does not exist, is disabled or is not ours). */
+const KMS_CONFIGURATION_ERRORS = new Set(['NotFoundException', 'DisabledException', 'KMSInvalidStateException', 'InvalidKeyUsageException', 'ValidationException']);
+const KMS_THROTTLING_ERRORS = new Set(['ThrottlingException', 'LimitExceededException']);
+
+/**
+ * Turns a KMS failure into an error that says which call and setting failed, so an unknown or
+ * unusable `kms_key_id` reads as a configuration problem instead of an unexpected failure.
+ */
+function rethrowKmsError(error: unknown, call: string): never {
+  const name = error instanceof Error ? error.name : 'Error';
+  const message = error instanceof Error ? error.message : String(error);
+  let reason: ErrorReason = 'Internal';
+  if (KMS_CONFIGURATION_ERRORS.has(name)) reason = 'InvalidInput';
+  else if (name === 'AccessDeniedException') reason = 'AccessDenied';
+  else if (KMS_THROTTLING_ERRORS.has(name)) reason = 'Throttled';
+  const hint = reason === 'InvalidInput' || reason === 'AccessDenied' ? ': check that kms_key_id names an enabled symmetric key this connector\'s role may use' : '';
+  throw new ConnectorError(reason, `KMS ${call} failed (${name}: ${message})${hint}`, { cause: error });
+}
+
 /**
  * Keys from KMS, as the Java `KmsKeyFactory`: a 16-byte data key (`GenerateDataKey`, `AES_128`)
  * under `keyId`, and the nonce from `GenerateRandom` (12 bytes). Only the plaintext key is kept;
@@ -127,8 +147,8 @@ export function createKmsKeyFactory(kms: SpillKmsClient, keyId: string): Encrypt
   return {
     async create() {
       const { GenerateDataKeyCommand, GenerateRandomCommand } = await loadKmsSdk();
-      const dataKey = await kms.send(new GenerateDataKeyCommand({ KeyId: keyId, KeySpec: 'AES_128' }));
-      const random = await kms.send(new GenerateRandomCommand({ NumberOfBytes: NONCE_BYTES }));
+      const dataKey = await kms.send(new GenerateDataKeyCommand({ KeyId: keyId, KeySpec: 'AES_128' })).catch((error: unknown) => rethrowKmsError(error, `GenerateDataKey with kms_key_id ${JSON.stringify(keyId)}`));
+      const random = await kms.send(new GenerateRandomCommand({ NumberOfBytes: NONCE_BYTES })).catch((error: unknown) => rethrowKmsError(error, 'GenerateRandom'));
       const key = dataKey.Plaintext;
       const nonce = random.Plaintext;
       // A response without plaintext would otherwise surface much later as a confusing crypto error.

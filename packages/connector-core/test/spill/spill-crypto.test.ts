@@ -3,6 +3,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ConnectorError } from '../../src/errors.js';
 import type { EncryptionKey } from '../../src/protocol/types.js';
 import { SpillCryptoError, createKmsKeyFactory, createLocalKeyFactory, decryptBlock, encryptBlock } from '../../src/spill/spill-crypto.js';
 
@@ -116,7 +117,14 @@ describe('createKmsKeyFactory (KMS on moto)', () => {
     expect(Buffer.from(decryptBlock(object, a)).equals(plain)).toBe(true);
   });
 
-  it('fails with the KMS error for an unknown key', async () => {
-    await expect(createKmsKeyFactory(kms, '00000000-0000-0000-0000-000000000000').create()).rejects.toThrow(/NotFound|does not exist|not found/i);
+  it('fails for an unknown key as invalid input naming kms_key_id and the KMS error', async () => {
+    const failure = await createKmsKeyFactory(kms, '00000000-0000-0000-0000-000000000000').create().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(ConnectorError);
+    expect((failure as ConnectorError).reason).toBe('InvalidInput');
+    expect((failure as ConnectorError).message).toMatch(/kms_key_id "00000000-0000-0000-0000-000000000000".*NotFoundException/);
   });
+
 });
