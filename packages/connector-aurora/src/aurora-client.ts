@@ -5,8 +5,10 @@
  */
 import { createHash } from 'node:crypto';
 import type { ConnectionOptions } from 'node:tls';
-import { createPool, type FieldPacket, type Pool, type PoolConnection, type PoolOptions, type SslOptions } from 'mysql2';
-import type { ConnectionSettings } from './aurora-config.js';
+import type { FieldPacket, Pool, PoolConnection, PoolOptions, SslOptions } from 'mysql2';
+import { Signer } from '@aws-sdk/rds-signer';
+import { ConnectorError } from '@athena-federation/connector-core';
+import type { ConnectionSettings, IamAuthentication } from './aurora-config.js';
 import { classifyMysqlError } from './aurora-errors.js';
 import { type SecretResolver, parseCredentials } from './aurora-secrets.js';
 
@@ -20,13 +22,15 @@ export interface Statement {
 }
 
 /**
- * The mysql2 options every pool uses. `supportBigNumbers`/`bigNumberStrings` keep BIGINT (and
- * BIGINT UNSIGNED) exact as strings, `dateStrings` hands dates over as MySQL prints them so no host
- * time zone is applied, `jsonStrings` keeps JSON as text (a varchar column).
+ * The mysql2 options every pool uses. `supportBigNumbers` keeps BIGINT (and BIGINT UNSIGNED) exact:
+ * a number when it is a safe integer, else a digit string (cheaper than a string for every value,
+ * which `bigNumberStrings` would make). DECIMAL is always a string (`decimalNumbers: false`).
+ * `dateStrings` hands dates over as MySQL prints them so no host time zone is applied,
+ * `jsonStrings` keeps JSON as text (a varchar column).
  */
 const EXACT_VALUE_OPTIONS = {
   supportBigNumbers: true,
-  bigNumberStrings: true,
+  bigNumberStrings: false,
   dateStrings: true,
   jsonStrings: true,
   decimalNumbers: false,
@@ -56,6 +60,34 @@ function tlsOptions(settings: ConnectionSettings): PoolOptions['ssl'] | undefine
 export interface AuroraPoolsOptions {
   readonly secrets: SecretResolver;
   readonly connectionLimit: number;
+  /** IAM database authentication instead of passwords (see aurora-config.ts). */
+  readonly iamAuthentication?: IamAuthentication | undefined;
+  /** Signs RDS auth tokens; default `@aws-sdk/rds-signer` with the default credential chain. */
+  readonly createTokenSigner?: (options: TokenSignerOptions) => TokenSigner;
+}
+
+/** What an RDS auth token is signed for. */
+export interface TokenSignerOptions {
+  readonly hostname: string;
+  readonly port: number;
+  readonly username: string;
+  readonly region: string;
+}
+
+/** The subset of `@aws-sdk/rds-signer`'s Signer the pools use. */
+export interface TokenSigner {
+  getAuthToken(): Promise<string>;
+}
+
+/**
+ * mysql2's `authPlugins` answering RDS's switch to `mysql_clear_password` with a freshly signed
+ * token. mysql2 calls the plugin during each new connection's handshake, so every connection gets a
+ * token of its own (they are valid for 15 minutes and only checked at connect time).
+ */
+export function iamAuthPlugins(signer: TokenSigner): NonNullable<PoolOptions['authPlugins']> {
+  return {
+    mysql_clear_password: () => async () => Buffer.from(`${await signer.getAuthToken()}\0`),
+  };
 }
 
 interface PoolEntry {
@@ -84,17 +116,29 @@ export class AuroraPools {
       user = credentials.user;
       password = credentials.password;
     }
-    const identity = createHash('sha256').update(JSON.stringify([settings.host, settings.port, user ?? null, password ?? null])).digest('hex');
+    // mysql2 (with its code pages and the RDS CA bundle) is half the Lambda bundle: loaded with the
+    // first pool, so a cold start that opens no connection (Ping, a bad request) never compiles it.
+    // `default` is module.exports both in Node and in the bundle's chunk (which has no named exports).
+    const { createPool } = (await import('mysql2')).default;
+    const iam = this.#options.iamAuthentication;
+    const identity = createHash('sha256').update(JSON.stringify([settings.host, settings.port, user ?? null, iam === undefined ? (password ?? null) : 'iam'])).digest('hex');
     const existing = this.#pools.get(settings.source);
     if (existing !== undefined && existing.identity === identity) return existing.pool;
     if (existing !== undefined) existing.pool.end(() => undefined);
     const ssl = tlsOptions(settings);
+    let credentials: PoolOptions = { ...(user === undefined ? {} : { user }), ...(password === undefined ? {} : { password }) };
+    if (iam !== undefined) {
+      if (user === undefined) throw new ConnectorError('InvalidInput', `${settings.source} names no database user for IAM database authentication`);
+      const signerOptions = { hostname: settings.host, port: settings.port, username: user, region: iam.region };
+      const signer = (this.#options.createTokenSigner ?? ((o: TokenSignerOptions) => new Signer(o)))(signerOptions);
+      // No password: the token is the password, sent only when RDS asks for mysql_clear_password (over TLS).
+      credentials = { user, authPlugins: iamAuthPlugins(signer) };
+    }
     const pool = createPool({
       ...EXACT_VALUE_OPTIONS,
       host: settings.host,
       port: settings.port,
-      ...(user === undefined ? {} : { user }),
-      ...(password === undefined ? {} : { password }),
+      ...credentials,
       ...(ssl === undefined ? {} : { ssl }),
       connectTimeout: settings.connectTimeoutMs,
       connectionLimit: this.#options.connectionLimit,
@@ -141,12 +185,18 @@ export async function queryRows<T>(pool: Pool, statement: Statement, action: str
   }
 }
 
+/** Rows handed over at once: enough to amortise the per-chunk await, few enough to stay responsive. */
+const CHUNK_ROWS = 1024;
+
 /**
- * Streams a statement's rows as arrays, with backpressure: mysql2 pauses the socket while
- * `highWaterMark` rows wait. Returning early (core has enough rows, or `signal` fired) destroys the
- * connection, since a half-read result cannot go back to the pool; a dropped connection throws.
+ * Streams a statement's rows as arrays, in chunks of up to {@link CHUNK_ROWS}, with backpressure:
+ * mysql2's row stream is paused while a chunk waits for the consumer (and mysql2 then pauses the
+ * socket). Rows are collected from `data` events rather than an async iterator per row, whose
+ * promise per row cost more than parsing the row. Returning early (core has enough rows, or
+ * `signal` fired) destroys the connection, since a half-read result cannot go back to the pool; a
+ * dropped connection throws.
  */
-export async function* streamRows(pool: Pool, statement: Statement, signal: AbortSignal, action: string, options: { readonly readOnly?: boolean } = {}): AsyncGenerator<unknown[]> {
+export async function* streamRowChunks(pool: Pool, statement: Statement, signal: AbortSignal, action: string, options: { readonly readOnly?: boolean } = {}): AsyncGenerator<unknown[][]> {
   let connection: PoolConnection;
   try {
     connection = await getConnection(pool);
@@ -177,10 +227,52 @@ export async function* streamRows(pool: Pool, statement: Statement, signal: Abor
   };
   connection.once('end', onClose);
   connection.once('error', onClose);
+
+  let chunk: unknown[][] = [];
+  let ended = false;
+  let failure: { error: unknown } | undefined;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    const resolve = wake;
+    wake = undefined;
+    resolve?.();
+  };
+  stream.on('data', (row: unknown[]) => {
+    chunk.push(row);
+    if (chunk.length >= CHUNK_ROWS) {
+      stream.pause();
+      notify();
+    }
+  });
+  stream.once('end', () => {
+    ended = true;
+    notify();
+  });
+  stream.once('error', (error: unknown) => {
+    failure = { error };
+    notify();
+  });
+  // Destroyed without an error (the signal fired): nothing more will come.
+  stream.once('close', () => {
+    ended = true;
+    notify();
+  });
   try {
-    for await (const row of stream as AsyncIterable<unknown[]>) {
+    for (;;) {
       if (signal.aborted) return;
-      yield row;
+      if (failure !== undefined) throw failure.error;
+      if (chunk.length >= CHUNK_ROWS || (ended && chunk.length > 0)) {
+        const rows = chunk;
+        chunk = [];
+        // MySQL sends the next rows while these are converted.
+        stream.resume();
+        yield rows;
+        continue;
+      }
+      if (ended) break;
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
     }
     // Ends the read-only transaction before the connection goes back to the pool.
     if (options.readOnly === true) await connection.promise().query('ROLLBACK');
@@ -192,8 +284,16 @@ export async function* streamRows(pool: Pool, statement: Statement, signal: Abor
     signal.removeEventListener('abort', onAbort);
     connection.off('end', onClose);
     connection.off('error', onClose);
-    if (finished) connection.release();
-    else connection.destroy();
+    if (finished) {
+      connection.release();
+    } else {
+      // Stop collecting, and let the socket drain: a connection left paused by backpressure keeps
+      // the server blocked on writing the rest of the result, its query running after we are gone.
+      stream.removeAllListeners('data');
+      stream.destroy();
+      connection.resume();
+      connection.destroy();
+    }
   }
 }
 

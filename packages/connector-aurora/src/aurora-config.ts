@@ -44,6 +44,14 @@ export interface AuroraSettings {
   readonly decimalOverflow: 'error' | 'varchar';
   /** How long a resolved secret is reused (`secret_cache_ttl_seconds`, Java: 60). */
   readonly secretCacheTtlMs: number;
+  /** IAM database authentication (`iam_database_authentication`), or undefined for passwords. */
+  readonly iamAuthentication: IamAuthentication | undefined;
+}
+
+/** IAM database authentication: a fresh RDS auth token is signed for every new connection. */
+export interface IamAuthentication {
+  /** The database's region (`iam_region`, else Lambda's `AWS_REGION`). */
+  readonly region: string;
 }
 
 const SECRET_PLACEHOLDER = /\$\{([a-zA-Z0-9:/_+=.@!-]+)\}/;
@@ -158,6 +166,7 @@ export function loadAuroraSettings(env: Readonly<Record<string, string | undefin
   const overflow = env['decimal_precision_overflow']?.toLowerCase() ?? 'error';
   if (overflow !== 'error' && overflow !== 'varchar') throw new ConfigurationError('decimal_precision_overflow', 'must be "error" or "varchar"');
   const functionName = env['AWS_LAMBDA_FUNCTION_NAME'];
+  const iamAuthentication = loadIamAuthentication(env, catalogs);
   return {
     catalogs,
     multiplexed: catalogs.size > 1,
@@ -167,7 +176,27 @@ export function loadAuroraSettings(env: Readonly<Record<string, string | undefin
     poolConnectionLimit: positiveInt(env, 'pool_connection_limit', 4),
     decimalOverflow: overflow,
     secretCacheTtlMs: positiveInt(env, 'secret_cache_ttl_seconds', 60) * 1000,
+    iamAuthentication,
   };
+}
+
+/**
+ * `iam_database_authentication=true` switches every catalog to RDS IAM tokens. RDS accepts them
+ * only over TLS, so `sslMode=PREFERRED` (the default, which mysql2 cannot honour) becomes
+ * `REQUIRED` and an explicit `DISABLED` is refused; every connection string must name its `user`.
+ */
+function loadIamAuthentication(env: Readonly<Record<string, string | undefined>>, catalogs: Map<string, ConnectionSettings>): IamAuthentication | undefined {
+  const flag = env['iam_database_authentication']?.toLowerCase() ?? 'false';
+  if (flag !== 'true' && flag !== 'false') throw new ConfigurationError('iam_database_authentication', 'must be "true" or "false"');
+  if (flag === 'false') return undefined;
+  const region = env['iam_region'] || env['AWS_REGION'];
+  if (region === undefined || region === '') throw new ConfigurationError('iam_region', 'is required for IAM database authentication when AWS_REGION is not set');
+  for (const [catalog, settings] of catalogs) {
+    if (settings.sslMode === 'DISABLED') throw new ConfigurationError(settings.source, 'disables TLS, which IAM database authentication requires');
+    if (settings.user === undefined && settings.secretName === undefined) throw new ConfigurationError(settings.source, 'needs user=… (the database user IAM authenticates) for IAM database authentication');
+    if (settings.sslMode === 'PREFERRED') catalogs.set(catalog, { ...settings, sslMode: 'REQUIRED' });
+  }
+  return { region };
 }
 
 /**

@@ -4,10 +4,12 @@
  * comes from aurora-sql.ts and aurora-passthrough.ts, splits from aurora-splits.ts, types from
  * aurora-types.ts.
  */
-import { Schema } from 'apache-arrow';
+import { type RecordBatch, Schema } from 'apache-arrow';
 import {
   ConnectorError,
   DataSourceOptimizations,
+  RecordBatchWriter,
+  ValueCoercionError,
   OptimizationSubTypes,
   type CasingMode,
   type Connector,
@@ -16,11 +18,12 @@ import {
   type TableName,
 } from '@athena-federation/connector-core';
 import type { Pool } from 'mysql2';
-import { AuroraPools, type Statement, describeReadOnly, queryRows, streamRows } from './aurora-client.js';
+import { AuroraPools, type Statement, type TokenSigner, type TokenSignerOptions, describeReadOnly, queryRows, streamRowChunks } from './aurora-client.js';
 import { type AuroraSettings, connectionFor, loadAuroraSettings } from './aurora-config.js';
 import { PASSTHROUGH_SIGNATURE, describeStatement, isPassthrough, passthroughColumns, passthroughQuery, readStatement } from './aurora-passthrough.js';
 import { type SecretResolver, createSecretsManagerResolver } from './aurora-secrets.js';
-import { planSplits, pruneSplits, splitPredicates } from './aurora-splits.js';
+import { planSplits, pruneSplits, splitPartition, splitPredicates } from './aurora-splits.js';
+import { PUSHED_FUNCTIONS } from './aurora-expression.js';
 import { buildSelect } from './aurora-sql.js';
 import { type MappedColumn, type MysqlColumn, mapColumn, valueConverter } from './aurora-types.js';
 
@@ -30,6 +33,8 @@ export interface AuroraConnectorOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Resolves `${SecretName}`; default Secrets Manager with a TTL cache (`secret_cache_ttl_seconds`). */
   readonly secrets?: SecretResolver;
+  /** Signs RDS IAM auth tokens when `iam_database_authentication=true`; default `@aws-sdk/rds-signer`. */
+  readonly createTokenSigner?: (options: TokenSignerOptions) => TokenSigner;
 }
 
 /** The connector, plus `close()` to end its pools (tests, graceful shutdown). */
@@ -37,6 +42,9 @@ export interface AuroraConnector extends Connector {
   /** Ends every pool; the connector opens new ones if used again. */
   close(): Promise<void>;
 }
+
+/** Athena's default `maxBlockSize` (bytes), used when `MAX_BLOCK_SIZE_BYTES` does not set one. */
+const ATHENA_MAX_BLOCK_SIZE = 16_000_000;
 
 /** Schemas MySQL uses for itself, never listed (Java drops information_schema; the rest are internal too). */
 const SYSTEM_SCHEMAS = ['information_schema', 'mysql', 'performance_schema', 'sys'];
@@ -65,7 +73,12 @@ interface ResolvedTable {
  */
 export function createAuroraConnector(options: AuroraConnectorOptions = {}): AuroraConnector {
   const settings: AuroraSettings = loadAuroraSettings(options.env ?? process.env);
-  const pools = new AuroraPools({ secrets: options.secrets ?? createSecretsManagerResolver({ ttlMs: settings.secretCacheTtlMs }), connectionLimit: settings.poolConnectionLimit });
+  const pools = new AuroraPools({
+    secrets: options.secrets ?? createSecretsManagerResolver({ ttlMs: settings.secretCacheTtlMs }),
+    connectionLimit: settings.poolConnectionLimit,
+    iamAuthentication: settings.iamAuthentication,
+    ...(options.createTokenSigner === undefined ? {} : { createTokenSigner: options.createTokenSigner }),
+  });
 
   const poolFor = async (ctx: ConnectorContext): Promise<Pool> => {
     const connection = connectionFor(settings, ctx.catalogName);
@@ -150,23 +163,57 @@ export function createAuroraConnector(options: AuroraConnectorOptions = {}): Aur
   const describePassthrough = async (pool: Pool, query: string): Promise<MappedColumn[]> =>
     passthroughColumns(await describeReadOnly(pool, describeStatement(query), 'describing the system.query query'), { decimalOverflow: settings.decimalOverflow });
 
-  /** Streams a statement as rows of converted values (arrays in `columns` order). */
-  async function* readRows(ctx: ConnectorContext, pool: Pool, statement: Statement, columns: readonly MappedColumn[], action: string, readOnly: boolean): AsyncGenerator<unknown[]> {
+  /**
+   * Streams a statement as Arrow record batches of `schema` (the request's fields for `columns`, in
+   * order), built here in one synchronous loop per chunk of rows: handing core one row at a time
+   * costs an await per row, more than converting it. A batch is finished at the block size core
+   * would cut (`MAX_BLOCK_SIZE_BYTES`, else Athena's 16 MB) or at the query's limit. With no
+   * columns (COUNT(*)), empty rows are yielded, one per row.
+   */
+  async function* readRows(ctx: ConnectorContext, pool: Pool, statement: Statement, columns: readonly MappedColumn[], schema: Schema, table: string, readOnly: boolean, limit: bigint): AsyncGenerator<unknown[] | RecordBatch> {
     const zeroDates = new Map<string, number>();
-    const converters = columns.map((c) => valueConverter(c, (name) => zeroDates.set(name, (zeroDates.get(name) ?? 0) + 1)));
+    const warn = (name: string) => zeroDates.set(name, (zeroDates.get(name) ?? 0) + 1);
+    // Only the columns whose mysql2 values need converting; the rest go in as read.
+    const indexes: number[] = [];
+    const converters: ((value: unknown) => unknown)[] = [];
+    columns.forEach((column, index) => {
+      const converter = valueConverter(column, warn);
+      if (converter !== undefined) {
+        indexes.push(index);
+        converters.push(converter);
+      }
+    });
+    const count = indexes.length;
+    const blockBytes = ctx.config.maxBlockSizeBytes ?? ATHENA_MAX_BLOCK_SIZE;
+    const blockRows = limit >= 0n && limit < BigInt(Number.MAX_SAFE_INTEGER) ? Math.max(Number(limit), 1) : Number.POSITIVE_INFINITY;
+    const writer = new RecordBatchWriter(schema);
     try {
-      for await (const raw of streamRows(pool, statement, ctx.signal, action, { readOnly })) {
+      for await (const rows of streamRowChunks(pool, statement, ctx.signal, `reading ${table}`, { readOnly })) {
         if (columns.length === 0) {
-          yield [];
+          for (let r = 0; r < rows.length; r++) yield [];
           continue;
         }
-        const row = new Array<unknown>(converters.length);
-        for (let i = 0; i < converters.length; i++) row[i] = (converters[i] ?? ((v: unknown) => v))(raw[i]);
-        yield row;
+        for (const raw of rows) {
+          // The row array is mysql2's own, fresh per row: converted in place rather than copied.
+          for (let k = 0; k < count; k++) {
+            const index = indexes[k] as number;
+            raw[index] = (converters[k] as (value: unknown) => unknown)(raw[index]);
+          }
+          try {
+            writer.appendRow(raw);
+          } catch (error) {
+            // As core words it for rows it writes: table, column and types, never the value (row data).
+            if (error instanceof ValueCoercionError) throw new ConnectorError('InvalidInput', `Table ${table}: a ${error.valueType} value in column ${JSON.stringify(error.column)} cannot be stored as ${error.arrowType}`, { cause: error });
+            throw error;
+          }
+          if (writer.numRows >= blockRows) yield writer.finish();
+        }
+        if (writer.byteSize >= blockBytes) yield writer.finish();
       }
+      if (writer.numRows > 0) yield writer.finish();
     } finally {
       // Counts and column names only: the values themselves are row data.
-      for (const [column, count] of zeroDates) ctx.logger.warn('Zero dates read as NULL', { column, count });
+      for (const [column, zeroCount] of zeroDates) ctx.logger.warn('Zero dates read as NULL', { column, count: zeroCount });
     }
   }
 
@@ -174,12 +221,17 @@ export function createAuroraConnector(options: AuroraConnectorOptions = {}): Aur
     sourceType: 'mysql',
 
     capabilities(): DataSourceCapabilities {
-      // Exactly what aurora-sql.ts pushes: range sets and null checks (core re-checks every row anyway).
+      // Exactly what aurora-sql.ts and aurora-expression.ts push: range sets and null checks (core
+      // re-checks every row anyway), the expression functions translated, LIMIT and ORDER BY … LIMIT
+      // per split (Athena applies its own LIMIT / top-N over all splits).
       return {
         [DataSourceOptimizations.filterPushdown]: [
           { subType: OptimizationSubTypes.sortedRangeSet, properties: [] },
           { subType: OptimizationSubTypes.nullableComparison, properties: [] },
         ],
+        [DataSourceOptimizations.complexExpressionPushdown]: [{ subType: OptimizationSubTypes.supportedFunctionExpressionTypes, properties: [...PUSHED_FUNCTIONS] }],
+        [DataSourceOptimizations.limitPushdown]: [{ subType: OptimizationSubTypes.integerConstant, properties: [] }],
+        [DataSourceOptimizations.topNPushdown]: [{ subType: OptimizationSubTypes.supportsOrderBy, properties: [] }],
       };
     },
 
@@ -250,13 +302,15 @@ export function createAuroraConnector(options: AuroraConnectorOptions = {}): Aur
         const query = passthroughQuery(passthroughArgs);
         const described = await describePassthrough(pool, query);
         const columns = projected(described, input.schema, 'system.query');
-        yield* readRows(ctx, pool, readStatement(query, columns), columns, 'reading system.query', true);
+        yield* readRows(ctx, pool, readStatement(query, columns), columns, input.schema, 'system.query', true, -1n);
         return;
       }
       const resolved = await resolveTable(ctx, pool, input.tableName);
       const columns = projected(resolved.columns, input.schema, `Table ${input.tableName.schemaName}.${input.tableName.tableName}`);
       const summary = Object.fromEntries(Object.entries(input.constraints.summary).map(([name, set]) => [findColumn(resolved.columns, name)?.name ?? name, set]));
+      const partition = splitPartition(input.split);
       const statement = buildSelect({
+        ...(partition === undefined ? {} : { partition }),
         schemaName: resolved.schemaName,
         tableName: resolved.tableName,
         columns,
@@ -264,7 +318,7 @@ export function createAuroraConnector(options: AuroraConnectorOptions = {}): Aur
         constraints: { ...input.constraints, summary },
         splitPredicates: splitPredicates(input.split, resolved.columns),
       });
-      yield* readRows(ctx, pool, statement, columns, `reading ${input.tableName.schemaName}.${input.tableName.tableName}`, false);
+      yield* readRows(ctx, pool, statement, columns, input.schema, `${input.tableName.schemaName}.${input.tableName.tableName}`, false, input.constraints.limit);
     },
 
     close: () => pools.end(),

@@ -73,6 +73,9 @@ export function columnFromField(field: FieldPacket): MysqlColumn {
     columnType = `decimal(${precision},${scale})`;
   } else if (dataType === 'bit') {
     columnType = `bit(${length})`;
+  } else if ((dataType === 'datetime' || dataType === 'timestamp') && field.decimals > 0) {
+    // Above 6 is the server's "not fixed" marker (computed values): read with every digit it may have.
+    columnType = `${dataType}(${Math.min(field.decimals, 6)})`;
   } else if (dataType === 'tinyint' && length === 1) {
     columnType = 'tinyint(1)';
   }

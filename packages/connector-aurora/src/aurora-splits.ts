@@ -1,8 +1,10 @@
 /**
- * Plans the splits of a MySQL table. The Java connector reads an unpartitioned table with one
- * Lambda; here a table with a single-column integer primary key (or unique index) is cut into key
- * ranges sized from the row estimate, so Athena reads it in parallel. The first and last ranges are
- * open-ended, so rows inserted between planning and reading are still read exactly once.
+ * Plans the splits of a MySQL table. A table with named partitions is read one partition per split
+ * (`PARTITION (p)`, as the Java connector does), pruned by constraints on the partitioning column
+ * for RANGE and LIST partitioning on an integer column. The Java connector reads an unpartitioned
+ * table with one Lambda; here a table with a single-column integer primary key (or unique index) is
+ * cut into key ranges sized from the row estimate, so Athena reads it in parallel. The first and
+ * last ranges are open-ended, so rows inserted between planning and reading are read exactly once.
  */
 import type { Pool } from 'mysql2';
 import { ConnectorError, normalizeRanges, readValue, type StringMap, type ValueSet } from '@athena-federation/connector-core';
@@ -16,6 +18,11 @@ const KIND = 'kind';
 const KEY = 'key';
 const LOW = 'low';
 const HIGH = 'high';
+const PARTITION = 'partition';
+/** A LIST partition's integer values, comma-separated. */
+const VALUES = 'values';
+/** `'true'` when the partition holds the key's NULLs (the first RANGE partition, a LIST naming NULL). */
+const NULLS = 'nulls';
 
 /** Limits for {@link planSplits}. */
 export interface SplitPlanOptions {
@@ -51,12 +58,72 @@ async function findSplitKey(pool: Pool, schema: string, table: string, columns: 
   return undefined;
 }
 
+interface PartitionRow {
+  readonly name: string;
+  readonly method: string | null;
+  readonly expression: string | null;
+  readonly description: string | null;
+}
+
+/** The integer column a partitioning expression is, or undefined for anything else (`YEAR(d)`, two columns). */
+function partitionColumn(expression: string | null, columns: readonly MappedColumn[]): MappedColumn | undefined {
+  const match = expression === null ? null : /^\s*(?:`((?:[^`]|``)+)`|([A-Za-z0-9_$]+))\s*$/.exec(expression);
+  if (match === null) return undefined;
+  const name = match[1] === undefined ? match[2] : match[1].replaceAll('``', '`');
+  const column = columns.find((c) => c.name.toLowerCase() === name?.toLowerCase());
+  return column?.kind === 'integer' ? column : undefined;
+}
+
 /**
- * The splits of a table: key ranges when it has a usable integer key and more rows than one split
- * should hold (plus a NULL-key split for a nullable unique key), otherwise one split for everything.
+ * One split per named partition (subpartitions are read with their partition). RANGE and LIST
+ * partitions on a plain integer column carry their bounds, so {@link pruneSplits} can drop them.
+ */
+function partitionSplits(rows: readonly PartitionRow[], columns: readonly MappedColumn[]): StringMap[] {
+  const splits: StringMap[] = [];
+  const seen = new Set<string>();
+  let previousHigh: string | undefined;
+  let prunable = true;
+  for (const row of rows) {
+    if (seen.has(row.name)) continue;
+    seen.add(row.name);
+    const split: Record<string, string> = { [KIND]: PARTITION, [PARTITION]: row.name };
+    const method = (row.method ?? '').toUpperCase();
+    const key = partitionColumn(row.expression, columns);
+    const description = (row.description ?? '').trim();
+    if (prunable && key !== undefined && (method === 'RANGE' || method === 'RANGE COLUMNS') && (description === 'MAXVALUE' || INTEGER_TEXT.test(description))) {
+      // RANGE partitions are ordered; each holds [previous bound, its bound), the first also NULL.
+      Object.assign(split, { [KEY]: key.name, ...(previousHigh === undefined ? { [NULLS]: 'true' } : { [LOW]: previousHigh }), ...(description === 'MAXVALUE' ? {} : { [HIGH]: description }) });
+      previousHigh = description;
+    } else if (prunable && key !== undefined && (method === 'LIST' || method === 'LIST COLUMNS')) {
+      const items = description.split(',').map((v) => v.trim());
+      if (items.every((v) => v.toUpperCase() === 'NULL' || INTEGER_TEXT.test(v))) {
+        Object.assign(split, { [KEY]: key.name, [VALUES]: items.filter((v) => v.toUpperCase() !== 'NULL').join(','), ...(items.some((v) => v.toUpperCase() === 'NULL') ? { [NULLS]: 'true' } : {}) });
+      }
+    } else {
+      // Bounds of one partition alone would be misread (HASH, KEY, expressions): prune none.
+      prunable = false;
+    }
+    splits.push(split);
+  }
+  return prunable ? splits : splits.map((s) => ({ [KIND]: PARTITION, [PARTITION]: s[PARTITION] ?? '' }));
+}
+
+/**
+ * The splits of a table: one per named partition; else key ranges when it has a usable integer key
+ * and more rows than one split should hold (plus a NULL-key split for a nullable unique key);
+ * otherwise one split for everything.
  */
 export async function planSplits(pool: Pool, schema: string, table: string, columns: readonly MappedColumn[], options: SplitPlanOptions): Promise<StringMap[]> {
   const whole: StringMap[] = [{ [KIND]: 'all' }];
+  const partitions = await queryRows<PartitionRow>(
+    pool,
+    {
+      sql: 'SELECT PARTITION_NAME AS name, PARTITION_METHOD AS method, PARTITION_EXPRESSION AS expression, PARTITION_DESCRIPTION AS description FROM information_schema.partitions WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND PARTITION_NAME IS NOT NULL ORDER BY PARTITION_ORDINAL_POSITION, SUBPARTITION_ORDINAL_POSITION',
+      params: [schema, table],
+    },
+    'listing the partitions',
+  );
+  if (partitions.length > 0) return partitionSplits(partitions, columns);
   const key = await findSplitKey(pool, schema, table, columns);
   if (key === undefined) return whole;
   const [stats] = await queryRows<{ rowsEstimate: string | number | null }>(pool, { sql: 'SELECT TABLE_ROWS AS rowsEstimate FROM information_schema.tables WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', params: [schema, table] }, 'estimating the table size');
@@ -96,7 +163,7 @@ const INTEGER_TEXT = /^-?\d{1,20}$/;
  */
 export function splitPredicates(split: StringMap, columns: readonly MappedColumn[]): Predicate[] {
   const kind = split[KIND];
-  if (kind === 'all') return [];
+  if (kind === 'all' || kind === PARTITION) return [];
   const invalid = () => new ConnectorError('InvalidInput', 'The split properties were not issued by this connector for this table');
   const keyName = split[KEY];
   const column = columns.find((c) => c.name === keyName);
@@ -121,6 +188,18 @@ export function splitPredicates(split: StringMap, columns: readonly MappedColumn
   // A range with neither end still excludes NULL keys, which the 'null' split reads.
   if (parts.length === 0) parts.push(`${quoted} IS NOT NULL`);
   return [{ sql: parts.join(' AND '), params, exact: true }];
+}
+
+/**
+ * The named partition a split reads, if it is a partition split.
+ *
+ * @throws {ConnectorError} `InvalidInput` for a partition split without a name.
+ */
+export function splitPartition(split: StringMap): string | undefined {
+  if (split[KIND] !== PARTITION) return undefined;
+  const name = split[PARTITION];
+  if (name === undefined || name === '') throw new ConnectorError('InvalidInput', 'The split properties were not issued by this connector for this table');
+  return name;
 }
 
 /** An integer interval; undefined ends are unbounded. `high` is inclusive here. */
@@ -178,17 +257,30 @@ function keyIntervals(set: ValueSet): { intervals: KeyInterval[]; nullAllowed: b
 }
 
 /**
- * Drops splits the key's constraint excludes: a range split survives when one allowed interval
- * overlaps `[low, high)`, the NULL split when NULL is allowed. Anything unreadable keeps every split.
+ * Drops splits the key's constraint excludes: a range split (or RANGE partition) survives when one
+ * allowed interval overlaps `[low, high)`, a LIST partition when one of its values is allowed, the
+ * NULL split (or the partition holding NULLs) when NULL is allowed. Anything unreadable keeps every split.
  */
 export function pruneSplits(splits: readonly StringMap[], constraints: Readonly<Record<string, ValueSet>>): StringMap[] {
-  const keyName = splits[0]?.[KEY];
-  const set = keyName === undefined ? undefined : constraints[keyName];
-  const allowed = set === undefined ? undefined : keyIntervals(set);
-  if (allowed === undefined) return [...splits];
+  const allowedByKey = new Map<string, ReturnType<typeof keyIntervals>>();
+  const allowedFor = (key: string) => {
+    if (!allowedByKey.has(key)) {
+      const set = Object.hasOwn(constraints, key) ? constraints[key] : undefined;
+      allowedByKey.set(key, set === undefined ? undefined : keyIntervals(set));
+    }
+    return allowedByKey.get(key);
+  };
   return splits.filter((split) => {
+    const key = split[KEY];
+    const allowed = key === undefined ? undefined : allowedFor(key);
+    if (allowed === undefined) return true;
     if (split[KIND] === 'null') return allowed.nullAllowed;
-    if (split[KIND] !== 'range') return true;
+    if (split[NULLS] === 'true' && allowed.nullAllowed) return true;
+    if (split[VALUES] !== undefined) {
+      const values = split[VALUES] === '' ? [] : split[VALUES].split(',').map((v) => BigInt(v));
+      return values.some((v) => allowed.intervals.some((i) => (i.low === undefined || i.low <= v) && (i.high === undefined || v <= i.high)));
+    }
+    if (split[KIND] !== 'range' && split[KIND] !== PARTITION) return true;
     const low = split[LOW] === undefined ? undefined : BigInt(split[LOW]);
     const highExclusive = split[HIGH] === undefined ? undefined : BigInt(split[HIGH]);
     return allowed.intervals.some((i) => (i.high === undefined || low === undefined || i.high >= low) && (i.low === undefined || highExclusive === undefined || i.low < highExclusive));

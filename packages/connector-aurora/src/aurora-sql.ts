@@ -6,9 +6,10 @@
  */
 import { DataType, DateUnit, type Vector } from 'apache-arrow';
 import { ConnectorError, normalizeRanges, readValue } from '@athena-federation/connector-core';
-import type { Block, Constraints, Marker, SortedRangeSet, ValueSet } from '@athena-federation/connector-core';
+import type { Block, Constraints, Marker, OrderByField, SortedRangeSet, ValueSet } from '@athena-federation/connector-core';
+import { translateExpressions } from './aurora-expression.js';
 import type { SqlParam, Statement } from './aurora-client.js';
-import type { ColumnKind, MappedColumn } from './aurora-types.js';
+import { type ColumnKind, type MappedColumn, formatDay, formatMillis } from './aurora-types.js';
 
 /**
  * `` `name` `` with embedded backticks doubled, MySQL's only escape inside quoted identifiers.
@@ -38,24 +39,6 @@ const DECIMAL_TEXT = /^-?\d+(?:\.(\d+))?$/;
 /** MySQL's largest DECIMAL scale (MariaDB allows 38, MySQL 30). */
 const MAX_CAST_SCALE = 30;
 
-function pad(n: number, width: number): string {
-  return String(n).padStart(width, '0');
-}
-
-function formatDay(days: number): string | undefined {
-  const date = new Date(days * 86_400_000);
-  const year = date.getUTCFullYear();
-  if (!Number.isFinite(date.getTime()) || year < 1 || year > 9999) return undefined;
-  return `${pad(year, 4)}-${pad(date.getUTCMonth() + 1, 2)}-${pad(date.getUTCDate(), 2)}`;
-}
-
-function formatMillis(millis: number): string | undefined {
-  const date = new Date(millis);
-  const day = formatDay(Math.floor(millis / 86_400_000));
-  if (day === undefined || !Number.isFinite(date.getTime())) return undefined;
-  return `${day} ${pad(date.getUTCHours(), 2)}:${pad(date.getUTCMinutes(), 2)}:${pad(date.getUTCSeconds(), 2)}.${pad(date.getUTCMilliseconds(), 3)}`;
-}
-
 /** Reads the single value of a marker or the values of a list block (column `col1`). */
 function blockVector(block: Block): Vector | null {
   return block.records.getChild('col1');
@@ -67,9 +50,14 @@ function blockVector(block: Block): Vector | null {
  */
 function bindLiteral(kind: ColumnKind, type: DataType, value: unknown): Literal | undefined {
   switch (kind) {
-    case 'integer':
-    case 'year':
     case 'bits': {
+      // Bit values are unsigned (BIT(64) reaches 2^64-1); a negative literal can match no row, and
+      // CAST(-1 AS UNSIGNED) would wrap to the largest value, so it is not bound at all.
+      const text = typeof value === 'bigint' || (typeof value === 'number' && Number.isSafeInteger(value)) ? String(value) : typeof value === 'string' ? value : undefined;
+      return text !== undefined && /^\d+$/.test(text) ? { sql: 'CAST(? AS UNSIGNED)', param: text } : undefined;
+    }
+    case 'integer':
+    case 'year': {
       if (typeof value === 'bigint' || (typeof value === 'number' && Number.isSafeInteger(value))) return { sql: 'CAST(? AS SIGNED)', param: String(value) };
       if (typeof value === 'string' && INTEGER_TEXT.test(value)) return { sql: 'CAST(? AS SIGNED)', param: value };
       return undefined;
@@ -102,7 +90,7 @@ function bindLiteral(kind: ColumnKind, type: DataType, value: unknown): Literal 
 /** Kinds whose pushed predicates select exactly Athena's rows (no collation, rounding or zero-date effects). */
 const EXACT_KINDS: ReadonlySet<ColumnKind> = new Set(['integer', 'year', 'unsigned-bigint', 'decimal', 'bit-bool', 'int-bool']);
 /** Kinds where a NULL in Athena may be a non-NULL value in MySQL (zero dates), so `IS NULL` would drop rows. */
-const ZERO_DATE_KINDS: ReadonlySet<ColumnKind> = new Set(['date', 'datetime']);
+const ZERO_DATE_KINDS: ReadonlySet<ColumnKind> = new Set(['date', 'datetime', 'datetime-text']);
 
 function notNull(column: string): Predicate {
   return { sql: `${column} IS NOT NULL`, params: [], exact: false };
@@ -267,6 +255,66 @@ export function selectExpression(column: MappedColumn): string {
   return column.kind === 'time' || column.kind === 'text-fallback' ? `CAST(${quoted} AS CHAR)` : quoted;
 }
 
+/**
+ * The key MySQL sorts a column by so that its order is Athena's, or undefined when none is exact:
+ * strings by their UTF-8 bytes (code point order, no collation), booleans by truth, dates with zero
+ * dates as NULL (as Athena reads them). Strings longer than MySQL's default `max_sort_length` (1024
+ * bytes) would be sorted by a prefix only, so only CHAR/VARCHAR of at most 256 characters qualify.
+ */
+export function sortKey(column: MappedColumn): string | undefined {
+  const quoted = quoteIdentifier(column.name);
+  switch (column.kind) {
+    case 'integer':
+    case 'year':
+    case 'unsigned-bigint':
+    case 'decimal':
+    case 'float':
+    case 'double':
+    case 'bit-bool':
+    case 'bits':
+      return quoted;
+    case 'int-bool':
+      // TINYINT(1) holding -1 is true to Athena but sorts below false in MySQL.
+      return `(${quoted} <> 0)`;
+    case 'date':
+    case 'datetime':
+    case 'datetime-text':
+      return `IF(MONTH(${quoted}) = 0 OR DAYOFMONTH(${quoted}) = 0, NULL, ${quoted})`;
+    case 'string': {
+      const length = /^(?:var)?char\((\d+)\)/.exec(column.mysql.columnType.toLowerCase());
+      if (length === null || Number(length[1]) > 256) return undefined;
+      return `CAST(CONVERT(${quoted} USING utf8mb4) AS BINARY)`;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** `ORDER BY` terms for Athena's order, with NULLS FIRST/LAST spelled as `ISNULL(key)` sort keys. */
+export function orderByTerms(fields: readonly OrderByField[], lookup: (name: string) => MappedColumn | undefined): string[] | undefined {
+  const terms: string[] = [];
+  for (const field of fields) {
+    const column = lookup(field.columnName);
+    const key = column === undefined ? undefined : sortKey(column);
+    if (key === undefined) return undefined;
+    const descending = field.direction.startsWith('DESC');
+    const nullsFirst = field.direction.endsWith('NULLS_FIRST');
+    // MySQL puts NULLs first ascending and last descending; ISNULL(key) = 1 for NULL fixes either way.
+    terms.push(`ISNULL(${key}) ${nullsFirst ? 'DESC' : 'ASC'}`, `${key} ${descending ? 'DESC' : 'ASC'}`);
+  }
+  return terms;
+}
+
+/** The table column Athena means by `name`: the exact name, else the one case-insensitive match. */
+export function columnLookup(columns: readonly MappedColumn[]): (name: string) => MappedColumn | undefined {
+  return (name) => {
+    const exact = columns.find((c) => c.name === name);
+    if (exact !== undefined) return exact;
+    const matches = columns.filter((c) => c.name.toLowerCase() === name.toLowerCase());
+    return matches.length === 1 ? matches[0] : undefined;
+  };
+}
+
 /** What one split reads. */
 export interface SelectSpec {
   readonly schemaName: string;
@@ -278,16 +326,29 @@ export interface SelectSpec {
   readonly constraints: Constraints;
   /** Extra WHERE conjuncts from the split (key ranges). */
   readonly splitPredicates: readonly Predicate[];
+  /** A named MySQL partition to read (`PARTITION (p)`), from a partition split. */
+  readonly partition?: string;
 }
 
 /**
- * The statement for a split: projected columns, pushed summary predicates ANDed with the split's
- * own, and `LIMIT` only when every pushed predicate is exact and nothing else constrains the rows.
+ * The statement for a split: projected columns, pushed summary predicates and expressions ANDed
+ * with the split's own, `ORDER BY` for a top-N, and `LIMIT` when MySQL's rows are exactly Athena's.
+ * LIMIT and top-N apply to this split only; Athena applies its own LIMIT / top-N to all splits.
+ *
+ * @throws {ConnectorError} `Unsupported` for a limit whose rows MySQL cannot pick exactly (an
+ *   expression or sort key it cannot evaluate as Athena does): core stops reading at the limit, so
+ *   reading on would return the wrong rows, not merely more of them.
  */
 export function buildSelect(spec: SelectSpec): Statement {
+  const lookup = columnLookup(spec.tableColumns);
   const byName = new Map(spec.tableColumns.map((c) => [c.name, c]));
-  const where: Predicate[] = [...spec.splitPredicates];
-  let exact = spec.constraints.expression.length === 0;
+  const where: { sql: string; params: readonly SqlParam[] }[] = [...spec.splitPredicates];
+  const limit = spec.constraints.limit;
+  const table = `${spec.schemaName}.${spec.tableName}`;
+  const pushed = translateExpressions(spec.constraints.expression, lookup, quoteIdentifier);
+  if (!pushed.complete && limit >= 0n) throw new ConnectorError('Unsupported', `Table ${table}: a filter expression with a LIMIT cannot be evaluated in MySQL exactly as Athena would (see the connector README, "Pushdown")`);
+  where.push(...pushed.conjuncts);
+  let exact = true;
   for (const [name, set] of Object.entries(spec.constraints.summary)) {
     const column = byName.get(name);
     if (column === undefined) {
@@ -304,9 +365,16 @@ export function buildSelect(spec: SelectSpec): Statement {
   }
   const select = spec.columns.length === 0 ? 'NULL' : spec.columns.map(selectExpression).join(', ');
   let sql = `SELECT ${select} FROM ${quoteIdentifier(spec.schemaName)}.${quoteIdentifier(spec.tableName)}`;
+  if (spec.partition !== undefined) sql += ` PARTITION (${quoteIdentifier(spec.partition)})`;
   if (where.length > 0) sql += ` WHERE ${where.map((p) => p.sql).join(' AND ')}`;
   const params = where.flatMap((p) => p.params);
-  const limit = spec.constraints.limit;
+  if (limit >= 0n && spec.constraints.orderByClause.length > 0) {
+    const terms = orderByTerms(spec.constraints.orderByClause, lookup);
+    if (terms === undefined) throw new ConnectorError('Unsupported', `Table ${table}: ORDER BY ${spec.constraints.orderByClause.map((f) => JSON.stringify(f.columnName)).join(', ')} with a LIMIT cannot be sorted in MySQL exactly as Athena sorts (see the connector README, "Pushdown")`);
+    // Even when LIMIT stays out of the SQL (a loosened summary filter), the order lets core's own
+    // limit keep the right rows: it drops the extras and stops at the limit in this order.
+    sql += ` ORDER BY ${terms.join(', ')}`;
+  }
   if (exact && limit >= 0n) {
     // A string, as for every parameter: MySQL 8.0.22+ refuses a DOUBLE (mysql2's number type) for LIMIT.
     sql += ' LIMIT ?';

@@ -4,7 +4,7 @@
  * unsigned integers widen to the next signed type and BIGINT UNSIGNED becomes decimal(20,0).
  * Each column also gets the converter from mysql2's value to what core's RecordBatchWriter takes.
  */
-import { Binary, Bool, DateDay, DateMillisecond, Decimal, Field, Float32, Float64, Int16, Int32, Int64, Int8, Utf8, type DataType } from 'apache-arrow';
+import { Binary, Bool, DataType, DateDay, DateMillisecond, Decimal, Field, Float32, Float64, Int16, Int32, Int64, Int8, Utf8 } from 'apache-arrow';
 import { ConnectorError } from '@athena-federation/connector-core';
 
 /** A row of `information_schema.columns`, as the metadata query selects it. */
@@ -34,6 +34,7 @@ export type ColumnKind =
   | 'bits'
   | 'date'
   | 'datetime'
+  | 'datetime-text'
   | 'time'
   | 'year'
   | 'string'
@@ -61,6 +62,12 @@ const BINARIES = new Set(['binary', 'varbinary', 'tinyblob', 'blob', 'mediumblob
 function bitWidthOf(columnType: string): number {
   const match = /^bit\((\d+)\)/.exec(columnType);
   return match === null ? 1 : Number(match[1]);
+}
+
+/** The fractional-second digits of `datetime(p)` / `timestamp(p)` (0 when absent). */
+export function fractionDigitsOf(columnType: string): number {
+  const match = /^(?:datetime|timestamp)\((\d+)\)/.exec(columnType);
+  return match === null ? 0 : Number(match[1]);
 }
 
 function kindAndType(column: MysqlColumn, options: TypeMappingOptions, table: string): { kind: ColumnKind; type: DataType } {
@@ -94,13 +101,18 @@ function kindAndType(column: MysqlColumn, options: TypeMappingOptions, table: st
     case 'double':
     case 'real':
       return { kind: 'double', type: new Float64() };
-    case 'bit':
-      return bitWidthOf(columnType) === 1 ? { kind: 'bit-bool', type: new Bool() } : { kind: 'bits', type: new Int64() };
+    case 'bit': {
+      const width = bitWidthOf(columnType);
+      if (width === 1) return { kind: 'bit-bool', type: new Bool() };
+      // BIT(64) holds up to 2^64-1, which no signed bigint can: decimal(20,0), as for BIGINT UNSIGNED.
+      return { kind: 'bits', type: width < 64 ? new Int64() : new Decimal(0, 20, 128) };
+    }
     case 'date':
       return { kind: 'date', type: new DateDay() };
     case 'datetime':
     case 'timestamp':
-      return { kind: 'datetime', type: new DateMillisecond() };
+      // Athena's timestamp is milliseconds: finer fractions would be truncated, so they are text.
+      return fractionDigitsOf(columnType) <= 3 ? { kind: 'datetime', type: new DateMillisecond() } : { kind: 'datetime-text', type: new Utf8() };
     case 'time':
       return { kind: 'time', type: new Utf8() };
     case 'year':
@@ -129,13 +141,77 @@ export type ZeroDateWarning = (column: string, value: string) => void;
 
 const ZERO_DATE = /^\d{4}-(00-\d\d|\d\d-00)/;
 const DATE_TIME = /^(\d{4}-\d\d-\d\d)(?: (\d\d:\d\d:\d\d)(?:\.(\d{1,6}))?)?$/;
+const MILLIS_PER_DAY = 86_400_000;
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** The value of `count` ASCII digits of `text` at `at`, or -1 if any is not a digit. */
+function digits(text: string, at: number, count: number): number {
+  let value = 0;
+  for (let i = at; i < at + count; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    value = value * 10 + d;
+  }
+  return value;
+}
 
 /**
- * The function turning a mysql2 value of `column` into what RecordBatchWriter stores exactly.
- * `warn` is told about zero dates (`0000-00-00`, `2024-00-10`), which become NULL, as Connector/J's
- * `zeroDateTimeBehavior=CONVERT_TO_NULL` does.
+ * Epoch milliseconds of mysql2's `YYYY-MM-DD[ HH:MM:SS[.f…]]` text (UTC, fraction cut to `maxFraction`
+ * ≤ 3 digits), read by position: this runs for every value of a read. Undefined for anything else —
+ * zero and invalid dates (`2024-02-30`) included — which the caller handles on a slower path.
  */
-export function valueConverter(column: MappedColumn, warn: ZeroDateWarning): (value: unknown) => unknown {
+export function epochMillisOf(text: string, maxFraction: number): number | undefined {
+  const length = text.length;
+  if (length !== 10 && length < 19) return undefined;
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 2);
+  const day = digits(text, 8, 2);
+  if (year < 1 || month < 1 || month > 12 || day < 1 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return undefined;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (day > (month === 2 && !leap ? 28 : (DAYS_IN_MONTH[month - 1] ?? 0))) return undefined;
+  let hour = 0;
+  let minute = 0;
+  let second = 0;
+  let millis = 0;
+  if (length > 10) {
+    hour = digits(text, 11, 2);
+    minute = digits(text, 14, 2);
+    second = digits(text, 17, 2);
+    if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
+    if (length > 19) {
+      const fraction = length - 20;
+      if (text.charCodeAt(19) !== 46 || fraction < 1 || fraction > 6) return undefined;
+      const kept = Math.min(fraction, maxFraction);
+      const value = digits(text, 20, fraction);
+      if (value < 0) return undefined;
+      // Only zeros can follow the kept digits for columns of at most `maxFraction` digits (mysql2 pads).
+      millis = kept === 0 ? 0 : Math.trunc(value / 10 ** (fraction - kept)) * 10 ** (3 - kept);
+      if (value % 10 ** (fraction - kept) !== 0) return undefined;
+    }
+  }
+  return daysFromCivil(year, month, day) * MILLIS_PER_DAY + ((hour * 60 + minute) * 60 + second) * 1000 + millis;
+}
+
+/**
+ * Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's days_from_civil): integer
+ * arithmetic only, several times cheaper than Date.UTC, and right for years 1–99 too (which
+ * Date.UTC would read as 1900–1999).
+ */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
+}
+
+/**
+ * The function turning a mysql2 value of `column` into what RecordBatchWriter stores exactly, or
+ * undefined when the value goes in as mysql2 reads it. `warn` is told about zero dates
+ * (`0000-00-00`, `2024-00-10`), which become NULL, as Connector/J's `zeroDateTimeBehavior=CONVERT_TO_NULL` does.
+ */
+export function valueConverter(column: MappedColumn, warn: ZeroDateWarning): ((value: unknown) => unknown) | undefined {
   switch (column.kind) {
     case 'float':
       // The binary protocol already delivers the float's exact value; fround makes that explicit.
@@ -149,19 +225,26 @@ export function valueConverter(column: MappedColumn, warn: ZeroDateWarning): (va
         if (!(v instanceof Uint8Array)) return v;
         let n = 0n;
         for (const byte of v) n = (n << 8n) | BigInt(byte);
-        // BIT(64) values above 2^63-1 wrap as Java's getLong does; the bit pattern is kept.
-        return BigInt.asIntN(64, n);
+        // BIT(64) is a decimal(20,0) column (see kindAndType): its values go in as exact digit strings.
+        return DataType.isDecimal(column.field.type) ? n.toString() : n;
       };
     case 'date':
+    case 'datetime': {
+      const perDay = column.kind === 'date';
       return (v) => {
         if (typeof v !== 'string') return v;
+        const millis = epochMillisOf(v, 3);
+        if (millis !== undefined) return perDay ? Math.floor(millis / MILLIS_PER_DAY) : millis;
         if (ZERO_DATE.test(v)) {
           warn(column.name, v);
           return null;
         }
+        // Anything else (an invalid date MySQL was allowed to store) goes to the writer, which names it.
         return v;
       };
-    case 'datetime':
+    }
+    case 'datetime-text': {
+      const digitCount = fractionDigitsOf(column.mysql.columnType.toLowerCase());
       return (v) => {
         if (typeof v !== 'string') return v;
         if (ZERO_DATE.test(v)) {
@@ -170,15 +253,36 @@ export function valueConverter(column: MappedColumn, warn: ZeroDateWarning): (va
         }
         const match = DATE_TIME.exec(v);
         if (match === null) return v;
-        // Athena's timestamp is milliseconds; Java's getTimestamp().getTime() truncates microseconds the same way.
+        // Every fraction digit the column holds, as MySQL prints it.
         const [, date = '', time = '00:00:00', fraction = ''] = match;
-        return `${date}T${time}.${fraction.padEnd(3, '0').slice(0, 3)}`;
+        return `${date} ${time}.${fraction.padEnd(digitCount, '0')}`;
       };
+    }
     case 'string':
     case 'text-fallback':
     case 'time':
       return (v) => (v instanceof Uint8Array ? Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('utf8') : v);
     default:
-      return (v) => v;
+      return undefined;
   }
+}
+
+function pad(n: number, width: number): string {
+  return String(n).padStart(width, '0');
+}
+
+/** `YYYY-MM-DD` of a day count since 1970-01-01, or undefined outside MySQL's years 1–9999. */
+export function formatDay(days: number): string | undefined {
+  const date = new Date(days * 86_400_000);
+  const year = date.getUTCFullYear();
+  if (!Number.isFinite(date.getTime()) || year < 1 || year > 9999) return undefined;
+  return `${pad(year, 4)}-${pad(date.getUTCMonth() + 1, 2)}-${pad(date.getUTCDate(), 2)}`;
+}
+
+/** `YYYY-MM-DD HH:MM:SS.fff` (UTC) of epoch milliseconds, or undefined outside years 1–9999. */
+export function formatMillis(millis: number): string | undefined {
+  const date = new Date(millis);
+  const day = formatDay(Math.floor(millis / 86_400_000));
+  if (day === undefined || !Number.isFinite(date.getTime())) return undefined;
+  return `${day} ${pad(date.getUTCHours(), 2)}:${pad(date.getUTCMinutes(), 2)}:${pad(date.getUTCSeconds(), 2)}.${pad(date.getUTCMilliseconds(), 3)}`;
 }

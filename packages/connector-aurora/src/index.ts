@@ -5,7 +5,8 @@
 export { createAuroraConnector } from './aurora-connector.js';
 export type { AuroraConnector, AuroraConnectorOptions } from './aurora-connector.js';
 export { loadAuroraSettings, parseConnectionString, connectionFor } from './aurora-config.js';
-export type { AuroraSettings, ConnectionSettings, SslMode } from './aurora-config.js';
+export type { AuroraSettings, ConnectionSettings, IamAuthentication, SslMode } from './aurora-config.js';
+export type { TokenSigner, TokenSignerOptions } from './aurora-client.js';
 export { createSecretsManagerResolver, parseCredentials } from './aurora-secrets.js';
 export type { SecretResolver, SecretsManagerLike, SecretsManagerResolverOptions, Credentials } from './aurora-secrets.js';
 export { classifyMysqlError, classifySecretError } from './aurora-errors.js';

@@ -2,11 +2,13 @@
  * SQL generation without a database: identifier quoting, every value bound as `?`, value sets →
  * WHERE, the superset rule for what cannot be pushed exactly, and when LIMIT is safe.
  */
+import { StandardFunctionNames } from '@athena-federation/connector-core';
 import { makeConstraints } from '@athena-federation/connector-core/testing';
 import { Bool, DateDay, DateMillisecond, Decimal, Float64, Int32, Int64, Utf8 } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { buildSelect, quoteIdentifier, valueSetPredicate } from '../src/aurora-sql.js';
 import { type MappedColumn, mapColumn } from '../src/aurora-types.js';
+import { call, column, constant, predicate } from './support/expressions.js';
 import { equals, inList, ranges } from './support/value-sets.js';
 
 const col = (name: string, dataType: string, columnType = dataType, precision: number | null = null, scale: number | null = null): MappedColumn =>
@@ -43,9 +45,12 @@ describe('valueSetPredicate', () => {
     expect(valueSetPredicate(s, ranges(new Utf8(), [{ low: 'a', high: 'b' }]))).toEqual({ sql: '`s` IS NOT NULL', params: [], exact: false });
     expect(valueSetPredicate(s, ranges(new Utf8(), [{ low: 'a', high: 'b' }], true))).toBeUndefined();
   });
-  it('widens datetime bounds to whole milliseconds (Athena sees DATETIME(6) truncated)', () => {
-    const p = valueSetPredicate(col('t', 'datetime', 'datetime(6)'), equals(new DateMillisecond(), 1000));
+  it('binds datetime bounds as half-open millisecond intervals', () => {
+    const p = valueSetPredicate(col('t', 'datetime', 'datetime(3)'), equals(new DateMillisecond(), 1000));
     expect(p).toEqual({ sql: '((`t` >= CAST(? AS DATETIME(3)) AND `t` < CAST(? AS DATETIME(3))))', params: ['1970-01-01 00:00:01.000', '1970-01-01 00:00:01.001'], exact: false });
+  });
+  it('pushes only IS NOT NULL on DATETIME(6), which Athena reads as text', () => {
+    expect(valueSetPredicate(col('t', 'datetime', 'datetime(6)'), equals(new Utf8(), '1970-01-01 00:00:01.000000'))).toEqual({ sql: '`t` IS NOT NULL', params: [], exact: false });
   });
   it('never pushes IS NULL on dates, where zero dates are NULL to Athena', () => {
     expect(valueSetPredicate(col('d', 'date'), { '@type': 'AllOrNoneValueSet', type: { '@type': 'Date', unit: 'DAY' }, all: false, nullAllowed: true })).toBeUndefined();
@@ -68,6 +73,34 @@ describe('buildSelect', () => {
     expect(exact).toEqual({ sql: 'SELECT `id`, `na``me` FROM `d``b`.`t` WHERE `id` IN (CAST(? AS SIGNED)) LIMIT ?', params: ['1', '5'] });
     const loose = buildSelect({ ...base, constraints: { ...makeConstraints({ summary: { 'na`me': equals(new Utf8(), 'x') } }), limit: 5n } });
     expect(loose.sql).not.toContain('LIMIT');
+  });
+  it('sorts a top-N with NULLS FIRST/LAST spelled as ISNULL keys, strings by their bytes', () => {
+    const topN = buildSelect({ ...base, constraints: makeConstraints({ orderByClause: [{ columnName: 'ID', direction: 'DESC_NULLS_FIRST' }, { columnName: 'na`me', direction: 'ASC_NULLS_LAST' }], limit: 3n }) });
+    expect(topN).toEqual({
+      sql: 'SELECT `id`, `na``me` FROM `d``b`.`t` ORDER BY ISNULL(`id`) DESC, `id` DESC, ISNULL(CAST(CONVERT(`na``me` USING utf8mb4) AS BINARY)) ASC, CAST(CONVERT(`na``me` USING utf8mb4) AS BINARY) ASC LIMIT ?',
+      params: ['3'],
+    });
+  });
+  it('keeps ORDER BY but leaves LIMIT to core when the summary filter is loose', () => {
+    const loose = buildSelect({ ...base, constraints: makeConstraints({ summary: { 'na`me': equals(new Utf8(), 'x') }, orderByClause: [{ columnName: 'id', direction: 'ASC_NULLS_FIRST' }], limit: 3n }) });
+    expect(loose.sql).toMatch(/ORDER BY ISNULL\(`id`\) DESC, `id` ASC$/);
+  });
+  it('refuses a limit it cannot apply exactly instead of returning the wrong rows', () => {
+    const text = col('body', 'text');
+    const untranslatable = predicate(StandardFunctionNames.greaterThan, column('x', new Float64()), constant(new Float64(), 1));
+    expect(() => buildSelect({ ...base, tableColumns: [id, text], constraints: makeConstraints({ expression: [untranslatable], limit: 3n }) })).toThrow(/filter expression with a LIMIT/);
+    expect(() => buildSelect({ ...base, tableColumns: [id, text], constraints: makeConstraints({ orderByClause: [{ columnName: 'body', direction: 'ASC_NULLS_LAST' }], limit: 3n }) })).toThrow(/ORDER BY "body"/);
+    // Without a limit, an untranslatable expression is simply left to Athena.
+    expect(buildSelect({ ...base, tableColumns: [id, text], constraints: makeConstraints({ expression: [untranslatable] }) }).sql).toBe('SELECT `id`, `na``me` FROM `d``b`.`t`');
+  });
+  it('pushes expressions with every constant bound and every column quoted', () => {
+    const hostile = "x' OR 1=1 -- `";
+    const expression = predicate(StandardFunctionNames.or, predicate(StandardFunctionNames.equal, column('NA`ME', new Utf8()), constant(new Utf8(), hostile)), predicate(StandardFunctionNames.greaterThan, call(StandardFunctionNames.add, new Int32(), column('id', new Int32()), constant(new Int32(), 2)), constant(new Int32(), 7)));
+    const statement = buildSelect({ ...base, constraints: makeConstraints({ expression: [expression], limit: 2n }) });
+    expect(statement).toEqual({
+      sql: 'SELECT `id`, `na``me` FROM `d``b`.`t` WHERE ((CAST(CONVERT(`na``me` USING utf8mb4) AS BINARY) = CAST(CONVERT(? USING utf8mb4) AS BINARY)) OR ((`id` + CAST(? AS SIGNED)) > CAST(? AS SIGNED))) LIMIT ?',
+      params: [hostile, '2', '7', '2'],
+    });
   });
   it('selects NULL when no column is projected', () => {
     expect(buildSelect({ ...base, columns: [], constraints: makeConstraints({}) }).sql).toBe('SELECT NULL FROM `d``b`.`t`');

@@ -1,0 +1,72 @@
+/**
+ * The connector behind its Lambda handler, driven over the real wire (EngineDriver, JSON requests
+ * and responses) the way Athena reads a split. Spilled blocks are Arrow-IPC encoded exactly as for
+ * S3 and then counted and dropped: S3 and spill encryption are measured by connector-core's own
+ * spill benchmark, and here would only add moto's cost to both sides of nothing.
+ */
+import { randomUUID } from 'node:crypto';
+import { createLambdaHandler, encodeRecordBatchMessage, loadHandlerConfig } from '@athena-federation/connector-core';
+import type { GetTableResponse, S3SpillLocation, SpillServices, Split } from '@athena-federation/connector-core';
+import { EngineDriver, inProcessTransport, makeConstraints } from '@athena-federation/connector-core/testing';
+import { createAuroraConnector } from '../src/index.js';
+import { BENCH_DATABASE, BENCH_SERVER, BENCH_TABLE } from './bench-table.js';
+
+/** Reads splits of the benchmark table through the protocol. */
+export interface ProtocolReader {
+  /** GetTable + GetTableLayout + GetSplits. */
+  splits(): Promise<Split[]>;
+  /** One ReadRecords call; resolves to the rows the connector produced. */
+  read(split: Split): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** A reader whose connector cuts the table into splits of about `targetRowsPerSplit` rows. */
+export function createProtocolReader(targetRowsPerSplit: number): ProtocolReader {
+  let rows = 0;
+  const spill: SpillServices = {
+    async prepareSplits() {
+      return { directory: (): S3SpillLocation => ({ '@type': 'S3SpillLocation', bucket: 'aurora-bench', key: `bench/${randomUUID()}`, directory: true }), key: async () => null };
+    },
+    createSpiller() {
+      const locations: S3SpillLocation[] = [];
+      return {
+        async spill(batch) {
+          encodeRecordBatchMessage(batch, 'legacy');
+          rows += batch.numRows;
+          locations.push({ '@type': 'S3SpillLocation', bucket: 'aurora-bench', key: `bench/${randomUUID()}`, directory: false });
+        },
+        async finish() {
+          return locations;
+        },
+        async abort() {},
+      };
+    },
+  };
+  const connector = createAuroraConnector({
+    env: { default: `mysql://jdbc:mysql://${BENCH_SERVER.host}:${BENCH_SERVER.port}/${BENCH_DATABASE}?user=${BENCH_SERVER.user}`, target_rows_per_split: String(targetRowsPerSplit) },
+  });
+  const config = { ...loadHandlerConfig({}), spillBucket: 'aurora-bench' };
+  const driver = new EngineDriver({ transport: inProcessTransport(createLambdaHandler(connector, { config, spill })), catalogName: 'aurora_bench' });
+  const tableName = { schemaName: BENCH_DATABASE, tableName: BENCH_TABLE };
+  const constraints = makeConstraints();
+  let table: GetTableResponse | undefined;
+  return {
+    async splits() {
+      await driver.ping();
+      table = await driver.getTable(tableName);
+      return driver.getSplits(table, await driver.getTableLayout(table, constraints), constraints);
+    },
+    async read(split) {
+      if (table === undefined) table = await driver.getTable(tableName);
+      const before = rows;
+      const response = await driver.send(
+        { '@type': 'ReadRecordsRequest', identity: driver.identity, queryId: driver.queryId, catalogName: 'aurora_bench', tableName, schema: table.schema, split, constraints, maxBlockSize: 16_000_000, maxInlineBlockSize: 5_242_880 },
+        'ReadRecordsResponse',
+      );
+      // Inline answers (small splits) carry their rows in the response itself.
+      if (response['@type'] === 'ReadRecordsResponse') rows += response.records.records.numRows;
+      return rows - before;
+    },
+    close: () => connector.close(),
+  };
+}

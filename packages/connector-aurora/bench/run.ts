@@ -1,0 +1,128 @@
+/**
+ * `pnpm bench` for connector-aurora: ratios against baselines measured in the same run on the same
+ * 1,000,000-row table (`aurora_bench.rows_1m`, created once). Nothing here passes or fails; the
+ * targets are printed beside the ratios.
+ *
+ * - one split through the protocol (ReadRecords via the Lambda handler: MySQL stream → values →
+ *   Arrow blocks → IPC) vs a raw mysql2 streaming read of the same rows with the same options
+ *   (binary protocol, exact numbers and date strings, rows as arrays, `result` events). Target ≥ 0.8.
+ * - the same table in 4 range splits, read by one worker thread per core (each with its own
+ *   connector, as each Athena split gets its own Lambda) vs one split in one worker. Target ≥ 1.5
+ *   on 2 cores.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { Split } from '@athena-federation/connector-core';
+import { compareAsync, report, type RatioResult } from '@athena-federation/connector-core/harness';
+import { createConnection } from 'mysql2';
+import { BENCH_DATABASE, BENCH_ROWS, BENCH_SERVER, BENCH_TABLE, ensureBenchTable } from './bench-table.js';
+import { createProtocolReader } from './protocol-reader.js';
+
+const SELECT = `SELECT id, i, b, d, x, s, t, flag FROM \`${BENCH_DATABASE}\`.\`${BENCH_TABLE}\``;
+const PARALLEL_SPLITS = 4;
+/** One worker per core: more would only take turns on the same cores (Athena's Lambdas each have their own). */
+const WORKERS = Math.min(PARALLEL_SPLITS, availableParallelism());
+
+/**
+ * The raw baseline: one mysql2 connection with the connector's value options, rows counted from
+ * mysql2's per-row `result` events — its cheapest streaming consumer (no async iteration, no
+ * backpressure bookkeeping), so the ratio is against the fastest plain read, not a handicapped one.
+ */
+async function rawRead(protocol: 'binary' | 'text'): Promise<number> {
+  const connection = createConnection({ ...BENCH_SERVER, supportBigNumbers: true, dateStrings: true, decimalNumbers: false, charset: 'utf8mb4_general_ci', timezone: 'Z' });
+  try {
+    const query = protocol === 'binary' ? connection.execute({ sql: SELECT, rowsAsArray: true }) : connection.query({ sql: SELECT, rowsAsArray: true });
+    let rows = 0;
+    await new Promise<void>((resolve, reject) => {
+      query.on('result', () => {
+        rows++;
+      });
+      query.once('end', () => resolve());
+      query.once('error', reject);
+    });
+    return rows;
+  } finally {
+    connection.destroy();
+  }
+}
+
+function expectRows(what: string, rows: number): void {
+  if (rows !== BENCH_ROWS) throw new Error(`${what} read ${rows} rows, expected ${BENCH_ROWS}`);
+}
+
+/** Worker threads, each a connector of its own, reading the splits they are given. */
+function startWorkers(count: number, targetRowsPerSplit: number) {
+  // tsx's loader hooks do not reach worker threads from the command line, so each worker registers them first.
+  const entry = new URL('./split-worker.ts', import.meta.url).href;
+  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`;
+  const workers = Array.from({ length: count }, () => new Worker(bootstrap, { eval: true, workerData: { targetRowsPerSplit } }));
+  const read = (worker: Worker, split: Split) =>
+    new Promise<number>((resolve, reject) => {
+      worker.once('message', (message: { rows?: number; error?: string }) => (message.error === undefined ? resolve(message.rows ?? 0) : reject(new Error(message.error))));
+      worker.postMessage({ split });
+    });
+  return {
+    /** Reads `splits` with every worker pulling the next unread split. */
+    async readAll(splits: readonly Split[]): Promise<number> {
+      const queue = [...splits];
+      const counts = await Promise.all(
+        workers.map(async (worker) => {
+          let rows = 0;
+          for (let split = queue.shift(); split !== undefined; split = queue.shift()) rows += await read(worker, split);
+          return rows;
+        }),
+      );
+      return counts.reduce((a, b) => a + b, 0);
+    },
+    stop: () => Promise.all(workers.map((w) => new Promise((resolve) => { w.once('exit', resolve); w.postMessage('close'); }))),
+  };
+}
+
+/** One split through the protocol vs the raw reads; returns the split for the parallel benchmark. */
+async function singleSplitBenchmarks(results: RatioResult[]): Promise<Split> {
+  const single = createProtocolReader(BENCH_ROWS * 10);
+  try {
+    const [whole] = await single.splits();
+    if (whole === undefined) throw new Error('the one-split reader planned no split');
+    const protocolRead = async () => expectRows('protocol read', await single.read(whole));
+    results.push(await compareAsync('1 split via protocol vs raw mysql2 (binary)', '≥ 0.8', async () => expectRows('raw binary read', await rawRead('binary')), protocolRead, 5, `${BENCH_ROWS} rows × 8 columns, execute(), result events`));
+    results.push(await compareAsync('1 split via protocol vs raw mysql2 (text)', 'info', async () => expectRows('raw text read', await rawRead('text')), protocolRead, 3, 'query(): the text protocol, for reference'));
+    return whole;
+  } finally {
+    await single.close();
+  }
+}
+
+/** Range splits read by parallel workers vs the whole table as one split in one worker. */
+async function parallelSplitBenchmarks(results: RatioResult[], whole: Split): Promise<void> {
+  const planner = createProtocolReader(Math.ceil(BENCH_ROWS / PARALLEL_SPLITS));
+  const splits = await planner.splits();
+  await planner.close();
+  const one = startWorkers(1, BENCH_ROWS * 10);
+  const many = startWorkers(WORKERS, Math.ceil(BENCH_ROWS / PARALLEL_SPLITS));
+  try {
+    results.push(
+      await compareAsync(
+        `${splits.length} range splits in parallel vs 1 split`,
+        '≥ 1.5 (2 cores)',
+        async () => expectRows('one split', await one.readAll([whole])),
+        async () => expectRows('range splits', await many.readAll(splits)),
+        5,
+        `${WORKERS} worker threads (one per core, a connector each) vs 1`,
+      ),
+    );
+  } finally {
+    await Promise.all([one.stop(), many.stop()]);
+  }
+}
+
+// The handler logs one line per request at INFO; a benchmark wants only the table.
+process.env['POWERTOOLS_LOG_LEVEL'] ??= 'WARN';
+await ensureBenchTable();
+const results: RatioResult[] = [];
+try {
+  await parallelSplitBenchmarks(results, await singleSplitBenchmarks(results));
+} finally {
+  // Whatever finished is reported, even when a later benchmark fails.
+  report(results);
+}
