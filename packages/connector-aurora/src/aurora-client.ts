@@ -6,7 +6,6 @@
 import { createHash } from 'node:crypto';
 import type { ConnectionOptions } from 'node:tls';
 import type { FieldPacket, Pool, PoolConnection, PoolOptions, SslOptions } from 'mysql2';
-import { Signer } from '@aws-sdk/rds-signer';
 import { ConnectorError } from '@athena-federation/connector-core';
 import type { ConnectionSettings, IamAuthentication } from './aurora-config.js';
 import { classifyMysqlError } from './aurora-errors.js';
@@ -130,7 +129,14 @@ export class AuroraPools {
     if (iam !== undefined) {
       if (user === undefined) throw new ConnectorError('InvalidInput', `${settings.source} names no database user for IAM database authentication`);
       const signerOptions = { hostname: settings.host, port: settings.port, username: user, region: iam.region };
-      const signer = (this.#options.createTokenSigner ?? ((o: TokenSignerOptions) => new Signer(o)))(signerOptions);
+      // Loaded here, not at module scope: only IAM deployments need the signer, and cold start should not compile it.
+      let signer: TokenSigner;
+      if (this.#options.createTokenSigner !== undefined) {
+        signer = this.#options.createTokenSigner(signerOptions);
+      } else {
+        const { Signer } = await import('@aws-sdk/rds-signer');
+        signer = new Signer(signerOptions);
+      }
       // No password: the token is the password, sent only when RDS asks for mysql_clear_password (over TLS).
       credentials = { user, authPlugins: iamAuthPlugins(signer) };
     }

@@ -4,7 +4,7 @@
  * whose `${SecretName}` placeholder names a Secrets Manager secret. Parsing happens once at cold
  * start and fails fast with the variable at fault; secrets are resolved later, per pool.
  */
-import { ConfigurationError } from '@athena-federation/connector-core';
+import { ConfigurationError, numberSetting } from '@athena-federation/connector-core';
 
 /** TLS as Connector/J's `sslMode` names it. */
 export type SslMode = 'DISABLED' | 'PREFERRED' | 'REQUIRED' | 'VERIFY_CA' | 'VERIFY_IDENTITY';
@@ -123,7 +123,8 @@ export function parseConnectionString(source: string, text: string): ConnectionS
     sslMode = params.get('verifyServerCertificate') === 'true' ? 'VERIFY_CA' : 'REQUIRED';
   }
   const timeoutText = params.get('connectTimeout');
-  const connectTimeoutMs = timeoutText === undefined ? 10_000 : Number(timeoutText);
+  // Digits only: Number() alone would also read `0x10` or `1e3`, which JDBC rejects.
+  const connectTimeoutMs = timeoutText === undefined ? 10_000 : /^\d+$/.test(timeoutText) ? Number(timeoutText) : Number.NaN;
   if (!Number.isSafeInteger(connectTimeoutMs) || connectTimeoutMs <= 0) fail('connectTimeout must be a positive number of milliseconds');
 
   return {
@@ -140,11 +141,7 @@ export function parseConnectionString(source: string, text: string): ConnectionS
 }
 
 function positiveInt(env: Readonly<Record<string, string | undefined>>, name: string, fallback: number): number {
-  const text = env[name];
-  if (text === undefined || text === '') return fallback;
-  const value = Number(text);
-  if (!Number.isSafeInteger(value) || value <= 0) throw new ConfigurationError(name, `must be a positive integer, got ${JSON.stringify(text)}`);
-  return value;
+  return numberSetting(env, name, fallback, { integer: true, min: 1 });
 }
 
 /**

@@ -28,7 +28,16 @@ const THROTTLED = new Set(['ER_LOCK_WAIT_TIMEOUT', 'ER_LOCK_DEADLOCK', 'ER_CON_C
 /** The statement ran out of time (max_execution_time, client timeouts). */
 const TIMEOUT = new Set(['ER_QUERY_TIMEOUT', 'ER_QUERY_INTERRUPTED', 'ER_STATEMENT_TIMEOUT', 'PROTOCOL_SEQUENCE_TIMEOUT', 'ETIMEDOUT']);
 /** The statement itself is wrong (passthrough queries are the user's SQL). */
-const INVALID_INPUT = new Set(['ER_SYNTAX_ERROR', 'ER_DUP_FIELDNAME', 'ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION', 'ER_WRONG_USAGE', 'ER_UNSUPPORTED_PS', 'ER_OPERAND_COLUMNS']);
+/**
+ * Errors caused by what the request asked for (a passthrough statement without a database, a name
+ * or literal MySQL cannot represent in the connection's character set, mixed collations) rather
+ * than by the connector or the server.
+ */
+const INVALID_INPUT = new Set([
+  'ER_SYNTAX_ERROR', 'ER_DUP_FIELDNAME', 'ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION', 'ER_WRONG_USAGE', 'ER_UNSUPPORTED_PS', 'ER_OPERAND_COLUMNS',
+  'ER_NO_DB_ERROR', 'ER_INVALID_CHARACTER_STRING', 'ER_CANT_AGGREGATE_2COLLATIONS', 'ER_CANT_AGGREGATE_3COLLATIONS', 'ER_CANT_AGGREGATE_NCOLLATIONS',
+  'ER_WRONG_DB_NAME', 'ER_WRONG_TABLE_NAME', 'ER_WRONG_COLUMN_NAME', 'ER_TOO_LONG_IDENT',
+]);
 /** Network-level failures: the connection could not be made or was lost mid-query. */
 const CONNECTION = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE', 'PROTOCOL_CONNECTION_LOST', 'ER_SERVER_SHUTDOWN', 'ER_CONNECTION_KILLED', 'HANDSHAKE_SSL_ERROR', 'ER_NET_READ_INTERRUPTED']);
 

@@ -50,5 +50,10 @@ describe('loadAuroraSettings', () => {
     const settings = loadAuroraSettings({ default: 'mysql://jdbc:mysql://d/db', target_rows_per_split: '5000', max_splits_per_table: '7', pool_connection_limit: '2', secret_cache_ttl_seconds: '30', decimal_precision_overflow: 'VARCHAR' });
     expect(settings).toMatchObject({ targetRowsPerSplit: 5000, maxSplitsPerTable: 7, poolConnectionLimit: 2, secretCacheTtlMs: 30_000, decimalOverflow: 'varchar' });
     expect(() => loadAuroraSettings({ default: 'mysql://jdbc:mysql://d/db', target_rows_per_split: '0' })).toThrow(/target_rows_per_split/);
+    // Decimal digits only, as Java parses them: Number() alone would take these.
+    for (const text of ['0x10', '1e3', '0b11', '12.0']) {
+      expect(() => loadAuroraSettings({ default: 'mysql://jdbc:mysql://d/db', max_splits_per_table: text })).toThrow(/max_splits_per_table/);
+      expect(() => loadAuroraSettings({ default: `mysql://jdbc:mysql://d/db?connectTimeout=${text}` })).toThrow(/connectTimeout/);
+    }
   });
 });

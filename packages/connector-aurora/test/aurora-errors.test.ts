@@ -20,6 +20,9 @@ describe('classifyMysqlError', () => {
     ['ECONNREFUSED', 'Internal'],
     ['PROTOCOL_CONNECTION_LOST', 'Internal'],
     ['ER_PARSE_ERROR', 'InvalidInput'],
+    ['ER_NO_DB_ERROR', 'InvalidInput'],
+    ['ER_CANT_AGGREGATE_2COLLATIONS', 'InvalidInput'],
+    ['ER_INVALID_CHARACTER_STRING', 'InvalidInput'],
     ['ER_SOMETHING_NEW', 'Internal'],
   ])('%s → %s, with a safe message', (code, reason) => {
     const error = classifyMysqlError(driverError(code), 'reading split');

@@ -34,8 +34,8 @@ export { ConnectorError, ErrorReasons, SourceErrorCodes, JavaExceptionTypes, isC
 export type { ErrorReason } from './errors.js';
 export { createLambdaHandler } from './handler/lambda-handler.js';
 export type { LambdaHandlerOptions, FederationLambdaHandler } from './handler/lambda-handler.js';
-export { loadHandlerConfig, ConfigurationError, CasingModes, spillTarget } from './handler/handler-config.js';
-export type { HandlerConfig, CasingMode, ThrottleConfig } from './handler/handler-config.js';
+export { loadHandlerConfig, ConfigurationError, CasingModes, spillTarget, numberSetting } from './handler/handler-config.js';
+export type { HandlerConfig, CasingMode, ThrottleConfig, NumberSettingCheck } from './handler/handler-config.js';
 export { dispatch, PING_CAPABILITIES, PING_SERDE_VERSION } from './handler/dispatcher.js';
 export type { SpillServices, SplitSpillTarget, BlockSpillerLike } from './handler/spill-services.js';
 export { createS3SpillServices } from './handler/s3-spill-services.js';

@@ -76,7 +76,20 @@ function flag(env: Env, name: string, fallback: boolean): boolean {
 const INTEGER_TEXT = /^[+-]?\d+$/;
 const DECIMAL_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
-function number(env: Env, name: string, fallback: number, check: { integer: boolean; min: number; max?: number }): number {
+/** Bounds and kind of a numeric setting read by {@link numberSetting}. */
+export interface NumberSettingCheck {
+  readonly integer: boolean;
+  readonly min: number;
+  readonly max?: number;
+}
+
+/**
+ * Reads a numeric environment setting the way Java parses it (decimal notation only), `fallback`
+ * when unset or blank. Plugins use it for their own settings so every variable is read alike.
+ *
+ * @throws {ConfigurationError} naming the variable, the accepted range and the text it got.
+ */
+export function numberSetting(env: Env, name: string, fallback: number, check: NumberSettingCheck): number {
   const value = text(env, name);
   if (value === undefined) return fallback;
   const n = Number(value);
@@ -144,14 +157,14 @@ export function loadHandlerConfig(env: Env = process.env): HandlerConfig {
   const prefixProblem = invalidSpillPrefix(prefix);
   if (prefixProblem !== undefined) throw new ConfigurationError('spill_prefix', `${prefixProblem}, got ${JSON.stringify(prefix)}`);
   const throttle: ThrottleConfig = {
-    initialDelayMs: number(env, 'throttle_initial_delay_ms', 10, { integer: true, min: 0 }),
-    maxDelayMs: number(env, 'throttle_max_delay_ms', 1000, { integer: true, min: 0 }),
-    decreaseFactor: number(env, 'throttle_decrease_factor', 0.5, { integer: false, min: 0, max: 1 }),
-    increaseMs: number(env, 'throttle_increase_ms', 10, { integer: true, min: 0 }),
+    initialDelayMs: numberSetting(env, 'throttle_initial_delay_ms', 10, { integer: true, min: 0 }),
+    maxDelayMs: numberSetting(env, 'throttle_max_delay_ms', 1000, { integer: true, min: 0 }),
+    decreaseFactor: numberSetting(env, 'throttle_decrease_factor', 0.5, { integer: false, min: 0, max: 1 }),
+    increaseMs: numberSetting(env, 'throttle_increase_ms', 10, { integer: true, min: 0 }),
   };
   if (throttle.initialDelayMs > throttle.maxDelayMs) throw new ConfigurationError('throttle_initial_delay_ms', `(${throttle.initialDelayMs}) must not exceed throttle_max_delay_ms (${throttle.maxDelayMs})`);
   const queue = text(env, 'spill_queue_capacity') !== undefined ? 'spill_queue_capacity' : 'SPILL_QUEUE_CAPACITY';
-  const maxBlock = text(env, 'MAX_BLOCK_SIZE_BYTES') === undefined ? undefined : number(env, 'MAX_BLOCK_SIZE_BYTES', 0, { integer: true, min: 1 });
+  const maxBlock = text(env, 'MAX_BLOCK_SIZE_BYTES') === undefined ? undefined : numberSetting(env, 'MAX_BLOCK_SIZE_BYTES', 0, { integer: true, min: 1 });
   return {
     spillBucket: bucketName(env, 'spill_bucket'),
     spillPrefix: prefix,
@@ -163,7 +176,7 @@ export function loadHandlerConfig(env: Env = process.env): HandlerConfig {
     enableQueryPassthrough: flag(env, 'enable_query_passthrough', true),
     casingMode: casing as CasingMode | undefined,
     // Java spills on 2 threads; more uploads in flight buy little throughput and cost a block of memory each.
-    spillConcurrency: number(env, queue, 2, { integer: true, min: 1, max: 64 }),
+    spillConcurrency: numberSetting(env, queue, 2, { integer: true, min: 1, max: 64 }),
   };
 }
 
