@@ -43,9 +43,6 @@ export interface AuroraConnector extends Connector {
   close(): Promise<void>;
 }
 
-/** Athena's default `maxBlockSize` (bytes), used when `MAX_BLOCK_SIZE_BYTES` does not set one. */
-const ATHENA_MAX_BLOCK_SIZE = 16_000_000;
-
 /** Schemas MySQL uses for itself, never listed (Java drops information_schema; the rest are internal too). */
 const SYSTEM_SCHEMAS = ['information_schema', 'mysql', 'performance_schema', 'sys'];
 
@@ -167,10 +164,10 @@ export function createAuroraConnector(options: AuroraConnectorOptions = {}): Aur
    * Streams a statement as Arrow record batches of `schema` (the request's fields for `columns`, in
    * order), built here in one synchronous loop per chunk of rows: handing core one row at a time
    * costs an await per row, more than converting it. A batch is finished at the block size core
-   * would cut (`MAX_BLOCK_SIZE_BYTES`, else Athena's 16 MB) or at the query's limit. With no
+   * cuts at (`blockBytes`, the split input's `maxBlockSize`) or at the query's limit. With no
    * columns (COUNT(*)), empty rows are yielded, one per row.
    */
-  async function* readRows(ctx: ConnectorContext, pool: Pool, statement: Statement, columns: readonly MappedColumn[], schema: Schema, table: string, readOnly: boolean, limit: bigint): AsyncGenerator<unknown[] | RecordBatch> {
+  async function* readRows(ctx: ConnectorContext, pool: Pool, statement: Statement, columns: readonly MappedColumn[], schema: Schema, table: string, readOnly: boolean, limit: bigint, blockBytes: number): AsyncGenerator<unknown[] | RecordBatch> {
     const zeroDates = new Map<string, number>();
     const warn = (name: string) => zeroDates.set(name, (zeroDates.get(name) ?? 0) + 1);
     // Only the columns whose mysql2 values need converting; the rest go in as read.
@@ -184,7 +181,6 @@ export function createAuroraConnector(options: AuroraConnectorOptions = {}): Aur
       }
     });
     const count = indexes.length;
-    const blockBytes = ctx.config.maxBlockSizeBytes ?? ATHENA_MAX_BLOCK_SIZE;
     const blockRows = limit >= 0n && limit < BigInt(Number.MAX_SAFE_INTEGER) ? Math.max(Number(limit), 1) : Number.POSITIVE_INFINITY;
     const writer = new RecordBatchWriter(schema);
     try {
@@ -302,7 +298,7 @@ export function createAuroraConnector(options: AuroraConnectorOptions = {}): Aur
         const query = passthroughQuery(passthroughArgs);
         const described = await describePassthrough(pool, query);
         const columns = projected(described, input.schema, 'system.query');
-        yield* readRows(ctx, pool, readStatement(query, columns), columns, input.schema, 'system.query', true, -1n);
+        yield* readRows(ctx, pool, readStatement(query, columns), columns, input.schema, 'system.query', true, -1n, input.maxBlockSize);
         return;
       }
       const resolved = await resolveTable(ctx, pool, input.tableName);
@@ -318,7 +314,7 @@ export function createAuroraConnector(options: AuroraConnectorOptions = {}): Aur
         constraints: { ...input.constraints, summary },
         splitPredicates: splitPredicates(input.split, resolved.columns),
       });
-      yield* readRows(ctx, pool, statement, columns, input.schema, `${input.tableName.schemaName}.${input.tableName.tableName}`, false, input.constraints.limit);
+      yield* readRows(ctx, pool, statement, columns, input.schema, `${input.tableName.schemaName}.${input.tableName.tableName}`, false, input.constraints.limit, input.maxBlockSize);
     },
 
     close: () => pools.end(),

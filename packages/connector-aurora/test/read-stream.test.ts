@@ -29,6 +29,7 @@ const input = () => ({
   schema: new Schema([new Field('id', new Int32(), true), new Field('pad', new Utf8(), true)]),
   split: { kind: 'all' },
   constraints: makeConstraints({}),
+  maxBlockSize: 16_000_000,
 });
 
 beforeAll(async () => {

@@ -78,6 +78,12 @@ export interface ReadSplitInput {
   readonly split: StringMap;
   /** Summary, expressions, limit, order by, passthrough arguments — for pushdown only; core re-checks every row. */
   readonly constraints: Constraints;
+  /**
+   * Raw Arrow bytes at which core ends a block (`MAX_BLOCK_SIZE_BYTES`, else the request's
+   * `maxBlockSize`). A plugin that yields RecordBatches should cut them near this size, so core
+   * can spill them as they come instead of holding one batch larger than a block.
+   */
+  readonly maxBlockSize: number;
 }
 
 /** A query-passthrough signature, e.g. `system.query(query => '…')`. */

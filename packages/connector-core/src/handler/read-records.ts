@@ -94,7 +94,7 @@ export async function readRecords(connector: Connector, request: ReadRecordsRequ
   };
 
   try {
-    const input = { tableName: await resolveTable(connector, ctx, request.tableName), schema, split: request.split.properties, constraints: request.constraints };
+    const input = { tableName: await resolveTable(connector, ctx, request.tableName), schema, split: request.split.properties, constraints: request.constraints, maxBlockSize };
     for await (const item of connector.readSplit(ctx, input)) {
       if (ctx.signal.aborted) throw new ConnectorError('Timeout', 'Reading the split did not finish before the Lambda deadline');
       if (item instanceof RecordBatch) {
