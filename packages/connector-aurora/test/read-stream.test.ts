@@ -18,7 +18,7 @@ const warnings: unknown[] = [];
 
 function context(signal = new AbortController().signal): ConnectorContext {
   const logger = { warn: (...args: unknown[]) => warnings.push(args), info: () => undefined, debug: () => undefined, error: () => undefined };
-  return { queryId: 'q', catalogName: 'aurora_test', identity: null, signal, logger: logger as unknown as ConnectorContext['logger'], config: { ...loadHandlerConfig({}), maxBlockSizeBytes: 64_000 } };
+  return { queryId: 'q', catalogName: 'aurora_test', identity: null, signal, logger: logger as unknown as ConnectorContext['logger'], config: loadHandlerConfig({}) };
 }
 
 /** Rows in one item the connector yields (a record batch, or one row). */
@@ -29,7 +29,8 @@ const input = () => ({
   schema: new Schema([new Field('id', new Int32(), true), new Field('pad', new Utf8(), true)]),
   split: { kind: 'all' },
   constraints: makeConstraints({}),
-  maxBlockSize: 16_000_000,
+  // Small blocks, so the statement is still streaming when the first batch arrives.
+  maxBlockSize: 64_000,
 });
 
 beforeAll(async () => {
