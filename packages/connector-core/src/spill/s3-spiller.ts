@@ -208,6 +208,11 @@ export class S3BlockSpiller implements BlockSpiller {
   readonly #written: S3SpillLocation[] = [];
   #failure: Error | undefined;
   #finishing = false;
+  /**
+   * Buffers of objects already uploaded, reused for the next ones: a long read then allocates about
+   * `concurrency` object buffers in all instead of one per block, which keeps its memory flat.
+   */
+  readonly #spareBodies: Buffer[] = [];
 
   constructor(options: S3BlockSpillerOptions) {
     // Fail at construction, not after the source has been read, when the split is unusable.
@@ -223,9 +228,20 @@ export class S3BlockSpiller implements BlockSpiller {
     this.#isRetryable = options.isRetryable ?? isTransientS3Error;
     this.#extras = parsePutRequestHeaders(options.putRequestHeaders ?? {});
     this.#signal = options.signal;
-    const timedOut = () => this.#fail(new ConnectorError('Timeout', 'Spilling did not finish before the Lambda deadline'));
-    if (options.signal?.aborted === true) timedOut();
-    else options.signal?.addEventListener('abort', timedOut, { once: true });
+    if (options.signal?.aborted === true) this.#timedOut();
+    else options.signal?.addEventListener('abort', this.#timedOut, { once: true });
+  }
+
+  readonly #timedOut = (): void => this.#fail(new ConnectorError('Timeout', 'Spilling did not finish before the Lambda deadline'));
+
+  /**
+   * Lets go of the request once the spill is over: the signal can outlive it (the S3 client's
+   * sockets keep a reference), and through the listener it would keep this spiller and its spare
+   * object buffers alive into the next invocation.
+   */
+  #settle(): void {
+    this.#signal?.removeEventListener('abort', this.#timedOut);
+    this.#spareBodies.length = 0;
   }
 
   /** Objects whose upload has completed so far. */
@@ -245,6 +261,7 @@ export class S3BlockSpiller implements BlockSpiller {
   async finish(): Promise<S3SpillLocation[]> {
     this.#finishing = true;
     while (this.#work.size > 0) await Promise.all([...this.#work]);
+    this.#settle();
     if (this.#failure !== undefined) throw this.#failure;
     return this.#written.slice();
   }
@@ -253,6 +270,7 @@ export class S3BlockSpiller implements BlockSpiller {
     this.#finishing = true;
     this.#fail(new Error('The spill was aborted'));
     while (this.#work.size > 0) await Promise.all([...this.#work]);
+    this.#settle();
   }
 
   #track(promise: Promise<void>): void {
@@ -291,7 +309,7 @@ export class S3BlockSpiller implements BlockSpiller {
     const location = spillBlockLocation(this.#directory, n);
     let body: Uint8Array;
     try {
-      body = encryptBlock(encodeRecordBatchMessageChunks(batch, 'legacy'), this.#key);
+      body = encryptBlock(encodeRecordBatchMessageChunks(batch, 'legacy'), this.#key, this.#spareBodies.pop());
     } catch (cause) {
       this.#release();
       const error = new ConnectorError('Internal', `Could not serialise spill block ${n} for s3://${location.bucket}/${location.key}`, { cause });
@@ -301,6 +319,9 @@ export class S3BlockSpiller implements BlockSpiller {
     const upload = this.#upload(location, body).then(
       () => {
         this.#written[n] = location;
+        // Uploaded and answered: S3 holds the object, so its buffer can carry the next one. Only after
+        // success — an abandoned request may still be sending from it.
+        if (this.#spareBodies.length < this.#concurrency) this.#spareBodies.push(Buffer.from(body.buffer, 0, body.buffer.byteLength));
       },
       (error: unknown) => this.#fail(error instanceof Error ? error : new Error(String(error))),
     );

@@ -44,14 +44,23 @@ const CIPHER_PIECE_BYTES = 1 << 20;
  * of the plaintext when `key` is null (spill encryption disabled). `plain` may be given as the
  * pieces of the message, which are then encrypted without first being joined. The result never
  * shares memory with `plain`, so the caller may reuse the plaintext buffers as soon as this returns.
+ * It is written into `into` when that buffer is large enough (a view of its first bytes is returned).
  */
-export function encryptBlock(plain: Uint8Array | readonly Uint8Array[], key: EncryptionKey | null): Uint8Array {
+export function encryptBlock(plain: Uint8Array | readonly Uint8Array[], key: EncryptionKey | null, into?: Buffer): Uint8Array {
   const parts = plain instanceof Uint8Array ? [plain] : plain;
   const plainBytes = parts.reduce((sum, part) => sum + part.byteLength, 0);
-  if (key === null) return Buffer.concat(parts, plainBytes);
+  const objectBytes = key === null ? plainBytes : plainBytes + TAG_BYTES;
+  // `into` (a spare object buffer) when it is large enough; else unpooled, as the object outlives this call by a whole upload.
+  const out = into !== undefined && into.byteLength >= objectBytes ? into.subarray(0, objectBytes) : Buffer.allocUnsafeSlow(objectBytes);
+  if (key === null) {
+    let offset = 0;
+    for (const part of parts) {
+      out.set(part, offset);
+      offset += part.byteLength;
+    }
+    return out;
+  }
   const cipher = createCipheriv(cipherFor(key), key.key, key.nonce, { authTagLength: TAG_BYTES });
-  // Unpooled: the object outlives this call by a whole upload.
-  const out = Buffer.allocUnsafeSlow(plainBytes + TAG_BYTES);
   let at = 0;
   for (const part of parts) {
     for (let start = 0; start < part.byteLength; start += CIPHER_PIECE_BYTES) {
