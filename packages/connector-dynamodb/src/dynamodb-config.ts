@@ -16,11 +16,11 @@ export interface DynamoDbConfig {
   readonly glueCatalog: string | undefined;
   /** `disable_projection_and_casing`: `always` sends no ProjectionExpression (Java); default `auto`. */
   readonly projectionAndCasing: ProjectionAndCasingMode;
-  /** `schema_inference_sample_items` (new): items sampled per table to infer its schema, default 1000. */
+  /** `schema_inference_sample_items` (new): most items sampled per table to infer its schema, default 5000 (the byte budget usually ends the sample first). */
   readonly sampleItems: number;
   /** `schema_inference_sample_bytes` (new): stop sampling past this many bytes, default 1 MiB. */
   readonly sampleBytes: number;
-  /** `schema_inference_segments` (new): parallel Scan segments used for sampling, default 4. */
+  /** `schema_inference_segments` (new): Scan segments the sample is spread over (each reads an equal share), default 32. */
   readonly sampleSegments: number;
   /** `schema_cache_ttl_seconds` (new): how long an inferred schema and a resolved table name are reused, default 300. */
   readonly schemaCacheTtlMs: number;
@@ -70,9 +70,9 @@ export function loadDynamoDbConfig(env: Env = process.env): DynamoDbConfig {
     glueCatalog: text(env, 'glue_catalog'),
     // Java treats every value other than "always" as auto.
     projectionAndCasing: casing === 'always' ? 'always' : 'auto',
-    sampleItems: integer(env, 'schema_inference_sample_items', 1000, 1, 1_000_000),
+    sampleItems: integer(env, 'schema_inference_sample_items', 5000, 1, 1_000_000),
     sampleBytes: integer(env, 'schema_inference_sample_bytes', 1024 * 1024, 1024, 256 * 1024 * 1024),
-    sampleSegments: integer(env, 'schema_inference_segments', 4, 1, 64),
+    sampleSegments: integer(env, 'schema_inference_segments', 32, 1, 1024),
     schemaCacheTtlMs: integer(env, 'schema_cache_ttl_seconds', 300, 0, 86_400) * 1000,
     minScanSegments,
     maxScanSegments,

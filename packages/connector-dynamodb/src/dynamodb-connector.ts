@@ -1,9 +1,10 @@
 /**
  * The DynamoDB plugin: lists tables (lower-cased, resolved back to their real names), takes each
  * schema from Glue or infers it from a parallel sample, splits reads into hash-key Queries (table
- * or GSI) or Scan segments, serves PartiQL passthrough, and streams items as Arrow batches. Core
- * owns the wire, constraint re-checks, limit and spill.
+ * or GSI) or Scan segments, serves PartiQL passthrough and LIKE pushdown, and streams items as
+ * rows for core's block writer. Core owns the wire, constraint re-checks, limit and spill.
  */
+import { getMaxListeners, setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AttributeValue, ScanCommandInput, QueryCommandInput, TableDescription } from '@aws-sdk/client-dynamodb';
 import {
@@ -11,8 +12,7 @@ import {
   DataSourceOptimizations,
   pageOf,
   OptimizationSubTypes,
-  RecordBatchWriter,
-  ValueCoercionError,
+  StandardFunctionNames,
   createThrottlingInvoker,
   type Connector,
   type ConnectorContext,
@@ -23,11 +23,11 @@ import {
   type ThrottleConfig,
   type ThrottlingInvoker,
 } from '@athena-federation/connector-core';
-import { DataType, Schema, type Field, type RecordBatch } from 'apache-arrow';
-import { DescribeTableCommand, ExecuteStatementCommand, ListTablesCommand, QueryCommand, ScanCommand, lazyClient, type DynamoDbClientLike, type DynamoDbClientSource } from './dynamodb-client.js';
+import { DataType, Schema, type Field } from 'apache-arrow';
+import { DescribeTableCommand, ExecuteStatementCommand, ListTablesCommand, QueryCommand, ScanCommand, lazyClient, readItemsFromWire, type DynamoDbClientLike, type DynamoDbClientSource } from './dynamodb-client.js';
 import { loadDynamoDbConfig, type DynamoDbConfig } from './dynamodb-config.js';
 import { classifyDynamoDbError, isDynamoDbThrottle } from './dynamodb-errors.js';
-import { ExpressionBuilder, buildFilterExpression, sortKeyCondition } from './dynamodb-expressions.js';
+import { ExpressionBuilder, beginsWith, buildFilterExpression, likeConditions, pointValues, sortKeyCondition } from './dynamodb-expressions.js';
 import { constrainedIndexes, constrainedLocalIndexes, constraintFor, decodeSplit, encodeSplit, globalIndexesOf, indexCovers, keySchemaOf, localIndexesOf, planSplits, scanSegmentCount, type DynamoDbSplit, type KeySchema } from './dynamodb-splits.js';
 import { compileDateTimePattern, parseFormatMapping, zoneOffsetMillis } from './dynamodb-datetime.js';
 import { DYNAMODB_DATABASE_FLAG, FORMAT_MAPPING_METADATA, GetDatabasesCommand, GetTableCommand, GetTablesCommand, SCHEMA_SOURCE_METADATA, glueTableInfo, isDynamoDbGlueTable, isGlueNotFound, lazyGlueClient, type GlueClientLike, type GlueClientSource, type GlueTableInfo } from './dynamodb-glue.js';
@@ -38,6 +38,8 @@ export const DEFAULT_SCHEMA = 'default';
 
 /** Splits per GetSplits page. */
 const SPLITS_PER_PAGE = 1000;
+/** Sample Scans in flight at once (well under the SDK's 50 sockets). */
+const SAMPLE_CONCURRENCY = 16;
 /** DynamoDB's ListTables maximum page. */
 const LIST_TABLES_LIMIT = 100;
 
@@ -56,6 +58,8 @@ function passthroughStatement(args: Readonly<Record<string, string>>): string {
  * patterns and `defaultTimeZone` (UTC when absent). A bad pattern or zone fails naming the table.
  */
 function dateReadings(table: TableName, schema: Schema): Map<string, DateTimeReading> {
+  // Most tables have no date columns; checking the zone costs an Intl lookup per split.
+  if (!schema.fields.some((field) => DataType.isDate(field.type) || DataType.isTimestamp(field.type))) return new Map();
   const zone = schema.metadata.get('defaultTimeZone')?.trim() || 'UTC';
   try {
     zoneOffsetMillis(zone, 0);
@@ -88,6 +92,13 @@ export interface DynamoDbConnectorOptions {
   readonly config?: DynamoDbConfig;
   /** Clock for cache expiry (tests). */
   readonly now?: () => number;
+}
+
+/** What the connector reads from a Query or Scan page. */
+interface ItemPage {
+  readonly Items?: Item[] | undefined;
+  readonly LastEvaluatedKey?: Record<string, AttributeValue> | undefined;
+  readonly ConsumedCapacity?: { readonly CapacityUnits?: number | undefined } | undefined;
 }
 
 interface Cached<T> {
@@ -206,6 +217,34 @@ export function createDynamoDbConnector(options: DynamoDbConnectorOptions = {}):
     return info ?? undefined;
   };
 
+  let glueDefault: Cached<ReadonlySet<string>> | undefined;
+  /**
+   * The lower-cased names of the DynamoDB tables Glue's `default` database describes (Java lists
+   * them in `default` beside ListTables). No such database is no tables; any other Glue failure is
+   * logged and lists none, so DynamoDB's own tables stay listable.
+   */
+  const glueDefaultTables = async (ctx: ConnectorContext): Promise<ReadonlySet<string>> => {
+    if (config.disableGlue) return new Set();
+    if (glueDefault !== undefined && glueDefault.expires > now()) return glueDefault.value;
+    const names = new Set<string>();
+    try {
+      let token: string | undefined;
+      do {
+        const next = token;
+        const page = await glueCall(`listing Glue tables of ${DEFAULT_SCHEMA}`, (c) => c.send(new GetTablesCommand({ DatabaseName: DEFAULT_SCHEMA, ...catalog, ...(next === undefined ? {} : { NextToken: next }) }), { abortSignal: ctx.signal }));
+        for (const table of page.TableList ?? []) if (table.Name !== undefined && isDynamoDbGlueTable(table)) names.add(table.Name.toLowerCase());
+        token = page.NextToken;
+      } while (token !== undefined);
+    } catch (error) {
+      if (!(error instanceof ConnectorError && error.reason === 'NotFound')) {
+        ctx.logger.warn('Listing the Glue tables of the default database failed; listing only DynamoDB tables', { reason: error instanceof ConnectorError ? error.reason : 'Internal' });
+        return names;
+      }
+    }
+    glueDefault = { value: names, expires: now() + config.schemaCacheTtlMs };
+    return names;
+  };
+
   /** One ListTables page of real names. */
   const listPage = (ctx: ConnectorContext, start: string | undefined, limit: number) =>
     call('listing DynamoDB tables', (c) => c.send(new ListTablesCommand({ Limit: limit, ...(start === undefined ? {} : { ExclusiveStartTableName: start }) }), { abortSignal: ctx.signal }));
@@ -253,7 +292,11 @@ export function createDynamoDbConnector(options: DynamoDbConnectorOptions = {}):
     return remember((await describe(ctx, name)).Table, name);
   };
 
-  /** Samples the table with parallel Scan segments and unions every attribute's shape. */
+  /**
+   * Samples the table and unions every attribute's shape. The sample is spread over many Scan
+   * segments, each reading an equal share from its start: a segment starts at its own point of the
+   * hash ring, so the sample spans many partitions instead of the first few of a single Scan.
+   */
   const inferSchema = async (ctx: ConnectorContext, table: ResolvedTable): Promise<Schema> => {
     const segments = config.sampleSegments;
     const itemsPerSegment = Math.ceil(config.sampleItems / segments);
@@ -266,7 +309,7 @@ export function createDynamoDbConnector(options: DynamoDbConnectorOptions = {}):
       let start: Record<string, AttributeValue> | undefined;
       do {
         const input: ScanCommandInput = { TableName: table.name, Segment: segment, TotalSegments: segments, Limit: itemsPerSegment - items, ...(start === undefined ? {} : { ExclusiveStartKey: start }) };
-        const page = await call(`sampling DynamoDB table ${table.name}`, (c) => c.send(new ScanCommand(input), { abortSignal: ctx.signal }), pacing);
+        const page = await call(`sampling DynamoDB table ${table.name}`, (c) => c.send(readItemsFromWire(new ScanCommand(input)), { abortSignal: ctx.signal }), pacing);
         for (const item of page.Items ?? []) {
           for (const name in item) {
             const value = item[name];
@@ -278,7 +321,13 @@ export function createDynamoDbConnector(options: DynamoDbConnectorOptions = {}):
         start = page.LastEvaluatedKey;
       } while (start !== undefined && items < itemsPerSegment && bytes < bytesPerSegment);
     };
-    await Promise.all(Array.from({ length: segments }, (_, i) => sampleSegment(i)));
+    // Each call in flight listens on the signal; more than Node's default 10 is expected here, not a leak.
+    setMaxListeners(Math.max(getMaxListeners(ctx.signal), 4 * SAMPLE_CONCURRENCY), ctx.signal);
+    let nextSegment = 0;
+    const worker = async () => {
+      for (let segment = nextSegment++; segment < segments; segment = nextSegment++) await sampleSegment(segment);
+    };
+    await Promise.all(Array.from({ length: Math.min(segments, SAMPLE_CONCURRENCY) }, worker));
 
     const { hashKey, hashType, rangeKey, rangeType } = table.keys;
     const keyShape = (type: string | undefined): Shape => (type === 'S' ? { kind: 'string' } : type === 'B' ? { kind: 'binary' } : { kind: 'number', int64: false, intDigits: 0, fracDigits: 0 });
@@ -310,9 +359,6 @@ export function createDynamoDbConnector(options: DynamoDbConnectorOptions = {}):
     if (error instanceof ValueMismatchError) {
       return new ConnectorError('InvalidInput', `Table ${qualified(table)} column ${error.path} (${error.arrowType}): ${error.message}; set lenient_value_conversion=true to read such values as NULL`, { cause: error });
     }
-    if (error instanceof ValueCoercionError) {
-      return new ConnectorError('InvalidInput', `Table ${qualified(table)} column ${error.column} (${error.arrowType}): ${error.reason}`, { cause: error });
-    }
     return undefined;
   };
 
@@ -327,6 +373,9 @@ export function createDynamoDbConnector(options: DynamoDbConnectorOptions = {}):
     ],
     // Core stops reading a split once it has `limit` rows.
     [DataSourceOptimizations.limitPushdown]: [{ subType: OptimizationSubTypes.integerConstant, properties: [] }],
+    // LIKE: applied to every item here (core does not evaluate expressions); a `prefix%` pattern also
+    // becomes begins_with in the KeyConditionExpression (string sort key) or the FilterExpression.
+    [DataSourceOptimizations.complexExpressionPushdown]: [{ subType: OptimizationSubTypes.supportedFunctionExpressionTypes, properties: [StandardFunctionNames.likePattern] }],
   };
 
   return {
@@ -390,19 +439,38 @@ export function createDynamoDbConnector(options: DynamoDbConnectorOptions = {}):
         } while (token !== undefined);
         return pageOf(names, input);
       }
-      const toTables = (names: readonly string[]) => names.map((n) => ({ schemaName: DEFAULT_SCHEMA, tableName: n.toLowerCase() }));
-      if (input.pageSize < 0) return { tables: toTables(await allTableNames(ctx)), nextToken: null };
-      // The token is the last real table name returned: DynamoDB's own ExclusiveStartTableName.
+      // Glue's DynamoDB tables of its `default` database come first (Java's order), then ListTables
+      // pages; a DynamoDB table Glue already named is not listed twice.
+      const glue = [...(await glueDefaultTables(ctx))].sort();
+      const glueNames = new Set(glue);
+      const tablesOf = (names: readonly string[]) => names.map((tableName) => ({ schemaName: DEFAULT_SCHEMA, tableName }));
+      const dynamoNames = (names: readonly string[]) => [...new Set(names.map((n) => n.toLowerCase()))].filter((n) => !glueNames.has(n));
+      if (input.pageSize < 0) return { tables: tablesOf([...glue, ...dynamoNames(await allTableNames(ctx))]), nextToken: null };
+      // Tokens: `glue:<offset>` inside the Glue list, `dynamodb:<last real name>` (DynamoDB's own
+      // ExclusiveStartTableName) inside ListTables.
+      const pageSize = Math.max(input.pageSize, 1);
+      const token = input.nextToken ?? 'glue:0';
       const names: string[] = [];
-      let start = input.nextToken ?? undefined;
+      let start: string | undefined;
+      if (token.startsWith('glue:')) {
+        const offset = Number(token.slice('glue:'.length));
+        if (!Number.isSafeInteger(offset) || offset < 0) throw new ConnectorError('InvalidInput', 'ListTables nextToken is not one this connector issued');
+        names.push(...glue.slice(offset, offset + pageSize));
+        if (offset + pageSize < glue.length) return { tables: tablesOf(names), nextToken: `glue:${offset + pageSize}` };
+        if (names.length >= pageSize) return { tables: tablesOf(names), nextToken: 'dynamodb:' };
+      } else if (token.startsWith('dynamodb:')) {
+        start = token.slice('dynamodb:'.length) || undefined;
+      } else {
+        throw new ConnectorError('InvalidInput', 'ListTables nextToken is not one this connector issued');
+      }
       let more = true;
-      while (names.length < input.pageSize && more) {
-        const page = await listPage(ctx, start, Math.min(LIST_TABLES_LIMIT, input.pageSize - names.length));
-        names.push(...(page.TableNames ?? []));
+      while (names.length < pageSize && more) {
+        const page = await listPage(ctx, start, Math.min(LIST_TABLES_LIMIT, pageSize - names.length));
+        names.push(...dynamoNames(page.TableNames ?? []));
         start = page.LastEvaluatedTableName;
         more = start !== undefined;
       }
-      return { tables: toTables(names), nextToken: more ? (names[names.length - 1] ?? null) : null };
+      return { tables: tablesOf(names), nextToken: more && start !== undefined ? `dynamodb:${start}` : null };
     },
 
     async getTable(ctx, table): Promise<TableDefinition> {
@@ -441,22 +509,30 @@ export function createDynamoDbConnector(options: DynamoDbConnectorOptions = {}):
       return { splits, continuationToken: end < plan.count ? String(end) : null };
     },
 
-    async *readSplit(ctx, input): AsyncGenerator<RecordBatch> {
+    async *readSplit(ctx, input): AsyncGenerator<readonly unknown[]> {
       const split: DynamoDbSplit = decodeSplit(input.split);
       const fields: readonly Field[] = input.schema.fields;
       const reader = createItemReader(input.schema, config.lenientValueConversion, dateReadings(input.tableName, input.schema));
-      const writer = new RecordBatchWriter(input.schema);
       const builder = new ExpressionBuilder();
-      /** Converts one page of items into a batch, naming table/column/type when a value does not fit. */
-      const batchOf = (items: readonly Item[] | undefined): RecordBatch | undefined => {
+      // Athena leaves pushed-down expressions to the connector, so every LIKE is applied here, to
+      // every item; begins_with below only spares reading the items it would drop.
+      const likes = likeConditions(input.constraints.expression);
+      /**
+       * One page's items as rows in schema order, naming table/column/type when a value does not fit.
+       * Rows, not batches: core's writer then fills blocks of exactly the size Athena asked for, and
+       * an inline answer is one block (yielded batches would be re-read row by row to join them).
+       */
+      const rowsOf = function* (items: readonly Item[] | undefined): Generator<readonly unknown[]> {
         for (const item of items ?? []) {
+          if (likes.length > 0 && !likes.every((like) => like.test(item))) continue;
+          let row: unknown[];
           try {
-            writer.appendRow(reader.read(item));
+            row = reader.read(item);
           } catch (error) {
             throw mismatchError(input.tableName, error) ?? error;
           }
+          yield row;
         }
-        return writer.numRows > 0 ? writer.finish() : undefined;
       };
 
       if (split.kind === 'partiql') {
@@ -468,10 +544,9 @@ export function createDynamoDbConnector(options: DynamoDbConnectorOptions = {}):
           if (ctx.signal.aborted) return;
           const token = nextToken;
           const page = await call('running the passthrough PartiQL statement', (c) => c.send(new ExecuteStatementCommand({ Statement: split.statement, ...(token === undefined ? {} : { NextToken: token }) }), { abortSignal: ctx.signal }), pacing);
-          const batch = batchOf(page.Items);
-          if (batch !== undefined) {
-            rows += batch.numRows;
-            yield batch;
+          for (const row of rowsOf(page.Items)) {
+            rows++;
+            yield row;
           }
           nextToken = page.NextToken;
         } while (nextToken !== undefined);
@@ -484,22 +559,34 @@ export function createDynamoDbConnector(options: DynamoDbConnectorOptions = {}):
         keyCondition = `${builder.name(split.hashKey)} = ${builder.value(split.hashValue)}`;
         const rangeSet = split.rangeKey === undefined ? undefined : constraintFor(input.constraints.summary, split.rangeKey);
         const rangeCondition = rangeSet === undefined || split.rangeKey === undefined || split.rangeType === undefined ? undefined : sortKeyCondition(builder, split.rangeKey, split.rangeType, rangeSet);
-        if (rangeCondition !== undefined) keyCondition += ` AND ${rangeCondition}`;
+        // DynamoDB takes one sort-key condition: a prefix beats a range unless the range is one point.
+        const rangeKeyLower = split.rangeKey?.toLowerCase();
+        const prefix = split.rangeType === 'S' ? likes.find((like) => like.column.toLowerCase() === rangeKeyLower && like.prefix !== undefined && like.prefix !== '')?.prefix : undefined;
+        const pointRange = rangeCondition !== undefined && rangeSet !== undefined && pointValues(rangeSet)?.length === 1;
+        if (prefix !== undefined && split.rangeKey !== undefined && !pointRange) keyCondition += ` AND ${beginsWith(builder, split.rangeKey, prefix)}`;
+        else if (rangeCondition !== undefined) keyCondition += ` AND ${rangeCondition}`;
         // A Query's filter may not name key attributes; core still checks their constraints.
         exclude.add(split.hashKey.toLowerCase());
         if (split.rangeKey !== undefined) exclude.add(split.rangeKey.toLowerCase());
         if (split.tableRangeKey !== undefined) exclude.add(split.tableRangeKey.toLowerCase());
       }
-      const filter = buildFilterExpression(builder, fields, input.constraints.summary, exclude);
+      const filter = buildFilterExpression(builder, fields, input.constraints.summary, exclude, likes);
       // Glue names without a columnMapping are lower-case while attributes may not be: read whole
       // items and match names case-insensitively (Java's `auto` mode does the same for such tables).
       const glueWithoutMapping = input.schema.metadata.get(SCHEMA_SOURCE_METADATA) === 'glue' && !input.schema.metadata.has('columnMapping');
-      const projection = config.projectionAndCasing === 'always' || glueWithoutMapping || fields.length === 0 ? undefined : fields.flatMap((f) => spellingsOf(f).map((name) => builder.name(name))).join(', ');
+      // A LIKE on a column outside the requested ones needs its attribute, under a spelling only the full item is sure to have.
+      const likeOutsideSchema = likes.some((like) => !fields.some((f) => f.name.toLowerCase() === like.column.toLowerCase()));
+      // Every column of the (inferred) table requested, as in SELECT *: a projection would drop only
+      // attributes no column reads, and costs DynamoDB a projection per item and the request its names.
+      const tableColumns = fresh(schemas, split.table)?.fields;
+      const requested = new Set(fields.map((f) => f.name.toLowerCase()));
+      const everyColumn = tableColumns !== undefined && tableColumns.every((f) => requested.has(f.name.toLowerCase()));
+      const projection = config.projectionAndCasing === 'always' || glueWithoutMapping || likeOutsideSchema || everyColumn || fields.length === 0 ? undefined : fields.flatMap((f) => spellingsOf(f).map((name) => builder.name(name))).join(', ');
       // DynamoDB's Limit counts items evaluated, before any filter: with rows still to be filtered
       // (by DynamoDB or by core) small pages would multiply requests, so it is set only when every
       // item read is a row — no constraints, or only the hash key a Query already pins.
       const rcuShare = Number(input.split['rcuShare'] ?? '0') || 0;
-      const everyItemIsARow = Object.keys(input.constraints.summary).every((c) => split.kind === 'query' && c.toLowerCase() === split.hashKey.toLowerCase());
+      const everyItemIsARow = likes.length === 0 && Object.keys(input.constraints.summary).every((c) => split.kind === 'query' && c.toLowerCase() === split.hashKey.toLowerCase());
       const limit = input.constraints.limit > 0n && everyItemIsARow ? Number(input.constraints.limit < 10_000n ? input.constraints.limit : 10_000n) : undefined;
       const common = {
         TableName: split.table,
@@ -525,21 +612,31 @@ export function createDynamoDbConnector(options: DynamoDbConnectorOptions = {}):
       // Java surfaces a throttle to Athena while nothing has spilled; before our first row nothing can have.
       const pacing = invoker(ctx, ctx.config.throttle, () => produced === 0);
       const action = `${split.kind === 'query' ? 'querying' : 'scanning'} DynamoDB table ${split.table}`;
-      let start: Record<string, AttributeValue> | undefined;
-      do {
+      const fetchPage = (start: Record<string, AttributeValue> | undefined): Promise<ItemPage> =>
+        split.kind === 'query'
+          ? call(action, (c) => c.send(readItemsFromWire(new QueryCommand({ ...common, ...(split.index === undefined ? {} : { IndexName: split.index }), KeyConditionExpression: keyCondition, ...(start === undefined ? {} : { ExclusiveStartKey: start }) } satisfies QueryCommandInput)), { abortSignal: ctx.signal }), pacing)
+          : call(action, (c) => c.send(readItemsFromWire(new ScanCommand({ ...common, Segment: split.segment, TotalSegments: split.totalSegments, ...(start === undefined ? {} : { ExclusiveStartKey: start }) } satisfies ScanCommandInput)), { abortSignal: ctx.signal }), pacing);
+      // Without a limit every page is needed: the next one is read while this one is converted, so
+      // DynamoDB's latency hides behind the conversion. With a limit the next page may never be.
+      const prefetch = input.constraints.limit < 0n;
+      let pending: Promise<ItemPage> | undefined = fetchPage(undefined);
+      while (pending !== undefined) {
         if (ctx.signal.aborted) return;
-        const page =
-          split.kind === 'query'
-            ? await call(action, (c) => c.send(new QueryCommand({ ...common, ...(split.index === undefined ? {} : { IndexName: split.index }), KeyConditionExpression: keyCondition, ...(start === undefined ? {} : { ExclusiveStartKey: start }) } satisfies QueryCommandInput), { abortSignal: ctx.signal }), pacing)
-            : await call(action, (c) => c.send(new ScanCommand({ ...common, Segment: split.segment, TotalSegments: split.totalSegments, ...(start === undefined ? {} : { ExclusiveStartKey: start }) } satisfies ScanCommandInput), { abortSignal: ctx.signal }), pacing);
-        start = page.LastEvaluatedKey;
-        const batch = batchOf(page.Items);
-        if (batch !== undefined) {
-          produced += batch.numRows;
-          yield batch;
+        const page: ItemPage = await pending;
+        pending = undefined;
+        const next = page.LastEvaluatedKey;
+        if (next !== undefined) await respectCapacityCap(page.ConsumedCapacity?.CapacityUnits);
+        if (next !== undefined && prefetch) {
+          pending = fetchPage(next);
+          // Core may stop pulling (abort) before it is awaited; its failure is then nobody's concern.
+          pending.catch(() => undefined);
         }
-        if (start !== undefined) await respectCapacityCap(page.ConsumedCapacity?.CapacityUnits);
-      } while (start !== undefined);
+        for (const row of rowsOf(page.Items)) {
+          produced++;
+          yield row;
+        }
+        if (next !== undefined && !prefetch) pending = fetchPage(next);
+      }
     },
   };
 }

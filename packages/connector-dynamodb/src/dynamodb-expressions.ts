@@ -5,9 +5,9 @@
  * pushdown only saves reads and must never drop a row Athena would keep.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { readValue, type Block, type Marker, type ValueSet } from '@athena-federation/connector-core';
+import { ConnectorError, StandardFunctionNames, readValue, type Block, type FederationExpression, type Marker, type ValueSet } from '@athena-federation/connector-core';
 import type { Field } from 'apache-arrow';
-import { parseNumber, plainNumber, SOURCE_TYPE_METADATA } from './dynamodb-types.js';
+import { findAttribute, parseNumber, plainNumber, SOURCE_TYPE_METADATA, textOf, type Item } from './dynamodb-types.js';
 
 /** The scalar DynamoDB types a key or pushed-down column can have. */
 export type ScalarType = 'S' | 'N' | 'B' | 'BOOL';
@@ -191,15 +191,126 @@ function columnCondition(builder: ExpressionBuilder, attribute: string, type: Sc
  * `exclude` (Query key attributes, which a filter may not name) are skipped. Undefined when nothing
  * can be pushed.
  */
-export function buildFilterExpression(builder: ExpressionBuilder, fields: readonly Field[], summary: Readonly<Record<string, ValueSet>>, exclude: ReadonlySet<string>): string | undefined {
+export function buildFilterExpression(builder: ExpressionBuilder, fields: readonly Field[], summary: Readonly<Record<string, ValueSet>>, exclude: ReadonlySet<string>, likes: readonly LikeCondition[] = []): string | undefined {
   const clauses: string[] = [];
+  const fieldOf = (column: string) => fields.find((f) => f.name === column) ?? fields.find((f) => f.name.toLowerCase() === column.toLowerCase());
   for (const [column, set] of Object.entries(summary)) {
-    const field = fields.find((f) => f.name === column) ?? fields.find((f) => f.name.toLowerCase() === column.toLowerCase());
+    const field = fieldOf(column);
     if (field === undefined || exclude.has(field.name.toLowerCase())) continue;
     const type = scalarTypeOf(field);
     if (type === undefined) continue;
     const condition = columnCondition(builder, field.name, type, set);
     if (condition !== undefined) clauses.push(condition);
   }
+  // Only on columns inferred as strings: a LIKE on a varchar that holds numbers (Glue, mixed) sees their text, begins_with would not.
+  for (const like of likes) {
+    const field = fieldOf(like.column);
+    if (like.prefix === undefined || like.prefix === '' || field === undefined || exclude.has(field.name.toLowerCase()) || scalarTypeOf(field) !== 'S') continue;
+    clauses.push(beginsWith(builder, field.name, like.prefix));
+  }
   return clauses.length === 0 ? undefined : clauses.join(' AND ');
+}
+
+// ----------------------------------------------------------------------------------------------
+// LIKE (complex-expression pushdown of `$like_pattern`)
+
+/** One `column LIKE pattern` conjunct Athena pushed down. */
+export interface LikeCondition {
+  /** The column as Athena named it. */
+  readonly column: string;
+  /** SQL LIKE on a value's text: `%` any run, `_` one character, escapes resolved; NULL never matches. */
+  test(item: Item): boolean;
+  /**
+   * Set when the pattern is a literal prefix followed only by `%`: then LIKE is exactly
+   * `begins_with(column, prefix)` on strings (a prefix is a prefix in UTF-8 and UTF-16 alike).
+   */
+  readonly prefix: string | undefined;
+}
+
+/** The escape character of a LIKE, from its optional third argument. */
+function escapeOf(expression: FederationExpression | undefined, column: string): string | undefined {
+  if (expression === undefined) return undefined;
+  const value = expression['@type'] === 'ConstantExpression' ? blockValue(expression.valueBlock, 0) : undefined;
+  if (typeof value !== 'string' || [...value].length !== 1) throw new ConnectorError('InvalidInput', `The LIKE escape on column ${column} must be a single character`);
+  return value;
+}
+
+const REGEX_SPECIAL = /[\\^$.*+?()[\]{}|/]/;
+
+/**
+ * Compiles a LIKE pattern: the whole-value regular expression, and the literal prefix when the
+ * pattern is `prefix%` (any number of trailing `%`, no other wildcard).
+ */
+export function compileLikePattern(pattern: string, escape: string | undefined, column: string): { readonly regex: RegExp; readonly prefix: string | undefined } {
+  let source = '';
+  let literal = '';
+  /** Whether every character so far was literal (so `literal` is the prefix). */
+  let literalSoFar = true;
+  let trailingPercentOnly = true;
+  let sawPercent = false;
+  const chars = [...pattern];
+  for (let i = 0; i < chars.length; i++) {
+    let char = chars[i] ?? '';
+    let wildcard = char === '%' || char === '_';
+    if (escape !== undefined && char === escape) {
+      const next = chars[++i];
+      if (next !== '%' && next !== '_' && next !== escape) throw new ConnectorError('InvalidInput', `The LIKE pattern on column ${column} has an escape character not followed by %, _ or itself`);
+      char = next;
+      wildcard = false;
+    }
+    if (wildcard) {
+      source += char === '%' ? '.*' : '.';
+      if (char === '_') trailingPercentOnly = false;
+      if (char === '%') sawPercent = true;
+      literalSoFar = false;
+      continue;
+    }
+    source += REGEX_SPECIAL.test(char) ? `\\${char}` : char;
+    if (literalSoFar) literal += char;
+    else trailingPercentOnly = false;
+  }
+  // `s`: % and _ match line breaks too; `u`: _ is one code point, as in Trino.
+  return { regex: new RegExp(`^${source}$`, 'su'), prefix: !literalSoFar && sawPercent && trailingPercentOnly ? literal : undefined };
+}
+
+function likeOf(call: Extract<FederationExpression, { '@type': 'FunctionCallExpression' }>): LikeCondition {
+  const [variable, pattern, escape] = call.arguments;
+  if (variable?.['@type'] !== 'VariableExpression' || pattern?.['@type'] !== 'ConstantExpression' || call.arguments.length > 3) {
+    throw new ConnectorError('Unsupported', 'A $like_pattern expression must compare a column with a constant pattern');
+  }
+  const column = variable.columnName;
+  const text = blockValue(pattern.valueBlock, 0);
+  if (typeof text !== 'string') throw new ConnectorError('InvalidInput', `The LIKE pattern on column ${column} is not a string`);
+  const { regex, prefix } = compileLikePattern(text, escapeOf(escape, column), column);
+  return {
+    column,
+    prefix,
+    test: (item) => {
+      const value = findAttribute(item, column);
+      const shown = value === undefined ? null : textOf(value);
+      return shown !== null && regex.test(shown);
+    },
+  };
+}
+
+/**
+ * The LIKE conditions of Athena's pushed-down expressions (a conjunction; `$and` is flattened).
+ * Only `$like_pattern` is advertised, so anything else was not meant for this connector: it fails
+ * as Unsupported rather than being ignored, because nothing else would apply it.
+ */
+export function likeConditions(expressions: readonly FederationExpression[]): LikeCondition[] {
+  const conditions: LikeCondition[] = [];
+  const visit = (expression: FederationExpression) => {
+    const name = expression['@type'] === 'FunctionCallExpression' ? expression.functionName.functionName : expression['@type'];
+    if (expression['@type'] === 'FunctionCallExpression' && name === StandardFunctionNames.and) expression.arguments.forEach(visit);
+    else if (expression['@type'] === 'FunctionCallExpression' && name === StandardFunctionNames.likePattern) conditions.push(likeOf(expression));
+    else throw new ConnectorError('Unsupported', `Pushed-down expression ${name} is not one this connector advertises (only ${StandardFunctionNames.likePattern})`);
+  };
+  expressions.forEach(visit);
+  return conditions;
+}
+
+/** `begins_with(attribute, prefix)` for a KeyConditionExpression or FilterExpression. */
+export function beginsWith(builder: ExpressionBuilder, attribute: string, prefix: string): string {
+  return `begins_with(${builder.name(attribute)}, ${builder.value({ S: prefix })})`;
 }

@@ -296,6 +296,11 @@ export interface DateTimeReading {
   readonly zone: string;
 }
 
+/** `-123`: up to 15 digits, so the value is a safe integer. */
+const SAFE_INTEGER_TEXT = /^-?\d{1,15}$/;
+/** `-123.45`: integer digits (group 1) and fraction digits (group 2), no exponent. */
+const PLAIN_DECIMAL_TEXT = /^-?(\d+)(?:\.(\d+))?$/;
+
 /** Builds the converter for one Arrow field; `path` names the column in errors. */
 export function createValueConverter(type: DataType, path: string, dates?: DateTimeReading): ValueConverter {
   const typeName = athenaTypeName(type);
@@ -311,8 +316,11 @@ export function createValueConverter(type: DataType, path: string, dates?: DateT
   if (DataType.isBool(type)) return (v) => (v === undefined || v.NULL !== undefined ? null : v.BOOL ?? mismatch(v));
   if (DataType.isBinary(type)) return (v) => (v === undefined || v.NULL !== undefined ? null : v.B ?? mismatch(v));
   if (DataType.isInt(type)) {
+    const wide = type.bitWidth === 64;
     return (v) => {
       if (v === undefined || v.NULL !== undefined) return null;
+      // The common case, without a parse: at most 15 digits is a safe integer, which a double holds exactly.
+      if (wide && v.N !== undefined && v.N.length <= 16 && SAFE_INTEGER_TEXT.test(v.N)) return Number(v.N);
       const n = number(v);
       if (n.exponent < 0) mismatch(v, `with a fraction cannot be read as ${typeName}`);
       const value = int64Of(n) ?? mismatch(v, `is out of the ${typeName} range`);
@@ -321,8 +329,14 @@ export function createValueConverter(type: DataType, path: string, dates?: DateT
   }
   if (DataType.isFloat(type)) return (v) => (v === undefined || v.NULL !== undefined ? null : Number(plainNumber(number(v))));
   if (DataType.isDecimal(type)) {
+    const integerRoom = type.precision - type.scale;
     return (v) => {
       if (v === undefined || v.NULL !== undefined) return null;
+      // Plain text that fits as it is goes to core unchanged (core reads decimal text exactly).
+      if (v.N !== undefined) {
+        const match = PLAIN_DECIMAL_TEXT.exec(v.N);
+        if (match !== null && (match[1] ?? '').length <= integerRoom && (match[2] ?? '').length <= type.scale) return v.N;
+      }
       const n = number(v);
       // Core would round extra fraction digits; a silently changed value is worse than an error.
       if (fractionDigits(n) > type.scale || integerDigits(n) > type.precision - type.scale) mismatch(v, `does not fit ${typeName} exactly`);
@@ -354,10 +368,14 @@ export function createValueConverter(type: DataType, path: string, dates?: DateT
   if (DataType.isList(type)) {
     const itemType = type.children[0]?.type ?? new Utf8();
     const item = createValueConverter(itemType, `${path}[]`);
+    // A string set in a varchar list and a binary set in a varbinary list are already the values.
+    const stringsAsIs = DataType.isUtf8(itemType);
+    const bytesAsIs = DataType.isBinary(itemType);
     return (v) => {
       if (v === undefined || v.NULL !== undefined) return null;
-      if (v.L !== undefined) return v.L.map(item);
-      if (v.SS !== undefined) return v.SS.map((s) => item({ S: s }));
+      if (v.L !== undefined) return v.L.map((element) => item(element));
+      if (v.SS !== undefined) return stringsAsIs ? v.SS : v.SS.map((s) => item({ S: s }));
+      if (v.BS !== undefined && bytesAsIs) return v.BS;
       if (v.NS !== undefined) return v.NS.map((n) => item({ N: n }));
       if (v.BS !== undefined) return v.BS.map((b) => item({ B: b }));
       return mismatch(v);
@@ -409,7 +427,14 @@ export function createItemReader(schema: Schema, lenient = false, dates: Readonl
   });
   return {
     names: columns.map((c) => c.name),
-    read: (item) => columns.map((c) => c.convert(findAttribute(item, c.name))),
+    read: (item) => {
+      const row = new Array<unknown>(columns.length);
+      for (let c = 0; c < columns.length; c++) {
+        const column = columns[c] as (typeof columns)[number];
+        row[c] = column.convert(findAttribute(item, column.name));
+      }
+      return row;
+    },
   };
 }
 

@@ -25,7 +25,8 @@ function countingClient(client: DynamoDBClient): DynamoDbClientLike {
 }
 
 const config = { ...loadHandlerConfig({}), spillBucket: 'dynamodb-test-spill' };
-const connectorConfig = { ...loadDynamoDbConfig({}), sampleItems: 1000 };
+// Glue off: other test files put Glue tables into the shared moto; this file is about DynamoDB alone.
+const connectorConfig = { ...loadDynamoDbConfig({}), sampleItems: 1000, disableGlue: true };
 let driver: () => EngineDriver;
 
 beforeAll(async () => {
@@ -290,6 +291,17 @@ describe('reads', () => {
     expect(new Set(scans.map((s) => s.input['Segment'])).size).toBe(connectorConfig.minScanSegments);
     expect(scans[0]?.input['FilterExpression']).toBe('#n0 = :v0');
     expect(scans[0]?.input['ProjectionExpression']).toBe('#n1, #n0');
+  });
+
+  it('sends no ProjectionExpression when every column is requested (SELECT *)', async () => {
+    const d = driver();
+    await d.getTable({ schemaName: 'default', tableName: 'readings' });
+    resetCounts();
+    const all = await d.scan({ schemaName: 'default', tableName: 'readings' });
+    expect(all.table.numRows).toBe(readingItems.length);
+    const scans = sent.filter((s) => s.name === 'ScanCommand');
+    expect(scans.length).toBeGreaterThan(0);
+    expect(scans.every((s) => s.input['ProjectionExpression'] === undefined)).toBe(true);
   });
 
   it('stops early on a limit', async () => {

@@ -11,9 +11,14 @@ import { athenaTypeName } from '../src/dynamodb-types.js';
 import { createTable, startDynalite, type DynaliteServer } from './support/dynalite-server.js';
 import { orderItems, ordersTable } from './support/fixtures.js';
 
-// moto's endpoint comes from the root vitest setup; the database name is unique per run.
-const glue = new GlueClient({ region: 'us-east-1' });
+// moto's endpoint comes from the root vitest setup; names are unique per run.
+// us-west-2: every other test file of the run reaches moto's Glue in us-east-1 (the default region)
+// and lists schemas and `default` tables there; it must not meet this file's databases and tables.
+const glue = new GlueClient({ region: 'us-west-2' });
 const database = `ddb_glue_${Date.now()}`;
+const run = Date.now().toString(36);
+/** Tables of Glue's `default` database this file adds; `duplicate` also exists in DynamoDB (as mixed-case `duplicateDynamo`). */
+const defaultTables = { alias: `ddb_alias_${run}`, byArn: `ddb_byarn_${run}`, duplicate: `ddb_twin_${run}`, duplicateDynamo: `DDB_Twin_${run}`, notDynamo: `ddb_parquet_${run}` };
 const config = { ...loadHandlerConfig({}), spillBucket: 'dynamodb-glue-spill' };
 let dynamo: DynaliteServer;
 
@@ -71,6 +76,21 @@ beforeAll(async () => {
     }),
   );
   await glue.send(new CreateTableCommand({ DatabaseName: database, TableInput: { Name: 'not_dynamo', Parameters: { classification: 'csv' }, StorageDescriptor: { Columns: [{ Name: 'a', Type: 'string' }] } } }));
+
+  // Glue's own `default` database.
+  await glue.send(new CreateDatabaseCommand({ DatabaseInput: { Name: 'default' } })).catch((error: unknown) => {
+    if (!(error instanceof Error && error.name === 'AlreadyExistsException')) throw error;
+  });
+  const orderColumns = [
+    { Name: 'customerid', Type: 'string' },
+    { Name: 'orderno', Type: 'bigint' },
+    { Name: 'amount', Type: 'decimal(38,9)' },
+  ];
+  await glue.send(new CreateTableCommand({ DatabaseName: 'default', TableInput: { Name: defaultTables.alias, Parameters: { classification: 'dynamodb', sourceTable: 'Orders', columnMapping: 'customerid=CustomerId,orderno=OrderNo,amount=Amount' }, StorageDescriptor: { Columns: orderColumns } } }));
+  await glue.send(new CreateTableCommand({ DatabaseName: 'default', TableInput: { Name: defaultTables.byArn, Parameters: { columnMapping: 'customerid=CustomerId,orderno=OrderNo,amount=Amount' }, StorageDescriptor: { Location: 'arn:aws:dynamodb:us-east-1:123456789012:table/Orders', Columns: orderColumns } } }));
+  await glue.send(new CreateTableCommand({ DatabaseName: 'default', TableInput: { Name: defaultTables.duplicate, Parameters: { classification: 'dynamodb' }, StorageDescriptor: { Columns: [{ Name: 'visitid', Type: 'string' }] } } }));
+  await glue.send(new CreateTableCommand({ DatabaseName: 'default', TableInput: { Name: defaultTables.notDynamo, Parameters: { classification: 'parquet' }, StorageDescriptor: { Location: 's3://bucket/x', Columns: [{ Name: 'a', Type: 'string' }] } } }));
+  await createTable(dynamo.client, { TableName: defaultTables.duplicateDynamo, AttributeDefinitions: [{ AttributeName: 'VisitId', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'VisitId', KeyType: 'HASH' }], BillingMode: 'PAY_PER_REQUEST' }, []);
 });
 
 afterAll(async () => {
@@ -113,6 +133,34 @@ describe('glue', () => {
     expect((error as LambdaInvocationError).error.errorMessage).toMatch(/EntityNotFoundException.*missing/);
     const d = driverWith({ disable_glue: 'true' });
     expect(await d.listSchemas()).toEqual(['default']);
+  });
+
+  it("lists the DynamoDB tables of Glue's default database in default, once each, paged or not", async () => {
+    const d = driverWith();
+    const all = (await d.listTables('default')).map((t) => t.tableName);
+    expect(all).toContain('orders');
+    expect(all).toContain('visits');
+    expect(all).toContain(defaultTables.alias);
+    expect(all).toContain(defaultTables.byArn);
+    expect(all.filter((name) => name === defaultTables.duplicate)).toHaveLength(1);
+    expect(all).not.toContain(defaultTables.notDynamo);
+    expect(new Set(all).size).toBe(all.length);
+    const paged = (await d.listTables('default', 1)).map((t) => t.tableName);
+    expect([...paged].sort()).toEqual([...all].sort());
+    const withoutGlue = (await driverWith({ disable_glue: 'true' }).listTables('default')).map((t) => t.tableName);
+    expect(withoutGlue).not.toContain(defaultTables.alias);
+    expect(withoutGlue).toContain(defaultTables.duplicate);
+  });
+
+  it("resolves a default-database Glue table to its DynamoDB table by sourceTable or by the ARN in its location", async () => {
+    const d = driverWith();
+    for (const name of [defaultTables.alias, defaultTables.byArn]) {
+      const table = { schemaName: 'default', tableName: name };
+      expect(describeSchema((await d.getTable(table)).schema), name).toEqual(['CustomerId: varchar', 'OrderNo: bigint', 'Amount: decimal(38,9)']);
+      const rows = (await d.scan(table)).table.batches.flatMap((b) => readRows(b));
+      const expected = orderItems.map((item) => [item['CustomerId']?.S, BigInt(item['OrderNo']?.N ?? '')]);
+      expect(rows.map((r) => [r[0], r[1]]).sort(), name).toEqual(expected.sort());
+    }
   });
 
   it('parses Glue types', () => {

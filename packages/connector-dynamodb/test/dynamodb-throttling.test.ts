@@ -25,7 +25,8 @@ afterAll(async () => {
 function throttlingClient(throttleOn: ReadonlySet<number>): { client: DynamoDbClientLike; scans: () => number } {
   let scans = 0;
   const send = async (command: { constructor: { name: string }; input: Record<string, unknown> }, options?: object) => {
-    if (command.constructor.name === 'ScanCommand' && command.input['Segment'] !== undefined && command.input['TotalSegments'] === 4 && command.input['ProjectionExpression'] !== undefined) {
+    // Read scans have min_scan_segments (4) segments; schema sampling uses schema_inference_segments (32).
+    if (command.constructor.name === 'ScanCommand' && command.input['TotalSegments'] === 4) {
       scans++;
       if (throttleOn.has(scans)) throw Object.assign(new Error('Rate exceeded'), { name: 'ProvisionedThroughputExceededException', $metadata: { httpStatusCode: 400 } });
       command.input['Limit'] = 100;
@@ -67,7 +68,7 @@ describe('capacity cap', () => {
   function measuringClient() {
     const bySegment = new Map<number, number[]>();
     const send = async (command: { constructor: { name: string }; input: Record<string, unknown> }, options?: object) => {
-      const scan = command.constructor.name === 'ScanCommand' && command.input['ProjectionExpression'] !== undefined;
+      const scan = command.constructor.name === 'ScanCommand' && command.input['TotalSegments'] === 4;
       if (scan) command.input['Limit'] = 100;
       const output = (await dynamo.client.send(command as never, options)) as { ConsumedCapacity?: { CapacityUnits?: number } };
       if (scan) {

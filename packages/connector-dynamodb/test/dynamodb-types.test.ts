@@ -64,7 +64,8 @@ describe('conversion', () => {
     expect(createValueConverter(new Int64(), 'c')({ N: '9007199254740993' })).toBe(9007199254740993n);
     expect(createValueConverter(new Decimal(9, 38, 128), 'c')({ N: '1.5' })).toBe('1.5');
     expect(createValueConverter(new Utf8(), 'c')({ M: { a: { N: '1.50' }, b: { SS: ['x'] } } })).toBe('{"a":1.5,"b":["x"]}');
-    expect(createValueConverter(new List(new Field('item', new Int64(), true)), 'c')({ NS: ['3', '-4'] })).toEqual([3n, -4n]);
+    // Up to 15 digits come back as numbers (exact: safe integers), longer ones as bigints.
+    expect(createValueConverter(new List(new Field('item', new Int64(), true)), 'c')({ NS: ['3', '-4', '-999999999999999', '1000000000000000'] })).toEqual([3, -4, -999999999999999, 1000000000000000n]);
     expect(createValueConverter(new Int64(), 'c')(undefined)).toBeNull();
   });
 
