@@ -35,11 +35,20 @@ export interface DynamoDbClientLike {
 export type DynamoDbClientSource = DynamoDbClientLike | (() => DynamoDbClientLike | Promise<DynamoDbClientLike>);
 
 /**
+ * How long a DynamoDB connection may stay silent before the request fails (and the SDK retries it;
+ * `throwOnRequestTimeout`, since the SDK otherwise only logs a warning).
+ * Without it a DynamoDB that stops answering would hold a split until the Lambda deadline; a Scan
+ * or Query page normally arrives well within a second.
+ */
+export const DYNAMODB_REQUEST_TIMEOUT_MS = 5_000;
+const DYNAMODB_CONNECT_TIMEOUT_MS = 3_000;
+
+/**
  * The default client: region and endpoint from the standard AWS environment (`AWS_REGION`,
  * `AWS_ENDPOINT_URL_DYNAMODB` / `AWS_ENDPOINT_URL`), so local runs reach dynalite without code changes.
  */
 export function createDefaultDynamoDbClient(): DynamoDbClientLike {
-  return new DynamoDBClient({});
+  return new DynamoDBClient({ requestHandler: { requestTimeout: DYNAMODB_REQUEST_TIMEOUT_MS, connectionTimeout: DYNAMODB_CONNECT_TIMEOUT_MS, throwOnRequestTimeout: true } });
 }
 
 /** Resolves a {@link DynamoDbClientSource} lazily and at most once. */

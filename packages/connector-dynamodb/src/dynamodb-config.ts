@@ -3,7 +3,7 @@
  * one (`disable_glue`, `glue_catalog`, `disable_projection_and_casing`); new options only where
  * Java has none, each documented in the README. Core reads spill, throttle and block settings.
  */
-import { ConfigurationError } from '@athena-federation/connector-core';
+import { ConfigurationError, numberSetting } from '@athena-federation/connector-core';
 
 /** `disable_projection_and_casing` values (Java): `always` reads whole items, `auto` projects. */
 export type ProjectionAndCasingMode = 'auto' | 'always';
@@ -42,11 +42,7 @@ function text(env: Env, name: string): string | undefined {
 }
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const value = text(env, name);
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < min || n > max) throw new ConfigurationError(name, `must be an integer between ${min} and ${max}, got ${JSON.stringify(value)}`);
-  return n;
+  return numberSetting(env, name, fallback, { integer: true, min, max });
 }
 
 function flag(env: Env, name: string, fallback: boolean): boolean {

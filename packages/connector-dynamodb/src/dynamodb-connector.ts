@@ -30,7 +30,7 @@ import { classifyDynamoDbError, isDynamoDbThrottle } from './dynamodb-errors.js'
 import { ExpressionBuilder, beginsWith, buildFilterExpression, likeConditions, pointValues, sortKeyCondition } from './dynamodb-expressions.js';
 import { constrainedIndexes, constrainedLocalIndexes, constraintFor, decodeSplit, encodeSplit, globalIndexesOf, indexCovers, keySchemaOf, localIndexesOf, planSplits, scanSegmentCount, type DynamoDbSplit, type KeySchema } from './dynamodb-splits.js';
 import { compileDateTimePattern, parseFormatMapping, zoneOffsetMillis } from './dynamodb-datetime.js';
-import { DYNAMODB_DATABASE_FLAG, FORMAT_MAPPING_METADATA, GetDatabasesCommand, GetTableCommand, GetTablesCommand, SCHEMA_SOURCE_METADATA, glueTableInfo, isDynamoDbGlueTable, isGlueNotFound, lazyGlueClient, type GlueClientLike, type GlueClientSource, type GlueTableInfo } from './dynamodb-glue.js';
+import { DYNAMODB_DATABASE_FLAG, FORMAT_MAPPING_METADATA, SCHEMA_SOURCE_METADATA, glueTableInfo, isDynamoDbGlueTable, isGlueNotFound, lazyGlueClient, loadGlueSdk, type GlueClientLike, type GlueClientSource, type GlueTableInfo } from './dynamodb-glue.js';
 import { ValueMismatchError, athenaTypeName, type DateTimeReading, createItemReader, fieldOf, mergeShapes, shapeOf, spellingsOf, type Item, type Shape } from './dynamodb-types.js';
 
 /** The schema every DynamoDB table is listed in; flagged Glue databases are further schemas. */
@@ -201,7 +201,7 @@ export function createDynamoDbConnector(options: DynamoDbConnectorOptions = {}):
     if (hit !== undefined && hit.expires > now()) return hit.value ?? undefined;
     let info: GlueTableInfo | null;
     try {
-      const response = await glueCall(`reading Glue table ${key}`, (c) => c.send(new GetTableCommand({ DatabaseName: table.schemaName, Name: table.tableName, ...catalog }), { abortSignal: ctx.signal }));
+      const response = await glueCall(`reading Glue table ${key}`, async (c) => c.send(new (await loadGlueSdk()).GetTableCommand({ DatabaseName: table.schemaName, Name: table.tableName, ...catalog }), { abortSignal: ctx.signal }));
       info = response.Table !== undefined && isDynamoDbGlueTable(response.Table) ? glueTableInfo(response.Table) : null;
     } catch (error) {
       if (error instanceof ConnectorError && error.reason === 'NotFound') {
@@ -231,7 +231,7 @@ export function createDynamoDbConnector(options: DynamoDbConnectorOptions = {}):
       let token: string | undefined;
       do {
         const next = token;
-        const page = await glueCall(`listing Glue tables of ${DEFAULT_SCHEMA}`, (c) => c.send(new GetTablesCommand({ DatabaseName: DEFAULT_SCHEMA, ...catalog, ...(next === undefined ? {} : { NextToken: next }) }), { abortSignal: ctx.signal }));
+        const page = await glueCall(`listing Glue tables of ${DEFAULT_SCHEMA}`, async (c) => c.send(new (await loadGlueSdk()).GetTablesCommand({ DatabaseName: DEFAULT_SCHEMA, ...catalog, ...(next === undefined ? {} : { NextToken: next }) }), { abortSignal: ctx.signal }));
         for (const table of page.TableList ?? []) if (table.Name !== undefined && isDynamoDbGlueTable(table)) names.add(table.Name.toLowerCase());
         token = page.NextToken;
       } while (token !== undefined);
@@ -412,7 +412,7 @@ export function createDynamoDbConnector(options: DynamoDbConnectorOptions = {}):
         let token: string | undefined;
         do {
           const next = token;
-          const page = await glueCall('listing Glue databases', (c) => c.send(new GetDatabasesCommand({ ...catalog, ...(next === undefined ? {} : { NextToken: next }) }), { abortSignal: ctx.signal }));
+          const page = await glueCall('listing Glue databases', async (c) => c.send(new (await loadGlueSdk()).GetDatabasesCommand({ ...catalog, ...(next === undefined ? {} : { NextToken: next }) }), { abortSignal: ctx.signal }));
           for (const database of page.DatabaseList ?? []) {
             if (database.Name !== undefined && (database.LocationUri ?? '').includes(DYNAMODB_DATABASE_FLAG)) schemas.add(database.Name.toLowerCase());
           }
@@ -433,7 +433,7 @@ export function createDynamoDbConnector(options: DynamoDbConnectorOptions = {}):
         let token: string | undefined;
         do {
           const next = token;
-          const page = await glueCall(`listing Glue tables of ${input.schemaName}`, (c) => c.send(new GetTablesCommand({ DatabaseName: input.schemaName, ...catalog, ...(next === undefined ? {} : { NextToken: next }) }), { abortSignal: ctx.signal }));
+          const page = await glueCall(`listing Glue tables of ${input.schemaName}`, async (c) => c.send(new (await loadGlueSdk()).GetTablesCommand({ DatabaseName: input.schemaName, ...catalog, ...(next === undefined ? {} : { NextToken: next }) }), { abortSignal: ctx.signal }));
           for (const table of page.TableList ?? []) if (table.Name !== undefined && isDynamoDbGlueTable(table)) names.push({ schemaName: input.schemaName, tableName: table.Name.toLowerCase() });
           token = page.NextToken;
         } while (token !== undefined);

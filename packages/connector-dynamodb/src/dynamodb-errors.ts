@@ -8,6 +8,14 @@ import { ConnectorError } from '@athena-federation/connector-core';
 const THROTTLE_NAMES = new Set(['ProvisionedThroughputExceededException', 'RequestLimitExceeded', 'LimitExceededException', 'ThrottlingException', 'TooManyRequestsException']);
 const ACCESS_NAMES = new Set(['AccessDeniedException', 'AccessDenied', 'UnrecognizedClientException', 'MissingAuthenticationTokenException', 'InvalidSignatureException', 'ExpiredTokenException', 'KMSAccessDeniedException']);
 const INPUT_NAMES = new Set(['ValidationException', 'SerializationException', 'InvalidParameterValueException']);
+/** Socket-level failures: the SDK may name them `TimeoutError` (a reset) or leave only the code. */
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+function errorCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? code : undefined;
+}
 
 interface SdkErrorShape {
   readonly name?: unknown;
@@ -44,6 +52,8 @@ export function classifyDynamoDbError(error: unknown, action: string): Connector
   if (ACCESS_NAMES.has(name) || httpStatus(error) === 403) {
     return new ConnectorError('AccessDenied', `Access to DynamoDB was denied while ${action}; check the Lambda role's dynamodb permissions`, { cause: error });
   }
+  const code = errorCode(error);
+  if (code !== undefined && CONNECTION_CODES.has(code)) return new ConnectorError('Internal', `The connection to DynamoDB failed (${code}) while ${action}`, { cause: error });
   if (name === 'AbortError') return new ConnectorError('Timeout', `DynamoDB request was abandoned at the Lambda deadline while ${action}`, { cause: error });
   if (name === 'TimeoutError' || name === 'RequestTimeout') return new ConnectorError('Timeout', `DynamoDB timed out while ${action}`, { cause: error });
   if (INPUT_NAMES.has(name) || (httpStatus(error) ?? 0) === 400) {

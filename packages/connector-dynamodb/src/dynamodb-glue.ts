@@ -3,7 +3,7 @@
  * with `dynamo-db-flag`, tables that look like DynamoDB, Glue type strings → Arrow, and the table
  * properties that map Glue's lower-case names back to DynamoDB (`sourceTable`, `columnMapping`).
  */
-import { GetDatabasesCommand, type GetDatabasesCommandOutput, GetTableCommand, type GetTableCommandOutput, GetTablesCommand, type GetTablesCommandOutput, GlueClient, type Table as GlueTable } from '@aws-sdk/client-glue';
+import type { GetDatabasesCommand, GetDatabasesCommandOutput, GetTableCommand, GetTableCommandOutput, GetTablesCommand, GetTablesCommandOutput, Table as GlueTable } from '@aws-sdk/client-glue';
 import { ConnectorError } from '@athena-federation/connector-core';
 import { Binary, Bool, DataType, DateDay, DateMillisecond, Decimal, Field, Float32, Float64, Int16, Int32, Int64, Int8, List, Map_, Schema, Struct, TimeUnit, Timestamp, Utf8 } from 'apache-arrow';
 import type { DynamoDbSendOptions } from './dynamodb-client.js';
@@ -23,7 +23,7 @@ export type GlueClientSource = GlueClientLike | (() => GlueClientLike | Promise<
 export function lazyGlueClient(source: GlueClientSource | undefined): () => Promise<GlueClientLike> {
   let client: Promise<GlueClientLike> | undefined;
   return () => {
-    client ??= typeof source === 'function' ? Promise.resolve(source()) : Promise.resolve(source ?? new GlueClient({}));
+    client ??= typeof source === 'function' ? Promise.resolve(source()) : source !== undefined ? Promise.resolve(source) : loadGlueSdk().then(({ GlueClient }) => new GlueClient({}));
     return client;
   };
 }
@@ -38,7 +38,13 @@ export const FORMAT_MAPPING_METADATA = 'datetimeFormatMappingNormalized';
 export const DYNAMODB_DATABASE_FLAG = 'dynamo-db-flag';
 
 // The command classes, re-exported so the connector builds exactly the commands this interface names.
-export { GetDatabasesCommand, GetTableCommand, GetTablesCommand };
+/**
+ * The Glue SDK, loaded at the first Glue call: a value import would put it into every cold start,
+ * also of deployments that set `disable_glue`.
+ */
+export function loadGlueSdk(): Promise<typeof import('@aws-sdk/client-glue')> {
+  return import('@aws-sdk/client-glue');
+}
 
 /** Whether a Glue table describes a DynamoDB table (Java's three tests). */
 export function isDynamoDbGlueTable(table: GlueTable): boolean {

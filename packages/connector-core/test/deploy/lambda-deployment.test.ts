@@ -30,7 +30,7 @@ const spillPackages = ['@aws-sdk/client-s3', '@aws-sdk/client-kms'];
 const awsParameters = ['AthenaCatalogName', 'SpillBucket', 'SpillPrefix', 'LambdaTimeout', 'LambdaMemory', 'LambdaRole', 'DisableSpillEncryption', 'KMSKeyId', 'PermissionsBoundaryARN'];
 
 const connectors = [
-  { name: 'dynamodb', sourceType: 'dynamodb', env: {}, parameters: [...awsParameters, 'DynamoDBTableNames', 'GlueDatabaseNames'], optionalExternals: [], lazyPackages: spillPackages },
+  { name: 'dynamodb', sourceType: 'dynamodb', env: {}, parameters: [...awsParameters, 'DynamoDBTableNames', 'GlueDatabaseNames'], optionalExternals: [], lazyPackages: [...spillPackages, '@aws-sdk/client-glue'] },
   {
     name: 'aurora',
     sourceType: 'mysql',
@@ -38,7 +38,7 @@ const connectors = [
     env: { default: 'mysql://jdbc:mysql://127.0.0.1:3306/test?user=root' },
     parameters: [...awsParameters, 'DefaultConnectionString', 'SecretNamePrefix', 'SecurityGroupIds', 'SubnetIds'],
     optionalExternals: ['cardinal'],
-    lazyPackages: [...spillPackages, 'mysql2', 'iconv-lite'],
+    lazyPackages: [...spillPackages, 'mysql2', 'iconv-lite', '@aws-sdk/rds-signer'],
   },
 ] as const;
 

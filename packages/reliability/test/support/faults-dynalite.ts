@@ -107,5 +107,5 @@ export interface DynamoDbConnectorSetup {
 /** The DynamoDB connector on a default-configured SDK client pointed at `endpoint`; Glue off. */
 export function dynamoDbConnector(setup: DynamoDbConnectorSetup): Connector {
   const client = new DynamoDBClient({ endpoint: setup.endpoint, region: 'us-east-1', credentials, ...(setup.maxAttempts === undefined ? {} : { maxAttempts: setup.maxAttempts }) });
-  return createDynamoDbConnector({ client, config: loadDynamoDbConfig({ disable_glue: 'true', min_scan_segments: '2', schema_inference_segments: '2', ...setup.env }) });
+  return createDynamoDbConnector({ client, config: loadDynamoDbConfig({ disable_glue: 'true', min_scan_segments: '2', schema_inference_segments: '3', ...setup.env }) });
 }
