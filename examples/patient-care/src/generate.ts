@@ -3,6 +3,7 @@
  * claims for MySQL, hourly wearable readings (steps, sleep minutes, resting pulse) for DynamoDB.
  * The same seed and scale always give the same rows, so the flagged set is reproducible.
  */
+import { seededRandom } from '@athena-federation/connector-core/harness';
 
 /** A patient of the EHR. */
 export interface Patient {
@@ -75,17 +76,6 @@ export const CONDITIONS: readonly { readonly code: string; readonly description:
 const FIRST = ['Ada', 'Ben', 'Chloé', 'Dmitri', 'Eun-ji', 'Farah', 'Gus', 'Hana', 'Ivo', 'Józef', 'Kai', 'Lena', 'Mateo', 'Nia', 'Omar', 'Priya'];
 const LAST = ['Okafor', 'Lindqvist', 'García', 'Nguyen', "O'Brien", 'Schmidt', 'Tanaka', 'Kowalski', 'Haddad', 'Silva'];
 
-/** mulberry32: small, fast, and the same sequence on every platform. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const DAY = 86_400_000;
 const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -103,7 +93,7 @@ export interface GenerateOptions {
 
 /** Generates the data set. */
 export function generate(options: GenerateOptions = {}): PatientCareData {
-  const next = random(options.seed ?? 20261127);
+  const next = seededRandom(options.seed ?? 20261127);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
   const asOf = options.asOf ?? '2026-11-20';
   const end = Date.parse(`${asOf}T00:00:00Z`);

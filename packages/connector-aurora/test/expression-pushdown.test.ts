@@ -6,6 +6,7 @@
  * from an unpushed read. A pushed read may never lose a row the oracle keeps; where the connector
  * translated the whole expression it must return exactly the oracle's rows.
  */
+import { seededRandom } from '@athena-federation/connector-core/harness';
 import { StandardFunctionNames as F, readValue } from '@athena-federation/connector-core';
 import type { FederationExpression, GetDataSourceCapabilitiesResponse } from '@athena-federation/connector-core';
 import { Bool, DateDay, DateMillisecond, Decimal, Float32, Float64, Int32, Int64, Utf8 } from 'apache-arrow';
@@ -23,17 +24,6 @@ let db: TestDatabase;
 let connector: AuroraConnector;
 let allRows: Record<string, unknown>[] = [];
 
-/** mulberry32: a tiny seeded PRNG so every run builds the same rows and expressions. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const STRINGS = ['abc', 'ABC', 'abc ', 'a%c', 'a_c', 'ab', 'a!b', 'x\\y', '', 'ü', 'Ü', '😀', 'z😀', 'é', "o'k"];
 const LATIN = ['abc', 'ABC', 'é', 'a b', 'é '];
@@ -64,7 +54,7 @@ beforeAll(async () => {
   await ensureSpillBucket();
   await db.pool.query(`CREATE TABLE exprs (id INT PRIMARY KEY, a INT, b BIGINT, u INT UNSIGNED, d DECIMAL(10,2), x DOUBLE, f FLOAT,
     s VARCHAR(20) COLLATE utf8mb4_general_ci, l VARCHAR(20) CHARACTER SET latin1, flag TINYINT(1), dd DATE, ts DATETIME(3))`);
-  const next = random(7);
+  const next = seededRandom(7);
   const maybe = <T>(value: T): T | null => (next() < 0.15 ? null : value);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
   const int = (bound: number) => Math.floor(next() * (2 * bound + 1)) - bound;
@@ -104,7 +94,7 @@ afterAll(async () => {
 
 /** Builds random, well-typed expression trees over the `exprs` columns. */
 function generator(seed: number) {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
   const small = () => Math.floor(next() * 101) - 50;
 

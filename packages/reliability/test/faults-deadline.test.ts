@@ -60,7 +60,8 @@ describe('the Lambda deadline arriving mid-read', () => {
         // Pages of 50 items, the read ones delayed by `scanDelayMs`.
         const body = JSON.parse(request.body.toString('utf8')) as Record<string, unknown>;
         body['Limit'] = Math.min(typeof body['Limit'] === 'number' ? body['Limit'] : 50, 50);
-        return { kind: 'forward', delayMs: body['ProjectionExpression'] === undefined ? 0 : scanDelayMs, body: Buffer.from(JSON.stringify(body)) };
+        // Read Scans run on the splits' 2 segments; schema sampling uses 3 (see dynamoDbConnector).
+        return { kind: 'forward', delayMs: body['TotalSegments'] === 2 ? scanDelayMs : 0, body: Buffer.from(JSON.stringify(body)) };
       });
       slowS3 = await startFaultProxy(process.env['AWS_ENDPOINT_URL'] ?? '', (request) => (isS3PutObject(request) ? { kind: 'forward', delayMs: 400 } : { kind: 'forward' }));
     });

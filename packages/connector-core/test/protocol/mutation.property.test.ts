@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { RecordBatch } from 'apache-arrow';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { type Json, locations } from '../support/json-tree.js';
 import { ProtocolError, decodeRequest, decodeResponse, encodeRequest, encodeResponse, readRows } from '../../src/index.js';
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 const fixtures = join(import.meta.dirname, '../fixtures');
 const files = [
@@ -19,21 +19,6 @@ const files = [
   .filter((f) => !f.path.endsWith('LambdaFunctionException.json'))
   .map((f) => ({ ...f, text: readFileSync(f.path, 'utf8') }));
 
-/** Every location in a JSON tree: the parent container and the key/index there. */
-function locations(node: Json, out: { parent: Json[] | { [key: string]: Json }; key: string | number }[] = []) {
-  if (Array.isArray(node)) {
-    node.forEach((child, i) => {
-      out.push({ parent: node, key: i });
-      locations(child, out);
-    });
-  } else if (node !== null && typeof node === 'object') {
-    for (const key of Object.keys(node)) {
-      out.push({ parent: node, key });
-      locations(node[key] as Json, out);
-    }
-  }
-  return out;
-}
 
 const randomJson: fc.Arbitrary<Json> = fc.oneof(
   fc.constant(null),

@@ -10,10 +10,11 @@ import { join } from 'node:path';
 import { encodeRequest, type Constraints, type FederationRequest, type ReadRecordsRequest, type StringMap } from '@athena-federation/connector-core';
 import { Field, Schema, Utf8 } from 'apache-arrow';
 import fc from 'fast-check';
+import { type Json, locations } from '../../../connector-core/test/support/json-tree.js';
 import { inList, ranges } from '../../../connector-aurora/test/support/value-sets.js';
 
 /** A JSON document. */
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type { Json };
 
 const FIXTURES = join(import.meta.dirname, '../../../connector-core/test/fixtures');
 
@@ -209,21 +210,6 @@ export function applyEdit(request: FederationRequest, e: Edit): FederationReques
   }
 }
 
-/** Every location in a JSON tree: the container and the key or index there. */
-function locations(node: Json, out: { parent: Json[] | { [key: string]: Json }; key: string | number }[] = []) {
-  if (Array.isArray(node)) {
-    node.forEach((child, i) => {
-      out.push({ parent: node, key: i });
-      locations(child, out);
-    });
-  } else if (node !== null && typeof node === 'object') {
-    for (const key of Object.keys(node)) {
-      out.push({ parent: node, key });
-      locations(node[key] as Json, out);
-    }
-  }
-  return out;
-}
 
 const isBase64 = (value: unknown): value is string => typeof value === 'string' && value.length >= 8 && /^[A-Za-z0-9+/]+=*$/.test(value);
 
