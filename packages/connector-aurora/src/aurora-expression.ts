@@ -5,7 +5,7 @@
  * caller decides what that means. Every constant is a bound `?`, every column a quoted identifier.
  */
 import type { Vector } from 'apache-arrow';
-import { StandardFunctionNames, arrowTypeToJson, readValue } from '@athena-federation/connector-core';
+import { ComparisonOperators, StandardFunctionNames, arrowTypeToJson, readValue } from '@athena-federation/connector-core';
 import type { ArrowTypeJson, Block, FederationExpression, FunctionCallExpression } from '@athena-federation/connector-core';
 import type { SqlParam } from './aurora-client.js';
 import { type MappedColumn, formatDay, formatMillis } from './aurora-types.js';
@@ -174,15 +174,6 @@ function compatible(a: Sql, b: Sql): boolean {
   return a.cls === b.cls || (numeric(a.cls) && numeric(b.cls));
 }
 
-const COMPARISONS: Readonly<Record<string, string>> = {
-  [StandardFunctionNames.equal]: '=',
-  [StandardFunctionNames.notEqual]: '<>',
-  [StandardFunctionNames.lessThan]: '<',
-  [StandardFunctionNames.lessThanOrEqual]: '<=',
-  [StandardFunctionNames.greaterThan]: '>',
-  [StandardFunctionNames.greaterThanOrEqual]: '>=',
-};
-
 /**
  * Rewrites an Athena LIKE pattern (no escape character unless one is given) for MySQL with `!` as
  * its escape character; undefined for a pattern Athena itself would reject (a dangling escape).
@@ -301,7 +292,7 @@ function call(expression: FunctionCallExpression, target: { cls: ValueClass; sca
       const params = [...a.params, ...b.params];
       // MySQL spells IS DISTINCT FROM as NOT (a <=> b), its NULL-safe equality.
       if (name === StandardFunctionNames.isDistinctFrom) return result(`(NOT (${comparable(a)} <=> ${comparable(b)}))`, params, 'bool');
-      return result(`(${comparable(a)} ${COMPARISONS[name] ?? '='} ${comparable(b)})`, params, 'bool');
+      return result(`(${comparable(a)} ${ComparisonOperators[name] ?? '='} ${comparable(b)})`, params, 'bool');
     }
     case StandardFunctionNames.nullIf: {
       const [a, b] = args.length === 2 ? [sub(args[0]), sub(args[1])] : [];

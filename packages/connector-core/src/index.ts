@@ -6,7 +6,7 @@ export { decodeRequest, encodeResponse, decodeResponse, encodeRequest, decodeLam
 export type { DecodedRequest, WireInput } from './protocol/codec.js';
 export { ProtocolError } from './protocol/protocol-error.js';
 export { OLDEST_SERDE_VERSION, NEWEST_SERDE_VERSION } from './protocol/serde.js';
-export { StandardFunctionNames, DataSourceOptimizations, OptimizationSubTypes } from './protocol/types.js';
+export { StandardFunctionNames, ComparisonOperators, DataSourceOptimizations, OptimizationSubTypes } from './protocol/types.js';
 export type * from './protocol/types.js';
 export { zoneKeyOf, zoneIdOf, packTimestampWithZone, unpackTimestampWithZone } from './arrow/time-zone-key.js';
 export { encodeSchemaMessage, encodeRecordBatchMessage, decodeSchemaMessage, emptyRecordBatch } from './arrow/ipc.js';

@@ -19,6 +19,9 @@ import { createDynamoDbConnector, loadDynamoDbConfig } from '../src/index.js';
 import { createTable, startDynaliteProcess } from '../test/support/dynalite-server.js';
 import { deviceOf, largeItem, largeTable, READINGS_PER_DEVICE } from '../test/support/large-fixture.js';
 
+// Connector logs (one line per request) go to stdout otherwise; the other benches run at WARN too.
+process.env['POWERTOOLS_LOG_LEVEL'] ??= 'WARN';
+
 /** Items in the benchmark table (`DYNAMODB_BENCH_ITEMS`); about 20 MB as Arrow. */
 const ITEMS = Number(process.env['DYNAMODB_BENCH_ITEMS'] ?? 60_000);
 const SEGMENTS = loadDynamoDbConfig({}).minScanSegments;

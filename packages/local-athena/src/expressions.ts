@@ -7,7 +7,7 @@
  * before DuckDB sees the rows. DuckDB evaluates the whole query again anyway.
  */
 import { Bool, DataType, Field, type Int, type Schema } from 'apache-arrow';
-import { type ArrowTypeJson, type ConstantExpression, type FederationExpression, type FunctionCallExpression, StandardFunctionNames, arrowTypeToJson, makeValueBlock, readValue } from '@athena-federation/connector-core';
+import { type ArrowTypeJson, type ConstantExpression, type FederationExpression, type FunctionCallExpression, ComparisonOperators, StandardFunctionNames, arrowTypeToJson, makeValueBlock, readValue } from '@athena-federation/connector-core';
 import { type QueryAnalysis, type SqlNode, type TableReference, columnOf, constantValue, isNode, literalFits } from './pushdown.js';
 
 const boolType: ArrowTypeJson = { '@type': 'Bool' };
@@ -231,12 +231,7 @@ function constantText(expression: ConstantExpression): string {
 }
 
 const infix: Readonly<Record<string, string>> = {
-  [StandardFunctionNames.equal]: '=',
-  [StandardFunctionNames.notEqual]: '<>',
-  [StandardFunctionNames.lessThan]: '<',
-  [StandardFunctionNames.lessThanOrEqual]: '<=',
-  [StandardFunctionNames.greaterThan]: '>',
-  [StandardFunctionNames.greaterThanOrEqual]: '>=',
+  ...ComparisonOperators,
   [StandardFunctionNames.isDistinctFrom]: 'IS DISTINCT FROM',
   [StandardFunctionNames.add]: '+',
   [StandardFunctionNames.subtract]: '-',

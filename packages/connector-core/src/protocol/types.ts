@@ -157,6 +157,19 @@ export const StandardFunctionNames = {
 /** One of the standard function names. */
 export type StandardFunctionName = (typeof StandardFunctionNames)[keyof typeof StandardFunctionNames];
 
+/**
+ * The SQL operator of each standard comparison, for plugins and engines that turn expressions into
+ * SQL (the Aurora connector, local-athena): one table, so both spell them alike.
+ */
+export const ComparisonOperators: Readonly<Record<string, string>> = {
+  [StandardFunctionNames.equal]: '=',
+  [StandardFunctionNames.notEqual]: '<>',
+  [StandardFunctionNames.lessThan]: '<',
+  [StandardFunctionNames.lessThanOrEqual]: '<=',
+  [StandardFunctionNames.greaterThan]: '>',
+  [StandardFunctionNames.greaterThanOrEqual]: '>=',
+};
+
 /** Java `FunctionName`: wraps the name in an object on the wire. */
 export interface FunctionName {
   readonly functionName: string;
