@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { ensureBucket, startMoto } from '@athena-federation/connector-core/harness';
-import { LocalAthena, type QueryResult, formatRows } from '@athena-federation/local-athena';
+import { LocalAthena, type QueryResult, formatExplain, formatRows } from '@athena-federation/local-athena';
 import { type PatientCareData, generate } from './generate.js';
 import { loadDynamoDb, loadMysql } from './load.js';
 import { urgentCareSql } from './urgent-care.js';
@@ -110,6 +110,9 @@ export async function runPatientCare(options: PatientCareOptions = {}): Promise<
 
 /** `pnpm start -- [--patients N] [--days N] [--explain]` */
 async function main(): Promise<void> {
+  // The connectors' per-request INFO lines belong in CloudWatch, not in the example's output
+  // (POWERTOOLS_LOG_LEVEL=INFO pnpm start to see them), as with `local-athena query`.
+  process.env['POWERTOOLS_LOG_LEVEL'] ??= 'WARN';
   const { values } = parseArgs({ options: { patients: { type: 'string' }, days: { type: 'string' }, explain: { type: 'boolean', default: false } } });
   const started = performance.now();
   const { data, result } = await runPatientCare({
@@ -117,9 +120,8 @@ async function main(): Promise<void> {
     ...(values.patients === undefined ? {} : { patients: Number(values.patients) }),
     ...(values.days === undefined ? {} : { days: Number(values.days) }),
   });
-  if (values.explain === true) {
-    for (const scan of result.scans) console.error(`${scan.table}: pushed ${Object.keys(scan.pushdown).join(', ') || 'nothing'}; ${scan.splits} splits, ${scan.rows} rows, ${scan.spilledObjects} spilled objects`);
-  }
+  // The same per-table report as `local-athena query --explain`.
+  if (values.explain === true) console.error(formatExplain(result.scans, result.duckdbMs));
   console.log(`Patients needing urgent care (${data.patients.length} patients, ${data.readings.length} device readings, as of ${data.asOf}):\n`);
   console.log(formatRows(result.columns, result.rows, 'table'));
   console.log(`\nDone in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
