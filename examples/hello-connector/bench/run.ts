@@ -32,7 +32,7 @@ try {
   await ensureBucket(bucket);
   const connector = createHelloConnector({ bucket, prefix: 'bench', client: s3 });
   const ctx = { queryId: 'bench', catalogName: 'bench', identity: null, signal: new AbortController().signal, config: loadHandlerConfig({}) } as Parameters<typeof connector.readSplit>[0];
-  const input = { tableName: { schemaName: 'sales', tableName: 'orders' }, schema, split: { key, etag: '' }, constraints: makeConstraints(), maxBlockSize: 16_000_000 };
+  const input = { tableName: { schemaName: 'sales', tableName: 'orders' }, schema, split: { key, etag: '' }, constraints: makeConstraints(), maxBlockSize: 16_000_000, confirmExactPushdown: () => undefined };
 
   const baseline = async () => {
     const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));

@@ -314,6 +314,7 @@ export function createAuroraConnector(options: AuroraConnectorOptions = {}): Aur
         constraints: { ...input.constraints, summary },
         splitPredicates: splitPredicates(input.split, resolved.columns),
       });
+      if (statement.exactPushdown) input.confirmExactPushdown();
       yield* readRows(ctx, pool, statement, columns, input.schema, `${input.tableName.schemaName}.${input.tableName.tableName}`, false, input.constraints.limit, input.maxBlockSize);
     },
 

@@ -330,23 +330,30 @@ export interface SelectSpec {
   readonly partition?: string;
 }
 
+/** A split's statement, and whether MySQL applies every expression and the order exactly. */
+export interface SelectStatement extends Statement {
+  /**
+   * Every expression translated, and the ORDER BY too when there is one: then the rows MySQL returns
+   * are the ones Athena keeps, in Athena's order, and core may stop at the limit
+   * (`confirmExactPushdown`). Otherwise the split is read whole and Athena filters and sorts.
+   */
+  readonly exactPushdown: boolean;
+}
+
 /**
  * The statement for a split: projected columns, pushed summary predicates and expressions ANDed
  * with the split's own, `ORDER BY` for a top-N, and `LIMIT` when MySQL's rows are exactly Athena's.
  * LIMIT and top-N apply to this split only; Athena applies its own LIMIT / top-N to all splits.
- *
- * @throws {ConnectorError} `Unsupported` for a limit whose rows MySQL cannot pick exactly (an
- *   expression or sort key it cannot evaluate as Athena does): core stops reading at the limit, so
- *   reading on would return the wrong rows, not merely more of them.
+ * An expression or sort key MySQL cannot evaluate as Athena does is left to Athena: no LIMIT then,
+ * and `exactPushdown` false, so core reads on instead of stopping at rows Athena would drop.
  */
-export function buildSelect(spec: SelectSpec): Statement {
+export function buildSelect(spec: SelectSpec): SelectStatement {
   const lookup = columnLookup(spec.tableColumns);
   const byName = new Map(spec.tableColumns.map((c) => [c.name, c]));
   const where: { sql: string; params: readonly SqlParam[] }[] = [...spec.splitPredicates];
   const limit = spec.constraints.limit;
-  const table = `${spec.schemaName}.${spec.tableName}`;
   const pushed = translateExpressions(spec.constraints.expression, lookup, quoteIdentifier);
-  if (!pushed.complete && limit >= 0n) throw new ConnectorError('Unsupported', `Table ${table}: a filter expression with a LIMIT cannot be evaluated in MySQL exactly as Athena would (see the connector README, "Pushdown")`);
+  let exactPushdown = pushed.complete;
   where.push(...pushed.conjuncts);
   let exact = true;
   for (const [name, set] of Object.entries(spec.constraints.summary)) {
@@ -370,15 +377,18 @@ export function buildSelect(spec: SelectSpec): Statement {
   const params = where.flatMap((p) => p.params);
   if (limit >= 0n && spec.constraints.orderByClause.length > 0) {
     const terms = orderByTerms(spec.constraints.orderByClause, lookup);
-    if (terms === undefined) throw new ConnectorError('Unsupported', `Table ${table}: ORDER BY ${spec.constraints.orderByClause.map((f) => JSON.stringify(f.columnName)).join(', ')} with a LIMIT cannot be sorted in MySQL exactly as Athena sorts (see the connector README, "Pushdown")`);
     // Even when LIMIT stays out of the SQL (a loosened summary filter), the order lets core's own
     // limit keep the right rows: it drops the extras and stops at the limit in this order.
-    sql += ` ORDER BY ${terms.join(', ')}`;
+    if (terms !== undefined) sql += ` ORDER BY ${terms.join(', ')}`;
+    else exactPushdown = false;
+  } else if (spec.constraints.orderByClause.length > 0) {
+    // An ordering without a limit needs no sort here; Athena sorts, and core has no limit to apply.
+    exactPushdown = false;
   }
-  if (exact && limit >= 0n) {
+  if (exact && exactPushdown && limit >= 0n) {
     // A string, as for every parameter: MySQL 8.0.22+ refuses a DOUBLE (mysql2's number type) for LIMIT.
     sql += ' LIMIT ?';
     params.push(String(limit));
   }
-  return { sql, params };
+  return { sql, params, exactPushdown };
 }

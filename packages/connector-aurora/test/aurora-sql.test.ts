@@ -70,7 +70,7 @@ describe('buildSelect', () => {
   const base = { schemaName: 'd`b', tableName: 't', columns: [id, name], tableColumns: [id, name], splitPredicates: [] };
   it('quotes every identifier and adds LIMIT only when the filter is exact', () => {
     const exact = buildSelect({ ...base, constraints: { ...makeConstraints({ summary: { id: equals(new Int32(), 1) } }), limit: 5n } });
-    expect(exact).toEqual({ sql: 'SELECT `id`, `na``me` FROM `d``b`.`t` WHERE `id` IN (CAST(? AS SIGNED)) LIMIT ?', params: ['1', '5'] });
+    expect(exact).toEqual({ sql: 'SELECT `id`, `na``me` FROM `d``b`.`t` WHERE `id` IN (CAST(? AS SIGNED)) LIMIT ?', params: ['1', '5'], exactPushdown: true });
     const loose = buildSelect({ ...base, constraints: { ...makeConstraints({ summary: { 'na`me': equals(new Utf8(), 'x') } }), limit: 5n } });
     expect(loose.sql).not.toContain('LIMIT');
   });
@@ -79,19 +79,25 @@ describe('buildSelect', () => {
     expect(topN).toEqual({
       sql: 'SELECT `id`, `na``me` FROM `d``b`.`t` ORDER BY ISNULL(`id`) DESC, `id` DESC, ISNULL(CAST(CONVERT(`na``me` USING utf8mb4) AS BINARY)) ASC, CAST(CONVERT(`na``me` USING utf8mb4) AS BINARY) ASC LIMIT ?',
       params: ['3'],
+      exactPushdown: true,
     });
   });
   it('keeps ORDER BY but leaves LIMIT to core when the summary filter is loose', () => {
     const loose = buildSelect({ ...base, constraints: makeConstraints({ summary: { 'na`me': equals(new Utf8(), 'x') }, orderByClause: [{ columnName: 'id', direction: 'ASC_NULLS_FIRST' }], limit: 3n }) });
     expect(loose.sql).toMatch(/ORDER BY ISNULL\(`id`\) DESC, `id` ASC$/);
   });
-  it('refuses a limit it cannot apply exactly instead of returning the wrong rows', () => {
+  it('leaves a limit it cannot apply exactly to Athena: no LIMIT, and no exactness claimed to core', () => {
     const text = col('body', 'text');
     const untranslatable = predicate(StandardFunctionNames.greaterThan, column('x', new Float64()), constant(new Float64(), 1));
-    expect(() => buildSelect({ ...base, tableColumns: [id, text], constraints: makeConstraints({ expression: [untranslatable], limit: 3n }) })).toThrow(/filter expression with a LIMIT/);
-    expect(() => buildSelect({ ...base, tableColumns: [id, text], constraints: makeConstraints({ orderByClause: [{ columnName: 'body', direction: 'ASC_NULLS_LAST' }], limit: 3n }) })).toThrow(/ORDER BY "body"/);
-    // Without a limit, an untranslatable expression is simply left to Athena.
+    const filtered = buildSelect({ ...base, tableColumns: [id, text], constraints: makeConstraints({ expression: [untranslatable], limit: 3n }) });
+    expect(filtered).toEqual({ sql: 'SELECT `id`, `na``me` FROM `d``b`.`t`', params: [], exactPushdown: false });
+    const sorted = buildSelect({ ...base, tableColumns: [id, text], constraints: makeConstraints({ orderByClause: [{ columnName: 'body', direction: 'ASC_NULLS_LAST' }], limit: 3n }) });
+    expect(sorted).toEqual({ sql: 'SELECT `id`, `na``me` FROM `d``b`.`t`', params: [], exactPushdown: false });
+    // Without a limit, an untranslatable expression is simply left to Athena too.
     expect(buildSelect({ ...base, tableColumns: [id, text], constraints: makeConstraints({ expression: [untranslatable] }) }).sql).toBe('SELECT `id`, `na``me` FROM `d``b`.`t`');
+    // What it can translate it claims: core may then stop at the limit.
+    const translated = predicate(StandardFunctionNames.greaterThan, column('id', new Int32()), constant(new Int32(), 1));
+    expect(buildSelect({ ...base, tableColumns: [id, text], constraints: makeConstraints({ expression: [translated], limit: 3n }) }).exactPushdown).toBe(true);
   });
   it('pushes expressions with every constant bound and every column quoted', () => {
     const hostile = "x' OR 1=1 -- `";
@@ -100,6 +106,7 @@ describe('buildSelect', () => {
     expect(statement).toEqual({
       sql: 'SELECT `id`, `na``me` FROM `d``b`.`t` WHERE ((CAST(CONVERT(`na``me` USING utf8mb4) AS BINARY) = CAST(CONVERT(? USING utf8mb4) AS BINARY)) OR ((`id` + CAST(? AS SIGNED)) > CAST(? AS SIGNED))) LIMIT ?',
       params: [hostile, '2', '7', '2'],
+      exactPushdown: true,
     });
   });
   it('selects NULL when no column is projected', () => {

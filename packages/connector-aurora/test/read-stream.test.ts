@@ -31,6 +31,7 @@ const input = () => ({
   constraints: makeConstraints({}),
   // Small blocks, so the statement is still streaming when the first batch arrives.
   maxBlockSize: 64_000,
+  confirmExactPushdown: () => undefined,
 });
 
 beforeAll(async () => {

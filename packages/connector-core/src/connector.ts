@@ -84,6 +84,15 @@ export interface ReadSplitInput {
    * can spill them as they come instead of holding one batch larger than a block.
    */
   readonly maxBlockSize: number;
+  /**
+   * Call (at any point of the read) when this read applies every `constraints.expression` and the
+   * `orderByClause` exactly as Athena would. Core stops reading at `constraints.limit` rows only
+   * then, or when there are no expressions and no ordering: it evaluates the summary itself but not
+   * expressions or order, so cutting earlier could keep rows Athena's own filter drops, or the wrong
+   * top N, and return too few. Without the call such a read is returned whole; Athena applies the
+   * limit.
+   */
+  readonly confirmExactPushdown: () => void;
 }
 
 /** A query-passthrough signature, e.g. `system.query(query => '…')`. */

@@ -517,6 +517,9 @@ export function createDynamoDbConnector(options: DynamoDbConnectorOptions = {}):
       // Athena leaves pushed-down expressions to the connector, so every LIKE is applied here, to
       // every item; begins_with below only spares reading the items it would drop.
       const likes = likeConditions(input.constraints.expression);
+      // Every expression is applied here (likeConditions refuses any other) and no order is
+      // advertised, so core may still stop at the limit.
+      if (input.constraints.orderByClause.length === 0) input.confirmExactPushdown();
       /**
        * One page's items as rows in schema order, naming table/column/type when a value does not fit.
        * Rows, not batches: core's writer then fills blocks of exactly the size Athena asked for, and

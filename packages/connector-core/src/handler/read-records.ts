@@ -48,7 +48,13 @@ export async function readRecords(connector: Connector, request: ReadRecordsRequ
   const maxBlockSize = ctx.config.maxBlockSizeBytes ?? request.maxBlockSize;
   const maxInline = request.maxInlineBlockSize;
   const evaluator = createConstraintEvaluator(schema, request.constraints.summary);
-  const limit = request.constraints.limit > -1n ? Number(request.constraints.limit > BigInt(Number.MAX_SAFE_INTEGER) ? BigInt(Number.MAX_SAFE_INTEGER) : request.constraints.limit) : Number.POSITIVE_INFINITY;
+  const requestedLimit = request.constraints.limit > -1n ? Number(request.constraints.limit > BigInt(Number.MAX_SAFE_INTEGER) ? BigInt(Number.MAX_SAFE_INTEGER) : request.constraints.limit) : Number.POSITIVE_INFINITY;
+  // Core checks the summary on every row but not expressions or order: with those, the first rows
+  // that pass are the right ones only if the plugin applied them (confirmExactPushdown).
+  let limit = request.constraints.expression.length === 0 && request.constraints.orderByClause.length === 0 ? requestedLimit : Number.POSITIVE_INFINITY;
+  const confirmExactPushdown = (): void => {
+    limit = requestedLimit;
+  };
   const writer = new RecordBatchWriter(schema);
   const held: RecordBatch[] = [];
   let heldBytes = 0;
@@ -94,7 +100,7 @@ export async function readRecords(connector: Connector, request: ReadRecordsRequ
   };
 
   try {
-    const input = { tableName: await resolveTable(connector, ctx, request.tableName), schema, split: request.split.properties, constraints: request.constraints, maxBlockSize };
+    const input = { tableName: await resolveTable(connector, ctx, request.tableName), schema, split: request.split.properties, constraints: request.constraints, maxBlockSize, confirmExactPushdown };
     for await (const item of connector.readSplit(ctx, input)) {
       if (ctx.signal.aborted) throw new ConnectorError('Timeout', 'Reading the split did not finish before the Lambda deadline');
       if (item instanceof RecordBatch) {

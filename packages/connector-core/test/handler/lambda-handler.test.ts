@@ -2,9 +2,9 @@
 // by the engine driver, with spill going to moto S3 (and KMS).
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { Field, Schema, Uint32 } from 'apache-arrow';
+import { Bool, Field, Schema, Uint32 } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Connector, ConnectorError, createLambdaHandler, createS3SpillServices, findCaseInsensitive, loadHandlerConfig, type HandlerConfig, type SpillS3Client } from '../../src/index.js';
+import { type Connector, ConnectorError, arrowTypeToJson, createLambdaHandler, createS3SpillServices, findCaseInsensitive, loadHandlerConfig, type HandlerConfig, type SpillS3Client } from '../../src/index.js';
 import { EngineDriver, LambdaInvocationError, createReferenceConnector, inProcessTransport, makeConstraints } from '../../src/testing/index.js';
 import { mixedRow, mixedSchema, mixedTable } from '../support/reference-tables.js';
 
@@ -140,6 +140,25 @@ describe('records', () => {
     const result = await driverFor(counting).scan(patients, { constraints: { limit: 5n } });
     expect(result.table.numRows).toBe(15); // 5 per split, 3 splits
     expect(pulled).toBeLessThanOrEqual(15 + 3);
+  });
+
+  it('stops at the limit beside expressions or an ordering only when the connector confirms it applied them', async () => {
+    // Core evaluates the summary but not expressions: the first rows need not be the ones Athena keeps.
+    const expression = { '@type': 'VariableExpression', columnName: 'active', type: arrowTypeToJson(new Bool()) } as const;
+    const confirming = (confirm: boolean): Connector => ({
+      ...base,
+      async *readSplit(ctx, input) {
+        if (confirm) input.confirmExactPushdown();
+        yield* base.readSplit(ctx, input);
+      },
+    });
+    const whole = await driverFor(base).scan(patients);
+    const unconfirmed = await driverFor(confirming(false)).scan(patients, { constraints: { expression: [expression], limit: 5n } });
+    expect(unconfirmed.table.numRows).toBe(whole.table.numRows);
+    const unordered = await driverFor(confirming(false)).scan(patients, { constraints: { orderByClause: [{ columnName: 'id', direction: 'ASC_NULLS_FIRST' }], limit: 5n } });
+    expect(unordered.table.numRows).toBe(whole.table.numRows);
+    const confirmed = await driverFor(confirming(true)).scan(patients, { constraints: { expression: [expression], limit: 5n } });
+    expect(confirmed.table.numRows).toBe(15); // 5 per split, 3 splits
   });
 
   it('maps throttling to FederationThrottleException so Athena backs off', async () => {

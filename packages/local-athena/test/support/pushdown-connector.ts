@@ -118,6 +118,8 @@ export function createPushdownConnector(tables: readonly ReferenceTable[], capab
     ...reference,
     async *readSplit(ctx, input) {
       reads.push(input.constraints);
+      // It applies every expression and the ordering below, so core may stop at the limit.
+      input.confirmExactPushdown();
       const kept: Record<string, unknown>[] = [];
       for await (const row of reference.readSplit(ctx, input)) {
         const record = row as Record<string, unknown>;
