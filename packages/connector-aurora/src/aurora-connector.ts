@@ -315,7 +315,10 @@ export function createAuroraConnector(options: AuroraConnectorOptions = {}): Aur
         splitPredicates: splitPredicates(input.split, resolved.columns),
       });
       if (statement.exactPushdown) input.confirmExactPushdown();
-      yield* readRows(ctx, pool, statement, columns, input.schema, `${input.tableName.schemaName}.${input.tableName.tableName}`, false, input.constraints.limit, input.maxBlockSize);
+      // Batches end at the limit only when core will stop there; a split read whole for Athena to
+      // filter would otherwise come in batches of `limit` rows.
+      const batchLimit = statement.exactPushdown ? input.constraints.limit : -1n;
+      yield* readRows(ctx, pool, statement, columns, input.schema, `${input.tableName.schemaName}.${input.tableName.tableName}`, false, batchLimit, input.maxBlockSize);
     },
 
     close: () => pools.end(),
