@@ -3,7 +3,7 @@
  * local-athena — driving both connectors' Lambda bundles over the real protocol — which patients
  * need urgent care. Services it needs are started here when the environment does not point at them.
  */
-import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -35,17 +35,6 @@ export interface PatientCareRun {
   readonly result: QueryResult;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
 /** Starts moto_server (S3 for spill) on a free port unless AWS_ENDPOINT_URL already points somewhere. */
 async function startS3(): Promise<(() => Promise<void>) | undefined> {
   if (process.env['AWS_ENDPOINT_URL'] !== undefined || process.env['AWS_ENDPOINT_URL_S3'] !== undefined) return undefined;
@@ -64,8 +53,8 @@ export async function runPatientCare(options: PatientCareOptions = {}): Promise<
   const ehrDatabase = options.ehrDatabase ?? 'ehr';
   const stopS3 = await startS3();
   const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  const port = await freePort();
-  await new Promise<void>((resolve) => dynamo.listen(port, '127.0.0.1', () => resolve()));
+  await new Promise<void>((resolve) => dynamo.listen(0, '127.0.0.1', () => resolve()));
+  const port = (dynamo.address() as AddressInfo).port;
   const previous = { ...process.env };
   try {
     Object.assign(process.env, {

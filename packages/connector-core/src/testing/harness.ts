@@ -6,7 +6,7 @@
  */
 export { compare, compareAsync, report } from './measure.js';
 export type { RatioResult } from './measure.js';
-export { startMoto } from './moto.js';
+export { freePort, startMoto } from './moto.js';
 export type { Moto, MotoEnv } from './moto.js';
 export { ensureBucket } from '../engine/ensure-bucket.js';
 export { seededRandom } from './seeded-random.js';

@@ -26,7 +26,11 @@ export interface Moto {
 const INSTALL_HINT = "moto_server was not found: install it with  pip install 'moto[server]'";
 const START_TIMEOUT_MS = 30_000;
 
-function freePort(): Promise<number> {
+/**
+ * A 127.0.0.1 port nothing listens on right now, for child servers that must be told their port
+ * (moto, a private mariadbd). It can be taken before the child binds it; callers retry on that.
+ */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
