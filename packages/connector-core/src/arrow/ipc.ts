@@ -5,7 +5,9 @@
  * must never hand a connector a batch whose buffers point outside the data it was given.
  */
 import { verifyMessageMetadata } from './message-verifier.js';
-import { Data, DataType, type Field, Message, Struct, makeData, RecordBatch, RecordBatchReader, RecordBatchStreamWriter, type Schema } from 'apache-arrow';
+import { Data, DataType, type Field, Message, Struct, makeData, RecordBatch, RecordBatchStreamWriter, type Schema } from 'apache-arrow';
+import type { RecordBatch as RecordBatchMetadata } from 'apache-arrow/ipc/metadata/message';
+import { VectorLoader } from 'apache-arrow/visitor/vectorloader';
 
 /**
  * How messages are prefixed. `legacy` is a bare int32 length (Arrow < 0.15; serde V1/V2 and spill
@@ -94,6 +96,8 @@ interface MessageFrame {
   readonly message: Message;
   /** Bytes the whole message occupies, prefix, metadata and body included. */
   readonly size: number;
+  /** Where the body starts (after the prefix and metadata). */
+  readonly bodyStart: number;
 }
 
 function readFrame(bytes: Uint8Array, expected: 'schema' | 'record batch'): MessageFrame {
@@ -120,7 +124,7 @@ function readFrame(bytes: Uint8Array, expected: 'schema' | 'record batch'): Mess
   if (!Number.isSafeInteger(bodyLength) || bodyLength < 0) throw new ArrowMessageError(`declares an invalid Arrow body length (${String(message.bodyLength)})`);
   const wanted = expected === 'schema' ? message.isSchema() : message.isRecordBatch();
   if (!wanted) throw new ArrowMessageError(`holds an Arrow message of header type ${String(message.headerType)}, not a ${expected}`);
-  return { message, size: prefix + metadataLength + bodyLength };
+  return { message, size: prefix + metadataLength + bodyLength, bodyStart: prefix + metadataLength };
 }
 
 function checkExactSize(frame: MessageFrame, bytes: Uint8Array, expected: string): void {
@@ -166,26 +170,31 @@ function validateFieldType(field: Field, where: string): void {
 
 /**
  * Decodes one RecordBatch message against the schema message it belongs to. `stream` holds the
- * schema message's bytes followed by the batch's (callers build it in one buffer to avoid a copy);
- * `schemaSize` is where the batch starts.
+ * schema message's bytes followed by the batch's; `schemaSize` is where the batch starts.
  */
 export function decodeRecordBatchMessage(stream: Uint8Array, schemaSize: number, schema: Schema): RecordBatch {
-  const batchBytes = stream.subarray(schemaSize);
-  const frame = readFrame(batchBytes, 'record batch');
-  checkExactSize(frame, batchBytes, 'record batch');
-  let batch: RecordBatch | undefined;
+  return decodeRecordBatchBytes(stream.subarray(schemaSize), schema);
+}
+
+/**
+ * Decodes exactly one RecordBatch message (either framing) of `schema`. The columns are views of
+ * `bytes`, not copies. The metadata was already parsed (and verified) to frame the message, so the
+ * body is loaded from it directly rather than by a stream reader that would parse it again.
+ */
+export function decodeRecordBatchBytes(bytes: Uint8Array, schema: Schema): RecordBatch {
+  const frame = readFrame(bytes, 'record batch');
+  checkExactSize(frame, bytes, 'record batch');
+  let batch: RecordBatch;
   try {
-    const reader = RecordBatchReader.from(stream);
-    const next = reader.next();
-    batch = next.done === true ? undefined : next.value;
+    const header = frame.message.header() as RecordBatchMetadata;
+    const body = bytes.subarray(frame.bodyStart, frame.size);
+    const children = new VectorLoader(body, header.nodes, header.buffers, new Map(), schema.metadataVersion, header.variadicBufferCounts).visitMany(schema.fields.map((field) => field.type));
+    batch = new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: Number(header.length), children }));
   } catch (cause) {
     throw new ArrowMessageError('holds a RecordBatch message that cannot be decoded', { cause });
   }
-  if (batch === undefined) throw new ArrowMessageError('holds no RecordBatch');
-  // The reader decodes the schema again; keep the caller's so field identity (and metadata) match.
-  const result = new RecordBatch(schema, batch.data);
-  validateData(result.data, 'the record batch');
-  return result;
+  validateData(batch.data, 'the record batch');
+  return batch;
 }
 
 /** An empty (zero-row) batch of `schema`, which the wire writes as `"records": ""`. */
@@ -245,12 +254,20 @@ function checkOffsets(data: Data, limit: number, fail: (detail: string) => never
     if (length === 0) return;
     fail('has an offset buffer shorter than its length');
   }
-  let previous = offsets[0] ?? 0;
-  if (previous < 0) fail('has a negative offset');
+  if ((offsets[0] ?? 0) < 0) fail('has a negative offset');
+  const at = firstDecrease(offsets, length);
+  if (at !== -1) fail(`has decreasing offsets at ${at}`);
+  const last = offsets[length] ?? 0;
+  if (last > limit) fail(`has offsets past the end of its data (${last} > ${limit})`);
+}
+
+/** Index of the first offset below its predecessor within `offsets[0..length]`, or -1 (runs over every row of every string column read). */
+function firstDecrease(offsets: Int32Array, length: number): number {
+  let previous = offsets[0]!;
   for (let i = 1; i <= length; i++) {
-    const current = offsets[i] ?? -1;
-    if (current < previous) fail(`has decreasing offsets at ${i}`);
+    const current = offsets[i]!;
+    if (current < previous) return i;
     previous = current;
   }
-  if (previous > limit) fail(`has offsets past the end of its data (${previous} > ${limit})`);
+  return -1;
 }

@@ -4,10 +4,10 @@
  * continuation for V3+); reading accepts both, as Arrow Java does.
  */
 import type { RecordBatch, Schema } from 'apache-arrow';
-import { ArrowMessageError, type IpcFraming, decodeRecordBatchMessage, decodeSchemaMessage, emptyRecordBatch, encodeRecordBatchMessageChunks, encodeSchemaMessage } from '../arrow/ipc.js';
-import { base64ByteLength, decodeBase64, decodeBase64Into, encodeBase64, encodeBase64Chunks } from './base64.js';
+import { ArrowMessageError, type IpcFraming, decodeRecordBatchBytes, decodeSchemaMessage, emptyRecordBatch, encodeRecordBatchMessageChunks, encodeSchemaMessage } from '../arrow/ipc.js';
+import { encodeBase64, encodeBase64Chunks } from './base64.js';
 import { ProtocolError, memberPath } from './protocol-error.js';
-import { type Codec, isJsonObject, mismatch } from './serde.js';
+import { type Codec, type ReadContext, isJsonObject, mismatch } from './serde.js';
 import type { Block } from './types.js';
 
 /** The Arrow framing a serde version writes (PROTOCOL.md §3.2). */
@@ -21,10 +21,10 @@ function rethrowArrow(path: string, error: unknown): never {
   throw new ProtocolError(path, `cannot be decoded as Arrow: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
 }
 
-function readSchemaBytes(text: string, path: string): { bytes: Uint8Array; schema: Schema } {
-  const bytes = decodeBase64(text, path);
+function readSchema(text: string, path: string, ctx: ReadContext): Schema {
+  const bytes = ctx.base64(text, path);
   try {
-    return { bytes, schema: decodeSchemaMessage(bytes) };
+    return decodeSchemaMessage(bytes);
   } catch (error) {
     return rethrowArrow(path, error);
   }
@@ -33,9 +33,9 @@ function readSchemaBytes(text: string, path: string): { bytes: Uint8Array; schem
 /** A bare base64 Arrow Schema message. */
 export const schemaCodec: Codec<Schema> = {
   expected: 'a base64 Arrow schema',
-  read(value, path) {
+  read(value, path, ctx) {
     if (typeof value !== 'string') return mismatch(path, 'a base64 Arrow schema string', value);
-    return readSchemaBytes(value, path).schema;
+    return readSchema(value, path, ctx);
   },
   write(value, _path, ctx) {
     ctx.out.text('"');
@@ -44,15 +44,12 @@ export const schemaCodec: Codec<Schema> = {
   },
 };
 
-/** Decodes a Block's `records` against its schema bytes, with one allocation for both. */
-function readRecords(text: string, schemaBytes: Uint8Array, schema: Schema, path: string): RecordBatch {
+/** Decodes a Block's `records` against its schema. */
+function readRecords(text: string, schema: Schema, path: string, ctx: ReadContext): RecordBatch {
   if (text === '') return emptyRecordBatch(schema);
-  const size = base64ByteLength(text, path);
-  const stream = Buffer.allocUnsafe(schemaBytes.byteLength + size);
-  stream.set(schemaBytes, 0);
-  decodeBase64Into(text, stream, schemaBytes.byteLength, path);
+  const bytes = ctx.base64(text, path);
   try {
-    return decodeRecordBatchMessage(stream, schemaBytes.byteLength, schema);
+    return decodeRecordBatchBytes(bytes, schema);
   } catch (error) {
     return rethrowArrow(path, error);
   }
@@ -61,7 +58,7 @@ function readRecords(text: string, schemaBytes: Uint8Array, schema: Schema, path
 /** Java `Block`: `{"aId", "schema", "records"}`; zero rows are written as `"records": ""`. */
 export const blockCodec: Codec<Block> = {
   expected: 'an object (Block)',
-  read(value, path) {
+  read(value, path, ctx) {
     if (!isJsonObject(value)) return mismatch(path, 'an object (Block)', value);
     for (const key of Object.keys(value)) {
       if (key !== 'aId' && key !== 'schema' && key !== 'records') throw new ProtocolError(memberPath(path, key), 'is not a member of Block');
@@ -75,8 +72,8 @@ export const blockCodec: Codec<Block> = {
     if (typeof schemaText !== 'string') return mismatch(schemaPath, 'a base64 Arrow schema string', schemaText);
     const recordsText = value['records'];
     if (typeof recordsText !== 'string') return mismatch(recordsPath, 'a base64 Arrow record batch string (or "")', recordsText);
-    const { bytes, schema } = readSchemaBytes(schemaText, schemaPath);
-    return { aId, schema, records: readRecords(recordsText, bytes, schema, recordsPath) };
+    const schema = readSchema(schemaText, schemaPath, ctx);
+    return { aId, schema, records: readRecords(recordsText, schema, recordsPath, ctx) };
   },
   write(value, path, ctx) {
     const framing = framingForVersion(ctx.serDeVersion);
@@ -95,7 +92,10 @@ export const blockCodec: Codec<Block> = {
 /** Raw bytes as base64 (encryption keys and nonces). */
 export const bytesCodec: Codec<Uint8Array> = {
   expected: 'a base64 string',
-  read: (value, path) => (typeof value === 'string' ? decodeBase64(value, path) : mismatch(path, 'a base64 string', value)),
+  read(value, path, ctx) {
+    if (typeof value !== 'string') return mismatch(path, 'a base64 string', value);
+    return ctx.base64(value, path);
+  },
   write: (value, _path, ctx) => {
     ctx.out.text('"');
     ctx.out.asciiText(encodeBase64(value));

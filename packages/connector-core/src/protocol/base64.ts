@@ -7,7 +7,7 @@
 import { ProtocolError } from './protocol-error.js';
 
 /** Exact decoded size of a well-formed base64 string, or -1 when its shape is wrong. */
-function decodedLength(text: string): number {
+export function base64DecodedLength(text: string): number {
   const length = text.length;
   if (length % 4 !== 0) return -1;
   if (length === 0) return 0;
@@ -15,18 +15,31 @@ function decodedLength(text: string): number {
   return (length / 4) * 3 - padding;
 }
 
+/**
+ * Characters decoded per call. Node copies a string it did not create into a two-byte buffer before
+ * decoding it; in pieces this size that copy stays in cache instead of doubling a 20 MB member in
+ * memory. A multiple of 4, so every piece but the last decodes to whole bytes.
+ */
+export const BASE64_PIECE = 256 * 1024;
+
 /** Decodes into `target` at `offset`; returns the byte count. Throws `ProtocolError` at `path`. */
 export function decodeBase64Into(text: string, target: Buffer, offset: number, path: string): number {
-  const expected = decodedLength(text);
+  const expected = base64DecodedLength(text);
   if (expected < 0 || offset + expected > target.length) throw new ProtocolError(path, 'is not valid base64');
-  const written = target.write(text, offset, expected, 'base64');
-  if (written !== expected) throw new ProtocolError(path, 'is not valid base64');
+  let written = 0;
+  for (let start = 0; start < text.length; start += BASE64_PIECE) {
+    const end = Math.min(start + BASE64_PIECE, text.length);
+    const piece = end === text.length ? expected - written : ((end - start) / 4) * 3;
+    // A skipped character (or padding inside the text) makes a piece come up short.
+    if (target.write(text.slice(start, end), offset + written, piece, 'base64') !== piece) throw new ProtocolError(path, 'is not valid base64');
+    written += piece;
+  }
   return written;
 }
 
 /** Size in bytes that `text` decodes to; throws `ProtocolError` at `path` when it is not base64. */
 export function base64ByteLength(text: string, path: string): number {
-  const expected = decodedLength(text);
+  const expected = base64DecodedLength(text);
   if (expected < 0) throw new ProtocolError(path, 'is not valid base64');
   return expected;
 }

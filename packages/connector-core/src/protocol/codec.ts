@@ -3,7 +3,7 @@
  * and encodes responses; an engine (local-athena, the test kit, the validator) does the opposite.
  * Requests report the serde version Java's CompositeHandler would answer in.
  */
-import { type JsonValue, parseJson } from './json-reader.js';
+import { type JsonValue, parseJson, parseJsonDecodingBase64 } from './json-reader.js';
 import { JsonOut } from './json-writer.js';
 import { requestCodec, responseCodec } from './messages.js';
 import { ProtocolError, elementPath, memberPath } from './protocol-error.js';
@@ -25,6 +25,15 @@ function toJson(input: WireInput): JsonValue {
   return input as JsonValue;
 }
 
+/** Reads a wire document with `read`, handing it the base64 members the parser decoded on the way. */
+function readDocument<T>(input: WireInput, newContext: () => ReadContext, read: (json: JsonValue, ctx: ReadContext) => T): T {
+  const ctx = newContext();
+  if (typeof input !== 'string' && !(input instanceof Uint8Array)) return read(toJson(input), ctx);
+  const { value, decoded } = parseJsonDecodingBase64(input);
+  ctx.useDecoded(decoded);
+  return read(value, ctx);
+}
+
 function checkVersion(serDeVersion: number): void {
   if (!Number.isInteger(serDeVersion) || serDeVersion < OLDEST_SERDE_VERSION || serDeVersion > NEWEST_SERDE_VERSION) {
     throw new ProtocolError('$', `serDe version ${serDeVersion} is not supported (${OLDEST_SERDE_VERSION}–${NEWEST_SERDE_VERSION})`);
@@ -37,9 +46,7 @@ function checkVersion(serDeVersion: number): void {
  * `summary` is answered in V3, a Ping in V6. Throws `ProtocolError` naming the JSON path at fault.
  */
 export function decodeRequest(input: WireInput): DecodedRequest {
-  const ctx = new ReadContext();
-  const request = requestCodec.read(toJson(input), '$', ctx);
-  return { request, serDeVersion: ctx.newestVersion };
+  return readDocument(input, () => new ReadContext(), (json, ctx) => ({ request: requestCodec.read(json, '$', ctx), serDeVersion: ctx.newestVersion }));
 }
 
 /** Encodes a response as compact JSON in `serDeVersion`: Java member order, `@type` first, Arrow framing of that version. */
@@ -61,7 +68,7 @@ export function encodeRequest(request: FederationRequest, serDeVersion: number):
 /** Engine side: decodes a connector's response, which must fit `serDeVersion`. */
 export function decodeResponse(input: WireInput, serDeVersion: number): FederationResponse {
   checkVersion(serDeVersion);
-  return responseCodec.read(toJson(input), '$', new ReadContext(serDeVersion, serDeVersion, `the negotiated serDe version ${serDeVersion}`));
+  return readDocument(input, () => new ReadContext(serDeVersion, serDeVersion, `the negotiated serDe version ${serDeVersion}`), (json, ctx) => responseCodec.read(json, '$', ctx));
 }
 
 function readLambdaError(value: JsonValue, path: string, depth: number): LambdaFunctionError {

@@ -3,6 +3,7 @@
  * (e.g. `constraints.limit`) must survive exactly: integers beyond 2^53 come back as `bigint`.
  * It also bounds nesting depth so hostile input cannot overflow the stack.
  */
+import { BASE64_PIECE, base64DecodedLength } from './base64.js';
 import { ProtocolError } from './protocol-error.js';
 
 /** A parsed JSON value. Objects have no prototype, so a member named `__proto__` is just data. */
@@ -16,8 +17,39 @@ const MAX_DEPTH = 256;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const numberPattern = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
 
+/** A long string the parser found to be base64 and decoded while finding its end. */
+export interface DecodedBase64 {
+  /** The string's value (also in the parsed tree). */
+  readonly text: string;
+  readonly bytes: Uint8Array;
+}
+
+/** A parsed document and the bytes of its long base64 strings. */
+export interface ParsedDocument {
+  readonly value: JsonValue;
+  readonly decoded: readonly DecodedBase64[];
+}
+
 /** Parses a JSON document (text or UTF-8 bytes); throws `ProtocolError` at path `$` on malformed input. */
 export function parseJson(input: string | Uint8Array): JsonValue {
+  return new JsonParser(documentText(input), false).document();
+}
+
+/**
+ * Parses like {@link parseJson}, and decodes every string longer than one base64 piece that is
+ * base64 as it looks for the string's end. A block's records are megabytes of base64: finding their
+ * closing quote and decoding them afterwards would read them from memory twice; piece by piece,
+ * the decoder reads what the search just brought into cache. A string that turns out not to be
+ * base64 is parsed as any other (the decoded part is discarded).
+ */
+export function parseJsonDecodingBase64(input: string | Uint8Array): ParsedDocument {
+  const parser = new JsonParser(documentText(input), true);
+  const value = parser.document();
+  return { value, decoded: parser.decoded };
+}
+
+/** The text of a wire document given as text or UTF-8 bytes; throws `ProtocolError` at `$` when the bytes are not UTF-8. */
+export function documentText(input: string | Uint8Array): string {
   let text: string;
   if (typeof input === 'string') {
     text = input;
@@ -28,17 +60,24 @@ export function parseJson(input: string | Uint8Array): JsonValue {
       throw new ProtocolError('$', 'the document is not valid UTF-8', { cause });
     }
   }
-  return new JsonParser(text).document();
+  return text;
+}
+
+/** Whether `text[start, end)` holds a backslash; bounded, unlike `indexOf`, so it never reads past a short string. */
+function hasBackslash(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (text.charCodeAt(i) === 0x5c) return true;
+  return false;
 }
 
 class JsonParser {
   readonly #text: string;
+  readonly #decodeBase64: boolean;
   #pos = 0;
-  /** Position of the next backslash at or after the last search; scanning again per string would be quadratic. */
-  #nextBackslash = -2;
+  readonly decoded: DecodedBase64[] = [];
 
-  constructor(text: string) {
+  constructor(text: string, decodeBase64: boolean) {
     this.#text = text;
+    this.#decodeBase64 = decodeBase64;
   }
 
   document(): JsonValue {
@@ -108,17 +147,54 @@ class JsonParser {
   #string(): string {
     const text = this.#text;
     const start = this.#pos + 1;
+    if (this.#decodeBase64 && text.length - start > BASE64_PIECE) {
+      const decoded = this.#base64String(start);
+      if (decoded !== undefined) return decoded;
+    }
     const end = text.indexOf('"', start);
     if (end === -1) this.#fail('unterminated string');
-    if (this.#nextBackslash !== -1 && this.#nextBackslash < start) this.#nextBackslash = text.indexOf('\\', start);
-    const backslash = this.#nextBackslash;
-    if (backslash === -1 || backslash > end) {
+    if (end - start > 4096 ? !text.slice(start, end).includes('\\') : !hasBackslash(text, start, end)) {
       // Raw control characters are tolerated here (not re-checked) because scanning multi-megabyte
       // base64 members for them would cost more than decoding them; they are data, never syntax.
       this.#pos = end + 1;
       return text.slice(start, end);
     }
     return this.#escapedString(start);
+  }
+
+  /**
+   * The string at `start` when it is longer than one piece and all base64, its bytes decoded on the
+   * way; `undefined` otherwise. A base64 string holds no backslash, so its text is its value.
+   */
+  #base64String(start: number): string | undefined {
+    const text = this.#text;
+    const first = text.slice(start, start + BASE64_PIECE);
+    if (first.includes('"')) return undefined;
+    // Most of the rest of the document, at most; only the pages written are ever touched.
+    const bytes = Buffer.allocUnsafe(Math.floor(((text.length - start) * 3) / 4));
+    let written = 0;
+    for (let at = start; ; at += BASE64_PIECE) {
+      const piece = at === start ? first : text.slice(at, at + BASE64_PIECE);
+      let quote = piece.indexOf('"');
+      if (quote === -1) {
+        if (piece.length < BASE64_PIECE) return undefined;
+        // The string may end exactly where the piece does (and then with its padding).
+        if (text.charCodeAt(at + BASE64_PIECE) === 0x22) quote = BASE64_PIECE;
+      }
+      const chars = quote === -1 || quote === BASE64_PIECE ? piece : piece.slice(0, quote);
+      const expected = base64DecodedLength(chars);
+      // A character base64 does not have (a backslash among them) makes a piece come up short.
+      if (expected < 0 || (quote === -1 && expected !== (chars.length / 4) * 3)) return undefined;
+      if (bytes.write(chars, written, expected, 'base64') !== expected) return undefined;
+      written += expected;
+      if (quote !== -1) {
+        const end = at + quote;
+        this.#pos = end + 1;
+        const value = text.slice(start, end);
+        this.decoded.push({ text: value, bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, written) });
+        return value;
+      }
+    }
   }
 
   #escapedString(start: number): string {

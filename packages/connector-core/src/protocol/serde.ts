@@ -4,7 +4,8 @@
  * writes (strictly: Java's member order, `@type` first). Members that only exist from some serde
  * version on also tell the reader which versions a document can belong to.
  */
-import type { JsonObject, JsonValue } from './json-reader.js';
+import { decodeBase64 } from './base64.js';
+import type { DecodedBase64, JsonObject, JsonValue } from './json-reader.js';
 import type { JsonOut } from './json-writer.js';
 import { ProtocolError, elementPath, memberPath } from './protocol-error.js';
 
@@ -22,6 +23,7 @@ export class ReadContext {
   #lowestWhy: string;
   #highest: number;
   #highestWhy: string;
+  #decoded: readonly DecodedBase64[] = [];
 
   constructor(lowest = OLDEST_SERDE_VERSION, highest = NEWEST_SERDE_VERSION, why = 'the caller') {
     this.#lowest = lowest;
@@ -33,6 +35,17 @@ export class ReadContext {
   /** The newest serde version consistent with everything read. */
   get newestVersion(): number {
     return this.#highest;
+  }
+
+  /** Base64 strings the parser already decoded (`parseJsonDecodingBase64`). */
+  useDecoded(decoded: readonly DecodedBase64[]): void {
+    this.#decoded = decoded;
+  }
+
+  /** The bytes of base64 member `text` at `path`: those the parser decoded, else decoded now. */
+  base64(text: string, path: string): Uint8Array {
+    for (const entry of this.#decoded) if (entry.text === text) return entry.bytes;
+    return decodeBase64(text, path);
   }
 
   /** Narrows the version range; `reason` says what in the document implies it. */

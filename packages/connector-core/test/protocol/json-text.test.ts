@@ -3,8 +3,8 @@
 // the base64 of the whole.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { encodeBase64, encodeBase64Chunks } from '../../src/protocol/base64.js';
-import { parseJson } from '../../src/protocol/json-reader.js';
+import { BASE64_PIECE, decodeBase64, encodeBase64, encodeBase64Chunks } from '../../src/protocol/base64.js';
+import { parseJson, parseJsonDecodingBase64 } from '../../src/protocol/json-reader.js';
 import { JsonOut } from '../../src/protocol/json-writer.js';
 import { decodeRequest, encodeRequest } from '../../src/index.js';
 
@@ -27,6 +27,54 @@ describe('JSON reader', () => {
 
   it('refuses duplicate members (which Java would read twice)', () => {
     expect(() => parseJson('{"a":1,"a":2}')).toThrow(/duplicate member "a"/);
+  });
+});
+
+describe('JSON reader decoding long base64 strings as it finds their end', () => {
+  // Sizes around the piece the reader scans and decodes at a time.
+  const sizes = [BASE64_PIECE - 4, BASE64_PIECE, BASE64_PIECE + 4, 2 * BASE64_PIECE, 2 * BASE64_PIECE + 8, 3 * BASE64_PIECE + 1000];
+  const bytesFor = (chars: number) => {
+    const bytes = Buffer.alloc((chars / 4) * 3 - 1);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 131 + 7) & 0xff;
+    return bytes;
+  };
+
+  it('returns the same tree as the strict reader and the exact bytes of every long base64 member', () => {
+    for (const size of sizes) {
+      const text = encodeBase64(bytesFor(size));
+      const document = `{"a":"x","blob":"${text}","after":["${text.slice(0, 40)}",1]}`;
+      const { value, decoded } = parseJsonDecodingBase64(document);
+      expect(value).toEqual(parseJson(document));
+      const long = decoded.filter((entry) => entry.text === text);
+      expect(long.length).toBe(text.length >= BASE64_PIECE ? 1 : 0);
+      for (const entry of long) expect(Buffer.from(entry.bytes).equals(Buffer.from(decodeBase64(text, '$')))).toBe(true);
+    }
+  });
+
+  it('reads a long string that is not base64 (escapes, quotes, padding inside, other characters) exactly as the strict reader does', () => {
+    const base = encodeBase64(bytesFor(2 * BASE64_PIECE + 8));
+    const variants = [
+      `${base.slice(0, BASE64_PIECE + 100)}\\u0041${base.slice(BASE64_PIECE + 100)}`,
+      `${base.slice(0, BASE64_PIECE * 2 - 1)}\\"${base.slice(BASE64_PIECE * 2 - 1)}`,
+      `${base.slice(0, BASE64_PIECE + 3)}\\n${base.slice(BASE64_PIECE + 3)}`,
+      `${base.slice(0, BASE64_PIECE)}==${base.slice(BASE64_PIECE + 2)}`,
+      `${base.slice(0, 10)} ${base.slice(11)}`,
+      `${base}\\\\`,
+      `Zoë 患者 ${base}`,
+    ];
+    for (const body of variants) {
+      const document = `{"blob":"${body}","n":2}`;
+      const { value, decoded } = parseJsonDecodingBase64(document);
+      expect(value).toEqual(parseJson(document));
+      expect(value).toEqual(JSON.parse(document));
+      expect(decoded).toEqual([]);
+    }
+  });
+
+  it('fails an unterminated long string as the strict reader does', () => {
+    const document = `{"blob":"${encodeBase64(bytesFor(2 * BASE64_PIECE))}`;
+    expect(() => parseJsonDecodingBase64(document)).toThrow(/unterminated string/);
+    expect(() => parseJson(document)).toThrow(/unterminated string/);
   });
 });
 
