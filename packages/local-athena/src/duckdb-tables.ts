@@ -1,11 +1,13 @@
 /**
  * Loads the rows a federated table scan returned into DuckDB, so the user's SQL runs there
  * unchanged: `catalog.schema.table` exists as an attached in-memory catalog with the same column
- * types. Values go through DuckDB's Appender (extensions cannot be downloaded here).
+ * types. Rows go through DuckDB's Appender as data chunks (extensions cannot be downloaded here).
  */
 import { type DuckDBConnection, DuckDBDataChunk, type DuckDBValue, dateValue, decimalValue, listValue, mapValue, structValue, timestampTZValue, timestampValue } from '@duckdb/node-api';
 import { type Data, DataType, type Field, Precision, type RecordBatch, type Schema, TimeUnit, type Vector } from 'apache-arrow';
 import { readValue, toUnscaledDecimal } from '@athena-federation/connector-core';
+import duckdb from '@duckdb/node-bindings';
+import { CHUNK_ROWS, type ColumnWriter, columnWriter } from './duckdb-vectors.js';
 
 /** A DuckDB identifier, quoted. */
 export function quoteIdentifier(name: string): string {
@@ -15,7 +17,7 @@ export function quoteIdentifier(name: string): string {
 /** The DuckDB column type of an Arrow field. */
 export function duckdbType(type: DataType): string {
   if (DataType.isBool(type)) return 'BOOLEAN';
-  if (DataType.isInt(type)) return ({ 8: 'TINYINT', 16: 'SMALLINT', 32: 'INTEGER', 64: 'BIGINT' } as const)[type.bitWidth];
+  if (DataType.isInt(type)) return `${type.isSigned ? '' : 'U'}${({ 8: 'TINYINT', 16: 'SMALLINT', 32: 'INTEGER', 64: 'BIGINT' } as const)[type.bitWidth]}`;
   if (DataType.isFloat(type)) return type.precision === 2 ? 'DOUBLE' : 'FLOAT';
   if (DataType.isDecimal(type)) return `DECIMAL(${type.precision},${type.scale})`;
   if (DataType.isUtf8(type)) return 'VARCHAR';
@@ -56,20 +58,19 @@ export function duckdbValue(type: DataType, value: unknown): DuckDBValue {
   return value as DuckDBValue;
 }
 
-/** Creates `catalog.schema.table` (attaching the catalog and creating the schema when needed). */
+/** Creates `catalog.schema.table` (attaching the catalog and creating the schema when needed), in one round trip. */
 export async function createTable(connection: DuckDBConnection, catalog: string, schemaName: string, tableName: string, schema: Schema): Promise<void> {
-  const attached = await connection.runAndReadAll(`SELECT 1 FROM duckdb_databases() WHERE database_name = '${catalog.replaceAll("'", "''")}'`);
-  if (attached.getRows().length === 0) await connection.run(`ATTACH ':memory:' AS ${quoteIdentifier(catalog)}`);
-  await connection.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(catalog)}.${quoteIdentifier(schemaName)}`);
   const columns = schema.fields.map((f) => `${quoteIdentifier(f.name)} ${duckdbType(f.type)}`).join(', ');
-  await connection.run(`CREATE OR REPLACE TABLE ${quoteIdentifier(catalog)}.${quoteIdentifier(schemaName)}.${quoteIdentifier(tableName)} (${columns})`);
+  const database = quoteIdentifier(catalog);
+  const namespace = `${database}.${quoteIdentifier(schemaName)}`;
+  await connection.run(`ATTACH IF NOT EXISTS ':memory:' AS ${database}; CREATE SCHEMA IF NOT EXISTS ${namespace}; CREATE OR REPLACE TABLE ${namespace}.${quoteIdentifier(tableName)} (${columns})`);
 }
 
-/** Appends record batches to one DuckDB table as they arrive. */
+/** Loads record batches into one DuckDB table as they arrive. */
 export interface TableLoader {
-  /** Appends every row of `batch`; returns how many. */
-  append(batch: RecordBatch): number;
-  /** Flushes and closes the appender (also after a failure). */
+  /** Appends every row of `batches`; returns how many. */
+  append(batches: readonly RecordBatch[]): number;
+  /** Flushes the rows into the table and closes the appender (call it also after a failure; it runs once). */
   close(): void;
 }
 
@@ -108,50 +109,66 @@ function flatColumn(vector: Vector, start: number, rows: number): DuckDBValue[] 
   return undefined;
 }
 
-/** Rows per DuckDB data chunk (DuckDB's standard vector size). */
-const CHUNK_ROWS = 2048;
+/** How one table's columns are written. */
+interface ColumnPlan {
+  readonly types: readonly DataType[];
+  readonly writers: readonly (ColumnWriter | undefined)[];
+}
+
+/** Writes rows `start … start + count` of `batch` into `chunk`: memory copies where a column allows, else value by value. */
+function writeChunk(chunk: DuckDBDataChunk, batch: RecordBatch, columns: ColumnPlan, start: number, count: number): void {
+  columns.types.forEach((type, c) => {
+    const vector = batch.getChildAt(c);
+    const data = vector?.data.length === 1 ? vector.data[0] : undefined;
+    const writer = columns.writers[c];
+    if (data !== undefined && writer !== undefined && writer(duckdb.data_chunk_get_vector(chunk.chunk, c), data as Data, start, count)) return;
+    const values = (vector === null ? undefined : flatColumn(vector, start, count)) ?? Array.from({ length: count }, (_, i) => (vector === null ? null : duckdbValue(type, readValue(vector, start + i))));
+    const target = chunk.getColumnVector(c);
+    // Values first, NULLs last: a DuckDB vector's validity mask only exists once a NULL is set,
+    // and after that every value pays for BigInt bit twiddling.
+    for (let i = 0; i < count; i++) if (values[i] !== null) target.setItem(i, values[i] ?? null);
+    for (let i = 0; i < count; i++) if (values[i] === null) target.setItem(i, null);
+    target.flush();
+  });
+}
 
 /**
- * An Appender on `catalog.schema.table` (created with {@link createTable} from the same `schema`).
- * Rows go in as whole data chunks, column by column: one native call per chunk rather than per value.
+ * A loader into `catalog.schema.table` (created with {@link createTable} from the same `schema`),
+ * through DuckDB's Appender, one data chunk at a time.
  */
 export async function openTableLoader(connection: DuckDBConnection, catalog: string, schemaName: string, tableName: string, schema: Schema): Promise<TableLoader> {
   const appender = await connection.createAppender(tableName, schemaName, catalog);
-  const types = schema.fields.map((f) => f.type);
   // DuckDB's own column types, so empty lists and maps know their item types.
   const columnTypes = schema.fields.map((_, i) => appender.columnType(i));
+  const types = schema.fields.map((f) => f.type);
+  const columns: ColumnPlan = { types, writers: types.map(columnWriter) };
+  // One chunk, refilled for every append (the appender copies it): creating one costs a native type per column.
+  const chunk = DuckDBDataChunk.create(columnTypes);
+  let closed = false;
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    try {
+      appender.flushSync();
+    } finally {
+      appender.closeSync();
+    }
+  };
   return {
-    append(batch) {
-      const vectors = schema.fields.map((_, c) => batch.getChildAt(c));
-      for (let start = 0; start < batch.numRows; start += CHUNK_ROWS) {
-        const rows = Math.min(CHUNK_ROWS, batch.numRows - start);
-        const columns = vectors.map((vector, c) => {
-          const flat = vector === null ? undefined : flatColumn(vector, start, rows);
-          if (flat !== undefined) return flat;
-          const type = types[c] as DataType;
-          const values = new Array<DuckDBValue>(rows);
-          for (let i = 0; i < rows; i++) values[i] = vector === null ? null : duckdbValue(type, readValue(vector, start + i));
-          return values;
-        });
-        const chunk = DuckDBDataChunk.create(columnTypes, rows);
-        columns.forEach((values, c) => {
-          const target = chunk.getColumnVector(c);
-          // Values first, NULLs last: a DuckDB vector's validity mask only exists once a NULL is set,
-          // and after that every value pays for BigInt bit twiddling.
-          for (let i = 0; i < rows; i++) if (values[i] !== null) target.setItem(i, values[i] ?? null);
-          for (let i = 0; i < rows; i++) if (values[i] === null) target.setItem(i, null);
-          target.flush();
-        });
-        appender.appendDataChunk(chunk);
+    append(batches) {
+      let count = 0;
+      for (const batch of batches) {
+        for (let start = 0; start < batch.numRows; start += CHUNK_ROWS) {
+          const rows = Math.min(CHUNK_ROWS, batch.numRows - start);
+          chunk.reset();
+          chunk.rowCount = rows;
+          writeChunk(chunk, batch, columns, start, rows);
+          appender.appendDataChunk(chunk);
+        }
+        count += batch.numRows;
       }
-      return batch.numRows;
+      return count;
     },
-    close() {
-      try {
-        appender.flushSync();
-      } finally {
-        appender.closeSync();
-      }
-    },
+    close,
   };
 }

@@ -223,12 +223,19 @@ export class LocalAthena {
       const definition = await driver.getTable(tableName);
       const { constraints: parts, pushed } = plan(definition.schema, capabilities);
       const constraints = makeConstraints(parts);
-      const partitions = await driver.getTableLayout(definition, constraints);
-      const splits = await driver.getSplits(definition, partitions, constraints);
+      // DuckDB creates the table on its own thread while the layout and splits are asked for.
+      const table = createTable(this.#connection, catalog, tableName.schemaName, tableName.tableName, definition.schema).then(() => openTableLoader(this.#connection, catalog, tableName.schemaName, tableName.tableName, definition.schema));
+      let splits: Split[];
+      try {
+        const partitions = await driver.getTableLayout(definition, constraints);
+        splits = await driver.getSplits(definition, partitions, constraints);
+      } catch (error) {
+        await table.then((loader) => loader.close()).catch(() => undefined);
+        throw error;
+      }
       progress.splitsTotal += splits.length;
       report();
-      await createTable(this.#connection, catalog, tableName.schemaName, tableName.tableName, definition.schema);
-      const loader = await openTableLoader(this.#connection, catalog, tableName.schemaName, tableName.tableName, definition.schema);
+      const loader = await table;
       let rows = 0;
       let spilledObjects = 0;
       try {
@@ -240,12 +247,10 @@ export class LocalAthena {
             throw error;
           });
           const loadStarted = performance.now();
-          for (const batch of result.batches) {
-            const appended = loader.append(batch);
-            rows += appended;
-            progress.rows += appended;
-          }
+          const appended = loader.append(result.batches);
           add('loadIntoDuckDB', performance.now() - loadStarted);
+          rows += appended;
+          progress.rows += appended;
           spilledObjects += result.spilledObjects;
           progress.spilledObjects += result.spilledObjects;
           progress.splitsDone++;
