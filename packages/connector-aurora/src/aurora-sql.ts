@@ -249,10 +249,16 @@ export function valueSetPredicate(column: MappedColumn, set: ValueSet): Predicat
   }
 }
 
-/** The column expression in the select list: TIME and unknown types as the server's own text. */
+/**
+ * The column expression in the select list: TIME and unknown types as the server's own text, and
+ * DATE / DATETIME(≤ 3) too: the server formats them in C, where mysql2 would assemble each one from
+ * its binary fields with string padding (a quarter of a whole read's time); both are the
+ * `YYYY-MM-DD[ HH:MM:SS[.fff]]` that is read as epoch days or milliseconds, zero dates included.
+ * DATETIME(> 3) stays as mysql2 writes it, since its text is the value Athena sees.
+ */
 export function selectExpression(column: MappedColumn): string {
   const quoted = quoteIdentifier(column.name);
-  return column.kind === 'time' || column.kind === 'text-fallback' ? `CAST(${quoted} AS CHAR)` : quoted;
+  return column.kind === 'time' || column.kind === 'text-fallback' || column.kind === 'date' || column.kind === 'datetime' ? `CAST(${quoted} AS CHAR)` : quoted;
 }
 
 /**

@@ -68,6 +68,10 @@ describe('buildSelect', () => {
   const id = col('id', 'int');
   const name = col('na`me', 'varchar', 'varchar(9)');
   const base = { schemaName: 'd`b', tableName: 't', columns: [id, name], tableColumns: [id, name], splitPredicates: [] };
+  it('selects dates and millisecond datetimes as the server formats them, and DATETIME(6) as mysql2 does', () => {
+    const columns = [col('d', 'date'), col('t', 'datetime', 'datetime(3)'), col('t6', 'datetime', 'datetime(6)'), col('at', 'time')];
+    expect(buildSelect({ ...base, columns, tableColumns: columns, constraints: makeConstraints() }).sql).toBe('SELECT CAST(`d` AS CHAR), CAST(`t` AS CHAR), `t6`, CAST(`at` AS CHAR) FROM `d``b`.`t`');
+  });
   it('quotes every identifier and adds LIMIT only when the filter is exact', () => {
     const exact = buildSelect({ ...base, constraints: { ...makeConstraints({ summary: { id: equals(new Int32(), 1) } }), limit: 5n } });
     expect(exact).toEqual({ sql: 'SELECT `id`, `na``me` FROM `d``b`.`t` WHERE `id` IN (CAST(? AS SIGNED)) LIMIT ?', params: ['1', '5'], exactPushdown: true });

@@ -5,7 +5,7 @@
 
 import { DataType, DateUnit, Precision, RecordBatch, Struct, TimeUnit, makeData, type Data, type Field, type Schema } from 'apache-arrow';
 
-import { MAX_DECIMAL128_PRECISION, decimalDigitCount, powerOfTen, safeUnscaledOfNumber, toUnscaledDecimal, writeDecimal128, writeSafeDecimal128 } from './decimal.js';
+import { MAX_DECIMAL128_PRECISION, decimalDigitCount, powerOfTen, safeUnscaledOfNumber, safeUnscaledOfString, toUnscaledDecimal, writeDecimal128, writeSafeDecimal128 } from './decimal.js';
 import { packTimestampWithZone, zoneIdOf, zoneKeyOf } from './time-zone-key.js';
 
 /** A row as plugins yield it: values in schema order, or an object keyed by field name. */
@@ -923,8 +923,8 @@ class DecimalWriter extends ColumnWriter {
 
   append(value: unknown): void {
     if (value === null || value === undefined) return this.appendNull(value);
-    if (typeof value === 'number') {
-      const unscaled = safeUnscaledOfNumber(value, this.scale);
+    if (typeof value === 'number' || typeof value === 'string') {
+      const unscaled = typeof value === 'number' ? safeUnscaledOfNumber(value, this.scale) : safeUnscaledOfString(value, this.scale);
       if (unscaled !== undefined && unscaled < this.#numberLimit && unscaled > -this.#numberLimit) {
         const index = this.length;
         if (index === this.capacity) this.grow();
@@ -937,7 +937,7 @@ class DecimalWriter extends ColumnWriter {
     this.appendExact(value);
   }
 
-  /** Every value the bigint-free path above cannot take: bigints, strings, rounding, 16+ digits. */
+  /** Every value the bigint-free path above cannot take: bigints, exponents, rounding, 16+ digits, malformed text. */
   appendExact(value: unknown): void {
     if (typeof value !== 'number' && typeof value !== 'bigint' && typeof value !== 'string') {
       this.failType(value, 'a number, bigint or decimal string');

@@ -76,6 +76,44 @@ export function safeUnscaledOfNumber(value: number, scale: number): number | und
   return Number.isFinite(value) && Number.isSafeInteger(scale) ? plainUnscaled(String(value), scale) : undefined;
 }
 
+/** Exact powers of ten as doubles, 10^0 … 10^15. */
+const NUMBER_POWERS = Array.from({ length: 16 }, (_, n) => 10 ** n);
+
+/**
+ * The writer's bigint-free path for decimal strings (what MySQL and Glue hand over): the unscaled
+ * value of a plain `[+-]digits[.digits]` as an exact double when it needs no rounding at `scale`
+ * and has at most 15 digits with the zeros `scale` adds; otherwise `undefined` (use
+ * {@link toUnscaledDecimal}, which also names what is wrong with a malformed one). Read by
+ * character code, as it runs for every value of such a column.
+ */
+export function safeUnscaledOfString(text: string, scale: number): number | undefined {
+  const length = text.length;
+  if (length === 0 || length > 17 || !(scale >= 0 && scale <= 15)) return undefined;
+  const first = text.charCodeAt(0);
+  const signed = first === 45 || first === 43;
+  let value = 0;
+  let digits = 0;
+  let fractionDigits = -1;
+  for (let i = signed ? 1 : 0; i < length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 46) {
+      if (fractionDigits !== -1) return undefined;
+      fractionDigits = 0;
+      continue;
+    }
+    const digit = code - 48;
+    if (digit < 0 || digit > 9) return undefined;
+    value = value * 10 + digit;
+    digits++;
+    if (fractionDigits !== -1) fractionDigits++;
+  }
+  const padding = scale - Math.max(fractionDigits, 0);
+  if (digits === 0 || padding < 0 || digits + padding > 15) return undefined;
+  const unscaled = value * (NUMBER_POWERS[padding] ?? Number.NaN);
+  // Zero has no sign as an unscaled integer.
+  return first === 45 && unscaled !== 0 ? -unscaled : unscaled;
+}
+
 /**
  * Unscaled value of a plain `[-]digits[.digits]` string as a double, if that is exact: no rounding
  * needed (fraction digits ≤ scale) and at most 15 digits, so the integer parse cannot round.

@@ -9,6 +9,7 @@ import {
   powerOfTen,
   readDecimal128,
   safeUnscaledOfNumber,
+  safeUnscaledOfString,
   toDecimal128,
   toUnscaledDecimal,
   writeDecimal128,
@@ -296,6 +297,38 @@ describe('128-bit little-endian words', () => {
         expect(readDecimal128(words, index)).toBe(value);
         expect(viaDataView(words, index)).toBe(value);
       }),
+    );
+  });
+});
+
+describe('safeUnscaledOfString (the bigint-free path for decimal text)', () => {
+  it('reads plain decimal text exactly, padding to the scale', () => {
+    expect(safeUnscaledOfString('123.45', 2)).toBe(12345);
+    expect(safeUnscaledOfString('-0.5', 3)).toBe(-500);
+    expect(safeUnscaledOfString('+7', 0)).toBe(7);
+    expect(safeUnscaledOfString('.25', 2)).toBe(25);
+    expect(safeUnscaledOfString('5.', 1)).toBe(50);
+    expect(safeUnscaledOfString('999999999999999', 0)).toBe(999_999_999_999_999);
+    expect(Object.is(safeUnscaledOfString('-0.00', 2), 0)).toBe(true);
+  });
+
+  it('declines what needs rounding, exponents, 16+ digits and anything not plain decimal text', () => {
+    for (const [text, scale] of [['1.005', 2], ['1e3', 0], ['1234567890123456', 0], ['1.5', 15], ['', 0], ['-', 0], ['.', 0], ['1.2.3', 2], [' 1', 0], ['1 ', 0], ['0x10', 0], ['١٢', 0], ['1', -1], ['1', 16]] as const) {
+      expect(safeUnscaledOfString(text, scale)).toBeUndefined();
+    }
+  });
+
+  it('agrees with toUnscaledDecimal whenever it answers', () => {
+    const decimalText = fc.tuple(fc.constantFrom('', '-', '+'), fc.stringMatching(/^\d{0,10}$/), fc.option(fc.stringMatching(/^\d{0,8}$/)), fc.constantFrom('', '', '', 'e2', 'x')).map(([sign, whole, fraction, tail]) => `${sign}${whole}${fraction === null ? '' : `.${fraction}`}${tail}`);
+    fc.assert(
+      fc.property(decimalText, fc.integer({ min: 0, max: 18 }), (text, scale) => {
+        const fast = safeUnscaledOfString(text, scale);
+        if (fast !== undefined) {
+          expect(Number.isSafeInteger(fast)).toBe(true);
+          expect(BigInt(fast)).toBe(toUnscaledDecimal(text, scale));
+        }
+      }),
+      { numRuns: 2000 },
     );
   });
 });
