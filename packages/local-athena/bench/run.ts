@@ -48,7 +48,7 @@ async function readBenchmark(label: string, blocks: { maxBlockSize?: number; max
         if (scan === undefined || scan.rows !== rowCount) throw new Error(`local-athena read ${String(scan?.rows)} rows, not ${rowCount}`);
         detail = `${scan.spilledObjects} spilled objects; last run: load into DuckDB ${(scan.timings['loadIntoDuckDB'] ?? 0).toFixed(0)} ms of ${scan.wallMs.toFixed(0)} ms`;
       },
-      7,
+      15,
     );
     return { ...result, detail };
   } finally {
