@@ -120,7 +120,7 @@ describe('keys in logs', () => {
       // Collects every key that crosses the wire: the ones GetSplits hands out and ReadRecords answers with.
       transport: async (payload) => {
         const response = await inner(payload);
-        JSON.stringify(response, (name, value: unknown) => {
+        JSON.parse(response, (name, value: unknown) => {
           if (name === 'encryptionKey' && value !== null && typeof value === 'object') {
             const { key, nonce } = value as { key: string; nonce: string };
             keys.push({ key: Buffer.from(key, 'base64'), nonce: Buffer.from(nonce, 'base64') });

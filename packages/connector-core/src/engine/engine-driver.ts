@@ -27,8 +27,12 @@ import type {
   TableName,
 } from '../protocol/types.js';
 
-/** Delivers one request document and returns the response document, or throws {@link LambdaInvocationError}. */
-export type Transport = (payload: object) => Promise<unknown>;
+/**
+ * Delivers one request document and returns the response document as the JSON text the Lambda
+ * runtime writes (text, not a parsed object, so Java longs stay exact and nothing is parsed twice),
+ * or throws {@link LambdaInvocationError}.
+ */
+export type Transport = (payload: object) => Promise<string>;
 
 /** A function error returned by the connector (what Athena sees as a failed invocation). */
 export class LambdaInvocationError extends Error {
@@ -41,13 +45,13 @@ export class LambdaInvocationError extends Error {
   }
 }
 
-/** A handler in this process, called the way the Node.js Lambda runtime calls it (parsed JSON in, JSON out). */
+/** A handler in this process, called the way the Node.js Lambda runtime calls it (a parsed copy of the request in, its JSON text out). */
 export function inProcessTransport(handler: FederationLambdaHandler, options: { readonly remainingTimeMs?: number } = {}): Transport {
   return async (payload) => {
     const deadline = Date.now() + (options.remainingTimeMs ?? 900_000);
     try {
       const result = await handler(JSON.parse(JSON.stringify(payload)) as object, { getRemainingTimeInMillis: () => deadline - Date.now(), awsRequestId: randomUUID() });
-      return JSON.parse(JSON.stringify(result)) as unknown;
+      return JSON.stringify(result);
     } catch (error) {
       // The runtime reports `name` as errorType and `message` as errorMessage.
       const e = error instanceof Error ? error : new Error(String(error));
@@ -142,15 +146,14 @@ export class EngineDriver {
     const version = this.#serDeVersion ?? 6;
     const text = encodeRequest(request, version);
     const started = performance.now();
-    let response: unknown;
+    let responseText: string;
     try {
-      response = await this.#options.transport(JSON.parse(text) as object);
+      responseText = await this.#options.transport(JSON.parse(text) as object);
     } catch (error) {
       const failure = error instanceof LambdaInvocationError ? error.error : { errorType: 'TransportError', errorMessage: String(error) };
       this.trace.push({ requestType: request['@type'], responseType: 'error', requestBytes: text.length, responseBytes: 0, durationMs: performance.now() - started, error: failure });
       throw error;
     }
-    const responseText = JSON.stringify(response);
     const decoded = decodeResponse(responseText, version);
     this.trace.push({ requestType: request['@type'], responseType: decoded['@type'], requestBytes: text.length, responseBytes: responseText.length, durationMs: performance.now() - started });
     if (decoded['@type'] !== expected && !(expected === 'ReadRecordsResponse' && decoded['@type'] === 'RemoteReadRecordsResponse')) {

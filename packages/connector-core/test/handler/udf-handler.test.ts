@@ -19,7 +19,7 @@ const handler = createUdfHandler({
 
 describe('createUdfHandler', () => {
   it('answers the Java UDF vector in the Java response schema (the Java response vector holds other rows, so values are checked by hand)', async () => {
-    const answer = decodeResponse(await inProcessTransport(handler)(request) as object, 6);
+    const answer = decodeResponse(await inProcessTransport(handler)(request), 6);
     if (answer['@type'] !== 'UserDefinedFunctionResponse' || expected['@type'] !== 'UserDefinedFunctionResponse') throw new Error('wrong response type');
     expect(answer.methodName).toBe('test-method');
     expect(answer.records.schema.fields.map((f) => [f.name, String(f.type)])).toEqual(expected.records.schema.fields.map((f) => [f.name, String(f.type)]));
