@@ -5,7 +5,7 @@
  */
 import type { RecordBatch, Schema } from 'apache-arrow';
 import { ArrowMessageError, type IpcFraming, decodeRecordBatchBytes, decodeSchemaMessage, emptyRecordBatch, encodeRecordBatchMessageChunks, encodeSchemaMessage } from '../arrow/ipc.js';
-import { encodeBase64, encodeBase64Chunks } from './base64.js';
+import { encodeBase64 } from './base64.js';
 import { ProtocolError, memberPath } from './protocol-error.js';
 import { type Codec, type ReadContext, isJsonObject, mismatch } from './serde.js';
 import type { Block } from './types.js';
@@ -84,7 +84,7 @@ export const blockCodec: Codec<Block> = {
     ctx.out.text(`{"aId":${JSON.stringify(value.aId)},"schema":"`);
     ctx.out.asciiText(encodeBase64(encodeSchemaMessage(value.schema, framing)));
     ctx.out.text('","records":"');
-    if (value.records.numRows > 0) for (const piece of encodeBase64Chunks(encodeRecordBatchMessageChunks(value.records, framing))) ctx.out.asciiText(piece);
+    if (value.records.numRows > 0) ctx.out.base64(encodeRecordBatchMessageChunks(value.records, framing));
     ctx.out.text('"}');
   },
 };

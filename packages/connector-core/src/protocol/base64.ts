@@ -57,12 +57,18 @@ export function encodeBase64(bytes: Uint8Array): string {
 }
 
 /**
- * Base64 of the concatenation of `chunks`, as several strings whose concatenation is that text:
- * each chunk is encoded in place, with at most two bytes carried across a boundary, so the bytes
- * are never gathered into one buffer first.
+ * Bytes encoded per piece by {@link forEachBase64Piece}: a multiple of 3, so pieces join without
+ * padding, and small enough that each piece is an ordinary young string (larger ones get fresh
+ * memory of their own, which costs more than the encoding).
  */
-export function encodeBase64Chunks(chunks: readonly Uint8Array[]): string[] {
-  const pieces: string[] = [];
+const ENCODE_PIECE = 48 * 1024;
+
+/**
+ * Calls `emit` with the base64 of the concatenation of `chunks`, piece by piece in order: each
+ * chunk is encoded in place, with at most two bytes carried across a boundary, so the bytes are
+ * never gathered into one buffer first and no piece outlives its `emit`.
+ */
+export function forEachBase64Piece(chunks: readonly Uint8Array[], emit: (piece: string) => void): void {
   let carry = new Uint8Array(0);
   for (const chunk of chunks) {
     let start = 0;
@@ -76,13 +82,19 @@ export function encodeBase64Chunks(chunks: readonly Uint8Array[]): string[] {
         carry = joined;
         continue;
       }
-      pieces.push(encodeBase64(joined));
+      emit(encodeBase64(joined));
       carry = new Uint8Array(0);
     }
     const whole = start + Math.floor((chunk.byteLength - start) / 3) * 3;
-    if (whole > start) pieces.push(encodeBase64(chunk.subarray(start, whole)));
+    for (let at = start; at < whole; at += ENCODE_PIECE) emit(encodeBase64(chunk.subarray(at, Math.min(at + ENCODE_PIECE, whole))));
     carry = chunk.slice(whole);
   }
-  if (carry.length > 0) pieces.push(encodeBase64(carry));
+  if (carry.length > 0) emit(encodeBase64(carry));
+}
+
+/** {@link forEachBase64Piece}'s pieces as an array (their concatenation is the base64 of the whole). */
+export function encodeBase64Chunks(chunks: readonly Uint8Array[]): string[] {
+  const pieces: string[] = [];
+  forEachBase64Piece(chunks, (piece) => pieces.push(piece));
   return pieces;
 }

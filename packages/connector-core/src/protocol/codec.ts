@@ -53,16 +53,24 @@ export function decodeRequest(input: WireInput): DecodedRequest {
 export function encodeResponse(response: FederationResponse, serDeVersion: number): string {
   checkVersion(serDeVersion);
   const out = new JsonOut();
-  responseCodec.write(response, '$', { serDeVersion, out });
-  return out.toString();
+  try {
+    responseCodec.write(response, '$', { serDeVersion, out });
+    return out.toString();
+  } finally {
+    out.release();
+  }
 }
 
 /** Engine side: encodes a request for a connector that speaks `serDeVersion`. Refuses members that version would drop. */
 export function encodeRequest(request: FederationRequest, serDeVersion: number): string {
   checkVersion(serDeVersion);
   const out = new JsonOut();
-  requestCodec.write(request, '$', { serDeVersion, out });
-  return out.toString();
+  try {
+    requestCodec.write(request, '$', { serDeVersion, out });
+    return out.toString();
+  } finally {
+    out.release();
+  }
 }
 
 /** Engine side: decodes a connector's response, which must fit `serDeVersion`. */

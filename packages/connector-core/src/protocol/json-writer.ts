@@ -1,56 +1,73 @@
 /**
- * Collects the pieces of one JSON document and joins them once. Response documents are mostly one
- * multi-megabyte base64 member; joining strings (or letting V8 flatten a rope) copies it slowly, so
- * large documents are assembled in a single buffer, where each piece is one memcpy.
+ * Builds one JSON document as bytes in a reused buffer and turns it into a string once. Response
+ * documents are mostly one multi-megabyte base64 member: holding it as strings first (megabytes of
+ * fresh memory each, then joined or flattened) costs more than the encoding itself, so base64 is
+ * written into the buffer in small pieces that die young, and the buffer's pages are never new.
  */
-
-const ASSEMBLE_AT = 1 << 20;
+import { forEachBase64Piece } from './base64.js';
 
 /**
- * Scratch space for assembling large documents, kept between calls: encoding is synchronous, so
- * one buffer serves every call, and fresh multi-megabyte allocations (page faults and zeroing)
- * would otherwise cost as much as the copy itself.
+ * Bytes of the document buffer kept between calls: encoding is synchronous, so one buffer serves
+ * every document, and fresh multi-megabyte allocations (page faults and zeroing) would otherwise
+ * cost as much as the copy itself.
  */
-let scratch = Buffer.alloc(0);
+let shared: Buffer | undefined = Buffer.allocUnsafeSlow(64 * 1024);
 
-/** An append-only JSON text under construction. */
+/** An append-only JSON text under construction. Call {@link toString} (or {@link release}) once done. */
 export class JsonOut {
-  #chunks: string[] = [];
-  /** Pieces known to be ASCII (base64), which can be copied as Latin-1 without a UTF-8 pass. */
-  #ascii: boolean[] = [];
+  #buffer: Buffer;
+  /** Whether `#buffer` is the shared one, to hand back when done. */
+  #borrowed: boolean;
   #length = 0;
+  /** Whether every character so far is ASCII: then the bytes are also the Latin-1 text. */
+  #ascii = true;
+
+  constructor() {
+    // A document built while another is (never, today) gets a buffer of its own.
+    this.#borrowed = shared !== undefined;
+    this.#buffer = shared ?? Buffer.allocUnsafe(4096);
+    shared = undefined;
+  }
+
+  #reserve(bytes: number): void {
+    const needed = this.#length + bytes;
+    if (needed <= this.#buffer.length) return;
+    const grown = Buffer.allocUnsafeSlow(Math.max(needed, this.#buffer.length * 2));
+    this.#buffer.copy(grown, 0, 0, this.#length);
+    this.#buffer = grown;
+  }
 
   /** Appends JSON text (any Unicode). */
   text(piece: string): void {
-    this.#chunks.push(piece);
-    this.#ascii.push(false);
-    this.#length += piece.length;
+    this.#reserve(piece.length * 3);
+    const written = this.#buffer.write(piece, this.#length, 'utf8');
+    if (written !== piece.length) this.#ascii = false;
+    this.#length += written;
   }
 
   /** Appends text the caller guarantees is ASCII, such as base64. */
   asciiText(piece: string): void {
-    this.#chunks.push(piece);
-    this.#ascii.push(true);
-    this.#length += piece.length;
+    this.#reserve(piece.length);
+    this.#length += this.#buffer.write(piece, this.#length, 'latin1');
   }
 
-  /** The whole document. */
+  /** Appends the base64 of the concatenation of `chunks` (no quotes). */
+  base64(chunks: readonly Uint8Array[]): void {
+    forEachBase64Piece(chunks, (piece) => this.asciiText(piece));
+  }
+
+  /** The whole document; the builder is spent afterwards. */
   toString(): string {
-    if (this.#length < ASSEMBLE_AT) return this.#chunks.join('');
-    let bytes = 0;
-    let allAscii = true;
-    const sizes = this.#chunks.map((chunk, i) => {
-      const size = this.#ascii[i] === true ? chunk.length : Buffer.byteLength(chunk, 'utf8');
-      if (size !== chunk.length) allAscii = false;
-      bytes += size;
-      return size;
-    });
-    if (scratch.length < bytes) scratch = Buffer.allocUnsafeSlow(Math.max(bytes, scratch.length * 2));
-    const buffer = scratch.subarray(0, bytes);
-    let offset = 0;
-    this.#chunks.forEach((chunk, i) => {
-      offset += buffer.write(chunk, offset, sizes[i] ?? 0, this.#ascii[i] === true ? 'latin1' : 'utf8');
-    });
-    return allAscii ? buffer.toString('latin1') : buffer.toString('utf8');
+    const text = this.#ascii ? this.#buffer.toString('latin1', 0, this.#length) : this.#buffer.toString('utf8', 0, this.#length);
+    this.release();
+    return text;
+  }
+
+  /** Hands the shared buffer back (also after a failed encode); the builder is spent afterwards. */
+  release(): void {
+    if (this.#borrowed) shared = this.#buffer;
+    this.#borrowed = false;
+    this.#buffer = Buffer.alloc(0);
+    this.#length = 0;
   }
 }

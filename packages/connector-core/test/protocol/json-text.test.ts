@@ -90,6 +90,18 @@ describe('JSON writer', () => {
       expect(out.toString()).toBe(`{"name":${JSON.stringify(unicode)},"blob":"${big}"}`);
     }
   });
+
+  it('hands its buffer back when an encode fails, so the next document is whole', () => {
+    const failed = new JsonOut();
+    failed.text('{"half":"');
+    failed.asciiText('QUJD'.repeat(100_000));
+    failed.release();
+    const out = new JsonOut();
+    out.text('{"a":1}');
+    expect(out.toString()).toBe('{"a":1}');
+    expect(() => encodeRequest({ '@type': 'PingRequest', identity: null, catalogName: 'c', queryId: 'q' } as never, 9)).toThrow(/serDe version 9/);
+    expect(JSON.parse(encodeRequest({ '@type': 'PingRequest', identity: null, catalogName: 'c', queryId: 'q' }, 6))).toMatchObject({ '@type': 'PingRequest', catalogName: 'c', queryId: 'q' });
+  });
 });
 
 describe('chunked base64', () => {
@@ -101,6 +113,14 @@ describe('chunked base64', () => {
       }),
       { numRuns: 2000 },
     );
+    // Chunks larger than one encoded piece, at every carry.
+    const large = Buffer.from(Array.from({ length: 150_001 }, (_, i) => (i * 7) & 0xff));
+    for (const first of [0, 1, 2, 49_153]) {
+      const chunks = [large.subarray(0, first), large.subarray(first)];
+      const pieces = encodeBase64Chunks(chunks);
+      expect(pieces.length).toBeGreaterThan(2);
+      expect(pieces.join('')).toBe(encodeBase64(large));
+    }
   });
 });
 
