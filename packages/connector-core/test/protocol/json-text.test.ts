@@ -72,6 +72,39 @@ describe('JSON reader decoding long base64 strings as it finds their end', () =>
     }
   });
 
+  it('agrees with the strict reader on random edits of a document with a long base64 member', () => {
+    const text = encodeBase64(bytesFor(2 * BASE64_PIECE + 4));
+    const document = `{"a":"x","blob":"${text}","n":[1,2]}`;
+    const start = document.indexOf('"blob":"') + 8;
+    const outcome = (read: () => unknown) => {
+      try {
+        return { value: read() };
+      } catch (error) {
+        return { error: error instanceof Error ? error.message : String(error) };
+      }
+    };
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: text.length + 20 }), fc.constantFrom('\\', '"', '=', ' ', '\n', 'é', '患', '\\u0041', '\\"', '}', ''), fc.integer({ min: 0, max: 3 })), { minLength: 1, maxLength: 4 }),
+        (edits) => {
+          let edited = document;
+          for (const [offset, insert, remove] of edits) {
+            const at = Math.min(start + offset, edited.length);
+            edited = edited.slice(0, at) + insert + edited.slice(at + remove);
+          }
+          const fast = outcome(() => parseJsonDecodingBase64(edited));
+          const strict = outcome(() => parseJson(edited));
+          expect('value' in fast ? { value: (fast.value as ReturnType<typeof parseJsonDecodingBase64>).value } : fast).toEqual(strict);
+          // Whatever the reader decoded on the way is exactly the base64 of the value it returned.
+          for (const entry of 'value' in fast ? (fast.value as ReturnType<typeof parseJsonDecodingBase64>).decoded : []) {
+            expect(Buffer.from(entry.bytes).equals(Buffer.from(decodeBase64(entry.text, '$')))).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('fails an unterminated long string as the strict reader does', () => {
     const document = `{"blob":"${encodeBase64(bytesFor(2 * BASE64_PIECE))}`;
     expect(() => parseJsonDecodingBase64(document)).toThrow(/unterminated string/);
