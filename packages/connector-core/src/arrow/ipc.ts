@@ -187,7 +187,10 @@ export function decodeRecordBatchBytes(bytes: Uint8Array, schema: Schema): Recor
   let batch: RecordBatch;
   try {
     const header = frame.message.header() as RecordBatchMetadata;
-    const body = bytes.subarray(frame.bodyStart, frame.size);
+    let body = bytes.subarray(frame.bodyStart, frame.size);
+    // Column views need their element alignment; Arrow writers align the body to 8, but the bytes
+    // may sit anywhere in their buffer.
+    if (body.byteOffset % 8 !== 0) body = Uint8Array.prototype.slice.call(body);
     const children = new VectorLoader(body, header.nodes, header.buffers, new Map(), schema.metadataVersion, header.variadicBufferCounts).visitMany(schema.fields.map((field) => field.type));
     batch = new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: Number(header.length), children }));
   } catch (cause) {

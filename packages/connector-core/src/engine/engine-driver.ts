@@ -8,7 +8,7 @@
 import { createDecipheriv, randomUUID } from 'node:crypto';
 import type { GetObjectCommand } from '@aws-sdk/client-s3';
 import { RecordBatch, Schema, Table } from 'apache-arrow';
-import { decodeRecordBatchMessage, encodeSchemaMessage } from '../arrow/ipc.js';
+import { decodeRecordBatchBytes } from '../arrow/ipc.js';
 import type { FederationLambdaHandler } from '../handler/lambda-handler.js';
 import { decodeLambdaFunctionError, decodeResponse, encodeRequest } from '../protocol/codec.js';
 import { loadS3Sdk } from '../spill/spill-sdk.js';
@@ -115,7 +115,9 @@ export function decryptSpillObject(object: Uint8Array, key: EncryptionKey | null
   if (key === null) return object;
   const decipher = createDecipheriv(`aes-${key.key.length * 8}-gcm` as 'aes-128-gcm', key.key, key.nonce);
   decipher.setAuthTag(object.subarray(object.length - 16));
-  return Buffer.concat([decipher.update(object.subarray(0, object.length - 16)), decipher.final()]);
+  const body = decipher.update(object.subarray(0, object.length - 16));
+  const rest = decipher.final();
+  return rest.length === 0 ? body : Buffer.concat([body, rest]);
 }
 
 /** The engine side of the protocol: ping, metadata, splits, reads — as Athena sequences them. */
@@ -244,10 +246,7 @@ export class EngineDriver {
     const object = await this.#s3.send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key }));
     const bytes = await object.Body?.transformToByteArray();
     if (bytes === undefined) throw new Error(`Spill object s3://${location.bucket}/${location.key} is empty`);
-    const plain = decryptSpillObject(bytes, key);
-    const schemaBytes = encodeSchemaMessage(schema, 'legacy');
-    const stream = Buffer.concat([schemaBytes, plain]);
-    return decodeRecordBatchMessage(stream, schemaBytes.byteLength, schema);
+    return decodeRecordBatchBytes(decryptSpillObject(bytes, key), schema);
   }
 
   /** A whole table scan as Athena runs it: ping, GetTable, layout, all splits, every split read. */

@@ -5,7 +5,7 @@
  */
 import type { GetObjectCommand, GetObjectCommandOutput, HeadBucketCommand, HeadBucketCommandOutput, PutObjectCommand, PutObjectCommandInput, PutObjectCommandOutput } from '@aws-sdk/client-s3';
 import type { RecordBatch, Schema } from 'apache-arrow';
-import { ArrowMessageError, decodeRecordBatchMessage, encodeRecordBatchMessageChunks, encodeSchemaMessage } from '../arrow/ipc.js';
+import { ArrowMessageError, decodeRecordBatchBytes, encodeRecordBatchMessageChunks } from '../arrow/ipc.js';
 import { ConnectorError, type ErrorReason } from '../errors.js';
 import type { EncryptionKey, S3SpillLocation, StringMap } from '../protocol/types.js';
 import { decryptBlock, encryptBlock } from './spill-crypto.js';
@@ -379,13 +379,8 @@ export async function readSpilledBlock(s3: SpillS3Client, location: S3SpillLocat
   if (output.Body === undefined) throw new Error(`GetObject s3://${location.bucket}/${location.key} returned no body`);
   const object = await output.Body.transformToByteArray();
   const plain = decryptBlock(object, key);
-  const schemaBytes = encodeSchemaMessage(schema, 'legacy');
-  // The decoder wants the schema message and the batch in one buffer.
-  const stream = Buffer.allocUnsafe(schemaBytes.byteLength + plain.byteLength);
-  stream.set(schemaBytes, 0);
-  stream.set(plain, schemaBytes.byteLength);
   try {
-    return decodeRecordBatchMessage(stream, schemaBytes.byteLength, schema);
+    return decodeRecordBatchBytes(plain, schema);
   } catch (error) {
     // ArrowMessageError texts are written to follow the name of what was read.
     if (error instanceof ArrowMessageError) throw new ArrowMessageError(`Spilled block s3://${location.bucket}/${location.key} ${error.message}`, { cause: error });
