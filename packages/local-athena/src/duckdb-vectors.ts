@@ -103,6 +103,9 @@ export const CHUNK_ROWS = 2048;
 /** DuckDB keeps strings of up to this many bytes inside their 16-byte entry (after a 4-byte length). */
 const INLINE_STRING_BYTES = 12;
 
+/** Masks keeping the first 0–4 bytes of a little-endian word. */
+const WORD_MASKS = [0, 0xff, 0xffff, 0xffffff, 0xffffffff];
+
 /** Whether every value of a UTF-8 column is well-formed text: the whole buffer is, and each value starts on a character. */
 function wellFormedValues(bytes: Uint8Array, offsets: Int32Array, length: number): boolean {
   if (!isUtf8(bytes.subarray(offsets[0] ?? 0, offsets[length] ?? 0))) return false;
@@ -139,6 +142,9 @@ function strings(text: boolean): ColumnWriter {
       if (!known) return false;
     }
     const bitmap = data.nullCount === 0 ? undefined : data.nullBitmap;
+    const source = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    // Where a value's 12 bytes can be read as three words without running off the buffer.
+    const wordsEnd = bytes.byteLength - INLINE_STRING_BYTES;
     entries.fill(0, 0, rows * 16);
     const long: number[] = [];
     for (let i = 0; i < rows; i++) {
@@ -150,9 +156,18 @@ function strings(text: boolean): ColumnWriter {
         long.push(i);
         continue;
       }
-      lengths[i << 2] = size;
-      let at = (i << 4) + 4;
-      for (let k = from, end = from + size; k < end; k++) entries[at++] = bytes[k]!;
+      const word = i << 2;
+      lengths[word] = size;
+      if (size === 0) continue;
+      if (from <= wordsEnd) {
+        // Whole words, the bytes past the value masked off (the padding stays zero).
+        lengths[word + 1] = source.getUint32(from, true) & WORD_MASKS[size >= 4 ? 4 : size]!;
+        if (size > 4) lengths[word + 2] = source.getUint32(from + 4, true) & WORD_MASKS[size >= 8 ? 4 : size - 4]!;
+        if (size > 8) lengths[word + 3] = source.getUint32(from + 8, true) & WORD_MASKS[size - 8]!;
+      } else {
+        let at = (i << 4) + 4;
+        for (let k = from, end = from + size; k < end; k++) entries[at++] = bytes[k]!;
+      }
     }
     duckdb.copy_data_to_vector(vector, 0, entries.buffer, 0, rows * 16);
     for (const i of long) duckdb.vector_assign_string_element_len(vector, i, bytes.subarray(offsets[start + i]!, offsets[start + i + 1]!));

@@ -112,7 +112,8 @@ describe('loading into DuckDB', () => {
   });
 
   it('writes strings inline, long, empty, Unicode and NULL, and binaries, across chunks', async () => {
-    const text = (i: number): string | null => (isNull(i) ? null : i % 5 === 0 ? '' : i % 5 === 1 ? `p-${i}` : i % 5 === 2 ? `a longer value, row ${i}, past twelve bytes` : i % 5 === 3 ? `Zoë ${i} 患者` : 'exactly12byt');
+    // Every length from 0 to 14 bytes, some multi-byte, and the buffer's last values (read byte by byte).
+    const text = (i: number): string | null => (isNull(i) ? null : i % 5 === 0 ? '' : i % 5 === 1 ? `p-${i}` : i % 5 === 2 ? `a longer value, row ${i}, past twelve bytes` : i % 5 === 3 ? `Zoë ${i % 10} é` : 'abcdefghijklmn'.slice(0, Math.floor(i / 5) % 15));
     const blob = (i: number): Uint8Array | null => (isNull(i) ? null : Uint8Array.from({ length: i % 29 }, (_, k) => (i * 31 + k * 7) & 0xff));
     const fields = [new Field('i', new Int32(), false), new Field('s', new Utf8(), true), new Field('b', new Binary(), true)];
     const batch = batchOf(fields, [
@@ -121,7 +122,7 @@ describe('loading into DuckDB', () => {
       vectorFromArray(Array.from({ length: ROWS }, (_, i) => blob(i)), new Binary()).data[0]!,
     ]);
     const short = Array.from({ length: ROWS }, (_, i) => text(i)).filter((v): v is string => v !== null && Buffer.byteLength(v) <= 12);
-    const probes = ['', 'p-1', 'p-4996', 'exactly12byt'];
+    const probes = ['', 'p-1', 'p-4996', 'abcdefghijkl', 'abcdefg', 'Zoë 8 é'];
     const [rows = [], counts = []] = await load(batch.schema, [batch], 'SELECT i, s, hex(b), b IS NULL FROM cat.db.t', `SELECT ${probes.map((p) => `count(*) FILTER (WHERE s = '${p}')`).join(', ')} FROM cat.db.t`);
     // Equality reads an inline string's whole entry, padding included.
     expect(counts[0]?.map(Number)).toEqual(probes.map((p) => short.filter((v) => v === p).length));
