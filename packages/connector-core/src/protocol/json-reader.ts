@@ -63,6 +63,9 @@ export function documentText(input: string | Uint8Array): string {
   return text;
 }
 
+/** Decoded bytes of a long string's first base64 piece, while it is not yet known to be base64 throughout. */
+const firstPiece = Buffer.allocUnsafeSlow((BASE64_PIECE / 4) * 3);
+
 /** Whether `text[start, end)` holds a backslash; bounded, unlike `indexOf`, so it never reads past a short string. */
 function hasBackslash(text: string, start: number, end: number): boolean {
   for (let i = start; i < end; i++) if (text.charCodeAt(i) === 0x5c) return true;
@@ -169,12 +172,17 @@ class JsonParser {
   #base64String(start: number): string | undefined {
     const text = this.#text;
     const first = text.slice(start, start + BASE64_PIECE);
-    if (first.includes('"')) return undefined;
+    if (first.includes('"') || text.charCodeAt(start + BASE64_PIECE) === 0x22) return undefined;
+    // The first piece is decoded into a reused buffer before anything is allocated for the whole, so
+    // a long string that is not base64 (usually found in its first bytes) costs no large allocation.
+    const firstBytes = (BASE64_PIECE / 4) * 3;
+    if (firstPiece.write(first, 0, firstBytes, 'base64') !== firstBytes) return undefined;
     // Most of the rest of the document, at most; only the pages written are ever touched.
     const bytes = Buffer.allocUnsafe(Math.floor(((text.length - start) * 3) / 4));
-    let written = 0;
-    for (let at = start; ; at += BASE64_PIECE) {
-      const piece = at === start ? first : text.slice(at, at + BASE64_PIECE);
+    firstPiece.copy(bytes, 0, 0, firstBytes);
+    let written = firstBytes;
+    for (let at = start + BASE64_PIECE; ; at += BASE64_PIECE) {
+      const piece = text.slice(at, at + BASE64_PIECE);
       let quote = piece.indexOf('"');
       if (quote === -1) {
         if (piece.length < BASE64_PIECE) return undefined;
