@@ -169,14 +169,6 @@ function validateFieldType(field: Field, where: string): void {
 }
 
 /**
- * Decodes one RecordBatch message against the schema message it belongs to. `stream` holds the
- * schema message's bytes followed by the batch's; `schemaSize` is where the batch starts.
- */
-export function decodeRecordBatchMessage(stream: Uint8Array, schemaSize: number, schema: Schema): RecordBatch {
-  return decodeRecordBatchBytes(stream.subarray(schemaSize), schema);
-}
-
-/**
  * Decodes exactly one RecordBatch message (either framing) of `schema`. The columns are views of
  * `bytes`, not copies. The metadata was already parsed (and verified) to frame the message, so the
  * body is loaded from it directly rather than by a stream reader that would parse it again.

@@ -22,32 +22,19 @@ export function base64DecodedLength(text: string): number {
  */
 export const BASE64_PIECE = 256 * 1024;
 
-/** Decodes into `target` at `offset`; returns the byte count. Throws `ProtocolError` at `path`. */
-export function decodeBase64Into(text: string, target: Buffer, offset: number, path: string): number {
+/** Decodes a base64 string to fresh bytes, piece by piece; throws `ProtocolError` at `path`. */
+export function decodeBase64(text: string, path: string): Uint8Array {
   const expected = base64DecodedLength(text);
-  if (expected < 0 || offset + expected > target.length) throw new ProtocolError(path, 'is not valid base64');
+  if (expected < 0) throw new ProtocolError(path, 'is not valid base64');
+  const target = Buffer.allocUnsafe(expected);
   let written = 0;
   for (let start = 0; start < text.length; start += BASE64_PIECE) {
     const end = Math.min(start + BASE64_PIECE, text.length);
     const piece = end === text.length ? expected - written : ((end - start) / 4) * 3;
     // A skipped character (or padding inside the text) makes a piece come up short.
-    if (target.write(text.slice(start, end), offset + written, piece, 'base64') !== piece) throw new ProtocolError(path, 'is not valid base64');
+    if (target.write(text.slice(start, end), written, piece, 'base64') !== piece) throw new ProtocolError(path, 'is not valid base64');
     written += piece;
   }
-  return written;
-}
-
-/** Size in bytes that `text` decodes to; throws `ProtocolError` at `path` when it is not base64. */
-export function base64ByteLength(text: string, path: string): number {
-  const expected = base64DecodedLength(text);
-  if (expected < 0) throw new ProtocolError(path, 'is not valid base64');
-  return expected;
-}
-
-/** Decodes a base64 string to fresh bytes; throws `ProtocolError` at `path`. */
-export function decodeBase64(text: string, path: string): Uint8Array {
-  const target = Buffer.allocUnsafe(base64ByteLength(text, path));
-  decodeBase64Into(text, target, 0, path);
   return new Uint8Array(target.buffer, target.byteOffset, target.length);
 }
 
@@ -90,11 +77,4 @@ export function forEachBase64Piece(chunks: readonly Uint8Array[], emit: (piece: 
     carry = chunk.slice(whole);
   }
   if (carry.length > 0) emit(encodeBase64(carry));
-}
-
-/** {@link forEachBase64Piece}'s pieces as an array (their concatenation is the base64 of the whole). */
-export function encodeBase64Chunks(chunks: readonly Uint8Array[]): string[] {
-  const pieces: string[] = [];
-  forEachBase64Piece(chunks, (piece) => pieces.push(piece));
-  return pieces;
 }

@@ -49,7 +49,7 @@ export function parseJsonDecodingBase64(input: string | Uint8Array): ParsedDocum
 }
 
 /** The text of a wire document given as text or UTF-8 bytes; throws `ProtocolError` at `$` when the bytes are not UTF-8. */
-export function documentText(input: string | Uint8Array): string {
+function documentText(input: string | Uint8Array): string {
   let text: string;
   if (typeof input === 'string') {
     text = input;

@@ -31,7 +31,7 @@ import { arrowTypeToJson } from '../../src/arrow/arrow-type-json.js';
 import { readRows, readValue } from '../../src/arrow/block-reader.js';
 import { buildRecordBatch } from '../../src/arrow/block-writer.js';
 import { toUnscaledDecimal } from '../../src/arrow/decimal.js';
-import { decodeRecordBatchMessage, encodeRecordBatchMessage, encodeSchemaMessage } from '../../src/arrow/ipc.js';
+import { decodeRecordBatchBytes, decodeSchemaMessage, encodeRecordBatchMessage, encodeSchemaMessage } from '../../src/arrow/ipc.js';
 import { createConstraintEvaluator, filterRecordBatch, normalizeRanges } from '../../src/constraints/evaluator.js';
 import { compareValues, createValueComparator, valuesEqual } from '../../src/constraints/value-compare.js';
 import { compileValueSet, contains } from '../../src/constraints/value-set.js';
@@ -90,11 +90,7 @@ function mapOf(key: DataType, value: DataType): Map_ {
 /** The batch after real IPC bytes, so sliced/decoded buffers are exercised too. */
 function throughIpc(batch: RecordBatch): RecordBatch {
   const schemaBytes = encodeSchemaMessage(batch.schema, 'legacy');
-  const batchBytes = encodeRecordBatchMessage(batch, 'legacy');
-  const wire = new Uint8Array(schemaBytes.length + batchBytes.length);
-  wire.set(schemaBytes, 0);
-  wire.set(batchBytes, schemaBytes.length);
-  return decodeRecordBatchMessage(wire, schemaBytes.length, batch.schema);
+  return decodeRecordBatchBytes(encodeRecordBatchMessage(batch, 'legacy'), decodeSchemaMessage(schemaBytes));
 }
 
 /**

@@ -3,7 +3,7 @@
 // the base64 of the whole.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BASE64_PIECE, decodeBase64, encodeBase64, encodeBase64Chunks } from '../../src/protocol/base64.js';
+import { BASE64_PIECE, decodeBase64, encodeBase64, forEachBase64Piece } from '../../src/protocol/base64.js';
 import { parseJson, parseJsonDecodingBase64 } from '../../src/protocol/json-reader.js';
 import { JsonOut } from '../../src/protocol/json-writer.js';
 import { decodeRequest, encodeRequest } from '../../src/index.js';
@@ -137,12 +137,19 @@ describe('JSON writer', () => {
   });
 });
 
+/** The pieces {@link forEachBase64Piece} emits, in order. */
+function base64Pieces(chunks: readonly Uint8Array[]): string[] {
+  const pieces: string[] = [];
+  forEachBase64Piece(chunks, (piece) => pieces.push(piece));
+  return pieces;
+}
+
 describe('chunked base64', () => {
   it('is the base64 of the concatenated chunks for any split', () => {
     fc.assert(
       fc.property(fc.array(fc.uint8Array({ maxLength: 20 }), { maxLength: 8 }), (chunks) => {
         const whole = Buffer.concat(chunks);
-        expect(encodeBase64Chunks(chunks).join('')).toBe(encodeBase64(whole));
+        expect(base64Pieces(chunks).join('')).toBe(encodeBase64(whole));
       }),
       { numRuns: 2000 },
     );
@@ -150,7 +157,7 @@ describe('chunked base64', () => {
     const large = Buffer.from(Array.from({ length: 150_001 }, (_, i) => (i * 7) & 0xff));
     for (const first of [0, 1, 2, 49_153]) {
       const chunks = [large.subarray(0, first), large.subarray(first)];
-      const pieces = encodeBase64Chunks(chunks);
+      const pieces = base64Pieces(chunks);
       expect(pieces.length).toBeGreaterThan(2);
       expect(pieces.join('')).toBe(encodeBase64(large));
     }
