@@ -17,7 +17,6 @@ const MAX_SAFE_BIGINT = BigInt(Number.MAX_SAFE_INTEGER);
 const MIN_SAFE_BIGINT = -MAX_SAFE_BIGINT;
 const WORD_MASK = 0xffffffffn;
 
-const ZEROS = '000000000000000';
 
 const DECIMAL_STRING = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 
@@ -60,7 +59,7 @@ export function toUnscaledDecimal(value: number | bigint | string, scale: number
       return BigInt(value) * powerOfTen(scale);
     }
     const text = String(value);
-    const safe = plainUnscaled(text, scale);
+    const safe = safeUnscaledOfString(text, scale);
     return safe === undefined ? parseDecimalString(text, scale) : BigInt(safe);
   }
   return parseDecimalString(value, scale);
@@ -73,7 +72,7 @@ export function toUnscaledDecimal(value: number | bigint | string, scale: number
  * the string, never computed with float arithmetic.
  */
 export function safeUnscaledOfNumber(value: number, scale: number): number | undefined {
-  return Number.isFinite(value) && Number.isSafeInteger(scale) ? plainUnscaled(String(value), scale) : undefined;
+  return Number.isFinite(value) && Number.isSafeInteger(scale) ? safeUnscaledOfString(String(value), scale) : undefined;
 }
 
 /** Exact powers of ten as doubles, 10^0 … 10^15. */
@@ -112,23 +111,6 @@ export function safeUnscaledOfString(text: string, scale: number): number | unde
   const unscaled = value * (NUMBER_POWERS[padding] ?? Number.NaN);
   // Zero has no sign as an unscaled integer.
   return first === 45 && unscaled !== 0 ? -unscaled : unscaled;
-}
-
-/**
- * Unscaled value of a plain `[-]digits[.digits]` string as a double, if that is exact: no rounding
- * needed (fraction digits ≤ scale) and at most 15 digits, so the integer parse cannot round.
- */
-function plainUnscaled(text: string, scale: number): number | undefined {
-  if (scale < 0 || text.length > 17 || text.includes('e')) return undefined;
-  const point = text.indexOf('.');
-  const fractionDigits = point === -1 ? 0 : text.length - point - 1;
-  const padding = scale - fractionDigits;
-  if (padding < 0) return undefined;
-  const digits = point === -1 ? text : text.slice(0, point) + text.slice(point + 1);
-  const signLength = digits.startsWith('-') ? 1 : 0;
-  if (digits.length - signLength + padding > 15) return undefined;
-  // Number('-0…') is -0, but the unscaled integer has no sign for zero.
-  return (padding === 0 ? Number(digits) : Number(digits + ZEROS.slice(0, padding))) + 0;
 }
 
 /**
