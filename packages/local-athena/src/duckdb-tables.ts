@@ -4,7 +4,7 @@
  * types. Rows go through DuckDB's Appender as data chunks (extensions cannot be downloaded here).
  */
 import { type DuckDBConnection, DuckDBDataChunk, type DuckDBValue, dateValue, decimalValue, listValue, mapValue, structValue, timestampTZValue, timestampValue } from '@duckdb/node-api';
-import { type Data, DataType, type Field, Precision, type RecordBatch, type Schema, TimeUnit, type Vector } from 'apache-arrow';
+import { type Data, DataType, type Field, type RecordBatch, type Schema, TimeUnit } from 'apache-arrow';
 import { readValue, toUnscaledDecimal } from '@athena-federation/connector-core';
 import duckdb from '@duckdb/node-bindings';
 import { CHUNK_ROWS, type ColumnWriter, columnWriter } from './duckdb-vectors.js';
@@ -74,41 +74,6 @@ export interface TableLoader {
   close(): void;
 }
 
-/**
- * Rows `start … start + rows` of a flat column straight from its Arrow buffers — numbers, bigints,
- * booleans and strings need no conversion for DuckDB — or undefined for other types (and vectors of
- * several chunks), which go through core's reader and {@link duckdbValue}.
- */
-function flatColumn(vector: Vector, start: number, rows: number): DuckDBValue[] | undefined {
-  if (vector.data.length !== 1) return undefined;
-  const data = vector.data[0] as Data;
-  const type = data.type as DataType;
-  const bitmap = data.nullCount === 0 ? undefined : data.nullBitmap;
-  // Validity and Bool bits are not sliced with the Data, so they add `data.offset`.
-  const valid = (i: number) => bitmap === undefined || ((bitmap[(data.offset + i) >> 3] ?? 0) & (1 << ((data.offset + i) & 7))) !== 0;
-  const out = new Array<DuckDBValue>(rows);
-  if (DataType.isInt(type) || (DataType.isFloat(type) && type.precision !== Precision.HALF)) {
-    const values = data.values as ArrayLike<number | bigint>;
-    for (let i = 0; i < rows; i++) out[i] = valid(start + i) ? (values[start + i] ?? null) : null;
-    return out;
-  }
-  if (DataType.isUtf8(type)) {
-    const offsets = data.valueOffsets as Int32Array;
-    const bytes = Buffer.from(data.values.buffer, data.values.byteOffset, data.values.byteLength);
-    for (let i = 0; i < rows; i++) out[i] = valid(start + i) ? bytes.toString('utf8', offsets[start + i], offsets[start + i + 1]) : null;
-    return out;
-  }
-  if (DataType.isBool(type)) {
-    const bits = data.values as Uint8Array;
-    for (let i = 0; i < rows; i++) {
-      const bit = data.offset + start + i;
-      out[i] = valid(start + i) ? ((bits[bit >> 3] ?? 0) & (1 << (bit & 7))) !== 0 : null;
-    }
-    return out;
-  }
-  return undefined;
-}
-
 /** How one table's columns are written. */
 interface ColumnPlan {
   readonly types: readonly DataType[];
@@ -122,7 +87,7 @@ function writeChunk(chunk: DuckDBDataChunk, batch: RecordBatch, columns: ColumnP
     const data = vector?.data.length === 1 ? vector.data[0] : undefined;
     const writer = columns.writers[c];
     if (data !== undefined && writer !== undefined && writer(duckdb.data_chunk_get_vector(chunk.chunk, c), data as Data, start, count)) return;
-    const values = (vector === null ? undefined : flatColumn(vector, start, count)) ?? Array.from({ length: count }, (_, i) => (vector === null ? null : duckdbValue(type, readValue(vector, start + i))));
+    const values = Array.from({ length: count }, (_, i) => (vector === null ? null : duckdbValue(type, readValue(vector, start + i))));
     const target = chunk.getColumnVector(c);
     // Values first, NULLs last: a DuckDB vector's validity mask only exists once a NULL is set,
     // and after that every value pays for BigInt bit twiddling.
