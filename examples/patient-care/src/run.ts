@@ -87,7 +87,7 @@ export async function runPatientCare(options: PatientCareOptions = {}): Promise<
       say('running the urgent-care query through local-athena');
       return { data, result: await athena.query(urgentCareSql(data.asOf, { ehr: 'ehr', devices: 'devices', ehrSchema: ehrDatabase })) };
     } finally {
-      athena.close();
+      await athena.close();
     }
   } finally {
     for (const key of Object.keys(process.env)) if (!(key in previous)) delete process.env[key];

@@ -66,12 +66,15 @@ export async function createTable(connection: DuckDBConnection, catalog: string,
   await connection.run(`ATTACH IF NOT EXISTS ':memory:' AS ${database}; CREATE SCHEMA IF NOT EXISTS ${namespace}; CREATE OR REPLACE TABLE ${namespace}.${quoteIdentifier(tableName)} (${columns})`);
 }
 
-/** Loads record batches into one DuckDB table as they arrive. */
+/** Loads record batches into one DuckDB table as they arrive, in one transaction. */
 export interface TableLoader {
-  /** Appends every row of `batches`; returns how many. */
+  /** Appends every row of `batches` and inserts them into the (still uncommitted) table; returns how many. */
   append(batches: readonly RecordBatch[]): number;
-  /** Flushes the rows into the table and closes the appender (call it also after a failure; it runs once). */
-  close(): void;
+  /**
+   * Commits the rows, or rolls back when an append failed (and then rejects with that failure).
+   * Call it also after a failure; it runs once.
+   */
+  close(): Promise<void>;
 }
 
 /** How one table's columns are written. */
@@ -99,41 +102,57 @@ function writeChunk(chunk: DuckDBDataChunk, batch: RecordBatch, columns: ColumnP
 
 /**
  * A loader into `catalog.schema.table` (created with {@link createTable} from the same `schema`),
- * through DuckDB's Appender, one data chunk at a time.
+ * through DuckDB's Appender, one data chunk at a time. It holds a transaction on `connection`
+ * until closed, so give it a connection of its own.
  */
 export async function openTableLoader(connection: DuckDBConnection, catalog: string, schemaName: string, tableName: string, schema: Schema): Promise<TableLoader> {
-  const appender = await connection.createAppender(tableName, schemaName, catalog);
+  // Inside a transaction the Appender's flushes only add to the transaction's own storage; without
+  // one each flush commits, at several milliseconds each, so all rows waited for one flush at close.
+  await connection.run('BEGIN TRANSACTION');
+  const appender = await connection.createAppender(tableName, schemaName, catalog).catch(async (error: unknown) => {
+    await connection.run('ROLLBACK');
+    throw error;
+  });
   // DuckDB's own column types, so empty lists and maps know their item types.
   const columnTypes = schema.fields.map((_, i) => appender.columnType(i));
   const types = schema.fields.map((f) => f.type);
   const columns: ColumnPlan = { types, writers: types.map(columnWriter) };
   // One chunk, refilled for every append (the appender copies it): creating one costs a native type per column.
   const chunk = DuckDBDataChunk.create(columnTypes);
-  let closed = false;
-  const close = () => {
-    if (closed) return;
-    closed = true;
+  let failure: { readonly error: unknown } | undefined;
+  let closing: Promise<void> | undefined;
+  const finish = async () => {
     try {
-      appender.flushSync();
-    } finally {
       appender.closeSync();
+    } catch (error) {
+      failure ??= { error };
     }
+    await connection.run(failure === undefined ? 'COMMIT' : 'ROLLBACK');
+    if (failure !== undefined) throw failure.error;
   };
   return {
     append(batches) {
-      let count = 0;
-      for (const batch of batches) {
-        for (let start = 0; start < batch.numRows; start += CHUNK_ROWS) {
-          const rows = Math.min(CHUNK_ROWS, batch.numRows - start);
-          chunk.reset();
-          chunk.rowCount = rows;
-          writeChunk(chunk, batch, columns, start, rows);
-          appender.appendDataChunk(chunk);
+      if (failure !== undefined) throw new Error('An earlier append to this table failed', { cause: failure.error });
+      try {
+        let count = 0;
+        for (const batch of batches) {
+          for (let start = 0; start < batch.numRows; start += CHUNK_ROWS) {
+            const rows = Math.min(CHUNK_ROWS, batch.numRows - start);
+            chunk.reset();
+            chunk.rowCount = rows;
+            writeChunk(chunk, batch, columns, start, rows);
+            appender.appendDataChunk(chunk);
+          }
+          count += batch.numRows;
         }
-        count += batch.numRows;
+        // Inserting call by call (split by split) keeps the insert off the end of the load.
+        appender.flushSync();
+        return count;
+      } catch (error) {
+        failure = { error };
+        throw error;
       }
-      return count;
     },
-    close,
+    close: () => (closing ??= finish()),
   };
 }

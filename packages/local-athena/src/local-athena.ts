@@ -10,7 +10,8 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { Schema } from 'apache-arrow';
 import { type DataSourceCapabilities, EngineDriver, type FederationResponse, type Split, type Transport, makeConstraints, transportFor } from '@athena-federation/connector-core';
 import { type CatalogTarget, checkCatalogName } from './catalog.js';
-import { createTable, openTableLoader, quoteIdentifier } from './duckdb-tables.js';
+import { quoteIdentifier } from './duckdb-tables.js';
+import { DuckDBThread } from './duckdb-thread.js';
 import { type QueryAnalysis, type TableReference, analyzeQuery } from './pushdown.js';
 import { type PushedDown, type ScanPlan, planScan } from './scan-plan.js';
 
@@ -70,7 +71,9 @@ export interface TableScanReport {
   readonly spilledBytes: number;
   /**
    * Milliseconds per protocol step (summed over calls, which overlap for parallel reads), plus
-   * `readSpilled` (S3 reads of spilled blocks), `loadIntoDuckDB` and, for dynamic filtering,
+   * `readSpilled` (S3 reads of spilled blocks), `handOffToDuckDB` (copying decoded batches to
+   * DuckDB's thread), `loadIntoDuckDB` (that thread's time loading them, which overlaps the reads),
+   * `waitForDuckDB` (after the last read, until the table was loaded) and, for dynamic filtering,
    * `joinKeysFromDuckDB` (reading the other side's distinct join keys).
    */
   readonly timings: Readonly<Record<string, number>>;
@@ -99,25 +102,39 @@ interface Progress {
   spilledObjects: number;
 }
 
+/** An empty DuckDB database on this thread, for parsing queries. */
+interface ParserDatabase {
+  readonly instance: DuckDBInstance;
+  readonly connection: DuckDBConnection;
+}
+
 /** Runs federated SQL over registered catalogs. Create with {@link LocalAthena.create}; `close()` when done. */
 export class LocalAthena {
   readonly #options: LocalAthenaOptions;
-  readonly #instance: DuckDBInstance;
-  readonly #connection: DuckDBConnection;
+  /** Parses queries (DuckDB's parser and constant folding); holds no data. */
+  readonly #parser: ParserDatabase;
+  /** Holds the loaded tables and runs the queries, on its own thread. */
+  readonly #duckdb: DuckDBThread;
   readonly #transports = new Map<string, Promise<Transport>>();
   #s3: S3Client | undefined;
 
-  private constructor(options: LocalAthenaOptions, instance: DuckDBInstance, connection: DuckDBConnection) {
+  private constructor(options: LocalAthenaOptions, parser: ParserDatabase, duckdb: DuckDBThread) {
     this.#options = options;
-    this.#instance = instance;
-    this.#connection = connection;
+    this.#parser = parser;
+    this.#duckdb = duckdb;
   }
 
   /** Starts an embedded DuckDB and registers the catalogs (names follow Athena's rules). */
   static async create(options: LocalAthenaOptions): Promise<LocalAthena> {
     for (const name of Object.keys(options.catalogs)) checkCatalogName(name);
-    const instance = await DuckDBInstance.create(':memory:');
-    return new LocalAthena(options, instance, await instance.connect());
+    const duckdb = DuckDBThread.start();
+    try {
+      const instance = await DuckDBInstance.create(':memory:');
+      return new LocalAthena(options, { instance, connection: await instance.connect() }, duckdb);
+    } catch (error) {
+      await duckdb.close();
+      throw error;
+    }
   }
 
   #transport(catalog: string): Promise<Transport> {
@@ -134,7 +151,7 @@ export class LocalAthena {
   /** Runs one SELECT. Errors from a connector name the catalog, table and request type. */
   async query(sql: string): Promise<QueryResult> {
     const started = performance.now();
-    const analysis = await analyzeQuery(this.#connection, sql, new Set(Object.keys(this.#options.catalogs).map((c) => c.toLowerCase())));
+    const analysis = await analyzeQuery(this.#parser.connection, sql, new Set(Object.keys(this.#options.catalogs).map((c) => c.toLowerCase())));
     const scans: TableScanReport[] = [];
     const key = (t: TableReference) => `${t.catalog}.${t.schemaName}.${t.tableName}`;
     const counts = new Map<string, number>();
@@ -154,9 +171,9 @@ export class LocalAthena {
       done.set(ref.alias.toLowerCase(), ref);
     }
     const queryStarted = performance.now();
-    const reader = await this.#connection.runAndReadAll(sql);
+    const { columns, rows } = await this.#duckdb.query(sql);
     const duckdbMs = performance.now() - queryStarted;
-    return { columns: reader.columnNames(), rows: reader.getRows(), scans, durationMs: performance.now() - started, duckdbMs };
+    return { columns, rows, scans, durationMs: performance.now() - started, duckdbMs };
   }
 
   /** Join keys of already-loaded tables that `table` is equi-joined with: column → distinct values. */
@@ -170,8 +187,8 @@ export class LocalAthena {
       const source = other === undefined ? undefined : done.get(other.alias.toLowerCase());
       if (mine === undefined || other === undefined || source === undefined) continue;
       const from = [source.catalog, source.schemaName, source.tableName].map(quoteIdentifier).join('.');
-      const reader = await this.#connection.runAndReadAll(`SELECT DISTINCT ${quoteIdentifier(other.column)} FROM ${from} WHERE ${quoteIdentifier(other.column)} IS NOT NULL LIMIT ${limit + 1}`);
-      const values = reader.getRows().map((row) => plainValue(row[0]));
+      const { rows } = await this.#duckdb.query(`SELECT DISTINCT ${quoteIdentifier(other.column)} FROM ${from} WHERE ${quoteIdentifier(other.column)} IS NOT NULL LIMIT ${limit + 1}`);
+      const values = rows.map((row) => plainValue(row[0]));
       if (values.length <= limit && values.every((v) => v !== undefined)) filters.set(mine.column, values);
     }
     return filters;
@@ -223,19 +240,18 @@ export class LocalAthena {
       const definition = await driver.getTable(tableName);
       const { constraints: parts, pushed } = plan(definition.schema, capabilities);
       const constraints = makeConstraints(parts);
-      // DuckDB creates the table on its own thread while the layout and splits are asked for.
-      const table = createTable(this.#connection, catalog, tableName.schemaName, tableName.tableName, definition.schema).then(() => openTableLoader(this.#connection, catalog, tableName.schemaName, tableName.tableName, definition.schema));
+      // DuckDB creates the table on its thread while the layout and splits are asked for.
+      const loading = this.#duckdb.createTable(catalog, tableName.schemaName, tableName.tableName, definition.schema);
       let splits: Split[];
       try {
         const partitions = await driver.getTableLayout(definition, constraints);
         splits = await driver.getSplits(definition, partitions, constraints);
       } catch (error) {
-        await table.then((loader) => loader.close()).catch(() => undefined);
+        await loading.close().catch(() => undefined);
         throw error;
       }
       progress.splitsTotal += splits.length;
       report();
-      const loader = await table;
       let rows = 0;
       let spilledObjects = 0;
       try {
@@ -246,9 +262,9 @@ export class LocalAthena {
             failedSplit ??= `split ${index + 1} of ${splits.length}, properties ${Object.keys(split.properties).join(', ') || 'none'}`;
             throw error;
           });
-          const loadStarted = performance.now();
-          const appended = loader.append(result.batches);
-          add('loadIntoDuckDB', performance.now() - loadStarted);
+          const handOffStarted = performance.now();
+          const appended = await loading.append(result.batches);
+          add('handOffToDuckDB', performance.now() - handOffStarted);
           rows += appended;
           progress.rows += appended;
           spilledObjects += result.spilledObjects;
@@ -266,11 +282,14 @@ export class LocalAthena {
           }
         };
         await Promise.all(Array.from({ length: Math.min(this.#options.parallelism ?? 4, Math.max(splits.length, 1)) }, worker));
-      } finally {
-        const closeStarted = performance.now();
-        loader.close();
-        add('loadIntoDuckDB', performance.now() - closeStarted);
+      } catch (error) {
+        await loading.close().catch(() => undefined);
+        throw error;
       }
+      const waitStarted = performance.now();
+      const loaded = await loading.close();
+      add('waitForDuckDB', performance.now() - waitStarted);
+      add('loadIntoDuckDB', loaded.loadMs);
       const timings: Record<string, number> = {};
       for (const entry of driver.trace) timings[entry.requestType] = (timings[entry.requestType] ?? 0) + entry.durationMs;
       Object.assign(timings, local);
@@ -290,8 +309,8 @@ export class LocalAthena {
         wallMs: performance.now() - started,
       };
     } catch (error) {
-      const failed = driver.trace.at(-1);
-      const request = failed?.responseType === 'error' ? failed.requestType : undefined;
+      // Parallel reads may have gone on after the failed one, so its entry is not always the last.
+      const request = driver.trace.findLast((entry) => entry.responseType === 'error')?.requestType;
       const step = request === undefined ? (failedSplit === undefined ? '' : ` (${failedSplit})`) : ` (${[request, ...(request === 'ReadRecordsRequest' && failedSplit !== undefined ? [failedSplit] : [])].join(', ')})`;
       throw new Error(`Catalog ${catalog}, table ${name}${step}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
@@ -306,10 +325,11 @@ export class LocalAthena {
     return response.capabilities;
   }
 
-  /** Closes DuckDB. */
-  close(): void {
+  /** Closes DuckDB; settles once its thread has ended (exiting the process before that can abort it). */
+  async close(): Promise<void> {
     this.#s3?.destroy();
-    this.#connection.closeSync();
-    this.#instance.closeSync();
+    this.#parser.connection.closeSync();
+    this.#parser.instance.closeSync();
+    await this.#duckdb.close();
   }
 }

@@ -3,7 +3,7 @@
 // come back from DuckDB as the values they were built from, across chunk boundaries and with NULLs;
 // text that is not well-formed UTF-8 takes the value-by-value path as before.
 import { DuckDBInstance } from '@duckdb/node-api';
-import { Binary, Bool, DateDay, Decimal, Field, Float32, Float64, Int8, Int16, Int32, Int64, RecordBatch, Schema, Struct, Uint8, Uint16, Uint32, Uint64, Utf8, makeData, vectorFromArray, type DataType } from 'apache-arrow';
+import { Binary, Bool, List, DateDay, Decimal, Field, Float32, Float64, Int8, Int16, Int32, Int64, RecordBatch, Schema, Struct, Uint8, Uint16, Uint32, Uint64, Utf8, makeData, vectorFromArray, type DataType } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { createTable, openTableLoader } from '../src/duckdb-tables.js';
 
@@ -45,9 +45,10 @@ async function load(schema: Schema, batches: RecordBatch[], ...queries: string[]
     await createTable(connection, 'cat', 'db', 't', schema);
     const loader = await openTableLoader(connection, 'cat', 'db', 't', schema);
     try {
-      expect(loader.append(batches)).toBe(batches.reduce((n, b) => n + b.numRows, 0));
+      // One call per batch, as one per split: each inserts into the open transaction.
+      for (const batch of batches) expect(loader.append([batch])).toBe(batch.numRows);
     } finally {
-      loader.close();
+      await loader.close();
     }
     const results: unknown[][][] = [];
     for (const query of queries) results.push((await connection.runAndReadAll(query)).getRows());
@@ -64,6 +65,28 @@ function batchOf(fields: Field[], children: ReturnType<typeof makeData>[]): Reco
 }
 
 describe('loading into DuckDB', () => {
+  it('commits nothing when an append fails, and close reports that failure', async () => {
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    try {
+      const listType = new List(new Field('item', new Int32(), true));
+      const lists = batchOf([new Field('xs', listType, true)], [vectorFromArray([[1], [2, 3]], listType).data[0]!]);
+      // The table's column is a list; this batch's column holds plain integers, which no list is made of.
+      const integers = batchOf([new Field('xs', new Int32(), true)], [makeData({ type: new Int32(), length: 3, nullCount: 0, data: Int32Array.from([1, 2, 3]) })]);
+      await createTable(connection, 'cat', 'db', 't', lists.schema);
+      const loader = await openTableLoader(connection, 'cat', 'db', 't', lists.schema);
+      expect(loader.append([lists])).toBe(2);
+      expect(() => loader.append([integers])).toThrow();
+      expect(() => loader.append([lists])).toThrow(/An earlier append to this table failed/);
+      await expect(loader.close()).rejects.toThrow();
+      const rows = await connection.runAndReadAll('SELECT count(*) FROM cat.db.t');
+      expect(rows.getRows()).toEqual([[0n]]);
+    } finally {
+      connection.closeSync();
+      instance.closeSync();
+    }
+  });
+
   it('copies numbers, dates, booleans and decimals exactly, NULLs where Arrow has them', async () => {
     const index = Int32Array.from({ length: ROWS }, (_, i) => i);
     const wave = (i: number) => (i % 2 === 0 ? 1 : -1) * ((i * 2654435761) % 1_000_003);

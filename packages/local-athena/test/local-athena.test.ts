@@ -20,8 +20,8 @@ beforeAll(async () => {
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
   athena = await LocalAthena.create({ catalogs: { ehr_db: handler(ehr), devices: handler(devices) }, maxBlockSize: 8192, maxInlineBlockSize: 4096 });
 });
-afterAll(() => {
-  athena.close();
+afterAll(async () => {
+  await athena.close();
   s3.destroy();
 });
 
@@ -92,7 +92,7 @@ describe('queries', () => {
     const unfiltered = await off.query(sql);
     expect(unfiltered.rows).toEqual(result.rows);
     expect(unfiltered.scans[1]?.rows).toBe(250);
-    off.close();
+    await off.close();
   });
 
   it('pushes WHERE conjuncts of CTEs and subqueries into the tables they read', async () => {
@@ -113,7 +113,7 @@ describe('queries', () => {
     const failing: Connector = { ...ehr, getSplits: () => Promise.reject(new ConnectorError('AccessDenied', 'No access to the partitions')) };
     const local = await LocalAthena.create({ catalogs: { broken: handler(failing) } });
     await expect(local.query('SELECT * FROM broken.ehr.patients')).rejects.toThrow(/Catalog broken, table broken\.ehr\.patients \(GetSplitsRequest\): .*AccessDeniedException.*No access/);
-    local.close();
+    await local.close();
   });
 
   it('names the split when a read fails', async () => {
@@ -127,6 +127,6 @@ describe('queries', () => {
     const local = await LocalAthena.create({ catalogs: { broken: handler(failing) } });
     // The reference connector cuts 400 rows into 3 splits: 0–133, 133–266, 266–400.
     await expect(local.query('SELECT * FROM broken.ehr.patients')).rejects.toThrow(/^Catalog broken, table broken\.ehr\.patients \(ReadRecordsRequest, split 2 of 3, properties start, end\): .*The source is busy/);
-    local.close();
+    await local.close();
   });
 });

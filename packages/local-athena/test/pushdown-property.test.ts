@@ -29,9 +29,9 @@ beforeAll(async () => {
   athena = await LocalAthena.create({ catalogs: { ehr: { kind: 'handler', handler: createLambdaHandler(pushing.connector, { config }) } } });
   athenaPlain = await LocalAthena.create({ catalogs: { ehr: { kind: 'handler', handler: createLambdaHandler(plain.connector, { config }) } } });
 });
-afterAll(() => {
-  athena.close();
-  athenaPlain.close();
+afterAll(async () => {
+  await athena.close();
+  await athenaPlain.close();
 });
 
 const op = fc.constantFrom('=', '<>', '<', '<=', '>', '>=');

@@ -34,10 +34,10 @@ beforeAll(async () => {
   athenaPartial = await LocalAthena.create({ catalogs: catalog(partial) });
   athenaPlain = await LocalAthena.create({ catalogs: catalog(plain) });
 });
-afterAll(() => {
-  athena.close();
-  athenaPartial.close();
-  athenaPlain.close();
+afterAll(async () => {
+  await athena.close();
+  await athenaPartial.close();
+  await athenaPlain.close();
 });
 
 const rows = Array.from({ length: 400 }, (_, i) => mixedRow(i));
