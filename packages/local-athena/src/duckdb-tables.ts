@@ -68,8 +68,10 @@ export async function createTable(connection: DuckDBConnection, catalog: string,
 
 /** Loads record batches into one DuckDB table as they arrive, in one transaction. */
 export interface TableLoader {
-  /** Appends every row of `batches` and inserts them into the (still uncommitted) table; returns how many. */
+  /** Appends every row of `batches` to the Appender; returns how many. */
   append(batches: readonly RecordBatch[]): number;
+  /** Inserts what was appended so far into the (still uncommitted) table; nothing once closing or failed. */
+  flush(): void;
   /**
    * Commits the rows, or rolls back when an append failed (and then rejects with that failure).
    * Call it also after a failure; it runs once.
@@ -107,7 +109,7 @@ function writeChunk(chunk: DuckDBDataChunk, batch: RecordBatch, columns: ColumnP
  */
 export async function openTableLoader(connection: DuckDBConnection, catalog: string, schemaName: string, tableName: string, schema: Schema): Promise<TableLoader> {
   // Inside a transaction the Appender's flushes only add to the transaction's own storage; without
-  // one each flush commits, at several milliseconds each, so all rows waited for one flush at close.
+  // one each flush commits, at several milliseconds each, so rows could only wait for one flush at close.
   await connection.run('BEGIN TRANSACTION');
   const appender = await connection.createAppender(tableName, schemaName, catalog).catch(async (error: unknown) => {
     await connection.run('ROLLBACK');
@@ -145,9 +147,16 @@ export async function openTableLoader(connection: DuckDBConnection, catalog: str
           }
           count += batch.numRows;
         }
-        // Inserting call by call (split by split) keeps the insert off the end of the load.
-        appender.flushSync();
         return count;
+      } catch (error) {
+        failure = { error };
+        throw error;
+      }
+    },
+    flush() {
+      if (closing !== undefined || failure !== undefined) return;
+      try {
+        appender.flushSync();
       } catch (error) {
         failure = { error };
         throw error;
