@@ -50,7 +50,7 @@ async function readBenchmark(label: string, blocks: { maxBlockSize?: number; max
         const ms = (step: string) => `${(scan.timings[step] ?? 0).toFixed(0)} ms`;
         detail = `${scan.spilledObjects} spilled objects; last run of ${scan.wallMs.toFixed(0)} ms: hand-off ${ms('handOffToDuckDB')}, DuckDB's thread ${ms('loadIntoDuckDB')}, wait for it ${ms('waitForDuckDB')}`;
       },
-      15,
+      31,
     );
     return { ...result, detail };
   } finally {

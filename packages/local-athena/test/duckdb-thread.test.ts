@@ -3,7 +3,7 @@
 // thread, errors arrive with DuckDB's message, a failed load commits nothing, reads wait while too
 // many bytes are in flight, and close() settles only once the thread has ended.
 import { DuckDBInstance } from '@duckdb/node-api';
-import { Binary, Field, Int32, Map_, Schema, Struct, Utf8 } from 'apache-arrow';
+import { Binary, Duration, Field, Int32, Map_, Schema, Struct, TimeUnit, Utf8 } from 'apache-arrow';
 import { buildRecordBatch, readRows } from '@athena-federation/connector-core';
 import { describe, expect, it } from 'vitest';
 import { mixedRow, mixedSchema } from '../../connector-core/test/support/reference-tables.js';
@@ -97,6 +97,18 @@ describe('DuckDBThread', () => {
       expect((await thread.query('SELECT count(*) FROM cat.ehr.broken')).rows).toEqual([[0n]]);
       // The thread goes on after a failure.
       expect((await thread.query('SELECT 41 + 1')).rows).toEqual([[42]]);
+    } finally {
+      await thread.close();
+    }
+  });
+
+  it('reports a table it cannot create when asked and when closed, and goes on', async () => {
+    const thread = DuckDBThread.start();
+    try {
+      const table = thread.createTable('cat', 'ehr', 'durations', new Schema([new Field('gap', new Duration(TimeUnit.SECOND), true)]));
+      await expect(table.created).rejects.toThrow(/Arrow type Duration.* has no DuckDB column type here/);
+      await expect(table.close()).rejects.toThrow(/has no DuckDB column type here/);
+      expect((await thread.query('SELECT 1')).rows).toEqual([[1]]);
     } finally {
       await thread.close();
     }
