@@ -246,6 +246,8 @@ export class LocalAthena {
       try {
         const partitions = await driver.getTableLayout(definition, constraints);
         splits = await driver.getSplits(definition, partitions, constraints);
+        // A table DuckDB cannot hold fails the query before any split is read.
+        await loading.created;
       } catch (error) {
         await loading.close().catch(() => undefined);
         throw error;
