@@ -108,7 +108,7 @@ interface ParserDatabase {
   readonly connection: DuckDBConnection;
 }
 
-/** Runs federated SQL over registered catalogs. Create with {@link LocalAthena.create}; `close()` when done. */
+/** Runs federated SQL over registered catalogs. Create with {@link LocalAthena.create}; `await close()` when done. */
 export class LocalAthena {
   readonly #options: LocalAthenaOptions;
   /** Parses queries (DuckDB's parser and constant folding); holds no data. */
@@ -246,8 +246,6 @@ export class LocalAthena {
       try {
         const partitions = await driver.getTableLayout(definition, constraints);
         splits = await driver.getSplits(definition, partitions, constraints);
-        // A table DuckDB cannot hold fails the query before any split is read.
-        await loading.created;
       } catch (error) {
         await loading.close().catch(() => undefined);
         throw error;
@@ -276,8 +274,12 @@ export class LocalAthena {
           report();
         };
         let next = 0;
+        // A table DuckDB cannot create stops the reads (its error comes with closing); the reads
+        // do not wait for the creation, which overlaps them (DuckDB's thread may still be starting).
+        let cannotLoad = false;
+        loading.created.catch(() => (cannotLoad = true));
         const worker = async () => {
-          while (next < splits.length) {
+          while (next < splits.length && !cannotLoad) {
             const index = next++;
             const split = splits[index];
             if (split !== undefined) await read(split, index);
