@@ -100,6 +100,7 @@ export function unpackBatches(schema: Schema, packed: PackedBatches): RecordBatc
     const childTypes: readonly { type: Data['type'] }[] = type.children ?? [];
     if (childTypes.length !== placement.children.length) throw new Error(`A batch handed to DuckDB's thread has ${placement.children.length} children where its type ${String(type)} has ${childTypes.length}`);
     const children = placement.children.map((child, i) => build(childTypes[i]?.type ?? type, child));
+    // In Data's own buffer order; apache-arrow types each buffer per data type, which a generic rebuild cannot name.
     return new Data(type, placement.offset, placement.length, placement.nullCount, buffers as never, children);
   };
   const struct = new Struct(schema.fields);

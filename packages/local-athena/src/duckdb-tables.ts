@@ -72,6 +72,8 @@ export interface TableLoader {
   append(batches: readonly RecordBatch[]): number;
   /** Inserts what was appended so far into the (still uncommitted) table; nothing once closing or failed. */
   flush(): void;
+  /** Fails the load for a reason outside it (its batches could not be had): close() then rolls back and rejects with `error`. */
+  fail(error: unknown): void;
   /**
    * Commits the rows, or rolls back when an append failed (and then rejects with that failure).
    * Call it also after a failure; it runs once.
@@ -161,6 +163,9 @@ export async function openTableLoader(connection: DuckDBConnection, catalog: str
         failure = { error };
         throw error;
       }
+    },
+    fail(error) {
+      failure ??= { error };
     },
     close: () => (closing ??= finish()),
   };

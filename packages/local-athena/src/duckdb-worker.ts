@@ -11,12 +11,13 @@ import { type TableLoader, createTable, openTableLoader } from './duckdb-tables.
 import type { FromDuckDBThread, PortableResult, TableLoadReport, ToDuckDBThread } from './duckdb-thread.js';
 import { toPortable } from './portable-values.js';
 
-/** A table being loaded: its loader (on a connection of its own) once created, the first error, and the time spent on it. */
+/**
+ * A table being loaded: its loader (on a connection of its own) once created — a failed creation
+ * rejects it, and the loader itself remembers a failed append — and the time spent on it.
+ */
 interface LoadingTable {
   readonly schema: Schema;
-  connection: DuckDBConnection | undefined;
-  loader: TableLoader | undefined;
-  error: unknown;
+  readonly opened: Promise<{ readonly connection: DuckDBConnection; readonly loader: TableLoader }>;
   loadMs: number;
   flushQueued: boolean;
 }
@@ -40,18 +41,42 @@ function flushWhenIdle(table: LoadingTable): void {
   table.flushQueued = true;
   // After this turn's messages: each was chained onto the queue as it arrived.
   setImmediate(() => {
-    queue = queue.then(() => {
-      table.flushQueued = false;
-      const started = performance.now();
-      try {
-        if (table.error === undefined) table.loader?.flush();
-      } catch (error) {
-        table.error = error;
-      } finally {
-        table.loadMs += performance.now() - started;
-      }
-    });
+    queue = queue
+      .then(async () => {
+        table.flushQueued = false;
+        const { loader } = await table.opened;
+        const started = performance.now();
+        try {
+          loader.flush();
+        } finally {
+          table.loadMs += performance.now() - started;
+        }
+      })
+      // A failed insert is the loader's to report, when the table is closed.
+      .catch(() => undefined);
   });
+}
+
+/** Creates the table, then opens its loader on a new connection (closed again if that fails). */
+async function openTable(catalog: string, schemaName: string, tableName: string, schema: Schema): Promise<{ connection: DuckDBConnection; loader: TableLoader }> {
+  await createTable(connection, catalog, schemaName, tableName, schema);
+  const own = await instance.connect();
+  try {
+    return { connection: own, loader: await openTableLoader(own, catalog, schemaName, tableName, schema) };
+  } catch (error) {
+    own.closeSync();
+    throw error;
+  }
+}
+
+/** Commits (or rolls back) a table's rows and closes its connection; rejects with the first failure. */
+async function closeTable(table: LoadingTable): Promise<void> {
+  const { connection: own, loader } = await table.opened;
+  try {
+    await loader.close();
+  } finally {
+    own.closeSync();
+  }
 }
 
 async function handle(message: ToDuckDBThread): Promise<PortableResult | TableLoadReport | null | undefined> {
@@ -62,28 +87,26 @@ async function handle(message: ToDuckDBThread): Promise<PortableResult | TableLo
     }
     case 'createTable': {
       const schema = decodeSchemaMessage(message.schema);
-      const table: LoadingTable = { schema, connection: undefined, loader: undefined, error: undefined, loadMs: 0, flushQueued: false };
+      const table: LoadingTable = { schema, opened: openTable(message.catalog, message.schemaName, message.tableName, schema), loadMs: 0, flushQueued: false };
+      // Reported by the reply below and again when the table is closed.
+      table.opened.catch(() => undefined);
       tables.set(message.table, table);
-      try {
-        await createTable(connection, message.catalog, message.schemaName, message.tableName, schema);
-        table.connection = await instance.connect();
-        table.loader = await openTableLoader(table.connection, message.catalog, message.schemaName, message.tableName, schema);
-      } catch (error) {
-        table.error = error;
-        throw error;
-      }
+      await table.opened;
       return null;
     }
     case 'append': {
       const table = tables.get(message.table);
       try {
-        if (table?.loader !== undefined && table.error === undefined) {
+        // Nothing to load into when the creation failed; closing the table reports that.
+        const opened = await table?.opened.catch(() => undefined);
+        if (table !== undefined && opened !== undefined) {
           const started = performance.now();
           try {
-            table.loader.append(unpackBatches(table.schema, message.packed));
+            opened.loader.append(unpackBatches(table.schema, message.packed));
             flushWhenIdle(table);
           } catch (error) {
-            table.error = error;
+            // The loader keeps the first failure, refuses further appends and reports it when closed.
+            opened.loader.fail(error);
           } finally {
             table.loadMs += performance.now() - started;
           }
@@ -99,22 +122,12 @@ async function handle(message: ToDuckDBThread): Promise<PortableResult | TableLo
       tables.delete(message.table);
       if (table === undefined) throw new Error(`DuckDB's thread has no table ${message.table} to close`);
       const started = performance.now();
-      try {
-        await table.loader?.close();
-      } catch (error) {
-        table.error ??= error;
-      } finally {
-        table.connection?.closeSync();
-      }
-      if (table.error !== undefined) throw table.error;
+      await closeTable(table);
       return { loadMs: table.loadMs + performance.now() - started };
     }
     case 'close':
-      for (const table of tables.values()) {
-        // Closing anyway: nobody is waiting for this table's rows any more.
-        await table.loader?.close().catch(() => undefined);
-        table.connection?.closeSync();
-      }
+      // Nobody is waiting for these tables' rows any more.
+      for (const table of tables.values()) await closeTable(table).catch(() => undefined);
       connection.closeSync();
       instance.closeSync();
       port.close();
