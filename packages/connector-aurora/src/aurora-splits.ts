@@ -7,7 +7,8 @@
  * last ranges are open-ended, so rows inserted between planning and reading are read exactly once.
  */
 import type { Pool } from 'mysql2';
-import { ConnectorError, normalizeRanges, readValue, type StringMap, type ValueSet } from '@athena-federation/connector-core';
+import { ConnectorError, type StringMap, type ValueSet } from '@athena-federation/connector-core';
+import { integerIntervals } from './aurora-intervals.js';
 import { type SqlParam, queryRows } from './aurora-client.js';
 import type { Predicate } from './aurora-sql.js';
 import { quoteIdentifier } from './aurora-sql.js';
@@ -202,71 +203,17 @@ export function splitPartition(split: StringMap): string | undefined {
   return name;
 }
 
-/** An integer interval; undefined ends are unbounded. `high` is inclusive here. */
-interface KeyInterval {
-  readonly low: bigint | undefined;
-  readonly high: bigint | undefined;
-}
-
-function integerOf(value: unknown): bigint | undefined {
-  if (typeof value === 'bigint') return value;
-  if (typeof value === 'number' && Number.isSafeInteger(value)) return BigInt(value);
-  return undefined;
-}
-
-/**
- * The key intervals a value set allows (and whether NULL passes), or undefined when they cannot be
- * read exactly as integers, in which case nothing is pruned.
- */
-function keyIntervals(set: ValueSet): { intervals: KeyInterval[]; nullAllowed: boolean } | undefined {
-  switch (set['@type']) {
-    case 'AllOrNoneValueSet':
-      return { intervals: set.all ? [{ low: undefined, high: undefined }] : [], nullAllowed: set.nullAllowed };
-    case 'EquatableValueSet': {
-      if (!set.whiteList) return undefined;
-      const vector = set.valueBlock.records.getChild('col1');
-      if (vector === null) return undefined;
-      const intervals: KeyInterval[] = [];
-      for (let i = 0; i < vector.length; i++) {
-        const raw = readValue(vector, i);
-        if (raw === null) continue;
-        const value = integerOf(raw);
-        if (value === undefined) return undefined;
-        intervals.push({ low: value, high: value });
-      }
-      return { intervals, nullAllowed: set.nullAllowed };
-    }
-    case 'SortedRangeSet': {
-      const intervals: KeyInterval[] = [];
-      for (const range of normalizeRanges(set).ranges) {
-        const end = (marker: typeof range.low, step: bigint): bigint | undefined | null => {
-          if (marker.nullValue) return undefined;
-          const vector = marker.valueBlock.records.getChild('col1');
-          const value = vector === null || vector.length === 0 ? undefined : integerOf(readValue(vector, 0));
-          if (value === undefined) return null;
-          return marker.bound === 'EXACTLY' ? value : value + step;
-        };
-        const low = end(range.low, 1n);
-        const high = end(range.high, -1n);
-        if (low === null || high === null) return undefined;
-        intervals.push({ low, high });
-      }
-      return { intervals, nullAllowed: set.nullAllowed };
-    }
-  }
-}
-
 /**
  * Drops splits the key's constraint excludes: a range split (or RANGE partition) survives when one
  * allowed interval overlaps `[low, high)`, a LIST partition when one of its values is allowed, the
  * NULL split (or the partition holding NULLs) when NULL is allowed. Anything unreadable keeps every split.
  */
 export function pruneSplits(splits: readonly StringMap[], constraints: Readonly<Record<string, ValueSet>>): StringMap[] {
-  const allowedByKey = new Map<string, ReturnType<typeof keyIntervals>>();
+  const allowedByKey = new Map<string, ReturnType<typeof integerIntervals>>();
   const allowedFor = (key: string) => {
     if (!allowedByKey.has(key)) {
       const set = Object.hasOwn(constraints, key) ? constraints[key] : undefined;
-      allowedByKey.set(key, set === undefined ? undefined : keyIntervals(set));
+      allowedByKey.set(key, set === undefined ? undefined : integerIntervals(set));
     }
     return allowedByKey.get(key);
   };

@@ -8,6 +8,7 @@ import { DataType, DateUnit, type Vector } from 'apache-arrow';
 import { ConnectorError, normalizeRanges, readValue } from '@athena-federation/connector-core';
 import type { Block, Constraints, Marker, OrderByField, SortedRangeSet, ValueSet } from '@athena-federation/connector-core';
 import { translateExpressions } from './aurora-expression.js';
+import { yearPredicate } from './aurora-year.js';
 import type { SqlParam, Statement } from './aurora-client.js';
 import { type ColumnKind, type MappedColumn, formatDay, formatMillis } from './aurora-types.js';
 
@@ -56,8 +57,7 @@ function bindLiteral(kind: ColumnKind, type: DataType, value: unknown): Literal 
       const text = typeof value === 'bigint' || (typeof value === 'number' && Number.isSafeInteger(value)) ? String(value) : typeof value === 'string' ? value : undefined;
       return text !== undefined && /^\d+$/.test(text) ? { sql: 'CAST(? AS UNSIGNED)', param: text } : undefined;
     }
-    case 'integer':
-    case 'year': {
+    case 'integer': {
       if (typeof value === 'bigint' || (typeof value === 'number' && Number.isSafeInteger(value))) return { sql: 'CAST(? AS SIGNED)', param: String(value) };
       if (typeof value === 'string' && INTEGER_TEXT.test(value)) return { sql: 'CAST(? AS SIGNED)', param: value };
       return undefined;
@@ -224,6 +224,7 @@ function sameValue(a: unknown, b: unknown): boolean {
 export function valueSetPredicate(column: MappedColumn, set: ValueSet): Predicate | undefined {
   const quoted = quoteIdentifier(column.name);
   const kind = column.kind;
+  if (kind === 'year' && set['@type'] !== 'AllOrNoneValueSet') return yearPredicate(quoted, set) ?? fallback(quoted, set.nullAllowed);
   switch (set['@type']) {
     case 'AllOrNoneValueSet':
       if (set.all) return set.nullAllowed ? undefined : notNull(quoted);
