@@ -255,10 +255,12 @@ export function valueSetPredicate(column: MappedColumn, set: ValueSet): Predicat
  * DATE / DATETIME(≤ 3) too: the server formats them in C, where mysql2 would assemble each one from
  * its binary fields with string padding (a quarter of a whole read's time); both are the
  * `YYYY-MM-DD[ HH:MM:SS[.fff]]` that is read as epoch days or milliseconds, zero dates included.
- * DATETIME(> 3) stays as mysql2 writes it, since its text is the value Athena sees.
+ * DATETIME(> 3) stays as mysql2 writes it, since its text is the value Athena sees. Geometries are
+ * cast to bytes: mysql2 would parse them into objects and drop the SRID.
  */
 export function selectExpression(column: MappedColumn): string {
   const quoted = quoteIdentifier(column.name);
+  if (column.kind === 'geometry') return `CAST(${quoted} AS BINARY)`;
   return column.kind === 'time' || column.kind === 'text-fallback' || column.kind === 'date' || column.kind === 'datetime' ? `CAST(${quoted} AS CHAR)` : quoted;
 }
 
