@@ -53,6 +53,9 @@ interface ColumnRow {
   readonly numericPrecision: string | number | null;
   readonly numericScale: string | number | null;
   readonly isNullable: string;
+  readonly characterSet: string | null;
+  readonly maxChars: string | number | null;
+  readonly maxBytes: string | number | null;
 }
 
 /** A table resolved to MySQL's real names, with its mapped columns. */
@@ -120,7 +123,7 @@ export function createAuroraConnector(options: AuroraConnectorOptions = {}): Aur
     const rows = await queryRows<ColumnRow>(
       pool,
       {
-        sql: 'SELECT COLUMN_NAME AS name, DATA_TYPE AS dataType, COLUMN_TYPE AS columnType, NUMERIC_PRECISION AS numericPrecision, NUMERIC_SCALE AS numericScale, IS_NULLABLE AS isNullable FROM information_schema.columns WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION',
+        sql: 'SELECT COLUMN_NAME AS name, DATA_TYPE AS dataType, COLUMN_TYPE AS columnType, NUMERIC_PRECISION AS numericPrecision, NUMERIC_SCALE AS numericScale, IS_NULLABLE AS isNullable, CHARACTER_SET_NAME AS characterSet, CHARACTER_MAXIMUM_LENGTH AS maxChars, CHARACTER_OCTET_LENGTH AS maxBytes FROM information_schema.columns WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION',
         params: [schemaName, tableName],
       },
       `reading the columns of ${what}`,
@@ -135,6 +138,7 @@ export function createAuroraConnector(options: AuroraConnectorOptions = {}): Aur
         numericPrecision: row.numericPrecision === null ? null : Number(row.numericPrecision),
         numericScale: row.numericScale === null ? null : Number(row.numericScale),
         nullable: row.isNullable === 'YES',
+        text: { characterSet: row.characterSet, maxChars: row.maxChars === null ? null : Number(row.maxChars), maxBytes: row.maxBytes === null ? null : Number(row.maxBytes) },
       };
       return mapColumn(column, { decimalOverflow: settings.decimalOverflow }, label);
     });

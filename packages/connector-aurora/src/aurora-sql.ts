@@ -8,6 +8,7 @@ import { DataType, DateUnit, type Vector } from 'apache-arrow';
 import { ConnectorError, normalizeRanges, readValue } from '@athena-federation/connector-core';
 import type { Block, Constraints, Marker, OrderByField, SortedRangeSet, ValueSet } from '@athena-federation/connector-core';
 import { translateExpressions } from './aurora-expression.js';
+import { stringList } from './aurora-strings.js';
 import { yearPredicate } from './aurora-year.js';
 import type { SqlParam, Statement } from './aurora-client.js';
 import { type ColumnKind, type MappedColumn, formatDay, formatMillis } from './aurora-types.js';
@@ -121,12 +122,14 @@ function booleanPoints(column: string, values: readonly unknown[], exact: boolea
   return { sql: parts.length === 1 ? (parts[0] ?? '') : `(${parts.join(' OR ')})`, params: [], exact };
 }
 
-function pointList(column: string, kind: ColumnKind, typed: readonly { type: DataType; value: unknown }[]): Predicate | undefined {
+function pointList(mapped: MappedColumn, column: string, kind: ColumnKind, typed: readonly { type: DataType; value: unknown }[]): Predicate | undefined {
   if (kind === 'bit-bool' || kind === 'int-bool') return booleanPoints(column, typed.map((t) => t.value), true);
   if (kind === 'string') {
     if (typed.some((t) => typeof t.value !== 'string')) return undefined;
+    const list = stringList(mapped, column, typed.map((t) => t.value as string));
+    if (list.values.length === 0) return { sql: '1 = 0', params: [], exact: true };
     // Case-insensitive or PAD SPACE collations match more than Athena does; core drops the extras.
-    return { sql: `${column} IN (${typed.map(() => '?').join(', ')})`, params: typed.map((t) => t.value as string), exact: false };
+    return { sql: `${list.operand} IN (${list.values.map(() => '?').join(', ')})`, params: list.values, exact: false };
   }
   if (kind === 'datetime') {
     const parts: Predicate[] = [];
@@ -167,7 +170,7 @@ function datetimeRange(column: string, low: { type: DataType; value: unknown } |
   return { sql: `(${parts.join(' AND ')})`, params, exact: false };
 }
 
-function rangeSet(column: string, kind: ColumnKind, set: SortedRangeSet): Predicate | undefined {
+function rangeSet(mapped: MappedColumn, column: string, kind: ColumnKind, set: SortedRangeSet): Predicate | undefined {
   const normalized = normalizeRanges(set);
   if (normalized.ranges.length === 0) return set.nullAllowed ? (ZERO_DATE_KINDS.has(kind) ? undefined : { sql: `${column} IS NULL`, params: [], exact: EXACT_KINDS.has(kind) }) : { sql: '1 = 0', params: [], exact: true };
   const points: { type: DataType; value: unknown }[] = [];
@@ -205,7 +208,7 @@ function rangeSet(column: string, kind: ColumnKind, set: SortedRangeSet): Predic
     ranges.push({ sql: `(${parts.join(' AND ')})`, params, exact: EXACT_KINDS.has(kind) });
   }
   if (points.length > 0) {
-    const list = pointList(column, kind, points);
+    const list = pointList(mapped, column, kind, points);
     if (list === undefined) return fallback(column, set.nullAllowed);
     ranges.push(list);
   }
@@ -241,12 +244,12 @@ export function valueSetPredicate(column: MappedColumn, set: ValueSet): Predicat
         if (value !== null) typed.push({ type: vector.type, value });
       }
       if (typed.length === 0) return set.nullAllowed ? (ZERO_DATE_KINDS.has(kind) ? undefined : { sql: `${quoted} IS NULL`, params: [], exact: true }) : { sql: '1 = 0', params: [], exact: true };
-      const list = pointList(quoted, kind, typed);
+      const list = pointList(column, quoted, kind, typed);
       if (list === undefined) return fallback(quoted, set.nullAllowed);
       return withNulls(quoted, kind, list, set.nullAllowed);
     }
     case 'SortedRangeSet':
-      return rangeSet(quoted, kind, set);
+      return rangeSet(column, quoted, kind, set);
   }
 }
 
@@ -324,6 +327,35 @@ export function columnLookup(columns: readonly MappedColumn[]): (name: string) =
   };
 }
 
+/**
+ * Most placeholders, and bytes of SQL text plus bound values, one statement carries. MySQL refuses a
+ * prepared statement with more than 65,535 placeholders (ER_PS_MANY_PARAM) and a packet larger than
+ * `max_allowed_packet` (4 MiB by default in MySQL 5.7 and Aurora MySQL 2); a dynamic filter from
+ * a large table carries more than either. A predicate that would cross a limit is not pushed, and
+ * Athena (and core's re-check) filter instead.
+ */
+const MAX_PLACEHOLDERS = 65_000;
+const MAX_STATEMENT_BYTES = 2 * 1024 * 1024;
+
+function statementBudget() {
+  let placeholders = 0;
+  let bytes = 0;
+  const cost = (p: { sql: string; params: readonly SqlParam[] }) => Buffer.byteLength(p.sql) + p.params.reduce<number>((n, v) => n + (typeof v === 'string' ? Buffer.byteLength(v) : v instanceof Uint8Array ? v.byteLength : 8), 0);
+  const take = (p: { sql: string; params: readonly SqlParam[] }) => {
+    placeholders += p.params.length;
+    bytes += cost(p);
+  };
+  return {
+    take,
+    /** Takes `p` into the statement if it fits. */
+    admits(p: { sql: string; params: readonly SqlParam[] }): boolean {
+      if (placeholders + p.params.length > MAX_PLACEHOLDERS || bytes + cost(p) > MAX_STATEMENT_BYTES) return false;
+      take(p);
+      return true;
+    },
+  };
+}
+
 /** What one split reads. */
 export interface SelectSpec {
   readonly schemaName: string;
@@ -360,10 +392,15 @@ export function buildSelect(spec: SelectSpec): SelectStatement {
   const lookup = columnLookup(spec.tableColumns);
   const byName = new Map(spec.tableColumns.map((c) => [c.name, c]));
   const where: { sql: string; params: readonly SqlParam[] }[] = [...spec.splitPredicates];
+  const budget = statementBudget();
+  for (const predicate of spec.splitPredicates) budget.take(predicate);
   const limit = spec.constraints.limit;
   const pushed = translateExpressions(spec.constraints.expression, lookup, quoteIdentifier);
   let exactPushdown = pushed.complete;
-  where.push(...pushed.conjuncts);
+  for (const conjunct of pushed.conjuncts) {
+    if (budget.admits(conjunct)) where.push(conjunct);
+    else exactPushdown = false;
+  }
   let exact = true;
   for (const [name, set] of Object.entries(spec.constraints.summary)) {
     const column = byName.get(name);
@@ -372,7 +409,7 @@ export function buildSelect(spec: SelectSpec): SelectStatement {
       continue;
     }
     const predicate = valueSetPredicate(column, set);
-    if (predicate === undefined) {
+    if (predicate === undefined || !budget.admits(predicate)) {
       if (!(set['@type'] === 'AllOrNoneValueSet' && set.all && set.nullAllowed)) exact = false;
       continue;
     }

@@ -17,6 +17,11 @@ export interface MysqlColumn {
   readonly numericPrecision: number | null;
   readonly numericScale: number | null;
   readonly nullable: boolean;
+  /**
+   * Character columns: `CHARACTER_SET_NAME` and the longest value in characters and in bytes
+   * (`CHARACTER_MAXIMUM_LENGTH`, `CHARACTER_OCTET_LENGTH`). Absent where unknown (query passthrough).
+   */
+  readonly text?: { readonly characterSet: string | null; readonly maxChars: number | null; readonly maxBytes: number | null };
 }
 
 /**
