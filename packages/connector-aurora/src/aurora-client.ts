@@ -200,16 +200,18 @@ const CHUNK_ROWS = 1024;
  * socket). Rows are collected from `data` events rather than an async iterator per row, whose
  * promise per row cost more than parsing the row. Returning early (core has enough rows, or
  * `signal` fired) destroys the connection, since a half-read result cannot go back to the pool; a
- * dropped connection throws.
+ * dropped connection throws. `isolated` (query passthrough): the statement runs in a READ ONLY
+ * transaction, and the connection is closed afterwards, so nothing the user's query did to its
+ * session (user variables, named locks, the insert id) reaches the next caller of the pool.
  */
-export async function* streamRowChunks(pool: Pool, statement: Statement, signal: AbortSignal, action: string, options: { readonly readOnly?: boolean } = {}): AsyncGenerator<unknown[][]> {
+export async function* streamRowChunks(pool: Pool, statement: Statement, signal: AbortSignal, action: string, options: { readonly isolated?: boolean } = {}): AsyncGenerator<unknown[][]> {
   let connection: PoolConnection;
   try {
     connection = await getConnection(pool);
   } catch (error) {
     throw classifyMysqlError(error, action);
   }
-  if (options.readOnly === true) {
+  if (options.isolated === true) {
     try {
       await connection.promise().query('START TRANSACTION READ ONLY');
     } catch (error) {
@@ -280,8 +282,6 @@ export async function* streamRowChunks(pool: Pool, statement: Statement, signal:
         wake = resolve;
       });
     }
-    // Ends the read-only transaction before the connection goes back to the pool.
-    if (options.readOnly === true) await connection.promise().query('ROLLBACK');
     finished = true;
   } catch (error) {
     if (signal.aborted) return;
@@ -290,7 +290,7 @@ export async function* streamRowChunks(pool: Pool, statement: Statement, signal:
     signal.removeEventListener('abort', onAbort);
     connection.off('end', onClose);
     connection.off('error', onClose);
-    if (finished) {
+    if (finished && options.isolated !== true) {
       connection.release();
     } else {
       // Stop collecting, and let the socket drain: a connection left paused by backpressure keeps
@@ -305,7 +305,8 @@ export async function* streamRowChunks(pool: Pool, statement: Statement, signal:
 
 /**
  * The result columns of a statement, run in a READ ONLY transaction on its own connection so that
- * a query calling data-modifying functions fails instead of writing.
+ * a query calling data-modifying functions fails instead of writing; the connection is closed
+ * afterwards, as in {@link streamRowChunks}' `isolated` reads.
  */
 export async function describeReadOnly(pool: Pool, statement: Statement, action: string): Promise<FieldPacket[]> {
   let connection: PoolConnection;
@@ -318,11 +319,10 @@ export async function describeReadOnly(pool: Pool, statement: Statement, action:
   try {
     await session.query('START TRANSACTION READ ONLY');
     const [, fields] = await session.execute(statement.sql, [...statement.params]);
-    await session.query('ROLLBACK');
-    connection.release();
     return fields;
   } catch (error) {
-    connection.destroy();
     throw classifyMysqlError(error, action);
+  } finally {
+    connection.destroy();
   }
 }
