@@ -115,15 +115,16 @@ export class AuroraPools {
       user = credentials.user;
       password = credentials.password;
     }
-    // mysql2 (with its code pages and the RDS CA bundle) is half the Lambda bundle: loaded with the
-    // first pool, so a cold start that opens no connection (Ping, a bad request) never compiles it.
-    // `default` is module.exports both in Node and in the bundle's chunk (which has no named exports).
-    const { createPool } = (await import('mysql2')).default;
     const iam = this.#options.iamAuthentication;
     const identity = createHash('sha256').update(JSON.stringify([settings.host, settings.port, user ?? null, iam === undefined ? (password ?? null) : 'iam'])).digest('hex');
     const existing = this.#pools.get(settings.source);
     if (existing !== undefined && existing.identity === identity) return existing.pool;
     if (existing !== undefined) existing.pool.end(() => undefined);
+    // mysql2 (with its code pages and the RDS CA bundle) is half the Lambda bundle: loaded with the
+    // first pool, so a cold start that opens no connection (Ping, a bad request) never compiles it,
+    // and imported only when a pool is made (a dynamic import per request costs a module lookup).
+    // `default` is module.exports both in Node and in the bundle's chunk (which has no named exports).
+    const { createPool } = (await import('mysql2')).default;
     const ssl = tlsOptions(settings);
     let credentials: PoolOptions = { ...(user === undefined ? {} : { user }), ...(password === undefined ? {} : { password }) };
     if (iam !== undefined) {
