@@ -40,6 +40,8 @@ const INTEGER_TEXT = /^-?\d+$/;
 const DECIMAL_TEXT = /^-?\d+(?:\.(\d+))?$/;
 /** MySQL's largest DECIMAL scale (MariaDB allows 38, MySQL 30). */
 const MAX_CAST_SCALE = 30;
+/** The largest BIT(64) (and BIGINT UNSIGNED) value. */
+const MAX_UNSIGNED_64 = 2n ** 64n - 1n;
 
 /** Reads the single value of a marker or the values of a list block (column `col1`). */
 function blockVector(block: Block): Vector | null {
@@ -53,10 +55,10 @@ function blockVector(block: Block): Vector | null {
 function bindLiteral(kind: ColumnKind, type: DataType, value: unknown): Literal | undefined {
   switch (kind) {
     case 'bits': {
-      // Bit values are unsigned (BIT(64) reaches 2^64-1); a negative literal can match no row, and
-      // CAST(-1 AS UNSIGNED) would wrap to the largest value, so it is not bound at all.
+      // Bit values are unsigned (BIT(64) reaches 2^64-1); CAST(? AS UNSIGNED) would wrap a negative
+      // literal to the largest value and clamp one above 2^64-1 to it, so neither is bound at all.
       const text = typeof value === 'bigint' || (typeof value === 'number' && Number.isSafeInteger(value)) ? String(value) : typeof value === 'string' ? value : undefined;
-      return text !== undefined && /^\d+$/.test(text) ? { sql: 'CAST(? AS UNSIGNED)', param: text } : undefined;
+      return text !== undefined && /^\d{1,20}$/.test(text) && BigInt(text) <= MAX_UNSIGNED_64 ? { sql: 'CAST(? AS UNSIGNED)', param: text } : undefined;
     }
     case 'integer': {
       if (typeof value === 'bigint' || (typeof value === 'number' && Number.isSafeInteger(value))) return { sql: 'CAST(? AS SIGNED)', param: String(value) };
