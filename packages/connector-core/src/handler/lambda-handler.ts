@@ -12,6 +12,7 @@ import { type DecodedRequest, decodeRequest, encodeResponse } from '../protocol/
 import { ProtocolError } from '../protocol/protocol-error.js';
 import type { FederationRequest } from '../protocol/types.js';
 import { dispatch } from './dispatcher.js';
+import { errorForLog } from './error-log.js';
 import { type HandlerConfig, loadHandlerConfig } from './handler-config.js';
 import { createS3SpillServices } from './s3-spill-services.js';
 import type { SpillServices } from './spill-services.js';
@@ -29,8 +30,17 @@ export interface LambdaHandlerOptions {
   readonly maxSplitsPerResponse?: number;
 }
 
-/** The handler signature the Node.js Lambda runtime calls. */
-export type FederationLambdaHandler = (event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis' | 'awsRequestId'>) => Promise<object>;
+/**
+ * The handler signature the Node.js Lambda runtime calls. Tests and local-athena may pass a partial
+ * context (only the deadline, say); the runtime's full one also puts the request id, cold start and
+ * function ARN on every log line.
+ */
+export type FederationLambdaHandler = (event: unknown, context?: Partial<Context>) => Promise<object>;
+
+/** Whether `context` is the runtime's: Powertools reads these members for its log fields. */
+function isLambdaContext(context: Partial<Context> | undefined): context is Context {
+  return typeof context?.awsRequestId === 'string' && typeof context.functionName === 'string' && typeof context.invokedFunctionArn === 'string';
+}
 
 /** Decodes a Lambda event; a malformed one is the caller's mistake (InvalidInput), named by its JSON path. */
 export function decodeEvent(event: unknown): DecodedRequest {
@@ -67,12 +77,13 @@ export function createLambdaHandler(connector: Connector, options: LambdaHandler
     const started = performance.now();
     const controller = new AbortController();
     let timer: NodeJS.Timeout | undefined;
-    const remaining = context?.getRemainingTimeInMillis();
+    const remaining = context?.getRemainingTimeInMillis?.();
     if (remaining !== undefined) {
       const margin = Math.min(options.deadlineMarginMs ?? 10_000, remaining / 2);
       timer = setTimeout(() => controller.abort(new ConnectorError('Timeout', 'The Lambda deadline is near')), Math.max(remaining - margin, 0));
     }
     logger.resetKeys();
+    if (isLambdaContext(context)) logger.addContext(context);
     try {
       const { request, serDeVersion } = decodeEvent(event);
       logger.appendKeys({ ...describeRequest(request), serDeVersion });
@@ -93,8 +104,9 @@ export function createLambdaHandler(connector: Connector, options: LambdaHandler
     } catch (error) {
       const failure = toConnectorError(error, 'serving the request');
       const wire = toLambdaError(failure);
-      // The capped text Athena gets: a message echoing a megabyte-long request value must not flood the logs either.
-      logger.error('request failed', { reason: failure.reason, message: wire.message, durationMs: Math.round(performance.now() - started), ...(failure.cause instanceof Error ? { cause: failure.cause.name } : {}) });
+      // Powertools' `error` field: the failure's name, text and stack, and its causes' names, codes and
+      // stacks. What Athena is told stays as it was (`wire`).
+      logger.error('request failed', { reason: failure.reason, errorType: wire.name, durationMs: Math.round(performance.now() - started), error: errorForLog(failure) });
       throw wire;
     } finally {
       clearTimeout(timer);
