@@ -43,6 +43,11 @@ export interface HandlerConfig {
   readonly casingMode: CasingMode | undefined;
   /** `spill_queue_capacity` / `SPILL_QUEUE_CAPACITY`: spill uploads in flight at once. */
   readonly spillConcurrency: number;
+  /**
+   * `query_status_check_interval_ms` (new; Java polls on a fixed schedule): how often a long read
+   * asks Athena whether its query still runs, default 1000; 0 never asks.
+   */
+  readonly queryStatusCheckIntervalMs: number;
 }
 
 /** Thrown at cold start for a missing or malformed setting; the message names the variable. */
@@ -178,6 +183,7 @@ export function loadHandlerConfig(env: Env = process.env): HandlerConfig {
     casingMode: casing as CasingMode | undefined,
     // Java spills on 2 threads; more uploads in flight buy little throughput and cost a block of memory each.
     spillConcurrency: numberSetting(env, queue, 2, { integer: true, min: 1, max: 64 }),
+    queryStatusCheckIntervalMs: numberSetting(env, 'query_status_check_interval_ms', 1000, { integer: true, min: 0 }),
   };
 }
 

@@ -13,6 +13,7 @@ import { ProtocolError } from '../protocol/protocol-error.js';
 import type { FederationRequest } from '../protocol/types.js';
 import { dispatch } from './dispatcher.js';
 import { errorForLog } from './error-log.js';
+import { type AthenaStatusClient, type QueryStatusWatch, lazyAthenaStatusClient, watchQueryStatus } from './query-status.js';
 import { type HandlerConfig, loadHandlerConfig } from './handler-config.js';
 import { createS3SpillServices } from './s3-spill-services.js';
 import type { SpillServices } from './spill-services.js';
@@ -28,6 +29,8 @@ export interface LambdaHandlerOptions {
   readonly deadlineMarginMs?: number;
   /** Splits per GetSplits response before core pages them (default 1000). */
   readonly maxSplitsPerResponse?: number;
+  /** Asks Athena for a query's state (long reads stop when it has finished); default: `@aws-sdk/client-athena`, loaded on first use. */
+  readonly athena?: () => Promise<AthenaStatusClient>;
 }
 
 /**
@@ -68,6 +71,7 @@ export function createLambdaHandler(connector: Connector, options: LambdaHandler
   const config = options.config ?? loadHandlerConfig();
   const logger = options.logger ?? new Logger({ serviceName: `athena-connector-${connector.sourceType}` });
   let spill = options.spill;
+  const athena = options.athena ?? lazyAthenaStatusClient();
   const dispatchOptions = () => {
     spill ??= createS3SpillServices(config);
     return { spill, maxSplitsPerResponse: options.maxSplitsPerResponse ?? 1000 };
@@ -84,14 +88,19 @@ export function createLambdaHandler(connector: Connector, options: LambdaHandler
     }
     logger.resetKeys();
     if (isLambdaContext(context)) logger.addContext(context);
+    let watch: QueryStatusWatch | undefined;
     try {
       const { request, serDeVersion } = decodeEvent(event);
       logger.appendKeys({ ...describeRequest(request), serDeVersion });
+      // Only reads run long enough to outlive their query (a LIMIT met elsewhere, a cancel).
+      if (request['@type'] === 'ReadRecordsRequest' && config.queryStatusCheckIntervalMs > 0 && request.queryId !== '') {
+        watch = watchQueryStatus({ queryId: request.queryId, intervalMs: config.queryStatusCheckIntervalMs, client: athena, logger });
+      }
       const ctx: ConnectorContext = {
         queryId: 'queryId' in request ? request.queryId : '',
         catalogName: 'catalogName' in request ? request.catalogName : '',
         identity: request.identity,
-        signal: controller.signal,
+        signal: watch === undefined ? controller.signal : AbortSignal.any([controller.signal, watch.signal]),
         logger,
         config,
       };
@@ -110,6 +119,7 @@ export function createLambdaHandler(connector: Connector, options: LambdaHandler
       throw wire;
     } finally {
       clearTimeout(timer);
+      watch?.stop();
     }
   };
 }
