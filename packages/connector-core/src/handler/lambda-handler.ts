@@ -12,6 +12,8 @@ import { type DecodedRequest, decodeRequest, encodeResponse } from '../protocol/
 import { ProtocolError } from '../protocol/protocol-error.js';
 import type { FederationRequest } from '../protocol/types.js';
 import { dispatch } from './dispatcher.js';
+import { errorForLog } from './error-log.js';
+import { type AthenaStatusClient, type QueryStatusWatch, lazyAthenaStatusClient, watchQueryStatus } from './query-status.js';
 import { type HandlerConfig, loadHandlerConfig } from './handler-config.js';
 import { createS3SpillServices } from './s3-spill-services.js';
 import type { SpillServices } from './spill-services.js';
@@ -27,10 +29,21 @@ export interface LambdaHandlerOptions {
   readonly deadlineMarginMs?: number;
   /** Splits per GetSplits response before core pages them (default 1000). */
   readonly maxSplitsPerResponse?: number;
+  /** Asks Athena for a query's state (long reads stop when it has finished); default: `@aws-sdk/client-athena`, loaded on first use. */
+  readonly athena?: () => Promise<AthenaStatusClient>;
 }
 
-/** The handler signature the Node.js Lambda runtime calls. */
-export type FederationLambdaHandler = (event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis' | 'awsRequestId'>) => Promise<object>;
+/**
+ * The handler signature the Node.js Lambda runtime calls. Tests and local-athena may pass a partial
+ * context (only the deadline, say); the runtime's full one also puts the request id, cold start and
+ * function ARN on every log line.
+ */
+export type FederationLambdaHandler = (event: unknown, context?: Partial<Context>) => Promise<object>;
+
+/** Whether `context` is the runtime's: Powertools reads these members for its log fields. */
+function isLambdaContext(context: Partial<Context> | undefined): context is Context {
+  return typeof context?.awsRequestId === 'string' && typeof context.functionName === 'string' && typeof context.invokedFunctionArn === 'string';
+}
 
 /** Decodes a Lambda event; a malformed one is the caller's mistake (InvalidInput), named by its JSON path. */
 export function decodeEvent(event: unknown): DecodedRequest {
@@ -58,6 +71,7 @@ export function createLambdaHandler(connector: Connector, options: LambdaHandler
   const config = options.config ?? loadHandlerConfig();
   const logger = options.logger ?? new Logger({ serviceName: `athena-connector-${connector.sourceType}` });
   let spill = options.spill;
+  const athena = options.athena ?? lazyAthenaStatusClient();
   const dispatchOptions = () => {
     spill ??= createS3SpillServices(config);
     return { spill, maxSplitsPerResponse: options.maxSplitsPerResponse ?? 1000 };
@@ -67,20 +81,26 @@ export function createLambdaHandler(connector: Connector, options: LambdaHandler
     const started = performance.now();
     const controller = new AbortController();
     let timer: NodeJS.Timeout | undefined;
-    const remaining = context?.getRemainingTimeInMillis();
+    const remaining = context?.getRemainingTimeInMillis?.();
     if (remaining !== undefined) {
       const margin = Math.min(options.deadlineMarginMs ?? 10_000, remaining / 2);
       timer = setTimeout(() => controller.abort(new ConnectorError('Timeout', 'The Lambda deadline is near')), Math.max(remaining - margin, 0));
     }
     logger.resetKeys();
+    if (isLambdaContext(context)) logger.addContext(context);
+    let watch: QueryStatusWatch | undefined;
     try {
       const { request, serDeVersion } = decodeEvent(event);
       logger.appendKeys({ ...describeRequest(request), serDeVersion });
+      // Only reads run long enough to outlive their query (a LIMIT met elsewhere, a cancel).
+      if (request['@type'] === 'ReadRecordsRequest' && config.queryStatusCheckIntervalMs > 0 && request.queryId !== '') {
+        watch = watchQueryStatus({ queryId: request.queryId, intervalMs: config.queryStatusCheckIntervalMs, client: athena, logger });
+      }
       const ctx: ConnectorContext = {
         queryId: 'queryId' in request ? request.queryId : '',
         catalogName: 'catalogName' in request ? request.catalogName : '',
         identity: request.identity,
-        signal: controller.signal,
+        signal: watch === undefined ? controller.signal : AbortSignal.any([controller.signal, watch.signal]),
         logger,
         config,
       };
@@ -93,11 +113,13 @@ export function createLambdaHandler(connector: Connector, options: LambdaHandler
     } catch (error) {
       const failure = toConnectorError(error, 'serving the request');
       const wire = toLambdaError(failure);
-      // The capped text Athena gets: a message echoing a megabyte-long request value must not flood the logs either.
-      logger.error('request failed', { reason: failure.reason, message: wire.message, durationMs: Math.round(performance.now() - started), ...(failure.cause instanceof Error ? { cause: failure.cause.name } : {}) });
+      // Powertools' `error` field: the failure's name, text and stack, and its causes' names, codes and
+      // stacks. What Athena is told stays as it was (`wire`).
+      logger.error('request failed', { reason: failure.reason, errorType: wire.name, durationMs: Math.round(performance.now() - started), error: errorForLog(failure) });
       throw wire;
     } finally {
       clearTimeout(timer);
+      watch?.stop();
     }
   };
 }

@@ -13,6 +13,7 @@ import { createConstraintEvaluator, filterRecordBatch } from '../constraints/eva
 import { ConnectorError } from '../errors.js';
 import type { ReadRecordsRequest, ReadRecordsResponse, RemoteReadRecordsResponse } from '../protocol/types.js';
 import type { BlockSpillerLike, SpillServices } from './spill-services.js';
+import { isQueryFinished } from './query-status.js';
 import { resolveTable } from './resolve-table.js';
 
 /** Raw Arrow buffer bytes of a batch: Java's `Block.getSize()` measure. */
@@ -99,10 +100,23 @@ export async function readRecords(connector: Connector, request: ReadRecordsRequ
     }
   };
 
+  /** The answer from what was read: inline when nothing spilled, else the spilled blocks. */
+  const answer = async (): Promise<ReadRecordsResponse | RemoteReadRecordsResponse> => {
+    await emit(writer.finish(), true);
+    if (spiller === undefined) {
+      return { '@type': 'ReadRecordsResponse', catalogName: request.catalogName, records: blockOf(held.length === 0 ? writer.finish() : concatenate(schema, held)) };
+    }
+    return { '@type': 'RemoteReadRecordsResponse', catalogName: request.catalogName, schema, remoteBlocks: await spiller.finish(), encryptionKey: request.split.encryptionKey };
+  };
+
   try {
     const input = { tableName: await resolveTable(connector, ctx, request.tableName), schema, split: request.split.properties, constraints: request.constraints, maxBlockSize, confirmExactPushdown };
     for await (const item of connector.readSplit(ctx, input)) {
-      if (ctx.signal.aborted) throw new ConnectorError('Timeout', 'Reading the split did not finish before the Lambda deadline');
+      if (ctx.signal.aborted) {
+        // Athena has finished, failed or cancelled the query: nobody reads the rest (Java's connectors stop too).
+        if (isQueryFinished(ctx.signal)) break;
+        throw new ConnectorError('Timeout', 'Reading the split did not finish before the Lambda deadline');
+      }
       if (item instanceof RecordBatch) {
         await emit(writer.finish(), true);
         await emit(project(item, schema), false);
@@ -124,14 +138,20 @@ export async function readRecords(connector: Connector, request: ReadRecordsRequ
       if (rows >= limit) break;
     }
     // Plugins may end their read quietly once the signal fires (a destroyed stream ends it); what
-    // they produced is then only part of the split and must not be answered as all of it.
-    if (ctx.signal.aborted && rows < limit) throw new ConnectorError('Timeout', 'Reading the split did not finish before the Lambda deadline');
-    await emit(writer.finish(), true);
-    if (spiller === undefined) {
-      return { '@type': 'ReadRecordsResponse', catalogName: request.catalogName, records: blockOf(held.length === 0 ? writer.finish() : concatenate(schema, held)) };
-    }
-    return { '@type': 'RemoteReadRecordsResponse', catalogName: request.catalogName, schema, remoteBlocks: await spiller.finish(), encryptionKey: request.split.encryptionKey };
+    // they produced is then only part of the split and must not be answered as all of it — unless
+    // Athena has stopped the query, when nobody will read it.
+    if (ctx.signal.aborted && rows < limit && !isQueryFinished(ctx.signal)) throw new ConnectorError('Timeout', 'Reading the split did not finish before the Lambda deadline');
+    return await answer();
   } catch (error) {
+    // A plugin's call cut short by the stopped query (an aborted request, a destroyed stream) fails;
+    // the query is over, so the answer is what was read, as when the plugin ends quietly.
+    if (isQueryFinished(ctx.signal) && !(error instanceof ConnectorError && error.reason === 'InvalidInput')) {
+      try {
+        return await answer();
+      } catch {
+        // The partial answer could not be made either; the original failure explains more.
+      }
+    }
     await spiller?.abort();
     throw error;
   } finally {

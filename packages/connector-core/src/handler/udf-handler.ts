@@ -12,6 +12,7 @@ import { ConnectorError, toConnectorError, toLambdaError } from '../errors.js';
 import { encodeResponse } from '../protocol/codec.js';
 import type { FederationResponse } from '../protocol/types.js';
 import { PING_CAPABILITIES, PING_SERDE_VERSION } from './dispatcher.js';
+import { errorForLog } from './error-log.js';
 import { type FederationLambdaHandler, decodeEvent } from './lambda-handler.js';
 
 /**
@@ -55,7 +56,7 @@ export function createUdfHandler(functions: Readonly<Record<string, ScalarFuncti
       return JSON.parse(encodeResponse(response, serDeVersion)) as object;
     } catch (error) {
       const failure = toConnectorError(error, 'running the function');
-      logger.error('udf request failed', { reason: failure.reason, message: failure.message });
+      logger.error('udf request failed', { reason: failure.reason, error: errorForLog(failure) });
       throw toLambdaError(failure);
     }
   };

@@ -27,6 +27,8 @@ export interface ValidateOptions {
   readonly maxTables?: number;
   /** How many splits of each table to read: one, a few (3), or all. */
   readonly splits?: 'one' | 'several' | 'all';
+  /** Called as each check starts (the CLI shows it as progress: a table's reads can take minutes). */
+  readonly onCheckStart?: (name: string) => void;
 }
 
 const SIX_MB = 6 * 1024 * 1024;
@@ -47,6 +49,7 @@ export async function validateConnector(options: ValidateOptions): Promise<Valid
   const driver = (sizes: { maxBlockSize: number; maxInlineBlockSize: number } = { maxBlockSize: ATHENA_MAX_BLOCK, maxInlineBlockSize: ATHENA_MAX_INLINE }) => new EngineDriver({ transport: options.transport, catalogName, ...sizes });
   const main = driver();
   const check = async (name: string, body: () => Promise<string>): Promise<boolean> => {
+    options.onCheckStart?.(name);
     const started = performance.now();
     try {
       const detail = await body();
