@@ -146,7 +146,7 @@ function itemBytes(item: Item): number {
 export function createDynamoDbConnector(options: DynamoDbConnectorOptions = {}): Connector {
   const config = options.config ?? loadDynamoDbConfig();
   const now = options.now ?? Date.now;
-  const client = lazyClient(options.client);
+  const client = lazyClient(options.client, config.crossAccountRoleArn);
   const resolved = new Map<string, Cached<ResolvedTable>>();
   const schemas = new Map<string, Cached<Schema>>();
 

@@ -53,11 +53,14 @@ export interface HandlerConfig {
 /** Thrown at cold start for a missing or malformed setting; the message names the variable. */
 export class ConfigurationError extends Error {
   readonly variable: string;
+  /** What is wrong with it, without the variable's name. */
+  readonly detail: string;
 
-  constructor(variable: string, detail: string) {
-    super(`Invalid connector configuration: ${variable} ${detail}`);
+  constructor(variable: string, detail: string, options?: ErrorOptions) {
+    super(`Invalid connector configuration: ${variable} ${detail}`, options);
     this.name = 'ConfigurationError';
     this.variable = variable;
+    this.detail = detail;
   }
 }
 

@@ -13,10 +13,29 @@ import { ProtocolError } from '../protocol/protocol-error.js';
 import type { FederationRequest } from '../protocol/types.js';
 import { dispatch } from './dispatcher.js';
 import { errorForLog } from './error-log.js';
+import { type ConnectionPropertiesMapping, type Environment, type GlueConnectionReader, glueConnectionName, resolveEnvironment } from './glue-connection.js';
+import { ConfigurationError, type HandlerConfig, loadHandlerConfig } from './handler-config.js';
 import { type AthenaStatusClient, type QueryStatusWatch, lazyAthenaStatusClient, watchQueryStatus } from './query-status.js';
-import { type HandlerConfig, loadHandlerConfig } from './handler-config.js';
 import { createS3SpillServices } from './s3-spill-services.js';
 import type { SpillServices } from './spill-services.js';
+
+/**
+ * A connector built from the function's environment. Handing the handler a factory instead of a
+ * connector lets Glue connection mode supply that environment: the connector is then built on the
+ * first invocation, from `glue_connection`'s settings under the function's own variables.
+ */
+export interface ConnectorFactory {
+  /** The connector's `sourceType`, for logs written before it exists. */
+  readonly sourceType: string;
+  /**
+   * Builds the connector from the resolved environment.
+   *
+   * @throws {ConfigurationError} naming a variable that is missing or malformed.
+   */
+  create(env: Environment): Connector;
+  /** How this connector's Glue connection properties become variables (Java's `connectionPropertiesToEnvironment`); default: as they are. */
+  readonly connectionProperties?: ConnectionPropertiesMapping;
+}
 
 /** Options for {@link createLambdaHandler}; everything defaults to the Lambda environment. */
 export interface LambdaHandlerOptions {
@@ -29,6 +48,10 @@ export interface LambdaHandlerOptions {
   readonly deadlineMarginMs?: number;
   /** Splits per GetSplits response before core pages them (default 1000). */
   readonly maxSplitsPerResponse?: number;
+  /** The function's variables; default `process.env`. */
+  readonly env?: Environment;
+  /** Reads the connection `glue_connection` names; default Glue `GetConnection`. */
+  readonly readGlueConnection?: GlueConnectionReader;
   /** Asks Athena for a query's state (long reads stop when it has finished); default: `@aws-sdk/client-athena`, loaded on first use. */
   readonly athena?: () => Promise<AthenaStatusClient>;
 }
@@ -63,18 +86,58 @@ function describeRequest(request: FederationRequest): Record<string, string> {
   return attributes;
 }
 
+/** What serves requests once the environment is known. */
+interface Serving {
+  readonly connector: Connector;
+  readonly config: HandlerConfig;
+  readonly spill: () => SpillServices;
+}
+
+function isFactory(target: Connector | ConnectorFactory): target is ConnectorFactory {
+  return 'create' in target && typeof target.create === 'function';
+}
+
+/** A bad setting the function does not set itself says where it came from: its variables do not show the Glue connection's. */
+function fromConnection(error: unknown, env: Environment, resolved: Environment): unknown {
+  const connection = glueConnectionName(env);
+  if (!(error instanceof ConfigurationError) || connection === undefined || env[error.variable] !== undefined) return error;
+  const source = resolved[error.variable] === undefined ? `neither the function nor Glue connection ${JSON.stringify(connection)} sets it` : `the value comes from Glue connection ${JSON.stringify(connection)}`;
+  return new ConfigurationError(error.variable, `${error.detail} (${source})`, { cause: error });
+}
+
 /**
- * Builds the Lambda handler for a connector. Configuration is read here, at cold start, so a bad
- * setting fails the deployment's first invocation with a message naming the variable.
+ * Builds the Lambda handler for a connector, or for a {@link ConnectorFactory}. Configuration is
+ * read here, at cold start, so a bad setting fails the deployment's first invocation with a message
+ * naming the variable. When `glue_connection` is set, Glue is read on the first invocation instead
+ * (a network call does not belong in module import) and the result is kept for the life of the
+ * instance; a failure names `glue_connection` and Glue's error, and the next invocation tries again.
  */
-export function createLambdaHandler(connector: Connector, options: LambdaHandlerOptions = {}): FederationLambdaHandler {
-  const config = options.config ?? loadHandlerConfig();
-  const logger = options.logger ?? new Logger({ serviceName: `athena-connector-${connector.sourceType}` });
-  let spill = options.spill;
+export function createLambdaHandler(target: Connector | ConnectorFactory, options: LambdaHandlerOptions = {}): FederationLambdaHandler {
+  const env = options.env ?? process.env;
+  const make = isFactory(target) ? (resolved: Environment) => target.create(resolved) : () => target;
+  const mapping = isFactory(target) ? target.connectionProperties : undefined;
+  const logger = options.logger ?? new Logger({ serviceName: `athena-connector-${target.sourceType}` });
   const athena = options.athena ?? lazyAthenaStatusClient();
-  const dispatchOptions = () => {
-    spill ??= createS3SpillServices(config);
-    return { spill, maxSplitsPerResponse: options.maxSplitsPerResponse ?? 1000 };
+  const build = (resolved: Environment): Serving => {
+    try {
+      const connector = make(resolved);
+      const config = options.config ?? loadHandlerConfig(resolved);
+      let spill = options.spill;
+      return { connector, config, spill: () => (spill ??= createS3SpillServices(config)) };
+    } catch (error) {
+      throw fromConnection(error, env, resolved);
+    }
+  };
+  let serving: Serving | Promise<Serving> | undefined = glueConnectionName(env) === undefined ? build(env) : undefined;
+  const serve = (): Serving | Promise<Serving> => {
+    serving ??= resolveEnvironment(env, { ...(mapping === undefined ? {} : { mapping }), ...(options.readGlueConnection === undefined ? {} : { read: options.readGlueConnection }) }).then(
+      (resolved) => (serving = build(resolved)),
+      (error: unknown) => {
+        serving = undefined;
+        throw error;
+      },
+    );
+    return serving;
   };
 
   return async (event, context) => {
@@ -92,6 +155,7 @@ export function createLambdaHandler(connector: Connector, options: LambdaHandler
     try {
       const { request, serDeVersion } = decodeEvent(event);
       logger.appendKeys({ ...describeRequest(request), serDeVersion });
+      const { connector, config, spill } = await configured(serve());
       // Only reads run long enough to outlive their query (a LIMIT met elsewhere, a cancel).
       if (request['@type'] === 'ReadRecordsRequest' && config.queryStatusCheckIntervalMs > 0 && request.queryId !== '') {
         watch = watchQueryStatus({ queryId: request.queryId, intervalMs: config.queryStatusCheckIntervalMs, client: athena, logger });
@@ -104,7 +168,7 @@ export function createLambdaHandler(connector: Connector, options: LambdaHandler
         logger,
         config,
       };
-      const response = await dispatch(connector, request, ctx, dispatchOptions());
+      const response = await dispatch(connector, request, ctx, { spill: spill(), maxSplitsPerResponse: options.maxSplitsPerResponse ?? 1000 });
       const json = encodeResponse(response, serDeVersion);
       logger.info('request done', { responseType: response['@type'], responseBytes: json.length, durationMs: Math.round(performance.now() - started) });
       // The runtime JSON.stringifies what we return (a string would be double-encoded), and keeps
@@ -122,4 +186,14 @@ export function createLambdaHandler(connector: Connector, options: LambdaHandler
       watch?.stop();
     }
   };
+}
+
+/** The serving state, a configuration failure turned into the error Athena shows (its message names the variable). */
+async function configured(serving: Serving | Promise<Serving>): Promise<Serving> {
+  try {
+    return await serving;
+  } catch (error) {
+    if (error instanceof ConfigurationError) throw new ConnectorError('InvalidInput', error.message, { cause: error });
+    throw error;
+  }
 }

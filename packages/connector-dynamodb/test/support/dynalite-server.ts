@@ -20,6 +20,8 @@ export interface ServedCounts {
   readonly scannedItems: number;
   /** Items Query and Scan returned (the sum of `Count`). */
   readonly returnedItems: number;
+  /** The access key ids requests were signed with (dynalite checks no signature; this shows whose credentials a client used). */
+  readonly accessKeyIds: ReadonlySet<string>;
 }
 
 /** A running dynalite and a client for it. */
@@ -38,10 +40,13 @@ export async function startDynalite(): Promise<DynaliteServer> {
   const operations = new Map<string, number>();
   let scannedItems = 0;
   let returnedItems = 0;
+  const accessKeyIds = new Set<string>();
   // Runs right after dynalite's own handler took the request, before it answers (it reads the body first).
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     const operation = String(request.headers['x-amz-target'] ?? '').split('.').pop() ?? '';
     operations.set(operation, (operations.get(operation) ?? 0) + 1);
+    const accessKeyId = /Credential=([^/]+)\//.exec(String(request.headers['authorization'] ?? ''))?.[1];
+    if (accessKeyId !== undefined) accessKeyIds.add(accessKeyId);
     if (operation !== 'Query' && operation !== 'Scan') return;
     const end = response.end.bind(response) as (...args: unknown[]) => ServerResponse;
     response.end = ((...args: unknown[]) => {
@@ -64,9 +69,10 @@ export async function startDynalite(): Promise<DynaliteServer> {
   return {
     endpoint,
     client,
-    served: () => ({ operations: new Map(operations), scannedItems, returnedItems }),
+    served: () => ({ operations: new Map(operations), scannedItems, returnedItems, accessKeyIds: new Set(accessKeyIds) }),
     resetServed: () => {
       operations.clear();
+      accessKeyIds.clear();
       scannedItems = 0;
       returnedItems = 0;
     },
