@@ -14,6 +14,7 @@ import { type HandlerConfig, loadHandlerConfig } from '../handler/handler-config
 import type { Marker, TableName, ValueSet } from '../protocol/types.js';
 import { EngineDriver, LambdaInvocationError, inProcessTransport } from '../engine/engine-driver.js';
 import { ensureBucket } from '../engine/ensure-bucket.js';
+import { compareByCodePoint } from './code-point-order.js';
 
 /** The checks of the suite, by the names `skip` uses. */
 export const ConformanceChecks = [
@@ -73,10 +74,14 @@ function marker(field: Field, value: unknown, bound: Marker['bound']): Marker {
   return value === undefined ? { valueBlock: makeValueBlock(field, []), bound, nullValue: true } : { valueBlock: makeValueBlock(field, [value]), bound, nullValue: false };
 }
 
-/** Plain ordering for the suite's own expectations (numbers, bigints, strings): deliberately not core's comparator. */
+/**
+ * Plain ordering for the suite's own expectations (numbers, bigints, strings): deliberately not core's
+ * comparator. Strings go by code point, as Athena orders varchar, not by JS's UTF-16 `<`.
+ */
 function before(a: unknown, b: unknown): boolean {
   if (typeof a === 'bigint' || typeof b === 'bigint') return BigInt(a as bigint) < BigInt(b as bigint);
-  return (a as number | string) < (b as number | string);
+  if (typeof a === 'string' && typeof b === 'string') return compareByCodePoint(a, b) < 0;
+  return (a as number) < (b as number);
 }
 
 /**

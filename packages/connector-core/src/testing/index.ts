@@ -7,5 +7,6 @@ export type { EngineDriverOptions, ScanOptions, ScanResult, TraceEntry, Transpor
 export { describeConnector, ConformanceChecks, tableRows } from './conformance.js';
 export type { ConformanceCheck, ConnectorSuiteOptions } from './conformance.js';
 export { createReferenceConnector } from './reference-connector.js';
+export { compareByCodePoint } from './code-point-order.js';
 export { ensureBucket } from '../engine/ensure-bucket.js';
 export type { ReferenceConnectorOptions, ReferenceTable } from './reference-connector.js';
