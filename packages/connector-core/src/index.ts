@@ -2,9 +2,9 @@
  * @athena-federation/connector-core: the Athena federation wire protocol in TypeScript.
  * Everything public is exported here by name, so this file is the API.
  */
-export { decodeRequest, encodeResponse, decodeResponse, encodeRequest, decodeLambdaFunctionError, encodeLambdaFunctionError } from './protocol/codec.js';
+export { decodeRequest, encodeResponse, encodedResponseBytes, decodeResponse, encodeRequest, decodeLambdaFunctionError, encodeLambdaFunctionError } from './protocol/codec.js';
 export type { DecodedRequest, WireInput } from './protocol/codec.js';
-export { ProtocolError } from './protocol/protocol-error.js';
+export { DocumentTooLargeError, ProtocolError } from './protocol/protocol-error.js';
 export { OLDEST_SERDE_VERSION, NEWEST_SERDE_VERSION } from './protocol/serde.js';
 export { StandardFunctionNames, ComparisonOperators, DataSourceOptimizations, OptimizationSubTypes } from './protocol/types.js';
 export type * from './protocol/types.js';
