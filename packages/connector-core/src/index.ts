@@ -34,6 +34,7 @@ export { ConnectorError, ErrorReasons, SourceErrorCodes, JavaExceptionTypes, isC
 export type { ErrorReason } from './errors.js';
 export { createLambdaHandler } from './handler/lambda-handler.js';
 export type { LambdaHandlerOptions, FederationLambdaHandler } from './handler/lambda-handler.js';
+export { LAMBDA_REQUEST_LIMIT_BYTES, LAMBDA_RESPONSE_LIMIT_BYTES } from './handler/lambda-limits.js';
 export { loadHandlerConfig, ConfigurationError, CasingModes, spillTarget, numberSetting } from './handler/handler-config.js';
 export type { HandlerConfig, CasingMode, ThrottleConfig, NumberSettingCheck } from './handler/handler-config.js';
 export { dispatch, PING_CAPABILITIES, PING_SERDE_VERSION } from './handler/dispatcher.js';
@@ -53,7 +54,7 @@ export { createUdfHandler, columnValues } from './handler/udf-handler.js';
 export type { ScalarFunction } from './handler/udf-handler.js';
 export { createThrottlingInvoker } from './throttling-invoker.js';
 export type { ThrottlingInvoker, ThrottlingInvokerOptions } from './throttling-invoker.js';
-export { EngineDriver, LambdaInvocationError, inProcessTransport, makeConstraints, decryptSpillObject } from './engine/engine-driver.js';
+export { ATHENA_BLOCK_SIZES, EngineDriver, LambdaInvocationError, LambdaRequestTooLargeError, inProcessTransport, makeConstraints, decryptSpillObject } from './engine/engine-driver.js';
 export type { EngineDriverOptions, ScanOptions, ScanResult, TraceEntry, Transport } from './engine/engine-driver.js';
 export { parseConnectorTarget, transportFor } from './engine/transports.js';
 export type { ConnectorTarget } from './engine/transports.js';

@@ -8,11 +8,12 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import type { Connector, ConnectorContext } from '../connector.js';
 import { ConnectorError, toConnectorError, toLambdaError } from '../errors.js';
-import { type DecodedRequest, decodeRequest, encodeResponse } from '../protocol/codec.js';
+import { type DecodedRequest, decodeRequest } from '../protocol/codec.js';
 import { ProtocolError } from '../protocol/protocol-error.js';
 import type { FederationRequest } from '../protocol/types.js';
 import { dispatch } from './dispatcher.js';
 import { type HandlerConfig, loadHandlerConfig } from './handler-config.js';
+import { LAMBDA_RESPONSE_LIMIT_BYTES, encodeLambdaResponse } from './lambda-limits.js';
 import { createS3SpillServices } from './s3-spill-services.js';
 import type { SpillServices } from './spill-services.js';
 
@@ -58,9 +59,9 @@ export function createLambdaHandler(connector: Connector, options: LambdaHandler
   const config = options.config ?? loadHandlerConfig();
   const logger = options.logger ?? new Logger({ serviceName: `athena-connector-${connector.sourceType}` });
   let spill = options.spill;
-  const dispatchOptions = () => {
+  const dispatchOptions = (serDeVersion: number) => {
     spill ??= createS3SpillServices(config);
-    return { spill, maxSplitsPerResponse: options.maxSplitsPerResponse ?? 1000 };
+    return { spill, maxSplitsPerResponse: options.maxSplitsPerResponse ?? 1000, responseLimit: { serDeVersion, maxBytes: LAMBDA_RESPONSE_LIMIT_BYTES } };
   };
 
   return async (event, context) => {
@@ -84,9 +85,9 @@ export function createLambdaHandler(connector: Connector, options: LambdaHandler
         logger,
         config,
       };
-      const response = await dispatch(connector, request, ctx, dispatchOptions());
-      const json = encodeResponse(response, serDeVersion);
-      logger.info('request done', { responseType: response['@type'], responseBytes: json.length, durationMs: Math.round(performance.now() - started) });
+      const response = await dispatch(connector, request, ctx, dispatchOptions(serDeVersion));
+      const json = encodeLambdaResponse(response, serDeVersion);
+      logger.info('request done', { responseType: response['@type'], responseBytes: Buffer.byteLength(json, 'utf8'), durationMs: Math.round(performance.now() - started) });
       // The runtime JSON.stringifies what we return (a string would be double-encoded), and keeps
       // insertion order, so the Java member order survives.
       return JSON.parse(json) as object;

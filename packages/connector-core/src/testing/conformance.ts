@@ -11,6 +11,7 @@ import { arrowTypeToJson } from '../arrow/arrow-type-json.js';
 import type { Connector } from '../connector.js';
 import { type LambdaHandlerOptions, createLambdaHandler } from '../handler/lambda-handler.js';
 import { type HandlerConfig, loadHandlerConfig } from '../handler/handler-config.js';
+import { LAMBDA_RESPONSE_LIMIT_BYTES } from '../handler/lambda-limits.js';
 import type { Marker, TableName, ValueSet } from '../protocol/types.js';
 import { EngineDriver, LambdaInvocationError, inProcessTransport } from '../engine/engine-driver.js';
 import { ensureBucket } from '../engine/ensure-bucket.js';
@@ -48,8 +49,6 @@ export interface ConnectorSuiteOptions {
   /** Checks this connector cannot pass, each with the reason. */
   readonly skip?: Partial<Record<ConformanceCheck, string>>;
 }
-
-const SIX_MB = 6 * 1024 * 1024;
 
 /** A plain, order-independent form of a scan's rows, for comparing two scans. */
 export function tableRows(table: Table): string[] {
@@ -194,7 +193,7 @@ export function describeConnector(options: ConnectorSuiteOptions): void {
     check('response size', async () => {
       const d = driver();
       await d.scan(options.table);
-      for (const entry of d.trace) expect(entry.responseBytes, `${entry.requestType} response`).toBeLessThan(SIX_MB);
+      for (const entry of d.trace) expect(entry.responseBytes, `${entry.requestType} response`).toBeLessThanOrEqual(LAMBDA_RESPONSE_LIMIT_BYTES);
     });
 
     check('clear errors', async () => {
