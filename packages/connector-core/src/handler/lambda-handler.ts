@@ -87,10 +87,10 @@ export function createLambdaHandler(connector: Connector, options: LambdaHandler
       };
       const response = await dispatch(connector, request, ctx, dispatchOptions(serDeVersion));
       const json = encodeLambdaResponse(response, serDeVersion);
-      logger.info('request done', { responseType: response['@type'], responseBytes: Buffer.byteLength(json, 'utf8'), durationMs: Math.round(performance.now() - started) });
+      logger.info('request done', { responseType: response['@type'], responseBytes: json.bytes, durationMs: Math.round(performance.now() - started) });
       // The runtime JSON.stringifies what we return (a string would be double-encoded), and keeps
       // insertion order, so the Java member order survives.
-      return JSON.parse(json) as object;
+      return JSON.parse(json.text) as object;
     } catch (error) {
       const failure = toConnectorError(error, 'serving the request');
       const wire = toLambdaError(failure);

@@ -4,7 +4,7 @@
  * names it, instead of a payload the Lambda service refuses after the work is done.
  */
 import { ConnectorError } from '../errors.js';
-import { encodeResponse } from '../protocol/codec.js';
+import { encodeResponseDocument } from '../protocol/codec.js';
 import { DocumentTooLargeError } from '../protocol/protocol-error.js';
 import type { FederationResponse } from '../protocol/types.js';
 
@@ -34,10 +34,13 @@ function remedy(type: FederationResponse['@type']): string {
   }
 }
 
-/** Encodes `response` for the Lambda runtime; over {@link LAMBDA_RESPONSE_LIMIT_BYTES} it throws a ConnectorError saying so. */
-export function encodeLambdaResponse(response: FederationResponse, serDeVersion: number): string {
+/**
+ * Encodes `response` for the Lambda runtime (its JSON text and UTF-8 size); over
+ * {@link LAMBDA_RESPONSE_LIMIT_BYTES} it throws a ConnectorError saying so.
+ */
+export function encodeLambdaResponse(response: FederationResponse, serDeVersion: number): { readonly text: string; readonly bytes: number } {
   try {
-    return encodeResponse(response, serDeVersion, LAMBDA_RESPONSE_LIMIT_BYTES);
+    return encodeResponseDocument(response, serDeVersion, LAMBDA_RESPONSE_LIMIT_BYTES);
   } catch (error) {
     if (!(error instanceof DocumentTooLargeError)) throw error;
     throw new ConnectorError('Internal', `The ${response['@type']} is ${error.bytes} bytes as JSON, more than the ${error.maxBytes} bytes a Lambda response may hold: ${remedy(response['@type'])}`, { cause: error });

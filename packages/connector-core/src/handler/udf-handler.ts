@@ -52,7 +52,7 @@ export function createUdfHandler(functions: Readonly<Record<string, ScalarFuncti
       } else {
         throw new ConnectorError('Unsupported', `This Lambda serves scalar UDFs; it cannot answer ${request['@type']}`);
       }
-      return JSON.parse(encodeLambdaResponse(response, serDeVersion)) as object;
+      return JSON.parse(encodeLambdaResponse(response, serDeVersion).text) as object;
     } catch (error) {
       const failure = toConnectorError(error, 'running the function');
       logger.error('udf request failed', { reason: failure.reason, message: failure.message });

@@ -55,12 +55,18 @@ export function decodeRequest(input: WireInput): DecodedRequest {
  * (checked before the text is made).
  */
 export function encodeResponse(response: FederationResponse, serDeVersion: number, maxBytes = Number.POSITIVE_INFINITY): string {
+  return encodeResponseDocument(response, serDeVersion, maxBytes).text;
+}
+
+/** {@link encodeResponse} with the document's UTF-8 size, which the writer knows without scanning the text again. */
+export function encodeResponseDocument(response: FederationResponse, serDeVersion: number, maxBytes = Number.POSITIVE_INFINITY): { readonly text: string; readonly bytes: number } {
   checkVersion(serDeVersion);
   const out = new JsonOut();
   try {
     responseCodec.write(response, '$', { serDeVersion, out });
-    if (out.byteLength > maxBytes) throw new DocumentTooLargeError(out.byteLength, maxBytes);
-    return out.toString();
+    const bytes = out.byteLength;
+    if (bytes > maxBytes) throw new DocumentTooLargeError(bytes, maxBytes);
+    return { text: out.toString(), bytes };
   } finally {
     out.release();
   }
