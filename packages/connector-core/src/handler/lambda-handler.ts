@@ -8,13 +8,14 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import type { Connector, ConnectorContext } from '../connector.js';
 import { ConnectorError, toConnectorError, toLambdaError } from '../errors.js';
-import { type DecodedRequest, decodeRequest, encodeResponse } from '../protocol/codec.js';
+import { type DecodedRequest, decodeRequest } from '../protocol/codec.js';
 import { ProtocolError } from '../protocol/protocol-error.js';
 import type { FederationRequest } from '../protocol/types.js';
 import { dispatch } from './dispatcher.js';
 import { errorForLog } from './error-log.js';
 import { type ConnectionPropertiesMapping, type Environment, type GlueConnectionReader, glueConnectionName, resolveEnvironment } from './glue-connection.js';
 import { ConfigurationError, type HandlerConfig, loadHandlerConfig } from './handler-config.js';
+import { LAMBDA_RESPONSE_LIMIT_BYTES, encodeLambdaResponse } from './lambda-limits.js';
 import { type AthenaStatusClient, type QueryStatusWatch, lazyAthenaStatusClient, watchQueryStatus } from './query-status.js';
 import { createS3SpillServices } from './s3-spill-services.js';
 import type { SpillServices } from './spill-services.js';
@@ -168,12 +169,12 @@ export function createLambdaHandler(target: Connector | ConnectorFactory, option
         logger,
         config,
       };
-      const response = await dispatch(connector, request, ctx, { spill: spill(), maxSplitsPerResponse: options.maxSplitsPerResponse ?? 1000 });
-      const json = encodeResponse(response, serDeVersion);
-      logger.info('request done', { responseType: response['@type'], responseBytes: json.length, durationMs: Math.round(performance.now() - started) });
+      const response = await dispatch(connector, request, ctx, { spill: spill(), maxSplitsPerResponse: options.maxSplitsPerResponse ?? 1000, responseLimit: { serDeVersion, maxBytes: LAMBDA_RESPONSE_LIMIT_BYTES } });
+      const json = encodeLambdaResponse(response, serDeVersion);
+      logger.info('request done', { responseType: response['@type'], responseBytes: json.bytes, durationMs: Math.round(performance.now() - started) });
       // The runtime JSON.stringifies what we return (a string would be double-encoded), and keeps
       // insertion order, so the Java member order survives.
-      return JSON.parse(json) as object;
+      return JSON.parse(json.text) as object;
     } catch (error) {
       const failure = toConnectorError(error, 'serving the request');
       const wire = toLambdaError(failure);
