@@ -29,6 +29,7 @@ import { loadDynamoDbConfig, type DynamoDbConfig } from './dynamodb-config.js';
 import { classifyDynamoDbError, isDynamoDbThrottle } from './dynamodb-errors.js';
 import { ExpressionBuilder, beginsWith, buildFilterExpression, likeConditions, pointValues, sortKeyCondition } from './dynamodb-expressions.js';
 import { constrainedIndexes, constrainedLocalIndexes, constraintFor, decodeSplit, encodeSplit, globalIndexesOf, indexCovers, keySchemaOf, localIndexesOf, planSplits, scanSegmentCount, type DynamoDbSplit, type KeySchema } from './dynamodb-splits.js';
+import { capacityShare, checkPartiqlSplit, checkTableSplit, passthroughStatement } from './dynamodb-split-checks.js';
 import { compileDateTimePattern, parseFormatMapping, zoneOffsetMillis } from './dynamodb-datetime.js';
 import { DYNAMODB_DATABASE_FLAG, FORMAT_MAPPING_METADATA, SCHEMA_SOURCE_METADATA, glueTableInfo, isDynamoDbGlueTable, isGlueNotFound, lazyGlueClient, loadGlueSdk, type GlueClientLike, type GlueClientSource, type GlueTableInfo } from './dynamodb-glue.js';
 import { ValueMismatchError, athenaTypeName, type DateTimeReading, createItemReader, fieldOf, mergeShapes, shapeOf, spellingsOf, type Item, type Shape } from './dynamodb-types.js';
@@ -45,13 +46,6 @@ const LIST_TABLES_LIMIT = 100;
 
 /** `system.query(query => '<PartiQL SELECT>')`, Java's passthrough signature. */
 export const PARTIQL_PASSTHROUGH = { schema: 'system', name: 'query', arguments: ['query'] } as const;
-
-/** The PartiQL statement of passthrough arguments (core's lower-cased ones, or the raw wire ones); only SELECT is allowed. */
-function passthroughStatement(args: Readonly<Record<string, string>>): string {
-  const statement = (args['query'] ?? args['QUERY'] ?? '').trim();
-  if (!/^select\b/i.test(statement)) throw new ConnectorError('InvalidInput', 'Query passthrough accepts only a PartiQL SELECT statement');
-  return statement;
-}
 
 /**
  * Per-column date reading from the schema metadata Glue put there: `datetimeFormatMappingNormalized`
@@ -539,6 +533,7 @@ export function createDynamoDbConnector(options: DynamoDbConnectorOptions = {}):
       };
 
       if (split.kind === 'partiql') {
+        checkPartiqlSplit(split, input.constraints.queryPassthroughArguments, ctx.config.enableQueryPassthrough);
         let rows = 0;
         const pacing = invoker(ctx, ctx.config.throttle, () => rows === 0);
         let nextToken: string | undefined;
@@ -556,6 +551,9 @@ export function createDynamoDbConnector(options: DynamoDbConnectorOptions = {}):
         return;
       }
 
+      // Every split property is the caller's: a split may read no more than the request's own table could.
+      checkTableSplit(split, await resolveTable(ctx, input.tableName), [...fields.map((f) => f.name), ...likes.map((l) => l.column)]);
+      const rcuShare = capacityShare(input.split['rcuShare'], config.maxReadCapacityUnits);
       let keyCondition: string | undefined;
       const exclude = new Set<string>();
       if (split.kind === 'query') {
@@ -588,7 +586,6 @@ export function createDynamoDbConnector(options: DynamoDbConnectorOptions = {}):
       // DynamoDB's Limit counts items evaluated, before any filter: with rows still to be filtered
       // (by DynamoDB or by core) small pages would multiply requests, so it is set only when every
       // item read is a row — no constraints, or only the hash key a Query already pins.
-      const rcuShare = Number(input.split['rcuShare'] ?? '0') || 0;
       const everyItemIsARow = likes.length === 0 && Object.keys(input.constraints.summary).every((c) => split.kind === 'query' && c.toLowerCase() === split.hashKey.toLowerCase());
       const limit = input.constraints.limit > 0n && everyItemIsARow ? Number(input.constraints.limit < 10_000n ? input.constraints.limit : 10_000n) : undefined;
       const common = {
