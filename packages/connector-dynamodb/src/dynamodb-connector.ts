@@ -533,7 +533,7 @@ export function createDynamoDbConnector(options: DynamoDbConnectorOptions = {}):
       };
 
       if (split.kind === 'partiql') {
-        checkPartiqlSplit(split, input.constraints.queryPassthroughArguments, ctx.config.enableQueryPassthrough);
+        const statement = checkPartiqlSplit(split, input.constraints.queryPassthroughArguments, ctx.config.enableQueryPassthrough);
         let rows = 0;
         const pacing = invoker(ctx, ctx.config.throttle, () => rows === 0);
         let nextToken: string | undefined;
@@ -541,7 +541,7 @@ export function createDynamoDbConnector(options: DynamoDbConnectorOptions = {}):
         do {
           if (ctx.signal.aborted) return;
           const token = nextToken;
-          const page = await call('running the passthrough PartiQL statement', (c) => c.send(new ExecuteStatementCommand({ Statement: split.statement, ...(token === undefined ? {} : { NextToken: token }) }), { abortSignal: ctx.signal }), pacing);
+          const page = await call('running the passthrough PartiQL statement', (c) => c.send(new ExecuteStatementCommand({ Statement: statement, ...(token === undefined ? {} : { NextToken: token }) }), { abortSignal: ctx.signal }), pacing);
           for (const row of rowsOf(page.Items)) {
             rows++;
             yield row;

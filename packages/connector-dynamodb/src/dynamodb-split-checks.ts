@@ -42,24 +42,29 @@ function statementEnd(statement: string): number {
 
 /**
  * The PartiQL statement of passthrough arguments (core's lower-cased ones, or the raw wire ones):
- * one SELECT, which is all DynamoDB PartiQL reads with; a trailing `;` is allowed.
+ * one SELECT, which is all DynamoDB PartiQL reads with. A trailing `;` is allowed and left out of
+ * what runs, as ExecuteStatement takes a statement, not a script.
  */
 export function passthroughStatement(args: Readonly<Record<string, string>>): string {
   const statement = (Object.hasOwn(args, 'query') ? args['query'] : Object.hasOwn(args, 'QUERY') ? args['QUERY'] : '')?.trim() ?? '';
   if (!/^select\b/i.test(statement)) throw new ConnectorError('InvalidInput', 'Query passthrough accepts only a PartiQL SELECT statement');
   const end = statementEnd(statement);
-  if (end !== -1 && statement.slice(end + 1).trim() !== '') throw new ConnectorError('InvalidInput', 'Query passthrough accepts a single PartiQL SELECT statement');
-  return statement;
+  if (end === -1) return statement;
+  if (statement.slice(end + 1).trim() !== '') throw new ConnectorError('InvalidInput', 'Query passthrough accepts a single PartiQL SELECT statement');
+  return statement.slice(0, end).trimEnd();
 }
 
 /**
- * A PartiQL split runs only where GetSplits would have made it: passthrough enabled, and the
- * statement exactly the request's own passthrough statement (itself a single SELECT).
+ * The statement a PartiQL split may run: only where GetSplits would have made the split —
+ * passthrough enabled — and only the request's own passthrough statement (a single SELECT), which
+ * the split must repeat. The checked statement is what runs, never the split's own text.
  */
-export function checkPartiqlSplit(split: PartiqlSplit, args: Readonly<Record<string, string>>, passthroughEnabled: boolean): void {
+export function checkPartiqlSplit(split: PartiqlSplit, args: Readonly<Record<string, string>>, passthroughEnabled: boolean): string {
   if (!passthroughEnabled) throw new ConnectorError('Unsupported', 'Query passthrough is disabled (enable_query_passthrough=false)');
   if (Object.keys(args).length === 0) refuse('a PartiQL split needs the request\'s query passthrough arguments');
-  if (split.statement.trim() !== passthroughStatement(args)) refuse('its PartiQL statement is not the request\'s passthrough statement');
+  const statement = passthroughStatement(args);
+  if (passthroughStatement({ query: split.statement }) !== statement) refuse('its PartiQL statement is not the request\'s passthrough statement');
+  return statement;
 }
 
 /** What a Scan or Query split is checked against: the request's resolved table. */
