@@ -27,7 +27,7 @@ import { DataType, Schema, type Field } from 'apache-arrow';
 import { DescribeTableCommand, ExecuteStatementCommand, ListTablesCommand, QueryCommand, ScanCommand, lazyClient, readItemsFromWire, type DynamoDbClientLike, type DynamoDbClientSource } from './dynamodb-client.js';
 import { loadDynamoDbConfig, type DynamoDbConfig } from './dynamodb-config.js';
 import { classifyDynamoDbError, isDynamoDbThrottle } from './dynamodb-errors.js';
-import { ExpressionBuilder, beginsWith, buildFilterExpression, likeConditions, pointValues, sortKeyCondition } from './dynamodb-expressions.js';
+import { ExpressionBuilder, beginsWith, buildFilterExpression, likeConditions, pointValues, projectionExpression, sortKeyCondition } from './dynamodb-expressions.js';
 import { constrainedIndexes, constrainedLocalIndexes, constraintFor, decodeSplit, encodeSplit, globalIndexesOf, indexCovers, keySchemaOf, localIndexesOf, planSplits, scanSegmentCount, type DynamoDbSplit, type KeySchema } from './dynamodb-splits.js';
 import { capacityShare, checkPartiqlSplit, checkTableSplit, passthroughStatement } from './dynamodb-split-checks.js';
 import { compileDateTimePattern, parseFormatMapping, zoneOffsetMillis } from './dynamodb-datetime.js';
@@ -582,7 +582,7 @@ export function createDynamoDbConnector(options: DynamoDbConnectorOptions = {}):
       const tableColumns = fresh(schemas, split.table)?.fields;
       const requested = new Set(fields.map((f) => f.name.toLowerCase()));
       const everyColumn = tableColumns !== undefined && tableColumns.every((f) => requested.has(f.name.toLowerCase()));
-      const projection = config.projectionAndCasing === 'always' || glueWithoutMapping || likeOutsideSchema || everyColumn || fields.length === 0 ? undefined : fields.flatMap((f) => spellingsOf(f).map((name) => builder.name(name))).join(', ');
+      const projection = config.projectionAndCasing === 'always' || glueWithoutMapping || likeOutsideSchema || everyColumn || fields.length === 0 ? undefined : projectionExpression(builder, fields.flatMap((f) => spellingsOf(f)));
       // DynamoDB's Limit counts items evaluated, before any filter: with rows still to be filtered
       // (by DynamoDB or by core) small pages would multiply requests, so it is set only when every
       // item read is a row — no constraints, or only the hash key a Query already pins.

@@ -7,40 +7,13 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { ConnectorError, StandardFunctionNames, readValue, type Block, type FederationExpression, type Marker, type ValueSet } from '@athena-federation/connector-core';
 import type { Field } from 'apache-arrow';
+import { ExpressionBuilder, MAX_IN_OPERANDS, fitsExpression } from './dynamodb-expression-builder.js';
 import { findAttribute, parseNumber, plainNumber, SOURCE_TYPE_METADATA, textOf, type Item } from './dynamodb-types.js';
+
+export { ExpressionBuilder };
 
 /** The scalar DynamoDB types a key or pushed-down column can have. */
 export type ScalarType = 'S' | 'N' | 'B' | 'BOOL';
-
-/** DynamoDB allows at most 100 operands in one IN. */
-const MAX_IN_OPERANDS = 100;
-
-/** Builds placeholder names and values for one request's expressions. */
-export class ExpressionBuilder {
-  readonly names: Record<string, string> = {};
-  readonly values: Record<string, AttributeValue> = {};
-  #nameCount = 0;
-  #valueCount = 0;
-  readonly #nameOf = new Map<string, string>();
-
-  /** The `#n…` placeholder for attribute `attribute` (reused for the same attribute). */
-  name(attribute: string): string {
-    let placeholder = this.#nameOf.get(attribute);
-    if (placeholder === undefined) {
-      placeholder = `#n${this.#nameCount++}`;
-      this.#nameOf.set(attribute, placeholder);
-      this.names[placeholder] = attribute;
-    }
-    return placeholder;
-  }
-
-  /** A fresh `:v…` placeholder bound to `value`. */
-  value(value: AttributeValue): string {
-    const placeholder = `:v${this.#valueCount++}`;
-    this.values[placeholder] = value;
-    return placeholder;
-  }
-}
 
 /** The JS value a marker or list block holds at `row` of its `col1` column. */
 function blockValue(block: Block, row: number): unknown {
@@ -188,27 +161,39 @@ function columnCondition(builder: ExpressionBuilder, attribute: string, type: Sc
 
 /**
  * The FilterExpression for the summary constraints DynamoDB can decide exactly, ANDed; columns in
- * `exclude` (Query key attributes, which a filter may not name) are skipped. Undefined when nothing
- * can be pushed.
+ * `exclude` (Query key attributes, which a filter may not name) are skipped. Clauses are added
+ * while the expression stays within DynamoDB's limits; the rest is left to core's re-check.
+ * Undefined when nothing can be pushed.
  */
 export function buildFilterExpression(builder: ExpressionBuilder, fields: readonly Field[], summary: Readonly<Record<string, ValueSet>>, exclude: ReadonlySet<string>, likes: readonly LikeCondition[] = []): string | undefined {
   const clauses: string[] = [];
+  const add = (build: () => string | undefined) => {
+    const clause = builder.attempt(build, (c) => fitsExpression([...clauses, c].join(' AND ')));
+    if (clause !== undefined) clauses.push(clause);
+  };
   const fieldOf = (column: string) => fields.find((f) => f.name === column) ?? fields.find((f) => f.name.toLowerCase() === column.toLowerCase());
   for (const [column, set] of Object.entries(summary)) {
     const field = fieldOf(column);
     if (field === undefined || exclude.has(field.name.toLowerCase())) continue;
     const type = scalarTypeOf(field);
-    if (type === undefined) continue;
-    const condition = columnCondition(builder, field.name, type, set);
-    if (condition !== undefined) clauses.push(condition);
+    if (type !== undefined) add(() => columnCondition(builder, field.name, type, set));
   }
   // Only on columns inferred as strings: a LIKE on a varchar that holds numbers (Glue, mixed) sees their text, begins_with would not.
   for (const like of likes) {
     const field = fieldOf(like.column);
-    if (like.prefix === undefined || like.prefix === '' || field === undefined || exclude.has(field.name.toLowerCase()) || scalarTypeOf(field) !== 'S') continue;
-    clauses.push(beginsWith(builder, field.name, like.prefix));
+    const prefix = like.prefix;
+    if (prefix === undefined || prefix === '' || field === undefined || exclude.has(field.name.toLowerCase()) || scalarTypeOf(field) !== 'S') continue;
+    add(() => beginsWith(builder, field.name, prefix));
   }
   return clauses.length === 0 ? undefined : clauses.join(' AND ');
+}
+
+/**
+ * The ProjectionExpression of `attributes`, or undefined when it would not fit DynamoDB's limits:
+ * reading whole items then costs bandwidth, never an answer (the reader picks its columns).
+ */
+export function projectionExpression(builder: ExpressionBuilder, attributes: readonly string[]): string | undefined {
+  return builder.attempt(() => attributes.map((name) => builder.name(name)).join(', '), fitsExpression);
 }
 
 // ----------------------------------------------------------------------------------------------
