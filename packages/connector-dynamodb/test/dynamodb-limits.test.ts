@@ -1,7 +1,7 @@
 // The test stand-in refuses what real DynamoDB refuses and dynalite does not (support/dynamodb-limits.ts),
 // so no test can pass on a request DynamoDB would reject; and the connector stays within those
 // limits on wide tables and long IN lists, answering as Athena would (issue #14, finding 6).
-import { createLambdaHandler, loadHandlerConfig, readRows, makeValueBlock, type ValueSet } from '@athena-federation/connector-core';
+import { arrowTypeToJson, createLambdaHandler, loadHandlerConfig, readRows, makeValueBlock, type ValueSet } from '@athena-federation/connector-core';
 import { EngineDriver, ensureBucket, inProcessTransport } from '@athena-federation/connector-core/testing';
 import { ScanCommand, type AttributeValue, type ScanCommandInput } from '@aws-sdk/client-dynamodb';
 import { Field, Int64, Utf8 } from 'apache-arrow';
@@ -99,5 +99,16 @@ describe('wide reads and long IN lists stay within the limits and answer exactly
     const served = dynamo.served();
     expect(served.scannedItems).toBe(listItems.length);
     expect(served.returnedItems).toBeLessThan(listItems.length / 2);
+  });
+});
+
+describe('placeholders', () => {
+  it('leaves no placeholder behind for a clause it could not push (DynamoDB refuses unused names and values)', async () => {
+    // Two ranges on a string column, the second bounded above U+D800 (not pushable): the first range's placeholders must go too.
+    const marker = (value: string) => ({ valueBlock: makeValueBlock(new Field('v', new Utf8()), [value]), bound: 'EXACTLY' as const, nullValue: false });
+    const ranges: ValueSet = { '@type': 'SortedRangeSet', type: arrowTypeToJson(new Utf8()), ranges: [{ low: marker('code-0010'), high: marker('code-0020') }, { low: marker('code-0100'), high: marker('code-\uFFFF') }], nullAllowed: false };
+    const result = await driver().scan({ schemaName: 'default', tableName: 'codes' }, { columns: ['id', 'code0'], constraints: { summary: { code0: ranges } } });
+    const expected = listItems.filter((item) => { const v = item['code0']?.S ?? ''; return (v >= 'code-0010' && v <= 'code-0020') || v >= 'code-0100'; });
+    expect(result.table.numRows).toBe(expected.length);
   });
 });
