@@ -552,7 +552,8 @@ export function createDynamoDbConnector(options: DynamoDbConnectorOptions = {}):
       }
 
       // Every split property is the caller's: a split may read no more than the request's own table could.
-      checkTableSplit(split, await resolveTable(ctx, input.tableName), [...fields.map((f) => f.name), ...likes.map((l) => l.column)]);
+      const table = await resolveTable(ctx, input.tableName);
+      checkTableSplit(split, table, [...fields.map((f) => f.name), ...likes.map((l) => l.column)]);
       const rcuShare = capacityShare(input.split['rcuShare'], config.maxReadCapacityUnits);
       let keyCondition: string | undefined;
       const exclude = new Set<string>();
@@ -571,7 +572,8 @@ export function createDynamoDbConnector(options: DynamoDbConnectorOptions = {}):
         if (split.rangeKey !== undefined) exclude.add(split.rangeKey.toLowerCase());
         if (split.tableRangeKey !== undefined) exclude.add(split.tableRangeKey.toLowerCase());
       }
-      const filter = buildFilterExpression(builder, fields, input.constraints.summary, exclude, likes);
+      const typed = new Set(table.description.AttributeDefinitions?.map((a) => a.AttributeName ?? ''));
+      const filter = buildFilterExpression(builder, fields, input.constraints.summary, exclude, likes, typed);
       // Glue names without a columnMapping are lower-case while attributes may not be: read whole
       // items and match names case-insensitively (Java's `auto` mode does the same for such tables).
       const glueWithoutMapping = input.schema.metadata.get(SCHEMA_SOURCE_METADATA) === 'glue' && !input.schema.metadata.has('columnMapping');

@@ -160,15 +160,31 @@ function columnCondition(builder: ExpressionBuilder, attribute: string, type: Sc
 }
 
 /**
- * The FilterExpression for the summary constraints DynamoDB can decide exactly, ANDed; columns in
- * `exclude` (Query key attributes, which a filter may not name) are skipped. Clauses are added
- * while the expression stays within DynamoDB's limits; the rest is left to core's re-check.
- * Undefined when nothing can be pushed.
+ * `clause` for items whose `attribute` holds a string, and true for every other item. The reader
+ * shows any DynamoDB value in a varchar column as text (a number as its digits, a list as JSON), so
+ * an item whose type drifted from the sampled one still reaches core's re-check, which decides it;
+ * DynamoDB, comparing types strictly, would silently drop it.
  */
-export function buildFilterExpression(builder: ExpressionBuilder, fields: readonly Field[], summary: Readonly<Record<string, ValueSet>>, exclude: ReadonlySet<string>, likes: readonly LikeCondition[] = []): string | undefined {
+function onStringsOnly(builder: ExpressionBuilder, attribute: string, clause: string): string {
+  return `(${clause} OR NOT attribute_type(${builder.name(attribute)}, ${builder.shared('type S', { S: 'S' })}))`;
+}
+
+/**
+ * The FilterExpression for the summary constraints DynamoDB can decide exactly, ANDed; columns in
+ * `exclude` (Query key attributes, which a filter may not name) are skipped. `typed` names the
+ * attributes whose DynamoDB type the table enforces (key attributes of the table and its indexes);
+ * on other string columns a clause applies only to items that hold a string (see
+ * {@link onStringsOnly}). Clauses are added while the expression stays within DynamoDB's limits;
+ * the rest is left to core's re-check. Undefined when nothing can be pushed.
+ */
+export function buildFilterExpression(builder: ExpressionBuilder, fields: readonly Field[], summary: Readonly<Record<string, ValueSet>>, exclude: ReadonlySet<string>, likes: readonly LikeCondition[] = [], typed: ReadonlySet<string> = new Set()): string | undefined {
   const clauses: string[] = [];
-  const add = (build: () => string | undefined) => {
-    const clause = builder.attempt(build, (c) => fitsExpression([...clauses, c].join(' AND ')));
+  const add = (field: Field, build: () => string | undefined) => {
+    const guarded = scalarTypeOf(field) === 'S' && !typed.has(field.name) ? () => {
+      const clause = build();
+      return clause === undefined ? undefined : onStringsOnly(builder, field.name, clause);
+    } : build;
+    const clause = builder.attempt(guarded, (c) => fitsExpression([...clauses, c].join(' AND ')));
     if (clause !== undefined) clauses.push(clause);
   };
   const fieldOf = (column: string) => fields.find((f) => f.name === column) ?? fields.find((f) => f.name.toLowerCase() === column.toLowerCase());
@@ -176,14 +192,13 @@ export function buildFilterExpression(builder: ExpressionBuilder, fields: readon
     const field = fieldOf(column);
     if (field === undefined || exclude.has(field.name.toLowerCase())) continue;
     const type = scalarTypeOf(field);
-    if (type !== undefined) add(() => columnCondition(builder, field.name, type, set));
+    if (type !== undefined) add(field, () => columnCondition(builder, field.name, type, set));
   }
-  // Only on columns inferred as strings: a LIKE on a varchar that holds numbers (Glue, mixed) sees their text, begins_with would not.
   for (const like of likes) {
     const field = fieldOf(like.column);
     const prefix = like.prefix;
     if (prefix === undefined || prefix === '' || field === undefined || exclude.has(field.name.toLowerCase()) || scalarTypeOf(field) !== 'S') continue;
-    add(() => beginsWith(builder, field.name, prefix));
+    add(field, () => beginsWith(builder, field.name, prefix));
   }
   return clauses.length === 0 ? undefined : clauses.join(' AND ');
 }
