@@ -31,6 +31,7 @@ beforeAll(async () => {
   const keyed = (TableName: string) => ({ TableName, AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'N' as const }], KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' as const }], BillingMode: 'PAY_PER_REQUEST' as const });
   await createTable(dynamo.client, keyed('Wide'), wideItems);
   await createTable(dynamo.client, keyed('Codes'), listItems);
+  await createTable(dynamo.client, keyed('Falsy'), [{ id: { N: '1' }, v: { BOOL: false } }, { id: { N: '2' }, v: { BOOL: true } }, { id: { N: '3' }, v: { S: '' } }, { id: { N: '4' }, v: { S: 'a' } }]);
   const connector = createDynamoDbConnector({ client: dynamo.client, config: { ...loadDynamoDbConfig({}), disableGlue: true } });
   const handler = createLambdaHandler(connector, { config });
   driver = () => new EngineDriver({ transport: inProcessTransport(handler) });
@@ -41,6 +42,13 @@ afterAll(async () => {
 });
 
 describe('the dynalite stand-in enforces DynamoDB\'s expression limits', () => {
+  it('matches false and the empty string with IN, as DynamoDB does (dynalite alone does not)', async () => {
+    const ids = async (FilterExpression: string, values: Record<string, AttributeValue>) =>
+      ((await dynamo.client.send(new ScanCommand({ TableName: 'Falsy', FilterExpression, ExpressionAttributeNames: { '#v': 'v' }, ExpressionAttributeValues: values }))).Items ?? []).map((i) => i['id']?.N).sort();
+    expect(await ids('#v IN (:a, :b)', { ':a': { BOOL: false }, ':b': { S: '' } })).toEqual(['1', '3']);
+    expect(await ids('NOT (#v IN (:a, :b))', { ':a': { BOOL: false }, ':b': { S: '' } })).toEqual(['2', '4']);
+  });
+
   const scan = (input: Partial<ScanCommandInput>) => dynamo.client.send(new ScanCommand({ TableName: 'Codes', ...input })).then(() => 'ok', (e: unknown) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e)));
   const names = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`#n${i}`, `code${i % 6}`]));
 

@@ -13,6 +13,12 @@
  *
  * dynalite accepted a 5,488-character ProjectionExpression and a 4,157-character FilterExpression
  * (issue #14); with this in front, every test that uses dynalite would have failed on them.
+ *
+ * It also corrects one dynalite answer that differs from DynamoDB's: dynalite's `IN` never matches
+ * `false` or the empty string (it tests the attribute value's truthiness), so a filter or condition
+ * `x IN (…)` is handed to dynalite as the equivalent `(x = … OR x = …)`, after the limits were
+ * checked on the expression as sent. (dynalite's `attribute_type` has the same flaw for those two
+ * values; no test relies on it.)
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
@@ -92,8 +98,30 @@ export function limitViolation(body: Readonly<Record<string, unknown>>): string 
 }
 
 /**
+ * `x IN (a, b)` → `(x = a OR x = b)`, for the simple operands and placeholder lists expressions
+ * use; without its own parentheses where it already stands alone in some (dynalite refuses `((…))`).
+ */
+function withoutIn(expression: string): string {
+  return expression.replace(/([#:]?[\p{L}\p{N}_.[\]#]+)\s+IN\s*\(([^()]*)\)/gu, (all: string, operand: string, list: string, offset: number) => {
+    const ors = list.split(',').map((item) => `${operand} = ${item.trim()}`).join(' OR ');
+    const enclosed = /\(\s*$/.test(expression.slice(0, offset)) && /^\s*\)/.test(expression.slice(offset + all.length));
+    return enclosed ? ors : `(${ors})`;
+  });
+}
+
+/** The body dynalite should get instead, with its IN flaw worked around; undefined when the body is fine as sent. */
+function forDynalite(body: Readonly<Record<string, unknown>>): Record<string, unknown> | undefined {
+  let fixed: Record<string, unknown> | undefined;
+  for (const name of ['FilterExpression', 'ConditionExpression'] as const) {
+    const expression = body[name];
+    if (typeof expression === 'string' && /\bIN\b/.test(expression)) (fixed ??= { ...body })[name] = withoutIn(expression);
+  }
+  return fixed;
+}
+
+/**
  * Puts the limits in front of a dynalite server: each request body is read, checked, and either
- * refused with a ValidationException or replayed to dynalite's own handler unchanged.
+ * refused with a ValidationException or replayed to dynalite's own handler (its IN rewritten).
  */
 export function enforceDynamoDbLimits(server: Server): void {
   const handlers = server.listeners('request') as ((request: IncomingMessage, response: ServerResponse) => void)[];
@@ -102,11 +130,15 @@ export function enforceDynamoDbLimits(server: Server): void {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      const body = Buffer.concat(chunks);
+      let body = Buffer.concat(chunks);
       let violation: string | undefined;
       try {
         const parsed: unknown = JSON.parse(body.toString('utf8'));
-        if (parsed !== null && typeof parsed === 'object') violation = limitViolation(parsed as Record<string, unknown>);
+        if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) {
+          violation = limitViolation(parsed as Record<string, unknown>);
+          const fixed = forDynalite(parsed as Record<string, unknown>);
+          if (fixed !== undefined) body = Buffer.from(JSON.stringify(fixed), 'utf8');
+        }
       } catch {
         // Not JSON: dynalite answers that itself.
       }
