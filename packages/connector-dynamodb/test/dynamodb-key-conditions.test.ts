@@ -113,6 +113,15 @@ describe('key lookups use Query, not Scan (counted by dynalite)', () => {
     expect(read.counts.scannedItems).toBe(3);
   });
 
+  it('a hash value no key can hold (empty, or over 2,048 bytes) gets no Query: DynamoDB would refuse it, and it matches nothing', async () => {
+    const keys = ['', 'p01', 'x'.repeat(2049)];
+    const set: ValueSet = { '@type': 'EquatableValueSet', valueBlock: makeValueBlock(new Field('v', new Utf8()), keys), whiteList: true, nullAllowed: false };
+    const { rows, splits, counts } = await served(visits, { constraints: { summary: { PatientId: set } } });
+    expect(rows.map(keyOf).sort()).toEqual(sourceKeys((item) => item['PatientId']?.S === 'p01'));
+    expect(splits).toBe(1);
+    expect(counts.operations.get('Query')).toBe(1);
+  });
+
   it('an unconstrained hash key scans', async () => {
     const { rows, counts } = await served(visits, {});
     expect(rows).toHaveLength(visitItems.length);

@@ -3,7 +3,7 @@
 // limits on wide tables and long IN lists, answering as Athena would (issue #14, finding 6).
 import { arrowTypeToJson, createLambdaHandler, loadHandlerConfig, readRows, makeValueBlock, type ValueSet } from '@athena-federation/connector-core';
 import { EngineDriver, ensureBucket, inProcessTransport } from '@athena-federation/connector-core/testing';
-import { ScanCommand, type AttributeValue, type ScanCommandInput } from '@aws-sdk/client-dynamodb';
+import { QueryCommand, ScanCommand, type AttributeValue, type ScanCommandInput } from '@aws-sdk/client-dynamodb';
 import { Field, Int64, Utf8 } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoDbConnector, loadDynamoDbConfig } from '../src/index.js';
@@ -67,6 +67,12 @@ describe('the dynalite stand-in enforces DynamoDB\'s expression limits', () => {
     const ors = (n: number) => Array.from({ length: n }, (_, i) => `#n0 = :v${i}`).join(' OR ');
     expect(await scan({ FilterExpression: ors(150), ExpressionAttributeNames: names(1), ExpressionAttributeValues: values(150) })).toBe('ok');
     expect(await scan({ FilterExpression: ors(151), ExpressionAttributeNames: names(1), ExpressionAttributeValues: values(151) })).toMatch(/ValidationException: .*too many operators; operator count: 301/);
+  });
+
+  it('refuses a Query for an empty key value', async () => {
+    const query = (value: AttributeValue) => dynamo.client.send(new QueryCommand({ TableName: 'Falsy', KeyConditionExpression: '#k = :k', ExpressionAttributeNames: { '#k': 'id' }, ExpressionAttributeValues: { ':k': value } })).then(() => 'ok', (e: unknown) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e)));
+    expect(await query({ N: '1' })).toBe('ok');
+    expect(await query({ S: '' })).toMatch(/^ValidationException: .*key attribute cannot contain an empty string value/);
   });
 
   it('refuses a placeholder over 255 bytes and substitutions over 2 MB', async () => {

@@ -9,7 +9,10 @@
  * - the IN comparator takes at most 100 operands;
  * - at most 300 operators or functions per expression: documented for UpdateExpression, and
  *   AWS's own operator-counting example applies it to filter expressions, so every expression
- *   is held to it here.
+ *   is held to it here;
+ * - a key value is at least 1 byte ("Partition keys and sort keys"): a Query whose
+ *   KeyConditionExpression compares a key with an empty string or binary is refused (moto issue
+ *   #7062 quotes DynamoDB's message; dynalite answers it with no items).
  *
  * dynalite accepted a 5,488-character ProjectionExpression and a 4,157-character FilterExpression
  * (issue #14); with this in front, every test that uses dynalite would have failed on them.
@@ -83,6 +86,16 @@ export function limitViolation(body: Readonly<Record<string, unknown>>): string 
     const { operators, largestIn } = countOperators(expression);
     if (largestIn > MAX_IN_OPERANDS) return `Invalid ${name}: The IN operator is provided with too many operands; number of operands: ${largestIn}`;
     if (operators > MAX_OPERATORS) return `Invalid ${name}: The expression contains too many operators; operator count: ${operators}`;
+  }
+  const keyCondition = body['KeyConditionExpression'];
+  const values = body['ExpressionAttributeValues'];
+  if (typeof keyCondition === 'string' && values !== null && typeof values === 'object') {
+    for (const placeholder of keyCondition.match(/:[\p{L}\p{N}_]+/gu) ?? []) {
+      const value = (values as Record<string, unknown>)[placeholder];
+      if (value !== null && typeof value === 'object' && ((value as { S?: unknown }).S === '' || (value as { B?: unknown }).B === '')) {
+        return 'One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value.';
+      }
+    }
   }
   let substitution = 0;
   for (const map of ['ExpressionAttributeNames', 'ExpressionAttributeValues'] as const) {
