@@ -27,7 +27,7 @@ import { DataType, Schema, type Field } from 'apache-arrow';
 import { DescribeTableCommand, ExecuteStatementCommand, ListTablesCommand, QueryCommand, ScanCommand, lazyClient, readItemsFromWire, type DynamoDbClientLike, type DynamoDbClientSource } from './dynamodb-client.js';
 import { loadDynamoDbConfig, type DynamoDbConfig } from './dynamodb-config.js';
 import { classifyDynamoDbError, isDynamoDbThrottle } from './dynamodb-errors.js';
-import { ExpressionBuilder, beginsWith, buildFilterExpression, likeConditions, pointValues, projectionExpression, sortKeyCondition } from './dynamodb-expressions.js';
+import { ExpressionBuilder, beginsWith, buildFilterExpression, isKeyPrefix, likeConditions, pointValues, projectionExpression, sortKeyCondition } from './dynamodb-expressions.js';
 import { constrainedIndexes, constrainedLocalIndexes, constraintFor, decodeSplit, encodeSplit, globalIndexesOf, indexCovers, keySchemaOf, localIndexesOf, planSplits, scanSegmentCount, type DynamoDbSplit, type KeySchema } from './dynamodb-splits.js';
 import { capacityShare, checkPartiqlSplit, checkTableSplit, passthroughStatement } from './dynamodb-split-checks.js';
 import { compileDateTimePattern, parseFormatMapping, zoneOffsetMillis } from './dynamodb-datetime.js';
@@ -563,7 +563,7 @@ export function createDynamoDbConnector(options: DynamoDbConnectorOptions = {}):
         const rangeCondition = rangeSet === undefined || split.rangeKey === undefined || split.rangeType === undefined ? undefined : sortKeyCondition(builder, split.rangeKey, split.rangeType, rangeSet);
         // DynamoDB takes one sort-key condition: a prefix beats a range unless the range is one point.
         const rangeKeyLower = split.rangeKey?.toLowerCase();
-        const prefix = split.rangeType === 'S' ? likes.find((like) => like.column.toLowerCase() === rangeKeyLower && like.prefix !== undefined && like.prefix !== '')?.prefix : undefined;
+        const prefix = split.rangeType === 'S' ? likes.find((like) => like.column.toLowerCase() === rangeKeyLower && like.prefix !== undefined && isKeyPrefix(like.prefix))?.prefix : undefined;
         const pointRange = rangeCondition !== undefined && rangeSet !== undefined && pointValues(rangeSet)?.length === 1;
         if (prefix !== undefined && split.rangeKey !== undefined && !pointRange) keyCondition += ` AND ${beginsWith(builder, split.rangeKey, prefix)}`;
         else if (rangeCondition !== undefined) keyCondition += ` AND ${rangeCondition}`;

@@ -103,6 +103,18 @@ function orderedValue(value: unknown, type: ScalarType): AttributeValue | undefi
   return type === 'N' || type === 'S' || type === 'B' ? toAttributeValue(value, type) : undefined;
 }
 
+/** DynamoDB's longest sort key value, in bytes. */
+const MAX_SORT_KEY_BYTES = 1024;
+
+/**
+ * A bound a sort key can be compared with in a KeyConditionExpression: DynamoDB refuses an empty
+ * key value there, and no key is longer than 1,024 bytes (such a bound is left to core's re-check).
+ */
+function keyBound(value: AttributeValue | undefined): AttributeValue | undefined {
+  const bytes = value?.S !== undefined ? Buffer.byteLength(value.S, 'utf8') : value?.B !== undefined ? value.B.length : 1;
+  return bytes > 0 && bytes <= MAX_SORT_KEY_BYTES ? value : undefined;
+}
+
 /**
  * The sort-key part of a KeyConditionExpression for `set`, or undefined. DynamoDB allows one
  * condition on the sort key, so a two-sided range becomes an inclusive BETWEEN — a superset that
@@ -112,8 +124,8 @@ export function sortKeyCondition(builder: ExpressionBuilder, attribute: string, 
   if (set['@type'] !== 'SortedRangeSet' || set.nullAllowed || set.ranges.length !== 1) return undefined;
   const [range] = set.ranges;
   if (range === undefined) return undefined;
-  const low = range.low.nullValue ? undefined : orderedValue(markerValue(range.low), type);
-  const high = range.high.nullValue ? undefined : orderedValue(markerValue(range.high), type);
+  const low = range.low.nullValue ? undefined : keyBound(orderedValue(markerValue(range.low), type));
+  const high = range.high.nullValue ? undefined : keyBound(orderedValue(markerValue(range.high), type));
   if ((!range.low.nullValue && low === undefined) || (!range.high.nullValue && high === undefined)) return undefined;
   const name = builder.name(attribute);
   if (low !== undefined && high !== undefined) {
@@ -308,6 +320,11 @@ export function likeConditions(expressions: readonly FederationExpression[]): Li
   };
   expressions.forEach(visit);
   return conditions;
+}
+
+/** Whether `prefix` can be a sort-key `begins_with` condition (not empty, no longer than a key). */
+export function isKeyPrefix(prefix: string): boolean {
+  return keyBound({ S: prefix }) !== undefined;
 }
 
 /** `begins_with(attribute, prefix)` for a KeyConditionExpression or FilterExpression. */

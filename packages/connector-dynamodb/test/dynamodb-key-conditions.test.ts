@@ -153,6 +153,17 @@ describe('LIKE pushdown', () => {
     expect(all.counts.scannedItems).toBe(60);
   });
 
+  it('an empty sort-key bound stays out of the KeyConditionExpression, which DynamoDB would refuse', async () => {
+    const text = (value: string) => ({ valueBlock: makeValueBlock(new Field('v', new Utf8()), [value]), bound: 'EXACTLY' as const, nullValue: false });
+    const range = (low: string, high: string): ValueSet => ({ '@type': 'SortedRangeSet', type: arrowTypeToJson(new Utf8()), ranges: [{ low: text(low), high: text(high) }], nullAllowed: false });
+    for (const [low, high] of [['', '2026-03'], ['', '']] as const) {
+      const summary = { PatientId: equals(new Utf8(), 'p05'), VisitKey: range(low, high) };
+      const { rows, counts } = await served(visits, { constraints: { summary } });
+      expect(rows.map(keyOf).sort()).toEqual(sourceKeys((item) => item['PatientId']?.S === 'p05' && (item['VisitKey']?.S ?? '') >= low && (item['VisitKey']?.S ?? '') <= high));
+      expect(counts.operations.get('Query')).toBe(1);
+    }
+  });
+
   it('a LIKE on a plain string attribute becomes a FilterExpression begins_with; escapes are literal', async () => {
     // `lit\_%` ESCAPE '\' is the prefix `lit_`: `litXx` must not match, as an unescaped `_` would.
     const { rows, counts } = await served(visits, { constraints: { expression: [like('Ward', 'lit\\_%', '\\')] } });
