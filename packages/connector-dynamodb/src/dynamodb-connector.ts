@@ -27,8 +27,9 @@ import { DataType, Schema, type Field } from 'apache-arrow';
 import { DescribeTableCommand, ExecuteStatementCommand, ListTablesCommand, QueryCommand, ScanCommand, lazyClient, readItemsFromWire, type DynamoDbClientLike, type DynamoDbClientSource } from './dynamodb-client.js';
 import { loadDynamoDbConfig, type DynamoDbConfig } from './dynamodb-config.js';
 import { classifyDynamoDbError, isDynamoDbThrottle } from './dynamodb-errors.js';
-import { ExpressionBuilder, beginsWith, buildFilterExpression, isKeyPrefix, likeConditions, pointValues, projectionExpression, sortKeyCondition } from './dynamodb-expressions.js';
-import { constrainedIndexes, constrainedLocalIndexes, constraintFor, decodeSplit, encodeSplit, globalIndexesOf, indexCovers, keySchemaOf, localIndexesOf, planSplits, scanSegmentCount, type DynamoDbSplit, type KeySchema } from './dynamodb-splits.js';
+import { ExpressionBuilder, buildFilterExpression, likeConditions, projectionExpression } from './dynamodb-expressions.js';
+import { queryKeyCondition } from './dynamodb-key-condition.js';
+import { constrainedIndexes, constrainedLocalIndexes, decodeSplit, encodeSplit, globalIndexesOf, indexCovers, keySchemaOf, localIndexesOf, planSplits, scanSegmentCount, type DynamoDbSplit, type KeySchema } from './dynamodb-splits.js';
 import { capacityShare, checkPartiqlSplit, checkTableSplit, passthroughStatement } from './dynamodb-split-checks.js';
 import { compileDateTimePattern, parseFormatMapping, zoneOffsetMillis } from './dynamodb-datetime.js';
 import { DYNAMODB_DATABASE_FLAG, FORMAT_MAPPING_METADATA, SCHEMA_SOURCE_METADATA, glueTableInfo, isDynamoDbGlueTable, isGlueNotFound, lazyGlueClient, loadGlueSdk, type GlueClientLike, type GlueClientSource, type GlueTableInfo } from './dynamodb-glue.js';
@@ -555,23 +556,9 @@ export function createDynamoDbConnector(options: DynamoDbConnectorOptions = {}):
       const table = await resolveTable(ctx, input.tableName);
       checkTableSplit(split, table, [...fields.map((f) => f.name), ...likes.map((l) => l.column)]);
       const rcuShare = capacityShare(input.split['rcuShare'], config.maxReadCapacityUnits);
-      let keyCondition: string | undefined;
-      const exclude = new Set<string>();
-      if (split.kind === 'query') {
-        keyCondition = `${builder.name(split.hashKey)} = ${builder.value(split.hashValue)}`;
-        const rangeSet = split.rangeKey === undefined ? undefined : constraintFor(input.constraints.summary, split.rangeKey);
-        const rangeCondition = rangeSet === undefined || split.rangeKey === undefined || split.rangeType === undefined ? undefined : sortKeyCondition(builder, split.rangeKey, split.rangeType, rangeSet);
-        // DynamoDB takes one sort-key condition: a prefix beats a range unless the range is one point.
-        const rangeKeyLower = split.rangeKey?.toLowerCase();
-        const prefix = split.rangeType === 'S' ? likes.find((like) => like.column.toLowerCase() === rangeKeyLower && like.prefix !== undefined && isKeyPrefix(like.prefix))?.prefix : undefined;
-        const pointRange = rangeCondition !== undefined && rangeSet !== undefined && pointValues(rangeSet)?.length === 1;
-        if (prefix !== undefined && split.rangeKey !== undefined && !pointRange) keyCondition += ` AND ${beginsWith(builder, split.rangeKey, prefix)}`;
-        else if (rangeCondition !== undefined) keyCondition += ` AND ${rangeCondition}`;
-        // A Query's filter may not name key attributes; core still checks their constraints.
-        exclude.add(split.hashKey.toLowerCase());
-        if (split.rangeKey !== undefined) exclude.add(split.rangeKey.toLowerCase());
-        if (split.tableRangeKey !== undefined) exclude.add(split.tableRangeKey.toLowerCase());
-      }
+      const keys = split.kind === 'query' ? queryKeyCondition(builder, split, input.constraints.summary, likes) : undefined;
+      const keyCondition = keys?.condition;
+      const exclude = keys?.keyAttributes ?? new Set<string>();
       const typed = new Set(table.description.AttributeDefinitions?.map((a) => a.AttributeName ?? ''));
       const filter = buildFilterExpression(builder, fields, input.constraints.summary, exclude, likes, typed);
       // Glue names without a columnMapping are lower-case while attributes may not be: read whole

@@ -164,6 +164,16 @@ describe('LIKE pushdown', () => {
     }
   });
 
+  it('a sort-key prefix that wins over a sort-key range leaves none of the range\'s placeholders behind (DynamoDB refuses unused ones)', async () => {
+    const low = { valueBlock: makeValueBlock(new Field('v', new Utf8()), ['2026-0']), bound: 'EXACTLY' as const, nullValue: false };
+    const high = { valueBlock: makeValueBlock(new Field('v', new Utf8()), []), bound: 'BELOW' as const, nullValue: true };
+    const summary = { PatientId: equals(new Utf8(), 'p05'), VisitKey: { '@type': 'SortedRangeSet' as const, type: arrowTypeToJson(new Utf8()), ranges: [{ low, high }], nullAllowed: false } };
+    const { rows, counts } = await served(visits, { constraints: { summary, expression: [like('VisitKey', '2026-03#%')] } });
+    const expected = sourceKeys((item) => item['PatientId']?.S === 'p05' && (item['VisitKey']?.S ?? '').startsWith('2026-03#'));
+    expect(rows.map(keyOf).sort()).toEqual(expected);
+    expect(counts.scannedItems).toBe(expected.length);
+  });
+
   it('a LIKE on a plain string attribute becomes a FilterExpression begins_with; escapes are literal', async () => {
     // `lit\_%` ESCAPE '\' is the prefix `lit_`: `litXx` must not match, as an unescaped `_` would.
     const { rows, counts } = await served(visits, { constraints: { expression: [like('Ward', 'lit\\_%', '\\')] } });
