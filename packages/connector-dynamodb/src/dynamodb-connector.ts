@@ -33,7 +33,7 @@ import { constrainedIndexes, constrainedLocalIndexes, decodeSplit, encodeSplit, 
 import { capacityShare, checkPartiqlSplit, checkTableSplit, passthroughStatement } from './dynamodb-split-checks.js';
 import { compileDateTimePattern, parseFormatMapping, zoneOffsetMillis } from './dynamodb-datetime.js';
 import { DYNAMODB_DATABASE_FLAG, FORMAT_MAPPING_METADATA, SCHEMA_SOURCE_METADATA, glueTableInfo, isDynamoDbGlueTable, isGlueNotFound, lazyGlueClient, loadGlueSdk, type GlueClientLike, type GlueClientSource, type GlueTableInfo } from './dynamodb-glue.js';
-import { ValueMismatchError, athenaTypeName, type DateTimeReading, createItemReader, fieldOf, mergeShapes, shapeOf, spellingsOf, type Item, type Shape } from './dynamodb-types.js';
+import { ValueMismatchError, athenaTypeName, type DateTimeReading, createItemReader, fieldOf, mergeShapes, shapeOf, spellingsOf, withRealName, type Item, type Shape } from './dynamodb-types.js';
 
 /** The schema every DynamoDB table is listed in; flagged Glue databases are further schemas. */
 export const DEFAULT_SCHEMA = 'default';
@@ -560,7 +560,10 @@ export function createDynamoDbConnector(options: DynamoDbConnectorOptions = {}):
       const keyCondition = keys?.condition;
       const exclude = keys?.keyAttributes ?? new Set<string>();
       const typed = new Set(table.description.AttributeDefinitions?.map((a) => a.AttributeName ?? ''));
-      const filter = buildFilterExpression(builder, fields, input.constraints.summary, exclude, likes, typed);
+      // Inferred columns only: Glue's own lower-case names are read whole and never pushed down (below).
+      const tableColumns = input.schema.metadata.get(SCHEMA_SOURCE_METADATA) === 'glue' ? undefined : fresh(schemas, split.table)?.fields;
+      const pushed = fields.map((f) => withRealName(f, tableColumns));
+      const filter = buildFilterExpression(builder, pushed, input.constraints.summary, exclude, likes, typed);
       // Glue names without a columnMapping are lower-case while attributes may not be: read whole
       // items and match names case-insensitively (Java's `auto` mode does the same for such tables).
       const glueWithoutMapping = input.schema.metadata.get(SCHEMA_SOURCE_METADATA) === 'glue' && !input.schema.metadata.has('columnMapping');
@@ -568,10 +571,9 @@ export function createDynamoDbConnector(options: DynamoDbConnectorOptions = {}):
       const likeOutsideSchema = likes.some((like) => !fields.some((f) => f.name.toLowerCase() === like.column.toLowerCase()));
       // Every column of the (inferred) table requested, as in SELECT *: a projection would drop only
       // attributes no column reads, and costs DynamoDB a projection per item and the request its names.
-      const tableColumns = fresh(schemas, split.table)?.fields;
       const requested = new Set(fields.map((f) => f.name.toLowerCase()));
       const everyColumn = tableColumns !== undefined && tableColumns.every((f) => requested.has(f.name.toLowerCase()));
-      const projection = config.projectionAndCasing === 'always' || glueWithoutMapping || likeOutsideSchema || everyColumn || fields.length === 0 ? undefined : projectionExpression(builder, fields.flatMap((f) => spellingsOf(f)));
+      const projection = config.projectionAndCasing === 'always' || glueWithoutMapping || likeOutsideSchema || everyColumn || fields.length === 0 ? undefined : projectionExpression(builder, pushed.flatMap((f) => spellingsOf(f)));
       // DynamoDB's Limit counts items evaluated, before any filter: with rows still to be filtered
       // (by DynamoDB or by core) small pages would multiply requests, so it is set only when every
       // item read is a row — no constraints, or only the hash key a Query already pins.

@@ -146,6 +146,21 @@ describe('metadata', () => {
     expect(sent.every((s) => s.input['FilterExpression'] === undefined)).toBe(true);
   });
 
+  it('reads, projects and filters mixed-case attributes that Athena names in lower case', async () => {
+    const d = driver();
+    await d.ping();
+    const table = await d.getTable(orders);
+    // The names as a lower-casing engine would send them, types and metadata kept.
+    const schema = new Schema(table.schema.fields.filter((f) => ['CustomerId', 'OrderNo', 'Amount', 'IsActive'].includes(f.name)).map((f) => f.clone({ name: f.name.toLowerCase() })));
+    const { makeConstraints } = await import('@athena-federation/connector-core/testing');
+    const { Bool } = await import('apache-arrow');
+    const constraints = makeConstraints({ summary: { isactive: equals(new Bool(), true) } });
+    const splits = await d.getSplits(table, await d.getTableLayout(table, constraints), constraints);
+    const read = await Promise.all(splits.map((s) => d.readSplit(orders, schema, s, constraints)));
+    const rows = read.flatMap((r) => r.batches.flatMap((b) => readRows(b)));
+    expect(rows).toEqual([['c1', 1n, '12.500000000', true]]);
+  });
+
   it('caches inferred schemas', async () => {
     const d = driver();
     await d.getTable(orders);
