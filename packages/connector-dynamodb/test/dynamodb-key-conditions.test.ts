@@ -3,10 +3,11 @@
 import { arrowTypeToJson, createLambdaHandler, DataSourceOptimizations, loadHandlerConfig, makeValueBlock, OptimizationSubTypes, readRows, StandardFunctionNames, type FederationExpression, type ValueSet } from '@athena-federation/connector-core';
 import { EngineDriver, LambdaInvocationError, ensureBucket, inProcessTransport } from '@athena-federation/connector-core/testing';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { Bool, Field, Int64, Utf8, type DataType } from 'apache-arrow';
+import { Field, Int64, Utf8, type DataType } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoDbConnector, loadDynamoDbConfig } from '../src/index.js';
 import { createTable, startDynalite, type DynaliteServer } from './support/dynalite-server.js';
+import { likeExpression } from './support/like-expression.js';
 import { readingItems, readingsTable } from './support/fixtures.js';
 
 type Item = Record<string, AttributeValue>;
@@ -60,17 +61,7 @@ function equals(type: DataType, value: unknown): ValueSet {
   return { '@type': 'SortedRangeSet', type: arrowTypeToJson(type), ranges: [{ low: marker, high: marker }], nullAllowed: false };
 }
 
-/** What Athena pushes for `column LIKE pattern [ESCAPE escape]`. */
-function like(column: string, pattern: string, escape?: string): FederationExpression {
-  const utf8 = arrowTypeToJson(new Utf8());
-  const constant = (text: string): FederationExpression => ({ '@type': 'ConstantExpression', valueBlock: makeValueBlock(new Field('v', new Utf8()), [text]), type: utf8 });
-  return {
-    '@type': 'FunctionCallExpression',
-    type: arrowTypeToJson(new Bool()),
-    functionName: { functionName: StandardFunctionNames.likePattern },
-    arguments: [{ '@type': 'VariableExpression', columnName: column, type: utf8 }, constant(pattern), ...(escape === undefined ? [] : [constant(escape)])],
-  };
-}
+const like = likeExpression;
 
 /** Scans `table` through the protocol, with dynalite's counters reset just before the reads. */
 async function served(table: typeof visits, options: Parameters<EngineDriver['scan']>[1]) {

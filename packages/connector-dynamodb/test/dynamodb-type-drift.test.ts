@@ -2,13 +2,14 @@
 // from 400 items but stored as the number 5 in one more. The item reader shows that item as '5', so
 // core's re-check keeps it for `code = '5'`; DynamoDB compares types strictly and would drop it from
 // a pushed filter. Pushdown must keep every item the reader converts, for every pushed form.
-import { arrowTypeToJson, createLambdaHandler, loadHandlerConfig, makeValueBlock, readRows, StandardFunctionNames, type FederationExpression, type ValueSet } from '@athena-federation/connector-core';
+import { arrowTypeToJson, createLambdaHandler, loadHandlerConfig, makeValueBlock, readRows, type FederationExpression, type ValueSet } from '@athena-federation/connector-core';
 import { EngineDriver, ensureBucket, inProcessTransport } from '@athena-federation/connector-core/testing';
 import { PutItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { Bool, Field, Utf8 } from 'apache-arrow';
+import { Field, Utf8 } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoDbConnector, loadDynamoDbConfig } from '../src/index.js';
 import { createTable, startDynalite, type DynaliteServer } from './support/dynalite-server.js';
+import { likeExpression } from './support/like-expression.js';
 
 const config = { ...loadHandlerConfig({}), spillBucket: 'dynamodb-drift-spill' };
 const table = { schemaName: 'default', tableName: 'drift' };
@@ -45,14 +46,7 @@ const text = (value: string) => makeValueBlock(new Field('v', new Utf8()), [valu
 const point = (value: string) => ({ low: { valueBlock: text(value), bound: 'EXACTLY' as const, nullValue: false }, high: { valueBlock: text(value), bound: 'EXACTLY' as const, nullValue: false } });
 const utf8 = arrowTypeToJson(new Utf8());
 
-function like(pattern: string): FederationExpression {
-  return {
-    '@type': 'FunctionCallExpression',
-    type: arrowTypeToJson(new Bool()),
-    functionName: { functionName: StandardFunctionNames.likePattern },
-    arguments: [{ '@type': 'VariableExpression', columnName: 'code', type: utf8 }, { '@type': 'ConstantExpression', valueBlock: text(pattern), type: utf8 }],
-  };
-}
+const like = (pattern: string): FederationExpression => likeExpression('code', pattern);
 
 /** The ids a read returns, with `code` as the reader shows it. */
 async function read(options: { summary?: Record<string, ValueSet>; expression?: FederationExpression[] }) {
