@@ -11,6 +11,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { BatchWriteItemCommand, CreateTableCommand, DescribeTableCommand, DynamoDBClient, type AttributeValue, type CreateTableCommandInput, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
+import { enforceDynamoDbLimits } from './dynamodb-limits.js';
 
 /** What dynalite served since the last reset. */
 export interface ServedCounts {
@@ -34,9 +35,10 @@ export interface DynaliteServer {
   stop(): Promise<void>;
 }
 
-/** Starts dynalite with instant table creation. */
+/** Starts dynalite with instant table creation, refusing what real DynamoDB refuses beyond it (see `dynamodb-limits.ts`). */
 export async function startDynalite(): Promise<DynaliteServer> {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  enforceDynamoDbLimits(server);
   const operations = new Map<string, number>();
   let scannedItems = 0;
   let returnedItems = 0;
@@ -92,7 +94,7 @@ export interface DynaliteProcess {
 }
 
 /**
- * Starts dynalite in a child process, so that its work runs beside the connector's instead of
+ * Starts dynalite in a child process (with DynamoDB's limits enforced, as in-process), so that its work runs beside the connector's instead of
  * taking turns on one event loop (loading 100,000 items, benchmarks against a remote-like service).
  */
 export async function startDynaliteProcess(): Promise<DynaliteProcess> {
