@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 // CloudFormation's short forms (`!Ref X`, `!If [c, a, b]`) read as their long forms ({ Ref: X }, { 'Fn::If': [...] }).
-const cloudFormationTags = ['Ref', 'Condition', 'Sub', 'GetAtt', 'If', 'Equals', 'Not', 'And'].flatMap((name) => {
+const cloudFormationTags = ['Ref', 'Condition', 'Sub', 'GetAtt', 'If', 'Equals', 'Not', 'And', 'Select', 'Split'].flatMap((name) => {
   const key = name === 'Ref' || name === 'Condition' ? name : `Fn::${name}`;
   const scalar: ScalarTag = { tag: `!${name}`, resolve: (value) => ({ [key]: value }) };
   const sequence: CollectionTag = { tag: `!${name}`, collection: 'seq', resolve: (value) => ({ [key]: value.toJSON() }) };
@@ -79,5 +79,13 @@ describe('template.yaml', () => {
     expect(dataListing.map((s) => s.Condition)).toEqual([{ StringLike: { 's3:prefix': sub('${DataPrefix}/*') } }]);
     const writes = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('s3:Put') || a.startsWith('s3:Delete')));
     expect(writes.map((s) => [actionsOf(s), s.Resource])).toEqual([[['s3:PutObject'], sub('arn:${AWS::Partition}:s3:::${SpillBucket}/${SpillPrefix}/*')]]);
+  });
+
+  it("logs to the log group the stack creates, kept LogRetentionInDays, and the role writes to that group only", () => {
+    const fn = template.Resources['ConnectorFunction']?.Properties ?? {};
+    expect(fn['LoggingConfig']).toEqual({ LogGroup: { Ref: 'ConnectorLogGroup' } });
+    expect(template.Resources['ConnectorLogGroup']).toEqual({ Type: 'AWS::Logs::LogGroup', Properties: { LogGroupName: sub('/aws/lambda/${AthenaCatalogName}'), RetentionInDays: { Ref: 'LogRetentionInDays' } } });
+    const logs = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('logs:')));
+    expect(logs.map((s) => [actionsOf(s), s.Resource])).toEqual([[['logs:CreateLogStream', 'logs:PutLogEvents'], { 'Fn::GetAtt': 'ConnectorLogGroup.Arn' }]]);
   });
 });

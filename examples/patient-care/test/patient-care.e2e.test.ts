@@ -1,7 +1,7 @@
 // The project's main job, end to end: generated data in MySQL (real MariaDB) and DynamoDB
 // (dynalite), the urgent-care query run by local-athena over both connectors' Lambda bundles — and
 // the flagged patients and reasons must equal the rule computed directly from the generated rows.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,4 +38,10 @@ describe('patient-care', () => {
     // The risk-condition filter sits in a CTE; it is still pushed to the conditions scan.
     expect(Object.keys(result.scans.find((s) => s.table.endsWith('.conditions'))?.pushdown ?? {})).toEqual(['icd10_code']);
   }, 300_000);
+
+  it.each([['--patients', 'abc'], ['--days', '0'], ['--days', '1e2']])('refuses %s %s before loading anything, naming the option', (option, value) => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', join(repo, 'examples/patient-care/src/run.ts'), `${option}=${value}`], { encoding: 'utf8', cwd: join(repo, 'examples/patient-care') });
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim()).toBe(`patient-care: ${option} must be a whole number of at least 1, got ${JSON.stringify(value)}`);
+  });
 });

@@ -4,12 +4,21 @@
  * `execute` (server-side prepared), so request values travel as bound parameters, never as SQL text.
  */
 import { createHash } from 'node:crypto';
-import type { ConnectionOptions } from 'node:tls';
-import type { FieldPacket, Pool, PoolConnection, PoolOptions, SslOptions } from 'mysql2';
+import type { FieldPacket, Pool, PoolConnection, PoolOptions } from 'mysql2';
 import { ConnectorError } from '@athena-federation/connector-core';
 import type { ConnectionSettings, IamAuthentication } from './aurora-config.js';
 import { classifyMysqlError } from './aurora-errors.js';
 import { type SecretResolver, parseCredentials } from './aurora-secrets.js';
+import { NO_TLS_OFFERED, checkIdentity, tlsFailure, tlsOptionsFor } from './aurora-tls.js';
+
+/** The connection each pool was made for, so a failure to connect can be explained with its TLS mode. */
+const poolSettings = new WeakMap<Pool, ConnectionSettings>();
+
+/** Classifies a failure on `pool`: TLS failures with the connection's mode, the rest by MySQL code. */
+function classifyPoolError(pool: Pool, error: unknown, action: string): ConnectorError {
+  const settings = poolSettings.get(pool);
+  return (settings === undefined ? undefined : tlsFailure(error, settings)) ?? classifyMysqlError(error, action);
+}
 
 /** A bound parameter: values are always sent as strings, numbers, or bytes. */
 export type SqlParam = string | number | Uint8Array | null;
@@ -36,24 +45,6 @@ const EXACT_VALUE_OPTIONS = {
   charset: 'utf8mb4_general_ci',
   timezone: 'Z',
 } as const satisfies PoolOptions;
-
-function tlsOptions(settings: ConnectionSettings): PoolOptions['ssl'] | undefined {
-  switch (settings.sslMode) {
-    case 'DISABLED':
-    case 'PREFERRED':
-      // mysql2 cannot fall back from TLS to plain, so PREFERRED connects without TLS; use REQUIRED for TLS.
-      return undefined;
-    case 'REQUIRED':
-      return { rejectUnauthorized: false };
-    case 'VERIFY_CA': {
-      // mysql2 hands these options to tls.connect, which honours checkServerIdentity (its types omit it).
-      const options: SslOptions & Pick<ConnectionOptions, 'checkServerIdentity'> = { rejectUnauthorized: true, checkServerIdentity: () => undefined };
-      return options;
-    }
-    case 'VERIFY_IDENTITY':
-      return { rejectUnauthorized: true };
-  }
-}
 
 /** Options of {@link AuroraPools}. */
 export interface AuroraPoolsOptions {
@@ -125,7 +116,6 @@ export class AuroraPools {
     // and imported only when a pool is made (a dynamic import per request costs a module lookup).
     // `default` is module.exports both in Node and in the bundle's chunk (which has no named exports).
     const { createPool } = (await import('mysql2')).default;
-    const ssl = tlsOptions(settings);
     let credentials: PoolOptions = { ...(user === undefined ? {} : { user }), ...(password === undefined ? {} : { password }) };
     if (iam !== undefined) {
       if (user === undefined) throw new ConnectorError('InvalidInput', `${settings.source} names no database user for IAM database authentication`);
@@ -141,28 +131,45 @@ export class AuroraPools {
       // No password: the token is the password, sent only when RDS asks for mysql_clear_password (over TLS).
       credentials = { user, authPlugins: iamAuthPlugins(signer) };
     }
-    const pool = createPool({
-      ...EXACT_VALUE_OPTIONS,
-      host: settings.host,
-      port: settings.port,
-      ...credentials,
-      ...(ssl === undefined ? {} : { ssl }),
-      connectTimeout: settings.connectTimeoutMs,
-      connectionLimit: this.#options.connectionLimit,
-      maxIdle: 1,
-      idleTimeout: 60_000,
-      enableKeepAlive: true,
-      // Server-side statements count against the server-wide max_prepared_stmt_count (16382 by
-      // default), shared by every Lambda; a small per-connection cache keeps many Lambdas under it.
-      maxPreparedStatements: 32,
-    });
-    // TIMESTAMP columns are read in UTC, like DATETIME wall-clock values (see README "time zones").
-    pool.on('connection', (connection) => {
-      // mysql2 queues this before the connection's first use; a connection that cannot switch is not used.
-      connection.query("SET time_zone = '+00:00'", (error) => {
-        if (error !== null) connection.destroy();
+    const make = (ssl: Awaited<ReturnType<typeof tlsOptionsFor>>): Pool => {
+      const created = createPool({
+        ...EXACT_VALUE_OPTIONS,
+        host: settings.host,
+        port: settings.port,
+        ...credentials,
+        ...(ssl === undefined ? {} : { ssl }),
+        connectTimeout: settings.connectTimeoutMs,
+        connectionLimit: this.#options.connectionLimit,
+        maxIdle: 1,
+        idleTimeout: 60_000,
+        enableKeepAlive: true,
+        // Server-side statements count against the server-wide max_prepared_stmt_count (16382 by
+        // default), shared by every Lambda; a small per-connection cache keeps many Lambdas under it.
+        maxPreparedStatements: 32,
       });
-    });
+      // TIMESTAMP columns are read in UTC, like DATETIME wall-clock values (see README "time zones").
+      created.on('connection', (connection) => {
+        // mysql2 queues this before the connection's first use; a connection that cannot switch is not used.
+        connection.query("SET time_zone = '+00:00'", (error) => {
+          if (error !== null) connection.destroy();
+        });
+      });
+      poolSettings.set(created, settings);
+      return created;
+    };
+    let pool = make(await tlsOptionsFor(settings));
+    if (settings.sslMode === 'PREFERRED') {
+      // Connector/J's PREFERRED: TLS when the server offers it, plain text only when it does not.
+      // mysql2 cannot fall back within a handshake, so the first connection tells; it then stays in
+      // the pool for the query that asked for the pool.
+      try {
+        (await getConnection(pool)).release();
+      } catch (error) {
+        pool.end(() => undefined);
+        if ((error as { code?: unknown }).code !== NO_TLS_OFFERED) throw classifyMysqlError(error, `connecting to MySQL (${settings.source})`);
+        pool = make(undefined);
+      }
+    }
     this.#pools.set(settings.source, { identity, pool });
     return pool;
   }
@@ -175,8 +182,21 @@ export class AuroraPools {
   }
 }
 
-function getConnection(pool: Pool): Promise<PoolConnection> {
-  return new Promise((resolve, reject) => pool.getConnection((error, connection) => (error === null ? resolve(connection) : reject(error))));
+/** Connections whose certificate was checked (VERIFY_IDENTITY), so the check runs once per connection. */
+const identityChecked = new WeakSet<PoolConnection>();
+
+/** A connection from `pool`; every statement's connection comes through here, so VERIFY_IDENTITY is checked for each. */
+async function getConnection(pool: Pool): Promise<PoolConnection> {
+  const connection = await new Promise<PoolConnection>((resolve, reject) => pool.getConnection((error, c) => (error === null ? resolve(c) : reject(error))));
+  const settings = poolSettings.get(pool);
+  if (settings === undefined || identityChecked.has(connection)) return connection;
+  const mismatch = checkIdentity(settings, (connection as unknown as { stream?: unknown }).stream);
+  if (mismatch !== undefined) {
+    connection.destroy();
+    throw mismatch;
+  }
+  identityChecked.add(connection);
+  return connection;
 }
 
 /**
@@ -184,10 +204,19 @@ function getConnection(pool: Pool): Promise<PoolConnection> {
  * For metadata only: it buffers the whole result.
  */
 export async function queryRows<T>(pool: Pool, statement: Statement, action: string): Promise<T[]> {
+  let connection: PoolConnection;
   try {
-    const [rows] = await pool.promise().execute(statement.sql, [...statement.params]);
+    connection = await getConnection(pool);
+  } catch (error) {
+    throw classifyPoolError(pool, error, action);
+  }
+  try {
+    const [rows] = await connection.promise().execute(statement.sql, [...statement.params]);
+    connection.release();
     return rows as T[];
   } catch (error) {
+    // A failed statement leaves the connection usable; a lost one mysql2 has already closed.
+    connection.release();
     throw classifyMysqlError(error, action);
   }
 }
@@ -210,7 +239,7 @@ export async function* streamRowChunks(pool: Pool, statement: Statement, signal:
   try {
     connection = await getConnection(pool);
   } catch (error) {
-    throw classifyMysqlError(error, action);
+    throw classifyPoolError(pool, error, action);
   }
   if (options.isolated === true) {
     try {
@@ -314,7 +343,7 @@ export async function describeReadOnly(pool: Pool, statement: Statement, action:
   try {
     connection = await getConnection(pool);
   } catch (error) {
-    throw classifyMysqlError(error, action);
+    throw classifyPoolError(pool, error, action);
   }
   const session = connection.promise();
   try {

@@ -61,8 +61,9 @@ const MAX_CATALOGS = 100;
 
 /**
  * Parses one `mysql://jdbc:mysql://host[:port][/db][?k=v&…]` string (Java's format). The first
- * `${SecretName}` is removed from the URL and remembered; `user`, `password`, `sslMode`
- * (or `useSSL`/`requireSSL`) and `connectTimeout` are read, other JDBC parameters are ignored.
+ * `${SecretName}` is removed from the URL and remembered; `user`, `password`, `sslMode` (or
+ * `useSSL`/`requireSSL`/`verifyServerCertificate`) and `connectTimeout` are read, other JDBC
+ * parameters are ignored.
  *
  * @throws {ConfigurationError} naming `source` for anything malformed; never quoting the password.
  */
@@ -117,10 +118,22 @@ export function parseConnectionString(source: string, text: string): ConnectionS
   if (mode !== undefined) {
     if (!(SSL_MODES as readonly string[]).includes(mode)) fail(`sslMode must be one of ${SSL_MODES.join(', ')}`);
     sslMode = mode as SslMode;
-  } else if (params.get('useSSL') === 'false') {
-    sslMode = 'DISABLED';
-  } else if (params.get('requireSSL') === 'true' || params.get('useSSL') === 'true') {
-    sslMode = params.get('verifyServerCertificate') === 'true' ? 'VERIFY_CA' : 'REQUIRED';
+  } else {
+    // Connector/J translates its deprecated spellings when sslMode is absent: useSSL=false turns TLS
+    // off; otherwise verifyServerCertificate=true is VERIFY_CA and requireSSL=true is REQUIRED.
+    const flag = (name: string): boolean | undefined => {
+      const value = params.get(name)?.toLowerCase();
+      if (value === undefined) return undefined;
+      if (value === 'true' || value === 'yes') return true;
+      if (value === 'false' || value === 'no') return false;
+      return fail(`${name} must be true or false`);
+    };
+    const useSsl = flag('useSSL');
+    const verify = flag('verifyServerCertificate');
+    const require = flag('requireSSL');
+    if (useSsl === false) sslMode = 'DISABLED';
+    else if (verify === true) sslMode = 'VERIFY_CA';
+    else if (require === true) sslMode = 'REQUIRED';
   }
   const timeoutText = params.get('connectTimeout');
   // Digits only: Number() alone would also read `0x10` or `1e3`, which JDBC rejects.
@@ -179,7 +192,7 @@ export function loadAuroraSettings(env: Readonly<Record<string, string | undefin
 
 /**
  * `iam_database_authentication=true` switches every catalog to RDS IAM tokens. RDS accepts them
- * only over TLS, so `sslMode=PREFERRED` (the default, which mysql2 cannot honour) becomes
+ * only over TLS, so `sslMode=PREFERRED` (the default, which would fall back to plain text) becomes
  * `REQUIRED` and an explicit `DISABLED` is refused; every connection string must name its `user`.
  */
 function loadIamAuthentication(env: Readonly<Record<string, string | undefined>>, catalogs: Map<string, ConnectionSettings>): IamAuthentication | undefined {

@@ -4,6 +4,8 @@
  */
 export { createAuroraConnector } from './aurora-connector.js';
 export type { AuroraConnector, AuroraConnectorOptions } from './aurora-connector.js';
+export { auroraConnectorFactory, mysqlConnectionProperties } from './aurora-glue-connection.js';
+export type { AuroraConnectorFactory } from './aurora-glue-connection.js';
 export { loadAuroraSettings, parseConnectionString, connectionFor } from './aurora-config.js';
 export type { AuroraSettings, ConnectionSettings, IamAuthentication, SslMode } from './aurora-config.js';
 export type { TokenSigner, TokenSignerOptions } from './aurora-client.js';

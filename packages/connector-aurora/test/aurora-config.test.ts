@@ -16,6 +16,23 @@ describe('parseConnectionString', () => {
   });
 
   it.each([
+    ['', 'PREFERRED'],
+    ['sslMode=required', 'REQUIRED'],
+    ['sslMode=VERIFY_CA&useSSL=false', 'VERIFY_CA'],
+    ['useSSL=false', 'DISABLED'],
+    ['useSSL=false&requireSSL=true&verifyServerCertificate=true', 'DISABLED'],
+    ['useSSL=true', 'PREFERRED'],
+    ['useSSL=TRUE&requireSSL=false', 'PREFERRED'],
+    ['requireSSL=true', 'REQUIRED'],
+    ['useSSL=yes&requireSSL=true', 'REQUIRED'],
+    ['verifyServerCertificate=true', 'VERIFY_CA'],
+    ['useSSL=true&requireSSL=true&verifyServerCertificate=true', 'VERIFY_CA'],
+  ])("translates '%s' to sslMode %s as Connector/J does", (tail, mode) => {
+    expect(parseConnectionString('default', `mysql://jdbc:mysql://h/db?user=u&${tail}`).sslMode).toBe(mode);
+  });
+
+  it.each([
+    ['mysql://jdbc:mysql://h/db?useSSL=maybe', /useSSL must be true or false/],
     ['postgres://jdbc:postgresql://h/db', /engine prefix/],
     ['mysql://h:3306/db', /jdbc:mysql/],
     ['mysql://jdbc:mysql://h:99999/db', /port/],

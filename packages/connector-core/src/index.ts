@@ -2,9 +2,9 @@
  * @athena-federation/connector-core: the Athena federation wire protocol in TypeScript.
  * Everything public is exported here by name, so this file is the API.
  */
-export { decodeRequest, encodeResponse, decodeResponse, encodeRequest, decodeLambdaFunctionError, encodeLambdaFunctionError } from './protocol/codec.js';
+export { decodeRequest, encodeResponse, encodedResponseBytes, decodeResponse, encodeRequest, decodeLambdaFunctionError, encodeLambdaFunctionError } from './protocol/codec.js';
 export type { DecodedRequest, WireInput } from './protocol/codec.js';
-export { ProtocolError } from './protocol/protocol-error.js';
+export { DocumentTooLargeError, ProtocolError } from './protocol/protocol-error.js';
 export { OLDEST_SERDE_VERSION, NEWEST_SERDE_VERSION } from './protocol/serde.js';
 export { StandardFunctionNames, ComparisonOperators, DataSourceOptimizations, OptimizationSubTypes } from './protocol/types.js';
 export type * from './protocol/types.js';
@@ -33,7 +33,10 @@ export { pageOf, findCaseInsensitive } from './connector.js';
 export { ConnectorError, ErrorReasons, SourceErrorCodes, JavaExceptionTypes, isConnectorError, toConnectorError } from './errors.js';
 export type { ErrorReason } from './errors.js';
 export { createLambdaHandler } from './handler/lambda-handler.js';
-export type { LambdaHandlerOptions, FederationLambdaHandler } from './handler/lambda-handler.js';
+export type { LambdaHandlerOptions, FederationLambdaHandler, ConnectorFactory } from './handler/lambda-handler.js';
+export { GLUE_CONNECTION_VARIABLE, connectionEnvironment, glueConnectionName, glueConnectionReader, resolveEnvironment, secretNameOfArn, withConnection } from './handler/glue-connection.js';
+export type { ConnectionPropertiesMapping, Environment, GlueConnection, GlueConnectionReader } from './handler/glue-connection.js';
+export { LAMBDA_REQUEST_LIMIT_BYTES, LAMBDA_RESPONSE_LIMIT_BYTES } from './handler/lambda-limits.js';
 export { loadHandlerConfig, ConfigurationError, CasingModes, spillTarget, numberSetting } from './handler/handler-config.js';
 export type { HandlerConfig, CasingMode, ThrottleConfig, NumberSettingCheck } from './handler/handler-config.js';
 export { dispatch, PING_CAPABILITIES, PING_SERDE_VERSION } from './handler/dispatcher.js';
@@ -53,7 +56,7 @@ export { createUdfHandler, columnValues } from './handler/udf-handler.js';
 export type { ScalarFunction } from './handler/udf-handler.js';
 export { createThrottlingInvoker } from './throttling-invoker.js';
 export type { ThrottlingInvoker, ThrottlingInvokerOptions } from './throttling-invoker.js';
-export { EngineDriver, LambdaInvocationError, inProcessTransport, makeConstraints, decryptSpillObject } from './engine/engine-driver.js';
+export { ATHENA_BLOCK_SIZES, EngineDriver, LambdaInvocationError, LambdaRequestTooLargeError, inProcessTransport, makeConstraints, decryptSpillObject } from './engine/engine-driver.js';
 export type { EngineDriverOptions, ScanOptions, ScanResult, TraceEntry, Transport } from './engine/engine-driver.js';
 export { parseConnectorTarget, transportFor } from './engine/transports.js';
 export type { ConnectorTarget } from './engine/transports.js';

@@ -1,8 +1,10 @@
 /**
- * Calls a throttled source with AIMD pacing (Java `ThrottlingInvoker`): each throttle adds
- * `throttle_increase_ms` to the delay between calls (starting at `throttle_initial_delay_ms`, up to
- * `throttle_max_delay_ms`), each success shrinks it by `throttle_decrease_factor`. Before anything
- * has spilled, a throttle is surfaced to Athena instead, so the engine slows the whole query down.
+ * Calls a throttled source with Java's AIMD pacing (`ThrottlingInvoker`), named from the call rate's
+ * point of view: a throttle cuts the rate multiplicatively (the delay between calls is divided by
+ * `throttle_decrease_factor`, rounded up, starting at `throttle_initial_delay_ms`, capped at
+ * `throttle_max_delay_ms`), and each success raises it additively (the delay shrinks by
+ * `throttle_increase_ms`, not below 0). Before anything has spilled, a throttle is surfaced to Athena
+ * instead, so the engine slows the whole query down.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConnectorError } from './errors.js';
@@ -28,6 +30,15 @@ export interface ThrottlingInvoker {
   readonly delayMs: number;
 }
 
+/**
+ * Java's `handleThrottle`: `ceil(delay / decrease)`, the initial delay when that is 0, never above the
+ * maximum. The floating-point division is Java's too, so both pace alike (2 / 0.7 = 2.857… → 3).
+ */
+export function nextDelayAfterThrottle(delay: number, config: ThrottleConfig): number {
+  const grown = Math.ceil(delay / config.decreaseFactor);
+  return grown === 0 ? config.initialDelayMs : Math.min(grown, config.maxDelayMs);
+}
+
 /** Creates an invoker with the `throttle_*` settings. */
 export function createThrottlingInvoker(config: ThrottleConfig, options: ThrottlingInvokerOptions): ThrottlingInvoker {
   let delay = 0;
@@ -43,11 +54,11 @@ export function createThrottlingInvoker(config: ThrottleConfig, options: Throttl
         await pause();
         try {
           const result = await call();
-          delay = delay * config.decreaseFactor < 1 ? 0 : delay * config.decreaseFactor;
+          delay = Math.max(0, delay - config.increaseMs);
           return result;
         } catch (error) {
           if (!options.isThrottle(error)) throw error;
-          delay = delay === 0 ? config.initialDelayMs : Math.min(config.maxDelayMs, delay + config.increaseMs);
+          delay = nextDelayAfterThrottle(delay, config);
           if (options.surfaceToEngine?.() ?? false) throw new ConnectorError('Throttled', 'The data source is throttling requests; Athena will retry with less concurrency', { cause: error });
           if (options.signal?.aborted === true) throw new ConnectorError('Timeout', 'The data source kept throttling until the Lambda deadline', { cause: error });
         }

@@ -33,4 +33,36 @@ describe('athena-connector validate', () => {
     expect(out.status).toBe(1);
     expect(out.stdout).toMatch(/FAIL {2}ehr\.patients: layout and splits.*No spill bucket is configured/);
   });
+
+  /** The environment of a user's shell: no log level set, no SDK warning switched off. */
+  const userEnv = (): NodeJS.ProcessEnv => {
+    const env: NodeJS.ProcessEnv = { ...process.env, spill_bucket: 'validate-cli-spill' };
+    delete env['POWERTOOLS_LOG_LEVEL'];
+    delete env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'];
+    return env;
+  };
+
+  it('keeps stdout to the table, shows progress on stderr, and prints no connector log or SDK warning', () => {
+    const out = spawnSync(process.execPath, [join(root, 'dist/athena-connector.mjs'), 'validate', bundle], { encoding: 'utf8', env: userEnv() });
+    expect(out.status, out.stdout + out.stderr).toBe(0);
+    const lines = out.stdout.trim().split('\n');
+    expect(lines.filter((l) => !/^(PASS|FAIL) {2}/.test(l))).toEqual([lines.at(-1)]);
+    expect(out.stderr).toMatch(/^validating: check 1, ping and serde version…$/m);
+    expect(out.stderr).toMatch(/^validating: check \d+, ehr\.patients: read 3 splits inline and with spill forced…$/m);
+    expect(out.stderr).not.toMatch(/NodeVersionSupportWarning/);
+    expect(out.stderr.split('\n').filter((l) => l !== '' && !l.startsWith('validating: '))).toEqual([]);
+  });
+
+  it('prints connector logs when the user sets a log level', () => {
+    const out = spawnSync(process.execPath, [join(root, 'dist/athena-connector.mjs'), 'validate', bundle, '--splits', 'one'], { encoding: 'utf8', env: { ...userEnv(), POWERTOOLS_LOG_LEVEL: 'INFO' } });
+    expect(out.status, out.stdout + out.stderr).toBe(0);
+    expect(out.stdout).toMatch(/"message":"request done"/);
+  });
+
+  it.each(['ten', '0', '1e3', '0x10', '-2', '2.5', ''])('refuses --max-tables=%s, naming the option', (value) => {
+    const out = spawnSync(process.execPath, [join(root, 'dist/athena-connector.mjs'), 'validate', bundle, `--max-tables=${value}`], { encoding: 'utf8', env: userEnv() });
+    expect(out.status).toBe(1);
+    expect(out.stderr.trim()).toBe(`athena-connector: --max-tables must be a whole number of at least 1, got ${JSON.stringify(value)}`);
+    expect(out.stdout).toBe('');
+  });
 });

@@ -16,6 +16,7 @@ import {
   ScanCommand,
   type ScanCommandOutput,
 } from '@aws-sdk/client-dynamodb';
+import { assumeRoleCredentials } from './dynamodb-cross-account.js';
 
 /** Per-call options the connector passes: the abort signal that ends a read at the Lambda deadline. */
 export interface DynamoDbSendOptions {
@@ -45,17 +46,24 @@ const DYNAMODB_CONNECT_TIMEOUT_MS = 3_000;
 
 /**
  * The default client: region and endpoint from the standard AWS environment (`AWS_REGION`,
- * `AWS_ENDPOINT_URL_DYNAMODB` / `AWS_ENDPOINT_URL`), so local runs reach dynalite without code changes.
+ * `AWS_ENDPOINT_URL_DYNAMODB` / `AWS_ENDPOINT_URL`), so local runs reach dynalite without code
+ * changes; with `crossAccountRoleArn`, it signs as that role (see dynamodb-cross-account.ts).
  */
-export function createDefaultDynamoDbClient(): DynamoDbClientLike {
-  return new DynamoDBClient({ requestHandler: { requestTimeout: DYNAMODB_REQUEST_TIMEOUT_MS, connectionTimeout: DYNAMODB_CONNECT_TIMEOUT_MS, throwOnRequestTimeout: true } });
+export function createDefaultDynamoDbClient(options: { readonly crossAccountRoleArn?: string | undefined } = {}): DynamoDbClientLike {
+  return new DynamoDBClient({
+    requestHandler: { requestTimeout: DYNAMODB_REQUEST_TIMEOUT_MS, connectionTimeout: DYNAMODB_CONNECT_TIMEOUT_MS, throwOnRequestTimeout: true },
+    ...(options.crossAccountRoleArn === undefined ? {} : { credentials: assumeRoleCredentials(options.crossAccountRoleArn) }),
+  });
 }
 
-/** Resolves a {@link DynamoDbClientSource} lazily and at most once. */
-export function lazyClient(source: DynamoDbClientSource | undefined): () => Promise<DynamoDbClientLike> {
+/**
+ * Resolves a {@link DynamoDbClientSource} lazily and at most once; without one, the default client,
+ * signing as `crossAccountRoleArn` when that is set.
+ */
+export function lazyClient(source: DynamoDbClientSource | undefined, crossAccountRoleArn?: string): () => Promise<DynamoDbClientLike> {
   let client: Promise<DynamoDbClientLike> | undefined;
   return () => {
-    client ??= typeof source === 'function' ? Promise.resolve(source()) : Promise.resolve(source ?? createDefaultDynamoDbClient());
+    client ??= typeof source === 'function' ? Promise.resolve(source()) : Promise.resolve(source ?? createDefaultDynamoDbClient({ crossAccountRoleArn }));
     return client;
   };
 }

@@ -32,6 +32,8 @@ export interface DynamoDbConfig {
   readonly maxReadCapacityUnits: number;
   /** `lenient_value_conversion` (new): a value that does not fit its column becomes NULL instead of failing the query. */
   readonly lenientValueConversion: boolean;
+  /** `cross_account_role_arn` (Java): DynamoDB is read with this role's credentials, assumed through STS. */
+  readonly crossAccountRoleArn: string | undefined;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -74,5 +76,15 @@ export function loadDynamoDbConfig(env: Env = process.env): DynamoDbConfig {
     maxScanSegments,
     maxReadCapacityUnits: integer(env, 'max_read_capacity_units', 0, 0, 1_000_000_000),
     lenientValueConversion: flag(env, 'lenient_value_conversion', false),
+    crossAccountRoleArn: roleArn(env, 'cross_account_role_arn'),
   };
+}
+
+/** An IAM role ARN, checked here so that a typo fails the cold start rather than the first query's AssumeRole. */
+function roleArn(env: Env, name: string): string | undefined {
+  const value = text(env, name);
+  if (value !== undefined && !/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/.test(value)) {
+    throw new ConfigurationError(name, `must be an IAM role ARN (arn:aws:iam::<account id>:role/<name>), got ${JSON.stringify(value)}`);
+  }
+  return value;
 }

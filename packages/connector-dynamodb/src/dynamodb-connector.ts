@@ -27,11 +27,13 @@ import { DataType, Schema, type Field } from 'apache-arrow';
 import { DescribeTableCommand, ExecuteStatementCommand, ListTablesCommand, QueryCommand, ScanCommand, lazyClient, readItemsFromWire, type DynamoDbClientLike, type DynamoDbClientSource } from './dynamodb-client.js';
 import { loadDynamoDbConfig, type DynamoDbConfig } from './dynamodb-config.js';
 import { classifyDynamoDbError, isDynamoDbThrottle } from './dynamodb-errors.js';
-import { ExpressionBuilder, beginsWith, buildFilterExpression, likeConditions, pointValues, sortKeyCondition } from './dynamodb-expressions.js';
-import { constrainedIndexes, constrainedLocalIndexes, constraintFor, decodeSplit, encodeSplit, globalIndexesOf, indexCovers, keySchemaOf, localIndexesOf, planSplits, scanSegmentCount, type DynamoDbSplit, type KeySchema } from './dynamodb-splits.js';
+import { ExpressionBuilder, buildFilterExpression, likeConditions, projectionExpression } from './dynamodb-expressions.js';
+import { queryKeyCondition } from './dynamodb-key-condition.js';
+import { constrainedIndexes, constrainedLocalIndexes, decodeSplit, encodeSplit, globalIndexesOf, indexCovers, keySchemaOf, localIndexesOf, planSplits, scanSegmentCount, type DynamoDbSplit, type KeySchema } from './dynamodb-splits.js';
+import { capacityShare, checkPartiqlSplit, checkTableSplit, passthroughStatement } from './dynamodb-split-checks.js';
 import { compileDateTimePattern, parseFormatMapping, zoneOffsetMillis } from './dynamodb-datetime.js';
 import { DYNAMODB_DATABASE_FLAG, FORMAT_MAPPING_METADATA, SCHEMA_SOURCE_METADATA, glueTableInfo, isDynamoDbGlueTable, isGlueNotFound, lazyGlueClient, loadGlueSdk, type GlueClientLike, type GlueClientSource, type GlueTableInfo } from './dynamodb-glue.js';
-import { ValueMismatchError, athenaTypeName, type DateTimeReading, createItemReader, fieldOf, mergeShapes, shapeOf, spellingsOf, type Item, type Shape } from './dynamodb-types.js';
+import { ValueMismatchError, athenaTypeName, type DateTimeReading, createItemReader, fieldOf, mergeShapes, shapeOf, spellingsOf, withRealName, type Item, type Shape } from './dynamodb-types.js';
 
 /** The schema every DynamoDB table is listed in; flagged Glue databases are further schemas. */
 export const DEFAULT_SCHEMA = 'default';
@@ -45,13 +47,6 @@ const LIST_TABLES_LIMIT = 100;
 
 /** `system.query(query => '<PartiQL SELECT>')`, Java's passthrough signature. */
 export const PARTIQL_PASSTHROUGH = { schema: 'system', name: 'query', arguments: ['query'] } as const;
-
-/** The PartiQL statement of passthrough arguments (core's lower-cased ones, or the raw wire ones); only SELECT is allowed. */
-function passthroughStatement(args: Readonly<Record<string, string>>): string {
-  const statement = (args['query'] ?? args['QUERY'] ?? '').trim();
-  if (!/^select\b/i.test(statement)) throw new ConnectorError('InvalidInput', 'Query passthrough accepts only a PartiQL SELECT statement');
-  return statement;
-}
 
 /**
  * Per-column date reading from the schema metadata Glue put there: `datetimeFormatMappingNormalized`
@@ -146,7 +141,7 @@ function itemBytes(item: Item): number {
 export function createDynamoDbConnector(options: DynamoDbConnectorOptions = {}): Connector {
   const config = options.config ?? loadDynamoDbConfig();
   const now = options.now ?? Date.now;
-  const client = lazyClient(options.client);
+  const client = lazyClient(options.client, config.crossAccountRoleArn);
   const resolved = new Map<string, Cached<ResolvedTable>>();
   const schemas = new Map<string, Cached<Schema>>();
 
@@ -539,6 +534,7 @@ export function createDynamoDbConnector(options: DynamoDbConnectorOptions = {}):
       };
 
       if (split.kind === 'partiql') {
+        const statement = checkPartiqlSplit(split, input.constraints.queryPassthroughArguments, ctx.config.enableQueryPassthrough);
         let rows = 0;
         const pacing = invoker(ctx, ctx.config.throttle, () => rows === 0);
         let nextToken: string | undefined;
@@ -546,7 +542,7 @@ export function createDynamoDbConnector(options: DynamoDbConnectorOptions = {}):
         do {
           if (ctx.signal.aborted) return;
           const token = nextToken;
-          const page = await call('running the passthrough PartiQL statement', (c) => c.send(new ExecuteStatementCommand({ Statement: split.statement, ...(token === undefined ? {} : { NextToken: token }) }), { abortSignal: ctx.signal }), pacing);
+          const page = await call('running the passthrough PartiQL statement', (c) => c.send(new ExecuteStatementCommand({ Statement: statement, ...(token === undefined ? {} : { NextToken: token }) }), { abortSignal: ctx.signal }), pacing);
           for (const row of rowsOf(page.Items)) {
             rows++;
             yield row;
@@ -556,24 +552,18 @@ export function createDynamoDbConnector(options: DynamoDbConnectorOptions = {}):
         return;
       }
 
-      let keyCondition: string | undefined;
-      const exclude = new Set<string>();
-      if (split.kind === 'query') {
-        keyCondition = `${builder.name(split.hashKey)} = ${builder.value(split.hashValue)}`;
-        const rangeSet = split.rangeKey === undefined ? undefined : constraintFor(input.constraints.summary, split.rangeKey);
-        const rangeCondition = rangeSet === undefined || split.rangeKey === undefined || split.rangeType === undefined ? undefined : sortKeyCondition(builder, split.rangeKey, split.rangeType, rangeSet);
-        // DynamoDB takes one sort-key condition: a prefix beats a range unless the range is one point.
-        const rangeKeyLower = split.rangeKey?.toLowerCase();
-        const prefix = split.rangeType === 'S' ? likes.find((like) => like.column.toLowerCase() === rangeKeyLower && like.prefix !== undefined && like.prefix !== '')?.prefix : undefined;
-        const pointRange = rangeCondition !== undefined && rangeSet !== undefined && pointValues(rangeSet)?.length === 1;
-        if (prefix !== undefined && split.rangeKey !== undefined && !pointRange) keyCondition += ` AND ${beginsWith(builder, split.rangeKey, prefix)}`;
-        else if (rangeCondition !== undefined) keyCondition += ` AND ${rangeCondition}`;
-        // A Query's filter may not name key attributes; core still checks their constraints.
-        exclude.add(split.hashKey.toLowerCase());
-        if (split.rangeKey !== undefined) exclude.add(split.rangeKey.toLowerCase());
-        if (split.tableRangeKey !== undefined) exclude.add(split.tableRangeKey.toLowerCase());
-      }
-      const filter = buildFilterExpression(builder, fields, input.constraints.summary, exclude, likes);
+      // Every split property is the caller's: a split may read no more than the request's own table could.
+      const table = await resolveTable(ctx, input.tableName);
+      checkTableSplit(split, table, [...fields.map((f) => f.name), ...likes.map((l) => l.column)]);
+      const rcuShare = capacityShare(input.split['rcuShare'], config.maxReadCapacityUnits);
+      const keys = split.kind === 'query' ? queryKeyCondition(builder, split, input.constraints.summary, likes) : undefined;
+      const keyCondition = keys?.condition;
+      const exclude = keys?.keyAttributes ?? new Set<string>();
+      const typed = new Set(table.description.AttributeDefinitions?.map((a) => a.AttributeName ?? ''));
+      // Inferred columns only: Glue's own lower-case names are read whole and never pushed down (below).
+      const tableColumns = input.schema.metadata.get(SCHEMA_SOURCE_METADATA) === 'glue' ? undefined : fresh(schemas, split.table)?.fields;
+      const pushed = fields.map((f) => withRealName(f, tableColumns));
+      const filter = buildFilterExpression(builder, pushed, input.constraints.summary, exclude, likes, typed);
       // Glue names without a columnMapping are lower-case while attributes may not be: read whole
       // items and match names case-insensitively (Java's `auto` mode does the same for such tables).
       const glueWithoutMapping = input.schema.metadata.get(SCHEMA_SOURCE_METADATA) === 'glue' && !input.schema.metadata.has('columnMapping');
@@ -581,14 +571,12 @@ export function createDynamoDbConnector(options: DynamoDbConnectorOptions = {}):
       const likeOutsideSchema = likes.some((like) => !fields.some((f) => f.name.toLowerCase() === like.column.toLowerCase()));
       // Every column of the (inferred) table requested, as in SELECT *: a projection would drop only
       // attributes no column reads, and costs DynamoDB a projection per item and the request its names.
-      const tableColumns = fresh(schemas, split.table)?.fields;
       const requested = new Set(fields.map((f) => f.name.toLowerCase()));
       const everyColumn = tableColumns !== undefined && tableColumns.every((f) => requested.has(f.name.toLowerCase()));
-      const projection = config.projectionAndCasing === 'always' || glueWithoutMapping || likeOutsideSchema || everyColumn || fields.length === 0 ? undefined : fields.flatMap((f) => spellingsOf(f).map((name) => builder.name(name))).join(', ');
+      const projection = config.projectionAndCasing === 'always' || glueWithoutMapping || likeOutsideSchema || everyColumn || fields.length === 0 ? undefined : projectionExpression(builder, pushed.flatMap((f) => spellingsOf(f)));
       // DynamoDB's Limit counts items evaluated, before any filter: with rows still to be filtered
       // (by DynamoDB or by core) small pages would multiply requests, so it is set only when every
       // item read is a row — no constraints, or only the hash key a Query already pins.
-      const rcuShare = Number(input.split['rcuShare'] ?? '0') || 0;
       const everyItemIsARow = likes.length === 0 && Object.keys(input.constraints.summary).every((c) => split.kind === 'query' && c.toLowerCase() === split.hashKey.toLowerCase());
       const limit = input.constraints.limit > 0n && everyItemIsARow ? Number(input.constraints.limit < 10_000n ? input.constraints.limit : 10_000n) : undefined;
       const common = {

@@ -7,40 +7,13 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { ConnectorError, StandardFunctionNames, readValue, type Block, type FederationExpression, type Marker, type ValueSet } from '@athena-federation/connector-core';
 import type { Field } from 'apache-arrow';
+import { ExpressionBuilder, MAX_IN_OPERANDS, fitsExpression } from './dynamodb-expression-builder.js';
 import { findAttribute, parseNumber, plainNumber, SOURCE_TYPE_METADATA, textOf, type Item } from './dynamodb-types.js';
+
+export { ExpressionBuilder };
 
 /** The scalar DynamoDB types a key or pushed-down column can have. */
 export type ScalarType = 'S' | 'N' | 'B' | 'BOOL';
-
-/** DynamoDB allows at most 100 operands in one IN. */
-const MAX_IN_OPERANDS = 100;
-
-/** Builds placeholder names and values for one request's expressions. */
-export class ExpressionBuilder {
-  readonly names: Record<string, string> = {};
-  readonly values: Record<string, AttributeValue> = {};
-  #nameCount = 0;
-  #valueCount = 0;
-  readonly #nameOf = new Map<string, string>();
-
-  /** The `#n…` placeholder for attribute `attribute` (reused for the same attribute). */
-  name(attribute: string): string {
-    let placeholder = this.#nameOf.get(attribute);
-    if (placeholder === undefined) {
-      placeholder = `#n${this.#nameCount++}`;
-      this.#nameOf.set(attribute, placeholder);
-      this.names[placeholder] = attribute;
-    }
-    return placeholder;
-  }
-
-  /** A fresh `:v…` placeholder bound to `value`. */
-  value(value: AttributeValue): string {
-    const placeholder = `:v${this.#valueCount++}`;
-    this.values[placeholder] = value;
-    return placeholder;
-  }
-}
 
 /** The JS value a marker or list block holds at `row` of its `col1` column. */
 function blockValue(block: Block, row: number): unknown {
@@ -130,6 +103,18 @@ function orderedValue(value: unknown, type: ScalarType): AttributeValue | undefi
   return type === 'N' || type === 'S' || type === 'B' ? toAttributeValue(value, type) : undefined;
 }
 
+/** DynamoDB's longest sort key value, in bytes. */
+const MAX_SORT_KEY_BYTES = 1024;
+
+/**
+ * A bound a sort key can be compared with in a KeyConditionExpression: DynamoDB refuses an empty
+ * key value there, and no key is longer than 1,024 bytes (such a bound is left to core's re-check).
+ */
+function keyBound(value: AttributeValue | undefined): AttributeValue | undefined {
+  const bytes = value?.S !== undefined ? Buffer.byteLength(value.S, 'utf8') : value?.B !== undefined ? value.B.length : 1;
+  return bytes > 0 && bytes <= MAX_SORT_KEY_BYTES ? value : undefined;
+}
+
 /**
  * The sort-key part of a KeyConditionExpression for `set`, or undefined. DynamoDB allows one
  * condition on the sort key, so a two-sided range becomes an inclusive BETWEEN — a superset that
@@ -139,8 +124,8 @@ export function sortKeyCondition(builder: ExpressionBuilder, attribute: string, 
   if (set['@type'] !== 'SortedRangeSet' || set.nullAllowed || set.ranges.length !== 1) return undefined;
   const [range] = set.ranges;
   if (range === undefined) return undefined;
-  const low = range.low.nullValue ? undefined : orderedValue(markerValue(range.low), type);
-  const high = range.high.nullValue ? undefined : orderedValue(markerValue(range.high), type);
+  const low = range.low.nullValue ? undefined : keyBound(orderedValue(markerValue(range.low), type));
+  const high = range.high.nullValue ? undefined : keyBound(orderedValue(markerValue(range.high), type));
   if ((!range.low.nullValue && low === undefined) || (!range.high.nullValue && high === undefined)) return undefined;
   const name = builder.name(attribute);
   if (low !== undefined && high !== undefined) {
@@ -187,28 +172,55 @@ function columnCondition(builder: ExpressionBuilder, attribute: string, type: Sc
 }
 
 /**
- * The FilterExpression for the summary constraints DynamoDB can decide exactly, ANDed; columns in
- * `exclude` (Query key attributes, which a filter may not name) are skipped. Undefined when nothing
- * can be pushed.
+ * `clause` for items whose `attribute` holds a string, and true for every other item. The reader
+ * shows any DynamoDB value in a varchar column as text (a number as its digits, a list as JSON), so
+ * an item whose type drifted from the sampled one still reaches core's re-check, which decides it;
+ * DynamoDB, comparing types strictly, would silently drop it.
  */
-export function buildFilterExpression(builder: ExpressionBuilder, fields: readonly Field[], summary: Readonly<Record<string, ValueSet>>, exclude: ReadonlySet<string>, likes: readonly LikeCondition[] = []): string | undefined {
+function onStringsOnly(builder: ExpressionBuilder, attribute: string, clause: string): string {
+  return `(${clause} OR NOT attribute_type(${builder.name(attribute)}, ${builder.shared('type S', { S: 'S' })}))`;
+}
+
+/**
+ * The FilterExpression for the summary constraints DynamoDB can decide exactly, ANDed; columns in
+ * `exclude` (Query key attributes, which a filter may not name) are skipped. `typed` names the
+ * attributes whose DynamoDB type the table enforces (key attributes of the table and its indexes);
+ * on other string columns a clause applies only to items that hold a string (see
+ * {@link onStringsOnly}). Clauses are added while the expression stays within DynamoDB's limits;
+ * the rest is left to core's re-check. Undefined when nothing can be pushed.
+ */
+export function buildFilterExpression(builder: ExpressionBuilder, fields: readonly Field[], summary: Readonly<Record<string, ValueSet>>, exclude: ReadonlySet<string>, likes: readonly LikeCondition[] = [], typed: ReadonlySet<string> = new Set()): string | undefined {
   const clauses: string[] = [];
+  const add = (field: Field, build: () => string | undefined) => {
+    const guarded = scalarTypeOf(field) === 'S' && !typed.has(field.name) ? () => {
+      const clause = build();
+      return clause === undefined ? undefined : onStringsOnly(builder, field.name, clause);
+    } : build;
+    const clause = builder.attempt(guarded, (c) => fitsExpression([...clauses, c].join(' AND ')));
+    if (clause !== undefined) clauses.push(clause);
+  };
   const fieldOf = (column: string) => fields.find((f) => f.name === column) ?? fields.find((f) => f.name.toLowerCase() === column.toLowerCase());
   for (const [column, set] of Object.entries(summary)) {
     const field = fieldOf(column);
     if (field === undefined || exclude.has(field.name.toLowerCase())) continue;
     const type = scalarTypeOf(field);
-    if (type === undefined) continue;
-    const condition = columnCondition(builder, field.name, type, set);
-    if (condition !== undefined) clauses.push(condition);
+    if (type !== undefined) add(field, () => columnCondition(builder, field.name, type, set));
   }
-  // Only on columns inferred as strings: a LIKE on a varchar that holds numbers (Glue, mixed) sees their text, begins_with would not.
   for (const like of likes) {
     const field = fieldOf(like.column);
-    if (like.prefix === undefined || like.prefix === '' || field === undefined || exclude.has(field.name.toLowerCase()) || scalarTypeOf(field) !== 'S') continue;
-    clauses.push(beginsWith(builder, field.name, like.prefix));
+    const prefix = like.prefix;
+    if (prefix === undefined || prefix === '' || field === undefined || exclude.has(field.name.toLowerCase()) || scalarTypeOf(field) !== 'S') continue;
+    add(field, () => beginsWith(builder, field.name, prefix));
   }
   return clauses.length === 0 ? undefined : clauses.join(' AND ');
+}
+
+/**
+ * The ProjectionExpression of `attributes`, or undefined when it would not fit DynamoDB's limits:
+ * reading whole items then costs bandwidth, never an answer (the reader picks its columns).
+ */
+export function projectionExpression(builder: ExpressionBuilder, attributes: readonly string[]): string | undefined {
+  return builder.attempt(() => attributes.map((name) => builder.name(name)).join(', '), fitsExpression);
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -308,6 +320,11 @@ export function likeConditions(expressions: readonly FederationExpression[]): Li
   };
   expressions.forEach(visit);
   return conditions;
+}
+
+/** Whether `prefix` can be a sort-key `begins_with` condition (not empty, no longer than a key). */
+export function isKeyPrefix(prefix: string): boolean {
+  return keyBound({ S: prefix }) !== undefined;
 }
 
 /** `begins_with(attribute, prefix)` for a KeyConditionExpression or FilterExpression. */

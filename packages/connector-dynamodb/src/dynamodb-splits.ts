@@ -7,6 +7,7 @@ import type { AttributeValue, KeySchemaElement, TableDescription } from '@aws-sd
 import { ConnectorError, type StringMap, type ValueSet } from '@athena-federation/connector-core';
 import type { DynamoDbConfig } from './dynamodb-config.js';
 import { keyValues, pointValues, type ScalarType } from './dynamodb-expressions.js';
+import { parseNumber } from './dynamodb-types.js';
 
 /** A Scan of one parallel segment. */
 export interface ScanSplit {
@@ -145,6 +146,18 @@ export function constraintFor(summary: Readonly<Record<string, ValueSet>>, attri
   return key === undefined ? undefined : summary[key];
 }
 
+/** DynamoDB's longest partition key value, in bytes. */
+export const MAX_HASH_KEY_BYTES = 2048;
+
+/**
+ * Whether an item can have `value` as its partition key: 1 to 2048 bytes. Any other value matches
+ * no item, and a Query for it is refused by DynamoDB, so it gets no split.
+ */
+export function isStorableHashValue(value: AttributeValue): boolean {
+  const bytes = value.S !== undefined ? Buffer.byteLength(value.S, 'utf8') : value.B !== undefined ? value.B.length : 1;
+  return bytes > 0 && bytes <= MAX_HASH_KEY_BYTES;
+}
+
 /**
  * The splits of a read, in a stable order: Query splits when the hash key is constrained to points,
  * else `totalSegments` Scan splits. Returned as a count plus an accessor so a million segments cost
@@ -180,7 +193,7 @@ export function planSplits(
           .map((index) => ({ keys: index as KeySchema, index: index.indexName, points: pointsOf(index, true) }))
           .find((c): c is { keys: KeySchema; index: string; points: unknown[] } => c.points !== undefined);
   if (target !== undefined) {
-    const values = keyValues(target.points, target.keys.hashType);
+    const values = keyValues(target.points, target.keys.hashType).filter(isStorableHashValue);
     const k = target.keys;
     const tableRangeKey = target.index === undefined ? undefined : keys.rangeKey;
     return { count: values.length, at: (i) => ({ kind: 'query', table, index: target.index, hashKey: k.hashKey, hashValue: values[i] ?? { NULL: true }, rangeKey: k.rangeKey, rangeType: k.rangeType, tableRangeKey }) };
@@ -201,11 +214,21 @@ function encodeAttribute(value: AttributeValue): string {
   return JSON.stringify(value);
 }
 
+/** A key value as its split property holds it: exactly one of S, N (number text) or B (base64). */
 function decodeAttribute(text: string): AttributeValue | undefined {
-  const parsed = JSON.parse(text) as Record<string, unknown>;
-  if (typeof parsed['S'] === 'string') return { S: parsed['S'] };
-  if (typeof parsed['N'] === 'string') return { N: parsed['N'] };
-  if (typeof parsed['B'] === 'string') return { B: Buffer.from(parsed['B'], 'base64') };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
+  const entries = Object.entries(parsed);
+  const [tag, value] = entries[0] ?? [];
+  if (entries.length !== 1 || typeof value !== 'string') return undefined;
+  if (tag === 'S') return { S: value };
+  if (tag === 'N') return parseNumber(value) === undefined ? undefined : { N: value };
+  if (tag === 'B') return /^[A-Za-z0-9+/]*={0,2}$/.test(value) ? { B: Buffer.from(value, 'base64') } : undefined;
   return undefined;
 }
 
@@ -216,30 +239,43 @@ export function encodeSplit(split: DynamoDbSplit): StringMap {
   return { kind: 'query', table: split.table, ...(split.index === undefined ? {} : { index: split.index }), hashKey: split.hashKey, hashValue: encodeAttribute(split.hashValue), ...(split.rangeKey === undefined ? {} : { rangeKey: split.rangeKey }), ...(split.rangeType === undefined ? {} : { rangeType: split.rangeType }), ...(split.tableRangeKey === undefined ? {} : { tableRangeKey: split.tableRangeKey }) };
 }
 
-/** Reads a split back; anything malformed is InvalidInput (it did not come from this connector). */
+/** Every property a split of each kind may have (`rcuShare` is added by GetSplits, checked at ReadRecords). */
+const SPLIT_PROPERTIES: Readonly<Record<DynamoDbSplit['kind'], ReadonlySet<string>>> = {
+  partiql: new Set(['kind', 'statement']),
+  scan: new Set(['kind', 'table', 'segment', 'totalSegments', 'rcuShare']),
+  query: new Set(['kind', 'table', 'index', 'hashKey', 'hashValue', 'rangeKey', 'rangeType', 'tableRangeKey', 'rcuShare']),
+};
+
+/** A non-negative integer written as this connector writes one (no sign, exponent, spaces or leading zeros). */
+function segmentNumber(text: string | undefined): number {
+  return text !== undefined && /^(?:0|[1-9]\d{0,15})$/.test(text) ? Number(text) : Number.NaN;
+}
+
+/**
+ * Reads a split back; anything malformed is InvalidInput (it did not come from this connector).
+ * Only the shape is checked here; whether it fits the request is `dynamodb-split-checks.ts`'s job.
+ */
 export function decodeSplit(properties: StringMap): DynamoDbSplit {
   const bad = (what: string): never => {
     throw new ConnectorError('InvalidInput', `Split is not one this connector made: ${what}`);
   };
-  if (properties['kind'] === 'partiql') return { kind: 'partiql', statement: properties['statement'] ?? bad('no statement') };
-  const table = properties['table'] ?? bad('no table');
-  if (properties['kind'] === 'scan') {
-    const segment = Number(properties['segment']);
-    const totalSegments = Number(properties['totalSegments']);
-    if (!Number.isSafeInteger(segment) || !Number.isSafeInteger(totalSegments) || segment < 0 || segment >= totalSegments) bad('segment out of range');
-    return { kind: 'scan', table, segment, totalSegments };
+  // Own properties only: a split named `__proto__` or `constructor` must not reach Object.prototype.
+  const get = (name: string): string | undefined => (Object.hasOwn(properties, name) ? properties[name] : undefined);
+  const kind = get('kind');
+  if (kind !== 'partiql' && kind !== 'scan' && kind !== 'query') return bad(`unknown kind ${JSON.stringify(kind ?? '')}`);
+  const unknown = Object.keys(properties).find((name) => !SPLIT_PROPERTIES[kind].has(name));
+  if (unknown !== undefined) bad(`a ${kind} split has no property ${JSON.stringify(unknown.slice(0, 64))}`);
+  if (kind === 'partiql') return { kind, statement: get('statement') ?? bad('no statement') };
+  const table = get('table') ?? bad('no table');
+  if (kind === 'scan') {
+    const segment = segmentNumber(get('segment'));
+    const totalSegments = segmentNumber(get('totalSegments'));
+    if (!(segment >= 0 && segment < totalSegments)) bad('segment out of range');
+    return { kind, table, segment, totalSegments };
   }
-  if (properties['kind'] === 'query') {
-    const hashKey = properties['hashKey'] ?? bad('no hashKey');
-    let hashValue: AttributeValue | undefined;
-    try {
-      hashValue = decodeAttribute(properties['hashValue'] ?? '');
-    } catch {
-      hashValue = undefined;
-    }
-    const rangeText = properties['rangeType'];
-    const rangeType = rangeText === undefined ? undefined : rangeText === 'S' || rangeText === 'N' || rangeText === 'B' ? rangeText : bad('rangeType is not S, N or B');
-    return { kind: 'query', table, index: properties['index'], hashKey, hashValue: hashValue ?? bad('hashValue is not a DynamoDB S, N or B value'), rangeKey: properties['rangeKey'], rangeType, tableRangeKey: properties['tableRangeKey'] };
-  }
-  return bad(`unknown kind ${JSON.stringify(properties['kind'] ?? '')}`);
+  const hashKey = get('hashKey') ?? bad('no hashKey');
+  const hashValue = decodeAttribute(get('hashValue') ?? '') ?? bad('hashValue is not a DynamoDB S, N or B value');
+  const rangeText = get('rangeType');
+  const rangeType = rangeText === undefined ? undefined : rangeText === 'S' || rangeText === 'N' || rangeText === 'B' ? rangeText : bad('rangeType is not S, N or B');
+  return { kind, table, index: get('index'), hashKey, hashValue, rangeKey: get('rangeKey'), rangeType, tableRangeKey: get('tableRangeKey') };
 }

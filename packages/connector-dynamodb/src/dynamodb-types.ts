@@ -206,6 +206,18 @@ export function spellingsOf(field: Field): string[] {
   return [field.name];
 }
 
+/**
+ * `field` under its attribute's real spelling, when Athena handed the name back lower-cased and the
+ * table's inferred columns (`known`) spell it otherwise: a ProjectionExpression or filter naming the
+ * lower-cased attribute would find nothing, while the reader matches names case-insensitively.
+ */
+export function withRealName(field: Field, known: readonly Field[] | undefined): Field {
+  if (known === undefined || known.some((f) => f.name === field.name)) return field;
+  const lower = field.name.toLowerCase();
+  const real = known.find((f) => f.name.toLowerCase() === lower);
+  return real === undefined ? field : field.clone({ name: real.name });
+}
+
 // ----------------------------------------------------------------------------------------------
 // Conversion
 

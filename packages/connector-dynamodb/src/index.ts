@@ -4,6 +4,9 @@
  */
 export { createDynamoDbConnector, DEFAULT_SCHEMA, PARTIQL_PASSTHROUGH, describeSchema } from './dynamodb-connector.js';
 export type { DynamoDbConnectorOptions } from './dynamodb-connector.js';
+export { dynamoDbConnectorFactory } from './dynamodb-factory.js';
+export { CROSS_ACCOUNT_SESSION_NAME, assumeRoleCredentials } from './dynamodb-cross-account.js';
+export type { AssumedRoleCredentials } from './dynamodb-cross-account.js';
 export { createDefaultDynamoDbClient } from './dynamodb-client.js';
 export type { DynamoDbClientLike, DynamoDbClientSource, DynamoDbSendOptions } from './dynamodb-client.js';
 export { DYNAMODB_DATABASE_FLAG, SCHEMA_SOURCE_METADATA, parseGlueType } from './dynamodb-glue.js';

@@ -146,6 +146,21 @@ describe('metadata', () => {
     expect(sent.every((s) => s.input['FilterExpression'] === undefined)).toBe(true);
   });
 
+  it('reads, projects and filters mixed-case attributes that Athena names in lower case', async () => {
+    const d = driver();
+    await d.ping();
+    const table = await d.getTable(orders);
+    // The names as a lower-casing engine would send them, types and metadata kept.
+    const schema = new Schema(table.schema.fields.filter((f) => ['CustomerId', 'OrderNo', 'Amount', 'IsActive'].includes(f.name)).map((f) => f.clone({ name: f.name.toLowerCase() })));
+    const { makeConstraints } = await import('@athena-federation/connector-core/testing');
+    const { Bool } = await import('apache-arrow');
+    const constraints = makeConstraints({ summary: { isactive: equals(new Bool(), true) } });
+    const splits = await d.getSplits(table, await d.getTableLayout(table, constraints), constraints);
+    const read = await Promise.all(splits.map((s) => d.readSplit(orders, schema, s, constraints)));
+    const rows = read.flatMap((r) => r.batches.flatMap((b) => readRows(b)));
+    expect(rows).toEqual([['c1', 1n, '12.500000000', true]]);
+  });
+
   it('caches inferred schemas', async () => {
     const d = driver();
     await d.getTable(orders);
@@ -351,5 +366,42 @@ describe('reads', () => {
     await d.listTables('default');
     expect(made).toBe(1);
     expect((await dynamo.client.send(new ListTablesCommand({}))).TableNames).toContain('Orders');
+  });
+});
+
+describe('forged splits (issue #14)', () => {
+  // The split is the caller's: a read may touch only the request's table, through its own keys and indexes.
+  const events = { schemaName: 'default', tableName: 'events' };
+  const readForged = async (table: typeof orders, columns: readonly string[] | undefined, properties: Record<string, string>) => {
+    const d = driver();
+    await d.ping();
+    const definition = await d.getTable(table);
+    const schema = columns === undefined ? definition.schema : new Schema(definition.schema.fields.filter((f) => columns.includes(f.name)));
+    const split = { spillLocation: { '@type': 'S3SpillLocation' as const, bucket: config.spillBucket, key: 'forged', directory: true }, encryptionKey: null, properties };
+    const { makeConstraints } = await import('@athena-federation/connector-core/testing');
+    return d.readSplit(table, schema, split, makeConstraints()).then((r) => r.batches.reduce((n, b) => n + b.numRows, 0), (e: unknown) => e);
+  };
+  const refusal = (outcome: unknown) => (outcome instanceof LambdaInvocationError ? outcome.error.errorMessage : `answered ${String(outcome)} rows`);
+
+  it('refuses a Scan of another table than the request names', async () => {
+    const outcome = await readForged(orders, undefined, { kind: 'scan', table: 'Readings', segment: '0', totalSegments: '1' });
+    expect(refusal(outcome)).toMatch(/InvalidInputException.*another table/);
+  });
+
+  it('refuses a Query through an index the table lacks, a key that is not the index\'s, or an index that does not hold the columns', async () => {
+    const query = { kind: 'query', table: 'Events', hashKey: 'UserId', hashValue: '{"S":"u1"}', index: 'ByUser' };
+    expect(await readForged(events, undefined, query)).toBe(10);
+    expect(refusal(await readForged(events, undefined, { ...query, index: 'NoSuchIndex' }))).toMatch(/InvalidInputException.*index the table does not have/);
+    expect(refusal(await readForged(events, undefined, { ...query, hashKey: 'Note', hashValue: '{"S":"note 1"}' }))).toMatch(/InvalidInputException.*hashKey/);
+    expect(refusal(await readForged(events, ['EventId', 'Note'], { ...query, index: 'ByKind', hashKey: 'Kind', hashValue: '{"S":"click"}' }))).toMatch(/InvalidInputException.*does not hold every column/);
+    expect(refusal(await readForged(events, undefined, { ...query, hashValue: '{"N":"1"}' }))).toMatch(/InvalidInputException.*type of the hash key/);
+  });
+
+  it('refuses malformed segments and properties it never writes', async () => {
+    const scan = { kind: 'scan', table: 'Orders', segment: '0', totalSegments: '1' };
+    expect(await readForged(orders, undefined, scan)).toBe(orderItems.length);
+    for (const forged of [{ ...scan, segment: '1e0' }, { ...scan, totalSegments: '2000000' }, { ...scan, segment: '-0' }, { ...scan, rcuShare: '1' }, { ...scan, index: 'ByCount' }]) {
+      expect(refusal(await readForged(orders, undefined, forged))).toMatch(/InvalidInputException/);
+    }
   });
 });

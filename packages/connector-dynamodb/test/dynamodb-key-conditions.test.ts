@@ -3,10 +3,11 @@
 import { arrowTypeToJson, createLambdaHandler, DataSourceOptimizations, loadHandlerConfig, makeValueBlock, OptimizationSubTypes, readRows, StandardFunctionNames, type FederationExpression, type ValueSet } from '@athena-federation/connector-core';
 import { EngineDriver, LambdaInvocationError, ensureBucket, inProcessTransport } from '@athena-federation/connector-core/testing';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { Bool, Field, Int64, Utf8, type DataType } from 'apache-arrow';
+import { Field, Int64, Utf8, type DataType } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoDbConnector, loadDynamoDbConfig } from '../src/index.js';
 import { createTable, startDynalite, type DynaliteServer } from './support/dynalite-server.js';
+import { likeExpression } from './support/like-expression.js';
 import { readingItems, readingsTable } from './support/fixtures.js';
 
 type Item = Record<string, AttributeValue>;
@@ -60,17 +61,7 @@ function equals(type: DataType, value: unknown): ValueSet {
   return { '@type': 'SortedRangeSet', type: arrowTypeToJson(type), ranges: [{ low: marker, high: marker }], nullAllowed: false };
 }
 
-/** What Athena pushes for `column LIKE pattern [ESCAPE escape]`. */
-function like(column: string, pattern: string, escape?: string): FederationExpression {
-  const utf8 = arrowTypeToJson(new Utf8());
-  const constant = (text: string): FederationExpression => ({ '@type': 'ConstantExpression', valueBlock: makeValueBlock(new Field('v', new Utf8()), [text]), type: utf8 });
-  return {
-    '@type': 'FunctionCallExpression',
-    type: arrowTypeToJson(new Bool()),
-    functionName: { functionName: StandardFunctionNames.likePattern },
-    arguments: [{ '@type': 'VariableExpression', columnName: column, type: utf8 }, constant(pattern), ...(escape === undefined ? [] : [constant(escape)])],
-  };
-}
+const like = likeExpression;
 
 /** Scans `table` through the protocol, with dynalite's counters reset just before the reads. */
 async function served(table: typeof visits, options: Parameters<EngineDriver['scan']>[1]) {
@@ -113,6 +104,15 @@ describe('key lookups use Query, not Scan (counted by dynalite)', () => {
     expect(read.counts.scannedItems).toBe(3);
   });
 
+  it('a hash value no key can hold (empty, or over 2,048 bytes) gets no Query: DynamoDB would refuse it, and it matches nothing', async () => {
+    const keys = ['', 'p01', 'x'.repeat(2049)];
+    const set: ValueSet = { '@type': 'EquatableValueSet', valueBlock: makeValueBlock(new Field('v', new Utf8()), keys), whiteList: true, nullAllowed: false };
+    const { rows, splits, counts } = await served(visits, { constraints: { summary: { PatientId: set } } });
+    expect(rows.map(keyOf).sort()).toEqual(sourceKeys((item) => item['PatientId']?.S === 'p01'));
+    expect(splits).toBe(1);
+    expect(counts.operations.get('Query')).toBe(1);
+  });
+
   it('an unconstrained hash key scans', async () => {
     const { rows, counts } = await served(visits, {});
     expect(rows).toHaveLength(visitItems.length);
@@ -142,6 +142,27 @@ describe('LIKE pushdown', () => {
     // DynamoDB examined only the matching items: the prefix was a key condition, not a filter.
     expect(counts.scannedItems).toBe(expected.length);
     expect(all.counts.scannedItems).toBe(60);
+  });
+
+  it('an empty sort-key bound stays out of the KeyConditionExpression, which DynamoDB would refuse', async () => {
+    const text = (value: string) => ({ valueBlock: makeValueBlock(new Field('v', new Utf8()), [value]), bound: 'EXACTLY' as const, nullValue: false });
+    const range = (low: string, high: string): ValueSet => ({ '@type': 'SortedRangeSet', type: arrowTypeToJson(new Utf8()), ranges: [{ low: text(low), high: text(high) }], nullAllowed: false });
+    for (const [low, high] of [['', '2026-03'], ['', '']] as const) {
+      const summary = { PatientId: equals(new Utf8(), 'p05'), VisitKey: range(low, high) };
+      const { rows, counts } = await served(visits, { constraints: { summary } });
+      expect(rows.map(keyOf).sort()).toEqual(sourceKeys((item) => item['PatientId']?.S === 'p05' && (item['VisitKey']?.S ?? '') >= low && (item['VisitKey']?.S ?? '') <= high));
+      expect(counts.operations.get('Query')).toBe(1);
+    }
+  });
+
+  it('a sort-key prefix that wins over a sort-key range leaves none of the range\'s placeholders behind (DynamoDB refuses unused ones)', async () => {
+    const low = { valueBlock: makeValueBlock(new Field('v', new Utf8()), ['2026-0']), bound: 'EXACTLY' as const, nullValue: false };
+    const high = { valueBlock: makeValueBlock(new Field('v', new Utf8()), []), bound: 'BELOW' as const, nullValue: true };
+    const summary = { PatientId: equals(new Utf8(), 'p05'), VisitKey: { '@type': 'SortedRangeSet' as const, type: arrowTypeToJson(new Utf8()), ranges: [{ low, high }], nullAllowed: false } };
+    const { rows, counts } = await served(visits, { constraints: { summary, expression: [like('VisitKey', '2026-03#%')] } });
+    const expected = sourceKeys((item) => item['PatientId']?.S === 'p05' && (item['VisitKey']?.S ?? '').startsWith('2026-03#'));
+    expect(rows.map(keyOf).sort()).toEqual(expected);
+    expect(counts.scannedItems).toBe(expected.length);
   });
 
   it('a LIKE on a plain string attribute becomes a FilterExpression begins_with; escapes are literal', async () => {

@@ -43,9 +43,10 @@ afterAll(() => {
   moto.destroy();
 });
 
+const driver = () => new EngineDriver({ transport: inProcessTransport(createLambdaHandler(createDynamoDbConnector({ client, config: loadDynamoDbConfig({}) }), { config })) });
+const args = (query: string) => ({ schemaFunctionName: 'SYSTEM.QUERY', QUERY: query });
+
 describe('query passthrough', () => {
-  const driver = () => new EngineDriver({ transport: inProcessTransport(createLambdaHandler(createDynamoDbConnector({ client, config: loadDynamoDbConfig({}) }), { config })) });
-  const args = (query: string) => ({ schemaFunctionName: 'SYSTEM.QUERY', QUERY: query });
 
   it('advertises system.query and reads every page of a SELECT', async () => {
     // Prepare
@@ -74,5 +75,58 @@ describe('query passthrough', () => {
     const error = await d.getTable({ schemaName: 'system', tableName: 'query' }, args(`DELETE FROM "${tableName}" WHERE Id = 'o1'`)).then(() => undefined, (e: unknown) => e);
     expect(error).toBeInstanceOf(LambdaInvocationError);
     expect((error as LambdaInvocationError).error.errorMessage).toMatch(/InvalidInputException.*only a PartiQL SELECT/);
+  });
+});
+
+describe('forged passthrough splits (issue #14)', () => {
+  // A ReadRecords request hands its split back from whoever invokes the function: a split claiming
+  // to be PartiQL may carry any statement, so ReadRecords must re-check what GetSplits checked.
+  const items = async () => JSON.stringify((await moto.send(new ExecuteStatementCommand({ Statement: `SELECT * FROM "${tableName}"` }))).Items?.map((i) => JSON.stringify(i)).sort());
+  const forged = (statement: string) => ({ spillLocation: { '@type': 'S3SpillLocation' as const, bucket: config.spillBucket, key: 'forged', directory: true }, encryptionKey: null, properties: { kind: 'partiql', statement } });
+  const select = () => `SELECT * FROM "${tableName}"`;
+  const read = async (statement: string, passthrough: string, enabled = true) => {
+    const handlerConfig = { ...config, enableQueryPassthrough: enabled };
+    const d = new EngineDriver({ transport: inProcessTransport(createLambdaHandler(createDynamoDbConnector({ client, config: loadDynamoDbConfig({}) }), { config: handlerConfig })) });
+    await d.ping();
+    const passthroughArgs = args(passthrough);
+    const table = await driver().getTable({ schemaName: 'system', tableName: 'query' }, args(select()));
+    return d.readSplit(table.tableName, table.schema, forged(statement), makeConstraints({ queryPassthroughArguments: passthroughArgs })).then(() => undefined, (e: unknown) => e);
+  };
+
+  it.each([
+    ['UPDATE', () => `UPDATE "${tableName}" SET Region = 'forged' WHERE Id = 'o1'`],
+    ['DELETE', () => `DELETE FROM "${tableName}" WHERE Id = 'o2'`],
+    ['INSERT', () => `INSERT INTO "${tableName}" VALUE {'Id': 'forged', 'Region': 'xx'}`],
+  ])('refuses a forged %s statement and writes nothing', async (_kind, statement) => {
+    // Prepare
+    const before = await items();
+    // Act
+    const error = await read(statement(), select());
+    // Assess
+    expect(await items()).toBe(before);
+    expect(error).toBeInstanceOf(LambdaInvocationError);
+    expect((error as LambdaInvocationError).error.errorMessage).toMatch(/InvalidInputException/);
+  });
+
+  it('refuses a SELECT split when passthrough is disabled, and one that is not the request\'s own statement', async () => {
+    const disabled = await read(select(), select(), false);
+    expect((disabled as LambdaInvocationError).error.errorMessage).toMatch(/OperationNotSupportedException.*enable_query_passthrough=false/);
+    const other = await read(`SELECT * FROM "${tableName}" WHERE Region = 'eu'`, select());
+    expect((other as LambdaInvocationError).error.errorMessage).toMatch(/InvalidInputException.*not the request's passthrough statement/);
+    const noArgs = await (async () => {
+      const d = driver();
+      await d.ping();
+      const table = await d.getTable({ schemaName: 'system', tableName: 'query' }, args(select()));
+      return d.readSplit(table.tableName, table.schema, forged(select()), makeConstraints()).then(() => undefined, (e: unknown) => e);
+    })();
+    expect((noArgs as LambdaInvocationError).error.errorMessage).toMatch(/InvalidInputException/);
+  });
+
+  it('refuses a SELECT followed by a second statement', async () => {
+    const twice = `${select()}; DELETE FROM "${tableName}" WHERE Id = 'o3'`;
+    const before = await items();
+    const error = await read(twice, twice);
+    expect((error as LambdaInvocationError).error.errorMessage).toMatch(/InvalidInputException.*single/);
+    expect(await items()).toBe(before);
   });
 });

@@ -1,6 +1,7 @@
 // Split planning without a database: segment counts, Query-vs-Scan choice, split round trips.
 import { ConnectorError } from '@athena-federation/connector-core';
 import { describe, expect, it } from 'vitest';
+import { passthroughStatement } from '../src/dynamodb-split-checks.js';
 import { decodeSplit, encodeSplit, planSplits, scanSegmentCount, type KeySchema } from '../src/dynamodb-splits.js';
 
 const limits = { minScanSegments: 4, maxScanSegments: 1000 };
@@ -54,5 +55,34 @@ describe('splits', () => {
     expect(() => decodeSplit({ kind: 'scan', table: 'T', segment: '3', totalSegments: '2' })).toThrow(ConnectorError);
     expect(() => decodeSplit({ kind: 'query', table: 'T', hashKey: 'Pk', hashValue: '{"M":{}}' })).toThrow(/hashValue/);
     expect(() => decodeSplit({ kind: 'other', table: 'T' })).toThrow(/unknown kind/);
+  });
+});
+
+describe('forged split shapes (issue #14)', () => {
+  it('refuses prototype keys, properties another kind has, and numbers this connector never writes', () => {
+    const scan = { kind: 'scan', table: 'T', segment: '0', totalSegments: '2' };
+    expect(decodeSplit(scan)).toEqual({ kind: 'scan', table: 'T', segment: 0, totalSegments: 2 });
+    for (const forged of [
+      JSON.parse('{"__proto__":{"kind":"partiql","statement":"DELETE FROM t"},"table":"T"}') as Record<string, string>,
+      JSON.parse('{"kind":"scan","table":"T","segment":"0","totalSegments":"2","constructor":"x"}') as Record<string, string>,
+      { ...scan, statement: 'SELECT 1' },
+      { ...scan, segment: ' 1' },
+      { ...scan, segment: '0x1' },
+      { ...scan, totalSegments: '2.0' },
+      { ...scan, totalSegments: 'Infinity' },
+      { kind: 'query', table: 'T', hashKey: 'Pk', hashValue: '{"S":"a","N":"1"}' },
+      { kind: 'query', table: 'T', hashKey: 'Pk', hashValue: '{"N":"NaN"}' },
+      { kind: 'query', table: 'T', hashKey: 'Pk', hashValue: '{"B":"not base64!"}' },
+    ]) {
+      expect(() => decodeSplit(forged), JSON.stringify(forged)).toThrow(ConnectorError);
+    }
+  });
+
+  it('takes one SELECT, whatever its literals, identifiers and comments hold', () => {
+    expect(passthroughStatement({ query: ` SELECT * FROM "t;x" WHERE a = 'it''s; fine' -- ; trailing\n ;` })).toMatch(/^SELECT/);
+    expect(passthroughStatement({ QUERY: 'SELECT * FROM t /* ; */' })).toBe('SELECT * FROM t /* ; */');
+    expect(() => passthroughStatement({ query: "SELECT * FROM t; DELETE FROM t WHERE a = 'b'" })).toThrow(/single/);
+    expect(() => passthroughStatement({ query: "SELECT * FROM t WHERE a = 'x'';'; UPDATE t SET a = 1" })).toThrow(/single/);
+    expect(() => passthroughStatement({ query: 'UPDATE t SET a = 1' })).toThrow(/only a PartiQL SELECT/);
   });
 });

@@ -46,4 +46,26 @@ describe('lambda bundle', () => {
     expect(result.ping).toMatchObject({ serDeVersion: 6, sourceType: 'dynamodb' });
     expect(result.tables.tables.map((t) => t.tableName)).toEqual(['orders']);
   }, 60_000);
+
+  it('logs a failure with its stack, naming the TypeScript sources under --enable-source-maps (the template\'s SourceMapStackTraces)', async () => {
+    const script = `
+      const { handler } = await import(${JSON.stringify(pathToFileURL(join(dir, 'index.mjs')).href)});
+      const identity = { id: 'x', principal: 'x', account: '123456789012', arn: 'arn:aws:iam::123456789012:user/x', tags: {}, groups: [] };
+      await handler({ '@type': 'GetTableRequest', identity, queryId: 'q1', catalogName: 'ddb', tableName: { schemaName: 'default', tableName: 'no_such_table' } }).catch(() => undefined);
+    `;
+    const run = async (flags: string[]) => {
+      const { stdout, stderr } = await promisify(execFile)(process.execPath, [...flags, '--input-type=module', '-e', script], {
+        env: { ...process.env, AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'fake', AWS_SECRET_ACCESS_KEY: 'fake', POWERTOOLS_LOG_LEVEL: 'ERROR', disable_glue: 'true' },
+      });
+      const failed = `${stdout}\n${stderr}`.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { message?: string; error?: { name?: string; message?: string; stack?: string; cause?: { name?: string } } }).find((r) => r.message === 'request failed');
+      return failed?.error;
+    };
+    const mapped = await run(['--enable-source-maps']);
+    expect(mapped).toMatchObject({ name: 'ConnectorError', reason: 'NotFound' });
+    expect(mapped?.message).toMatch(/no_such_table/);
+    expect(mapped?.stack).toMatch(/\n\s+at .*src\/dynamodb-[a-z-]+\.ts:\d+/);
+    const plain = await run([]);
+    expect(plain?.stack).toMatch(/\n\s+at .*index\.mjs:\d+/);
+    expect(plain?.stack).not.toMatch(/\.ts:\d+/);
+  }, 60_000);
 });

@@ -22,3 +22,14 @@ export function parseCatalogArgument(argument: string): { name: string; target: 
   if (at <= 0) throw new Error(`--catalog ${JSON.stringify(argument)} must be NAME=TARGET`);
   return { name: checkCatalogName(argument.slice(0, at)), target: parseConnectorTarget(argument.slice(at + 1)) };
 }
+
+/** A query names `catalog.schema.table` for a catalog that was not registered. */
+export class UnknownCatalogError extends Error {
+  readonly catalog: string;
+
+  constructor(catalog: string, registered: readonly string[]) {
+    super(`Catalog ${catalog} is not registered (registered: ${registered.length === 0 ? 'none' : registered.join(', ')})`);
+    this.name = 'UnknownCatalogError';
+    this.catalog = catalog;
+  }
+}

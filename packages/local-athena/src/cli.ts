@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { type CatalogTarget, parseCatalogArgument } from './catalog.js';
+import { type CatalogTarget, UnknownCatalogError, parseCatalogArgument } from './catalog.js';
 import { type OutputFormat, OutputFormats, formatRows } from './format.js';
 import { LocalAthena } from './local-athena.js';
 import { createProgressBar, formatExplain } from './progress.js';
@@ -58,7 +58,8 @@ async function main(argv: readonly string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(`local-athena: ${error instanceof Error ? error.message : String(error)}`);
+    const hint = error instanceof UnknownCatalogError ? `; add --catalog ${error.catalog}=TARGET (a Lambda bundle or lambda:<function>)` : '';
+    console.error(`local-athena: ${error instanceof Error ? error.message : String(error)}${hint}`);
     process.exit(1);
   },
 );

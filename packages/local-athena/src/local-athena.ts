@@ -8,10 +8,11 @@
 import { type GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { Schema } from 'apache-arrow';
-import { type DataSourceCapabilities, EngineDriver, type FederationResponse, type Split, type Transport, makeConstraints, transportFor } from '@athena-federation/connector-core';
-import { type CatalogTarget, checkCatalogName } from './catalog.js';
+import { type DataSourceCapabilities, EngineDriver, type FederationResponse, type Split, type TableName, type Transport, makeConstraints, transportFor } from '@athena-federation/connector-core';
+import { type CatalogTarget, UnknownCatalogError, checkCatalogName } from './catalog.js';
 import { quoteIdentifier } from './duckdb-tables.js';
 import { DuckDBThread } from './duckdb-thread.js';
+import { bindQuery } from './query-binding.js';
 import { type QueryAnalysis, type TableReference, analyzeQuery } from './pushdown.js';
 import { type PushedDown, type ScanPlan, planScan } from './scan-plan.js';
 
@@ -102,6 +103,37 @@ interface Progress {
   spilledObjects: number;
 }
 
+/** One federated table of a query, from its first request to its last read. */
+interface TableSession {
+  readonly catalog: string;
+  readonly tableName: TableName;
+  /** `catalog.schema.table`, for reports and errors. */
+  readonly name: string;
+  readonly driver: EngineDriver;
+  /** Engine-side milliseconds besides requests (spill reads, DuckDB hand-off and load). */
+  readonly local: Record<string, number>;
+  readonly counters: { connectorMs: number; spilledBytes: number };
+  /** Which split a failed read was, for the error message (reads run in parallel). */
+  failedSplit?: string;
+}
+
+/** A table session once GetTable has answered. */
+interface OpenTable extends TableSession {
+  readonly definition: Awaited<ReturnType<EngineDriver['getTable']>>;
+  readonly capabilities: DataSourceCapabilities;
+  /** Wall-clock milliseconds of the session's first requests (before the query was bound). */
+  readonly openMs: number;
+}
+
+/** A table's failure, naming the catalog, table, request type and (for a read) which split. */
+function tableFailure(table: TableSession, error: unknown): Error {
+  const { failedSplit } = table;
+  // Parallel reads may have gone on after the failed one, so its entry is not always the last.
+  const request = table.driver.trace.findLast((entry) => entry.responseType === 'error')?.requestType;
+  const step = request === undefined ? (failedSplit === undefined ? '' : ` (${failedSplit})`) : ` (${[request, ...(request === 'ReadRecordsRequest' && failedSplit !== undefined ? [failedSplit] : [])].join(', ')})`;
+  return new Error(`Catalog ${table.catalog}, table ${table.name}${step}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+}
+
 /** An empty DuckDB database on this thread, for parsing queries. */
 interface ParserDatabase {
   readonly instance: DuckDBInstance;
@@ -148,10 +180,17 @@ export class LocalAthena {
     return transport;
   }
 
-  /** Runs one SELECT. Errors from a connector name the catalog, table and request type. */
+  /**
+   * Runs one SELECT. Every table's schema is asked for first (GetTable) and the SQL is bound against
+   * them, so a misspelt column fails with DuckDB's message about the user's SQL before any split is
+   * read. Errors from a connector name the catalog, table and request type.
+   */
   async query(sql: string): Promise<QueryResult> {
     const started = performance.now();
-    const analysis = await analyzeQuery(this.#parser.connection, sql, new Set(Object.keys(this.#options.catalogs).map((c) => c.toLowerCase())));
+    const catalogs = Object.keys(this.#options.catalogs).map((c) => c.toLowerCase());
+    const analysis = await analyzeQuery(this.#parser.connection, sql, new Set(catalogs));
+    const [unknown] = analysis.unknownCatalogs;
+    if (unknown !== undefined) throw new UnknownCatalogError(unknown, catalogs);
     const scans: TableScanReport[] = [];
     const key = (t: TableReference) => `${t.catalog}.${t.schemaName}.${t.tableName}`;
     const counts = new Map<string, number>();
@@ -159,14 +198,19 @@ export class LocalAthena {
     // Tables with their own filters first: they are likely the small side Athena would read first.
     const filtered = (t: TableReference) => analysis.predicates.some((p) => p.scope === t.scope && (p.alias?.toLowerCase() === t.alias.toLowerCase() || p.alias === undefined));
     const order = [...new Map(analysis.tables.map((t) => [key(t), t])).values()].sort((a, b) => Number(filtered(b)) - Number(filtered(a)));
+    const opened = new Map<string, OpenTable>();
+    for (const table of order) opened.set(key(table), await this.#open(table));
+    await bindQuery(this.#parser.connection, sql, [...opened.values()].map((t) => ({ catalog: t.catalog, ...t.tableName, schema: t.definition.schema })));
     const done = new Map<string, TableReference>();
     const progress: Progress = { splitsDone: 0, splitsTotal: 0, rows: 0, bytes: 0, spilledObjects: 0 };
     for (const table of order) {
       const ref = counts.get(key(table)) === 1 ? table : { ...table, pushable: false };
+      const open = opened.get(key(table));
+      if (open === undefined) continue;
       const keysStarted = performance.now();
       const joinKeys = await this.#dynamicFilters(ref, analysis, done);
       const keysMs = performance.now() - keysStarted;
-      const scan = await this.#scan(ref, (schema, capabilities) => planScan(ref, schema, analysis, capabilities, joinKeys), progress);
+      const scan = await this.#scan(open, (schema, capabilities) => planScan(ref, schema, analysis, capabilities, joinKeys), progress);
       scans.push(joinKeys.size === 0 ? scan : { ...scan, timings: { ...scan.timings, joinKeysFromDuckDB: keysMs } });
       done.set(ref.alias.toLowerCase(), ref);
     }
@@ -194,23 +238,20 @@ export class LocalAthena {
     return filters;
   }
 
-  async #scan(table: TableReference, plan: (schema: Schema, capabilities: DataSourceCapabilities) => ScanPlan, progress: Progress): Promise<TableScanReport> {
+  /** Starts a table's session: ping, capabilities (V4+) and GetTable, on a driver of its own. */
+  async #open(table: TableReference): Promise<OpenTable> {
+    const started = performance.now();
     const { catalog } = table;
     const tableName = { schemaName: table.schemaName, tableName: table.tableName };
-    const name = `${catalog}.${tableName.schemaName}.${tableName.tableName}`;
-    const started = performance.now();
-    // Engine-side work besides requests; reported after the protocol steps.
     const local: Record<string, number> = {};
-    const add = (step: string, ms: number) => (local[step] = (local[step] ?? 0) + ms);
-    let connectorMs = 0;
-    let spilledBytes = 0;
+    const counters = { connectorMs: 0, spilledBytes: 0 };
     const inner = await this.#transport(catalog);
     const transport: Transport = async (payload) => {
       const called = performance.now();
       try {
         return await inner(payload);
       } finally {
-        connectorMs += performance.now() - called;
+        counters.connectorMs += performance.now() - called;
       }
     };
     this.#s3 ??= new S3Client({ forcePathStyle: true });
@@ -222,22 +263,32 @@ export class LocalAthena {
         send: async (command: GetObjectCommand) => {
           const called = performance.now();
           const object = await s3.send(command);
-          add('readSpilled', performance.now() - called);
-          spilledBytes += object.ContentLength ?? 0;
+          local['readSpilled'] = (local['readSpilled'] ?? 0) + performance.now() - called;
+          counters.spilledBytes += object.ContentLength ?? 0;
           return object;
         },
       },
       ...(this.#options.maxBlockSize === undefined ? {} : { maxBlockSize: this.#options.maxBlockSize }),
       ...(this.#options.maxInlineBlockSize === undefined ? {} : { maxInlineBlockSize: this.#options.maxInlineBlockSize }),
     });
-    const report = () => this.#options.onProgress?.({ table: name, ...progress });
-    const traceBytes = () => driver.trace.reduce((n, t) => n + t.responseBytes, 0);
-    // Which split a failed read was, for the error message (reads run in parallel).
-    let failedSplit: string | undefined;
+    const session: TableSession = { catalog, tableName, name: `${catalog}.${tableName.schemaName}.${tableName.tableName}`, driver, local, counters };
     try {
       const ping = await driver.ping();
       const capabilities = ping.serDeVersion >= 4 ? await this.#capabilities(driver, catalog) : {};
       const definition = await driver.getTable(tableName);
+      return { ...session, definition, capabilities, openMs: performance.now() - started };
+    } catch (error) {
+      throw tableFailure(session, error);
+    }
+  }
+
+  async #scan(table: OpenTable, plan: (schema: Schema, capabilities: DataSourceCapabilities) => ScanPlan, progress: Progress): Promise<TableScanReport> {
+    const { catalog, tableName, name, driver, definition, capabilities, local, counters } = table;
+    const add = (step: string, ms: number) => (local[step] = (local[step] ?? 0) + ms);
+    const report = () => this.#options.onProgress?.({ table: name, ...progress });
+    const traceBytes = () => driver.trace.reduce((n, t) => n + t.responseBytes, 0);
+    const started = performance.now();
+    try {
       const { constraints: parts, pushed } = plan(definition.schema, capabilities);
       const constraints = makeConstraints(parts);
       // DuckDB creates the table on its thread while the layout and splits are asked for.
@@ -259,7 +310,7 @@ export class LocalAthena {
         const read = async (split: Split, index: number) => {
           const result = await driver.readSplit(tableName, definition.schema, split, constraints).catch((error: unknown) => {
             // Property names only: their values can be the source's data (key ranges, partition values).
-            failedSplit ??= `split ${index + 1} of ${splits.length}, properties ${Object.keys(split.properties).join(', ') || 'none'}`;
+            table.failedSplit ??= `split ${index + 1} of ${splits.length}, properties ${Object.keys(split.properties).join(', ') || 'none'}`;
             throw error;
           });
           const handOffStarted = performance.now();
@@ -270,7 +321,7 @@ export class LocalAthena {
           spilledObjects += result.spilledObjects;
           progress.spilledObjects += result.spilledObjects;
           progress.splitsDone++;
-          progress.bytes = bytesBefore + traceBytes() + spilledBytes;
+          progress.bytes = bytesBefore + traceBytes() + counters.spilledBytes;
           report();
         };
         let next = 0;
@@ -307,16 +358,13 @@ export class LocalAthena {
         spilledObjects,
         requestBytes: driver.trace.reduce((n, t) => n + t.requestBytes, 0),
         responseBytes: traceBytes(),
-        spilledBytes,
+        spilledBytes: counters.spilledBytes,
         timings,
-        connectorMs,
-        wallMs: performance.now() - started,
+        connectorMs: counters.connectorMs,
+        wallMs: table.openMs + performance.now() - started,
       };
     } catch (error) {
-      // Parallel reads may have gone on after the failed one, so its entry is not always the last.
-      const request = driver.trace.findLast((entry) => entry.responseType === 'error')?.requestType;
-      const step = request === undefined ? (failedSplit === undefined ? '' : ` (${failedSplit})`) : ` (${[request, ...(request === 'ReadRecordsRequest' && failedSplit !== undefined ? [failedSplit] : [])].join(', ')})`;
-      throw new Error(`Catalog ${catalog}, table ${name}${step}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw tableFailure(table, error);
     }
   }
 

@@ -87,6 +87,8 @@ export interface QueryAnalysis {
   readonly selects: readonly SelectShape[];
   /** Equalities of INNER JOIN conditions, the candidates for dynamic filtering. */
   readonly joins: readonly JoinEquality[];
+  /** Catalogs named in `catalog.schema.table` references that are not registered, lower-cased. */
+  readonly unknownCatalogs: readonly string[];
 }
 
 /** A node of the tree `json_serialize_sql` returns. */
@@ -416,6 +418,8 @@ export async function analyzeQuery(connection: DuckDBConnection, sql: string, ca
     collectJoins(select['from_table'], scope, joins);
   });
   const federated = found.filter((t) => typeof t.node['catalog_name'] === 'string' && catalogs.has(String(t.node['catalog_name'])));
+  const named = found.map((t) => t.node['catalog_name']).filter((c): c is string => typeof c === 'string' && c !== '');
+  const unknownCatalogs = [...new Set(named.map((c) => c.toLowerCase()).filter((c) => !catalogs.has(c)))];
   const counts = new Map<string, number>();
   for (const t of federated) {
     const key = `${String(t.node['catalog_name'])}.${String(t.node['schema_name'])}.${String(t.node['table_name'])}`;
@@ -428,7 +432,7 @@ export async function analyzeQuery(connection: DuckDBConnection, sql: string, ca
     const alias = typeof node['alias'] === 'string' && node['alias'] !== '' ? node['alias'] : tableName;
     return { catalog, schemaName, tableName, alias, scope, nullSupplying, pushable: !positional && counts.get(`${catalog}.${schemaName}.${tableName}`) === 1 };
   });
-  return { tables, predicates, conjuncts: whereConjuncts, selects: selects.map((s) => selectShape(s, aggregates)), joins };
+  return { tables, predicates, conjuncts: whereConjuncts, selects: selects.map((s) => selectShape(s, aggregates)), joins, unknownCatalogs };
 }
 
 /** A `col1` block of `values` in the column's type; undefined if a value does not fit it exactly (then nothing is pushed). */

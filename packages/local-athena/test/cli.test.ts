@@ -49,4 +49,16 @@ describe('local-athena CLI', () => {
     expect(out.stderr.trim().split('\n')).toHaveLength(1);
     expect(out.stderr).toMatch(/^local-athena: Catalog ehr, table ehr\.ehr\.nope \(GetTableRequest\): .*EntityNotFoundException/);
   });
+
+  it('names --catalog for a catalog the query uses but the command line did not register', () => {
+    const out = run('query', '--catalog', `ehr=${bundle}`, 'SELECT * FROM ehr.ehr.patients p JOIN claims.billing.lines l ON p.id = l.id');
+    expect(out.status).toBe(1);
+    expect(out.stderr.trim()).toBe('local-athena: Catalog claims is not registered (registered: ehr); add --catalog claims=TARGET (a Lambda bundle or lambda:<function>)');
+  });
+
+  it("fails on a misspelt column at once with DuckDB's message about the user's SQL", () => {
+    const out = run('query', '--catalog', `ehr=${bundle}`, 'SELECT nmae FROM ehr.ehr.patients');
+    expect(out.status).toBe(1);
+    expect(out.stderr).toMatch(/^local-athena: Binder Error: Referenced column "nmae" not found/);
+  });
 });

@@ -4,7 +4,7 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectorError, createLambdaHandler, loadHandlerConfig, type Connector } from '@athena-federation/connector-core';
 import { createReferenceConnector } from '@athena-federation/connector-core/testing';
-import { LocalAthena, analyzeQuery } from '../src/index.js';
+import { LocalAthena, QueryBindingError, UnknownCatalogError, analyzeQuery } from '../src/index.js';
 import { mixedRow, mixedTable } from '../../connector-core/test/support/reference-tables.js';
 import { DuckDBInstance } from '@duckdb/node-api';
 
@@ -128,5 +128,42 @@ describe('queries', () => {
     // The reference connector cuts 400 rows into 3 splits: 0–133, 133–266, 266–400.
     await expect(local.query('SELECT * FROM broken.ehr.patients')).rejects.toThrow(/^Catalog broken, table broken\.ehr\.patients \(ReadRecordsRequest, split 2 of 3, properties start, end\): .*The source is busy/);
     await local.close();
+  });
+
+  it("binds the SQL against the tables' schemas before any split is read: a misspelt column fails with DuckDB's message about the user's SQL", async () => {
+    const calls: string[] = [];
+    const counting: Connector = {
+      ...ehr,
+      getSplits: (ctx, input) => {
+        calls.push('getSplits');
+        return ehr.getSplits(ctx, input);
+      },
+      readSplit: (ctx, input) => {
+        calls.push('readSplit');
+        return ehr.readSplit(ctx, input);
+      },
+    };
+    const local = await LocalAthena.create({ catalogs: { ehr_db: handler(counting), devices: handler(devices) } });
+    try {
+      const sql = 'SELECT p.nmae, r.score FROM ehr_db.ehr.patients p JOIN devices.wearables.readings r ON p.id = r.id WHERE p.region = 2';
+      const error = await local.query(sql).then(() => undefined, (e: unknown) => e);
+      expect(error).toBeInstanceOf(QueryBindingError);
+      const message = (error as Error).message;
+      expect(message).toMatch(/Binder Error: .*nmae/);
+      expect(message).toContain('SELECT p.nmae');
+      expect(message).not.toMatch(/CREATE|ATTACH|DETACH|DISTINCT/);
+      expect(calls).toEqual([]);
+      // The parser database is left clean: the same instance answers the corrected query.
+      const fixed = await local.query(sql.replace('nmae', 'name'));
+      expect(fixed.rows.length).toBe(rows(400).filter((r) => r['region'] === 2 && r['id'] !== null && rows(250).some((x) => x['id'] === r['id'])).length);
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('names an unknown catalog and the registered ones, before asking any connector', async () => {
+    const error = await athena.query('SELECT * FROM ehr_db.ehr.patients p JOIN claims.billing.lines l ON p.id = l.id').then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(UnknownCatalogError);
+    expect((error as Error).message).toBe('Catalog claims is not registered (registered: ehr_db, devices)');
   });
 });

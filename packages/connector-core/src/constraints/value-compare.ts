@@ -1,7 +1,8 @@
 // The order and equality constraint values are judged by, over the JS values `readValue` produces.
-// It follows the Java SDK's ArrowTypeComparator (Double.compare for floats, UTF-16 order for text,
-// scale-blind decimals, instants for zoned timestamps) but works by value across related Arrow types,
-// because the literals Athena sends are not always typed exactly like the column they constrain.
+// It follows the Java SDK's ArrowTypeComparator (Double.compare for floats, scale-blind decimals,
+// instants for zoned timestamps) but works by value across related Arrow types, because the literals
+// Athena sends are not always typed exactly like the column they constrain. Text is the exception:
+// Java compares UTF-16 units, Athena code points, and core follows Athena (see compareStrings).
 
 import { DataType, DateUnit, Precision, TimeUnit } from 'apache-arrow';
 
@@ -406,11 +407,35 @@ function compareBooleans(a: unknown, b: unknown): number {
   return left === right ? 0 : left ? 1 : -1;
 }
 
-/** UTF-16 code unit order, which is what both Java `String.compareTo` and JS `<` use. */
+/**
+ * Code point order, as Athena (Trino) orders varchar — not the UTF-16 unit order of Java's
+ * `String.compareTo` and JS `<`, which puts every character above U+FFFF (a surrogate pair) before
+ * U+E000–U+FFFF. The two orders part only where the first differing units are a surrogate and a unit
+ * of U+E000–U+FFFF, so a string with no unit from U+D800 up (a regular expression scans it natively)
+ * leaves the engine's own comparison right; otherwise only the first differing pair is remapped,
+ * so surrogates rank above every other unit, and no character is ever decoded.
+ */
 function compareStrings(a: unknown, b: unknown): number {
   const left = expectString(a);
   const right = expectString(b);
-  return left < right ? -1 : left > right ? 1 : 0;
+  if (left === right) return 0;
+  if (!HIGH_UNIT.test(left) || !HIGH_UNIT.test(right)) return left < right ? -1 : 1;
+  const length = Math.min(left.length, right.length);
+  for (let index = 0; index < length; index++) {
+    const x = left.charCodeAt(index);
+    const y = right.charCodeAt(index);
+    if (x !== y) return codePointRank(x) < codePointRank(y) ? -1 : 1;
+  }
+  return left.length < right.length ? -1 : 1;
+}
+
+/** A UTF-16 unit from U+D800 up: a surrogate or U+E000–U+FFFF (no `u` flag: units, not characters). */
+const HIGH_UNIT = /[\ud800-\uffff]/;
+
+/** U+E000–U+FFFF move down by 0x800 and surrogates (U+D800–U+DFFF) up by 0x2000, above them. */
+function codePointRank(unit: number): number {
+  if (unit < 0xd800) return unit;
+  return unit >= 0xe000 ? unit - 0x800 : unit + 0x2000;
 }
 
 /** Unsigned bytes, then length: a prefix sorts first. */

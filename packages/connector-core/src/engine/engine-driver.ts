@@ -10,6 +10,7 @@ import type { GetObjectCommand } from '@aws-sdk/client-s3';
 import { RecordBatch, Schema, Table } from 'apache-arrow';
 import { decodeRecordBatchBytes } from '../arrow/ipc.js';
 import type { FederationLambdaHandler } from '../handler/lambda-handler.js';
+import { LAMBDA_REQUEST_LIMIT_BYTES, LAMBDA_RESPONSE_LIMIT_BYTES } from '../handler/lambda-limits.js';
 import { decodeLambdaFunctionError, decodeResponse, encodeRequest } from '../protocol/codec.js';
 import { loadS3Sdk } from '../spill/spill-sdk.js';
 import type {
@@ -45,18 +46,41 @@ export class LambdaInvocationError extends Error {
   }
 }
 
-/** A handler in this process, called the way the Node.js Lambda runtime calls it (a parsed copy of the request in, its JSON text out). */
+/**
+ * Lambda's refusal of a request document over its synchronous limit (HTTP 413): the Invoke call
+ * fails and the function never runs, so it is not a {@link LambdaInvocationError}.
+ */
+export class LambdaRequestTooLargeError extends Error {
+  constructor() {
+    super(`Request must be smaller than ${LAMBDA_REQUEST_LIMIT_BYTES} bytes for the InvokeFunction operation`);
+    this.name = 'RequestEntityTooLargeException';
+  }
+}
+
+/**
+ * A handler in this process, called the way the Node.js Lambda runtime calls it (a parsed copy of the
+ * request in, its JSON text out), within Lambda's payload limits: a request over
+ * {@link LAMBDA_REQUEST_LIMIT_BYTES} is refused before the handler runs, and a response over
+ * {@link LAMBDA_RESPONSE_LIMIT_BYTES} becomes the `Function.ResponseSizeTooLarge` error Lambda returns
+ * instead of it — so no test passes with an answer the real service would not deliver.
+ */
 export function inProcessTransport(handler: FederationLambdaHandler, options: { readonly remainingTimeMs?: number } = {}): Transport {
   return async (payload) => {
+    const request = JSON.stringify(payload);
+    if (Buffer.byteLength(request, 'utf8') > LAMBDA_REQUEST_LIMIT_BYTES) throw new LambdaRequestTooLargeError();
     const deadline = Date.now() + (options.remainingTimeMs ?? 900_000);
+    let response: string;
     try {
-      const result = await handler(JSON.parse(JSON.stringify(payload)) as object, { getRemainingTimeInMillis: () => deadline - Date.now(), awsRequestId: randomUUID() });
-      return JSON.stringify(result);
+      response = JSON.stringify(await handler(JSON.parse(request) as object, { getRemainingTimeInMillis: () => deadline - Date.now(), awsRequestId: randomUUID() }));
     } catch (error) {
       // The runtime reports `name` as errorType and `message` as errorMessage.
       const e = error instanceof Error ? error : new Error(String(error));
       throw new LambdaInvocationError(decodeLambdaFunctionError({ errorType: e.name, errorMessage: e.message }));
     }
+    if (Buffer.byteLength(response, 'utf8') > LAMBDA_RESPONSE_LIMIT_BYTES) {
+      throw new LambdaInvocationError({ errorType: 'Function.ResponseSizeTooLarge', errorMessage: `Response payload size exceeded maximum allowed payload size (${LAMBDA_RESPONSE_LIMIT_BYTES} bytes).` });
+    }
+    return response;
   };
 }
 
@@ -64,11 +88,15 @@ export function inProcessTransport(handler: FederationLambdaHandler, options: { 
 export interface TraceEntry {
   readonly requestType: FederationRequest['@type'];
   readonly responseType: FederationResponse['@type'] | 'error';
+  /** UTF-8 bytes of the request and response documents, as Lambda counts them against its limits. */
   readonly requestBytes: number;
   readonly responseBytes: number;
   readonly durationMs: number;
   readonly error?: LambdaFunctionError;
 }
+
+/** The block sizes Athena sends in every ReadRecordsRequest; the driver's defaults. */
+export const ATHENA_BLOCK_SIZES = { maxBlockSize: 16_000_000, maxInlineBlockSize: 5_242_880 } as const;
 
 /** How the driver talks to the connector. */
 export interface EngineDriverOptions {
@@ -76,7 +104,7 @@ export interface EngineDriverOptions {
   readonly catalogName?: string;
   readonly queryId?: string;
   readonly identity?: FederatedIdentity | null;
-  /** Athena's defaults: 16,000,000 and 5,242,880 bytes. */
+  /** Default {@link ATHENA_BLOCK_SIZES}: 16,000,000 and 5,242,880 bytes. */
   readonly maxBlockSize?: number;
   readonly maxInlineBlockSize?: number;
   /** ReadRecords calls in flight at once (default 4). */
@@ -153,11 +181,11 @@ export class EngineDriver {
       responseText = await this.#options.transport(JSON.parse(text) as object);
     } catch (error) {
       const failure = error instanceof LambdaInvocationError ? error.error : { errorType: 'TransportError', errorMessage: String(error) };
-      this.trace.push({ requestType: request['@type'], responseType: 'error', requestBytes: text.length, responseBytes: 0, durationMs: performance.now() - started, error: failure });
+      this.trace.push({ requestType: request['@type'], responseType: 'error', requestBytes: Buffer.byteLength(text, 'utf8'), responseBytes: 0, durationMs: performance.now() - started, error: failure });
       throw error;
     }
     const decoded = decodeResponse(responseText, version);
-    this.trace.push({ requestType: request['@type'], responseType: decoded['@type'], requestBytes: text.length, responseBytes: responseText.length, durationMs: performance.now() - started });
+    this.trace.push({ requestType: request['@type'], responseType: decoded['@type'], requestBytes: Buffer.byteLength(text, 'utf8'), responseBytes: Buffer.byteLength(responseText, 'utf8'), durationMs: performance.now() - started });
     if (decoded['@type'] !== expected && !(expected === 'ReadRecordsResponse' && decoded['@type'] === 'RemoteReadRecordsResponse')) {
       throw new Error(`Expected ${expected} for ${request['@type']}, got ${decoded['@type']}`);
     }
@@ -229,8 +257,8 @@ export class EngineDriver {
         schema,
         split,
         constraints,
-        maxBlockSize: this.#options.maxBlockSize ?? 16_000_000,
-        maxInlineBlockSize: this.#options.maxInlineBlockSize ?? 5_242_880,
+        maxBlockSize: this.#options.maxBlockSize ?? ATHENA_BLOCK_SIZES.maxBlockSize,
+        maxInlineBlockSize: this.#options.maxInlineBlockSize ?? ATHENA_BLOCK_SIZES.maxInlineBlockSize,
       },
       'ReadRecordsResponse',
     );

@@ -28,7 +28,7 @@ import type {
   ValueSet,
 } from '../protocol/types.js';
 import { connectorCapabilities, passthroughArguments } from './capabilities.js';
-import { readRecords } from './read-records.js';
+import { type ResponseLimit, readRecords } from './read-records.js';
 import { resolveTable } from './resolve-table.js';
 import type { SpillServices } from './spill-services.js';
 
@@ -41,6 +41,8 @@ export interface DispatchOptions {
   readonly spill: SpillServices;
   /** Splits per GetSplits response before core pages them itself (keeps responses far below 6 MB). */
   readonly maxSplitsPerResponse: number;
+  /** The serde version the response is encoded in and the bytes it may take: ReadRecords answers inline only within them. */
+  readonly responseLimit: ResponseLimit;
 }
 
 /** Answers one request. Errors are thrown as-is; the transport classifies them. */
@@ -62,7 +64,7 @@ export async function dispatch(connector: Connector, request: FederationRequest,
       return getSplits(connector, request, ctx, options);
     case 'ReadRecordsRequest':
       checkSummary(request.constraints.summary, request.schema);
-      return readRecords(connector, request, ctx, options.spill);
+      return readRecords(connector, request, ctx, options.spill, options.responseLimit);
     case 'GetDataSourceCapabilitiesRequest':
       return { '@type': 'GetDataSourceCapabilitiesResponse', catalogName: request.catalogName, capabilities: connectorCapabilities(connector, ctx) };
     case 'UserDefinedFunctionRequest':

@@ -43,16 +43,24 @@ export interface HandlerConfig {
   readonly casingMode: CasingMode | undefined;
   /** `spill_queue_capacity` / `SPILL_QUEUE_CAPACITY`: spill uploads in flight at once. */
   readonly spillConcurrency: number;
+  /**
+   * `query_status_check_interval_ms` (new; Java polls on a fixed schedule): how often a long read
+   * asks Athena whether its query still runs, default 1000; 0 never asks.
+   */
+  readonly queryStatusCheckIntervalMs: number;
 }
 
 /** Thrown at cold start for a missing or malformed setting; the message names the variable. */
 export class ConfigurationError extends Error {
   readonly variable: string;
+  /** What is wrong with it, without the variable's name. */
+  readonly detail: string;
 
-  constructor(variable: string, detail: string) {
-    super(`Invalid connector configuration: ${variable} ${detail}`);
+  constructor(variable: string, detail: string, options?: ErrorOptions) {
+    super(`Invalid connector configuration: ${variable} ${detail}`, options);
     this.name = 'ConfigurationError';
     this.variable = variable;
+    this.detail = detail;
   }
 }
 
@@ -159,8 +167,9 @@ export function loadHandlerConfig(env: Env = process.env): HandlerConfig {
   const throttle: ThrottleConfig = {
     initialDelayMs: numberSetting(env, 'throttle_initial_delay_ms', 10, { integer: true, min: 0 }),
     maxDelayMs: numberSetting(env, 'throttle_max_delay_ms', 1000, { integer: true, min: 0 }),
-    decreaseFactor: numberSetting(env, 'throttle_decrease_factor', 0.5, { integer: false, min: 0, max: 1 }),
-    increaseMs: numberSetting(env, 'throttle_increase_ms', 10, { integer: true, min: 0 }),
+    // Java's ThrottlingInvoker refuses a factor outside .001–1 and an increase below 1 when a connector builds it; here at cold start.
+    decreaseFactor: numberSetting(env, 'throttle_decrease_factor', 0.5, { integer: false, min: 0.001, max: 1 }),
+    increaseMs: numberSetting(env, 'throttle_increase_ms', 10, { integer: true, min: 1 }),
   };
   if (throttle.initialDelayMs > throttle.maxDelayMs) throw new ConfigurationError('throttle_initial_delay_ms', `(${throttle.initialDelayMs}) must not exceed throttle_max_delay_ms (${throttle.maxDelayMs})`);
   const queue = text(env, 'spill_queue_capacity') !== undefined ? 'spill_queue_capacity' : 'SPILL_QUEUE_CAPACITY';
@@ -177,6 +186,7 @@ export function loadHandlerConfig(env: Env = process.env): HandlerConfig {
     casingMode: casing as CasingMode | undefined,
     // Java spills on 2 threads; more uploads in flight buy little throughput and cost a block of memory each.
     spillConcurrency: numberSetting(env, queue, 2, { integer: true, min: 1, max: 64 }),
+    queryStatusCheckIntervalMs: numberSetting(env, 'query_status_check_interval_ms', 1000, { integer: true, min: 0 }),
   };
 }
 

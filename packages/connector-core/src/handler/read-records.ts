@@ -2,7 +2,8 @@
  * ReadRecords: pulls rows or batches from the plugin, turns them into Arrow blocks, applies the
  * constraints and limit, and answers inline or spills — Java's RecordHandler rules (PROTOCOL.md
  * §5.1): a block that grows past `maxBlockSize` is spilled, and the answer is inline only when
- * nothing spilled and the rows stay under `maxInlineBlockSize`.
+ * nothing spilled and the rows stay under `maxInlineBlockSize`. One bound Java lacks: the inline
+ * answer must also fit the response limit once encoded (base64 and the JSON around it add a third).
  */
 import { RecordBatch, Schema, Struct, makeData, type Data } from 'apache-arrow';
 import { readRows } from '../arrow/block-reader.js';
@@ -11,8 +12,10 @@ import { blockOf } from '../arrow/value-block.js';
 import type { Connector, ConnectorContext } from '../connector.js';
 import { createConstraintEvaluator, filterRecordBatch } from '../constraints/evaluator.js';
 import { ConnectorError } from '../errors.js';
+import { encodedResponseBytes } from '../protocol/codec.js';
 import type { ReadRecordsRequest, ReadRecordsResponse, RemoteReadRecordsResponse } from '../protocol/types.js';
 import type { BlockSpillerLike, SpillServices } from './spill-services.js';
+import { isQueryFinished } from './query-status.js';
 import { resolveTable } from './resolve-table.js';
 
 /** Raw Arrow buffer bytes of a batch: Java's `Block.getSize()` measure. */
@@ -42,8 +45,14 @@ function concatenate(schema: Schema, batches: readonly RecordBatch[]): RecordBat
   return writer.finish();
 }
 
-/** Answers one ReadRecordsRequest. */
-export async function readRecords(connector: Connector, request: ReadRecordsRequest, ctx: ConnectorContext, spill: SpillServices): Promise<ReadRecordsResponse | RemoteReadRecordsResponse> {
+/** How the answer will travel: the serde version it is encoded in and the most bytes it may take then. */
+export interface ResponseLimit {
+  readonly serDeVersion: number;
+  readonly maxBytes: number;
+}
+
+/** Answers one ReadRecordsRequest; an inline answer is always within `responseLimit` once encoded. */
+export async function readRecords(connector: Connector, request: ReadRecordsRequest, ctx: ConnectorContext, spill: SpillServices, responseLimit: ResponseLimit): Promise<ReadRecordsResponse | RemoteReadRecordsResponse> {
   const schema = request.schema;
   const maxBlockSize = ctx.config.maxBlockSizeBytes ?? request.maxBlockSize;
   const maxInline = request.maxInlineBlockSize;
@@ -63,9 +72,16 @@ export async function readRecords(connector: Connector, request: ReadRecordsRequ
   let spills = 0;
   let spiller: BlockSpillerLike | undefined;
 
-  const startSpilling = (): BlockSpillerLike => {
-    spiller ??= spill.createSpiller(ctx, request.split, schema);
-    return spiller;
+  /** Spills every block held for an inline answer; the writer's buffers are then free to reuse. */
+  const spillHeld = async (): Promise<BlockSpillerLike> => {
+    const target = (spiller ??= spill.createSpiller(ctx, request.split, schema));
+    for (const block of held.splice(0)) {
+      spills++;
+      await target.spill(block);
+    }
+    heldBytes = 0;
+    writer.recycle();
+    return target;
   };
 
   /**
@@ -87,22 +103,33 @@ export async function readRecords(connector: Connector, request: ReadRecordsRequ
     }
     held.push(kept);
     heldBytes += size;
-    if (heldBytes > maxBlockSize || heldBytes >= maxInline) {
-      const target = startSpilling();
-      for (const block of held.splice(0)) {
-        spills++;
-        await target.spill(block);
-      }
-      heldBytes = 0;
-      // Every block held so far, the writer's latest among them, now lives in spill objects.
-      writer.recycle();
+    if (heldBytes > maxBlockSize || heldBytes >= maxInline) await spillHeld();
+  };
+
+  /**
+   * The answer from what was read: inline when nothing spilled and the encoded answer fits, else the
+   * spilled blocks. Under maxInlineBlockSize raw can still be over the limit encoded: Athena's usual
+   * 5,242,880 raw bytes are about 7 MB of base64 in JSON, which Lambda would refuse to return.
+   */
+  const answer = async (): Promise<ReadRecordsResponse | RemoteReadRecordsResponse> => {
+    await emit(writer.finish(), true);
+    let target = spiller;
+    if (target === undefined) {
+      const inline: ReadRecordsResponse = { '@type': 'ReadRecordsResponse', catalogName: request.catalogName, records: blockOf(held.length === 0 ? writer.finish() : concatenate(schema, held)) };
+      if (encodedResponseBytes(inline, responseLimit.serDeVersion) <= responseLimit.maxBytes) return inline;
+      target = await spillHeld();
     }
+    return { '@type': 'RemoteReadRecordsResponse', catalogName: request.catalogName, schema, remoteBlocks: await target.finish(), encryptionKey: request.split.encryptionKey };
   };
 
   try {
     const input = { tableName: await resolveTable(connector, ctx, request.tableName), schema, split: request.split.properties, constraints: request.constraints, maxBlockSize, confirmExactPushdown };
     for await (const item of connector.readSplit(ctx, input)) {
-      if (ctx.signal.aborted) throw new ConnectorError('Timeout', 'Reading the split did not finish before the Lambda deadline');
+      if (ctx.signal.aborted) {
+        // Athena has finished, failed or cancelled the query: nobody reads the rest (Java's connectors stop too).
+        if (isQueryFinished(ctx.signal)) break;
+        throw new ConnectorError('Timeout', 'Reading the split did not finish before the Lambda deadline');
+      }
       if (item instanceof RecordBatch) {
         await emit(writer.finish(), true);
         await emit(project(item, schema), false);
@@ -124,14 +151,20 @@ export async function readRecords(connector: Connector, request: ReadRecordsRequ
       if (rows >= limit) break;
     }
     // Plugins may end their read quietly once the signal fires (a destroyed stream ends it); what
-    // they produced is then only part of the split and must not be answered as all of it.
-    if (ctx.signal.aborted && rows < limit) throw new ConnectorError('Timeout', 'Reading the split did not finish before the Lambda deadline');
-    await emit(writer.finish(), true);
-    if (spiller === undefined) {
-      return { '@type': 'ReadRecordsResponse', catalogName: request.catalogName, records: blockOf(held.length === 0 ? writer.finish() : concatenate(schema, held)) };
-    }
-    return { '@type': 'RemoteReadRecordsResponse', catalogName: request.catalogName, schema, remoteBlocks: await spiller.finish(), encryptionKey: request.split.encryptionKey };
+    // they produced is then only part of the split and must not be answered as all of it — unless
+    // Athena has stopped the query, when nobody will read it.
+    if (ctx.signal.aborted && rows < limit && !isQueryFinished(ctx.signal)) throw new ConnectorError('Timeout', 'Reading the split did not finish before the Lambda deadline');
+    return await answer();
   } catch (error) {
+    // A plugin's call cut short by the stopped query (an aborted request, a destroyed stream) fails;
+    // the query is over, so the answer is what was read, as when the plugin ends quietly.
+    if (isQueryFinished(ctx.signal) && !(error instanceof ConnectorError && error.reason === 'InvalidInput')) {
+      try {
+        return await answer();
+      } catch {
+        // The partial answer could not be made either; the original failure explains more.
+      }
+    }
     await spiller?.abort();
     throw error;
   } finally {

@@ -9,10 +9,11 @@ import { readValue } from '../arrow/block-reader.js';
 import { RecordBatchWriter } from '../arrow/block-writer.js';
 import { blockOf } from '../arrow/value-block.js';
 import { ConnectorError, toConnectorError, toLambdaError } from '../errors.js';
-import { encodeResponse } from '../protocol/codec.js';
 import type { FederationResponse } from '../protocol/types.js';
 import { PING_CAPABILITIES, PING_SERDE_VERSION } from './dispatcher.js';
+import { errorForLog } from './error-log.js';
 import { type FederationLambdaHandler, decodeEvent } from './lambda-handler.js';
+import { encodeLambdaResponse } from './lambda-limits.js';
 
 /**
  * One scalar function: gets the argument columns (in the query's order) and the row count, and
@@ -52,10 +53,10 @@ export function createUdfHandler(functions: Readonly<Record<string, ScalarFuncti
       } else {
         throw new ConnectorError('Unsupported', `This Lambda serves scalar UDFs; it cannot answer ${request['@type']}`);
       }
-      return JSON.parse(encodeResponse(response, serDeVersion)) as object;
+      return JSON.parse(encodeLambdaResponse(response, serDeVersion).text) as object;
     } catch (error) {
       const failure = toConnectorError(error, 'running the function');
-      logger.error('udf request failed', { reason: failure.reason, message: failure.message });
+      logger.error('udf request failed', { reason: failure.reason, error: errorForLog(failure) });
       throw toLambdaError(failure);
     }
   };

@@ -4,9 +4,9 @@
  * Requests report the serde version Java's CompositeHandler would answer in.
  */
 import { type JsonValue, parseJson, parseJsonDecodingBase64 } from './json-reader.js';
-import { JsonOut } from './json-writer.js';
+import { JsonByteCounter, JsonOut } from './json-writer.js';
 import { requestCodec, responseCodec } from './messages.js';
-import { ProtocolError, elementPath, memberPath } from './protocol-error.js';
+import { DocumentTooLargeError, ProtocolError, elementPath, memberPath } from './protocol-error.js';
 import { NEWEST_SERDE_VERSION, OLDEST_SERDE_VERSION, ReadContext, isJsonObject, mismatch } from './serde.js';
 import type { FederationRequest, FederationResponse, LambdaFunctionError } from './types.js';
 
@@ -49,16 +49,39 @@ export function decodeRequest(input: WireInput): DecodedRequest {
   return readDocument(input, () => new ReadContext(), (json, ctx) => ({ request: requestCodec.read(json, '$', ctx), serDeVersion: ctx.newestVersion }));
 }
 
-/** Encodes a response as compact JSON in `serDeVersion`: Java member order, `@type` first, Arrow framing of that version. */
-export function encodeResponse(response: FederationResponse, serDeVersion: number): string {
+/**
+ * Encodes a response as compact JSON in `serDeVersion`: Java member order, `@type` first, Arrow
+ * framing of that version. Throws `DocumentTooLargeError` when its UTF-8 size exceeds `maxBytes`
+ * (checked before the text is made).
+ */
+export function encodeResponse(response: FederationResponse, serDeVersion: number, maxBytes = Number.POSITIVE_INFINITY): string {
+  return encodeResponseDocument(response, serDeVersion, maxBytes).text;
+}
+
+/** {@link encodeResponse} with the document's UTF-8 size, which the writer knows without scanning the text again. */
+export function encodeResponseDocument(response: FederationResponse, serDeVersion: number, maxBytes = Number.POSITIVE_INFINITY): { readonly text: string; readonly bytes: number } {
   checkVersion(serDeVersion);
   const out = new JsonOut();
   try {
     responseCodec.write(response, '$', { serDeVersion, out });
-    return out.toString();
+    const bytes = out.byteLength;
+    if (bytes > maxBytes) throw new DocumentTooLargeError(bytes, maxBytes);
+    return { text: out.toString(), bytes };
   } finally {
     out.release();
   }
+}
+
+/**
+ * The UTF-8 size of `encodeResponse(response, serDeVersion)`, found by running the same writer into a
+ * counter: Arrow bodies are framed (views of the column buffers) but never base64-encoded, so it
+ * costs a small fraction of the encoding it measures.
+ */
+export function encodedResponseBytes(response: FederationResponse, serDeVersion: number): number {
+  checkVersion(serDeVersion);
+  const out = new JsonByteCounter();
+  responseCodec.write(response, '$', { serDeVersion, out });
+  return out.bytes;
 }
 
 /** Engine side: encodes a request for a connector that speaks `serDeVersion`. Refuses members that version would drop. */

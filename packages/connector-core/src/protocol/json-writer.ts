@@ -13,8 +13,44 @@ import { forEachBase64Piece } from './base64.js';
  */
 let shared: Buffer | undefined = Buffer.allocUnsafeSlow(64 * 1024);
 
+/** Where an encoder's JSON text goes: built ({@link JsonOut}) or only measured ({@link JsonByteCounter}). */
+export interface JsonSink {
+  /** Appends JSON text (any Unicode). */
+  text(piece: string): void;
+  /** Appends text the caller guarantees is ASCII, such as base64. */
+  asciiText(piece: string): void;
+  /** Appends the base64 of the concatenation of `chunks` (no quotes). */
+  base64(chunks: readonly Uint8Array[]): void;
+}
+
+/**
+ * Counts the UTF-8 bytes a document would take without building it: base64 is counted from the
+ * length of the bytes it encodes, so measuring a response costs no encoding of its Arrow data.
+ */
+export class JsonByteCounter implements JsonSink {
+  #bytes = 0;
+
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  text(piece: string): void {
+    this.#bytes += Buffer.byteLength(piece, 'utf8');
+  }
+
+  asciiText(piece: string): void {
+    this.#bytes += piece.length;
+  }
+
+  base64(chunks: readonly Uint8Array[]): void {
+    let length = 0;
+    for (const chunk of chunks) length += chunk.byteLength;
+    this.#bytes += Math.ceil(length / 3) * 4;
+  }
+}
+
 /** An append-only JSON text under construction. Call {@link toString} (or {@link release}) once done. */
-export class JsonOut {
+export class JsonOut implements JsonSink {
   #buffer: Buffer;
   /** Whether `#buffer` is the shared one, to hand back when done. */
   #borrowed: boolean;
@@ -54,6 +90,11 @@ export class JsonOut {
   /** Appends the base64 of the concatenation of `chunks` (no quotes). */
   base64(chunks: readonly Uint8Array[]): void {
     forEachBase64Piece(chunks, (piece) => this.asciiText(piece));
+  }
+
+  /** UTF-8 bytes written so far. */
+  get byteLength(): number {
+    return this.#length;
   }
 
   /** The whole document; the builder is spent afterwards. */

@@ -15,6 +15,20 @@ export class ProtocolError extends Error {
   }
 }
 
+/** An encoded document larger than the caller allowed (a Lambda payload limit): how large, and the bound. */
+export class DocumentTooLargeError extends ProtocolError {
+  /** UTF-8 bytes of the whole document. */
+  readonly bytes: number;
+  readonly maxBytes: number;
+
+  constructor(bytes: number, maxBytes: number) {
+    super('$', `is ${bytes} bytes as JSON, more than the ${maxBytes} allowed`);
+    this.name = 'DocumentTooLargeError';
+    this.bytes = bytes;
+    this.maxBytes = maxBytes;
+  }
+}
+
 /** Builds the path of a member below `parent`; the root document's members have bare names. */
 export function memberPath(parent: string, name: string): string {
   const safe = /^[A-Za-z_@$][A-Za-z0-9_@$-]*$/.test(name) ? name : undefined;

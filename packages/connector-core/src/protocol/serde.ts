@@ -6,7 +6,7 @@
  */
 import { decodeBase64 } from './base64.js';
 import type { DecodedBase64, JsonObject, JsonValue } from './json-reader.js';
-import type { JsonOut } from './json-writer.js';
+import type { JsonSink } from './json-writer.js';
 import { ProtocolError, elementPath, memberPath } from './protocol-error.js';
 
 /** The oldest and newest serde versions this codec reads and writes. */
@@ -68,7 +68,7 @@ export class ReadContext {
 export interface WriteContext {
   readonly serDeVersion: number;
   /** Where the document's text goes. */
-  readonly out: JsonOut;
+  readonly out: JsonSink;
 }
 
 /** Reads one JSON value into a model value and writes it back as compact JSON text. */

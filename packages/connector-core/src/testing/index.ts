@@ -2,10 +2,12 @@
  * @athena-federation/connector-core/testing: the test kit for plugin authors — an engine driver
  * that plays Athena over the real wire, the conformance suite, and an in-memory reference connector.
  */
-export { EngineDriver, LambdaInvocationError, inProcessTransport, makeConstraints, decryptSpillObject } from '../engine/engine-driver.js';
+export { ATHENA_BLOCK_SIZES, EngineDriver, LambdaInvocationError, LambdaRequestTooLargeError, inProcessTransport, makeConstraints, decryptSpillObject } from '../engine/engine-driver.js';
 export type { EngineDriverOptions, ScanOptions, ScanResult, TraceEntry, Transport } from '../engine/engine-driver.js';
 export { describeConnector, ConformanceChecks, tableRows } from './conformance.js';
 export type { ConformanceCheck, ConnectorSuiteOptions } from './conformance.js';
 export { createReferenceConnector } from './reference-connector.js';
+export { compareByCodePoint } from './code-point-order.js';
+export { expectSpilledWithinLambdaLimit } from './response-size.js';
 export { ensureBucket } from '../engine/ensure-bucket.js';
 export type { ReferenceConnectorOptions, ReferenceTable } from './reference-connector.js';

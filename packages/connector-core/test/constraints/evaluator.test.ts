@@ -1,5 +1,5 @@
 // Constraint evaluation against Java's semantics (PROTOCOL.md §4.3): a case table of the tricky
-// orderings (−0.0/NaN, UTF-16 vs code points, scale-blind decimals, int64 past 2^53, zoned instants,
+// orderings (−0.0/NaN, code points vs UTF-16, scale-blind decimals, int64 past 2^53, zoned instants,
 // NULL handling, bounds), property tests against a naive reference predicate, and batch filtering.
 // Every value set is a real wire object whose markers and lists are Arrow blocks with a col1 column.
 
@@ -36,6 +36,7 @@ import { createConstraintEvaluator, filterRecordBatch, normalizeRanges } from '.
 import { compareValues, createValueComparator, valuesEqual } from '../../src/constraints/value-compare.js';
 import { compileValueSet, contains } from '../../src/constraints/value-set.js';
 import type { AllOrNoneValueSet, Block, EquatableValueSet, Marker, MarkerBound, Range, SortedRangeSet, ValueSet } from '../../src/protocol/types.js';
+import { compareByCodePoint } from '../../src/testing/code-point-order.js';
 
 // --- wire builders ------------------------------------------------------------------------------
 
@@ -176,18 +177,18 @@ const cases: readonly Case[] = [
     set: rangeSet(f64, false, gt(f64, 0.1)),
     rows: [[Math.fround(0.1), true], [Math.fround(0.09999999), false]],
   },
-  // Text: UTF-16 code units, so U+FFFF sorts after the surrogate pair of U+1F600.
+  // Text: code points, as Athena orders varchar (Java's UTF-16 units would put U+1F600 below U+FFFF).
   {
-    name: "utf8 > '😀' includes '\\uFFFF' (code units, not code points)",
+    name: "utf8 > '😀' excludes '\\uFFFF' (code points, not code units)",
     type: utf8,
     set: rangeSet(utf8, false, gt(utf8, '😀')),
-    rows: [['\uFFFF', true], ['😀', false], ['😀😀', true], ['z', false], ['\uD7FF', false], ['\uE000', true]],
+    rows: [['\uFFFF', false], ['😀', false], ['😀😀', true], ['z', false], ['\uD7FF', false], ['\uE000', false], ['😁', true]],
   },
   {
-    name: "utf8 < '\\uFFFF' includes '😀' and ''",
+    name: "utf8 < '\\uFFFF' excludes '😀' and includes ''",
     type: utf8,
     set: rangeSet(utf8, false, lt(utf8, '\uFFFF')),
-    rows: [['😀', true], ['\uFFFF', false], ['', true], ['\uFFFF\u0000', false]],
+    rows: [['😀', false], ['\uFFFF', false], ['', true], ['\uFFFF\u0000', false], ['\uE000', true]],
   },
   {
     name: "utf8 ['a', 'b') is case-sensitive",
@@ -588,8 +589,8 @@ describe('value comparison', () => {
     expect(compareValues(f64, null, Number.NaN)).toBe(1);
   });
 
-  it('compares text by UTF-16 code units and bytes unsigned', () => {
-    expect(compareValues(utf8, '\uFFFF', '😀')).toBe(1);
+  it('compares text by code points and bytes unsigned', () => {
+    expect(compareValues(utf8, '\uFFFF', '😀')).toBe(-1);
     expect(compareValues(utf8, 'a', 'ab')).toBe(-1);
     expect(compareValues(new Binary(), Uint8Array.of(0xff), Uint8Array.of(0x00, 0x00))).toBe(1);
     expect(compareValues(new Binary(), Uint8Array.of(1), Uint8Array.of(1, 0))).toBe(-1);
@@ -724,15 +725,6 @@ function javaDoubleCompare(a: number, b: number): number {
   return left < right ? -1 : left > right ? 1 : 0;
 }
 
-function codeUnitCompare(a: string, b: string): number {
-  const length = Math.min(a.length, b.length);
-  for (let index = 0; index < length; index++) {
-    const difference = a.charCodeAt(index) - b.charCodeAt(index);
-    if (difference !== 0) return Math.sign(difference);
-  }
-  return Math.sign(a.length - b.length);
-}
-
 interface Literal {
   readonly type: DataType;
   readonly value: unknown;
@@ -785,7 +777,7 @@ const models: readonly ColumnModel[] = [
     literal: fc
       .oneof(fc.string({ unit: 'binary', maxLength: 4 }), fc.constantFrom('', 'a', 'b', 'ab', '\uFFFF', '😀', '\uE000', '\uD7FF'))
       .map((value): Literal => ({ type: utf8, value })),
-    compare: (a, b) => codeUnitCompare(a as string, b as string),
+    compare: (a, b) => compareByCodePoint(a as string, b as string),
   },
   {
     name: 'Decimal',

@@ -13,6 +13,7 @@ import { unzipSync } from 'fflate';
 import type { Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, type CollectionTag, type ScalarTag } from 'yaml';
+import { type ConnectionType, CreateConnectionCommand, GlueClient } from '@aws-sdk/client-glue';
 
 const packagesRoot = fileURLToPath(new URL('../../..', import.meta.url));
 const MiB = 1024 * 1024;
@@ -26,24 +27,54 @@ const budget = { zippedBytes: 2 * MiB, unzippedBytes: 6 * MiB, coldStartCodeByte
 /** Packages only spilling (S3, KMS) or a database connection needs: loaded on first use, never at cold start. */
 const spillPackages = ['@aws-sdk/client-s3', '@aws-sdk/client-kms'];
 
-/** The parameters every connector template shares with AWS's (athena-dynamodb.yaml, athena-mysql.yaml). */
-const awsParameters = ['AthenaCatalogName', 'SpillBucket', 'SpillPrefix', 'LambdaTimeout', 'LambdaMemory', 'LambdaRole', 'DisableSpillEncryption', 'KMSKeyId', 'PermissionsBoundaryARN'];
+/** Packages only Glue connection mode (Glue) or cross-account reads (STS) need: loaded on first use too. */
+const modePackages = ['@aws-sdk/client-glue'];
 
+/**
+ * Each template keeps every parameter name of the AWS template for the Java connector it stands in
+ * for (athena-dynamodb.yaml, athena-mysql.yaml and their -connection.yaml variants), and adds only
+ * its own. `connection` is what a Glue connection holds for the Ping of a Glue-connection template.
+ */
 const connectors = [
-  { name: 'dynamodb', sourceType: 'dynamodb', env: {}, parameters: [...awsParameters, 'DynamoDBTableNames', 'GlueDatabaseNames'], optionalExternals: [], lazyPackages: [...spillPackages, '@aws-sdk/client-glue'] },
+  {
+    name: 'dynamodb',
+    sourceType: 'dynamodb',
+    optionalExternals: [],
+    lazyPackages: [...spillPackages, ...modePackages, '@aws-sdk/client-sts'],
+    templates: [
+      { file: 'template.yaml', env: {}, parameters: ['AthenaCatalogName', 'SpillBucket', 'SpillPrefix', 'LambdaTimeout', 'LambdaMemory', 'LambdaRole', 'DisableSpillEncryption', 'KMSKeyId', 'PermissionsBoundaryARN', 'DynamoDBTableNames', 'GlueDatabaseNames', 'CrossAccountRoleArn', 'LogRetentionInDays'] },
+      { file: 'template-connection.yaml', connection: { ConnectionType: 'DYNAMODB', ConnectionProperties: {} }, parameters: ['LambdaFunctionName', 'SpillBucket', 'GlueConnection', 'LambdaRoleArn', 'KmsKeyId', 'LogRetentionInDays'] },
+    ],
+  },
   {
     name: 'aurora',
     sourceType: 'mysql',
-    // Read at import; a Ping opens no connection.
-    env: { default: 'mysql://jdbc:mysql://127.0.0.1:3306/test?user=root' },
-    parameters: [...awsParameters, 'DefaultConnectionString', 'SecretNamePrefix', 'SecurityGroupIds', 'SubnetIds'],
     optionalExternals: ['cardinal'],
-    lazyPackages: [...spillPackages, 'mysql2', 'iconv-lite', '@aws-sdk/rds-signer'],
+    lazyPackages: [...spillPackages, ...modePackages, 'mysql2', 'iconv-lite', '@aws-sdk/rds-signer'],
+    templates: [
+      {
+        file: 'template.yaml',
+        // Read at import; a Ping opens no connection.
+        env: { default: 'mysql://jdbc:mysql://127.0.0.1:3306/test?user=root' },
+        parameters: ['LambdaFunctionName', 'DefaultConnectionString', 'SecretNamePrefix', 'SpillBucket', 'SpillPrefix', 'LambdaTimeout', 'LambdaMemory', 'LambdaRoleARN', 'DisableSpillEncryption', 'SecurityGroupIds', 'SubnetIds', 'PermissionsBoundaryARN', 'KMSKeyId', 'LogRetentionInDays'],
+      },
+      {
+        file: 'template-connection.yaml',
+        connection: { ConnectionType: 'MYSQL', ConnectionProperties: { HOST: '127.0.0.1', PORT: '3306', DATABASE: 'test', JDBC_PARAMS: 'user=root' } },
+        parameters: ['LambdaFunctionName', 'SecretName', 'SpillBucket', 'GlueConnection', 'LambdaRoleArn', 'SecurityGroupIds', 'SubnetIds', 'KmsKeyId', 'LogRetentionInDays'],
+      },
+    ],
   },
 ] as const;
 
+/** Every template in the repository, for cfn-lint. */
+const allTemplates = [...connectors.flatMap((c) => c.templates.map((t) => join(packagesRoot, `connector-${c.name}`, t.file))), join(packagesRoot, '..', 'examples', 'hello-connector', 'template.yaml')];
+
+/** The EC2 actions of AWSLambdaVPCAccessExecutionRole: what Lambda needs to give a function interfaces in a VPC. */
+const vpcActions = ['ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'];
+
 /** Actions that have no resource-level permissions, so `Resource: '*'` is their only form. */
-const actionsWithoutResources = new Set(['dynamodb:ListTables', 'kms:GenerateRandom', 'ec2:DescribeNetworkInterfaces']);
+const actionsWithoutResources = new Set(['dynamodb:ListTables', 'kms:GenerateRandom', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets']);
 
 const PSEUDO_PARAMETERS = new Set(['AWS::AccountId', 'AWS::NoValue', 'AWS::NotificationARNs', 'AWS::Partition', 'AWS::Region', 'AWS::StackId', 'AWS::StackName', 'AWS::URLSuffix']);
 
@@ -157,7 +188,6 @@ interface BuiltConnector {
   readonly files: Record<string, Uint8Array>;
   readonly metafile: Metafile;
   readonly extractedDir: string;
-  readonly template: Template;
 }
 
 let workDir: string;
@@ -180,7 +210,6 @@ beforeAll(async () => {
       files,
       metafile: JSON.parse(await readFile(join(dir, 'lambda.meta.json'), 'utf8')) as Metafile,
       extractedDir,
-      template: parseTemplate(await readFile(join(packageRoot, 'template.yaml'), 'utf8')),
     });
   }
 }, 120_000);
@@ -257,14 +286,41 @@ describe.each(connectors)('$name Lambda zip', (connector) => {
   });
 });
 
-describe.each(connectors)('$name SAM template', (connector) => {
+/** Every template of every connector, with what the Ping from its zip needs. */
+const templateCases = connectors.flatMap((connector) => connector.templates.map((t) => ({ ...t, connector, label: `${connector.name} ${t.file}` })));
+
+/** A Glue connection in moto for a Glue-connection template's Ping (names unique per run). */
+async function glueConnection(connection: { ConnectionType: ConnectionType; ConnectionProperties: Readonly<Record<string, string>> }): Promise<string> {
+  const name = `deploy-${connection.ConnectionType.toLowerCase()}-${Date.now().toString(36)}`;
+  const glue = new GlueClient({});
+  try {
+    await glue.send(new CreateConnectionCommand({ ConnectionInput: { Name: name, ConnectionType: connection.ConnectionType, ConnectionProperties: { ...connection.ConnectionProperties } } }));
+  } finally {
+    glue.destroy();
+  }
+  return name;
+}
+
+/** The function's resource and its properties. */
+function functionOf(template: Template): Record<string, Json> {
+  return template.Resources['ConnectorFunction']?.Properties ?? {};
+}
+
+describe.each(templateCases)('$label', (templateCase) => {
+  const { connector } = templateCase;
+  let template: Template;
+  beforeAll(async () => {
+    template = parseTemplate(await readFile(join(packagesRoot, `connector-${connector.name}`, templateCase.file), 'utf8'));
+  });
+
   it('runs the zip: Handler names a function exported by a module at the zip root that answers Ping', async () => {
-    // Prepare
-    const { template, extractedDir } = builtConnector(connector.name);
-    const properties = template.Resources['ConnectorFunction']?.Properties ?? {};
+    // Prepare: a Glue-connection template's function has only glue_connection, read from moto's Glue at the Ping.
+    const { extractedDir } = builtConnector(connector.name);
+    const properties = functionOf(template);
     const [module = '', exportName = ''] = String(properties['Handler']).split('.');
+    const env = 'connection' in templateCase ? { glue_connection: await glueConnection(templateCase.connection) } : templateCase.env;
     // Act
-    const result = await pingFromZip(extractedDir, `${module}.mjs`, exportName, connector.env);
+    const result = await pingFromZip(extractedDir, `${module}.mjs`, exportName, env);
     // Assess
     expect(properties['Runtime']).toBe('nodejs22.x');
     // What the connector's bundle.mjs writes when `pnpm build` runs it.
@@ -274,34 +330,114 @@ describe.each(connectors)('$name SAM template', (connector) => {
   }, 30_000);
 
   it("declares the parameters of AWS's connector template, LambdaTimeout defaulting to 900", () => {
-    const { template } = builtConnector(connector.name);
-    expect(Object.keys(template.Parameters)).toEqual(expect.arrayContaining([...connector.parameters]));
+    expect(Object.keys(template.Parameters)).toEqual(expect.arrayContaining([...templateCase.parameters]));
     expect(template.Parameters['LambdaTimeout']?.Default).toBe(900);
   });
 
   it('refers only to declared parameters, resources and conditions', () => {
-    expect(undeclaredReferences(builtConnector(connector.name).template)).toEqual([]);
+    expect(undeclaredReferences(template)).toEqual([]);
   });
 
   it('grants no wildcard action and no * resource to actions that can be scoped', () => {
-    const { template } = builtConnector(connector.name);
     expect(policyStatements(template).length).toBeGreaterThan(0);
     expect(wildcardGrants(template)).toEqual([]);
   });
 
   it('sets only environment variables the connector reads', async () => {
     // Prepare
-    const variables = template(connector.name).Resources['ConnectorFunction']?.Properties['Environment'];
+    const variables = functionOf(template)['Environment'];
     const names = isObject(variables) && isObject(variables['Variables']) ? Object.keys(variables['Variables']) : [];
-    const sources = await Promise.all([join(packagesRoot, 'connector-core', 'src', 'handler', 'handler-config.ts'), join(packagesRoot, `connector-${connector.name}`, 'src', `${connector.name}-config.ts`)].map((path) => readFile(path, 'utf8')));
+    const sources = await Promise.all(
+      [join(packagesRoot, 'connector-core', 'src', 'handler', 'handler-config.ts'), join(packagesRoot, 'connector-core', 'src', 'handler', 'glue-connection.ts'), join(packagesRoot, `connector-${connector.name}`, 'src', `${connector.name}-config.ts`)].map((path) => readFile(path, 'utf8')),
+    );
     // Assess: NODE_OPTIONS is Node's own.
     expect(names.length).toBeGreaterThan(0);
     expect(names.filter((name) => name !== 'NODE_OPTIONS' && !sources.some((source) => source.includes(`'${name}'`)))).toEqual([]);
   });
+
+  it('logs to a log group the stack creates with the retention of LogRetentionInDays, which is all the role may write to', () => {
+    // Prepare
+    const logging = functionOf(template)['LoggingConfig'];
+    const groupName = isObject(logging) && isObject(logging['LogGroup']) ? logging['LogGroup']['Ref'] : undefined;
+    const group = template.Resources[String(groupName)];
+    const logGrants = policyStatements(template).filter(({ statement }) => ([] as Json[]).concat(statement.Action).some((action) => String(action).startsWith('logs:')));
+    // Assess
+    expect(group?.Type).toBe('AWS::Logs::LogGroup');
+    expect(group?.Properties['RetentionInDays']).toEqual({ Ref: 'LogRetentionInDays' });
+    expect(group?.Properties['LogGroupName']).toEqual({ 'Fn::Sub': `/aws/lambda/\${${String((functionOf(template)['FunctionName'] as { Ref: string }).Ref)}}` });
+    expect(logGrants.map(({ statement }) => statement.Resource)).toEqual([{ 'Fn::GetAtt': `${String(groupName)}.Arn` }]);
+  });
+
+  it('scopes kms:GenerateDataKey to the key, whether the parameter is a key id or a key ARN', () => {
+    // Prepare
+    const parameter = 'KMSKeyId' in template.Parameters ? 'KMSKeyId' : 'KmsKeyId';
+    const grant = policyStatements(template).find(({ statement }) => statement.Action === 'kms:GenerateDataKey');
+    const resource = (value: string) => evaluate(grant?.statement.Resource ?? null, template, { [parameter]: value });
+    // Assess
+    expect(resource('1234abcd-12ab-34cd-56ef-1234567890ab')).toBe('arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+    expect(resource('arn:aws:kms:eu-west-1:210987654321:key/1234abcd-12ab-34cd-56ef-1234567890ab')).toBe('arn:aws:kms:eu-west-1:210987654321:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+  });
+
+  it('grants what Lambda needs for the network interfaces of a function in a VPC', () => {
+    const granted = new Set(policyStatements(template).flatMap(({ statement }) => ([] as Json[]).concat(statement.Action).map(String)));
+    const inVpc = 'VpcConfig' in functionOf(template);
+    expect(inVpc).toBe(connector.name === 'aurora');
+    if (inVpc) expect(vpcActions.filter((action) => !granted.has(action))).toEqual([]);
+  });
 });
 
-function template(name: string): Template {
-  return builtConnector(name).template;
+describe('every template', () => {
+  it('passes cfn-lint', async () => {
+    // cfn-lint runs the SAM transform first, so it checks what CloudFormation will get.
+    const result = await promisify(execFile)('cfn-lint', ['--format', 'parseable', ...allTemplates]).then(
+      () => ({ code: 0, output: '' }),
+      (error: { code?: number | string; stdout?: string; stderr?: string }) => {
+        if (error.code === 'ENOENT') throw new Error('cfn-lint was not found: install it with  pip install cfn-lint');
+        return { code: error.code, output: `${error.stdout ?? ''}${error.stderr ?? ''}` };
+      },
+    );
+    expect(result).toEqual({ code: 0, output: '' });
+  }, 120_000);
+});
+
+/** Pseudo parameters for {@link evaluate}: a stack in us-east-1 of account 123456789012. */
+const PSEUDO_VALUES: Readonly<Record<string, string>> = { 'AWS::Partition': 'aws', 'AWS::Region': 'us-east-1', 'AWS::AccountId': '123456789012' };
+
+/**
+ * Evaluates the intrinsic functions a policy resource uses (Ref, Sub, If, Select, Split and the
+ * condition functions) for the given parameter values, as CloudFormation would.
+ */
+function evaluate(node: Json, template: Template, parameters: Readonly<Record<string, string>>): Json {
+  const value = (name: string): string => parameters[name] ?? PSEUDO_VALUES[name] ?? String(template.Parameters[name]?.Default ?? '');
+  const condition = (name: string): boolean => evaluate(template.Conditions?.[name] ?? null, template, parameters) === true;
+  if (Array.isArray(node)) return node.map((item) => evaluate(item, template, parameters));
+  if (!isObject(node)) return node;
+  const [key, argument = null] = Object.entries(node)[0] ?? ['', null];
+  const args = Array.isArray(argument) ? argument : [argument];
+  switch (key) {
+    case 'Ref':
+      return value(String(argument));
+    case 'Condition':
+      return condition(String(argument));
+    case 'Fn::Sub':
+      return String(argument).replace(/\$\{([^}]+)\}/g, (_, name: string) => value(name));
+    case 'Fn::If':
+      return evaluate(args[condition(String(args[0])) ? 1 : 2] ?? null, template, parameters);
+    case 'Fn::Equals':
+      return evaluate(args[0] ?? null, template, parameters) === evaluate(args[1] ?? null, template, parameters);
+    case 'Fn::Not':
+      return evaluate(args[0] ?? null, template, parameters) !== true;
+    case 'Fn::And':
+      return args.every((item) => evaluate(item, template, parameters) === true);
+    case 'Fn::Split':
+      return String(evaluate(args[1] ?? null, template, parameters)).split(String(args[0]));
+    case 'Fn::Select': {
+      const list = evaluate(args[1] ?? null, template, parameters);
+      return Array.isArray(list) ? (list[Number(args[0])] ?? null) : null;
+    }
+    default:
+      throw new Error(`evaluate: ${key} is not supported`);
+  }
 }
 
 describe('template checks', () => {

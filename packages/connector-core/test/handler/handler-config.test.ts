@@ -49,7 +49,9 @@ describe('handler configuration', () => {
     [{ spill_put_request_headers: '{"a":1}' }, 'spill_put_request_headers', /values are strings/],
     [{ spill_bucket: 'Not_A_Bucket' }, 'spill_bucket', /not a valid S3 bucket name/],
     [{ spill_prefix: '/leading' }, 'spill_prefix', /must not start or end/],
-    [{ throttle_decrease_factor: '2' }, 'throttle_decrease_factor', /between 0 and 1/],
+    [{ throttle_decrease_factor: '2' }, 'throttle_decrease_factor', /between 0.001 and 1/],
+    [{ throttle_decrease_factor: '0' }, 'throttle_decrease_factor', /between 0.001 and 1/],
+    [{ throttle_increase_ms: '0' }, 'throttle_increase_ms', /≥ 1/],
     [{ throttle_initial_delay_ms: '5000' }, 'throttle_initial_delay_ms', /must not exceed throttle_max_delay_ms/],
     [{ spill_queue_capacity: '0' }, 'spill_queue_capacity', /between 1 and 64/],
   ];

@@ -6,8 +6,10 @@
  */
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
+import { enforceDynamoDbLimits } from './dynamodb-limits.js';
 
 const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+enforceDynamoDbLimits(server);
 server.listen(0, '127.0.0.1', () => {
   process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port })}\n`);
 });

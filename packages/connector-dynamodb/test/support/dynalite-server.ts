@@ -11,6 +11,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { BatchWriteItemCommand, CreateTableCommand, DescribeTableCommand, DynamoDBClient, type AttributeValue, type CreateTableCommandInput, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
+import { enforceDynamoDbLimits } from './dynamodb-limits.js';
 
 /** What dynalite served since the last reset. */
 export interface ServedCounts {
@@ -20,6 +21,8 @@ export interface ServedCounts {
   readonly scannedItems: number;
   /** Items Query and Scan returned (the sum of `Count`). */
   readonly returnedItems: number;
+  /** The access key ids requests were signed with (dynalite checks no signature; this shows whose credentials a client used). */
+  readonly accessKeyIds: ReadonlySet<string>;
 }
 
 /** A running dynalite and a client for it. */
@@ -32,16 +35,20 @@ export interface DynaliteServer {
   stop(): Promise<void>;
 }
 
-/** Starts dynalite with instant table creation. */
+/** Starts dynalite with instant table creation, refusing what real DynamoDB refuses beyond it (see `dynamodb-limits.ts`). */
 export async function startDynalite(): Promise<DynaliteServer> {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  enforceDynamoDbLimits(server);
   const operations = new Map<string, number>();
   let scannedItems = 0;
   let returnedItems = 0;
+  const accessKeyIds = new Set<string>();
   // Runs right after dynalite's own handler took the request, before it answers (it reads the body first).
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     const operation = String(request.headers['x-amz-target'] ?? '').split('.').pop() ?? '';
     operations.set(operation, (operations.get(operation) ?? 0) + 1);
+    const accessKeyId = /Credential=([^/]+)\//.exec(String(request.headers['authorization'] ?? ''))?.[1];
+    if (accessKeyId !== undefined) accessKeyIds.add(accessKeyId);
     if (operation !== 'Query' && operation !== 'Scan') return;
     const end = response.end.bind(response) as (...args: unknown[]) => ServerResponse;
     response.end = ((...args: unknown[]) => {
@@ -64,9 +71,10 @@ export async function startDynalite(): Promise<DynaliteServer> {
   return {
     endpoint,
     client,
-    served: () => ({ operations: new Map(operations), scannedItems, returnedItems }),
+    served: () => ({ operations: new Map(operations), scannedItems, returnedItems, accessKeyIds: new Set(accessKeyIds) }),
     resetServed: () => {
       operations.clear();
+      accessKeyIds.clear();
       scannedItems = 0;
       returnedItems = 0;
     },
@@ -86,7 +94,7 @@ export interface DynaliteProcess {
 }
 
 /**
- * Starts dynalite in a child process, so that its work runs beside the connector's instead of
+ * Starts dynalite in a child process (with DynamoDB's limits enforced, as in-process), so that its work runs beside the connector's instead of
  * taking turns on one event loop (loading 100,000 items, benchmarks against a remote-like service).
  */
 export async function startDynaliteProcess(): Promise<DynaliteProcess> {

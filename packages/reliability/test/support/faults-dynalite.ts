@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { BatchWriteItemCommand, CreateTableCommand, DynamoDBClient, ScanCommand, type AttributeValue, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import type { Connector } from '@athena-federation/connector-core';
 import { createDynamoDbConnector, loadDynamoDbConfig } from '@athena-federation/connector-dynamodb';
+import { enforceDynamoDbLimits } from '../../../connector-dynamodb/test/support/dynamodb-limits.js';
 
 /** dynalite ships no types; this is the one factory used. */
 type DynaliteFactory = (options: { createTableMs: number; deleteTableMs: number; updateTableMs: number }) => Server;
@@ -28,6 +29,8 @@ const credentials = { accessKeyId: 'fake', secretAccessKey: 'fake' };
 
 export async function startDynalite(): Promise<Dynalite> {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  // Refuses what real DynamoDB refuses beyond dynalite (expression sizes, IN operands, …).
+  enforceDynamoDbLimits(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
