@@ -186,7 +186,8 @@ function rangeSet(mapped: MappedColumn, column: string, kind: ColumnKind, set: S
       continue;
     }
     if (low === undefined && high === undefined) {
-      ranges.push({ sql: `${column} IS NOT NULL`, params: [], exact: true });
+      // Not exact for dates: a zero date is NULL to Athena but not to MySQL (a LIMIT would count it).
+      ranges.push({ sql: `${column} IS NOT NULL`, params: [], exact: !ZERO_DATE_KINDS.has(kind) });
       continue;
     }
     if (kind === 'datetime') {
