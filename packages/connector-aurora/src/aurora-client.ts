@@ -184,18 +184,21 @@ export class AuroraPools {
 
 /** Connections whose certificate was checked (VERIFY_IDENTITY), so the check runs once per connection. */
 const identityChecked = new WeakSet<PoolConnection>();
+/** Pools with a connection that passed the check: their resumed TLS sessions are the same server's. */
+const identityVerified = new WeakSet<Pool>();
 
 /** A connection from `pool`; every statement's connection comes through here, so VERIFY_IDENTITY is checked for each. */
 async function getConnection(pool: Pool): Promise<PoolConnection> {
   const connection = await new Promise<PoolConnection>((resolve, reject) => pool.getConnection((error, c) => (error === null ? resolve(c) : reject(error))));
   const settings = poolSettings.get(pool);
   if (settings === undefined || identityChecked.has(connection)) return connection;
-  const mismatch = checkIdentity(settings, (connection as unknown as { stream?: unknown }).stream);
+  const mismatch = checkIdentity(settings, (connection as unknown as { stream?: unknown }).stream, identityVerified.has(pool));
   if (mismatch !== undefined) {
     connection.destroy();
     throw mismatch;
   }
   identityChecked.add(connection);
+  identityVerified.add(pool);
   return connection;
 }
 
