@@ -8,6 +8,7 @@
 import { readValue, StandardFunctionNames as F } from '@athena-federation/connector-core';
 import type { FederationExpression, OrderByField, ValueSet } from '@athena-federation/connector-core';
 import type { Table } from 'apache-arrow';
+import { compareByCodePoint } from '@athena-federation/connector-core/testing';
 import { Utf8 } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuroraConnector, createAuroraConnector } from '../src/index.js';
@@ -82,13 +83,6 @@ async function ids(constraints: { summary?: Record<string, ValueSet>; expression
 }
 
 const idsWhere = (keep: (row: Record<string, unknown>) => boolean) => stored.filter(keep).map((r) => Number(r['id']));
-const codePoints = (s: string) => [...s].map((c) => c.codePointAt(0) ?? 0);
-function compareCodePoints(a: string, b: string): number {
-  const x = codePoints(a);
-  const y = codePoints(b);
-  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return (x[i] ?? 0) - (y[i] ?? 0);
-  return x.length - y.length;
-}
 
 describe.each(Object.keys(COLUMNS))('literals on column %s', (name) => {
   it('IN lists with literals the character set cannot hold match exactly the rows holding the others', async () => {
@@ -102,10 +96,11 @@ describe.each(Object.keys(COLUMNS))('literals on column %s', (name) => {
 
   it('ranges, V4 comparisons, IN, LIKE and NULLIF with such literals return Athena’s rows', async () => {
     const cases: { label: string; constraints: { summary?: Record<string, ValueSet>; expression?: FederationExpression[] }; keep: (r: Record<string, unknown>) => boolean }[] = [];
-    for (const literal of LITERALS) {
-      const cmp = (r: Record<string, unknown>) => (r[name] === null ? null : compareCodePoints(r[name] as string, literal));
+    // The literals each character set cannot hold, beside ones it can (the differential test covers the rest).
+    for (const literal of ['abc', 'é', '€', '🎉', '中', '\u0080', 'a\u0000b', '😀'.repeat(10)]) {
+      const cmp = (r: Record<string, unknown>) => (r[name] === null ? null : compareByCodePoint(r[name] as string, literal));
       cases.push({ label: `summary >= ${literal}`, constraints: { summary: { [name]: ranges(TEXT, [{ low: literal }]) } }, keep: (r) => (cmp(r) ?? -1) >= 0 });
-      for (const op of [F.equal, F.notEqual, F.lessThan, F.greaterThanOrEqual, F.isDistinctFrom]) {
+      for (const op of [F.equal, F.lessThan, F.isDistinctFrom]) {
         const expression = predicate(op, column(name, TEXT), constant(TEXT, literal));
         cases.push({ label: `${op} ${literal}`, constraints: { expression: [expression] }, keep: (r) => evaluate(expression, r) === true });
       }
@@ -134,7 +129,7 @@ describe.each(Object.keys(COLUMNS))('literals on column %s', (name) => {
       const a = x[name] as string | null;
       const b = y[name] as string | null;
       if (a === null || b === null) return a === b ? Number(x['id']) - Number(y['id']) : (a === null) === direction.endsWith('NULLS_FIRST') ? -1 : 1;
-      return sign * compareCodePoints(a, b) || Number(x['id']) - Number(y['id']);
+      return sign * compareByCodePoint(a, b) || Number(x['id']) - Number(y['id']);
     };
     const keep = (r: Record<string, unknown>) => r[name] === null || literals.includes(r[name] as string);
     const expected = stored.filter(keep).sort(order).slice(0, 4);
