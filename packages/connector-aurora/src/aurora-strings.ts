@@ -82,6 +82,9 @@ function couldHold(column: MappedColumn, literal: string, set: ReturnType<typeof
  * dropped by core's exact re-check.
  */
 export function stringList(column: MappedColumn, quoted: string, literals: readonly string[]): StringList {
+  // MySQL 8's JSON type compares with a string as JSON (`j = '{}'` is false for the object {}); its
+  // text, which is what Athena reads, compares as text. (MariaDB's JSON is a LONGTEXT.)
+  if (column.mysql.dataType.toLowerCase() === 'json') return { operand: `CAST(${quoted} AS CHAR)`, values: literals.filter((literal) => couldHold(column, literal, repertoire('utf8mb4'))) };
   const characterSet = column.mysql.text?.characterSet ?? null;
   const set = characterSet === null ? undefined : repertoire(characterSet);
   return {

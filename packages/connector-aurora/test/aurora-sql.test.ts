@@ -59,6 +59,10 @@ describe('valueSetPredicate', () => {
     // Arrow blocks cannot carry one (core refuses to write it), but no literal of one reaches MySQL either.
     expect(stringList(mb3, '`m`', ['a\ud800', '\udc00', 'ok']).values).toEqual(['ok']);
   });
+  it('compares a MySQL 8 JSON column as its text, not as JSON (a string literal would be a JSON string scalar)', () => {
+    const json = mapColumn({ name: 'j', dataType: 'json', columnType: 'json', numericPrecision: null, numericScale: null, nullable: true, text: { characterSet: null, maxChars: null, maxBytes: null } }, { decimalOverflow: 'error' }, 't');
+    expect(valueSetPredicate(json, inList(new Utf8(), ['{"k": 1}', '"s"']))).toEqual({ sql: 'CAST(`j` AS CHAR) IN (?, ?)', params: ['{"k": 1}', '"s"'], exact: false });
+  });
   it('compares in utf8mb4 a column whose character set it does not know', () => {
     expect(valueSetPredicate(text('g', 'varchar(5)', 'gbk', 5, 10), inList(new Utf8(), ['中', '🎉']))).toEqual({ sql: 'CONVERT(`g` USING utf8mb4) IN (?, ?)', params: ['中', '🎉'], exact: false });
   });
