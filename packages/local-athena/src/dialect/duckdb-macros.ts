@@ -49,6 +49,8 @@ const macros: readonly string[] = [
      'date': CAST(CASE WHEN typeof(x) = 'DATE' THEN x END + athena_date_interval(unit, v) AS DATE),
      'other': x + athena_interval(unit, v)},
      CASE WHEN typeof(x) = 'DATE' THEN 'date' ELSE 'other' END)`,
+  // date ± interval of days, months or years is a date in Athena, a timestamp in DuckDB.
+  `athena_date_shift(x, i) AS struct_extract({'date': CAST(CASE WHEN typeof(x) = 'DATE' THEN x END + i AS DATE), 'other': x + i}, CASE WHEN typeof(x) = 'DATE' THEN 'date' ELSE 'other' END)`,
   `athena_date_diff(unit, a, b) AS CASE WHEN lower(unit) IN ('millisecond', 'second', 'minute', 'hour', 'day', 'week', 'month', 'quarter', 'year') THEN date_sub(lower(unit), a, b) ELSE error('''' || unit || ''' is not a valid TIMESTAMP field') END`,
   `athena_trunc_unit(unit) AS CASE WHEN lower(unit) IN ('millisecond', 'second', 'minute', 'hour', 'day', 'week', 'month', 'quarter', 'year') THEN lower(unit) ELSE error('''' || unit || ''' is not a valid TIMESTAMP field') END`,
   `athena_date_trunc(unit, x) AS struct_extract({

@@ -241,7 +241,18 @@ class Translator {
     const right = this.emit(ctx.valueExpression(1) as ParserRuleContext);
     if (ctx.SLASH() !== null) return `athena_divide(${left}, ${right})`;
     if (ctx.PERCENT() !== null) return `athena_modulus(${left}, ${right})`;
+    const [leftDays, rightDays] = [0, 1].map((i) => this.#calendarInterval(ctx.valueExpression(i)));
+    if (rightDays) return `athena_date_shift(${left}, ${ctx.MINUS() === null ? '' : '-'}${right})`;
+    if (leftDays && ctx.PLUS() !== null) return `athena_date_shift(${right}, ${left})`;
     return this.children(ctx);
+  }
+
+  /** An interval literal of days, weeks, months or years: added to a date, it gives a date. */
+  #calendarInterval(node: ParseTree | null): boolean {
+    let current: ParseTree | null = node;
+    while (current !== null && !(current instanceof IntervalContext) && current.getChildCount() === 1) current = current.getChild(0);
+    if (!(current instanceof IntervalContext)) return false;
+    return current.intervalField().every((f) => ['YEAR', 'MONTH', 'DAY'].includes(f.getText().toUpperCase()));
   }
 
   #cast(ctx: CastContext): string {
