@@ -51,6 +51,8 @@ const macros: readonly string[] = [
      CASE WHEN typeof(x) = 'DATE' THEN 'date' ELSE 'other' END)`,
   // date ± interval of days, months or years is a date in Athena, a timestamp in DuckDB.
   `athena_date_shift(x, i) AS struct_extract({'date': CAST(CASE WHEN typeof(x) = 'DATE' THEN x END + i AS DATE), 'other': x + i}, CASE WHEN typeof(x) = 'DATE' THEN 'date' ELSE 'other' END)`,
+  // Athena adds hours, minutes and seconds to timestamps and times, never to a date.
+  `athena_time_shift(x, i) AS struct_extract({'ok': x + i}, CASE WHEN typeof(x) = 'DATE' THEN ${fail('cannot add hour, minutes or seconds to a date (CAST it AS TIMESTAMP first)')} ELSE 'ok' END)`,
   `athena_date_diff(unit, a, b) AS CASE WHEN lower(unit) IN ('millisecond', 'second', 'minute', 'hour', 'day', 'week', 'month', 'quarter', 'year') THEN date_sub(lower(unit), a, b) ELSE error('''' || unit || ''' is not a valid TIMESTAMP field') END`,
   `athena_trunc_unit(unit) AS CASE WHEN lower(unit) IN ('millisecond', 'second', 'minute', 'hour', 'day', 'week', 'month', 'quarter', 'year') THEN lower(unit) ELSE error('''' || unit || ''' is not a valid TIMESTAMP field') END`,
   `athena_date_trunc(unit, x) AS struct_extract({

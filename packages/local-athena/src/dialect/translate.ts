@@ -241,18 +241,22 @@ class Translator {
     const right = this.emit(ctx.valueExpression(1) as ParserRuleContext);
     if (ctx.SLASH() !== null) return `athena_divide(${left}, ${right})`;
     if (ctx.PERCENT() !== null) return `athena_modulus(${left}, ${right})`;
-    const [leftDays, rightDays] = [0, 1].map((i) => this.#calendarInterval(ctx.valueExpression(i)));
-    if (rightDays) return `athena_date_shift(${left}, ${ctx.MINUS() === null ? '' : '-'}${right})`;
-    if (leftDays && ctx.PLUS() !== null) return `athena_date_shift(${right}, ${left})`;
+    const [leftUnit, rightUnit] = [0, 1].map((i) => this.#intervalKind(ctx.valueExpression(i)));
+    const shift = (kind: 'calendar' | 'clock') => (kind === 'calendar' ? 'athena_date_shift' : 'athena_time_shift');
+    if (rightUnit !== undefined) return `${shift(rightUnit)}(${left}, ${ctx.MINUS() === null ? '' : '-'}${right})`;
+    if (leftUnit !== undefined && ctx.PLUS() !== null) return `${shift(leftUnit)}(${right}, ${left})`;
     return this.children(ctx);
   }
 
-  /** An interval literal of days, weeks, months or years: added to a date, it gives a date. */
-  #calendarInterval(node: ParseTree | null): boolean {
+  /**
+   * Whether the node is an interval literal of days, months or years (added to a date, it gives a
+   * date) or of hours, minutes or seconds (which Athena does not add to a date).
+   */
+  #intervalKind(node: ParseTree | null): 'calendar' | 'clock' | undefined {
     let current: ParseTree | null = node;
     while (current !== null && !(current instanceof IntervalContext) && current.getChildCount() === 1) current = current.getChild(0);
-    if (!(current instanceof IntervalContext)) return false;
-    return current.intervalField().every((f) => ['YEAR', 'MONTH', 'DAY'].includes(f.getText().toUpperCase()));
+    if (!(current instanceof IntervalContext)) return undefined;
+    return current.intervalField().every((f) => ['YEAR', 'MONTH', 'DAY'].includes(f.getText().toUpperCase())) ? 'calendar' : 'clock';
   }
 
   #cast(ctx: CastContext): string {
