@@ -3,7 +3,7 @@
  * JSON lines). DuckDB values become plain text with their full precision, timestamps as Athena
  * prints them: with milliseconds, and a timestamp with time zone with its zone (UTC here).
  */
-import { DuckDBTimestampTZValue, DuckDBTimestampValue } from '@duckdb/node-api';
+import { DuckDBListValue, DuckDBMapValue, DuckDBTimestampTZValue, DuckDBTimestampValue } from '@duckdb/node-api';
 
 /** Output formats of the CLI. */
 export const OutputFormats = ['table', 'csv', 'json'] as const;
@@ -30,12 +30,15 @@ export function formatTimestamp(micros: bigint, withZone: boolean): string {
 export function athenaText(value: unknown): string {
   if (value instanceof DuckDBTimestampTZValue && value.isFinite) return formatTimestamp(value.micros, true);
   if (value instanceof DuckDBTimestampValue && value.isFinite) return formatTimestamp(value.micros, false);
+  // Athena prints an array as [a, b] and a map as {k=v}, strings unquoted.
+  if (value instanceof DuckDBListValue) return `[${value.items.map(athenaText).join(', ')}]`;
+  if (value instanceof DuckDBMapValue) return `{${value.entries.map((e) => `${athenaText(e.key)}=${athenaText(e.value)}`).join(', ')}}`;
   return text(value);
 }
 
 function text(value: unknown): string {
   if (value === null || value === undefined) return 'NULL';
-  if ((value instanceof DuckDBTimestampValue || value instanceof DuckDBTimestampTZValue) && value.isFinite) return athenaText(value);
+  if (((value instanceof DuckDBTimestampValue || value instanceof DuckDBTimestampTZValue) && value.isFinite) || value instanceof DuckDBListValue || value instanceof DuckDBMapValue) return athenaText(value);
   if (typeof value === 'object' && 'toString' in value && typeof value.toString === 'function' && value.toString !== Object.prototype.toString) return value.toString();
   if (typeof value === 'object') return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
   return String(value);

@@ -11,12 +11,17 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 
 /** Prefix of the struct keys that are really error messages (see {@link duckdbErrorToAthena}). */
 export const BIND_ERROR_PREFIX = 'athena-error: ';
+/** Prefix of the runtime errors the macros raise through a failing cast. */
+export const RUNTIME_ERROR_PREFIX = 'athena-error: ';
 
 const integerTypes = `('TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT')`;
 const fail = (message: string) => `'${BIND_ERROR_PREFIX}${message.replaceAll("'", "''")}'`;
 
 /** Every macro, in dependency order (a macro may call those before it). */
 const macros: readonly string[] = [
+  // An error raised by a failing cast rather than error(), which TRY(…) refuses to wrap (volatile);
+  // it depends on a value, so DuckDB does not fold it while planning.
+  `athena_fail(message, anchor) AS CAST('${RUNTIME_ERROR_PREFIX}' || message || substr(CAST(anchor AS VARCHAR), 1, 0) AS INTEGER)`,
   `athena_is_integer(x) AS typeof(x) IN ${integerTypes}`,
   `athena_is_decimal(x) AS typeof(x) LIKE 'DECIMAL(%'`,
   `athena_is_exact(x) AS athena_is_integer(x) OR athena_is_decimal(x)`,
@@ -28,14 +33,14 @@ const macros: readonly string[] = [
   // unscaled integers: the quotient truncated to one more digit decides the rounding exactly.
   `athena_unscaled(x) AS CAST(replace(CAST(x AS VARCHAR), '.', '') AS HUGEINT)`,
   `athena_pow10(n) AS CAST('1' || repeat('0', n) AS HUGEINT)`,
-  `athena_decimal_quotient(a, b, s) AS CASE WHEN athena_unscaled(b) = 0 THEN error('Division by zero') ELSE (athena_unscaled(a) * athena_pow10(athena_scale(b) + s + 1 - athena_scale(a))) // athena_unscaled(b) END`,
+  `athena_decimal_quotient(a, b, s) AS CASE WHEN athena_unscaled(b) = 0 THEN athena_fail('Division by zero', b) ELSE (athena_unscaled(a) * athena_pow10(athena_scale(b) + s + 1 - athena_scale(a))) // athena_unscaled(b) END`,
   `athena_decimal_divide(a, b, s) AS CAST(athena_decimal_quotient(a, b, s) // athena_pow10(s + 1) AS HUGEINT) + round(CAST((CASE WHEN athena_decimal_quotient(a, b, s) < 0 THEN '-' ELSE '' END) || '0.' || lpad(CAST(abs(athena_decimal_quotient(a, b, s) % athena_pow10(s + 1)) AS VARCHAR), s + 1, '0') AS DECIMAL(38,37)), s)`,
   `athena_divide(a, b) AS struct_extract({
-     'integer': CASE WHEN athena_is_integer(a) AND athena_is_integer(b) THEN CASE WHEN b = 0 THEN error('Division by zero') ELSE a // b END END,
+     'integer': CASE WHEN athena_is_integer(a) AND athena_is_integer(b) THEN CASE WHEN b = 0 THEN athena_fail('Division by zero', b) ELSE a // b END END,
      'decimal': athena_decimal_divide(CASE WHEN athena_is_exact(a) AND athena_is_exact(b) THEN a END, CASE WHEN athena_is_exact(a) AND athena_is_exact(b) THEN b END, greatest(athena_scale(a), athena_scale(b))),
      'number': a / b},
      CASE WHEN athena_is_integer(a) AND athena_is_integer(b) THEN 'integer' WHEN athena_is_exact(a) AND athena_is_exact(b) THEN 'decimal' ELSE 'number' END)`,
-  `athena_modulus(a, b) AS CASE WHEN (athena_is_exact(a) AND athena_is_exact(b)) AND b = 0 THEN error('Division by zero') ELSE a % b END`,
+  `athena_modulus(a, b) AS CASE WHEN (athena_is_exact(a) AND athena_is_exact(b)) AND b = 0 THEN athena_fail('Division by zero', b) ELSE a % b END`,
   // Athena's || takes strings (or arrays, or varbinary) on both sides, never a number.
   `athena_concat(a, b) AS struct_extract({'ok': a || b},
      CASE WHEN (athena_is_string(a) AND athena_is_string(b)) OR (typeof(a) LIKE '%[]' AND typeof(b) LIKE '%[]') OR (typeof(a) = 'BLOB' AND typeof(b) = 'BLOB') OR typeof(a) = '"NULL"' OR typeof(b) = '"NULL"' THEN 'ok'

@@ -31,6 +31,7 @@ export class UnsupportedSqlError extends Error {
 }
 
 const bindErrorKey = /Could not find key "athena-error: (.*)" in struct/s;
+const runtimeErrorCast = /Could not convert string 'athena-error: ([^']*)' to /;
 
 /**
  * DuckDB's error for translated SQL as the user should see it: the type errors the macros raise
@@ -41,6 +42,8 @@ export function duckdbErrorToAthena(error: unknown): Error {
   const message = error instanceof Error ? error.message : String(error);
   const bindError = bindErrorKey.exec(message);
   if (bindError?.[1] !== undefined) return new AthenaSqlError(bindError[1], undefined, { cause: error });
+  const runtimeError = runtimeErrorCast.exec(message);
+  if (runtimeError?.[1] !== undefined) return new Error(runtimeError[1], { cause: error });
   if (!message.includes('athena_')) return error instanceof Error ? error : new Error(message);
   const renamed = message.replace(/athena_divide/g, '/').replace(/athena_modulus/g, '%').replace(/athena_concat/g, '||').replace(/athena_bigint_result\(/g, '(').replace(/athena_(\w+)/g, '$1');
   const copy = new Error(renamed, { cause: error });

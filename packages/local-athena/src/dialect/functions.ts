@@ -74,6 +74,18 @@ function replacement(call: FunctionCall, index: number): string {
   return `'${literal.replace(/\\/g, '\\\\').replace(/\$(\d)/g, '\\$1').replaceAll("'", "''")}'`;
 }
 
+/**
+ * Athena's format() is Java's String.format, whose %s takes any value; DuckDB's printf wants a
+ * string for %s, so those arguments are cast (the format must be a literal to know which they are).
+ */
+function formatCall(call: FunctionCall): string {
+  const pattern = call.literal(0);
+  if (pattern === undefined) throw new UnsupportedSqlError('format needs its format as a string literal in local-athena', call.position);
+  const conversions = [...pattern.matchAll(/%(?:\d+\$)?[-#+ 0,(]*\d*(?:\.\d+)?([a-zA-Z%])/g)].map((m) => m[1]).filter((c) => c !== '%' && c !== 'n');
+  const args = call.args.slice(1).map((arg, i) => (conversions[i] === 's' || conversions[i] === 'S' ? `CAST(${arg} AS VARCHAR)` : arg));
+  return `printf(${[call.args[0] ?? "''", ...args].join(', ')})`;
+}
+
 const nullIfAnyNull = (fn: string) => (c: FunctionCall) => `CASE WHEN ${c.args.map((a) => `(${a}) IS NULL`).join(' OR ')} THEN NULL ELSE ${fn}(${c.args.join(', ')}) END`;
 
 /** Athena function name (lower case) → how local-athena runs it. */
@@ -219,7 +231,7 @@ export const athenaFunctions: Readonly<Record<string, AthenaFunction>> = {
   greatest: custom(page.comparison + '#greatest', [-1], nullIfAnyNull('greatest')),
   least: custom(page.comparison + '#least', [-1], nullIfAnyNull('least')),
   typeof: custom(page.conversion + '#typeof', [1], (c) => `athena_type_name(typeof(${c.args[0] ?? ''}))`),
-  format: rename(page.conversion + '#format', [-1], 'printf'),
+  format: custom(page.conversion + '#format', [-1], formatCall),
   abs: rename(page.math + '#abs', [1]),
   ceil: rename(page.math + '#ceil', [1]),
   ceiling: rename(page.math + '#ceiling', [1], 'ceil'),
@@ -230,7 +242,6 @@ export const athenaFunctions: Readonly<Record<string, AthenaFunction>> = {
   power: rename(page.math + '#power', [2]),
   pow: rename(page.math + '#pow', [2], 'power'),
   sqrt: rename(page.math + '#sqrt', [1]),
-  cbrt: rename(page.math + '#cbrt', [1]),
   exp: rename(page.math + '#exp', [1]),
   ln: rename(page.math + '#ln', [1]),
   log2: rename(page.math + '#log2', [1]),

@@ -20,11 +20,22 @@ import {
   GenericTypeContext,
   InlineTableContext,
   IntervalContext,
+  JsonArrayContext,
+  JsonExistsContext,
+  JsonObjectContext,
+  JsonQueryContext,
+  JsonTableContext,
+  JsonValueContext,
   ListAggContext,
+  MeasureContext,
+  NormalizeContext,
+  RowPatternContext,
+  WithFunctionContext,
   ParameterContext,
   QueryNoWithContext,
   QuotedIdentifierContext,
   RowConstructorContext,
+  SampledRelationContext,
   SelectItemContext,
   SingleStatementContext,
   StatementDefaultContext,
@@ -140,6 +151,7 @@ class Translator {
     if (ctx instanceof AtTimeZoneContext) return this.#atTimeZone(ctx);
     if (ctx instanceof ExtractContext) return this.#extract(ctx);
     if (ctx instanceof QueryNoWithContext) return this.#queryNoWith(ctx);
+    if (ctx instanceof SampledRelationContext && ctx.sampleType() !== null) throw new UnsupportedSqlError('TABLESAMPLE is not supported by local-athena', this.position(ctx));
     if (ctx instanceof BackQuotedIdentifierContext) throw new AthenaSqlError(`backquoted identifiers are not supported; use double quotes to quote identifiers`, this.position(ctx));
     if (ctx instanceof DigitIdentifierContext) throw new AthenaSqlError(`identifiers must not start with a digit; surround the identifier with double quotes`, this.position(ctx));
     if (ctx instanceof UnicodeStringLiteralContext) throw new UnsupportedSqlError('Unicode string literals (U&…) are not supported by local-athena', this.position(ctx));
@@ -394,7 +406,18 @@ class Translator {
 }
 
 /** Grammar constructs Athena accepts that local-athena does not translate. */
-const unsupportedConstructs: readonly (readonly [abstract new (...args: never[]) => ParserRuleContext, string])[] = [];
+const unsupportedConstructs: readonly (readonly [abstract new (...args: never[]) => ParserRuleContext, string])[] = [
+  [WithFunctionContext, 'WITH FUNCTION'],
+  [JsonTableContext, 'JSON_TABLE'],
+  [JsonQueryContext, 'JSON_QUERY'],
+  [JsonValueContext, 'JSON_VALUE'],
+  [JsonExistsContext, 'JSON_EXISTS'],
+  [JsonObjectContext, 'JSON_OBJECT'],
+  [JsonArrayContext, 'JSON_ARRAY'],
+  [NormalizeContext, 'normalize()'],
+  [MeasureContext, 'MEASURES'],
+  [RowPatternContext, 'MATCH_RECOGNIZE'],
+];
 
 /**
  * Translates one Athena (Trino) statement to DuckDB SQL.
