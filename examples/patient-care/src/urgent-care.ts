@@ -1,5 +1,7 @@
 /**
- * The urgent-care rule, twice: as the SQL a clinician's analyst would write for Athena, and as
+ * The urgent-care rule, twice: as the SQL a clinician's analyst would write for Athena (Athena's
+ * own dialect: quoted intervals, listagg, explicit CASTs, so the same text runs on Athena and in
+ * local-athena), and as
  * plain TypeScript over the generated rows, so the federated answer can be checked independently.
  *
  * A patient is flagged when, over the last 48 hours compared with their own earlier baseline,
@@ -25,7 +27,7 @@ export function urgentCareSql(asOf: string, catalogs: CatalogNames = { ehr: 'ehr
   return `
 WITH readings AS (
   SELECT patient_id,
-         CAST(reading_time AS TIMESTAMP) AS read_at,
+         CAST(from_iso8601_timestamp(reading_time) AS TIMESTAMP) AS read_at,
          steps,
          resting_pulse
   FROM ${catalogs.devices}.default.device_readings
@@ -35,7 +37,7 @@ baseline AS (
          avg(resting_pulse) AS base_pulse,
          avg(steps) FILTER (WHERE hour(read_at) >= 6) AS base_steps
   FROM readings
-  WHERE read_at < TIMESTAMP '${asOf} 00:00:00' - INTERVAL 48 HOUR
+  WHERE read_at < TIMESTAMP '${asOf} 00:00:00' - INTERVAL '48' HOUR
   GROUP BY patient_id
 ),
 recent AS (
@@ -43,11 +45,11 @@ recent AS (
          avg(resting_pulse) AS recent_pulse,
          avg(steps) FILTER (WHERE hour(read_at) >= 6) AS recent_steps
   FROM readings
-  WHERE read_at >= TIMESTAMP '${asOf} 00:00:00' - INTERVAL 48 HOUR
+  WHERE read_at >= TIMESTAMP '${asOf} 00:00:00' - INTERVAL '48' HOUR
   GROUP BY patient_id
 ),
 risk AS (
-  SELECT patient_id, string_agg(icd10_code, ', ' ORDER BY icd10_code) AS risk_conditions
+  SELECT patient_id, listagg(icd10_code, ', ') WITHIN GROUP (ORDER BY icd10_code) AS risk_conditions
   FROM ${catalogs.ehr}.${catalogs.ehrSchema ?? 'ehr'}.conditions
   WHERE icd10_code IN (${codes})
   GROUP BY patient_id
@@ -55,7 +57,7 @@ risk AS (
 recent_claims AS (
   SELECT patient_id, count(DISTINCT claim_id) AS claims_90d
   FROM ${catalogs.ehr}.${catalogs.ehrSchema ?? 'ehr'}.claim_lines
-  WHERE service_date >= DATE '${asOf}' - INTERVAL 90 DAY
+  WHERE service_date >= DATE '${asOf}' - INTERVAL '90' DAY
   GROUP BY patient_id
 )
 SELECT p.patient_id,
@@ -64,10 +66,10 @@ SELECT p.patient_id,
        round(r.recent_pulse - b.base_pulse, 1) AS pulse_rise_bpm,
        round(100 * r.recent_steps / b.base_steps) AS activity_pct,
        concat_ws('; ',
-         CASE WHEN r.recent_pulse - b.base_pulse >= 12 THEN 'resting pulse up ' || CAST(round(r.recent_pulse - b.base_pulse) AS INTEGER) || ' bpm' END,
-         CASE WHEN r.recent_steps < 0.6 * b.base_steps THEN 'activity down to ' || CAST(round(100 * r.recent_steps / b.base_steps) AS INTEGER) || '%' END,
+         CASE WHEN r.recent_pulse - b.base_pulse >= 12 THEN 'resting pulse up ' || CAST(CAST(round(r.recent_pulse - b.base_pulse) AS INTEGER) AS VARCHAR) || ' bpm' END,
+         CASE WHEN r.recent_steps < 0.6 * b.base_steps THEN 'activity down to ' || CAST(CAST(round(100 * r.recent_steps / b.base_steps) AS INTEGER) AS VARCHAR) || '%' END,
          'risk: ' || k.risk_conditions,
-         c.claims_90d || ' claim(s) in 90 days') AS reason
+         CAST(c.claims_90d AS VARCHAR) || ' claim(s) in 90 days') AS reason
 FROM ${catalogs.ehr}.${catalogs.ehrSchema ?? 'ehr'}.patients p
 JOIN baseline b ON b.patient_id = p.patient_id
 JOIN recent r ON r.patient_id = p.patient_id

@@ -96,7 +96,9 @@ export function scalarTypeOf(field: Field): ScalarType | undefined {
 
 /**
  * A range bound DynamoDB orders exactly as Athena does. Strings qualify only below U+D800: there
- * UTF-8 byte order (DynamoDB), code point order and UTF-16 code unit order all agree.
+ * UTF-8 byte order (DynamoDB), code point order (Athena, core) and UTF-16 code unit order all agree.
+ * Above it DynamoDB's order is still Athena's, but dynalite, which the tests run against, compares
+ * UTF-16 units; such bounds are left to core until a stand-in can prove them.
  */
 function orderedValue(value: unknown, type: ScalarType): AttributeValue | undefined {
   if (type === 'S' && !(typeof value === 'string' && /^[\u0000-\ud7ff]*$/.test(value))) return undefined;

@@ -5,14 +5,14 @@
 // with drifted items, Query splits of the table, an LSI and a GSI as well as Scans, are compared
 // with an oracle: the table read unfiltered once, filtered in JavaScript with Athena's semantics
 // (support/athena-oracle.ts). Seed FUZZ_SEED (printed); FUZZ_RUNS=100000 for a long run.
-import { arrowTypeToJson, compareValues, createLambdaHandler, loadHandlerConfig, makeValueBlock, readRows, StandardFunctionNames, type Block, type FederationExpression, type GetTableResponse, type ValueSet } from '@athena-federation/connector-core';
+import { arrowTypeToJson, createLambdaHandler, loadHandlerConfig, makeValueBlock, readRows, StandardFunctionNames, type Block, type FederationExpression, type GetTableResponse, type ValueSet } from '@athena-federation/connector-core';
 import { EngineDriver, ensureBucket, inProcessTransport, makeConstraints } from '@athena-federation/connector-core/testing';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { Bool, DataType, Field, Schema, Utf8 } from 'apache-arrow';
+import { Bool, DataType, Field, Schema } from 'apache-arrow';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoDbConnector, loadDynamoDbConfig } from '../src/index.js';
-import { canonicalValue, compare, compareText, inSet, like, type Bound, type SetRecipe, type StringOrder, type ValueKind } from './support/athena-oracle.js';
+import { canonicalValue, compare, inSet, like, type Bound, type SetRecipe, type ValueKind } from './support/athena-oracle.js';
 import { BYTES, CATEGORIES, DECIMALS, DIFFERENTIAL_TABLE, EDGE_STRINGS, GNUMS, HUGE, INTS, PARTITIONS, cleanItems, driftedItems } from './support/differential-table.js';
 import { createTable, startDynalite, type DynaliteServer } from './support/dynalite-server.js';
 import { likeExpression } from './support/like-expression.js';
@@ -34,9 +34,6 @@ const clean = cleanItems();
 /** Splits read, by what they read: a Scan segment, a Query of the table, of the LSI or of the GSI. */
 const splitKinds = new Map<string, number>();
 const drifted = driftedItems();
-
-/** Whether core still orders strings by UTF-16 unit (issue #14 finding 8, fixed in core separately). */
-const coreOrdersByUtf16 = compareValues(new Utf8(), '\uFFFF', '\u{10000}') > 0;
 
 function kindOf(type: DataType): ValueKind {
   if (DataType.isUtf8(type)) return 'text';
@@ -84,8 +81,8 @@ const LIKE_PATTERNS: readonly (readonly [string, string | undefined])[] = [
 ];
 
 function sortedUnique(kind: ValueKind, values: readonly unknown[]): unknown[] {
-  const sorted = [...values].sort((a, b) => compare(kind, a, b, 'codepoint'));
-  return sorted.filter((v, i) => i === 0 || compare(kind, sorted[i - 1], v, 'codepoint') !== 0);
+  const sorted = [...values].sort((a, b) => compare(kind, a, b));
+  return sorted.filter((v, i) => i === 0 || compare(kind, sorted[i - 1], v) !== 0);
 }
 
 function setArbitrary(field: Field): fc.Arbitrary<SetRecipe> {
@@ -109,7 +106,7 @@ function setArbitrary(field: Field): fc.Arbitrary<SetRecipe> {
         let low = ends[i];
         let high = ends[i + 1];
         // (a, a) is no range (Java refuses it): a single point is [a, a].
-        if (low !== undefined && high !== undefined && compare(kind, low.value, high.value, 'codepoint') === 0) low = high = { value: low.value, inclusive: true };
+        if (low !== undefined && high !== undefined && compare(kind, low.value, high.value) === 0) low = high = { value: low.value, inclusive: true };
         list.push({ ...(low === undefined ? {} : { low }), ...(high === undefined ? {} : { high }) });
       }
       return { kind: 'ranges', ranges: list, nullAllowed: n };
@@ -184,13 +181,13 @@ async function run(recipe: CaseRecipe): Promise<{ rows: string[]; splits: number
 }
 
 /** The oracle's rows for a recipe: every row filtered with Athena's semantics, projected like the read. */
-function expected(recipe: CaseRecipe, order: StringOrder): string[] {
+function expected(recipe: CaseRecipe): string[] {
   const fields = table.schema.fields;
   const index = (name: string) => fields.findIndex((f) => f.name === name);
   const needed = columnsRead(recipe);
   const kept = fields.map((f, i) => (needed.has(f.name) ? i : -1)).filter((i) => i >= 0);
   return everyRow
-    .filter((row) => constraintsOf(recipe).every(([name, set]) => inSet(set, kindOf(fields[index(name)]?.type as DataType), row[index(name)], order)))
+    .filter((row) => constraintsOf(recipe).every(([name, set]) => inSet(set, kindOf(fields[index(name)]?.type as DataType), row[index(name)])))
     .filter((row) => recipe.likes.every((l) => like(row[index(l.column)], l.pattern, l.escape)))
     .map((row) => canonicalValue(kept.map((i) => row[i])))
     .sort();
@@ -207,11 +204,6 @@ function agrees(actual: readonly string[], want: readonly string[], limit: numbe
     left.set(row, n - 1);
   }
   return actual.length >= Math.min(limit, want.length);
-}
-
-/** A string range whose ends UTF-16 order puts the other way round (core refuses it until finding 8 is fixed). */
-function hasUtf16Inversion(recipe: CaseRecipe): boolean {
-  return constraintsOf(recipe).some(([, set]) => set.kind === 'ranges' && set.ranges.some((r) => typeof r.low?.value === 'string' && typeof r.high?.value === 'string' && compareText(r.low.value, r.high.value, 'utf16') > 0));
 }
 
 beforeAll(async () => {
@@ -251,26 +243,18 @@ describe('DynamoDB pushdown against an oracle', () => {
   });
 
   it(`gives the oracle's answer for ${RUNS} random constraints, LIKEs and LIMITs (seed ${SEED})`, { timeout: Math.max(240_000, RUNS * 40) }, async () => {
-    const stats = { cases: 0, rowsCompared: 0, splits: 0, withLimit: 0, withLike: 0, knownFinding8: 0 };
+    const stats = { cases: 0, rowsCompared: 0, splits: 0, withLimit: 0, withLike: 0 };
     dynamo.resetServed();
     const started = performance.now();
     const cpuStart = process.cpuUsage();
     await fc.assert(
       fc.asyncProperty(caseArbitrary(table.schema.fields), async (recipe) => {
         stats.cases++;
-        const want = expected(recipe, 'codepoint');
-        // Until core orders strings by code point (finding 8, fixed elsewhere), a case whose answer
-        // differs only because core orders by UTF-16 unit is counted, not failed: core refused a
-        // range whose ends that order inverts, or answered exactly as that order would.
-        // Afterwards every case is judged by code point.
+        const want = expected(recipe);
         let actual: { rows: string[]; splits: number };
         try {
           actual = await run(recipe);
         } catch (error) {
-          if (coreOrdersByUtf16 && hasUtf16Inversion(recipe) && /low end .*above|above .*high/i.test(error instanceof Error ? error.message : '')) {
-            stats.knownFinding8++;
-            return;
-          }
           throw new Error(`seed ${SEED} case ${stats.cases}: ${canonicalValue(recipe)}\nfailed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
         }
         stats.rowsCompared += actual.rows.length;
@@ -278,10 +262,6 @@ describe('DynamoDB pushdown against an oracle', () => {
         if (recipe.limit >= 0) stats.withLimit++;
         if (recipe.likes.length > 0) stats.withLike++;
         if (agrees(actual.rows, want, recipe.limit)) return;
-        if (coreOrdersByUtf16 && agrees(actual.rows, expected(recipe, 'utf16'), recipe.limit)) {
-          stats.knownFinding8++;
-          return;
-        }
         expect.fail(`seed ${SEED} case ${stats.cases}: ${canonicalValue(recipe)}\n${actual.rows.length} rows, the oracle ${want.length} (limit ${recipe.limit})\nmissing: ${want.filter((r) => !actual.rows.includes(r)).slice(0, 5).join('\n')}\nextra: ${actual.rows.filter((r) => !want.includes(r)).slice(0, 5).join('\n')}`);
       }),
       { seed: SEED, numRuns: RUNS, endOnFailure: true },
@@ -289,7 +269,7 @@ describe('DynamoDB pushdown against an oracle', () => {
     const served = dynamo.served();
     const cpu = process.cpuUsage(cpuStart);
     const seconds = Math.round((performance.now() - started) / 100) / 10;
-    console.info(`[differential] dynamodb pushdown: ${JSON.stringify({ ...stats, splitKinds: Object.fromEntries(splitKinds), queries: served.operations.get('Query') ?? 0, scans: served.operations.get('Scan') ?? 0, itemsExamined: served.scannedItems, itemsReturned: served.returnedItems, seed: SEED, seconds, cpuSeconds: Math.round((cpu.user + cpu.system) / 1e5) / 10, coreOrdersByUtf16 })}`);
+    console.info(`[differential] dynamodb pushdown: ${JSON.stringify({ ...stats, splitKinds: Object.fromEntries(splitKinds), queries: served.operations.get('Query') ?? 0, scans: served.operations.get('Scan') ?? 0, itemsExamined: served.scannedItems, itemsReturned: served.returnedItems, seed: SEED, seconds, cpuSeconds: Math.round((cpu.user + cpu.system) / 1e5) / 10 })}`);
     expect(stats.cases).toBe(RUNS);
     // Both kinds of split, and pushdown that narrows reads, or the comparison proves little.
     expect(served.operations.get('Query') ?? 0).toBeGreaterThan(RUNS / 10);

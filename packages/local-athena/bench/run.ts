@@ -4,7 +4,8 @@
  * split, spilled blocks from moto S3, decoded to Arrow). Candidate: local-athena reading the same
  * table for a query — the same protocol run, plus capabilities and loading every row into DuckDB
  * (on DuckDB's own thread, overlapping the reads). Both run in this process, interleaved; the ratio
- * is baseline time ÷ local-athena time (target ≥ 0.9).
+ * is baseline time ÷ local-athena time (target ≥ 0.9). Then the Athena dialect's cost per query
+ * (bench/dialect.ts).
  */
 import { createLambdaHandler, inProcessTransport, loadHandlerConfig, EngineDriver } from '@athena-federation/connector-core';
 import { type RatioResult, compareAsync, ensureBucket, report, startMoto } from '@athena-federation/connector-core/harness';
@@ -13,6 +14,7 @@ import { Field, Float64, Int32, Int64, Schema, Utf8 } from 'apache-arrow';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { LocalAthena } from '../src/index.js';
 import { createTable, openTableLoader } from '../src/duckdb-tables.js';
+import { dialectBenchmark } from './dialect.js';
 
 // The connector's per-request INFO lines would dominate the output; both sides share the handler.
 process.env['POWERTOOLS_LOG_LEVEL'] = 'WARN';
@@ -89,6 +91,6 @@ async function duckdbFloor(): Promise<string> {
   }
 }
 
-report([await readBenchmark('inline', {}), await readBenchmark('spilled', { maxBlockSize: 1_000_000, maxInlineBlockSize: 500_000 })]);
+report([await readBenchmark('inline', {}), await readBenchmark('spilled', { maxBlockSize: 1_000_000, maxInlineBlockSize: 500_000 }), await dialectBenchmark()]);
 console.log(`Off the reads' thread: ${await duckdbFloor()}.`);
 await moto.stop();

@@ -142,7 +142,9 @@ export class DuckDBThread {
       if (message.ok) pending?.resolve(message.value);
       else pending?.reject(message.error);
     }
-    if (this.#pending.size === 0 && this.#bytesInFlight === 0) this.#worker.unref();
+    // Once closing, the thread stays referenced until it exits: an answer arriving after close()
+    // must not let the process end (with status 0) before close() has settled.
+    if (this.#pending.size === 0 && this.#bytesInFlight === 0 && this.#failure === undefined) this.#worker.unref();
   }
 
   #fail(error: Error): void {

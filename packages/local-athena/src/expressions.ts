@@ -33,6 +33,9 @@ const arithmeticFunctions: Readonly<Record<string, string>> = {
   '%': StandardFunctionNames.modulus,
 };
 
+/** The dialect layer's macros for Athena's `/` and `%` (see dialect/duckdb-macros.ts). */
+const athenaOperators: Readonly<Record<string, string>> = { athena_divide: '/', athena_modulus: '%' };
+
 /** Literal types DuckDB gives an integer constant without widening an operand of this bit width. */
 const integerLiteralsFor: Readonly<Record<number, readonly string[]>> = { 32: ['TINYINT', 'SMALLINT', 'INTEGER'], 64: ['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT'] };
 
@@ -88,7 +91,7 @@ function operand(node: unknown, scope: Scope): Operand | undefined {
     return { kind: 'expression', expression: { '@type': 'VariableExpression', columnName: field.name, type: arrowTypeToJson(field.type) }, type: field.type };
   }
   if (!isNode(node) || node['class'] !== 'FUNCTION' || !Array.isArray(node['children'])) return undefined;
-  const name = String(node['function_name']);
+  const name = athenaOperators[String(node['function_name'])] ?? String(node['function_name']);
   const children = (node['children'] as unknown[]).map((child) => operand(child, scope));
   if (children.some((c) => c === undefined)) return undefined;
   const args = children as Operand[];
@@ -108,7 +111,8 @@ function operand(node: unknown, scope: Scope): Operand | undefined {
     return negated === undefined ? undefined : { kind: 'expression', expression: negated, type: typed.type };
   }
   const fn = arithmeticFunctions[name];
-  // Integer `/` is a fraction in DuckDB and a truncation in Athena; `%` on floats differs between sources.
+  // Integer `/` truncates in Athena (and here) but not in every source a connector translates it
+  // for (MySQL's is a fraction); `%` on floats differs between sources.
   if (fn === undefined || expressions.length !== 2 || (name === '/' && kind === 'integer') || (name === '%' && kind === 'float')) return undefined;
   const result = call(scope, fn, type, expressions);
   return result === undefined ? undefined : { kind: 'expression', expression: result, type: typed.type };

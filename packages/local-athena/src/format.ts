@@ -1,15 +1,44 @@
 /**
  * Prints query results the way a person reads them (an aligned table), or for other tools (CSV,
- * JSON lines). DuckDB values become plain text with their full precision.
+ * JSON lines). DuckDB values become plain text with their full precision, timestamps as Athena
+ * prints them: with milliseconds, and a timestamp with time zone with its zone (UTC here).
  */
+import { DuckDBListValue, DuckDBMapValue, DuckDBTimestampTZValue, DuckDBTimestampValue } from '@duckdb/node-api';
 
 /** Output formats of the CLI. */
 export const OutputFormats = ['table', 'csv', 'json'] as const;
 /** One of {@link OutputFormats}. */
 export type OutputFormat = (typeof OutputFormats)[number];
 
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/**
+ * `2024-01-02 03:04:05.678`, as Athena prints a timestamp(3); sub-millisecond digits, which
+ * Athena's timestamp(3) would not have, are printed rather than dropped.
+ */
+export function formatTimestamp(micros: bigint, withZone: boolean): string {
+  const millis = micros / 1000n - (micros % 1000n < 0n ? 1n : 0n);
+  const rest = Number(micros - millis * 1000n);
+  const date = new Date(Number(millis));
+  const year = date.getUTCFullYear();
+  const day = `${year < 0 ? '-' : ''}${pad(Math.abs(year), 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`;
+  const fraction = `${pad(date.getUTCMilliseconds(), 3)}${rest === 0 ? '' : pad(rest, 3)}`;
+  return `${day} ${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}.${fraction}${withZone ? ' UTC' : ''}`;
+}
+
+/** A result value as Athena prints it. */
+export function athenaText(value: unknown): string {
+  if (value instanceof DuckDBTimestampTZValue && value.isFinite) return formatTimestamp(value.micros, true);
+  if (value instanceof DuckDBTimestampValue && value.isFinite) return formatTimestamp(value.micros, false);
+  // Athena prints an array as [a, b] and a map as {k=v}, strings unquoted.
+  if (value instanceof DuckDBListValue) return `[${value.items.map(athenaText).join(', ')}]`;
+  if (value instanceof DuckDBMapValue) return `{${value.entries.map((e) => `${athenaText(e.key)}=${athenaText(e.value)}`).join(', ')}}`;
+  return text(value);
+}
+
 function text(value: unknown): string {
   if (value === null || value === undefined) return 'NULL';
+  if (((value instanceof DuckDBTimestampValue || value instanceof DuckDBTimestampTZValue) && value.isFinite) || value instanceof DuckDBListValue || value instanceof DuckDBMapValue) return athenaText(value);
   if (typeof value === 'object' && 'toString' in value && typeof value.toString === 'function' && value.toString !== Object.prototype.toString) return value.toString();
   if (typeof value === 'object') return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
   return String(value);

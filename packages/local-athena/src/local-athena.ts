@@ -12,7 +12,8 @@ import { type DataSourceCapabilities, EngineDriver, type FederationResponse, typ
 import { type CatalogTarget, UnknownCatalogError, checkCatalogName } from './catalog.js';
 import { quoteIdentifier } from './duckdb-tables.js';
 import { DuckDBThread } from './duckdb-thread.js';
-import { bindQuery } from './query-binding.js';
+import { ATHENA_MACRO_SQL, type PassthroughTable, duckdbErrorToAthena, installAthenaDialect, translateAthenaSql } from './dialect/index.js';
+import { QueryBindingError, bindQuery } from './query-binding.js';
 import { type QueryAnalysis, type TableReference, analyzeQuery } from './pushdown.js';
 import { type PushedDown, type ScanPlan, planScan } from './scan-plan.js';
 
@@ -106,7 +107,12 @@ interface Progress {
 /** One federated table of a query, from its first request to its last read. */
 interface TableSession {
   readonly catalog: string;
+  /** The table as the connector knows it (`system.query` for a passthrough). */
   readonly tableName: TableName;
+  /** The table as the DuckDB SQL reads it (`system."query$1"` for a passthrough). */
+  readonly localName: TableName;
+  /** The `system.query` arguments, for a passthrough table. */
+  readonly passthrough: Readonly<Record<string, string>> | undefined;
   /** `catalog.schema.table`, for reports and errors. */
   readonly name: string;
   readonly driver: EngineDriver;
@@ -148,12 +154,16 @@ export class LocalAthena {
   /** Holds the loaded tables and runs the queries, on its own thread. */
   readonly #duckdb: DuckDBThread;
   readonly #transports = new Map<string, Promise<Transport>>();
+  /** The DuckDB thread's session set up for Athena's dialect (sent first, so it runs before any query). */
+  readonly #dialectReady: Promise<unknown>;
   #s3: S3Client | undefined;
 
   private constructor(options: LocalAthenaOptions, parser: ParserDatabase, duckdb: DuckDBThread) {
     this.#options = options;
     this.#parser = parser;
     this.#duckdb = duckdb;
+    this.#dialectReady = duckdb.query(`SET TimeZone = 'UTC';\n${ATHENA_MACRO_SQL}`);
+    this.#dialectReady.catch(() => undefined);
   }
 
   /** Starts an embedded DuckDB and registers the catalogs (names follow Athena's rules). */
@@ -162,7 +172,9 @@ export class LocalAthena {
     const duckdb = DuckDBThread.start();
     try {
       const instance = await DuckDBInstance.create(':memory:');
-      return new LocalAthena(options, { instance, connection: await instance.connect() }, duckdb);
+      const connection = await instance.connect();
+      await installAthenaDialect(connection);
+      return new LocalAthena(options, { instance, connection }, duckdb);
     } catch (error) {
       await duckdb.close();
       throw error;
@@ -181,13 +193,17 @@ export class LocalAthena {
   }
 
   /**
-   * Runs one SELECT. Every table's schema is asked for first (GetTable) and the SQL is bound against
-   * them, so a misspelt column fails with DuckDB's message about the user's SQL before any split is
+   * Runs one Athena (Trino) query. The SQL is parsed with Trino's grammar and translated to DuckDB
+   * first, so what Athena refuses fails here too (`AthenaSqlError`), as does what local-athena
+   * cannot run (`UnsupportedSqlError`). Every table's schema is asked for next (GetTable) and the
+   * SQL is bound against them, so a misspelt column fails with DuckDB's message before any split is
    * read. Errors from a connector name the catalog, table and request type.
    */
-  async query(sql: string): Promise<QueryResult> {
+  async query(athenaSql: string): Promise<QueryResult> {
     const started = performance.now();
     const catalogs = Object.keys(this.#options.catalogs).map((c) => c.toLowerCase());
+    const translation = translateAthenaSql(athenaSql, catalogs.length === 1 ? { defaultCatalog: catalogs[0] as string } : {});
+    const sql = translation.duckdbSql;
     const analysis = await analyzeQuery(this.#parser.connection, sql, new Set(catalogs));
     const [unknown] = analysis.unknownCatalogs;
     if (unknown !== undefined) throw new UnknownCatalogError(unknown, catalogs);
@@ -199,12 +215,16 @@ export class LocalAthena {
     const filtered = (t: TableReference) => analysis.predicates.some((p) => p.scope === t.scope && (p.alias?.toLowerCase() === t.alias.toLowerCase() || p.alias === undefined));
     const order = [...new Map(analysis.tables.map((t) => [key(t), t])).values()].sort((a, b) => Number(filtered(b)) - Number(filtered(a)));
     const opened = new Map<string, OpenTable>();
-    for (const table of order) opened.set(key(table), await this.#open(table));
-    await bindQuery(this.#parser.connection, sql, [...opened.values()].map((t) => ({ catalog: t.catalog, ...t.tableName, schema: t.definition.schema })));
+    for (const table of order) opened.set(key(table), await this.#open(table, translation.passthrough));
+    await bindQuery(this.#parser.connection, sql, [...opened.values()].map((t) => ({ catalog: t.catalog, ...t.localName, schema: t.definition.schema }))).catch((error: unknown) => {
+      throw error instanceof QueryBindingError ? duckdbErrorToAthena(error) : error;
+    });
     const done = new Map<string, TableReference>();
     const progress: Progress = { splitsDone: 0, splitsTotal: 0, rows: 0, bytes: 0, spilledObjects: 0 };
     for (const table of order) {
-      const ref = counts.get(key(table)) === 1 ? table : { ...table, pushable: false };
+      // A passthrough's rows are decided by its native query alone.
+      const passthrough = translation.passthrough.some((p) => p.catalog === table.catalog && p.tableName === table.tableName);
+      const ref = counts.get(key(table)) === 1 && !passthrough ? table : { ...table, pushable: false };
       const open = opened.get(key(table));
       if (open === undefined) continue;
       const keysStarted = performance.now();
@@ -214,8 +234,11 @@ export class LocalAthena {
       scans.push(joinKeys.size === 0 ? scan : { ...scan, timings: { ...scan.timings, joinKeysFromDuckDB: keysMs } });
       done.set(ref.alias.toLowerCase(), ref);
     }
+    await this.#dialectReady;
     const queryStarted = performance.now();
-    const { columns, rows } = await this.#duckdb.query(sql);
+    const { columns, rows } = await this.#duckdb.query(sql).catch((error: unknown) => {
+      throw duckdbErrorToAthena(error);
+    });
     const duckdbMs = performance.now() - queryStarted;
     return { columns, rows, scans, durationMs: performance.now() - started, duckdbMs };
   }
@@ -239,10 +262,13 @@ export class LocalAthena {
   }
 
   /** Starts a table's session: ping, capabilities (V4+) and GetTable, on a driver of its own. */
-  async #open(table: TableReference): Promise<OpenTable> {
+  async #open(table: TableReference, passthroughTables: readonly PassthroughTable[]): Promise<OpenTable> {
     const started = performance.now();
     const { catalog } = table;
-    const tableName = { schemaName: table.schemaName, tableName: table.tableName };
+    const localName = { schemaName: table.schemaName, tableName: table.tableName };
+    const passthrough = passthroughTables.find((p) => p.catalog === catalog && p.schemaName === table.schemaName && p.tableName === table.tableName)?.arguments;
+    // Athena asks for a passthrough's schema as GetTable of system.query, with the arguments.
+    const tableName = passthrough === undefined ? localName : { schemaName: 'system', tableName: 'query' };
     const local: Record<string, number> = {};
     const counters = { connectorMs: 0, spilledBytes: 0 };
     const inner = await this.#transport(catalog);
@@ -271,11 +297,11 @@ export class LocalAthena {
       ...(this.#options.maxBlockSize === undefined ? {} : { maxBlockSize: this.#options.maxBlockSize }),
       ...(this.#options.maxInlineBlockSize === undefined ? {} : { maxInlineBlockSize: this.#options.maxInlineBlockSize }),
     });
-    const session: TableSession = { catalog, tableName, name: `${catalog}.${tableName.schemaName}.${tableName.tableName}`, driver, local, counters };
+    const session: TableSession = { catalog, tableName, localName, passthrough, name: `${catalog}.${tableName.schemaName}.${tableName.tableName}`, driver, local, counters };
     try {
       const ping = await driver.ping();
       const capabilities = ping.serDeVersion >= 4 ? await this.#capabilities(driver, catalog) : {};
-      const definition = await driver.getTable(tableName);
+      const definition = await driver.getTable(tableName, passthrough ?? {});
       return { ...session, definition, capabilities, openMs: performance.now() - started };
     } catch (error) {
       throw tableFailure(session, error);
@@ -283,16 +309,17 @@ export class LocalAthena {
   }
 
   async #scan(table: OpenTable, plan: (schema: Schema, capabilities: DataSourceCapabilities) => ScanPlan, progress: Progress): Promise<TableScanReport> {
-    const { catalog, tableName, name, driver, definition, capabilities, local, counters } = table;
+    const { catalog, tableName, localName, passthrough, name, driver, definition, capabilities, local, counters } = table;
     const add = (step: string, ms: number) => (local[step] = (local[step] ?? 0) + ms);
     const report = () => this.#options.onProgress?.({ table: name, ...progress });
     const traceBytes = () => driver.trace.reduce((n, t) => n + t.responseBytes, 0);
     const started = performance.now();
     try {
       const { constraints: parts, pushed } = plan(definition.schema, capabilities);
-      const constraints = makeConstraints(parts);
+      // A passthrough's rows are the native query's: nothing else is pushed with it, as on Athena.
+      const constraints = makeConstraints(passthrough === undefined ? parts : { queryPassthroughArguments: passthrough });
       // DuckDB creates the table on its thread while the layout and splits are asked for.
-      const loading = this.#duckdb.createTable(catalog, tableName.schemaName, tableName.tableName, definition.schema);
+      const loading = this.#duckdb.createTable(catalog, localName.schemaName, localName.tableName, definition.schema);
       let splits: Split[];
       try {
         const partitions = await driver.getTableLayout(definition, constraints);

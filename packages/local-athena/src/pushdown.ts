@@ -334,7 +334,7 @@ function selectShape(select: Node, aggregates: ReadonlySet<string>): SelectShape
 }
 
 /** Functions whose result depends only on their arguments: a tree of them over constants is a constant. */
-const foldableFunctions = new Set(['+', '-', '*', 'to_years', 'to_months', 'to_weeks', 'to_days', 'to_hours', 'to_minutes', 'to_seconds', 'trunc']);
+const foldableFunctions = new Set(['+', '-', '*', 'to_years', 'to_months', 'to_weeks', 'to_days', 'to_hours', 'to_minutes', 'to_seconds', 'trunc', 'athena_date_shift', 'athena_time_shift']);
 
 function withoutLocations(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(withoutLocations);

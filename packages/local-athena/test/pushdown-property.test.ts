@@ -43,7 +43,7 @@ const atom = fc.oneof(
   fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 3 })).map(([a, b]) => `region IN (${a}, ${b})`),
   fc.tuple(fc.integer({ min: 2, max: 5 }), fc.integer({ min: -2, max: 3 })).map(([k, m]) => `id % ${k} = ${m}`),
   fc.tuple(fc.integer({ min: -3, max: 3 }), fc.integer({ min: -5, max: 5 }), op, fc.integer({ min: -5, max: 10 })).map(([k, m, o, n]) => `region * ${k} + ${m} ${o} ${n}`),
-  fc.tuple(op, fc.integer({ min: 0, max: 700 }), fc.constantFrom('DAY', 'HOUR')).map(([o, d, unit]) => `day ${o} DATE '2019-04-13' + INTERVAL ${unit === 'DAY' ? d : d * 12} ${unit}`),
+  fc.tuple(op, fc.integer({ min: 0, max: 700 }), fc.constantFrom('DAY', 'HOUR')).map(([o, d, unit]) => `day ${o} ${unit === 'DAY' ? "DATE '2019-04-13'" : "TIMESTAMP '2019-04-13 00:00:00'"} + INTERVAL '${unit === 'DAY' ? d : d * 12}' ${unit}`),
   fc.integer({ min: -3, max: 3 }).map((k) => `CAST(score AS INTEGER) = ${k}`),
   fc.tuple(op, fc.integer({ min: -3, max: 3 })).map(([o, k]) => `score / 2 ${o} ${k}`),
   fc.tuple(op, fc.integer({ min: 0, max: 2 })).map(([o, k]) => `region / 2 ${o} ${k}`),

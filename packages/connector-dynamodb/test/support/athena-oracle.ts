@@ -1,15 +1,11 @@
 /**
  * The oracle of the pushdown differential test: Athena's semantics for a constraint summary, LIKE
  * and LIMIT, written here from the SQL rules rather than taken from core or the connector, applied
- * in JavaScript to rows read once, unfiltered. Strings compare by code point (Trino's order; core
- * still compares UTF-16 units, which differs only between U+E000–U+FFFF and code points above
- * U+FFFF — `'utf16'` asks for that order, to tell that known difference from anything else),
+ * in JavaScript to rows read once, unfiltered. Strings compare by code point (Trino's order, not
+ * the UTF-16 unit order of JS `<`, which differs between U+E000–U+FFFF and code points above U+FFFF),
  * numbers exactly by value, binary bytewise unsigned, false before true; NULL is in a set only when
  * the set allows NULL, and LIKE on NULL is not true, so the row is not kept.
  */
-
-/** How strings are ordered. */
-export type StringOrder = 'codepoint' | 'utf16';
 
 /** The comparison family of a column, from its Athena type. */
 export type ValueKind = 'text' | 'number' | 'bool' | 'bytes' | 'other';
@@ -30,8 +26,8 @@ function codePoints(text: string): number[] {
   return Array.from(text, (c) => c.codePointAt(0) ?? 0);
 }
 
-export function compareText(a: string, b: string, order: StringOrder): number {
-  if (order === 'utf16' || a === b) return a < b ? -1 : a > b ? 1 : 0;
+export function compareText(a: string, b: string): number {
+  if (a === b) return 0;
   // Up to the first differing UTF-16 unit both agree; there, compare the code points that start.
   let i = 0;
   while (i < a.length && i < b.length && a.charCodeAt(i) === b.charCodeAt(i)) i++;
@@ -71,10 +67,10 @@ export function compareBytes(a: Uint8Array, b: Uint8Array): number {
 }
 
 /** Order of two non-null values of one kind. */
-export function compare(kind: ValueKind, a: unknown, b: unknown, order: StringOrder): number {
+export function compare(kind: ValueKind, a: unknown, b: unknown): number {
   switch (kind) {
     case 'text':
-      return compareText(a as string, b as string, order);
+      return compareText(a as string, b as string);
     case 'number':
       return compareNumbers(a, b);
     case 'bool':
@@ -87,23 +83,23 @@ export function compare(kind: ValueKind, a: unknown, b: unknown, order: StringOr
 }
 
 /** Whether `value` (null = SQL NULL) is in the set. */
-export function inSet(set: SetRecipe, kind: ValueKind, value: unknown, order: StringOrder): boolean {
+export function inSet(set: SetRecipe, kind: ValueKind, value: unknown): boolean {
   if (value === null || value === undefined) return set.nullAllowed;
   switch (set.kind) {
     case 'allOrNone':
       return set.all;
     case 'list': {
-      const found = set.values.some((v) => compare(kind, v, value, order) === 0);
+      const found = set.values.some((v) => compare(kind, v, value) === 0);
       return set.whiteList ? found : !found;
     }
     case 'ranges':
       return set.ranges.some(({ low, high }) => {
         if (low !== undefined) {
-          const c = compare(kind, value, low.value, order);
+          const c = compare(kind, value, low.value);
           if (c < 0 || (c === 0 && !low.inclusive)) return false;
         }
         if (high !== undefined) {
-          const c = compare(kind, value, high.value, order);
+          const c = compare(kind, value, high.value);
           if (c > 0 || (c === 0 && !high.inclusive)) return false;
         }
         return true;

@@ -1,0 +1,99 @@
+/**
+ * DuckDB macros behind the translation: Athena's semantics where DuckDB's built-ins differ in
+ * answer or type. A macro cannot branch on types with CASE (its arms must share one type), so the
+ * type-dependent ones pick a field of a struct by a key computed from `typeof()`, which DuckDB
+ * folds while binding: `struct_extract({'date': …, 'other': …}, CASE WHEN typeof(x) = 'DATE' …)`
+ * has the chosen field's type. The other fields still run, so each is guarded by a constant
+ * condition that folds them to NULL. An unknown key is a bind-time error carrying its text, which
+ * is how type errors Athena reports while analysing (`3 || 'x'`) surface before any split is read.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+
+/** Prefix of the struct keys that are really error messages (see {@link duckdbErrorToAthena}). */
+export const BIND_ERROR_PREFIX = 'athena-error: ';
+/** Prefix of the runtime errors the macros raise through a failing cast. */
+export const RUNTIME_ERROR_PREFIX = 'athena-error: ';
+
+const integerTypes = `('TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT')`;
+const fail = (message: string) => `'${BIND_ERROR_PREFIX}${message.replaceAll("'", "''")}'`;
+
+/** Every macro, in dependency order (a macro may call those before it). */
+const macros: readonly string[] = [
+  // An error raised by a failing cast rather than error(), which TRY(…) refuses to wrap (volatile);
+  // it depends on a value, so DuckDB does not fold it while planning.
+  `athena_fail(message, anchor) AS CAST('${RUNTIME_ERROR_PREFIX}' || message || substr(CAST(anchor AS VARCHAR), 1, 0) AS INTEGER)`,
+  `athena_is_integer(x) AS typeof(x) IN ${integerTypes}`,
+  `athena_is_decimal(x) AS typeof(x) LIKE 'DECIMAL(%'`,
+  `athena_is_exact(x) AS athena_is_integer(x) OR athena_is_decimal(x)`,
+  `athena_is_string(x) AS typeof(x) IN ('VARCHAR', '"NULL"', 'JSON')`,
+  `athena_scale(x) AS coalesce(TRY_CAST(regexp_extract(typeof(x), ',(\\d+)\\)', 1) AS INTEGER), 0)`,
+  // Athena's name for a DuckDB type, as Athena's messages and typeof() spell it.
+  `athena_type_name(t) AS regexp_replace(regexp_replace(regexp_replace(replace(replace(replace(replace(replace(replace(lower(t), 'timestamp with time zone', 'timestamp(3) with time zone'), 'timestamp', 'timestamp(3)'), '(3)(3)', '(3)'), 'blob', 'varbinary'), 'float', 'real'), '"null"', 'unknown'), '^([a-z0-9_(), ]+)\\[\\]$', 'array(\\1)'), 'struct\\(', 'row('), '^hugeint$', 'decimal(38,0)')`,
+  // Decimal division with Athena's result scale max(s1, s2), rounded half up, computed on the
+  // unscaled integers: the quotient truncated to one more digit decides the rounding exactly.
+  `athena_unscaled(x) AS CAST(replace(CAST(x AS VARCHAR), '.', '') AS HUGEINT)`,
+  `athena_pow10(n) AS CAST('1' || repeat('0', n) AS HUGEINT)`,
+  `athena_decimal_quotient(a, b, s) AS CASE WHEN athena_unscaled(b) = 0 THEN athena_fail('Division by zero', b) ELSE (athena_unscaled(a) * athena_pow10(athena_scale(b) + s + 1 - athena_scale(a))) // athena_unscaled(b) END`,
+  `athena_decimal_divide(a, b, s) AS CAST(athena_decimal_quotient(a, b, s) // athena_pow10(s + 1) AS HUGEINT) + round(CAST((CASE WHEN athena_decimal_quotient(a, b, s) < 0 THEN '-' ELSE '' END) || '0.' || lpad(CAST(abs(athena_decimal_quotient(a, b, s) % athena_pow10(s + 1)) AS VARCHAR), s + 1, '0') AS DECIMAL(38,37)), s)`,
+  `athena_divide(a, b) AS struct_extract({
+     'integer': CASE WHEN athena_is_integer(a) AND athena_is_integer(b) THEN CASE WHEN b = 0 THEN athena_fail('Division by zero', b) ELSE a // b END END,
+     'decimal': athena_decimal_divide(CASE WHEN athena_is_exact(a) AND athena_is_exact(b) THEN a END, CASE WHEN athena_is_exact(a) AND athena_is_exact(b) THEN b END, greatest(athena_scale(a), athena_scale(b))),
+     'number': a / b},
+     CASE WHEN athena_is_integer(a) AND athena_is_integer(b) THEN 'integer' WHEN athena_is_exact(a) AND athena_is_exact(b) THEN 'decimal' ELSE 'number' END)`,
+  `athena_modulus(a, b) AS CASE WHEN (athena_is_exact(a) AND athena_is_exact(b)) AND b = 0 THEN athena_fail('Division by zero', b) ELSE a % b END`,
+  // Athena's || takes strings (or arrays, or varbinary) on both sides, never a number.
+  `athena_concat(a, b) AS struct_extract({'ok': a || b},
+     CASE WHEN (athena_is_string(a) AND athena_is_string(b)) OR (typeof(a) LIKE '%[]' AND typeof(b) LIKE '%[]') OR (typeof(a) = 'BLOB' AND typeof(b) = 'BLOB') OR typeof(a) = '"NULL"' OR typeof(b) = '"NULL"' THEN 'ok'
+     ELSE ${fail("'||' cannot be applied to ")} || athena_type_name(typeof(a)) || ', ' || athena_type_name(typeof(b)) || ' (Athena concatenates strings only: CAST the other operand AS VARCHAR)' END)`,
+  // Date and time: units as Athena names them.
+  `athena_interval(unit, v) AS CASE lower(unit) WHEN 'millisecond' THEN to_milliseconds(v) WHEN 'second' THEN to_seconds(v) WHEN 'minute' THEN to_minutes(v) WHEN 'hour' THEN to_hours(v)
+     WHEN 'day' THEN to_days(v) WHEN 'week' THEN to_weeks(v) WHEN 'month' THEN to_months(v) WHEN 'quarter' THEN to_months(3 * v) WHEN 'year' THEN to_years(v)
+     ELSE error('''' || unit || ''' is not a valid TIMESTAMP field') END`,
+  `athena_date_interval(unit, v) AS CASE WHEN lower(unit) IN ('day', 'week', 'month', 'quarter', 'year') THEN athena_interval(unit, v) ELSE error('''' || unit || ''' is not a valid DATE field') END`,
+  `athena_date_add(unit, v, x) AS struct_extract({
+     'date': CAST(CASE WHEN typeof(x) = 'DATE' THEN x END + athena_date_interval(unit, v) AS DATE),
+     'other': x + athena_interval(unit, v)},
+     CASE WHEN typeof(x) = 'DATE' THEN 'date' ELSE 'other' END)`,
+  // date ± interval of days, months or years is a date in Athena, a timestamp in DuckDB.
+  `athena_date_shift(x, i) AS struct_extract({'date': CAST(CASE WHEN typeof(x) = 'DATE' THEN x END + i AS DATE), 'other': x + i}, CASE WHEN typeof(x) = 'DATE' THEN 'date' ELSE 'other' END)`,
+  // Athena adds hours, minutes and seconds to timestamps and times, never to a date.
+  `athena_time_shift(x, i) AS struct_extract({'ok': x + i}, CASE WHEN typeof(x) = 'DATE' THEN ${fail('cannot add hour, minutes or seconds to a date (CAST it AS TIMESTAMP first)')} ELSE 'ok' END)`,
+  `athena_date_diff(unit, a, b) AS CASE WHEN lower(unit) IN ('millisecond', 'second', 'minute', 'hour', 'day', 'week', 'month', 'quarter', 'year') THEN date_sub(lower(unit), a, b) ELSE error('''' || unit || ''' is not a valid TIMESTAMP field') END`,
+  `athena_trunc_unit(unit) AS CASE WHEN lower(unit) IN ('millisecond', 'second', 'minute', 'hour', 'day', 'week', 'month', 'quarter', 'year') THEN lower(unit) ELSE error('''' || unit || ''' is not a valid TIMESTAMP field') END`,
+  `athena_date_trunc(unit, x) AS struct_extract({
+     'date': CAST(date_trunc(athena_trunc_unit(unit), CASE WHEN typeof(x) = 'DATE' THEN x END) AS DATE),
+     'other': date_trunc(athena_trunc_unit(unit), x)},
+     CASE WHEN typeof(x) = 'DATE' THEN 'date' ELSE 'other' END)`,
+  `athena_to_iso8601(x) AS struct_extract({
+     'date': strftime(CASE WHEN typeof(x) = 'DATE' THEN x END, '%Y-%m-%d'),
+     'tz': strftime(CASE WHEN typeof(x) = 'TIMESTAMP WITH TIME ZONE' THEN x END, '%Y-%m-%dT%H:%M:%S.%gZ'),
+     'other': strftime(CASE WHEN typeof(x) NOT IN ('DATE', 'TIMESTAMP WITH TIME ZONE') THEN x END, '%Y-%m-%dT%H:%M:%S.%g')},
+     CASE typeof(x) WHEN 'DATE' THEN 'date' WHEN 'TIMESTAMP WITH TIME ZONE' THEN 'tz' ELSE 'other' END)`,
+  `athena_millisecond(x) AS millisecond(x) % 1000`,
+  // Aggregates whose DuckDB result type is wider than Athena's (HUGEINT where Athena has bigint).
+  `athena_bigint_result(x) AS struct_extract({'bigint': CAST(CASE WHEN typeof(x) = 'HUGEINT' THEN x END AS BIGINT), 'other': x}, CASE WHEN typeof(x) = 'HUGEINT' THEN 'bigint' ELSE 'other' END)`,
+  // Arrays and maps.
+  // A field must bind for every input type, and few DuckDB functions take both lists and maps:
+  // subscripts do, and JSON does (cardinality is rare enough to afford it).
+  `athena_cardinality(x) AS struct_extract({'list': CAST(json_array_length(to_json(CASE WHEN typeof(x) LIKE '%[]' THEN x END)) AS BIGINT), 'map': len(json_keys(to_json(CASE WHEN typeof(x) LIKE 'MAP(%' THEN x END)))},
+     CASE WHEN typeof(x) LIKE '%[]' THEN 'list' WHEN typeof(x) LIKE 'MAP(%' THEN 'map' ELSE ${fail('cardinality() takes an array or a map, not ')} || athena_type_name(typeof(x)) END)`,
+  `athena_element_at(x, i) AS CASE WHEN typeof(x) LIKE '%[]' AND CAST(i AS VARCHAR) = '0' THEN error('SQL array indices start at 1') ELSE x[i] END`,
+  `athena_contains(a, x) AS CASE WHEN x IS NULL THEN NULL WHEN list_contains(a, x) THEN true WHEN list_contains(list_transform(a, e -> e IS NULL), true) THEN NULL ELSE false END`,
+  `athena_split_part(s, d, i) AS CASE WHEN i > len(string_split(s, d)) THEN NULL ELSE split_part(s, d, i) END`,
+  `athena_array_position(a, x) AS coalesce(list_position(a, x), 0)`,
+  // Strings and JSON.
+  `athena_regexp_extract(s, p, g) AS CASE WHEN regexp_matches(s, p) THEN regexp_extract(s, p, g) END`,
+  `athena_json_extract_scalar(j, p) AS CASE WHEN json_type(j, p) IN ('OBJECT', 'ARRAY') THEN NULL ELSE json_extract_string(j, p) END`,
+  `athena_greatest_nulls(a, b) AS CASE WHEN a IS NULL OR b IS NULL THEN NULL ELSE greatest(a, b) END`,
+];
+
+/** The statements that create the macros (idempotent). */
+export const ATHENA_MACRO_SQL = macros.map((m) => `CREATE OR REPLACE MACRO ${m.replace(/\s*\n\s*/g, ' ')};`).join('\n');
+
+/**
+ * Prepares a DuckDB connection for translated SQL: Athena's session time zone (UTC) and the
+ * macros. Both the parser database and the one that runs the queries need it.
+ */
+export async function installAthenaDialect(connection: DuckDBConnection): Promise<void> {
+  await connection.run(`SET TimeZone = 'UTC';\n${ATHENA_MACRO_SQL}`);
+}

@@ -1,0 +1,435 @@
+/**
+ * Athena SQL → DuckDB SQL. The parse tree is written back out token by token, keeping the user's
+ * spacing and comments, except where Athena and DuckDB differ: function names and argument orders
+ * (the table in `functions.ts`), operators whose answers differ (`/`, `%`, `||`), Trino's row
+ * syntax (`VALUES 1, 2`), interval literals, casts and typed literals, `AT TIME ZONE`, implicit
+ * column names (`_col0`), and `TABLE(system.query(…))`, which becomes a table the engine reads
+ * through the connector's passthrough. What Athena refuses is refused here, before DuckDB sees it.
+ */
+import { ParserRuleContext, type ParseTree, TerminalNode } from 'antlr4ng';
+import {
+  ArithmeticBinaryContext,
+  AtTimeZoneContext,
+  BackQuotedIdentifierContext,
+  BinaryLiteralContext,
+  CastContext,
+  ConcatenationContext,
+  DigitIdentifierContext,
+  ExtractContext,
+  FunctionCallContext,
+  GenericTypeContext,
+  InlineTableContext,
+  IntervalContext,
+  JsonArrayContext,
+  JsonExistsContext,
+  JsonObjectContext,
+  JsonQueryContext,
+  JsonTableContext,
+  JsonValueContext,
+  ListAggContext,
+  MeasureContext,
+  NormalizeContext,
+  RowPatternContext,
+  WithFunctionContext,
+  ParameterContext,
+  QueryNoWithContext,
+  QuotedIdentifierContext,
+  RowConstructorContext,
+  SampledRelationContext,
+  SelectItemContext,
+  SingleStatementContext,
+  StatementDefaultContext,
+  TableFunctionInvocationContext,
+  TableRefContext,
+  TimeZoneStringContext,
+  TypeConstructorContext,
+  UnicodeStringLiteralContext,
+  type IdentifierContext,
+} from 'dt-sql-parser/dist/lib/trino/TrinoSqlParser.js';
+import { AthenaSqlError, type SqlPosition, UnsupportedSqlError } from './errors.js';
+import { type FunctionCall, athenaFunctions, duckdbOnlyFunctions } from './functions.js';
+import { parseTrinoSql } from './trino-parse.js';
+import { duckdbType } from './types.js';
+
+/** A `TABLE(system.query(…))` of the query, read through the connector's passthrough. */
+export interface PassthroughTable {
+  readonly catalog: string;
+  /** The name the DuckDB SQL reads it by: `catalog.system."query$n"`. */
+  readonly schemaName: string;
+  readonly tableName: string;
+  /** The table function's arguments, names upper-cased as Athena sends them (`QUERY`). */
+  readonly arguments: Readonly<Record<string, string>>;
+}
+
+/** The user's Athena SQL, ready for DuckDB. */
+export interface Translation {
+  readonly duckdbSql: string;
+  readonly passthrough: readonly PassthroughTable[];
+}
+
+/** Options of {@link translateAthenaSql}. */
+export interface TranslateOptions {
+  /** The catalog a `TABLE(system.query(…))` without one means (Athena's query context). */
+  readonly defaultCatalog?: string;
+}
+
+/** The value of a SQL string literal's text (`'it''s'` → `it's`). */
+export function stringValue(literal: string): string {
+  return literal.slice(1, -1).replaceAll("''", "'");
+}
+
+/** `value` as a SQL string literal. */
+export function sqlString(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+const intervalUnits: Readonly<Record<string, string>> = { YEAR: 'to_years', MONTH: 'to_months', DAY: 'to_days', HOUR: 'to_hours', MINUTE: 'to_minutes', SECOND: 'to_seconds' };
+
+/** EXTRACT fields as Athena's convenience functions. */
+const extractFields: Readonly<Record<string, string>> = {
+  YEAR: 'year', QUARTER: 'quarter', MONTH: 'month', WEEK: 'week', DAY: 'day', DAY_OF_MONTH: 'day', DAY_OF_WEEK: 'day_of_week', DOW: 'day_of_week',
+  DAY_OF_YEAR: 'day_of_year', DOY: 'day_of_year', YEAR_OF_WEEK: 'year_of_week', YOW: 'year_of_week', HOUR: 'hour', MINUTE: 'minute', SECOND: 'second',
+};
+
+class Translator {
+  readonly #sql: string;
+  readonly #options: TranslateOptions;
+  readonly passthrough: PassthroughTable[] = [];
+
+  constructor(sql: string, options: TranslateOptions) {
+    this.#sql = sql;
+    this.#options = options;
+  }
+
+  position(node: ParseTree): SqlPosition {
+    const token = node instanceof TerminalNode ? node.symbol : (node as ParserRuleContext).start;
+    return { line: token?.line ?? 1, column: (token?.column ?? 0) + 1 };
+  }
+
+  /** The node's text as the user wrote it. */
+  original(node: ParseTree): string {
+    const [start, stop] = this.#span(node);
+    return start === undefined ? '' : this.#sql.slice(start, stop + 1);
+  }
+
+  #span(node: ParseTree): [number | undefined, number] {
+    if (node instanceof TerminalNode) return node.symbol.type === -1 ? [undefined, 0] : [node.symbol.start, node.symbol.stop];
+    const ctx = node as ParserRuleContext;
+    if (ctx.start === null || ctx.stop === null || ctx.stop.tokenIndex < ctx.start.tokenIndex) return [undefined, 0];
+    return [ctx.start.start, ctx.stop.stop];
+  }
+
+  /** The node's children written out, with the user's spacing between them. */
+  children(ctx: ParserRuleContext, replace: (child: ParseTree) => string | undefined = () => undefined): string {
+    let out = '';
+    let previousStop: number | undefined;
+    for (const child of ctx.children ?? []) {
+      const [start, stop] = this.#span(child);
+      if (start === undefined) continue;
+      if (previousStop !== undefined) out += this.#sql.slice(previousStop + 1, start);
+      out += replace(child) ?? this.emit(child);
+      previousStop = stop;
+    }
+    return out;
+  }
+
+  emit(node: ParseTree): string {
+    if (node instanceof TerminalNode) return node.symbol.type === -1 ? '' : node.getText();
+    const ctx = node as ParserRuleContext;
+    if (ctx instanceof SingleStatementContext) return this.#statement(ctx);
+    if (ctx instanceof FunctionCallContext) return this.#functionCall(ctx);
+    if (ctx instanceof ListAggContext) return this.#listagg(ctx);
+    if (ctx instanceof IntervalContext) return this.#interval(ctx);
+    if (ctx instanceof ArithmeticBinaryContext) return this.#arithmetic(ctx);
+    if (ctx instanceof ConcatenationContext) return `athena_concat(${this.emit(ctx.valueExpression(0) as ParserRuleContext)}, ${this.emit(ctx.valueExpression(1) as ParserRuleContext)})`;
+    if (ctx instanceof CastContext) return this.#cast(ctx);
+    if (ctx instanceof TypeConstructorContext) return this.#typedLiteral(ctx);
+    if (ctx instanceof InlineTableContext) return this.#values(ctx);
+    if (ctx instanceof SelectItemContext) return this.#selectItem(ctx);
+    if (ctx instanceof TableRefContext) return ctx.identifier().map((i) => this.identifier(i)).join('.');
+    if (ctx instanceof TableFunctionInvocationContext) return this.#tableFunction(ctx);
+    if (ctx instanceof AtTimeZoneContext) return this.#atTimeZone(ctx);
+    if (ctx instanceof ExtractContext) return this.#extract(ctx);
+    if (ctx instanceof QueryNoWithContext) return this.#queryNoWith(ctx);
+    if (ctx instanceof SampledRelationContext && ctx.sampleType() !== null) throw new UnsupportedSqlError('TABLESAMPLE is not supported by local-athena', this.position(ctx));
+    if (ctx instanceof BackQuotedIdentifierContext) throw new AthenaSqlError(`backquoted identifiers are not supported; use double quotes to quote identifiers`, this.position(ctx));
+    if (ctx instanceof DigitIdentifierContext) throw new AthenaSqlError(`identifiers must not start with a digit; surround the identifier with double quotes`, this.position(ctx));
+    if (ctx instanceof UnicodeStringLiteralContext) throw new UnsupportedSqlError('Unicode string literals (U&…) are not supported by local-athena', this.position(ctx));
+    if (ctx instanceof ParameterContext) throw new UnsupportedSqlError('query parameters (?) are not supported by local-athena', this.position(ctx));
+    if (ctx instanceof BinaryLiteralContext) return `from_hex(${sqlString(ctx.getText().slice(2, -1))})`;
+    if (ctx instanceof RowConstructorContext && ctx.getChild(0)?.getText().toUpperCase() === 'ROW') return `row(${ctx.expression().map((e) => this.emit(e)).join(', ')})`;
+    const unsupported = unsupportedConstructs.find(([type]) => ctx instanceof type);
+    if (unsupported !== undefined) throw new UnsupportedSqlError(`${unsupported[1]} is not supported by local-athena`, this.position(ctx));
+    return this.children(ctx);
+  }
+
+  /** An identifier as DuckDB reads it: Athena's are case-insensitive, so unquoted ones are lower-cased. */
+  identifier(ctx: IdentifierContext): string {
+    if (ctx instanceof QuotedIdentifierContext) return ctx.getText().toLowerCase();
+    return this.emit(ctx).toLowerCase();
+  }
+
+  #statement(ctx: SingleStatementContext): string {
+    const statement = ctx.statement();
+    if (!(statement instanceof StatementDefaultContext)) {
+      const words = this.original(statement).trim().split(/\s+/).slice(0, 2).join(' ').toUpperCase();
+      throw new UnsupportedSqlError(`local-athena runs queries (SELECT, WITH, VALUES), not ${words} statements`, this.position(statement));
+    }
+    return this.emit(statement);
+  }
+
+  #functionCall(ctx: FunctionCallContext): string {
+    const nameText = this.original(ctx.functionName());
+    const name = nameText.toLowerCase();
+    const position = this.position(ctx);
+    const entry = Object.hasOwn(athenaFunctions, name) ? athenaFunctions[name] : undefined;
+    if (entry === undefined) {
+      const hint = duckdbOnlyFunctions[name];
+      if (hint !== undefined) throw new AthenaSqlError(`Function '${name}' not registered (it is DuckDB's, not Athena's): ${hint}`, position);
+      throw new UnsupportedSqlError(`function ${name} is not supported by local-athena (see the function table in packages/local-athena/README.md)`, position);
+    }
+    const expressions = ctx.expression();
+    const star = ctx.ASTERISK() !== null;
+    const count = star ? 0 : expressions.length;
+    if (!entry.arity.includes(count) && !(entry.arity.includes(-1) && count >= 1)) {
+      const expected = entry.arity.filter((n) => n >= 0).join(' or ');
+      throw new AthenaSqlError(`Unexpected parameters for function ${name}: it takes ${expected === '' ? 'one or more' : expected} argument${expected === '1' ? '' : 's'}, got ${count}`, position);
+    }
+    const modifiers = entry.kind === 'scalar' && (ctx.setQuantifier() !== null || ctx.sortItem().length > 0 || ctx.filter() !== null || ctx.over() !== null);
+    if (modifiers) throw new AthenaSqlError(`${name} is not an aggregate function; DISTINCT, ORDER BY, FILTER and OVER need one`, position);
+    const args = star ? ['*'] : expressions.map((e) => this.emit(e));
+    const distinct = ctx.setQuantifier()?.getText().toUpperCase() === 'DISTINCT' ? 'DISTINCT ' : '';
+    const orderBy = ctx.sortItem().length === 0 ? '' : ` ORDER BY ${ctx.sortItem().map((s) => this.emit(s)).join(', ')}`;
+    const filter = ctx.filter() === null ? '' : ` ${this.emit(ctx.filter() as ParserRuleContext)}`;
+    const over = ctx.over() === null ? '' : ` ${this.emit(ctx.over() as ParserRuleContext)}`;
+    // Trino writes IGNORE NULLS after the call's parentheses, DuckDB inside them.
+    const nulls = ctx.nullTreatment() === null ? '' : ` ${this.original(ctx.nullTreatment() as ParserRuleContext).toUpperCase()}`;
+    const call: FunctionCall = {
+      name,
+      args,
+      position,
+      literal: (i) => {
+        const text = expressions[i]?.getText();
+        return text !== undefined && /^'(?:[^']|'')*'$/.test(text) ? stringValue(text) : undefined;
+      },
+      render: (fn, list = args) => `${fn}(${distinct}${list.join(', ')}${orderBy}${nulls})${filter}${over}`,
+    };
+    return entry.emit(call);
+  }
+
+  #listagg(ctx: ListAggContext): string {
+    if (ctx.getText().toUpperCase().includes('ONOVERFLOWTRUNCATE')) throw new UnsupportedSqlError('listagg … ON OVERFLOW TRUNCATE is not supported by local-athena', this.position(ctx));
+    const separator = ctx.string();
+    const distinct = ctx.setQuantifier()?.getText().toUpperCase() === 'DISTINCT' ? 'DISTINCT ' : '';
+    const order = ctx.sortItem().map((s) => this.emit(s)).join(', ');
+    const filter = ctx.filter() === null ? '' : ` ${this.emit(ctx.filter() as ParserRuleContext)}`;
+    return `string_agg(${distinct}${this.emit(ctx.expression())}, ${separator === null ? "''" : this.emit(separator)} ORDER BY ${order})${filter}`;
+  }
+
+  /** `INTERVAL '48' HOUR` as DuckDB's `to_hours(48)`: the same interval, and constant-folded for pushdown. */
+  #interval(ctx: IntervalContext): string {
+    const fields = ctx.intervalField().map((f) => f.getText().toUpperCase());
+    const text = stringValue(ctx.string().getText()).trim();
+    const negative = ctx.MINUS() !== null;
+    if (fields.length === 2) {
+      const [from, to] = fields;
+      if (from === 'YEAR' && to === 'MONTH') {
+        const match = /^(-?)(\d+)-(\d+)$/.exec(text);
+        if (match === null) throw new AthenaSqlError(`Invalid INTERVAL YEAR TO MONTH value: ${text}`, this.position(ctx));
+        const sign = (match[1] === '-') !== negative ? '-' : '';
+        return `(${sign}(to_years(${match[2]}) + to_months(${match[3]})))`;
+      }
+      throw new UnsupportedSqlError(`INTERVAL … ${from} TO ${to} is not supported by local-athena; add intervals of one unit each`, this.position(ctx));
+    }
+    const unit = fields[0] ?? '';
+    const fn = intervalUnits[unit];
+    const number = unit === 'SECOND' ? /^-?\d+(\.\d+)?$/ : /^-?\d+$/;
+    if (fn === undefined || !number.test(text)) throw new AthenaSqlError(`Invalid INTERVAL ${unit} value: '${text}'`, this.position(ctx));
+    return `${fn}(${negative ? '-' : ''}${text})`;
+  }
+
+  #arithmetic(ctx: ArithmeticBinaryContext): string {
+    const left = this.emit(ctx.valueExpression(0) as ParserRuleContext);
+    const right = this.emit(ctx.valueExpression(1) as ParserRuleContext);
+    if (ctx.SLASH() !== null) return `athena_divide(${left}, ${right})`;
+    if (ctx.PERCENT() !== null) return `athena_modulus(${left}, ${right})`;
+    const [leftUnit, rightUnit] = [0, 1].map((i) => this.#intervalKind(ctx.valueExpression(i)));
+    const shift = (kind: 'calendar' | 'clock') => (kind === 'calendar' ? 'athena_date_shift' : 'athena_time_shift');
+    if (rightUnit !== undefined) return `${shift(rightUnit)}(${left}, ${ctx.MINUS() === null ? '' : '-'}${right})`;
+    if (leftUnit !== undefined && ctx.PLUS() !== null) return `${shift(leftUnit)}(${right}, ${left})`;
+    return this.children(ctx);
+  }
+
+  /**
+   * Whether the node is an interval literal of days, months or years (added to a date, it gives a
+   * date) or of hours, minutes or seconds (which Athena does not add to a date).
+   */
+  #intervalKind(node: ParseTree | null): 'calendar' | 'clock' | undefined {
+    let current: ParseTree | null = node;
+    while (current !== null && !(current instanceof IntervalContext) && current.getChildCount() === 1) current = current.getChild(0);
+    if (!(current instanceof IntervalContext)) return undefined;
+    return current.intervalField().every((f) => ['YEAR', 'MONTH', 'DAY'].includes(f.getText().toUpperCase())) ? 'calendar' : 'clock';
+  }
+
+  #cast(ctx: CastContext): string {
+    const type = ctx.type();
+    const value = this.emit(ctx.expression());
+    const fn = ctx.KW_TRY_CAST() === null ? 'CAST' : 'TRY_CAST';
+    const target = duckdbType(type, (n) => this.position(n), (n) => this.identifier(n as IdentifierContext));
+    // varchar(n) truncates in Athena; DuckDB ignores the length.
+    const length = type instanceof GenericTypeContext && /^(varchar|char)$/i.test(type.identifier().getText()) ? type.typeParameter(0)?.INTEGER_VALUE()?.getText() : undefined;
+    const cast = `${fn}(${value} AS ${target})`;
+    return length === undefined ? cast : `left(${cast}, ${length})`;
+  }
+
+  /** `DATE '2024-01-01'`, `TIMESTAMP '…'`, `DECIMAL '1.5'`, `JSON '{…}'` … */
+  #typedLiteral(ctx: TypeConstructorContext): string {
+    const literal = this.emit(ctx.string());
+    const name = (ctx.identifier()?.getText() ?? 'double').toLowerCase();
+    const value = stringValue(ctx.string().getText());
+    switch (name) {
+      case 'date':
+        return `DATE ${literal}`;
+      case 'timestamp':
+        // A zone (`… UTC`, `… +01:00`, `… Europe/Paris`) makes it a timestamp with time zone.
+        return /\d\s*(?:[+-]\d{1,2}(?::\d{2})?|[A-Za-z][\w/+-]*)$/.test(value.trim()) ? `CAST(${literal} AS TIMESTAMPTZ)` : `TIMESTAMP ${literal}`;
+      case 'time':
+        return `TIME ${literal}`;
+      case 'decimal': {
+        const digits = value.trim().replace(/^[+-]/, '');
+        const [whole = '', fraction = ''] = digits.split('.');
+        const scale = fraction.length;
+        return `CAST(${literal} AS DECIMAL(${Math.max(whole.replace(/^0+/, '').length + scale, 1)},${scale}))`;
+      }
+      case 'json':
+        return `json(${literal})`;
+      case 'double':
+        return `CAST(${literal} AS DOUBLE)`;
+      case 'real':
+        return `CAST(${literal} AS FLOAT)`;
+      case 'varchar':
+      case 'char':
+        return literal;
+      case 'bigint':
+      case 'integer':
+      case 'smallint':
+      case 'tinyint':
+        return `CAST(${literal} AS ${name.toUpperCase()})`;
+      case 'x':
+        return `from_hex(${literal})`;
+      default:
+        throw new AthenaSqlError(`Unknown type: ${name}`, this.position(ctx));
+    }
+  }
+
+  /** Trino's `VALUES 1, 2` (each expression a row) as DuckDB's `VALUES (1), (2)`. */
+  #values(ctx: InlineTableContext): string {
+    const rows = ctx.expression().map((row) => {
+      const text = this.emit(row);
+      const isRow = row.getText().startsWith('(') && this.#isRowConstructor(row);
+      return isRow ? text : `(${text})`;
+    });
+    return `VALUES ${rows.join(', ')}`;
+  }
+
+  #isRowConstructor(node: ParseTree): boolean {
+    let current: ParseTree | null = node;
+    while (current !== null && current.getChildCount() === 1 && !(current instanceof RowConstructorContext)) current = current.getChild(0);
+    return current instanceof RowConstructorContext;
+  }
+
+  /** Athena names an unaliased select item that is not a column `_colN` (N its 0-based position). */
+  #selectItem(ctx: SelectItemContext): string {
+    const text = this.children(ctx);
+    const expression = ctx.selectExpressionColumnName();
+    if (expression === null || ctx.identifier() !== null) return text;
+    const index = (ctx.parent?.children ?? []).filter((c) => c instanceof SelectItemContext).indexOf(ctx);
+    return this.#isColumn(expression) ? text : `${text} AS _col${index}`;
+  }
+
+  #isColumn(node: ParseTree): boolean {
+    let current: ParseTree | null = node;
+    while (current !== null && current.getChildCount() === 1) current = current.getChild(0);
+    const name = current?.constructor.name;
+    return name === 'DereferenceContext' || name === 'UnquotedIdentifierContext' || name === 'QuotedIdentifierContext' || (current !== null && current.parent?.constructor.name === 'QualifiedNameContext');
+  }
+
+  #queryNoWith(ctx: QueryNoWithContext): string {
+    // FETCH FIRST n ROWS ONLY is LIMIT n; WITH TIES has no DuckDB counterpart.
+    if (ctx.KW_FETCH() === null) return this.children(ctx);
+    if (ctx.getText().toUpperCase().includes('WITHTIES')) throw new UnsupportedSqlError('FETCH FIRST … WITH TIES is not supported by local-athena', this.position(ctx));
+    let out = '';
+    let fetching = false;
+    for (const child of ctx.children ?? []) {
+      if (child instanceof TerminalNode && child.getText().toUpperCase() === 'FETCH') fetching = true;
+      if (!fetching) out += `${this.emit(child)} `;
+    }
+    const count = ctx._fetchFirst === undefined ? '1' : ctx._fetchFirst.getText();
+    return `${out}LIMIT ${count}`;
+  }
+
+  #atTimeZone(ctx: AtTimeZoneContext): string {
+    const zone = ctx.timeZoneSpecifier();
+    if (!(zone instanceof TimeZoneStringContext)) throw new UnsupportedSqlError('AT TIME ZONE with an interval is not supported by local-athena', this.position(ctx));
+    return `timezone(${this.emit(zone.string())}, CAST(${this.emit(ctx.valueExpression())} AS TIMESTAMPTZ))`;
+  }
+
+  #extract(ctx: ExtractContext): string {
+    const field = ctx.identifier().getText().toUpperCase();
+    const fn = extractFields[field];
+    if (fn === undefined) throw new AthenaSqlError(`Invalid EXTRACT field: ${field}`, this.position(ctx));
+    const entry = athenaFunctions[fn];
+    const value = this.emit(ctx.valueExpression());
+    return entry === undefined ? `${fn}(${value})` : entry.emit({ name: fn, args: [value], position: this.position(ctx), literal: () => undefined, render: (name, list = [value]) => `${name}(${list.join(', ')})` });
+  }
+
+  /** `TABLE(system.query(query => '…'))`: a table whose rows come from the connector's passthrough. */
+  #tableFunction(ctx: TableFunctionInvocationContext): string {
+    const call = ctx.tableFunctionCall();
+    const parts = call.functionName().getText().split('.').map((p) => p.replace(/^"|"$/g, '').toLowerCase());
+    const [catalog, schema, name] = parts.length === 3 ? parts : [this.#options.defaultCatalog, ...parts];
+    if (schema !== 'system' || name !== 'query') throw new UnsupportedSqlError(`table function ${parts.join('.')} is not supported by local-athena (only system.query, the connectors' passthrough)`, this.position(ctx));
+    if (catalog === undefined) throw new AthenaSqlError(`TABLE(system.query(…)) needs its catalog here: write TABLE(<catalog>.system.query(query => '…'))`, this.position(ctx));
+    const args: Record<string, string> = {};
+    call.tableFunctionArgument().forEach((argument, i) => {
+      const expression = argument.expression();
+      const text = expression?.getText() ?? '';
+      if (expression === null || !/^'(?:[^']|'')*'$/.test(text)) throw new AthenaSqlError(`system.query takes string arguments, e.g. query => 'SELECT …'`, this.position(argument));
+      const key = argument.identifier()?.getText().replace(/^"|"$/g, '') ?? (i === 0 ? 'query' : `arg${i}`);
+      args[key.toUpperCase()] = stringValue(text);
+    });
+    if (args['QUERY'] === undefined) throw new AthenaSqlError(`system.query needs query => '…'`, this.position(ctx));
+    const table: PassthroughTable = { catalog, schemaName: 'system', tableName: `query$${this.passthrough.length + 1}`, arguments: { schemaFunctionName: 'SYSTEM.QUERY', ...args } };
+    this.passthrough.push(table);
+    return `${catalog}.system."${table.tableName}"`;
+  }
+}
+
+/** Grammar constructs Athena accepts that local-athena does not translate. */
+const unsupportedConstructs: readonly (readonly [abstract new (...args: never[]) => ParserRuleContext, string])[] = [
+  [WithFunctionContext, 'WITH FUNCTION'],
+  [JsonTableContext, 'JSON_TABLE'],
+  [JsonQueryContext, 'JSON_QUERY'],
+  [JsonValueContext, 'JSON_VALUE'],
+  [JsonExistsContext, 'JSON_EXISTS'],
+  [JsonObjectContext, 'JSON_OBJECT'],
+  [JsonArrayContext, 'JSON_ARRAY'],
+  [NormalizeContext, 'normalize()'],
+  [MeasureContext, 'MEASURES'],
+  [RowPatternContext, 'MATCH_RECOGNIZE'],
+];
+
+/**
+ * Translates one Athena (Trino) statement to DuckDB SQL.
+ *
+ * @throws {AthenaSqlError} for SQL Athena would refuse.
+ * @throws {UnsupportedSqlError} for Athena SQL local-athena cannot run.
+ */
+export function translateAthenaSql(sql: string, options: TranslateOptions = {}): Translation {
+  const parsed = parseTrinoSql(sql);
+  const statements = parsed.tree.statements();
+  if (statements.length !== 1) throw new AthenaSqlError(statements.length === 0 ? 'No statement to run' : 'Run one statement at a time');
+  const translator = new Translator(sql, options);
+  const duckdbSql = translator.emit(statements[0] as ParserRuleContext).replace(/;\s*$/, '');
+  return { duckdbSql, passthrough: translator.passthrough };
+}

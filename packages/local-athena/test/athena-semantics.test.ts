@@ -1,0 +1,96 @@
+// Athena's answers where DuckDB's differ, and Athena's refusals, through the whole of
+// LocalAthena.query. Expected answers come from the Trino documentation Athena's engine follows
+// (cited per case); without the dialect layer every case here fails (DuckDB answers 2.5 for 5 / 2,
+// runs INTERVAL 48 HOUR, string_agg and 3 || 'x', and has no date_add(unit, n, x)).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AthenaSqlError, UnsupportedSqlError } from '../src/index.js';
+import { type AthenaSession, openAthenaSession } from './support/athena-session.js';
+
+let athena: AthenaSession;
+beforeAll(async () => {
+  athena = await openAthenaSession();
+});
+afterAll(() => athena?.close());
+
+const math = 'https://trino.io/docs/current/functions/math.html';
+const datetime = 'https://trino.io/docs/current/functions/datetime.html';
+
+describe("Athena's types and operators", () => {
+  it.each([
+    // Integer division truncates (math.html, "Mathematical operators": "integer division performs truncation").
+    ['SELECT 5 / 2', '2', math],
+    ['SELECT -7 / 2', '-3', math],
+    ['SELECT typeof(5 / 2)', 'integer', math],
+    ['SELECT 5.0E0 / 2', '2.5', math],
+    // Decimal division keeps a decimal of scale max(s1, s2), rounded half up (types.html#decimal).
+    ['SELECT CAST(7 AS DECIMAL(10,2)) / 3', '2.33', 'https://trino.io/docs/current/language/types.html#decimal'],
+    ['SELECT CAST(-7 AS DECIMAL(10,2)) / 3', '-2.33', 'https://trino.io/docs/current/language/types.html#decimal'],
+    ['SELECT CAST(2 AS DECIMAL(10,2)) / 3', '0.67', 'https://trino.io/docs/current/language/types.html#decimal'],
+    // date_trunc returns the input's type: a date stays a date (datetime.html#date_trunc).
+    ["SELECT date_trunc('month', DATE '2024-05-17')", '2024-05-01', `${datetime}#date_trunc`],
+    ["SELECT typeof(date_trunc('month', DATE '2024-05-17'))", 'date', `${datetime}#date_trunc`],
+    ["SELECT date_trunc('month', TIMESTAMP '2022-10-20 05:10:00')", '2022-10-01 00:00:00.000', `${datetime}#date_trunc`],
+    // Timestamps print with milliseconds (datetime.html, "Date and time operators").
+    ["SELECT timestamp '2012-08-08 01:00' + interval '29' hour", '2012-08-09 06:00:00.000', datetime],
+    ["SELECT timestamp '2012-10-31 01:00' + interval '1' month", '2012-11-30 01:00:00.000', datetime],
+    ["SELECT date '2012-08-08' - interval '2' day", '2012-08-06', datetime],
+    // A timestamp with time zone prints with its zone (here the session's, UTC).
+    ["SELECT from_iso8601_timestamp('2020-05-11T11:15:05.055Z')", '2020-05-11 11:15:05.055 UTC', `${datetime}#from_iso8601_timestamp`],
+    // Identifiers are case-insensitive (https://trino.io/docs/current/language/reserved.html).
+    ['SELECT X FROM (SELECT 1 AS x) AS T', '1', 'https://trino.io/docs/current/language/reserved.html'],
+  ])('%s is %s (%s)', async (sql, expected) => {
+    expect(await athena.value(sql)).toBe(expected);
+  });
+
+  it('refuses integer division by zero, as Athena does (math.html)', async () => {
+    await expect(athena.value('SELECT 5 / 0')).rejects.toThrow(/Division by zero/);
+  });
+
+  it("reads Trino's VALUES rows and names unaliased columns _col0, _col1 (https://trino.io/docs/current/sql/values.html)", async () => {
+    expect(await athena.rows('VALUES 1, 2, 3')).toEqual([['1'], ['2'], ['3']]);
+    expect(await athena.rows("SELECT * FROM (VALUES (1, 'a'), (2, 'b')) AS t (id, name)")).toEqual([['1', 'a'], ['2', 'b']]);
+    expect(await athena.columns('SELECT 1, 2 AS two, 3')).toEqual(['_col0', 'two', '_col2']);
+  });
+});
+
+describe("what Athena refuses is refused, with Athena's spelling", () => {
+  it.each([
+    ['SELECT DATE \'2024-01-01\' - INTERVAL 48 HOUR', /use INTERVAL '48' HOUR/],
+    ["SELECT string_agg(x, ',') FROM (VALUES 'a') AS t (x)", /use listagg\(x, sep\) WITHIN GROUP \(ORDER BY …\)/],
+    ["SELECT strftime(DATE '2024-01-01', '%Y')", /use date_format/],
+    ['SELECT list_value(1, 2)', /use ARRAY\[…\]/],
+    ['SELECT 1::INTEGER', /use CAST\(x AS type\)/],
+    ['SELECT `x` FROM (SELECT 1 AS x)', /backquoted identifiers are not supported; use double quotes/],
+  ])('%s', async (sql, message) => {
+    const error = await athena.value(sql).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(AthenaSqlError);
+    expect(String(error)).toMatch(message);
+  });
+
+  it("refuses 3 || ' claims' (Athena's || concatenates strings: https://trino.io/docs/current/functions/string.html#concat), before any row is read", async () => {
+    const error = await athena.value("SELECT 3 || ' claims'").then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(AthenaSqlError);
+    expect(String(error)).toMatch(/'\|\|' cannot be applied to integer, varchar/);
+    expect(await athena.value("SELECT CAST(3 AS VARCHAR) || ' claims'")).toBe('3 claims');
+  });
+
+  it("refuses a unit Athena does not know (datetime.html, 'Interval functions')", async () => {
+    await expect(athena.value("SELECT date_add('decade', 1, DATE '2024-01-01')")).rejects.toThrow(/'decade' is not a valid TIMESTAMP field/);
+    await expect(athena.value("SELECT date_add('hour', 1, DATE '2024-01-01')")).rejects.toThrow(/'hour' is not a valid DATE field/);
+  });
+
+  it('names a function local-athena does not cover as such, never with DuckDB catalog errors', async () => {
+    const error = await athena.value('SELECT soundex(\'x\')').then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(UnsupportedSqlError);
+    expect(String(error)).toMatch(/line 1:8: function soundex is not supported by local-athena/);
+    expect(String(error)).not.toMatch(/Catalog Error/);
+  });
+
+  it('runs queries only', async () => {
+    await expect(athena.value('DELETE FROM t')).rejects.toThrow(/local-athena runs queries \(SELECT, WITH, VALUES\), not DELETE FROM statements/);
+  });
+
+  it('reports a syntax error at its line and column, as Athena does', async () => {
+    await expect(athena.value('SELECT 1 +')).rejects.toThrow(/^line 1:11: mismatched input '<EOF>'$/);
+  });
+});
