@@ -106,15 +106,16 @@ export class AuroraPools {
       user = credentials.user;
       password = credentials.password;
     }
-    // mysql2 (with its code pages and the RDS CA bundle) is half the Lambda bundle: loaded with the
-    // first pool, so a cold start that opens no connection (Ping, a bad request) never compiles it.
-    // `default` is module.exports both in Node and in the bundle's chunk (which has no named exports).
-    const { createPool } = (await import('mysql2')).default;
     const iam = this.#options.iamAuthentication;
     const identity = createHash('sha256').update(JSON.stringify([settings.host, settings.port, user ?? null, iam === undefined ? (password ?? null) : 'iam'])).digest('hex');
     const existing = this.#pools.get(settings.source);
     if (existing !== undefined && existing.identity === identity) return existing.pool;
     if (existing !== undefined) existing.pool.end(() => undefined);
+    // mysql2 (with its code pages and the RDS CA bundle) is half the Lambda bundle: loaded with the
+    // first pool, so a cold start that opens no connection (Ping, a bad request) never compiles it,
+    // and imported only when a pool is made (a dynamic import per request costs a module lookup).
+    // `default` is module.exports both in Node and in the bundle's chunk (which has no named exports).
+    const { createPool } = (await import('mysql2')).default;
     let credentials: PoolOptions = { ...(user === undefined ? {} : { user }), ...(password === undefined ? {} : { password }) };
     if (iam !== undefined) {
       if (user === undefined) throw new ConnectorError('InvalidInput', `${settings.source} names no database user for IAM database authentication`);
@@ -183,18 +184,21 @@ export class AuroraPools {
 
 /** Connections whose certificate was checked (VERIFY_IDENTITY), so the check runs once per connection. */
 const identityChecked = new WeakSet<PoolConnection>();
+/** Pools with a connection that passed the check: their resumed TLS sessions are the same server's. */
+const identityVerified = new WeakSet<Pool>();
 
 /** A connection from `pool`; every statement's connection comes through here, so VERIFY_IDENTITY is checked for each. */
 async function getConnection(pool: Pool): Promise<PoolConnection> {
   const connection = await new Promise<PoolConnection>((resolve, reject) => pool.getConnection((error, c) => (error === null ? resolve(c) : reject(error))));
   const settings = poolSettings.get(pool);
   if (settings === undefined || identityChecked.has(connection)) return connection;
-  const mismatch = checkIdentity(settings, (connection as unknown as { stream?: unknown }).stream);
+  const mismatch = checkIdentity(settings, (connection as unknown as { stream?: unknown }).stream, identityVerified.has(pool));
   if (mismatch !== undefined) {
     connection.destroy();
     throw mismatch;
   }
   identityChecked.add(connection);
+  identityVerified.add(pool);
   return connection;
 }
 
@@ -229,16 +233,18 @@ const CHUNK_ROWS = 1024;
  * socket). Rows are collected from `data` events rather than an async iterator per row, whose
  * promise per row cost more than parsing the row. Returning early (core has enough rows, or
  * `signal` fired) destroys the connection, since a half-read result cannot go back to the pool; a
- * dropped connection throws.
+ * dropped connection throws. `isolated` (query passthrough): the statement runs in a READ ONLY
+ * transaction, and the connection is closed afterwards, so nothing the user's query did to its
+ * session (user variables, named locks, the insert id) reaches the next caller of the pool.
  */
-export async function* streamRowChunks(pool: Pool, statement: Statement, signal: AbortSignal, action: string, options: { readonly readOnly?: boolean } = {}): AsyncGenerator<unknown[][]> {
+export async function* streamRowChunks(pool: Pool, statement: Statement, signal: AbortSignal, action: string, options: { readonly isolated?: boolean } = {}): AsyncGenerator<unknown[][]> {
   let connection: PoolConnection;
   try {
     connection = await getConnection(pool);
   } catch (error) {
     throw classifyPoolError(pool, error, action);
   }
-  if (options.readOnly === true) {
+  if (options.isolated === true) {
     try {
       await connection.promise().query('START TRANSACTION READ ONLY');
     } catch (error) {
@@ -309,8 +315,6 @@ export async function* streamRowChunks(pool: Pool, statement: Statement, signal:
         wake = resolve;
       });
     }
-    // Ends the read-only transaction before the connection goes back to the pool.
-    if (options.readOnly === true) await connection.promise().query('ROLLBACK');
     finished = true;
   } catch (error) {
     if (signal.aborted) return;
@@ -319,7 +323,7 @@ export async function* streamRowChunks(pool: Pool, statement: Statement, signal:
     signal.removeEventListener('abort', onAbort);
     connection.off('end', onClose);
     connection.off('error', onClose);
-    if (finished) {
+    if (finished && options.isolated !== true) {
       connection.release();
     } else {
       // Stop collecting, and let the socket drain: a connection left paused by backpressure keeps
@@ -334,7 +338,8 @@ export async function* streamRowChunks(pool: Pool, statement: Statement, signal:
 
 /**
  * The result columns of a statement, run in a READ ONLY transaction on its own connection so that
- * a query calling data-modifying functions fails instead of writing.
+ * a query calling data-modifying functions fails instead of writing; the connection is closed
+ * afterwards, as in {@link streamRowChunks}' `isolated` reads.
  */
 export async function describeReadOnly(pool: Pool, statement: Statement, action: string): Promise<FieldPacket[]> {
   let connection: PoolConnection;
@@ -347,11 +352,10 @@ export async function describeReadOnly(pool: Pool, statement: Statement, action:
   try {
     await session.query('START TRANSACTION READ ONLY');
     const [, fields] = await session.execute(statement.sql, [...statement.params]);
-    await session.query('ROLLBACK');
-    connection.release();
     return fields;
   } catch (error) {
-    connection.destroy();
     throw classifyMysqlError(error, action);
+  } finally {
+    connection.destroy();
   }
 }

@@ -20,9 +20,9 @@ import {
 import type { Pool } from 'mysql2';
 import { AuroraPools, type Statement, type TokenSigner, type TokenSignerOptions, describeReadOnly, queryRows, streamRowChunks } from './aurora-client.js';
 import { type AuroraSettings, connectionFor, loadAuroraSettings } from './aurora-config.js';
-import { PASSTHROUGH_SIGNATURE, describeStatement, isPassthrough, passthroughColumns, passthroughQuery, readStatement } from './aurora-passthrough.js';
+import { PASSTHROUGH_SIGNATURE, PASSTHROUGH_SPLIT, describeStatement, isPassthrough, passthroughColumns, passthroughQuery, readStatement, requestedQuery } from './aurora-passthrough.js';
 import { type SecretResolver, createSecretsManagerResolver } from './aurora-secrets.js';
-import { planSplits, pruneSplits, splitPartition, splitPredicates } from './aurora-splits.js';
+import { checkSplit, planSplits, pruneSplits } from './aurora-splits.js';
 import { PUSHED_FUNCTIONS } from './aurora-expression.js';
 import { buildSelect } from './aurora-sql.js';
 import { type MappedColumn, type MysqlColumn, mapColumn, valueConverter } from './aurora-types.js';
@@ -53,6 +53,9 @@ interface ColumnRow {
   readonly numericPrecision: string | number | null;
   readonly numericScale: string | number | null;
   readonly isNullable: string;
+  readonly characterSet: string | null;
+  readonly maxChars: string | number | null;
+  readonly maxBytes: string | number | null;
 }
 
 /** A table resolved to MySQL's real names, with its mapped columns. */
@@ -120,7 +123,7 @@ export function createAuroraConnector(options: AuroraConnectorOptions = {}): Aur
     const rows = await queryRows<ColumnRow>(
       pool,
       {
-        sql: 'SELECT COLUMN_NAME AS name, DATA_TYPE AS dataType, COLUMN_TYPE AS columnType, NUMERIC_PRECISION AS numericPrecision, NUMERIC_SCALE AS numericScale, IS_NULLABLE AS isNullable FROM information_schema.columns WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION',
+        sql: 'SELECT COLUMN_NAME AS name, DATA_TYPE AS dataType, COLUMN_TYPE AS columnType, NUMERIC_PRECISION AS numericPrecision, NUMERIC_SCALE AS numericScale, IS_NULLABLE AS isNullable, CHARACTER_SET_NAME AS characterSet, CHARACTER_MAXIMUM_LENGTH AS maxChars, CHARACTER_OCTET_LENGTH AS maxBytes FROM information_schema.columns WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION',
         params: [schemaName, tableName],
       },
       `reading the columns of ${what}`,
@@ -135,6 +138,7 @@ export function createAuroraConnector(options: AuroraConnectorOptions = {}): Aur
         numericPrecision: row.numericPrecision === null ? null : Number(row.numericPrecision),
         numericScale: row.numericScale === null ? null : Number(row.numericScale),
         nullable: row.isNullable === 'YES',
+        text: { characterSet: row.characterSet, maxChars: row.maxChars === null ? null : Number(row.maxChars), maxBytes: row.maxBytes === null ? null : Number(row.maxBytes) },
       };
       return mapColumn(column, { decimalOverflow: settings.decimalOverflow }, label);
     });
@@ -167,7 +171,7 @@ export function createAuroraConnector(options: AuroraConnectorOptions = {}): Aur
    * cuts at (`blockBytes`, the split input's `maxBlockSize`) or at the query's limit. With no
    * columns (COUNT(*)), empty rows are yielded, one per row.
    */
-  async function* readRows(ctx: ConnectorContext, pool: Pool, statement: Statement, columns: readonly MappedColumn[], schema: Schema, table: string, readOnly: boolean, limit: bigint, blockBytes: number): AsyncGenerator<unknown[] | RecordBatch> {
+  async function* readRows(ctx: ConnectorContext, pool: Pool, statement: Statement, columns: readonly MappedColumn[], schema: Schema, table: string, isolated: boolean, limit: bigint, blockBytes: number): AsyncGenerator<unknown[] | RecordBatch> {
     const zeroDates = new Map<string, number>();
     const warn = (name: string) => zeroDates.set(name, (zeroDates.get(name) ?? 0) + 1);
     // Only the columns whose mysql2 values need converting; the rest go in as read.
@@ -184,7 +188,7 @@ export function createAuroraConnector(options: AuroraConnectorOptions = {}): Aur
     const blockRows = limit >= 0n && limit < BigInt(Number.MAX_SAFE_INTEGER) ? Math.max(Number(limit), 1) : Number.POSITIVE_INFINITY;
     const writer = new RecordBatchWriter(schema);
     try {
-      for await (const rows of streamRowChunks(pool, statement, ctx.signal, `reading ${table}`, { readOnly })) {
+      for await (const rows of streamRowChunks(pool, statement, ctx.signal, `reading ${table}`, { isolated })) {
         if (columns.length === 0) {
           for (let r = 0; r < rows.length; r++) yield [];
           continue;
@@ -272,7 +276,7 @@ export function createAuroraConnector(options: AuroraConnectorOptions = {}): Aur
 
     async getSplits(ctx, input) {
       // A passthrough query is one split, as in Java.
-      if (isPassthrough(input.constraints.queryPassthroughArguments)) return { splits: [{ kind: 'passthrough' }], continuationToken: null };
+      if (isPassthrough(input.constraints.queryPassthroughArguments)) return { splits: [PASSTHROUGH_SPLIT], continuationToken: null };
       const pool = await poolFor(ctx);
       const resolved = await resolveTable(ctx, pool, input.tableName);
       const planned = await planSplits(pool, resolved.schemaName, resolved.tableName, resolved.columns, { targetRowsPerSplit: settings.targetRowsPerSplit, maxSplits: settings.maxSplitsPerTable });
@@ -291,28 +295,31 @@ export function createAuroraConnector(options: AuroraConnectorOptions = {}): Aur
     },
 
     async *readSplit(ctx, input) {
-      const pool = await poolFor(ctx);
+      // Every split property and passthrough argument is the caller's to forge: everything GetTable
+      // and GetSplits decided is checked again here (aurora-passthrough.ts, checkSplit).
       const passthroughArgs = input.constraints.queryPassthroughArguments;
       if (isPassthrough(passthroughArgs)) {
         if (!ctx.config.enableQueryPassthrough) throw new ConnectorError('Unsupported', 'Query passthrough is disabled (enable_query_passthrough=false)');
-        const query = passthroughQuery(passthroughArgs);
+        const query = requestedQuery(passthroughArgs, input.split);
+        const pool = await poolFor(ctx);
         const described = await describePassthrough(pool, query);
         const columns = projected(described, input.schema, 'system.query');
         yield* readRows(ctx, pool, readStatement(query, columns), columns, input.schema, 'system.query', true, -1n, input.maxBlockSize);
         return;
       }
+      const pool = await poolFor(ctx);
       const resolved = await resolveTable(ctx, pool, input.tableName);
       const columns = projected(resolved.columns, input.schema, `Table ${input.tableName.schemaName}.${input.tableName.tableName}`);
       const summary = Object.fromEntries(Object.entries(input.constraints.summary).map(([name, set]) => [findColumn(resolved.columns, name)?.name ?? name, set]));
-      const partition = splitPartition(input.split);
+      const split = await checkSplit(pool, resolved.schemaName, resolved.tableName, resolved.columns, input.split);
       const statement = buildSelect({
-        ...(partition === undefined ? {} : { partition }),
+        ...(split.partition === undefined ? {} : { partition: split.partition }),
         schemaName: resolved.schemaName,
         tableName: resolved.tableName,
         columns,
         tableColumns: resolved.columns,
         constraints: { ...input.constraints, summary },
-        splitPredicates: splitPredicates(input.split, resolved.columns),
+        splitPredicates: split.predicates,
       });
       if (statement.exactPushdown) input.confirmExactPushdown();
       // Batches end at the limit only when core will stop there; a split read whole for Athena to

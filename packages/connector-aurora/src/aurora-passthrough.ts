@@ -1,12 +1,16 @@
 /**
  * Query passthrough, `system.query(query => '…')`: the user's native MySQL query, limited to one
- * query expression. It is only ever used as a derived table, `SELECT … FROM (\n<query>\n) AS q`,
- * so anything but a SELECT/WITH/VALUES is a syntax error, and prepared statements cannot carry a
- * second statement. It runs in a READ ONLY transaction; the schema comes from the result metadata.
+ * query expression that only reads (aurora-read-only.ts), checked at GetTable and again at
+ * ReadRecords, where the statement is always the request's own (the split carries none). It is
+ * only ever used as a derived table, `SELECT … FROM (\n<query>\n) AS q`, so anything but a
+ * SELECT/WITH/VALUES is a syntax error, and prepared statements cannot carry a second statement.
+ * It runs in a READ ONLY transaction on a connection closed afterwards; the schema comes from the
+ * result metadata.
  */
 import type { FieldPacket } from 'mysql2';
 import { ConnectorError, type QueryPassthroughSignature, type StringMap } from '@athena-federation/connector-core';
 import type { Statement } from './aurora-client.js';
+import { checkReadOnlyQuery } from './aurora-read-only.js';
 import { selectExpression } from './aurora-sql.js';
 import { type MappedColumn, type MysqlColumn, type TypeMappingOptions, mapColumn } from './aurora-types.js';
 
@@ -16,16 +20,34 @@ export const PASSTHROUGH_SIGNATURE: QueryPassthroughSignature = { schema: 'syste
 /** The alias of the derived table. */
 const ALIAS = '`athena_passthrough`';
 
+/** The properties of the one split of a passthrough query. */
+export const PASSTHROUGH_SPLIT: StringMap = { kind: 'passthrough' };
+
 /**
  * The user's query from passthrough arguments (`QUERY` on the wire, `query` once core normalised
- * them), with trailing semicolons and whitespace removed.
+ * them), with trailing semicolons and whitespace removed, checked to be one read-only query.
  *
- * @throws {ConnectorError} `InvalidInput` when it is missing or empty.
+ * @throws {ConnectorError} `InvalidInput` when it is missing or empty, or not one read-only query.
  */
 export function passthroughQuery(args: StringMap): string {
   const query = (args['query'] ?? args['QUERY'] ?? '').replace(/[\s;]+$/u, '');
   if (query.trim() === '') throw new ConnectorError('InvalidInput', 'system.query needs a non-empty query => \'SELECT …\' argument');
+  checkReadOnlyQuery(query);
   return query;
+}
+
+/**
+ * The query of a ReadRecords request's passthrough arguments, re-checked as GetTable checked them:
+ * the split must be the passthrough split, the function this connector's, the query one read-only query.
+ *
+ * @throws {ConnectorError} `InvalidInput` for anything GetTable and GetSplits would not have issued.
+ */
+export function requestedQuery(args: StringMap, split: StringMap): string {
+  const keys = Object.keys(split);
+  if (keys.length !== 1 || split['kind'] !== PASSTHROUGH_SPLIT['kind']) throw new ConnectorError('InvalidInput', 'The split was not issued by this connector for a system.query query');
+  const expected = `${PASSTHROUGH_SIGNATURE.schema}.${PASSTHROUGH_SIGNATURE.name}`.toUpperCase();
+  if (args['schemaFunctionName']?.toUpperCase() !== expected) throw new ConnectorError('InvalidInput', `The passthrough arguments do not call ${expected}`);
+  return passthroughQuery({ query: args['QUERY'] ?? args['query'] ?? '' });
 }
 
 /** True when the constraints carry passthrough arguments. */

@@ -7,7 +7,8 @@
  * last ranges are open-ended, so rows inserted between planning and reading are read exactly once.
  */
 import type { Pool } from 'mysql2';
-import { ConnectorError, normalizeRanges, readValue, type StringMap, type ValueSet } from '@athena-federation/connector-core';
+import { ConnectorError, type StringMap, type ValueSet } from '@athena-federation/connector-core';
+import { integerIntervals } from './aurora-intervals.js';
 import { type SqlParam, queryRows } from './aurora-client.js';
 import type { Predicate } from './aurora-sql.js';
 import { quoteIdentifier } from './aurora-sql.js';
@@ -23,6 +24,9 @@ const PARTITION = 'partition';
 const VALUES = 'values';
 /** `'true'` when the partition holds the key's NULLs (the first RANGE partition, a LIST naming NULL). */
 const NULLS = 'nulls';
+/** The table a split was planned for (MySQL's names), checked at ReadRecords against the request's. */
+const SCHEMA = 'schema';
+const TABLE = 'table';
 
 /** Limits for {@link planSplits}. */
 export interface SplitPlanOptions {
@@ -114,6 +118,11 @@ function partitionSplits(rows: readonly PartitionRow[], columns: readonly Mapped
  * otherwise one split for everything.
  */
 export async function planSplits(pool: Pool, schema: string, table: string, columns: readonly MappedColumn[], options: SplitPlanOptions): Promise<StringMap[]> {
+  const splits = await planKinds(pool, schema, table, columns, options);
+  return splits.map((split) => ({ ...split, [SCHEMA]: schema, [TABLE]: table }));
+}
+
+async function planKinds(pool: Pool, schema: string, table: string, columns: readonly MappedColumn[], options: SplitPlanOptions): Promise<StringMap[]> {
   const whole: StringMap[] = [{ [KIND]: 'all' }];
   const partitions = await queryRows<PartitionRow>(
     pool,
@@ -154,106 +163,85 @@ export async function planSplits(pool: Pool, schema: string, table: string, colu
 }
 
 const INTEGER_TEXT = /^-?\d{1,20}$/;
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** The properties GetSplits gives each kind of split; every split also names its table. */
+const ISSUED: Readonly<Record<string, readonly string[]>> = {
+  all: [KIND, SCHEMA, TABLE],
+  range: [KIND, SCHEMA, TABLE, KEY, LOW, HIGH],
+  null: [KIND, SCHEMA, TABLE, KEY],
+  // The bounds of a partition only serve pruning at GetSplits; a partition is read whole.
+  [PARTITION]: [KIND, SCHEMA, TABLE, PARTITION, KEY, LOW, HIGH, VALUES, NULLS],
+};
+
+/** A range split's bound as a 64-bit integer (the key's column is a signed or unsigned INT at most); null when it is not one. */
+function boundOf(text: string | undefined): bigint | undefined | null {
+  if (text === undefined) return undefined;
+  if (!INTEGER_TEXT.test(text)) return null;
+  const value = BigInt(text);
+  return value < INT64_MIN || value > INT64_MAX ? null : value;
+}
+
+/** What a checked split reads: a named partition, and the WHERE conjuncts of its key range. */
+export interface SplitRead {
+  readonly partition?: string;
+  readonly predicates: readonly Predicate[];
+}
 
 /**
- * The WHERE conjuncts a split adds, checked against the table's columns: a forged or stale split
- * can name only an existing integer column and integer bounds.
+ * Checks a split at ReadRecords against what GetSplits issues for the request's table, since every
+ * property is the caller's to forge: its kind and property names, the table it names, a partition
+ * that is one of the table's (and partitioned tables read by partition only), a range or NULL
+ * split on the table's split key (a NULL split only when the key holds NULLs), and bounds that
+ * are 64-bit integers in order. A split that passes reads no row the request's own table scan would not.
  *
- * @throws {ConnectorError} `InvalidInput` for properties this connector did not issue.
+ * @throws {ConnectorError} `InvalidInput` naming what was not issued (never a property's value: bounds are row data).
  */
-export function splitPredicates(split: StringMap, columns: readonly MappedColumn[]): Predicate[] {
+export async function checkSplit(pool: Pool, schema: string, table: string, columns: readonly MappedColumn[], split: StringMap): Promise<SplitRead> {
+  const refuse = (why: string) => new ConnectorError('InvalidInput', `The split was not issued by this connector for table ${JSON.stringify(`${schema}.${table}`)}: ${why}`);
   const kind = split[KIND];
-  if (kind === 'all' || kind === PARTITION) return [];
-  const invalid = () => new ConnectorError('InvalidInput', 'The split properties were not issued by this connector for this table');
-  const keyName = split[KEY];
-  const column = columns.find((c) => c.name === keyName);
-  if (column === undefined || column.kind !== 'integer') throw invalid();
-  const quoted = quoteIdentifier(column.name);
-  if (kind === 'null') return [{ sql: `${quoted} IS NULL`, params: [], exact: true }];
-  if (kind !== 'range') throw invalid();
+  const issued = kind !== undefined && Object.hasOwn(ISSUED, kind) ? ISSUED[kind] : undefined;
+  if (issued === undefined) throw refuse('its kind is not one this connector issues');
+  const extra = Object.keys(split).find((name) => !issued.includes(name));
+  if (extra !== undefined) throw refuse(`a ${kind} split carries no property ${JSON.stringify(extra.slice(0, 40))}`);
+  if (split[SCHEMA] !== schema || split[TABLE] !== table) throw refuse('it names another table');
+  const partitions = await queryRows<{ name: string }>(
+    pool,
+    { sql: 'SELECT DISTINCT PARTITION_NAME AS name FROM information_schema.partitions WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND PARTITION_NAME IS NOT NULL', params: [schema, table] },
+    'checking the split',
+  );
+  if (kind === PARTITION) {
+    const name = split[PARTITION];
+    if (name === undefined || !partitions.some((p) => p.name === name)) throw refuse(partitions.length === 0 ? 'the table has no partitions' : "its partition is not one of the table's");
+    return { partition: name, predicates: [] };
+  }
+  if (partitions.length > 0) throw refuse('the table is partitioned, so it is read one partition per split');
+  if (kind === 'all') return { predicates: [] };
+  const key = await findSplitKey(pool, schema, table, columns);
+  if (key === undefined || key.column.name !== split[KEY]) throw refuse("its key is not the table's split key");
+  const quoted = quoteIdentifier(key.column.name);
+  if (kind === 'null') {
+    if (!key.nullable) throw refuse('the split key holds no NULL');
+    return { predicates: [{ sql: `${quoted} IS NULL`, params: [], exact: true }] };
+  }
+  const low = boundOf(split[LOW]);
+  const high = boundOf(split[HIGH]);
+  if (low === null || high === null) throw refuse('its bounds are not 64-bit integers');
+  if (low !== undefined && high !== undefined && low >= high) throw refuse('its range is empty');
   const parts: string[] = [];
   const params: SqlParam[] = [];
-  const low = split[LOW];
-  const high = split[HIGH];
   if (low !== undefined) {
-    if (!INTEGER_TEXT.test(low)) throw invalid();
     parts.push(`${quoted} >= CAST(? AS SIGNED)`);
-    params.push(low);
+    params.push(String(low));
   }
   if (high !== undefined) {
-    if (!INTEGER_TEXT.test(high)) throw invalid();
     parts.push(`${quoted} < CAST(? AS SIGNED)`);
-    params.push(high);
+    params.push(String(high));
   }
   // A range with neither end still excludes NULL keys, which the 'null' split reads.
   if (parts.length === 0) parts.push(`${quoted} IS NOT NULL`);
-  return [{ sql: parts.join(' AND '), params, exact: true }];
-}
-
-/**
- * The named partition a split reads, if it is a partition split.
- *
- * @throws {ConnectorError} `InvalidInput` for a partition split without a name.
- */
-export function splitPartition(split: StringMap): string | undefined {
-  if (split[KIND] !== PARTITION) return undefined;
-  const name = split[PARTITION];
-  if (name === undefined || name === '') throw new ConnectorError('InvalidInput', 'The split properties were not issued by this connector for this table');
-  return name;
-}
-
-/** An integer interval; undefined ends are unbounded. `high` is inclusive here. */
-interface KeyInterval {
-  readonly low: bigint | undefined;
-  readonly high: bigint | undefined;
-}
-
-function integerOf(value: unknown): bigint | undefined {
-  if (typeof value === 'bigint') return value;
-  if (typeof value === 'number' && Number.isSafeInteger(value)) return BigInt(value);
-  return undefined;
-}
-
-/**
- * The key intervals a value set allows (and whether NULL passes), or undefined when they cannot be
- * read exactly as integers, in which case nothing is pruned.
- */
-function keyIntervals(set: ValueSet): { intervals: KeyInterval[]; nullAllowed: boolean } | undefined {
-  switch (set['@type']) {
-    case 'AllOrNoneValueSet':
-      return { intervals: set.all ? [{ low: undefined, high: undefined }] : [], nullAllowed: set.nullAllowed };
-    case 'EquatableValueSet': {
-      if (!set.whiteList) return undefined;
-      const vector = set.valueBlock.records.getChild('col1');
-      if (vector === null) return undefined;
-      const intervals: KeyInterval[] = [];
-      for (let i = 0; i < vector.length; i++) {
-        const raw = readValue(vector, i);
-        if (raw === null) continue;
-        const value = integerOf(raw);
-        if (value === undefined) return undefined;
-        intervals.push({ low: value, high: value });
-      }
-      return { intervals, nullAllowed: set.nullAllowed };
-    }
-    case 'SortedRangeSet': {
-      const intervals: KeyInterval[] = [];
-      for (const range of normalizeRanges(set).ranges) {
-        const end = (marker: typeof range.low, step: bigint): bigint | undefined | null => {
-          if (marker.nullValue) return undefined;
-          const vector = marker.valueBlock.records.getChild('col1');
-          const value = vector === null || vector.length === 0 ? undefined : integerOf(readValue(vector, 0));
-          if (value === undefined) return null;
-          return marker.bound === 'EXACTLY' ? value : value + step;
-        };
-        const low = end(range.low, 1n);
-        const high = end(range.high, -1n);
-        if (low === null || high === null) return undefined;
-        intervals.push({ low, high });
-      }
-      return { intervals, nullAllowed: set.nullAllowed };
-    }
-  }
+  return { predicates: [{ sql: parts.join(' AND '), params, exact: true }] };
 }
 
 /**
@@ -262,11 +250,11 @@ function keyIntervals(set: ValueSet): { intervals: KeyInterval[]; nullAllowed: b
  * NULL split (or the partition holding NULLs) when NULL is allowed. Anything unreadable keeps every split.
  */
 export function pruneSplits(splits: readonly StringMap[], constraints: Readonly<Record<string, ValueSet>>): StringMap[] {
-  const allowedByKey = new Map<string, ReturnType<typeof keyIntervals>>();
+  const allowedByKey = new Map<string, ReturnType<typeof integerIntervals>>();
   const allowedFor = (key: string) => {
     if (!allowedByKey.has(key)) {
       const set = Object.hasOwn(constraints, key) ? constraints[key] : undefined;
-      allowedByKey.set(key, set === undefined ? undefined : keyIntervals(set));
+      allowedByKey.set(key, set === undefined ? undefined : integerIntervals(set));
     }
     return allowedByKey.get(key);
   };

@@ -8,6 +8,8 @@ import { DataType, DateUnit, type Vector } from 'apache-arrow';
 import { ConnectorError, normalizeRanges, readValue } from '@athena-federation/connector-core';
 import type { Block, Constraints, Marker, OrderByField, SortedRangeSet, ValueSet } from '@athena-federation/connector-core';
 import { translateExpressions } from './aurora-expression.js';
+import { stringList } from './aurora-strings.js';
+import { yearPredicate } from './aurora-year.js';
 import type { SqlParam, Statement } from './aurora-client.js';
 import { type ColumnKind, type MappedColumn, formatDay, formatMillis } from './aurora-types.js';
 
@@ -38,6 +40,8 @@ const INTEGER_TEXT = /^-?\d+$/;
 const DECIMAL_TEXT = /^-?\d+(?:\.(\d+))?$/;
 /** MySQL's largest DECIMAL scale (MariaDB allows 38, MySQL 30). */
 const MAX_CAST_SCALE = 30;
+/** The largest BIT(64) (and BIGINT UNSIGNED) value. */
+const MAX_UNSIGNED_64 = 2n ** 64n - 1n;
 
 /** Reads the single value of a marker or the values of a list block (column `col1`). */
 function blockVector(block: Block): Vector | null {
@@ -51,13 +55,12 @@ function blockVector(block: Block): Vector | null {
 function bindLiteral(kind: ColumnKind, type: DataType, value: unknown): Literal | undefined {
   switch (kind) {
     case 'bits': {
-      // Bit values are unsigned (BIT(64) reaches 2^64-1); a negative literal can match no row, and
-      // CAST(-1 AS UNSIGNED) would wrap to the largest value, so it is not bound at all.
+      // Bit values are unsigned (BIT(64) reaches 2^64-1); CAST(? AS UNSIGNED) would wrap a negative
+      // literal to the largest value and clamp one above 2^64-1 to it, so neither is bound at all.
       const text = typeof value === 'bigint' || (typeof value === 'number' && Number.isSafeInteger(value)) ? String(value) : typeof value === 'string' ? value : undefined;
-      return text !== undefined && /^\d+$/.test(text) ? { sql: 'CAST(? AS UNSIGNED)', param: text } : undefined;
+      return text !== undefined && /^\d{1,20}$/.test(text) && BigInt(text) <= MAX_UNSIGNED_64 ? { sql: 'CAST(? AS UNSIGNED)', param: text } : undefined;
     }
-    case 'integer':
-    case 'year': {
+    case 'integer': {
       if (typeof value === 'bigint' || (typeof value === 'number' && Number.isSafeInteger(value))) return { sql: 'CAST(? AS SIGNED)', param: String(value) };
       if (typeof value === 'string' && INTEGER_TEXT.test(value)) return { sql: 'CAST(? AS SIGNED)', param: value };
       return undefined;
@@ -121,12 +124,14 @@ function booleanPoints(column: string, values: readonly unknown[], exact: boolea
   return { sql: parts.length === 1 ? (parts[0] ?? '') : `(${parts.join(' OR ')})`, params: [], exact };
 }
 
-function pointList(column: string, kind: ColumnKind, typed: readonly { type: DataType; value: unknown }[]): Predicate | undefined {
+function pointList(mapped: MappedColumn, column: string, kind: ColumnKind, typed: readonly { type: DataType; value: unknown }[]): Predicate | undefined {
   if (kind === 'bit-bool' || kind === 'int-bool') return booleanPoints(column, typed.map((t) => t.value), true);
   if (kind === 'string') {
     if (typed.some((t) => typeof t.value !== 'string')) return undefined;
+    const list = stringList(mapped, column, typed.map((t) => t.value as string));
+    if (list.values.length === 0) return { sql: '1 = 0', params: [], exact: true };
     // Case-insensitive or PAD SPACE collations match more than Athena does; core drops the extras.
-    return { sql: `${column} IN (${typed.map(() => '?').join(', ')})`, params: typed.map((t) => t.value as string), exact: false };
+    return { sql: `${list.operand} IN (${list.values.map(() => '?').join(', ')})`, params: list.values, exact: false };
   }
   if (kind === 'datetime') {
     const parts: Predicate[] = [];
@@ -167,7 +172,7 @@ function datetimeRange(column: string, low: { type: DataType; value: unknown } |
   return { sql: `(${parts.join(' AND ')})`, params, exact: false };
 }
 
-function rangeSet(column: string, kind: ColumnKind, set: SortedRangeSet): Predicate | undefined {
+function rangeSet(mapped: MappedColumn, column: string, kind: ColumnKind, set: SortedRangeSet): Predicate | undefined {
   const normalized = normalizeRanges(set);
   if (normalized.ranges.length === 0) return set.nullAllowed ? (ZERO_DATE_KINDS.has(kind) ? undefined : { sql: `${column} IS NULL`, params: [], exact: EXACT_KINDS.has(kind) }) : { sql: '1 = 0', params: [], exact: true };
   const points: { type: DataType; value: unknown }[] = [];
@@ -181,7 +186,8 @@ function rangeSet(column: string, kind: ColumnKind, set: SortedRangeSet): Predic
       continue;
     }
     if (low === undefined && high === undefined) {
-      ranges.push({ sql: `${column} IS NOT NULL`, params: [], exact: true });
+      // Not exact for dates: a zero date is NULL to Athena but not to MySQL (a LIMIT would count it).
+      ranges.push({ sql: `${column} IS NOT NULL`, params: [], exact: !ZERO_DATE_KINDS.has(kind) });
       continue;
     }
     if (kind === 'datetime') {
@@ -205,7 +211,7 @@ function rangeSet(column: string, kind: ColumnKind, set: SortedRangeSet): Predic
     ranges.push({ sql: `(${parts.join(' AND ')})`, params, exact: EXACT_KINDS.has(kind) });
   }
   if (points.length > 0) {
-    const list = pointList(column, kind, points);
+    const list = pointList(mapped, column, kind, points);
     if (list === undefined) return fallback(column, set.nullAllowed);
     ranges.push(list);
   }
@@ -224,6 +230,7 @@ function sameValue(a: unknown, b: unknown): boolean {
 export function valueSetPredicate(column: MappedColumn, set: ValueSet): Predicate | undefined {
   const quoted = quoteIdentifier(column.name);
   const kind = column.kind;
+  if (kind === 'year' && set['@type'] !== 'AllOrNoneValueSet') return yearPredicate(quoted, set) ?? fallback(quoted, set.nullAllowed);
   switch (set['@type']) {
     case 'AllOrNoneValueSet':
       if (set.all) return set.nullAllowed ? undefined : notNull(quoted);
@@ -240,12 +247,12 @@ export function valueSetPredicate(column: MappedColumn, set: ValueSet): Predicat
         if (value !== null) typed.push({ type: vector.type, value });
       }
       if (typed.length === 0) return set.nullAllowed ? (ZERO_DATE_KINDS.has(kind) ? undefined : { sql: `${quoted} IS NULL`, params: [], exact: true }) : { sql: '1 = 0', params: [], exact: true };
-      const list = pointList(quoted, kind, typed);
+      const list = pointList(column, quoted, kind, typed);
       if (list === undefined) return fallback(quoted, set.nullAllowed);
       return withNulls(quoted, kind, list, set.nullAllowed);
     }
     case 'SortedRangeSet':
-      return rangeSet(quoted, kind, set);
+      return rangeSet(column, quoted, kind, set);
   }
 }
 
@@ -254,10 +261,12 @@ export function valueSetPredicate(column: MappedColumn, set: ValueSet): Predicat
  * DATE / DATETIME(≤ 3) too: the server formats them in C, where mysql2 would assemble each one from
  * its binary fields with string padding (a quarter of a whole read's time); both are the
  * `YYYY-MM-DD[ HH:MM:SS[.fff]]` that is read as epoch days or milliseconds, zero dates included.
- * DATETIME(> 3) stays as mysql2 writes it, since its text is the value Athena sees.
+ * DATETIME(> 3) stays as mysql2 writes it, since its text is the value Athena sees. Geometries are
+ * cast to bytes: mysql2 would parse them into objects and drop the SRID.
  */
 export function selectExpression(column: MappedColumn): string {
   const quoted = quoteIdentifier(column.name);
+  if (column.kind === 'geometry') return `CAST(${quoted} AS BINARY)`;
   return column.kind === 'time' || column.kind === 'text-fallback' || column.kind === 'date' || column.kind === 'datetime' ? `CAST(${quoted} AS CHAR)` : quoted;
 }
 
@@ -321,6 +330,35 @@ export function columnLookup(columns: readonly MappedColumn[]): (name: string) =
   };
 }
 
+/**
+ * Most placeholders, and bytes of SQL text plus bound values, one statement carries. MySQL refuses a
+ * prepared statement with more than 65,535 placeholders (ER_PS_MANY_PARAM) and a packet larger than
+ * `max_allowed_packet` (4 MiB by default in MySQL 5.7 and Aurora MySQL 2); a dynamic filter from
+ * a large table carries more than either. A predicate that would cross a limit is not pushed, and
+ * Athena (and core's re-check) filter instead.
+ */
+const MAX_PLACEHOLDERS = 65_000;
+const MAX_STATEMENT_BYTES = 2 * 1024 * 1024;
+
+function statementBudget() {
+  let placeholders = 0;
+  let bytes = 0;
+  const cost = (p: { sql: string; params: readonly SqlParam[] }) => Buffer.byteLength(p.sql) + p.params.reduce<number>((n, v) => n + (typeof v === 'string' ? Buffer.byteLength(v) : v instanceof Uint8Array ? v.byteLength : 8), 0);
+  const take = (p: { sql: string; params: readonly SqlParam[] }) => {
+    placeholders += p.params.length;
+    bytes += cost(p);
+  };
+  return {
+    take,
+    /** Takes `p` into the statement if it fits. */
+    admits(p: { sql: string; params: readonly SqlParam[] }): boolean {
+      if (placeholders + p.params.length > MAX_PLACEHOLDERS || bytes + cost(p) > MAX_STATEMENT_BYTES) return false;
+      take(p);
+      return true;
+    },
+  };
+}
+
 /** What one split reads. */
 export interface SelectSpec {
   readonly schemaName: string;
@@ -357,10 +395,15 @@ export function buildSelect(spec: SelectSpec): SelectStatement {
   const lookup = columnLookup(spec.tableColumns);
   const byName = new Map(spec.tableColumns.map((c) => [c.name, c]));
   const where: { sql: string; params: readonly SqlParam[] }[] = [...spec.splitPredicates];
+  const budget = statementBudget();
+  for (const predicate of spec.splitPredicates) budget.take(predicate);
   const limit = spec.constraints.limit;
   const pushed = translateExpressions(spec.constraints.expression, lookup, quoteIdentifier);
   let exactPushdown = pushed.complete;
-  where.push(...pushed.conjuncts);
+  for (const conjunct of pushed.conjuncts) {
+    if (budget.admits(conjunct)) where.push(conjunct);
+    else exactPushdown = false;
+  }
   let exact = true;
   for (const [name, set] of Object.entries(spec.constraints.summary)) {
     const column = byName.get(name);
@@ -369,7 +412,7 @@ export function buildSelect(spec: SelectSpec): SelectStatement {
       continue;
     }
     const predicate = valueSetPredicate(column, set);
-    if (predicate === undefined) {
+    if (predicate === undefined || !budget.admits(predicate)) {
       if (!(set['@type'] === 'AllOrNoneValueSet' && set.all && set.nullAllowed)) exact = false;
       continue;
     }

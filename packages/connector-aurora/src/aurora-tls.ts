@@ -59,11 +59,18 @@ export async function tlsOptionsFor(settings: ConnectionSettings): Promise<TlsOp
 /**
  * VERIFY_IDENTITY's check of a new connection's certificate against the host it was opened to (a
  * DNS name or an IP address in its subjectAltName). The error carries mysql2's TLS code, so
- * {@link tlsFailure} explains it like any other handshake failure.
+ * {@link tlsFailure} explains it like any other handshake failure. mysql2 resumes a pool's later
+ * TLS sessions (per host, port and ssl options), and a resumed session shows no certificate: it is
+ * accepted only when `verified` — when a full handshake of the same pool has passed this check, since
+ * mysql2 also caches the session of a handshake this check then refuses.
  */
-export function checkIdentity(settings: ConnectionSettings, socket: unknown): Error | undefined {
+export function checkIdentity(settings: ConnectionSettings, socket: unknown, verified: boolean): Error | undefined {
   if (settings.sslMode !== 'VERIFY_IDENTITY') return undefined;
-  const certificate = typeof (socket as Partial<TLSSocket> | undefined)?.getPeerCertificate === 'function' ? (socket as TLSSocket).getPeerCertificate() : undefined;
+  const tls = socket as Partial<TLSSocket> | undefined;
+  if (typeof tls?.isSessionReused === 'function' && tls.isSessionReused()) {
+    return verified ? undefined : Object.assign(new Error('Hostname/IP does not match a certificate this pool checked: the connection resumed a TLS session whose handshake did not name the host'), { code: 'HANDSHAKE_SSL_ERROR' });
+  }
+  const certificate = typeof tls?.getPeerCertificate === 'function' ? (socket as TLSSocket).getPeerCertificate() : undefined;
   if (certificate === undefined || Object.keys(certificate).length === 0) return Object.assign(new Error('the connection has no server certificate to check'), { code: 'HANDSHAKE_SSL_ERROR' });
   const mismatch = checkServerIdentity(settings.host, certificate);
   return mismatch === undefined ? undefined : Object.assign(new Error(mismatch.message), { code: 'HANDSHAKE_SSL_ERROR' });

@@ -17,6 +17,11 @@ export interface MysqlColumn {
   readonly numericPrecision: number | null;
   readonly numericScale: number | null;
   readonly nullable: boolean;
+  /**
+   * Character columns: `CHARACTER_SET_NAME` and the longest value in characters and in bytes
+   * (`CHARACTER_MAXIMUM_LENGTH`, `CHARACTER_OCTET_LENGTH`). Absent where unknown (query passthrough).
+   */
+  readonly text?: { readonly characterSet: string | null; readonly maxChars: number | null; readonly maxBytes: number | null };
 }
 
 /**
@@ -39,6 +44,7 @@ export type ColumnKind =
   | 'year'
   | 'string'
   | 'binary'
+  | 'geometry'
   | 'text-fallback';
 
 /** A column mapped for Athena. */
@@ -119,7 +125,9 @@ function kindAndType(column: MysqlColumn, options: TypeMappingOptions, table: st
       return { kind: 'year', type: new Int32() };
     default:
       if (STRINGS.has(type)) return { kind: 'string', type: new Utf8() };
-      if (BINARIES.has(type) || GEOMETRY.has(type)) return { kind: 'binary', type: new Binary() };
+      if (BINARIES.has(type)) return { kind: 'binary', type: new Binary() };
+      // Java's getBytes returns the stored form: the SRID (4 bytes, little-endian), then the WKB.
+      if (GEOMETRY.has(type)) return { kind: 'geometry', type: new Binary() };
       // Java maps unknown types to VARCHAR too; the server's text form is exact for them (inet6, uuid, …).
       return { kind: 'text-fallback', type: new Utf8() };
   }

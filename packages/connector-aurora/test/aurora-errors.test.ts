@@ -23,6 +23,7 @@ describe('classifyMysqlError', () => {
     ['ER_NO_DB_ERROR', 'InvalidInput'],
     ['ER_CANT_AGGREGATE_2COLLATIONS', 'InvalidInput'],
     ['ER_INVALID_CHARACTER_STRING', 'InvalidInput'],
+    ['ER_DATA_OUT_OF_RANGE', 'InvalidInput'],
     ['ER_SOMETHING_NEW', 'Internal'],
   ])('%s → %s, with a safe message', (code, reason) => {
     const error = classifyMysqlError(driverError(code), 'reading split');

@@ -1,8 +1,7 @@
-/** Split pruning and split-property validation, without a database. */
+/** Split pruning, without a database (split checks at ReadRecords need one: splits.test.ts, partitions.test.ts). */
 import { Int32, Utf8 } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { pruneSplits, splitPredicates } from '../src/aurora-splits.js';
-import { mapColumn } from '../src/aurora-types.js';
+import { pruneSplits } from '../src/aurora-splits.js';
 import { inList, ranges } from './support/value-sets.js';
 
 const splits = [
@@ -22,16 +21,6 @@ describe('pruneSplits', () => {
   it('keeps everything when the constraint is not on the key or not integral', () => {
     expect(pruneSplits(splits, { other: inList(new Int32(), [1]) })).toEqual(splits);
     expect(pruneSplits(splits, { k: inList(new Utf8(), ['1']) })).toEqual(splits);
-  });
-});
-
-describe('splitPredicates', () => {
-  const columns = [mapColumn({ name: 'k', dataType: 'int', columnType: 'int', numericPrecision: 10, numericScale: 0, nullable: true }, { decimalOverflow: 'error' }, 't')];
-  it('binds split bounds', () => {
-    expect(splitPredicates({ kind: 'range', key: 'k', low: '-5', high: '7' }, columns)).toEqual([{ sql: '`k` >= CAST(? AS SIGNED) AND `k` < CAST(? AS SIGNED)', params: ['-5', '7'], exact: true }]);
-  });
-  it.each([{ kind: 'range', key: 'nope' }, { kind: 'range', key: 'k', low: '1; DROP TABLE x' }, { kind: 'weird', key: 'k' }])('refuses %j', (split) => {
-    expect(() => splitPredicates(split, columns)).toThrow(/not issued by this connector/);
   });
 });
 

@@ -7,12 +7,17 @@ import { makeConstraints } from '@athena-federation/connector-core/testing';
 import { Bool, DateDay, DateMillisecond, Decimal, Float64, Int32, Int64, Utf8 } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { buildSelect, quoteIdentifier, valueSetPredicate } from '../src/aurora-sql.js';
+import { stringList } from '../src/aurora-strings.js';
 import { type MappedColumn, mapColumn } from '../src/aurora-types.js';
 import { call, column, constant, predicate } from './support/expressions.js';
 import { equals, inList, ranges } from './support/value-sets.js';
 
 const col = (name: string, dataType: string, columnType = dataType, precision: number | null = null, scale: number | null = null): MappedColumn =>
   mapColumn({ name, dataType, columnType, numericPrecision: precision, numericScale: scale, nullable: true }, { decimalOverflow: 'error' }, 't');
+
+/** A character column as information_schema describes it. */
+const text = (name: string, columnType: string, characterSet: string | null, maxChars: number, maxBytes: number): MappedColumn =>
+  mapColumn({ name, dataType: columnType.replace(/\(.*/, ''), columnType, numericPrecision: null, numericScale: null, nullable: true, text: { characterSet, maxChars, maxBytes } }, { decimalOverflow: 'error' }, 't');
 
 describe('quoteIdentifier', () => {
   it('wraps in backticks and doubles embedded ones', () => {
@@ -40,10 +45,26 @@ describe('valueSetPredicate', () => {
     expect(u).toEqual({ sql: '`u` IN (CAST(? AS DECIMAL(65,0)))', params: ['18446744073709551615'], exact: true });
   });
   it('pushes string equality (loosely, for collations) but not string ranges', () => {
-    const s = col('s', 'varchar', 'varchar(10)');
+    const s = text('s', 'varchar(10)', 'utf8mb4', 10, 40);
     expect(valueSetPredicate(s, inList(new Utf8(), ["a'b", 'c`d']))).toEqual({ sql: '`s` IN (?, ?)', params: ["a'b", 'c`d'], exact: false });
     expect(valueSetPredicate(s, ranges(new Utf8(), [{ low: 'a', high: 'b' }]))).toEqual({ sql: '`s` IS NOT NULL', params: [], exact: false });
     expect(valueSetPredicate(s, ranges(new Utf8(), [{ low: 'a', high: 'b' }], true))).toBeUndefined();
+  });
+  it('drops literals the column cannot hold: characters outside its set, lone surrogates, too many characters or bytes', () => {
+    const latin = text('l', 'varchar(5)', 'latin1', 5, 5);
+    expect(valueSetPredicate(latin, inList(new Utf8(), ['abc', '🎉', '中', '\u0080', '€', 'abcdef']))).toEqual({ sql: '`l` IN (?, ?)', params: ['abc', '€'], exact: false });
+    expect(valueSetPredicate(latin, inList(new Utf8(), ['🎉'], true))).toEqual({ sql: '(`l` IS NULL OR 1 = 0)', params: [], exact: true });
+    const mb3 = text('m', 'tinytext', 'utf8mb3', 255, 255);
+    expect(valueSetPredicate(mb3, inList(new Utf8(), ['é', '😀', 'é'.repeat(128), 'x'.repeat(255)]))?.params).toEqual(['é', 'x'.repeat(255)]);
+    // Arrow blocks cannot carry one (core refuses to write it), but no literal of one reaches MySQL either.
+    expect(stringList(mb3, '`m`', ['a\ud800', '\udc00', 'ok']).values).toEqual(['ok']);
+  });
+  it('compares a MySQL 8 JSON column as its text, not as JSON (a string literal would be a JSON string scalar)', () => {
+    const json = mapColumn({ name: 'j', dataType: 'json', columnType: 'json', numericPrecision: null, numericScale: null, nullable: true, text: { characterSet: null, maxChars: null, maxBytes: null } }, { decimalOverflow: 'error' }, 't');
+    expect(valueSetPredicate(json, inList(new Utf8(), ['{"k": 1}', '"s"']))).toEqual({ sql: 'CAST(`j` AS CHAR) IN (?, ?)', params: ['{"k": 1}', '"s"'], exact: false });
+  });
+  it('compares in utf8mb4 a column whose character set it does not know', () => {
+    expect(valueSetPredicate(text('g', 'varchar(5)', 'gbk', 5, 10), inList(new Utf8(), ['中', '🎉']))).toEqual({ sql: 'CONVERT(`g` USING utf8mb4) IN (?, ?)', params: ['中', '🎉'], exact: false });
   });
   it('binds datetime bounds as half-open millisecond intervals', () => {
     const p = valueSetPredicate(col('t', 'datetime', 'datetime(3)'), equals(new DateMillisecond(), 1000));
@@ -112,6 +133,13 @@ describe('buildSelect', () => {
       params: [hostile, '2', '7', '2'],
       exactPushdown: true,
     });
+  });
+  it('pushes no predicate that would take a statement past 65,000 placeholders or 2 MiB, and then no LIMIT', () => {
+    const many = buildSelect({ ...base, constraints: { ...makeConstraints({ summary: { id: inList(new Int32(), Array.from({ length: 70_000 }, (_, i) => i)) } }), limit: 5n } });
+    expect(many).toEqual({ sql: 'SELECT `id`, `na``me` FROM `d``b`.`t`', params: [], exactPushdown: true });
+    const long = text('long', 'longtext', 'utf8mb4', 4294967295, 4294967295);
+    const big = buildSelect({ ...base, tableColumns: [id, long], constraints: makeConstraints({ summary: { long: inList(new Utf8(), ['x'.repeat(3 << 20)]), id: equals(new Int32(), 1) } }) });
+    expect(big).toEqual({ sql: 'SELECT `id`, `na``me` FROM `d``b`.`t` WHERE `id` IN (CAST(? AS SIGNED))', params: ['1'], exactPushdown: true });
   });
   it('selects NULL when no column is projected', () => {
     expect(buildSelect({ ...base, columns: [], constraints: makeConstraints({}) }).sql).toBe('SELECT NULL FROM `d``b`.`t`');

@@ -4,6 +4,7 @@
  * canary table stays untouched.
  */
 import { readRows } from '@athena-federation/connector-core';
+import { Schema } from 'apache-arrow';
 import { LambdaInvocationError, makeConstraints } from '@athena-federation/connector-core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuroraConnector, createAuroraConnector } from '../src/index.js';
@@ -76,6 +77,35 @@ describe('query passthrough', () => {
     expect(error).toBeInstanceOf(LambdaInvocationError);
     expect((error as LambdaInvocationError).error.errorMessage).toMatch(/InvalidInputException/);
     expect(await canaryRows()).toBe(3);
+  });
+
+  it.each([
+    ['a locking read', 'SELECT id FROM canary FOR UPDATE', /locking read \(FOR UPDATE\)/],
+    ['a shared locking read', 'SELECT id FROM canary LOCK IN SHARE MODE', /LOCK IN SHARE MODE/],
+    ['a variable assignment', "SELECT @who := 'x' AS v", /variable assignment/],
+    ['SELECT … INTO a variable', 'SELECT id INTO @x FROM canary', /SELECT … INTO/],
+    ['a named lock', "SELECT GET_LOCK('x', 0) AS l", /GET_LOCK\(\)/],
+    ['an executable comment', 'SELECT 1 /*!99999 , 2 */', /executable comment/],
+    ['a statement hidden behind a backslash the server may not read as an escape', "SELECT 'a\\' AS x INTO OUTFILE '/tmp/y' -- '", /SELECT … INTO/],
+    ['a second statement', 'SELECT 1; SELECT 2', /second statement/],
+    ['a statement that is not a query', 'SHOW TABLES', /not a query/],
+  ])('refuses %s at GetTable and at ReadRecords, naming it without quoting the query', async (_, query, why) => {
+    const error = await passthrough(query.replaceAll('canary', `\`${db.name}\`.canary`)).then(() => undefined, (e: unknown) => e);
+    expect((error as LambdaInvocationError).error.errorMessage).toMatch(/InvalidInputException\] system.query runs one read-only query/);
+    expect((error as LambdaInvocationError).error.errorMessage).toMatch(why);
+    expect((error as LambdaInvocationError).error.errorMessage).not.toContain('canary');
+    // ReadRecords checks again: a request that skipped GetTable gets the same answer.
+    const d = engineFor(connector);
+    await d.ping();
+    const args = { schemaFunctionName: 'SYSTEM.QUERY', QUERY: query };
+    const split = { spillLocation: { '@type': 'S3SpillLocation' as const, bucket: 'aurora-test-spill', key: 'x/', directory: true }, encryptionKey: null, properties: { kind: 'passthrough' } };
+    const read = await d.readSplit(TABLE, new Schema([]), split, makeConstraints({ queryPassthroughArguments: args })).then(() => undefined, (e: unknown) => e);
+    expect((read as LambdaInvocationError).error.errorMessage).toMatch(why);
+  });
+
+  it('reads queries whose quoted text and comments hold those words, and closes each connection after it', async () => {
+    const result = await passthrough("SELECT 'into; := FOR UPDATE' AS `into`, \"GET_LOCK(\" AS g /* INTO OUTFILE */ -- ; DROP\n, @session_mark AS mark");
+    expect(result.rows).toEqual([['into; := FOR UPDATE', 'GET_LOCK(', null]]);
   });
 
   it('refuses duplicate column names with advice', async () => {

@@ -27,7 +27,8 @@ const rowsIn = (item: readonly unknown[] | RecordBatch | Readonly<Record<string,
 const input = () => ({
   tableName: { schemaName: db.name, tableName: 'stream' },
   schema: new Schema([new Field('id', new Int32(), true), new Field('pad', new Utf8(), true)]),
-  split: { kind: 'all' },
+  // A whole-table split as GetSplits issues it (it names its table).
+  split: { kind: 'all', schema: db.name, table: 'stream' },
   constraints: makeConstraints({}),
   // Small blocks, so the statement is still streaming when the first batch arrives.
   maxBlockSize: 64_000,
@@ -107,7 +108,7 @@ describe('read streaming', () => {
   it('reads zero dates as NULL and logs one warning per column with counts only', async () => {
     warnings.length = 0;
     const rows: unknown[] = [];
-    const zeroInput = { ...input(), tableName: { schemaName: db.name, tableName: 'zero_dates' }, schema: new Schema([new Field('d', new DateDay(), true), new Field('t', new DateMillisecond(), true)]) };
+    const zeroInput = { ...input(), tableName: { schemaName: db.name, tableName: 'zero_dates' }, split: { kind: 'all', schema: db.name, table: 'zero_dates' }, schema: new Schema([new Field('d', new DateDay(), true), new Field('t', new DateMillisecond(), true)]) };
     for await (const item of connector.readSplit(context(), zeroInput)) rows.push(...(item instanceof RecordBatch ? readRows(item) : [item]));
     // DATE as days since the epoch, DATETIME as epoch milliseconds (UTC wall clock).
     expect(rows).toEqual([[null, null], [null, Date.UTC(2024, 0, 1)], [Date.UTC(2024, 0, 5) / 86_400_000, null]]);

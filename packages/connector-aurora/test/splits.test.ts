@@ -95,11 +95,32 @@ describe('range splits', () => {
     expect(column(result.table, 'v').sort()).toEqual(['a', 'b', 'c']);
   });
 
-  it('refuses split properties it did not issue', async () => {
+  it('refuses split properties it did not issue, naming what is wrong but no value', async () => {
     const d = engineFor(connector);
     await d.ping();
     const table = await d.getTable({ schemaName: db.name, tableName: 'big' });
-    const split = { spillLocation: { '@type': 'S3SpillLocation' as const, bucket: 'aurora-test-spill', key: 'x/', directory: true }, encryptionKey: null, properties: { kind: 'range', key: 'payload', low: '1' } };
-    await expect(d.readSplit(table.tableName, table.schema, split, makeConstraints({}))).rejects.toThrow(/InvalidInputException/);
+    const splits = await d.getSplits(table, await d.getTableLayout(table, makeConstraints()), makeConstraints());
+    const issued = splits[1]?.properties ?? {};
+    expect(issued).toMatchObject({ kind: 'range', key: 'id', schema: db.name, table: 'Big' });
+    const forged: [Record<string, string>, RegExp][] = [
+      [{ ...issued, key: 'payload' }, /its key is not the table's split key/],
+      [{ ...issued, kind: 'null' }, /a null split carries no property "low"/],
+      [{ kind: 'null', key: 'id', schema: db.name, table: 'Big' }, /the split key holds no NULL/],
+      [{ ...issued, low: '9223372036854775808' }, /not 64-bit integers/],
+      [{ ...issued, low: '-9223372036854775809' }, /not 64-bit integers/],
+      [{ ...issued, low: '5', high: '5' }, /its range is empty/],
+      [{ ...issued, table: 'NullableKey' }, /names another table/],
+      [{ ...issued, where: '1=1' }, /carries no property "where"/],
+      [{ kind: 'partition', partition: 'p0', schema: db.name, table: 'Big' }, /the table has no partitions/],
+      [{ kind: 'passthrough' }, /its kind is not one this connector issues/],
+    ];
+    for (const [properties, why] of forged) {
+      const error = await d.readSplit(table.tableName, table.schema, { ...(splits[1] as (typeof splits)[number]), properties }, makeConstraints({})).then(() => undefined, (e: unknown) => e);
+      expect(String((error as Error).message), JSON.stringify(properties)).toMatch(/InvalidInputException\] The split was not issued by this connector for table "[^"]+\.Big"/);
+      expect(String((error as Error).message), JSON.stringify(properties)).toMatch(why);
+      expect(String((error as Error).message)).not.toMatch(/922337|\b5\b/);
+    }
+    // The issued split itself reads.
+    expect((await d.readSplit(table.tableName, table.schema, splits[1] as (typeof splits)[number], makeConstraints({}))).batches.length).toBeGreaterThan(0);
   });
 });

@@ -117,6 +117,43 @@ describe.skipIf(unavailable !== undefined)(`TLS to MySQL by sslMode${unavailable
     await failure(sessionCipher(tlsPort(), 'sslMode=VERIFY_CA'));
   });
 
+  it('VERIFY_IDENTITY accepts a pool\'s later connections (resumed TLS sessions), and refuses them when no handshake named the host', async () => {
+    const previous = process.env['NODE_EXTRA_CA_CERTS'];
+    process.env['NODE_EXTRA_CA_CERTS'] = join(dir, 'good-ca.pem');
+    try {
+      for (const [host, ok] of [['127.0.0.1', true], ['localhost', false]] as const) {
+        const connector = createAuroraConnector({ env: { default: `mysql://jdbc:mysql://${host}:${tlsPort()}/mysql?user=root&sslMode=VERIFY_IDENTITY` } });
+        try {
+          const d = engineFor(connector);
+          await d.ping();
+          // Each passthrough statement runs on a connection of its own, so every read after the first resumes a session.
+          for (let i = 0; i < 3; i++) {
+            const args = { schemaFunctionName: 'SYSTEM.QUERY', QUERY: `SELECT ${i} AS n, VARIABLE_VALUE AS cipher FROM information_schema.SESSION_STATUS WHERE VARIABLE_NAME = 'SSL_CIPHER'` };
+            const read = (async () => {
+              const table = await d.getTable({ schemaName: 'system', tableName: 'query' }, args);
+              const constraints = makeConstraints({ queryPassthroughArguments: args });
+              const [split] = await d.getSplits(table, await d.getTableLayout(table, constraints), constraints);
+              if (split === undefined) throw new Error('no split');
+              return (await d.readSplit(table.tableName, table.schema, split, constraints)).batches.flatMap((b) => readRows(b));
+            })();
+            if (ok) {
+              const [row] = await read;
+              expect(row?.[0]).toBe(i);
+              expect(String(row?.[1])).not.toBe('');
+            } else {
+              expect(await failure(read)).toContain("the server's certificate does not name localhost");
+            }
+          }
+        } finally {
+          await connector.close();
+        }
+      }
+    } finally {
+      if (previous === undefined) delete process.env['NODE_EXTRA_CA_CERTS'];
+      else process.env['NODE_EXTRA_CA_CERTS'] = previous;
+    }
+  });
+
   it('VERIFY_IDENTITY also checks that the certificate names the host', async () => {
     const trusted = { extraCa: join(dir, 'good-ca.pem') };
     expect(await sessionCipher(tlsPort(), 'sslMode=VERIFY_IDENTITY', trusted)).not.toBe('');

@@ -13,9 +13,9 @@ interface DecimalValue {
   readonly scale: number;
 }
 
-type Value = null | boolean | bigint | number | string | DecimalValue;
+type Value = null | boolean | bigint | number | string | DecimalValue | Uint8Array;
 
-const isDecimal = (v: Value): v is DecimalValue => typeof v === 'object' && v !== null;
+const isDecimal = (v: Value): v is DecimalValue => typeof v === 'object' && v !== null && !(v instanceof Uint8Array);
 
 function parseDecimal(text: string, scale: number): DecimalValue {
   const negative = text.startsWith('-');
@@ -45,6 +45,8 @@ function fromArrow(value: unknown, type: ArrowTypeJson): Value {
     case 'Date':
       // Days or epoch milliseconds: compared as numbers.
       return value as number;
+    case 'Binary':
+      return value as Uint8Array;
     default:
       throw new Error(`oracle: unsupported type ${type['@type']}`);
   }
@@ -60,6 +62,10 @@ function codePointCompare(a: string, b: string): number {
 /** Three-way comparison of two non-null values of comparable types (Athena's coercions). */
 function compare(a: Value, b: Value): number {
   if (typeof a === 'string' && typeof b === 'string') return codePointCompare(a, b);
+  if (a instanceof Uint8Array && b instanceof Uint8Array) {
+    for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return (a[i] ?? 0) - (b[i] ?? 0);
+    return a.length - b.length;
+  }
   if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b);
   if (typeof a === 'number' || typeof b === 'number') {
     const toNumber = (v: Value) => (isDecimal(v) ? Number(v.unscaled) / 10 ** v.scale : Number(v));
@@ -91,10 +97,30 @@ function likeRegex(pattern: string, escape: string | undefined): RegExp {
   return new RegExp(`^${source}$`, 'su');
 }
 
-/** A row on which Athena would fail the query (integer or decimal division by zero). */
+/** A row on which Athena would fail the query (division by zero, integer or decimal overflow). */
 export class AthenaQueryFailure extends Error {}
 
+const isNaNValue = (v: Value) => typeof v === 'number' && Number.isNaN(v);
+
+/** Athena fails a query whose integer result leaves its type, or whose decimal result has more digits than its precision; REAL results are 32-bit. */
+function checked(result: Value, type: ArrowTypeJson): Value {
+  if (typeof result === 'bigint' && type['@type'] === 'Int') {
+    const limit = 1n << BigInt(type.bitWidth - 1);
+    if (result < -limit || result >= limit) throw new AthenaQueryFailure('integer overflow');
+  }
+  if (isDecimal(result) && type['@type'] === 'Decimal') {
+    const digits = (result.unscaled < 0n ? -result.unscaled : result.unscaled).toString().length;
+    if (digits - result.scale > type.precision - type.scale) throw new AthenaQueryFailure('decimal overflow');
+  }
+  if (typeof result === 'number' && type['@type'] === 'FloatingPoint' && type.precision === 'SINGLE') return Math.fround(result);
+  return result;
+}
+
 function arithmetic(name: string, a: Value, b: Value, type: ArrowTypeJson): Value {
+  return checked(unchecked(name, a, b, type), type);
+}
+
+function unchecked(name: string, a: Value, b: Value, type: ArrowTypeJson): Value {
   if (a === null || b === null) return null;
   if ((name === '$divide' || name === '$modulus') && (b === 0n || (isDecimal(b) && b.unscaled === 0n))) throw new AthenaQueryFailure('Division by zero');
   if (typeof a === 'number' && typeof b === 'number') {
@@ -169,6 +195,8 @@ export function evaluate(expression: FederationExpression, row: Readonly<Record<
       const a = value(0);
       const b = value(1);
       if (a === null || b === null) return null;
+      // Trino: NaN is unordered and equal to nothing, itself included.
+      if (isNaNValue(a) || isNaNValue(b)) return name === '$not_equal';
       const c = compare(a, b);
       return { $equal: c === 0, $not_equal: c !== 0, $less_than: c < 0, $less_than_or_equal: c <= 0, $greater_than: c > 0, $greater_than_or_equal: c >= 0 }[name];
     }
@@ -176,18 +204,20 @@ export function evaluate(expression: FederationExpression, row: Readonly<Record<
       const a = value(0);
       const b = value(1);
       if (a === null || b === null) return a !== b;
+      // Trino's IS DISTINCT FROM holds NaN not distinct from NaN.
+      if (isNaNValue(a) || isNaNValue(b)) return !(isNaNValue(a) && isNaNValue(b));
       return compare(a, b) !== 0;
     }
     case '$nullif': {
       const a = value(0);
       const b = value(1);
-      return a !== null && b !== null && compare(a, b) === 0 ? null : a;
+      return a !== null && b !== null && !isNaNValue(a) && !isNaNValue(b) && compare(a, b) === 0 ? null : a;
     }
     case '$negate': {
       const a = value(0);
       if (a === null) return null;
       if (isDecimal(a)) return { unscaled: -a.unscaled, scale: a.scale };
-      return typeof a === 'bigint' ? -a : -(a as number);
+      return checked(typeof a === 'bigint' ? -a : -(a as number), expression.type);
     }
     case '$add':
     case '$subtract':
@@ -214,7 +244,7 @@ export function evaluate(expression: FederationExpression, row: Readonly<Record<
         items = (list as { arguments: readonly FederationExpression[] }).arguments.map((e) => evaluate(e, row));
       }
       if (v === null) return null;
-      if (items.some((item) => item !== null && compare(v, item) === 0)) return true;
+      if (!isNaNValue(v) && items.some((item) => item !== null && !isNaNValue(item) && compare(v, item) === 0)) return true;
       return items.includes(null) ? null : false;
     }
     default:
