@@ -18,6 +18,14 @@ import type { BlockSpillerLike, SpillServices } from './spill-services.js';
 import { isQueryFinished } from './query-status.js';
 import { resolveTable } from './resolve-table.js';
 
+/**
+ * Spilled blocks after which each block may grow: a location is about 200–1,300 bytes of JSON, so
+ * 2,000 of them stay well inside Lambda's 6 MB response; by a tenth per block, another hundred or
+ * so cover any split a Lambda can read.
+ */
+const BLOCKS_BEFORE_GROWTH = 2000;
+const BLOCK_GROWTH = 1.1;
+
 /** Raw Arrow buffer bytes of a batch: Java's `Block.getSize()` measure. */
 export function rawByteSize(batch: RecordBatch): number {
   return batch.data.children.reduce((sum: number, child: Data) => sum + child.byteLength, 0);
@@ -55,6 +63,10 @@ export interface ResponseLimit {
 export async function readRecords(connector: Connector, request: ReadRecordsRequest, ctx: ConnectorContext, spill: SpillServices, responseLimit: ResponseLimit): Promise<ReadRecordsResponse | RemoteReadRecordsResponse> {
   const schema = request.schema;
   const maxBlockSize = ctx.config.maxBlockSizeBytes ?? request.maxBlockSize;
+  // Where core cuts blocks: maxBlockSize, until so many have spilled that the list of their
+  // locations nears Lambda's response limit (a tiny maxBlockSize makes a block per row); from then on
+  // each block may be a tenth larger than the last, so a split of any size answers in one response.
+  let blockLimit = maxBlockSize;
   const maxInline = request.maxInlineBlockSize;
   const evaluator = createConstraintEvaluator(schema, request.constraints.summary);
   const requestedLimit = request.constraints.limit > -1n ? Number(request.constraints.limit > BigInt(Number.MAX_SAFE_INTEGER) ? BigInt(Number.MAX_SAFE_INTEGER) : request.constraints.limit) : Number.POSITIVE_INFINITY;
@@ -97,13 +109,14 @@ export async function readRecords(connector: Connector, request: ReadRecordsRequ
     bytes += size;
     if (spiller !== undefined) {
       spills++;
+      if (spills > BLOCKS_BEFORE_GROWTH) blockLimit = Math.ceil(blockLimit * BLOCK_GROWTH);
       await spiller.spill(kept);
       if (fromWriter) writer.recycle();
       return;
     }
     held.push(kept);
     heldBytes += size;
-    if (heldBytes > maxBlockSize || heldBytes >= maxInline) await spillHeld();
+    if (heldBytes > blockLimit || heldBytes >= maxInline) await spillHeld();
   };
 
   /**
@@ -146,7 +159,7 @@ export async function readRecords(connector: Connector, request: ReadRecordsRequ
           throw error;
         }
         // Bounded by the rows still wanted too, so a small LIMIT stops reading early.
-        if (writer.byteSize > maxBlockSize || (evaluator.isNoOp && rows + writer.numRows >= limit)) await emit(writer.finish(), true);
+        if (writer.byteSize > blockLimit || (evaluator.isNoOp && rows + writer.numRows >= limit)) await emit(writer.finish(), true);
       }
       if (rows >= limit) break;
     }

@@ -95,6 +95,27 @@ describe('ReadRecords at Athena block sizes (16,000,000 / 5,242,880)', () => {
   });
 });
 
+describe('a tiny maxBlockSize', () => {
+  it('answers a split of many blocks within the limit: past 2,000 spilled blocks each may be larger than the last', async () => {
+    // maxBlockSize 1 cuts a block per row: 7,000 locations under a long spill prefix (~1 KB each)
+    // would be ~7 MB of JSON. Found by the request fuzz (a RemoteReadRecordsResponse of 6,292,285 bytes).
+    const many = createReferenceConnector({ tables: [wideTable('many', 7000, 8)] });
+    const spillPrefix = Array.from({ length: 16 }, (_, i) => `tenant-${i}-${'x'.repeat(40)}`).join('/');
+    const handler = createLambdaHandler(many, { config: { ...loadHandlerConfig({}), spillBucket: bucket, spillPrefix } });
+    const driver = new EngineDriver({ transport: inProcessTransport(handler), catalogName: 'c', maxBlockSize: 1, maxInlineBlockSize: 1 });
+    const result = await driver.scan({ schemaName: 'wide', tableName: 'many' });
+    const [read] = readRecordsTrace(driver);
+    expect((read?.responseBytes ?? 0) / result.spilledObjects, 'JSON bytes per spilled block').toBeGreaterThan(LAMBDA_RESPONSE_LIMIT_BYTES / 7000);
+    expect(read?.responseType).toBe('RemoteReadRecordsResponse');
+    expect(read?.responseBytes).toBeLessThanOrEqual(LAMBDA_RESPONSE_LIMIT_BYTES);
+    // One block per row up to 2,000, then fewer and fewer blocks for the remaining 5,000 rows.
+    expect(result.spilledObjects).toBeGreaterThan(2000);
+    expect(result.spilledObjects).toBeLessThan(2200);
+    const ids = result.table.batches.flatMap((b) => readRows(b).map((row) => row[0]));
+    expect(ids).toEqual(Array.from({ length: 7000 }, (_, i) => i));
+  }, 120_000);
+});
+
 describe('other responses over the limit', () => {
   it('a GetSplits page too large for Lambda is a clear error naming the response and its size', async () => {
     // 1,000 splits (one page) of 8 KB properties: about 8 MB of JSON.
