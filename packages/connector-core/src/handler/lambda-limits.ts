@@ -4,7 +4,7 @@
  * names it, instead of a payload the Lambda service refuses after the work is done.
  */
 import { ConnectorError } from '../errors.js';
-import { encodeResponseDocument } from '../protocol/codec.js';
+import { encodeResponseDocument, encodedResponseBytes } from '../protocol/codec.js';
 import { DocumentTooLargeError } from '../protocol/protocol-error.js';
 import type { FederationResponse } from '../protocol/types.js';
 
@@ -43,6 +43,14 @@ export function encodeLambdaResponse(response: FederationResponse, serDeVersion:
     return encodeResponseDocument(response, serDeVersion, LAMBDA_RESPONSE_LIMIT_BYTES);
   } catch (error) {
     if (!(error instanceof DocumentTooLargeError)) throw error;
+    // A spilled answer repeats the request's schema; a schema of megabytes leaves no room for the
+    // spill locations, and that is the request's doing, not the connector's.
+    if (response['@type'] === 'RemoteReadRecordsResponse') {
+      const echoed = encodedResponseBytes({ ...response, remoteBlocks: [] }, serDeVersion);
+      if (echoed > error.maxBytes / 2) {
+        throw new ConnectorError('InvalidInput', `The ReadRecordsRequest's schema is ${echoed} bytes as JSON and its answer must repeat it: with the spill locations the answer is ${error.bytes} bytes, more than the ${error.maxBytes} bytes a Lambda response may hold; request fewer or shorter columns`, { cause: error });
+      }
+    }
     throw new ConnectorError('Internal', `The ${response['@type']} is ${error.bytes} bytes as JSON, more than the ${error.maxBytes} bytes a Lambda response may hold: ${remedy(response['@type'])}`, { cause: error });
   }
 }

@@ -131,4 +131,18 @@ describe('other responses over the limit', () => {
     expect(failure.errorMessage).toMatch(/The GetSplitsResponse is \d+ bytes as JSON, more than the 6291556 bytes a Lambda response may hold: return fewer splits per page/);
     expect(failure.errorMessage).not.toContain('ffff');
   });
+
+  it("a spilled answer that cannot repeat the request's multi-megabyte schema is the request's InvalidInput, not an internal failure", async () => {
+    // Found by the request fuzz: the schema (4.6 MB of schema metadata, 6.2 MB as base64) fits the
+    // request, and the answer must repeat it beside its spill locations.
+    const padded = new Schema(schema.fields, new Map([['padding', 'p'.repeat(4_620_000)]]));
+    const driver = new EngineDriver({ transport: inProcessTransport(createLambdaHandler(connector, { config: { ...loadHandlerConfig({}), spillBucket: bucket } })), catalogName: 'c', maxBlockSize: 1, maxInlineBlockSize: 1 });
+    const table = await driver.getTable({ schemaName: 'wide', tableName: 'under' });
+    const constraints = makeConstraints();
+    const [split] = await driver.getSplits(table, await driver.getTableLayout(table, constraints), constraints);
+    if (split === undefined) throw new Error('no split');
+    const error = await driver.readSplit(table.tableName, padded, split, constraints).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(LambdaInvocationError);
+    expect((error as LambdaInvocationError).error.errorMessage).toMatch(/^\[InvalidInputException\] The ReadRecordsRequest's schema is \d+ bytes as JSON and its answer must repeat it: with the spill locations the answer is \d+ bytes, more than the 6291556 bytes a Lambda response may hold; request fewer or shorter columns$/);
+  }, 60_000);
 });
