@@ -29,6 +29,9 @@ for (const connector of ['connector-aurora', 'connector-dynamodb']) {
 }
 // The connectors' per-request INFO lines would bury the numbers.
 process.env['POWERTOOLS_LOG_LEVEL'] = 'WARN';
+// As the example's CLI: local-athena's queries exist in no Athena for the bundles to ask about.
+process.env['query_status_check_interval_ms'] ??= '0';
+process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
 const mysql = { host: process.env['MYSQL_HOST'] ?? '127.0.0.1', port: Number(process.env['MYSQL_PORT'] ?? 3306), user: process.env['MYSQL_USER'] ?? 'root', password: process.env['MYSQL_PASSWORD'] ?? '' };
 const database = 'patient_care_bench';

@@ -110,6 +110,8 @@ async function main(): Promise<void> {
   // The bundles' AWS SDK warns about Node versions below the nodejs22.x they are built for; on this
   // machine's Node that is three copies of one warning before any output.
   process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+  // The bundles would ask Athena whether each long read's query still runs; local-athena's queries exist in no Athena.
+  process.env['query_status_check_interval_ms'] ??= '0';
   const { values } = parseArgs({ options: { patients: { type: 'string' }, days: { type: 'string' }, explain: { type: 'boolean', default: false } } });
   const started = performance.now();
   const { data, result } = await runPatientCare({

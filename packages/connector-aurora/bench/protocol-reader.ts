@@ -45,7 +45,8 @@ export function createProtocolReader(targetRowsPerSplit: number): ProtocolReader
   const connector = createAuroraConnector({
     env: { default: `mysql://jdbc:mysql://${BENCH_SERVER.host}:${BENCH_SERVER.port}/${BENCH_DATABASE}?user=${BENCH_SERVER.user}`, target_rows_per_split: String(targetRowsPerSplit) },
   });
-  const config = { ...loadHandlerConfig({}), spillBucket: 'aurora-bench' };
+  // No Athena here to ask whether the query still runs (in production: one background call a second per long read).
+  const config = { ...loadHandlerConfig({}), spillBucket: 'aurora-bench', queryStatusCheckIntervalMs: 0 };
   const driver = new EngineDriver({ transport: inProcessTransport(createLambdaHandler(connector, { config, spill })), catalogName: 'aurora_bench' });
   const tableName = { schemaName: BENCH_DATABASE, tableName: BENCH_TABLE };
   const constraints = makeConstraints();

@@ -41,7 +41,7 @@ const connector: Connector = {
 };
 const s3 = new S3Client({ forcePathStyle: true });
 await s3.send(new CreateBucketCommand({ Bucket: 'bench-rss' })).catch(() => undefined);
-const driver = new EngineDriver({ transport: inProcessTransport(createLambdaHandler(connector, { config: { ...loadHandlerConfig(), spillBucket: 'bench-rss' } })), maxBlockSize: 16_000_000, maxInlineBlockSize: 5_242_880 });
+const driver = new EngineDriver({ transport: inProcessTransport(createLambdaHandler(connector, { config: { ...loadHandlerConfig(), spillBucket: 'bench-rss', queryStatusCheckIntervalMs: 0 } })), maxBlockSize: 16_000_000, maxInlineBlockSize: 5_242_880 });
 const tableName = { schemaName: 'bench', tableName: 'rows' };
 await driver.ping();
 const table = await driver.getTable(tableName);

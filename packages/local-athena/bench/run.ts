@@ -34,7 +34,7 @@ const table = {
   batchRows: 4096,
   row: (i: number) => ({ patient_id: BigInt(i % 5000), hour: i, device: i % 13 === 0 ? null : `watch-${i % 97}`, steps: i % 11 === 0 ? null : (i * 37) % 2000, pulse: 50 + ((i * 7) % 600) / 10 }),
 };
-const handler = createLambdaHandler(createReferenceConnector({ tables: [table] }), { config: { ...loadHandlerConfig({}), spillBucket: bucket } });
+const handler = createLambdaHandler(createReferenceConnector({ tables: [table] }), { config: { ...loadHandlerConfig({}), spillBucket: bucket, queryStatusCheckIntervalMs: 0 } });
 
 /** One comparison at the given block sizes (Athena's defaults answer inline; small ones spill to S3). */
 async function readBenchmark(label: string, blocks: { maxBlockSize?: number; maxInlineBlockSize?: number }): Promise<RatioResult> {

@@ -35,6 +35,8 @@ async function main(argv: readonly string[]): Promise<number> {
   // Their AWS SDK warns when this Node is older than the one it will require; the bundles target
   // Lambda's nodejs22.x, so the warning says nothing about them and would split the one-line error.
   process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+  // Bundles would ask Athena whether each long read's query still runs; local-athena's queries exist in no Athena.
+  process.env['query_status_check_interval_ms'] ??= '0';
   const catalogs: Record<string, CatalogTarget> = {};
   for (const argument of values.catalog ?? []) {
     const { name, target } = parseCatalogArgument(argument);
