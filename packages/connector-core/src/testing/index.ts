@@ -8,6 +8,7 @@ export { describeConnector, ConformanceChecks, tableRows } from './conformance.j
 export type { ConformanceCheck, ConnectorSuiteOptions } from './conformance.js';
 export { createReferenceConnector } from './reference-connector.js';
 export { compareByCodePoint } from './code-point-order.js';
+export { AthenaQueryFailure, evaluateExpression } from './expression-oracle.js';
 export { expectSpilledWithinLambdaLimit } from './response-size.js';
 export { ensureBucket } from '../engine/ensure-bucket.js';
 export type { ReferenceConnectorOptions, ReferenceTable } from './reference-connector.js';
