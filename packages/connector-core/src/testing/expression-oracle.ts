@@ -79,6 +79,9 @@ function compare(a: Value, b: Value): number {
   return d < 0n ? -1 : d > 0n ? 1 : 0;
 }
 
+/** Regular-expression syntax characters; `-` is not one outside a class, and the `u` flag refuses escaping it. */
+const REGEX_SYNTAX = /[.*+?^${}()|[\]\\/]/g;
+
 function likeRegex(pattern: string, escape: string | undefined): RegExp {
   let source = '';
   const chars = [...pattern];
@@ -87,10 +90,10 @@ function likeRegex(pattern: string, escape: string | undefined): RegExp {
     if (escape !== undefined && c === escape) {
       const next = chars[++i];
       if (next === undefined) throw new Error('oracle: dangling escape');
-      source += next.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+      source += next.replace(REGEX_SYNTAX, '\\$&');
     } else if (c === '%') source += '.*';
     else if (c === '_') source += '.';
-    else source += c.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+    else source += c.replace(REGEX_SYNTAX, '\\$&');
   }
   return new RegExp(`^${source}$`, 'su');
 }
