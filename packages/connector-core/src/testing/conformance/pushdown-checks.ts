@@ -9,7 +9,7 @@ import { createValueComparator } from '../../constraints/value-compare.js';
 import { makeConstraints } from '../../engine/engine-driver.js';
 import { PROBED_FUNCTIONS, type ProbeRow, expressionProbes, expressionVerdict, middleValue, topNProbes, topNVerdict } from '../pushdown-probes.js';
 import { compareSplits } from './read-checks.js';
-import { CheckSkipped, type SuiteContext, assert, rowsOf } from './suite-context.js';
+import { CheckSkipped, type SuiteContext, assert, assertNone, rowsOf } from './suite-context.js';
 
 /**
  * Each ORDER BY direction and null placement on the filter column with LIMIT 3: every split returns
@@ -30,7 +30,7 @@ export async function checkTopN(suite: SuiteContext): Promise<string> {
     largest = Math.max(largest, result.largest);
     splits = result.splits;
   }
-  assert(failures.length === 0, failures.join('; '));
+  assertNone(failures);
   assert(largest > 3, 'no split holds more than 3 rows, so a top 3 shows nothing; use a table with more rows');
   return `${probes.length} orderings on ${field.name}, LIMIT 3, ${splits} splits`;
 }
@@ -65,7 +65,7 @@ export async function checkExpressions(suite: SuiteContext): Promise<string> {
     const verdict = expressionVerdict(probe, scan.schema, rows, rowsOf(result.table.batches));
     if (verdict !== undefined) failures.push(verdict);
   }
-  assert(failures.length === 0, failures.join('; '));
+  assertNone(failures);
   return `${probes.length} expressions${unprobed.length === 0 ? '' : `; advertised but not probed: ${unprobed.join(', ')}`}`;
 }
 

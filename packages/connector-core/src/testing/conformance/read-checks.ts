@@ -11,7 +11,7 @@ import { makeConstraints } from '../../engine/engine-driver.js';
 import { LAMBDA_RESPONSE_LIMIT_BYTES } from '../../handler/lambda-limits.js';
 import type { Constraints, Marker, ValueSet } from '../../protocol/types.js';
 import { type ProbeRow, athenaOrder, limitVerdict, rowDifference } from '../pushdown-probes.js';
-import { CheckSkipped, type SuiteContext, assert, rowsOf } from './suite-context.js';
+import { CheckSkipped, type SuiteContext, assert, assertNone, rowsOf } from './suite-context.js';
 
 /** Splits a per-split check reads at most (each twice: pushed and unpushed). */
 const MAX_SPLITS = 20;
@@ -100,7 +100,7 @@ export async function checkConstraints(suite: SuiteContext): Promise<string> {
     const { missing, extra } = rowDifference(expected, actual);
     if (missing > 0 || extra > 0) failures.push(`${c.name} returned ${actual.length} rows where Athena keeps ${expected.length} of ${rows.length} (${missing} missing, ${extra} not kept)`);
   }
-  assert(failures.length === 0, failures.join('; '));
+  assertNone(failures);
   return `${cases.length} value sets on ${name} (${String(field.type)})`;
 }
 
@@ -111,7 +111,7 @@ export async function checkConstraints(suite: SuiteContext): Promise<string> {
 export async function checkLimit(suite: SuiteContext): Promise<string> {
   const limit = 2;
   const { failures, splits, largest } = await compareSplits(suite, makeConstraints({ limit: BigInt(limit) }), (unpushed, pushed) => limitVerdict(limit, unpushed, pushed));
-  assert(failures.length === 0, failures.join('; '));
+  assertNone(failures);
   assert(largest > limit, `no split holds more than ${limit} rows, so LIMIT ${limit} shows nothing; use a table with more rows`);
   return `LIMIT ${limit} on ${splits} splits`;
 }

@@ -31,6 +31,12 @@ export class CheckSkipped extends Error {
   }
 }
 
+/** Fails the check listing its first complaints unless there are none. */
+export function assertNone(failures: readonly string[]): void {
+  const shown = failures.slice(0, 4).join('; ');
+  assert(failures.length === 0, failures.length > 4 ? `${shown}; and ${failures.length - 4} more` : shown);
+}
+
 /** Fails the check with `message` unless `condition` holds. */
 export function assert(condition: boolean, message: string): asserts condition {
   if (!condition) throw new ConformanceFailure(message);
