@@ -184,6 +184,28 @@ export interface ProbeColumns {
 }
 
 /**
+ * The columns probes use: `preferred` (or else the first probe-able column with two distinct values,
+ * floats last) with its middle value, and a varchar column with a non-empty value — `preferred` when
+ * it is one — for LIKE.
+ */
+export function probeColumns(fields: readonly Field[], rows: readonly ProbeRow[], preferred?: Field): ProbeColumns {
+  const valuesOf = (field: Field) => rows.map((r) => r[fields.indexOf(field)]);
+  const distinct = (field: Field) => new Set(valuesOf(field).filter((v) => v !== null).map((v) => rowKey([v]))).size;
+  const candidates = [...fields.filter((f) => !DataType.isFloat(f.type)), ...fields.filter((f) => DataType.isFloat(f.type))];
+  const field = preferred ?? candidates.find((f) => probeColumnProblem(f) === undefined && distinct(f) >= 2);
+  const pick = field === undefined ? undefined : middleValue(field, valuesOf(field));
+  let text: ProbeColumns['text'];
+  for (const candidate of [...(preferred === undefined ? [] : [preferred]), ...fields].filter((f) => DataType.isUtf8(f.type))) {
+    const sample = middleValue(candidate, valuesOf(candidate).filter((v) => v !== ''));
+    if (typeof sample === 'string') {
+      text = { field: candidate, sample };
+      break;
+    }
+  }
+  return { ordered: field === undefined || pick === undefined ? undefined : { field, pick }, text };
+}
+
+/**
  * A small, exact set of expressions over the advertised functions only: each comparison against the
  * middle value, IS NULL, AND/OR/NOT around them, and LIKE patterns matching everything, nothing, a
  * prefix, a suffix and one character by `_`.

@@ -4,10 +4,10 @@
  * what Athena would and compares the answer with the unpushed one ordered, filtered or given by the
  * fixture; a check whose capability is not advertised is skipped with that reason.
  */
-import { DataType, type Field } from 'apache-arrow';
+import type { Field } from 'apache-arrow';
 import { createValueComparator } from '../../constraints/value-compare.js';
 import { makeConstraints } from '../../engine/engine-driver.js';
-import { PROBED_FUNCTIONS, type ProbeRow, expressionProbes, expressionVerdict, middleValue, topNProbes, topNVerdict } from '../pushdown-probes.js';
+import { PROBED_FUNCTIONS, type ProbeRow, expressionProbes, expressionVerdict, probeColumns, topNProbes, topNVerdict } from '../pushdown-probes.js';
 import { compareSplits } from './read-checks.js';
 import { CheckSkipped, type SuiteContext, assert, assertNone, rowsOf } from './suite-context.js';
 
@@ -35,17 +35,6 @@ export async function checkTopN(suite: SuiteContext): Promise<string> {
   return `${probes.length} orderings on ${field.name}, LIMIT 3, ${splits} splits`;
 }
 
-/** The varchar column the LIKE probes use: the filter column when it is text, else the first text column with a non-empty value. */
-function textColumn(fields: readonly Field[], rows: readonly ProbeRow[], preferred: Field): { field: Field; sample: string } | undefined {
-  const candidates = [preferred, ...fields.filter((f) => f !== preferred)].filter((f) => DataType.isUtf8(f.type));
-  for (const field of candidates) {
-    const index = fields.indexOf(field);
-    const sample = middleValue(field, rows.map((r) => r[index]).filter((v) => v !== ''));
-    if (typeof sample === 'string') return { field, sample };
-  }
-  return undefined;
-}
-
 /**
  * Expressions over the advertised functions only (comparisons, IS NULL, AND/OR/NOT, LIKE; see
  * `expressionProbes`), each sent alone with a whole scan: the answer must be exactly the rows
@@ -55,8 +44,8 @@ export async function checkExpressions(suite: SuiteContext): Promise<string> {
   const { functions } = await suite.advertised();
   if (functions.size === 0) throw new CheckSkipped('the connector does not advertise supports_complex_expression_pushdown');
   const { scan, rows } = await suite.unpushed();
-  const { field, pick } = await suite.filterColumn();
-  const probes = expressionProbes({ ordered: { field, pick }, text: textColumn(scan.schema.fields, rows, field) }, functions);
+  const { field } = await suite.filterColumn();
+  const probes = expressionProbes(probeColumns(scan.schema.fields, rows, field), functions);
   const unprobed = [...functions].filter((f) => !probes.some((p) => p.functions.includes(f)));
   if (probes.length === 0) throw new CheckSkipped(`it advertises ${[...functions].join(', ')}; the suite generates only ${PROBED_FUNCTIONS.join(', ')}, and needs a text column for $like_pattern`);
   const failures: string[] = [];
