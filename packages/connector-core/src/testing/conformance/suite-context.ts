@@ -76,6 +76,7 @@ export class SuiteContext {
   #definition: GetTableResponse | undefined;
   #unpushed: Promise<{ scan: ScanResult; rows: ProbeRow[] }> | undefined;
   #advertised: Promise<AdvertisedPushdowns> | undefined;
+  #filterColumn: Promise<FilterColumn> | undefined;
   readonly #splitRows = new Map<string, Promise<ProbeRow[]>>();
 
   constructor(options: ConnectorSuiteOptions) {
@@ -151,7 +152,12 @@ export class SuiteContext {
   }
 
   /** The filter column (named, or the first filterable one with two distinct values) and its values. */
-  async filterColumn(): Promise<FilterColumn> {
+  filterColumn(): Promise<FilterColumn> {
+    this.#filterColumn ??= this.#findFilterColumn();
+    return this.#filterColumn;
+  }
+
+  async #findFilterColumn(): Promise<FilterColumn> {
     const { scan, rows } = await this.unpushed();
     const fields = scan.schema.fields;
     const valuesOf = (index: number) => rows.map((r) => r[index]);
