@@ -80,6 +80,10 @@ describe('athena-connector validate, Aurora MySQL bundle', () => {
     expect(stdout).toMatch(/^PASS {2}schemas and tables \(all pages, lower-case\) .* 1 schemas, 2 tables$/m);
     expect(stdout).toMatch(/^PASS {2}deploy_validate\.orders: read [3-9] splits inline and with spill forced .* 60 rows, [1-9]\d* spilled objects/m);
     expect(stdout).toMatch(/^PASS {2}deploy_validate\.customers: read \d+ splits? inline and with spill forced .* 7 rows/m);
+    // Each advertised pushdown is checked against the unpushed reads.
+    expect(stdout).toMatch(/^PASS {2}capabilities .* LIMIT; ORDER BY … LIMIT; expressions \(.*\$like_pattern.*\); passthrough system\.query/m);
+    expect(stdout).toMatch(/^PASS {2}deploy_validate\.orders: top-N honoured .* 4 orderings on id, LIMIT 3$/m);
+    expect(stdout).toMatch(/^PASS {2}deploy_validate\.orders: expressions applied .* 18 expressions over .*\$like_pattern/m);
     expect(stdout).not.toMatch(/^FAIL/m);
     expect(stdout.trim().split('\n').pop()).toMatch(/^\d+ passed, 0 failed$/);
   }, 60_000);

@@ -2,8 +2,9 @@
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { Field, Schema, Uint16 } from 'apache-arrow';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Connector, createLambdaHandler, formatChecks, inProcessTransport, loadHandlerConfig, validateConnector } from '../src/index.js';
+import { type Connector, StandardFunctionNames, createLambdaHandler, formatChecks, inProcessTransport, loadHandlerConfig, validateConnector } from '../src/index.js';
 import { createReferenceConnector } from '../src/testing/index.js';
+import { withPushdown } from './support/pushdown-connector.js';
 import { mixedTable } from './support/reference-tables.js';
 
 const config = { ...loadHandlerConfig({}), spillBucket: 'validator-spill' };
@@ -36,5 +37,27 @@ describe('validateConnector', () => {
     const failed = Object.fromEntries(checks.filter((c) => c.status === 'fail').map((c) => [c.name, c.detail]));
     expect(failed['schemas and tables (all pages, lower-case)']).toMatch(/lower-case.*Billing|in pages of 2/);
     expect(failed['ehr.visits: schema']).toMatch(/code: unsigned 16-bit/);
+  });
+
+  it('checks each advertised pushdown against the unpushed reads, and passes a connector that applies them', async () => {
+    const checks = await validateConnector({ transport: transport(withPushdown(good)), splits: 'several', tables: [{ schemaName: 'ehr', tableName: 'patients' }] });
+    expect(checks.filter((c) => c.status === 'fail'), formatChecks(checks)).toEqual([]);
+    const detail = Object.fromEntries(checks.map((c) => [c.name, c.detail]));
+    expect(detail['capabilities']).toMatch(/^LIMIT; ORDER BY … LIMIT; expressions \(\$equal, .*\$like_pattern\); passthrough system\.query \(not checked: it needs a query of the source\)$/);
+    expect(detail['ehr.patients: limit honoured']).toBe('LIMIT 1 on 3 splits');
+    expect(detail['ehr.patients: top-N honoured']).toBe('4 orderings on id, LIMIT 3');
+    expect(detail['ehr.patients: expressions applied']).toMatch(/^18 expressions over \$equal, .*\$like_pattern$/);
+  });
+
+  it('fails a connector that advertises top-N and $like_pattern and ignores both', async () => {
+    const ignoring = withPushdown(good, { functions: [StandardFunctionNames.likePattern], ignore: ['top-n', 'expressions'] });
+    const checks = await validateConnector({ transport: transport(ignoring), splits: 'several', tables: [{ schemaName: 'ehr', tableName: 'patients' }] });
+    const failed = Object.fromEntries(checks.filter((c) => c.status === 'fail').map((c) => [c.name, c.detail]));
+    expect(Object.keys(failed)).toEqual(['ehr.patients: top-N honoured', 'ehr.patients: expressions applied']);
+    expect(failed['ehr.patients: top-N honoured']).toMatch(/^split 1: ORDER BY id ASC NULLS LAST LIMIT 3 returned 1000 rows from a split of 1000 \(Athena needs 3\): the advertised top-N pushdown was not applied; /);
+    expect(failed['ehr.patients: expressions applied']).toBe(
+      "split 1: name LIKE '%' returned 1000 rows where Athena keeps 941 of 1000 (0 missing, 59 not kept): the advertised expression was not applied; split 2: name LIKE '%' returned 1000 rows where Athena keeps 941 of 1000 (0 missing, 59 not kept): the advertised expression was not applied; split 3: name LIKE '%' returned 1000 rows where Athena keeps 941 of 1000 (0 missing, 59 not kept): the advertised expression was not applied; and 12 more",
+    );
+    expect(formatChecks(checks)).toMatch(/\n\d+ passed, 2 failed$/);
   });
 });

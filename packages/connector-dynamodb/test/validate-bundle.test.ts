@@ -50,6 +50,9 @@ describe('athena-connector validate, DynamoDB bundle', () => {
     expect(stdout).toMatch(/^PASS {2}schemas and tables \(all pages, lower-case\) .* 2 tables$/m);
     expect(stdout).toMatch(/^PASS {2}default\.orders: read 3 splits inline and with spill forced .* [1-9]\d* spilled objects/m);
     expect(stdout).toMatch(/^PASS {2}default\.events: read 3 splits inline and with spill forced/m);
+    // The one advertised expression function is checked against the unpushed reads.
+    expect(stdout).toMatch(/^PASS {2}capabilities .* LIMIT; expressions \(\$like_pattern\); passthrough system\.query/m);
+    expect(stdout).toMatch(/^PASS {2}default\.orders: expressions applied .* 5 expressions over \$like_pattern$/m);
     expect(stdout).not.toMatch(/^FAIL/m);
     expect(stdout.trim().split('\n').pop()).toMatch(/^\d+ passed, 0 failed$/);
   }, 60_000);

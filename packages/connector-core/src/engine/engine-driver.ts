@@ -16,6 +16,7 @@ import { loadS3Sdk } from '../spill/spill-sdk.js';
 import type {
   Block,
   Constraints,
+  DataSourceCapabilities,
   EncryptionKey,
   FederatedIdentity,
   FederationRequest,
@@ -206,15 +207,26 @@ export class EngineDriver {
 
   /** Every table of a schema, following `nextToken` through all pages. */
   async listTables(schemaName: string, pageSize = -1): Promise<TableName[]> {
-    const tables: TableName[] = [];
+    return (await this.listTablePages(schemaName, pageSize)).flat();
+  }
+
+  /** Every page of a schema's tables as the connector answered them, following `nextToken`. */
+  async listTablePages(schemaName: string, pageSize = -1): Promise<(readonly TableName[])[]> {
+    const pages: (readonly TableName[])[] = [];
     let nextToken: string | null = null;
     for (let page = 0; page < 100_000; page++) {
       const response: Extract<FederationResponse, { '@type': 'ListTablesResponse' }> = await this.send({ '@type': 'ListTablesRequest', identity: this.identity, queryId: this.#queryId, catalogName: this.#catalogName, schemaName, nextToken, pageSize }, 'ListTablesResponse');
-      tables.push(...response.tables);
+      pages.push(response.tables);
       nextToken = response.nextToken;
-      if (nextToken === null) return tables;
+      if (nextToken === null) return pages;
     }
     throw new Error('ListTables never returned a null nextToken');
+  }
+
+  /** GetDataSourceCapabilities: what the connector lets Athena push down. */
+  async getCapabilities(): Promise<DataSourceCapabilities> {
+    const response = await this.send<Extract<FederationResponse, { '@type': 'GetDataSourceCapabilitiesResponse' }>>({ '@type': 'GetDataSourceCapabilitiesRequest', identity: this.identity, queryId: this.#queryId, catalogName: this.#catalogName }, 'GetDataSourceCapabilitiesResponse');
+    return response.capabilities;
   }
 
   async getTable(tableName: TableName, queryPassthroughArguments: StringMap = {}): Promise<GetTableResponse> {
@@ -280,7 +292,8 @@ export class EngineDriver {
   /** A whole table scan as Athena runs it: ping, GetTable, layout, all splits, every split read. */
   async scan(tableName: TableName, options: ScanOptions = {}): Promise<ScanResult> {
     if (this.#serDeVersion === undefined) await this.ping();
-    const table = await this.getTable(tableName);
+    // Athena sends a passthrough call's arguments with GetTable too: the connector describes the query's result.
+    const table = await this.getTable(tableName, options.constraints?.queryPassthroughArguments ?? {});
     const schema = options.columns === undefined ? table.schema : new Schema(options.columns.map((name) => {
       const field = table.schema.fields.find((f) => f.name === name);
       if (field === undefined) throw new Error(`Table ${tableName.schemaName}.${tableName.tableName} has no column ${name}`);

@@ -4,10 +4,16 @@
  */
 export { ATHENA_BLOCK_SIZES, EngineDriver, LambdaInvocationError, LambdaRequestTooLargeError, inProcessTransport, makeConstraints, decryptSpillObject } from '../engine/engine-driver.js';
 export type { EngineDriverOptions, ScanOptions, ScanResult, TraceEntry, Transport } from '../engine/engine-driver.js';
-export { describeConnector, ConformanceChecks, tableRows } from './conformance.js';
-export type { ConformanceCheck, ConnectorSuiteOptions } from './conformance.js';
+export { describeConnector } from './conformance/describe-connector.js';
+export { ConformanceRun, runConformance } from './conformance/run-conformance.js';
+export { ConformanceChecks, FILTER_COLUMN_TYPES } from './conformance/suite-options.js';
+export type { ConformanceCheck, ConformanceResult, ConnectorSuiteOptions, PassthroughFixture } from './conformance/suite-options.js';
+export { tableRows } from './conformance/suite-context.js';
+export { PROBED_FUNCTIONS, advertisedPushdowns, expressionProbes, topNProbes } from './pushdown-probes.js';
+export type { AdvertisedPushdowns, ExpressionProbe, TopNProbe } from './pushdown-probes.js';
 export { createReferenceConnector } from './reference-connector.js';
 export { compareByCodePoint } from './code-point-order.js';
+export { AthenaQueryFailure, evaluateExpression } from './expression-oracle.js';
 export { expectSpilledWithinLambdaLimit } from './response-size.js';
 export { ensureBucket } from '../engine/ensure-bucket.js';
 export type { ReferenceConnectorOptions, ReferenceTable } from './reference-connector.js';

@@ -1,15 +1,27 @@
 /**
  * `athena-connector validate`: what the Java SDK's ConnectorValidator does, and more — it walks a
- * connector through everything Athena will ask (ping, every schema and table page, schemas, layout,
- * every split page, reads with spill forced) and checks the answers, so a deployment fails here
- * rather than in a user's query.
+ * connector through everything Athena will ask (ping, capabilities, every schema and table page,
+ * schemas, layout, every split page, reads with spill forced, each advertised pushdown) and checks
+ * the answers, so a deployment fails here rather than in a user's query.
  */
 import { readRows } from '../arrow/block-reader.js';
 import { findUnsupportedField } from '../arrow/supported-types.js';
 import { ATHENA_BLOCK_SIZES, EngineDriver, LambdaInvocationError, type Transport, makeConstraints } from '../engine/engine-driver.js';
 import { LAMBDA_RESPONSE_LIMIT_BYTES } from '../handler/lambda-limits.js';
 import type { RecordBatch } from 'apache-arrow';
-import type { Split, TableName } from '../protocol/types.js';
+import type { Constraints, GetTableResponse, Split, TableName } from '../protocol/types.js';
+import {
+  type AdvertisedPushdowns,
+  type ProbeRow,
+  advertisedPushdowns,
+  expressionProbes,
+  expressionVerdict,
+  limitVerdict,
+  probeColumns,
+  rowKey,
+  topNProbes,
+  topNVerdict,
+} from '../testing/pushdown-probes.js';
 
 /** One check's outcome. */
 export interface ValidationCheck {
@@ -34,10 +46,36 @@ export interface ValidateOptions {
 
 
 function canonicalRows(batches: readonly RecordBatch[]): string[] {
-  return batches
-    .flatMap((b) => readRows(b))
-    .map((row) => JSON.stringify(row, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v instanceof Map ? [...v.entries()] : v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v)))
-    .sort();
+  return batches.flatMap((b) => readRows(b)).map(rowKey).sort();
+}
+
+/** What a connector advertises, in a line. */
+function describeAdvertised(advertised: AdvertisedPushdowns): string {
+  const parts = [
+    ...(advertised.limit ? ['LIMIT'] : []),
+    ...(advertised.topN ? ['ORDER BY … LIMIT'] : []),
+    ...(advertised.functions.size > 0 ? [`expressions (${[...advertised.functions].join(', ')})`] : []),
+    ...(advertised.passthrough === undefined ? [] : [`passthrough ${advertised.passthrough.schema}.${advertised.passthrough.name} (not checked: it needs a query of the source)`]),
+  ];
+  return parts.length === 0 ? 'no pushdown advertised' : parts.join('; ');
+}
+
+const nothingAdvertised: AdvertisedPushdowns = { limit: false, topN: false, functions: new Set(), passthrough: undefined };
+
+/** Reads each split with `constraints` and collects `verdict`'s complaints against its unpushed rows. */
+async function probeSplits(driver: EngineDriver, definition: GetTableResponse, reads: readonly { split: Split; rows: readonly ProbeRow[] }[], constraints: Constraints, verdict: (unpushed: readonly ProbeRow[], pushed: readonly ProbeRow[]) => string | undefined): Promise<string[]> {
+  const complaints: string[] = [];
+  for (const [index, { split, rows }] of reads.entries()) {
+    const { batches } = await driver.readSplit(definition.tableName, definition.schema, split, constraints);
+    const complaint = verdict(rows, batches.flatMap((b) => readRows(b)));
+    if (complaint !== undefined) complaints.push(reads.length === 1 ? complaint : `split ${index + 1}: ${complaint}`);
+  }
+  return complaints;
+}
+
+/** The first complaints, or nothing. */
+function complaintsText(complaints: readonly string[]): string {
+  return complaints.length > 3 ? `${complaints.slice(0, 3).join('; ')}; and ${complaints.length - 3} more` : complaints.join('; ');
 }
 
 /** Runs every check; never throws for a connector failure (it becomes a failed check). */
@@ -62,13 +100,23 @@ export async function validateConnector(options: ValidateOptions): Promise<Valid
     if (!condition) throw new Error(message);
   };
 
+  let serDeVersion = 0;
   const alive = await check('ping and serde version', async () => {
     const ping = await main.ping();
+    serDeVersion = ping.serDeVersion;
     expect(ping.serDeVersion >= 2 && ping.serDeVersion <= 6, `serDeVersion ${ping.serDeVersion} is not 2–6`);
     expect(ping.capabilities >= 23, `capabilities ${ping.capabilities} is below Athena's minimum (23)`);
     return `sourceType ${ping.sourceType}, serDe V${ping.serDeVersion}, capabilities ${ping.capabilities}`;
   });
   if (!alive) return checks;
+
+  let advertised = nothingAdvertised;
+  await check('capabilities', async () => {
+    // GetDataSourceCapabilities exists from serde V4; below it Athena pushes nothing down.
+    if (serDeVersion < 4) return `serde V${serDeVersion}: no capabilities to ask for`;
+    advertised = advertisedPushdowns(await main.getCapabilities());
+    return describeAdvertised(advertised);
+  });
 
   let tables: TableName[] = [...(options.tables ?? [])];
   await check('schemas and tables (all pages, lower-case)', async () => {
@@ -114,7 +162,8 @@ export async function validateConnector(options: ValidateOptions): Promise<Valid
     });
     if (splits.length === 0) continue;
     const chosen = options.splits === 'all' ? splits : splits.slice(0, options.splits === 'one' ? 1 : 3);
-    await check(`${name}: read ${chosen.length} split${chosen.length === 1 ? '' : 's'} inline and with spill forced`, async () => {
+    const reads: { split: Split; rows: ProbeRow[] }[] = [];
+    const readOk = await check(`${name}: read ${chosen.length} split${chosen.length === 1 ? '' : 's'} inline and with spill forced`, async () => {
       const spilling = driver({ maxBlockSize: 64 * 1024, maxInlineBlockSize: 1 });
       let rows = 0;
       let objects = 0;
@@ -125,17 +174,43 @@ export async function validateConnector(options: ValidateOptions): Promise<Valid
         const a = canonicalRows(inline.batches);
         expect(JSON.stringify(a) === JSON.stringify(canonicalRows(spilled.batches)), 'rows read through spill differ from rows read inline');
         rows += a.length;
+        reads.push({ split, rows: inline.batches.flatMap((b) => readRows(b)) });
       }
       return `${rows} rows, ${objects} spilled objects decrypted and identical to inline`;
     });
+    if (!readOk) continue;
     await check(`${name}: limit honoured`, async () => {
-      const split = chosen[0];
-      if (split === undefined) return 'no split';
-      const { batches } = await main.readSplit(table, definition.schema, split, makeConstraints({ limit: 1n }));
-      const count = batches.reduce((n, b) => n + b.numRows, 0);
-      expect(count <= 1, `LIMIT 1 returned ${count} rows`);
-      return `${count} row`;
+      const complaints = await probeSplits(main, definition, reads, makeConstraints({ limit: 1n }), (unpushed, pushed) => limitVerdict(1, unpushed, pushed));
+      expect(complaints.length === 0, complaintsText(complaints));
+      return `LIMIT 1 on ${reads.length} split${reads.length === 1 ? '' : 's'}`;
     });
+    const columns = probeColumns(definition.schema.fields, reads.flatMap((r) => r.rows));
+    const ordered = columns.ordered;
+    if (advertised.topN && ordered !== undefined) {
+      await check(`${name}: top-N honoured`, async () => {
+        const probes = topNProbes(ordered.field);
+        const complaints: string[] = [];
+        for (const probe of probes) {
+          const constraints = makeConstraints({ orderByClause: probe.orderByClause, limit: BigInt(probe.limit) });
+          complaints.push(...(await probeSplits(main, definition, reads, constraints, (unpushed, pushed) => topNVerdict(probe, definition.schema, unpushed, pushed))));
+        }
+        expect(complaints.length === 0, complaintsText(complaints));
+        return `${probes.length} orderings on ${ordered.field.name}, LIMIT 3`;
+      });
+    }
+    const probes = expressionProbes(columns, advertised.functions);
+    if (probes.length > 0) {
+      await check(`${name}: expressions applied`, async () => {
+        const complaints: string[] = [];
+        for (const probe of probes) {
+          complaints.push(...(await probeSplits(main, definition, reads, makeConstraints({ expression: [probe.expression] }), (unpushed, pushed) => expressionVerdict(probe, definition.schema, unpushed, pushed))));
+        }
+        expect(complaints.length === 0, complaintsText(complaints));
+        const probed = new Set(probes.flatMap((p) => p.functions));
+        const unprobed = [...advertised.functions].filter((f) => !probed.has(f));
+        return `${probes.length} expressions over ${[...probed].join(', ')}${unprobed.length === 0 ? '' : `; not probed: ${unprobed.join(', ')}`}`;
+      });
+    }
   }
 
   await check('responses under 6 MB', async () => {
