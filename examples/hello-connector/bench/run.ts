@@ -7,7 +7,7 @@
  * the target is printed beside the ratios.
  */
 import { PutObjectCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { RecordBatchWriter, loadHandlerConfig, makeConstraints } from '@athena-federation/connector-core';
+import { type ConnectorSettings, RecordBatchWriter, loadHandlerConfig, makeConstraints } from '@athena-federation/connector-core';
 import { compareAsync, ensureBucket, report, startMoto } from '@athena-federation/connector-core/harness';
 import { parseSchemaFile } from '../src/hello-schema.js';
 import { createHelloConnector } from '../src/index.js';
@@ -31,7 +31,8 @@ try {
   const s3 = new S3Client({ forcePathStyle: true });
   await ensureBucket(bucket);
   const connector = createHelloConnector({ bucket, prefix: 'bench', client: s3 });
-  const ctx = { queryId: 'bench', catalogName: 'bench', identity: null, signal: new AbortController().signal, config: loadHandlerConfig({}) } as Parameters<typeof connector.readSplit>[0];
+  const settings: ConnectorSettings = loadHandlerConfig({});
+  const ctx = { queryId: 'bench', catalogName: 'bench', identity: null, signal: new AbortController().signal, config: settings } as Parameters<typeof connector.readSplit>[0];
   const input = { tableName: { schemaName: 'sales', tableName: 'orders' }, schema, split: { key, etag: '' }, constraints: makeConstraints(), maxBlockSize: 16_000_000, confirmExactPushdown: () => undefined };
 
   const baseline = async () => {

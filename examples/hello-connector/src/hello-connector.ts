@@ -6,10 +6,10 @@
  */
 import { Readable } from 'node:stream';
 import { GetObjectCommand, type GetObjectCommandOutput, ListObjectsV2Command, type ListObjectsV2CommandOutput, S3Client } from '@aws-sdk/client-s3';
-import { ConfigurationError, type Connector, ConnectorError, DataSourceOptimizations, OptimizationSubTypes, RecordBatchWriter, type TableName, ValueCoercionError } from '@athena-federation/connector-core';
+import { ConfigurationError, type Connector, ConnectorError, DataSourceOptimizations, OptimizationSubTypes, type TableName } from '@athena-federation/connector-core';
 import { DataType } from 'apache-arrow';
 import { parseSchemaFile } from './hello-schema.js';
-import { linesOf, parseLine } from './json-lines.js';
+import { lineChunksOf, parseLine } from './json-lines.js';
 
 /** Per-call options the connector passes to S3: the signal that ends a read at the Lambda deadline. */
 export interface HelloSendOptions {
@@ -43,11 +43,6 @@ export function loadHelloConfig(env: Readonly<Record<string, string | undefined>
   if (bucket === '') throw new ConfigurationError('data_bucket', 'is required: the S3 bucket holding the JSON-lines tables');
   return { bucket, prefix: env['data_prefix']?.trim() ?? '' };
 }
-
-// Yielding batches of this size, instead of single rows, lets the connector name the object and
-// line of a value its column cannot hold. The byte bound keeps blocks well under Athena's limits.
-const BATCH_ROWS = 1000;
-const BATCH_BYTES = 1024 * 1024;
 
 /** Builds the connector. Nothing touches S3 until the first request. */
 export function createHelloConnector(options: HelloConnectorOptions): Connector {
@@ -123,30 +118,29 @@ export function createHelloConnector(options: HelloConnectorOptions): Connector 
       if (!(body instanceof Readable)) throw new ConnectorError('Internal', `S3 returned no readable body for ${object}`);
 
       const exactColumns = new Set(input.schema.fields.filter((f) => isExactNumber(f.type)).map((f) => f.name));
-      const { limit, summary } = input.constraints;
-      const unfiltered = Object.keys(summary).length === 0 && input.constraints.expression.length === 0;
-      const batchRows = unfiltered && limit > 0n && limit < BigInt(BATCH_ROWS) ? Number(limit) : BATCH_ROWS;
-      const writer = new RecordBatchWriter(input.schema);
+      // With nothing to filter, core keeps the first `limit` rows: lines past them are not parsed
+      // (a malformed line after them does not fail the query).
+      const { limit, summary, expression } = input.constraints;
+      let wanted = Object.keys(summary).length === 0 && expression.length === 0 && limit > 0n ? Number(limit) : Number.POSITIVE_INFINITY;
       try {
-        for await (const line of linesOf(body)) {
+        // The lines of each chunk of the body go to core together: it converts, filters and cuts blocks.
+        for await (const lines of lineChunksOf(body)) {
           if (ctx.signal.aborted) return;
-          const row = parseLine(line, exactColumns, object);
-          if (row === undefined) continue;
-          try {
-            writer.appendRow(row);
-          } catch (error) {
-            // Like core, name the column and the types but never the value, which is the user's data.
-            if (error instanceof ValueCoercionError) throw new ConnectorError('InvalidInput', `${object} line ${line.number}: a ${error.valueType} value in column ${JSON.stringify(error.column)} cannot be stored as ${error.arrowType}`, { cause: error });
-            throw error;
+          const rows: Record<string, unknown>[] = [];
+          for (const line of lines) {
+            if (rows.length >= wanted) break;
+            const row = parseLine(line, exactColumns, object);
+            if (row !== undefined) rows.push(row);
           }
-          if (writer.numRows >= batchRows || writer.byteSize >= BATCH_BYTES) yield writer.finish();
+          wanted -= rows.length;
+          if (rows.length > 0) yield rows;
+          if (wanted <= 0) return;
         }
       } catch (error) {
         throw s3Failure(error, `reading ${object}`);
       } finally {
         body.destroy();
       }
-      if (writer.numRows > 0) yield writer.finish();
     },
   };
 }

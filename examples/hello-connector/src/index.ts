@@ -5,5 +5,5 @@
 export { createHelloConnector, loadHelloConfig } from './hello-connector.js';
 export type { HelloConfig, HelloConnectorOptions, HelloS3Client, HelloSendOptions } from './hello-connector.js';
 export { parseSchemaFile } from './hello-schema.js';
-export { linesOf, parseLine } from './json-lines.js';
+export { lineChunksOf, parseLine } from './json-lines.js';
 export type { RawLine } from './json-lines.js';

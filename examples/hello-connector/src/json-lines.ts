@@ -13,24 +13,27 @@ export interface RawLine {
 
 /**
  * Splits a byte stream into lines (`\n` or `\r\n`); a last line without a line break counts too.
- * The bytes of a line that spans chunks are joined once, when its end arrives, so even a very long
- * line costs one copy.
+ * Yields the lines each chunk of the stream completes, together, so a reader awaits once a chunk
+ * rather than once a line. The bytes of a line that spans chunks are joined once, when its end
+ * arrives, so even a very long line costs one copy.
  */
-export async function* linesOf(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<RawLine> {
+export async function* lineChunksOf(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<RawLine[]> {
   let number = 0;
   let pending: Buffer[] = [];
   for await (const chunk of chunks) {
     const data = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const lines: RawLine[] = [];
     let start = 0;
     for (let end = data.indexOf(0x0a); end !== -1; end = data.indexOf(0x0a, start)) {
       const tail = data.subarray(start, end);
-      yield { number: ++number, bytes: withoutCarriageReturn(pending.length === 0 ? tail : Buffer.concat([...pending, tail])) };
+      lines.push({ number: ++number, bytes: withoutCarriageReturn(pending.length === 0 ? tail : Buffer.concat([...pending, tail])) });
       pending = [];
       start = end + 1;
     }
     if (start < data.length) pending.push(data.subarray(start));
+    if (lines.length > 0) yield lines;
   }
-  if (pending.length > 0) yield { number: ++number, bytes: withoutCarriageReturn(Buffer.concat(pending)) };
+  if (pending.length > 0) yield [{ number: ++number, bytes: withoutCarriageReturn(Buffer.concat(pending)) }];
 }
 
 function withoutCarriageReturn(line: Buffer): Buffer {

@@ -184,9 +184,9 @@ describe('bad data', () => {
     expect(await failure(driver().scan(table('broken', 'not_object')))).toContain(`${object('not_object')} line 2 is not a JSON object`);
   });
 
-  it('names the object, line and column of a value its column cannot hold, never the value', async () => {
+  it('names the table, row and column of a value its column cannot hold, never the value', async () => {
     const message = await failure(driver().scan(table('broken', 'wrong_type')));
-    expect(message).toContain(`${object('wrong_type')} line 3: a string value in column "qty" cannot be stored as Int32`);
+    expect(message).toContain('Table broken.wrong_type, row 3 of the split: a string value in column "qty" cannot be stored as Int32');
     expect(message).not.toContain('SECRET-VALUE');
   });
 

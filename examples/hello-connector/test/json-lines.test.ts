@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { linesOf, parseLine } from '../src/index.js';
+import { lineChunksOf, parseLine } from '../src/index.js';
 
 const object = 's3://b/t/a.jsonl';
 const line = (text: string, number = 1) => ({ number, bytes: Buffer.from(text) });
@@ -33,7 +33,7 @@ async function* chunked(bytes: Uint8Array, cuts: readonly number[]): AsyncGenera
   yield bytes.subarray(start);
 }
 
-describe('linesOf', () => {
+describe('lineChunksOf', () => {
   it('gives the same numbered lines however the bytes are chunked', async () => {
     const bytes = fc.array(fc.constantFrom(0x0a, 0x0d, 0x41, 0x7b, 0xc3, 0xa9), { maxLength: 60 }).map((a) => Uint8Array.from(a));
     await fc.assert(
@@ -44,7 +44,7 @@ describe('linesOf', () => {
         if (parts.at(-1) === '') parts.pop();
         const expected = parts.map((p, i) => ({ number: i + 1, text: p.endsWith('\r') ? p.slice(0, -1) : p }));
         const actual: { number: number; text: string }[] = [];
-        for await (const l of linesOf(chunked(data, cuts.filter((c) => c <= data.length)))) actual.push({ number: l.number, text: Buffer.from(l.bytes).toString('latin1') });
+        for await (const lines of lineChunksOf(chunked(data, cuts.filter((c) => c <= data.length)))) for (const l of lines) actual.push({ number: l.number, text: Buffer.from(l.bytes).toString('latin1') });
         expect(actual).toEqual(expected);
       }),
     );

@@ -4,17 +4,18 @@
  * comes from aurora-sql.ts and aurora-passthrough.ts, splits from aurora-splits.ts, types from
  * aurora-types.ts.
  */
-import { type RecordBatch, Schema } from 'apache-arrow';
+import { Schema } from 'apache-arrow';
 import {
   ConnectorError,
   DataSourceOptimizations,
-  RecordBatchWriter,
-  ValueCoercionError,
   OptimizationSubTypes,
+  listedName,
+  resolveSourceName,
   type CasingMode,
   type Connector,
   type ConnectorContext,
   type DataSourceCapabilities,
+  type RowChunk,
   type TableName,
 } from '@athena-federation/connector-core';
 import type { Pool } from 'mysql2';
@@ -90,36 +91,24 @@ export function createAuroraConnector(options: AuroraConnectorOptions = {}): Aur
 
   // Java's MySQL default is CASE_INSENSITIVE_SEARCH; LOWER/UPPER transform the name instead.
   const casing = (ctx: ConnectorContext): CasingMode => ctx.config.casingMode ?? 'CASE_INSENSITIVE_SEARCH';
-  const listedName = (ctx: ConnectorContext, name: string) => (casing(ctx) === 'CASE_INSENSITIVE_SEARCH' ? name.toLowerCase() : name);
 
-  /** Picks the one real name matching `wanted`: an exact match wins, else exactly one case-insensitive match. */
-  const pick = (candidates: readonly string[], wanted: string, what: string): string => {
-    if (candidates.includes(wanted)) return wanted;
-    if (candidates.length === 1 && candidates[0] !== undefined) return candidates[0];
-    if (candidates.length === 0) throw new ConnectorError('NotFound', `${what} does not exist`);
-    throw new ConnectorError('InvalidInput', `${what} matches ${candidates.length} names that differ only in case; use casing_mode=NONE and the exact name`);
-  };
-
-  const transform = (ctx: ConnectorContext, name: string) => {
-    const mode = casing(ctx);
-    return mode === 'LOWER' ? name.toLowerCase() : mode === 'UPPER' ? name.toUpperCase() : name;
-  };
-
-  const resolveSchema = async (ctx: ConnectorContext, pool: Pool, schemaName: string): Promise<string> => {
-    const what = `Schema ${JSON.stringify(schemaName)}`;
-    if (casing(ctx) !== 'CASE_INSENSITIVE_SEARCH') return transform(ctx, schemaName);
-    const rows = await queryRows<{ name: string }>(pool, { sql: 'SELECT SCHEMA_NAME AS name FROM information_schema.schemata WHERE LOWER(SCHEMA_NAME) = LOWER(?)', params: [schemaName] }, `resolving schema ${JSON.stringify(schemaName)}`);
-    return pick(rows.map((r) => r.name), schemaName, what);
-  };
+  const resolveSchema = (ctx: ConnectorContext, pool: Pool, schemaName: string): Promise<string> =>
+    resolveSourceName({
+      name: schemaName,
+      casingMode: casing(ctx),
+      what: `Schema ${JSON.stringify(schemaName)}`,
+      candidates: async (name) => (await queryRows<{ name: string }>(pool, { sql: 'SELECT SCHEMA_NAME AS name FROM information_schema.schemata WHERE LOWER(SCHEMA_NAME) = LOWER(?)', params: [name] }, `resolving schema ${JSON.stringify(name)}`)).map((r) => r.name),
+    });
 
   const resolveTable = async (ctx: ConnectorContext, pool: Pool, table: TableName): Promise<ResolvedTable> => {
     const schemaName = await resolveSchema(ctx, pool, table.schemaName);
     const what = `Table ${JSON.stringify(`${table.schemaName}.${table.tableName}`)}`;
-    let tableName = transform(ctx, table.tableName);
-    if (casing(ctx) === 'CASE_INSENSITIVE_SEARCH') {
-      const rows = await queryRows<{ name: string }>(pool, { sql: 'SELECT TABLE_NAME AS name FROM information_schema.tables WHERE TABLE_SCHEMA = ? AND LOWER(TABLE_NAME) = LOWER(?)', params: [schemaName, table.tableName] }, `resolving table ${what}`);
-      tableName = pick(rows.map((r) => r.name), table.tableName, what);
-    }
+    const tableName = await resolveSourceName({
+      name: table.tableName,
+      casingMode: casing(ctx),
+      what,
+      candidates: async (name) => (await queryRows<{ name: string }>(pool, { sql: 'SELECT TABLE_NAME AS name FROM information_schema.tables WHERE TABLE_SCHEMA = ? AND LOWER(TABLE_NAME) = LOWER(?)', params: [schemaName, name] }, `resolving table ${what}`)).map((r) => r.name),
+    });
     const rows = await queryRows<ColumnRow>(
       pool,
       {
@@ -165,13 +154,10 @@ export function createAuroraConnector(options: AuroraConnectorOptions = {}): Aur
     passthroughColumns(await describeReadOnly(pool, describeStatement(query), 'describing the system.query query'), { decimalOverflow: settings.decimalOverflow });
 
   /**
-   * Streams a statement as Arrow record batches of `schema` (the request's fields for `columns`, in
-   * order), built here in one synchronous loop per chunk of rows: handing core one row at a time
-   * costs an await per row, more than converting it. A batch is finished at the block size core
-   * cuts at (`blockBytes`, the split input's `maxBlockSize`) or at the query's limit. With no
-   * columns (COUNT(*)), empty rows are yielded, one per row.
+   * Streams a statement as chunks of rows in `columns` order, one chunk per batch of rows mysql2
+   * hands over; core converts them into blocks. With no columns (COUNT(*)), empty rows.
    */
-  async function* readRows(ctx: ConnectorContext, pool: Pool, statement: Statement, columns: readonly MappedColumn[], schema: Schema, table: string, isolated: boolean, limit: bigint, blockBytes: number): AsyncGenerator<unknown[] | RecordBatch> {
+  async function* readRows(ctx: ConnectorContext, pool: Pool, statement: Statement, columns: readonly MappedColumn[], table: string, isolated: boolean): AsyncGenerator<RowChunk> {
     const zeroDates = new Map<string, number>();
     const warn = (name: string) => zeroDates.set(name, (zeroDates.get(name) ?? 0) + 1);
     // Only the columns whose mysql2 values need converting; the rest go in as read.
@@ -185,12 +171,10 @@ export function createAuroraConnector(options: AuroraConnectorOptions = {}): Aur
       }
     });
     const count = indexes.length;
-    const blockRows = limit >= 0n && limit < BigInt(Number.MAX_SAFE_INTEGER) ? Math.max(Number(limit), 1) : Number.POSITIVE_INFINITY;
-    const writer = new RecordBatchWriter(schema);
     try {
       for await (const rows of streamRowChunks(pool, statement, ctx.signal, `reading ${table}`, { isolated })) {
         if (columns.length === 0) {
-          for (let r = 0; r < rows.length; r++) yield [];
+          yield rows.map(() => []);
           continue;
         }
         for (const raw of rows) {
@@ -199,18 +183,9 @@ export function createAuroraConnector(options: AuroraConnectorOptions = {}): Aur
             const index = indexes[k] as number;
             raw[index] = (converters[k] as (value: unknown) => unknown)(raw[index]);
           }
-          try {
-            writer.appendRow(raw);
-          } catch (error) {
-            // As core words it for rows it writes: table, column and types, never the value (row data).
-            if (error instanceof ValueCoercionError) throw new ConnectorError('InvalidInput', `Table ${table}: a ${error.valueType} value in column ${JSON.stringify(error.column)} cannot be stored as ${error.arrowType}`, { cause: error });
-            throw error;
-          }
-          if (writer.numRows >= blockRows) yield writer.finish();
         }
-        if (writer.byteSize >= blockBytes) yield writer.finish();
+        yield rows;
       }
-      if (writer.numRows > 0) yield writer.finish();
     } finally {
       // Counts and column names only: the values themselves are row data.
       for (const [column, zeroCount] of zeroDates) ctx.logger.warn('Zero dates read as NULL', { column, count: zeroCount });
@@ -242,7 +217,7 @@ export function createAuroraConnector(options: AuroraConnectorOptions = {}): Aur
         { sql: `SELECT SCHEMA_NAME AS name FROM information_schema.schemata WHERE LOWER(SCHEMA_NAME) NOT IN (${SYSTEM_SCHEMAS.map(() => '?').join(', ')}) ORDER BY SCHEMA_NAME`, params: SYSTEM_SCHEMAS },
         'listing schemas',
       );
-      return [...new Set(rows.map((r) => listedName(ctx, r.name)))];
+      return [...new Set(rows.map((r) => listedName(r.name, casing(ctx))))];
     },
 
     async listTables(ctx, input) {
@@ -263,7 +238,7 @@ export function createAuroraConnector(options: AuroraConnectorOptions = {}): Aur
       );
       const page = paged ? rows.slice(0, size) : rows;
       return {
-        tables: page.map((r) => ({ schemaName: input.schemaName, tableName: listedName(ctx, r.name) })),
+        tables: page.map((r) => ({ schemaName: input.schemaName, tableName: listedName(r.name, casing(ctx)) })),
         nextToken: paged && rows.length > size ? String(offset + size) : null,
       };
     },
@@ -299,12 +274,11 @@ export function createAuroraConnector(options: AuroraConnectorOptions = {}): Aur
       // and GetSplits decided is checked again here (aurora-passthrough.ts, checkSplit).
       const passthroughArgs = input.constraints.queryPassthroughArguments;
       if (isPassthrough(passthroughArgs)) {
-        if (!ctx.config.enableQueryPassthrough) throw new ConnectorError('Unsupported', 'Query passthrough is disabled (enable_query_passthrough=false)');
         const query = requestedQuery(passthroughArgs, input.split);
         const pool = await poolFor(ctx);
         const described = await describePassthrough(pool, query);
         const columns = projected(described, input.schema, 'system.query');
-        yield* readRows(ctx, pool, readStatement(query, columns), columns, input.schema, 'system.query', true, -1n, input.maxBlockSize);
+        yield* readRows(ctx, pool, readStatement(query, columns), columns, 'system.query', true);
         return;
       }
       const pool = await poolFor(ctx);
@@ -322,10 +296,7 @@ export function createAuroraConnector(options: AuroraConnectorOptions = {}): Aur
         splitPredicates: split.predicates,
       });
       if (statement.exactPushdown) input.confirmExactPushdown();
-      // Batches end at the limit only when core will stop there; a split read whole for Athena to
-      // filter would otherwise come in batches of `limit` rows.
-      const batchLimit = statement.exactPushdown ? input.constraints.limit : -1n;
-      yield* readRows(ctx, pool, statement, columns, input.schema, `${input.tableName.schemaName}.${input.tableName.tableName}`, false, batchLimit, input.maxBlockSize);
+      yield* readRows(ctx, pool, statement, columns, `${input.tableName.schemaName}.${input.tableName.tableName}`, false);
     },
 
     close: () => pools.end(),

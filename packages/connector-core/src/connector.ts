@@ -7,7 +7,13 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { RecordBatch, Schema } from 'apache-arrow';
 import type { Row } from './arrow/block-writer.js';
 import { ConnectorError } from './errors.js';
-import type { HandlerConfig } from './handler/handler-config.js';
+import type { CasingMode, HandlerConfig } from './handler/handler-config.js';
+
+/**
+ * The settings a plugin reads from the handler's configuration; spill and wire settings stay with
+ * core. Read your source's own settings with your config loader.
+ */
+export type ConnectorSettings = Pick<HandlerConfig, 'throttle' | 'casingMode'>;
 import type { Constraints, DataSourceCapabilities, FederatedIdentity, StringMap, TableName } from './protocol/types.js';
 
 /** What every plugin call gets: who asks, for which query, and when to stop. */
@@ -19,8 +25,12 @@ export interface ConnectorContext {
   readonly signal: AbortSignal;
   /** Structured JSON logger. Never log row values, request payloads or identity tags. */
   readonly logger: Logger;
-  readonly config: HandlerConfig;
+  /** `casing_mode` (for {@link resolveSourceName}) and the throttling settings (for `createThrottlingInvoker`). */
+  readonly config: ConnectorSettings;
 }
+
+/** Rows yielded together by `readSplit`: core consumes them in order, without an `await` between rows. */
+export type RowChunk = readonly Row[];
 
 /** A table's Arrow schema and its partition columns (empty when unpartitioned). */
 export interface TableDefinition {
@@ -72,16 +82,27 @@ export interface SplitPage {
 /** A ReadRecords call. */
 export interface ReadSplitInput {
   readonly tableName: TableName;
-  /** The columns Athena wants, in its order; yield values for these (extra object keys are ignored). */
+  /**
+   * The columns Athena wants, in its order: the query's projection, not the whole table. Yield
+   * values for these only (extra object keys are ignored, a missing one is null). Athena includes
+   * the columns its filters read, since it applies them again after the connector; core evaluates
+   * `constraints.summary` on these columns.
+   */
   readonly schema: Schema;
   /** The split's properties as the connector made them in GetSplits. */
   readonly split: StringMap;
-  /** Summary, expressions, limit, order by, passthrough arguments — for pushdown only; core re-checks every row. */
+  /**
+   * Summary, expressions, limit, order by, passthrough arguments — for pushdown only; core re-checks
+   * every row against the summary. `queryPassthroughArguments` are already checked against
+   * {@link Connector.queryPassthrough} and `enable_query_passthrough`, keyed by the signature's
+   * lower-case argument names (e.g. `query`); empty when the query is not a passthrough.
+   */
   readonly constraints: Constraints;
   /**
    * Raw Arrow bytes at which core ends a block (`MAX_BLOCK_SIZE_BYTES`, else the request's
-   * `maxBlockSize`). A plugin that yields RecordBatches should cut them near this size, so core
-   * can spill them as they come instead of holding one batch larger than a block.
+   * `maxBlockSize`). Core cuts chunks of rows itself; a plugin that yields RecordBatches should
+   * cut them near this size, so core can spill them as they come instead of holding one batch
+   * larger than a block.
    */
   readonly maxBlockSize: number;
   /**
@@ -139,12 +160,15 @@ export interface Connector {
   getSplits(ctx: ConnectorContext, input: SplitsInput): Promise<SplitPage>;
 
   /**
-   * ReadRecords: yield rows (objects by column name, or arrays in `schema` order) or whole Arrow
-   * RecordBatches. Core converts values, applies the constraints to every row, projects to
-   * `schema`, honours the limit, builds blocks and spills them; it stops pulling when it has
-   * enough rows or `ctx.signal` fires.
+   * ReadRecords: yield chunks of rows (each row an object by column name or an array in `schema`
+   * order; a chunk is typically what one page or network read of the source gave) or, for sources
+   * that read Arrow natively, whole RecordBatches. Core converts every value exactly (or fails
+   * naming the column, why, and what to yield instead), applies the summary to every row, projects
+   * to `schema`, cuts blocks by `maxBlockSize`, honours the limit and spills; it stops pulling
+   * when it has enough rows or `ctx.signal` fires. Yielding one row per chunk works but costs an
+   * `await` per row.
    */
-  readSplit(ctx: ConnectorContext, input: ReadSplitInput): AsyncIterable<Row | RecordBatch>;
+  readSplit(ctx: ConnectorContext, input: ReadSplitInput): AsyncIterable<RowChunk | RecordBatch>;
 
   /**
    * GetDataSourceCapabilities: what this connector pushes down. Default: nothing (core filters).
@@ -152,18 +176,15 @@ export interface Connector {
    */
   capabilities?(ctx: ConnectorContext): DataSourceCapabilities;
 
-  /**
-   * Maps the name Athena sent (Athena lower-cases identifiers) to the source's real name, e.g.
-   * `ehr.patients` → `EHR.Patients`. Core calls it before `getTable`, `listPartitions`,
-   * `getSplits` and `readSplit` and hands them the result; responses keep Athena's name. Default:
-   * names are used as sent. {@link findCaseInsensitive} helps implement it.
-   */
-  resolveTableName?(ctx: ConnectorContext, table: TableName): Promise<TableName>;
 
   /** The passthrough function this connector offers; with {@link getQueryPassthroughSchema} it enables `system.query(…)`. */
   readonly queryPassthrough?: QueryPassthroughSignature;
 
-  /** GetTable for a passthrough query: the schema of the query's result. `args` are the function's arguments by name. */
+  /**
+   * GetTable for a passthrough query: the schema of the query's result. Core has checked the call
+   * against {@link queryPassthrough} and `enable_query_passthrough`; `args` are the function's
+   * arguments by their lower-case names, e.g. `{ query: 'SELECT …' }`.
+   */
   getQueryPassthroughSchema?(ctx: ConnectorContext, args: StringMap): Promise<TableDefinition>;
 }
 
@@ -176,17 +197,48 @@ export function pageOf(tables: readonly TableName[], input: ListTablesInput): Ta
   return { tables: tables.slice(start, end), nextToken: end < tables.length ? String(end) : null };
 }
 
+/** How a name Athena sent maps to the source's: the `casing_mode` in effect and how to list candidates. */
+export interface SourceNameLookup {
+  /** The name as Athena sent it (Athena lower-cases identifiers unless quoted). */
+  readonly name: string;
+  /** `ctx.config.casingMode`, or the plugin's default when unset. */
+  readonly casingMode: CasingMode;
+  /**
+   * The source's names equal to `name` ignoring case (more is fine: core filters). Called only
+   * under `CASE_INSENSITIVE_SEARCH`, so a source that can filter (SQL's `LOWER(name) = LOWER(?)`)
+   * reads one row instead of the catalog.
+   */
+  readonly candidates: (name: string) => Promise<Iterable<string>> | Iterable<string>;
+  /** What the name is, for errors: `Schema "ehr"`, `Table "ehr.patients"`. */
+  readonly what: string;
+}
+
 /**
- * The one candidate equal to `name` ignoring case (an exact match wins). Throws `NotFound` when
- * none matches and `InvalidInput` when several differ only by case, since Athena cannot tell them apart.
+ * The source's real name for a name Athena sent, under Java's `casing_mode` rules: `NONE` and
+ * `ANNOTATION` use it as sent, `LOWER`/`UPPER` transform it, `CASE_INSENSITIVE_SEARCH` finds the one
+ * source name equal ignoring case (an exact match wins). Plugins call it in every member that takes
+ * a table or schema name, before they touch the source.
+ *
+ * @throws {ConnectorError} `NotFound` when nothing matches; `InvalidInput` when several names differ
+ * only by case, which Athena cannot tell apart.
  */
-export function findCaseInsensitive(name: string, candidates: Iterable<string>, what: string): string {
+export async function resolveSourceName(lookup: SourceNameLookup): Promise<string> {
+  const { name, casingMode, what } = lookup;
+  if (casingMode === 'LOWER') return name.toLowerCase();
+  if (casingMode === 'UPPER') return name.toUpperCase();
+  if (casingMode !== 'CASE_INSENSITIVE_SEARCH') return name;
+  const lower = name.toLowerCase();
   const matches: string[] = [];
-  for (const candidate of candidates) {
+  for (const candidate of await lookup.candidates(name)) {
     if (candidate === name) return candidate;
-    if (candidate.toLowerCase() === name.toLowerCase()) matches.push(candidate);
+    if (candidate.toLowerCase() === lower && !matches.includes(candidate)) matches.push(candidate);
   }
   if (matches.length === 1 && matches[0] !== undefined) return matches[0];
-  if (matches.length === 0) throw new ConnectorError('NotFound', `${what} ${name} does not exist`);
-  throw new ConnectorError('InvalidInput', `${what} ${name} is ambiguous: ${matches.join(', ')} differ only by case`);
+  if (matches.length === 0) throw new ConnectorError('NotFound', `${what} does not exist`);
+  throw new ConnectorError('InvalidInput', `${what} is ambiguous: ${matches.length} names differ only by case (${matches.join(', ')}); set casing_mode=NONE and quote the exact name`);
+}
+
+/** A source name as ListSchemas/ListTables report it: lower-cased under `CASE_INSENSITIVE_SEARCH`, as sent otherwise. */
+export function listedName(name: string, casingMode: CasingMode): string {
+  return casingMode === 'CASE_INSENSITIVE_SEARCH' ? name.toLowerCase() : name;
 }

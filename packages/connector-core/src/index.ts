@@ -27,9 +27,12 @@ export type {
   SplitsInput,
   SplitPage,
   ReadSplitInput,
+  RowChunk,
+  ConnectorSettings,
+  SourceNameLookup,
   QueryPassthroughSignature,
 } from './connector.js';
-export { pageOf, findCaseInsensitive } from './connector.js';
+export { pageOf, resolveSourceName, listedName } from './connector.js';
 export { ConnectorError, ErrorReasons, SourceErrorCodes, JavaExceptionTypes, isConnectorError, toConnectorError } from './errors.js';
 export type { ErrorReason } from './errors.js';
 export { createLambdaHandler } from './handler/lambda-handler.js';

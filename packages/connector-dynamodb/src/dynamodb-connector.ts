@@ -17,6 +17,7 @@ import {
   type Connector,
   type ConnectorContext,
   type DataSourceCapabilities,
+  type RowChunk,
   type TableDefinition,
   type TableName,
   type TablePage,
@@ -480,7 +481,6 @@ export function createDynamoDbConnector(options: DynamoDbConnectorOptions = {}):
     async getSplits(ctx, input) {
       const passthrough = input.constraints.queryPassthroughArguments;
       if (Object.keys(passthrough).length > 0) {
-        if (!ctx.config.enableQueryPassthrough) throw new ConnectorError('Unsupported', 'Query passthrough is disabled (enable_query_passthrough=false)');
         return { splits: [encodeSplit({ kind: 'partiql', statement: passthroughStatement(passthrough) })], continuationToken: null };
       }
       const table = await resolveTable(ctx, input.tableName);
@@ -504,7 +504,7 @@ export function createDynamoDbConnector(options: DynamoDbConnectorOptions = {}):
       return { splits, continuationToken: end < plan.count ? String(end) : null };
     },
 
-    async *readSplit(ctx, input): AsyncGenerator<readonly unknown[]> {
+    async *readSplit(ctx, input): AsyncGenerator<RowChunk> {
       const split: DynamoDbSplit = decodeSplit(input.split);
       const fields: readonly Field[] = input.schema.fields;
       const reader = createItemReader(input.schema, config.lenientValueConversion, dateReadings(input.tableName, input.schema));
@@ -515,26 +515,22 @@ export function createDynamoDbConnector(options: DynamoDbConnectorOptions = {}):
       // Every expression is applied here (likeConditions refuses any other) and no order is
       // advertised, so core may still stop at the limit.
       if (input.constraints.orderByClause.length === 0) input.confirmExactPushdown();
-      /**
-       * One page's items as rows in schema order, naming table/column/type when a value does not fit.
-       * Rows, not batches: core's writer then fills blocks of exactly the size Athena asked for, and
-       * an inline answer is one block (yielded batches would be re-read row by row to join them).
-       */
-      const rowsOf = function* (items: readonly Item[] | undefined): Generator<readonly unknown[]> {
+      /** One page's items as rows in schema order, naming table/column/type when a value does not fit. */
+      const rowsOf = (items: readonly Item[] | undefined): unknown[][] => {
+        const rows: unknown[][] = [];
         for (const item of items ?? []) {
           if (likes.length > 0 && !likes.every((like) => like.test(item))) continue;
-          let row: unknown[];
           try {
-            row = reader.read(item);
+            rows.push(reader.read(item));
           } catch (error) {
             throw mismatchError(input.tableName, error) ?? error;
           }
-          yield row;
         }
+        return rows;
       };
 
       if (split.kind === 'partiql') {
-        const statement = checkPartiqlSplit(split, input.constraints.queryPassthroughArguments, ctx.config.enableQueryPassthrough);
+        const statement = checkPartiqlSplit(split, input.constraints.queryPassthroughArguments);
         let rows = 0;
         const pacing = invoker(ctx, ctx.config.throttle, () => rows === 0);
         let nextToken: string | undefined;
@@ -543,10 +539,9 @@ export function createDynamoDbConnector(options: DynamoDbConnectorOptions = {}):
           if (ctx.signal.aborted) return;
           const token = nextToken;
           const page = await call('running the passthrough PartiQL statement', (c) => c.send(new ExecuteStatementCommand({ Statement: statement, ...(token === undefined ? {} : { NextToken: token }) }), { abortSignal: ctx.signal }), pacing);
-          for (const row of rowsOf(page.Items)) {
-            rows++;
-            yield row;
-          }
+          const chunk = rowsOf(page.Items);
+          rows += chunk.length;
+          if (chunk.length > 0) yield chunk;
           nextToken = page.NextToken;
         } while (nextToken !== undefined);
         return;
@@ -622,10 +617,9 @@ export function createDynamoDbConnector(options: DynamoDbConnectorOptions = {}):
           // Core may stop pulling (abort) before it is awaited; its failure is then nobody's concern.
           pending.catch(() => undefined);
         }
-        for (const row of rowsOf(page.Items)) {
-          produced++;
-          yield row;
-        }
+        const chunk = rowsOf(page.Items);
+        produced += chunk.length;
+        if (chunk.length > 0) yield chunk;
         if (next !== undefined && !prefetch) pending = fetchPage(next);
       }
     },

@@ -46,7 +46,8 @@ function statementEnd(statement: string): number {
  * what runs, as ExecuteStatement takes a statement, not a script.
  */
 export function passthroughStatement(args: Readonly<Record<string, string>>): string {
-  const statement = (Object.hasOwn(args, 'query') ? args['query'] : Object.hasOwn(args, 'QUERY') ? args['QUERY'] : '')?.trim() ?? '';
+  // Core has checked the call and keyed its arguments by lower-case name.
+  const statement = (Object.hasOwn(args, 'query') ? args['query'] : '')?.trim() ?? '';
   if (!/^select\b/i.test(statement)) throw new ConnectorError('InvalidInput', 'Query passthrough accepts only a PartiQL SELECT statement');
   const end = statementEnd(statement);
   if (end === -1) return statement;
@@ -55,12 +56,12 @@ export function passthroughStatement(args: Readonly<Record<string, string>>): st
 }
 
 /**
- * The statement a PartiQL split may run: only where GetSplits would have made the split —
- * passthrough enabled — and only the request's own passthrough statement (a single SELECT), which
- * the split must repeat. The checked statement is what runs, never the split's own text.
+ * The statement a PartiQL split may run: only where GetSplits would have made the split — a
+ * passthrough request (core has refused one when `enable_query_passthrough` is false) — and only the
+ * request's own passthrough statement (a single SELECT), which the split must repeat. The checked
+ * statement is what runs, never the split's own text.
  */
-export function checkPartiqlSplit(split: PartiqlSplit, args: Readonly<Record<string, string>>, passthroughEnabled: boolean): string {
-  if (!passthroughEnabled) throw new ConnectorError('Unsupported', 'Query passthrough is disabled (enable_query_passthrough=false)');
+export function checkPartiqlSplit(split: PartiqlSplit, args: Readonly<Record<string, string>>): string {
   if (Object.keys(args).length === 0) refuse('a PartiQL split needs the request\'s query passthrough arguments');
   const statement = passthroughStatement(args);
   if (passthroughStatement({ query: split.statement }) !== statement) refuse('its PartiQL statement is not the request\'s passthrough statement');

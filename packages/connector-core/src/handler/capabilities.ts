@@ -4,13 +4,14 @@
  * implement, since Athena pushes down whatever is advertised.
  */
 import type { Connector, ConnectorContext } from '../connector.js';
-import { OptimizationSubTypes, type DataSourceCapabilities, type OptimizationSubType } from '../protocol/types.js';
+import { ConnectorError } from '../errors.js';
+import { OptimizationSubTypes, type DataSourceCapabilities, type OptimizationSubType, type StringMap } from '../protocol/types.js';
 
 /** The capabilities map to answer with. */
-export function connectorCapabilities(connector: Connector, ctx: ConnectorContext): DataSourceCapabilities {
+export function connectorCapabilities(connector: Connector, ctx: ConnectorContext, enableQueryPassthrough: boolean): DataSourceCapabilities {
   const declared = connector.capabilities?.(ctx) ?? {};
   const signature = connector.queryPassthrough;
-  if (signature === undefined || connector.getQueryPassthroughSchema === undefined || !ctx.config.enableQueryPassthrough) return declared;
+  if (signature === undefined || connector.getQueryPassthroughSchema === undefined || !enableQueryPassthrough) return declared;
   const name = `${signature.schema}.${signature.name}`.toUpperCase();
   const passthrough: OptimizationSubType[] = [
     { subType: OptimizationSubTypes.queryPassthroughSchema, properties: [signature.schema.toUpperCase()] },
@@ -20,21 +21,36 @@ export function connectorCapabilities(connector: Connector, ctx: ConnectorContex
   return { ...declared, [name]: passthrough };
 }
 
+/** The member of the passthrough arguments that names the function called. */
+const FUNCTION_NAME_ARGUMENT = 'schemaFunctionName';
+
 /**
- * The passthrough arguments of a request, by lower-case argument name, after checking they call
- * this connector's function. Athena sends `schemaFunctionName` (e.g. `SYSTEM.QUERY`) plus each
- * argument upper-cased.
+ * The passthrough arguments of a GetTable, GetSplits or ReadRecords request, checked and keyed by
+ * the signature's lower-case argument names; empty when the request is no passthrough. Every call
+ * that carries them is checked, not only GetTable: GetSplits and ReadRecords arrive on their own and
+ * their members are as much the caller's as GetTable's. Athena sends `schemaFunctionName` (e.g.
+ * `SYSTEM.QUERY`) plus each argument upper-cased.
+ *
+ * @throws {ConnectorError} `Unsupported` when the connector has no passthrough or
+ * `enable_query_passthrough` is false; `InvalidInput` for another function, a missing argument or
+ * one the signature does not name.
  */
-export function passthroughArguments(connector: Connector, args: Readonly<Record<string, string>>): Record<string, string> | string {
+export function checkedPassthroughArguments(connector: Connector, args: StringMap, enableQueryPassthrough: boolean, where: string): StringMap {
+  if (Object.keys(args).length === 0) return args;
   const signature = connector.queryPassthrough;
-  if (signature === undefined) return 'this connector does not support query passthrough';
-  const called = args['schemaFunctionName'];
+  if (signature === undefined || connector.getQueryPassthroughSchema === undefined) throw new ConnectorError('Unsupported', `${where}: this connector does not support query passthrough`);
+  if (!enableQueryPassthrough) throw new ConnectorError('Unsupported', `${where}: query passthrough is disabled (enable_query_passthrough=false)`);
+  const called = args[FUNCTION_NAME_ARGUMENT];
   const expected = `${signature.schema}.${signature.name}`.toUpperCase();
-  if (called === undefined || called.toUpperCase() !== expected) return `query passthrough function ${JSON.stringify(called ?? '')} is not ${expected}`;
+  if (called === undefined || called.toUpperCase() !== expected) throw new ConnectorError('InvalidInput', `${where}: query passthrough function ${JSON.stringify(called ?? '')} is not ${expected}`);
+  const known = new Set(signature.arguments.map((name) => name.toUpperCase()));
+  for (const key of Object.keys(args)) {
+    if (key !== FUNCTION_NAME_ARGUMENT && !known.has(key.toUpperCase())) throw new ConnectorError('InvalidInput', `${where}: ${expected} takes no argument ${JSON.stringify(key)} (its arguments: ${[...known].join(', ')})`);
+  }
   const out: Record<string, string> = {};
   for (const name of signature.arguments) {
     const value = args[name.toUpperCase()] ?? args[name];
-    if (value === undefined) return `query passthrough argument ${name.toUpperCase()} is missing`;
+    if (value === undefined) throw new ConnectorError('InvalidInput', `${where}: query passthrough argument ${name.toUpperCase()} is missing`);
     out[name.toLowerCase()] = value;
   }
   return out;

@@ -8,7 +8,7 @@ import { Field, Int32, Schema } from 'apache-arrow';
 import { buildRecordBatch, RecordBatchWriter } from '../arrow/block-writer.js';
 import { blockOf } from '../arrow/value-block.js';
 import { findUnsupportedField } from '../arrow/supported-types.js';
-import type { Connector, ConnectorContext, TableDefinition } from '../connector.js';
+import type { Connector, ConnectorContext, ConnectorSettings, TableDefinition } from '../connector.js';
 import { createConstraintEvaluator, filterRecordBatch } from '../constraints/evaluator.js';
 import { compileValueSet, normalizeRanges } from '../constraints/value-set.js';
 import { ConnectorError } from '../errors.js';
@@ -24,12 +24,13 @@ import type {
   GetTableResponse,
   ListTablesRequest,
   ListTablesResponse,
+  ReadRecordsRequest,
   Split,
   ValueSet,
 } from '../protocol/types.js';
-import { connectorCapabilities, passthroughArguments } from './capabilities.js';
+import { checkedPassthroughArguments, connectorCapabilities } from './capabilities.js';
+import type { HandlerConfig } from './handler-config.js';
 import { type ResponseLimit, readRecords } from './read-records.js';
-import { resolveTable } from './resolve-table.js';
 import type { SpillServices } from './spill-services.js';
 
 /** Java's feature level and newest serde version, answered to every Ping. */
@@ -38,6 +39,8 @@ export const PING_SERDE_VERSION = 6;
 
 /** What the dispatcher needs besides the connector. */
 export interface DispatchOptions {
+  /** The whole handler configuration; plugins see only its {@link ConnectorSettings} part in `ctx.config`. */
+  readonly config: HandlerConfig;
   readonly spill: SpillServices;
   /** Splits per GetSplits response before core pages them itself (keeps responses far below 6 MB). */
   readonly maxSplitsPerResponse: number;
@@ -55,21 +58,28 @@ export async function dispatch(connector: Connector, request: FederationRequest,
     case 'ListTablesRequest':
       return listTables(connector, request, ctx);
     case 'GetTableRequest':
-      return getTable(connector, request, ctx);
+      return getTable(connector, request, ctx, options.config.enableQueryPassthrough);
     case 'GetTableLayoutRequest':
       checkSummary(request.constraints.summary, request.schema);
       return getTableLayout(connector, request, ctx);
     case 'GetSplitsRequest':
       checkSummary(request.constraints.summary, undefined);
-      return getSplits(connector, request, ctx, options);
+      return getSplits(connector, withCheckedPassthrough(connector, request, options.config, 'GetSplits'), ctx, options);
     case 'ReadRecordsRequest':
       checkSummary(request.constraints.summary, request.schema);
-      return readRecords(connector, request, ctx, options.spill, options.responseLimit);
+      return readRecords(connector, withCheckedPassthrough(connector, request, options.config, 'ReadRecords'), ctx, options);
     case 'GetDataSourceCapabilitiesRequest':
-      return { '@type': 'GetDataSourceCapabilitiesResponse', catalogName: request.catalogName, capabilities: connectorCapabilities(connector, ctx) };
+      return { '@type': 'GetDataSourceCapabilitiesResponse', catalogName: request.catalogName, capabilities: connectorCapabilities(connector, ctx, options.config.enableQueryPassthrough) };
     case 'UserDefinedFunctionRequest':
       throw new ConnectorError('Unsupported', 'This function is a data connector, not a UDF handler; deploy UDFs with createUdfHandler');
   }
+}
+
+/** The request with its passthrough arguments checked and keyed as the plugin receives them. */
+function withCheckedPassthrough<R extends GetSplitsRequest | ReadRecordsRequest>(connector: Connector, request: R, config: HandlerConfig, where: string): R {
+  const args = request.constraints.queryPassthroughArguments;
+  if (Object.keys(args).length === 0) return request;
+  return { ...request, constraints: { ...request.constraints, queryPassthroughArguments: checkedPassthroughArguments(connector, args, config.enableQueryPassthrough, where) } };
 }
 
 /**
@@ -108,19 +118,10 @@ function checkTable(definition: TableDefinition, what: string): void {
   }
 }
 
-async function getTable(connector: Connector, request: GetTableRequest, ctx: ConnectorContext): Promise<GetTableResponse> {
+async function getTable(connector: Connector, request: GetTableRequest, ctx: ConnectorContext, enableQueryPassthrough: boolean): Promise<GetTableResponse> {
   const name = `${request.tableName.schemaName}.${request.tableName.tableName}`;
-  let definition: TableDefinition;
-  if (Object.keys(request.queryPassthroughArguments).length > 0) {
-    if (connector.getQueryPassthroughSchema === undefined || !ctx.config.enableQueryPassthrough) {
-      throw new ConnectorError('Unsupported', connector.getQueryPassthroughSchema === undefined ? 'This connector does not support query passthrough' : 'Query passthrough is disabled (enable_query_passthrough=false)');
-    }
-    const args = passthroughArguments(connector, request.queryPassthroughArguments);
-    if (typeof args === 'string') throw new ConnectorError('InvalidInput', args);
-    definition = await connector.getQueryPassthroughSchema(ctx, args);
-  } else {
-    definition = await connector.getTable(ctx, await resolveTable(connector, ctx, request.tableName));
-  }
+  const args = checkedPassthroughArguments(connector, request.queryPassthroughArguments, enableQueryPassthrough, 'GetTable');
+  const definition = Object.keys(args).length > 0 && connector.getQueryPassthroughSchema !== undefined ? await connector.getQueryPassthroughSchema(ctx, args) : await connector.getTable(ctx, request.tableName);
   checkTable(definition, `Table ${name}`);
   if ((definition.partitionColumns?.length ?? 0) > 0 && connector.listPartitions === undefined) {
     throw new ConnectorError('Internal', `Table ${name} has partition columns but the connector implements no listPartitions`);
@@ -147,8 +148,7 @@ async function getTableLayout(connector: Connector, request: GetTableLayoutReque
   }
   const partitionSchema = new Schema(fields);
   const writer = new RecordBatchWriter(partitionSchema);
-  const tableName = await resolveTable(connector, ctx, request.tableName);
-  for await (const row of connector.listPartitions(ctx, { tableName, schema: request.schema, partitionSchema, constraints: request.constraints })) {
+  for await (const row of connector.listPartitions(ctx, { tableName: request.tableName, schema: request.schema, partitionSchema, constraints: request.constraints })) {
     if (ctx.signal.aborted) throw new ConnectorError('Timeout', 'Listing partitions did not finish before the Lambda deadline');
     writer.appendRow(row);
   }
@@ -183,7 +183,7 @@ async function getSplits(connector: Connector, request: GetSplitsRequest, ctx: C
   const target = await options.spill.prepareSplits(ctx);
   const cursor = readCursor(request.continuationToken);
   const page = await connector.getSplits(ctx, {
-    tableName: await resolveTable(connector, ctx, request.tableName),
+    tableName: request.tableName,
     partitions: request.partitions.records,
     partitionColumns: request.partitionColumns,
     constraints: request.constraints,

@@ -169,7 +169,7 @@ export function createLambdaHandler(target: Connector | ConnectorFactory, option
         logger,
         config,
       };
-      const response = await dispatch(connector, request, ctx, { spill: spill(), maxSplitsPerResponse: options.maxSplitsPerResponse ?? 1000, responseLimit: { serDeVersion, maxBytes: LAMBDA_RESPONSE_LIMIT_BYTES } });
+      const response = await dispatch(connector, request, ctx, { config, spill: spill(), maxSplitsPerResponse: options.maxSplitsPerResponse ?? 1000, responseLimit: { serDeVersion, maxBytes: LAMBDA_RESPONSE_LIMIT_BYTES } });
       const json = encodeLambdaResponse(response, serDeVersion);
       logger.info('request done', { responseType: response['@type'], responseBytes: json.bytes, durationMs: Math.round(performance.now() - started) });
       // The runtime JSON.stringifies what we return (a string would be double-encoded), and keeps

@@ -7,16 +7,16 @@
  */
 import { RecordBatch, Schema, Struct, makeData, type Data } from 'apache-arrow';
 import { readRows } from '../arrow/block-reader.js';
-import { RecordBatchWriter, ValueCoercionError } from '../arrow/block-writer.js';
+import { RecordBatchWriter, ValueCoercionError, type Row } from '../arrow/block-writer.js';
 import { blockOf } from '../arrow/value-block.js';
-import type { Connector, ConnectorContext } from '../connector.js';
+import type { Connector, ConnectorContext, RowChunk } from '../connector.js';
 import { createConstraintEvaluator, filterRecordBatch } from '../constraints/evaluator.js';
 import { ConnectorError } from '../errors.js';
 import { encodedResponseBytes } from '../protocol/codec.js';
 import type { ReadRecordsRequest, ReadRecordsResponse, RemoteReadRecordsResponse } from '../protocol/types.js';
-import type { BlockSpillerLike, SpillServices } from './spill-services.js';
+import type { DispatchOptions } from './dispatcher.js';
+import type { BlockSpillerLike } from './spill-services.js';
 import { isQueryFinished } from './query-status.js';
-import { resolveTable } from './resolve-table.js';
 
 /**
  * Spilled blocks after which each block may grow: a location is about 200–1,300 bytes of JSON, so
@@ -53,6 +53,13 @@ function concatenate(schema: Schema, batches: readonly RecordBatch[]): RecordBat
   return writer.finish();
 }
 
+/** Names what a plugin yielded by mistake (never its content, which may be source data). */
+function describeYield(item: unknown): string {
+  if (item === null) return 'null';
+  if (typeof item !== 'object') return `a ${typeof item}`;
+  return `an object of class ${item.constructor?.name ?? 'Object'} (a single row?)`;
+}
+
 /** How the answer will travel: the serde version it is encoded in and the most bytes it may take then. */
 export interface ResponseLimit {
   readonly serDeVersion: number;
@@ -60,9 +67,10 @@ export interface ResponseLimit {
 }
 
 /** Answers one ReadRecordsRequest; an inline answer is always within `responseLimit` once encoded. */
-export async function readRecords(connector: Connector, request: ReadRecordsRequest, ctx: ConnectorContext, spill: SpillServices, responseLimit: ResponseLimit): Promise<ReadRecordsResponse | RemoteReadRecordsResponse> {
+export async function readRecords(connector: Connector, request: ReadRecordsRequest, ctx: ConnectorContext, options: Pick<DispatchOptions, 'config' | 'spill' | 'responseLimit'>): Promise<ReadRecordsResponse | RemoteReadRecordsResponse> {
+  const { spill, responseLimit } = options;
   const schema = request.schema;
-  const maxBlockSize = ctx.config.maxBlockSizeBytes ?? request.maxBlockSize;
+  const maxBlockSize = options.config.maxBlockSizeBytes ?? request.maxBlockSize;
   // Where core cuts blocks: maxBlockSize, until so many have spilled that the list of their
   // locations nears Lambda's response limit (a tiny maxBlockSize makes a block per row); from then on
   // each block may be a tenth larger than the last, so a split of any size answers in one response.
@@ -135,9 +143,25 @@ export async function readRecords(connector: Connector, request: ReadRecordsRequ
     return { '@type': 'RemoteReadRecordsResponse', catalogName: request.catalogName, schema, remoteBlocks: await target.finish(), encryptionKey: request.split.encryptionKey };
   };
 
+  /** Appends one row; a value that cannot be represented is the source's data problem, not an internal fault. */
+  let yielded = 0;
+  const append = (row: Row): void => {
+    yielded++;
+    try {
+      writer.appendRow(row);
+    } catch (error) {
+      // The message names table, row, column, types, why and what to yield, never the value (patient data).
+      if (error instanceof ValueCoercionError) {
+        const table = `${request.tableName.schemaName}.${request.tableName.tableName}`;
+        throw new ConnectorError('InvalidInput', `Table ${table}, row ${yielded} of the split: a ${error.valueType} value in column ${JSON.stringify(error.column)} cannot be stored as ${error.arrowType}`, { cause: error });
+      }
+      throw error;
+    }
+  };
+
   try {
-    const input = { tableName: await resolveTable(connector, ctx, request.tableName), schema, split: request.split.properties, constraints: request.constraints, maxBlockSize, confirmExactPushdown };
-    for await (const item of connector.readSplit(ctx, input)) {
+    const input = { tableName: request.tableName, schema, split: request.split.properties, constraints: request.constraints, maxBlockSize, confirmExactPushdown };
+    read: for await (const item of connector.readSplit(ctx, input)) {
       if (ctx.signal.aborted) {
         // Athena has finished, failed or cancelled the query: nobody reads the rest (Java's connectors stop too).
         if (isQueryFinished(ctx.signal)) break;
@@ -146,20 +170,17 @@ export async function readRecords(connector: Connector, request: ReadRecordsRequ
       if (item instanceof RecordBatch) {
         await emit(writer.finish(), true);
         await emit(project(item, schema), false);
-      } else {
-        try {
-          writer.appendRow(item);
-        } catch (error) {
-          // A value that cannot be represented is the source's data problem, not an internal fault.
-          // The message names table, column and types but never the value, which may be patient data.
-          if (error instanceof ValueCoercionError) {
-            const table = `${request.tableName.schemaName}.${request.tableName.tableName}`;
-            throw new ConnectorError('InvalidInput', `Table ${table}: a ${error.valueType} value in column ${JSON.stringify(error.column)} cannot be stored as ${error.arrowType}`, { cause: error });
+      } else if (Array.isArray(item)) {
+        for (const row of item as RowChunk) {
+          append(row);
+          // Bounded by the rows still wanted too, so a small LIMIT stops reading early.
+          if (writer.byteSize > blockLimit || (evaluator.isNoOp && rows + writer.numRows >= limit)) {
+            await emit(writer.finish(), true);
+            if (rows >= limit) break read;
           }
-          throw error;
         }
-        // Bounded by the rows still wanted too, so a small LIMIT stops reading early.
-        if (writer.byteSize > blockLimit || (evaluator.isNoOp && rows + writer.numRows >= limit)) await emit(writer.finish(), true);
+      } else {
+        throw new ConnectorError('Internal', `readSplit yielded ${describeYield(item)}; yield arrays of rows (a chunk) or RecordBatches`);
       }
       if (rows >= limit) break;
     }

@@ -21,8 +21,10 @@ export interface ReferenceTable {
   readonly partitionColumns?: readonly string[];
   /** Splits per partition (default 1). */
   readonly splitsPerPartition?: number;
-  /** Yield Arrow RecordBatches of this many rows instead of row objects (the columnar path). */
+  /** Yield Arrow RecordBatches of this many rows instead of chunks of row objects (the columnar path). */
   readonly batchRows?: number;
+  /** Rows per yielded chunk on the row path (default 256): how many rows one page of a source holds. */
+  readonly chunkRows?: number;
 }
 
 /** Options of {@link createReferenceConnector}. */
@@ -88,17 +90,24 @@ export function createReferenceConnector(options: ReferenceConnectorOptions): Co
       }
       const partition = input.split['partition'];
       const writer = table.batchRows === undefined ? undefined : new RecordBatchWriter(input.schema);
+      const chunkRows = Math.max(table.chunkRows ?? 256, 1);
+      let chunk: Row[] = [];
       for (let i = start; i < end; i++) {
         if (ctx.signal.aborted) return;
         const row = table.row(i);
         if (partition !== undefined && partitionOf(table, row) !== partition) continue;
         if (writer === undefined) {
-          yield row;
+          chunk.push(row);
+          if (chunk.length >= chunkRows) {
+            yield chunk;
+            chunk = [];
+          }
         } else {
           writer.appendRow(row);
           if (writer.numRows >= (table.batchRows ?? 1)) yield writer.finish() as RecordBatch;
         }
       }
+      if (chunk.length > 0) yield chunk;
       if (writer !== undefined && writer.numRows > 0) yield writer.finish();
     },
   };

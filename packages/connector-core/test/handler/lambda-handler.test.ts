@@ -4,7 +4,7 @@ import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { Bool, Field, Schema, Uint32 } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Connector, ConnectorError, arrowTypeToJson, createLambdaHandler, createS3SpillServices, findCaseInsensitive, loadHandlerConfig, type HandlerConfig, type SpillS3Client } from '../../src/index.js';
+import { type Connector, ConnectorError, arrowTypeToJson, createLambdaHandler, createS3SpillServices, listedName, loadHandlerConfig, resolveSourceName, type CasingMode, type ConnectorContext, type TableName, type HandlerConfig, type SpillS3Client } from '../../src/index.js';
 import { EngineDriver, LambdaInvocationError, createReferenceConnector, inProcessTransport, makeConstraints } from '../../src/testing/index.js';
 import { mixedRow, mixedSchema, mixedTable } from '../support/reference-tables.js';
 
@@ -180,9 +180,9 @@ describe('records', () => {
     const slow: Connector = {
       ...base,
       async *readSplit(ctx) {
-        yield mixedRow(0);
+        yield [mixedRow(0)];
         await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }));
-        yield mixedRow(1);
+        yield [mixedRow(1)];
       },
     };
     const error = await failure(driverFor(slow, { deadlineMarginMs: 100 }, { remainingTimeMs: 400 }).scan(patients));
@@ -209,33 +209,66 @@ describe('records', () => {
   });
 });
 
-describe('table name resolution', () => {
-  it('hands the connector its own (mixed-case) name and answers with Athena’s', async () => {
+describe('source name resolution', () => {
+  const lookup = (name: string, casingMode: CasingMode, names: readonly string[], asked: string[] = []) =>
+    resolveSourceName({
+      name,
+      casingMode,
+      what: `Table ${JSON.stringify(name)}`,
+      candidates: (wanted) => {
+        asked.push(wanted);
+        return names;
+      },
+    });
+
+  it('finds the one source name equal ignoring case, an exact match first', async () => {
+    await expect(lookup('patients', 'CASE_INSENSITIVE_SEARCH', ['Visits', 'Patients'])).resolves.toBe('Patients');
+    await expect(lookup('Patients', 'CASE_INSENSITIVE_SEARCH', ['Patients', 'PATIENTS'])).resolves.toBe('Patients');
+  });
+
+  it('refuses names that differ only by case, and names nothing matches', async () => {
+    await expect(lookup('patients', 'CASE_INSENSITIVE_SEARCH', ['Patients', 'PATIENTS'])).rejects.toThrow(/Table "patients" is ambiguous: 2 names differ only by case \(Patients, PATIENTS\); set casing_mode=NONE/);
+    await expect(lookup('patients', 'CASE_INSENSITIVE_SEARCH', ['Visits'])).rejects.toMatchObject({ reason: 'NotFound', message: 'Table "patients" does not exist' });
+  });
+
+  it('transforms under LOWER and UPPER and keeps the name under NONE, without listing the source', async () => {
+    const asked: string[] = [];
+    await expect(lookup('Patients', 'LOWER', ['x'], asked)).resolves.toBe('patients');
+    await expect(lookup('Patients', 'UPPER', ['x'], asked)).resolves.toBe('PATIENTS');
+    await expect(lookup('Patients', 'NONE', ['x'], asked)).resolves.toBe('Patients');
+    await expect(lookup('Patients', 'ANNOTATION', ['x'], asked)).resolves.toBe('Patients');
+    expect(asked).toEqual([]);
+  });
+
+  it('lists names lower-cased only under CASE_INSENSITIVE_SEARCH', () => {
+    expect(listedName('Patients', 'CASE_INSENSITIVE_SEARCH')).toBe('patients');
+    expect(listedName('Patients', 'NONE')).toBe('Patients');
+  });
+
+  it('lets a plugin serve mixed-case source tables under Athena’s lower-case names', async () => {
     const real = createReferenceConnector({ tables: [{ ...mixedTable('Patients', 30), tableName: { schemaName: 'EHR', tableName: 'Patients' } }] });
-    const seen: string[] = [];
+    const sourceName = async (ctx: ConnectorContext, table: TableName): Promise<TableName> => {
+      const casingMode = ctx.config.casingMode ?? 'CASE_INSENSITIVE_SEARCH';
+      const schemaName = await resolveSourceName({ name: table.schemaName, casingMode, candidates: () => ['EHR'], what: `Schema ${JSON.stringify(table.schemaName)}` });
+      const tableName = await resolveSourceName({ name: table.tableName, casingMode, candidates: () => ['Patients', 'Visits'], what: `Table ${JSON.stringify(table.tableName)}` });
+      return { schemaName, tableName };
+    };
     const resolving: Connector = {
       ...real,
       listSchemas: () => Promise.resolve(['ehr']),
       listTables: () => Promise.resolve({ tables: [{ schemaName: 'ehr', tableName: 'patients' }], nextToken: null }),
-      resolveTableName: (_ctx, table) => {
-        const schemaName = findCaseInsensitive(table.schemaName, ['EHR'], 'Schema');
-        const tableName = findCaseInsensitive(table.tableName, ['Patients', 'Visits'], 'Table');
-        seen.push(`${schemaName}.${tableName}`);
-        return Promise.resolve({ schemaName, tableName });
+      getTable: async (ctx, table) => real.getTable(ctx, await sourceName(ctx, table)),
+      getSplits: async (ctx, input) => real.getSplits(ctx, { ...input, tableName: await sourceName(ctx, input.tableName) }),
+      async *readSplit(ctx, input) {
+        yield* real.readSplit(ctx, { ...input, tableName: await sourceName(ctx, input.tableName) });
       },
     };
     const d = driverFor(resolving);
     const result = await d.scan(patients);
     expect(result.table.numRows).toBe(30);
     expect((await d.getTable(patients)).tableName).toEqual(patients);
-    expect(new Set(seen)).toEqual(new Set(['EHR.Patients']));
     const error = await failure(d.getTable({ schemaName: 'ehr', tableName: 'nope' }));
-    expect(error.error.errorMessage).toMatch(/EntityNotFoundException.*Table nope does not exist/);
-  });
-
-  it('refuses names that differ only by case', () => {
-    expect(() => findCaseInsensitive('patients', ['Patients', 'PATIENTS'], 'Table')).toThrow(/ambiguous: Patients, PATIENTS/);
-    expect(findCaseInsensitive('Patients', ['Patients', 'PATIENTS'], 'Table')).toBe('Patients');
+    expect(error.error.errorMessage).toMatch(/EntityNotFoundException.*Table "nope" does not exist/);
   });
 });
 
@@ -244,11 +277,11 @@ describe('values a column cannot hold', () => {
     const bad: Connector = {
       ...base,
       async *readSplit() {
-        yield { ...mixedRow(0), region: 'Jane Doe, MRN 123' };
+        yield [{ ...mixedRow(0), region: 'Jane Doe, MRN 123' }];
       },
     };
     const error = await failure(driverFor(bad).scan(patients));
-    expect(error.error.errorMessage).toMatch(/InvalidInputException.*Table ehr\.patients: a string value in column "region" cannot be stored as Int32/);
+    expect(error.error.errorMessage).toMatch(/InvalidInputException.*Table ehr\.patients, row 1 of the split: a string value in column "region" cannot be stored as Int32/);
     expect(error.error.errorMessage).not.toContain('Jane');
   });
 });

@@ -5,7 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Connector, createLambdaHandler, loadHandlerConfig } from '../../src/index.js';
+import { type Connector, type RowChunk, createLambdaHandler, loadHandlerConfig } from '../../src/index.js';
 import type { AthenaStatusClient } from '../../src/handler/query-status.js';
 import { EngineDriver, createReferenceConnector, ensureBucket, inProcessTransport, makeConstraints } from '../../src/testing/index.js';
 import { mixedTable } from '../support/reference-tables.js';
@@ -19,10 +19,13 @@ function slow(delayMs: number): Connector {
   return {
     ...base,
     async *readSplit(ctx, input) {
-      for await (const row of base.readSplit(ctx, input)) {
-        await sleep(delayMs, undefined, { signal: ctx.signal }).catch(() => undefined);
-        if (ctx.signal.aborted) return;
-        yield row;
+      for await (const chunk of base.readSplit(ctx, input)) {
+        if (!Array.isArray(chunk)) throw new Error('the reference table of these tests yields rows');
+        for (const row of chunk as RowChunk) {
+          await sleep(delayMs, undefined, { signal: ctx.signal }).catch(() => undefined);
+          if (ctx.signal.aborted) return;
+          yield [row];
+        }
       }
     },
   };

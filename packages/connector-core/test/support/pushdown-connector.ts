@@ -58,7 +58,7 @@ export function withPushdown(inner: Connector, options: PushdownOptions = {}): C
       const rowItems: Readonly<Record<string, unknown>>[] = [];
       for await (const item of inner.readSplit(ctx, { ...input, tableName: passthroughTable(constraints.queryPassthroughArguments) ?? input.tableName })) {
         if (item instanceof RecordBatch) items.push(item);
-        else rowItems.push(item as Readonly<Record<string, unknown>>);
+        else rowItems.push(...(item as readonly Readonly<Record<string, unknown>>[]));
       }
       const whole = buildRecordBatch(schema, [...rowItems, ...items.flatMap((b) => readRows(b))]);
       let rows = readRows(filterRecordBatch(whole, createConstraintEvaluator(schema, constraints.summary)));

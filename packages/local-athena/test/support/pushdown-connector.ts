@@ -121,12 +121,15 @@ export function createPushdownConnector(tables: readonly ReferenceTable[], capab
       // It applies every expression and the ordering below, so core may stop at the limit.
       input.confirmExactPushdown();
       const kept: Record<string, unknown>[] = [];
-      for await (const row of reference.readSplit(ctx, input)) {
-        const record = row as Record<string, unknown>;
-        if (input.constraints.expression.every((e) => evaluate(e, record) === true)) kept.push(record);
+      for await (const chunk of reference.readSplit(ctx, input)) {
+        if (!Array.isArray(chunk)) throw new Error('the reference tables of these tests yield rows, not batches');
+        for (const row of chunk as readonly Row[]) {
+          const record = row as Record<string, unknown>;
+          if (input.constraints.expression.every((e) => evaluate(e, record) === true)) kept.push(record);
+        }
       }
       if (input.constraints.orderByClause.length > 0) sortRows(kept, input.constraints);
-      for (const row of kept) yield row as Row;
+      yield kept;
     },
   };
   return { connector, reads };
