@@ -59,7 +59,7 @@ describe('template.yaml', () => {
 
   it('sets only environment variables that the connector or core reads', async () => {
     const variables = (template.Resources['ConnectorFunction']?.Properties['Environment'] as { Variables: Record<string, unknown> }).Variables;
-    const sources = await Promise.all([`${root}src/hello-connector.ts`, `${root}../../packages/connector-core/src/handler/handler-config.ts`].map((path) => readFile(path, 'utf8')));
+    const sources = await Promise.all([`${root}src/hello-connector.ts`, `${root}../../packages/connector-core/src/handler/handler-config.ts`, `${root}../../packages/connector-core/src/spill/spill-config.ts`].map((path) => readFile(path, 'utf8')));
     expect(Object.keys(variables)).toEqual(expect.arrayContaining(['data_bucket', 'data_prefix', 'spill_bucket', 'spill_prefix']));
     expect(Object.keys(variables).filter((name) => !sources.some((source) => source.includes(`'${name}'`)))).toEqual([]);
   });

@@ -30,7 +30,7 @@ import type {
 import { connectorCapabilities, passthroughArguments } from './capabilities.js';
 import { type ResponseLimit, readRecords } from './read-records.js';
 import { resolveTable } from './resolve-table.js';
-import type { SpillServices } from './spill-services.js';
+import type { SpillServices } from '../spill/spill-services.js';
 
 /** Java's feature level and newest serde version, answered to every Ping. */
 export const PING_CAPABILITIES = 24;

@@ -348,7 +348,7 @@ describe.each(templateCases)('$label', (templateCase) => {
     const variables = functionOf(template)['Environment'];
     const names = isObject(variables) && isObject(variables['Variables']) ? Object.keys(variables['Variables']) : [];
     const sources = await Promise.all(
-      [join(packagesRoot, 'connector-core', 'src', 'handler', 'handler-config.ts'), join(packagesRoot, 'connector-core', 'src', 'handler', 'glue-connection.ts'), join(packagesRoot, `connector-${connector.name}`, 'src', `${connector.name}-config.ts`)].map((path) => readFile(path, 'utf8')),
+      [join(packagesRoot, 'connector-core', 'src', 'handler', 'handler-config.ts'), join(packagesRoot, 'connector-core', 'src', 'spill', 'spill-config.ts'), join(packagesRoot, 'connector-core', 'src', 'handler', 'glue-connection.ts'), join(packagesRoot, `connector-${connector.name}`, 'src', `${connector.name}-config.ts`)].map((path) => readFile(path, 'utf8')),
     );
     // Assess: NODE_OPTIONS is Node's own.
     expect(names.length).toBeGreaterThan(0);

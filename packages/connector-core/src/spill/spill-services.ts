@@ -15,17 +15,25 @@ export interface SplitSpillTarget {
   key(): Promise<EncryptionKey | null>;
 }
 
-/** Writes one split's spilled blocks. */
-export interface BlockSpillerLike {
+/**
+ * Writes one split's result to its spill directory, one object per block, where Athena reads it.
+ * `S3BlockSpiller` is the one core ships; core's ReadRecords handling calls these methods.
+ */
+export interface BlockSpiller {
   /**
-   * Queues one block; resolves when there is room for the next (backpressure). Once it resolves the
-   * spiller no longer reads `batch` (it has been encoded and encrypted into its own object), so core
-   * reuses the batch's buffers for the next block.
+   * Called by core for each block that does not fit inline, in block order. Resolves once the
+   * block's upload has started, waiting while the most uploads are in flight (backpressure), and
+   * rejects once any upload has failed. After it resolves `batch` is no longer read (the object
+   * holds its own encoded, encrypted copy), so core reuses the batch's buffers for the next block.
    */
   spill(batch: RecordBatch): Promise<void>;
-  /** Waits for every upload; the locations in block order. Rejects if any upload failed. */
+  /** Called by core after the last block: waits for every upload and resolves to the objects written in block order, or rejects if any failed. */
   finish(): Promise<S3SpillLocation[]>;
-  /** Stops pending uploads after a failure elsewhere. */
+  /**
+   * Called by core after a failure elsewhere in the request: queued blocks are dropped, no new
+   * upload or retry starts, and the returned promise settles (never rejects) once the uploads in
+   * flight end.
+   */
   abort(): Promise<void>;
 }
 
@@ -34,5 +42,5 @@ export interface SpillServices {
   /** Called once per GetSplits: checks the spill bucket and returns where this request's splits spill. */
   prepareSplits(ctx: ConnectorContext): Promise<SplitSpillTarget>;
   /** A spiller for one ReadRecords call, writing under the split's directory with its key. */
-  createSpiller(ctx: ConnectorContext, split: Split, schema: Schema): BlockSpillerLike;
+  createSpiller(ctx: ConnectorContext, split: Split, schema: Schema): BlockSpiller;
 }
