@@ -5,6 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { packagesOfInputs } from '../../src/testing/deploy/lambda-bundle.js';
 
 const sourceRoot = fileURLToPath(new URL('../../src/', import.meta.url));
 
@@ -20,12 +21,7 @@ async function bundledPackages(modulePath: string): Promise<string[]> {
     mainFields: ['module', 'main'],
     logLevel: 'silent',
   });
-  const packages = new Set<string>();
-  for (const input of Object.keys(result.metafile.inputs)) {
-    const match = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input.slice(input.lastIndexOf('node_modules/')));
-    if (match?.[1] !== undefined) packages.add(match[1]);
-  }
-  return [...packages].sort();
+  return [...packagesOfInputs(Object.keys(result.metafile.inputs))].sort();
 }
 
 describe("core's exports in a Lambda bundle", () => {

@@ -151,14 +151,19 @@ export async function invokeLambdaBundle(directory: string, invocation: LambdaIn
   return { ...(JSON.parse(line.slice(RESULT_MARKER.length)) as Omit<LambdaInvocationResult, 'output'>), output: `${stdout}\n${stderr}` };
 }
 
-/** The npm packages a set of bundle outputs holds, from the paths of their inputs. */
-function packagesOf(outputs: readonly BundleOutput[]): Set<string> {
+/** The npm packages esbuild read, from the paths of its inputs (pnpm's nested node_modules included). */
+export function packagesOfInputs(paths: Iterable<string>): Set<string> {
   const packages = new Set<string>();
-  for (const path of outputs.flatMap((output) => Object.keys(output.inputs))) {
+  for (const path of paths) {
     const match = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(path.slice(path.lastIndexOf('node_modules/')));
     if (match?.[1] !== undefined) packages.add(match[1]);
   }
   return packages;
+}
+
+/** The npm packages a set of bundle outputs holds. */
+function packagesOf(outputs: readonly BundleOutput[]): Set<string> {
+  return packagesOfInputs(outputs.flatMap((output) => Object.keys(output.inputs)));
 }
 
 /**
