@@ -41,6 +41,6 @@ export interface BlockSpiller {
 export interface SpillServices {
   /** Called once per GetSplits: checks the spill bucket and returns where this request's splits spill. */
   prepareSplits(ctx: ConnectorContext): Promise<SplitSpillTarget>;
-  /** A spiller for one ReadRecords call, writing under the split's directory with its key. */
+  /** Called by core when a ReadRecords call first spills: a spiller writing under the split's directory with its key. */
   createSpiller(ctx: ConnectorContext, split: Split, schema: Schema): BlockSpiller;
 }
