@@ -79,7 +79,12 @@ export async function bundleLambda({ entry, outfile, zip, clean = false, optiona
   if (clean) await rm(dirname(outfile), { recursive: true, force: true });
   const metafile = await bundle({ entry, outfile, target: 'node22', minify: true, sourcemap: true, splitting: true, mainFields: ['module', 'main'], external: Object.keys(optionalExternals) });
   const unexpected = externalImports(metafile).filter((specifier) => !isNodeBuiltin(specifier) && !(specifier in optionalExternals));
-  if (unexpected.length > 0) throw new Error(`${outfile} would import ${unexpected.join(', ')} at run time, which the Lambda does not have: bundle them, or remove the import`);
+  if (unexpected.length > 0) {
+    throw new Error(
+      `${outfile} would import ${unexpected.join(', ')} at run time, which the Lambda does not have: bundle them, or remove the import; ` +
+        `if a dependency loads one inside try/catch and works without it, list it in bundleLambda's optionalExternals with the reason, e.g. optionalExternals: { ${JSON.stringify(unexpected[0])}: 'why it is safe to leave out' }`,
+    );
+  }
   if (zip === undefined) return;
   const entries = {};
   // Metafile paths are relative to the working directory esbuild ran in.

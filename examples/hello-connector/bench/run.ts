@@ -7,7 +7,8 @@
  * the target is printed beside the ratios.
  */
 import { PutObjectCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { type ConnectorSettings, RecordBatchWriter, loadHandlerConfig, makeConstraints } from '@athena-federation/connector-core';
+import { type ConnectorSettings, RecordBatchWriter, loadHandlerConfig } from '@athena-federation/connector-core';
+import { makeConstraints } from '@athena-federation/connector-core/engine';
 import { compareAsync, ensureBucket, report, startMoto } from '@athena-federation/connector-core/harness';
 import { parseSchemaFile } from '../src/hello-schema.js';
 import { createHelloConnector } from '../src/index.js';

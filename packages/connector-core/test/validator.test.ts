@@ -2,7 +2,9 @@
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { Field, Schema, Uint16 } from 'apache-arrow';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Connector, StandardFunctionNames, createLambdaHandler, formatChecks, inProcessTransport, loadHandlerConfig, validateConnector } from '../src/index.js';
+import { inProcessTransport } from '../src/engine/index.js';
+import { type Connector, StandardFunctionNames, createLambdaHandler, loadHandlerConfig } from '../src/index.js';
+import { formatChecks, validateConnector } from '../src/validator/index.js';
 import { createReferenceConnector } from '../src/testing/index.js';
 import { withPushdown } from './support/pushdown-connector.js';
 import { mixedTable } from './support/reference-tables.js';

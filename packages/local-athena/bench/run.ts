@@ -7,7 +7,8 @@
  * is baseline time ÷ local-athena time (target ≥ 0.9). Then the Athena dialect's cost per query
  * (bench/dialect.ts).
  */
-import { createLambdaHandler, inProcessTransport, loadHandlerConfig, EngineDriver } from '@athena-federation/connector-core';
+import { createLambdaHandler, loadHandlerConfig } from '@athena-federation/connector-core';
+import { EngineDriver, inProcessTransport } from '@athena-federation/connector-core/engine';
 import { type RatioResult, compareAsync, ensureBucket, report, startMoto } from '@athena-federation/connector-core/harness';
 import { createReferenceConnector } from '@athena-federation/connector-core/testing';
 import { Field, Float64, Int32, Int64, Schema, Utf8 } from 'apache-arrow';

@@ -2,7 +2,7 @@
  * Catalog names and `--catalog NAME=TARGET` arguments. Reaching the connector behind a target
  * (in process, a bundle, a deployed function) is core's `transportFor`, shared with the validator.
  */
-import { type ConnectorTarget, parseConnectorTarget } from '@athena-federation/connector-core';
+import { type ConnectorTarget, parseConnectorTarget } from '@athena-federation/connector-core/engine';
 
 /** Where a catalog's connector runs (see core's `transportFor`). */
 export type CatalogTarget = ConnectorTarget;

@@ -8,7 +8,8 @@
 import { type GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { Schema } from 'apache-arrow';
-import { type DataSourceCapabilities, EngineDriver, type FederationResponse, type Split, type TableName, type Transport, makeConstraints, transportFor } from '@athena-federation/connector-core';
+import type { DataSourceCapabilities, FederationResponse, Split, TableName } from '@athena-federation/connector-core';
+import { EngineDriver, type Transport, makeConstraints, transportFor } from '@athena-federation/connector-core/engine';
 import { type CatalogTarget, UnknownCatalogError, checkCatalogName } from './catalog.js';
 import { quoteIdentifier } from './duckdb-tables.js';
 import { DuckDBThread } from './duckdb-thread.js';

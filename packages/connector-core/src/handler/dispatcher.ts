@@ -31,7 +31,7 @@ import type {
 import { checkedPassthroughArguments, connectorCapabilities } from './capabilities.js';
 import type { HandlerConfig } from './handler-config.js';
 import { type ResponseLimit, readRecords } from './read-records.js';
-import type { SpillServices } from './spill-services.js';
+import type { SpillServices } from '../spill/spill-services.js';
 
 /** Java's feature level and newest serde version, answered to every Ping. */
 export const PING_CAPABILITIES = 24;

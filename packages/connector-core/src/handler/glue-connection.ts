@@ -6,7 +6,7 @@
  * first invocation, not at import.
  */
 import type { GetConnectionCommandOutput } from '@aws-sdk/client-glue';
-import { ConfigurationError } from './handler-config.js';
+import { ConfigurationError } from '../env-settings.js';
 
 /** A function's settings by variable name: `process.env`, or it merged with a Glue connection's. */
 export type Environment = Readonly<Record<string, string | undefined>>;

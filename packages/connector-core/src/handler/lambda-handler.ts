@@ -14,11 +14,12 @@ import type { FederationRequest } from '../protocol/types.js';
 import { dispatch } from './dispatcher.js';
 import { errorForLog } from './error-log.js';
 import { type ConnectionPropertiesMapping, type Environment, type GlueConnectionReader, glueConnectionName, resolveEnvironment } from './glue-connection.js';
-import { ConfigurationError, type HandlerConfig, loadHandlerConfig } from './handler-config.js';
+import { ConfigurationError } from '../env-settings.js';
+import { type HandlerConfig, loadHandlerConfig } from './handler-config.js';
 import { LAMBDA_RESPONSE_LIMIT_BYTES, encodeLambdaResponse } from './lambda-limits.js';
 import { type AthenaStatusClient, type QueryStatusWatch, lazyAthenaStatusClient, watchQueryStatus } from './query-status.js';
-import { createS3SpillServices } from './s3-spill-services.js';
-import type { SpillServices } from './spill-services.js';
+import { createS3SpillServices } from '../spill/s3-spill-services.js';
+import type { SpillServices } from '../spill/spill-services.js';
 
 /**
  * A connector built from the function's environment. Handing the handler a factory instead of a

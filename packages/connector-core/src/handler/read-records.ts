@@ -15,7 +15,7 @@ import { ConnectorError } from '../errors.js';
 import { encodedResponseBytes } from '../protocol/codec.js';
 import type { ReadRecordsRequest, ReadRecordsResponse, RemoteReadRecordsResponse } from '../protocol/types.js';
 import type { DispatchOptions } from './dispatcher.js';
-import type { BlockSpillerLike } from './spill-services.js';
+import type { BlockSpiller } from '../spill/spill-services.js';
 import { isQueryFinished } from './query-status.js';
 
 /**
@@ -90,10 +90,10 @@ export async function readRecords(connector: Connector, request: ReadRecordsRequ
   let rows = 0;
   let bytes = 0;
   let spills = 0;
-  let spiller: BlockSpillerLike | undefined;
+  let spiller: BlockSpiller | undefined;
 
   /** Spills every block held for an inline answer; the writer's buffers are then free to reuse. */
-  const spillHeld = async (): Promise<BlockSpillerLike> => {
+  const spillHeld = async (): Promise<BlockSpiller> => {
     const target = (spiller ??= spill.createSpiller(ctx, request.split, schema));
     for (const block of held.splice(0)) {
       spills++;

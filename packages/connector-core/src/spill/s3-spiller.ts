@@ -10,6 +10,7 @@ import { ConnectorError, type ErrorReason } from '../errors.js';
 import type { EncryptionKey, S3SpillLocation, StringMap } from '../protocol/types.js';
 import { decryptBlock, encryptBlock } from './spill-crypto.js';
 import { spillBlockLocation } from './spill-location.js';
+import type { BlockSpiller } from './spill-services.js';
 import { loadS3Sdk } from './spill-sdk.js';
 
 /** The part of an S3 client spilling uses; the SDK's `S3Client` fits, and tests can wrap one. */
@@ -18,23 +19,6 @@ export interface SpillS3Client {
   send(command: PutObjectCommand, options?: { readonly abortSignal?: AbortSignal }): Promise<PutObjectCommandOutput>;
   send(command: GetObjectCommand): Promise<GetObjectCommandOutput>;
   send(command: HeadBucketCommand): Promise<HeadBucketCommandOutput>;
-}
-
-/** Receives a request's final Arrow batches and stores them where Athena will read them. */
-export interface BlockSpiller {
-  /**
-   * Queues `batch` as the next spill object. Resolves once its upload has started; waits while the
-   * maximum number of uploads is in flight (backpressure), and rejects once any upload has failed.
-   * After it resolves `batch` is no longer read: the object holds its own encrypted copy.
-   */
-  spill(batch: RecordBatch): Promise<void>;
-  /** Waits for every upload; resolves to the objects written in key order, or rejects if any failed. */
-  finish(): Promise<S3SpillLocation[]>;
-  /**
-   * Gives up after a failure elsewhere in the request: queued blocks are dropped, no new upload or
-   * retry starts, and the returned promise settles (never rejects) once the uploads in flight end.
-   */
-  abort(): Promise<void>;
 }
 
 /** Settings of {@link S3BlockSpiller}. */

@@ -1,6 +1,7 @@
 /**
  * @athena-federation/connector-core/testing: the test kit for plugin authors — an engine driver
- * that plays Athena over the real wire, the conformance suite, and an in-memory reference connector.
+ * that plays Athena over the real wire, the conformance suite, an in-memory reference connector, and
+ * the bundle and SAM-template smoke tests a plugin package calls on itself.
  */
 export { ATHENA_BLOCK_SIZES, EngineDriver, LambdaInvocationError, LambdaRequestTooLargeError, inProcessTransport, makeConstraints, decryptSpillObject } from '../engine/engine-driver.js';
 export type { EngineDriverOptions, ScanOptions, ScanResult, TraceEntry, Transport } from '../engine/engine-driver.js';
@@ -17,3 +18,9 @@ export { AthenaQueryFailure, evaluateExpression } from './expression-oracle.js';
 export { expectSpilledWithinLambdaLimit } from './response-size.js';
 export { ensureBucket } from '../engine/ensure-bucket.js';
 export type { ReferenceConnectorOptions, ReferenceTable } from './reference-connector.js';
+export { DEFAULT_BUNDLE_BUDGET, buildLambdaBundle, coldStartOutputs, invokeLambdaBundle, testLambdaBundle } from './deploy/lambda-bundle.js';
+export type { BuiltLambdaBundle, BundleOutput, LambdaBundleBudget, LambdaBundleOptions, LambdaInvocation, LambdaInvocationResult } from './deploy/lambda-bundle.js';
+export { testSamTemplate } from './deploy/sam-template.js';
+export type { GlueConnectionFixture, SamTemplateOptions } from './deploy/sam-template.js';
+export { evaluateIntrinsics, functionProperties, parseSamTemplate, policyStatements, readSamTemplate, statementActions, undeclaredReferences, wildcardGrants } from './deploy/cloud-formation.js';
+export type { Json, PolicyStatement, SamTemplate } from './deploy/cloud-formation.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigurationError, loadHandlerConfig, spillTarget } from '../../src/index.js';
+import { ConfigurationError, loadHandlerConfig, loadSpillConfig, spillTarget } from '../../src/index.js';
 
 describe('handler configuration', () => {
   it('has the Java defaults', () => {
@@ -75,5 +75,16 @@ describe('handler configuration', () => {
     expect(spillTarget(config, undefined)).toEqual({ bucket: 'env-bucket', prefix: 'env-prefix' });
     expect(spillTarget(config, { spill_bucket: ' ', spill_prefix: '' })).toEqual({ bucket: 'env-bucket', prefix: 'env-prefix' });
     expect(spillTarget(config, { spill_bucket: 'managed', spill_prefix: 'p' })).toEqual({ bucket: 'managed', prefix: 'p' });
+  });
+
+  it('holds exactly the spill settings loadSpillConfig reads, beside its own', () => {
+    // Prepare: every spill variable set away from its default.
+    const env = { spill_bucket: 'spill-here', spill_prefix: 'a/b', kms_key_id: 'alias/spill', disable_spill_encryption: 'true', spill_put_request_headers: '{"ServerSideEncryption":"aws:kms"}', spill_queue_capacity: '5', casing_mode: 'lower' };
+    // Act
+    const spill = loadSpillConfig(env);
+    const config = loadHandlerConfig(env);
+    // Assess
+    expect(spill).toEqual({ spillBucket: 'spill-here', spillPrefix: 'a/b', kmsKeyId: 'alias/spill', disableSpillEncryption: true, spillPutRequestHeaders: { ServerSideEncryption: 'aws:kms' }, spillConcurrency: 5 });
+    expect(config).toMatchObject({ ...spill, casingMode: 'LOWER' });
   });
 });

@@ -6,11 +6,11 @@
 import type { ConnectorContext } from '../connector.js';
 import { ConnectorError } from '../errors.js';
 import type { Split } from '../protocol/types.js';
-import { S3BlockSpiller, type SpillS3Client, verifySpillBucket } from '../spill/s3-spiller.js';
-import { type EncryptionKeyFactory, createKmsKeyFactory, createLocalKeyFactory } from '../spill/spill-crypto.js';
-import { makeSpillDirectory } from '../spill/spill-location.js';
-import { lazySpillKmsClient, lazySpillS3Client } from '../spill/spill-sdk.js';
-import { type HandlerConfig, checkSplitSpill, spillTarget } from './handler-config.js';
+import { S3BlockSpiller, type SpillS3Client, verifySpillBucket } from './s3-spiller.js';
+import { type SpillConfig, checkSplitSpill, spillTarget } from './spill-config.js';
+import { type EncryptionKeyFactory, createKmsKeyFactory, createLocalKeyFactory } from './spill-crypto.js';
+import { makeSpillDirectory } from './spill-location.js';
+import { lazySpillKmsClient, lazySpillS3Client } from './spill-sdk.js';
 import type { SpillServices } from './spill-services.js';
 
 /** How long a successful spill-bucket check is trusted before GetSplits checks again. */
@@ -23,7 +23,7 @@ export interface S3SpillServicesOptions {
 }
 
 /** Spill services backed by S3 (and KMS when configured). */
-export function createS3SpillServices(config: HandlerConfig, options: S3SpillServicesOptions = {}): SpillServices {
+export function createS3SpillServices(config: SpillConfig, options: S3SpillServicesOptions = {}): SpillServices {
   let s3 = options.s3;
   let keys = options.keyFactory;
   const checked = new Map<string, number>();

@@ -1,0 +1,40 @@
+// The Aurora MySQL Lambda as it is deployed: the zip bundle.mjs writes (core's bundle smoke test)
+// and both SAM templates (core's template smoke test). The templates keep every parameter name of
+// AWS's athena-mysql.yaml and athena-mysql-connection.yaml and add only their own.
+import { fileURLToPath } from 'node:url';
+import { testLambdaBundle, testSamTemplate } from '@athena-federation/connector-core/testing';
+
+const packageRoot = fileURLToPath(new URL('..', import.meta.url));
+// Read at import; a Ping opens no connection.
+const env = { default: 'mysql://jdbc:mysql://127.0.0.1:3306/test?user=root' };
+
+const bundle = testLambdaBundle({
+  packageRoot,
+  sourceType: 'mysql',
+  env,
+  // mysql2 colours SQL in its debug output with cardinal when it is installed, loading it in try/catch.
+  optionalExternals: ['cardinal'],
+  // Spilling (S3, KMS), Glue connection mode (Glue) and the database connection load on first use.
+  lazyPackages: ['@aws-sdk/client-s3', '@aws-sdk/client-kms', '@aws-sdk/client-glue', 'mysql2', 'iconv-lite', '@aws-sdk/rds-signer'],
+});
+
+testSamTemplate({
+  packageRoot,
+  bundle,
+  sourceType: 'mysql',
+  configSources: ['src/aurora-config.ts'],
+  ping: { env },
+  inVpc: true,
+  parameters: ['LambdaFunctionName', 'DefaultConnectionString', 'SecretNamePrefix', 'SpillBucket', 'SpillPrefix', 'LambdaTimeout', 'LambdaMemory', 'LambdaRoleARN', 'DisableSpillEncryption', 'SecurityGroupIds', 'SubnetIds', 'PermissionsBoundaryARN', 'KMSKeyId', 'LogRetentionInDays'],
+});
+
+testSamTemplate({
+  packageRoot,
+  template: 'template-connection.yaml',
+  bundle,
+  sourceType: 'mysql',
+  configSources: ['src/aurora-config.ts'],
+  ping: { glueConnection: { ConnectionType: 'MYSQL', ConnectionProperties: { HOST: '127.0.0.1', PORT: '3306', DATABASE: 'test', JDBC_PARAMS: 'user=root' } } },
+  inVpc: true,
+  parameters: ['LambdaFunctionName', 'SecretName', 'SpillBucket', 'GlueConnection', 'LambdaRoleArn', 'SecurityGroupIds', 'SubnetIds', 'KmsKeyId', 'LogRetentionInDays'],
+});
