@@ -80,7 +80,7 @@ describe('forged split shapes (issue #14)', () => {
 
   it('takes one SELECT, whatever its literals, identifiers and comments hold', () => {
     expect(passthroughStatement({ query: ` SELECT * FROM "t;x" WHERE a = 'it''s; fine' -- ; trailing\n ;` })).toMatch(/^SELECT/);
-    expect(passthroughStatement({ QUERY: 'SELECT * FROM t /* ; */' })).toBe('SELECT * FROM t /* ; */');
+    expect(passthroughStatement({ query: 'SELECT * FROM t /* ; */' })).toBe('SELECT * FROM t /* ; */');
     expect(() => passthroughStatement({ query: "SELECT * FROM t; DELETE FROM t WHERE a = 'b'" })).toThrow(/single/);
     expect(() => passthroughStatement({ query: "SELECT * FROM t WHERE a = 'x'';'; UPDATE t SET a = 1" })).toThrow(/single/);
     expect(() => passthroughStatement({ query: 'UPDATE t SET a = 1' })).toThrow(/only a PartiQL SELECT/);
