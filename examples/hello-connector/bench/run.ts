@@ -48,10 +48,19 @@ try {
     }
     return rows + writer.finish().numRows;
   };
+  // The connector yields chunks of rows; core writes them into Arrow as the baseline does, so the
+  // candidate side writes them too.
   const candidate = async () => {
+    const writer = new RecordBatchWriter(schema);
     let rows = 0;
-    for await (const batch of connector.readSplit(ctx, input)) rows += 'numRows' in batch && typeof batch.numRows === 'number' ? batch.numRows : 1;
-    return rows;
+    for await (const chunk of connector.readSplit(ctx, input)) {
+      if (!Array.isArray(chunk)) throw new Error('hello-connector yields chunks of rows');
+      for (const row of chunk) {
+        writer.appendRow(row);
+        if (writer.numRows >= 1000) rows += writer.finish().numRows;
+      }
+    }
+    return rows + writer.finish().numRows;
   };
 
   const results = [];
