@@ -5,7 +5,7 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { RecordBatch, Schema } from 'apache-arrow';
-import type { Row } from './arrow/block-writer.js';
+import type { Row } from './arrow/block-writer/index.js';
 import { ConnectorError } from './errors.js';
 import type { HandlerConfig } from './handler/handler-config.js';
 import type { Constraints, DataSourceCapabilities, FederatedIdentity, StringMap, TableName } from './protocol/types.js';

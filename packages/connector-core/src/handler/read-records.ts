@@ -7,7 +7,7 @@
  */
 import { RecordBatch, Schema, Struct, makeData, type Data } from 'apache-arrow';
 import { readRows } from '../arrow/block-reader.js';
-import { RecordBatchWriter, ValueCoercionError } from '../arrow/block-writer.js';
+import { RecordBatchWriter, ValueCoercionError } from '../arrow/block-writer/index.js';
 import { blockOf } from '../arrow/value-block.js';
 import type { Connector, ConnectorContext } from '../connector.js';
 import { createConstraintEvaluator, filterRecordBatch } from '../constraints/evaluator.js';

@@ -37,7 +37,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 import { readRows, readValue } from '../../src/arrow/block-reader.js';
-import { RecordBatchWriter, ValueCoercionError, buildRecordBatch, type Row } from '../../src/arrow/block-writer.js';
+import { RecordBatchWriter, ValueCoercionError, buildRecordBatch, type Row } from '../../src/arrow/block-writer/index.js';
 import { formatDecimal, toUnscaledDecimal } from '../../src/arrow/decimal.js';
 import { decodeRecordBatchBytes, decodeSchemaMessage, encodeRecordBatchMessage, encodeSchemaMessage } from '../../src/arrow/ipc.js';
 import { packTimestampWithZone, zoneIdOf, zoneKeyOf } from '../../src/arrow/time-zone-key.js';
