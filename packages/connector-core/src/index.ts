@@ -17,6 +17,8 @@ export type { Row, ValueCoercionDetails } from './arrow/block-writer/index.js';
 export { readValue, readRows } from './arrow/block-reader.js';
 export type { TimestampWithZone } from './arrow/block-reader.js';
 export { formatDecimal, toUnscaledDecimal } from './arrow/decimal.js';
+export { MILLIS_PER_DAY, daysFromCivil, daysInMonth, isCalendarDate, isLeapYear, parseIsoDateTime } from './arrow/calendar.js';
+export type { IsoDateTime } from './arrow/calendar.js';
 export type {
   Connector,
   ConnectorContext,
