@@ -154,7 +154,7 @@ export async function readRecords(connector: Connector, request: ReadRecordsRequ
           // The message names table, column and types but never the value, which may be patient data.
           if (error instanceof ValueCoercionError) {
             const table = `${request.tableName.schemaName}.${request.tableName.tableName}`;
-            throw new ConnectorError('InvalidInput', `Table ${table}: a ${error.valueType} value in column ${JSON.stringify(error.column)} cannot be stored as ${error.arrowType}`, { cause: error });
+            throw new ConnectorError('InvalidInput', `Table ${table}: a ${error.valueType} value in column ${JSON.stringify(error.column)} cannot be stored as ${error.arrowType}: ${error.reason}; ${error.remedy}`, { cause: error });
           }
           throw error;
         }

@@ -655,9 +655,11 @@ describe('value details', () => {
     expect(() => readValue(batch.getChildAt(0)!, 0)).toThrow(RangeError);
   });
 
-  it('names the value, the column, the row and the Arrow type in the message', () => {
+  it('names the JS type, the column, the row, the Arrow type, why and what to yield in the message, never the value', () => {
     const error = coercionError(new Schema([new Field('age', new Int32(), true)]), [[1], [2], [1.5]]);
-    expect(error.message).toBe('Cannot write number 1.5 to column "age" (Int32) at row 2: not an integer');
+    expect(error.message).toBe(
+      'Cannot write a number to column "age" (Int32) at row 2: the number is not an integer (it has a fraction, or is NaN or ±Infinity); yield an integer number, a bigint or a decimal-integer string; a column of fractions is Float64 or Decimal',
+    );
     expect(error.arrowType).toBe('Int32');
   });
 });

@@ -5,7 +5,7 @@
 import { DataType, DateUnit, Precision, TimeUnit, type Data, type Field } from 'apache-arrow';
 
 import type { BufferPool } from './buffer-pool.js';
-import { ValueCoercionError, describeJsType, previewValue, type ValueCoercionDetails } from './value-coercion-error.js';
+import { ValueCoercionError, describeJsType, withArticle } from './value-coercion-error.js';
 
 export interface RowCursor {
   row: number;
@@ -68,7 +68,7 @@ export abstract class ColumnWriter {
   /** Appends a null (`value` only tells the error which kind), or throws if the field is not nullable. */
   appendNull(value: null | undefined): void {
     if (!this.nullable) {
-      this.fail(value, 'the field is not nullable');
+      this.fail(value, 'the field is not nullable', 'yield a value in every row, or declare the field nullable');
     }
     this.appendPlaceholder();
   }
@@ -130,21 +130,17 @@ export abstract class ColumnWriter {
     this.capacity = capacity;
   }
 
-  /** Throws the {@link ValueCoercionError} for `value` in this column. */
-  fail(value: unknown, reason: string, cause?: unknown): never {
-    const details: ValueCoercionDetails = {
-      column: this.path,
-      row: this.cursor.row,
-      valueType: describeJsType(value),
-      arrowType: this.arrowType,
-      reason,
-      preview: previewValue(value),
-    };
-    throw cause === undefined ? new ValueCoercionError(details) : new ValueCoercionError(details, { cause });
+  /**
+   * Throws the {@link ValueCoercionError} for `value` in this column. `reason` says why and
+   * `remedy` what to yield instead; neither may quote the value, which may be patient data.
+   */
+  fail(value: unknown, reason: string, remedy: string): never {
+    throw new ValueCoercionError({ column: this.path, row: this.cursor.row, valueType: describeJsType(value), arrowType: this.arrowType, reason, remedy });
   }
 
+  /** Throws for a value of a JS type this column never takes; `accepted` lists the types it does. */
   failType(value: unknown, accepted: string): never {
-    return this.fail(value, `expected ${accepted}`);
+    return this.fail(value, `${withArticle(describeJsType(value))} is not a kind of value a ${this.arrowType} column takes`, `yield ${accepted}`);
   }
 }
 

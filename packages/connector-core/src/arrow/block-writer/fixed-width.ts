@@ -3,7 +3,7 @@
 
 import { makeData, type Data, type Field } from 'apache-arrow';
 
-import { decimalDigitCount, powerOfTen, safeUnscaledOfNumber, safeUnscaledOfString, toUnscaledDecimal, writeDecimal128, writeSafeDecimal128 } from '../decimal.js';
+import { powerOfTen, safeUnscaledOfNumber, safeUnscaledOfString, toUnscaledDecimal, writeDecimal128, writeSafeDecimal128 } from '../decimal.js';
 import { ColumnWriter, bitmapBytes, markValid, type RowCursor } from './column-writer.js';
 
 const TWO_POW_32 = 4294967296;
@@ -15,6 +15,7 @@ export const INT64_MAX = 2n ** 63n - 1n;
 const EMPTY_BYTES = new Uint8Array(0);
 
 const INTEGER_STRING = /^[+-]?\d+$/;
+const INTEGER_VALUES = 'an integer number, a bigint or a decimal-integer string';
 const FLOAT_STRING = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const NON_FINITE_FLOAT_STRING = /^(?:NaN|[+-]?Infinity)$/;
 const NONZERO_DIGIT = /[1-9]/;
@@ -26,7 +27,7 @@ export class BoolWriter extends ColumnWriter {
 
   append(value: unknown): void {
     if (value === null || value === undefined) return this.appendNull(value);
-    if (typeof value !== 'boolean') this.failType(value, 'a boolean');
+    if (typeof value !== 'boolean') this.failType(value, 'true or false');
     const index = this.length;
     if (index === this.capacity) this.grow();
     const mask = 1 << (index & 7);
@@ -133,11 +134,15 @@ type SmallIntArray = Int8Array | Int16Array | Int32Array;
 export class SmallIntWriter extends FixedWidthWriter<SmallIntArray> {
   readonly min: number;
   readonly max: number;
+  /** What to yield instead of an integer outside [min, max]. */
+  protected readonly outOfRangeRemedy: string;
 
-  constructor(field: Field, path: string, nullable: boolean, cursor: RowCursor, bitWidth: 8 | 16 | 32) {
+  /** `outOfRangeRemedy` replaces the default advice (a wider integer column) for subclasses that are not plain integers. */
+  constructor(field: Field, path: string, nullable: boolean, cursor: RowCursor, bitWidth: 8 | 16 | 32, outOfRangeRemedy?: string) {
     super(field, path, nullable, cursor, bitWidth === 8 ? Int8Array : bitWidth === 16 ? Int16Array : Int32Array, 1);
     this.max = 2 ** (bitWidth - 1) - 1;
     this.min = -this.max - 1;
+    this.outOfRangeRemedy = outOfRangeRemedy ?? `yield an integer in that range, or declare ${bitWidth === 32 ? 'an Int64' : 'a wider integer'} column`;
   }
 
   append(value: unknown): void {
@@ -156,7 +161,7 @@ export class SmallIntWriter extends FixedWidthWriter<SmallIntArray> {
   /** Everything but an in-range integer number: the rare path, kept out of `append`. */
   coerce(value: unknown): number {
     const integer = integerOf(this, value);
-    if (integer < this.min || integer > this.max) this.fail(value, `out of range [${this.min}, ${this.max}]`);
+    if (integer < this.min || integer > this.max) this.fail(value, `the integer is outside the range [${this.min}, ${this.max}] of ${this.arrowType}`, this.outOfRangeRemedy);
     return Number(integer);
   }
 }
@@ -167,15 +172,15 @@ export class SmallIntWriter extends FixedWidthWriter<SmallIntArray> {
  */
 export function integerOf(writer: ColumnWriter, value: unknown): number | bigint {
   if (typeof value === 'number') {
-    if (!Number.isInteger(value)) writer.fail(value, 'not an integer');
+    if (!Number.isInteger(value)) writer.fail(value, 'the number is not an integer (it has a fraction, or is NaN or ±Infinity)', `yield ${INTEGER_VALUES}; a column of fractions is Float64 or Decimal`);
     return value;
   }
   if (typeof value === 'bigint') return value;
   if (typeof value === 'string') {
-    if (!INTEGER_STRING.test(value)) writer.fail(value, 'not a decimal integer string');
+    if (!INTEGER_STRING.test(value)) writer.fail(value, 'the string is not a decimal integer (an optional sign and digits only)', `yield ${INTEGER_VALUES}`);
     return BigInt(value);
   }
-  return writer.failType(value, 'an integer number, bigint or decimal-integer string');
+  return writer.failType(value, INTEGER_VALUES);
 }
 
 // --- Float32/64 ---------------------------------------------------------------------------------
@@ -208,14 +213,14 @@ export class FloatWriter extends FixedWidthWriter<Float32Array | Float64Array> {
       number = value;
     } else if (typeof value === 'bigint') {
       number = Number(value);
-      if (!Number.isFinite(number) || BigInt(number) !== value) this.fail(value, 'not exactly representable as a double');
+      if (!Number.isFinite(number) || BigInt(number) !== value) this.fail(value, 'the bigint has no exact double (more than 53 significant bits, or beyond ±1.8e308)', 'yield a number, or declare a Decimal or Int64 column for exact integers');
     } else if (typeof value === 'string') {
       number = parseFloatString(this, value);
     } else {
-      return this.failType(value, 'a number, bigint or numeric string');
+      return this.failType(value, 'a number, a bigint or a numeric string');
     }
     if (this.single && Math.fround(number) !== number && !Number.isNaN(number)) {
-      this.fail(value, 'not exactly representable as a 32-bit float (round it with Math.fround first if that is intended)');
+      this.fail(value, 'the number has no exact 32-bit float', 'yield Math.fround(value) if rounding is intended, or declare a Float64 column');
     }
     return number;
   }
@@ -223,10 +228,10 @@ export class FloatWriter extends FixedWidthWriter<Float32Array | Float64Array> {
 
 function parseFloatString(writer: ColumnWriter, text: string): number {
   if (NON_FINITE_FLOAT_STRING.test(text)) return Number(text);
-  if (!FLOAT_STRING.test(text)) writer.fail(text, 'not a numeric string');
+  if (!FLOAT_STRING.test(text)) writer.fail(text, 'the string is not a number', 'yield a number, or a string of digits with an optional sign, point and exponent, NaN or ±Infinity');
   const number = Number(text);
-  if (!Number.isFinite(number)) writer.fail(text, 'overflows a double');
-  if (number === 0 && NONZERO_DIGIT.test(text.split(/[eE]/)[0] ?? '')) writer.fail(text, 'underflows a double to zero');
+  if (!Number.isFinite(number)) writer.fail(text, 'the numeric string is beyond the largest double (±1.8e308)', 'yield a value a double holds, or declare a Decimal column');
+  if (number === 0 && NONZERO_DIGIT.test(text.split(/[eE]/)[0] ?? '')) writer.fail(text, 'the numeric string is below the smallest double (5e-324) and would become zero', 'yield a value a double holds, or declare a Decimal column');
   return number;
 }
 
@@ -254,12 +259,16 @@ export abstract class Int64Writer extends FixedWidthWriter<Int32Array> {
   /** Stores an int64 given as a number or bigint, rejecting anything else. */
   storeInteger(index: number, value: unknown, integer: number | bigint): void {
     if (typeof integer === 'number') {
-      if (!(integer >= INT64_MIN_NUMBER && integer < INT64_LIMIT_NUMBER)) this.fail(value, 'out of the int64 range');
+      if (!(integer >= INT64_MIN_NUMBER && integer < INT64_LIMIT_NUMBER)) this.failOutOfRange(value);
       this.storeNumber(index, integer);
     } else {
-      if (integer < INT64_MIN || integer > INT64_MAX) this.fail(value, 'out of the int64 range');
+      if (integer < INT64_MIN || integer > INT64_MAX) this.failOutOfRange(value);
       this.longs[index] = integer;
     }
+  }
+
+  failOutOfRange(value: unknown): never {
+    return this.fail(value, `the integer is outside the signed 64-bit range [-2^63, 2^63 - 1] of ${this.arrowType}`, 'yield an integer in that range');
   }
 
   protected override resize(capacity: number): void {
@@ -279,7 +288,7 @@ export class BigIntWriter extends Int64Writer {
     const index = this.length;
     if (index === this.capacity) this.grow();
     if (typeof value === 'bigint') {
-      if (value < INT64_MIN || value > INT64_MAX) this.fail(value, 'out of the int64 range');
+      if (value < INT64_MIN || value > INT64_MAX) this.failOutOfRange(value);
       this.longs[index] = value;
     } else if (typeof value === 'number' && Number.isInteger(value) && value >= INT64_MIN_NUMBER && value < INT64_LIMIT_NUMBER) {
       this.storeNumber(index, value);
@@ -329,21 +338,37 @@ export class DecimalWriter extends FixedWidthWriter<Uint32Array> {
   /** Every value the bigint-free path above cannot take: bigints, exponents, rounding, 16+ digits, malformed text. */
   appendExact(value: unknown): void {
     if (typeof value !== 'number' && typeof value !== 'bigint' && typeof value !== 'string') {
-      this.failType(value, 'a number, bigint or decimal string');
+      this.failType(value, 'a number, a bigint or a decimal string');
     }
     let unscaled: bigint;
     try {
       unscaled = toUnscaledDecimal(value, this.scale);
-    } catch (cause) {
-      return this.fail(value, cause instanceof Error ? cause.message : String(cause), cause);
+    } catch {
+      // The parser's own message quotes the value, so it is neither kept nor chained.
+      return this.failUnparsable(value);
     }
     if (unscaled >= this.#limit || unscaled <= -this.#limit) {
-      this.fail(value, `needs ${decimalDigitCount(unscaled)} digits at scale ${this.scale}, more than the precision ${this.precision}`);
+      const integerDigits = this.precision - this.scale;
+      this.fail(
+        value,
+        `rounded to scale ${this.scale} it needs more than the ${this.precision} digits of ${this.arrowType}`,
+        integerDigits > 0 ? `yield a value under 10^${integerDigits} in magnitude, or declare a larger precision (at most 38)` : 'yield a smaller value, or declare a larger precision (at most 38)',
+      );
     }
     const index = this.length;
     if (index === this.capacity) this.grow();
     writeDecimal128(this.values, index, unscaled);
     markValid(this, index);
     this.length = index + 1;
+  }
+
+  failUnparsable(value: number | bigint | string): never {
+    if (typeof value === 'number' && !Number.isFinite(value)) {
+      return this.fail(value, 'the number is NaN or ±Infinity, which no decimal holds', 'yield a finite number, or null');
+    }
+    if (typeof value === 'string' && !FLOAT_STRING.test(value)) {
+      return this.fail(value, 'the string is not a decimal number', 'yield digits with an optional sign, point and exponent, such as "-12.50" or "1.5e3"');
+    }
+    return this.fail(value, 'the value has more digits than any decimal128 holds', 'yield a value under 10^38 in magnitude');
   }
 }

@@ -23,9 +23,9 @@ export class ListWriter extends OffsetsWriter {
     } else if (isListLike(value)) {
       for (const item of value) child.append(item);
     } else {
-      this.failType(value, 'an array or another non-string iterable');
+      this.failType(value, 'an array or another iterable that is not a string');
     }
-    this.closeSlot(index, child.length, value, 'the list column exceeds 2^31 - 1 items in one batch');
+    this.closeSlot(index, child.length, value, 'list items');
   }
 
   override byteSize(): number {
@@ -155,7 +155,7 @@ export class MapWriter extends OffsetsWriter {
     } else if (Array.isArray(value)) {
       for (let entry = 0; entry < value.length; entry++) {
         const pair: unknown = value[entry];
-        if (!Array.isArray(pair) || pair.length !== 2) this.fail(value, `entry ${entry} is not a [key, value] pair`);
+        if (!Array.isArray(pair) || pair.length !== 2) this.fail(value, `its entry ${entry} is not a [key, value] pair`, 'yield each entry as a two-element array, or a Map or an object');
         keys.append(pair[0]);
         values.append(pair[1]);
       }
@@ -165,9 +165,9 @@ export class MapWriter extends OffsetsWriter {
         values.append(value[key]);
       }
     } else {
-      this.failType(value, 'a Map, an object or an array of [key, value] pairs');
+      this.failType(value, 'a Map, an object, or an array of [key, value] pairs');
     }
-    this.closeSlot(index, keys.length, value, 'the map column exceeds 2^31 - 1 entries in one batch');
+    this.closeSlot(index, keys.length, value, 'map entries');
   }
 
   override byteSize(): number {

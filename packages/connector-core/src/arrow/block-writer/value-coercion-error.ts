@@ -1,7 +1,8 @@
-// The error the block writer throws for a value it cannot store exactly, and the descriptions of JS
-// values it uses. It never holds the row's other values, and names only the column and row.
+// The error the block writer throws for a value it cannot store exactly. Its message must be safe to
+// log and to show in Athena: it names the column, the row, the value's JS type and the Arrow type,
+// says why and what to yield instead, and never quotes the value (it may be patient data).
 
-/** What went wrong, for {@link ValueCoercionError}. */
+/** What went wrong, for {@link ValueCoercionError}. None of it holds the value itself. */
 export interface ValueCoercionDetails {
   /** Dotted path of the column: `vitals.readings[].bpm`; map entries end in `[].key` / `[].value`. */
   readonly column: string;
@@ -11,10 +12,10 @@ export interface ValueCoercionDetails {
   readonly valueType: string;
   /** The Arrow type of the column, e.g. `Decimal(10, 2)`. */
   readonly arrowType: string;
-  /** Why the value cannot be written, e.g. `not an integer`. */
+  /** Why the value cannot be stored, e.g. `the number is not an integer (…)`. */
   readonly reason: string;
-  /** A short rendering of the value (primitives and dates only), or `''`. */
-  readonly preview?: string;
+  /** What to yield instead, starting with `yield`, e.g. `yield an integer number, a bigint or …`. */
+  readonly remedy: string;
 }
 
 /**
@@ -31,19 +32,27 @@ export class ValueCoercionError extends Error {
   readonly valueType: string;
   /** Arrow type of the column. */
   readonly arrowType: string;
-  /** Why the value was rejected, without the column/row context. */
+  /** Why the value was rejected, without the column/row context and without the value. */
   readonly reason: string;
+  /** What the plugin should yield instead (or how to declare the column), starting with `yield`. */
+  readonly remedy: string;
 
   constructor(details: ValueCoercionDetails, options?: ErrorOptions) {
-    const shown = details.preview === undefined || details.preview === '' ? details.valueType : `${details.valueType} ${details.preview}`;
-    super(`Cannot write ${shown} to column ${JSON.stringify(details.column)} (${details.arrowType}) at row ${details.row}: ${details.reason}`, options);
+    super(`Cannot write ${withArticle(details.valueType)} to column ${JSON.stringify(details.column)} (${details.arrowType}) at row ${details.row}: ${details.reason}; ${details.remedy}`, options);
     this.name = 'ValueCoercionError';
     this.column = details.column;
     this.row = details.row;
     this.valueType = details.valueType;
     this.arrowType = details.arrowType;
     this.reason = details.reason;
+    this.remedy = details.remedy;
   }
+}
+
+/** `a number`, `an object`, `an Int8Array`, `a Uint8Array` (said "you"); `null` and `undefined` stay bare. */
+export function withArticle(valueType: string): string {
+  if (valueType === 'null' || valueType === 'undefined') return valueType;
+  return `${/^[aeioAEIO]/.test(valueType) ? 'an' : 'a'} ${valueType}`;
 }
 
 export function describeJsType(value: unknown): string {
@@ -54,20 +63,4 @@ export function describeJsType(value: unknown): string {
   if (prototype === null || prototype === Object.prototype) return 'object';
   const name: unknown = (prototype as { constructor?: { name?: unknown } }).constructor?.name;
   return typeof name === 'string' && name !== '' ? name : 'object';
-}
-
-export function previewValue(value: unknown): string {
-  switch (typeof value) {
-    case 'number':
-      return Object.is(value, -0) ? '-0' : String(value);
-    case 'bigint':
-      return `${value}n`;
-    case 'boolean':
-      return String(value);
-    case 'string':
-      return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-    default:
-      if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
-      return '';
-  }
 }

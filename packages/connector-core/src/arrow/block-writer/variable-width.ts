@@ -29,12 +29,19 @@ export abstract class OffsetsWriter extends ColumnWriter {
     this.offsets[index + 1] = this.offsets[index] ?? 0;
   }
 
-  /** Ends slot `index` at child/byte position `end` (refusing int32 overflow) and marks it valid. */
-  protected closeSlot(index: number, end: number, value: unknown, overflow: string): void {
-    if (end > MAX_OFFSET) this.fail(value, overflow);
+  /**
+   * Ends slot `index` at child/byte position `end` and marks it valid, refusing a batch past int32
+   * offsets; `contents` names what overflowed (`bytes of string data`, `list items`).
+   */
+  protected closeSlot(index: number, end: number, value: unknown, contents: string): void {
+    if (end > MAX_OFFSET) this.failOverflow(value, contents);
     this.offsets[index + 1] = end;
     markValid(this, index);
     this.length = index + 1;
+  }
+
+  failOverflow(value: unknown, contents: string): never {
+    return this.fail(value, `the column would hold more than 2^31 - 1 ${contents} in one batch, beyond Arrow's int32 offsets`, 'yield smaller values, or RecordBatches of fewer rows');
   }
 
   /** Lends the offsets to the finished batch; writers with more buffers lend those too. */
@@ -98,7 +105,7 @@ export class Utf8Writer extends VariableWidthWriter {
     if (value === null || value === undefined) return this.appendNull(value);
     if (typeof value !== 'string') this.failType(value, 'a string');
     // UTF-8 cannot carry a lone surrogate; Buffer.write would silently turn it into U+FFFD.
-    if (!(value as unknown as WellFormedString).isWellFormed()) this.fail(value, 'contains a lone UTF-16 surrogate, which UTF-8 cannot encode');
+    if (!(value as unknown as WellFormedString).isWellFormed()) this.fail(value, 'the string contains a lone UTF-16 surrogate, which UTF-8 cannot encode', 'yield value.toWellFormed() to replace lone surrogates with U+FFFD, or declare a Binary column for raw bytes');
     const index = this.length;
     if (index === this.capacity) this.grow();
     const start = this.byteLength;
@@ -119,7 +126,7 @@ export class Utf8Writer extends VariableWidthWriter {
     } else {
       end = start + bytes.write(value, start, 'utf8');
     }
-    this.closeSlot(index, end, value, 'the column exceeds 2 GiB of string data in one batch');
+    this.closeSlot(index, end, value, 'bytes of string data');
     this.byteLength = end;
   }
 }
@@ -133,15 +140,15 @@ export class BinaryWriter extends VariableWidthWriter {
     } else if (value instanceof ArrayBuffer) {
       source = new Uint8Array(value);
     } else {
-      return this.failType(value, 'a Uint8Array, Buffer or ArrayBuffer');
+      return this.failType(value, 'a Uint8Array, a Buffer or an ArrayBuffer');
     }
     const index = this.length;
     if (index === this.capacity) this.grow();
     const end = this.byteLength + source.length;
-    if (end > MAX_OFFSET) this.fail(value, 'the column exceeds 2 GiB of binary data in one batch');
+    if (end > MAX_OFFSET) this.failOverflow(value, 'bytes of binary data');
     this.reserveBytes(source.length);
     this.bytes.set(source, this.byteLength);
-    this.closeSlot(index, end, value, 'the column exceeds 2 GiB of binary data in one batch');
+    this.closeSlot(index, end, value, 'bytes of binary data');
     this.byteLength = end;
   }
 }
