@@ -117,6 +117,10 @@ function expectCoercionError(error: ValueCoercionError, column: string, row: num
   expect(error.message).toContain(`row ${row}`);
   expect(error.message).toContain(valueType);
   expect(error.message).toContain(error.arrowType);
+  // Why, and what to yield instead.
+  expect(error.reason).not.toBe('');
+  expect(error.remedy).toMatch(/^yield \S/);
+  expect(error.message).toContain(`${error.reason}; ${error.remedy}`);
   if (arrowType !== undefined) expect(error.arrowType).toBe(arrowType);
 }
 

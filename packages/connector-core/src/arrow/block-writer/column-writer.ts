@@ -140,7 +140,7 @@ export abstract class ColumnWriter {
 
   /** Throws for a value of a JS type this column never takes; `accepted` lists the types it does. */
   failType(value: unknown, accepted: string): never {
-    return this.fail(value, `${withArticle(describeJsType(value))} is not a kind of value a ${this.arrowType} column takes`, `yield ${accepted}`);
+    return this.fail(value, `${withArticle(describeJsType(value))} is not a kind of value ${withArticle(this.arrowType)} column takes`, `yield ${accepted}`);
   }
 }
 

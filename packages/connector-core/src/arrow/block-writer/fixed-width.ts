@@ -136,12 +136,15 @@ export class SmallIntWriter extends FixedWidthWriter<SmallIntArray> {
   readonly max: number;
   /** What to yield instead of an integer outside [min, max]. */
   protected readonly outOfRangeRemedy: string;
+  /** The values this column takes, for the remedy of a value that is no integer. */
+  protected readonly accepted: string;
 
-  /** `outOfRangeRemedy` replaces the default advice (a wider integer column) for subclasses that are not plain integers. */
-  constructor(field: Field, path: string, nullable: boolean, cursor: RowCursor, bitWidth: 8 | 16 | 32, outOfRangeRemedy?: string) {
+  /** `accepted` and `outOfRangeRemedy` replace the integer advice for subclasses that are not plain integers (DateDay). */
+  constructor(field: Field, path: string, nullable: boolean, cursor: RowCursor, bitWidth: 8 | 16 | 32, accepted = INTEGER_VALUES, outOfRangeRemedy?: string) {
     super(field, path, nullable, cursor, bitWidth === 8 ? Int8Array : bitWidth === 16 ? Int16Array : Int32Array, 1);
     this.max = 2 ** (bitWidth - 1) - 1;
     this.min = -this.max - 1;
+    this.accepted = accepted;
     this.outOfRangeRemedy = outOfRangeRemedy ?? `yield an integer in that range, or declare ${bitWidth === 32 ? 'an Int64' : 'a wider integer'} column`;
   }
 
@@ -160,27 +163,31 @@ export class SmallIntWriter extends FixedWidthWriter<SmallIntArray> {
 
   /** Everything but an in-range integer number: the rare path, kept out of `append`. */
   coerce(value: unknown): number {
-    const integer = integerOf(this, value);
+    const integer = integerOf(this, value, this.accepted);
     if (integer < this.min || integer > this.max) this.fail(value, `the integer is outside the range [${this.min}, ${this.max}] of ${this.arrowType}`, this.outOfRangeRemedy);
     return Number(integer);
   }
 }
 
 /**
- * The integer a number, bigint or decimal-integer string denotes, or a ValueCoercionError. A number
- * comes back as a number (any integer double is exact), the rest as bigint.
+ * The integer a number, bigint or decimal-integer string denotes, or a ValueCoercionError whose
+ * remedy lists `accepted`. A number comes back as a number (any integer double is exact), the rest
+ * as bigint.
  */
-export function integerOf(writer: ColumnWriter, value: unknown): number | bigint {
+export function integerOf(writer: ColumnWriter, value: unknown, accepted: string): number | bigint {
   if (typeof value === 'number') {
-    if (!Number.isInteger(value)) writer.fail(value, 'the number is not an integer (it has a fraction, or is NaN or ±Infinity)', `yield ${INTEGER_VALUES}; a column of fractions is Float64 or Decimal`);
+    if (!Number.isInteger(value)) {
+      const hint = accepted === INTEGER_VALUES ? '; a column of fractions is Float64 or Decimal' : '';
+      writer.fail(value, 'the number is not an integer (it has a fraction, or is NaN or ±Infinity)', `yield ${accepted}${hint}`);
+    }
     return value;
   }
   if (typeof value === 'bigint') return value;
   if (typeof value === 'string') {
-    if (!INTEGER_STRING.test(value)) writer.fail(value, 'the string is not a decimal integer (an optional sign and digits only)', `yield ${INTEGER_VALUES}`);
+    if (!INTEGER_STRING.test(value)) writer.fail(value, 'the string is not a decimal integer (an optional sign and digits only)', `yield ${accepted}`);
     return BigInt(value);
   }
-  return writer.failType(value, INTEGER_VALUES);
+  return writer.failType(value, accepted);
 }
 
 // --- Float32/64 ---------------------------------------------------------------------------------
@@ -293,7 +300,7 @@ export class BigIntWriter extends Int64Writer {
     } else if (typeof value === 'number' && Number.isInteger(value) && value >= INT64_MIN_NUMBER && value < INT64_LIMIT_NUMBER) {
       this.storeNumber(index, value);
     } else {
-      this.storeInteger(index, value, integerOf(this, value));
+      this.storeInteger(index, value, integerOf(this, value, INTEGER_VALUES));
     }
     markValid(this, index);
     this.length = index + 1;

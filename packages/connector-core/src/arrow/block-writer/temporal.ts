@@ -25,7 +25,7 @@ const ZONE_REMEDY = 'yield { epochMillis, zone } with an IANA zone id such as "E
 
 export class DateDayWriter extends SmallIntWriter {
   constructor(field: Field, path: string, nullable: boolean, cursor: RowCursor) {
-    super(field, path, nullable, cursor, 32, 'yield a day count in that range (about 5.8 million years either side of 1970)');
+    super(field, path, nullable, cursor, 32, DATE_DAY_VALUES, 'yield a day count in that range (about 5.8 million years either side of 1970)');
   }
 
   override append(value: unknown): void {
@@ -79,7 +79,7 @@ export class DateMillisecondWriter extends Int64Writer {
     } else if (typeof value === 'string') {
       this.storeNumber(index, isoMillisOf(this, value, false, DATE_MILLIS_VALUES));
     } else if (typeof value === 'number' || typeof value === 'bigint') {
-      this.storeInteger(index, value, integerOf(this, value));
+      this.storeInteger(index, value, integerOf(this, value, DATE_MILLIS_VALUES));
     } else {
       this.failType(value, DATE_MILLIS_VALUES);
     }
