@@ -79,7 +79,9 @@ interface SlotArrayType<Values extends SlotArray> {
  * classes only append; Int64 sees its slots as two int32 words (see {@link Int64Writer}).
  */
 abstract class FixedWidthWriter<Values extends SlotArray> extends ColumnWriter {
-  values: Values;
+  // `declare`: no class-field define step (which would create it as undefined), so the property is
+  // born holding its typed array and V8 keeps a precise field type for the per-row stores.
+  declare values: Values;
   readonly #ArrayType: SlotArrayType<Values>;
   readonly #elementsPerSlot: number;
 
