@@ -5,7 +5,7 @@
  * Each column also gets the converter from mysql2's value to what core's RecordBatchWriter takes.
  */
 import { Binary, Bool, DataType, DateDay, DateMillisecond, Decimal, Field, Float32, Float64, Int16, Int32, Int64, Int8, Utf8 } from 'apache-arrow';
-import { ConnectorError } from '@athena-federation/connector-core';
+import { ConnectorError, MILLIS_PER_DAY, daysFromCivil, isCalendarDate } from '@athena-federation/connector-core';
 
 /** A row of `information_schema.columns`, as the metadata query selects it. */
 export interface MysqlColumn {
@@ -149,8 +149,6 @@ export type ZeroDateWarning = (column: string, value: string) => void;
 
 const ZERO_DATE = /^\d{4}-(00-\d\d|\d\d-00)/;
 const DATE_TIME = /^(\d{4}-\d\d-\d\d)(?: (\d\d:\d\d:\d\d)(?:\.(\d{1,6}))?)?$/;
-const MILLIS_PER_DAY = 86_400_000;
-const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** The value of `count` ASCII digits of `text` at `at`, or -1 if any is not a digit. */
 function digits(text: string, at: number, count: number): number {
@@ -174,9 +172,7 @@ export function epochMillisOf(text: string, maxFraction: number): number | undef
   const year = digits(text, 0, 4);
   const month = digits(text, 5, 2);
   const day = digits(text, 8, 2);
-  if (year < 1 || month < 1 || month > 12 || day < 1 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return undefined;
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  if (day > (month === 2 && !leap ? 28 : (DAYS_IN_MONTH[month - 1] ?? 0))) return undefined;
+  if (year < 1 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || !isCalendarDate(year, month, day)) return undefined;
   let hour = 0;
   let minute = 0;
   let second = 0;
@@ -198,20 +194,6 @@ export function epochMillisOf(text: string, maxFraction: number): number | undef
     }
   }
   return daysFromCivil(year, month, day) * MILLIS_PER_DAY + ((hour * 60 + minute) * 60 + second) * 1000 + millis;
-}
-
-/**
- * Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's days_from_civil): integer
- * arithmetic only, several times cheaper than Date.UTC, and right for years 1–99 too (which
- * Date.UTC would read as 1900–1999).
- */
-function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yearOfEra = y - era * 400;
-  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
-  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
-  return era * 146_097 + dayOfEra - 719_468;
 }
 
 /**

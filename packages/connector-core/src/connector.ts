@@ -5,7 +5,7 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { RecordBatch, Schema } from 'apache-arrow';
-import type { Row } from './arrow/block-writer.js';
+import type { Row } from './arrow/block-writer/index.js';
 import { ConnectorError } from './errors.js';
 import type { CasingMode, HandlerConfig } from './handler/handler-config.js';
 

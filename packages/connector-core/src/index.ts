@@ -12,11 +12,13 @@ export { zoneKeyOf, zoneIdOf, packTimestampWithZone, unpackTimestampWithZone } f
 export { encodeSchemaMessage, encodeRecordBatchMessage, decodeSchemaMessage, emptyRecordBatch } from './arrow/ipc.js';
 export type { IpcFraming } from './arrow/ipc.js';
 export { arrowTypeToJson, arrowTypeFromJson } from './arrow/arrow-type-json.js';
-export { RecordBatchWriter, buildRecordBatch, ValueCoercionError } from './arrow/block-writer.js';
-export type { Row, ValueCoercionDetails } from './arrow/block-writer.js';
+export { RecordBatchWriter, buildRecordBatch, ValueCoercionError } from './arrow/block-writer/index.js';
+export type { Row, ValueCoercionDetails } from './arrow/block-writer/index.js';
 export { readValue, readRows } from './arrow/block-reader.js';
 export type { TimestampWithZone } from './arrow/block-reader.js';
 export { formatDecimal, toUnscaledDecimal } from './arrow/decimal.js';
+export { MILLIS_PER_DAY, daysFromCivil, daysInMonth, isCalendarDate, isLeapYear, parseIsoDateTime } from './arrow/calendar.js';
+export type { IsoDateTime } from './arrow/calendar.js';
 export type {
   Connector,
   ConnectorContext,

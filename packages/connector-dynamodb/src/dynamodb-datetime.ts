@@ -3,6 +3,7 @@
  * and `defaultTimeZone`. Only the pattern letters DynamoDB data commonly uses are supported; a
  * pattern with others is refused when the table is read, naming the column.
  */
+import { MILLIS_PER_DAY, daysFromCivil, isCalendarDate } from '@athena-federation/connector-core';
 
 /** Wall-clock fields of a parsed value, plus its UTC offset when the text carried one. */
 export interface ParsedDateTime {
@@ -120,10 +121,10 @@ export function compileDateTimePattern(pattern: string): (text: string) => Parse
     const fields: Fields = { year: 1970, month: 1, day: 1, hour: 0, minute: 0, second: 0, millis: 0, pm: undefined, offset: undefined };
     setters.forEach((set, index) => set(fields, match[index + 1] ?? ''));
     if (fields.pm !== undefined) fields.hour = (fields.hour % 12) + (fields.pm ? 12 : 0);
-    const wallMillis = Date.UTC(fields.year, fields.month - 1, fields.day, fields.hour, fields.minute, fields.second, fields.millis);
-    // Date.UTC rolls over (Feb 30 → Mar 2); a value that does not round-trip is not a real date.
-    const check = new Date(wallMillis);
-    if (Number.isNaN(wallMillis) || check.getUTCMonth() !== fields.month - 1 || check.getUTCDate() !== fields.day || Number.isNaN(fields.offset ?? 0)) return undefined;
+    const { year, month, day, hour, minute, second } = fields;
+    // Out-of-range fields (Feb 30, 10:75) make the text no real date-time; Date.UTC would roll them over.
+    if (!isCalendarDate(year, month, day) || hour > 23 || minute > 59 || second > 59 || Number.isNaN(fields.offset ?? 0)) return undefined;
+    const wallMillis = daysFromCivil(year, month, day) * MILLIS_PER_DAY + ((hour * 60 + minute) * 60 + second) * 1000 + fields.millis;
     return { wallMillis, offsetMinutes: fields.offset };
   };
 }

@@ -22,6 +22,17 @@ describe('compileDateTimePattern', () => {
     expect(parse('27/11/2026')).toBeUndefined();
     expect(() => compileDateTimePattern('yyyy-ww')).toThrow(/"w"/);
   });
+
+  it('reads years 1–99 as written and refuses out-of-range times instead of rolling them over', () => {
+    // Date.UTC reads years 0–99 as 1900–1999 and turns 10:75 into 11:15.
+    expect(compileDateTimePattern('yyyy-MM-dd')('0050-03-01')).toEqual({ wallMillis: Date.parse('0050-03-01T00:00:00Z'), offsetMinutes: undefined });
+    const parse = compileDateTimePattern('yyyy-MM-dd HH:mm:ss');
+    expect(parse('2026-11-27 10:75:00')).toBeUndefined();
+    expect(parse('2026-11-27 10:15:60')).toBeUndefined();
+    expect(parse('2026-11-27 24:00:00')).toBeUndefined();
+    expect(parse('2026-13-01 10:00:00')).toBeUndefined();
+    expect(parse('2026-11-27 23:59:59')).toEqual({ wallMillis: Date.UTC(2026, 10, 27, 23, 59, 59), offsetMinutes: undefined });
+  });
 });
 
 describe('zones', () => {

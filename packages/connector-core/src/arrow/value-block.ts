@@ -6,7 +6,7 @@
 import { type Field, type RecordBatch, Schema } from 'apache-arrow';
 import { randomUUID } from 'node:crypto';
 import type { Block } from '../protocol/types.js';
-import { buildRecordBatch } from './block-writer.js';
+import { buildRecordBatch } from './block-writer/index.js';
 
 /** A Block around `batch`, with a fresh allocator id as Java writes one per invocation. */
 export function blockOf(batch: RecordBatch): Block {

@@ -6,7 +6,7 @@
 import type { RecordBatch, Schema, Vector } from 'apache-arrow';
 
 import { readValue } from '../arrow/block-reader.js';
-import { RecordBatchWriter } from '../arrow/block-writer.js';
+import { RecordBatchWriter } from '../arrow/block-writer/index.js';
 import type { Constraints } from '../protocol/types.js';
 import { compileValueSet, type ValueSetMatcher } from './value-set.js';
 

@@ -5,7 +5,7 @@
  * implements only what is specific to its source. It knows nothing about Lambda.
  */
 import { Field, Int32, Schema } from 'apache-arrow';
-import { buildRecordBatch, RecordBatchWriter } from '../arrow/block-writer.js';
+import { buildRecordBatch, RecordBatchWriter } from '../arrow/block-writer/index.js';
 import { blockOf } from '../arrow/value-block.js';
 import { findUnsupportedField } from '../arrow/supported-types.js';
 import type { Connector, ConnectorContext, ConnectorSettings, TableDefinition } from '../connector.js';

@@ -7,7 +7,7 @@
  */
 import { RecordBatch, Schema, Struct, makeData, type Data } from 'apache-arrow';
 import { readRows } from '../arrow/block-reader.js';
-import { RecordBatchWriter, ValueCoercionError, type Row } from '../arrow/block-writer.js';
+import { RecordBatchWriter, ValueCoercionError, type Row } from '../arrow/block-writer/index.js';
 import { blockOf } from '../arrow/value-block.js';
 import type { Connector, ConnectorContext, RowChunk } from '../connector.js';
 import { createConstraintEvaluator, filterRecordBatch } from '../constraints/evaluator.js';
@@ -153,7 +153,7 @@ export async function readRecords(connector: Connector, request: ReadRecordsRequ
       // The message names table, row, column, types, why and what to yield, never the value (patient data).
       if (error instanceof ValueCoercionError) {
         const table = `${request.tableName.schemaName}.${request.tableName.tableName}`;
-        throw new ConnectorError('InvalidInput', `Table ${table}, row ${yielded} of the split: a ${error.valueType} value in column ${JSON.stringify(error.column)} cannot be stored as ${error.arrowType}`, { cause: error });
+        throw new ConnectorError('InvalidInput', `Table ${table}, row ${yielded} of the split: a ${error.valueType} value in column ${JSON.stringify(error.column)} cannot be stored as ${error.arrowType}: ${error.reason}; ${error.remedy}`, { cause: error });
       }
       throw error;
     }

@@ -6,7 +6,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Vector } from 'apache-arrow';
 import { readValue } from '../arrow/block-reader.js';
-import { RecordBatchWriter } from '../arrow/block-writer.js';
+import { RecordBatchWriter } from '../arrow/block-writer/index.js';
 import { blockOf } from '../arrow/value-block.js';
 import { ConnectorError, toConnectorError, toLambdaError } from '../errors.js';
 import type { FederationResponse } from '../protocol/types.js';

@@ -5,7 +5,7 @@
  */
 import type { RecordBatch, Schema } from 'apache-arrow';
 import { readValue } from '../arrow/block-reader.js';
-import { RecordBatchWriter, type Row } from '../arrow/block-writer.js';
+import { RecordBatchWriter, type Row } from '../arrow/block-writer/index.js';
 import { type Connector, type ConnectorContext, type PartitionsInput, type SplitsInput, pageOf } from '../connector.js';
 import { ConnectorError } from '../errors.js';
 import type { DataSourceCapabilities, TableName } from '../protocol/types.js';

@@ -37,7 +37,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 import { readRows, readValue } from '../../src/arrow/block-reader.js';
-import { RecordBatchWriter, ValueCoercionError, buildRecordBatch, type Row } from '../../src/arrow/block-writer.js';
+import { RecordBatchWriter, ValueCoercionError, buildRecordBatch, type Row } from '../../src/arrow/block-writer/index.js';
 import { formatDecimal, toUnscaledDecimal } from '../../src/arrow/decimal.js';
 import { decodeRecordBatchBytes, decodeSchemaMessage, encodeRecordBatchMessage, encodeSchemaMessage } from '../../src/arrow/ipc.js';
 import { packTimestampWithZone, zoneIdOf, zoneKeyOf } from '../../src/arrow/time-zone-key.js';
@@ -117,6 +117,10 @@ function expectCoercionError(error: ValueCoercionError, column: string, row: num
   expect(error.message).toContain(`row ${row}`);
   expect(error.message).toContain(valueType);
   expect(error.message).toContain(error.arrowType);
+  // Why, and what to yield instead.
+  expect(error.reason).not.toBe('');
+  expect(error.remedy).toMatch(/^yield \S/);
+  expect(error.message).toContain(`${error.reason}; ${error.remedy}`);
   if (arrowType !== undefined) expect(error.arrowType).toBe(arrowType);
 }
 
@@ -655,9 +659,11 @@ describe('value details', () => {
     expect(() => readValue(batch.getChildAt(0)!, 0)).toThrow(RangeError);
   });
 
-  it('names the value, the column, the row and the Arrow type in the message', () => {
+  it('names the JS type, the column, the row, the Arrow type, why and what to yield in the message, never the value', () => {
     const error = coercionError(new Schema([new Field('age', new Int32(), true)]), [[1], [2], [1.5]]);
-    expect(error.message).toBe('Cannot write number 1.5 to column "age" (Int32) at row 2: not an integer');
+    expect(error.message).toBe(
+      'Cannot write a number to column "age" (Int32) at row 2: the number is not an integer (it has a fraction, or is NaN or ±Infinity); yield an integer number, a bigint or a decimal-integer string; a column of fractions is Float64 or Decimal',
+    );
     expect(error.arrowType).toBe('Int32');
   });
 });

@@ -29,7 +29,7 @@ import { describe, expect, it } from 'vitest';
 
 import { arrowTypeToJson } from '../../src/arrow/arrow-type-json.js';
 import { readRows, readValue } from '../../src/arrow/block-reader.js';
-import { buildRecordBatch } from '../../src/arrow/block-writer.js';
+import { buildRecordBatch } from '../../src/arrow/block-writer/index.js';
 import { toUnscaledDecimal } from '../../src/arrow/decimal.js';
 import { decodeRecordBatchBytes, decodeSchemaMessage, encodeRecordBatchMessage, encodeSchemaMessage } from '../../src/arrow/ipc.js';
 import { createConstraintEvaluator, filterRecordBatch, normalizeRanges } from '../../src/constraints/evaluator.js';

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 
 import { arrowTypeToJson } from '../../src/arrow/arrow-type-json.js';
 import { readValue } from '../../src/arrow/block-reader.js';
-import { buildRecordBatch } from '../../src/arrow/block-writer.js';
+import { buildRecordBatch } from '../../src/arrow/block-writer/index.js';
 import { makeValueBlock } from '../../src/arrow/value-block.js';
 import { createConstraintEvaluator, normalizeRanges } from '../../src/constraints/evaluator.js';
 import { compareValues, createValueComparator } from '../../src/constraints/value-compare.js';

@@ -273,7 +273,7 @@ describe('source name resolution', () => {
 });
 
 describe('values a column cannot hold', () => {
-  it('fail as invalid input naming table, column and types, but not the value', async () => {
+  it('fail as invalid input naming table, column, types, why and what to yield, but not the value', async () => {
     const bad: Connector = {
       ...base,
       async *readSplit() {
@@ -282,6 +282,7 @@ describe('values a column cannot hold', () => {
     };
     const error = await failure(driverFor(bad).scan(patients));
     expect(error.error.errorMessage).toMatch(/InvalidInputException.*Table ehr\.patients, row 1 of the split: a string value in column "region" cannot be stored as Int32/);
-    expect(error.error.errorMessage).not.toContain('Jane');
+    expect(error.error.errorMessage).toContain('cannot be stored as Int32: the string is not a decimal integer (an optional sign and digits only); yield an integer number, a bigint or a decimal-integer string');
+    for (const fragment of ['Jane', 'Doe', 'MRN', '123']) expect(error.error.errorMessage).not.toContain(fragment);
   });
 });

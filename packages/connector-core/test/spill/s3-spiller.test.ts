@@ -15,7 +15,7 @@ import {
 import { Field, Float64, Int32, type RecordBatch, RecordBatchReader, Schema, Utf8 } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeRecordBatchMessage, encodeSchemaMessage } from '../../src/arrow/ipc.js';
-import { buildRecordBatch } from '../../src/arrow/block-writer.js';
+import { buildRecordBatch } from '../../src/arrow/block-writer/index.js';
 import { ConnectorError } from '../../src/errors.js';
 import type { EncryptionKey, S3SpillLocation } from '../../src/protocol/types.js';
 import { S3BlockSpiller, type SpillS3Client, isTransientS3Error, parsePutRequestHeaders, readSpilledBlock, verifySpillBucket } from '../../src/spill/s3-spiller.js';
