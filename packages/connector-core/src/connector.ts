@@ -166,7 +166,8 @@ export interface Connector {
    * naming the column, why, and what to yield instead), applies the summary to every row, projects
    * to `schema`, cuts blocks by `maxBlockSize`, honours the limit and spills; it stops pulling
    * when it has enough rows or `ctx.signal` fires. Yielding one row per chunk works but costs an
-   * `await` per row.
+   * `await` per row. The JavaScript values each Arrow type takes are in the table "Values `readSplit`
+   * may yield" of core's README (and on `RecordBatchWriter`).
    */
   readSplit(ctx: ConnectorContext, input: ReadSplitInput): AsyncIterable<RowChunk | RecordBatch>;
 
