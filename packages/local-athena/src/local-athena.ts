@@ -216,8 +216,8 @@ export class LocalAthena {
     const order = [...new Map(analysis.tables.map((t) => [key(t), t])).values()].sort((a, b) => Number(filtered(b)) - Number(filtered(a)));
     const opened = new Map<string, OpenTable>();
     for (const table of order) opened.set(key(table), await this.#open(table, translation.passthrough));
-    await bindQuery(this.#parser.connection, sql, [...opened.values()].map((t) => ({ catalog: t.catalog, ...t.localName, schema: t.definition.schema }))).catch((error: unknown) => {
-      throw error instanceof QueryBindingError ? duckdbErrorToAthena(error) : error;
+    await bindQuery(this.#parser.connection, sql, [...opened.values()].map((t) => ({ catalog: t.catalog, ...t.localName, schema: t.definition.schema })), translation.checkSql).catch((error: unknown) => {
+      throw error instanceof QueryBindingError ? duckdbErrorToAthena(error, translation.checks) : error;
     });
     const done = new Map<string, TableReference>();
     const progress: Progress = { splitsDone: 0, splitsTotal: 0, rows: 0, bytes: 0, spilledObjects: 0 };

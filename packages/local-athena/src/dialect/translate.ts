@@ -11,6 +11,10 @@ import {
   ArithmeticBinaryContext,
   AtTimeZoneContext,
   BackQuotedIdentifierContext,
+  BetweenContext,
+  ComparisonContext,
+  InListContext,
+  PredicatedContext,
   BinaryLiteralContext,
   CastContext,
   ConcatenationContext,
@@ -64,7 +68,26 @@ export interface PassthroughTable {
 /** The user's Athena SQL, ready for DuckDB. */
 export interface Translation {
   readonly duckdbSql: string;
+  /**
+   * The same query with Athena's type checks around its comparisons, IN lists, BETWEENs and
+   * arithmetic: it computes the same, but binding it fails with Athena's error where Athena would
+   * refuse operand types DuckDB converts implicitly (`date_col = '2024-01-01'`). It is only
+   * prepared, never run (nor read for pushdown), so the checks cost nothing once bound.
+   */
+  readonly checkSql: string;
+  /** The checks in {@link checkSql}, by id: what a failed one reports. */
+  readonly checks: readonly TypeCheck[];
   readonly passthrough: readonly PassthroughTable[];
+}
+
+/** One of Athena's operand type checks in a translation's check SQL. */
+export interface TypeCheck {
+  readonly kind: 'comparison' | 'between' | 'in' | 'arithmetic';
+  /** `=`, `+` …; BETWEEN and IN for those. */
+  readonly operator: string;
+  readonly position: SqlPosition;
+  /** Per operand, its text when it is a string literal (`'2024-01-01'`). */
+  readonly literals: readonly (string | undefined)[];
 }
 
 /** Options of {@link translateAthenaSql}. */
@@ -91,14 +114,35 @@ const extractFields: Readonly<Record<string, string>> = {
   DAY_OF_YEAR: 'day_of_year', DOY: 'day_of_year', YEAR_OF_WEEK: 'year_of_week', YOW: 'year_of_week', HOUR: 'hour', MINUTE: 'minute', SECOND: 'second',
 };
 
+/** The passthrough tables of one query, shared by its translations (each node is one table), and its type checks. */
+interface PassthroughRegistry {
+  readonly tables: PassthroughTable[];
+  readonly byNode: Map<ParseTree, PassthroughTable>;
+  readonly checks: TypeCheck[];
+}
+
+/** A string literal's text, with its quotes (`'2024-01-01'`), or undefined. */
+function stringLiteral(node: ParseTree): string | undefined {
+  const text = node.getText();
+  return /^'(?:[^']|'')*'$/.test(text) ? text : undefined;
+}
+
 class Translator {
   readonly #sql: string;
   readonly #options: TranslateOptions;
-  readonly passthrough: PassthroughTable[] = [];
+  readonly #registry: PassthroughRegistry;
+  /** When set, this translation adds type checks, and writes operands for typeof() with this one. */
+  readonly #plain: Translator | undefined;
 
-  constructor(sql: string, options: TranslateOptions) {
+  constructor(sql: string, options: TranslateOptions, registry: PassthroughRegistry, plain?: Translator) {
     this.#sql = sql;
     this.#options = options;
+    this.#registry = registry;
+    this.#plain = plain;
+  }
+
+  get passthrough(): readonly PassthroughTable[] {
+    return this.#registry.tables;
   }
 
   position(node: ParseTree): SqlPosition {
@@ -141,6 +185,7 @@ class Translator {
     if (ctx instanceof ListAggContext) return this.#listagg(ctx);
     if (ctx instanceof IntervalContext) return this.#interval(ctx);
     if (ctx instanceof ArithmeticBinaryContext) return this.#arithmetic(ctx);
+    if (ctx instanceof PredicatedContext && this.#plain !== undefined) return this.#checkedPredicate(ctx, this.#plain);
     if (ctx instanceof ConcatenationContext) return `athena_concat(${this.emit(ctx.valueExpression(0) as ParserRuleContext)}, ${this.emit(ctx.valueExpression(1) as ParserRuleContext)})`;
     if (ctx instanceof CastContext) return this.#cast(ctx);
     if (ctx instanceof TypeConstructorContext) return this.#typedLiteral(ctx);
@@ -251,13 +296,43 @@ class Translator {
   #arithmetic(ctx: ArithmeticBinaryContext): string {
     const left = this.emit(ctx.valueExpression(0) as ParserRuleContext);
     const right = this.emit(ctx.valueExpression(1) as ParserRuleContext);
-    if (ctx.SLASH() !== null) return `athena_divide(${left}, ${right})`;
-    if (ctx.PERCENT() !== null) return `athena_modulus(${left}, ${right})`;
     const [leftUnit, rightUnit] = [0, 1].map((i) => this.#intervalKind(ctx.valueExpression(i)));
     const shift = (kind: 'calendar' | 'clock') => (kind === 'calendar' ? 'athena_date_shift' : 'athena_time_shift');
+    // Interval literals are checked by the shift macros themselves.
     if (rightUnit !== undefined) return `${shift(rightUnit)}(${left}, ${ctx.MINUS() === null ? '' : '-'}${right})`;
     if (leftUnit !== undefined && ctx.PLUS() !== null) return `${shift(leftUnit)}(${right}, ${left})`;
-    return this.children(ctx);
+    const value = ctx.SLASH() !== null ? `athena_divide(${left}, ${right})` : ctx.PERCENT() !== null ? `athena_modulus(${left}, ${right})` : this.children(ctx);
+    if (this.#plain === undefined) return value;
+    const operator = ctx._operator?.text ?? '+';
+    // The check binds first (DuckDB binds a CASE's condition before its value), so it explains
+    // operands DuckDB itself cannot combine (`1 + '2'`) too; the value keeps its type.
+    const key = this.#typeCheck(this.#plain, 'arithmetic', operator, ctx, [ctx.valueExpression(0) as ParserRuleContext, ctx.valueExpression(1) as ParserRuleContext]);
+    return `CASE WHEN struct_extract({'ok': true}, ${key}) THEN ${value} END`;
+  }
+
+  /**
+   * The struct key that is 'ok' when Athena accepts the operands' types and names the failed check
+   * otherwise (the macros in duckdb-macros.ts). The operands' types are read from the plain
+   * translation of each, so checks do not nest.
+   */
+  #typeCheck(plain: Translator, kind: TypeCheck['kind'], operator: string, at: ParseTree, operands: readonly ParserRuleContext[]): string {
+    const id = this.#registry.checks.length;
+    this.#registry.checks.push({ kind, operator, position: this.position(at), literals: operands.map(stringLiteral) });
+    const macro = kind === 'arithmetic' ? 'athena_arithmetic_check' : kind === 'between' ? 'athena_between_check' : 'athena_comparison_check';
+    return `${macro}(${id}, ${operands.map((o) => `typeof(${plain.emit(o)})`).join(', ')})`;
+  }
+
+  /** A comparison, BETWEEN or IN list with Athena's check of its operands' types. */
+  #checkedPredicate(ctx: PredicatedContext, plain: Translator): string {
+    const text = this.children(ctx);
+    const predicate = ctx.predicate();
+    const value = ctx.valueExpression();
+    let checks: string[];
+    if (predicate instanceof ComparisonContext) checks = [this.#typeCheck(plain, 'comparison', predicate.comparisonOperator().getText(), ctx, [value, predicate.valueExpression()])];
+    else if (predicate instanceof BetweenContext) checks = [this.#typeCheck(plain, 'between', 'BETWEEN', ctx, [value, ...predicate.valueExpression()])];
+    else if (predicate instanceof InListContext) checks = predicate.expression().map((item) => this.#typeCheck(plain, 'in', 'IN', ctx, [value, item]));
+    else return text;
+    return `(${checks.map((key) => `struct_extract({'ok': true}, ${key})`).join(' AND ')} AND ${text})`;
   }
 
   /**
@@ -399,8 +474,12 @@ class Translator {
       args[key.toUpperCase()] = stringValue(text);
     });
     if (args['QUERY'] === undefined) throw new AthenaSqlError(`system.query needs query => '…'`, this.position(ctx));
-    const table: PassthroughTable = { catalog, schemaName: 'system', tableName: `query$${this.passthrough.length + 1}`, arguments: { schemaFunctionName: 'SYSTEM.QUERY', ...args } };
-    this.passthrough.push(table);
+    let table = this.#registry.byNode.get(ctx);
+    if (table === undefined) {
+      table = { catalog, schemaName: 'system', tableName: `query$${this.#registry.tables.length + 1}`, arguments: { schemaFunctionName: 'SYSTEM.QUERY', ...args } };
+      this.#registry.tables.push(table);
+      this.#registry.byNode.set(ctx, table);
+    }
     return `${catalog}.system."${table.tableName}"`;
   }
 }
@@ -429,7 +508,10 @@ export function translateAthenaSql(sql: string, options: TranslateOptions = {}):
   const parsed = parseTrinoSql(sql);
   const statements = parsed.tree.statements();
   if (statements.length !== 1) throw new AthenaSqlError(statements.length === 0 ? 'No statement to run' : 'Run one statement at a time');
-  const translator = new Translator(sql, options);
-  const duckdbSql = translator.emit(statements[0] as ParserRuleContext).replace(/;\s*$/, '');
-  return { duckdbSql, passthrough: translator.passthrough };
+  const registry: PassthroughRegistry = { tables: [], byNode: new Map(), checks: [] };
+  const translator = new Translator(sql, options, registry);
+  const statement = statements[0] as ParserRuleContext;
+  const duckdbSql = translator.emit(statement).replace(/;\s*$/, '');
+  const checkSql = new Translator(sql, options, registry, translator).emit(statement).replace(/;\s*$/, '');
+  return { duckdbSql, checkSql, checks: registry.checks, passthrough: registry.tables };
 }
