@@ -89,6 +89,11 @@ export interface TableScanReport {
 export interface QueryResult {
   readonly columns: readonly string[];
   readonly rows: readonly (readonly unknown[])[];
+  /**
+   * Per column, the time zone its timestamps with time zone print in (`athenaText(value, zone)`):
+   * the zone the SQL states for it (`at_timezone(x, 'Europe/Berlin')`); undefined means UTC.
+   */
+  readonly columnZones: readonly (string | undefined)[];
   readonly scans: readonly TableScanReport[];
   /** Milliseconds DuckDB spent on the query itself (after the tables were loaded). */
   readonly duckdbMs: number;
@@ -240,7 +245,7 @@ export class LocalAthena {
       throw duckdbErrorToAthena(error);
     });
     const duckdbMs = performance.now() - queryStarted;
-    return { columns, rows, scans, durationMs: performance.now() - started, duckdbMs };
+    return { columns, rows, columnZones: translation.columnZones, scans, durationMs: performance.now() - started, duckdbMs };
   }
 
   /** Join keys of already-loaded tables that `table` is equi-joined with: column → distinct values. */

@@ -15,6 +15,7 @@ afterAll(() => athena?.close());
 const math = 'https://trino.io/docs/current/functions/math.html';
 const datetime = 'https://trino.io/docs/current/functions/datetime.html';
 const aggregate = 'https://trino.io/docs/current/functions/aggregate.html';
+const types = 'https://trino.io/docs/current/language/types.html';
 const conversion = 'https://trino.io/docs/current/functions/conversion.html';
 
 describe("Athena's types and operators", () => {
@@ -36,8 +37,32 @@ describe("Athena's types and operators", () => {
     ["SELECT timestamp '2012-08-08 01:00' + interval '29' hour", '2012-08-09 06:00:00.000', datetime],
     ["SELECT timestamp '2012-10-31 01:00' + interval '1' month", '2012-11-30 01:00:00.000', datetime],
     ["SELECT date '2012-08-08' - interval '2' day", '2012-08-06', datetime],
-    // A timestamp with time zone prints with its zone (here the session's, UTC).
+    // A timestamp with time zone prints with its zone (datetime.html, "Time zone conversion").
     ["SELECT from_iso8601_timestamp('2020-05-11T11:15:05.055Z')", '2020-05-11 11:15:05.055 UTC', `${datetime}#from_iso8601_timestamp`],
+    ["SELECT timestamp '2012-10-31 01:00 UTC'", '2012-10-31 01:00:00.000 UTC', `${datetime}#time-zone-conversion`],
+    ["SELECT timestamp '2012-10-31 01:00 UTC' AT TIME ZONE 'America/Los_Angeles'", '2012-10-30 18:00:00.000 America/Los_Angeles', `${datetime}#time-zone-conversion`],
+    ["SELECT TIMESTAMP '2024-01-01 10:00 Europe/Berlin'", '2024-01-01 10:00:00.000 Europe/Berlin', `${types}#timestamp-with-time-zone`],
+    ["SELECT TIMESTAMP '2024-07-01 10:00 America/New_York'", '2024-07-01 10:00:00.000 America/New_York', `${types}#timestamp-with-time-zone`],
+    ["SELECT TIMESTAMP '2024-01-01 10:00 +05:30'", '2024-01-01 10:00:00.000 +05:30', `${types}#timestamp-with-time-zone`],
+    ["SELECT from_iso8601_timestamp('2024-01-01T10:00:00+02:00')", '2024-01-01 10:00:00.000 +02:00', `${datetime}#from_iso8601_timestamp`],
+    // The zone is kept through expressions: interval arithmetic, date_trunc (in the zone), CAST.
+    ["SELECT TIMESTAMP '2024-01-01 10:00:00.123 -08:00' + INTERVAL '1' HOUR", '2024-01-01 11:00:00.123 -08:00', datetime],
+    ["SELECT date_trunc('day', TIMESTAMP '2024-01-01 00:30 Europe/Berlin')", '2024-01-01 00:00:00.000 Europe/Berlin', `${datetime}#date_trunc`],
+    ["SELECT CAST(TIMESTAMP '2024-01-01 10:00 Europe/Berlin' AS timestamp with time zone)", '2024-01-01 10:00:00.000 Europe/Berlin', `${conversion}#cast`],
+    // Local fields are read in the value's zone; CAST to timestamp gives the local wall time.
+    ["SELECT hour(from_iso8601_timestamp('2024-01-01T10:00:00+02:00'))", '10', `${datetime}#hour`],
+    ["SELECT extract(hour FROM TIMESTAMP '2024-01-01 10:00 UTC' AT TIME ZONE 'Asia/Tokyo')", '19', `${datetime}#extract`],
+    ["SELECT day(TIMESTAMP '2024-01-01 00:30 Europe/Berlin')", '1', `${datetime}#day`],
+    ["SELECT date(TIMESTAMP '2024-01-01 00:30 Europe/Berlin')", '2024-01-01', `${datetime}#date`],
+    ["SELECT CAST(TIMESTAMP '2024-01-01 10:00 Europe/Berlin' AS timestamp)", '2024-01-01 10:00:00.000', `${conversion}#cast`],
+    ["SELECT CAST(TIMESTAMP '2024-01-01 10:00 +05:30' AS varchar)", '2024-01-01 10:00:00.000 +05:30', `${conversion}#cast`],
+    ["SELECT date_format(TIMESTAMP '2024-01-01 10:00 America/New_York', '%H:%i')", '10:00', `${datetime}#date_format`],
+    ["SELECT to_iso8601(TIMESTAMP '2024-07-01 10:00 America/New_York')", '2024-07-01T10:00:00.000-04:00', `${datetime}#to_iso8601`],
+    ["SELECT to_unixtime(from_iso8601_timestamp('2024-01-01T10:00:00+02:00'))", '1704096000', `${datetime}#to_unixtime`],
+    // Comparison is by instant: 10:00 UTC is 11:00 in Berlin.
+    ["SELECT TIMESTAMP '2024-01-01 10:00 UTC' = TIMESTAMP '2024-01-01 11:00 Europe/Berlin'", 'true', `${types}#timestamp-with-time-zone`],
+    ["SELECT TIMESTAMP '2024-01-01 10:30 UTC' > TIMESTAMP '2024-01-01 11:00 Europe/Berlin'", 'true', `${types}#timestamp-with-time-zone`],
+    ["SELECT max(t) FROM (VALUES TIMESTAMP '2024-01-01 12:00 Asia/Tokyo', TIMESTAMP '2024-01-01 04:00 UTC') AS x (t)", '2024-01-01 04:00:00.000 UTC', `${aggregate}#max`],
     // avg of a decimal is a decimal of the input's scale, rounded half up (Trino's avg(decimal(p,s)) →
     // decimal(p,s), io.trino.operator.aggregation.DecimalAverageAggregation; aggregate.html#avg).
     ['SELECT avg(x) FROM (VALUES CAST(1 AS DECIMAL(10,2)), 2, 2) AS t (x)', '1.67', `${aggregate}#avg`],

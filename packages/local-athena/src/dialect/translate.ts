@@ -14,7 +14,11 @@ import {
   BetweenContext,
   ComparisonContext,
   InListContext,
+  ParenthesizedExpressionContext,
   PredicatedContext,
+  DateTimeTypeContext,
+  QuerySpecificationContext,
+  QueryStatementContext,
   BinaryLiteralContext,
   CastContext,
   ConcatenationContext,
@@ -54,6 +58,16 @@ import { AthenaSqlError, type SqlPosition, UnsupportedSqlError } from './errors.
 import { type FunctionCall, athenaFunctions, duckdbOnlyFunctions } from './functions.js';
 import { parseTrinoSql } from './trino-parse.js';
 import { duckdbType } from './types.js';
+import { athenaZone, instantSql, iso8601Zone, localSql, offsetSuffixSql } from './zones.js';
+
+/** Functions that read a timestamp with time zone's local fields: given its local date-time in the value's zone. */
+const localFieldFunctions = new Set([
+  'year', 'quarter', 'month', 'week', 'week_of_year', 'day', 'day_of_month', 'day_of_week', 'dow', 'day_of_year', 'doy', 'year_of_week', 'yow',
+  'hour', 'minute', 'second', 'millisecond', 'date', 'last_day_of_month', 'date_format',
+]);
+
+/** `TIMESTAMP '2024-01-01 10:00 Europe/Berlin'`: the local part and the zone. */
+const zonedTimestampLiteral = /^(.*\d)\s*([+-]\d{1,2}(?::?\d{2})?|[A-Za-z][\w/+-]*)$/s;
 
 /** A `TABLE(system.query(…))` of the query, read through the connector's passthrough. */
 export interface PassthroughTable {
@@ -75,6 +89,11 @@ export interface Translation {
    * prepared, never run (nor read for pushdown), so the checks cost nothing once bound.
    */
   readonly checkSql: string;
+  /**
+   * Per result column, the time zone of a timestamp with time zone the SQL states for it
+   * (`at_timezone(x, 'Europe/Berlin')`), undefined for UTC or any other column (see zones.ts).
+   */
+  readonly columnZones: readonly (string | undefined)[];
   /** The checks in {@link checkSql}, by id: what a failed one reports. */
   readonly checks: readonly TypeCheck[];
   readonly passthrough: readonly PassthroughTable[];
@@ -214,6 +233,77 @@ class Translator {
     return this.emit(ctx).toLowerCase();
   }
 
+  /**
+   * The time zone the SQL states for a timestamp with time zone value, or undefined (UTC, or not
+   * known before the query binds: a column, a zone that is not a literal). See zones.ts.
+   */
+  zoneOf(node: ParseTree | null | undefined): string | undefined {
+    let current: ParseTree | null | undefined = node;
+    while (current !== null && current !== undefined && current.getChildCount() === 1 && !(current instanceof TerminalNode)) current = current.getChild(0);
+    if (current === null || current === undefined) return undefined;
+    if (current instanceof ParenthesizedExpressionContext) return this.zoneOf(current.expression());
+    if (current instanceof TypeConstructorContext) {
+      if ((current.identifier()?.getText() ?? '').toLowerCase() !== 'timestamp') return undefined;
+      const zone = zonedTimestampLiteral.exec(stringValue(current.string().getText()).trim())?.[2];
+      return zone === undefined ? undefined : this.#zone(athenaZone(zone, this.position(current)));
+    }
+    if (current instanceof AtTimeZoneContext) {
+      const zone = current.timeZoneSpecifier();
+      const literal = zone instanceof TimeZoneStringContext ? stringLiteral(zone.string()) : undefined;
+      return literal === undefined ? undefined : this.#zone(athenaZone(stringValue(literal), this.position(zone)));
+    }
+    if (current instanceof CastContext) {
+      const type = current.type();
+      return type instanceof DateTimeTypeContext && type.KW_WITH() !== null ? this.zoneOf(current.expression()) : undefined;
+    }
+    if (current instanceof ArithmeticBinaryContext && (current.PLUS() !== null || current.MINUS() !== null)) {
+      const [left, right] = [current.valueExpression(0), current.valueExpression(1)];
+      if (this.#intervalKind(right) !== undefined) return this.zoneOf(left);
+      if (this.#intervalKind(left) !== undefined) return this.zoneOf(right);
+      return undefined;
+    }
+    if (current instanceof FunctionCallContext) {
+      const name = this.original(current.functionName()).toLowerCase();
+      const args = current.expression();
+      const literal = (i: number) => {
+        const text = args[i] === undefined ? undefined : stringLiteral(args[i] as ParseTree);
+        return text === undefined ? undefined : stringValue(text);
+      };
+      if (name === 'at_timezone' || name === 'with_timezone') {
+        const zone = literal(1);
+        return zone === undefined ? undefined : this.#zone(athenaZone(zone, this.position(current)));
+      }
+      if (name === 'from_iso8601_timestamp') {
+        const text = literal(0);
+        return text === undefined ? undefined : this.#zone(iso8601Zone(text));
+      }
+      if (name === 'date_trunc') return this.zoneOf(args[1]);
+      if (name === 'date_add') return this.zoneOf(args[2]);
+    }
+    return undefined;
+  }
+
+  #zone(zone: string): string | undefined {
+    return zone === 'UTC' ? undefined : zone;
+  }
+
+  /** Each result column's zone (see {@link Translation.columnZones}): the first SELECT's items, unless one is `*`. */
+  columnZones(statement: ParserRuleContext): (string | undefined)[] {
+    let query: ParseTree | null = statement;
+    while (query !== null && !(query instanceof QueryStatementContext) && query.getChildCount() > 0) query = query.getChild(0);
+    if (!(query instanceof QueryStatementContext)) return [];
+    const stack: ParseTree[] = [query.queryNoWith()];
+    let specification: QuerySpecificationContext | undefined;
+    while (stack.length > 0 && specification === undefined) {
+      const node = stack.shift() as ParseTree;
+      if (node instanceof QuerySpecificationContext) specification = node;
+      else for (let i = 0; i < node.getChildCount(); i++) stack.push(node.getChild(i) as ParseTree);
+    }
+    const items = specification?.selectList().selectItem() ?? [];
+    if (items.some((item) => item.selectExpressionColumnName() === null)) return [];
+    return items.map((item) => this.zoneOf(item.selectExpressionColumnName()));
+  }
+
   #statement(ctx: SingleStatementContext): string {
     const statement = ctx.statement();
     if (!(statement instanceof StatementDefaultContext)) {
@@ -243,6 +333,8 @@ class Translator {
     const modifiers = entry.kind === 'scalar' && (ctx.setQuantifier() !== null || ctx.sortItem().length > 0 || ctx.filter() !== null || ctx.over() !== null);
     if (modifiers) throw new AthenaSqlError(`${name} is not an aggregate function; DISTINCT, ORDER BY, FILTER and OVER need one`, position);
     const args = star ? ['*'] : expressions.map((e) => this.emit(e));
+    const zoned = this.#zonedCall(name, expressions, args);
+    if (zoned !== undefined) return zoned;
     const distinct = ctx.setQuantifier()?.getText().toUpperCase() === 'DISTINCT' ? 'DISTINCT ' : '';
     const orderBy = ctx.sortItem().length === 0 ? '' : ` ORDER BY ${ctx.sortItem().map((s) => this.emit(s)).join(', ')}`;
     const filter = ctx.filter() === null ? '' : ` ${this.emit(ctx.filter() as ParserRuleContext)}`;
@@ -260,6 +352,35 @@ class Translator {
       render: (fn, list = args) => `${fn}(${distinct}${list.join(', ')}${orderBy}${nulls})${filter}${over}`,
     };
     return entry.emit(call);
+  }
+
+  /**
+   * A call whose answer depends on the zone of a timestamp with time zone argument: its local
+   * fields read in that zone, `at_timezone`/`with_timezone` with a literal zone, date_trunc in the
+   * zone, to_iso8601 with the zone's offset. Args are modified in place for the local-field functions.
+   */
+  #zonedCall(name: string, expressions: readonly ParserRuleContext[], args: string[]): string | undefined {
+    const literalZone = () => {
+      const text = expressions[1] === undefined ? undefined : stringLiteral(expressions[1]);
+      return text === undefined ? undefined : athenaZone(stringValue(text), this.position(expressions[1] as ParseTree));
+    };
+    if (name === 'at_timezone') {
+      // The same instant, now shown in the zone (the zone is the translation's, see zones.ts).
+      return literalZone() === undefined ? undefined : `CAST(${args[0] ?? ''} AS TIMESTAMPTZ)`;
+    }
+    if (name === 'with_timezone') {
+      const zone = literalZone();
+      return zone === undefined ? undefined : instantSql(args[0] ?? '', zone);
+    }
+    const zone = this.zoneOf(expressions[name === 'date_trunc' ? 1 : 0]);
+    if (zone === undefined) return undefined;
+    if (localFieldFunctions.has(name)) {
+      args[0] = localSql(args[0] ?? '', zone);
+      return undefined;
+    }
+    if (name === 'date_trunc') return instantSql(`athena_date_trunc(${args[0] ?? ''}, ${localSql(args[1] ?? '', zone)})`, zone);
+    if (name === 'to_iso8601') return `(strftime(${localSql(args[0] ?? '', zone)}, '%Y-%m-%dT%H:%M:%S.%g') || ${offsetSuffixSql(args[0] ?? '', zone)})`;
+    return undefined;
   }
 
   #listagg(ctx: ListAggContext): string {
@@ -348,7 +469,14 @@ class Translator {
 
   #cast(ctx: CastContext): string {
     const type = ctx.type();
-    const value = this.emit(ctx.expression());
+    let value = this.emit(ctx.expression());
+    // A timestamp with time zone cast to a local type reads its local date-time in its zone; to
+    // varchar it prints as Athena prints it.
+    const zone = this.zoneOf(ctx.expression());
+    if (zone !== undefined && !(type instanceof DateTimeTypeContext && type.KW_WITH() !== null)) {
+      if (type instanceof GenericTypeContext && /^(varchar|char)$/i.test(type.identifier().getText())) value = `(strftime(${localSql(value, zone)}, '%Y-%m-%d %H:%M:%S.%g') || ' ' || ${sqlString(zone)})`;
+      else value = localSql(value, zone);
+    }
     const fn = ctx.KW_TRY_CAST() === null ? 'CAST' : 'TRY_CAST';
     const target = duckdbType(type, (n) => this.position(n), (n) => this.identifier(n as IdentifierContext));
     // varchar(n) truncates in Athena; DuckDB ignores the length.
@@ -367,7 +495,11 @@ class Translator {
         return `DATE ${literal}`;
       case 'timestamp':
         // A zone (`… UTC`, `… +01:00`, `… Europe/Paris`) makes it a timestamp with time zone.
-        return /\d\s*(?:[+-]\d{1,2}(?::\d{2})?|[A-Za-z][\w/+-]*)$/.test(value.trim()) ? `CAST(${literal} AS TIMESTAMPTZ)` : `TIMESTAMP ${literal}`;
+        {
+          const zoned = zonedTimestampLiteral.exec(value.trim());
+          if (zoned === null) return `TIMESTAMP ${literal}`;
+          return instantSql(`TIMESTAMP ${sqlString(zoned[1] ?? '')}`, athenaZone(zoned[2] ?? '', this.position(ctx)));
+        }
       case 'time':
         return `TIME ${literal}`;
       case 'decimal': {
@@ -446,7 +578,9 @@ class Translator {
   #atTimeZone(ctx: AtTimeZoneContext): string {
     const zone = ctx.timeZoneSpecifier();
     if (!(zone instanceof TimeZoneStringContext)) throw new UnsupportedSqlError('AT TIME ZONE with an interval is not supported by local-athena', this.position(ctx));
-    return `timezone(${this.emit(zone.string())}, CAST(${this.emit(ctx.valueExpression())} AS TIMESTAMPTZ))`;
+    // The same instant, shown in the zone (the translation keeps the zone: see zones.ts).
+    athenaZone(stringValue(zone.string().getText()), this.position(zone));
+    return `CAST(${this.emit(ctx.valueExpression())} AS TIMESTAMPTZ)`;
   }
 
   #extract(ctx: ExtractContext): string {
@@ -454,7 +588,8 @@ class Translator {
     const fn = extractFields[field];
     if (fn === undefined) throw new AthenaSqlError(`Invalid EXTRACT field: ${field}`, this.position(ctx));
     const entry = athenaFunctions[fn];
-    const value = this.emit(ctx.valueExpression());
+    const zone = this.zoneOf(ctx.valueExpression());
+    const value = zone === undefined ? this.emit(ctx.valueExpression()) : localSql(this.emit(ctx.valueExpression()), zone);
     return entry === undefined ? `${fn}(${value})` : entry.emit({ name: fn, args: [value], position: this.position(ctx), literal: () => undefined, render: (name, list = [value]) => `${name}(${list.join(', ')})` });
   }
 
@@ -513,5 +648,5 @@ export function translateAthenaSql(sql: string, options: TranslateOptions = {}):
   const statement = statements[0] as ParserRuleContext;
   const duckdbSql = translator.emit(statement).replace(/;\s*$/, '');
   const checkSql = new Translator(sql, options, registry, translator).emit(statement).replace(/;\s*$/, '');
-  return { duckdbSql, checkSql, checks: registry.checks, passthrough: registry.tables };
+  return { duckdbSql, checkSql, checks: registry.checks, passthrough: registry.tables, columnZones: translator.columnZones(statement) };
 }

@@ -15,7 +15,10 @@ export interface AthenaSession {
 
 export async function openAthenaSession(): Promise<AthenaSession> {
   const athena = await LocalAthena.create({ catalogs: {} });
-  const rows = async (sql: string) => (await athena.query(sql)).rows.map((row) => row.map(athenaText));
+  const rows = async (sql: string) => {
+    const result = await athena.query(sql);
+    return result.rows.map((row) => row.map((value, i) => athenaText(value, result.columnZones[i])));
+  };
   return {
     rows,
     value: async (sql) => (await rows(sql))[0]?.[0] ?? '(no row)',
