@@ -28,23 +28,28 @@ export function formatTimestamp(micros: bigint, withZone: boolean | string): str
   return `${day} ${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}.${fraction}${zone}`;
 }
 
-/**
- * A result value as Athena prints it. `zone` is the column's time zone (`QueryResult.columnZones`):
- * a timestamp with time zone prints its local date-time there, with the zone; UTC without one.
- */
-export function athenaText(value: unknown, zone?: string): string {
-  // `rows.map(athenaText)` passes an index here: only a string is a zone.
-  if (value instanceof DuckDBTimestampTZValue && value.isFinite) return typeof zone !== 'string' ? formatTimestamp(value.micros, true) : formatTimestamp(localMicros(value.micros, zone), zone);
+/** A result value as Athena prints it (a timestamp with time zone in UTC; see {@link athenaTextInZone}). */
+export function athenaText(value: unknown): string {
+  if (value instanceof DuckDBTimestampTZValue && value.isFinite) return formatTimestamp(value.micros, true);
   if (value instanceof DuckDBTimestampValue && value.isFinite) return formatTimestamp(value.micros, false);
   // Athena prints an array as [a, b] and a map as {k=v}, strings unquoted.
-  if (value instanceof DuckDBListValue) return `[${value.items.map(athenaText).join(', ')}]`;
+  if (value instanceof DuckDBListValue) return `[${value.items.map((v) => athenaText(v)).join(', ')}]`;
   if (value instanceof DuckDBMapValue) return `{${value.entries.map((e) => `${athenaText(e.key)}=${athenaText(e.value)}`).join(', ')}}`;
   return text(value);
 }
 
+/**
+ * A value of a result column whose time zone is `zone` (`QueryResult.columnZones`) as Athena prints
+ * it: a timestamp with time zone as its local date-time there, with the zone; UTC when undefined.
+ */
+export function athenaTextInZone(value: unknown, zone: string | undefined): string {
+  if (zone !== undefined && value instanceof DuckDBTimestampTZValue && value.isFinite) return formatTimestamp(localMicros(value.micros, zone), zone);
+  return athenaText(value);
+}
+
 function text(value: unknown, zone?: string): string {
   if (value === null || value === undefined) return 'NULL';
-  if (value instanceof DuckDBTimestampTZValue) return athenaText(value, zone);
+  if (value instanceof DuckDBTimestampTZValue) return athenaTextInZone(value, zone);
   if (((value instanceof DuckDBTimestampValue || value instanceof DuckDBTimestampTZValue) && value.isFinite) || value instanceof DuckDBListValue || value instanceof DuckDBMapValue) return athenaText(value);
   if (typeof value === 'object' && 'toString' in value && typeof value.toString === 'function' && value.toString !== Object.prototype.toString) return value.toString();
   if (typeof value === 'object') return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
