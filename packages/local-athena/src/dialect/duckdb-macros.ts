@@ -51,6 +51,8 @@ const macros: readonly string[] = [
     ...['TIME', 'BOOLEAN', 'BLOB', 'INTERVAL'].map((t) => `'${t}': '${t}'`),
   ].join(', ')}}[t], CASE WHEN t LIKE 'DECIMAL(%' THEN 'number' ELSE 'other' END)`,
   `athena_check_failed(id, types) AS '${CHECK_ERROR_PREFIX}' || id || '|' || types`,
+  // One operand's type against the type names (and DECIMALs) the others' class refuses.
+  `athena_refuse_types(id, t, refused, decimals) AS CASE WHEN list_contains(refused, t) OR (decimals AND t LIKE 'DECIMAL(%') THEN athena_check_failed(id, t) ELSE 'ok' END`,
   // A pair of classes ('number|string') is comparable when the classes are one, or either is 'other'.
   `athena_comparable(pair) AS regexp_matches(pair, '^(${classes.split('|').map((c) => `${c}\\|${c}`).join('|')})$|other')`,
   `athena_comparison_check(id, ta, tb) AS CASE WHEN athena_comparable(athena_type_class(ta) || '|' || athena_type_class(tb)) THEN 'ok' ELSE athena_check_failed(id, ta || '|' || tb) END`,

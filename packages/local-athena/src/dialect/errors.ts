@@ -39,6 +39,37 @@ export interface FailedCheckSource {
   readonly operator: string;
   readonly position: SqlPosition;
   readonly literals: readonly (string | undefined)[];
+  /** Operand types known from the SQL; the failed check's key names the others, in order. */
+  readonly staticTypes?: readonly (string | undefined)[];
+}
+
+/** DuckDB type names of each class Athena converts within (athena_type_class in duckdb-macros.ts, but DECIMAL(p,s)). */
+export const typeClassNames: Readonly<Record<string, readonly string[]>> = {
+  number: ['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'FLOAT', 'DOUBLE'],
+  string: ['VARCHAR'],
+  datetime: ['DATE', 'TIMESTAMP', 'TIMESTAMP WITH TIME ZONE', 'TIMESTAMP_S', 'TIMESTAMP_MS', 'TIMESTAMP_NS'],
+  TIME: ['TIME'],
+  BOOLEAN: ['BOOLEAN'],
+  BLOB: ['BLOB'],
+  INTERVAL: ['INTERVAL'],
+};
+
+/** The class of a DuckDB type (typeof's spelling, any case): number, string, datetime, TIME, BOOLEAN, BLOB, INTERVAL or other. */
+export function typeClass(duckdbType: string): string {
+  const t = duckdbType.toUpperCase();
+  if (t.startsWith('DECIMAL(')) return 'number';
+  for (const [name, types] of Object.entries(typeClassNames)) if (types.includes(t)) return name;
+  return 'other';
+}
+
+/** The classes an operand may not have when another operand's class is `known` (never 'other'). */
+export function refusedClasses(kind: FailedCheckSource['kind'], known: string): readonly string[] {
+  const all = Object.keys(typeClassNames);
+  if (kind !== 'arithmetic') return all.filter((c) => c !== known);
+  if (known === 'number') return ['string', 'BOOLEAN', 'BLOB', 'datetime', 'TIME'];
+  if (known === 'datetime' || known === 'TIME') return ['string', 'BOOLEAN', 'BLOB', 'number'];
+  if (known === 'INTERVAL') return ['string', 'BOOLEAN', 'BLOB'];
+  return all;
 }
 
 /** Athena's name of a DuckDB type as DuckDB's error spells it (lower case). */
@@ -62,6 +93,12 @@ function spelling(type: string, literal: string | undefined): string {
 
 /** Athena's error for a failed type check: its message, position and the Athena spelling. */
 export function typeCheckError(check: FailedCheckSource, duckdbTypes: readonly string[], cause?: unknown): AthenaSqlError {
+  if (check.kind === 'in' && duckdbTypes.length > 2) {
+    // Several items checked together: the first one the value's class refuses.
+    const refused = refusedClasses('in', typeClass(duckdbTypes[0] ?? ''));
+    const at = Math.max(1, duckdbTypes.findIndex((t, i) => i > 0 && refused.includes(typeClass(t))));
+    return typeCheckError({ ...check, literals: [check.literals[0], check.literals[at]] }, [duckdbTypes[0] ?? '', duckdbTypes[at] ?? ''], cause);
+  }
   const names = duckdbTypes.map((t, i) => {
     const literal = check.literals[i];
     return literal === undefined ? athenaTypeName(t) : `varchar(${[...literal.slice(1, -1).replaceAll("''", "'")].length})`;
@@ -92,7 +129,11 @@ export function duckdbErrorToAthena(error: unknown, checks: readonly FailedCheck
   const message = error instanceof Error ? error.message : String(error);
   const failedCheck = checkErrorKey.exec(message);
   const check = failedCheck === null ? undefined : checks[Number(failedCheck[1])];
-  if (check !== undefined) return typeCheckError(check, (failedCheck?.[2] ?? '').split('|'), error);
+  if (check !== undefined) {
+    const reported = (failedCheck?.[2] ?? '').split('|');
+    const types = (check.staticTypes ?? reported.map(() => undefined)).map((t) => t ?? reported.shift() ?? '');
+    return typeCheckError(check, types, error);
+  }
   const bindError = bindErrorKey.exec(message);
   if (bindError?.[1] !== undefined) {
     const text = bindError[1].replace(/\^(.)/gs, (_, c: string) => c.toUpperCase());

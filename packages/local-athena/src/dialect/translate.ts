@@ -16,6 +16,13 @@ import {
   InListContext,
   ParenthesizedExpressionContext,
   PredicatedContext,
+  IntegerLiteralContext,
+  DecimalLiteralContext,
+  DoubleLiteralContext,
+  StringLiteralContext,
+  BooleanLiteralContext,
+  NullLiteralContext,
+  ArithmeticUnaryContext,
   DateTimeTypeContext,
   QuerySpecificationContext,
   QueryStatementContext,
@@ -54,7 +61,7 @@ import {
   UnicodeStringLiteralContext,
   type IdentifierContext,
 } from 'dt-sql-parser/dist/lib/trino/TrinoSqlParser.js';
-import { AthenaSqlError, type SqlPosition, UnsupportedSqlError } from './errors.js';
+import { AthenaSqlError, type SqlPosition, UnsupportedSqlError, refusedClasses, typeCheckError, typeClass, typeClassNames } from './errors.js';
 import { type FunctionCall, athenaFunctions, duckdbOnlyFunctions } from './functions.js';
 import { parseTrinoSql } from './trino-parse.js';
 import { duckdbType } from './types.js';
@@ -107,6 +114,11 @@ export interface TypeCheck {
   readonly position: SqlPosition;
   /** Per operand, its text when it is a string literal (`'2024-01-01'`). */
   readonly literals: readonly (string | undefined)[];
+  /**
+   * Per operand, its DuckDB type when the SQL shows it (a literal, a CAST); the failed check's key
+   * names the types of the others, in order.
+   */
+  readonly staticTypes: readonly (string | undefined)[];
 }
 
 /** Options of {@link translateAthenaSql}. */
@@ -428,19 +440,73 @@ class Translator {
     // The check binds first (DuckDB binds a CASE's condition before its value), so it explains
     // operands DuckDB itself cannot combine (`1 + '2'`) too; the value keeps its type.
     const key = this.#typeCheck(this.#plain, 'arithmetic', operator, ctx, [ctx.valueExpression(0) as ParserRuleContext, ctx.valueExpression(1) as ParserRuleContext]);
-    return `CASE WHEN struct_extract({'ok': true}, ${key}) THEN ${value} END`;
+    return key === undefined ? value : `CASE WHEN struct_extract({'ok': true}, ${key}) THEN ${value} END`;
   }
 
   /**
    * The struct key that is 'ok' when Athena accepts the operands' types and names the failed check
-   * otherwise (the macros in duckdb-macros.ts). The operands' types are read from the plain
-   * translation of each, so checks do not nest.
+   * otherwise (the macros in duckdb-macros.ts), or undefined when no check is needed. Operands whose
+   * type the SQL shows (literals, CASTs) are decided here: when all are, at once (a refusal is
+   * thrown); when one is not, only its type is looked up, against the classes the others refuse
+   * (cheap to bind); otherwise every operand's type is read from its plain translation, so checks
+   * do not nest.
    */
-  #typeCheck(plain: Translator, kind: TypeCheck['kind'], operator: string, at: ParseTree, operands: readonly ParserRuleContext[]): string {
+  #typeCheck(plain: Translator, kind: TypeCheck['kind'], operator: string, at: ParseTree, operands: readonly ParserRuleContext[]): string | undefined {
+    const staticTypes = operands.map((o) => this.#staticType(o));
+    const check: TypeCheck = { kind, operator, position: this.position(at), literals: operands.map(stringLiteral), staticTypes };
+    const known = staticTypes.filter((t): t is string => t !== undefined);
+    const classes = [...new Set(known.map(typeClass))];
+    if (classes.includes('other')) return undefined;
+    const unknown = staticTypes.flatMap((t, i) => (t === undefined ? [i] : []));
+    if (unknown.length === 0) {
+      const [first, ...rest] = known;
+      const refused = rest.some((t) => refusedClasses(kind, typeClass(first ?? '')).includes(typeClass(t)));
+      if (refused) throw typeCheckError(check, known);
+      return undefined;
+    }
     const id = this.#registry.checks.length;
-    this.#registry.checks.push({ kind, operator, position: this.position(at), literals: operands.map(stringLiteral) });
+    this.#registry.checks.push(check);
+    if (unknown.length === 1 && classes.length === 1) {
+      const refused = refusedClasses(kind, classes[0] ?? '');
+      const names = refused.flatMap((c) => typeClassNames[c] ?? []);
+      return `athena_refuse_types(${id}, typeof(${plain.emit(operands[unknown[0] as number] as ParserRuleContext)}), [${names.map((n) => sqlString(n)).join(', ')}]::VARCHAR[], ${refused.includes('number')})`;
+    }
     const macro = kind === 'arithmetic' ? 'athena_arithmetic_check' : kind === 'between' ? 'athena_between_check' : 'athena_comparison_check';
+    // The general macros read every operand's type from the key; no operand counts as known.
+    this.#registry.checks[id] = { ...check, staticTypes: staticTypes.map(() => undefined) };
     return `${macro}(${id}, ${operands.map((o) => `typeof(${plain.emit(o)})`).join(', ')})`;
+  }
+
+  /** The DuckDB type of an operand when the SQL shows it: a literal, a typed literal, a CAST. */
+  #staticType(node: ParseTree): string | undefined {
+    let current: ParseTree | null = node;
+    while (current !== null) {
+      if (current instanceof IntegerLiteralContext) return BigInt(current.getText()) > 2147483647n ? 'BIGINT' : 'INTEGER';
+      if (current instanceof DecimalLiteralContext) {
+        const [whole = '', fraction = ''] = current.getText().split('.');
+        return `DECIMAL(${Math.max(whole.replace(/^0+/, '').length + fraction.length, 1)},${fraction.length})`;
+      }
+      if (current instanceof DoubleLiteralContext) return 'DOUBLE';
+      if (current instanceof StringLiteralContext) return 'VARCHAR';
+      if (current instanceof BooleanLiteralContext) return 'BOOLEAN';
+      if (current instanceof NullLiteralContext) return '"NULL"';
+      if (current instanceof ParenthesizedExpressionContext) return this.#staticType(current.expression());
+      if (current instanceof ArithmeticUnaryContext) return this.#staticType(current.valueExpression());
+      if (current instanceof TypeConstructorContext) {
+        const name = (current.identifier()?.getText() ?? 'double').toLowerCase();
+        if (name === 'timestamp') return zonedTimestampLiteral.test(stringValue(current.string().getText()).trim()) ? 'TIMESTAMP WITH TIME ZONE' : 'TIMESTAMP';
+        return ({ date: 'DATE', time: 'TIME', double: 'DOUBLE', real: 'FLOAT', bigint: 'BIGINT', integer: 'INTEGER', smallint: 'SMALLINT', tinyint: 'TINYINT', varchar: 'VARCHAR', char: 'VARCHAR', decimal: 'DECIMAL(38,0)' } as Record<string, string>)[name];
+      }
+      if (current instanceof CastContext) {
+        const type = current.type();
+        if (type instanceof DateTimeTypeContext) return type.KW_WITH() === null ? 'TIMESTAMP' : 'TIMESTAMP WITH TIME ZONE';
+        const name = type.getText().toLowerCase().replace(/\(.*$/, '');
+        return ({ date: 'DATE', double: 'DOUBLE', real: 'FLOAT', bigint: 'BIGINT', integer: 'INTEGER', int: 'INTEGER', smallint: 'SMALLINT', tinyint: 'TINYINT', varchar: 'VARCHAR', char: 'VARCHAR', boolean: 'BOOLEAN', decimal: 'DECIMAL(38,0)' } as Record<string, string>)[name];
+      }
+      if (current.getChildCount() !== 1 || current instanceof TerminalNode) return undefined;
+      current = current.getChild(0);
+    }
+    return undefined;
   }
 
   /** A comparison, BETWEEN or IN list with Athena's check of its operands' types. */
@@ -448,12 +514,18 @@ class Translator {
     const text = this.children(ctx);
     const predicate = ctx.predicate();
     const value = ctx.valueExpression();
-    let checks: string[];
+    let checks: (string | undefined)[];
     if (predicate instanceof ComparisonContext) checks = [this.#typeCheck(plain, 'comparison', predicate.comparisonOperator().getText(), ctx, [value, predicate.valueExpression()])];
     else if (predicate instanceof BetweenContext) checks = [this.#typeCheck(plain, 'between', 'BETWEEN', ctx, [value, ...predicate.valueExpression()])];
-    else if (predicate instanceof InListContext) checks = predicate.expression().map((item) => this.#typeCheck(plain, 'in', 'IN', ctx, [value, item]));
-    else return text;
-    return `(${checks.map((key) => `struct_extract({'ok': true}, ${key})`).join(' AND ')} AND ${text})`;
+    else if (predicate instanceof InListContext) {
+      // The items the SQL shows the types of, checked together; the others one by one.
+      const items = predicate.expression();
+      const shown = items.filter((item) => this.#staticType(item) !== undefined);
+      const hidden = items.filter((item) => this.#staticType(item) === undefined);
+      checks = [...(shown.length === 0 ? [] : [this.#typeCheck(plain, 'in', 'IN', ctx, [value, ...shown])]), ...hidden.map((item) => this.#typeCheck(plain, 'in', 'IN', ctx, [value, item]))];
+    } else return text;
+    const keys = checks.filter((key): key is string => key !== undefined);
+    return keys.length === 0 ? text : `(${keys.map((key) => `struct_extract({'ok': true}, ${key})`).join(' AND ')} AND ${text})`;
   }
 
   /**
