@@ -1,7 +1,8 @@
 /**
  * Prints query results the way a person reads them (an aligned table), or for other tools (CSV,
  * JSON lines). DuckDB values become plain text with their full precision, timestamps as Athena
- * prints them: with milliseconds, and a timestamp with time zone with its zone (UTC here).
+ * prints them: with milliseconds, and a timestamp with time zone with its zone (its column's, see
+ * athenaTextInZone; UTC otherwise).
  */
 import { DuckDBListValue, DuckDBMapValue, DuckDBTimestampTZValue, DuckDBTimestampValue } from '@duckdb/node-api';
 import { localMicros } from './dialect/zones.js';

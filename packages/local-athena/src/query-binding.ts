@@ -39,29 +39,26 @@ export async function bindQuery(connection: DuckDBConnection, sql: string, table
   const catalogs = [...new Set(tables.map((t) => t.catalog))];
   try {
     for (const table of tables) await createTable(connection, table.catalog, table.schemaName, table.tableName, table.schema);
-    // The query itself first, so DuckDB's messages quote the SQL the user wrote (translated); then
-    // the version with Athena's type checks, whose only errors that count are those checks' own:
-    // where DuckDB cannot place a check (an operand outside a grouped expression, say), the query
-    // goes unchecked rather than failing. When the query itself does not bind, a check failing
-    // first explains it better (`1 + '2'`).
+    // The version with Athena's type checks binds whatever the query binds, so it alone is
+    // prepared when it succeeds. Its only errors that count are the checks' own; any other means
+    // the query itself does not bind (prepared then, so DuckDB's message quotes the SQL as
+    // translated) or that DuckDB cannot place a check (an operand outside a grouped expression,
+    // say), and then the query goes unchecked rather than failing.
     const prepare = async (text: string) => (await connection.prepare(text)).destroySync();
-    const checkFailure = async (): Promise<unknown> => {
-      if (checkSql === undefined || checkSql === sql) return undefined;
+    const fail = (error: unknown) => new QueryBindingError(error instanceof Error ? error.message : String(error), { cause: error });
+    if (checkSql !== undefined && checkSql !== sql) {
       try {
         await prepare(checkSql);
-        return undefined;
+        return;
       } catch (error) {
-        return error instanceof Error && isAthenaTypeError(error.message) ? error : undefined;
+        if (error instanceof Error && isAthenaTypeError(error.message)) throw fail(error);
       }
-    };
+    }
     try {
       await prepare(sql);
     } catch (error) {
-      const failed = (await checkFailure()) ?? error;
-      throw new QueryBindingError(failed instanceof Error ? failed.message : String(failed), { cause: failed });
+      throw fail(error);
     }
-    const failed = await checkFailure();
-    if (failed !== undefined) throw new QueryBindingError(failed instanceof Error ? failed.message : String(failed), { cause: failed });
   } finally {
     for (const catalog of catalogs) await connection.run(`DETACH DATABASE IF EXISTS ${quoteIdentifier(catalog)}`);
   }

@@ -471,6 +471,12 @@ class Translator {
       const names = refused.flatMap((c) => typeClassNames[c] ?? []);
       return `athena_refuse_types(${id}, typeof(${plain.emit(operands[unknown[0] as number] as ParserRuleContext)}), [${names.map((n) => sqlString(n)).join(', ')}]::VARCHAR[], ${refused.includes('number')})`;
     }
+    // DuckDB itself refuses * / % on anything but numbers (and intervals), so only + and - (a
+    // date plus an integer) need the general check, which costs a few milliseconds to bind.
+    if (kind === 'arithmetic' && !['+', '-'].includes(operator)) {
+      this.#registry.checks.pop();
+      return undefined;
+    }
     const macro = kind === 'arithmetic' ? 'athena_arithmetic_check' : kind === 'between' ? 'athena_between_check' : 'athena_comparison_check';
     // The general macros read every operand's type from the key; no operand counts as known.
     this.#registry.checks[id] = { ...check, staticTypes: staticTypes.map(() => undefined) };
@@ -492,6 +498,11 @@ class Translator {
       if (current instanceof NullLiteralContext) return '"NULL"';
       if (current instanceof ParenthesizedExpressionContext) return this.#staticType(current.expression());
       if (current instanceof ArithmeticUnaryContext) return this.#staticType(current.valueExpression());
+      // Arithmetic with a number is a number (or refused by its own check): its exact type is DuckDB's.
+      if (current instanceof ArithmeticBinaryContext) {
+        const types = [this.#staticType(current.valueExpression(0) as ParseTree), this.#staticType(current.valueExpression(1) as ParseTree)];
+        return types.some((t) => t !== undefined && typeClass(t) === 'number') ? (types.find((t) => t !== undefined && typeClass(t) === 'number') as string) : undefined;
+      }
       if (current instanceof TypeConstructorContext) {
         const name = (current.identifier()?.getText() ?? 'double').toLowerCase();
         if (name === 'timestamp') return zonedTimestampLiteral.test(stringValue(current.string().getText()).trim()) ? 'TIMESTAMP WITH TIME ZONE' : 'TIMESTAMP';
