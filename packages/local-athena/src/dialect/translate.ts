@@ -384,6 +384,7 @@ class Translator {
       const zone = literalZone();
       return zone === undefined ? undefined : instantSql(args[0] ?? '', zone);
     }
+    if (!localFieldFunctions.has(name) && name !== 'date_trunc' && name !== 'to_iso8601') return undefined;
     const zone = this.zoneOf(expressions[name === 'date_trunc' ? 1 : 0]);
     if (zone === undefined) return undefined;
     if (localFieldFunctions.has(name)) {
