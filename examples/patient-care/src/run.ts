@@ -122,7 +122,7 @@ async function main(): Promise<void> {
   // The same per-table report as `local-athena query --explain`.
   if (values.explain === true) console.error(formatExplain(result.scans, result.duckdbMs));
   console.log(`Patients needing urgent care (${data.patients.length} patients, ${data.readings.length} device readings, as of ${data.asOf}):\n`);
-  console.log(formatRows(result.columns, result.rows, 'table'));
+  console.log(formatRows(result.columns, result.rows, 'table', result.columnZones));
   console.log(`\nDone in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
 }
 

@@ -48,7 +48,7 @@ async function main(argv: readonly string[]): Promise<number> {
   try {
     const result = await athena.query(sql).finally(() => bar?.finish());
     if (values.explain === true) console.error(formatExplain(result.scans, result.duckdbMs));
-    console.log(formatRows(result.columns, result.rows, format));
+    console.log(formatRows(result.columns, result.rows, format, result.columnZones));
   } finally {
     await athena.close();
   }

@@ -90,6 +90,11 @@ export interface TableScanReport {
 export interface QueryResult {
   readonly columns: readonly string[];
   readonly rows: readonly (readonly unknown[])[];
+  /**
+   * Per column, the time zone its timestamps with time zone print in (`athenaText(value, zone)`):
+   * the zone the SQL states for it (`at_timezone(x, 'Europe/Berlin')`); undefined means UTC.
+   */
+  readonly columnZones: readonly (string | undefined)[];
   readonly scans: readonly TableScanReport[];
   /** Milliseconds DuckDB spent on the query itself (after the tables were loaded). */
   readonly duckdbMs: number;
@@ -217,8 +222,8 @@ export class LocalAthena {
     const order = [...new Map(analysis.tables.map((t) => [key(t), t])).values()].sort((a, b) => Number(filtered(b)) - Number(filtered(a)));
     const opened = new Map<string, OpenTable>();
     for (const table of order) opened.set(key(table), await this.#open(table, translation.passthrough));
-    await bindQuery(this.#parser.connection, sql, [...opened.values()].map((t) => ({ catalog: t.catalog, ...t.localName, schema: t.definition.schema }))).catch((error: unknown) => {
-      throw error instanceof QueryBindingError ? duckdbErrorToAthena(error) : error;
+    await bindQuery(this.#parser.connection, sql, [...opened.values()].map((t) => ({ catalog: t.catalog, ...t.localName, schema: t.definition.schema })), translation.checkSql).catch((error: unknown) => {
+      throw error instanceof QueryBindingError ? duckdbErrorToAthena(error, translation.checks) : error;
     });
     const done = new Map<string, TableReference>();
     const progress: Progress = { splitsDone: 0, splitsTotal: 0, rows: 0, bytes: 0, spilledObjects: 0 };
@@ -241,7 +246,7 @@ export class LocalAthena {
       throw duckdbErrorToAthena(error);
     });
     const duckdbMs = performance.now() - queryStarted;
-    return { columns, rows, scans, durationMs: performance.now() - started, duckdbMs };
+    return { columns, rows, columnZones: translation.columnZones, scans, durationMs: performance.now() - started, duckdbMs };
   }
 
   /** Join keys of already-loaded tables that `table` is equi-joined with: column → distinct values. */

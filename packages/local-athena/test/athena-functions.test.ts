@@ -22,15 +22,16 @@ const examples: Readonly<Record<string, readonly (readonly [string, string])[]>>
   date_trunc: [["date_trunc('day', TIMESTAMP '2022-10-20 05:10:00')", '2022-10-20 00:00:00.000'], ["date_trunc('year', TIMESTAMP '2022-10-20 05:10:00')", '2022-01-01 00:00:00.000'], ["date_trunc('week', TIMESTAMP '2001-08-22 03:04:05.321')", '2001-08-20 00:00:00.000'], ["date_trunc('quarter', TIMESTAMP '2001-08-22 03:04:05.321')", '2001-07-01 00:00:00.000']],
   date_format: [["date_format(TIMESTAMP '2022-10-20 05:10:00', '%m-%d-%Y %H')", '10-20-2022 05']],
   date_parse: [["date_parse('2022/10/20/05', '%Y/%m/%d/%H')", '2022-10-20 05:00:00.000']],
-  from_iso8601_timestamp: [["from_iso8601_timestamp('2020-05-11')", '2020-05-11 00:00:00.000 UTC'], ["from_iso8601_timestamp('2020-05-11T11:15:05')", '2020-05-11 11:15:05.000 UTC']],
+  from_iso8601_timestamp: [["from_iso8601_timestamp('2020-05-11')", '2020-05-11 00:00:00.000 UTC'], ["from_iso8601_timestamp('2020-05-11T11:15:05')", '2020-05-11 11:15:05.000 UTC'], ["from_iso8601_timestamp('2020-05-11T11:15:05.055+01:00')", '2020-05-11 11:15:05.055 +01:00']],
   from_iso8601_date: [["from_iso8601_date('2020-05-11')", '2020-05-11']],
-  to_iso8601: [["to_iso8601(DATE '2020-05-11')", '2020-05-11'], ["to_iso8601(TIMESTAMP '2020-05-11 11:15:05.055')", '2020-05-11T11:15:05.055']],
+  to_iso8601: [["to_iso8601(DATE '2020-05-11')", '2020-05-11'], ["to_iso8601(TIMESTAMP '2020-05-11 11:15:05.055')", '2020-05-11T11:15:05.055'], ["to_iso8601(from_iso8601_timestamp('2020-05-11T11:15:05.055+01:00'))", '2020-05-11T11:15:05.055+01:00']],
   from_unixtime: [['from_unixtime(0)', '1970-01-01 00:00:00.000 UTC']],
-  to_unixtime: [["to_unixtime(TIMESTAMP '1970-01-01 00:01:00')", '60']],
+  to_unixtime: [["to_unixtime(TIMESTAMP '1970-01-01 00:01:00')", '60'], ["to_unixtime(TIMESTAMP '1970-01-01 01:01:00 Europe/Paris')", '60']],
   to_milliseconds: [["to_milliseconds(INTERVAL '2' SECOND)", '2000']],
-  // The session time zone is UTC, so LA (PDT, UTC-7) is 7 hours behind.
-  at_timezone: [["at_timezone(TIMESTAMP '2022-11-01 09:08:07.321', 'America/Los_Angeles')", '2022-11-01 02:08:07.321']],
-  with_timezone: [["with_timezone(TIMESTAMP '2022-11-01 09:08:07.321', 'America/Los_Angeles')", '2022-11-01 16:08:07.321 UTC']],
+  // The page's examples assume the session zone America/New_York (09:08 there is 06:08 in LA); the
+  // session zone here is UTC, as on Athena, so LA (PDT, UTC-7) is 7 hours behind.
+  at_timezone: [["at_timezone(TIMESTAMP '2022-11-01 09:08:07.321', 'America/Los_Angeles')", '2022-11-01 02:08:07.321 America/Los_Angeles'], ["hour(at_timezone(TIMESTAMP '2022-11-01 09:08:07.321', 'America/Los_Angeles'))", '2']],
+  with_timezone: [["with_timezone(TIMESTAMP '2022-11-01 09:08:07.321', 'America/Los_Angeles')", '2022-11-01 09:08:07.321 America/Los_Angeles'], ["to_unixtime(with_timezone(TIMESTAMP '2022-11-01 09:08:07.321', 'America/Los_Angeles'))", '1667318887.321']],
   current_timezone: [['current_timezone()', 'UTC']],
   date: [["date(TIMESTAMP '2020-05-11 11:15:05')", '2020-05-11']],
   last_day_of_month: [["last_day_of_month(DATE '2024-02-10')", '2024-02-29']],

@@ -56,6 +56,18 @@ describe('local-athena CLI', () => {
     expect(out.stderr.trim()).toBe('local-athena: Catalog claims is not registered (registered: ehr); add --catalog claims=TARGET (a Lambda bundle or lambda:<function>)');
   });
 
+  it('prints a timestamp with time zone in the zone the SQL states (https://trino.io/docs/current/functions/datetime.html#time-zone-conversion)', () => {
+    const out = run('query', '--catalog', `ehr=${bundle}`, '--format', 'csv', "SELECT TIMESTAMP '2024-01-01 10:00 Europe/Berlin' AS t, TIMESTAMP '2012-10-31 01:00 UTC' AT TIME ZONE 'America/Los_Angeles' AS la");
+    expect(out.status, out.stderr).toBe(0);
+    expect(out.stdout.trim().split('\n')).toEqual(['t,la', '2024-01-01 10:00:00.000 Europe/Berlin,2012-10-30 18:00:00.000 America/Los_Angeles']);
+  });
+
+  it("refuses a date column compared with a varchar, with Athena's message and spelling", () => {
+    const out = run('query', '--catalog', `ehr=${bundle}`, "SELECT count(*) FROM ehr.ehr.patients WHERE day >= '2019-06-30'");
+    expect(out.status).toBe(1);
+    expect(out.stderr.trim()).toBe("local-athena: line 1:45: Cannot apply operator: date >= varchar(10) (Athena does not convert a varchar implicitly: use DATE '2019-06-30')");
+  });
+
   it("fails on a misspelt column at once with DuckDB's message about the user's SQL", () => {
     const out = run('query', '--catalog', `ehr=${bundle}`, 'SELECT nmae FROM ehr.ehr.patients');
     expect(out.status).toBe(1);

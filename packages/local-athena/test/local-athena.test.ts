@@ -4,7 +4,7 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectorError, createLambdaHandler, loadHandlerConfig, type Connector } from '@athena-federation/connector-core';
 import { createReferenceConnector } from '@athena-federation/connector-core/testing';
-import { LocalAthena, QueryBindingError, UnknownCatalogError, analyzeQuery } from '../src/index.js';
+import { AthenaSqlError, LocalAthena, QueryBindingError, UnknownCatalogError, analyzeQuery, athenaText } from '../src/index.js';
 import { mixedRow, mixedTable } from '../../connector-core/test/support/reference-tables.js';
 import { DuckDBInstance } from '@duckdb/node-api';
 
@@ -128,6 +128,32 @@ describe('queries', () => {
     // The reference connector cuts 400 rows into 3 splits: 0–133, 133–266, 266–400.
     await expect(local.query('SELECT * FROM broken.ehr.patients')).rejects.toThrow(/^Catalog broken, table broken\.ehr\.patients \(ReadRecordsRequest, split 2 of 3, properties start, end\): .*The source is busy/);
     await local.close();
+  });
+
+  it("refuses a date column compared with a varchar, as Athena does, before any split is read; the Athena spelling runs (https://trino.io/docs/current/functions/conversion.html)", async () => {
+    const calls: string[] = [];
+    const counting: Connector = { ...ehr, getSplits: (ctx, input) => (calls.push('getSplits'), ehr.getSplits(ctx, input)) };
+    const local = await LocalAthena.create({ catalogs: { ehr_db: handler(counting) } });
+    try {
+      const error = await local.query("SELECT count(*) FROM ehr_db.ehr.patients WHERE day >= '2019-06-30'").then(() => undefined, (e: unknown) => e);
+      expect(error).toBeInstanceOf(AthenaSqlError);
+      expect((error as Error).message).toBe("line 1:48: Cannot apply operator: date >= varchar(10) (Athena does not convert a varchar implicitly: use DATE '2019-06-30')");
+      expect(calls).toEqual([]);
+      const fixed = await local.query("SELECT count(*) FROM ehr_db.ehr.patients WHERE day >= DATE '2019-06-30'");
+      expect(fixed.rows[0]?.[0]).toBe(BigInt(rows(400).filter((r) => r['day'] !== null && (r['day'] as number) >= 18077).length));
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('averages a decimal column as a decimal of its scale, rounded half up (Trino: avg(decimal(p,s)) is decimal(p,s))', async () => {
+    const result = await athena.query('SELECT avg(amount) FROM ehr_db.ehr.patients');
+    // The exact mean of the amounts in cents, rounded half up to cents.
+    const cents = rows(400).filter((r) => r['amount'] !== null).map((r) => BigInt(String(r['amount']).replace('.', '')));
+    const total = cents.reduce((a, b) => a + b, 0n);
+    const n = BigInt(cents.length);
+    const mean = (2n * total + n) / (2n * n);
+    expect(athenaText(result.rows[0]?.[0])).toBe(`${mean / 100n}.${String(mean % 100n).padStart(2, '0')}`);
   });
 
   it("binds the SQL against the tables' schemas before any split is read: a misspelt column fails with DuckDB's message about the user's SQL", async () => {

@@ -130,7 +130,9 @@ export const athenaFunctions: Readonly<Record<string, AthenaFunction>> = {
   count: rename(page.aggregate + '#count', [0, 1], 'count', 'aggregate'),
   count_if: bigintAggregate(page.aggregate + '#count_if', [1]),
   sum: bigintAggregate(page.aggregate + '#sum', [1]),
-  avg: rename(page.aggregate + '#avg', [1], 'avg', 'aggregate'),
+  // avg of a decimal is a decimal of the input's scale, rounded half up (Trino's DecimalAverageAggregation):
+  // the exact sum over the count, where DuckDB's avg would be a double.
+  avg: custom(page.aggregate + '#avg', [1], (c) => `athena_avg(${c.render('avg')}, ${c.render('sum')}, ${c.render('count')})`, 'aggregate'),
   min: rename(page.aggregate + '#min', [1], 'min', 'aggregate'),
   max: rename(page.aggregate + '#max', [1], 'max', 'aggregate'),
   approx_distinct: custom(page.aggregate + '#approx_distinct', [1], (c) => c.render('approx_count_distinct', c.args.slice(0, 1)), 'aggregate'),

@@ -11,6 +11,21 @@ import {
   ArithmeticBinaryContext,
   AtTimeZoneContext,
   BackQuotedIdentifierContext,
+  BetweenContext,
+  ComparisonContext,
+  InListContext,
+  ParenthesizedExpressionContext,
+  PredicatedContext,
+  IntegerLiteralContext,
+  DecimalLiteralContext,
+  DoubleLiteralContext,
+  StringLiteralContext,
+  BooleanLiteralContext,
+  NullLiteralContext,
+  ArithmeticUnaryContext,
+  DateTimeTypeContext,
+  QuerySpecificationContext,
+  QueryStatementContext,
   BinaryLiteralContext,
   CastContext,
   ConcatenationContext,
@@ -46,10 +61,20 @@ import {
   UnicodeStringLiteralContext,
   type IdentifierContext,
 } from 'dt-sql-parser/dist/lib/trino/TrinoSqlParser.js';
-import { AthenaSqlError, type SqlPosition, UnsupportedSqlError } from './errors.js';
+import { AthenaSqlError, type SqlPosition, UnsupportedSqlError, refusedClasses, typeCheckError, typeClass, typeClassNames } from './errors.js';
 import { type FunctionCall, athenaFunctions, duckdbOnlyFunctions } from './functions.js';
 import { parseTrinoSql } from './trino-parse.js';
 import { duckdbType } from './types.js';
+import { athenaZone, instantSql, iso8601Zone, localSql, offsetSuffixSql } from './zones.js';
+
+/** Functions that read a timestamp with time zone's local fields: given its local date-time in the value's zone. */
+const localFieldFunctions = new Set([
+  'year', 'quarter', 'month', 'week', 'week_of_year', 'day', 'day_of_month', 'day_of_week', 'dow', 'day_of_year', 'doy', 'year_of_week', 'yow',
+  'hour', 'minute', 'second', 'millisecond', 'date', 'last_day_of_month', 'date_format',
+]);
+
+/** `TIMESTAMP '2024-01-01 10:00 Europe/Berlin'`: the local part and the zone. */
+const zonedTimestampLiteral = /^(.*\d)\s*([+-]\d{1,2}(?::?\d{2})?|[A-Za-z][\w/+-]*)$/s;
 
 /** A `TABLE(system.query(…))` of the query, read through the connector's passthrough. */
 export interface PassthroughTable {
@@ -64,7 +89,36 @@ export interface PassthroughTable {
 /** The user's Athena SQL, ready for DuckDB. */
 export interface Translation {
   readonly duckdbSql: string;
+  /**
+   * The same query with Athena's type checks around its comparisons, IN lists, BETWEENs and
+   * arithmetic: it computes the same, but binding it fails with Athena's error where Athena would
+   * refuse operand types DuckDB converts implicitly (`date_col = '2024-01-01'`). It is only
+   * prepared, never run (nor read for pushdown), so the checks cost nothing once bound.
+   */
+  readonly checkSql: string;
+  /**
+   * Per result column, the time zone of a timestamp with time zone the SQL states for it
+   * (`at_timezone(x, 'Europe/Berlin')`), undefined for UTC or any other column (see zones.ts).
+   */
+  readonly columnZones: readonly (string | undefined)[];
+  /** The checks in {@link checkSql}, by id: what a failed one reports. */
+  readonly checks: readonly TypeCheck[];
   readonly passthrough: readonly PassthroughTable[];
+}
+
+/** One of Athena's operand type checks in a translation's check SQL. */
+export interface TypeCheck {
+  readonly kind: 'comparison' | 'between' | 'in' | 'arithmetic';
+  /** `=`, `+` …; BETWEEN and IN for those. */
+  readonly operator: string;
+  readonly position: SqlPosition;
+  /** Per operand, its text when it is a string literal (`'2024-01-01'`). */
+  readonly literals: readonly (string | undefined)[];
+  /**
+   * Per operand, its DuckDB type when the SQL shows it (a literal, a CAST); the failed check's key
+   * names the types of the others, in order.
+   */
+  readonly staticTypes: readonly (string | undefined)[];
 }
 
 /** Options of {@link translateAthenaSql}. */
@@ -91,14 +145,35 @@ const extractFields: Readonly<Record<string, string>> = {
   DAY_OF_YEAR: 'day_of_year', DOY: 'day_of_year', YEAR_OF_WEEK: 'year_of_week', YOW: 'year_of_week', HOUR: 'hour', MINUTE: 'minute', SECOND: 'second',
 };
 
+/** The passthrough tables of one query, shared by its translations (each node is one table), and its type checks. */
+interface PassthroughRegistry {
+  readonly tables: PassthroughTable[];
+  readonly byNode: Map<ParseTree, PassthroughTable>;
+  readonly checks: TypeCheck[];
+}
+
+/** A string literal's text, with its quotes (`'2024-01-01'`), or undefined. */
+function stringLiteral(node: ParseTree): string | undefined {
+  const text = node.getText();
+  return /^'(?:[^']|'')*'$/.test(text) ? text : undefined;
+}
+
 class Translator {
   readonly #sql: string;
   readonly #options: TranslateOptions;
-  readonly passthrough: PassthroughTable[] = [];
+  readonly #registry: PassthroughRegistry;
+  /** When set, this translation adds type checks, and writes operands for typeof() with this one. */
+  readonly #plain: Translator | undefined;
 
-  constructor(sql: string, options: TranslateOptions) {
+  constructor(sql: string, options: TranslateOptions, registry: PassthroughRegistry, plain?: Translator) {
     this.#sql = sql;
     this.#options = options;
+    this.#registry = registry;
+    this.#plain = plain;
+  }
+
+  get passthrough(): readonly PassthroughTable[] {
+    return this.#registry.tables;
   }
 
   position(node: ParseTree): SqlPosition {
@@ -141,6 +216,7 @@ class Translator {
     if (ctx instanceof ListAggContext) return this.#listagg(ctx);
     if (ctx instanceof IntervalContext) return this.#interval(ctx);
     if (ctx instanceof ArithmeticBinaryContext) return this.#arithmetic(ctx);
+    if (ctx instanceof PredicatedContext && this.#plain !== undefined) return this.#checkedPredicate(ctx, this.#plain);
     if (ctx instanceof ConcatenationContext) return `athena_concat(${this.emit(ctx.valueExpression(0) as ParserRuleContext)}, ${this.emit(ctx.valueExpression(1) as ParserRuleContext)})`;
     if (ctx instanceof CastContext) return this.#cast(ctx);
     if (ctx instanceof TypeConstructorContext) return this.#typedLiteral(ctx);
@@ -167,6 +243,77 @@ class Translator {
   identifier(ctx: IdentifierContext): string {
     if (ctx instanceof QuotedIdentifierContext) return ctx.getText().toLowerCase();
     return this.emit(ctx).toLowerCase();
+  }
+
+  /**
+   * The time zone the SQL states for a timestamp with time zone value, or undefined (UTC, or not
+   * known before the query binds: a column, a zone that is not a literal). See zones.ts.
+   */
+  zoneOf(node: ParseTree | null | undefined): string | undefined {
+    let current: ParseTree | null | undefined = node;
+    while (current !== null && current !== undefined && current.getChildCount() === 1 && !(current instanceof TerminalNode)) current = current.getChild(0);
+    if (current === null || current === undefined) return undefined;
+    if (current instanceof ParenthesizedExpressionContext) return this.zoneOf(current.expression());
+    if (current instanceof TypeConstructorContext) {
+      if ((current.identifier()?.getText() ?? '').toLowerCase() !== 'timestamp') return undefined;
+      const zone = zonedTimestampLiteral.exec(stringValue(current.string().getText()).trim())?.[2];
+      return zone === undefined ? undefined : this.#zone(athenaZone(zone, this.position(current)));
+    }
+    if (current instanceof AtTimeZoneContext) {
+      const zone = current.timeZoneSpecifier();
+      const literal = zone instanceof TimeZoneStringContext ? stringLiteral(zone.string()) : undefined;
+      return literal === undefined ? undefined : this.#zone(athenaZone(stringValue(literal), this.position(zone)));
+    }
+    if (current instanceof CastContext) {
+      const type = current.type();
+      return type instanceof DateTimeTypeContext && type.KW_WITH() !== null ? this.zoneOf(current.expression()) : undefined;
+    }
+    if (current instanceof ArithmeticBinaryContext && (current.PLUS() !== null || current.MINUS() !== null)) {
+      const [left, right] = [current.valueExpression(0), current.valueExpression(1)];
+      if (this.#intervalKind(right) !== undefined) return this.zoneOf(left);
+      if (this.#intervalKind(left) !== undefined) return this.zoneOf(right);
+      return undefined;
+    }
+    if (current instanceof FunctionCallContext) {
+      const name = this.original(current.functionName()).toLowerCase();
+      const args = current.expression();
+      const literal = (i: number) => {
+        const text = args[i] === undefined ? undefined : stringLiteral(args[i] as ParseTree);
+        return text === undefined ? undefined : stringValue(text);
+      };
+      if (name === 'at_timezone' || name === 'with_timezone') {
+        const zone = literal(1);
+        return zone === undefined ? undefined : this.#zone(athenaZone(zone, this.position(current)));
+      }
+      if (name === 'from_iso8601_timestamp') {
+        const text = literal(0);
+        return text === undefined ? undefined : this.#zone(iso8601Zone(text));
+      }
+      if (name === 'date_trunc') return this.zoneOf(args[1]);
+      if (name === 'date_add') return this.zoneOf(args[2]);
+    }
+    return undefined;
+  }
+
+  #zone(zone: string): string | undefined {
+    return zone === 'UTC' ? undefined : zone;
+  }
+
+  /** Each result column's zone (see {@link Translation.columnZones}): the first SELECT's items, unless one is `*`. */
+  columnZones(statement: ParserRuleContext): (string | undefined)[] {
+    let query: ParseTree | null = statement;
+    while (query !== null && !(query instanceof QueryStatementContext) && query.getChildCount() > 0) query = query.getChild(0);
+    if (!(query instanceof QueryStatementContext)) return [];
+    const stack: ParseTree[] = [query.queryNoWith()];
+    let specification: QuerySpecificationContext | undefined;
+    while (stack.length > 0 && specification === undefined) {
+      const node = stack.shift() as ParseTree;
+      if (node instanceof QuerySpecificationContext) specification = node;
+      else for (let i = 0; i < node.getChildCount(); i++) stack.push(node.getChild(i) as ParseTree);
+    }
+    const items = specification?.selectList().selectItem() ?? [];
+    if (items.some((item) => item.selectExpressionColumnName() === null)) return [];
+    return items.map((item) => this.zoneOf(item.selectExpressionColumnName()));
   }
 
   #statement(ctx: SingleStatementContext): string {
@@ -198,6 +345,8 @@ class Translator {
     const modifiers = entry.kind === 'scalar' && (ctx.setQuantifier() !== null || ctx.sortItem().length > 0 || ctx.filter() !== null || ctx.over() !== null);
     if (modifiers) throw new AthenaSqlError(`${name} is not an aggregate function; DISTINCT, ORDER BY, FILTER and OVER need one`, position);
     const args = star ? ['*'] : expressions.map((e) => this.emit(e));
+    const zoned = this.#zonedCall(name, expressions, args);
+    if (zoned !== undefined) return zoned;
     const distinct = ctx.setQuantifier()?.getText().toUpperCase() === 'DISTINCT' ? 'DISTINCT ' : '';
     const orderBy = ctx.sortItem().length === 0 ? '' : ` ORDER BY ${ctx.sortItem().map((s) => this.emit(s)).join(', ')}`;
     const filter = ctx.filter() === null ? '' : ` ${this.emit(ctx.filter() as ParserRuleContext)}`;
@@ -215,6 +364,36 @@ class Translator {
       render: (fn, list = args) => `${fn}(${distinct}${list.join(', ')}${orderBy}${nulls})${filter}${over}`,
     };
     return entry.emit(call);
+  }
+
+  /**
+   * A call whose answer depends on the zone of a timestamp with time zone argument: its local
+   * fields read in that zone, `at_timezone`/`with_timezone` with a literal zone, date_trunc in the
+   * zone, to_iso8601 with the zone's offset. Args are modified in place for the local-field functions.
+   */
+  #zonedCall(name: string, expressions: readonly ParserRuleContext[], args: string[]): string | undefined {
+    const literalZone = () => {
+      const text = expressions[1] === undefined ? undefined : stringLiteral(expressions[1]);
+      return text === undefined ? undefined : athenaZone(stringValue(text), this.position(expressions[1] as ParseTree));
+    };
+    if (name === 'at_timezone') {
+      // The same instant, now shown in the zone (the zone is the translation's, see zones.ts).
+      return literalZone() === undefined ? undefined : `CAST(${args[0] ?? ''} AS TIMESTAMPTZ)`;
+    }
+    if (name === 'with_timezone') {
+      const zone = literalZone();
+      return zone === undefined ? undefined : instantSql(args[0] ?? '', zone);
+    }
+    if (!localFieldFunctions.has(name) && name !== 'date_trunc' && name !== 'to_iso8601') return undefined;
+    const zone = this.zoneOf(expressions[name === 'date_trunc' ? 1 : 0]);
+    if (zone === undefined) return undefined;
+    if (localFieldFunctions.has(name)) {
+      args[0] = localSql(args[0] ?? '', zone);
+      return undefined;
+    }
+    if (name === 'date_trunc') return instantSql(`athena_date_trunc(${args[0] ?? ''}, ${localSql(args[1] ?? '', zone)})`, zone);
+    if (name === 'to_iso8601') return `(strftime(${localSql(args[0] ?? '', zone)}, '%Y-%m-%dT%H:%M:%S.%g') || ${offsetSuffixSql(args[0] ?? '', zone)})`;
+    return undefined;
   }
 
   #listagg(ctx: ListAggContext): string {
@@ -251,13 +430,114 @@ class Translator {
   #arithmetic(ctx: ArithmeticBinaryContext): string {
     const left = this.emit(ctx.valueExpression(0) as ParserRuleContext);
     const right = this.emit(ctx.valueExpression(1) as ParserRuleContext);
-    if (ctx.SLASH() !== null) return `athena_divide(${left}, ${right})`;
-    if (ctx.PERCENT() !== null) return `athena_modulus(${left}, ${right})`;
     const [leftUnit, rightUnit] = [0, 1].map((i) => this.#intervalKind(ctx.valueExpression(i)));
     const shift = (kind: 'calendar' | 'clock') => (kind === 'calendar' ? 'athena_date_shift' : 'athena_time_shift');
+    // Interval literals are checked by the shift macros themselves.
     if (rightUnit !== undefined) return `${shift(rightUnit)}(${left}, ${ctx.MINUS() === null ? '' : '-'}${right})`;
     if (leftUnit !== undefined && ctx.PLUS() !== null) return `${shift(leftUnit)}(${right}, ${left})`;
-    return this.children(ctx);
+    const value = ctx.SLASH() !== null ? `athena_divide(${left}, ${right})` : ctx.PERCENT() !== null ? `athena_modulus(${left}, ${right})` : this.children(ctx);
+    if (this.#plain === undefined) return value;
+    const operator = ctx._operator?.text ?? '+';
+    // The check binds first (DuckDB binds a CASE's condition before its value), so it explains
+    // operands DuckDB itself cannot combine (`1 + '2'`) too; the value keeps its type.
+    const key = this.#typeCheck(this.#plain, 'arithmetic', operator, ctx, [ctx.valueExpression(0) as ParserRuleContext, ctx.valueExpression(1) as ParserRuleContext]);
+    return key === undefined ? value : `CASE WHEN struct_extract({'ok': true}, ${key}) THEN ${value} END`;
+  }
+
+  /**
+   * The struct key that is 'ok' when Athena accepts the operands' types and names the failed check
+   * otherwise (the macros in duckdb-macros.ts), or undefined when no check is needed. Operands whose
+   * type the SQL shows (literals, CASTs) are decided here: when all are, at once (a refusal is
+   * thrown); when one is not, only its type is looked up, against the classes the others refuse
+   * (cheap to bind); otherwise every operand's type is read from its plain translation, so checks
+   * do not nest.
+   */
+  #typeCheck(plain: Translator, kind: TypeCheck['kind'], operator: string, at: ParseTree, operands: readonly ParserRuleContext[]): string | undefined {
+    const staticTypes = operands.map((o) => this.#staticType(o));
+    const check: TypeCheck = { kind, operator, position: this.position(at), literals: operands.map(stringLiteral), staticTypes };
+    const known = staticTypes.filter((t): t is string => t !== undefined);
+    const classes = [...new Set(known.map(typeClass))];
+    if (classes.includes('other')) return undefined;
+    const unknown = staticTypes.flatMap((t, i) => (t === undefined ? [i] : []));
+    if (unknown.length === 0) {
+      const [first, ...rest] = known;
+      const refused = rest.some((t) => refusedClasses(kind, typeClass(first ?? '')).includes(typeClass(t)));
+      if (refused) throw typeCheckError(check, known);
+      return undefined;
+    }
+    const id = this.#registry.checks.length;
+    this.#registry.checks.push(check);
+    if (unknown.length === 1 && classes.length === 1) {
+      const refused = refusedClasses(kind, classes[0] ?? '');
+      const names = refused.flatMap((c) => typeClassNames[c] ?? []);
+      return `athena_refuse_types(${id}, typeof(${plain.emit(operands[unknown[0] as number] as ParserRuleContext)}), [${names.map((n) => sqlString(n)).join(', ')}]::VARCHAR[], ${refused.includes('number')})`;
+    }
+    // DuckDB itself refuses * / % on anything but numbers (and intervals), so only + and - (a
+    // date plus an integer) need the general check, which costs a few milliseconds to bind.
+    if (kind === 'arithmetic' && !['+', '-'].includes(operator)) {
+      this.#registry.checks.pop();
+      return undefined;
+    }
+    const macro = kind === 'arithmetic' ? 'athena_arithmetic_check' : kind === 'between' ? 'athena_between_check' : 'athena_comparison_check';
+    // The general macros read every operand's type from the key; no operand counts as known.
+    this.#registry.checks[id] = { ...check, staticTypes: staticTypes.map(() => undefined) };
+    return `${macro}(${id}, ${operands.map((o) => `typeof(${plain.emit(o)})`).join(', ')})`;
+  }
+
+  /** The DuckDB type of an operand when the SQL shows it: a literal, a typed literal, a CAST. */
+  #staticType(node: ParseTree): string | undefined {
+    let current: ParseTree | null = node;
+    while (current !== null) {
+      if (current instanceof IntegerLiteralContext) return BigInt(current.getText()) > 2147483647n ? 'BIGINT' : 'INTEGER';
+      if (current instanceof DecimalLiteralContext) {
+        const [whole = '', fraction = ''] = current.getText().split('.');
+        return `DECIMAL(${Math.max(whole.replace(/^0+/, '').length + fraction.length, 1)},${fraction.length})`;
+      }
+      if (current instanceof DoubleLiteralContext) return 'DOUBLE';
+      if (current instanceof StringLiteralContext) return 'VARCHAR';
+      if (current instanceof BooleanLiteralContext) return 'BOOLEAN';
+      if (current instanceof NullLiteralContext) return '"NULL"';
+      if (current instanceof ParenthesizedExpressionContext) return this.#staticType(current.expression());
+      if (current instanceof ArithmeticUnaryContext) return this.#staticType(current.valueExpression());
+      // Arithmetic with a number is a number (or refused by its own check): its exact type is DuckDB's.
+      if (current instanceof ArithmeticBinaryContext) {
+        const types = [this.#staticType(current.valueExpression(0) as ParseTree), this.#staticType(current.valueExpression(1) as ParseTree)];
+        return types.some((t) => t !== undefined && typeClass(t) === 'number') ? (types.find((t) => t !== undefined && typeClass(t) === 'number') as string) : undefined;
+      }
+      if (current instanceof TypeConstructorContext) {
+        const name = (current.identifier()?.getText() ?? 'double').toLowerCase();
+        if (name === 'timestamp') return zonedTimestampLiteral.test(stringValue(current.string().getText()).trim()) ? 'TIMESTAMP WITH TIME ZONE' : 'TIMESTAMP';
+        return ({ date: 'DATE', time: 'TIME', double: 'DOUBLE', real: 'FLOAT', bigint: 'BIGINT', integer: 'INTEGER', smallint: 'SMALLINT', tinyint: 'TINYINT', varchar: 'VARCHAR', char: 'VARCHAR', decimal: 'DECIMAL(38,0)' } as Record<string, string>)[name];
+      }
+      if (current instanceof CastContext) {
+        const type = current.type();
+        if (type instanceof DateTimeTypeContext) return type.KW_WITH() === null ? 'TIMESTAMP' : 'TIMESTAMP WITH TIME ZONE';
+        const name = type.getText().toLowerCase().replace(/\(.*$/, '');
+        return ({ date: 'DATE', double: 'DOUBLE', real: 'FLOAT', bigint: 'BIGINT', integer: 'INTEGER', int: 'INTEGER', smallint: 'SMALLINT', tinyint: 'TINYINT', varchar: 'VARCHAR', char: 'VARCHAR', boolean: 'BOOLEAN', decimal: 'DECIMAL(38,0)' } as Record<string, string>)[name];
+      }
+      if (current.getChildCount() !== 1 || current instanceof TerminalNode) return undefined;
+      current = current.getChild(0);
+    }
+    return undefined;
+  }
+
+  /** A comparison, BETWEEN or IN list with Athena's check of its operands' types. */
+  #checkedPredicate(ctx: PredicatedContext, plain: Translator): string {
+    const text = this.children(ctx);
+    const predicate = ctx.predicate();
+    const value = ctx.valueExpression();
+    let checks: (string | undefined)[];
+    if (predicate instanceof ComparisonContext) checks = [this.#typeCheck(plain, 'comparison', predicate.comparisonOperator().getText(), ctx, [value, predicate.valueExpression()])];
+    else if (predicate instanceof BetweenContext) checks = [this.#typeCheck(plain, 'between', 'BETWEEN', ctx, [value, ...predicate.valueExpression()])];
+    else if (predicate instanceof InListContext) {
+      // The items the SQL shows the types of, checked together; the others one by one.
+      const items = predicate.expression();
+      const shown = items.filter((item) => this.#staticType(item) !== undefined);
+      const hidden = items.filter((item) => this.#staticType(item) === undefined);
+      checks = [...(shown.length === 0 ? [] : [this.#typeCheck(plain, 'in', 'IN', ctx, [value, ...shown])]), ...hidden.map((item) => this.#typeCheck(plain, 'in', 'IN', ctx, [value, item]))];
+    } else return text;
+    const keys = checks.filter((key): key is string => key !== undefined);
+    return keys.length === 0 ? text : `(${keys.map((key) => `struct_extract({'ok': true}, ${key})`).join(' AND ')} AND ${text})`;
   }
 
   /**
@@ -273,7 +553,14 @@ class Translator {
 
   #cast(ctx: CastContext): string {
     const type = ctx.type();
-    const value = this.emit(ctx.expression());
+    let value = this.emit(ctx.expression());
+    // A timestamp with time zone cast to a local type reads its local date-time in its zone; to
+    // varchar it prints as Athena prints it.
+    const zone = this.zoneOf(ctx.expression());
+    if (zone !== undefined && !(type instanceof DateTimeTypeContext && type.KW_WITH() !== null)) {
+      if (type instanceof GenericTypeContext && /^(varchar|char)$/i.test(type.identifier().getText())) value = `(strftime(${localSql(value, zone)}, '%Y-%m-%d %H:%M:%S.%g') || ' ' || ${sqlString(zone)})`;
+      else value = localSql(value, zone);
+    }
     const fn = ctx.KW_TRY_CAST() === null ? 'CAST' : 'TRY_CAST';
     const target = duckdbType(type, (n) => this.position(n), (n) => this.identifier(n as IdentifierContext));
     // varchar(n) truncates in Athena; DuckDB ignores the length.
@@ -292,7 +579,11 @@ class Translator {
         return `DATE ${literal}`;
       case 'timestamp':
         // A zone (`… UTC`, `… +01:00`, `… Europe/Paris`) makes it a timestamp with time zone.
-        return /\d\s*(?:[+-]\d{1,2}(?::\d{2})?|[A-Za-z][\w/+-]*)$/.test(value.trim()) ? `CAST(${literal} AS TIMESTAMPTZ)` : `TIMESTAMP ${literal}`;
+        {
+          const zoned = zonedTimestampLiteral.exec(value.trim());
+          if (zoned === null) return `TIMESTAMP ${literal}`;
+          return instantSql(`TIMESTAMP ${sqlString(zoned[1] ?? '')}`, athenaZone(zoned[2] ?? '', this.position(ctx)));
+        }
       case 'time':
         return `TIME ${literal}`;
       case 'decimal': {
@@ -371,7 +662,9 @@ class Translator {
   #atTimeZone(ctx: AtTimeZoneContext): string {
     const zone = ctx.timeZoneSpecifier();
     if (!(zone instanceof TimeZoneStringContext)) throw new UnsupportedSqlError('AT TIME ZONE with an interval is not supported by local-athena', this.position(ctx));
-    return `timezone(${this.emit(zone.string())}, CAST(${this.emit(ctx.valueExpression())} AS TIMESTAMPTZ))`;
+    // The same instant, shown in the zone (the translation keeps the zone: see zones.ts).
+    athenaZone(stringValue(zone.string().getText()), this.position(zone));
+    return `CAST(${this.emit(ctx.valueExpression())} AS TIMESTAMPTZ)`;
   }
 
   #extract(ctx: ExtractContext): string {
@@ -379,7 +672,8 @@ class Translator {
     const fn = extractFields[field];
     if (fn === undefined) throw new AthenaSqlError(`Invalid EXTRACT field: ${field}`, this.position(ctx));
     const entry = athenaFunctions[fn];
-    const value = this.emit(ctx.valueExpression());
+    const zone = this.zoneOf(ctx.valueExpression());
+    const value = zone === undefined ? this.emit(ctx.valueExpression()) : localSql(this.emit(ctx.valueExpression()), zone);
     return entry === undefined ? `${fn}(${value})` : entry.emit({ name: fn, args: [value], position: this.position(ctx), literal: () => undefined, render: (name, list = [value]) => `${name}(${list.join(', ')})` });
   }
 
@@ -399,8 +693,12 @@ class Translator {
       args[key.toUpperCase()] = stringValue(text);
     });
     if (args['QUERY'] === undefined) throw new AthenaSqlError(`system.query needs query => '…'`, this.position(ctx));
-    const table: PassthroughTable = { catalog, schemaName: 'system', tableName: `query$${this.passthrough.length + 1}`, arguments: { schemaFunctionName: 'SYSTEM.QUERY', ...args } };
-    this.passthrough.push(table);
+    let table = this.#registry.byNode.get(ctx);
+    if (table === undefined) {
+      table = { catalog, schemaName: 'system', tableName: `query$${this.#registry.tables.length + 1}`, arguments: { schemaFunctionName: 'SYSTEM.QUERY', ...args } };
+      this.#registry.tables.push(table);
+      this.#registry.byNode.set(ctx, table);
+    }
     return `${catalog}.system."${table.tableName}"`;
   }
 }
@@ -429,7 +727,10 @@ export function translateAthenaSql(sql: string, options: TranslateOptions = {}):
   const parsed = parseTrinoSql(sql);
   const statements = parsed.tree.statements();
   if (statements.length !== 1) throw new AthenaSqlError(statements.length === 0 ? 'No statement to run' : 'Run one statement at a time');
-  const translator = new Translator(sql, options);
-  const duckdbSql = translator.emit(statements[0] as ParserRuleContext).replace(/;\s*$/, '');
-  return { duckdbSql, passthrough: translator.passthrough };
+  const registry: PassthroughRegistry = { tables: [], byNode: new Map(), checks: [] };
+  const translator = new Translator(sql, options, registry);
+  const statement = statements[0] as ParserRuleContext;
+  const duckdbSql = translator.emit(statement).replace(/;\s*$/, '');
+  const checkSql = new Translator(sql, options, registry, translator).emit(statement).replace(/;\s*$/, '');
+  return { duckdbSql, checkSql, checks: registry.checks, passthrough: registry.tables, columnZones: translator.columnZones(statement) };
 }

@@ -1,7 +1,7 @@
 /**
  * One local-athena with no catalogs, for queries over literals: each answer as Athena prints it.
  */
-import { LocalAthena, athenaText } from '../../src/index.js';
+import { LocalAthena, athenaTextInZone } from '../../src/index.js';
 
 /** Runs Athena SQL and reads back printed values. */
 export interface AthenaSession {
@@ -15,7 +15,10 @@ export interface AthenaSession {
 
 export async function openAthenaSession(): Promise<AthenaSession> {
   const athena = await LocalAthena.create({ catalogs: {} });
-  const rows = async (sql: string) => (await athena.query(sql)).rows.map((row) => row.map(athenaText));
+  const rows = async (sql: string) => {
+    const result = await athena.query(sql);
+    return result.rows.map((row) => row.map((value, i) => athenaTextInZone(value, result.columnZones[i])));
+  };
   return {
     rows,
     value: async (sql) => (await rows(sql))[0]?.[0] ?? '(no row)',
