@@ -118,10 +118,6 @@ function millisecondRange<Column extends SqlColumn>(target: Target<Column>, low:
   return { sql: `(${parts.join(' AND ')})`, params, exact: false };
 }
 
-function sameValue(a: unknown, b: unknown): boolean {
-  return a === b;
-}
-
 /** One bounded range of an `ordered` or `string` column, or undefined when a bound cannot be bound. */
 function boundedRange<Column extends SqlColumn>(target: Target<Column>, low: Typed | undefined, lowBound: Marker['bound'], high: Typed | undefined, highBound: Marker['bound']): SqlPredicate | undefined {
   if (target.traits.form === 'millisecond-floor') return millisecondRange(target, low, lowBound, high, highBound);
@@ -151,7 +147,7 @@ function rangeSet<Column extends SqlColumn>(target: Target<Column>, set: SortedR
     const low = range.low.nullValue ? undefined : markerValue(range.low);
     const high = range.high.nullValue ? undefined : markerValue(range.high);
     if ((!range.low.nullValue && low === undefined) || (!range.high.nullValue && high === undefined)) return fallback(quoted, set.nullAllowed);
-    if (low !== undefined && high !== undefined && range.low.bound === 'EXACTLY' && range.high.bound === 'EXACTLY' && sameValue(low.value, high.value)) {
+    if (low !== undefined && high !== undefined && range.low.bound === 'EXACTLY' && range.high.bound === 'EXACTLY' && low.value === high.value) {
       points.push(low);
       continue;
     }
