@@ -5,7 +5,6 @@
  * one longer than the column holds, equals no stored value under Athena's exact comparison, so it is
  * dropped from the list; columns whose character set is not known here are compared in utf8mb4.
  */
-import type { SqlParam } from './aurora-client.js';
 import type { MappedColumn } from './aurora-types.js';
 
 /** What a literal list becomes: the bound values and the expression they are compared with. */
@@ -13,7 +12,7 @@ export interface StringList {
   /** The column as compared: itself, or converted to utf8mb4 when its character set is unknown here. */
   readonly operand: string;
   /** The literals some stored value could equal, in order. */
-  readonly values: readonly SqlParam[];
+  readonly values: readonly string[];
 }
 
 /** The cp1252 characters of MySQL's latin1 in bytes 0x80–0x9F (the undefined bytes map to U+0081, …). */

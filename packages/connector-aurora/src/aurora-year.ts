@@ -6,9 +6,8 @@
  * bound by the domain values at its ends, which select the same rows and which MySQL reads as-is.
  */
 import type { ValueSet } from '@athena-federation/connector-core';
-import type { SqlParam } from './aurora-client.js';
-import { type IntegerInterval, integerIntervals } from './aurora-intervals.js';
-import type { Predicate } from './aurora-sql.js';
+import { type IntegerInterval, PARAMETER, integerIntervals } from '@athena-federation/connector-core/sql';
+import type { SqlParam, SqlPredicate } from '@athena-federation/connector-core/sql';
 
 /** The values a YEAR column can hold: the zero year and 1901–2155 (MySQL and MariaDB alike). */
 const DOMAIN: readonly (readonly [bigint, bigint])[] = [
@@ -31,7 +30,7 @@ function clip(interval: IntegerInterval): [bigint, bigint][] {
  * The exact WHERE fragment of a YEAR column's range set or IN list, or undefined for anything else
  * and for a value that is not an integer. Bounds are domain values only.
  */
-export function yearPredicate(column: string, set: ValueSet): Predicate | undefined {
+export function yearPredicate(column: string, set: ValueSet): SqlPredicate | undefined {
   // AllOrNone sets bind nothing: the caller's generic predicate is exact for them.
   const allowed = set['@type'] === 'AllOrNoneValueSet' ? undefined : integerIntervals(set);
   if (allowed === undefined) return undefined;
@@ -41,11 +40,11 @@ export function yearPredicate(column: string, set: ValueSet): Predicate | undefi
   const terms: string[] = [];
   const params: SqlParam[] = [];
   for (const [low, high] of spans) {
-    terms.push(`(${column} >= CAST(? AS SIGNED) AND ${column} <= CAST(? AS SIGNED))`);
+    terms.push(`(${column} >= CAST(${PARAMETER} AS SIGNED) AND ${column} <= CAST(${PARAMETER} AS SIGNED))`);
     params.push(String(low), String(high));
   }
   if (points.length > 0) {
-    terms.push(`${column} IN (${points.map(() => 'CAST(? AS SIGNED)').join(', ')})`);
+    terms.push(`${column} IN (${points.map(() => `CAST(${PARAMETER} AS SIGNED)`).join(', ')})`);
     params.push(...points);
   }
   if (allowed.nullAllowed) terms.unshift(`${column} IS NULL`);

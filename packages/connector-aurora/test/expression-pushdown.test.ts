@@ -12,7 +12,7 @@ import type { FederationExpression, GetDataSourceCapabilitiesResponse } from '@a
 import { Bool, DateDay, DateMillisecond, Decimal, Float32, Float64, Int32, Int64, Utf8 } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { translateExpressions } from '../src/aurora-expression.js';
-import { columnLookup, quoteIdentifier } from '../src/aurora-sql.js';
+import { columnLookup } from '../src/aurora-sql.js';
 import { type MysqlColumn, mapColumn } from '../src/aurora-types.js';
 import { type AuroraConnector, createAuroraConnector } from '../src/index.js';
 import { ensureSpillBucket, engineFor } from './support/engine.js';
@@ -203,13 +203,13 @@ describe('expression pushdown', () => {
       } catch (error) {
         if (!(error instanceof AthenaQueryFailure)) throw error;
         // Athena fails this query; the connector must not have evaluated it differently in MySQL.
-        expect(translateExpressions([expression], lookup, quoteIdentifier).complete).toBe(false);
+        expect(translateExpressions([expression], lookup).complete).toBe(false);
         continue;
       }
       const label = `expression #${i}: ${JSON.stringify(expression, (_, v) => (typeof v === 'bigint' ? String(v) : v)).slice(0, 400)}`;
       // Never wrong: every row Athena keeps is returned (unpushed parts are Athena's to filter).
       expect(expected.filter((id) => !got.includes(id)), label).toEqual([]);
-      if (translateExpressions([expression], lookup, quoteIdentifier).complete) {
+      if (translateExpressions([expression], lookup).complete) {
         // Translated whole, so MySQL must have kept exactly Athena's rows.
         expect(got, label).toEqual(expected);
         exact++;
@@ -230,7 +230,7 @@ describe('expression pushdown', () => {
   it('leaves a division by a column or by zero to Athena (MySQL returns NULL where Athena fails)', async () => {
     for (const divisor of [column('a', INT32), constant(INT64, 0n)]) {
       const expression = predicate(F.greaterThan, call(F.divide, INT64, column('b', INT64), divisor), constant(INT64, 1n));
-      expect(translateExpressions([expression], lookup, quoteIdentifier).complete).toBe(false);
+      expect(translateExpressions([expression], lookup).complete).toBe(false);
       expect(await pushedIds(expression)).toHaveLength(ROWS);
     }
   });

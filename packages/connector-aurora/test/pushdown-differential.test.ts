@@ -20,7 +20,7 @@ import { DataType, Schema } from 'apache-arrow';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { translateExpressions } from '../src/aurora-expression.js';
-import { columnLookup, quoteIdentifier } from '../src/aurora-sql.js';
+import { columnLookup } from '../src/aurora-sql.js';
 import { type MappedColumn, mapColumn } from '../src/aurora-types.js';
 import { type AuroraConnector, createAuroraConnector } from '../src/index.js';
 import { type CaseColumn, type CaseRecipe, caseArbitrary, expressionOf, orderByOf, valueSetOf } from './support/differential-cases.js';
@@ -205,7 +205,7 @@ describe('pushdown differential', () => {
         const recipe = recipes[index] as CaseRecipe;
         const label = `seed ${SEED} case ${index} (FUZZ_SEED=${SEED} FUZZ_CASE=${index}): ${show(recipe).slice(0, 1500)}`;
         const expressions = recipe.expressions.map(expressionOf);
-        const translated = expressions.length > 0 && translateExpressions(expressions, columnLookup(mapped), quoteIdentifier).complete;
+        const translated = expressions.length > 0 && translateExpressions(expressions, columnLookup(mapped)).complete;
         // Athena fails a query whose expression overflows or divides by zero on some row; an error, or
         // any answer, from the connector is then no wrong answer (its conjuncts may be evaluated lazily).
         const athenaFails = athenaKeeps(recipe, expressions) === 'fails';
