@@ -3,7 +3,24 @@
  * into Arrow and serialised to IPC — core's RecordBatchWriter vs apache-arrow's own builders
  * (`makeBuilder`) on the same values, both followed by `tableToIPC` (target ≥ 2×).
  */
-import { DateDay, Decimal, Field, Int32, Int64, RecordBatch, Schema, Table, TimeUnit, Timestamp, Utf8, makeBuilder, makeData, Struct, tableToIPC, type DataType } from 'apache-arrow';
+import {
+  DateDay,
+  Decimal,
+  Field,
+  Int32,
+  Int64,
+  RecordBatch,
+  Schema,
+  Table,
+  TimeUnit,
+  Timestamp,
+  Utf8,
+  makeBuilder,
+  makeData,
+  Struct,
+  tableToIPC,
+  type DataType,
+} from 'apache-arrow';
 import { RecordBatchWriter } from '../src/index.js';
 import { type RatioResult, compare } from '../src/testing/measure.js';
 
@@ -22,7 +39,14 @@ const schema = new Schema([
 function rows(): unknown[][] {
   const out: unknown[][] = new Array(ROWS);
   for (let i = 0; i < ROWS; i++) {
-    out[i] = [BigInt(i) * 31n, i % 100_000, `${i % 1_000_000}.${String(i % 100).padStart(2, '0')}`, new Date(Date.UTC(2024, 0, 1 + (i % 365))), 1_700_000_000_000 + i, `patient-${i % 50_000}`];
+    out[i] = [
+      BigInt(i) * 31n,
+      i % 100_000,
+      `${i % 1_000_000}.${String(i % 100).padStart(2, '0')}`,
+      new Date(Date.UTC(2024, 0, 1 + (i % 365))),
+      1_700_000_000_000 + i,
+      `patient-${i % 50_000}`,
+    ];
   }
   return out;
 }
@@ -50,7 +74,10 @@ function withArrowBuilders(data: readonly unknown[][]): Uint8Array {
     builders[5]?.append(row[5]);
   }
   const children = builders.map((b) => b.finish().flush());
-  const batch = new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: data.length, nullCount: 0, children }));
+  const batch = new RecordBatch(
+    schema,
+    makeData({ type: new Struct(schema.fields), length: data.length, nullCount: 0, children }),
+  );
   return tableToIPC(new Table([batch]), 'stream');
 }
 
@@ -63,5 +90,14 @@ function withBlockWriter(data: readonly unknown[][]): Uint8Array {
 /** Block-writing ratio. */
 export function blockWriterBenchmarks(): RatioResult[] {
   const data = rows();
-  return [compare('block writer: 1M rows × 6 columns → IPC', '≥ 2', () => withArrowBuilders(data), () => withBlockWriter(data), 5, 'vs apache-arrow makeBuilder + tableToIPC')];
+  return [
+    compare(
+      'block writer: 1M rows × 6 columns → IPC',
+      '≥ 2',
+      () => withArrowBuilders(data),
+      () => withBlockWriter(data),
+      5,
+      'vs apache-arrow makeBuilder + tableToIPC',
+    ),
+  ];
 }

@@ -22,7 +22,19 @@ const connectors = [
   { name: 'aurora', sourceType: 'mysql', env: { default: 'mysql://jdbc:mysql://127.0.0.1:3306/test?user=root' } },
 ] as const;
 
-const PING = { '@type': 'PingRequest', identity: { id: 'bench', principal: 'bench', account: '123456789012', arn: 'arn:aws:iam::123456789012:user/bench', tags: {}, groups: [] }, catalogName: 'bench', queryId: 'cold-start' };
+const PING = {
+  '@type': 'PingRequest',
+  identity: {
+    id: 'bench',
+    principal: 'bench',
+    account: '123456789012',
+    arn: 'arn:aws:iam::123456789012:user/bench',
+    tags: {},
+    groups: [],
+  },
+  catalogName: 'bench',
+  queryId: 'cold-start',
+};
 
 // Loads the bundle as the Lambda runtime does (ESM import of index.mjs), answers one Ping and prints
 // it with the CPU time the process has used so far (start-up included).
@@ -34,7 +46,11 @@ process.stdout.write(JSON.stringify({ answer, cpuMs: (cpu.user + cpu.system) / 1
 
 /** The baseline's source, importing the DynamoDB client package the DynamoDB connector itself resolves. */
 function baselineSource(): string {
-  const dynamodbClient = dirname(createRequire(join(repositoryRoot, 'packages', 'connector-dynamodb', 'package.json')).resolve('@aws-sdk/client-dynamodb/package.json'));
+  const dynamodbClient = dirname(
+    createRequire(join(repositoryRoot, 'packages', 'connector-dynamodb', 'package.json')).resolve(
+      '@aws-sdk/client-dynamodb/package.json',
+    ),
+  );
   // The client and one command, created on first use as the connectors do: the smallest DynamoDB Lambda.
   return `import { DynamoDBClient, ScanCommand } from ${JSON.stringify(dynamodbClient)};
 let client;
@@ -44,7 +60,10 @@ export const handler = async (event) => ({ '@type': 'PingResponse', catalogName:
 }
 
 function bundleWith(script: string): void {
-  execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: repositoryRoot, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: repositoryRoot,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }
 
 interface ColdStart {
@@ -53,7 +72,11 @@ interface ColdStart {
 }
 
 /** Spawns `node [flags] runner bundle` and resolves with the Ping answer once its line arrives. */
-function pingFreshProcess(bundle: string, env: Readonly<Record<string, string>>, flags: readonly string[]): Promise<ColdStart> {
+function pingFreshProcess(
+  bundle: string,
+  env: Readonly<Record<string, string>>,
+  flags: readonly string[],
+): Promise<ColdStart> {
   // Without NODE_OPTIONS: the TypeScript loader the bench runs under would otherwise load into the child too.
   const { NODE_OPTIONS: _loader, ...inherited } = process.env;
   return new Promise((resolve, reject) => {
@@ -70,7 +93,9 @@ function pingFreshProcess(bundle: string, env: Readonly<Record<string, string>>,
     });
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     child.on('error', reject);
-    child.on('exit', (code) => reject(new Error(`${bundle} exited (${code ?? 'signal'}) without a Ping answer: ${stderr.trim().slice(0, 500)}`)));
+    child.on('exit', (code) =>
+      reject(new Error(`${bundle} exited (${code ?? 'signal'}) without a Ping answer: ${stderr.trim().slice(0, 500)}`)),
+    );
   });
 }
 
@@ -78,7 +103,8 @@ function pingFreshProcess(bundle: string, env: Readonly<Record<string, string>>,
 async function expectPing(run: Promise<ColdStart>, sourceType: string, cpuMs: number[]): Promise<void> {
   const { answer, cpuMs: used } = await run;
   const ping = answer as { '@type'?: unknown; sourceType?: unknown; serDeVersion?: unknown };
-  if (ping['@type'] !== 'PingResponse' || ping.sourceType !== sourceType || typeof ping.serDeVersion !== 'number') throw new Error(`Unexpected Ping answer ${JSON.stringify(ping)}`);
+  if (ping['@type'] !== 'PingResponse' || ping.sourceType !== sourceType || typeof ping.serDeVersion !== 'number')
+    throw new Error(`Unexpected Ping answer ${JSON.stringify(ping)}`);
   cpuMs.push(used);
 }
 
@@ -94,7 +120,9 @@ export async function coldStartBenchmarks(): Promise<RatioResult[]> {
   writeFileSync(join(workDir, 'baseline-entry.mjs'), baselineSource());
   const bundleModule = pathToFileURL(join(repositoryRoot, 'scripts', 'bundle.mjs')).href;
   const baseline = join(workDir, 'baseline', 'index.mjs');
-  bundleWith(`const { bundleLambda } = await import(${JSON.stringify(bundleModule)}); await bundleLambda({ entry: ${JSON.stringify(join(workDir, 'baseline-entry.mjs'))}, outfile: ${JSON.stringify(baseline)}, clean: true });`);
+  bundleWith(
+    `const { bundleLambda } = await import(${JSON.stringify(bundleModule)}); await bundleLambda({ entry: ${JSON.stringify(join(workDir, 'baseline-entry.mjs'))}, outfile: ${JSON.stringify(baseline)}, clean: true });`,
+  );
   let baselineCpu: number[] = [];
   const baselinePing = () => expectPing(pingFreshProcess(baseline, {}, []), 'dynamodb', baselineCpu);
 
@@ -104,16 +132,32 @@ export async function coldStartBenchmarks(): Promise<RatioResult[]> {
     // Each connector's own bundle.mjs, as `pnpm build` runs it, into a fresh directory.
     const packageRoot = join(repositoryRoot, 'packages', `connector-${connector.name}`);
     rmSync(dirname(bundle), { recursive: true, force: true });
-    execFileSync(process.execPath, [join(packageRoot, 'bundle.mjs'), bundle], { stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync(process.execPath, [join(packageRoot, 'bundle.mjs'), bundle], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     for (const flags of [[], ['--enable-source-maps']] as const) {
       const label = flags.length === 0 ? '' : ' (--enable-source-maps)';
       baselineCpu = [];
       const candidateCpu: number[] = [];
-      const wall = await compareAsync(`cold start: ${connector.name} bundle to first Ping${label}`, '≥ 0.77 (≤ 1.3× the baseline)', baselinePing, () => expectPing(pingFreshProcess(bundle, connector.env, flags), connector.sourceType, candidateCpu), 15, 'baseline = fresh node, bundled @aws-sdk/client-dynamodb, Ping answered by hand');
+      const wall = await compareAsync(
+        `cold start: ${connector.name} bundle to first Ping${label}`,
+        '≥ 0.77 (≤ 1.3× the baseline)',
+        baselinePing,
+        () => expectPing(pingFreshProcess(bundle, connector.env, flags), connector.sourceType, candidateCpu),
+        15,
+        'baseline = fresh node, bundled @aws-sdk/client-dynamodb, Ping answered by hand',
+      );
       // CPU time of the same runs (every thread): steadier than wall time on a busy machine, though it also
       // counts what V8 does on background threads in parallel with the main one.
       const cpu = { baselineMs: median(baselineCpu), candidateMs: median(candidateCpu) };
-      results.push(wall, { name: `cold start: ${connector.name} bundle to first Ping${label}, CPU time`, ...cpu, ratio: cpu.baselineMs / cpu.candidateMs, target: wall.target, unit: 'ms CPU', detail: 'the same runs: user + system time of the child process, start-up included' });
+      results.push(wall, {
+        name: `cold start: ${connector.name} bundle to first Ping${label}, CPU time`,
+        ...cpu,
+        ratio: cpu.baselineMs / cpu.candidateMs,
+        target: wall.target,
+        unit: 'ms CPU',
+        detail: 'the same runs: user + system time of the child process, start-up included',
+      });
     }
   }
   return results;

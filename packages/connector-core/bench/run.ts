@@ -21,7 +21,9 @@ const groups: Readonly<Record<string, () => RatioResult[] | Promise<RatioResult[
 const requested = process.argv.slice(2);
 const unknown = requested.filter((name) => !Object.hasOwn(groups, name));
 if (unknown.length > 0) {
-  throw new Error(`Unknown bench group ${unknown.map((name) => JSON.stringify(name)).join(', ')}; the groups are ${Object.keys(groups).join(', ')}`);
+  throw new Error(
+    `Unknown bench group ${unknown.map((name) => JSON.stringify(name)).join(', ')}; the groups are ${Object.keys(groups).join(', ')}`,
+  );
 }
 const selected = requested.length === 0 ? Object.keys(groups) : requested;
 const results: RatioResult[] = [];

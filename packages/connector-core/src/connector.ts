@@ -177,7 +177,6 @@ export interface Connector {
    */
   capabilities?(ctx: ConnectorContext): DataSourceCapabilities;
 
-
   /** The passthrough function this connector offers; with {@link getQueryPassthroughSchema} it enables `system.query(…)`. */
   readonly queryPassthrough?: QueryPassthroughSignature;
 
@@ -193,7 +192,11 @@ export interface Connector {
 export function pageOf(tables: readonly TableName[], input: ListTablesInput): TablePage {
   if (input.pageSize < 0) return { tables, nextToken: null };
   const start = input.nextToken === null ? 0 : Number(input.nextToken);
-  if (!Number.isSafeInteger(start) || start < 0) throw new ConnectorError('InvalidInput', `ListTables nextToken ${JSON.stringify(input.nextToken)} is not a token this connector issued`);
+  if (!Number.isSafeInteger(start) || start < 0)
+    throw new ConnectorError(
+      'InvalidInput',
+      `ListTables nextToken ${JSON.stringify(input.nextToken)} is not a token this connector issued`,
+    );
   const end = start + Math.max(input.pageSize, 1);
   return { tables: tables.slice(start, end), nextToken: end < tables.length ? String(end) : null };
 }
@@ -236,7 +239,10 @@ export async function resolveSourceName(lookup: SourceNameLookup): Promise<strin
   }
   if (matches.length === 1 && matches[0] !== undefined) return matches[0];
   if (matches.length === 0) throw new ConnectorError('NotFound', `${what} does not exist`);
-  throw new ConnectorError('InvalidInput', `${what} is ambiguous: ${matches.length} names differ only by case (${matches.join(', ')}); set casing_mode=NONE and quote the exact name`);
+  throw new ConnectorError(
+    'InvalidInput',
+    `${what} is ambiguous: ${matches.length} names differ only by case (${matches.join(', ')}); set casing_mode=NONE and quote the exact name`,
+  );
 }
 
 /** A source name as ListSchemas/ListTables report it: lower-cased under `CASE_INSENSITIVE_SEARCH`, as sent otherwise. */

@@ -57,9 +57,18 @@ export function numberSetting(env: Env, name: string, fallback: number, check: N
   const value = text(env, name);
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!(check.integer ? INTEGER_TEXT : DECIMAL_TEXT).test(value) || !Number.isFinite(n) || (check.integer && !Number.isSafeInteger(n)) || n < check.min || (check.max !== undefined && n > check.max)) {
+  if (
+    !(check.integer ? INTEGER_TEXT : DECIMAL_TEXT).test(value) ||
+    !Number.isFinite(n) ||
+    (check.integer && !Number.isSafeInteger(n)) ||
+    n < check.min ||
+    (check.max !== undefined && n > check.max)
+  ) {
     const range = check.max === undefined ? `≥ ${check.min}` : `between ${check.min} and ${check.max}`;
-    throw new ConfigurationError(name, `must be ${check.integer ? 'an integer' : 'a number'} ${range}, got ${JSON.stringify(value)}`);
+    throw new ConfigurationError(
+      name,
+      `must be ${check.integer ? 'an integer' : 'a number'} ${range}, got ${JSON.stringify(value)}`,
+    );
   }
   return n;
 }

@@ -5,7 +5,15 @@
  */
 
 /** Why a request failed. */
-export const ErrorReasons = ['Throttled', 'InvalidInput', 'NotFound', 'AccessDenied', 'Unsupported', 'Timeout', 'Internal'] as const;
+export const ErrorReasons = [
+  'Throttled',
+  'InvalidInput',
+  'NotFound',
+  'AccessDenied',
+  'Unsupported',
+  'Timeout',
+  'Internal',
+] as const;
 /** One of {@link ErrorReasons}. */
 export type ErrorReason = (typeof ErrorReasons)[number];
 
@@ -44,7 +52,12 @@ export class ConnectorError extends Error {
 
 /** True for a {@link ConnectorError}, also across package copies. */
 export function isConnectorError(error: unknown): error is ConnectorError {
-  return error instanceof ConnectorError || (error instanceof Error && error.name === 'ConnectorError' && typeof (error as { reason?: unknown }).reason === 'string');
+  return (
+    error instanceof ConnectorError ||
+    (error instanceof Error &&
+      error.name === 'ConnectorError' &&
+      typeof (error as { reason?: unknown }).reason === 'string')
+  );
 }
 
 /**
@@ -72,7 +85,11 @@ export const MAX_LAMBDA_ERROR_MESSAGE = 4096;
  */
 export function toLambdaError(error: ConnectorError): Error {
   const full = `[${SourceErrorCodes[error.reason]}] ${error.message}`;
-  const wire = new Error(full.length <= MAX_LAMBDA_ERROR_MESSAGE ? full : `${full.slice(0, MAX_LAMBDA_ERROR_MESSAGE - 40)}… (${full.length - (MAX_LAMBDA_ERROR_MESSAGE - 40)} more characters)`);
+  const wire = new Error(
+    full.length <= MAX_LAMBDA_ERROR_MESSAGE
+      ? full
+      : `${full.slice(0, MAX_LAMBDA_ERROR_MESSAGE - 40)}… (${full.length - (MAX_LAMBDA_ERROR_MESSAGE - 40)} more characters)`,
+  );
   wire.name = error.reason === 'Throttled' ? JavaExceptionTypes.throttle : JavaExceptionTypes.connector;
   wire.stack = `${wire.name}: ${wire.message}`;
   return wire;

@@ -2,11 +2,24 @@
  * @athena-federation/connector-core: the Athena federation wire protocol in TypeScript.
  * Everything public is exported here by name, so this file is the API.
  */
-export { decodeRequest, encodeResponse, encodedResponseBytes, decodeResponse, encodeRequest, decodeLambdaFunctionError, encodeLambdaFunctionError } from './protocol/codec.js';
+export {
+  decodeRequest,
+  encodeResponse,
+  encodedResponseBytes,
+  decodeResponse,
+  encodeRequest,
+  decodeLambdaFunctionError,
+  encodeLambdaFunctionError,
+} from './protocol/codec.js';
 export type { DecodedRequest, WireInput } from './protocol/codec.js';
 export { DocumentTooLargeError, ProtocolError } from './protocol/protocol-error.js';
 export { OLDEST_SERDE_VERSION, NEWEST_SERDE_VERSION } from './protocol/serde.js';
-export { StandardFunctionNames, ComparisonOperators, DataSourceOptimizations, OptimizationSubTypes } from './protocol/types.js';
+export {
+  StandardFunctionNames,
+  ComparisonOperators,
+  DataSourceOptimizations,
+  OptimizationSubTypes,
+} from './protocol/types.js';
 export type * from './protocol/types.js';
 export { zoneKeyOf, zoneIdOf, packTimestampWithZone, unpackTimestampWithZone } from './arrow/time-zone-key.js';
 export { encodeSchemaMessage, encodeRecordBatchMessage, decodeSchemaMessage, emptyRecordBatch } from './arrow/ipc.js';
@@ -17,7 +30,14 @@ export type { Row, ValueCoercionDetails } from './arrow/block-writer/index.js';
 export { readValue, readRows } from './arrow/block-reader.js';
 export type { TimestampWithZone } from './arrow/block-reader.js';
 export { formatDecimal, toUnscaledDecimal } from './arrow/decimal.js';
-export { MILLIS_PER_DAY, daysFromCivil, daysInMonth, isCalendarDate, isLeapYear, parseIsoDateTime } from './arrow/calendar.js';
+export {
+  MILLIS_PER_DAY,
+  daysFromCivil,
+  daysInMonth,
+  isCalendarDate,
+  isLeapYear,
+  parseIsoDateTime,
+} from './arrow/calendar.js';
 export type { IsoDateTime } from './arrow/calendar.js';
 export type {
   Connector,
@@ -35,12 +55,32 @@ export type {
   QueryPassthroughSignature,
 } from './connector.js';
 export { pageOf, resolveSourceName, listedName } from './connector.js';
-export { ConnectorError, ErrorReasons, SourceErrorCodes, JavaExceptionTypes, isConnectorError, toConnectorError } from './errors.js';
+export {
+  ConnectorError,
+  ErrorReasons,
+  SourceErrorCodes,
+  JavaExceptionTypes,
+  isConnectorError,
+  toConnectorError,
+} from './errors.js';
 export type { ErrorReason } from './errors.js';
 export { createLambdaHandler } from './handler/lambda-handler.js';
 export type { LambdaHandlerOptions, FederationLambdaHandler, ConnectorFactory } from './handler/lambda-handler.js';
-export { GLUE_CONNECTION_VARIABLE, connectionEnvironment, glueConnectionName, glueConnectionReader, resolveEnvironment, secretNameOfArn, withConnection } from './handler/glue-connection.js';
-export type { ConnectionPropertiesMapping, Environment, GlueConnection, GlueConnectionReader } from './handler/glue-connection.js';
+export {
+  GLUE_CONNECTION_VARIABLE,
+  connectionEnvironment,
+  glueConnectionName,
+  glueConnectionReader,
+  resolveEnvironment,
+  secretNameOfArn,
+  withConnection,
+} from './handler/glue-connection.js';
+export type {
+  ConnectionPropertiesMapping,
+  Environment,
+  GlueConnection,
+  GlueConnectionReader,
+} from './handler/glue-connection.js';
 export { LAMBDA_REQUEST_LIMIT_BYTES, LAMBDA_RESPONSE_LIMIT_BYTES } from './handler/lambda-limits.js';
 export { loadHandlerConfig, CasingModes } from './handler/handler-config.js';
 export type { HandlerConfig, CasingMode, ThrottleConfig } from './handler/handler-config.js';
@@ -58,7 +98,13 @@ export { compileValueSet, contains } from './constraints/value-set.js';
 export { createValueComparator, compareValues, valuesEqual } from './constraints/value-compare.js';
 export { S3BlockSpiller, readSpilledBlock, verifySpillBucket } from './spill/s3-spiller.js';
 export type { SpillS3Client } from './spill/s3-spiller.js';
-export { encryptBlock, decryptBlock, createLocalKeyFactory, createKmsKeyFactory, SpillCryptoError } from './spill/spill-crypto.js';
+export {
+  encryptBlock,
+  decryptBlock,
+  createLocalKeyFactory,
+  createKmsKeyFactory,
+  SpillCryptoError,
+} from './spill/spill-crypto.js';
 export type { EncryptionKeyFactory } from './spill/spill-crypto.js';
 export { makeSpillDirectory, spillBlockLocation } from './spill/spill-location.js';
 export { createUdfHandler, columnValues } from './handler/udf-handler.js';

@@ -59,8 +59,16 @@ export function createThrottlingInvoker(config: ThrottleConfig, options: Throttl
         } catch (error) {
           if (!options.isThrottle(error)) throw error;
           delay = nextDelayAfterThrottle(delay, config);
-          if (options.surfaceToEngine?.() ?? false) throw new ConnectorError('Throttled', 'The data source is throttling requests; Athena will retry with less concurrency', { cause: error });
-          if (options.signal?.aborted === true) throw new ConnectorError('Timeout', 'The data source kept throttling until the Lambda deadline', { cause: error });
+          if (options.surfaceToEngine?.() ?? false)
+            throw new ConnectorError(
+              'Throttled',
+              'The data source is throttling requests; Athena will retry with less concurrency',
+              { cause: error },
+            );
+          if (options.signal?.aborted === true)
+            throw new ConnectorError('Timeout', 'The data source kept throttling until the Lambda deadline', {
+              cause: error,
+            });
         }
       }
     },

@@ -4,7 +4,12 @@
 import { Field, Float64, Int32, RecordBatch, Schema, Utf8 } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { type Connector, type RowChunk, StandardFunctionNames, pageOf } from '../src/index.js';
-import { type ConformanceResult, type ConnectorSuiteOptions, createReferenceConnector, runConformance } from '../src/testing/index.js';
+import {
+  type ConformanceResult,
+  type ConnectorSuiteOptions,
+  createReferenceConnector,
+  runConformance,
+} from '../src/testing/index.js';
 import { withPushdown } from './support/pushdown-connector.js';
 import { mixedTable } from './support/reference-tables.js';
 
@@ -39,7 +44,8 @@ const options = (make: () => Connector): ConnectorSuiteOptions => ({
   passthrough: { arguments: { query: 'ehr.glyphs' }, rows: glyphs.map((glyph, id) => ({ id, glyph })) },
 });
 
-const failed = (results: readonly ConformanceResult[]) => Object.fromEntries(results.filter((r) => r.status === 'fail').map((r) => [r.check, r.detail]));
+const failed = (results: readonly ConformanceResult[]) =>
+  Object.fromEntries(results.filter((r) => r.status === 'fail').map((r) => [r.check, r.detail]));
 
 /** `inner` whose reads of ehr.patients lose each split's last row whenever `when` holds. */
 function droppingLastRow(inner: Connector, when: (summaryColumns: number) => boolean): Connector {
@@ -68,9 +74,13 @@ describe('the conformance suite against broken connectors', () => {
   });
 
   it('fails `constraints`, and only it, for a connector that drops a row when a filter is pushed', async () => {
-    const results = await runConformance(options(() => withPushdown(droppingLastRow(reference, (columns) => columns > 0))));
+    const results = await runConformance(
+      options(() => withPushdown(droppingLastRow(reference, (columns) => columns > 0))),
+    );
     expect(Object.keys(failed(results))).toEqual(['constraints']);
-    expect(failed(results)['constraints']).toMatch(/^amount > ‹middle value› returned 133 rows where Athena keeps 135 of 300 \(2 missing, 0 not kept\); .*; and 1 more$/);
+    expect(failed(results)['constraints']).toMatch(
+      /^amount > ‹middle value› returned 133 rows where Athena keeps 135 of 300 \(2 missing, 0 not kept\); .*; and 1 more$/,
+    );
   });
 
   it('fails `row count`, and only it, for a connector that always drops a row (no unpushed answer can show it)', async () => {
@@ -81,47 +91,81 @@ describe('the conformance suite against broken connectors', () => {
   it('fails `top-n`, and only it, for a connector that advertises top-N and returns whole splits', async () => {
     const results = await runConformance(options(() => withPushdown(reference, { ignore: ['top-n'] })));
     expect(Object.keys(failed(results))).toEqual(['top-n']);
-    expect(failed(results)['top-n']).toMatch(/^split 1 of 3: ORDER BY amount ASC NULLS LAST LIMIT 3 returned 100 rows from a split of 100 \(Athena needs 3\): the advertised top-N pushdown was not applied/);
+    expect(failed(results)['top-n']).toMatch(
+      /^split 1 of 3: ORDER BY amount ASC NULLS LAST LIMIT 3 returned 100 rows from a split of 100 \(Athena needs 3\): the advertised top-N pushdown was not applied/,
+    );
   });
 
   it('fails `top-n` for a connector that advertises top-N and returns the first rows unsorted', async () => {
-    const results = await runConformance(options(() => withPushdown(reference, { ignore: ['top-n'], confirmAnyway: true })), ['top-n']);
-    expect(failed(results)['top-n']).toMatch(/ORDER BY amount DESC NULLS FIRST LIMIT 3: row 1 of the answer is not row 1 of Athena's top 3 \(wrong order, or the top-N was not applied\)/);
+    const results = await runConformance(
+      options(() => withPushdown(reference, { ignore: ['top-n'], confirmAnyway: true })),
+      ['top-n'],
+    );
+    expect(failed(results)['top-n']).toMatch(
+      /ORDER BY amount DESC NULLS FIRST LIMIT 3: row 1 of the answer is not row 1 of Athena's top 3 \(wrong order, or the top-N was not applied\)/,
+    );
   });
 
   it('fails `top-n` and `expressions` for a connector that advertises top-N and $like_pattern and ignores both', async () => {
-    const make = () => withPushdown(reference, { functions: [StandardFunctionNames.likePattern], ignore: ['top-n', 'expressions'] });
+    const make = () =>
+      withPushdown(reference, { functions: [StandardFunctionNames.likePattern], ignore: ['top-n', 'expressions'] });
     const results = await runConformance(options(make));
     expect(Object.keys(failed(results))).toEqual(['top-n', 'expressions']);
-    expect(failed(results)['expressions']).toMatch(/name LIKE ‹a text no value has› returned 300 rows where Athena keeps 0 of 300 \(0 missing, 300 not kept\): the advertised expression was not applied/);
+    expect(failed(results)['expressions']).toMatch(
+      /name LIKE ‹a text no value has› returned 300 rows where Athena keeps 0 of 300 \(0 missing, 300 not kept\): the advertised expression was not applied/,
+    );
   });
 
   it('fails `table paging`, and only it, for a connector whose ListTables token skips a table', async () => {
     const skipping: Connector = {
       ...withPushdown(reference),
       listTables: async (ctx, input) => {
-        const page = await reference.listTables(ctx, { ...input, pageSize: -1 }).then(({ tables }) => pageOf(tables, input));
+        const page = await reference
+          .listTables(ctx, { ...input, pageSize: -1 })
+          .then(({ tables }) => pageOf(tables, input));
         return { ...page, nextToken: page.nextToken === null ? null : String(Number(page.nextToken) + 1) };
       },
     };
     const results = await runConformance(options(() => skipping));
-    expect(failed(results)).toEqual({ 'table paging': expect.stringMatching(/^ListTables of ehr in pages of 1 differs from one unpaged call: 2 tables missing \(ehr\.visits, ehr\.glyphs\), 0 extra$/) });
+    expect(failed(results)).toEqual({
+      'table paging': expect.stringMatching(
+        /^ListTables of ehr in pages of 1 differs from one unpaged call: 2 tables missing \(ehr\.visits, ehr\.glyphs\), 0 extra$/,
+      ),
+    });
   });
 
   it('fails `table paging` for a connector that ignores pageSize (core refuses the oversized page)', async () => {
-    const unpaged: Connector = { ...withPushdown(reference), listTables: (ctx, input) => reference.listTables(ctx, { ...input, pageSize: -1 }) };
-    const results = await runConformance(options(() => unpaged), ['table paging']);
-    expect(failed(results)['table paging']).toMatch(/InternalServiceException\] The connector returned 5 tables for a page of 1$/);
+    const unpaged: Connector = {
+      ...withPushdown(reference),
+      listTables: (ctx, input) => reference.listTables(ctx, { ...input, pageSize: -1 }),
+    };
+    const results = await runConformance(
+      options(() => unpaged),
+      ['table paging'],
+    );
+    expect(failed(results)['table paging']).toMatch(
+      /InternalServiceException\] The connector returned 5 tables for a page of 1$/,
+    );
   });
 
   it('refuses at setup a filterColumn it cannot filter on, naming the types it takes', async () => {
-    const results = await runConformance({ ...options(() => reference), filterColumn: 'tags' }, ['ping', 'constraints']);
+    const results = await runConformance({ ...options(() => reference), filterColumn: 'tags' }, [
+      'ping',
+      'constraints',
+    ]);
     expect(results.map((r) => r.status)).toEqual(['fail', 'fail']);
-    expect(results[0]?.detail).toMatch(/^setup failed: filterColumn tags is List<Utf8>, which the suite cannot filter on \(.*\); filterColumn takes tinyint, smallint, integer, bigint, real, double, decimal, varchar/);
+    expect(results[0]?.detail).toMatch(
+      /^setup failed: filterColumn tags is List<Utf8>, which the suite cannot filter on \(.*\); filterColumn takes tinyint, smallint, integer, bigint, real, double, decimal, varchar/,
+    );
   });
 
   it('refuses a float filter column holding NaN, which Athena and Java compare differently', async () => {
-    const results = await runConformance({ ...options(() => reference), table: { schemaName: 'ehr', tableName: 'floats' }, filterColumn: 'x' }, ['constraints']);
-    expect(failed(results)['constraints']).toMatch(/^filterColumn x holds NaN, which Athena and Java compare differently/);
+    const results = await runConformance(
+      { ...options(() => reference), table: { schemaName: 'ehr', tableName: 'floats' }, filterColumn: 'x' },
+      ['constraints'],
+    );
+    expect(failed(results)['constraints']).toMatch(
+      /^filterColumn x holds NaN, which Athena and Java compare differently/,
+    );
   });
 });

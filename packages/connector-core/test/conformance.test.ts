@@ -29,13 +29,43 @@ const connector = () =>
 const patients = { schemaName: 'ehr', tableName: 'patients' };
 
 describeConnector({ name: 'reference (rows)', make: connector, table: patients, rowCount: 2_000 });
-describeConnector({ name: 'reference (partitioned)', make: connector, table: { schemaName: 'ehr', tableName: 'visits' }, filterColumn: 'region', rowCount: 1_500 });
-describeConnector({ name: 'reference (batches)', make: connector, table: { schemaName: 'ehr', tableName: 'readings' }, filterColumn: 'name', rowCount: 1_200 });
-describeConnector({ name: 'reference (text order)', make: connector, table: { schemaName: 'ehr', tableName: 'glyphs' }, filterColumn: 'glyph', rowCount: glyphs.length });
+describeConnector({
+  name: 'reference (partitioned)',
+  make: connector,
+  table: { schemaName: 'ehr', tableName: 'visits' },
+  filterColumn: 'region',
+  rowCount: 1_500,
+});
+describeConnector({
+  name: 'reference (batches)',
+  make: connector,
+  table: { schemaName: 'ehr', tableName: 'readings' },
+  filterColumn: 'name',
+  rowCount: 1_200,
+});
+describeConnector({
+  name: 'reference (text order)',
+  make: connector,
+  table: { schemaName: 'ehr', tableName: 'glyphs' },
+  filterColumn: 'glyph',
+  rowCount: glyphs.length,
+});
 // Amounts such as '999.00' and '3282.31' sort one way as text and the other as numbers.
-describeConnector({ name: 'reference (decimal)', make: connector, table: patients, filterColumn: 'amount', rowCount: 2_000 });
+describeConnector({
+  name: 'reference (decimal)',
+  make: connector,
+  table: patients,
+  filterColumn: 'amount',
+  rowCount: 2_000,
+});
 describeConnector({ name: 'reference (date)', make: connector, table: patients, filterColumn: 'day', rowCount: 2_000 });
-describeConnector({ name: 'reference (timestamp with zone)', make: connector, table: patients, filterColumn: 'seen_at', rowCount: 2_000 });
+describeConnector({
+  name: 'reference (timestamp with zone)',
+  make: connector,
+  table: patients,
+  filterColumn: 'seen_at',
+  rowCount: 2_000,
+});
 describeConnector({
   name: 'reference (pushdown)',
   make: () => withPushdown(connector()),

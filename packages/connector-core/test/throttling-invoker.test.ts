@@ -19,7 +19,10 @@ async function delaysOf(invoker: ReturnType<typeof createThrottlingInvoker>, thr
 
 describe('throttling invoker (Java AIMD: multiplicative decrease of the rate, additive increase)', () => {
   it("paces as Java's ThrottlingInvoker: initial 1, max 64, factor 0.5, increase 3", async () => {
-    const invoker = createThrottlingInvoker({ initialDelayMs: 1, maxDelayMs: 64, decreaseFactor: 0.5, increaseMs: 3 }, { isThrottle });
+    const invoker = createThrottlingInvoker(
+      { initialDelayMs: 1, maxDelayMs: 64, decreaseFactor: 0.5, increaseMs: 3 },
+      { isThrottle },
+    );
     // The delay before each attempt: none, then after each throttle ceil(delay / 0.5), from 1, capped at 64.
     expect(await delaysOf(invoker, 8)).toEqual([0, 1, 2, 4, 8, 16, 32, 64, 64]);
     // The success of the last attempt takes the increase off.
@@ -29,7 +32,10 @@ describe('throttling invoker (Java AIMD: multiplicative decrease of the rate, ad
   });
 
   it('never drops below zero on success, and starts again at the initial delay', async () => {
-    const invoker = createThrottlingInvoker({ initialDelayMs: 2, maxDelayMs: 8, decreaseFactor: 0.5, increaseMs: 3 }, { isThrottle });
+    const invoker = createThrottlingInvoker(
+      { initialDelayMs: 2, maxDelayMs: 8, decreaseFactor: 0.5, increaseMs: 3 },
+      { isThrottle },
+    );
     expect(await delaysOf(invoker, 1)).toEqual([0, 2]);
     expect(invoker.delayMs).toBe(0);
     expect(await delaysOf(invoker, 2)).toEqual([0, 2, 4]);
@@ -49,8 +55,16 @@ describe('throttling invoker (Java AIMD: multiplicative decrease of the rate, ad
   });
 
   it('surfaces throttling to Athena while nothing has spilled', async () => {
-    const invoker = createThrottlingInvoker({ initialDelayMs: 2, maxDelayMs: 8, decreaseFactor: 0.5, increaseMs: 3 }, { isThrottle, surfaceToEngine: () => true });
-    const error = await invoker.invoke(() => Promise.reject(new Throttle())).then(() => undefined, (e: unknown) => e);
+    const invoker = createThrottlingInvoker(
+      { initialDelayMs: 2, maxDelayMs: 8, decreaseFactor: 0.5, increaseMs: 3 },
+      { isThrottle, surfaceToEngine: () => true },
+    );
+    const error = await invoker
+      .invoke(() => Promise.reject(new Throttle()))
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(error).toBeInstanceOf(ConnectorError);
     expect((error as ConnectorError).reason).toBe('Throttled');
     // Java adjusts the delay before it surfaces the throttle, so the next call from this Lambda waits.
@@ -58,7 +72,10 @@ describe('throttling invoker (Java AIMD: multiplicative decrease of the rate, ad
   });
 
   it('passes other errors through untouched', async () => {
-    const invoker = createThrottlingInvoker({ initialDelayMs: 2, maxDelayMs: 8, decreaseFactor: 0.5, increaseMs: 3 }, { isThrottle });
+    const invoker = createThrottlingInvoker(
+      { initialDelayMs: 2, maxDelayMs: 8, decreaseFactor: 0.5, increaseMs: 3 },
+      { isThrottle },
+    );
     await expect(invoker.invoke(() => Promise.reject(new RangeError('bad')))).rejects.toThrow(RangeError);
     expect(invoker.delayMs).toBe(0);
   });

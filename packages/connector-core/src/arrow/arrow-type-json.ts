@@ -4,7 +4,23 @@
  * only; `arrowTypeFromJson` refuses them rather than invent a child type.
  */
 import {
-  Binary, Bool, DataType, Date_, DateUnit, Decimal, FixedSizeBinary, Float, Int, Interval, IntervalUnit, Null, Precision, Time, TimeUnit, Timestamp, Utf8,
+  Binary,
+  Bool,
+  DataType,
+  Date_,
+  DateUnit,
+  Decimal,
+  FixedSizeBinary,
+  Float,
+  Int,
+  Interval,
+  IntervalUnit,
+  Null,
+  Precision,
+  Time,
+  TimeUnit,
+  Timestamp,
+  Utf8,
 } from 'apache-arrow';
 import type { ArrowTimeUnit, ArrowTypeJson } from '../protocol/types.js';
 
@@ -22,8 +38,10 @@ export function arrowTypeToJson(type: DataType): ArrowTypeJson {
   if (DataType.isUtf8(type)) return { '@type': 'Utf8' };
   if (DataType.isBinary(type)) return { '@type': 'Binary' };
   if (DataType.isDate(type)) return { '@type': 'Date', unit: type.unit === DateUnit.DAY ? 'DAY' : 'MILLISECOND' };
-  if (DataType.isTime(type)) return { '@type': 'Time', unit: timeUnits[type.unit] ?? 'MILLISECOND', bitWidth: type.bitWidth };
-  if (DataType.isTimestamp(type)) return { '@type': 'Timestamp', unit: timeUnits[type.unit] ?? 'MILLISECOND', timezone: type.timezone ?? null };
+  if (DataType.isTime(type))
+    return { '@type': 'Time', unit: timeUnits[type.unit] ?? 'MILLISECOND', bitWidth: type.bitWidth };
+  if (DataType.isTimestamp(type))
+    return { '@type': 'Timestamp', unit: timeUnits[type.unit] ?? 'MILLISECOND', timezone: type.timezone ?? null };
   if (DataType.isInterval(type)) return { '@type': 'Interval', unit: intervalUnits[type.unit] ?? 'DAY_TIME' };
   if (DataType.isFixedSizeBinary(type)) return { '@type': 'FixedSizeBinary', byteWidth: type.byteWidth };
   if (DataType.isFixedSizeList(type)) return { '@type': 'FixedSizeList', listSize: type.listSize };
@@ -41,10 +59,13 @@ export function arrowTypeFromJson(json: ArrowTypeJson): DataType {
     case 'Bool':
       return new Bool();
     case 'Int':
-      if (![8, 16, 32, 64].includes(json.bitWidth)) throw new RangeError(`Int bitWidth ${json.bitWidth} is not 8, 16, 32 or 64`);
+      if (![8, 16, 32, 64].includes(json.bitWidth))
+        throw new RangeError(`Int bitWidth ${json.bitWidth} is not 8, 16, 32 or 64`);
       return new Int(json.isSigned, json.bitWidth as 8 | 16 | 32 | 64);
     case 'FloatingPoint':
-      return new Float(json.precision === 'HALF' ? Precision.HALF : json.precision === 'SINGLE' ? Precision.SINGLE : Precision.DOUBLE);
+      return new Float(
+        json.precision === 'HALF' ? Precision.HALF : json.precision === 'SINGLE' ? Precision.SINGLE : Precision.DOUBLE,
+      );
     case 'Decimal':
       return new Decimal(json.scale, json.precision, 128);
     case 'Utf8':
@@ -62,6 +83,8 @@ export function arrowTypeFromJson(json: ArrowTypeJson): DataType {
     case 'FixedSizeBinary':
       return new FixedSizeBinary(json.byteWidth);
     default:
-      throw new RangeError(`ArrowType ${json['@type']} is nested; its children are not on the wire, so take the type from the table schema`);
+      throw new RangeError(
+        `ArrowType ${json['@type']} is nested; its children are not on the wire, so take the type from the table schema`,
+      );
   }
 }

@@ -48,7 +48,8 @@ export interface IsoDateTime {
   readonly hasOffset: boolean;
 }
 
-const ISO_DATE_TIME = /^([+-]\d{6}|\d{4})-(\d\d)-(\d\d)(?:[Tt ](\d\d):(\d\d)(?::(\d\d)(?:[.,](\d{1,9}))?)?([Zz]|[+-]\d\d(?::?\d\d)?)?)?$/;
+const ISO_DATE_TIME =
+  /^([+-]\d{6}|\d{4})-(\d\d)-(\d\d)(?:[Tt ](\d\d):(\d\d)(?::(\d\d)(?:[.,](\d{1,9}))?)?([Zz]|[+-]\d\d(?::?\d\d)?)?)?$/;
 
 /**
  * Parses `YYYY-MM-DD`, optionally followed by `THH:MM[:SS[.fffffffff]]` and `Z`/`±HH[:MM]`, with
@@ -58,7 +59,8 @@ const ISO_DATE_TIME = /^([+-]\d{6}|\d{4})-(\d\d)-(\d\d)(?:[Tt ](\d\d):(\d\d)(?::
 export function parseIsoDateTime(text: string): IsoDateTime | undefined {
   const match = ISO_DATE_TIME.exec(text);
   if (match === null) return undefined;
-  const [, yearText = '', monthText = '', dayText = '', hourText, minuteText, secondText, fractionText, offsetText] = match;
+  const [, yearText = '', monthText = '', dayText = '', hourText, minuteText, secondText, fractionText, offsetText] =
+    match;
   if (yearText === '-000000') return undefined;
   const year = Number(yearText);
   const month = Number(monthText);
@@ -82,5 +84,12 @@ export function parseIsoDateTime(text: string): IsoDateTime | undefined {
     offsetSeconds = (offsetText.startsWith('-') ? -1 : 1) * (offsetHours * 3600 + minutes * 60);
   }
   const epochSeconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds;
-  return { days, epochSeconds, nanos, fractionDigits: fractionText?.length ?? 0, hasTime: true, hasOffset: offsetText !== undefined };
+  return {
+    days,
+    epochSeconds,
+    nanos,
+    fractionDigits: fractionText?.length ?? 0,
+    hasTime: true,
+    hasOffset: offsetText !== undefined,
+  };
 }

@@ -17,7 +17,6 @@ const MAX_SAFE_BIGINT = BigInt(Number.MAX_SAFE_INTEGER);
 const MIN_SAFE_BIGINT = -MAX_SAFE_BIGINT;
 const WORD_MASK = 0xffffffffn;
 
-
 const DECIMAL_STRING = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 
 const POWERS_OF_TEN: bigint[] = [];
@@ -48,7 +47,9 @@ export function toUnscaledDecimal(value: number | bigint | string, scale: number
     throw new RangeError(`Decimal scale must be an integer, got ${String(scale)}`);
   }
   if (typeof value === 'bigint') {
-    return scale >= 0 ? value * powerOfTen(scale) : rescaleDigits(value < 0n, (value < 0n ? -value : value).toString(), scale);
+    return scale >= 0
+      ? value * powerOfTen(scale)
+      : rescaleDigits(value < 0n, (value < 0n ? -value : value).toString(), scale);
   }
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) {
@@ -224,7 +225,9 @@ function parseDecimalString(text: string, scale: number): bigint {
   const integerPart = match?.[2] ?? '';
   const fractionPart = match?.[3] ?? '';
   if (match === null || integerPart.length + fractionPart.length === 0) {
-    throw new SyntaxError(`${JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text)} is not a decimal number`);
+    throw new SyntaxError(
+      `${JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text)} is not a decimal number`,
+    );
   }
   const exponent = Number(match[4] ?? '0');
   return rescaleDigits(match[1] === '-', integerPart + fractionPart, exponent - fractionPart.length + scale);

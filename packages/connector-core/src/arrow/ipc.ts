@@ -5,7 +5,17 @@
  * must never hand a connector a batch whose buffers point outside the data it was given.
  */
 import { verifyMessageMetadata } from './message-verifier.js';
-import { Data, DataType, type Field, Message, Struct, makeData, RecordBatch, RecordBatchStreamWriter, type Schema } from 'apache-arrow';
+import {
+  type Data,
+  DataType,
+  type Field,
+  Message,
+  Struct,
+  makeData,
+  RecordBatch,
+  RecordBatchStreamWriter,
+  type Schema,
+} from 'apache-arrow';
 import type { RecordBatch as RecordBatchMetadata } from 'apache-arrow/ipc/metadata/message';
 import { VectorLoader } from 'apache-arrow/visitor/vectorloader';
 
@@ -101,19 +111,25 @@ interface MessageFrame {
 }
 
 function readFrame(bytes: Uint8Array, expected: 'schema' | 'record batch'): MessageFrame {
-  if (bytes.byteLength < 8) throw new ArrowMessageError(`is too short to hold an Arrow ${expected} message (${bytes.byteLength} bytes)`);
+  if (bytes.byteLength < 8)
+    throw new ArrowMessageError(`is too short to hold an Arrow ${expected} message (${bytes.byteLength} bytes)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const first = view.getInt32(0, true);
   const prefix = first === -1 ? 8 : 4;
   const metadataLength = first === -1 ? view.getInt32(4, true) : first;
   if (metadataLength <= 0 || prefix + metadataLength > bytes.byteLength) {
-    throw new ArrowMessageError(`holds an Arrow message whose metadata length (${metadataLength}) does not fit its ${bytes.byteLength} bytes`);
+    throw new ArrowMessageError(
+      `holds an Arrow message whose metadata length (${metadataLength}) does not fit its ${bytes.byteLength} bytes`,
+    );
   }
   let message: Message;
   try {
     verifyMessageMetadata(bytes.subarray(prefix, prefix + metadataLength));
   } catch (cause) {
-    throw new ArrowMessageError(cause instanceof Error ? `holds ${cause.message.replace(/^Arrow/, 'Arrow')}` : 'holds invalid Arrow metadata', { cause });
+    throw new ArrowMessageError(
+      cause instanceof Error ? `holds ${cause.message.replace(/^Arrow/, 'Arrow')}` : 'holds invalid Arrow metadata',
+      { cause },
+    );
   }
   try {
     message = Message.decode(bytes.subarray(prefix, prefix + metadataLength));
@@ -121,15 +137,23 @@ function readFrame(bytes: Uint8Array, expected: 'schema' | 'record batch'): Mess
     throw new ArrowMessageError('holds Arrow message metadata that cannot be decoded', { cause });
   }
   const bodyLength = Number(message.bodyLength);
-  if (!Number.isSafeInteger(bodyLength) || bodyLength < 0) throw new ArrowMessageError(`declares an invalid Arrow body length (${String(message.bodyLength)})`);
+  if (!Number.isSafeInteger(bodyLength) || bodyLength < 0)
+    throw new ArrowMessageError(`declares an invalid Arrow body length (${String(message.bodyLength)})`);
   const wanted = expected === 'schema' ? message.isSchema() : message.isRecordBatch();
-  if (!wanted) throw new ArrowMessageError(`holds an Arrow message of header type ${String(message.headerType)}, not a ${expected}`);
+  if (!wanted)
+    throw new ArrowMessageError(
+      `holds an Arrow message of header type ${String(message.headerType)}, not a ${expected}`,
+    );
   return { message, size: prefix + metadataLength + bodyLength, bodyStart: prefix + metadataLength };
 }
 
 function checkExactSize(frame: MessageFrame, bytes: Uint8Array, expected: string): void {
-  if (frame.size > bytes.byteLength) throw new ArrowMessageError(`is truncated: the ${expected} message needs ${frame.size} bytes, ${bytes.byteLength} given`);
-  if (frame.size < bytes.byteLength) throw new ArrowMessageError(`has ${bytes.byteLength - frame.size} bytes after its ${expected} message`);
+  if (frame.size > bytes.byteLength)
+    throw new ArrowMessageError(
+      `is truncated: the ${expected} message needs ${frame.size} bytes, ${bytes.byteLength} given`,
+    );
+  if (frame.size < bytes.byteLength)
+    throw new ArrowMessageError(`has ${bytes.byteLength - frame.size} bytes after its ${expected} message`);
 }
 
 /** Decodes exactly one Schema message (either framing). */
@@ -142,7 +166,7 @@ export function decodeSchemaMessage(bytes: Uint8Array): Schema {
   } catch (cause) {
     throw new ArrowMessageError('holds a Schema message that cannot be decoded', { cause });
   }
-  schema.fields.forEach((field) => validateFieldType(field, field.name));
+  for (const field of schema.fields) validateFieldType(field, field.name);
   return schema;
 }
 
@@ -157,15 +181,28 @@ function validateFieldType(field: Field, where: string): void {
   };
   if (DataType.isDictionary(type)) fail('with dictionary encoding, which the wire does not use');
   const children: Field[] = type.children ?? [];
-  if ((DataType.isList(type) || DataType.isFixedSizeList(type)) && children.length !== 1) fail(`of type ${String(type)} with ${children.length} children (needs 1)`);
-  if (DataType.isMap(type) && (children.length !== 1 || children[0]?.type.children?.length !== 2)) fail('of type Map without a key/value entries struct');
-  if (DataType.isDecimal(type) && (type.precision < 1 || type.precision > (type.bitWidth === 256 ? 76 : 38) || type.scale > type.precision || type.scale < -type.precision || (type.bitWidth !== 128 && type.bitWidth !== 256))) fail(`with an invalid decimal type (precision ${type.precision}, scale ${type.scale}, ${type.bitWidth} bits)`);
+  if ((DataType.isList(type) || DataType.isFixedSizeList(type)) && children.length !== 1)
+    fail(`of type ${String(type)} with ${children.length} children (needs 1)`);
+  if (DataType.isMap(type) && (children.length !== 1 || children[0]?.type.children?.length !== 2))
+    fail('of type Map without a key/value entries struct');
+  if (
+    DataType.isDecimal(type) &&
+    (type.precision < 1 ||
+      type.precision > (type.bitWidth === 256 ? 76 : 38) ||
+      type.scale > type.precision ||
+      type.scale < -type.precision ||
+      (type.bitWidth !== 128 && type.bitWidth !== 256))
+  )
+    fail(`with an invalid decimal type (precision ${type.precision}, scale ${type.scale}, ${type.bitWidth} bits)`);
   try {
     emptyData(type);
   } catch (cause) {
-    throw new ArrowMessageError(`holds field ${JSON.stringify(where)} whose type cannot be used (${cause instanceof Error ? cause.message : String(cause)})`, { cause });
+    throw new ArrowMessageError(
+      `holds field ${JSON.stringify(where)} whose type cannot be used (${cause instanceof Error ? cause.message : String(cause)})`,
+      { cause },
+    );
   }
-  children.forEach((child) => validateFieldType(child, `${where}.${child.name}`));
+  for (const child of children) validateFieldType(child, `${where}.${child.name}`);
 }
 
 /**
@@ -183,8 +220,18 @@ export function decodeRecordBatchBytes(bytes: Uint8Array, schema: Schema): Recor
     // Column views need their element alignment; Arrow writers align the body to 8, but the bytes
     // may sit anywhere in their buffer.
     if (body.byteOffset % 8 !== 0) body = Uint8Array.prototype.slice.call(body);
-    const children = new VectorLoader(body, header.nodes, header.buffers, new Map(), schema.metadataVersion, header.variadicBufferCounts).visitMany(schema.fields.map((field) => field.type));
-    batch = new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: Number(header.length), children }));
+    const children = new VectorLoader(
+      body,
+      header.nodes,
+      header.buffers,
+      new Map(),
+      schema.metadataVersion,
+      header.variadicBufferCounts,
+    ).visitMany(schema.fields.map((field) => field.type));
+    batch = new RecordBatch(
+      schema,
+      makeData({ type: new Struct(schema.fields), length: Number(header.length), children }),
+    );
   } catch (cause) {
     throw new ArrowMessageError('holds a RecordBatch message that cannot be decoded', { cause });
   }
@@ -199,7 +246,14 @@ export function emptyRecordBatch(schema: Schema): RecordBatch {
 
 function emptyData(type: DataType): Data {
   const children = (type.children ?? []).map((field: Field) => emptyData(field.type));
-  if (DataType.isList(type) || DataType.isMap(type)) return makeData({ type, length: 0, nullCount: 0, valueOffsets: new Int32Array(1), child: children[0] } as Parameters<typeof makeData>[0]);
+  if (DataType.isList(type) || DataType.isMap(type))
+    return makeData({
+      type,
+      length: 0,
+      nullCount: 0,
+      valueOffsets: new Int32Array(1),
+      child: children[0],
+    } as Parameters<typeof makeData>[0]);
   if (DataType.isStruct(type)) return makeData({ type, length: 0, nullCount: 0, children });
   return makeData({ type, length: 0, nullCount: 0 } as Parameters<typeof makeData>[0]);
 }
@@ -219,7 +273,8 @@ export function validateData(data: Data, where: string): void {
   };
   if (!Number.isSafeInteger(length) || length < 0) fail(`has an invalid length ${length}`);
   if (data.offset !== 0) fail('has a non-zero offset');
-  if (data.nullCount > 0 && (data.nullBitmap === undefined || data.nullBitmap.byteLength < bitmapBytes(length))) fail('has a validity bitmap shorter than its length');
+  if (data.nullCount > 0 && (data.nullBitmap === undefined || data.nullBitmap.byteLength < bitmapBytes(length)))
+    fail('has a validity bitmap shorter than its length');
   if (data.nullCount > length) fail('has more nulls than values');
   if (DataType.isBool(type)) {
     if ((data.values?.byteLength ?? 0) < bitmapBytes(length)) fail('has a value buffer shorter than its length');
@@ -227,7 +282,10 @@ export function validateData(data: Data, where: string): void {
     checkOffsets(data, data.values?.length ?? 0, fail);
   } else if (DataType.isList(type) || DataType.isMap(type)) {
     const child = data.children[0];
-    if (child === undefined) return fail('has no child data');
+    if (child === undefined) {
+      fail('has no child data');
+      return;
+    }
     checkOffsets(data, child.length, fail);
     validateData(child, `${where}.${type.children[0]?.name ?? 'item'}`);
   } else if (DataType.isStruct(type)) {
@@ -238,7 +296,8 @@ export function validateData(data: Data, where: string): void {
     });
   } else if (!DataType.isNull(type)) {
     const values = data.values as ArrayLike<unknown> | undefined;
-    if (values === undefined || values.length < length * data.stride) fail('has a value buffer shorter than its length');
+    if (values === undefined || values.length < length * data.stride)
+      fail('has a value buffer shorter than its length');
   }
 }
 
@@ -258,9 +317,9 @@ function checkOffsets(data: Data, limit: number, fail: (detail: string) => never
 
 /** Index of the first offset below its predecessor within `offsets[0..length]`, or -1 (runs over every row of every string column read). */
 function firstDecrease(offsets: Int32Array, length: number): number {
-  let previous = offsets[0]!;
+  let previous = offsets[0] as number;
   for (let i = 1; i <= length; i++) {
-    const current = offsets[i]!;
+    const current = offsets[i] as number;
     if (current < previous) return i;
     previous = current;
   }

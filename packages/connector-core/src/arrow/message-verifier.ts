@@ -37,7 +37,8 @@ class Verifier {
   }
 
   #need(pos: number, bytes: number, what: string): void {
-    if (!Number.isSafeInteger(pos) || pos < 0 || bytes < 0 || pos + bytes > this.#size) throw new MessageMetadataError(`has ${what} outside its ${this.#size} bytes`);
+    if (!Number.isSafeInteger(pos) || pos < 0 || bytes < 0 || pos + bytes > this.#size)
+      throw new MessageMetadataError(`has ${what} outside its ${this.#size} bytes`);
   }
 
   /** Returns the position of field `index`'s data in the table at `table`, or -1 when absent. */
@@ -177,13 +178,17 @@ export function verifyMessageMetadata(metadata: Uint8Array): VerifiedMessage {
     for (let i = 0; i < nodes.length; i++) {
       const nodeLength = v.int64At(nodes.start + i * 16);
       const nullCount = v.int64At(nodes.start + i * 16 + 8);
-      if (nodeLength < 0n || nodeLength > 0x7fffffffn || nullCount < 0n || nullCount > nodeLength) throw new MessageMetadataError(`has an invalid field node ${i} (length ${nodeLength}, nulls ${nullCount})`);
+      if (nodeLength < 0n || nodeLength > 0x7fffffffn || nullCount < 0n || nullCount > nodeLength)
+        throw new MessageMetadataError(`has an invalid field node ${i} (length ${nodeLength}, nulls ${nullCount})`);
     }
     const buffers = v.structs(header, 2, 16);
     for (let i = 0; i < buffers.length; i++) {
       const offset = v.int64At(buffers.start + i * 16);
       const size = v.int64At(buffers.start + i * 16 + 8);
-      if (offset < 0n || size < 0n || offset + size > bodyLength) throw new MessageMetadataError(`has buffer ${i} (offset ${offset}, length ${size}) outside the ${bodyLength}-byte body`);
+      if (offset < 0n || size < 0n || offset + size > bodyLength)
+        throw new MessageMetadataError(
+          `has buffer ${i} (offset ${offset}, length ${size}) outside the ${bodyLength}-byte body`,
+        );
     }
     const compression = v.table(header, 3);
     if (compression !== -1) throw new MessageMetadataError('uses body compression, which the Athena wire never does');

@@ -90,8 +90,7 @@ export function zoneIdOf(zoneKey: number): string {
 export function packTimestampWithZone(epochMillis: bigint, zone: string | number): bigint {
   if (epochMillis < MIN_PACKABLE_MILLIS || epochMillis > MAX_PACKABLE_MILLIS) {
     throw new RangeError(
-      `epochMillis ${epochMillis} is outside the packable range ` +
-        `[${MIN_PACKABLE_MILLIS}, ${MAX_PACKABLE_MILLIS}]`,
+      `epochMillis ${epochMillis} is outside the packable range ` + `[${MIN_PACKABLE_MILLIS}, ${MAX_PACKABLE_MILLIS}]`,
     );
   }
   const zoneKey = typeof zone === 'number' ? checkedZoneKey(zone) : zoneKeyOf(zone);

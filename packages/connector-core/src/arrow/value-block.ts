@@ -19,5 +19,10 @@ export function blockOf(batch: RecordBatch): Block {
  */
 export function makeValueBlock(field: Field, values: readonly unknown[]): Block {
   const schema = new Schema([field.clone({ name: 'col1', nullable: true })]);
-  return blockOf(buildRecordBatch(schema, values.map((v) => [v])));
+  return blockOf(
+    buildRecordBatch(
+      schema,
+      values.map((v) => [v]),
+    ),
+  );
 }

@@ -57,7 +57,10 @@ export function createConstraintEvaluator(schema: Schema, summary: Constraints['
       columns = constraints.map(({ name }) => {
         const index = fields.findIndex((field) => field.name === name);
         const column = index === -1 ? null : batch.getChildAt(index);
-        if (column === null) throw new TypeError(`The record batch has no column ${JSON.stringify(name)}, which the constraints filter on`);
+        if (column === null)
+          throw new TypeError(
+            `The record batch has no column ${JSON.stringify(name)}, which the constraints filter on`,
+          );
         return column;
       });
       columnsByBatch.set(batch, columns);

@@ -76,7 +76,9 @@ export function valueKindOf(type: DataType): ValueKind {
   if (DataType.isList(type)) return 'list';
   if (DataType.isStruct(type)) return 'struct';
   if (DataType.isMap(type)) return 'map';
-  throw new TypeError(`Constraint values of Arrow type ${String(type)} cannot be compared: Athena connectors do not use it`);
+  throw new TypeError(
+    `Constraint values of Arrow type ${String(type)} cannot be compared: Athena connectors do not use it`,
+  );
 }
 
 /**
@@ -160,7 +162,9 @@ export function coerceForComparison(value: unknown, from: DataType, to: DataType
     default:
       break;
   }
-  throw new TypeError(`A ${describeKind(source)} constraint value (${String(from)}) cannot be compared with a ${describeKind(target)} column (${String(to)})`);
+  throw new TypeError(
+    `A ${describeKind(source)} constraint value (${String(from)}) cannot be compared with a ${describeKind(target)} column (${String(to)})`,
+  );
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -198,7 +202,9 @@ function unordered(type: DataType, kind: ValueKind): ValueComparator {
     ordered: false,
     compare: () => {
       // Java orders these by hashCode, i.e. arbitrarily; refusing is safer than inventing an order.
-      throw new TypeError(`${describeKind(kind)} values (${String(type)}) have no order; only equality constraints can apply to them`);
+      throw new TypeError(
+        `${describeKind(kind)} values (${String(type)}) have no order; only equality constraints can apply to them`,
+      );
     },
     equals: (a, b) => {
       const aNull = a === null || a === undefined;
@@ -323,7 +329,7 @@ function compareExact(a: ExactDecimal, b: ExactDecimal): number {
   let left = a.unscaled;
   let right = b.unscaled;
   // A sign test first spares the rescale for most mixed-sign comparisons.
-  if ((left < 0n) !== (right < 0n)) return left < 0n ? -1 : 1;
+  if (left < 0n !== right < 0n) return left < 0n ? -1 : 1;
   if (a.scale > b.scale) right *= powerOfTen(a.scale - b.scale);
   else if (b.scale > a.scale) left *= powerOfTen(b.scale - a.scale);
   return left < right ? -1 : left > right ? 1 : 0;
@@ -539,7 +545,8 @@ function describeJsValue(value: unknown): string {
   if (value === null) return 'null';
   if (typeof value === 'bigint') return `bigint ${value}n`;
   if (typeof value === 'number' || typeof value === 'boolean') return `${typeof value} ${String(value)}`;
-  if (typeof value === 'string') return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === 'string')
+    return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
   if (Array.isArray(value)) return 'an array';
   if (value instanceof Map) return 'a Map';
   if (value instanceof Uint8Array) return 'a Uint8Array';

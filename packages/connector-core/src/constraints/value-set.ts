@@ -75,7 +75,9 @@ export function contains(valueSet: ValueSet, value: unknown, field: Field): bool
  *   which have no order to sort by.
  */
 export function normalizeRanges(set: SortedRangeSet): SortedRangeSet {
-  const typedBlock = set.ranges.flatMap((range) => [range.low, range.high]).find((marker) => !marker.nullValue)?.valueBlock;
+  const typedBlock = set.ranges
+    .flatMap((range) => [range.low, range.high])
+    .find((marker) => !marker.nullValue)?.valueBlock;
   if (typedBlock === undefined) {
     // Only value-less markers: every valid range is (−∞, +∞), so all but one are redundant.
     const [first] = set.ranges.map(validateUnboundedRange);
@@ -83,7 +85,10 @@ export function normalizeRanges(set: SortedRangeSet): SortedRangeSet {
   }
   const column = valueColumn(typedBlock, 'marker');
   const comparator = createValueComparator(column.type);
-  const ranges = mergeRanges(set.ranges.map((range) => compileRange(range, comparator, column.type)), comparator);
+  const ranges = mergeRanges(
+    set.ranges.map((range) => compileRange(range, comparator, column.type)),
+    comparator,
+  );
   return { ...set, ranges: ranges.map(({ low, high, source }) => source ?? { low: low.marker, high: high.marker }) };
 }
 
@@ -100,7 +105,13 @@ function compileAllOrNone(all: boolean, nullAllowed: boolean): ValueSetMatcher {
   return nullAllowed ? NULL_ONLY : NOTHING;
 }
 
-function compileEquatable(block: Block, whiteList: boolean, nullAllowed: boolean, comparator: ValueComparator, field: Field): ValueSetMatcher {
+function compileEquatable(
+  block: Block,
+  whiteList: boolean,
+  nullAllowed: boolean,
+  comparator: ValueComparator,
+  field: Field,
+): ValueSetMatcher {
   const column = valueColumn(block, `EquatableValueSet of column ${JSON.stringify(field.name)}`);
   const values: unknown[] = [];
   for (let row = 0; row < column.length; row++) {
@@ -176,16 +187,30 @@ function compileRanges(set: SortedRangeSet, comparator: ValueComparator, field: 
  * List/Struct/Map have no order (Java's is by hashCode, i.e. meaningless), so a range over them can
  * only be `[v, v]`, which means equality; anything wider is refused.
  */
-function compileSingleValues(ranges: readonly CompiledRange[], comparator: ValueComparator, nullAllowed: boolean, field: Field): ValueSetMatcher {
+function compileSingleValues(
+  ranges: readonly CompiledRange[],
+  comparator: ValueComparator,
+  nullAllowed: boolean,
+  field: Field,
+): ValueSetMatcher {
   const values = ranges.map(({ low, high }) => {
-    if (low.kind === 'value' && high.kind === 'value' && low.bound === 'EXACTLY' && high.bound === 'EXACTLY' && comparator.equals(low.value, high.value)) {
+    if (
+      low.kind === 'value' &&
+      high.kind === 'value' &&
+      low.bound === 'EXACTLY' &&
+      high.bound === 'EXACTLY' &&
+      comparator.equals(low.value, high.value)
+    ) {
       return low.value;
     }
-    throw new TypeError(`Column ${JSON.stringify(field.name)} (${String(field.type)}) has no order, so its SortedRangeSet may hold single values only`);
+    throw new TypeError(
+      `Column ${JSON.stringify(field.name)} (${String(field.type)}) has no order, so its SortedRangeSet may hold single values only`,
+    );
   });
   return {
     matchesAll: false,
-    matches: (value) => (value === null || value === undefined ? nullAllowed : values.some((listed) => comparator.equals(value, listed))),
+    matches: (value) =>
+      value === null || value === undefined ? nullAllowed : values.some((listed) => comparator.equals(value, listed)),
   };
 }
 
@@ -208,17 +233,27 @@ function compileRange(range: Range, comparator: ValueComparator, columnType: Dat
   return { low, high, source: range };
 }
 
-function compileMarker(marker: Marker, comparator: ValueComparator, columnType: DataType, field?: Field): CompiledMarker {
+function compileMarker(
+  marker: Marker,
+  comparator: ValueComparator,
+  columnType: DataType,
+  field?: Field,
+): CompiledMarker {
   if (marker.nullValue) {
     if (marker.bound === 'ABOVE') return { kind: 'lower-unbounded', marker };
     if (marker.bound === 'BELOW') return { kind: 'upper-unbounded', marker };
-    throw new RangeError('A null marker (nullValue with EXACTLY) cannot bound a range; NULL is governed by nullAllowed');
+    throw new RangeError(
+      'A null marker (nullValue with EXACTLY) cannot bound a range; NULL is governed by nullAllowed',
+    );
   }
   const column = valueColumn(marker.valueBlock, 'marker');
   if (column.length < 1) throw new RangeError('A marker with nullValue false has no value row');
   const value = readValue(column, 0);
   if (value === null) throw new RangeError('A marker with nullValue false holds NULL');
-  const coerced = field === undefined ? coerceForComparison(value, column.type, columnType) : coerceLiteral(value, column.type, field);
+  const coerced =
+    field === undefined
+      ? coerceForComparison(value, column.type, columnType)
+      : coerceLiteral(value, column.type, field);
   return { kind: 'value', value: comparator.prepare(coerced), bound: marker.bound, marker };
 }
 
@@ -248,7 +283,9 @@ function mergeRanges(ranges: readonly CompiledRange[], comparator: ValueComparat
       current = next;
       continue;
     }
-    const overlaps = compareMarkers(current.low, next.high, comparator) <= 0 && compareMarkers(next.low, current.high, comparator) <= 0;
+    const overlaps =
+      compareMarkers(current.low, next.high, comparator) <= 0 &&
+      compareMarkers(next.low, current.high, comparator) <= 0;
     if (overlaps || areAdjacent(current.high, next.low, comparator)) {
       const low = compareMarkers(current.low, next.low, comparator) <= 0 ? current.low : next.low;
       const high = compareMarkers(current.high, next.high, comparator) >= 0 ? current.high : next.high;
@@ -300,6 +337,9 @@ function coerceLiteral(value: unknown, from: DataType, field: Field): unknown {
   try {
     return coerceForComparison(value, from, field.type);
   } catch (error) {
-    throw new TypeError(`Constraint on column ${JSON.stringify(field.name)}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new TypeError(
+      `Constraint on column ${JSON.stringify(field.name)}: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
 }

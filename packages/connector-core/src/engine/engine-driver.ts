@@ -7,7 +7,7 @@
  */
 import { createDecipheriv, randomUUID } from 'node:crypto';
 import type { GetObjectCommand } from '@aws-sdk/client-s3';
-import { RecordBatch, Schema, Table } from 'apache-arrow';
+import { type RecordBatch, Schema, Table } from 'apache-arrow';
 import { decodeRecordBatchBytes } from '../arrow/ipc.js';
 import type { FederationLambdaHandler } from '../handler/lambda-handler.js';
 import { LAMBDA_REQUEST_LIMIT_BYTES, LAMBDA_RESPONSE_LIMIT_BYTES } from '../handler/lambda-limits.js';
@@ -65,21 +65,32 @@ export class LambdaRequestTooLargeError extends Error {
  * {@link LAMBDA_RESPONSE_LIMIT_BYTES} becomes the `Function.ResponseSizeTooLarge` error Lambda returns
  * instead of it — so no test passes with an answer the real service would not deliver.
  */
-export function inProcessTransport(handler: FederationLambdaHandler, options: { readonly remainingTimeMs?: number } = {}): Transport {
+export function inProcessTransport(
+  handler: FederationLambdaHandler,
+  options: { readonly remainingTimeMs?: number } = {},
+): Transport {
   return async (payload) => {
     const request = JSON.stringify(payload);
     if (Buffer.byteLength(request, 'utf8') > LAMBDA_REQUEST_LIMIT_BYTES) throw new LambdaRequestTooLargeError();
     const deadline = Date.now() + (options.remainingTimeMs ?? 900_000);
     let response: string;
     try {
-      response = JSON.stringify(await handler(JSON.parse(request) as object, { getRemainingTimeInMillis: () => deadline - Date.now(), awsRequestId: randomUUID() }));
+      response = JSON.stringify(
+        await handler(JSON.parse(request) as object, {
+          getRemainingTimeInMillis: () => deadline - Date.now(),
+          awsRequestId: randomUUID(),
+        }),
+      );
     } catch (error) {
       // The runtime reports `name` as errorType and `message` as errorMessage.
       const e = error instanceof Error ? error : new Error(String(error));
       throw new LambdaInvocationError(decodeLambdaFunctionError({ errorType: e.name, errorMessage: e.message }));
     }
     if (Buffer.byteLength(response, 'utf8') > LAMBDA_RESPONSE_LIMIT_BYTES) {
-      throw new LambdaInvocationError({ errorType: 'Function.ResponseSizeTooLarge', errorMessage: `Response payload size exceeded maximum allowed payload size (${LAMBDA_RESPONSE_LIMIT_BYTES} bytes).` });
+      throw new LambdaInvocationError({
+        errorType: 'Function.ResponseSizeTooLarge',
+        errorMessage: `Response payload size exceeded maximum allowed payload size (${LAMBDA_RESPONSE_LIMIT_BYTES} bytes).`,
+      });
     }
     return response;
   };
@@ -111,7 +122,9 @@ export interface EngineDriverOptions {
   /** ReadRecords calls in flight at once (default 4). */
   readonly parallelism?: number;
   /** Where spilled blocks are read from (default: an S3 client from the environment). */
-  readonly s3?: { send(command: GetObjectCommand): Promise<{ Body?: { transformToByteArray(): Promise<Uint8Array> } | undefined }> };
+  readonly s3?: {
+    send(command: GetObjectCommand): Promise<{ Body?: { transformToByteArray(): Promise<Uint8Array> } | undefined }>;
+  };
 }
 
 /** What a table scan returns. */
@@ -132,11 +145,27 @@ export interface ScanOptions {
   readonly maxSplits?: number;
 }
 
-const defaultIdentity: FederatedIdentity = { id: 'UNKNOWN', principal: 'UNKNOWN', account: '123456789012', arn: 'arn:aws:iam::123456789012:user/engine-driver', tags: {}, groups: [], configOptions: {} };
+const defaultIdentity: FederatedIdentity = {
+  id: 'UNKNOWN',
+  principal: 'UNKNOWN',
+  account: '123456789012',
+  arn: 'arn:aws:iam::123456789012:user/engine-driver',
+  tags: {},
+  groups: [],
+  configOptions: {},
+};
 
 /** An empty Constraints object of the newest version, with the given parts filled in. */
 export function makeConstraints(parts: Partial<Constraints> = {}): Constraints {
-  return { summary: {}, expression: [], orderByClause: [], limit: -1n, queryPassthroughArguments: {}, queryPlan: null, ...parts };
+  return {
+    summary: {},
+    expression: [],
+    orderByClause: [],
+    limit: -1n,
+    queryPassthroughArguments: {},
+    queryPlan: null,
+    ...parts,
+  };
 }
 
 /** Decrypts a spill object as Athena would: AES-GCM, key size from the key, tag at the end, no AAD. */
@@ -181,13 +210,32 @@ export class EngineDriver {
     try {
       responseText = await this.#options.transport(JSON.parse(text) as object);
     } catch (error) {
-      const failure = error instanceof LambdaInvocationError ? error.error : { errorType: 'TransportError', errorMessage: String(error) };
-      this.trace.push({ requestType: request['@type'], responseType: 'error', requestBytes: Buffer.byteLength(text, 'utf8'), responseBytes: 0, durationMs: performance.now() - started, error: failure });
+      const failure =
+        error instanceof LambdaInvocationError
+          ? error.error
+          : { errorType: 'TransportError', errorMessage: String(error) };
+      this.trace.push({
+        requestType: request['@type'],
+        responseType: 'error',
+        requestBytes: Buffer.byteLength(text, 'utf8'),
+        responseBytes: 0,
+        durationMs: performance.now() - started,
+        error: failure,
+      });
       throw error;
     }
     const decoded = decodeResponse(responseText, version);
-    this.trace.push({ requestType: request['@type'], responseType: decoded['@type'], requestBytes: Buffer.byteLength(text, 'utf8'), responseBytes: Buffer.byteLength(responseText, 'utf8'), durationMs: performance.now() - started });
-    if (decoded['@type'] !== expected && !(expected === 'ReadRecordsResponse' && decoded['@type'] === 'RemoteReadRecordsResponse')) {
+    this.trace.push({
+      requestType: request['@type'],
+      responseType: decoded['@type'],
+      requestBytes: Buffer.byteLength(text, 'utf8'),
+      responseBytes: Buffer.byteLength(responseText, 'utf8'),
+      durationMs: performance.now() - started,
+    });
+    if (
+      decoded['@type'] !== expected &&
+      !(expected === 'ReadRecordsResponse' && decoded['@type'] === 'RemoteReadRecordsResponse')
+    ) {
       throw new Error(`Expected ${expected} for ${request['@type']}, got ${decoded['@type']}`);
     }
     return decoded as T;
@@ -195,13 +243,24 @@ export class EngineDriver {
 
   /** Ping; later requests use the serde version the connector advertises (at most 6). */
   async ping() {
-    const response = await this.send<Extract<FederationResponse, { '@type': 'PingResponse' }>>({ '@type': 'PingRequest', identity: this.identity, catalogName: this.#catalogName, queryId: this.#queryId }, 'PingResponse');
+    const response = await this.send<Extract<FederationResponse, { '@type': 'PingResponse' }>>(
+      { '@type': 'PingRequest', identity: this.identity, catalogName: this.#catalogName, queryId: this.#queryId },
+      'PingResponse',
+    );
     this.#serDeVersion = Math.min(response.serDeVersion, 6);
     return response;
   }
 
   async listSchemas(): Promise<readonly string[]> {
-    const response = await this.send<Extract<FederationResponse, { '@type': 'ListSchemasResponse' }>>({ '@type': 'ListSchemasRequest', identity: this.identity, queryId: this.#queryId, catalogName: this.#catalogName }, 'ListSchemasResponse');
+    const response = await this.send<Extract<FederationResponse, { '@type': 'ListSchemasResponse' }>>(
+      {
+        '@type': 'ListSchemasRequest',
+        identity: this.identity,
+        queryId: this.#queryId,
+        catalogName: this.#catalogName,
+      },
+      'ListSchemasResponse',
+    );
     return response.schemas;
   }
 
@@ -215,7 +274,18 @@ export class EngineDriver {
     const pages: (readonly TableName[])[] = [];
     let nextToken: string | null = null;
     for (let page = 0; page < 100_000; page++) {
-      const response: Extract<FederationResponse, { '@type': 'ListTablesResponse' }> = await this.send({ '@type': 'ListTablesRequest', identity: this.identity, queryId: this.#queryId, catalogName: this.#catalogName, schemaName, nextToken, pageSize }, 'ListTablesResponse');
+      const response: Extract<FederationResponse, { '@type': 'ListTablesResponse' }> = await this.send(
+        {
+          '@type': 'ListTablesRequest',
+          identity: this.identity,
+          queryId: this.#queryId,
+          catalogName: this.#catalogName,
+          schemaName,
+          nextToken,
+          pageSize,
+        },
+        'ListTablesResponse',
+      );
       pages.push(response.tables);
       nextToken = response.nextToken;
       if (nextToken === null) return pages;
@@ -225,17 +295,44 @@ export class EngineDriver {
 
   /** GetDataSourceCapabilities: what the connector lets Athena push down. */
   async getCapabilities(): Promise<DataSourceCapabilities> {
-    const response = await this.send<Extract<FederationResponse, { '@type': 'GetDataSourceCapabilitiesResponse' }>>({ '@type': 'GetDataSourceCapabilitiesRequest', identity: this.identity, queryId: this.#queryId, catalogName: this.#catalogName }, 'GetDataSourceCapabilitiesResponse');
+    const response = await this.send<Extract<FederationResponse, { '@type': 'GetDataSourceCapabilitiesResponse' }>>(
+      {
+        '@type': 'GetDataSourceCapabilitiesRequest',
+        identity: this.identity,
+        queryId: this.#queryId,
+        catalogName: this.#catalogName,
+      },
+      'GetDataSourceCapabilitiesResponse',
+    );
     return response.capabilities;
   }
 
   async getTable(tableName: TableName, queryPassthroughArguments: StringMap = {}): Promise<GetTableResponse> {
-    return this.send({ '@type': 'GetTableRequest', identity: this.identity, queryId: this.#queryId, catalogName: this.#catalogName, tableName, queryPassthroughArguments }, 'GetTableResponse');
+    return this.send(
+      {
+        '@type': 'GetTableRequest',
+        identity: this.identity,
+        queryId: this.#queryId,
+        catalogName: this.#catalogName,
+        tableName,
+        queryPassthroughArguments,
+      },
+      'GetTableResponse',
+    );
   }
 
   async getTableLayout(table: GetTableResponse, constraints: Constraints): Promise<Block> {
     const response = await this.send<Extract<FederationResponse, { '@type': 'GetTableLayoutResponse' }>>(
-      { '@type': 'GetTableLayoutRequest', identity: this.identity, queryId: this.#queryId, catalogName: this.#catalogName, tableName: table.tableName, constraints, schema: table.schema, partitionColumns: table.partitionColumns },
+      {
+        '@type': 'GetTableLayoutRequest',
+        identity: this.identity,
+        queryId: this.#queryId,
+        catalogName: this.#catalogName,
+        tableName: table.tableName,
+        constraints,
+        schema: table.schema,
+        partitionColumns: table.partitionColumns,
+      },
       'GetTableLayoutResponse',
     );
     return response.partitions;
@@ -247,7 +344,17 @@ export class EngineDriver {
     let continuationToken: string | null = null;
     for (let page = 0; page < 1_000_000; page++) {
       const response: Extract<FederationResponse, { '@type': 'GetSplitsResponse' }> = await this.send(
-        { '@type': 'GetSplitsRequest', identity: this.identity, queryId: this.#queryId, catalogName: this.#catalogName, tableName: table.tableName, partitions, partitionColumns: table.partitionColumns, constraints, continuationToken },
+        {
+          '@type': 'GetSplitsRequest',
+          identity: this.identity,
+          queryId: this.#queryId,
+          catalogName: this.#catalogName,
+          tableName: table.tableName,
+          partitions,
+          partitionColumns: table.partitionColumns,
+          constraints,
+          continuationToken,
+        },
         'GetSplitsResponse',
       );
       splits.push(...response.splits);
@@ -258,8 +365,15 @@ export class EngineDriver {
   }
 
   /** Reads one split; spilled blocks are fetched and decrypted. */
-  async readSplit(tableName: TableName, schema: Schema, split: Split, constraints: Constraints): Promise<{ batches: RecordBatch[]; spilledObjects: number }> {
-    const response = await this.send<Extract<FederationResponse, { '@type': 'ReadRecordsResponse' | 'RemoteReadRecordsResponse' }>>(
+  async readSplit(
+    tableName: TableName,
+    schema: Schema,
+    split: Split,
+    constraints: Constraints,
+  ): Promise<{ batches: RecordBatch[]; spilledObjects: number }> {
+    const response = await this.send<
+      Extract<FederationResponse, { '@type': 'ReadRecordsResponse' | 'RemoteReadRecordsResponse' }>
+    >(
       {
         '@type': 'ReadRecordsRequest',
         identity: this.identity,
@@ -276,7 +390,8 @@ export class EngineDriver {
     );
     if (response['@type'] === 'ReadRecordsResponse') return { batches: [response.records.records], spilledObjects: 0 };
     const batches: RecordBatch[] = [];
-    for (const location of response.remoteBlocks) batches.push(await this.readSpilled(location, response.encryptionKey, response.schema));
+    for (const location of response.remoteBlocks)
+      batches.push(await this.readSpilled(location, response.encryptionKey, response.schema));
     return { batches, spilledObjects: response.remoteBlocks.length };
   }
 
@@ -294,14 +409,23 @@ export class EngineDriver {
     if (this.#serDeVersion === undefined) await this.ping();
     // Athena sends a passthrough call's arguments with GetTable too: the connector describes the query's result.
     const table = await this.getTable(tableName, options.constraints?.queryPassthroughArguments ?? {});
-    const schema = options.columns === undefined ? table.schema : new Schema(options.columns.map((name) => {
-      const field = table.schema.fields.find((f) => f.name === name);
-      if (field === undefined) throw new Error(`Table ${tableName.schemaName}.${tableName.tableName} has no column ${name}`);
-      return field;
-    }));
+    const schema =
+      options.columns === undefined
+        ? table.schema
+        : new Schema(
+            options.columns.map((name) => {
+              const field = table.schema.fields.find((f) => f.name === name);
+              if (field === undefined)
+                throw new Error(`Table ${tableName.schemaName}.${tableName.tableName} has no column ${name}`);
+              return field;
+            }),
+          );
     const constraints = makeConstraints(options.constraints);
     const partitions = await this.getTableLayout(table, constraints);
-    const splits = (await this.getSplits(table, partitions, constraints)).slice(0, options.maxSplits ?? Number.POSITIVE_INFINITY);
+    const splits = (await this.getSplits(table, partitions, constraints)).slice(
+      0,
+      options.maxSplits ?? Number.POSITIVE_INFINITY,
+    );
     const results: { batches: RecordBatch[]; spilledObjects: number }[] = new Array(splits.length);
     let next = 0;
     const worker = async () => {
@@ -311,7 +435,9 @@ export class EngineDriver {
         if (split !== undefined) results[index] = await this.readSplit(tableName, schema, split, constraints);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.#options.parallelism ?? 4, Math.max(splits.length, 1)) }, worker));
+    await Promise.all(
+      Array.from({ length: Math.min(this.#options.parallelism ?? 4, Math.max(splits.length, 1)) }, worker),
+    );
     const batches = results.flatMap((r) => r.batches).filter((b) => b.numRows > 0);
     return {
       table: batches.length === 0 ? new Table(schema) : new Table(batches),

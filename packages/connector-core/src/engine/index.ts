@@ -4,7 +4,15 @@
  * helpers tests and tools use around them. A subpath of its own because the Lambda transport
  * imports `@aws-sdk/client-lambda`, which a plugin's Lambda bundle must not carry.
  */
-export { ATHENA_BLOCK_SIZES, EngineDriver, LambdaInvocationError, LambdaRequestTooLargeError, inProcessTransport, makeConstraints, decryptSpillObject } from './engine-driver.js';
+export {
+  ATHENA_BLOCK_SIZES,
+  EngineDriver,
+  LambdaInvocationError,
+  LambdaRequestTooLargeError,
+  inProcessTransport,
+  makeConstraints,
+  decryptSpillObject,
+} from './engine-driver.js';
 export type { EngineDriverOptions, ScanOptions, ScanResult, TraceEntry, Transport } from './engine-driver.js';
 export { parseConnectorTarget, transportFor } from './transports.js';
 export type { ConnectorTarget } from './transports.js';

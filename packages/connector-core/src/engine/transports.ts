@@ -30,13 +30,16 @@ export async function transportFor(target: ConnectorTarget): Promise<Transport> 
   if (target.kind === 'bundle') {
     const module = (await import(pathToFileURL(resolve(target.path)).href)) as Record<string, unknown>;
     const handler = module[target.exportName ?? 'handler'];
-    if (typeof handler !== 'function') throw new Error(`${target.path} exports no function ${target.exportName ?? 'handler'}`);
+    if (typeof handler !== 'function')
+      throw new Error(`${target.path} exports no function ${target.exportName ?? 'handler'}`);
     return inProcessTransport(handler as FederationLambdaHandler);
   }
   const client = new LambdaClient({});
   const functionName = target.functionName;
   return async (payload) => {
-    const response = await client.send(new InvokeCommand({ FunctionName: functionName, Payload: Buffer.from(JSON.stringify(payload)) }));
+    const response = await client.send(
+      new InvokeCommand({ FunctionName: functionName, Payload: Buffer.from(JSON.stringify(payload)) }),
+    );
     const text = Buffer.from(response.Payload ?? new Uint8Array()).toString('utf8');
     if (response.FunctionError !== undefined) throw new LambdaInvocationError(decodeLambdaFunctionError(text));
     return text;

@@ -5,18 +5,31 @@
  */
 import type { Connector, ConnectorContext } from '../connector.js';
 import { ConnectorError } from '../errors.js';
-import { OptimizationSubTypes, type DataSourceCapabilities, type OptimizationSubType, type StringMap } from '../protocol/types.js';
+import {
+  OptimizationSubTypes,
+  type DataSourceCapabilities,
+  type OptimizationSubType,
+  type StringMap,
+} from '../protocol/types.js';
 
 /** The capabilities map to answer with. */
-export function connectorCapabilities(connector: Connector, ctx: ConnectorContext, enableQueryPassthrough: boolean): DataSourceCapabilities {
+export function connectorCapabilities(
+  connector: Connector,
+  ctx: ConnectorContext,
+  enableQueryPassthrough: boolean,
+): DataSourceCapabilities {
   const declared = connector.capabilities?.(ctx) ?? {};
   const signature = connector.queryPassthrough;
-  if (signature === undefined || connector.getQueryPassthroughSchema === undefined || !enableQueryPassthrough) return declared;
+  if (signature === undefined || connector.getQueryPassthroughSchema === undefined || !enableQueryPassthrough)
+    return declared;
   const name = `${signature.schema}.${signature.name}`.toUpperCase();
   const passthrough: OptimizationSubType[] = [
     { subType: OptimizationSubTypes.queryPassthroughSchema, properties: [signature.schema.toUpperCase()] },
     { subType: OptimizationSubTypes.queryPassthroughName, properties: [signature.name.toUpperCase()] },
-    { subType: OptimizationSubTypes.queryPassthroughArguments, properties: signature.arguments.map((a) => a.toUpperCase()) },
+    {
+      subType: OptimizationSubTypes.queryPassthroughArguments,
+      properties: signature.arguments.map((a) => a.toUpperCase()),
+    },
   ];
   return { ...declared, [name]: passthrough };
 }
@@ -35,22 +48,38 @@ const FUNCTION_NAME_ARGUMENT = 'schemaFunctionName';
  * `enable_query_passthrough` is false; `InvalidInput` for another function, a missing argument or
  * one the signature does not name.
  */
-export function checkedPassthroughArguments(connector: Connector, args: StringMap, enableQueryPassthrough: boolean, where: string): StringMap {
+export function checkedPassthroughArguments(
+  connector: Connector,
+  args: StringMap,
+  enableQueryPassthrough: boolean,
+  where: string,
+): StringMap {
   if (Object.keys(args).length === 0) return args;
   const signature = connector.queryPassthrough;
-  if (signature === undefined || connector.getQueryPassthroughSchema === undefined) throw new ConnectorError('Unsupported', `${where}: this connector does not support query passthrough`);
-  if (!enableQueryPassthrough) throw new ConnectorError('Unsupported', `${where}: query passthrough is disabled (enable_query_passthrough=false)`);
+  if (signature === undefined || connector.getQueryPassthroughSchema === undefined)
+    throw new ConnectorError('Unsupported', `${where}: this connector does not support query passthrough`);
+  if (!enableQueryPassthrough)
+    throw new ConnectorError('Unsupported', `${where}: query passthrough is disabled (enable_query_passthrough=false)`);
   const called = args[FUNCTION_NAME_ARGUMENT];
   const expected = `${signature.schema}.${signature.name}`.toUpperCase();
-  if (called === undefined || called.toUpperCase() !== expected) throw new ConnectorError('InvalidInput', `${where}: query passthrough function ${JSON.stringify(called ?? '')} is not ${expected}`);
+  if (called === undefined || called.toUpperCase() !== expected)
+    throw new ConnectorError(
+      'InvalidInput',
+      `${where}: query passthrough function ${JSON.stringify(called ?? '')} is not ${expected}`,
+    );
   const known = new Set(signature.arguments.map((name) => name.toUpperCase()));
   for (const key of Object.keys(args)) {
-    if (key !== FUNCTION_NAME_ARGUMENT && !known.has(key.toUpperCase())) throw new ConnectorError('InvalidInput', `${where}: ${expected} takes no argument ${JSON.stringify(key)} (its arguments: ${[...known].join(', ')})`);
+    if (key !== FUNCTION_NAME_ARGUMENT && !known.has(key.toUpperCase()))
+      throw new ConnectorError(
+        'InvalidInput',
+        `${where}: ${expected} takes no argument ${JSON.stringify(key)} (its arguments: ${[...known].join(', ')})`,
+      );
   }
   const out: Record<string, string> = {};
   for (const name of signature.arguments) {
     const value = args[name.toUpperCase()] ?? args[name];
-    if (value === undefined) throw new ConnectorError('InvalidInput', `${where}: query passthrough argument ${name.toUpperCase()} is missing`);
+    if (value === undefined)
+      throw new ConnectorError('InvalidInput', `${where}: query passthrough argument ${name.toUpperCase()} is missing`);
     out[name.toLowerCase()] = value;
   }
   return out;

@@ -8,7 +8,13 @@
 import { MAX_LAMBDA_ERROR_MESSAGE, isConnectorError } from '../errors.js';
 
 /** Names of the error classes whose messages this project writes, under the no-values rule. */
-const OWN_ERRORS: ReadonlySet<string> = new Set(['ConnectorError', 'ProtocolError', 'ConfigurationError', 'SpillCryptoError', 'ValueCoercionError']);
+const OWN_ERRORS: ReadonlySet<string> = new Set([
+  'ConnectorError',
+  'ProtocolError',
+  'ConfigurationError',
+  'SpillCryptoError',
+  'ValueCoercionError',
+]);
 
 /** Properties of foreign errors that identify the failure without holding data (SDK, Node and MySQL codes). */
 const SAFE_PROPERTIES = ['code', 'errno', 'syscall', 'sqlState', 'fatal', 'reason', '$fault'] as const;
@@ -18,7 +24,13 @@ const MAX_CAUSES = 5;
 
 /** An error as logged; `Error` so that Powertools formats it (name, location, message, stack, cause). */
 class LoggedError extends Error {
-  constructor(name: string, message: string, stack: string, cause: Error | undefined, properties: Readonly<Record<string, unknown>>) {
+  constructor(
+    name: string,
+    message: string,
+    stack: string,
+    cause: Error | undefined,
+    properties: Readonly<Record<string, unknown>>,
+  ) {
     super(message, cause === undefined ? undefined : { cause });
     this.name = name;
     Object.assign(this, properties);
@@ -32,7 +44,9 @@ function isSystemError(error: Error & { code?: unknown; syscall?: unknown }): bo
 }
 
 function capped(text: string): string {
-  return text.length <= MAX_LAMBDA_ERROR_MESSAGE ? text : `${text.slice(0, MAX_LAMBDA_ERROR_MESSAGE)}… (${text.length - MAX_LAMBDA_ERROR_MESSAGE} more characters)`;
+  return text.length <= MAX_LAMBDA_ERROR_MESSAGE
+    ? text
+    : `${text.slice(0, MAX_LAMBDA_ERROR_MESSAGE)}… (${text.length - MAX_LAMBDA_ERROR_MESSAGE} more characters)`;
 }
 
 /** The stack's frames under a new first line (V8 starts `stack` with `name: message`, which may hold data). */
@@ -43,10 +57,14 @@ function framesUnder(head: string, stack: string | undefined): string {
 }
 
 function loggable(error: unknown, depth: number): Error {
-  if (!(error instanceof Error)) return new LoggedError('NonError', `a thrown ${typeof error}, not an Error`, 'NonError', undefined, {});
+  if (!(error instanceof Error))
+    return new LoggedError('NonError', `a thrown ${typeof error}, not an Error`, 'NonError', undefined, {});
   const cause = depth < MAX_CAUSES && error.cause !== undefined ? loggable(error.cause, depth + 1) : undefined;
   const properties: Record<string, unknown> = {};
-  const fields = error as Error & Partial<Record<(typeof SAFE_PROPERTIES)[number], unknown>> & { $metadata?: { httpStatusCode?: unknown; requestId?: unknown } };
+  const fields = error as Error &
+    Partial<Record<(typeof SAFE_PROPERTIES)[number], unknown>> & {
+      $metadata?: { httpStatusCode?: unknown; requestId?: unknown };
+    };
   for (const key of SAFE_PROPERTIES) {
     const value = fields[key];
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') properties[key] = value;
@@ -55,7 +73,13 @@ function loggable(error: unknown, depth: number): Error {
   if (fields.$metadata?.requestId !== undefined) properties['awsRequestId'] = fields.$metadata.requestId;
   if (isConnectorError(error) || OWN_ERRORS.has(error.name) || isSystemError(error)) {
     const message = capped(error.message);
-    return new LoggedError(error.name, message, framesUnder(`${error.name}: ${message}`, error.stack), cause, properties);
+    return new LoggedError(
+      error.name,
+      message,
+      framesUnder(`${error.name}: ${message}`, error.stack),
+      cause,
+      properties,
+    );
   }
   const message = `(${error.name}'s message is not logged: it may hold data)`;
   return new LoggedError(error.name, message, framesUnder(error.name, error.stack), cause, properties);

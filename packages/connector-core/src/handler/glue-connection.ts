@@ -22,7 +22,10 @@ export const GLUE_CONNECTION_VARIABLE = 'glue_connection';
 export type ConnectionPropertiesMapping = (properties: Readonly<Record<string, string>>) => Record<string, string>;
 
 /** The part of a Glue `Connection` that settings come from. */
-export type GlueConnection = Pick<NonNullable<GetConnectionCommandOutput['Connection']>, 'ConnectionProperties' | 'AthenaProperties' | 'AuthenticationConfiguration'>;
+export type GlueConnection = Pick<
+  NonNullable<GetConnectionCommandOutput['Connection']>,
+  'ConnectionProperties' | 'AthenaProperties' | 'AuthenticationConfiguration'
+>;
 
 /** Reads one Glue connection by name; the default calls Glue `GetConnection`. */
 export type GlueConnectionReader = (name: string) => Promise<GlueConnection>;
@@ -58,11 +61,19 @@ function athenaPropertiesToEnvironment(properties: Readonly<Record<string, strin
  * properties (with `secret_name` from the authentication configuration's secret ARN), then the
  * Athena properties. The function's own environment is not in it; see {@link withConnection}.
  */
-export function connectionEnvironment(name: string, connection: GlueConnection, mapping: ConnectionPropertiesMapping = (properties) => ({ ...properties })): Record<string, string> {
+export function connectionEnvironment(
+  name: string,
+  connection: GlueConnection,
+  mapping: ConnectionPropertiesMapping = (properties) => ({ ...properties }),
+): Record<string, string> {
   const properties: Record<string, string> = { ...connection.ConnectionProperties };
   const secretArn = connection.AuthenticationConfiguration?.SecretArn?.trim();
   if (secretArn !== undefined && secretArn !== '') properties['secret_name'] = secretNameOfArn(secretArn);
-  return { [GLUE_CONNECTION_VARIABLE]: name, ...mapping(properties), ...athenaPropertiesToEnvironment(connection.AthenaProperties ?? {}) };
+  return {
+    [GLUE_CONNECTION_VARIABLE]: name,
+    ...mapping(properties),
+    ...athenaPropertiesToEnvironment(connection.AthenaProperties ?? {}),
+  };
 }
 
 /** The function's environment over the connection's settings: a variable set on the function wins (Java's order). */
@@ -83,7 +94,11 @@ export function glueConnectionReader(env: Environment): GlueConnectionReader {
     const endpoint = env['GLUE_ENDPOINT']?.trim();
     const client = new GlueClient({
       ...(endpoint === undefined || endpoint === '' ? {} : { endpoint }),
-      requestHandler: { connectionTimeout: GLUE_CONNECT_TIMEOUT_MS, requestTimeout: GLUE_REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true },
+      requestHandler: {
+        connectionTimeout: GLUE_CONNECT_TIMEOUT_MS,
+        requestTimeout: GLUE_REQUEST_TIMEOUT_MS,
+        throwOnRequestTimeout: true,
+      },
     });
     try {
       const { Connection } = await client.send(new GetConnectionCommand({ Name: name }));
@@ -102,7 +117,10 @@ export function glueConnectionReader(env: Environment): GlueConnectionReader {
  * @throws {ConfigurationError} naming `glue_connection`, the connection and Glue's error, when the
  *   connection cannot be read.
  */
-export async function resolveEnvironment(env: Environment, options: { readonly mapping?: ConnectionPropertiesMapping; readonly read?: GlueConnectionReader } = {}): Promise<Environment> {
+export async function resolveEnvironment(
+  env: Environment,
+  options: { readonly mapping?: ConnectionPropertiesMapping; readonly read?: GlueConnectionReader } = {},
+): Promise<Environment> {
   const name = glueConnectionName(env);
   if (name === undefined) return env;
   let connection: GlueConnection;
@@ -110,7 +128,11 @@ export async function resolveEnvironment(env: Environment, options: { readonly m
     connection = await (options.read ?? glueConnectionReader(env))(name);
   } catch (error) {
     const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    throw new ConfigurationError(GLUE_CONNECTION_VARIABLE, `names ${JSON.stringify(name)}, which Glue GetConnection could not read (${detail})`, { cause: error });
+    throw new ConfigurationError(
+      GLUE_CONNECTION_VARIABLE,
+      `names ${JSON.stringify(name)}, which Glue GetConnection could not read (${detail})`,
+      { cause: error },
+    );
   }
   return withConnection(connectionEnvironment(name, connection, options.mapping), env);
 }

@@ -43,7 +43,10 @@ export interface HandlerConfig extends SpillConfig {
 export function loadHandlerConfig(env: Env = process.env): HandlerConfig {
   const casing = text(env, 'casing_mode')?.toUpperCase();
   if (casing !== undefined && !(CasingModes as readonly string[]).includes(casing)) {
-    throw new ConfigurationError('casing_mode', `must be one of ${CasingModes.join(', ')}, got ${JSON.stringify(env['casing_mode'])}`);
+    throw new ConfigurationError(
+      'casing_mode',
+      `must be one of ${CasingModes.join(', ')}, got ${JSON.stringify(env['casing_mode'])}`,
+    );
   }
   const spill = loadSpillConfig(env);
   const throttle: ThrottleConfig = {
@@ -53,8 +56,15 @@ export function loadHandlerConfig(env: Env = process.env): HandlerConfig {
     decreaseFactor: numberSetting(env, 'throttle_decrease_factor', 0.5, { integer: false, min: 0.001, max: 1 }),
     increaseMs: numberSetting(env, 'throttle_increase_ms', 10, { integer: true, min: 1 }),
   };
-  if (throttle.initialDelayMs > throttle.maxDelayMs) throw new ConfigurationError('throttle_initial_delay_ms', `(${throttle.initialDelayMs}) must not exceed throttle_max_delay_ms (${throttle.maxDelayMs})`);
-  const maxBlock = text(env, 'MAX_BLOCK_SIZE_BYTES') === undefined ? undefined : numberSetting(env, 'MAX_BLOCK_SIZE_BYTES', 0, { integer: true, min: 1 });
+  if (throttle.initialDelayMs > throttle.maxDelayMs)
+    throw new ConfigurationError(
+      'throttle_initial_delay_ms',
+      `(${throttle.initialDelayMs}) must not exceed throttle_max_delay_ms (${throttle.maxDelayMs})`,
+    );
+  const maxBlock =
+    text(env, 'MAX_BLOCK_SIZE_BYTES') === undefined
+      ? undefined
+      : numberSetting(env, 'MAX_BLOCK_SIZE_BYTES', 0, { integer: true, min: 1 });
   return {
     ...spill,
     maxBlockSizeBytes: maxBlock,
@@ -64,4 +74,3 @@ export function loadHandlerConfig(env: Env = process.env): HandlerConfig {
     queryStatusCheckIntervalMs: numberSetting(env, 'query_status_check_interval_ms', 1000, { integer: true, min: 0 }),
   };
 }
-

@@ -13,11 +13,22 @@ import { ProtocolError } from '../protocol/protocol-error.js';
 import type { FederationRequest } from '../protocol/types.js';
 import { dispatch } from './dispatcher.js';
 import { errorForLog } from './error-log.js';
-import { type ConnectionPropertiesMapping, type Environment, type GlueConnectionReader, glueConnectionName, resolveEnvironment } from './glue-connection.js';
+import {
+  type ConnectionPropertiesMapping,
+  type Environment,
+  type GlueConnectionReader,
+  glueConnectionName,
+  resolveEnvironment,
+} from './glue-connection.js';
 import { ConfigurationError } from '../env-settings.js';
 import { type HandlerConfig, loadHandlerConfig } from './handler-config.js';
 import { LAMBDA_RESPONSE_LIMIT_BYTES, encodeLambdaResponse } from './lambda-limits.js';
-import { type AthenaStatusClient, type QueryStatusWatch, lazyAthenaStatusClient, watchQueryStatus } from './query-status.js';
+import {
+  type AthenaStatusClient,
+  type QueryStatusWatch,
+  lazyAthenaStatusClient,
+  watchQueryStatus,
+} from './query-status.js';
 import { createS3SpillServices } from '../spill/s3-spill-services.js';
 import type { SpillServices } from '../spill/spill-services.js';
 
@@ -67,7 +78,11 @@ export type FederationLambdaHandler = (event: unknown, context?: Partial<Context
 
 /** Whether `context` is the runtime's: Powertools reads these members for its log fields. */
 function isLambdaContext(context: Partial<Context> | undefined): context is Context {
-  return typeof context?.awsRequestId === 'string' && typeof context.functionName === 'string' && typeof context.invokedFunctionArn === 'string';
+  return (
+    typeof context?.awsRequestId === 'string' &&
+    typeof context.functionName === 'string' &&
+    typeof context.invokedFunctionArn === 'string'
+  );
 }
 
 /** Decodes a Lambda event; a malformed one is the caller's mistake (InvalidInput), named by its JSON path. */
@@ -75,7 +90,8 @@ export function decodeEvent(event: unknown): DecodedRequest {
   try {
     return decodeRequest(event as object);
   } catch (error) {
-    if (error instanceof ProtocolError) throw new ConnectorError('InvalidInput', `Malformed request: ${error.message}`, { cause: error });
+    if (error instanceof ProtocolError)
+      throw new ConnectorError('InvalidInput', `Malformed request: ${error.message}`, { cause: error });
     throw error;
   }
 }
@@ -84,7 +100,8 @@ function describeRequest(request: FederationRequest): Record<string, string> {
   const attributes: Record<string, string> = { requestType: request['@type'] };
   if ('catalogName' in request) attributes['catalog'] = request.catalogName;
   if ('queryId' in request) attributes['queryId'] = request.queryId;
-  if ('tableName' in request && typeof request.tableName === 'object') attributes['table'] = `${request.tableName.schemaName}.${request.tableName.tableName}`;
+  if ('tableName' in request && typeof request.tableName === 'object')
+    attributes['table'] = `${request.tableName.schemaName}.${request.tableName.tableName}`;
   return attributes;
 }
 
@@ -102,8 +119,12 @@ function isFactory(target: Connector | ConnectorFactory): target is ConnectorFac
 /** A bad setting the function does not set itself says where it came from: its variables do not show the Glue connection's. */
 function fromConnection(error: unknown, env: Environment, resolved: Environment): unknown {
   const connection = glueConnectionName(env);
-  if (!(error instanceof ConfigurationError) || connection === undefined || env[error.variable] !== undefined) return error;
-  const source = resolved[error.variable] === undefined ? `neither the function nor Glue connection ${JSON.stringify(connection)} sets it` : `the value comes from Glue connection ${JSON.stringify(connection)}`;
+  if (!(error instanceof ConfigurationError) || connection === undefined || env[error.variable] !== undefined)
+    return error;
+  const source =
+    resolved[error.variable] === undefined
+      ? `neither the function nor Glue connection ${JSON.stringify(connection)} sets it`
+      : `the value comes from Glue connection ${JSON.stringify(connection)}`;
   return new ConfigurationError(error.variable, `${error.detail} (${source})`, { cause: error });
 }
 
@@ -114,7 +135,10 @@ function fromConnection(error: unknown, env: Environment, resolved: Environment)
  * (a network call does not belong in module import) and the result is kept for the life of the
  * instance; a failure names `glue_connection` and Glue's error, and the next invocation tries again.
  */
-export function createLambdaHandler(target: Connector | ConnectorFactory, options: LambdaHandlerOptions = {}): FederationLambdaHandler {
+export function createLambdaHandler(
+  target: Connector | ConnectorFactory,
+  options: LambdaHandlerOptions = {},
+): FederationLambdaHandler {
   const env = options.env ?? process.env;
   const make = isFactory(target) ? (resolved: Environment) => target.create(resolved) : () => target;
   const mapping = isFactory(target) ? target.connectionProperties : undefined;
@@ -132,7 +156,10 @@ export function createLambdaHandler(target: Connector | ConnectorFactory, option
   };
   let serving: Serving | Promise<Serving> | undefined = glueConnectionName(env) === undefined ? build(env) : undefined;
   const serve = (): Serving | Promise<Serving> => {
-    serving ??= resolveEnvironment(env, { ...(mapping === undefined ? {} : { mapping }), ...(options.readGlueConnection === undefined ? {} : { read: options.readGlueConnection }) }).then(
+    serving ??= resolveEnvironment(env, {
+      ...(mapping === undefined ? {} : { mapping }),
+      ...(options.readGlueConnection === undefined ? {} : { read: options.readGlueConnection }),
+    }).then(
       (resolved) => (serving = build(resolved)),
       (error: unknown) => {
         serving = undefined;
@@ -149,7 +176,10 @@ export function createLambdaHandler(target: Connector | ConnectorFactory, option
     const remaining = context?.getRemainingTimeInMillis?.();
     if (remaining !== undefined) {
       const margin = Math.min(options.deadlineMarginMs ?? 10_000, remaining / 2);
-      timer = setTimeout(() => controller.abort(new ConnectorError('Timeout', 'The Lambda deadline is near')), Math.max(remaining - margin, 0));
+      timer = setTimeout(
+        () => controller.abort(new ConnectorError('Timeout', 'The Lambda deadline is near')),
+        Math.max(remaining - margin, 0),
+      );
     }
     logger.resetKeys();
     if (isLambdaContext(context)) logger.addContext(context);
@@ -159,8 +189,17 @@ export function createLambdaHandler(target: Connector | ConnectorFactory, option
       logger.appendKeys({ ...describeRequest(request), serDeVersion });
       const { connector, config, spill } = await configured(serve());
       // Only reads run long enough to outlive their query (a LIMIT met elsewhere, a cancel).
-      if (request['@type'] === 'ReadRecordsRequest' && config.queryStatusCheckIntervalMs > 0 && request.queryId !== '') {
-        watch = watchQueryStatus({ queryId: request.queryId, intervalMs: config.queryStatusCheckIntervalMs, client: athena, logger });
+      if (
+        request['@type'] === 'ReadRecordsRequest' &&
+        config.queryStatusCheckIntervalMs > 0 &&
+        request.queryId !== ''
+      ) {
+        watch = watchQueryStatus({
+          queryId: request.queryId,
+          intervalMs: config.queryStatusCheckIntervalMs,
+          client: athena,
+          logger,
+        });
       }
       const ctx: ConnectorContext = {
         queryId: 'queryId' in request ? request.queryId : '',
@@ -170,9 +209,18 @@ export function createLambdaHandler(target: Connector | ConnectorFactory, option
         logger,
         config,
       };
-      const response = await dispatch(connector, request, ctx, { config, spill: spill(), maxSplitsPerResponse: options.maxSplitsPerResponse ?? 1000, responseLimit: { serDeVersion, maxBytes: LAMBDA_RESPONSE_LIMIT_BYTES } });
+      const response = await dispatch(connector, request, ctx, {
+        config,
+        spill: spill(),
+        maxSplitsPerResponse: options.maxSplitsPerResponse ?? 1000,
+        responseLimit: { serDeVersion, maxBytes: LAMBDA_RESPONSE_LIMIT_BYTES },
+      });
       const json = encodeLambdaResponse(response, serDeVersion);
-      logger.info('request done', { responseType: response['@type'], responseBytes: json.bytes, durationMs: Math.round(performance.now() - started) });
+      logger.info('request done', {
+        responseType: response['@type'],
+        responseBytes: json.bytes,
+        durationMs: Math.round(performance.now() - started),
+      });
       // The runtime JSON.stringifies what we return (a string would be double-encoded), and keeps
       // insertion order, so the Java member order survives.
       return JSON.parse(json.text) as object;
@@ -181,7 +229,12 @@ export function createLambdaHandler(target: Connector | ConnectorFactory, option
       const wire = toLambdaError(failure);
       // Powertools' `error` field: the failure's name, text and stack, and its causes' names, codes and
       // stacks. What Athena is told stays as it was (`wire`).
-      logger.error('request failed', { reason: failure.reason, errorType: wire.name, durationMs: Math.round(performance.now() - started), error: errorForLog(failure) });
+      logger.error('request failed', {
+        reason: failure.reason,
+        errorType: wire.name,
+        durationMs: Math.round(performance.now() - started),
+        error: errorForLog(failure),
+      });
       throw wire;
     } finally {
       clearTimeout(timer);

@@ -38,7 +38,10 @@ function remedy(type: FederationResponse['@type']): string {
  * Encodes `response` for the Lambda runtime (its JSON text and UTF-8 size); over
  * {@link LAMBDA_RESPONSE_LIMIT_BYTES} it throws a ConnectorError saying so.
  */
-export function encodeLambdaResponse(response: FederationResponse, serDeVersion: number): { readonly text: string; readonly bytes: number } {
+export function encodeLambdaResponse(
+  response: FederationResponse,
+  serDeVersion: number,
+): { readonly text: string; readonly bytes: number } {
   try {
     return encodeResponseDocument(response, serDeVersion, LAMBDA_RESPONSE_LIMIT_BYTES);
   } catch (error) {
@@ -48,9 +51,17 @@ export function encodeLambdaResponse(response: FederationResponse, serDeVersion:
     if (response['@type'] === 'RemoteReadRecordsResponse') {
       const echoed = encodedResponseBytes({ ...response, remoteBlocks: [] }, serDeVersion);
       if (echoed > error.maxBytes / 2) {
-        throw new ConnectorError('InvalidInput', `The ReadRecordsRequest's schema is ${echoed} bytes as JSON and its answer must repeat it: with the spill locations the answer is ${error.bytes} bytes, more than the ${error.maxBytes} bytes a Lambda response may hold; request fewer or shorter columns`, { cause: error });
+        throw new ConnectorError(
+          'InvalidInput',
+          `The ReadRecordsRequest's schema is ${echoed} bytes as JSON and its answer must repeat it: with the spill locations the answer is ${error.bytes} bytes, more than the ${error.maxBytes} bytes a Lambda response may hold; request fewer or shorter columns`,
+          { cause: error },
+        );
       }
     }
-    throw new ConnectorError('Internal', `The ${response['@type']} is ${error.bytes} bytes as JSON, more than the ${error.maxBytes} bytes a Lambda response may hold: ${remedy(response['@type'])}`, { cause: error });
+    throw new ConnectorError(
+      'Internal',
+      `The ${response['@type']} is ${error.bytes} bytes as JSON, more than the ${error.maxBytes} bytes a Lambda response may hold: ${remedy(response['@type'])}`,
+      { cause: error },
+    );
   }
 }

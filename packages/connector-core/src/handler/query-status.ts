@@ -58,7 +58,12 @@ function errorName(error: unknown): string {
 }
 
 /** Errors after which asking again cannot help: an unknown query, or no permission to ask. */
-const FINAL_ERRORS: ReadonlySet<string> = new Set(['InvalidRequestException', 'AccessDeniedException', 'AccessDenied', 'UnrecognizedClientException']);
+const FINAL_ERRORS: ReadonlySet<string> = new Set([
+  'InvalidRequestException',
+  'AccessDeniedException',
+  'AccessDenied',
+  'UnrecognizedClientException',
+]);
 
 /**
  * Starts watching `queryId`. Nothing is asked before `intervalMs` has passed, so short reads cost no
@@ -95,7 +100,10 @@ export function watchQueryStatus(options: QueryStatusWatchOptions): QueryStatusW
       const name = errorName(error);
       if (!warned) {
         warned = true;
-        options.logger.warn('Checking the query status with Athena failed; the read goes on', { errorName: name, permission: 'athena:GetQueryExecution' });
+        options.logger.warn('Checking the query status with Athena failed; the read goes on', {
+          errorName: name,
+          permission: 'athena:GetQueryExecution',
+        });
       }
       if (FINAL_ERRORS.has(name)) return;
       delay = Math.min(delay * 2, MAX_BACKOFF_MS);
@@ -127,7 +135,9 @@ export function lazyAthenaStatusClient(): () => Promise<AthenaStatusClient> {
       const athena = new AthenaClient({});
       return {
         async getQueryState(queryExecutionId, signal) {
-          const response = await athena.send(new GetQueryExecutionCommand({ QueryExecutionId: queryExecutionId }), { abortSignal: signal });
+          const response = await athena.send(new GetQueryExecutionCommand({ QueryExecutionId: queryExecutionId }), {
+            abortSignal: signal,
+          });
           return response.QueryExecution?.Status?.State;
         },
       };

@@ -5,7 +5,7 @@
  * nothing spilled and the rows stay under `maxInlineBlockSize`. One bound Java lacks: the inline
  * answer must also fit the response limit once encoded (base64 and the JSON around it add a third).
  */
-import { RecordBatch, Schema, Struct, makeData, type Data } from 'apache-arrow';
+import { RecordBatch, type Schema, Struct, makeData, type Data } from 'apache-arrow';
 import { readRows } from '../arrow/block-reader.js';
 import { RecordBatchWriter, ValueCoercionError, type Row } from '../arrow/block-writer/index.js';
 import { blockOf } from '../arrow/value-block.js';
@@ -38,11 +38,19 @@ function project(batch: RecordBatch, schema: Schema): RecordBatch {
     const index = batch.schema.fields.findIndex((f) => f.name === field.name);
     const data = index === -1 ? undefined : batch.data.children[index];
     const source = batch.schema.fields[index];
-    if (data === undefined || source === undefined) throw new ConnectorError('Internal', `The connector's record batch has no column ${field.name}`);
-    if (String(source.type) !== String(field.type)) throw new ConnectorError('Internal', `The connector's record batch has column ${field.name} as ${String(source.type)}, not ${String(field.type)}`);
+    if (data === undefined || source === undefined)
+      throw new ConnectorError('Internal', `The connector's record batch has no column ${field.name}`);
+    if (String(source.type) !== String(field.type))
+      throw new ConnectorError(
+        'Internal',
+        `The connector's record batch has column ${field.name} as ${String(source.type)}, not ${String(field.type)}`,
+      );
     return data;
   });
-  return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: batch.numRows, nullCount: 0, children }));
+  return new RecordBatch(
+    schema,
+    makeData({ type: new Struct(schema.fields), length: batch.numRows, nullCount: 0, children }),
+  );
 }
 
 /** Joins batches of one schema into one (only for an inline answer built from several pieces). */
@@ -67,7 +75,12 @@ export interface ResponseLimit {
 }
 
 /** Answers one ReadRecordsRequest; an inline answer is always within `responseLimit` once encoded. */
-export async function readRecords(connector: Connector, request: ReadRecordsRequest, ctx: ConnectorContext, options: Pick<DispatchOptions, 'config' | 'spill' | 'responseLimit'>): Promise<ReadRecordsResponse | RemoteReadRecordsResponse> {
+export async function readRecords(
+  connector: Connector,
+  request: ReadRecordsRequest,
+  ctx: ConnectorContext,
+  options: Pick<DispatchOptions, 'config' | 'spill' | 'responseLimit'>,
+): Promise<ReadRecordsResponse | RemoteReadRecordsResponse> {
   const { spill, responseLimit } = options;
   const schema = request.schema;
   const maxBlockSize = options.config.maxBlockSizeBytes ?? request.maxBlockSize;
@@ -77,10 +90,20 @@ export async function readRecords(connector: Connector, request: ReadRecordsRequ
   let blockLimit = maxBlockSize;
   const maxInline = request.maxInlineBlockSize;
   const evaluator = createConstraintEvaluator(schema, request.constraints.summary);
-  const requestedLimit = request.constraints.limit > -1n ? Number(request.constraints.limit > BigInt(Number.MAX_SAFE_INTEGER) ? BigInt(Number.MAX_SAFE_INTEGER) : request.constraints.limit) : Number.POSITIVE_INFINITY;
+  const requestedLimit =
+    request.constraints.limit > -1n
+      ? Number(
+          request.constraints.limit > BigInt(Number.MAX_SAFE_INTEGER)
+            ? BigInt(Number.MAX_SAFE_INTEGER)
+            : request.constraints.limit,
+        )
+      : Number.POSITIVE_INFINITY;
   // Core checks the summary on every row but not expressions or order: with those, the first rows
   // that pass are the right ones only if the plugin applied them (confirmExactPushdown).
-  let limit = request.constraints.expression.length === 0 && request.constraints.orderByClause.length === 0 ? requestedLimit : Number.POSITIVE_INFINITY;
+  let limit =
+    request.constraints.expression.length === 0 && request.constraints.orderByClause.length === 0
+      ? requestedLimit
+      : Number.POSITIVE_INFINITY;
   const confirmExactPushdown = (): void => {
     limit = requestedLimit;
   };
@@ -94,7 +117,8 @@ export async function readRecords(connector: Connector, request: ReadRecordsRequ
 
   /** Spills every block held for an inline answer; the writer's buffers are then free to reuse. */
   const spillHeld = async (): Promise<BlockSpiller> => {
-    const target = (spiller ??= spill.createSpiller(ctx, request.split, schema));
+    spiller ??= spill.createSpiller(ctx, request.split, schema);
+    const target = spiller;
     for (const block of held.splice(0)) {
       spills++;
       await target.spill(block);
@@ -136,11 +160,21 @@ export async function readRecords(connector: Connector, request: ReadRecordsRequ
     await emit(writer.finish(), true);
     let target = spiller;
     if (target === undefined) {
-      const inline: ReadRecordsResponse = { '@type': 'ReadRecordsResponse', catalogName: request.catalogName, records: blockOf(held.length === 0 ? writer.finish() : concatenate(schema, held)) };
+      const inline: ReadRecordsResponse = {
+        '@type': 'ReadRecordsResponse',
+        catalogName: request.catalogName,
+        records: blockOf(held.length === 0 ? writer.finish() : concatenate(schema, held)),
+      };
       if (encodedResponseBytes(inline, responseLimit.serDeVersion) <= responseLimit.maxBytes) return inline;
       target = await spillHeld();
     }
-    return { '@type': 'RemoteReadRecordsResponse', catalogName: request.catalogName, schema, remoteBlocks: await target.finish(), encryptionKey: request.split.encryptionKey };
+    return {
+      '@type': 'RemoteReadRecordsResponse',
+      catalogName: request.catalogName,
+      schema,
+      remoteBlocks: await target.finish(),
+      encryptionKey: request.split.encryptionKey,
+    };
   };
 
   /** Appends one row; a value that cannot be represented is the source's data problem, not an internal fault. */
@@ -153,14 +187,25 @@ export async function readRecords(connector: Connector, request: ReadRecordsRequ
       // The message names table, row, column, types, why and what to yield, never the value (patient data).
       if (error instanceof ValueCoercionError) {
         const table = `${request.tableName.schemaName}.${request.tableName.tableName}`;
-        throw new ConnectorError('InvalidInput', `Table ${table}, row ${yielded} of the split: a ${error.valueType} value in column ${JSON.stringify(error.column)} cannot be stored as ${error.arrowType}: ${error.reason}; ${error.remedy}`, { cause: error });
+        throw new ConnectorError(
+          'InvalidInput',
+          `Table ${table}, row ${yielded} of the split: a ${error.valueType} value in column ${JSON.stringify(error.column)} cannot be stored as ${error.arrowType}: ${error.reason}; ${error.remedy}`,
+          { cause: error },
+        );
       }
       throw error;
     }
   };
 
   try {
-    const input = { tableName: request.tableName, schema, split: request.split.properties, constraints: request.constraints, maxBlockSize, confirmExactPushdown };
+    const input = {
+      tableName: request.tableName,
+      schema,
+      split: request.split.properties,
+      constraints: request.constraints,
+      maxBlockSize,
+      confirmExactPushdown,
+    };
     read: for await (const item of connector.readSplit(ctx, input)) {
       if (ctx.signal.aborted) {
         // Athena has finished, failed or cancelled the query: nobody reads the rest (Java's connectors stop too).
@@ -180,14 +225,18 @@ export async function readRecords(connector: Connector, request: ReadRecordsRequ
           }
         }
       } else {
-        throw new ConnectorError('Internal', `readSplit yielded ${describeYield(item)}; yield arrays of rows (a chunk) or RecordBatches`);
+        throw new ConnectorError(
+          'Internal',
+          `readSplit yielded ${describeYield(item)}; yield arrays of rows (a chunk) or RecordBatches`,
+        );
       }
       if (rows >= limit) break;
     }
     // Plugins may end their read quietly once the signal fires (a destroyed stream ends it); what
     // they produced is then only part of the split and must not be answered as all of it — unless
     // Athena has stopped the query, when nobody will read it.
-    if (ctx.signal.aborted && rows < limit && !isQueryFinished(ctx.signal)) throw new ConnectorError('Timeout', 'Reading the split did not finish before the Lambda deadline');
+    if (ctx.signal.aborted && rows < limit && !isQueryFinished(ctx.signal))
+      throw new ConnectorError('Timeout', 'Reading the split did not finish before the Lambda deadline');
     return await answer();
   } catch (error) {
     // A plugin's call cut short by the stopped query (an aborted request, a destroyed stream) fails;

@@ -19,7 +19,10 @@ import { encodeLambdaResponse } from './lambda-limits.js';
  * One scalar function: gets the argument columns (in the query's order) and the row count, and
  * returns one result per row as JS values (converted to the output type like connector rows).
  */
-export type ScalarFunction = (columns: readonly Vector[], rows: number) => readonly unknown[] | Promise<readonly unknown[]>;
+export type ScalarFunction = (
+  columns: readonly Vector[],
+  rows: number,
+) => readonly unknown[] | Promise<readonly unknown[]>;
 
 /** Every value of a column as JS values (the block reader's conventions). */
 export function columnValues(column: Vector): unknown[] {
@@ -30,7 +33,10 @@ export function columnValues(column: Vector): unknown[] {
  * Builds the Lambda handler for a set of scalar UDFs, keyed by the name Athena calls
  * (`methodName`, matched case-insensitively since Athena lower-cases identifiers).
  */
-export function createUdfHandler(functions: Readonly<Record<string, ScalarFunction>>, options: { readonly sourceType?: string; readonly logger?: Logger } = {}): FederationLambdaHandler {
+export function createUdfHandler(
+  functions: Readonly<Record<string, ScalarFunction>>,
+  options: { readonly sourceType?: string; readonly logger?: Logger } = {},
+): FederationLambdaHandler {
   const byName = new Map(Object.entries(functions).map(([name, fn]) => [name.toLowerCase(), fn]));
   const logger = options.logger ?? new Logger({ serviceName: `athena-udf-${options.sourceType ?? 'functions'}` });
   return async (event) => {
@@ -38,18 +44,41 @@ export function createUdfHandler(functions: Readonly<Record<string, ScalarFuncti
       const { request, serDeVersion } = decodeEvent(event);
       let response: FederationResponse;
       if (request['@type'] === 'PingRequest') {
-        response = { '@type': 'PingResponse', catalogName: request.catalogName, queryId: request.queryId, sourceType: options.sourceType ?? 'udf', capabilities: PING_CAPABILITIES, serDeVersion: PING_SERDE_VERSION };
+        response = {
+          '@type': 'PingResponse',
+          catalogName: request.catalogName,
+          queryId: request.queryId,
+          sourceType: options.sourceType ?? 'udf',
+          capabilities: PING_CAPABILITIES,
+          serDeVersion: PING_SERDE_VERSION,
+        };
       } else if (request['@type'] === 'UserDefinedFunctionRequest') {
         const fn = byName.get(request.methodName.toLowerCase());
-        if (fn === undefined) throw new ConnectorError('NotFound', `No function named ${request.methodName} (this Lambda has ${[...byName.keys()].join(', ') || 'none'})`);
-        if (request.outputSchema.fields.length !== 1) throw new ConnectorError('InvalidInput', `A scalar UDF returns one column; the output schema has ${request.outputSchema.fields.length}`);
+        if (fn === undefined)
+          throw new ConnectorError(
+            'NotFound',
+            `No function named ${request.methodName} (this Lambda has ${[...byName.keys()].join(', ') || 'none'})`,
+          );
+        if (request.outputSchema.fields.length !== 1)
+          throw new ConnectorError(
+            'InvalidInput',
+            `A scalar UDF returns one column; the output schema has ${request.outputSchema.fields.length}`,
+          );
         const input = request.inputRecords.records;
         const columns = input.schema.fields.map((_, i) => input.getChildAt(i)).filter((c): c is Vector => c !== null);
         const results = await fn(columns, input.numRows);
-        if (results.length !== input.numRows) throw new ConnectorError('Internal', `Function ${request.methodName} returned ${results.length} values for ${input.numRows} rows`);
+        if (results.length !== input.numRows)
+          throw new ConnectorError(
+            'Internal',
+            `Function ${request.methodName} returned ${results.length} values for ${input.numRows} rows`,
+          );
         const writer = new RecordBatchWriter(request.outputSchema);
         for (const value of results) writer.appendRow([value]);
-        response = { '@type': 'UserDefinedFunctionResponse', records: blockOf(writer.finish()), methodName: request.methodName };
+        response = {
+          '@type': 'UserDefinedFunctionResponse',
+          records: blockOf(writer.finish()),
+          methodName: request.methodName,
+        };
       } else {
         throw new ConnectorError('Unsupported', `This Lambda serves scalar UDFs; it cannot answer ${request['@type']}`);
       }

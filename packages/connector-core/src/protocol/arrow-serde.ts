@@ -4,7 +4,15 @@
  * continuation for V3+); reading accepts both, as Arrow Java does.
  */
 import type { RecordBatch, Schema } from 'apache-arrow';
-import { ArrowMessageError, type IpcFraming, decodeRecordBatchBytes, decodeSchemaMessage, emptyRecordBatch, encodeRecordBatchMessageChunks, encodeSchemaMessage } from '../arrow/ipc.js';
+import {
+  ArrowMessageError,
+  type IpcFraming,
+  decodeRecordBatchBytes,
+  decodeSchemaMessage,
+  emptyRecordBatch,
+  encodeRecordBatchMessageChunks,
+  encodeSchemaMessage,
+} from '../arrow/ipc.js';
 import { encodeBase64 } from './base64.js';
 import { ProtocolError, memberPath } from './protocol-error.js';
 import { type Codec, type ReadContext, isJsonObject, mismatch } from './serde.js';
@@ -18,7 +26,11 @@ export function framingForVersion(serDeVersion: number): IpcFraming {
 function rethrowArrow(path: string, error: unknown): never {
   if (error instanceof ArrowMessageError) throw new ProtocolError(path, error.message, { cause: error });
   if (error instanceof ProtocolError) throw error;
-  throw new ProtocolError(path, `cannot be decoded as Arrow: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  throw new ProtocolError(
+    path,
+    `cannot be decoded as Arrow: ${error instanceof Error ? error.message : String(error)}`,
+    { cause: error },
+  );
 }
 
 function readSchema(text: string, path: string, ctx: ReadContext): Schema {
@@ -61,7 +73,8 @@ export const blockCodec: Codec<Block> = {
   read(value, path, ctx) {
     if (!isJsonObject(value)) return mismatch(path, 'an object (Block)', value);
     for (const key of Object.keys(value)) {
-      if (key !== 'aId' && key !== 'schema' && key !== 'records') throw new ProtocolError(memberPath(path, key), 'is not a member of Block');
+      if (key !== 'aId' && key !== 'schema' && key !== 'records')
+        throw new ProtocolError(memberPath(path, key), 'is not a member of Block');
     }
     const aIdPath = memberPath(path, 'aId');
     const schemaPath = memberPath(path, 'schema');
@@ -71,14 +84,18 @@ export const blockCodec: Codec<Block> = {
     const schemaText = value['schema'];
     if (typeof schemaText !== 'string') return mismatch(schemaPath, 'a base64 Arrow schema string', schemaText);
     const recordsText = value['records'];
-    if (typeof recordsText !== 'string') return mismatch(recordsPath, 'a base64 Arrow record batch string (or "")', recordsText);
+    if (typeof recordsText !== 'string')
+      return mismatch(recordsPath, 'a base64 Arrow record batch string (or "")', recordsText);
     const schema = readSchema(schemaText, schemaPath, ctx);
     return { aId, schema, records: readRecords(recordsText, schema, recordsPath, ctx) };
   },
   write(value, path, ctx) {
     const framing = framingForVersion(ctx.serDeVersion);
     if (value.records.schema.fields.length !== value.schema.fields.length) {
-      throw new ProtocolError(memberPath(path, 'records'), `has ${value.records.schema.fields.length} columns but the block schema has ${value.schema.fields.length}`);
+      throw new ProtocolError(
+        memberPath(path, 'records'),
+        `has ${value.records.schema.fields.length} columns but the block schema has ${value.schema.fields.length}`,
+      );
     }
     // Base64 never needs JSON escaping, so it goes out as is (it can be many MB).
     ctx.out.text(`{"aId":${JSON.stringify(value.aId)},"schema":"`);

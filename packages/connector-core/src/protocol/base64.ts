@@ -32,7 +32,8 @@ export function decodeBase64(text: string, path: string): Uint8Array {
     const end = Math.min(start + BASE64_PIECE, text.length);
     const piece = end === text.length ? expected - written : ((end - start) / 4) * 3;
     // A skipped character (or padding inside the text) makes a piece come up short.
-    if (target.write(text.slice(start, end), written, piece, 'base64') !== piece) throw new ProtocolError(path, 'is not valid base64');
+    if (target.write(text.slice(start, end), written, piece, 'base64') !== piece)
+      throw new ProtocolError(path, 'is not valid base64');
     written += piece;
   }
   return new Uint8Array(target.buffer, target.byteOffset, target.length);
@@ -73,7 +74,8 @@ export function forEachBase64Piece(chunks: readonly Uint8Array[], emit: (piece: 
       carry = new Uint8Array(0);
     }
     const whole = start + Math.floor((chunk.byteLength - start) / 3) * 3;
-    for (let at = start; at < whole; at += ENCODE_PIECE) emit(encodeBase64(chunk.subarray(at, Math.min(at + ENCODE_PIECE, whole))));
+    for (let at = start; at < whole; at += ENCODE_PIECE)
+      emit(encodeBase64(chunk.subarray(at, Math.min(at + ENCODE_PIECE, whole))));
     carry = chunk.slice(whole);
   }
   if (carry.length > 0) emit(encodeBase64(carry));

@@ -26,7 +26,11 @@ function toJson(input: WireInput): JsonValue {
 }
 
 /** Reads a wire document with `read`, handing it the base64 members the parser decoded on the way. */
-function readDocument<T>(input: WireInput, newContext: () => ReadContext, read: (json: JsonValue, ctx: ReadContext) => T): T {
+function readDocument<T>(
+  input: WireInput,
+  newContext: () => ReadContext,
+  read: (json: JsonValue, ctx: ReadContext) => T,
+): T {
   const ctx = newContext();
   if (typeof input !== 'string' && !(input instanceof Uint8Array)) return read(toJson(input), ctx);
   const { value, decoded } = parseJsonDecodingBase64(input);
@@ -36,7 +40,10 @@ function readDocument<T>(input: WireInput, newContext: () => ReadContext, read: 
 
 function checkVersion(serDeVersion: number): void {
   if (!Number.isInteger(serDeVersion) || serDeVersion < OLDEST_SERDE_VERSION || serDeVersion > NEWEST_SERDE_VERSION) {
-    throw new ProtocolError('$', `serDe version ${serDeVersion} is not supported (${OLDEST_SERDE_VERSION}–${NEWEST_SERDE_VERSION})`);
+    throw new ProtocolError(
+      '$',
+      `serDe version ${serDeVersion} is not supported (${OLDEST_SERDE_VERSION}–${NEWEST_SERDE_VERSION})`,
+    );
   }
 }
 
@@ -46,7 +53,11 @@ function checkVersion(serDeVersion: number): void {
  * `summary` is answered in V3, a Ping in V6. Throws `ProtocolError` naming the JSON path at fault.
  */
 export function decodeRequest(input: WireInput): DecodedRequest {
-  return readDocument(input, () => new ReadContext(), (json, ctx) => ({ request: requestCodec.read(json, '$', ctx), serDeVersion: ctx.newestVersion }));
+  return readDocument(
+    input,
+    () => new ReadContext(),
+    (json, ctx) => ({ request: requestCodec.read(json, '$', ctx), serDeVersion: ctx.newestVersion }),
+  );
 }
 
 /**
@@ -54,12 +65,20 @@ export function decodeRequest(input: WireInput): DecodedRequest {
  * framing of that version. Throws `DocumentTooLargeError` when its UTF-8 size exceeds `maxBytes`
  * (checked before the text is made).
  */
-export function encodeResponse(response: FederationResponse, serDeVersion: number, maxBytes = Number.POSITIVE_INFINITY): string {
+export function encodeResponse(
+  response: FederationResponse,
+  serDeVersion: number,
+  maxBytes = Number.POSITIVE_INFINITY,
+): string {
   return encodeResponseDocument(response, serDeVersion, maxBytes).text;
 }
 
 /** {@link encodeResponse} with the document's UTF-8 size, which the writer knows without scanning the text again. */
-export function encodeResponseDocument(response: FederationResponse, serDeVersion: number, maxBytes = Number.POSITIVE_INFINITY): { readonly text: string; readonly bytes: number } {
+export function encodeResponseDocument(
+  response: FederationResponse,
+  serDeVersion: number,
+  maxBytes = Number.POSITIVE_INFINITY,
+): { readonly text: string; readonly bytes: number } {
   checkVersion(serDeVersion);
   const out = new JsonOut();
   try {
@@ -99,7 +118,11 @@ export function encodeRequest(request: FederationRequest, serDeVersion: number):
 /** Engine side: decodes a connector's response, which must fit `serDeVersion`. */
 export function decodeResponse(input: WireInput, serDeVersion: number): FederationResponse {
   checkVersion(serDeVersion);
-  return readDocument(input, () => new ReadContext(serDeVersion, serDeVersion, `the negotiated serDe version ${serDeVersion}`), (json, ctx) => responseCodec.read(json, '$', ctx));
+  return readDocument(
+    input,
+    () => new ReadContext(serDeVersion, serDeVersion, `the negotiated serDe version ${serDeVersion}`),
+    (json, ctx) => responseCodec.read(json, '$', ctx),
+  );
 }
 
 function readLambdaError(value: JsonValue, path: string, depth: number): LambdaFunctionError {
@@ -124,7 +147,9 @@ function readLambdaError(value: JsonValue, path: string, depth: number): LambdaF
   return {
     errorType,
     errorMessage,
-    ...(cause === undefined || cause === null ? {} : { cause: readLambdaError(cause, memberPath(path, 'cause'), depth + 1) }),
+    ...(cause === undefined || cause === null
+      ? {}
+      : { cause: readLambdaError(cause, memberPath(path, 'cause'), depth + 1) }),
     ...(frames === undefined ? {} : { stackTrace: frames }),
   };
 }
@@ -136,7 +161,10 @@ export function decodeLambdaFunctionError(input: WireInput): LambdaFunctionError
 
 /** Writes a function-error document in the Java runtime's member order (errorMessage, errorType, cause, stackTrace). */
 export function encodeLambdaFunctionError(error: LambdaFunctionError): string {
-  const parts = [`"errorMessage":${JSON.stringify(error.errorMessage)}`, `"errorType":${JSON.stringify(error.errorType)}`];
+  const parts = [
+    `"errorMessage":${JSON.stringify(error.errorMessage)}`,
+    `"errorType":${JSON.stringify(error.errorType)}`,
+  ];
   if (error.cause !== undefined) parts.push(`"cause":${encodeLambdaFunctionError(error.cause)}`);
   if (error.stackTrace !== undefined) parts.push(`"stackTrace":${JSON.stringify(error.stackTrace)}`);
   return `{${parts.join(',')}}`;

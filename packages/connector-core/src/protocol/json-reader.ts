@@ -124,7 +124,9 @@ class JsonParser {
         return this.#literal('null', null);
       default:
         if (c === 0x2d || (c >= 0x30 && c <= 0x39)) return this.#number();
-        return this.#fail(Number.isNaN(c) ? 'the document ends early' : `unexpected character ${JSON.stringify(this.#text[this.#pos])}`);
+        return this.#fail(
+          Number.isNaN(c) ? 'the document ends early' : `unexpected character ${JSON.stringify(this.#text[this.#pos])}`,
+        );
     }
   }
 
@@ -225,14 +227,30 @@ class JsonParser {
       const e = text[pos + 1];
       pos += 2;
       switch (e) {
-        case '"': out += '"'; break;
-        case '\\': out += '\\'; break;
-        case '/': out += '/'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
-        case 'n': out += '\n'; break;
-        case 'r': out += '\r'; break;
-        case 't': out += '\t'; break;
+        case '"':
+          out += '"';
+          break;
+        case '\\':
+          out += '\\';
+          break;
+        case '/':
+          out += '/';
+          break;
+        case 'b':
+          out += '\b';
+          break;
+        case 'f':
+          out += '\f';
+          break;
+        case 'n':
+          out += '\n';
+          break;
+        case 'r':
+          out += '\r';
+          break;
+        case 't':
+          out += '\t';
+          break;
         case 'u': {
           const hex = text.slice(pos, pos + 4);
           if (!/^[0-9a-fA-F]{4}$/.test(hex)) {

@@ -99,7 +99,9 @@ export class JsonOut implements JsonSink {
 
   /** The whole document; the builder is spent afterwards. */
   toString(): string {
-    const text = this.#ascii ? this.#buffer.toString('latin1', 0, this.#length) : this.#buffer.toString('utf8', 0, this.#length);
+    const text = this.#ascii
+      ? this.#buffer.toString('latin1', 0, this.#length)
+      : this.#buffer.toString('utf8', 0, this.#length);
     this.release();
     return text;
   }

@@ -59,7 +59,10 @@ export class ReadContext {
       this.#highestWhy = reason;
     }
     if (this.#lowest > this.#highest) {
-      throw new ProtocolError(path, `mixes serde versions: ${this.#lowestWhy} needs version ≥ ${this.#lowest}, but ${this.#highestWhy} needs version ≤ ${this.#highest}`);
+      throw new ProtocolError(
+        path,
+        `mixes serde versions: ${this.#lowestWhy} needs version ≥ ${this.#lowest}, but ${this.#highestWhy} needs version ≤ ${this.#highest}`,
+      );
     }
   }
 }
@@ -123,11 +126,13 @@ export const boolean: Codec<boolean> = {
 export const int32: Codec<number> = {
   expected: 'a 32-bit integer',
   read: (value, path) => {
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < -0x80000000 || value > 0x7fffffff) return mismatch(path, 'a 32-bit integer', value);
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < -0x80000000 || value > 0x7fffffff)
+      return mismatch(path, 'a 32-bit integer', value);
     return value;
   },
   write: (value, path, ctx) => {
-    if (!Number.isInteger(value) || value < -0x80000000 || value > 0x7fffffff) throw new ProtocolError(path, `must be a 32-bit integer to encode, got ${value}`);
+    if (!Number.isInteger(value) || value < -0x80000000 || value > 0x7fffffff)
+      throw new ProtocolError(path, `must be a 32-bit integer to encode, got ${value}`);
     ctx.out.text(String(value));
   },
 };
@@ -139,12 +144,18 @@ const LONG_MAX = 2n ** 63n - 1n;
 export const int64: Codec<bigint> = {
   expected: 'a 64-bit integer',
   read: (value, path) => {
-    const n = typeof value === 'bigint' ? value : typeof value === 'number' && Number.isInteger(value) ? BigInt(value) : mismatch(path, 'a 64-bit integer', value);
+    const n =
+      typeof value === 'bigint'
+        ? value
+        : typeof value === 'number' && Number.isInteger(value)
+          ? BigInt(value)
+          : mismatch(path, 'a 64-bit integer', value);
     if (n < LONG_MIN || n > LONG_MAX) throw new ProtocolError(path, `must fit a 64-bit integer, found ${n}`);
     return n;
   },
   write: (value, path, ctx) => {
-    if (value < LONG_MIN || value > LONG_MAX) throw new ProtocolError(path, `must fit a 64-bit integer to encode, got ${value}`);
+    if (value < LONG_MIN || value > LONG_MAX)
+      throw new ProtocolError(path, `must fit a 64-bit integer to encode, got ${value}`);
     ctx.out.text(value.toString());
   },
 };
@@ -153,13 +164,16 @@ export const int64: Codec<bigint> = {
 export const sizeString: Codec<number> = {
   expected: 'a string holding a byte count',
   read: (value, path) => {
-    if (typeof value !== 'string' || !/^-?\d{1,19}$/.test(value)) return mismatch(path, 'a string holding a decimal integer', value);
+    if (typeof value !== 'string' || !/^-?\d{1,19}$/.test(value))
+      return mismatch(path, 'a string holding a decimal integer', value);
     const n = Number(value);
-    if (!Number.isSafeInteger(n) || n < 0) throw new ProtocolError(path, `must be a byte count between 0 and 2^53, found "${value}"`);
+    if (!Number.isSafeInteger(n) || n < 0)
+      throw new ProtocolError(path, `must be a byte count between 0 and 2^53, found "${value}"`);
     return n;
   },
   write: (value, path, ctx) => {
-    if (!Number.isSafeInteger(value) || value < 0) throw new ProtocolError(path, `must be a non-negative integer to encode, got ${value}`);
+    if (!Number.isSafeInteger(value) || value < 0)
+      throw new ProtocolError(path, `must be a non-negative integer to encode, got ${value}`);
     ctx.out.text(`"${value}"`);
   },
 };
@@ -170,9 +184,11 @@ export function oneOf<const T extends string>(values: readonly T[]): Codec<T> {
   const allowed = new Set<string>(values);
   return {
     expected,
-    read: (value, path) => (typeof value === 'string' && allowed.has(value) ? (value as T) : mismatch(path, expected, value)),
+    read: (value, path) =>
+      typeof value === 'string' && allowed.has(value) ? (value as T) : mismatch(path, expected, value),
     write: (value, path, ctx) => {
-      if (!allowed.has(value)) throw new ProtocolError(path, `must be ${expected} to encode, got ${JSON.stringify(value)}`);
+      if (!allowed.has(value))
+        throw new ProtocolError(path, `must be ${expected} to encode, got ${JSON.stringify(value)}`);
       ctx.out.text(JSON.stringify(value));
     },
   };
@@ -300,7 +316,10 @@ export function record<T>(members: readonly MemberSpec<T>[], options: RecordOpti
     },
     write(value, path, ctx) {
       if (options.since !== undefined && ctx.serDeVersion < options.since) {
-        throw new ProtocolError(path, `${options.name} does not exist in serDe version ${ctx.serDeVersion} (needs ${options.since}+)`);
+        throw new ProtocolError(
+          path,
+          `${options.name} does not exist in serDe version ${ctx.serDeVersion} (needs ${options.since}+)`,
+        );
       }
       let separator = '{';
       const add = <V>(codec: Codec<V>, v: V, at: string, key: string) => {
@@ -313,7 +332,10 @@ export function record<T>(members: readonly MemberSpec<T>[], options: RecordOpti
         const at = memberPath(path, spec.key);
         if ((spec.since ?? OLDEST_SERDE_VERSION) > ctx.serDeVersion) {
           if (spec.isDefault?.(v) ?? v === undefined) continue;
-          throw new ProtocolError(at, `cannot be encoded in serDe version ${ctx.serDeVersion} (it exists from version ${spec.since ?? OLDEST_SERDE_VERSION}); it would be dropped`);
+          throw new ProtocolError(
+            at,
+            `cannot be encoded in serDe version ${ctx.serDeVersion} (it exists from version ${spec.since ?? OLDEST_SERDE_VERSION}); it would be dropped`,
+          );
         }
         const present = v === undefined ? (spec.writeFallback?.() ?? spec.fallback?.(value, at)) : v;
         if (present === undefined) {
@@ -333,7 +355,10 @@ export function literal<const T extends string>(text: T): Codec<T> {
 }
 
 /** A polymorphic object chosen by its `@type` member (the Java simple class name). */
-export function polymorphic<T extends { readonly '@type': string }>(name: string, codecs: { readonly [K in T['@type']]: Codec<Extract<T, { '@type': K }>> }): Codec<T> {
+export function polymorphic<T extends { readonly '@type': string }>(
+  name: string,
+  codecs: { readonly [K in T['@type']]: Codec<Extract<T, { '@type': K }>> },
+): Codec<T> {
   const table = codecs as Readonly<Record<string, Codec<T>>>;
   const typeNames = Object.keys(table);
   const expected = `an object (${name})`;
@@ -346,13 +371,18 @@ export function polymorphic<T extends { readonly '@type': string }>(name: string
       if (type === undefined) throw new ProtocolError(at, `is missing (${name} needs one of ${typeNames.join(', ')})`);
       if (typeof type !== 'string') return mismatch(at, 'a string', type);
       const codec = Object.hasOwn(table, type) ? table[type] : undefined;
-      if (codec === undefined) throw new ProtocolError(at, `${JSON.stringify(type)} is not a known ${name} (expected one of ${typeNames.join(', ')})`);
+      if (codec === undefined)
+        throw new ProtocolError(
+          at,
+          `${JSON.stringify(type)} is not a known ${name} (expected one of ${typeNames.join(', ')})`,
+        );
       return codec.read(value, path, ctx);
     },
     write(value, path, ctx) {
       const type = value['@type'];
       const codec = Object.hasOwn(table, type) ? table[type] : undefined;
-      if (codec === undefined) throw new ProtocolError(memberPath(path, '@type'), `${JSON.stringify(type)} is not a known ${name}`);
+      if (codec === undefined)
+        throw new ProtocolError(memberPath(path, '@type'), `${JSON.stringify(type)} is not a known ${name}`);
       return codec.write(value, path, ctx);
     },
   };

@@ -28,18 +28,27 @@ export function createS3SpillServices(config: SpillConfig, options: S3SpillServi
   let keys = options.keyFactory;
   const checked = new Map<string, number>();
   const client = (): SpillS3Client => {
-    s3 ??= lazySpillS3Client({ forcePathStyle: process.env['AWS_ENDPOINT_URL_S3'] !== undefined || process.env['AWS_ENDPOINT_URL'] !== undefined });
+    s3 ??= lazySpillS3Client({
+      forcePathStyle: process.env['AWS_ENDPOINT_URL_S3'] !== undefined || process.env['AWS_ENDPOINT_URL'] !== undefined,
+    });
     return s3;
   };
   const keyFactory = (): EncryptionKeyFactory => {
-    keys ??= config.kmsKeyId === undefined ? createLocalKeyFactory() : createKmsKeyFactory(lazySpillKmsClient({}), config.kmsKeyId);
+    keys ??=
+      config.kmsKeyId === undefined
+        ? createLocalKeyFactory()
+        : createKmsKeyFactory(lazySpillKmsClient({}), config.kmsKeyId);
     return keys;
   };
 
   return {
     async prepareSplits(ctx: ConnectorContext) {
       const { bucket, prefix } = spillTarget(config, ctx.identity?.configOptions);
-      if (bucket === undefined) throw new ConnectorError('InvalidInput', 'No spill bucket is configured: set the spill_bucket environment variable of the connector Lambda');
+      if (bucket === undefined)
+        throw new ConnectorError(
+          'InvalidInput',
+          'No spill bucket is configured: set the spill_bucket environment variable of the connector Lambda',
+        );
       const last = checked.get(bucket);
       if (last === undefined || Date.now() - last > BUCKET_CHECK_TTL_MS) {
         await verifySpillBucket(client(), bucket);

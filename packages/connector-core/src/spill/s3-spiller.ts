@@ -3,7 +3,15 @@
  * Owns the object format (one legacy-framed RecordBatch message, optionally AES-GCM encrypted), the
  * upload pipeline (ordered keys, bounded parallelism and memory, retries) and the spill-bucket check.
  */
-import type { GetObjectCommand, GetObjectCommandOutput, HeadBucketCommand, HeadBucketCommandOutput, PutObjectCommand, PutObjectCommandInput, PutObjectCommandOutput } from '@aws-sdk/client-s3';
+import type {
+  GetObjectCommand,
+  GetObjectCommandOutput,
+  HeadBucketCommand,
+  HeadBucketCommandOutput,
+  PutObjectCommand,
+  PutObjectCommandInput,
+  PutObjectCommandOutput,
+} from '@aws-sdk/client-s3';
 import type { RecordBatch, Schema } from 'apache-arrow';
 import { ArrowMessageError, decodeRecordBatchBytes, encodeRecordBatchMessageChunks } from '../arrow/ipc.js';
 import { ConnectorError, type ErrorReason } from '../errors.js';
@@ -55,13 +63,39 @@ const DEFAULT_MAX_ATTEMPTS = 3;
 
 /** PutObject members a deployment may set on spill objects. SSE-C is absent: Athena could not read such objects. */
 const PUT_OBJECT_FIELDS = new Set([
-  'ACL', 'CacheControl', 'ContentDisposition', 'ContentEncoding', 'ContentLanguage', 'ContentType', 'ExpectedBucketOwner',
-  'GrantFullControl', 'GrantRead', 'GrantReadACP', 'GrantWriteACP', 'ObjectLockLegalHoldStatus', 'ObjectLockMode', 'RequestPayer',
-  'SSEKMSEncryptionContext', 'SSEKMSKeyId', 'ServerSideEncryption', 'StorageClass', 'Tagging', 'WebsiteRedirectLocation', 'BucketKeyEnabled',
+  'ACL',
+  'CacheControl',
+  'ContentDisposition',
+  'ContentEncoding',
+  'ContentLanguage',
+  'ContentType',
+  'ExpectedBucketOwner',
+  'GrantFullControl',
+  'GrantRead',
+  'GrantReadACP',
+  'GrantWriteACP',
+  'ObjectLockLegalHoldStatus',
+  'ObjectLockMode',
+  'RequestPayer',
+  'SSEKMSEncryptionContext',
+  'SSEKMSKeyId',
+  'ServerSideEncryption',
+  'StorageClass',
+  'Tagging',
+  'WebsiteRedirectLocation',
+  'BucketKeyEnabled',
 ]);
 
 /** Headers the SDK computes and signs itself; overriding them would corrupt or unsign the request. */
-const RESERVED_HEADERS = new Set(['authorization', 'content-length', 'content-md5', 'host', 'x-amz-content-sha256', 'x-amz-date', 'x-amz-security-token']);
+const RESERVED_HEADERS = new Set([
+  'authorization',
+  'content-length',
+  'content-md5',
+  'host',
+  'x-amz-content-sha256',
+  'x-amz-date',
+  'x-amz-security-token',
+]);
 
 /** `spill_put_request_headers` split into PutObject members and raw HTTP headers. */
 export interface PutRequestExtras {
@@ -82,16 +116,24 @@ export function parsePutRequestHeaders(map: StringMap): PutRequestExtras {
   for (const [name, value] of Object.entries(map)) {
     if (PUT_OBJECT_FIELDS.has(name)) {
       if (name === 'BucketKeyEnabled') {
-        if (value !== 'true' && value !== 'false') throw new TypeError(`spill_put_request_headers: BucketKeyEnabled must be "true" or "false", got ${JSON.stringify(value)}`);
+        if (value !== 'true' && value !== 'false')
+          throw new TypeError(
+            `spill_put_request_headers: BucketKeyEnabled must be "true" or "false", got ${JSON.stringify(value)}`,
+          );
         fields[name] = value === 'true';
       } else {
         fields[name] = value;
       }
     } else if (name.includes('-')) {
-      if (RESERVED_HEADERS.has(name.toLowerCase()) || name.toLowerCase().startsWith('x-amz-checksum-')) throw new TypeError(`spill_put_request_headers: header ${JSON.stringify(name)} is set by the S3 client and cannot be overridden`);
+      if (RESERVED_HEADERS.has(name.toLowerCase()) || name.toLowerCase().startsWith('x-amz-checksum-'))
+        throw new TypeError(
+          `spill_put_request_headers: header ${JSON.stringify(name)} is set by the S3 client and cannot be overridden`,
+        );
       headers[name.toLowerCase()] = value;
     } else {
-      throw new TypeError(`spill_put_request_headers: ${JSON.stringify(name)} is neither a supported PutObject member (${[...PUT_OBJECT_FIELDS].join(', ')}) nor an HTTP header name`);
+      throw new TypeError(
+        `spill_put_request_headers: ${JSON.stringify(name)} is neither a supported PutObject member (${[...PUT_OBJECT_FIELDS].join(', ')}) nor an HTTP header name`,
+      );
     }
   }
   return { fields: fields as Partial<PutObjectCommandInput>, headers };
@@ -120,8 +162,23 @@ function nameOf(error: unknown): string {
   return typeof name === 'string' ? name : 'Error';
 }
 
-const THROTTLING_NAMES = new Set(['SlowDown', 'Throttling', 'ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded', 'ServiceUnavailable', 'ServiceUnavailableException']);
-const TRANSIENT_NAMES = new Set([...THROTTLING_NAMES, 'RequestTimeout', 'RequestTimeoutException', 'InternalError', 'TimeoutError', 'RequestTimeTooSkewed']);
+const THROTTLING_NAMES = new Set([
+  'SlowDown',
+  'Throttling',
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+]);
+const TRANSIENT_NAMES = new Set([
+  ...THROTTLING_NAMES,
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'InternalError',
+  'TimeoutError',
+  'RequestTimeTooSkewed',
+]);
 
 /**
  * The default retry rule: throttling, timeouts, 5xx and network-level failures (no HTTP status)
@@ -159,7 +216,8 @@ function sleep(ms: number): Promise<void> {
 
 function positiveInteger(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer, got ${value}`);
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw new RangeError(`${name} must be a positive integer, got ${value}`);
   return value;
 }
 
@@ -216,7 +274,8 @@ export class S3BlockSpiller implements BlockSpiller {
     else options.signal?.addEventListener('abort', this.#timedOut, { once: true });
   }
 
-  readonly #timedOut = (): void => this.#fail(new ConnectorError('Timeout', 'Spilling did not finish before the Lambda deadline'));
+  readonly #timedOut = (): void =>
+    this.#fail(new ConnectorError('Timeout', 'Spilling did not finish before the Lambda deadline'));
 
   /**
    * Lets go of the request once the spill is over: the signal can outlive it (the S3 client's
@@ -296,7 +355,11 @@ export class S3BlockSpiller implements BlockSpiller {
       body = encryptBlock(encodeRecordBatchMessageChunks(batch, 'legacy'), this.#key, this.#spareBodies.pop());
     } catch (cause) {
       this.#release();
-      const error = new ConnectorError('Internal', `Could not serialise spill block ${n} for s3://${location.bucket}/${location.key}`, { cause });
+      const error = new ConnectorError(
+        'Internal',
+        `Could not serialise spill block ${n} for s3://${location.bucket}/${location.key}`,
+        { cause },
+      );
       this.#fail(error);
       throw error;
     }
@@ -305,7 +368,8 @@ export class S3BlockSpiller implements BlockSpiller {
         this.#written[n] = location;
         // Uploaded and answered: S3 holds the object, so its buffer can carry the next one. Only after
         // success — an abandoned request may still be sending from it.
-        if (this.#spareBodies.length < this.#concurrency) this.#spareBodies.push(Buffer.from(body.buffer, 0, body.buffer.byteLength));
+        if (this.#spareBodies.length < this.#concurrency)
+          this.#spareBodies.push(Buffer.from(body.buffer, 0, body.buffer.byteLength));
       },
       (error: unknown) => this.#fail(error instanceof Error ? error : new Error(String(error))),
     );
@@ -317,14 +381,21 @@ export class S3BlockSpiller implements BlockSpiller {
       // A request that already failed elsewhere will be answered with an error; stop using S3 for it.
       if (this.#failure !== undefined) throw this.#failure;
       try {
-        await this.#s3.send(await this.#putCommand(location, body), this.#signal === undefined ? {} : { abortSignal: this.#signal });
+        await this.#s3.send(
+          await this.#putCommand(location, body),
+          this.#signal === undefined ? {} : { abortSignal: this.#signal },
+        );
         return;
       } catch (error) {
         // Abandoned at the deadline (or failed elsewhere): no retry, the request's error stands.
         if (this.#failure !== undefined) throw this.#failure;
         if (attempt >= this.#maxAttempts || !this.#isRetryable(error)) {
           const tries = attempt === 1 ? 'on the first attempt' : `after ${attempt} attempts`;
-          throw new ConnectorError(reasonFor(error), `Spilling to s3://${location.bucket}/${location.key} failed ${tries}: ${describeError(error)}`, { cause: error });
+          throw new ConnectorError(
+            reasonFor(error),
+            `Spilling to s3://${location.bucket}/${location.key} failed ${tries}: ${describeError(error)}`,
+            { cause: error },
+          );
         }
         const ceiling = Math.min(this.#maxDelayMs, this.#baseDelayMs * 2 ** (attempt - 1));
         // Jitter spreads retries of parallel uploads that failed together (typically on SlowDown).
@@ -335,7 +406,13 @@ export class S3BlockSpiller implements BlockSpiller {
 
   async #putCommand(location: S3SpillLocation, body: Uint8Array): Promise<PutObjectCommand> {
     const { PutObjectCommand } = await loadS3Sdk();
-    const command = new PutObjectCommand({ ...this.#extras.fields, Bucket: location.bucket, Key: location.key, Body: body, ContentLength: body.byteLength });
+    const command = new PutObjectCommand({
+      ...this.#extras.fields,
+      Bucket: location.bucket,
+      Key: location.key,
+      Body: body,
+      ContentLength: body.byteLength,
+    });
     const headers = this.#extras.headers;
     if (Object.keys(headers).length > 0) {
       // Raw headers (Java's override-configuration headers) join the request before it is signed.
@@ -356,8 +433,14 @@ export class S3BlockSpiller implements BlockSpiller {
  * Reads one spilled block back, as Athena does: GetObject, decrypt with the split key (if any),
  * and decode the RecordBatch message against `schema` (the response's schema).
  */
-export async function readSpilledBlock(s3: SpillS3Client, location: S3SpillLocation, key: EncryptionKey | null, schema: Schema): Promise<RecordBatch> {
-  if (location.directory) throw new TypeError(`s3://${location.bucket}/${location.key} is a spill directory, not a spilled block`);
+export async function readSpilledBlock(
+  s3: SpillS3Client,
+  location: S3SpillLocation,
+  key: EncryptionKey | null,
+  schema: Schema,
+): Promise<RecordBatch> {
+  if (location.directory)
+    throw new TypeError(`s3://${location.bucket}/${location.key} is a spill directory, not a spilled block`);
   const { GetObjectCommand } = await loadS3Sdk();
   const output = await s3.send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key }));
   if (output.Body === undefined) throw new Error(`GetObject s3://${location.bucket}/${location.key} returned no body`);
@@ -367,7 +450,10 @@ export async function readSpilledBlock(s3: SpillS3Client, location: S3SpillLocat
     return decodeRecordBatchBytes(plain, schema);
   } catch (error) {
     // ArrowMessageError texts are written to follow the name of what was read.
-    if (error instanceof ArrowMessageError) throw new ArrowMessageError(`Spilled block s3://${location.bucket}/${location.key} ${error.message}`, { cause: error });
+    if (error instanceof ArrowMessageError)
+      throw new ArrowMessageError(`Spilled block s3://${location.bucket}/${location.key} ${error.message}`, {
+        cause: error,
+      });
     throw error;
   }
 }
@@ -379,14 +465,25 @@ export async function readSpilledBlock(s3: SpillS3Client, location: S3SpillLocat
  * query fail later on the first spill.
  */
 export async function verifySpillBucket(s3: SpillS3Client, bucket: string): Promise<void> {
-  if (bucket.trim() === '') throw new ConnectorError('InvalidInput', 'No spill bucket is configured: set spill_bucket to an S3 bucket this connector can read and write');
+  if (bucket.trim() === '')
+    throw new ConnectorError(
+      'InvalidInput',
+      'No spill bucket is configured: set spill_bucket to an S3 bucket this connector can read and write',
+    );
   try {
     const { HeadBucketCommand } = await loadS3Sdk();
     await s3.send(new HeadBucketCommand({ Bucket: bucket }));
   } catch (error) {
     const status = statusOf(error);
     const name = nameOf(error);
-    if (status === 404 || status === 403 || name === 'NotFound' || name === 'NoSuchBucket' || name === 'Forbidden' || name === 'AccessDenied') {
+    if (
+      status === 404 ||
+      status === 403 ||
+      name === 'NotFound' ||
+      name === 'NoSuchBucket' ||
+      name === 'Forbidden' ||
+      name === 'AccessDenied'
+    ) {
       throw new ConnectorError(
         'InvalidInput',
         `The spill bucket ${JSON.stringify(bucket)} does not exist or this connector cannot access it (S3 HeadBucket: ${describeError(error)}). ` +
@@ -394,6 +491,10 @@ export async function verifySpillBucket(s3: SpillS3Client, bucket: string): Prom
         { cause: error },
       );
     }
-    throw new ConnectorError(reasonFor(error), `Could not check the spill bucket ${JSON.stringify(bucket)} (S3 HeadBucket: ${describeError(error)})`, { cause: error });
+    throw new ConnectorError(
+      reasonFor(error),
+      `Could not check the spill bucket ${JSON.stringify(bucket)} (S3 HeadBucket: ${describeError(error)})`,
+      { cause: error },
+    );
   }
 }

@@ -35,14 +35,22 @@ function stringMap(env: Env, name: string): StringMap | undefined {
   } catch {
     throw new ConfigurationError(name, 'must be a JSON object, e.g. {"ServerSideEncryption":"aws:kms"}');
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || !Object.values(parsed).every((v) => typeof v === 'string')) {
+  if (
+    typeof parsed !== 'object' ||
+    parsed === null ||
+    Array.isArray(parsed) ||
+    !Object.values(parsed).every((v) => typeof v === 'string')
+  ) {
     throw new ConfigurationError(name, 'must be a JSON object whose values are strings');
   }
   try {
     // The spiller reads the same map at the first spill; checking it here fails the cold start instead of a query.
     parsePutRequestHeaders(parsed as StringMap);
   } catch (error) {
-    throw new ConfigurationError(name, error instanceof Error ? error.message.replace(/^spill_put_request_headers:\s*/, '') : String(error));
+    throw new ConfigurationError(
+      name,
+      error instanceof Error ? error.message.replace(/^spill_put_request_headers:\s*/, '') : String(error),
+    );
   }
   return parsed as StringMap;
 }
@@ -52,24 +60,28 @@ function stringMap(env: Env, name: string): StringMap | undefined {
  * would refuse anyway, and IP-address forms that path-style clients would turn into another host.
  */
 export function invalidBucketName(name: string): string | undefined {
-  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name)) return 'must be 3–63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit';
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name))
+    return 'must be 3–63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit';
   if (name.includes('..')) return 'must not contain two adjacent dots';
   if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) return 'must not look like an IP address';
-  if (/^(xn--|sthree-|amzn-s3-demo-)/.test(name) || /(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(name)) return 'uses a prefix or suffix S3 reserves';
+  if (/^(xn--|sthree-|amzn-s3-demo-)/.test(name) || /(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(name))
+    return 'uses a prefix or suffix S3 reserves';
   return undefined;
 }
 
 /** Why `prefix` is not a usable spill prefix, or undefined: no leading or trailing `/`, no empty, `.` or `..` segment (HTTP clients may collapse those and write elsewhere). */
 export function invalidSpillPrefix(prefix: string): string | undefined {
   if (prefix.startsWith('/') || prefix.endsWith('/')) return 'must not start or end with "/"';
-  if (prefix.split('/').some((segment) => segment === '' || segment === '.' || segment === '..')) return 'must not contain empty, "." or ".." path segments';
+  if (prefix.split('/').some((segment) => segment === '' || segment === '.' || segment === '..'))
+    return 'must not contain empty, "." or ".." path segments';
   return undefined;
 }
 
 function bucketName(env: Env, name: string): string | undefined {
   const value = text(env, name);
   const problem = value === undefined ? undefined : invalidBucketName(value);
-  if (problem !== undefined) throw new ConfigurationError(name, `is not a valid S3 bucket name (${problem}): ${JSON.stringify(value)}`);
+  if (problem !== undefined)
+    throw new ConfigurationError(name, `is not a valid S3 bucket name (${problem}): ${JSON.stringify(value)}`);
   return value;
 }
 
@@ -77,7 +89,8 @@ function bucketName(env: Env, name: string): string | undefined {
 export function loadSpillConfig(env: Env): SpillConfig {
   const prefix = text(env, 'spill_prefix') ?? 'athena-federation-spill';
   const prefixProblem = invalidSpillPrefix(prefix);
-  if (prefixProblem !== undefined) throw new ConfigurationError('spill_prefix', `${prefixProblem}, got ${JSON.stringify(prefix)}`);
+  if (prefixProblem !== undefined)
+    throw new ConfigurationError('spill_prefix', `${prefixProblem}, got ${JSON.stringify(prefix)}`);
   const queue = text(env, 'spill_queue_capacity') !== undefined ? 'spill_queue_capacity' : 'SPILL_QUEUE_CAPACITY';
   return {
     spillBucket: bucketName(env, 'spill_bucket'),
@@ -98,15 +111,27 @@ export function loadSpillConfig(env: Env): SpillConfig {
  *
  * @throws {ConnectorError} (InvalidInput) for a per-request bucket or prefix that is not valid.
  */
-export function spillTarget(config: SpillConfig, configOptions: StringMap | undefined): { bucket: string | undefined; prefix: string } {
+export function spillTarget(
+  config: SpillConfig,
+  configOptions: StringMap | undefined,
+): { bucket: string | undefined; prefix: string } {
   const bucket = configOptions?.['spill_bucket']?.trim();
   const prefix = configOptions?.['spill_prefix']?.trim();
   const bucketProblem = bucket === undefined || bucket === '' ? undefined : invalidBucketName(bucket);
-  if (bucketProblem !== undefined) throw new ConnectorError('InvalidInput', `identity.configOptions.spill_bucket is not a valid S3 bucket name (${bucketProblem})`);
+  if (bucketProblem !== undefined)
+    throw new ConnectorError(
+      'InvalidInput',
+      `identity.configOptions.spill_bucket is not a valid S3 bucket name (${bucketProblem})`,
+    );
   // Trailing slashes are tolerated here (Athena may send `…/`); makeSpillDirectory drops them.
-  const prefixProblem = prefix === undefined || prefix === '' ? undefined : invalidSpillPrefix(prefix.replace(/\/+$/, ''));
-  if (prefixProblem !== undefined) throw new ConnectorError('InvalidInput', `identity.configOptions.spill_prefix ${prefixProblem}`);
-  return { bucket: bucket === undefined || bucket === '' ? config.spillBucket : bucket, prefix: prefix === undefined || prefix === '' ? config.spillPrefix : prefix };
+  const prefixProblem =
+    prefix === undefined || prefix === '' ? undefined : invalidSpillPrefix(prefix.replace(/\/+$/, ''));
+  if (prefixProblem !== undefined)
+    throw new ConnectorError('InvalidInput', `identity.configOptions.spill_prefix ${prefixProblem}`);
+  return {
+    bucket: bucket === undefined || bucket === '' ? config.spillBucket : bucket,
+    prefix: prefix === undefined || prefix === '' ? config.spillPrefix : prefix,
+  };
 }
 
 /**
@@ -120,21 +145,47 @@ export function spillTarget(config: SpillConfig, configOptions: StringMap | unde
  * @returns the split's spill directory.
  * @throws {ConnectorError} (InvalidInput) naming what is wrong with the split.
  */
-export function checkSplitSpill(config: SpillConfig, configOptions: StringMap | undefined, split: Split): S3SpillLocation {
+export function checkSplitSpill(
+  config: SpillConfig,
+  configOptions: StringMap | undefined,
+  split: Split,
+): S3SpillLocation {
   const location = split.spillLocation;
-  if (location === null) throw new ConnectorError('InvalidInput', 'The split has no spill location, so a large result cannot be spilled');
+  if (location === null)
+    throw new ConnectorError('InvalidInput', 'The split has no spill location, so a large result cannot be spilled');
   const { bucket, prefix } = spillTarget(config, configOptions);
-  if (bucket === undefined) throw new ConnectorError('InvalidInput', 'No spill bucket is configured, so a large result cannot be spilled: set the spill_bucket environment variable of the connector Lambda');
+  if (bucket === undefined)
+    throw new ConnectorError(
+      'InvalidInput',
+      'No spill bucket is configured, so a large result cannot be spilled: set the spill_bucket environment variable of the connector Lambda',
+    );
   // Only the configured bucket (or Athena's per-request one) may receive data, never one a request names by itself.
-  if (location.bucket !== bucket) throw new ConnectorError('InvalidInput', `The split's spill bucket ${location.bucket} is not the configured spill bucket`);
+  if (location.bucket !== bucket)
+    throw new ConnectorError(
+      'InvalidInput',
+      `The split's spill bucket ${location.bucket} is not the configured spill bucket`,
+    );
   const root = prefix.replace(/\/+$/, '');
   if (!location.directory || !location.key.startsWith(`${root}/`) || invalidSpillPrefix(location.key) !== undefined) {
-    throw new ConnectorError('InvalidInput', `The split's spill location is not a spill directory under the configured prefix ${root}/`);
+    throw new ConnectorError(
+      'InvalidInput',
+      `The split's spill location is not a spill directory under the configured prefix ${root}/`,
+    );
   }
   const key = split.encryptionKey;
-  if (key === null && !config.disableSpillEncryption) throw new ConnectorError('InvalidInput', 'The split carries no encryption key although spill encryption is on; splits must come unchanged from GetSplits');
-  if (key !== null && ((key.key.byteLength !== 16 && key.key.byteLength !== 32) || key.nonce.byteLength !== NONCE_BYTES)) {
-    throw new ConnectorError('InvalidInput', `The split's encryption key must be 16 or 32 bytes with a ${NONCE_BYTES}-byte nonce, got ${key.key.byteLength} and ${key.nonce.byteLength}`);
+  if (key === null && !config.disableSpillEncryption)
+    throw new ConnectorError(
+      'InvalidInput',
+      'The split carries no encryption key although spill encryption is on; splits must come unchanged from GetSplits',
+    );
+  if (
+    key !== null &&
+    ((key.key.byteLength !== 16 && key.key.byteLength !== 32) || key.nonce.byteLength !== NONCE_BYTES)
+  ) {
+    throw new ConnectorError(
+      'InvalidInput',
+      `The split's encryption key must be 16 or 32 bytes with a ${NONCE_BYTES}-byte nonce, got ${key.key.byteLength} and ${key.nonce.byteLength}`,
+    );
   }
   return location;
 }

@@ -4,7 +4,12 @@
  * 12-byte nonce, a 128-bit tag appended to the ciphertext, no associated data.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import type { GenerateDataKeyCommand, GenerateDataKeyCommandOutput, GenerateRandomCommand, GenerateRandomCommandOutput } from '@aws-sdk/client-kms';
+import type {
+  GenerateDataKeyCommand,
+  GenerateDataKeyCommandOutput,
+  GenerateRandomCommand,
+  GenerateRandomCommandOutput,
+} from '@aws-sdk/client-kms';
 import { ConnectorError, type ErrorReason } from '../errors.js';
 import type { EncryptionKey } from '../protocol/types.js';
 import { loadKmsSdk } from './spill-sdk.js';
@@ -26,7 +31,8 @@ type GcmCipher = 'aes-128-gcm' | 'aes-256-gcm';
 
 function cipherFor(key: EncryptionKey): GcmCipher {
   // The nonce is reused for every object of a split (as in Java), so at least insist on its size.
-  if (key.nonce.byteLength !== NONCE_BYTES) throw new SpillCryptoError(`The spill encryption nonce must be ${NONCE_BYTES} bytes, got ${key.nonce.byteLength}`);
+  if (key.nonce.byteLength !== NONCE_BYTES)
+    throw new SpillCryptoError(`The spill encryption nonce must be ${NONCE_BYTES} bytes, got ${key.nonce.byteLength}`);
   if (key.key.byteLength === 16) return 'aes-128-gcm';
   if (key.key.byteLength === 32) return 'aes-256-gcm';
   throw new SpillCryptoError(`The spill encryption key must be 16 or 32 bytes, got ${key.key.byteLength}`);
@@ -46,12 +52,19 @@ const CIPHER_PIECE_BYTES = 1 << 20;
  * shares memory with `plain`, so the caller may reuse the plaintext buffers as soon as this returns.
  * It is written into `into` when that buffer is large enough (a view of its first bytes is returned).
  */
-export function encryptBlock(plain: Uint8Array | readonly Uint8Array[], key: EncryptionKey | null, into?: Buffer): Uint8Array {
+export function encryptBlock(
+  plain: Uint8Array | readonly Uint8Array[],
+  key: EncryptionKey | null,
+  into?: Buffer,
+): Uint8Array {
   const parts = plain instanceof Uint8Array ? [plain] : plain;
   const plainBytes = parts.reduce((sum, part) => sum + part.byteLength, 0);
   const objectBytes = key === null ? plainBytes : plainBytes + TAG_BYTES;
   // `into` (a spare object buffer) when it is large enough; else unpooled, as the object outlives this call by a whole upload.
-  const out = into !== undefined && into.byteLength >= objectBytes ? into.subarray(0, objectBytes) : Buffer.allocUnsafeSlow(objectBytes);
+  const out =
+    into !== undefined && into.byteLength >= objectBytes
+      ? into.subarray(0, objectBytes)
+      : Buffer.allocUnsafeSlow(objectBytes);
   if (key === null) {
     let offset = 0;
     for (const part of parts) {
@@ -69,7 +82,8 @@ export function encryptBlock(plain: Uint8Array | readonly Uint8Array[], key: Enc
   }
   at += cipher.final().copy(out, at);
   // GCM is a stream mode: the ciphertext is exactly as long as the plaintext.
-  if (at !== plainBytes) throw new SpillCryptoError(`AES-GCM produced ${at} bytes for ${plainBytes} bytes of plaintext`);
+  if (at !== plainBytes)
+    throw new SpillCryptoError(`AES-GCM produced ${at} bytes for ${plainBytes} bytes of plaintext`);
   cipher.getAuthTag().copy(out, at);
   return out;
 }
@@ -83,7 +97,9 @@ export function decryptBlock(object: Uint8Array, key: EncryptionKey | null): Uin
   if (key === null) return object;
   const algorithm = cipherFor(key);
   if (object.byteLength < TAG_BYTES) {
-    throw new SpillCryptoError(`The spill object is ${object.byteLength} bytes, too short to hold its ${TAG_BYTES}-byte authentication tag; it was truncated or is not encrypted`);
+    throw new SpillCryptoError(
+      `The spill object is ${object.byteLength} bytes, too short to hold its ${TAG_BYTES}-byte authentication tag; it was truncated or is not encrypted`,
+    );
   }
   const tagAt = object.byteLength - TAG_BYTES;
   const decipher = createDecipheriv(algorithm, key.key, key.nonce, { authTagLength: TAG_BYTES });
@@ -93,7 +109,10 @@ export function decryptBlock(object: Uint8Array, key: EncryptionKey | null): Uin
     const rest = decipher.final();
     return rest.byteLength === 0 ? body : Buffer.concat([body, rest]);
   } catch (cause) {
-    throw new SpillCryptoError('The spill object failed AES-GCM authentication: it was modified or truncated, or was encrypted with another key or nonce', { cause });
+    throw new SpillCryptoError(
+      'The spill object failed AES-GCM authentication: it was modified or truncated, or was encrypted with another key or nonce',
+      { cause },
+    );
   }
 }
 
@@ -129,7 +148,13 @@ export interface SpillKmsClient {
 }
 
 /** KMS errors whose cause is the configuration (a key that does not exist, is disabled or is not ours). */
-const KMS_CONFIGURATION_ERRORS = new Set(['NotFoundException', 'DisabledException', 'KMSInvalidStateException', 'InvalidKeyUsageException', 'ValidationException']);
+const KMS_CONFIGURATION_ERRORS = new Set([
+  'NotFoundException',
+  'DisabledException',
+  'KMSInvalidStateException',
+  'InvalidKeyUsageException',
+  'ValidationException',
+]);
 const KMS_THROTTLING_ERRORS = new Set(['ThrottlingException', 'LimitExceededException']);
 
 /**
@@ -143,7 +168,10 @@ function rethrowKmsError(error: unknown, call: string): never {
   if (KMS_CONFIGURATION_ERRORS.has(name)) reason = 'InvalidInput';
   else if (name === 'AccessDeniedException') reason = 'AccessDenied';
   else if (KMS_THROTTLING_ERRORS.has(name)) reason = 'Throttled';
-  const hint = reason === 'InvalidInput' || reason === 'AccessDenied' ? ': check that kms_key_id names an enabled symmetric key this connector\'s role may use' : '';
+  const hint =
+    reason === 'InvalidInput' || reason === 'AccessDenied'
+      ? ": check that kms_key_id names an enabled symmetric key this connector's role may use"
+      : '';
   throw new ConnectorError(reason, `KMS ${call} failed (${name}: ${message})${hint}`, { cause: error });
 }
 
@@ -156,13 +184,23 @@ export function createKmsKeyFactory(kms: SpillKmsClient, keyId: string): Encrypt
   return {
     async create() {
       const { GenerateDataKeyCommand, GenerateRandomCommand } = await loadKmsSdk();
-      const dataKey = await kms.send(new GenerateDataKeyCommand({ KeyId: keyId, KeySpec: 'AES_128' })).catch((error: unknown) => rethrowKmsError(error, `GenerateDataKey with kms_key_id ${JSON.stringify(keyId)}`));
-      const random = await kms.send(new GenerateRandomCommand({ NumberOfBytes: NONCE_BYTES })).catch((error: unknown) => rethrowKmsError(error, 'GenerateRandom'));
+      const dataKey = await kms
+        .send(new GenerateDataKeyCommand({ KeyId: keyId, KeySpec: 'AES_128' }))
+        .catch((error: unknown) => rethrowKmsError(error, `GenerateDataKey with kms_key_id ${JSON.stringify(keyId)}`));
+      const random = await kms
+        .send(new GenerateRandomCommand({ NumberOfBytes: NONCE_BYTES }))
+        .catch((error: unknown) => rethrowKmsError(error, 'GenerateRandom'));
       const key = dataKey.Plaintext;
       const nonce = random.Plaintext;
       // A response without plaintext would otherwise surface much later as a confusing crypto error.
-      if (key?.byteLength !== 16) throw new SpillCryptoError(`KMS GenerateDataKey for ${keyId} returned ${key === undefined ? 'no plaintext key' : `a ${key.byteLength}-byte key`}, expected 16 bytes`);
-      if (nonce?.byteLength !== NONCE_BYTES) throw new SpillCryptoError(`KMS GenerateRandom returned ${nonce === undefined ? 'no bytes' : `${nonce.byteLength} bytes`}, expected ${NONCE_BYTES}`);
+      if (key?.byteLength !== 16)
+        throw new SpillCryptoError(
+          `KMS GenerateDataKey for ${keyId} returned ${key === undefined ? 'no plaintext key' : `a ${key.byteLength}-byte key`}, expected 16 bytes`,
+        );
+      if (nonce?.byteLength !== NONCE_BYTES)
+        throw new SpillCryptoError(
+          `KMS GenerateRandom returned ${nonce === undefined ? 'no bytes' : `${nonce.byteLength} bytes`}, expected ${NONCE_BYTES}`,
+        );
       return { key, nonce };
     },
   };

@@ -23,12 +23,21 @@ export function makeSpillDirectory(options: SpillDirectoryOptions): S3SpillLocat
   const parts = [prefix];
   if (!prefix.includes(options.queryId)) parts.push(options.queryId);
   parts.push(randomUUID());
-  return { '@type': 'S3SpillLocation', bucket: options.bucket, key: parts.filter((part) => part !== '').join('/'), directory: true };
+  return {
+    '@type': 'S3SpillLocation',
+    bucket: options.bucket,
+    key: parts.filter((part) => part !== '').join('/'),
+    directory: true,
+  };
 }
 
 /** The object the `n`-th spilled block (from 0) of `directory` is written to: key `<directory key>.<n>`. */
 export function spillBlockLocation(directory: S3SpillLocation, n: number): S3SpillLocation {
-  if (!directory.directory) throw new TypeError(`Spill location s3://${directory.bucket}/${directory.key} is not a directory; a split's spill location must be one`);
-  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`Spill block number must be a non-negative integer, got ${n}`);
+  if (!directory.directory)
+    throw new TypeError(
+      `Spill location s3://${directory.bucket}/${directory.key} is not a directory; a split's spill location must be one`,
+    );
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new RangeError(`Spill block number must be a non-negative integer, got ${n}`);
   return { '@type': 'S3SpillLocation', bucket: directory.bucket, key: `${directory.key}.${n}`, directory: false };
 }

@@ -5,7 +5,17 @@
  * through it.
  */
 export { PARAMETER, quoteName } from './sql-dialect.js';
-export type { ExpressionOperandRequest, SqlColumn, SqlDialect, SqlFragment, SqlParam, SqlPredicate, SqlValueClass, SummaryForm, SummaryTraits } from './sql-dialect.js';
+export type {
+  ExpressionOperandRequest,
+  SqlColumn,
+  SqlDialect,
+  SqlFragment,
+  SqlParam,
+  SqlPredicate,
+  SqlValueClass,
+  SummaryForm,
+  SummaryTraits,
+} from './sql-dialect.js';
 export { valueSetPredicate } from './sql-summary.js';
 export { PUSHED_FUNCTIONS, rewriteLikePattern, translateExpressions } from './sql-expressions.js';
 export type { ColumnLookup, ExpressionPushdown } from './sql-expressions.js';

@@ -94,7 +94,11 @@ export interface SqlDialect<Column extends SqlColumn> {
    * compared exactly (then the kit writes a weaker filter). Called for every bound of a range and
    * every point of an IN list on `ordered` and `millisecond-floor` columns.
    */
-  bindLiteral(column: Column, type: DataType, value: unknown): { readonly sql: string; readonly param: SqlParam } | undefined;
+  bindLiteral(
+    column: Column,
+    type: DataType,
+    value: unknown,
+  ): { readonly sql: string; readonly param: SqlParam } | undefined;
   /** SQL that is true for rows whose `quoted` column Athena reads as `value`. Called for points on `boolean` columns. */
   booleanTest(column: Column, quoted: string, value: boolean): string;
   /**
@@ -102,7 +106,11 @@ export interface SqlDialect<Column extends SqlColumn> {
    * (others dropped, for instance characters the column's charset cannot hold) and the column as
    * compared. Called for points on `string` columns; an empty list becomes `1 = 0`.
    */
-  stringList(column: Column, quoted: string, literals: readonly string[]): { readonly operand: string; readonly values: readonly string[] };
+  stringList(
+    column: Column,
+    quoted: string,
+    literals: readonly string[],
+  ): { readonly operand: string; readonly values: readonly string[] };
   /**
    * A predicate of the dialect's own for a column's summary, tried before the kit's (MySQL YEAR
    * moves bounds into its domain). Undefined lets the kit translate. Optional.
@@ -136,7 +144,11 @@ export interface SqlDialect<Column extends SqlColumn> {
    * A bound constant of a class (NULL included), or undefined when it cannot be bound exactly.
    * Called for every constant of a V4 expression.
    */
-  bindConstant(value: unknown, cls: SqlValueClass, scale: number): { readonly sql: string; readonly param: SqlParam } | undefined;
+  bindConstant(
+    value: unknown,
+    cls: SqlValueClass,
+    scale: number,
+  ): { readonly sql: string; readonly param: SqlParam } | undefined;
   /** An operand as compared by `=`, `<`, IN: strings in code point order (`CAST(x AS BINARY)`, `x COLLATE "C"`). Called per compared operand. */
   comparable(sql: string, cls: SqlValueClass): string;
   /** `a IS DISTINCT FROM b` in the engine's spelling, operands already {@link comparable}. */

@@ -10,7 +10,15 @@ import { arrowTypeToJson } from '../arrow/arrow-type-json.js';
 import { readValue } from '../arrow/block-reader.js';
 import { ComparisonOperators, StandardFunctionNames } from '../protocol/types.js';
 import type { ArrowTypeJson, Block, FederationExpression, FunctionCallExpression } from '../protocol/types.js';
-import { PARAMETER, quoteName, type SqlColumn, type SqlDialect, type SqlFragment, type SqlParam, type SqlValueClass } from './sql-dialect.js';
+import {
+  PARAMETER,
+  quoteName,
+  type SqlColumn,
+  type SqlDialect,
+  type SqlFragment,
+  type SqlParam,
+  type SqlValueClass,
+} from './sql-dialect.js';
 
 /** The function names the kit translates: what a connector on it may advertise in its capabilities. */
 export const PUSHED_FUNCTIONS: readonly string[] = [
@@ -64,7 +72,11 @@ function classOf(type: ArrowTypeJson, maxScale: number): { cls: SqlValueClass; s
     case 'Decimal':
       return type.scale <= maxScale ? { cls: 'decimal', scale: type.scale } : undefined;
     case 'FloatingPoint':
-      return type.precision === 'DOUBLE' ? { cls: 'double', scale: 0 } : type.precision === 'SINGLE' ? { cls: 'real', scale: 0 } : undefined;
+      return type.precision === 'DOUBLE'
+        ? { cls: 'double', scale: 0 }
+        : type.precision === 'SINGLE'
+          ? { cls: 'real', scale: 0 }
+          : undefined;
     case 'Bool':
       return { cls: 'bool', scale: 0 };
     case 'Utf8':
@@ -90,7 +102,11 @@ function isNonZero(value: unknown, cls: SqlValueClass): boolean {
   if (value === null) return false;
   switch (cls) {
     case 'int':
-      return (typeof value === 'bigint' || (typeof value === 'number' && Number.isSafeInteger(value))) && INTEGER_TEXT.test(String(value)) && BigInt(value) !== 0n;
+      return (
+        (typeof value === 'bigint' || (typeof value === 'number' && Number.isSafeInteger(value))) &&
+        INTEGER_TEXT.test(String(value)) &&
+        BigInt(value) !== 0n
+      );
     case 'decimal':
       return typeof value === 'string' && DECIMAL_TEXT.test(value) && /[1-9]/.test(value);
     case 'double':
@@ -103,9 +119,16 @@ function isNonZero(value: unknown, cls: SqlValueClass): boolean {
   }
 }
 
-function bindConstant<Column extends SqlColumn>(context: Context<Column>, value: unknown, cls: SqlValueClass, scale: number): Sql | undefined {
+function bindConstant<Column extends SqlColumn>(
+  context: Context<Column>,
+  value: unknown,
+  cls: SqlValueClass,
+  scale: number,
+): Sql | undefined {
   const bound = context.dialect.bindConstant(value, cls, scale);
-  return bound === undefined ? undefined : { sql: bound.sql, params: [bound.param], cls, scale, nonZeroConstant: isNonZero(value, cls) };
+  return bound === undefined
+    ? undefined
+    : { sql: bound.sql, params: [bound.param], cls, scale, nonZeroConstant: isNonZero(value, cls) };
 }
 
 /** The values of a constant's block (column `col1`). */
@@ -124,14 +147,14 @@ function compatible(a: Sql, b: Sql): boolean {
  * Rewrites an Athena LIKE pattern (no escape character unless one is given) for `!` as the escape
  * character; undefined for a pattern Athena itself would reject (a dangling escape).
  */
-export function rewriteLikePattern(pattern: string, escape: string | undefined): string | undefined {
+export function rewriteLikePattern(pattern: string, escapeChar: string | undefined): string | undefined {
   let out = '';
   const chars = [...pattern];
   for (let i = 0; i < chars.length; i++) {
     const c = chars[i] as string;
-    if (escape !== undefined && c === escape) {
+    if (escapeChar !== undefined && c === escapeChar) {
       const next = chars[++i];
-      if (next === undefined || (next !== '%' && next !== '_' && next !== escape)) return undefined;
+      if (next === undefined || (next !== '%' && next !== '_' && next !== escapeChar)) return undefined;
       out += next === '!' ? '!!' : next === '%' || next === '_' ? `!${next}` : next;
       continue;
     }
@@ -141,14 +164,19 @@ export function rewriteLikePattern(pattern: string, escape: string | undefined):
 }
 
 /** Translates one expression; undefined when any part of it cannot be pushed exactly. */
-function translate<Column extends SqlColumn>(expression: FederationExpression, context: Context<Column>): Sql | undefined {
+function translate<Column extends SqlColumn>(
+  expression: FederationExpression,
+  context: Context<Column>,
+): Sql | undefined {
   const target = classOf(expression.type, context.dialect.maxDecimalScale);
   switch (expression['@type']) {
     case 'VariableExpression': {
       const column = context.lookup(expression.columnName);
       if (column === undefined || target === undefined) return undefined;
       const sql = context.dialect.expressionOperand(column, quoteName(context.dialect, column.name), target);
-      return sql === undefined ? undefined : { sql, params: [], cls: target.cls, scale: target.scale, nonZeroConstant: false };
+      return sql === undefined
+        ? undefined
+        : { sql, params: [], cls: target.cls, scale: target.scale, nonZeroConstant: false };
     }
     case 'ConstantExpression': {
       const values = constantValues(expression.valueBlock);
@@ -169,14 +197,22 @@ function listElementType(expression: FederationExpression & { '@type': 'Constant
 }
 
 /** The constants of an IN list: a multi-row constant or an `$array` of constants. */
-function listItems<Column extends SqlColumn>(expression: FederationExpression, cls: SqlValueClass, scale: number, context: Context<Column>): Sql[] | undefined {
+function listItems<Column extends SqlColumn>(
+  expression: FederationExpression,
+  cls: SqlValueClass,
+  scale: number,
+  context: Context<Column>,
+): Sql[] | undefined {
   const values: { value: unknown; type: ArrowTypeJson }[] = [];
   if (expression['@type'] === 'ConstantExpression') {
     const all = constantValues(expression.valueBlock);
     if (all === undefined) return undefined;
     const type = listElementType(expression);
     for (const value of all) values.push({ value, type });
-  } else if (expression['@type'] === 'FunctionCallExpression' && expression.functionName.functionName === StandardFunctionNames.array) {
+  } else if (
+    expression['@type'] === 'FunctionCallExpression' &&
+    expression.functionName.functionName === StandardFunctionNames.array
+  ) {
     for (const item of expression.arguments) {
       if (item['@type'] !== 'ConstantExpression') return undefined;
       const one = constantValues(item.valueBlock);
@@ -191,17 +227,33 @@ function listItems<Column extends SqlColumn>(expression: FederationExpression, c
   for (const { value, type } of values) {
     const itemClass = classOf(type, context.dialect.maxDecimalScale);
     // Each item is bound in the operand's class so the engine compares like with like.
-    if (itemClass === undefined || !(itemClass.cls === cls || (numeric(itemClass.cls) && numeric(cls)))) return undefined;
-    const bound = bindConstant(context, value, itemClass.cls === cls ? cls : itemClass.cls, itemClass.cls === cls ? scale : itemClass.scale);
+    if (itemClass === undefined || !(itemClass.cls === cls || (numeric(itemClass.cls) && numeric(cls))))
+      return undefined;
+    const bound = bindConstant(
+      context,
+      value,
+      itemClass.cls === cls ? cls : itemClass.cls,
+      itemClass.cls === cls ? scale : itemClass.scale,
+    );
     if (bound === undefined) return undefined;
     items.push(bound);
   }
   return items;
 }
 
-const result = (sql: string, params: readonly SqlParam[], cls: SqlValueClass, scale = 0): Sql => ({ sql, params, cls, scale, nonZeroConstant: false });
+const result = (sql: string, params: readonly SqlParam[], cls: SqlValueClass, scale = 0): Sql => ({
+  sql,
+  params,
+  cls,
+  scale,
+  nonZeroConstant: false,
+});
 
-function call<Column extends SqlColumn>(expression: FunctionCallExpression, target: { cls: SqlValueClass; scale: number } | undefined, context: Context<Column>): Sql | undefined {
+function call<Column extends SqlColumn>(
+  expression: FunctionCallExpression,
+  target: { cls: SqlValueClass; scale: number } | undefined,
+  context: Context<Column>,
+): Sql | undefined {
   const { dialect } = context;
   const name = expression.functionName.functionName;
   const args = expression.arguments;
@@ -217,7 +269,11 @@ function call<Column extends SqlColumn>(expression: FunctionCallExpression, targ
         if (part?.cls !== 'bool') return undefined;
         parts.push(part);
       }
-      return result(`(${parts.map((p) => p.sql).join(name === StandardFunctionNames.and ? ' AND ' : ' OR ')})`, parts.flatMap((p) => p.params), 'bool');
+      return result(
+        `(${parts.map((p) => p.sql).join(name === StandardFunctionNames.and ? ' AND ' : ' OR ')})`,
+        parts.flatMap((p) => p.params),
+        'bool',
+      );
     }
     case StandardFunctionNames.not: {
       const operand = args.length === 1 ? sub(args[0]) : undefined;
@@ -237,14 +293,20 @@ function call<Column extends SqlColumn>(expression: FunctionCallExpression, targ
       const [a, b] = args.length === 2 ? [sub(args[0]), sub(args[1])] : [];
       if (a === undefined || b === undefined || !compatible(a, b)) return undefined;
       const params = [...a.params, ...b.params];
-      if (name === StandardFunctionNames.isDistinctFrom) return result(dialect.isDistinctFrom(comparable(a), comparable(b)), params, 'bool');
+      if (name === StandardFunctionNames.isDistinctFrom)
+        return result(dialect.isDistinctFrom(comparable(a), comparable(b)), params, 'bool');
       return result(`(${comparable(a)} ${ComparisonOperators[name] ?? '='} ${comparable(b)})`, params, 'bool');
     }
     case StandardFunctionNames.nullIf: {
       const [a, b] = args.length === 2 ? [sub(args[0]), sub(args[1])] : [];
       if (a === undefined || b === undefined || !compatible(a, b) || target?.cls !== a.cls) return undefined;
       // NULLIF would compare with the column's collation; CASE with the exact comparison does not.
-      return result(`(CASE WHEN ${comparable(a)} = ${comparable(b)} THEN NULL ELSE ${a.sql} END)`, [...a.params, ...b.params, ...a.params], a.cls, a.scale);
+      return result(
+        `(CASE WHEN ${comparable(a)} = ${comparable(b)} THEN NULL ELSE ${a.sql} END)`,
+        [...a.params, ...b.params, ...a.params],
+        a.cls,
+        a.scale,
+      );
     }
     case StandardFunctionNames.add:
     case StandardFunctionNames.subtract:
@@ -257,7 +319,8 @@ function call<Column extends SqlColumn>(expression: FunctionCallExpression, targ
     }
     case StandardFunctionNames.negate: {
       const operand = args.length === 1 ? sub(args[0]) : undefined;
-      if (operand === undefined || target === undefined || operand.cls !== target.cls || !numeric(operand.cls)) return undefined;
+      if (operand === undefined || target === undefined || operand.cls !== target.cls || !numeric(operand.cls))
+        return undefined;
       return result(`(-${operand.sql})`, operand.params, operand.cls, operand.scale);
     }
     case StandardFunctionNames.likePattern:
@@ -267,29 +330,47 @@ function call<Column extends SqlColumn>(expression: FunctionCallExpression, targ
       if (value === undefined || args[1] === undefined) return undefined;
       const items = listItems(args[1], value.cls, value.scale, context);
       if (items === undefined) return undefined;
-      return result(`(${comparable(value)} IN (${items.map(comparable).join(', ')}))`, [...value.params, ...items.flatMap((i) => i.params)], 'bool');
+      return result(
+        `(${comparable(value)} IN (${items.map(comparable).join(', ')}))`,
+        [...value.params, ...items.flatMap((i) => i.params)],
+        'bool',
+      );
     }
     default:
       return undefined;
   }
 }
 
-function like<Column extends SqlColumn>(args: readonly FederationExpression[], context: Context<Column>): Sql | undefined {
+function like<Column extends SqlColumn>(
+  args: readonly FederationExpression[],
+  context: Context<Column>,
+): Sql | undefined {
   if (args.length !== 2 && args.length !== 3) return undefined;
   const value = args[0] === undefined ? undefined : translate(args[0], context);
   const patternValues = args[1]?.['@type'] === 'ConstantExpression' ? constantValues(args[1].valueBlock) : undefined;
-  const escapeValues = args[2] === undefined ? [undefined] : args[2]['@type'] === 'ConstantExpression' ? constantValues(args[2].valueBlock) : undefined;
+  const escapeValues =
+    args[2] === undefined
+      ? [undefined]
+      : args[2]['@type'] === 'ConstantExpression'
+        ? constantValues(args[2].valueBlock)
+        : undefined;
   const pattern = patternValues?.[0];
-  const escape = escapeValues?.[0];
+  const escapeChar = escapeValues?.[0];
   if (value?.cls !== 'string' || typeof pattern !== 'string' || patternValues?.length !== 1) return undefined;
-  if (escape !== undefined && (typeof escape !== 'string' || [...escape].length !== 1)) return undefined;
-  const rewritten = rewriteLikePattern(pattern, escape);
+  if (escapeChar !== undefined && (typeof escapeChar !== 'string' || [...escapeChar].length !== 1)) return undefined;
+  const rewritten = rewriteLikePattern(pattern, escapeChar);
   if (rewritten === undefined) return undefined;
   const sql = context.dialect.like(value.sql, PARAMETER);
   return sql === undefined ? undefined : result(sql, [...value.params, rewritten], 'bool');
 }
 
-function arithmetic<Column extends SqlColumn>(name: string, a: Sql, b: Sql, target: { cls: SqlValueClass; scale: number }, dialect: SqlDialect<Column>): Sql | undefined {
+function arithmetic<Column extends SqlColumn>(
+  name: string,
+  a: Sql,
+  b: Sql,
+  target: { cls: SqlValueClass; scale: number },
+  dialect: SqlDialect<Column>,
+): Sql | undefined {
   // Athena inserts casts (never pushed) when operand types differ, so equal classes are the rule.
   if (a.cls !== target.cls || b.cls !== target.cls) return undefined;
   const params = [...a.params, ...b.params];
@@ -305,7 +386,8 @@ function arithmetic<Column extends SqlColumn>(name: string, a: Sql, b: Sql, targ
     case StandardFunctionNames.multiply: {
       if (cls !== 'int' && cls !== 'decimal') return undefined;
       // A product's full scale is a+b; past the engine's largest scale it would round.
-      if (cls === 'decimal' && (a.scale + b.scale > dialect.maxDecimalScale || target.scale !== a.scale + b.scale)) return undefined;
+      if (cls === 'decimal' && (a.scale + b.scale > dialect.maxDecimalScale || target.scale !== a.scale + b.scale))
+        return undefined;
       return result(`(${a.sql} * ${b.sql})`, params, cls, target.scale);
     }
     case StandardFunctionNames.divide: {
@@ -336,14 +418,21 @@ export interface ExpressionPushdown {
  * Translates the expression list (ANDed, as Athena sends it). A top-level `$and` is split so each
  * of its parts is pushed or left on its own; every pushed conjunct is exact.
  */
-export function translateExpressions<Column extends SqlColumn>(dialect: SqlDialect<Column>, expressions: readonly FederationExpression[], lookup: ColumnLookup<Column>): ExpressionPushdown {
+export function translateExpressions<Column extends SqlColumn>(
+  dialect: SqlDialect<Column>,
+  expressions: readonly FederationExpression[],
+  lookup: ColumnLookup<Column>,
+): ExpressionPushdown {
   const context: Context<Column> = { dialect, lookup };
   const pending = [...expressions];
   const conjuncts: SqlFragment[] = [];
   let complete = true;
   while (pending.length > 0) {
     const expression = pending.shift() as FederationExpression;
-    if (expression['@type'] === 'FunctionCallExpression' && expression.functionName.functionName === StandardFunctionNames.and) {
+    if (
+      expression['@type'] === 'FunctionCallExpression' &&
+      expression.functionName.functionName === StandardFunctionNames.and
+    ) {
       pending.unshift(...expression.arguments);
       continue;
     }

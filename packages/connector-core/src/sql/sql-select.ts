@@ -5,7 +5,15 @@
  */
 import type { Constraints, OrderByField } from '../protocol/types.js';
 import { ConnectorError } from '../errors.js';
-import { PARAMETER, quoteName, type SqlColumn, type SqlDialect, type SqlFragment, type SqlParam, type SqlPredicate } from './sql-dialect.js';
+import {
+  PARAMETER,
+  quoteName,
+  type SqlColumn,
+  type SqlDialect,
+  type SqlFragment,
+  type SqlParam,
+  type SqlPredicate,
+} from './sql-dialect.js';
 import { type ColumnLookup, translateExpressions } from './sql-expressions.js';
 import { valueSetPredicate } from './sql-summary.js';
 
@@ -20,7 +28,11 @@ export function columnLookup<Column extends SqlColumn>(columns: readonly Column[
 }
 
 /** `ORDER BY` terms for Athena's order, or undefined when some field has no exact sort key. */
-export function orderByTerms<Column extends SqlColumn>(dialect: SqlDialect<Column>, fields: readonly OrderByField[], lookup: ColumnLookup<Column>): string[] | undefined {
+export function orderByTerms<Column extends SqlColumn>(
+  dialect: SqlDialect<Column>,
+  fields: readonly OrderByField[],
+  lookup: ColumnLookup<Column>,
+): string[] | undefined {
   const terms: string[] = [];
   for (const field of fields) {
     const column = lookup(field.columnName);
@@ -35,7 +47,11 @@ export function orderByTerms<Column extends SqlColumn>(dialect: SqlDialect<Colum
  * Replaces each {@link PARAMETER} mark with the dialect's placeholder, numbered from `first`.
  * Fragments keep marks until the statement is whole, so numbering follows `params` order.
  */
-export function renderPlaceholders<Column extends SqlColumn>(dialect: SqlDialect<Column>, sql: string, first = 1): string {
+export function renderPlaceholders<Column extends SqlColumn>(
+  dialect: SqlDialect<Column>,
+  sql: string,
+  first = 1,
+): string {
   let index = first - 1;
   return sql.replaceAll(PARAMETER, () => dialect.placeholder(++index));
 }
@@ -47,7 +63,12 @@ export function renderPlaceholders<Column extends SqlColumn>(dialect: SqlDialect
 function statementBudget<Column extends SqlColumn>(dialect: SqlDialect<Column>) {
   let placeholders = 0;
   let bytes = 0;
-  const cost = (p: SqlFragment) => Buffer.byteLength(p.sql) + p.params.reduce<number>((n, v) => n + (typeof v === 'string' ? Buffer.byteLength(v) : v instanceof Uint8Array ? v.byteLength : 8), 0);
+  const cost = (p: SqlFragment) =>
+    Buffer.byteLength(p.sql) +
+    p.params.reduce<number>(
+      (n, v) => n + (typeof v === 'string' ? Buffer.byteLength(v) : v instanceof Uint8Array ? v.byteLength : 8),
+      0,
+    );
   const take = (p: SqlFragment) => {
     placeholders += p.params.length;
     bytes += cost(p);
@@ -56,7 +77,8 @@ function statementBudget<Column extends SqlColumn>(dialect: SqlDialect<Column>) 
     take,
     /** Takes `p` into the statement if it fits. */
     admits(p: SqlFragment): boolean {
-      if (placeholders + p.params.length > dialect.maxParameters || bytes + cost(p) > dialect.maxStatementBytes) return false;
+      if (placeholders + p.params.length > dialect.maxParameters || bytes + cost(p) > dialect.maxStatementBytes)
+        return false;
       take(p);
       return true;
     },
@@ -92,7 +114,11 @@ export interface SelectStatement {
 }
 
 /** The WHERE conjuncts of a split and whether they keep exactly Athena's rows. */
-function whereClause<Column extends SqlColumn>(dialect: SqlDialect<Column>, spec: SelectSpec<Column>, lookup: ColumnLookup<Column>) {
+function whereClause<Column extends SqlColumn>(
+  dialect: SqlDialect<Column>,
+  spec: SelectSpec<Column>,
+  lookup: ColumnLookup<Column>,
+) {
   const byName = new Map(spec.tableColumns.map((c) => [c.name, c]));
   const where: SqlFragment[] = [...spec.splitPredicates];
   const budget = statementBudget(dialect);
@@ -127,15 +153,25 @@ function whereClause<Column extends SqlColumn>(dialect: SqlDialect<Column>, spec
  * is left to Athena: no LIMIT then, and `exactPushdown` false, so core reads on instead of stopping
  * at rows Athena would drop.
  */
-export function buildSelect<Column extends SqlColumn>(dialect: SqlDialect<Column>, spec: SelectSpec<Column>): SelectStatement {
+export function buildSelect<Column extends SqlColumn>(
+  dialect: SqlDialect<Column>,
+  spec: SelectSpec<Column>,
+): SelectStatement {
   const lookup = columnLookup(spec.tableColumns);
   const { where, expressionsExact, summaryExact } = whereClause(dialect, spec, lookup);
   let exactPushdown = expressionsExact;
   const limit = spec.constraints.limit;
-  const select = spec.columns.length === 0 ? 'NULL' : spec.columns.map((c) => dialect.selectExpression(c, quoteName(dialect, c.name))).join(', ');
+  const select =
+    spec.columns.length === 0
+      ? 'NULL'
+      : spec.columns.map((c) => dialect.selectExpression(c, quoteName(dialect, c.name))).join(', ');
   let sql = `SELECT ${select} FROM ${quoteName(dialect, spec.schemaName)}.${quoteName(dialect, spec.tableName)}`;
   if (spec.partition !== undefined) {
-    if (dialect.partitionClause === undefined) throw new ConnectorError('InvalidInput', `The split names partition ${JSON.stringify(spec.partition)}, but this SQL dialect reads no partitions`);
+    if (dialect.partitionClause === undefined)
+      throw new ConnectorError(
+        'InvalidInput',
+        `The split names partition ${JSON.stringify(spec.partition)}, but this SQL dialect reads no partitions`,
+      );
     sql += ` ${dialect.partitionClause(quoteName(dialect, spec.partition))}`;
   }
   if (where.length > 0) sql += ` WHERE ${where.map((p) => p.sql).join(' AND ')}`;

@@ -7,7 +7,15 @@ import type { DataType } from 'apache-arrow';
 import { readValue } from '../arrow/block-reader.js';
 import { normalizeRanges } from '../constraints/evaluator.js';
 import type { Block, Marker, SortedRangeSet, ValueSet } from '../protocol/types.js';
-import { PARAMETER, quoteName, type SqlColumn, type SqlDialect, type SqlParam, type SqlPredicate, type SummaryTraits } from './sql-dialect.js';
+import {
+  PARAMETER,
+  quoteName,
+  type SqlColumn,
+  type SqlDialect,
+  type SqlParam,
+  type SqlPredicate,
+  type SummaryTraits,
+} from './sql-dialect.js';
 
 interface Typed {
   readonly type: DataType;
@@ -48,32 +56,61 @@ function markerValue(marker: Marker): Typed | undefined {
   return { type: vector.type, value: readValue(vector, 0) };
 }
 
-function withNulls<Column extends SqlColumn>(target: Target<Column>, body: SqlPredicate, nullAllowed: boolean): SqlPredicate | undefined {
+function withNulls<Column extends SqlColumn>(
+  target: Target<Column>,
+  body: SqlPredicate,
+  nullAllowed: boolean,
+): SqlPredicate | undefined {
   if (!nullAllowed) return body;
   if (!target.traits.nullIsExact) return undefined;
   return { sql: `(${target.quoted} IS NULL OR ${body.sql})`, params: body.params, exact: body.exact };
 }
 
-function booleanPoints<Column extends SqlColumn>(target: Target<Column>, values: readonly unknown[]): SqlPredicate | undefined {
+function booleanPoints<Column extends SqlColumn>(
+  target: Target<Column>,
+  values: readonly unknown[],
+): SqlPredicate | undefined {
   if (values.some((v) => typeof v !== 'boolean')) return undefined;
-  const parts = [...new Set(values as readonly boolean[])].map((v) => target.dialect.booleanTest(target.column, target.quoted, v));
-  return { sql: parts.length === 1 ? (parts[0] ?? '') : `(${parts.join(' OR ')})`, params: [], exact: target.traits.exact };
+  const parts = [...new Set(values as readonly boolean[])].map((v) =>
+    target.dialect.booleanTest(target.column, target.quoted, v),
+  );
+  return {
+    sql: parts.length === 1 ? (parts[0] ?? '') : `(${parts.join(' OR ')})`,
+    params: [],
+    exact: target.traits.exact,
+  };
 }
 
-function stringPoints<Column extends SqlColumn>(target: Target<Column>, values: readonly unknown[]): SqlPredicate | undefined {
+function stringPoints<Column extends SqlColumn>(
+  target: Target<Column>,
+  values: readonly unknown[],
+): SqlPredicate | undefined {
   if (values.some((v) => typeof v !== 'string')) return undefined;
   const list = target.dialect.stringList(target.column, target.quoted, values as readonly string[]);
   if (list.values.length === 0) return NOTHING;
-  return { sql: `${list.operand} IN (${list.values.map(() => PARAMETER).join(', ')})`, params: list.values, exact: target.traits.exact };
+  return {
+    sql: `${list.operand} IN (${list.values.map(() => PARAMETER).join(', ')})`,
+    params: list.values,
+    exact: target.traits.exact,
+  };
 }
 
-function pointList<Column extends SqlColumn>(target: Target<Column>, typed: readonly Typed[]): SqlPredicate | undefined {
+function pointList<Column extends SqlColumn>(
+  target: Target<Column>,
+  typed: readonly Typed[],
+): SqlPredicate | undefined {
   const { dialect, column, quoted, traits } = target;
   switch (traits.form) {
     case 'boolean':
-      return booleanPoints(target, typed.map((t) => t.value));
+      return booleanPoints(
+        target,
+        typed.map((t) => t.value),
+      );
     case 'string':
-      return stringPoints(target, typed.map((t) => t.value));
+      return stringPoints(
+        target,
+        typed.map((t) => t.value),
+      );
     case 'millisecond-floor': {
       const parts: SqlPredicate[] = [];
       for (const t of typed) {
@@ -90,7 +127,11 @@ function pointList<Column extends SqlColumn>(target: Target<Column>, typed: read
         if (literal === undefined) return undefined;
         literals.push(literal);
       }
-      return { sql: `${quoted} IN (${literals.map((l) => l.sql).join(', ')})`, params: literals.map((l) => l.param), exact: traits.exact };
+      return {
+        sql: `${quoted} IN (${literals.map((l) => l.sql).join(', ')})`,
+        params: literals.map((l) => l.param),
+        exact: traits.exact,
+      };
     }
     case 'none':
       return undefined;
@@ -101,7 +142,13 @@ function pointList<Column extends SqlColumn>(target: Target<Column>, typed: read
  * Athena sees the value cut to milliseconds, so `= L` must keep `L ≤ v < L + 1 ms`: bounds are
  * rewritten into half-open millisecond intervals.
  */
-function millisecondRange<Column extends SqlColumn>(target: Target<Column>, low: Typed | undefined, lowBound: Marker['bound'], high: Typed | undefined, highBound: Marker['bound']): SqlPredicate | undefined {
+function millisecondRange<Column extends SqlColumn>(
+  target: Target<Column>,
+  low: Typed | undefined,
+  lowBound: Marker['bound'],
+  high: Typed | undefined,
+  highBound: Marker['bound'],
+): SqlPredicate | undefined {
   const parts: string[] = [];
   const params: SqlParam[] = [];
   const add = (end: Typed, plusOne: boolean, op: string): boolean => {
@@ -119,7 +166,13 @@ function millisecondRange<Column extends SqlColumn>(target: Target<Column>, low:
 }
 
 /** One bounded range of an `ordered` or `string` column, or undefined when a bound cannot be bound. */
-function boundedRange<Column extends SqlColumn>(target: Target<Column>, low: Typed | undefined, lowBound: Marker['bound'], high: Typed | undefined, highBound: Marker['bound']): SqlPredicate | undefined {
+function boundedRange<Column extends SqlColumn>(
+  target: Target<Column>,
+  low: Typed | undefined,
+  lowBound: Marker['bound'],
+  high: Typed | undefined,
+  highBound: Marker['bound'],
+): SqlPredicate | undefined {
   if (target.traits.form === 'millisecond-floor') return millisecondRange(target, low, lowBound, high, highBound);
   if (target.traits.form === 'boolean' || target.traits.form === 'none') return undefined;
   const parts: string[] = [];
@@ -146,8 +199,15 @@ function rangeSet<Column extends SqlColumn>(target: Target<Column>, set: SortedR
   for (const range of normalized.ranges) {
     const low = range.low.nullValue ? undefined : markerValue(range.low);
     const high = range.high.nullValue ? undefined : markerValue(range.high);
-    if ((!range.low.nullValue && low === undefined) || (!range.high.nullValue && high === undefined)) return fallback(quoted, set.nullAllowed);
-    if (low !== undefined && high !== undefined && range.low.bound === 'EXACTLY' && range.high.bound === 'EXACTLY' && low.value === high.value) {
+    if ((!range.low.nullValue && low === undefined) || (!range.high.nullValue && high === undefined))
+      return fallback(quoted, set.nullAllowed);
+    if (
+      low !== undefined &&
+      high !== undefined &&
+      range.low.bound === 'EXACTLY' &&
+      range.high.bound === 'EXACTLY' &&
+      low.value === high.value
+    ) {
       points.push(low);
       continue;
     }
@@ -166,7 +226,13 @@ function rangeSet<Column extends SqlColumn>(target: Target<Column>, set: SortedR
     ranges.push(list);
   }
   const body: SqlPredicate =
-    ranges.length === 1 && ranges[0] !== undefined ? ranges[0] : { sql: `(${ranges.map((r) => r.sql).join(' OR ')})`, params: ranges.flatMap((r) => r.params), exact: ranges.every((r) => r.exact) };
+    ranges.length === 1 && ranges[0] !== undefined
+      ? ranges[0]
+      : {
+          sql: `(${ranges.map((r) => r.sql).join(' OR ')})`,
+          params: ranges.flatMap((r) => r.params),
+          exact: ranges.every((r) => r.exact),
+        };
   return withNulls(target, body, set.nullAllowed);
 }
 
@@ -174,7 +240,11 @@ function rangeSet<Column extends SqlColumn>(target: Target<Column>, set: SortedR
  * The WHERE fragment for one column's value set, or undefined when nothing safe can be pushed.
  * Never narrower than Athena's semantics. Bound values are {@link PARAMETER} marks.
  */
-export function valueSetPredicate<Column extends SqlColumn>(dialect: SqlDialect<Column>, column: Column, set: ValueSet): SqlPredicate | undefined {
+export function valueSetPredicate<Column extends SqlColumn>(
+  dialect: SqlDialect<Column>,
+  column: Column,
+  set: ValueSet,
+): SqlPredicate | undefined {
   const quoted = quoteName(dialect, column.name);
   const traits = dialect.summaryTraits(column);
   const target: Target<Column> = { dialect, column, quoted, traits };

@@ -82,14 +82,14 @@ function compare(a: Value, b: Value): number {
 /** Regular-expression syntax characters; `-` is not one outside a class, and the `u` flag refuses escaping it. */
 const REGEX_SYNTAX = /[.*+?^${}()|[\]\\/]/g;
 
-function likeRegex(pattern: string, escape: string | undefined): RegExp {
+function likeRegex(pattern: string, escapeChar: string | undefined): RegExp {
   let source = '';
   const chars = [...pattern];
   for (let i = 0; i < chars.length; i++) {
     const c = chars[i] as string;
-    if (escape !== undefined && c === escape) {
+    if (escapeChar !== undefined && c === escapeChar) {
       const next = chars[++i];
-      if (next === undefined) throw new Error('oracle: dangling escape');
+      if (next === undefined) throw new Error('oracle: dangling escapeChar');
       source += next.replace(REGEX_SYNTAX, '\\$&');
     } else if (c === '%') source += '.*';
     else if (c === '_') source += '.';
@@ -113,7 +113,8 @@ function checked(result: Value, type: ArrowTypeJson): Value {
     const digits = (result.unscaled < 0n ? -result.unscaled : result.unscaled).toString().length;
     if (digits - result.scale > type.precision - type.scale) throw new AthenaQueryFailure('decimal overflow');
   }
-  if (typeof result === 'number' && type['@type'] === 'FloatingPoint' && type.precision === 'SINGLE') return Math.fround(result);
+  if (typeof result === 'number' && type['@type'] === 'FloatingPoint' && type.precision === 'SINGLE')
+    return Math.fround(result);
   return result;
 }
 
@@ -123,32 +124,47 @@ function arithmetic(name: string, a: Value, b: Value, type: ArrowTypeJson): Valu
 
 function unchecked(name: string, a: Value, b: Value, type: ArrowTypeJson): Value {
   if (a === null || b === null) return null;
-  if ((name === '$divide' || name === '$modulus') && (b === 0n || (isDecimal(b) && b.unscaled === 0n))) throw new AthenaQueryFailure('Division by zero');
+  if ((name === '$divide' || name === '$modulus') && (b === 0n || (isDecimal(b) && b.unscaled === 0n)))
+    throw new AthenaQueryFailure('Division by zero');
   if (typeof a === 'number' && typeof b === 'number') {
     switch (name) {
-      case '$add': return a + b;
-      case '$subtract': return a - b;
-      case '$multiply': return a * b;
-      case '$divide': return a / b;
-      case '$modulus': return a % b;
+      case '$add':
+        return a + b;
+      case '$subtract':
+        return a - b;
+      case '$multiply':
+        return a * b;
+      case '$divide':
+        return a / b;
+      case '$modulus':
+        return a % b;
     }
   }
   if (typeof a === 'bigint' && typeof b === 'bigint') {
     switch (name) {
-      case '$add': return a + b;
-      case '$subtract': return a - b;
-      case '$multiply': return a * b;
-      case '$divide': return a / b;
-      case '$modulus': return a % b;
+      case '$add':
+        return a + b;
+      case '$subtract':
+        return a - b;
+      case '$multiply':
+        return a * b;
+      case '$divide':
+        return a / b;
+      case '$modulus':
+        return a % b;
     }
   }
   if (isDecimal(a) && isDecimal(b) && type['@type'] === 'Decimal') {
     const scale = Math.max(a.scale, b.scale);
     switch (name) {
-      case '$add': return { unscaled: rescale(a, scale) + rescale(b, scale), scale };
-      case '$subtract': return { unscaled: rescale(a, scale) - rescale(b, scale), scale };
-      case '$multiply': return { unscaled: a.unscaled * b.unscaled, scale: a.scale + b.scale };
-      case '$modulus': return { unscaled: rescale(a, scale) % rescale(b, scale), scale };
+      case '$add':
+        return { unscaled: rescale(a, scale) + rescale(b, scale), scale };
+      case '$subtract':
+        return { unscaled: rescale(a, scale) - rescale(b, scale), scale };
+      case '$multiply':
+        return { unscaled: a.unscaled * b.unscaled, scale: a.scale + b.scale };
+      case '$modulus':
+        return { unscaled: rescale(a, scale) % rescale(b, scale), scale };
     }
   }
   throw new Error(`oracle: ${name} on ${typeof a}/${typeof b}`);
@@ -199,7 +215,14 @@ export function evaluateExpression(expression: FederationExpression, row: Readon
       // Trino: NaN is unordered and equal to nothing, itself included.
       if (isNaNValue(a) || isNaNValue(b)) return name === '$not_equal';
       const c = compare(a, b);
-      return { $equal: c === 0, $not_equal: c !== 0, $less_than: c < 0, $less_than_or_equal: c <= 0, $greater_than: c > 0, $greater_than_or_equal: c >= 0 }[name];
+      return {
+        $equal: c === 0,
+        $not_equal: c !== 0,
+        $less_than: c < 0,
+        $less_than_or_equal: c <= 0,
+        $greater_than: c > 0,
+        $greater_than_or_equal: c >= 0,
+      }[name];
     }
     case '$is_distinct_from': {
       const a = value(0);
@@ -229,9 +252,9 @@ export function evaluateExpression(expression: FederationExpression, row: Readon
     case '$like_pattern': {
       const v = value(0);
       const pattern = value(1);
-      const escape = args.length > 2 ? value(2) : undefined;
-      if (v === null || pattern === null || escape === null) return null;
-      return likeRegex(pattern as string, escape as string | undefined).test(v as string);
+      const escapeChar = args.length > 2 ? value(2) : undefined;
+      if (v === null || pattern === null || escapeChar === null) return null;
+      return likeRegex(pattern as string, escapeChar as string | undefined).test(v as string);
     }
     case '$in': {
       const v = value(0);
@@ -240,12 +263,17 @@ export function evaluateExpression(expression: FederationExpression, row: Readon
       if (list['@type'] === 'ConstantExpression') {
         const vector = list.valueBlock.records.getChild('col1');
         if (vector === null) throw new Error('oracle: list without col1');
-        items = Array.from({ length: vector.length }, (_, i) => fromArrow(readValue(vector, i), args[0]?.type as ArrowTypeJson));
+        items = Array.from({ length: vector.length }, (_, i) =>
+          fromArrow(readValue(vector, i), args[0]?.type as ArrowTypeJson),
+        );
       } else {
-        items = (list as { arguments: readonly FederationExpression[] }).arguments.map((e) => evaluateExpression(e, row));
+        items = (list as { arguments: readonly FederationExpression[] }).arguments.map((e) =>
+          evaluateExpression(e, row),
+        );
       }
       if (v === null) return null;
-      if (!isNaNValue(v) && items.some((item) => item !== null && !isNaNValue(item) && compare(v, item) === 0)) return true;
+      if (!isNaNValue(v) && items.some((item) => item !== null && !isNaNValue(item) && compare(v, item) === 0))
+        return true;
       return items.includes(null) ? null : false;
     }
     default:

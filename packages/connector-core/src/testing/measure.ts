@@ -34,7 +34,14 @@ function time(run: () => unknown): number {
 }
 
 /** Runs `baseline` and `candidate` alternately for `rounds` rounds after one warm-up each. */
-export function compare(name: string, target: string, baseline: () => unknown, candidate: () => unknown, rounds = 15, detail?: string): RatioResult {
+export function compare(
+  name: string,
+  target: string,
+  baseline: () => unknown,
+  candidate: () => unknown,
+  rounds = 15,
+  detail?: string,
+): RatioResult {
   baseline();
   candidate();
   const b: number[] = [];
@@ -50,7 +57,14 @@ export function compare(name: string, target: string, baseline: () => unknown, c
   }
   const baselineMs = median(b);
   const candidateMs = median(c);
-  return { name, baselineMs, candidateMs, ratio: baselineMs / candidateMs, target, ...(detail === undefined ? {} : { detail }) };
+  return {
+    name,
+    baselineMs,
+    candidateMs,
+    ratio: baselineMs / candidateMs,
+    target,
+    ...(detail === undefined ? {} : { detail }),
+  };
 }
 
 async function timeAsync(run: () => Promise<unknown>): Promise<number> {
@@ -64,7 +78,14 @@ async function timeAsync(run: () => Promise<unknown>): Promise<number> {
  * The asynchronous form of {@link compare}, for baselines that do I/O (S3, DynamoDB, MySQL): the
  * side that goes first alternates, so neither always meets a warmer or busier server.
  */
-export async function compareAsync(name: string, target: string, baseline: () => Promise<unknown>, candidate: () => Promise<unknown>, rounds = 9, detail?: string): Promise<RatioResult> {
+export async function compareAsync(
+  name: string,
+  target: string,
+  baseline: () => Promise<unknown>,
+  candidate: () => Promise<unknown>,
+  rounds = 9,
+  detail?: string,
+): Promise<RatioResult> {
   await baseline();
   await candidate();
   const b: number[] = [];
@@ -80,12 +101,26 @@ export async function compareAsync(name: string, target: string, baseline: () =>
   }
   const baselineMs = median(b);
   const candidateMs = median(c);
-  return { name, baselineMs, candidateMs, ratio: baselineMs / candidateMs, target, ...(detail === undefined ? {} : { detail }) };
+  return {
+    name,
+    baselineMs,
+    candidateMs,
+    ratio: baselineMs / candidateMs,
+    target,
+    ...(detail === undefined ? {} : { detail }),
+  };
 }
 
 /** Prints results as an aligned table. */
 export function report(results: readonly RatioResult[]): void {
-  const rows = results.map((r) => [r.name, `${r.baselineMs.toFixed(1)} ${r.unit ?? 'ms'}`, `${r.candidateMs.toFixed(1)} ${r.unit ?? 'ms'}`, r.ratio.toFixed(2), r.target, r.detail ?? '']);
+  const rows = results.map((r) => [
+    r.name,
+    `${r.baselineMs.toFixed(1)} ${r.unit ?? 'ms'}`,
+    `${r.candidateMs.toFixed(1)} ${r.unit ?? 'ms'}`,
+    r.ratio.toFixed(2),
+    r.target,
+    r.detail ?? '',
+  ]);
   const header = ['benchmark', 'baseline', 'ours', 'ratio', 'target', 'detail'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
   const line = (cells: readonly string[]) => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ');

@@ -60,7 +60,9 @@ async function answers(endpoint: string): Promise<boolean> {
 }
 
 function exited(child: ChildProcess): Promise<void> {
-  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
+  return child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve()
+    : new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
 async function launch(port: number): Promise<{ child: ChildProcess; endpoint: string }> {
@@ -75,9 +77,15 @@ async function launch(port: number): Promise<{ child: ChildProcess; endpoint: st
   const deadline = Date.now() + START_TIMEOUT_MS;
   for (;;) {
     if (await answers(endpoint)) return { child, endpoint };
-    const failure = await Promise.race([spawnError, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 100))]);
+    const failure = await Promise.race([
+      spawnError,
+      new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 100)),
+    ]);
     if (failure !== undefined) throw new Error(INSTALL_HINT, { cause: failure });
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`moto_server exited (${child.exitCode ?? child.signalCode}) before answering on ${endpoint}:\n${stderr}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(
+        `moto_server exited (${child.exitCode ?? child.signalCode}) before answering on ${endpoint}:\n${stderr}`,
+      );
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       await exited(child);
@@ -111,7 +119,12 @@ export async function startMoto(): Promise<Moto> {
     process.once('exit', killOnExit);
     return {
       endpoint,
-      env: { AWS_ENDPOINT_URL: endpoint, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' },
+      env: {
+        AWS_ENDPOINT_URL: endpoint,
+        AWS_ACCESS_KEY_ID: 'test',
+        AWS_SECRET_ACCESS_KEY: 'test',
+        AWS_REGION: 'us-east-1',
+      },
       async stop() {
         process.removeListener('exit', killOnExit);
         if (child.exitCode !== null || child.signalCode !== null) return;

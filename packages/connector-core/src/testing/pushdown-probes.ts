@@ -10,7 +10,12 @@ import { makeValueBlock } from '../arrow/value-block.js';
 import type { QueryPassthroughSignature } from '../connector.js';
 import { createValueComparator } from '../constraints/value-compare.js';
 import { DataSourceOptimizations, OptimizationSubTypes, StandardFunctionNames } from '../protocol/types.js';
-import type { DataSourceCapabilities, FederationExpression, OrderByDirection, OrderByField } from '../protocol/types.js';
+import type {
+  DataSourceCapabilities,
+  FederationExpression,
+  OrderByDirection,
+  OrderByField,
+} from '../protocol/types.js';
 import { compareByCodePoint } from './code-point-order.js';
 import { evaluateExpression } from './expression-oracle.js';
 
@@ -35,18 +40,28 @@ export function advertisedPushdowns(capabilities: DataSourceCapabilities): Adver
     const property = (subType: string) => subtypes.find((s) => s.subType === subType)?.properties;
     const schema = property(OptimizationSubTypes.queryPassthroughSchema)?.[0];
     const name = property(OptimizationSubTypes.queryPassthroughName)?.[0];
-    if (schema !== undefined && name !== undefined) passthrough = { schema: schema.toLowerCase(), name: name.toLowerCase(), arguments: (property(OptimizationSubTypes.queryPassthroughArguments) ?? []).map((a) => a.toLowerCase()) };
+    if (schema !== undefined && name !== undefined)
+      passthrough = {
+        schema: schema.toLowerCase(),
+        name: name.toLowerCase(),
+        arguments: (property(OptimizationSubTypes.queryPassthroughArguments) ?? []).map((a) => a.toLowerCase()),
+      };
   }
   return {
     limit: Object.hasOwn(capabilities, DataSourceOptimizations.limitPushdown),
     topN: Object.hasOwn(capabilities, DataSourceOptimizations.topNPushdown),
-    functions: new Set(complex.filter((s) => s.subType === OptimizationSubTypes.supportedFunctionExpressionTypes).flatMap((s) => s.properties)),
+    functions: new Set(
+      complex
+        .filter((s) => s.subType === OptimizationSubTypes.supportedFunctionExpressionTypes)
+        .flatMap((s) => s.properties),
+    ),
     passthrough,
   };
 }
 
 /** The column types a probe filters and orders on, as Athena names them. */
-export const PROBE_COLUMN_TYPES = 'tinyint, smallint, integer, bigint, real, double, decimal, varchar, varbinary, boolean, date (day or millisecond unit), timestamp (millisecond with zone, or microsecond)';
+export const PROBE_COLUMN_TYPES =
+  'tinyint, smallint, integer, bigint, real, double, decimal, varchar, varbinary, boolean, date (day or millisecond unit), timestamp (millisecond with zone, or microsecond)';
 
 /** Why `field` cannot be probed (filtered and ordered on), or undefined when it can. */
 export function probeColumnProblem(field: Field): string | undefined {
@@ -70,11 +85,22 @@ export function athenaOrder(type: DataType): (a: unknown, b: unknown) => number 
 
 /** A row as text that is equal exactly when the rows are (bigints, maps and bytes spelled out). */
 export function rowKey(row: ProbeRow): string {
-  return JSON.stringify(row, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v instanceof Map ? [...v.entries()] : v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v));
+  return JSON.stringify(row, (_k, v: unknown) =>
+    typeof v === 'bigint'
+      ? `${v}n`
+      : v instanceof Map
+        ? [...v.entries()]
+        : v instanceof Uint8Array
+          ? Buffer.from(v).toString('base64')
+          : v,
+  );
 }
 
 /** How `actual` differs from `expected` as multisets of rows. */
-export function rowDifference(expected: readonly ProbeRow[], actual: readonly ProbeRow[]): { readonly missing: number; readonly extra: number } {
+export function rowDifference(
+  expected: readonly ProbeRow[],
+  actual: readonly ProbeRow[],
+): { readonly missing: number; readonly extra: number } {
   const counts = new Map<string, number>();
   for (const row of expected) counts.set(rowKey(row), (counts.get(rowKey(row)) ?? 0) + 1);
   let extra = 0;
@@ -98,9 +124,14 @@ export function middleValue(field: Field, values: readonly unknown[]): unknown {
 }
 
 /** The verdict on a LIMIT read of one split: exactly the rows wanted, all of them the split's. */
-export function limitVerdict(limit: number, unpushed: readonly ProbeRow[], pushed: readonly ProbeRow[]): string | undefined {
+export function limitVerdict(
+  limit: number,
+  unpushed: readonly ProbeRow[],
+  pushed: readonly ProbeRow[],
+): string | undefined {
   const wanted = Math.min(limit, unpushed.length);
-  if (pushed.length !== wanted) return `LIMIT ${limit} returned ${pushed.length} rows from a split of ${unpushed.length} (Athena needs ${wanted})`;
+  if (pushed.length !== wanted)
+    return `LIMIT ${limit} returned ${pushed.length} rows from a split of ${unpushed.length} (Athena needs ${wanted})`;
   const { extra } = rowDifference(unpushed, pushed);
   return extra === 0 ? undefined : `LIMIT ${limit} returned ${extra} rows the split's unpushed read does not hold`;
 }
@@ -112,11 +143,20 @@ export interface TopNProbe {
   readonly limit: number;
 }
 
-const directions: readonly OrderByDirection[] = ['ASC_NULLS_LAST', 'DESC_NULLS_FIRST', 'ASC_NULLS_FIRST', 'DESC_NULLS_LAST'];
+const directions: readonly OrderByDirection[] = [
+  'ASC_NULLS_LAST',
+  'DESC_NULLS_FIRST',
+  'ASC_NULLS_FIRST',
+  'DESC_NULLS_LAST',
+];
 
 /** ORDER BY `field` in each direction and null placement, LIMIT `limit`. */
 export function topNProbes(field: Field, limit = 3): TopNProbe[] {
-  return directions.map((direction) => ({ description: `ORDER BY ${field.name} ${direction.replace('_NULLS_', ' NULLS ')} LIMIT ${limit}`, orderByClause: [{ columnName: field.name, direction }], limit }));
+  return directions.map((direction) => ({
+    description: `ORDER BY ${field.name} ${direction.replace('_NULLS_', ' NULLS ')} LIMIT ${limit}`,
+    orderByClause: [{ columnName: field.name, direction }],
+    limit,
+  }));
 }
 
 /** Athena's order of a column's values (nulls included) for one ORDER BY direction. */
@@ -134,20 +174,32 @@ export function directedOrder(type: DataType, direction: OrderByDirection): (a: 
  * The verdict on an ORDER BY … LIMIT read of one split: as many rows as Athena needs, all of them
  * the split's, and their sort keys Athena's top N (rows tied on the key may be any of the tied ones).
  */
-export function topNVerdict(probe: TopNProbe, schema: Schema, unpushed: readonly ProbeRow[], pushed: readonly ProbeRow[]): string | undefined {
+export function topNVerdict(
+  probe: TopNProbe,
+  schema: Schema,
+  unpushed: readonly ProbeRow[],
+  pushed: readonly ProbeRow[],
+): string | undefined {
   const [term] = probe.orderByClause;
   const column = schema.fields.findIndex((f) => f.name === term?.columnName);
   const field = schema.fields[column];
-  if (term === undefined || field === undefined) return `${probe.description}: the schema has no column ${term?.columnName ?? ''}`;
+  if (term === undefined || field === undefined)
+    return `${probe.description}: the schema has no column ${term?.columnName ?? ''}`;
   const wanted = Math.min(probe.limit, unpushed.length);
-  if (pushed.length !== wanted) return `${probe.description} returned ${pushed.length} rows from a split of ${unpushed.length} (Athena needs ${wanted})${pushed.length > wanted ? ': the advertised top-N pushdown was not applied' : ''}`;
+  if (pushed.length !== wanted)
+    return `${probe.description} returned ${pushed.length} rows from a split of ${unpushed.length} (Athena needs ${wanted})${pushed.length > wanted ? ': the advertised top-N pushdown was not applied' : ''}`;
   const { extra } = rowDifference(unpushed, pushed);
   if (extra > 0) return `${probe.description} returned ${extra} rows the split's unpushed read does not hold`;
   const order = directedOrder(field.type, term.direction);
-  const expected = unpushed.map((r) => r[column]).sort(order).slice(0, wanted);
+  const expected = unpushed
+    .map((r) => r[column])
+    .sort(order)
+    .slice(0, wanted);
   const actual = pushed.map((r) => r[column]).sort(order);
   const wrong = expected.findIndex((v, i) => order(v, actual[i]) !== 0);
-  return wrong === -1 ? undefined : `${probe.description}: row ${wrong + 1} of the answer is not row ${wrong + 1} of Athena's top ${wanted} (wrong order, or the top-N was not applied)`;
+  return wrong === -1
+    ? undefined
+    : `${probe.description}: row ${wrong + 1} of the answer is not row ${wrong + 1} of Athena's top ${wanted} (wrong order, or the top-N was not applied)`;
 }
 
 /** One V4 expression to push, described without the table's values (they may be personal data). */
@@ -159,9 +211,22 @@ export interface ExpressionProbe {
 }
 
 const bool = { '@type': 'Bool' } as const;
-const variable = (field: Field): FederationExpression => ({ '@type': 'VariableExpression', columnName: field.name, type: arrowTypeToJson(field.type) });
-const constant = (field: Field, value: unknown): FederationExpression => ({ '@type': 'ConstantExpression', valueBlock: makeValueBlock(field, [value]), type: arrowTypeToJson(field.type) });
-const call = (name: string, ...args: FederationExpression[]): FederationExpression => ({ '@type': 'FunctionCallExpression', type: bool, functionName: { functionName: name }, arguments: args });
+const variable = (field: Field): FederationExpression => ({
+  '@type': 'VariableExpression',
+  columnName: field.name,
+  type: arrowTypeToJson(field.type),
+});
+const constant = (field: Field, value: unknown): FederationExpression => ({
+  '@type': 'ConstantExpression',
+  valueBlock: makeValueBlock(field, [value]),
+  type: arrowTypeToJson(field.type),
+});
+const call = (name: string, ...args: FederationExpression[]): FederationExpression => ({
+  '@type': 'FunctionCallExpression',
+  type: bool,
+  functionName: { functionName: name },
+  arguments: args,
+});
 
 /** The comparisons the probes use, with how each reads in a description. */
 const comparisons: readonly [string, string][] = [
@@ -175,7 +240,14 @@ const comparisons: readonly [string, string][] = [
 ];
 
 /** The functions {@link expressionProbes} can generate; an advertised function outside it goes unprobed. */
-export const PROBED_FUNCTIONS: readonly string[] = [...comparisons.map(([name]) => name), StandardFunctionNames.and, StandardFunctionNames.or, StandardFunctionNames.not, StandardFunctionNames.isNull, StandardFunctionNames.likePattern];
+export const PROBED_FUNCTIONS: readonly string[] = [
+  ...comparisons.map(([name]) => name),
+  StandardFunctionNames.and,
+  StandardFunctionNames.or,
+  StandardFunctionNames.not,
+  StandardFunctionNames.isNull,
+  StandardFunctionNames.likePattern,
+];
 
 /** What the expression probes are built on: an orderable column and its middle value, a varchar column and one of its values. */
 export interface ProbeColumns {
@@ -190,13 +262,26 @@ export interface ProbeColumns {
  */
 export function probeColumns(fields: readonly Field[], rows: readonly ProbeRow[], preferred?: Field): ProbeColumns {
   const valuesOf = (field: Field) => rows.map((r) => r[fields.indexOf(field)]);
-  const distinct = (field: Field) => new Set(valuesOf(field).filter((v) => v !== null).map((v) => rowKey([v]))).size;
-  const candidates = [...fields.filter((f) => !DataType.isFloat(f.type)), ...fields.filter((f) => DataType.isFloat(f.type))];
+  const distinct = (field: Field) =>
+    new Set(
+      valuesOf(field)
+        .filter((v) => v !== null)
+        .map((v) => rowKey([v])),
+    ).size;
+  const candidates = [
+    ...fields.filter((f) => !DataType.isFloat(f.type)),
+    ...fields.filter((f) => DataType.isFloat(f.type)),
+  ];
   const field = preferred ?? candidates.find((f) => probeColumnProblem(f) === undefined && distinct(f) >= 2);
   const pick = field === undefined ? undefined : middleValue(field, valuesOf(field));
   let text: ProbeColumns['text'];
-  for (const candidate of [...(preferred === undefined ? [] : [preferred]), ...fields].filter((f) => DataType.isUtf8(f.type))) {
-    const sample = middleValue(candidate, valuesOf(candidate).filter((v) => v !== ''));
+  for (const candidate of [...(preferred === undefined ? [] : [preferred]), ...fields].filter((f) =>
+    DataType.isUtf8(f.type),
+  )) {
+    const sample = middleValue(
+      candidate,
+      valuesOf(candidate).filter((v) => v !== ''),
+    );
     if (typeof sample === 'string') {
       text = { field: candidate, sample };
       break;
@@ -215,7 +300,8 @@ export function expressionProbes(columns: ProbeColumns, functions: ReadonlySet<s
   const add = (description: string, expression: FederationExpression, used: readonly string[]) => {
     if (used.every((f) => functions.has(f))) probes.push({ description, expression, functions: used });
   };
-  const { and, or, not, isNull, likePattern, equal, lessThan, lessThanOrEqual, greaterThanOrEqual } = StandardFunctionNames;
+  const { and, or, not, isNull, likePattern, equal, lessThan, lessThanOrEqual, greaterThanOrEqual } =
+    StandardFunctionNames;
   if (columns.ordered !== undefined) {
     const { field, pick } = columns.ordered;
     const compare = (name: string) => call(name, variable(field), constant(field, pick));
@@ -223,8 +309,16 @@ export function expressionProbes(columns: ProbeColumns, functions: ReadonlySet<s
     add(`${field.name} IS NULL`, call(isNull, variable(field)), [isNull]);
     add(`${field.name} IS NOT NULL`, call(not, call(isNull, variable(field))), [not, isNull]);
     add(`NOT (${field.name} = ‹middle value›)`, call(not, compare(equal)), [not, equal]);
-    add(`${field.name} >= ‹middle value› AND ${field.name} <= ‹middle value›`, call(and, compare(greaterThanOrEqual), compare(lessThanOrEqual)), [and, greaterThanOrEqual, lessThanOrEqual]);
-    add(`${field.name} < ‹middle value› OR ${field.name} IS NULL`, call(or, compare(lessThan), call(isNull, variable(field))), [or, lessThan, isNull]);
+    add(
+      `${field.name} >= ‹middle value› AND ${field.name} <= ‹middle value›`,
+      call(and, compare(greaterThanOrEqual), compare(lessThanOrEqual)),
+      [and, greaterThanOrEqual, lessThanOrEqual],
+    );
+    add(
+      `${field.name} < ‹middle value› OR ${field.name} IS NULL`,
+      call(or, compare(lessThan), call(isNull, variable(field))),
+      [or, lessThan, isNull],
+    );
   }
   if (columns.text !== undefined) {
     const { field, sample } = columns.text;
@@ -235,18 +329,28 @@ export function expressionProbes(columns: ProbeColumns, functions: ReadonlySet<s
     add(`${field.name} LIKE ‹a value's first character›%`, like(`${characters[0] ?? ''}%`), [likePattern]);
     add(`${field.name} LIKE %‹a value's last character›`, like(`%${characters.at(-1) ?? ''}`), [likePattern]);
     add(`${field.name} LIKE _‹the rest of a value›`, like(`_${characters.slice(1).join('')}`), [likePattern]);
-    add(`NOT (${field.name} LIKE ‹a value's first character›%)`, call(not, like(`${characters[0] ?? ''}%`)), [not, likePattern]);
+    add(`NOT (${field.name} LIKE ‹a value's first character›%)`, call(not, like(`${characters[0] ?? ''}%`)), [
+      not,
+      likePattern,
+    ]);
   }
   return probes;
 }
 
 /** The rows of `rows` (in `schema` order) that Athena keeps for `expression`. */
 export function rowsKeptBy(expression: FederationExpression, schema: Schema, rows: readonly ProbeRow[]): ProbeRow[] {
-  return rows.filter((row) => evaluateExpression(expression, Object.fromEntries(schema.fields.map((f, i) => [f.name, row[i]]))) === true);
+  return rows.filter(
+    (row) => evaluateExpression(expression, Object.fromEntries(schema.fields.map((f, i) => [f.name, row[i]]))) === true,
+  );
 }
 
 /** The verdict on an expression read: exactly the rows Athena keeps from the unpushed answer. */
-export function expressionVerdict(probe: ExpressionProbe, schema: Schema, unpushed: readonly ProbeRow[], pushed: readonly ProbeRow[]): string | undefined {
+export function expressionVerdict(
+  probe: ExpressionProbe,
+  schema: Schema,
+  unpushed: readonly ProbeRow[],
+  pushed: readonly ProbeRow[],
+): string | undefined {
   const expected = rowsKeptBy(probe.expression, schema, unpushed);
   const { missing, extra } = rowDifference(expected, pushed);
   if (missing === 0 && extra === 0) return undefined;

@@ -44,7 +44,8 @@ export function createReferenceConnector(options: ReferenceConnectorOptions): Co
     if (table === undefined) throw new ConnectorError('NotFound', `Table ${key(name)} does not exist`);
     return table;
   };
-  const partitionOf = (table: ReferenceTable, row: Row): string => JSON.stringify((table.partitionColumns ?? []).map((c) => String((row as Record<string, unknown>)[c])));
+  const partitionOf = (table: ReferenceTable, row: Row): string =>
+    JSON.stringify((table.partitionColumns ?? []).map((c) => String((row as Record<string, unknown>)[c])));
 
   return {
     sourceType: options.sourceType ?? 'reference',
@@ -71,7 +72,10 @@ export function createReferenceConnector(options: ReferenceConnectorOptions): Co
     getSplits: (_ctx, input: SplitsInput) => {
       const table = find(input.tableName);
       const per = Math.max(table.splitsPerPartition ?? 1, 1);
-      const partitions = (table.partitionColumns ?? []).length === 0 ? [null] : partitionKeys(input.partitions, table.partitionColumns ?? []);
+      const partitions =
+        (table.partitionColumns ?? []).length === 0
+          ? [null]
+          : partitionKeys(input.partitions, table.partitionColumns ?? []);
       const splits = partitions.flatMap((partition) =>
         Array.from({ length: per }, (_, i) => ({
           start: String(Math.floor((table.rowCount * i) / per)),
@@ -85,8 +89,17 @@ export function createReferenceConnector(options: ReferenceConnectorOptions): Co
       const table = find(input.tableName);
       const start = Number(input.split['start']);
       const end = Number(input.split['end']);
-      if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end > table.rowCount || start > end) {
-        throw new ConnectorError('InvalidInput', `Split range ${input.split['start']}..${input.split['end']} is not valid for ${key(table.tableName)}`);
+      if (
+        !Number.isSafeInteger(start) ||
+        !Number.isSafeInteger(end) ||
+        start < 0 ||
+        end > table.rowCount ||
+        start > end
+      ) {
+        throw new ConnectorError(
+          'InvalidInput',
+          `Split range ${input.split['start']}..${input.split['end']} is not valid for ${key(table.tableName)}`,
+        );
       }
       const partition = input.split['partition'];
       const writer = table.batchRows === undefined ? undefined : new RecordBatchWriter(input.schema);
@@ -116,10 +129,14 @@ export function createReferenceConnector(options: ReferenceConnectorOptions): Co
 function partitionKeys(partitions: RecordBatch, columns: readonly string[]): string[] {
   const keys: string[] = [];
   for (let i = 0; i < partitions.numRows; i++) {
-    keys.push(JSON.stringify(columns.map((c) => {
-      const vector = partitions.getChild(c);
-      return vector === null ? 'undefined' : String(readValue(vector, i));
-    })));
+    keys.push(
+      JSON.stringify(
+        columns.map((c) => {
+          const vector = partitions.getChild(c);
+          return vector === null ? 'undefined' : String(readValue(vector, i));
+        }),
+      ),
+    );
   }
   return keys;
 }

@@ -10,7 +10,10 @@ import { LAMBDA_RESPONSE_LIMIT_BYTES } from '../handler/lambda-limits.js';
 
 /** Java's `Block.getSize()` of a scan: the Arrow buffer bytes of every batch. */
 function rawBytes(result: ScanResult): number {
-  return result.table.batches.reduce((sum, batch) => sum + batch.data.children.reduce((n, child) => n + child.byteLength, 0), 0);
+  return result.table.batches.reduce(
+    (sum, batch) => sum + batch.data.children.reduce((n, child) => n + child.byteLength, 0),
+    0,
+  );
 }
 
 /**
@@ -19,7 +22,12 @@ function rawBytes(result: ScanResult): number {
  * over Lambda's response limit in base64 — and that the handler answered it within the limit, by
  * spilling. Returns column `value` keyed by the text of column `key`, to compare with the source.
  */
-export function expectSpilledWithinLambdaLimit(driver: EngineDriver, result: ScanResult, key: string, value: string): Map<string, unknown> {
+export function expectSpilledWithinLambdaLimit(
+  driver: EngineDriver,
+  result: ScanResult,
+  key: string,
+  value: string,
+): Map<string, unknown> {
   expect(result.splits, 'splits').toBe(1);
   const raw = rawBytes(result);
   expect(raw, 'raw Arrow bytes').toBeLessThan(ATHENA_BLOCK_SIZES.maxInlineBlockSize);

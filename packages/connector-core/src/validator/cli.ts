@@ -8,12 +8,14 @@ import { parseConnectorTarget, transportFor } from '../engine/transports.js';
 import type { TableName } from '../protocol/types.js';
 import { formatChecks, validateConnector } from './validate-connector.js';
 
-const usage = 'usage: athena-connector validate TARGET [--catalog NAME] [--table schema.table …] [--max-tables N] [--splits one|several|all]\n  TARGET is a Lambda bundle (path.mjs or path.mjs#export) or lambda:<function name or ARN>';
+const usage =
+  'usage: athena-connector validate TARGET [--catalog NAME] [--table schema.table …] [--max-tables N] [--splits one|several|all]\n  TARGET is a Lambda bundle (path.mjs or path.mjs#export) or lambda:<function name or ARN>';
 
 /** A whole number ≥ 1 written in decimal, or a clear error naming the option. */
 function positiveInteger(option: string, text: string): number {
   const value = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < 1) throw new Error(`--${option} must be a whole number of at least 1, got ${JSON.stringify(text)}`);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < 1)
+    throw new Error(`--${option} must be a whole number of at least 1, got ${JSON.stringify(text)}`);
   return value;
 }
 
@@ -44,20 +46,29 @@ async function main(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
-    options: { catalog: { type: 'string' }, table: { type: 'string', multiple: true }, 'max-tables': { type: 'string' }, splits: { type: 'string', default: 'several' }, help: { type: 'boolean', default: false } },
+    options: {
+      catalog: { type: 'string' },
+      table: { type: 'string', multiple: true },
+      'max-tables': { type: 'string' },
+      splits: { type: 'string', default: 'several' },
+      help: { type: 'boolean', default: false },
+    },
   });
   if (values.help === true || positionals[0] !== 'validate' || positionals[1] === undefined) {
     console.log(usage);
     return values.help === true ? 0 : 2;
   }
   const splits = values.splits;
-  if (splits !== 'one' && splits !== 'several' && splits !== 'all') throw new Error('--splits must be one, several or all');
+  if (splits !== 'one' && splits !== 'several' && splits !== 'all')
+    throw new Error('--splits must be one, several or all');
   const tables = (values.table ?? []).map((t): TableName => {
     const [schemaName, tableName, ...rest] = t.split('.');
-    if (schemaName === undefined || tableName === undefined || rest.length > 0) throw new Error(`--table ${t} must be schema.table`);
+    if (schemaName === undefined || tableName === undefined || rest.length > 0)
+      throw new Error(`--table ${t} must be schema.table`);
     return { schemaName, tableName };
   });
-  const maxTables = values['max-tables'] === undefined ? undefined : positiveInteger('max-tables', values['max-tables']);
+  const maxTables =
+    values['max-tables'] === undefined ? undefined : positiveInteger('max-tables', values['max-tables']);
   const progress = progressReporter(process.stderr);
   const checks = await validateConnector({
     transport: await transportFor(parseConnectorTarget(positionals[1])),

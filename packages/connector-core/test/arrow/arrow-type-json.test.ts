@@ -1,4 +1,28 @@
-import { Binary, Bool, DateDay, DateMillisecond, Decimal, Field, FixedSizeBinary, Float32, Float64, Int16, Int32, Int64, Int8, List, Map_, Null, Struct, TimeMillisecond, TimeUnit, Timestamp, Uint32, Utf8, type DataType } from 'apache-arrow';
+import {
+  Binary,
+  Bool,
+  DateDay,
+  DateMillisecond,
+  Decimal,
+  Field,
+  FixedSizeBinary,
+  Float32,
+  Float64,
+  Int16,
+  Int32,
+  Int64,
+  Int8,
+  List,
+  Map_,
+  Null,
+  Struct,
+  TimeMillisecond,
+  TimeUnit,
+  Timestamp,
+  Uint32,
+  Utf8,
+  type DataType,
+} from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { arrowTypeFromJson, arrowTypeToJson } from '../../src/index.js';
 
@@ -19,7 +43,10 @@ describe('ArrowType JSON', () => {
     [new DateDay(), { '@type': 'Date', unit: 'DAY' }],
     [new DateMillisecond(), { '@type': 'Date', unit: 'MILLISECOND' }],
     [new TimeMillisecond(), { '@type': 'Time', unit: 'MILLISECOND', bitWidth: 32 }],
-    [new Timestamp(TimeUnit.MILLISECOND, 'America/New_York'), { '@type': 'Timestamp', unit: 'MILLISECOND', timezone: 'America/New_York' }],
+    [
+      new Timestamp(TimeUnit.MILLISECOND, 'America/New_York'),
+      { '@type': 'Timestamp', unit: 'MILLISECOND', timezone: 'America/New_York' },
+    ],
     [new Timestamp(TimeUnit.MICROSECOND, null), { '@type': 'Timestamp', unit: 'MICROSECOND', timezone: null }],
     [new FixedSizeBinary(16), { '@type': 'FixedSizeBinary', byteWidth: 16 }],
   ];
@@ -33,7 +60,13 @@ describe('ArrowType JSON', () => {
   it('nested types have JSON without children, and cannot be rebuilt from it', () => {
     expect(arrowTypeToJson(new List(new Field('item', new Int32())))).toEqual({ '@type': 'List' });
     expect(arrowTypeToJson(new Struct([new Field('a', new Int32())]))).toEqual({ '@type': 'Struct' });
-    const map = new Map_(new Field('entries', new Struct<{ key: Utf8; value: Int32 }>([new Field('key', new Utf8(), false), new Field('value', new Int32())]), false));
+    const map = new Map_(
+      new Field(
+        'entries',
+        new Struct<{ key: Utf8; value: Int32 }>([new Field('key', new Utf8(), false), new Field('value', new Int32())]),
+        false,
+      ),
+    );
     expect(arrowTypeToJson(map)).toEqual({ '@type': 'Map' });
     expect(() => arrowTypeFromJson({ '@type': 'List' })).toThrow(/nested/);
     expect(() => arrowTypeFromJson({ '@type': 'Int', bitWidth: 12, isSigned: true })).toThrow(/bitWidth 12/);

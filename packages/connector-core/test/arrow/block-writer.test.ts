@@ -37,9 +37,19 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 import { readRows, readValue } from '../../src/arrow/block-reader.js';
-import { RecordBatchWriter, ValueCoercionError, buildRecordBatch, type Row } from '../../src/arrow/block-writer/index.js';
+import {
+  RecordBatchWriter,
+  ValueCoercionError,
+  buildRecordBatch,
+  type Row,
+} from '../../src/arrow/block-writer/index.js';
 import { formatDecimal, toUnscaledDecimal } from '../../src/arrow/decimal.js';
-import { decodeRecordBatchBytes, decodeSchemaMessage, encodeRecordBatchMessage, encodeSchemaMessage } from '../../src/arrow/ipc.js';
+import {
+  decodeRecordBatchBytes,
+  decodeSchemaMessage,
+  encodeRecordBatchMessage,
+  encodeSchemaMessage,
+} from '../../src/arrow/ipc.js';
 import { packTimestampWithZone, zoneIdOf, zoneKeyOf } from '../../src/arrow/time-zone-key.js';
 
 const INT64_MIN = -(2n ** 63n);
@@ -52,7 +62,10 @@ const MIN_PACKABLE = -(2 ** 51);
 // --- helpers ------------------------------------------------------------------------------------
 
 function mapOf(key: DataType, value: DataType, valueNullable = true): Map_ {
-  return new Map_(new Field('entries', new Struct([new Field('key', key, false), new Field('value', value, valueNullable)]), false), false);
+  return new Map_(
+    new Field('entries', new Struct([new Field('key', key, false), new Field('value', value, valueNullable)]), false),
+    false,
+  );
 }
 
 function listOf(item: DataType, itemNullable = true): List {
@@ -95,7 +108,10 @@ function roundTrip(schema: Schema, rows: readonly Row[]): unknown[][] {
 }
 
 function roundTripColumn(type: DataType, values: readonly unknown[], nullable = true): unknown[] {
-  return roundTrip(single(type, nullable), values.map((value) => [value])).map((row) => row[0]);
+  return roundTrip(
+    single(type, nullable),
+    values.map((value) => [value]),
+  ).map((row) => row[0]);
 }
 
 function coercionError(schema: Schema, rows: readonly Row[]): ValueCoercionError {
@@ -108,7 +124,13 @@ function coercionError(schema: Schema, rows: readonly Row[]): ValueCoercionError
   throw new Error('expected a ValueCoercionError');
 }
 
-function expectCoercionError(error: ValueCoercionError, column: string, row: number, valueType: string, arrowType?: string): void {
+function expectCoercionError(
+  error: ValueCoercionError,
+  column: string,
+  row: number,
+  valueType: string,
+  arrowType?: string,
+): void {
   expect(error.name).toBe('ValueCoercionError');
   expect(error.column).toBe(column);
   expect(error.row).toBe(row);
@@ -355,6 +377,7 @@ const TYPE_CASES: Record<string, TypeCase> = {
       [5e-11, '0.0000000001'],
       [-5e-11, '-0.0000000001'],
       [4.9e-11, '0.0000000000'],
+      // biome-ignore lint/correctness/noPrecisionLoss: the case is the double this literal rounds to
       [123456789.123456789, '123456789.1234567900'],
     ],
     rejected: [['9999999999999999999999999999.99999999995', 'string']],
@@ -606,13 +629,22 @@ describe.each(Object.entries(TYPE_CASES))('%s', (_name, { type, arrowType, accep
   });
 
   it('round-trips a column without nulls (no validity bitmap)', () => {
-    expect(roundTripColumn(type, accepted.map(([input]) => input), false)).toEqual(accepted.map(([, output]) => output));
+    expect(
+      roundTripColumn(
+        type,
+        accepted.map(([input]) => input),
+        false,
+      ),
+    ).toEqual(accepted.map(([, output]) => output));
   });
 
-  it.each(rejected.map(([input, valueType]) => ({ input, valueType })))('rejects $valueType $input', ({ input, valueType }) => {
-    const error = coercionError(single(type), [[null], [input]]);
-    expectCoercionError(error, 'c', 1, valueType, arrowType);
-  });
+  it.each(rejected.map(([input, valueType]) => ({ input, valueType })))(
+    'rejects $valueType $input',
+    ({ input, valueType }) => {
+      const error = coercionError(single(type), [[null], [input]]);
+      expectCoercionError(error, 'c', 1, valueType, arrowType);
+    },
+  );
 
   it('rejects null in a non-nullable field', () => {
     const [first] = accepted[0] ?? [];
@@ -625,7 +657,13 @@ describe.each(Object.entries(TYPE_CASES))('%s', (_name, { type, arrowType, accep
 
 describe('value details', () => {
   it('rounds decimals HALF_UP only, and says so nowhere else', () => {
-    expect(roundTripColumn(new Decimal(0, 5, 128), ['2.5', '-2.5', '3.5', '-3.5', '0.49999'])).toEqual(['3', '-3', '4', '-4', '0']);
+    expect(roundTripColumn(new Decimal(0, 5, 128), ['2.5', '-2.5', '3.5', '-3.5', '0.49999'])).toEqual([
+      '3',
+      '-3',
+      '4',
+      '-4',
+      '0',
+    ]);
   });
 
   it('keeps ±0.0 and NaN distinguishable in float columns', () => {
@@ -636,7 +674,14 @@ describe('value details', () => {
   });
 
   it('stores Timestamp(MILLISECOND, tz) values packed exactly as packTimestampWithZone does', () => {
-    const inputs = [new Date(-1), 0, MIN_PACKABLE, MAX_PACKABLE, { epochMillis: -5, zone: 'Asia/Kathmandu' }, { epochMillis: 1_700_000_000_123n, zone: '-09:30' }];
+    const inputs = [
+      new Date(-1),
+      0,
+      MIN_PACKABLE,
+      MAX_PACKABLE,
+      { epochMillis: -5, zone: 'Asia/Kathmandu' },
+      { epochMillis: 1_700_000_000_123n, zone: '-09:30' },
+    ];
     const expected = [
       packTimestampWithZone(-1n, 'America/Los_Angeles'),
       packTimestampWithZone(0n, 'America/Los_Angeles'),
@@ -645,8 +690,11 @@ describe('value details', () => {
       packTimestampWithZone(-5n, 'Asia/Kathmandu'),
       packTimestampWithZone(1_700_000_000_123n, '-09:30'),
     ];
-    const batch = buildRecordBatch(single(new TimestampMillisecond('America/Los_Angeles')), inputs.map((input) => [input]));
-    expect([...(batch.getChildAt(0)?.data[0]?.values as BigInt64Array)]).toEqual(expected);
+    const batch = buildRecordBatch(
+      single(new TimestampMillisecond('America/Los_Angeles')),
+      inputs.map((input) => [input]),
+    );
+    expect([...((batch.getChildAt(0)?.data[0]?.values ?? []) as BigInt64Array)]).toEqual(expected);
   });
 
   it('rejects a lone surrogate instead of letting UTF-8 encoding replace it', () => {
@@ -675,7 +723,10 @@ const readingType = new Struct([
   new Field('at', new TimestampMillisecond('Europe/London'), true),
   new Field('notes', mapOf(new Utf8(), listOf(new Decimal(2, 5, 128))), true),
 ]);
-const vitalsType = new Struct([new Field('readings', listOf(readingType), true), new Field('source', new Utf8(), true)]);
+const vitalsType = new Struct([
+  new Field('readings', listOf(readingType), true),
+  new Field('source', new Utf8(), true),
+]);
 const attrsType = mapOf(new Utf8(), new Struct([new Field('n', new Int16(), true), new Field('s', new Utf8(), true)]));
 const nestedSchema = new Schema([
   new Field('id', new Int64(), false),
@@ -691,7 +742,14 @@ const NESTED_ROWS: ReadonlyArray<readonly [Row, readonly unknown[]]> = [
       id: 1n,
       vitals: {
         readings: [
-          { bpm: 60, at: new Date(0), notes: new Map([['a', ['1.005', 2]], ['b', []]]) },
+          {
+            bpm: 60,
+            at: new Date(0),
+            notes: new Map([
+              ['a', ['1.005', 2]],
+              ['b', []],
+            ]),
+          },
           null,
           { bpm: -1, at: { epochMillis: -5, zone: 'Asia/Tokyo' }, notes: { x: null, y: [null, -0.005] } },
         ],
@@ -708,13 +766,30 @@ const NESTED_ROWS: ReadonlyArray<readonly [Row, readonly unknown[]]> = [
       1n,
       {
         readings: [
-          { bpm: 60, at: ts(0, 'Europe/London'), notes: new Map<string, unknown>([['a', ['1.01', '2.00']], ['b', []]]) },
+          {
+            bpm: 60,
+            at: ts(0, 'Europe/London'),
+            notes: new Map<string, unknown>([
+              ['a', ['1.01', '2.00']],
+              ['b', []],
+            ]),
+          },
           null,
-          { bpm: -1, at: ts(-5, 'Asia/Tokyo'), notes: new Map<string, unknown>([['x', null], ['y', [null, '-0.01']]]) },
+          {
+            bpm: -1,
+            at: ts(-5, 'Asia/Tokyo'),
+            notes: new Map<string, unknown>([
+              ['x', null],
+              ['y', [null, '-0.01']],
+            ]),
+          },
         ],
         source: 'monitor 😀',
       },
-      new Map<string, unknown>([['k', { n: 1, s: 'v' }], ['k2', null]]),
+      new Map<string, unknown>([
+        ['k', { n: 1, s: 'v' }],
+        ['k2', null],
+      ]),
       [[1.5, -0], [], null, [NaN]],
       ['a', 'b'],
     ],
@@ -730,11 +805,29 @@ const NESTED_ROWS: ReadonlyArray<readonly [Row, readonly unknown[]]> = [
   [{ id: '4' }, [4n, null, null, null, null]],
   [
     { id: 5n, vitals: new Map([['source', 's']]), attrs: { z: { n: -32768 }, '': { s: '' } } },
-    [5n, { readings: null, source: 's' }, new Map<string, unknown>([['z', { n: -32768, s: null }], ['', { n: null, s: '' }]]), null, null],
+    [
+      5n,
+      { readings: null, source: 's' },
+      new Map<string, unknown>([
+        ['z', { n: -32768, s: null }],
+        ['', { n: null, s: '' }],
+      ]),
+      null,
+      null,
+    ],
   ],
   [
     { id: 6n, vitals: { readings: [{ bpm: 2147483647, at: '2021-03-28T01:00:00+01:00', notes: [['k', null]] }] } },
-    [6n, { readings: [{ bpm: 2147483647, at: ts(Date.UTC(2021, 2, 28), 'Europe/London'), notes: new Map([['k', null]]) }] , source: null }, null, null, null],
+    [
+      6n,
+      {
+        readings: [{ bpm: 2147483647, at: ts(Date.UTC(2021, 2, 28), 'Europe/London'), notes: new Map([['k', null]]) }],
+        source: null,
+      },
+      null,
+      null,
+      null,
+    ],
   ],
 ];
 
@@ -748,7 +841,17 @@ describe('nested List / Struct / Map', () => {
   });
 
   it('gives a null struct valid placeholders in its non-nullable children', () => {
-    const schema = new Schema([new Field('s', new Struct([new Field('n', new Int32(), false), new Field('t', new Utf8(), false), new Field('l', listOf(new Int8()), false)]), true)]);
+    const schema = new Schema([
+      new Field(
+        's',
+        new Struct([
+          new Field('n', new Int32(), false),
+          new Field('t', new Utf8(), false),
+          new Field('l', listOf(new Int8()), false),
+        ]),
+        true,
+      ),
+    ]);
     const batch = buildRecordBatch(schema, [[null], [{ n: 7, t: 'x', l: [1] }], [null]]);
     const struct = batch.getChildAt(0)!.data[0]!;
     expect(struct.nullCount).toBe(2);
@@ -764,24 +867,80 @@ describe('nested List / Struct / Map', () => {
       yield 1;
       yield 2;
     }
-    const schema = new Schema([new Field('l', listOf(new Int32()), true), new Field('s', new Struct([new Field('a', new Int32(), true)]), true)]);
-    expect(roundTrip(schema, [[generated(), new Map([['a', 1]])], [new Int32Array([3]), new Map()]])).toEqual([
+    const schema = new Schema([
+      new Field('l', listOf(new Int32()), true),
+      new Field('s', new Struct([new Field('a', new Int32(), true)]), true),
+    ]);
+    expect(
+      roundTrip(schema, [
+        [generated(), new Map([['a', 1]])],
+        [new Int32Array([3]), new Map()],
+      ]),
+    ).toEqual([
       [[1, 2], { a: 1 }],
       [[3], { a: null }],
     ]);
   });
 
   it.each([
-    ['a fraction deep inside', { id: 1n, vitals: { readings: [{ bpm: 1 }, { bpm: 1.5 }] } }, 'vitals.readings[].bpm', 'number', 'Int32'],
-    ['a null non-nullable child', { id: 1n, vitals: { readings: [{ bpm: null }] } }, 'vitals.readings[].bpm', 'null', 'Int32'],
-    ['a missing non-nullable child', { id: 1n, vitals: { readings: [{}] } }, 'vitals.readings[].bpm', 'undefined', 'Int32'],
-    ['a null map key', { id: 1n, vitals: { readings: [{ bpm: 1, notes: new Map([[null, []]]) }] } }, 'vitals.readings[].notes[].key', 'null', 'Utf8'],
-    ['a non-string map key', { id: 1n, vitals: { readings: [{ bpm: 1, notes: new Map([[1, []]]) }] } }, 'vitals.readings[].notes[].key', 'number', 'Utf8'],
-    ['a decimal over precision in a map value', { id: 1n, vitals: { readings: [{ bpm: 1, notes: { a: ['1', '1e3'] } }] } }, 'vitals.readings[].notes[].value[]', 'string', 'Decimal(5, 2)'],
-    ['a bad timestamp zone', { id: 1n, vitals: { readings: [{ bpm: 1, at: { epochMillis: 0, zone: 'Nowhere' } }] } }, 'vitals.readings[].at', 'object', 'Timestamp(MILLISECOND, Europe/London)'],
+    [
+      'a fraction deep inside',
+      { id: 1n, vitals: { readings: [{ bpm: 1 }, { bpm: 1.5 }] } },
+      'vitals.readings[].bpm',
+      'number',
+      'Int32',
+    ],
+    [
+      'a null non-nullable child',
+      { id: 1n, vitals: { readings: [{ bpm: null }] } },
+      'vitals.readings[].bpm',
+      'null',
+      'Int32',
+    ],
+    [
+      'a missing non-nullable child',
+      { id: 1n, vitals: { readings: [{}] } },
+      'vitals.readings[].bpm',
+      'undefined',
+      'Int32',
+    ],
+    [
+      'a null map key',
+      { id: 1n, vitals: { readings: [{ bpm: 1, notes: new Map([[null, []]]) }] } },
+      'vitals.readings[].notes[].key',
+      'null',
+      'Utf8',
+    ],
+    [
+      'a non-string map key',
+      { id: 1n, vitals: { readings: [{ bpm: 1, notes: new Map([[1, []]]) }] } },
+      'vitals.readings[].notes[].key',
+      'number',
+      'Utf8',
+    ],
+    [
+      'a decimal over precision in a map value',
+      { id: 1n, vitals: { readings: [{ bpm: 1, notes: { a: ['1', '1e3'] } }] } },
+      'vitals.readings[].notes[].value[]',
+      'string',
+      'Decimal(5, 2)',
+    ],
+    [
+      'a bad timestamp zone',
+      { id: 1n, vitals: { readings: [{ bpm: 1, at: { epochMillis: 0, zone: 'Nowhere' } }] } },
+      'vitals.readings[].at',
+      'object',
+      'Timestamp(MILLISECOND, Europe/London)',
+    ],
     ['a string for a map', { id: 1n, attrs: 'k=v' }, 'attrs', 'string', 'Map<Utf8, Struct<n: Int16, s: Utf8>>'],
     ['a malformed map pair', { id: 1n, attrs: [['k']] }, 'attrs', 'Array', undefined],
-    ['a struct value of the wrong kind', { id: 1n, attrs: { k: [1, 'x'] } }, 'attrs[].value', 'Array', 'Struct<n: Int16, s: Utf8>'],
+    [
+      'a struct value of the wrong kind',
+      { id: 1n, attrs: { k: [1, 'x'] } },
+      'attrs[].value',
+      'Array',
+      'Struct<n: Int16, s: Utf8>',
+    ],
     ['a number inside a list of lists', { id: 1n, matrix: [[1], 5] }, 'matrix[]', 'number', 'List<Float64>'],
     ['an array for a struct', { id: 1n, vitals: [] }, 'vitals', 'Array', undefined],
     ['a Date for a struct', { id: 1n, vitals: new Date(0) }, 'vitals', 'Date', undefined],
@@ -802,7 +961,13 @@ describe('RecordBatchWriter', () => {
     const good2 = NESTED_ROWS[5]![0];
     const bad: Row = {
       id: 9n,
-      vitals: { readings: [{ bpm: 1, notes: { a: ['1.00', '2'] } }, { bpm: 2, notes: { b: ['3', 'oops'] } }], source: 'partial' },
+      vitals: {
+        readings: [
+          { bpm: 1, notes: { a: ['1.00', '2'] } },
+          { bpm: 2, notes: { b: ['3', 'oops'] } },
+        ],
+        source: 'partial',
+      },
       attrs: { k: { n: 1 } },
     };
     const writer = new RecordBatchWriter(nestedSchema);
@@ -856,7 +1021,10 @@ describe('RecordBatchWriter', () => {
   });
 
   it('reads a field named __proto__ as an own property, never the prototype', () => {
-    const schema = new Schema([new Field('__proto__', new Int32(), true), new Field('x', new Struct([new Field('__proto__', new Utf8(), true)]), true)]);
+    const schema = new Schema([
+      new Field('__proto__', new Int32(), true),
+      new Field('x', new Struct([new Field('__proto__', new Utf8(), true)]), true),
+    ]);
     const row = JSON.parse('{"__proto__": 5, "x": {"__proto__": "a"}}') as Record<string, unknown>;
     const [first, second] = roundTrip(schema, [row, { x: {} }]);
     expect(first?.[0]).toBe(5);
@@ -866,7 +1034,11 @@ describe('RecordBatchWriter', () => {
   });
 
   it('is empty and reusable after finish, and never touches a batch it handed out', () => {
-    const schema = new Schema([new Field('i', new Int32(), true), new Field('s', new Utf8(), true), new Field('l', listOf(new Int64()), true)]);
+    const schema = new Schema([
+      new Field('i', new Int32(), true),
+      new Field('s', new Utf8(), true),
+      new Field('l', listOf(new Int64()), true),
+    ]);
     const writer = new RecordBatchWriter(schema);
     writer.appendRow([1, 'one', [1n]]);
     writer.appendRow([null, null, null]);
@@ -896,11 +1068,24 @@ describe('RecordBatchWriter', () => {
       new Field('l', listOf(new Int64()), true),
     ]);
     // Large enough that every buffer is pooled (64 KiB and up).
-    const block = (seed: number): unknown[][] => Array.from({ length: 20_000 }, (_, i) => (i % 11 === 0 ? [null, BigInt(seed + i), null, null, null, null] : [seed + i, BigInt(seed + i), (seed + i) / 4, `${seed + i}.5`, `row ${seed + i}`, [BigInt(i), BigInt(-seed)]]));
+    const block = (seed: number): unknown[][] =>
+      Array.from({ length: 20_000 }, (_, i) =>
+        i % 11 === 0
+          ? [null, BigInt(seed + i), null, null, null, null]
+          : [
+              seed + i,
+              BigInt(seed + i),
+              (seed + i) / 4,
+              `${seed + i}.5`,
+              `row ${seed + i}`,
+              [BigInt(i), BigInt(-seed)],
+            ],
+      );
     const buffersOf = (batch: RecordBatch): Set<ArrayBufferLike> => {
       const found = new Set<ArrayBufferLike>();
       const visit = (data: Data): void => {
-        for (const view of [data.values, data.valueOffsets] as (ArrayBufferView | undefined)[]) if (view !== undefined && view.byteLength >= 64 * 1024) found.add(view.buffer);
+        for (const view of [data.values, data.valueOffsets] as (ArrayBufferView | undefined)[])
+          if (view !== undefined && view.byteLength >= 64 * 1024) found.add(view.buffer);
         data.children.forEach(visit);
       };
       visit(batch.data);
@@ -926,18 +1111,33 @@ describe('RecordBatchWriter', () => {
     for (const row of rows) writer.appendRow(row);
     const third = writer.finish();
     expect([...buffersOf(third)].filter((buffer) => secondBuffers.has(buffer)).length).toBeGreaterThanOrEqual(5);
-    expect(readThroughIpc(third)).toEqual(rows.map((row) => (row[0] === null ? row : [row[0], row[1], row[2], formatDecimal(toUnscaledDecimal(row[3] as string, 2), 2), row[4], row[5]])));
+    expect(readThroughIpc(third)).toEqual(
+      rows.map((row) =>
+        row[0] === null
+          ? row
+          : [row[0], row[1], row[2], formatDecimal(toUnscaledDecimal(row[3] as string, 2), 2), row[4], row[5]],
+      ),
+    );
     expect(readRows(first)).toEqual(firstRows);
   });
 
   it('grows buffers past many doublings, with the first null arriving late', () => {
-    const schema = new Schema([new Field('i', new Int32(), true), new Field('s', new Utf8(), true), new Field('l', listOf(new Bool()), true), new Field('d', new Decimal(3, 20, 128), true)]);
+    const schema = new Schema([
+      new Field('i', new Int32(), true),
+      new Field('s', new Utf8(), true),
+      new Field('l', listOf(new Bool()), true),
+      new Field('d', new Decimal(3, 20, 128), true),
+    ]);
     const rows: unknown[][] = [];
     const expected: unknown[][] = [];
     for (let i = 0; i < 20_000; i++) {
       const isNull = i >= 5_000 && i % 7 === 0;
       rows.push(isNull ? [null, null, null, null] : [i, `s${i}é`, [i % 2 === 0, i % 3 === 0], i / 8]);
-      expected.push(isNull ? [null, null, null, null] : [i, `s${i}é`, [i % 2 === 0, i % 3 === 0], formatDecimal(toUnscaledDecimal(i / 8, 3), 3)]);
+      expected.push(
+        isNull
+          ? [null, null, null, null]
+          : [i, `s${i}é`, [i % 2 === 0, i % 3 === 0], formatDecimal(toUnscaledDecimal(i / 8, 3), 3)],
+      );
     }
     expect(roundTrip(schema, rows)).toEqual(expected);
   });
@@ -997,7 +1197,11 @@ describe('readValue', () => {
   });
 
   it('reads sliced data (a non-zero offset) correctly', () => {
-    const schema = new Schema([new Field('b', new Bool(), true), new Field('s', new Utf8(), true), new Field('l', listOf(new Int32()), true)]);
+    const schema = new Schema([
+      new Field('b', new Bool(), true),
+      new Field('s', new Utf8(), true),
+      new Field('l', listOf(new Int32()), true),
+    ]);
     const batch = buildRecordBatch(schema, [
       [true, 'a', [1]],
       [null, null, null],
@@ -1035,7 +1239,18 @@ describe('buildRecordBatch', () => {
 // --- properties ---------------------------------------------------------------------------------
 
 describe('randomized round trips', () => {
-  const ZONES = ['UTC', 'Z', '+05:30', '-14:00', '+14:00', 'America/Los_Angeles', 'Asia/Kathmandu', 'Europe/London', 'Etc/GMT-3', 'Australia/Lord_Howe'];
+  const ZONES = [
+    'UTC',
+    'Z',
+    '+05:30',
+    '-14:00',
+    '+14:00',
+    'America/Los_Angeles',
+    'Asia/Kathmandu',
+    'Europe/London',
+    'Etc/GMT-3',
+    'Australia/Lord_Howe',
+  ];
 
   it('integers of every width, from numbers, bigints and strings', () => {
     const widths = [
@@ -1047,27 +1262,46 @@ describe('randomized round trips', () => {
       const max = 2 ** (bits - 1) - 1;
       const value = fc.integer({ min: -max - 1, max });
       fc.assert(
-        fc.property(fc.array(fc.option(fc.oneof(value, value.map(BigInt), value.map(String)), { nil: null })), (values) => {
-          expect(roundTripColumn(type, values)).toEqual(values.map((v) => (v === null ? null : Number(v))));
-        }),
+        fc.property(
+          fc.array(fc.option(fc.oneof(value, value.map(BigInt), value.map(String)), { nil: null })),
+          (values) => {
+            expect(roundTripColumn(type, values)).toEqual(values.map((v) => (v === null ? null : Number(v))));
+          },
+        ),
         { numRuns: 50 },
       );
     }
     const int64 = fc.bigInt(INT64_MIN, INT64_MAX);
     fc.assert(
-      fc.property(fc.array(fc.option(fc.oneof(int64, int64.map(Number).filter((n) => n < 2 ** 63), int64.map(String)), { nil: null })), (values) => {
-        expect(roundTripColumn(new Int64(), values)).toEqual(values.map((v) => (v === null ? null : BigInt(v))));
-      }),
+      fc.property(
+        fc.array(
+          fc.option(
+            fc.oneof(
+              int64,
+              int64.map(Number).filter((n) => n < 2 ** 63),
+              int64.map(String),
+            ),
+            { nil: null },
+          ),
+        ),
+        (values) => {
+          expect(roundTripColumn(new Int64(), values)).toEqual(values.map((v) => (v === null ? null : BigInt(v))));
+        },
+      ),
       { numRuns: 100 },
     );
   });
 
   it('decimals at random scales, from exact strings and bigints', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 38 }), fc.array(fc.option(fc.bigInt(-MAX_38, MAX_38), { nil: null }), { maxLength: 20 }), (scale, unscaled) => {
-        const strings = unscaled.map((u) => (u === null ? null : formatDecimal(u, scale)));
-        expect(roundTripColumn(new Decimal(scale, 38, 128), strings)).toEqual(strings);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 38 }),
+        fc.array(fc.option(fc.bigInt(-MAX_38, MAX_38), { nil: null }), { maxLength: 20 }),
+        (scale, unscaled) => {
+          const strings = unscaled.map((u) => (u === null ? null : formatDecimal(u, scale)));
+          expect(roundTripColumn(new Decimal(scale, 38, 128), strings)).toEqual(strings);
+        },
+      ),
       { numRuns: 100 },
     );
   });
@@ -1077,7 +1311,10 @@ describe('randomized round trips', () => {
     fc.assert(
       fc.property(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e16, max: 1e16 }), (value) => {
         const expected = formatDecimal(toUnscaledDecimal(String(value), 6), 6);
-        const unscaledDigits = expected.replace(/^-/, '').replace('.', '').replace(/^0+(?=\d)/, '');
+        const unscaledDigits = expected
+          .replace(/^-/, '')
+          .replace('.', '')
+          .replace(/^0+(?=\d)/, '');
         if (unscaledDigits.length <= 20) {
           expect(roundTripColumn(type, [value])).toEqual([expected]);
         } else {
@@ -1100,12 +1337,20 @@ describe('randomized round trips', () => {
   it('packed timestamps for random instants and zones', () => {
     const millis = fc.bigInt(BigInt(MIN_PACKABLE), BigInt(MAX_PACKABLE)).map(Number);
     fc.assert(
-      fc.property(fc.array(fc.record({ epochMillis: millis, zone: fc.constantFrom(...ZONES) }), { maxLength: 20 }), (values) => {
-        const batch = buildRecordBatch(single(new TimestampMillisecond('UTC')), values.map((value) => [value]));
-        const raw = [...(batch.getChildAt(0)!.data[0]!.values as BigInt64Array)];
-        expect(raw).toEqual(values.map(({ epochMillis, zone }) => packTimestampWithZone(BigInt(epochMillis), zone)));
-        expect(readThroughIpc(batch).map((row) => row[0])).toEqual(values.map(({ epochMillis, zone }) => ts(epochMillis, zoneIdOf(zoneKeyOf(zone)))));
-      }),
+      fc.property(
+        fc.array(fc.record({ epochMillis: millis, zone: fc.constantFrom(...ZONES) }), { maxLength: 20 }),
+        (values) => {
+          const batch = buildRecordBatch(
+            single(new TimestampMillisecond('UTC')),
+            values.map((value) => [value]),
+          );
+          const raw = [...(batch.getChildAt(0)!.data[0]!.values as BigInt64Array)];
+          expect(raw).toEqual(values.map(({ epochMillis, zone }) => packTimestampWithZone(BigInt(epochMillis), zone)));
+          expect(readThroughIpc(batch).map((row) => row[0])).toEqual(
+            values.map(({ epochMillis, zone }) => ts(epochMillis, zoneIdOf(zoneKeyOf(zone)))),
+          );
+        },
+      ),
       { numRuns: 100 },
     );
   });

@@ -1,15 +1,24 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import { MILLIS_PER_DAY, daysFromCivil, daysInMonth, isCalendarDate, parseIsoDateTime } from '../../src/arrow/calendar.js';
+import {
+  MILLIS_PER_DAY,
+  daysFromCivil,
+  daysInMonth,
+  isCalendarDate,
+  parseIsoDateTime,
+} from '../../src/arrow/calendar.js';
 
 describe('calendar', () => {
   it('counts days from 1970-01-01 as Date does for years Date reads as written', () => {
     fc.assert(
-      fc.property(fc.date({ min: new Date('0100-01-01T00:00:00Z'), max: new Date('9999-12-31T00:00:00Z'), noInvalidDate: true }), (date) => {
-        const days = daysFromCivil(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate());
-        expect(days).toBe(Math.floor(date.getTime() / MILLIS_PER_DAY));
-      }),
+      fc.property(
+        fc.date({ min: new Date('0100-01-01T00:00:00Z'), max: new Date('9999-12-31T00:00:00Z'), noInvalidDate: true }),
+        (date) => {
+          const days = daysFromCivil(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate());
+          expect(days).toBe(Math.floor(date.getTime() / MILLIS_PER_DAY));
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -30,8 +39,23 @@ describe('calendar', () => {
   });
 
   it('parses ISO dates and date-times strictly, counting fraction digits', () => {
-    expect(parseIsoDateTime('2020-01-01T00:00:01.123456789+01:00')).toEqual({ days: 18_262, epochSeconds: 18_262 * 86_400 + 1 - 3600, nanos: 123_456_789, fractionDigits: 9, hasTime: true, hasOffset: true });
-    expect(parseIsoDateTime('1969-12-31')).toEqual({ days: -1, epochSeconds: -86_400, nanos: 0, fractionDigits: 0, hasTime: false, hasOffset: false });
-    for (const text of ['2020-02-30', '2020-01-01T24:00', '2020-01-01T00:00+18:01', '2020-1-01', '-000000-01-01']) expect(parseIsoDateTime(text), text).toBeUndefined();
+    expect(parseIsoDateTime('2020-01-01T00:00:01.123456789+01:00')).toEqual({
+      days: 18_262,
+      epochSeconds: 18_262 * 86_400 + 1 - 3600,
+      nanos: 123_456_789,
+      fractionDigits: 9,
+      hasTime: true,
+      hasOffset: true,
+    });
+    expect(parseIsoDateTime('1969-12-31')).toEqual({
+      days: -1,
+      epochSeconds: -86_400,
+      nanos: 0,
+      fractionDigits: 0,
+      hasTime: false,
+      hasOffset: false,
+    });
+    for (const text of ['2020-02-30', '2020-01-01T24:00', '2020-01-01T00:00+18:01', '2020-1-01', '-000000-01-01'])
+      expect(parseIsoDateTime(text), text).toBeUndefined();
   });
 });

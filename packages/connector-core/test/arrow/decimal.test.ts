@@ -108,12 +108,26 @@ describe('toUnscaledDecimal', () => {
     expect(() => toUnscaledDecimal(value, 2)).toThrow(RangeError);
   });
 
-  it.each(['', '.', '-', '+', 'abc', ' 1', '1 ', '1_000', '0x10', 'NaN', 'Infinity', '1e', '--1', '1.2.3', '1e+', '١٢'])(
-    'rejects the malformed string %j',
-    (input) => {
-      expect(() => toUnscaledDecimal(input, 2)).toThrow(SyntaxError);
-    },
-  );
+  it.each([
+    '',
+    '.',
+    '-',
+    '+',
+    'abc',
+    ' 1',
+    '1 ',
+    '1_000',
+    '0x10',
+    'NaN',
+    'Infinity',
+    '1e',
+    '--1',
+    '1.2.3',
+    '1e+',
+    '١٢',
+  ])('rejects the malformed string %j', (input) => {
+    expect(() => toUnscaledDecimal(input, 2)).toThrow(SyntaxError);
+  });
 
   it('fails fast on absurd exponents instead of building huge bigints', () => {
     expect(() => toUnscaledDecimal('1e999999999', 2)).toThrow(RangeError);
@@ -127,20 +141,30 @@ describe('toUnscaledDecimal', () => {
 
   it('matches a bigint-division HALF_UP oracle on random inputs', () => {
     fc.assert(
-      fc.property(fc.bigInt(-(10n ** 45n), 10n ** 45n), fc.integer({ min: 0, max: 30 }), fc.integer({ min: 0, max: 8 }), (unscaled, scale, drop) => {
-        const written = formatDecimal(unscaled, scale + drop);
-        expect(toUnscaledDecimal(written, scale)).toBe(halfUp(unscaled, drop));
-      }),
+      fc.property(
+        fc.bigInt(-(10n ** 45n), 10n ** 45n),
+        fc.integer({ min: 0, max: 30 }),
+        fc.integer({ min: 0, max: 8 }),
+        (unscaled, scale, drop) => {
+          const written = formatDecimal(unscaled, scale + drop);
+          expect(toUnscaledDecimal(written, scale)).toBe(halfUp(unscaled, drop));
+        },
+      ),
     );
   });
 
   it('reads exponent forms like their plain equivalents', () => {
     fc.assert(
-      fc.property(fc.bigInt(-(10n ** 20n), 10n ** 20n), fc.integer({ min: -20, max: 20 }), fc.integer({ min: 0, max: 10 }), (mantissa, exponent, scale) => {
-        const exponentForm = `${mantissa}e${exponent}`;
-        const plain = formatDecimal(mantissa, -exponent);
-        expect(toUnscaledDecimal(exponentForm, scale)).toBe(toUnscaledDecimal(plain, scale));
-      }),
+      fc.property(
+        fc.bigInt(-(10n ** 20n), 10n ** 20n),
+        fc.integer({ min: -20, max: 20 }),
+        fc.integer({ min: 0, max: 10 }),
+        (mantissa, exponent, scale) => {
+          const exponentForm = `${mantissa}e${exponent}`;
+          const plain = formatDecimal(mantissa, -exponent);
+          expect(toUnscaledDecimal(exponentForm, scale)).toBe(toUnscaledDecimal(plain, scale));
+        },
+      ),
     );
   });
 });
@@ -167,13 +191,17 @@ describe('safeUnscaledOfNumber (the bigint-free fast path)', () => {
 
   it('agrees with toUnscaledDecimal whenever it answers', () => {
     fc.assert(
-      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer({ min: 0, max: 20 }), (value, scale) => {
-        const fast = safeUnscaledOfNumber(value, scale);
-        if (fast !== undefined) {
-          expect(Number.isSafeInteger(fast)).toBe(true);
-          expect(BigInt(fast)).toBe(toUnscaledDecimal(value, scale));
-        }
-      }),
+      fc.property(
+        fc.double({ noNaN: true, noDefaultInfinity: true }),
+        fc.integer({ min: 0, max: 20 }),
+        (value, scale) => {
+          const fast = safeUnscaledOfNumber(value, scale);
+          if (fast !== undefined) {
+            expect(Number.isSafeInteger(fast)).toBe(true);
+            expect(BigInt(fast)).toBe(toUnscaledDecimal(value, scale));
+          }
+        },
+      ),
     );
     fc.assert(
       fc.property(fc.integer({ min: -1e9, max: 1e9 }), fc.integer({ min: 0, max: 4 }), (cents, scale) => {
@@ -313,13 +341,35 @@ describe('safeUnscaledOfString (the bigint-free path for decimal text)', () => {
   });
 
   it('declines what needs rounding, exponents, 16+ digits and anything not plain decimal text', () => {
-    for (const [text, scale] of [['1.005', 2], ['1e3', 0], ['1234567890123456', 0], ['1.5', 15], ['', 0], ['-', 0], ['.', 0], ['1.2.3', 2], [' 1', 0], ['1 ', 0], ['0x10', 0], ['١٢', 0], ['1', -1], ['1', 16]] as const) {
+    for (const [text, scale] of [
+      ['1.005', 2],
+      ['1e3', 0],
+      ['1234567890123456', 0],
+      ['1.5', 15],
+      ['', 0],
+      ['-', 0],
+      ['.', 0],
+      ['1.2.3', 2],
+      [' 1', 0],
+      ['1 ', 0],
+      ['0x10', 0],
+      ['١٢', 0],
+      ['1', -1],
+      ['1', 16],
+    ] as const) {
       expect(safeUnscaledOfString(text, scale)).toBeUndefined();
     }
   });
 
   it('agrees with toUnscaledDecimal whenever it answers', () => {
-    const decimalText = fc.tuple(fc.constantFrom('', '-', '+'), fc.stringMatching(/^\d{0,10}$/), fc.option(fc.stringMatching(/^\d{0,8}$/)), fc.constantFrom('', '', '', 'e2', 'x')).map(([sign, whole, fraction, tail]) => `${sign}${whole}${fraction === null ? '' : `.${fraction}`}${tail}`);
+    const decimalText = fc
+      .tuple(
+        fc.constantFrom('', '-', '+'),
+        fc.stringMatching(/^\d{0,10}$/),
+        fc.option(fc.stringMatching(/^\d{0,8}$/)),
+        fc.constantFrom('', '', '', 'e2', 'x'),
+      )
+      .map(([sign, whole, fraction, tail]) => `${sign}${whole}${fraction === null ? '' : `.${fraction}`}${tail}`);
     fc.assert(
       fc.property(decimalText, fc.integer({ min: 0, max: 18 }), (text, scale) => {
         const fast = safeUnscaledOfString(text, scale);

@@ -1,12 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import {
-  packTimestampWithZone,
-  unpackTimestampWithZone,
-  zoneIdOf,
-  zoneKeyOf,
-} from '../../src/arrow/time-zone-key.js';
+import { packTimestampWithZone, unpackTimestampWithZone, zoneIdOf, zoneKeyOf } from '../../src/arrow/time-zone-key.js';
 import { FIRST_NAMED_ZONE_KEY, NAMED_ZONES } from '../../src/arrow/zone-index.js';
 
 const MIN_MILLIS = -(2n ** 51n);
@@ -189,13 +184,10 @@ describe('zoneKeyOf normalisation', () => {
 });
 
 describe('zoneIdOf', () => {
-  it.each([-1, 2040, 2180, 2186, 2196, 2229, 0xfff, 0x1000, 1.5, Number.NaN, Infinity])(
-    'rejects key %s',
-    (key) => {
-      expect(() => zoneIdOf(key)).toThrow(RangeError);
-      expect(() => zoneIdOf(key)).toThrow(String(key));
-    },
-  );
+  it.each([-1, 2040, 2180, 2186, 2196, 2229, 0xfff, 0x1000, 1.5, Number.NaN, Infinity])('rejects key %s', (key) => {
+    expect(() => zoneIdOf(key)).toThrow(RangeError);
+    expect(() => zoneIdOf(key)).toThrow(String(key));
+  });
 });
 
 describe('packTimestampWithZone / unpackTimestampWithZone', () => {
@@ -203,9 +195,7 @@ describe('packTimestampWithZone / unpackTimestampWithZone', () => {
     expect(packTimestampWithZone(0n, 'UTC')).toBe(0n);
     expect(packTimestampWithZone(1n, 'UTC')).toBe(4096n);
     expect(packTimestampWithZone(0n, 'America/New_York')).toBe(1847n);
-    expect(packTimestampWithZone(1_700_000_000_000n, 'Asia/Tokyo')).toBe(
-      (1_700_000_000_000n << 12n) | 1989n,
-    );
+    expect(packTimestampWithZone(1_700_000_000_000n, 'Asia/Tokyo')).toBe((1_700_000_000_000n << 12n) | 1989n);
     expect(packTimestampWithZone(1_700_000_000_000n, 1989)).toBe(
       packTimestampWithZone(1_700_000_000_000n, 'asia/tokyo'),
     );
@@ -285,21 +275,17 @@ describe('packTimestampWithZone / unpackTimestampWithZone', () => {
       ...NAMED_ZONES.map(([key]) => key),
     ];
     fc.assert(
-      fc.property(
-        fc.bigInt({ min: MIN_MILLIS, max: MAX_MILLIS }),
-        fc.constantFrom(...assignedKeys),
-        (millis, key) => {
-          const packed = packTimestampWithZone(millis, zoneIdOf(key));
-          expect(BigInt.asIntN(64, packed)).toBe(packed);
-          expect(packed >> 12n).toBe(millis);
-          expect(Number(packed & 0xfffn)).toBe(key);
-          expect(unpackTimestampWithZone(packed)).toEqual({
-            epochMillis: millis,
-            zoneKey: key,
-            zoneId: zoneIdOf(key),
-          });
-        },
-      ),
+      fc.property(fc.bigInt({ min: MIN_MILLIS, max: MAX_MILLIS }), fc.constantFrom(...assignedKeys), (millis, key) => {
+        const packed = packTimestampWithZone(millis, zoneIdOf(key));
+        expect(BigInt.asIntN(64, packed)).toBe(packed);
+        expect(packed >> 12n).toBe(millis);
+        expect(Number(packed & 0xfffn)).toBe(key);
+        expect(unpackTimestampWithZone(packed)).toEqual({
+          epochMillis: millis,
+          zoneKey: key,
+          zoneId: zoneIdOf(key),
+        });
+      }),
       { numRuns: 2000 },
     );
   });

@@ -54,7 +54,10 @@ const pointStruct = new Struct([new Field('a', new Int32(), true), new Field('b'
 const utf8ToInt32 = mapOf(new Utf8(), new Int32());
 
 function mapOf(key: DataType, value: DataType): Map_ {
-  return new Map_(new Field('entries', new Struct([new Field('key', key, false), new Field('value', value, true)]), false), false);
+  return new Map_(
+    new Field('entries', new Struct([new Field('key', key, false), new Field('value', value, true)]), false),
+    false,
+  );
 }
 
 function ts(epochMillis: number, zoneId: string): { epochMillis: number; zoneId: string } {
@@ -136,7 +139,11 @@ export const YIELDABLE_VALUES: readonly YieldableValues[] = [
       { kind: 'a numeric string a 32-bit float holds exactly', example: '-Infinity', readsAs: -Infinity },
     ],
     refuses: [
-      { kind: 'a number a 32-bit float would round (`Math.fround` it first)', example: 0.1, because: 'no exact 32-bit float' },
+      {
+        kind: 'a number a 32-bit float would round (`Math.fround` it first)',
+        example: 0.1,
+        because: 'no exact 32-bit float',
+      },
       { kind: 'a non-numeric string', example: 'abc', because: 'not a number' },
     ],
   },
@@ -164,7 +171,11 @@ export const YIELDABLE_VALUES: readonly YieldableValues[] = [
       { kind: 'a string in exponent form', example: '1e3', readsAs: '1000.00' },
     ],
     refuses: [
-      { kind: 'a value over the precision after rounding', example: '99999999.995', because: 'more than the 10 digits' },
+      {
+        kind: 'a value over the precision after rounding',
+        example: '99999999.995',
+        because: 'more than the 10 digits',
+      },
       { kind: 'a malformed string', example: '1.2.3', because: 'not a decimal number' },
       { kind: 'NaN or ±Infinity', example: Number.NaN, because: 'NaN or ±Infinity' },
     ],
@@ -210,7 +221,11 @@ export const YIELDABLE_VALUES: readonly YieldableValues[] = [
     accepts: [
       { kind: 'a Date', example: new Date(0), readsAs: 0 },
       { kind: 'integer epoch milliseconds (number or bigint)', example: 123n, readsAs: 123 },
-      { kind: 'an ISO-8601 date-time (with an offset, or read as UTC)', example: '2020-01-01T10:00:00+02:00', readsAs: Date.UTC(2020, 0, 1, 8) },
+      {
+        kind: 'an ISO-8601 date-time (with an offset, or read as UTC)',
+        example: '2020-01-01T10:00:00+02:00',
+        readsAs: Date.UTC(2020, 0, 1, 8),
+      },
     ],
     refuses: [
       { kind: 'a string with sub-millisecond digits', example: '2020-01-01T10:00:00.1234', because: 'keeps 3' },
@@ -223,14 +238,30 @@ export const YIELDABLE_VALUES: readonly YieldableValues[] = [
     accepts: [
       { kind: "a Date (the column's zone)", example: new Date(0), readsAs: ts(0, 'America/New_York') },
       { kind: 'integer epoch milliseconds (number or bigint)', example: -1, readsAs: ts(-1, 'America/New_York') },
-      { kind: 'an ISO-8601 date-time with an offset', example: '2020-01-01T00:00:00.5-05:00', readsAs: ts(Date.UTC(2020, 0, 1, 5, 0, 0, 500), 'America/New_York') },
-      { kind: '`{ epochMillis, zone }` (its own zone)', example: { epochMillis: 7, zone: 'Asia/Tokyo' }, readsAs: ts(7, 'Asia/Tokyo') },
+      {
+        kind: 'an ISO-8601 date-time with an offset',
+        example: '2020-01-01T00:00:00.5-05:00',
+        readsAs: ts(Date.UTC(2020, 0, 1, 5, 0, 0, 500), 'America/New_York'),
+      },
+      {
+        kind: '`{ epochMillis, zone }` (its own zone)',
+        example: { epochMillis: 7, zone: 'Asia/Tokyo' },
+        readsAs: ts(7, 'Asia/Tokyo'),
+      },
     ],
     refuses: [
       { kind: 'a date-time string without an offset', example: '2020-01-01T00:00:00', because: 'no UTC offset' },
-      { kind: 'a string with sub-millisecond digits', example: '2020-01-01T00:00:00.123456789Z', because: '9 fraction digits' },
+      {
+        kind: 'a string with sub-millisecond digits',
+        example: '2020-01-01T00:00:00.123456789Z',
+        because: '9 fraction digits',
+      },
       { kind: 'an instant beyond ±2^51 ms', example: 2 ** 51, because: 'packed timestamp' },
-      { kind: 'an unknown zone', example: { epochMillis: 1, zone: 'Mars/Olympus' }, because: 'no time zone Athena knows' },
+      {
+        kind: 'an unknown zone',
+        example: { epochMillis: 1, zone: 'Mars/Olympus' },
+        because: 'no time zone Athena knows',
+      },
     ],
   },
   {
@@ -239,7 +270,11 @@ export const YIELDABLE_VALUES: readonly YieldableValues[] = [
     accepts: [
       { kind: 'integer epoch microseconds (bigint or number)', example: 1_234_567n, readsAs: 1_234_567n },
       { kind: 'a Date', example: new Date(-1), readsAs: -1000n },
-      { kind: 'an ISO-8601 date-time with an offset', example: '2020-01-01T00:00:00.123456Z', readsAs: BigInt(Date.UTC(2020, 0, 1)) * 1000n + 123_456n },
+      {
+        kind: 'an ISO-8601 date-time with an offset',
+        example: '2020-01-01T00:00:00.123456Z',
+        readsAs: BigInt(Date.UTC(2020, 0, 1)) * 1000n + 123_456n,
+      },
     ],
     refuses: [
       { kind: 'a string with sub-microsecond digits', example: '2020-01-01T00:00:00.1234567Z', because: 'keeps 6' },
@@ -268,7 +303,12 @@ export const YIELDABLE_VALUES: readonly YieldableValues[] = [
     ],
     refuses: [
       { kind: 'an array, Date or typed array', example: [1, 'x'], because: 'is not a kind of value' },
-      { kind: 'a field value its type refuses', example: { a: 'one' }, because: 'not a decimal integer', column: 'c.a' },
+      {
+        kind: 'a field value its type refuses',
+        example: { a: 'one' },
+        because: 'not a decimal integer',
+        column: 'c.a',
+      },
     ],
   },
   {
@@ -304,11 +344,14 @@ export function sourceOf(value: unknown): string {
     default:
       break;
   }
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'new Date(NaN)' : `new Date('${value.toISOString()}')`;
+  if (value instanceof Date)
+    return Number.isNaN(value.getTime()) ? 'new Date(NaN)' : `new Date('${value.toISOString()}')`;
   if (Buffer.isBuffer(value)) return `Buffer.from(${JSON.stringify(value.toString('utf8'))})`;
-  if (value instanceof Uint8Array || value instanceof Int8Array) return `new ${value.constructor.name}([${[...value].join(', ')}])`;
+  if (value instanceof Uint8Array || value instanceof Int8Array)
+    return `new ${value.constructor.name}([${[...value].join(', ')}])`;
   if (value instanceof ArrayBuffer) return `new Uint8Array([${[...new Uint8Array(value)].join(', ')}]).buffer`;
-  if (value instanceof Map) return `new Map([${[...value].map(([key, item]) => `[${sourceOf(key)}, ${sourceOf(item)}]`).join(', ')}])`;
+  if (value instanceof Map)
+    return `new Map([${[...value].map(([key, item]) => `[${sourceOf(key)}, ${sourceOf(item)}]`).join(', ')}])`;
   if (value instanceof Set) return `new Set([${[...value].map(sourceOf).join(', ')}])`;
   if (Array.isArray(value)) return `[${value.map(sourceOf).join(', ')}]`;
   const entries = Object.entries(value as Record<string, unknown>).map(([key, item]) => `${key}: ${sourceOf(item)}`);
@@ -321,9 +364,14 @@ function code(value: unknown): string {
 
 /** The markdown table of {@link YIELDABLE_VALUES}, one row per Arrow type. */
 export function renderYieldableValues(): string {
-  const lines = ['| Arrow type | `readSplit` may yield: example → read back | refused (the error says why and what to yield) |', '|---|---|---|'];
+  const lines = [
+    '| Arrow type | `readSplit` may yield: example → read back | refused (the error says why and what to yield) |',
+    '|---|---|---|',
+  ];
   for (const { arrowType, accepts, refuses } of YIELDABLE_VALUES) {
-    const accepted = accepts.map(({ kind, example, readsAs }) => `${kind}: ${code(example)} → ${code(readsAs)}`).join('<br>');
+    const accepted = accepts
+      .map(({ kind, example, readsAs }) => `${kind}: ${code(example)} → ${code(readsAs)}`)
+      .join('<br>');
     const refused = refuses.map(({ kind, example }) => `${kind}: ${code(example)}`).join('<br>');
     lines.push(`| \`${arrowType}\` | ${accepted} | ${refused} |`);
   }

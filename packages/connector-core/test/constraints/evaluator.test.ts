@@ -31,11 +31,25 @@ import { arrowTypeToJson } from '../../src/arrow/arrow-type-json.js';
 import { readRows, readValue } from '../../src/arrow/block-reader.js';
 import { buildRecordBatch } from '../../src/arrow/block-writer/index.js';
 import { toUnscaledDecimal } from '../../src/arrow/decimal.js';
-import { decodeRecordBatchBytes, decodeSchemaMessage, encodeRecordBatchMessage, encodeSchemaMessage } from '../../src/arrow/ipc.js';
+import {
+  decodeRecordBatchBytes,
+  decodeSchemaMessage,
+  encodeRecordBatchMessage,
+  encodeSchemaMessage,
+} from '../../src/arrow/ipc.js';
 import { createConstraintEvaluator, filterRecordBatch, normalizeRanges } from '../../src/constraints/evaluator.js';
 import { compareValues, createValueComparator, valuesEqual } from '../../src/constraints/value-compare.js';
 import { compileValueSet, contains } from '../../src/constraints/value-set.js';
-import type { AllOrNoneValueSet, Block, EquatableValueSet, Marker, MarkerBound, Range, SortedRangeSet, ValueSet } from '../../src/protocol/types.js';
+import type {
+  AllOrNoneValueSet,
+  Block,
+  EquatableValueSet,
+  Marker,
+  MarkerBound,
+  Range,
+  SortedRangeSet,
+  ValueSet,
+} from '../../src/protocol/types.js';
 import { compareByCodePoint } from '../../src/testing/code-point-order.js';
 
 // --- wire builders ------------------------------------------------------------------------------
@@ -43,7 +57,14 @@ import { compareByCodePoint } from '../../src/testing/code-point-order.js';
 /** A one-column `col1` block, as Java's BlockUtils.newBlock makes for markers and value lists. */
 function valueBlock(type: DataType, values: readonly unknown[]): Block {
   const schema = new Schema([new Field('col1', type, true)]);
-  return { aId: 'test-allocator', schema, records: buildRecordBatch(schema, values.map((value) => [value])) };
+  return {
+    aId: 'test-allocator',
+    schema,
+    records: buildRecordBatch(
+      schema,
+      values.map((value) => [value]),
+    ),
+  };
 }
 
 function marker(type: DataType, value: unknown, bound: MarkerBound): Marker {
@@ -63,16 +84,39 @@ function rangeSet(type: DataType, nullAllowed: boolean, ...ranges: Range[]): Sor
 }
 
 const all = (type: DataType): Range => ({ low: lowerUnbounded(type), high: upperUnbounded(type) });
-const eq = (type: DataType, value: unknown): Range => ({ low: marker(type, value, 'EXACTLY'), high: marker(type, value, 'EXACTLY') });
-const gt = (type: DataType, value: unknown): Range => ({ low: marker(type, value, 'ABOVE'), high: upperUnbounded(type) });
-const ge = (type: DataType, value: unknown): Range => ({ low: marker(type, value, 'EXACTLY'), high: upperUnbounded(type) });
-const lt = (type: DataType, value: unknown): Range => ({ low: lowerUnbounded(type), high: marker(type, value, 'BELOW') });
-const le = (type: DataType, value: unknown): Range => ({ low: lowerUnbounded(type), high: marker(type, value, 'EXACTLY') });
+const eq = (type: DataType, value: unknown): Range => ({
+  low: marker(type, value, 'EXACTLY'),
+  high: marker(type, value, 'EXACTLY'),
+});
+const gt = (type: DataType, value: unknown): Range => ({
+  low: marker(type, value, 'ABOVE'),
+  high: upperUnbounded(type),
+});
+const ge = (type: DataType, value: unknown): Range => ({
+  low: marker(type, value, 'EXACTLY'),
+  high: upperUnbounded(type),
+});
+const lt = (type: DataType, value: unknown): Range => ({
+  low: lowerUnbounded(type),
+  high: marker(type, value, 'BELOW'),
+});
+const le = (type: DataType, value: unknown): Range => ({
+  low: lowerUnbounded(type),
+  high: marker(type, value, 'EXACTLY'),
+});
 function between(type: DataType, low: unknown, lowInclusive: boolean, high: unknown, highInclusive: boolean): Range {
-  return { low: marker(type, low, lowInclusive ? 'EXACTLY' : 'ABOVE'), high: marker(type, high, highInclusive ? 'EXACTLY' : 'BELOW') };
+  return {
+    low: marker(type, low, lowInclusive ? 'EXACTLY' : 'ABOVE'),
+    high: marker(type, high, highInclusive ? 'EXACTLY' : 'BELOW'),
+  };
 }
 
-function equatable(type: DataType, values: readonly unknown[], whiteList: boolean, nullAllowed: boolean): EquatableValueSet {
+function equatable(
+  type: DataType,
+  values: readonly unknown[],
+  whiteList: boolean,
+  nullAllowed: boolean,
+): EquatableValueSet {
   return { '@type': 'EquatableValueSet', valueBlock: valueBlock(type, values), whiteList, nullAllowed };
 }
 
@@ -85,7 +129,10 @@ function listOf(item: DataType): List {
 }
 
 function mapOf(key: DataType, value: DataType): Map_ {
-  return new Map_(new Field('entries', new Struct([new Field('key', key, false), new Field('value', value, true)]), false), false);
+  return new Map_(
+    new Field('entries', new Struct([new Field('key', key, false), new Field('value', value, true)]), false),
+    false,
+  );
 }
 
 /** The batch after real IPC bytes, so sliced/decoded buffers are exercised too. */
@@ -101,10 +148,15 @@ function throughIpc(batch: RecordBatch): RecordBatch {
 function evaluate(type: DataType, set: ValueSet, values: readonly unknown[]): boolean[] {
   const field = new Field('c', type, true);
   const schema = new Schema([field]);
-  const batch = buildRecordBatch(schema, values.map((value) => [value]));
+  const batch = buildRecordBatch(
+    schema,
+    values.map((value) => [value]),
+  );
   const evaluator = createConstraintEvaluator(schema, { c: set });
   const verdicts = values.map((_, row) => evaluator.rowMatches(batch, row));
-  values.forEach((_, row) => expect(contains(set, readValue(batch.getChildAt(0)!, row), field)).toBe(verdicts[row]));
+  values.forEach((_, row) => {
+    expect(contains(set, readValue(batch.getChildAt(0)!, row), field)).toBe(verdicts[row]);
+  });
   const filtered = filterRecordBatch(batch, evaluator);
   const allRows = readRows(batch);
   expect(readRows(filtered)).toEqual(allRows.filter((_, row) => verdicts[row]));
@@ -139,227 +191,431 @@ const cases: readonly Case[] = [
     name: 'float64 >= 0.0 excludes -0.0 and includes NaN',
     type: f64,
     set: rangeSet(f64, false, ge(f64, 0)),
-    rows: [[-0, false], [0, true], [Number.NaN, true], [1, true], [-1, false], [Infinity, true], [-Infinity, false]],
+    rows: [
+      [-0, false],
+      [0, true],
+      [Number.NaN, true],
+      [1, true],
+      [-1, false],
+      [Infinity, true],
+      [-Infinity, false],
+    ],
   },
   {
     name: 'float64 < 0.0 includes -0.0 and excludes NaN',
     type: f64,
     set: rangeSet(f64, false, lt(f64, 0)),
-    rows: [[-0, true], [0, false], [Number.NaN, false], [-1, true], [-Infinity, true]],
+    rows: [
+      [-0, true],
+      [0, false],
+      [Number.NaN, false],
+      [-1, true],
+      [-Infinity, true],
+    ],
   },
   {
     name: 'float64 > +Infinity is exactly NaN',
     type: f64,
     set: rangeSet(f64, false, gt(f64, Infinity)),
-    rows: [[Infinity, false], [Number.NaN, true], [Number.MAX_VALUE, false]],
+    rows: [
+      [Infinity, false],
+      [Number.NaN, true],
+      [Number.MAX_VALUE, false],
+    ],
   },
   {
     name: 'float64 = -0.0 does not match 0.0',
     type: f64,
     set: rangeSet(f64, false, eq(f64, -0)),
-    rows: [[-0, true], [0, false]],
+    rows: [
+      [-0, true],
+      [0, false],
+    ],
   },
   {
     name: 'float64 IN (NaN, 0.0): NaN equals itself, -0.0 is not 0.0',
     type: f64,
     set: equatable(f64, [Number.NaN, 0], true, false),
-    rows: [[Number.NaN, true], [0, true], [-0, false], [1, false]],
+    rows: [
+      [Number.NaN, true],
+      [0, true],
+      [-0, false],
+      [1, false],
+    ],
   },
   {
     name: 'float32 >= 0.0 with Float.compare rules',
     type: f32,
     set: rangeSet(f32, false, ge(f32, 0)),
-    rows: [[-0, false], [0, true], [Number.NaN, true], [Math.fround(-1.5), false]],
+    rows: [
+      [-0, false],
+      [0, true],
+      [Number.NaN, true],
+      [Math.fround(-1.5), false],
+    ],
   },
   {
     name: 'float32 column against a float64 literal compares by value',
     type: f32,
     set: rangeSet(f64, false, gt(f64, 0.1)),
-    rows: [[Math.fround(0.1), true], [Math.fround(0.09999999), false]],
+    rows: [
+      [Math.fround(0.1), true],
+      [Math.fround(0.09999999), false],
+    ],
   },
   // Text: code points, as Athena orders varchar (Java's UTF-16 units would put U+1F600 below U+FFFF).
   {
     name: "utf8 > '😀' excludes '\\uFFFF' (code points, not code units)",
     type: utf8,
     set: rangeSet(utf8, false, gt(utf8, '😀')),
-    rows: [['\uFFFF', false], ['😀', false], ['😀😀', true], ['z', false], ['\uD7FF', false], ['\uE000', false], ['😁', true]],
+    rows: [
+      ['\uFFFF', false],
+      ['😀', false],
+      ['😀😀', true],
+      ['z', false],
+      ['\uD7FF', false],
+      ['\uE000', false],
+      ['😁', true],
+    ],
   },
   {
     name: "utf8 < '\\uFFFF' excludes '😀' and includes ''",
     type: utf8,
     set: rangeSet(utf8, false, lt(utf8, '\uFFFF')),
-    rows: [['😀', false], ['\uFFFF', false], ['', true], ['\uFFFF\u0000', false], ['\uE000', true]],
+    rows: [
+      ['😀', false],
+      ['\uFFFF', false],
+      ['', true],
+      ['\uFFFF\u0000', false],
+      ['\uE000', true],
+    ],
   },
   {
     name: "utf8 ['a', 'b') is case-sensitive",
     type: utf8,
     set: rangeSet(utf8, false, between(utf8, 'a', true, 'b', false)),
-    rows: [['a', true], ['az', true], ['b', false], ['B', false], ['', false]],
+    rows: [
+      ['a', true],
+      ['az', true],
+      ['b', false],
+      ['B', false],
+      ['', false],
+    ],
   },
   // Decimals: by value whatever the scales.
   {
     name: 'decimal(18,4) = decimal(10,2) 1.50',
     type: new Decimal(4, 18, 128),
     set: rangeSet(new Decimal(2, 10, 128), false, eq(new Decimal(2, 10, 128), '1.50')),
-    rows: [['1.5000', true], ['1.5001', false], ['1.4999', false], ['-1.5000', false]],
+    rows: [
+      ['1.5000', true],
+      ['1.5001', false],
+      ['1.4999', false],
+      ['-1.5000', false],
+    ],
   },
   {
     name: 'decimal(18,4) > decimal(10,2) -1.00',
     type: new Decimal(4, 18, 128),
     set: rangeSet(new Decimal(2, 10, 128), false, gt(new Decimal(2, 10, 128), '-1.00')),
-    rows: [['-0.9999', true], ['-1.0000', false], ['0', true], ['-1.0001', false]],
+    rows: [
+      ['-0.9999', true],
+      ['-1.0000', false],
+      ['0', true],
+      ['-1.0001', false],
+    ],
   },
   {
     name: 'decimal(10,2) between a finer-scale literal',
     type: new Decimal(2, 10, 128),
     set: rangeSet(new Decimal(4, 12, 128), false, ge(new Decimal(4, 12, 128), '1.0050')),
-    rows: [['1.00', false], ['1.01', true], ['1.005', true]],
+    rows: [
+      ['1.00', false],
+      ['1.01', true],
+      ['1.005', true],
+    ],
   },
   {
     name: 'decimal(38,10) distinguishes digits a double would merge',
     type: new Decimal(10, 38, 128),
     set: rangeSet(new Decimal(10, 38, 128), false, eq(new Decimal(10, 38, 128), '12345678901234567890.1234567891')),
-    rows: [['12345678901234567890.1234567890', false], ['12345678901234567890.1234567891', true], ['12345678901234567890.1234567892', false]],
+    rows: [
+      ['12345678901234567890.1234567890', false],
+      ['12345678901234567890.1234567891', true],
+      ['12345678901234567890.1234567892', false],
+    ],
   },
   {
     name: 'decimal(18,4) IN decimal(5,2) list',
     type: new Decimal(4, 18, 128),
     set: equatable(new Decimal(2, 5, 128), ['1.50', '2.00'], true, false),
-    rows: [['2.0000', true], ['1.5000', true], ['2.0001', false], [null, false]],
+    rows: [
+      ['2.0000', true],
+      ['1.5000', true],
+      ['2.0001', false],
+      [null, false],
+    ],
   },
   // Int64 past 2^53: exact bigint order.
   {
     name: 'int64 = 2^53 + 1',
     type: i64,
     set: rangeSet(i64, false, eq(i64, TWO_53 + 1n)),
-    rows: [[TWO_53, false], [TWO_53 + 1n, true], [TWO_53 + 2n, false]],
+    rows: [
+      [TWO_53, false],
+      [TWO_53 + 1n, true],
+      [TWO_53 + 2n, false],
+    ],
   },
   {
     name: 'int64 in (2^53, 2^53 + 2)',
     type: i64,
     set: rangeSet(i64, false, between(i64, TWO_53, false, TWO_53 + 2n, false)),
-    rows: [[TWO_53, false], [TWO_53 + 1n, true], [TWO_53 + 2n, false]],
+    rows: [
+      [TWO_53, false],
+      [TWO_53 + 1n, true],
+      [TWO_53 + 2n, false],
+    ],
   },
   {
     name: 'int64 IN (max, min)',
     type: i64,
     set: equatable(i64, [INT64_MAX, INT64_MIN], true, false),
-    rows: [[INT64_MAX, true], [INT64_MIN, true], [INT64_MAX - 1n, false], [0n, false]],
+    rows: [
+      [INT64_MAX, true],
+      [INT64_MIN, true],
+      [INT64_MAX - 1n, false],
+      [0n, false],
+    ],
   },
   {
     name: 'int64 column >= an int32 literal',
     type: i64,
     set: rangeSet(i32, false, ge(i32, 5)),
-    rows: [[4n, false], [5n, true], [2n ** 62n, true], [INT64_MIN, false]],
+    rows: [
+      [4n, false],
+      [5n, true],
+      [2n ** 62n, true],
+      [INT64_MIN, false],
+    ],
   },
   {
     name: 'int32 column against int64 literals far out of its range',
     type: i32,
     set: rangeSet(i64, false, between(i64, -(TWO_53 + 1n), false, 2n ** 40n, false)),
-    rows: [[2147483647, true], [-2147483648, true], [0, true]],
+    rows: [
+      [2147483647, true],
+      [-2147483648, true],
+      [0, true],
+    ],
   },
   // NULL is decided by nullAllowed alone.
   {
     name: 'range set with nullAllowed',
     type: i32,
     set: rangeSet(i32, true, gt(i32, 0)),
-    rows: [[null, true], [1, true], [0, false]],
+    rows: [
+      [null, true],
+      [1, true],
+      [0, false],
+    ],
   },
   {
     name: 'range set without nullAllowed',
     type: i32,
     set: rangeSet(i32, false, gt(i32, 0)),
-    rows: [[null, false], [1, true]],
+    rows: [
+      [null, false],
+      [1, true],
+    ],
   },
   {
     name: 'IS NULL (no ranges, nullAllowed)',
     type: i32,
     set: rangeSet(i32, true),
-    rows: [[null, true], [0, false]],
+    rows: [
+      [null, true],
+      [0, false],
+    ],
   },
   {
     name: 'IS NOT NULL (unbounded both ways, no nulls)',
     type: i32,
     set: rangeSet(i32, false, all(i32)),
-    rows: [[null, false], [0, true], [-2147483648, true]],
+    rows: [
+      [null, false],
+      [0, true],
+      [-2147483648, true],
+    ],
   },
   {
     name: 'whitelist with nullAllowed',
     type: i32,
     set: equatable(i32, [1], true, true),
-    rows: [[null, true], [1, true], [2, false]],
+    rows: [
+      [null, true],
+      [1, true],
+      [2, false],
+    ],
   },
   {
     name: 'blacklist without nullAllowed',
     type: i32,
     set: equatable(i32, [1], false, false),
-    rows: [[null, false], [1, false], [2, true]],
+    rows: [
+      [null, false],
+      [1, false],
+      [2, true],
+    ],
   },
   {
     name: 'a listed NULL matches nothing; nullAllowed still governs NULL',
     type: i32,
     set: equatable(i32, [null, 1], true, false),
-    rows: [[null, false], [1, true], [2, false]],
+    rows: [
+      [null, false],
+      [1, true],
+      [2, false],
+    ],
   },
   // Bounds.
   {
     name: 'int32 [1, 5)',
     type: i32,
     set: rangeSet(i32, false, between(i32, 1, true, 5, false)),
-    rows: [[0, false], [1, true], [4, true], [5, false]],
+    rows: [
+      [0, false],
+      [1, true],
+      [4, true],
+      [5, false],
+    ],
   },
   {
     name: 'int32 (1, 5]',
     type: i32,
     set: rangeSet(i32, false, between(i32, 1, false, 5, true)),
-    rows: [[1, false], [2, true], [5, true], [6, false]],
+    rows: [
+      [1, false],
+      [2, true],
+      [5, true],
+      [6, false],
+    ],
   },
   {
     name: 'int32 (-inf, 0) or [10, 20] or (30, +inf)',
     type: i32,
     set: rangeSet(i32, false, gt(i32, 30), between(i32, 10, true, 20, true), lt(i32, 0)),
-    rows: [[-1, true], [0, false], [10, true], [20, true], [21, false], [30, false], [31, true]],
+    rows: [
+      [-1, true],
+      [0, false],
+      [10, true],
+      [20, true],
+      [21, false],
+      [30, false],
+      [31, true],
+    ],
   },
   {
     name: 'int32 <= 7',
     type: i32,
     set: rangeSet(i32, false, le(i32, 7)),
-    rows: [[7, true], [8, false], [-2147483648, true]],
+    rows: [
+      [7, true],
+      [8, false],
+      [-2147483648, true],
+    ],
   },
   {
     name: 'overlapping ranges out of order are merged',
     type: i32,
-    set: rangeSet(i32, false, between(i32, 10, true, 20, true), between(i32, 1, true, 5, true), between(i32, 4, true, 12, true)),
-    rows: [[0, false], [1, true], [5, true], [12, true], [20, true], [21, false]],
+    set: rangeSet(
+      i32,
+      false,
+      between(i32, 10, true, 20, true),
+      between(i32, 1, true, 5, true),
+      between(i32, 4, true, 12, true),
+    ),
+    rows: [
+      [0, false],
+      [1, true],
+      [5, true],
+      [12, true],
+      [20, true],
+      [21, false],
+    ],
   },
   {
     name: 'ranges touching at an excluded value stay apart',
     type: i32,
     set: rangeSet(i32, false, between(i32, 1, false, 5, false), between(i32, 5, false, 7, true)),
-    rows: [[1, false], [4, true], [5, false], [6, true], [7, true]],
+    rows: [
+      [1, false],
+      [4, true],
+      [5, false],
+      [6, true],
+      [7, true],
+    ],
   },
   // Equatable sets of text.
   {
     name: 'utf8 whitelist',
     type: utf8,
     set: equatable(utf8, ['a', '😀'], true, false),
-    rows: [['a', true], ['😀', true], ['A', false], ['', false]],
+    rows: [
+      ['a', true],
+      ['😀', true],
+      ['A', false],
+      ['', false],
+    ],
   },
   {
     name: 'utf8 blacklist with nullAllowed',
     type: utf8,
     set: equatable(utf8, ['a', ''], false, true),
-    rows: [['a', false], ['', false], ['b', true], [null, true]],
+    rows: [
+      ['a', false],
+      ['', false],
+      ['b', true],
+      [null, true],
+    ],
   },
   // AllOrNone.
-  { name: 'all, not null', type: i32, set: allOrNone(i32, true, false), rows: [[1, true], [null, false]] },
-  { name: 'none, but null', type: i32, set: allOrNone(i32, false, true), rows: [[1, false], [null, true]] },
-  { name: 'none at all', type: i32, set: allOrNone(i32, false, false), rows: [[1, false], [null, false]] },
+  {
+    name: 'all, not null',
+    type: i32,
+    set: allOrNone(i32, true, false),
+    rows: [
+      [1, true],
+      [null, false],
+    ],
+  },
+  {
+    name: 'none, but null',
+    type: i32,
+    set: allOrNone(i32, false, true),
+    rows: [
+      [1, false],
+      [null, true],
+    ],
+  },
+  {
+    name: 'none at all',
+    type: i32,
+    set: allOrNone(i32, false, false),
+    rows: [
+      [1, false],
+      [null, false],
+    ],
+  },
   // Zoned timestamps compare by instant; the zone is ignored.
   {
     name: 'timestamp = literal written in another zone',
     type: new TimestampMillisecond('UTC'),
-    set: rangeSet(new TimestampMillisecond('Asia/Tokyo'), false, eq(new TimestampMillisecond('Asia/Tokyo'), { epochMillis: INSTANT, zoneId: 'Asia/Tokyo' })),
+    set: rangeSet(
+      new TimestampMillisecond('Asia/Tokyo'),
+      false,
+      eq(new TimestampMillisecond('Asia/Tokyo'), { epochMillis: INSTANT, zoneId: 'Asia/Tokyo' }),
+    ),
     rows: [
       [{ epochMillis: INSTANT, zoneId: 'America/New_York' }, true],
       [{ epochMillis: INSTANT, zoneId: 'UTC' }, true],
@@ -370,7 +626,11 @@ const cases: readonly Case[] = [
   {
     name: 'timestamp >= instant across zones',
     type: new TimestampMillisecond('UTC'),
-    set: rangeSet(new TimestampMillisecond('UTC'), false, ge(new TimestampMillisecond('UTC'), { epochMillis: INSTANT, zoneId: 'Europe/London' })),
+    set: rangeSet(
+      new TimestampMillisecond('UTC'),
+      false,
+      ge(new TimestampMillisecond('UTC'), { epochMillis: INSTANT, zoneId: 'Europe/London' }),
+    ),
     rows: [
       [{ epochMillis: INSTANT, zoneId: 'America/Los_Angeles' }, true],
       [{ epochMillis: INSTANT - 1, zoneId: 'Asia/Tokyo' }, false],
@@ -388,63 +648,127 @@ const cases: readonly Case[] = [
   {
     name: 'microsecond timestamp column against a millisecond literal',
     type: new TimestampMicrosecond('UTC'),
-    set: rangeSet(new TimestampMillisecond('UTC'), false, eq(new TimestampMillisecond('UTC'), { epochMillis: INSTANT, zoneId: 'UTC' })),
-    rows: [[BigInt(INSTANT) * 1000n, true], [BigInt(INSTANT) * 1000n + 1n, false]],
+    set: rangeSet(
+      new TimestampMillisecond('UTC'),
+      false,
+      eq(new TimestampMillisecond('UTC'), { epochMillis: INSTANT, zoneId: 'UTC' }),
+    ),
+    rows: [
+      [BigInt(INSTANT) * 1000n, true],
+      [BigInt(INSTANT) * 1000n + 1n, false],
+    ],
   },
   // Dates.
   {
     name: 'date-day between',
     type: new DateDay(),
     set: rangeSet(new DateDay(), false, between(new DateDay(), 19_000, true, 19_010, false)),
-    rows: [[18_999, false], [19_000, true], [19_009, true], [19_010, false]],
+    rows: [
+      [18_999, false],
+      [19_000, true],
+      [19_009, true],
+      [19_010, false],
+    ],
   },
   {
     name: 'date-millisecond column >= a date-day literal',
     type: new DateMillisecond(),
     set: rangeSet(new DateDay(), false, ge(new DateDay(), 19_000)),
-    rows: [[19_000 * DAY_MS, true], [19_000 * DAY_MS - 1, false]],
+    rows: [
+      [19_000 * DAY_MS, true],
+      [19_000 * DAY_MS - 1, false],
+    ],
   },
   // Booleans: false < true.
-  { name: 'bool < true', type: new Bool(), set: rangeSet(new Bool(), false, lt(new Bool(), true)), rows: [[false, true], [true, false]] },
-  { name: 'bool = true', type: new Bool(), set: equatable(new Bool(), [true], true, false), rows: [[false, false], [true, true]] },
+  {
+    name: 'bool < true',
+    type: new Bool(),
+    set: rangeSet(new Bool(), false, lt(new Bool(), true)),
+    rows: [
+      [false, true],
+      [true, false],
+    ],
+  },
+  {
+    name: 'bool = true',
+    type: new Bool(),
+    set: equatable(new Bool(), [true], true, false),
+    rows: [
+      [false, false],
+      [true, true],
+    ],
+  },
   // Binary: unsigned bytes, prefixes first.
   {
     name: 'binary > 0x7f (unsigned)',
     type: new Binary(),
     set: rangeSet(new Binary(), false, gt(new Binary(), Uint8Array.of(0x7f))),
-    rows: [[Uint8Array.of(0x80), true], [Uint8Array.of(0x7f), false], [Uint8Array.of(0x7f, 0x00), true], [Uint8Array.of(0x01, 0xff), false], [new Uint8Array(0), false]],
+    rows: [
+      [Uint8Array.of(0x80), true],
+      [Uint8Array.of(0x7f), false],
+      [Uint8Array.of(0x7f, 0x00), true],
+      [Uint8Array.of(0x01, 0xff), false],
+      [new Uint8Array(0), false],
+    ],
   },
   {
     name: 'binary IN list',
     type: new Binary(),
     set: equatable(new Binary(), [Uint8Array.of(1, 2, 3)], true, false),
-    rows: [[Uint8Array.of(1, 2, 3), true], [Uint8Array.of(1, 2), false]],
+    rows: [
+      [Uint8Array.of(1, 2, 3), true],
+      [Uint8Array.of(1, 2), false],
+    ],
   },
   // Nested types: equality only.
   {
     name: 'list IN list',
     type: listOf(i32),
     set: equatable(listOf(i32), [[1, 2], [null]], true, true),
-    rows: [[[1, 2], true], [[2, 1], false], [[], false], [[null], true], [null, true]],
+    rows: [
+      [[1, 2], true],
+      [[2, 1], false],
+      [[], false],
+      [[null], true],
+      [null, true],
+    ],
   },
   {
     name: 'list = single value as a range',
     type: listOf(utf8),
     set: rangeSet(listOf(utf8), false, eq(listOf(utf8), ['a', 'b'])),
-    rows: [[['a', 'b'], true], [['a'], false]],
+    rows: [
+      [['a', 'b'], true],
+      [['a'], false],
+    ],
   },
   {
     name: 'struct blacklist',
     type: new Struct([new Field('id', i64, true), new Field('price', new Decimal(2, 10, 128), true)]),
-    set: equatable(new Struct([new Field('id', i64, true), new Field('price', new Decimal(2, 10, 128), true)]), [{ id: 1n, price: '9.99' }], false, false),
-    rows: [[{ id: 1n, price: '9.99' }, false], [{ id: 1n, price: '9.98' }, true], [{ id: 2n, price: null }, true]],
+    set: equatable(
+      new Struct([new Field('id', i64, true), new Field('price', new Decimal(2, 10, 128), true)]),
+      [{ id: 1n, price: '9.99' }],
+      false,
+      false,
+    ),
+    rows: [
+      [{ id: 1n, price: '9.99' }, false],
+      [{ id: 1n, price: '9.98' }, true],
+      [{ id: 2n, price: null }, true],
+    ],
   },
 ];
 
 describe('constraint evaluation (case table)', () => {
   for (const { name, type, set, rows } of cases) {
     it(name, () => {
-      expect(evaluate(type, set, rows.map(([value]) => value))).toEqual(rows.map(([, kept]) => kept));
+      expect(
+        evaluate(
+          type,
+          set,
+          rows.map(([value]) => value),
+        ),
+      ).toEqual(rows.map(([, kept]) => kept));
     });
   }
 
@@ -452,7 +776,12 @@ describe('constraint evaluation (case table)', () => {
     const decimalType = new Decimal(2, 10, 128);
     const block = valueBlock(decimalType, ['1.50', '-2.25', '3.00']);
     const decoded: Block = { ...block, records: throughIpc(block.records) };
-    const set: EquatableValueSet = { '@type': 'EquatableValueSet', valueBlock: decoded, whiteList: true, nullAllowed: false };
+    const set: EquatableValueSet = {
+      '@type': 'EquatableValueSet',
+      valueBlock: decoded,
+      whiteList: true,
+      nullAllowed: false,
+    };
     expect(evaluate(new Decimal(4, 18, 128), set, ['1.5000', '-2.2500', '3', '0'])).toEqual([true, true, true, false]);
   });
 
@@ -481,7 +810,11 @@ describe('createConstraintEvaluator', () => {
   });
 
   it('does not take Object.prototype members for constraints', () => {
-    const odd = new Schema([new Field('constructor', i32, true), new Field('__proto__', i32, true), new Field('toString', i32, true)]);
+    const odd = new Schema([
+      new Field('constructor', i32, true),
+      new Field('__proto__', i32, true),
+      new Field('toString', i32, true),
+    ]);
     expect(createConstraintEvaluator(odd, {}).isNoOp).toBe(true);
   });
 
@@ -494,7 +827,10 @@ describe('createConstraintEvaluator', () => {
   });
 
   it('requires every constrained column to pass', () => {
-    const evaluator = createConstraintEvaluator(schema, { a: rangeSet(i32, false, ge(i32, 2)), b: rangeSet(utf8, true, lt(utf8, 'y')) });
+    const evaluator = createConstraintEvaluator(schema, {
+      a: rangeSet(i32, false, ge(i32, 2)),
+      b: rangeSet(utf8, true, lt(utf8, 'y')),
+    });
     expect(evaluator.isNoOp).toBe(false);
     expect([0, 1, 2].map((row) => evaluator.rowMatches(batch, row))).toEqual([false, false, true]);
   });
@@ -521,22 +857,31 @@ describe('createConstraintEvaluator', () => {
     const aboveHigh: Range = { low: lowerUnbounded(i32), high: marker(i32, 1, 'ABOVE') };
     const inverted = between(i32, 5, true, 1, true);
     const emptyOpen = between(i32, 5, false, 5, false);
-    const nullMarker: Range = { low: { valueBlock: valueBlock(i32, []), bound: 'EXACTLY', nullValue: true }, high: upperUnbounded(i32) };
+    const nullMarker: Range = {
+      low: { valueBlock: valueBlock(i32, []), bound: 'EXACTLY', nullValue: true },
+      high: upperUnbounded(i32),
+    };
     for (const range of [belowLow, aboveHigh, inverted, emptyOpen, nullMarker]) {
       expect(() => createConstraintEvaluator(schema, { a: rangeSet(i32, false, range) })).toThrow(RangeError);
     }
   });
 
   it('refuses literals of an unrelated type, naming the column', () => {
-    expect(() => createConstraintEvaluator(schema, { a: rangeSet(utf8, false, eq(utf8, '1')) })).toThrow(/column "a".*text.*integer/);
+    expect(() => createConstraintEvaluator(schema, { a: rangeSet(utf8, false, eq(utf8, '1')) })).toThrow(
+      /column "a".*text.*integer/,
+    );
     expect(() => createConstraintEvaluator(schema, { b: equatable(i32, [1], true, false) })).toThrow(TypeError);
     const dates = new Schema([new Field('d', new DateDay(), true)]);
-    expect(() => createConstraintEvaluator(dates, { d: rangeSet(new DateMillisecond(), false, ge(new DateMillisecond(), 0)) })).toThrow(TypeError);
+    expect(() =>
+      createConstraintEvaluator(dates, { d: rangeSet(new DateMillisecond(), false, ge(new DateMillisecond(), 0)) }),
+    ).toThrow(TypeError);
   });
 
   it('refuses ordered ranges over List columns', () => {
     const lists = new Schema([new Field('l', listOf(i32), true)]);
-    expect(() => createConstraintEvaluator(lists, { l: rangeSet(listOf(i32), false, gt(listOf(i32), [1])) })).toThrow(/no order/);
+    expect(() => createConstraintEvaluator(lists, { l: rangeSet(listOf(i32), false, gt(listOf(i32), [1])) })).toThrow(
+      /no order/,
+    );
   });
 });
 
@@ -555,11 +900,15 @@ describe('normalizeRanges', () => {
   });
 
   it('merges ranges adjacent at an included value but not at an excluded one', () => {
-    const joined = normalizeRanges(rangeSet(i32, false, between(i32, 5, true, 7, true), between(i32, 1, true, 5, false)));
+    const joined = normalizeRanges(
+      rangeSet(i32, false, between(i32, 5, true, 7, true), between(i32, 1, true, 5, false)),
+    );
     expect(joined.ranges).toHaveLength(1);
     expect(readValue(joined.ranges[0]!.low.valueBlock.records.getChildAt(0)!, 0)).toBe(1);
     expect(readValue(joined.ranges[0]!.high.valueBlock.records.getChildAt(0)!, 0)).toBe(7);
-    const apart = normalizeRanges(rangeSet(i32, false, between(i32, 1, false, 5, false), between(i32, 5, false, 7, true)));
+    const apart = normalizeRanges(
+      rangeSet(i32, false, between(i32, 1, false, 5, false), between(i32, 5, false, 7, true)),
+    );
     expect(apart.ranges).toHaveLength(2);
   });
 
@@ -567,7 +916,9 @@ describe('normalizeRanges', () => {
     expect(normalizeRanges(rangeSet(i32, false, lt(i32, 3), all(i32), gt(i32, 9))).ranges).toHaveLength(1);
     expect(normalizeRanges(rangeSet(i32, false, all(i32), all(i32))).ranges).toHaveLength(1);
     const d2 = new Decimal(2, 10, 128);
-    const merged = normalizeRanges(rangeSet(d2, false, between(d2, '1.00', true, '2.00', true), between(d2, '2.00', false, '3.00', true)));
+    const merged = normalizeRanges(
+      rangeSet(d2, false, between(d2, '1.00', true, '2.00', true), between(d2, '2.00', false, '3.00', true)),
+    );
     expect(merged.ranges).toHaveLength(1);
   });
 });
@@ -600,7 +951,9 @@ describe('value comparison', () => {
     const decimal = new Decimal(4, 38, 128);
     expect(compareValues(decimal, '1.50', '1.5000')).toBe(0);
     expect(compareValues(decimal, '-0.00', '0')).toBe(0);
-    expect(compareValues(decimal, '99999999999999999999999999999999.9999', '99999999999999999999999999999999.9998')).toBe(1);
+    expect(
+      compareValues(decimal, '99999999999999999999999999999999.9999', '99999999999999999999999999999999.9998'),
+    ).toBe(1);
     expect(compareValues(decimal, '-3', 2n)).toBe(-1);
     expect(compareValues(i64, 2n ** 53n + 1n, 2 ** 53)).toBe(1);
     expect(compareValues(i64, 5n, 5)).toBe(0);
@@ -621,11 +974,30 @@ describe('value comparison', () => {
   });
 
   it('has equality but no order for nested values', () => {
-    const struct = new Struct([new Field('tags', listOf(new Binary()), true), new Field('amount', new Decimal(2, 10, 128), true)]);
-    expect(valuesEqual(struct, { tags: [Uint8Array.of(1)], amount: '1.50' }, { tags: [Uint8Array.of(1)], amount: '1.5' })).toBe(true);
-    expect(valuesEqual(struct, { tags: [Uint8Array.of(1)], amount: '1.50' }, { tags: [Uint8Array.of(2)], amount: '1.50' })).toBe(false);
+    const struct = new Struct([
+      new Field('tags', listOf(new Binary()), true),
+      new Field('amount', new Decimal(2, 10, 128), true),
+    ]);
+    expect(
+      valuesEqual(struct, { tags: [Uint8Array.of(1)], amount: '1.50' }, { tags: [Uint8Array.of(1)], amount: '1.5' }),
+    ).toBe(true);
+    expect(
+      valuesEqual(struct, { tags: [Uint8Array.of(1)], amount: '1.50' }, { tags: [Uint8Array.of(2)], amount: '1.50' }),
+    ).toBe(false);
     const map = mapOf(utf8, f64);
-    expect(valuesEqual(map, new Map([['a', 1], ['b', Number.NaN]]), new Map([['b', Number.NaN], ['a', 1]]))).toBe(true);
+    expect(
+      valuesEqual(
+        map,
+        new Map([
+          ['a', 1],
+          ['b', Number.NaN],
+        ]),
+        new Map([
+          ['b', Number.NaN],
+          ['a', 1],
+        ]),
+      ),
+    ).toBe(true);
     expect(valuesEqual(map, new Map([['a', 1]]), new Map([['a', 2]]))).toBe(false);
     expect(valuesEqual(listOf(i32), [1, null], [1, null])).toBe(true);
     expect(() => compareValues(listOf(i32), [1], [1])).toThrow(/no order/);
@@ -680,7 +1052,9 @@ describe('filterRecordBatch', () => {
   });
 
   it('keeps only matching rows with every column intact', () => {
-    const evaluator = createConstraintEvaluator(schema, { price: rangeSet(new Decimal(4, 12, 128), true, gt(new Decimal(4, 12, 128), '4.2500')) });
+    const evaluator = createConstraintEvaluator(schema, {
+      price: rangeSet(new Decimal(4, 12, 128), true, gt(new Decimal(4, 12, 128), '4.2500')),
+    });
     const filtered = filterRecordBatch(batch, evaluator);
     expect(filtered).not.toBe(batch);
     expect(filtered.schema.fields).toEqual(batch.schema.fields);
@@ -693,14 +1067,23 @@ describe('filterRecordBatch', () => {
     const zero = filterRecordBatch(batch, noOp, 0);
     expect(zero.numRows).toBe(0);
     expect(zero.schema.fields).toEqual(batch.schema.fields);
-    const odd = createConstraintEvaluator(schema, { at: equatable(new TimestampMillisecond('UTC'), [1, 3, 5, 7].map((index) => ({ epochMillis: INSTANT + index, zoneId: 'UTC' })), true, false) });
+    const odd = createConstraintEvaluator(schema, {
+      at: equatable(
+        new TimestampMillisecond('UTC'),
+        [1, 3, 5, 7].map((index) => ({ epochMillis: INSTANT + index, zoneId: 'UTC' })),
+        true,
+        false,
+      ),
+    });
     expect(readRows(filterRecordBatch(batch, odd, 2))).toEqual([original[1], original[3]]);
     expect(readRows(filterRecordBatch(batch, odd))).toEqual([1, 3, 5, 7].map((index) => original[index]));
   });
 
   it('works on a batch decoded from IPC', () => {
     const decoded = throughIpc(batch);
-    const evaluator = createConstraintEvaluator(schema, { raw: rangeSet(new Binary(), false, lt(new Binary(), Uint8Array.of(3))) });
+    const evaluator = createConstraintEvaluator(schema, {
+      raw: rangeSet(new Binary(), false, lt(new Binary(), Uint8Array.of(3))),
+    });
     expect(readRows(filterRecordBatch(decoded, evaluator))).toEqual(original.slice(0, 3));
   });
 
@@ -749,7 +1132,9 @@ const models: readonly ColumnModel[] = [
     type: i64,
     value: fc.oneof(fc.bigInt(-5n, 5n), fc.bigInt(INT64_MIN, INT64_MAX), fc.bigInt(TWO_53 - 3n, TWO_53 + 3n)),
     literal: fc.oneof(
-      fc.oneof(fc.bigInt(-5n, 5n), fc.bigInt(INT64_MIN, INT64_MAX), fc.bigInt(TWO_53 - 3n, TWO_53 + 3n)).map((value): Literal => ({ type: i64, value })),
+      fc
+        .oneof(fc.bigInt(-5n, 5n), fc.bigInt(INT64_MIN, INT64_MAX), fc.bigInt(TWO_53 - 3n, TWO_53 + 3n))
+        .map((value): Literal => ({ type: i64, value })),
       fc.integer({ min: -6, max: 6 }).map((value): Literal => ({ type: i32, value })),
       fc.integer().map((value): Literal => ({ type: i32, value })),
     ),
@@ -762,9 +1147,19 @@ const models: readonly ColumnModel[] = [
   {
     name: 'Float64',
     type: f64,
-    value: fc.oneof(fc.double(), fc.constantFrom(0, -0, Number.NaN, Infinity, -Infinity, 0.5), fc.integer({ min: -3, max: 3 })),
+    value: fc.oneof(
+      fc.double(),
+      fc.constantFrom(0, -0, Number.NaN, Infinity, -Infinity, 0.5),
+      fc.integer({ min: -3, max: 3 }),
+    ),
     literal: fc.oneof(
-      fc.oneof(fc.double(), fc.constantFrom(0, -0, Number.NaN, Infinity, -Infinity, 0.5), fc.integer({ min: -3, max: 3 })).map((value): Literal => ({ type: f64, value })),
+      fc
+        .oneof(
+          fc.double(),
+          fc.constantFrom(0, -0, Number.NaN, Infinity, -Infinity, 0.5),
+          fc.integer({ min: -3, max: 3 }),
+        )
+        .map((value): Literal => ({ type: f64, value })),
       fc.oneof(fc.float(), fc.constantFrom(-0, 0.5)).map((value): Literal => ({ type: f32, value })),
       fc.integer({ min: -3, max: 3 }).map((value): Literal => ({ type: i32, value })),
     ),
@@ -773,21 +1168,35 @@ const models: readonly ColumnModel[] = [
   {
     name: 'Utf8',
     type: utf8,
-    value: fc.oneof(fc.string({ unit: 'binary', maxLength: 4 }), fc.constantFrom('', 'a', 'b', 'ab', '\uFFFF', '😀', '\uE000', '\uD7FF')),
+    value: fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 4 }),
+      fc.constantFrom('', 'a', 'b', 'ab', '\uFFFF', '😀', '\uE000', '\uD7FF'),
+    ),
     literal: fc
-      .oneof(fc.string({ unit: 'binary', maxLength: 4 }), fc.constantFrom('', 'a', 'b', 'ab', '\uFFFF', '😀', '\uE000', '\uD7FF'))
+      .oneof(
+        fc.string({ unit: 'binary', maxLength: 4 }),
+        fc.constantFrom('', 'a', 'b', 'ab', '\uFFFF', '😀', '\uE000', '\uD7FF'),
+      )
       .map((value): Literal => ({ type: utf8, value })),
     compare: (a, b) => compareByCodePoint(a as string, b as string),
   },
   {
     name: 'Decimal',
     type: d4,
-    value: fc.oneof(fc.bigInt(-2000n, 2000n), fc.bigInt(-(10n ** 18n) + 1n, 10n ** 18n - 1n)).map((unscaled) => formatUnscaled(unscaled, 4)),
+    value: fc
+      .oneof(fc.bigInt(-2000n, 2000n), fc.bigInt(-(10n ** 18n) + 1n, 10n ** 18n - 1n))
+      .map((unscaled) => formatUnscaled(unscaled, 4)),
     literal: fc.oneof(
       fc.bigInt(-2000n, 2000n).map((unscaled): Literal => ({ type: d4, value: formatUnscaled(unscaled, 4) })),
-      fc.bigInt(-20n, 20n).map((unscaled): Literal => ({ type: new Decimal(2, 18, 128), value: formatUnscaled(unscaled, 2) })),
-      fc.bigInt(-200_000n, 200_000n).map((unscaled): Literal => ({ type: new Decimal(6, 20, 128), value: formatUnscaled(unscaled, 6) })),
-      fc.bigInt(-(10n ** 18n) + 1n, 10n ** 18n - 1n).map((unscaled): Literal => ({ type: new Decimal(2, 18, 128), value: formatUnscaled(unscaled, 2) })),
+      fc
+        .bigInt(-20n, 20n)
+        .map((unscaled): Literal => ({ type: new Decimal(2, 18, 128), value: formatUnscaled(unscaled, 2) })),
+      fc
+        .bigInt(-200_000n, 200_000n)
+        .map((unscaled): Literal => ({ type: new Decimal(6, 20, 128), value: formatUnscaled(unscaled, 6) })),
+      fc
+        .bigInt(-(10n ** 18n) + 1n, 10n ** 18n - 1n)
+        .map((unscaled): Literal => ({ type: new Decimal(2, 18, 128), value: formatUnscaled(unscaled, 2) })),
     ),
     compare: (a, b) => {
       const left = decimalAt6(a);
@@ -811,7 +1220,13 @@ interface RangeSpec {
 /** Random ranges whose ends come from literals or from the rows themselves (so bounds get hit exactly). */
 function rangeSpecs(model: ColumnModel, rows: readonly unknown[]): fc.Arbitrary<RangeSpec[]> {
   const fromRows = rows.filter((value) => value !== null);
-  const literal = fromRows.length === 0 ? model.literal : fc.oneof(model.literal, fc.constantFrom(...fromRows).map((value): Literal => ({ type: model.type, value })));
+  const literal =
+    fromRows.length === 0
+      ? model.literal
+      : fc.oneof(
+          model.literal,
+          fc.constantFrom(...fromRows).map((value): Literal => ({ type: model.type, value })),
+        );
   const end = fc.option(fc.record({ literal, inclusive: fc.boolean() }), { freq: 4 });
   const range = fc.tuple(end, end).map(([first, second]): RangeSpec => {
     if (first === null || second === null) return { low: first, high: second };
@@ -824,21 +1239,38 @@ function rangeSpecs(model: ColumnModel, rows: readonly unknown[]): fc.Arbitrary<
 
 function toWireRange(model: ColumnModel, spec: RangeSpec): Range {
   return {
-    low: spec.low === null ? lowerUnbounded(model.type) : marker(spec.low.literal.type, spec.low.literal.value, spec.low.inclusive ? 'EXACTLY' : 'ABOVE'),
-    high: spec.high === null ? upperUnbounded(model.type) : marker(spec.high.literal.type, spec.high.literal.value, spec.high.inclusive ? 'EXACTLY' : 'BELOW'),
+    low:
+      spec.low === null
+        ? lowerUnbounded(model.type)
+        : marker(spec.low.literal.type, spec.low.literal.value, spec.low.inclusive ? 'EXACTLY' : 'ABOVE'),
+    high:
+      spec.high === null
+        ? upperUnbounded(model.type)
+        : marker(spec.high.literal.type, spec.high.literal.value, spec.high.inclusive ? 'EXACTLY' : 'BELOW'),
   };
 }
 
 function referenceInRange(model: ColumnModel, spec: RangeSpec, value: unknown): boolean {
-  const aboveLow = spec.low === null || (spec.low.inclusive ? model.compare(spec.low.literal.value, value) <= 0 : model.compare(spec.low.literal.value, value) < 0);
-  const belowHigh = spec.high === null || (spec.high.inclusive ? model.compare(value, spec.high.literal.value) <= 0 : model.compare(value, spec.high.literal.value) < 0);
+  const aboveLow =
+    spec.low === null ||
+    (spec.low.inclusive
+      ? model.compare(spec.low.literal.value, value) <= 0
+      : model.compare(spec.low.literal.value, value) < 0);
+  const belowHigh =
+    spec.high === null ||
+    (spec.high.inclusive
+      ? model.compare(value, spec.high.literal.value) <= 0
+      : model.compare(value, spec.high.literal.value) < 0);
   return aboveLow && belowHigh;
 }
 
 /** Rows of the evaluator's verdicts for `set` on a one-column batch of `rows`, via filterRecordBatch. */
 function survivors(model: ColumnModel, set: ValueSet, rows: readonly unknown[]): boolean[] {
   const schema = new Schema([new Field('c', model.type, true)]);
-  const batch = buildRecordBatch(schema, rows.map((value) => [value]));
+  const batch = buildRecordBatch(
+    schema,
+    rows.map((value) => [value]),
+  );
   const evaluator = createConstraintEvaluator(schema, { c: set });
   const verdicts = rows.map((_, row) => evaluator.rowMatches(batch, row));
   const kept = readRows(filterRecordBatch(batch, evaluator));
@@ -856,7 +1288,9 @@ describe('constraint evaluation (properties)', () => {
           rowsArbitrary.chain((rows) => fc.tuple(fc.constant(rows), rangeSpecs(model, rows), fc.boolean())),
           ([rows, specs, nullAllowed]) => {
             const set = rangeSet(model.type, nullAllowed, ...specs.map((spec) => toWireRange(model, spec)));
-            const expected = rows.map((value) => (value === null ? nullAllowed : specs.some((spec) => referenceInRange(model, spec, value))));
+            const expected = rows.map((value) =>
+              value === null ? nullAllowed : specs.some((spec) => referenceInRange(model, spec, value)),
+            );
             expect(survivors(model, set, rows)).toEqual(expected);
           },
         ),
@@ -870,11 +1304,20 @@ describe('constraint evaluation (properties)', () => {
           rowsArbitrary.chain((rows) => {
             const fromRows = rows.filter((value) => value !== null);
             const listed = fromRows.length === 0 ? model.value : fc.oneof(model.value, fc.constantFrom(...fromRows));
-            return fc.tuple(fc.constant(rows), fc.array(fc.option(listed, { freq: 8 }), { maxLength: 8 }), fc.boolean(), fc.boolean());
+            return fc.tuple(
+              fc.constant(rows),
+              fc.array(fc.option(listed, { freq: 8 }), { maxLength: 8 }),
+              fc.boolean(),
+              fc.boolean(),
+            );
           }),
           ([rows, listed, whiteList, nullAllowed]) => {
             const set = equatable(model.type, listed, whiteList, nullAllowed);
-            const expected = rows.map((value) => (value === null ? nullAllowed : listed.some((item) => item !== null && model.compare(item, value) === 0) === whiteList));
+            const expected = rows.map((value) =>
+              value === null
+                ? nullAllowed
+                : listed.some((item) => item !== null && model.compare(item, value) === 0) === whiteList,
+            );
             expect(survivors(model, set, rows)).toEqual(expected);
           },
         ),
@@ -887,7 +1330,9 @@ describe('constraint evaluation (properties)', () => {
     const model = models[0]!;
     fc.assert(
       fc.property(
-        fc.array(model.value, { minLength: 1, maxLength: 20 }).chain((rows) => fc.tuple(fc.constant(rows), rangeSpecs(model, rows))),
+        fc
+          .array(model.value, { minLength: 1, maxLength: 20 })
+          .chain((rows) => fc.tuple(fc.constant(rows), rangeSpecs(model, rows))),
         ([rows, specs]) => {
           const set = rangeSet(model.type, false, ...specs.map((spec) => toWireRange(model, spec)));
           const normalized = normalizeRanges(set);

@@ -24,14 +24,16 @@ const field = new Field('s', utf8, true);
  * private-use and fullwidth block U+E000–U+FFFF, surrogate pairs sharing a high surrogate (so the
  * first difference can be the low one) and any supplementary character.
  */
-const character = fc.oneof(
-  fc.integer({ min: 0x20, max: 0x7e }),
-  fc.integer({ min: 0xd7f0, max: 0xd7ff }),
-  fc.integer({ min: 0xe000, max: 0xffff }),
-  fc.constantFrom(0xe000, 0xff58, 0xfffd, 0xffff),
-  fc.integer({ min: 0x1f300, max: 0x1f3ff }),
-  fc.integer({ min: 0x10000, max: 0x10ffff }),
-).map((codePoint) => String.fromCodePoint(codePoint));
+const character = fc
+  .oneof(
+    fc.integer({ min: 0x20, max: 0x7e }),
+    fc.integer({ min: 0xd7f0, max: 0xd7ff }),
+    fc.integer({ min: 0xe000, max: 0xffff }),
+    fc.constantFrom(0xe000, 0xff58, 0xfffd, 0xffff),
+    fc.integer({ min: 0x1f300, max: 0x1f3ff }),
+    fc.integer({ min: 0x10000, max: 0x10ffff }),
+  )
+  .map((codePoint) => String.fromCodePoint(codePoint));
 const text = fc.string({ unit: character, maxLength: 6 });
 /** Two strings that often share a prefix, so the first difference falls anywhere. */
 const pair = fc.tuple(text, text, text).map(([prefix, a, b]) => [prefix + a, prefix + b] as const);
@@ -39,7 +41,9 @@ const pair = fc.tuple(text, text, text).map(([prefix, a, b]) => [prefix + a, pre
 const sign = (n: number) => Math.sign(n);
 
 function marker(value: string | undefined, bound: MarkerBound): Marker {
-  return value === undefined ? { valueBlock: makeValueBlock(field, []), bound, nullValue: true } : { valueBlock: makeValueBlock(field, [value]), bound, nullValue: false };
+  return value === undefined
+    ? { valueBlock: makeValueBlock(field, []), bound, nullValue: true }
+    : { valueBlock: makeValueBlock(field, [value]), bound, nullValue: false };
 }
 
 function rangeSet(...ranges: Range[]): SortedRangeSet {
@@ -49,7 +53,10 @@ function rangeSet(...ranges: Range[]): SortedRangeSet {
 /** The values of `rows` the evaluator keeps for `set` on column `s`. */
 function kept(set: SortedRangeSet, rows: readonly string[]): string[] {
   const schema = new Schema([field]);
-  const batch = buildRecordBatch(schema, rows.map((row) => [row]));
+  const batch = buildRecordBatch(
+    schema,
+    rows.map((row) => [row]),
+  );
   const evaluator = createConstraintEvaluator(schema, { s: set });
   return rows.filter((_, row) => evaluator.rowMatches(batch, row));
 }
@@ -82,7 +89,14 @@ describe('varchar order is code point order (Athena/Trino), not UTF-16 order (Ja
   });
 
   it("s > 'ｘ' keeps '🎉' (U+FF58 < U+1F389)", () => {
-    expect(kept(rangeSet({ low: marker('\uff58', 'ABOVE'), high: marker(undefined, 'BELOW') }), ['🎉', '\uff58', 'z', '\uffff'])).toEqual(['🎉', '\uffff']);
+    expect(
+      kept(rangeSet({ low: marker('\uff58', 'ABOVE'), high: marker(undefined, 'BELOW') }), [
+        '🎉',
+        '\uff58',
+        'z',
+        '\uffff',
+      ]),
+    ).toEqual(['🎉', '\uffff']);
   });
 
   it("s BETWEEN 'ｘ' AND '🎉' is a valid range, not one whose low end is above its high end", () => {
@@ -92,18 +106,29 @@ describe('varchar order is code point order (Athena/Trino), not UTF-16 order (Ja
 
   it('a range on random bounds keeps exactly the rows the reference puts inside it', () => {
     fc.assert(
-      fc.property(pair, fc.array(text, { maxLength: 12 }), fc.boolean(), fc.boolean(), ([a, b], rows, lowInclusive, highInclusive) => {
-        const [low, high] = compareByCodePoint(a, b) <= 0 ? [a, b] : [b, a];
-        const inclusive = low === high || lowInclusive;
-        const set = rangeSet({ low: marker(low, inclusive ? 'EXACTLY' : 'ABOVE'), high: marker(high, low === high || highInclusive ? 'EXACTLY' : 'BELOW') });
-        const inside = (row: string) => {
-          const fromLow = compareByCodePoint(low, row);
-          const toHigh = compareByCodePoint(row, high);
-          return (inclusive ? fromLow <= 0 : fromLow < 0) && (low === high || highInclusive ? toHigh <= 0 : toHigh < 0);
-        };
-        const candidates = [...rows, a, b];
-        expect(kept(set, candidates)).toEqual(candidates.filter(inside));
-      }),
+      fc.property(
+        pair,
+        fc.array(text, { maxLength: 12 }),
+        fc.boolean(),
+        fc.boolean(),
+        ([a, b], rows, lowInclusive, highInclusive) => {
+          const [low, high] = compareByCodePoint(a, b) <= 0 ? [a, b] : [b, a];
+          const inclusive = low === high || lowInclusive;
+          const set = rangeSet({
+            low: marker(low, inclusive ? 'EXACTLY' : 'ABOVE'),
+            high: marker(high, low === high || highInclusive ? 'EXACTLY' : 'BELOW'),
+          });
+          const inside = (row: string) => {
+            const fromLow = compareByCodePoint(low, row);
+            const toHigh = compareByCodePoint(row, high);
+            return (
+              (inclusive ? fromLow <= 0 : fromLow < 0) && (low === high || highInclusive ? toHigh <= 0 : toHigh < 0)
+            );
+          };
+          const candidates = [...rows, a, b];
+          expect(kept(set, candidates)).toEqual(candidates.filter(inside));
+        },
+      ),
       { numRuns: 1000 },
     );
   });
@@ -111,7 +136,9 @@ describe('varchar order is code point order (Athena/Trino), not UTF-16 order (Ja
   it('normalizeRanges sorts single values by code point', () => {
     fc.assert(
       fc.property(fc.uniqueArray(text, { minLength: 1, maxLength: 8 }), (values) => {
-        const normalized = normalizeRanges(rangeSet(...values.map((value) => ({ low: marker(value, 'EXACTLY'), high: marker(value, 'EXACTLY') }))));
+        const normalized = normalizeRanges(
+          rangeSet(...values.map((value) => ({ low: marker(value, 'EXACTLY'), high: marker(value, 'EXACTLY') }))),
+        );
         const lows = normalized.ranges.map((range) => readValue(range.low.valueBlock.records.getChildAt(0)!, 0));
         expect(lows).toEqual([...values].sort(compareByCodePoint));
       }),

@@ -25,7 +25,7 @@ async function bundledPackages(modulePath: string): Promise<string[]> {
 }
 
 describe("core's exports in a Lambda bundle", () => {
-  it("the plugin-facing `.` export carries no @aws-sdk/client-lambda", async () => {
+  it('the plugin-facing `.` export carries no @aws-sdk/client-lambda', async () => {
     const packages = await bundledPackages('./index.ts');
     expect(packages).toContain('apache-arrow');
     expect(packages).not.toContain('@aws-sdk/client-lambda');

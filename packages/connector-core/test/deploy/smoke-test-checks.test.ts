@@ -7,7 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildLambdaBundle, evaluateIntrinsics, parseSamTemplate, type SamTemplate, undeclaredReferences, wildcardGrants } from '../../src/testing/index.js';
+import {
+  buildLambdaBundle,
+  evaluateIntrinsics,
+  parseSamTemplate,
+  type SamTemplate,
+  undeclaredReferences,
+  wildcardGrants,
+} from '../../src/testing/index.js';
 
 describe('template checks', () => {
   let broken: SamTemplate;
@@ -48,8 +55,14 @@ Resources:
   });
 
   it('evaluates a policy resource as CloudFormation would, and names a function it cannot evaluate', () => {
-    expect(evaluateIntrinsics({ 'Fn::If': ['Yes', { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::${Bucket}' }, 'no'] }, broken, { Bucket: 'b' })).toBe('arn:aws:s3:::b');
-    expect(() => evaluateIntrinsics({ 'Fn::Join': ['', []] }, broken, {})).toThrow('evaluateIntrinsics: Fn::Join is not supported');
+    expect(
+      evaluateIntrinsics({ 'Fn::If': ['Yes', { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::${Bucket}' }, 'no'] }, broken, {
+        Bucket: 'b',
+      }),
+    ).toBe('arn:aws:s3:::b');
+    expect(() => evaluateIntrinsics({ 'Fn::Join': ['', []] }, broken, {})).toThrow(
+      'evaluateIntrinsics: Fn::Join is not supported',
+    );
   });
 });
 
@@ -64,6 +77,8 @@ describe('bundle check', () => {
 
   it('fails to build a bundle that would import an undeclared module at run time, naming optionalExternals', async () => {
     const plugin = fileURLToPath(new URL('../fixtures/optional-external-plugin/', import.meta.url));
-    await expect(buildLambdaBundle(plugin, workDir)).rejects.toThrow(/would import not-installed-colouriser at run time.*list it in bundleLambda's optionalExternals/);
+    await expect(buildLambdaBundle(plugin, workDir)).rejects.toThrow(
+      /would import not-installed-colouriser at run time.*list it in bundleLambda's optionalExternals/,
+    );
   }, 60_000);
 });

@@ -22,15 +22,24 @@ describe('inProcessTransport enforces Lambda payload limits', () => {
     expect(byteLength(fits)).toBe(LAMBDA_RESPONSE_LIMIT_BYTES);
     expect(await inProcessTransport(() => Promise.resolve(fits))({})).toBe(JSON.stringify(fits));
 
-    const error = await inProcessTransport(() => Promise.resolve(documentOf(LAMBDA_RESPONSE_LIMIT_BYTES + 1)))({}).then(() => undefined, (e: unknown) => e);
+    const error = await inProcessTransport(() => Promise.resolve(documentOf(LAMBDA_RESPONSE_LIMIT_BYTES + 1)))({}).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(LambdaInvocationError);
-    expect((error as LambdaInvocationError).error).toEqual({ errorType: 'Function.ResponseSizeTooLarge', errorMessage: 'Response payload size exceeded maximum allowed payload size (6291556 bytes).' });
+    expect((error as LambdaInvocationError).error).toEqual({
+      errorType: 'Function.ResponseSizeTooLarge',
+      errorMessage: 'Response payload size exceeded maximum allowed payload size (6291556 bytes).',
+    });
   });
 
   it('counts response bytes, not characters', async () => {
     const wide = documentOf(LAMBDA_RESPONSE_LIMIT_BYTES + 2, 'é');
     expect(JSON.stringify(wide).length).toBeLessThan(LAMBDA_RESPONSE_LIMIT_BYTES);
-    const error = await inProcessTransport(() => Promise.resolve(wide))({}).then(() => undefined, (e: unknown) => e);
+    const error = await inProcessTransport(() => Promise.resolve(wide))({}).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect((error as LambdaInvocationError).error.errorType).toBe('Function.ResponseSizeTooLarge');
   });
 
@@ -42,10 +51,19 @@ describe('inProcessTransport enforces Lambda payload limits', () => {
     });
     expect(await transport(documentOf(LAMBDA_REQUEST_LIMIT_BYTES))).toBe('{}');
     expect(calls).toBe(1);
-    for (const request of [documentOf(LAMBDA_REQUEST_LIMIT_BYTES + 1), documentOf(LAMBDA_REQUEST_LIMIT_BYTES + 2, 'é')]) {
-      const error = await transport(request).then(() => undefined, (e: unknown) => e);
+    for (const request of [
+      documentOf(LAMBDA_REQUEST_LIMIT_BYTES + 1),
+      documentOf(LAMBDA_REQUEST_LIMIT_BYTES + 2, 'é'),
+    ]) {
+      const error = await transport(request).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(LambdaRequestTooLargeError);
-      expect(error).toMatchObject({ name: 'RequestEntityTooLargeException', message: 'Request must be smaller than 6291456 bytes for the InvokeFunction operation' });
+      expect(error).toMatchObject({
+        name: 'RequestEntityTooLargeException',
+        message: 'Request must be smaller than 6291456 bytes for the InvokeFunction operation',
+      });
     }
     expect(calls).toBe(1);
   });

@@ -4,8 +4,22 @@
 // variables win, and a connection Glue cannot read fails the invocation naming glue_connection.
 import { CreateConnectionCommand, GlueClient } from '@aws-sdk/client-glue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Connector, type ConnectorFactory, connectionEnvironment, createLambdaHandler, resolveEnvironment, secretNameOfArn } from '../../src/index.js';
-import { EngineDriver, LambdaInvocationError, createReferenceConnector, ensureBucket, inProcessTransport, makeConstraints } from '../../src/testing/index.js';
+import {
+  type Connector,
+  type ConnectorFactory,
+  connectionEnvironment,
+  createLambdaHandler,
+  resolveEnvironment,
+  secretNameOfArn,
+} from '../../src/index.js';
+import {
+  EngineDriver,
+  LambdaInvocationError,
+  createReferenceConnector,
+  ensureBucket,
+  inProcessTransport,
+  makeConstraints,
+} from '../../src/testing/index.js';
 import { mixedTable } from '../support/reference-tables.js';
 
 const glue = new GlueClient({});
@@ -14,10 +28,18 @@ const bucket = `glue-connection-spill-${run}`;
 const reference = createReferenceConnector({ tables: [mixedTable('patients', 20)] });
 const patients = { schemaName: 'ehr', tableName: 'patients' };
 
-async function createConnection(name: string, properties: { connection?: Record<string, string>; athena?: Record<string, string> }): Promise<void> {
+async function createConnection(
+  name: string,
+  properties: { connection?: Record<string, string>; athena?: Record<string, string> },
+): Promise<void> {
   await glue.send(
     new CreateConnectionCommand({
-      ConnectionInput: { Name: name, ConnectionType: 'DYNAMODB', ConnectionProperties: properties.connection ?? {}, ...(properties.athena === undefined ? {} : { AthenaProperties: properties.athena }) },
+      ConnectionInput: {
+        Name: name,
+        ConnectionType: 'DYNAMODB',
+        ConnectionProperties: properties.connection ?? {},
+        ...(properties.athena === undefined ? {} : { AthenaProperties: properties.athena }),
+      },
     }),
   );
 }
@@ -26,12 +48,19 @@ async function createConnection(name: string, properties: { connection?: Record<
 async function spillKeys(target: Connector | ConnectorFactory, env: Record<string, string>): Promise<string[]> {
   const driver = new EngineDriver({ transport: inProcessTransport(createLambdaHandler(target, { env })) });
   const table = await driver.getTable(patients);
-  const splits = await driver.getSplits(table, await driver.getTableLayout(table, makeConstraints()), makeConstraints());
+  const splits = await driver.getSplits(
+    table,
+    await driver.getTableLayout(table, makeConstraints()),
+    makeConstraints(),
+  );
   return splits.map((split) => `${split.spillLocation?.bucket}/${split.spillLocation?.key}`);
 }
 
 async function failure(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(LambdaInvocationError);
   return (error as LambdaInvocationError).error.errorMessage;
 }
@@ -45,17 +74,31 @@ describe('resolveEnvironment', () => {
   it("merges GetConnection's properties under the function's own variables, spill_kms_key_id becoming kms_key_id", async () => {
     // Prepare
     const name = `settings-${run}`;
-    await createConnection(name, { connection: { disable_glue: 'true', shared: 'from-connection' }, athena: { spill_bucket: bucket, spill_prefix: 'from-glue', spill_kms_key_id: 'key-from-glue' } });
+    await createConnection(name, {
+      connection: { disable_glue: 'true', shared: 'from-connection' },
+      athena: { spill_bucket: bucket, spill_prefix: 'from-glue', spill_kms_key_id: 'key-from-glue' },
+    });
     // Act
     const env = await resolveEnvironment({ glue_connection: name, shared: 'from-function', AWS_REGION: 'us-east-1' });
     // Assess
-    expect(env).toEqual({ glue_connection: name, disable_glue: 'true', shared: 'from-function', spill_bucket: bucket, spill_prefix: 'from-glue', kms_key_id: 'key-from-glue', AWS_REGION: 'us-east-1' });
+    expect(env).toEqual({
+      glue_connection: name,
+      disable_glue: 'true',
+      shared: 'from-function',
+      spill_bucket: bucket,
+      spill_prefix: 'from-glue',
+      kms_key_id: 'key-from-glue',
+      AWS_REGION: 'us-east-1',
+    });
   });
 
   it('hands the connection properties to the mapping, which decides what they become', async () => {
     const name = `mapped-${run}`;
     await createConnection(name, { connection: { HOST: 'db.example', PORT: '3306' } });
-    const env = await resolveEnvironment({ glue_connection: name }, { mapping: (p) => ({ default: `${p['HOST']}:${p['PORT']}` }) });
+    const env = await resolveEnvironment(
+      { glue_connection: name },
+      { mapping: (p) => ({ default: `${p['HOST']}:${p['PORT']}` }) },
+    );
     expect(env).toEqual({ glue_connection: name, default: 'db.example:3306' });
   });
 
@@ -70,9 +113,16 @@ describe('the secret of the authentication configuration', () => {
   // moto's GetConnection leaves AuthenticationConfiguration out of its answer, so this part of the
   // mapping is shown on the SDK's Connection shape directly.
   it('becomes secret_name, without the six characters Secrets Manager appends to the ARN', () => {
-    expect(secretNameOfArn('arn:aws:secretsmanager:us-east-1:123456789012:secret:AthenaMySQLFederation/sales-AbCdEf')).toBe('AthenaMySQLFederation/sales');
-    expect(secretNameOfArn('arn:aws:secretsmanager:us-east-1:123456789012:secret:my-db-secret-x1Y2z3')).toBe('my-db-secret');
-    const env = connectionEnvironment('c', { ConnectionProperties: { HOST: 'h' }, AuthenticationConfiguration: { SecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf' } });
+    expect(
+      secretNameOfArn('arn:aws:secretsmanager:us-east-1:123456789012:secret:AthenaMySQLFederation/sales-AbCdEf'),
+    ).toBe('AthenaMySQLFederation/sales');
+    expect(secretNameOfArn('arn:aws:secretsmanager:us-east-1:123456789012:secret:my-db-secret-x1Y2z3')).toBe(
+      'my-db-secret',
+    );
+    const env = connectionEnvironment('c', {
+      ConnectionProperties: { HOST: 'h' },
+      AuthenticationConfiguration: { SecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf' },
+    });
     expect(env).toEqual({ glue_connection: 'c', HOST: 'h', secret_name: 'db' });
   });
 });
@@ -96,8 +146,16 @@ describe('the Lambda handler in Glue connection mode', () => {
     const name = `factory-${run}`;
     await createConnection(name, { connection: { tables: 'patients' }, athena: { spill_bucket: bucket } });
     const seen: Record<string, string | undefined>[] = [];
-    const factory: ConnectorFactory = { sourceType: 'reference', create: (env) => (seen.push({ ...env }), reference) };
-    const driver = new EngineDriver({ transport: inProcessTransport(createLambdaHandler(factory, { env: { glue_connection: name } })) });
+    const factory: ConnectorFactory = {
+      sourceType: 'reference',
+      create: (env) => {
+        seen.push({ ...env });
+        return reference;
+      },
+    };
+    const driver = new EngineDriver({
+      transport: inProcessTransport(createLambdaHandler(factory, { env: { glue_connection: name } })),
+    });
     // Act
     await driver.ping();
     await driver.listSchemas();
@@ -108,12 +166,16 @@ describe('the Lambda handler in Glue connection mode', () => {
   it('fails the invocation naming glue_connection and Glue’s error, and reads Glue again on the next one', async () => {
     // Prepare
     const name = `late-${run}`;
-    const driver = new EngineDriver({ transport: inProcessTransport(createLambdaHandler(reference, { env: { glue_connection: name } })) });
+    const driver = new EngineDriver({
+      transport: inProcessTransport(createLambdaHandler(reference, { env: { glue_connection: name } })),
+    });
     // Act
     const message = await failure(driver.ping());
     await createConnection(name, { athena: { spill_bucket: bucket } });
     // Assess
-    expect(message).toMatch(/^\[InvalidInputException\] Invalid connector configuration: glue_connection names "late-[a-z0-9]+", which Glue GetConnection could not read \(EntityNotFoundException: .*not found\)/);
+    expect(message).toMatch(
+      /^\[InvalidInputException\] Invalid connector configuration: glue_connection names "late-[a-z0-9]+", which Glue GetConnection could not read \(EntityNotFoundException: .*not found\)/,
+    );
     expect(await driver.ping()).toMatchObject({ '@type': 'PingResponse' });
   });
 
@@ -125,10 +187,14 @@ describe('the Lambda handler in Glue connection mode', () => {
     const handler = createLambdaHandler(reference, { env: { glue_connection: name } });
     const message = await failure(new EngineDriver({ transport: inProcessTransport(handler) }).ping());
     // Assess
-    expect(message).toBe(`[InvalidInputException] Invalid connector configuration: spill_prefix must not start or end with "/", got "/rooted" (the value comes from Glue connection "${name}")`);
+    expect(message).toBe(
+      `[InvalidInputException] Invalid connector configuration: spill_prefix must not start or end with "/", got "/rooted" (the value comes from Glue connection "${name}")`,
+    );
   });
 
   it('without glue_connection, still fails at import for a bad variable', () => {
-    expect(() => createLambdaHandler(reference, { env: { spill_prefix: '/rooted' } })).toThrow(/spill_prefix must not start or end/);
+    expect(() => createLambdaHandler(reference, { env: { spill_prefix: '/rooted' } })).toThrow(
+      /spill_prefix must not start or end/,
+    );
   });
 });

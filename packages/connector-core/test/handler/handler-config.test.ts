@@ -73,18 +73,39 @@ describe('handler configuration', () => {
   it('takes the spill location from configOptions only when non-blank, as Java', () => {
     const config = loadHandlerConfig({ spill_bucket: 'env-bucket', spill_prefix: 'env-prefix' });
     expect(spillTarget(config, undefined)).toEqual({ bucket: 'env-bucket', prefix: 'env-prefix' });
-    expect(spillTarget(config, { spill_bucket: ' ', spill_prefix: '' })).toEqual({ bucket: 'env-bucket', prefix: 'env-prefix' });
-    expect(spillTarget(config, { spill_bucket: 'managed', spill_prefix: 'p' })).toEqual({ bucket: 'managed', prefix: 'p' });
+    expect(spillTarget(config, { spill_bucket: ' ', spill_prefix: '' })).toEqual({
+      bucket: 'env-bucket',
+      prefix: 'env-prefix',
+    });
+    expect(spillTarget(config, { spill_bucket: 'managed', spill_prefix: 'p' })).toEqual({
+      bucket: 'managed',
+      prefix: 'p',
+    });
   });
 
   it('holds exactly the spill settings loadSpillConfig reads, beside its own', () => {
     // Prepare: every spill variable set away from its default.
-    const env = { spill_bucket: 'spill-here', spill_prefix: 'a/b', kms_key_id: 'alias/spill', disable_spill_encryption: 'true', spill_put_request_headers: '{"ServerSideEncryption":"aws:kms"}', spill_queue_capacity: '5', casing_mode: 'lower' };
+    const env = {
+      spill_bucket: 'spill-here',
+      spill_prefix: 'a/b',
+      kms_key_id: 'alias/spill',
+      disable_spill_encryption: 'true',
+      spill_put_request_headers: '{"ServerSideEncryption":"aws:kms"}',
+      spill_queue_capacity: '5',
+      casing_mode: 'lower',
+    };
     // Act
     const spill = loadSpillConfig(env);
     const config = loadHandlerConfig(env);
     // Assess
-    expect(spill).toEqual({ spillBucket: 'spill-here', spillPrefix: 'a/b', kmsKeyId: 'alias/spill', disableSpillEncryption: true, spillPutRequestHeaders: { ServerSideEncryption: 'aws:kms' }, spillConcurrency: 5 });
+    expect(spill).toEqual({
+      spillBucket: 'spill-here',
+      spillPrefix: 'a/b',
+      kmsKeyId: 'alias/spill',
+      disableSpillEncryption: true,
+      spillPutRequestHeaders: { ServerSideEncryption: 'aws:kms' },
+      spillConcurrency: 5,
+    });
     expect(config).toMatchObject({ ...spill, casingMode: 'LOWER' });
   });
 });

@@ -4,26 +4,64 @@ import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { Bool, Field, Schema, Uint32 } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Connector, ConnectorError, arrowTypeToJson, createLambdaHandler, createS3SpillServices, listedName, loadHandlerConfig, resolveSourceName, type CasingMode, type ConnectorContext, type TableName, type HandlerConfig, type SpillS3Client } from '../../src/index.js';
-import { EngineDriver, LambdaInvocationError, createReferenceConnector, inProcessTransport, makeConstraints } from '../../src/testing/index.js';
+import {
+  type Connector,
+  ConnectorError,
+  arrowTypeToJson,
+  createLambdaHandler,
+  createS3SpillServices,
+  listedName,
+  loadHandlerConfig,
+  resolveSourceName,
+  type CasingMode,
+  type ConnectorContext,
+  type TableName,
+  type HandlerConfig,
+  type SpillS3Client,
+} from '../../src/index.js';
+import {
+  EngineDriver,
+  LambdaInvocationError,
+  createReferenceConnector,
+  inProcessTransport,
+  makeConstraints,
+} from '../../src/testing/index.js';
 import { mixedRow, mixedSchema, mixedTable } from '../support/reference-tables.js';
 
 const bucket = 'handler-spill';
 const s3 = new S3Client({ forcePathStyle: true });
 const base = createReferenceConnector({
-  tables: [mixedTable('patients', 500), mixedTable('visits', 400, { partitionColumns: ['region'], splitsPerPartition: 1 }), mixedTable('many_splits', 50, { splitsPerPartition: 5 })],
+  tables: [
+    mixedTable('patients', 500),
+    mixedTable('visits', 400, { partitionColumns: ['region'], splitsPerPartition: 1 }),
+    mixedTable('many_splits', 50, { splitsPerPartition: 5 }),
+  ],
 });
-const config = (extra: Partial<HandlerConfig> = {}): HandlerConfig => ({ ...loadHandlerConfig({}), spillBucket: bucket, ...extra });
-const driverFor = (connector: Connector, options: Parameters<typeof createLambdaHandler>[1] = {}, engine: { maxBlockSize?: number; maxInlineBlockSize?: number; remainingTimeMs?: number } = {}) =>
+const config = (extra: Partial<HandlerConfig> = {}): HandlerConfig => ({
+  ...loadHandlerConfig({}),
+  spillBucket: bucket,
+  ...extra,
+});
+const driverFor = (
+  connector: Connector,
+  options: Parameters<typeof createLambdaHandler>[1] = {},
+  engine: { maxBlockSize?: number; maxInlineBlockSize?: number; remainingTimeMs?: number } = {},
+) =>
   new EngineDriver({
-    transport: inProcessTransport(createLambdaHandler(connector, { config: config(), ...options }), engine.remainingTimeMs === undefined ? {} : { remainingTimeMs: engine.remainingTimeMs }),
+    transport: inProcessTransport(
+      createLambdaHandler(connector, { config: config(), ...options }),
+      engine.remainingTimeMs === undefined ? {} : { remainingTimeMs: engine.remainingTimeMs },
+    ),
     ...(engine.maxBlockSize === undefined ? {} : { maxBlockSize: engine.maxBlockSize }),
     ...(engine.maxInlineBlockSize === undefined ? {} : { maxInlineBlockSize: engine.maxInlineBlockSize }),
   });
 const patients = { schemaName: 'ehr', tableName: 'patients' };
 
 async function failure(promise: Promise<unknown>): Promise<LambdaInvocationError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(LambdaInvocationError);
   return error as LambdaInvocationError;
 }
@@ -41,7 +79,10 @@ describe('metadata', () => {
   });
 
   it('refuses a table with a type Athena cannot read, naming the column', async () => {
-    const odd: Connector = { ...base, getTable: () => Promise.resolve({ schema: new Schema([new Field('counter', new Uint32())]) }) };
+    const odd: Connector = {
+      ...base,
+      getTable: () => Promise.resolve({ schema: new Schema([new Field('counter', new Uint32())]) }),
+    };
     const error = await failure(driverFor(odd).getTable(patients));
     expect(error.error.errorMessage).toMatch(/OperationNotSupportedException.*counter: unsigned 32-bit/);
   });
@@ -55,9 +96,25 @@ describe('metadata', () => {
     const visits = await d.getTable({ schemaName: 'ehr', tableName: 'visits' });
     const all = await d.getTableLayout(visits, makeConstraints());
     expect(all.records.numRows).toBe(5); // regions 0–3 and null
-    const regionTwo = await d.scan({ schemaName: 'ehr', tableName: 'visits' }, { constraints: { summary: { region: { '@type': 'AllOrNoneValueSet', type: { '@type': 'Int', bitWidth: 32, isSigned: true }, all: false, nullAllowed: true } } } });
+    const regionTwo = await d.scan(
+      { schemaName: 'ehr', tableName: 'visits' },
+      {
+        constraints: {
+          summary: {
+            region: {
+              '@type': 'AllOrNoneValueSet',
+              type: { '@type': 'Int', bitWidth: 32, isSigned: true },
+              all: false,
+              nullAllowed: true,
+            },
+          },
+        },
+      },
+    );
     expect(regionTwo.splits).toBe(1); // only the null partition survives
-    expect(regionTwo.table.numRows).toBe(Array.from({ length: 400 }, (_, i) => mixedRow(i)).filter((r) => r['region'] === null).length);
+    expect(regionTwo.table.numRows).toBe(
+      Array.from({ length: 400 }, (_, i) => mixedRow(i)).filter((r) => r['region'] === null).length,
+    );
   });
 });
 
@@ -89,16 +146,28 @@ describe('splits', () => {
     const plain = driverFor(base, { config: config({ disableSpillEncryption: true }) });
     const plainResult = await plain.scan(patients, {});
     expect(plainResult.table.numRows).toBe(500);
-    const spilledPlain = await driverFor(base, { config: config({ disableSpillEncryption: true }) }, { maxBlockSize: 2048, maxInlineBlockSize: 1 }).scan(patients);
+    const spilledPlain = await driverFor(
+      base,
+      { config: config({ disableSpillEncryption: true }) },
+      { maxBlockSize: 2048, maxInlineBlockSize: 1 },
+    ).scan(patients);
     expect(spilledPlain.spilledObjects).toBeGreaterThan(0);
     expect(spilledPlain.table.numRows).toBe(500);
 
     const kms = new KMSClient({});
     const key = await kms.send(new CreateKeyCommand({}));
     kms.destroy();
-    const withKms = driverFor(base, { config: config({ kmsKeyId: key.KeyMetadata?.KeyId ?? '' }) }, { maxBlockSize: 2048, maxInlineBlockSize: 1 });
+    const withKms = driverFor(
+      base,
+      { config: config({ kmsKeyId: key.KeyMetadata?.KeyId ?? '' }) },
+      { maxBlockSize: 2048, maxInlineBlockSize: 1 },
+    );
     const table = await withKms.getTable(patients);
-    const splits = await withKms.getSplits(table, await withKms.getTableLayout(table, makeConstraints()), makeConstraints());
+    const splits = await withKms.getSplits(
+      table,
+      await withKms.getTableLayout(table, makeConstraints()),
+      makeConstraints(),
+    );
     expect(splits[0]?.encryptionKey?.key).toHaveLength(16);
     const result = await withKms.scan(patients);
     expect(result.spilledObjects).toBeGreaterThan(0);
@@ -106,7 +175,9 @@ describe('splits', () => {
   });
 
   it('says clearly when the spill bucket does not exist', async () => {
-    const error = await failure(driverFor(base, { config: config({ spillBucket: 'no-such-spill-bucket' }) }).scan(patients));
+    const error = await failure(
+      driverFor(base, { config: config({ spillBucket: 'no-such-spill-bucket' }) }).scan(patients),
+    );
     expect(error.error.errorMessage).toMatch(/InvalidInputException.*no-such-spill-bucket/);
   });
 });
@@ -144,7 +215,11 @@ describe('records', () => {
 
   it('stops at the limit beside expressions or an ordering only when the connector confirms it applied them', async () => {
     // Core evaluates the summary but not expressions: the first rows need not be the ones Athena keeps.
-    const expression = { '@type': 'VariableExpression', columnName: 'active', type: arrowTypeToJson(new Bool()) } as const;
+    const expression = {
+      '@type': 'VariableExpression',
+      columnName: 'active',
+      type: arrowTypeToJson(new Bool()),
+    } as const;
     const confirming = (confirm: boolean): Connector => ({
       ...base,
       async *readSplit(ctx, input) {
@@ -153,23 +228,37 @@ describe('records', () => {
       },
     });
     const whole = await driverFor(base).scan(patients);
-    const unconfirmed = await driverFor(confirming(false)).scan(patients, { constraints: { expression: [expression], limit: 5n } });
+    const unconfirmed = await driverFor(confirming(false)).scan(patients, {
+      constraints: { expression: [expression], limit: 5n },
+    });
     expect(unconfirmed.table.numRows).toBe(whole.table.numRows);
-    const unordered = await driverFor(confirming(false)).scan(patients, { constraints: { orderByClause: [{ columnName: 'id', direction: 'ASC_NULLS_FIRST' }], limit: 5n } });
+    const unordered = await driverFor(confirming(false)).scan(patients, {
+      constraints: { orderByClause: [{ columnName: 'id', direction: 'ASC_NULLS_FIRST' }], limit: 5n },
+    });
     expect(unordered.table.numRows).toBe(whole.table.numRows);
-    const confirmed = await driverFor(confirming(true)).scan(patients, { constraints: { expression: [expression], limit: 5n } });
+    const confirmed = await driverFor(confirming(true)).scan(patients, {
+      constraints: { expression: [expression], limit: 5n },
+    });
     expect(confirmed.table.numRows).toBe(15); // 5 per split, 3 splits
   });
 
   it('maps throttling to FederationThrottleException so Athena backs off', async () => {
-    const throttled: Connector = { ...base, readSplit: () => { throw new ConnectorError('Throttled', 'The table is over its read capacity'); } };
+    const throttled: Connector = {
+      ...base,
+      readSplit: () => {
+        throw new ConnectorError('Throttled', 'The table is over its read capacity');
+      },
+    };
     const error = await failure(driverFor(throttled).scan(patients));
     expect(error.error.errorType).toBe('com.amazonaws.athena.connector.lambda.exceptions.FederationThrottleException');
     expect(error.error.errorMessage).toBe('[ThrottlingException] The table is over its read capacity');
   });
 
   it('never passes an unclassified error message (which may hold data) to Athena', async () => {
-    const leaky: Connector = { ...base, getTable: () => Promise.reject(new Error("Duplicate entry 'Jane Doe, 1961-02-03' for key 'PRIMARY'")) };
+    const leaky: Connector = {
+      ...base,
+      getTable: () => Promise.reject(new Error("Duplicate entry 'Jane Doe, 1961-02-03' for key 'PRIMARY'")),
+    };
     const error = await failure(driverFor(leaky).getTable(patients));
     expect(error.error.errorType).toBe('com.amazonaws.athena.connector.lambda.exceptions.AthenaConnectorException');
     expect(error.error.errorMessage).not.toContain('Jane');
@@ -191,9 +280,21 @@ describe('records', () => {
 
   it('fails the request, rather than answering without rows, when a spill upload keeps failing', async () => {
     const broken: SpillS3Client = {
-      send: ((command: unknown) => (command instanceof PutObjectCommand ? Promise.reject(Object.assign(new Error('We encountered an internal error'), { name: 'InternalError', $metadata: { httpStatusCode: 500 } })) : s3.send(command as never))) as SpillS3Client['send'],
+      send: ((command: unknown) =>
+        command instanceof PutObjectCommand
+          ? Promise.reject(
+              Object.assign(new Error('We encountered an internal error'), {
+                name: 'InternalError',
+                $metadata: { httpStatusCode: 500 },
+              }),
+            )
+          : s3.send(command as never)) as SpillS3Client['send'],
     };
-    const d = driverFor(base, { spill: createS3SpillServices(config(), { s3: broken }) }, { maxBlockSize: 4096, maxInlineBlockSize: 1 });
+    const d = driverFor(
+      base,
+      { spill: createS3SpillServices(config(), { s3: broken }) },
+      { maxBlockSize: 4096, maxInlineBlockSize: 1 },
+    );
     const error = await failure(d.scan(patients));
     expect(error.error.errorType).toMatch(/AthenaConnectorException/);
   });
@@ -227,8 +328,13 @@ describe('source name resolution', () => {
   });
 
   it('refuses names that differ only by case, and names nothing matches', async () => {
-    await expect(lookup('patients', 'CASE_INSENSITIVE_SEARCH', ['Patients', 'PATIENTS'])).rejects.toThrow(/Table "patients" is ambiguous: 2 names differ only by case \(Patients, PATIENTS\); set casing_mode=NONE/);
-    await expect(lookup('patients', 'CASE_INSENSITIVE_SEARCH', ['Visits'])).rejects.toMatchObject({ reason: 'NotFound', message: 'Table "patients" does not exist' });
+    await expect(lookup('patients', 'CASE_INSENSITIVE_SEARCH', ['Patients', 'PATIENTS'])).rejects.toThrow(
+      /Table "patients" is ambiguous: 2 names differ only by case \(Patients, PATIENTS\); set casing_mode=NONE/,
+    );
+    await expect(lookup('patients', 'CASE_INSENSITIVE_SEARCH', ['Visits'])).rejects.toMatchObject({
+      reason: 'NotFound',
+      message: 'Table "patients" does not exist',
+    });
   });
 
   it('transforms under LOWER and UPPER and keeps the name under NONE, without listing the source', async () => {
@@ -246,11 +352,23 @@ describe('source name resolution', () => {
   });
 
   it('lets a plugin serve mixed-case source tables under Athena’s lower-case names', async () => {
-    const real = createReferenceConnector({ tables: [{ ...mixedTable('Patients', 30), tableName: { schemaName: 'EHR', tableName: 'Patients' } }] });
+    const real = createReferenceConnector({
+      tables: [{ ...mixedTable('Patients', 30), tableName: { schemaName: 'EHR', tableName: 'Patients' } }],
+    });
     const sourceName = async (ctx: ConnectorContext, table: TableName): Promise<TableName> => {
       const casingMode = ctx.config.casingMode ?? 'CASE_INSENSITIVE_SEARCH';
-      const schemaName = await resolveSourceName({ name: table.schemaName, casingMode, candidates: () => ['EHR'], what: `Schema ${JSON.stringify(table.schemaName)}` });
-      const tableName = await resolveSourceName({ name: table.tableName, casingMode, candidates: () => ['Patients', 'Visits'], what: `Table ${JSON.stringify(table.tableName)}` });
+      const schemaName = await resolveSourceName({
+        name: table.schemaName,
+        casingMode,
+        candidates: () => ['EHR'],
+        what: `Schema ${JSON.stringify(table.schemaName)}`,
+      });
+      const tableName = await resolveSourceName({
+        name: table.tableName,
+        casingMode,
+        candidates: () => ['Patients', 'Visits'],
+        what: `Table ${JSON.stringify(table.tableName)}`,
+      });
       return { schemaName, tableName };
     };
     const resolving: Connector = {
@@ -258,7 +376,8 @@ describe('source name resolution', () => {
       listSchemas: () => Promise.resolve(['ehr']),
       listTables: () => Promise.resolve({ tables: [{ schemaName: 'ehr', tableName: 'patients' }], nextToken: null }),
       getTable: async (ctx, table) => real.getTable(ctx, await sourceName(ctx, table)),
-      getSplits: async (ctx, input) => real.getSplits(ctx, { ...input, tableName: await sourceName(ctx, input.tableName) }),
+      getSplits: async (ctx, input) =>
+        real.getSplits(ctx, { ...input, tableName: await sourceName(ctx, input.tableName) }),
       async *readSplit(ctx, input) {
         yield* real.readSplit(ctx, { ...input, tableName: await sourceName(ctx, input.tableName) });
       },
@@ -281,8 +400,12 @@ describe('values a column cannot hold', () => {
       },
     };
     const error = await failure(driverFor(bad).scan(patients));
-    expect(error.error.errorMessage).toMatch(/InvalidInputException.*Table ehr\.patients, row 1 of the split: a string value in column "region" cannot be stored as Int32/);
-    expect(error.error.errorMessage).toContain('cannot be stored as Int32: the string is not a decimal integer (an optional sign and digits only); yield an integer number, a bigint or a decimal-integer string');
+    expect(error.error.errorMessage).toMatch(
+      /InvalidInputException.*Table ehr\.patients, row 1 of the split: a string value in column "region" cannot be stored as Int32/,
+    );
+    expect(error.error.errorMessage).toContain(
+      'cannot be stored as Int32: the string is not a decimal integer (an optional sign and digits only); yield an integer number, a bigint or a decimal-integer string',
+    );
     for (const fragment of ['Jane', 'Doe', 'MRN', '123']) expect(error.error.errorMessage).not.toContain(fragment);
   });
 });

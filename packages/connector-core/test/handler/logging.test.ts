@@ -37,11 +37,27 @@ async function logRecords(act: () => Promise<unknown>): Promise<{ records: Recor
       stream.write = writes[i] ?? stream.write;
     });
   }
-  return { records: lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>), text: lines.join('\n') };
+  return {
+    records: lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>),
+    text: lines.join('\n'),
+  };
 }
 
-const identity = { id: 'UNKNOWN', principal: 'UNKNOWN', account: '123456789012', arn: 'arn:aws:iam::123456789012:user/x', tags: {}, groups: [] };
-const getTable = { '@type': 'GetTableRequest', identity, queryId: 'q-log', catalogName: 'ehr', tableName: { schemaName: 'ehr', tableName: 'patients' } };
+const identity = {
+  id: 'UNKNOWN',
+  principal: 'UNKNOWN',
+  account: '123456789012',
+  arn: 'arn:aws:iam::123456789012:user/x',
+  tags: {},
+  groups: [],
+};
+const getTable = {
+  '@type': 'GetTableRequest',
+  identity,
+  queryId: 'q-log',
+  catalogName: 'ehr',
+  tableName: { schemaName: 'ehr', tableName: 'patients' },
+};
 
 /** A connector whose GetTable throws `error`. */
 function failingWith(error: unknown): Connector {
@@ -49,39 +65,94 @@ function failingWith(error: unknown): Connector {
   return { ...base, getTable: () => Promise.reject(error) };
 }
 
-async function failedRequestLog(error: unknown, context?: Partial<Context>): Promise<{ records: Record<string, unknown>[]; text: string }> {
-  const handler = createLambdaHandler(failingWith(error), { logger: new Logger({ serviceName: 'logging-test', logLevel: 'DEBUG' }), config: loadHandlerConfig({}) });
-  return logRecords(() => handler(getTable, context).then(() => expect.unreachable('the request should fail'), () => undefined));
+async function failedRequestLog(
+  error: unknown,
+  context?: Partial<Context>,
+): Promise<{ records: Record<string, unknown>[]; text: string }> {
+  const handler = createLambdaHandler(failingWith(error), {
+    logger: new Logger({ serviceName: 'logging-test', logLevel: 'DEBUG' }),
+    config: loadHandlerConfig({}),
+  });
+  return logRecords(() =>
+    handler(getTable, context).then(
+      () => expect.unreachable('the request should fail'),
+      () => undefined,
+    ),
+  );
 }
 
 describe('failure logs', () => {
   it("log a failure's name, text and stack in Powertools' error field, and nothing reserved", async () => {
-    const { records } = await failedRequestLog(new ConnectorError('InvalidInput', 'Column birth_date of table ehr.patients cannot be compared with a varchar'));
+    const { records } = await failedRequestLog(
+      new ConnectorError('InvalidInput', 'Column birth_date of table ehr.patients cannot be compared with a varchar'),
+    );
     expect(records.filter((r) => r['level'] === 'WARN')).toEqual([]);
     const failed = records.find((r) => r['message'] === 'request failed');
-    expect(failed).toMatchObject({ level: 'ERROR', reason: 'InvalidInput', requestType: 'GetTableRequest', queryId: 'q-log', errorType: 'com.amazonaws.athena.connector.lambda.exceptions.AthenaConnectorException' });
+    expect(failed).toMatchObject({
+      level: 'ERROR',
+      reason: 'InvalidInput',
+      requestType: 'GetTableRequest',
+      queryId: 'q-log',
+      errorType: 'com.amazonaws.athena.connector.lambda.exceptions.AthenaConnectorException',
+    });
     const error = failed?.['error'] as Record<string, unknown>;
-    expect(error).toMatchObject({ name: 'ConnectorError', reason: 'InvalidInput', message: 'Column birth_date of table ehr.patients cannot be compared with a varchar' });
+    expect(error).toMatchObject({
+      name: 'ConnectorError',
+      reason: 'InvalidInput',
+      message: 'Column birth_date of table ehr.patients cannot be compared with a varchar',
+    });
     expect(String(error['stack'])).toMatch(/^ConnectorError: Column birth_date[^\n]*\n\s+at .*logging\.test\.ts/);
   });
 
   it("keep a driver error's name, codes and stack but not its text, which may quote row values", async () => {
-    const driverError = Object.assign(new Error(`Duplicate entry '${SENTINEL_NAME}' for key 'name'`), { name: 'MysqlError', code: 'ER_DUP_ENTRY', errno: 1062, sqlState: '23000', sql: `INSERT INTO patients VALUES ('${SENTINEL_NAME}')`, sqlMessage: SENTINEL_NAME });
+    const driverError = Object.assign(new Error(`Duplicate entry '${SENTINEL_NAME}' for key 'name'`), {
+      name: 'MysqlError',
+      code: 'ER_DUP_ENTRY',
+      errno: 1062,
+      sqlState: '23000',
+      sql: `INSERT INTO patients VALUES ('${SENTINEL_NAME}')`,
+      sqlMessage: SENTINEL_NAME,
+    });
     const { records, text } = await failedRequestLog(driverError);
     const failed = records.find((r) => r['message'] === 'request failed');
     const error = failed?.['error'] as Record<string, unknown>;
-    expect(error).toMatchObject({ name: 'ConnectorError', reason: 'Internal', message: 'The connector failed unexpectedly while serving the request' });
-    expect(error['cause']).toMatchObject({ name: 'MysqlError', code: 'ER_DUP_ENTRY', errno: 1062, sqlState: '23000', message: "(MysqlError's message is not logged: it may hold data)" });
-    expect(String((error['cause'] as Record<string, unknown>)['stack'])).toMatch(/^MysqlError\n\s+at .*logging\.test\.ts/);
+    expect(error).toMatchObject({
+      name: 'ConnectorError',
+      reason: 'Internal',
+      message: 'The connector failed unexpectedly while serving the request',
+    });
+    expect(error['cause']).toMatchObject({
+      name: 'MysqlError',
+      code: 'ER_DUP_ENTRY',
+      errno: 1062,
+      sqlState: '23000',
+      message: "(MysqlError's message is not logged: it may hold data)",
+    });
+    expect(String((error['cause'] as Record<string, unknown>)['stack'])).toMatch(
+      /^MysqlError\n\s+at .*logging\.test\.ts/,
+    );
     expect(text).not.toContain('Zelda');
     expect(text).not.toContain('INSERT');
   });
 
   it("keep a connection error's text: it names a host, not data", async () => {
-    const refused = Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:3306'), { code: 'ECONNREFUSED', errno: -111, syscall: 'connect', address: '10.0.0.5', port: 3306 });
-    const { records } = await failedRequestLog(new ConnectorError('Internal', 'Could not connect to MySQL', { cause: refused }));
+    const refused = Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:3306'), {
+      code: 'ECONNREFUSED',
+      errno: -111,
+      syscall: 'connect',
+      address: '10.0.0.5',
+      port: 3306,
+    });
+    const { records } = await failedRequestLog(
+      new ConnectorError('Internal', 'Could not connect to MySQL', { cause: refused }),
+    );
     const error = records.find((r) => r['message'] === 'request failed')?.['error'] as Record<string, unknown>;
-    expect(error['cause']).toMatchObject({ name: 'Error', code: 'ECONNREFUSED', syscall: 'connect', message: 'connect ECONNREFUSED 10.0.0.5:3306' });
+    expect(error['cause']).toMatchObject({
+      name: 'Error',
+      code: 'ECONNREFUSED',
+      syscall: 'connect',
+      message: 'connect ECONNREFUSED 10.0.0.5:3306',
+    });
   });
 
   it('carry the Lambda context: request id, cold start and function ARN', async () => {
@@ -99,17 +170,22 @@ describe('failure logs', () => {
     const logger = new Logger({ serviceName: 'logging-test', logLevel: 'DEBUG' });
     if (initialization === undefined) delete process.env['AWS_LAMBDA_INITIALIZATION_TYPE'];
     else process.env['AWS_LAMBDA_INITIALIZATION_TYPE'] = initialization;
-    const handler = createLambdaHandler(createReferenceConnector({ tables: [] }), { logger, config: loadHandlerConfig({}) });
+    const handler = createLambdaHandler(createReferenceConnector({ tables: [] }), {
+      logger,
+      config: loadHandlerConfig({}),
+    });
     const ping = { '@type': 'PingRequest', identity, catalogName: 'ehr', queryId: 'q-ping' };
     const { records } = await logRecords(async () => {
       await handler(ping, context('req-1'));
       await handler(ping, context('req-2'));
     });
     const done = records.filter((r) => r['message'] === 'request done');
-    expect(done.map((r) => [r['function_request_id'], r['cold_start'], r['function_arn'], r['function_name']])).toEqual([
-      ['req-1', true, 'arn:aws:lambda:us-east-1:123456789012:function:athena-ehr', 'athena-ehr'],
-      ['req-2', false, 'arn:aws:lambda:us-east-1:123456789012:function:athena-ehr', 'athena-ehr'],
-    ]);
+    expect(done.map((r) => [r['function_request_id'], r['cold_start'], r['function_arn'], r['function_name']])).toEqual(
+      [
+        ['req-1', true, 'arn:aws:lambda:us-east-1:123456789012:function:athena-ehr', 'athena-ehr'],
+        ['req-2', false, 'arn:aws:lambda:us-east-1:123456789012:function:athena-ehr', 'athena-ehr'],
+      ],
+    );
   });
 });
 
@@ -124,12 +200,30 @@ describe('structured logs', () => {
     try {
       const schema = new Schema([new Field('id', new Int64(), false), new Field('name', new Utf8(), true)]);
       const connector = createReferenceConnector({
-        tables: [{ tableName: { schemaName: 'ehr', tableName: 'patients' }, schema, rowCount: 3000, splitsPerPartition: 2, row: (i) => ({ id: i === 7 ? SENTINEL_ID : i, name: i === 7 ? SENTINEL_NAME : `p${i}` }) }],
+        tables: [
+          {
+            tableName: { schemaName: 'ehr', tableName: 'patients' },
+            schema,
+            rowCount: 3000,
+            splitsPerPartition: 2,
+            row: (i) => ({ id: i === 7 ? SENTINEL_ID : i, name: i === 7 ? SENTINEL_NAME : `p${i}` }),
+          },
+        ],
       });
       const logger = new Logger({ serviceName: 'logging-test', logLevel: 'DEBUG' });
       const driver = new EngineDriver({
-        transport: inProcessTransport(createLambdaHandler(connector, { logger, config: { ...loadHandlerConfig({}), spillBucket: bucket } })),
-        identity: { id: 'UNKNOWN', principal: 'UNKNOWN', account: '123456789012', arn: 'arn:aws:iam::123456789012:user/x', tags: { team: SENTINEL_TAG }, groups: [], configOptions: {} },
+        transport: inProcessTransport(
+          createLambdaHandler(connector, { logger, config: { ...loadHandlerConfig({}), spillBucket: bucket } }),
+        ),
+        identity: {
+          id: 'UNKNOWN',
+          principal: 'UNKNOWN',
+          account: '123456789012',
+          arn: 'arn:aws:iam::123456789012:user/x',
+          tags: { team: SENTINEL_TAG },
+          groups: [],
+          configOptions: {},
+        },
         maxBlockSize: 4096,
         maxInlineBlockSize: 1024,
       });
@@ -142,7 +236,14 @@ describe('structured logs', () => {
     const reads = records.filter((r) => r['requestType'] === 'ReadRecordsRequest');
     expect(reads).toHaveLength(2);
     for (const read of reads) {
-      expect(read).toMatchObject({ catalog: 'test_catalog', table: 'ehr.patients', rows: 1500, spills: expect.any(Number) as number, bytes: expect.any(Number) as number, durationMs: expect.any(Number) as number });
+      expect(read).toMatchObject({
+        catalog: 'test_catalog',
+        table: 'ehr.patients',
+        rows: 1500,
+        spills: expect.any(Number) as number,
+        bytes: expect.any(Number) as number,
+        durationMs: expect.any(Number) as number,
+      });
       expect(read['split']).toMatch(/^[0-9a-f-]{36}$/);
       expect(read['spills']).toBeGreaterThan(0);
     }

@@ -5,14 +5,32 @@ import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client
 import { Decimal, Field, Int64, Schema, Utf8 } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLambdaHandler, loadHandlerConfig, readValue } from '../../src/index.js';
-import { EngineDriver, createReferenceConnector, decryptSpillObject, inProcessTransport, makeConstraints } from '../../src/testing/index.js';
+import {
+  EngineDriver,
+  createReferenceConnector,
+  decryptSpillObject,
+  inProcessTransport,
+  makeConstraints,
+} from '../../src/testing/index.js';
 
 const ROWS = 1_000_000;
 const bucket = 'million-spill';
 const s3 = new S3Client({ forcePathStyle: true });
-const schema = new Schema([new Field('id', new Int64(), false), new Field('name', new Utf8(), true), new Field('amount', new Decimal(2, 18, 128), true)]);
+const schema = new Schema([
+  new Field('id', new Int64(), false),
+  new Field('name', new Utf8(), true),
+  new Field('amount', new Decimal(2, 18, 128), true),
+]);
 const connector = createReferenceConnector({
-  tables: [{ tableName: { schemaName: 'bulk', tableName: 'rows' }, schema, rowCount: ROWS, splitsPerPartition: 4, row: (i) => ({ id: i, name: i % 10 === 0 ? null : `row ${i}`, amount: `${i}.${i % 100}` }) }],
+  tables: [
+    {
+      tableName: { schemaName: 'bulk', tableName: 'rows' },
+      schema,
+      rowCount: ROWS,
+      splitsPerPartition: 4,
+      row: (i) => ({ id: i, name: i % 10 === 0 ? null : `row ${i}`, amount: `${i}.${i % 100}` }),
+    },
+  ],
 });
 
 beforeAll(async () => {
@@ -23,7 +41,9 @@ afterAll(() => s3.destroy());
 describe('a million rows through spill', () => {
   it('arrive exactly once, in objects that decrypt with node:crypto, and tampering is detected', async () => {
     const driver = new EngineDriver({
-      transport: inProcessTransport(createLambdaHandler(connector, { config: { ...loadHandlerConfig({}), spillBucket: bucket } })),
+      transport: inProcessTransport(
+        createLambdaHandler(connector, { config: { ...loadHandlerConfig({}), spillBucket: bucket } }),
+      ),
       maxBlockSize: 256 * 1024,
       maxInlineBlockSize: 256 * 1024,
     });

@@ -7,7 +7,13 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Connector, type RowChunk, createLambdaHandler, loadHandlerConfig } from '../../src/index.js';
 import type { AthenaStatusClient } from '../../src/handler/query-status.js';
-import { EngineDriver, createReferenceConnector, ensureBucket, inProcessTransport, makeConstraints } from '../../src/testing/index.js';
+import {
+  EngineDriver,
+  createReferenceConnector,
+  ensureBucket,
+  inProcessTransport,
+  makeConstraints,
+} from '../../src/testing/index.js';
 import { mixedTable } from '../support/reference-tables.js';
 
 const bucket = 'query-status-spill';
@@ -43,8 +49,17 @@ function athena(state: () => string): { client: () => Promise<AthenaStatusClient
   return { client: () => Promise.resolve(client), calls };
 }
 
-async function read(connector: Connector, status: { client: () => Promise<AthenaStatusClient> }, env: Record<string, string> = {}, logger?: Logger) {
-  const handler = createLambdaHandler(connector, { config: { ...loadHandlerConfig(env), spillBucket: bucket }, athena: status.client, ...(logger === undefined ? {} : { logger }) });
+async function read(
+  connector: Connector,
+  status: { client: () => Promise<AthenaStatusClient> },
+  env: Record<string, string> = {},
+  logger?: Logger,
+) {
+  const handler = createLambdaHandler(connector, {
+    config: { ...loadHandlerConfig(env), spillBucket: bucket },
+    athena: status.client,
+    ...(logger === undefined ? {} : { logger }),
+  });
   const driver = new EngineDriver({ transport: inProcessTransport(handler), queryId: 'q-watched' });
   const definition = await driver.getTable(table);
   const constraints = makeConstraints();
@@ -76,7 +91,11 @@ describe('query status watch', () => {
   });
 
   it.each([['SUCCEEDED'], ['FAILED'], ['CANCELLED']])('treats %s as finished', async (terminal) => {
-    const result = await read(slow(10), athena(() => terminal), { query_status_check_interval_ms: '100' });
+    const result = await read(
+      slow(10),
+      athena(() => terminal),
+      { query_status_check_interval_ms: '100' },
+    );
     expect(result.rows).toBeLessThan(300);
   });
 
@@ -87,7 +106,9 @@ describe('query status watch', () => {
       lines.push(JSON.stringify([message, ...extra]));
     };
     const status = athena(() => {
-      throw Object.assign(new Error('User is not authorized to perform: athena:GetQueryExecution'), { name: 'AccessDeniedException' });
+      throw Object.assign(new Error('User is not authorized to perform: athena:GetQueryExecution'), {
+        name: 'AccessDeniedException',
+      });
     });
     const result = await read(slow(3), status, { query_status_check_interval_ms: '50' }, logger);
     expect(result.rows).toBe(300);

@@ -20,16 +20,24 @@ const handler = createUdfHandler({
 describe('createUdfHandler', () => {
   it('answers the Java UDF vector in the Java response schema (the Java response vector holds other rows, so values are checked by hand)', async () => {
     const answer = decodeResponse(await inProcessTransport(handler)(request), 6);
-    if (answer['@type'] !== 'UserDefinedFunctionResponse' || expected['@type'] !== 'UserDefinedFunctionResponse') throw new Error('wrong response type');
+    if (answer['@type'] !== 'UserDefinedFunctionResponse' || expected['@type'] !== 'UserDefinedFunctionResponse')
+      throw new Error('wrong response type');
     expect(answer.methodName).toBe('test-method');
-    expect(answer.records.schema.fields.map((f) => [f.name, String(f.type)])).toEqual(expected.records.schema.fields.map((f) => [f.name, String(f.type)]));
+    expect(answer.records.schema.fields.map((f) => [f.name, String(f.type)])).toEqual(
+      expected.records.schema.fields.map((f) => [f.name, String(f.type)]),
+    );
     expect(readRows(answer.records.records)).toEqual([[6]]);
   });
 
   it('names an unknown function and refuses data requests', async () => {
     const unknown = { ...request, methodName: 'nope' };
-    const error = await inProcessTransport(handler)(unknown).then(() => undefined, (e: unknown) => e);
+    const error = await inProcessTransport(handler)(unknown).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(LambdaInvocationError);
-    expect((error as LambdaInvocationError).error.errorMessage).toMatch(/EntityNotFoundException.*No function named nope.*test-method/);
+    expect((error as LambdaInvocationError).error.errorMessage).toMatch(
+      /EntityNotFoundException.*No function named nope.*test-method/,
+    );
   });
 });

@@ -4,7 +4,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Field, RecordBatch, Schema, Struct, Utf8, makeData } from 'apache-arrow';
-import { ProtocolError, decodeRequest, decodeResponse, encodeRecordBatchMessage, encodeRequest, encodeSchemaMessage } from '../../src/index.js';
+import {
+  ProtocolError,
+  decodeRequest,
+  decodeResponse,
+  encodeRecordBatchMessage,
+  encodeRequest,
+  encodeSchemaMessage,
+} from '../../src/index.js';
 
 const java = join(import.meta.dirname, '../fixtures/java-sdk/serde');
 const spec = join(import.meta.dirname, '../fixtures/spec');
@@ -55,7 +62,11 @@ describe('bad input', () => {
   });
 
   it('unknown @type', () => {
-    expectProtocolError(() => decodeRequest('{"@type":"DropTableRequest"}'), '@type', /"DropTableRequest" is not a known FederationRequest/);
+    expectProtocolError(
+      () => decodeRequest('{"@type":"DropTableRequest"}'),
+      '@type',
+      /"DropTableRequest" is not a known FederationRequest/,
+    );
     expectProtocolError(() => decodeRequest('{"catalogName":"x"}'), '@type', /is missing/);
     const doc = readRecords();
     at(doc, 'constraints.summary.col3')['@type'] = 'FancyRangeSet';
@@ -80,7 +91,11 @@ describe('bad input', () => {
     expectProtocolError(() => decodeRequest(doc2), 'maxBlockSize', /must be a string holding a decimal integer/);
     const doc3 = readRecords();
     at(doc3, 'constraints.summary.col3.ranges[0].low')['bound'] = 'above';
-    expectProtocolError(() => decodeRequest(doc3), 'constraints.summary.col3.ranges[0].low.bound', /one of "BELOW", "EXACTLY", "ABOVE"/);
+    expectProtocolError(
+      () => decodeRequest(doc3),
+      'constraints.summary.col3.ranges[0].low.bound',
+      /one of "BELOW", "EXACTLY", "ABOVE"/,
+    );
   });
 
   it('an unknown member inside a nested object (Java closes nested objects strictly)', () => {
@@ -93,7 +108,11 @@ describe('bad input', () => {
     const doc = readRecords();
     const low = at(doc, 'constraints.summary.col3.ranges[0].low.valueBlock');
     low['records'] = `${String(low['records']).slice(0, -4)}!!!!`;
-    expectProtocolError(() => decodeRequest(doc), 'constraints.summary.col3.ranges[0].low.valueBlock.records', /not valid base64/);
+    expectProtocolError(
+      () => decodeRequest(doc),
+      'constraints.summary.col3.ranges[0].low.valueBlock.records',
+      /not valid base64/,
+    );
     const doc2 = readRecords();
     at(doc2, 'split.encryptionKey')['key'] = 'abc';
     expectProtocolError(() => decodeRequest(doc2), 'split.encryptionKey.key', /not valid base64/);
@@ -107,7 +126,9 @@ describe('bad input', () => {
     const doc5 = readRecords();
     at(doc5, 'split.encryptionKey')['nonce'] = 'ab-_';
     const { request } = decodeRequest(doc5);
-    expect(request['@type'] === 'ReadRecordsRequest' && Array.from(request.split.encryptionKey?.nonce ?? [])).toEqual([0x69, 0xbf, 0xbf]);
+    expect(request['@type'] === 'ReadRecordsRequest' && Array.from(request.split.encryptionKey?.nonce ?? [])).toEqual([
+      0x69, 0xbf, 0xbf,
+    ]);
   });
 
   it('truncated or garbage Arrow', () => {
@@ -123,7 +144,10 @@ describe('bad input', () => {
     doc3['schema'] = Buffer.from('not arrow at all, just some text').toString('base64');
     expectProtocolError(() => decodeRequest(doc3), 'schema');
     const doc4 = readRecords();
-    const withTail = Buffer.concat([Buffer.from(String(at(doc4, 'constraints.summary.col4.valueBlock')['records']), 'base64'), Buffer.alloc(8)]);
+    const withTail = Buffer.concat([
+      Buffer.from(String(at(doc4, 'constraints.summary.col4.valueBlock')['records']), 'base64'),
+      Buffer.alloc(8),
+    ]);
     at(doc4, 'constraints.summary.col4.valueBlock')['records'] = withTail.toString('base64');
     expectProtocolError(() => decodeRequest(doc4), 'constraints.summary.col4.valueBlock.records', /8 bytes after/);
     // A records message in place of the schema, and vice versa.
@@ -137,13 +161,26 @@ describe('bad input', () => {
     const doc = readRecords();
     const twoRows = at(load(join(java, 'v2/ReadRecordsResponse.json')), 'records');
     at(doc, 'constraints.summary.col3.ranges[0].low')['valueBlock'] = twoRows;
-    expectProtocolError(() => decodeRequest(doc), 'constraints.summary.col3.ranges[0].low.valueBlock', /exactly one column|must hold 1 row/);
+    expectProtocolError(
+      () => decodeRequest(doc),
+      'constraints.summary.col3.ranges[0].low.valueBlock',
+      /exactly one column|must hold 1 row/,
+    );
   });
 
   it('an Arrow batch whose offsets point past its data', () => {
     const field = new Field('name', new Utf8(), true);
-    const bad = makeData({ type: new Utf8(), length: 2, nullCount: 0, valueOffsets: Int32Array.from([0, 3, 100]), data: new TextEncoder().encode('abc') });
-    const batch = new RecordBatch(new Schema([field]), makeData({ type: new Struct([field]), length: 2, nullCount: 0, children: [bad] }));
+    const bad = makeData({
+      type: new Utf8(),
+      length: 2,
+      nullCount: 0,
+      valueOffsets: Int32Array.from([0, 3, 100]),
+      data: new TextEncoder().encode('abc'),
+    });
+    const batch = new RecordBatch(
+      new Schema([field]),
+      makeData({ type: new Struct([field]), length: 2, nullCount: 0, children: [bad] }),
+    );
     const doc = load(join(java, 'v2/ReadRecordsResponse.json'));
     at(doc, 'records')['schema'] = Buffer.from(encodeSchemaMessage(batch.schema, 'continuation')).toString('base64');
     at(doc, 'records')['records'] = Buffer.from(encodeRecordBatchMessage(batch, 'continuation')).toString('base64');
@@ -167,8 +204,14 @@ describe('bad input', () => {
 
   it('encoding refuses to drop members an older version cannot carry', () => {
     const { request } = decodeRequest(readFileSync(join(spec, 'v4/ReadRecordsRequest.every-function.json'), 'utf8'));
-    expectProtocolError(() => encodeRequest(request, 3), 'constraints.expression', /cannot be encoded in serDe version 3/);
-    const capabilities = decodeRequest(readFileSync(join(spec, 'v4/GetDataSourceCapabilitiesRequest.json'), 'utf8')).request;
+    expectProtocolError(
+      () => encodeRequest(request, 3),
+      'constraints.expression',
+      /cannot be encoded in serDe version 3/,
+    );
+    const capabilities = decodeRequest(
+      readFileSync(join(spec, 'v4/GetDataSourceCapabilitiesRequest.json'), 'utf8'),
+    ).request;
     expectProtocolError(() => encodeRequest(capabilities, 3), '$', /does not exist in serDe version 3/);
     expectProtocolError(() => encodeRequest(capabilities, 7), '$', /not supported/);
   });

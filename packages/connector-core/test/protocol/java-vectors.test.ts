@@ -3,12 +3,21 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeLambdaFunctionError, decodeRequest, decodeResponse, encodeLambdaFunctionError, encodeRequest, encodeResponse } from '../../src/index.js';
+import {
+  decodeLambdaFunctionError,
+  decodeRequest,
+  decodeResponse,
+  encodeLambdaFunctionError,
+  encodeRequest,
+  encodeResponse,
+} from '../../src/index.js';
 import { expectSameWire } from '../support/wire-compare.js';
 
 const root = join(import.meta.dirname, '../fixtures/java-sdk/serde');
 const vectors = [
-  ...readdirSync(root).filter((f) => f.endsWith('.json')).map((f) => ({ file: f, path: join(root, f), version: 2 })),
+  ...readdirSync(root)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => ({ file: f, path: join(root, f), version: 2 })),
   ...readdirSync(join(root, 'v2')).map((f) => ({ file: `v2/${f}`, path: join(root, 'v2', f), version: 2 })),
 ];
 

@@ -10,10 +10,18 @@ import { decodeRequest, encodeRequest } from '../../src/index.js';
 
 describe('JSON reader', () => {
   it('keeps integers beyond 2^53 exact and parses what JSON.parse parses', () => {
-    expect(parseJson('[9223372036854775807,-9223372036854775808,9007199254740993,1.5e3,-0]')).toEqual([9223372036854775807n, -9223372036854775808n, 9007199254740993n, 1500, -0]);
+    expect(parseJson('[9223372036854775807,-9223372036854775808,9007199254740993,1.5e3,-0]')).toEqual([
+      9223372036854775807n,
+      -9223372036854775808n,
+      9007199254740993n,
+      1500,
+      -0,
+    ]);
     fc.assert(
       fc.property(fc.json(), (text) => {
-        expect(JSON.stringify(parseJson(text), (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v))).toBe(JSON.stringify(JSON.parse(text)));
+        expect(JSON.stringify(parseJson(text), (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v))).toBe(
+          JSON.stringify(JSON.parse(text)),
+        );
       }),
       { numRuns: 500 },
     );
@@ -32,7 +40,14 @@ describe('JSON reader', () => {
 
 describe('JSON reader decoding long base64 strings as it finds their end', () => {
   // Sizes around the piece the reader scans and decodes at a time.
-  const sizes = [BASE64_PIECE - 4, BASE64_PIECE, BASE64_PIECE + 4, 2 * BASE64_PIECE, 2 * BASE64_PIECE + 8, 3 * BASE64_PIECE + 1000];
+  const sizes = [
+    BASE64_PIECE - 4,
+    BASE64_PIECE,
+    BASE64_PIECE + 4,
+    2 * BASE64_PIECE,
+    2 * BASE64_PIECE + 8,
+    3 * BASE64_PIECE + 1000,
+  ];
   const bytesFor = (chars: number) => {
     const bytes = Buffer.alloc((chars / 4) * 3 - 1);
     for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 131 + 7) & 0xff;
@@ -41,14 +56,21 @@ describe('JSON reader decoding long base64 strings as it finds their end', () =>
 
   it('returns the same tree as the strict reader and the exact bytes of every long base64 member', () => {
     // A document with any character beyond Latin-1 is a two-byte string throughout.
-    for (const [size, name] of sizes.flatMap((size) => [[size, 'x'], [size, 'Zoë 患者']] as const)) {
+    for (const [size, name] of sizes.flatMap(
+      (size) =>
+        [
+          [size, 'x'],
+          [size, 'Zoë 患者'],
+        ] as const,
+    )) {
       const text = encodeBase64(bytesFor(size));
       const document = `{"a":${JSON.stringify(name)},"blob":"${text}","after":["${text.slice(0, 40)}",1]}`;
       const { value, decoded } = parseJsonDecodingBase64(document);
       expect(value).toEqual(parseJson(document));
       const long = decoded.filter((entry) => entry.text === text);
       expect(long.length).toBe(text.length > BASE64_PIECE ? 1 : 0);
-      for (const entry of long) expect(Buffer.from(entry.bytes).equals(Buffer.from(decodeBase64(text, '$')))).toBe(true);
+      for (const entry of long)
+        expect(Buffer.from(entry.bytes).equals(Buffer.from(decodeBase64(text, '$')))).toBe(true);
     }
   });
 
@@ -85,7 +107,14 @@ describe('JSON reader decoding long base64 strings as it finds their end', () =>
     };
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.integer({ min: 0, max: text.length + 20 }), fc.constantFrom('\\', '"', '=', ' ', '\n', 'é', '患', '\\u0041', '\\"', '}', ''), fc.integer({ min: 0, max: 3 })), { minLength: 1, maxLength: 4 }),
+        fc.array(
+          fc.tuple(
+            fc.integer({ min: 0, max: text.length + 20 }),
+            fc.constantFrom('\\', '"', '=', ' ', '\n', 'é', '患', '\\u0041', '\\"', '}', ''),
+            fc.integer({ min: 0, max: 3 }),
+          ),
+          { minLength: 1, maxLength: 4 },
+        ),
         (edits) => {
           let edited = document;
           for (const [offset, insert, remove] of edits) {
@@ -94,9 +123,13 @@ describe('JSON reader decoding long base64 strings as it finds their end', () =>
           }
           const fast = outcome(() => parseJsonDecodingBase64(edited));
           const strict = outcome(() => parseJson(edited));
-          expect('value' in fast ? { value: (fast.value as ReturnType<typeof parseJsonDecodingBase64>).value } : fast).toEqual(strict);
+          expect(
+            'value' in fast ? { value: (fast.value as ReturnType<typeof parseJsonDecodingBase64>).value } : fast,
+          ).toEqual(strict);
           // Whatever the reader decoded on the way is exactly the base64 of the value it returned.
-          for (const entry of 'value' in fast ? (fast.value as ReturnType<typeof parseJsonDecodingBase64>).decoded : []) {
+          for (const entry of 'value' in fast
+            ? (fast.value as ReturnType<typeof parseJsonDecodingBase64>).decoded
+            : []) {
             expect(Buffer.from(entry.bytes).equals(Buffer.from(decodeBase64(entry.text, '$')))).toBe(true);
           }
         },
@@ -132,8 +165,12 @@ describe('JSON writer', () => {
     const out = new JsonOut();
     out.text('{"a":1}');
     expect(out.toString()).toBe('{"a":1}');
-    expect(() => encodeRequest({ '@type': 'PingRequest', identity: null, catalogName: 'c', queryId: 'q' } as never, 9)).toThrow(/serDe version 9/);
-    expect(JSON.parse(encodeRequest({ '@type': 'PingRequest', identity: null, catalogName: 'c', queryId: 'q' }, 6))).toMatchObject({ '@type': 'PingRequest', catalogName: 'c', queryId: 'q' });
+    expect(() =>
+      encodeRequest({ '@type': 'PingRequest', identity: null, catalogName: 'c', queryId: 'q' } as never, 9),
+    ).toThrow(/serDe version 9/);
+    expect(
+      JSON.parse(encodeRequest({ '@type': 'PingRequest', identity: null, catalogName: 'c', queryId: 'q' }, 6)),
+    ).toMatchObject({ '@type': 'PingRequest', catalogName: 'c', queryId: 'q' });
   });
 });
 
@@ -166,7 +203,8 @@ describe('chunked base64', () => {
 
 describe('identity', () => {
   it('an identity without configOptions (older engines) is written back with {} as Java does', () => {
-    const text = '{"@type":"PingRequest","identity":{"id":"UNKNOWN","principal":"UNKNOWN","account":"1","arn":"a","tags":{},"groups":[]},"catalogName":"c","queryId":"q"}';
+    const text =
+      '{"@type":"PingRequest","identity":{"id":"UNKNOWN","principal":"UNKNOWN","account":"1","arn":"a","tags":{},"groups":[]},"catalogName":"c","queryId":"q"}';
     const { request } = decodeRequest(text);
     expect(request.identity?.configOptions).toBeUndefined();
     expect(encodeRequest(request, 6)).toBe(text.replace('"groups":[]}', '"groups":[],"configOptions":{}}'));

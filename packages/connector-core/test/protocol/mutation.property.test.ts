@@ -7,18 +7,31 @@ import { RecordBatch } from 'apache-arrow';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Json, locations } from '../support/json-tree.js';
-import { ProtocolError, decodeRequest, decodeResponse, encodeRequest, encodeResponse, readRows } from '../../src/index.js';
-
+import {
+  ProtocolError,
+  decodeRequest,
+  decodeResponse,
+  encodeRequest,
+  encodeResponse,
+  readRows,
+} from '../../src/index.js';
 
 const fixtures = join(import.meta.dirname, '../fixtures');
 const files = [
-  ...readdirSync(join(fixtures, 'java-sdk/serde/v2')).map((f) => ({ path: join(fixtures, 'java-sdk/serde/v2', f), version: 2 })),
+  ...readdirSync(join(fixtures, 'java-sdk/serde/v2')).map((f) => ({
+    path: join(fixtures, 'java-sdk/serde/v2', f),
+    version: 2,
+  })),
   ...['PingRequest.json', 'PingResponse.json'].map((f) => ({ path: join(fixtures, 'java-sdk/serde', f), version: 2 })),
-  ...['v2', 'v3', 'v4', 'v5', 'v6'].flatMap((dir) => readdirSync(join(fixtures, 'spec', dir)).map((f) => ({ path: join(fixtures, 'spec', dir, f), version: Number(dir.slice(1)) }))),
+  ...['v2', 'v3', 'v4', 'v5', 'v6'].flatMap((dir) =>
+    readdirSync(join(fixtures, 'spec', dir)).map((f) => ({
+      path: join(fixtures, 'spec', dir, f),
+      version: Number(dir.slice(1)),
+    })),
+  ),
 ]
   .filter((f) => !f.path.endsWith('LambdaFunctionException.json'))
   .map((f) => ({ ...f, text: readFileSync(f.path, 'utf8') }));
-
 
 const randomJson: fc.Arbitrary<Json> = fc.oneof(
   fc.constant(null),
@@ -47,12 +60,31 @@ type Mutation =
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant('delete' as const), at: fc.nat() }),
   fc.record({ kind: fc.constant('replace' as const), at: fc.nat(), value: randomJson }),
-  fc.record({ kind: fc.constant('add' as const), at: fc.nat(), name: fc.oneof(fc.string(), fc.constant('__proto__'), fc.constant('@type')), value: randomJson }),
-  fc.record({ kind: fc.constant('flipByte' as const), at: fc.nat(), byte: fc.nat(), xor: fc.integer({ min: 1, max: 255 }) }),
-  fc.record({ kind: fc.constant('flipByte' as const), at: fc.nat(), byte: fc.nat({ max: 300 }), xor: fc.integer({ min: 1, max: 255 }) }),
+  fc.record({
+    kind: fc.constant('add' as const),
+    at: fc.nat(),
+    name: fc.oneof(fc.string(), fc.constant('__proto__'), fc.constant('@type')),
+    value: randomJson,
+  }),
+  fc.record({
+    kind: fc.constant('flipByte' as const),
+    at: fc.nat(),
+    byte: fc.nat(),
+    xor: fc.integer({ min: 1, max: 255 }),
+  }),
+  fc.record({
+    kind: fc.constant('flipByte' as const),
+    at: fc.nat(),
+    byte: fc.nat({ max: 300 }),
+    xor: fc.integer({ min: 1, max: 255 }),
+  }),
   fc.record({ kind: fc.constant('truncateBytes' as const), at: fc.nat(), keep: fc.nat() }),
   fc.record({ kind: fc.constant('truncateText' as const), keep: fc.nat() }),
-  fc.record({ kind: fc.constant('insertChar' as const), pos: fc.nat(), char: fc.constantFrom('{', '}', '"', ',', ':', '\\', 'x', '0', ' ', '\u0000') }),
+  fc.record({
+    kind: fc.constant('insertChar' as const),
+    pos: fc.nat(),
+    char: fc.constantFrom('{', '}', '"', ',', ':', '\\', 'x', '0', ' ', '\u0000'),
+  }),
   fc.record({ kind: fc.constant('deleteChar' as const), pos: fc.nat() }),
 );
 
@@ -65,7 +97,11 @@ function apply(text: string, mutations: readonly Mutation[]): string | Json {
     if (m.kind === 'truncateText' || m.kind === 'insertChar' || m.kind === 'deleteChar') {
       const t = asText ?? JSON.stringify(doc);
       asText =
-        m.kind === 'truncateText' ? t.slice(0, m.keep % (t.length + 1)) : m.kind === 'insertChar' ? t.slice(0, m.pos % (t.length + 1)) + m.char + t.slice(m.pos % (t.length + 1)) : t.slice(0, m.pos % t.length) + t.slice((m.pos % t.length) + 1);
+        m.kind === 'truncateText'
+          ? t.slice(0, m.keep % (t.length + 1))
+          : m.kind === 'insertChar'
+            ? t.slice(0, m.pos % (t.length + 1)) + m.char + t.slice(m.pos % (t.length + 1))
+            : t.slice(0, m.pos % t.length) + t.slice((m.pos % t.length) + 1);
       continue;
     }
     if (asText !== undefined) continue;
@@ -77,7 +113,9 @@ function apply(text: string, mutations: readonly Mutation[]): string | Json {
       const holder = target.parent as Record<string | number, Json>;
       const bytes = Buffer.from(holder[target.key] as string, 'base64');
       if (m.kind === 'flipByte') bytes[m.byte % bytes.length] = (bytes[m.byte % bytes.length] ?? 0) ^ m.xor;
-      holder[target.key] = (m.kind === 'flipByte' ? bytes : bytes.subarray(0, m.keep % bytes.length)).toString('base64');
+      holder[target.key] = (m.kind === 'flipByte' ? bytes : bytes.subarray(0, m.keep % bytes.length)).toString(
+        'base64',
+      );
       continue;
     }
     if (all.length === 0) {
@@ -94,7 +132,8 @@ function apply(text: string, mutations: readonly Mutation[]): string | Json {
       holder[target.key] = m.value;
     } else {
       const value = holder[target.key];
-      if (value !== null && typeof value === 'object' && !Array.isArray(value)) Object.defineProperty(value, m.name, { value: m.value, enumerable: true, writable: true, configurable: true });
+      if (value !== null && typeof value === 'object' && !Array.isArray(value))
+        Object.defineProperty(value, m.name, { value: m.value, enumerable: true, writable: true, configurable: true });
     }
   }
   return asText ?? JSON.stringify(doc);
@@ -112,7 +151,11 @@ function touchAll(value: unknown, seen = new Set<unknown>()): number {
     try {
       return readRows(value).length;
     } catch (error) {
-      if (error instanceof RangeError && /cannot be read as an exact JS number|Unknown time zone key/.test(error.message)) return 0;
+      if (
+        error instanceof RangeError &&
+        /cannot be read as an exact JS number|Unknown time zone key/.test(error.message)
+      )
+        return 0;
       if (error instanceof TypeError && /Athena connectors do not use it/.test(error.message)) return 0;
       throw error;
     }
@@ -128,30 +171,34 @@ describe('mutated vectors', () => {
     let accepted = 0;
     let refused = 0;
     fc.assert(
-      fc.property(fc.nat({ max: files.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 3 }), (index, mutations) => {
-        const file = files[index];
-        if (file === undefined) return;
-        const input = apply(file.text, mutations);
-        const isRequest = file.path.includes('Request');
-        try {
-          if (isRequest) {
-            const { request, serDeVersion } = decodeRequest(input as string);
-            touchAll(request);
-            const again = encodeRequest(request, serDeVersion);
-            expect(encodeRequest(decodeRequest(again).request, serDeVersion)).toBe(again);
-          } else {
-            const response = decodeResponse(input as string, file.version);
-            touchAll(response);
-            const again = encodeResponse(response, file.version);
-            expect(encodeResponse(decodeResponse(again, file.version), file.version)).toBe(again);
+      fc.property(
+        fc.nat({ max: files.length - 1 }),
+        fc.array(mutation, { minLength: 1, maxLength: 3 }),
+        (index, mutations) => {
+          const file = files[index];
+          if (file === undefined) return;
+          const input = apply(file.text, mutations);
+          const isRequest = file.path.includes('Request');
+          try {
+            if (isRequest) {
+              const { request, serDeVersion } = decodeRequest(input as string);
+              touchAll(request);
+              const again = encodeRequest(request, serDeVersion);
+              expect(encodeRequest(decodeRequest(again).request, serDeVersion)).toBe(again);
+            } else {
+              const response = decodeResponse(input as string, file.version);
+              touchAll(response);
+              const again = encodeResponse(response, file.version);
+              expect(encodeResponse(decodeResponse(again, file.version), file.version)).toBe(again);
+            }
+            accepted++;
+          } catch (error) {
+            if (!(error instanceof ProtocolError)) throw error;
+            expect(error.message.startsWith(`${error.path}: `)).toBe(true);
+            refused++;
           }
-          accepted++;
-        } catch (error) {
-          if (!(error instanceof ProtocolError)) throw error;
-          expect(error.message.startsWith(`${error.path}: `)).toBe(true);
-          refused++;
-        }
-      }),
+        },
+      ),
       { numRuns: 4000, seed: Number(process.env['PROPERTY_SEED'] ?? 20261127) },
     );
     // Both outcomes must actually occur, or the mutations are not exercising anything.
@@ -176,7 +223,8 @@ describe('every single-byte corruption of an Arrow block', () => {
             touchAll(decodeResponse(mutated, 3));
             outcomes.accepted++;
           } catch (error) {
-            if (!(error instanceof ProtocolError)) throw new Error(`${member} byte ${i} ^ ${xor}: ${String(error)}`, { cause: error });
+            if (!(error instanceof ProtocolError))
+              throw new Error(`${member} byte ${i} ^ ${xor}: ${String(error)}`, { cause: error });
             outcomes.refused++;
           }
         }

@@ -5,7 +5,7 @@ import { createDecipheriv, randomUUID } from 'node:crypto';
 import {
   CreateBucketCommand,
   GetObjectCommand,
-  HeadBucketCommand,
+  type HeadBucketCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
@@ -18,7 +18,14 @@ import { encodeRecordBatchMessage, encodeSchemaMessage } from '../../src/arrow/i
 import { buildRecordBatch } from '../../src/arrow/block-writer/index.js';
 import { ConnectorError } from '../../src/errors.js';
 import type { EncryptionKey, S3SpillLocation } from '../../src/protocol/types.js';
-import { S3BlockSpiller, type SpillS3Client, isTransientS3Error, parsePutRequestHeaders, readSpilledBlock, verifySpillBucket } from '../../src/spill/s3-spiller.js';
+import {
+  S3BlockSpiller,
+  type SpillS3Client,
+  isTransientS3Error,
+  parsePutRequestHeaders,
+  readSpilledBlock,
+  verifySpillBucket,
+} from '../../src/spill/s3-spiller.js';
 import { SpillCryptoError, createLocalKeyFactory } from '../../src/spill/spill-crypto.js';
 import { makeSpillDirectory } from '../../src/spill/spill-location.js';
 
@@ -30,7 +37,11 @@ beforeAll(async () => {
 });
 afterAll(() => s3.destroy());
 
-const schema = new Schema([new Field('id', new Int32(), false), new Field('name', new Utf8(), true), new Field('score', new Float64(), true)]);
+const schema = new Schema([
+  new Field('id', new Int32(), false),
+  new Field('name', new Utf8(), true),
+  new Field('score', new Float64(), true),
+]);
 type TestRow = [number, string | null, number | null];
 
 function rowsFrom(start: number, count: number): TestRow[] {
@@ -75,7 +86,9 @@ function independentRead(object: Uint8Array, key: EncryptionKey | null): { plain
 }
 
 function rowsOf(batch: RecordBatch): unknown[][] {
-  return Array.from({ length: batch.numRows }, (_, i) => schema.fields.map((field) => batch.getChild(field.name)?.get(i) ?? null));
+  return Array.from({ length: batch.numRows }, (_, i) =>
+    schema.fields.map((field) => batch.getChild(field.name)?.get(i) ?? null),
+  );
 }
 
 type SpillCommand = PutObjectCommand | GetObjectCommand | HeadBucketCommand;
@@ -84,7 +97,10 @@ type SpillCommand = PutObjectCommand | GetObjectCommand | HeadBucketCommand;
  * The real client behind a hook that runs before each command reaches it, e.g. to count, delay or
  * fail calls. Everything that is not failed by the hook goes to moto unchanged.
  */
-function wrap(hook: (command: SpillCommand) => Promise<void> | void, after?: (command: SpillCommand) => void): SpillS3Client {
+function wrap(
+  hook: (command: SpillCommand) => Promise<void> | void,
+  after?: (command: SpillCommand) => void,
+): SpillS3Client {
   const send = async (command: SpillCommand) => {
     await hook(command);
     try {
@@ -99,7 +115,12 @@ function wrap(hook: (command: SpillCommand) => Promise<void> | void, after?: (co
 }
 
 function slowDown(): S3ServiceException {
-  return new S3ServiceException({ name: 'SlowDown', $fault: 'server', $metadata: { httpStatusCode: 503 }, message: 'Please reduce your request rate.' });
+  return new S3ServiceException({
+    name: 'SlowDown',
+    $fault: 'server',
+    $metadata: { httpStatusCode: 503 },
+    message: 'Please reduce your request rate.',
+  });
 }
 
 function sleep(ms: number): Promise<void> {
@@ -137,9 +158,13 @@ describe('S3BlockSpiller round trip', () => {
       }
       const locations = await spiller.finish();
 
-      expect(locations).toEqual(sizes.map((_, n) => ({ '@type': 'S3SpillLocation', bucket, key: `${dir.key}.${n}`, directory: false })));
+      expect(locations).toEqual(
+        sizes.map((_, n) => ({ '@type': 'S3SpillLocation', bucket, key: `${dir.key}.${n}`, directory: false })),
+      );
       const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `${dir.key}.` }));
-      expect((listed.Contents ?? []).map((object) => object.Key).sort()).toEqual(locations.map((location) => location.key).sort());
+      expect((listed.Contents ?? []).map((object) => object.Key).sort()).toEqual(
+        locations.map((location) => location.key).sort(),
+      );
 
       for (const [n, location] of locations.entries()) {
         const object = await getObject(location);
@@ -166,8 +191,17 @@ describe('S3BlockSpiller round trip', () => {
     const spiller = new S3BlockSpiller({ s3, directory: dir, encryptionKey: null });
     await spiller.finish();
     await expect(spiller.spill(batchOf(rowsFrom(0, 1)))).rejects.toThrow(/after finish/);
-    expect(() => new S3BlockSpiller({ s3, directory: { ...dir, directory: false }, encryptionKey: null })).toThrow(/not a directory/);
-    expect(() => new S3BlockSpiller({ s3, directory: dir, encryptionKey: { key: new Uint8Array(20), nonce: new Uint8Array(12) } })).toThrow(/16 or 32 bytes/);
+    expect(() => new S3BlockSpiller({ s3, directory: { ...dir, directory: false }, encryptionKey: null })).toThrow(
+      /not a directory/,
+    );
+    expect(
+      () =>
+        new S3BlockSpiller({
+          s3,
+          directory: dir,
+          encryptionKey: { key: new Uint8Array(20), nonce: new Uint8Array(12) },
+        }),
+    ).toThrow(/16 or 32 bytes/);
   });
 });
 
@@ -204,7 +238,9 @@ describe('readSpilledBlock on damaged objects', () => {
     const location = await spillOne(null);
     const object = await getObject(location);
     await putObject(location, object.subarray(0, object.byteLength - 16));
-    await expect(readSpilledBlock(s3, location, null, schema)).rejects.toThrow(new RegExp(`Spilled block s3://${bucket}/.*\\.0 is truncated`));
+    await expect(readSpilledBlock(s3, location, null, schema)).rejects.toThrow(
+      new RegExp(`Spilled block s3://${bucket}/.*\\.0 is truncated`),
+    );
   });
 });
 
@@ -219,7 +255,13 @@ describe('S3BlockSpiller failures', () => {
       if (key.endsWith('.1') && count <= 2) throw slowDown();
     });
     const dir = directory();
-    const spiller = new S3BlockSpiller({ s3: flaky, directory: dir, encryptionKey: null, maxAttempts: 3, retryBaseDelayMs: 5 });
+    const spiller = new S3BlockSpiller({
+      s3: flaky,
+      directory: dir,
+      encryptionKey: null,
+      maxAttempts: 3,
+      retryBaseDelayMs: 5,
+    });
     for (let n = 0; n < 3; n++) await spiller.spill(batchOf(rowsFrom(n * 10, 10)));
     const locations = await spiller.finish();
     expect(locations.map((location) => location.key)).toEqual([0, 1, 2].map((n) => `${dir.key}.${n}`));
@@ -237,7 +279,14 @@ describe('S3BlockSpiller failures', () => {
       sends++;
       if (command.input.Key?.endsWith('.0') === true) throw slowDown();
     });
-    const spiller = new S3BlockSpiller({ s3: broken, directory: directory(), encryptionKey: null, maxAttempts: 4, retryBaseDelayMs: 1, concurrency: 1 });
+    const spiller = new S3BlockSpiller({
+      s3: broken,
+      directory: directory(),
+      encryptionKey: null,
+      maxAttempts: 4,
+      retryBaseDelayMs: 1,
+      concurrency: 1,
+    });
     await spiller.spill(batchOf(rowsFrom(0, 5)));
     const failed = spiller.finish();
     await expect(failed).rejects.toThrow(ConnectorError);
@@ -253,7 +302,13 @@ describe('S3BlockSpiller failures', () => {
       if (command instanceof PutObjectCommand) sends++;
     });
     const missing = makeSpillDirectory({ bucket: `missing-${randomUUID()}`, prefix: 'p', queryId: 'q' });
-    const spiller = new S3BlockSpiller({ s3: counting, directory: missing, encryptionKey: null, concurrency: 1, retryBaseDelayMs: 1 });
+    const spiller = new S3BlockSpiller({
+      s3: counting,
+      directory: missing,
+      encryptionKey: null,
+      concurrency: 1,
+      retryBaseDelayMs: 1,
+    });
     await spiller.spill(batchOf(rowsFrom(0, 5)));
     // Later blocks are refused once the failure is known (or dropped if already queued).
     const later = spiller.spill(batchOf(rowsFrom(5, 5))).then(
@@ -338,7 +393,8 @@ describe('S3BlockSpiller concurrency', () => {
     const locations = await spiller.finish();
     expect(locations.map((location) => location.key)).toEqual([0, 1, 2, 3].map((n) => `${dir.key}.${n}`));
     expect(peak).toBe(2);
-    for (const [n, location] of locations.entries()) expect(rowsOf(await readSpilledBlock(s3, location, null, schema))).toEqual(rowsFrom(n, 1));
+    for (const [n, location] of locations.entries())
+      expect(rowsOf(await readSpilledBlock(s3, location, null, schema))).toEqual(rowsFrom(n, 1));
   });
 });
 
@@ -359,11 +415,15 @@ describe('spill_put_request_headers', () => {
   });
 
   it('rejects names that are neither PutObject members nor headers, and client-owned headers', () => {
-    expect(parsePutRequestHeaders({ SSEKMSKeyId: 'k', 'X-Amz-Storage-Class': 'STANDARD_IA', BucketKeyEnabled: 'true' })).toEqual({
+    expect(
+      parsePutRequestHeaders({ SSEKMSKeyId: 'k', 'X-Amz-Storage-Class': 'STANDARD_IA', BucketKeyEnabled: 'true' }),
+    ).toEqual({
       fields: { SSEKMSKeyId: 'k', BucketKeyEnabled: true },
       headers: { 'x-amz-storage-class': 'STANDARD_IA' },
     });
-    expect(() => parsePutRequestHeaders({ ServerSideEncyption: 'aws:kms' })).toThrow(/neither a supported PutObject member/);
+    expect(() => parsePutRequestHeaders({ ServerSideEncyption: 'aws:kms' })).toThrow(
+      /neither a supported PutObject member/,
+    );
     expect(() => parsePutRequestHeaders({ Bucket: 'other' })).toThrow(/neither/);
     expect(() => parsePutRequestHeaders({ 'Content-Length': '1' })).toThrow(/cannot be overridden/);
     expect(() => parsePutRequestHeaders({ SSECustomerKey: 'k' })).toThrow(/neither/);
@@ -380,7 +440,9 @@ describe('verifySpillBucket', () => {
     const failure = verifySpillBucket(s3, missing);
     await expect(failure).rejects.toThrow(ConnectorError);
     await expect(failure).rejects.toMatchObject({ reason: 'InvalidInput' });
-    await expect(failure).rejects.toThrow(new RegExp(`spill bucket "${missing}" does not exist or this connector cannot access it`));
+    await expect(failure).rejects.toThrow(
+      new RegExp(`spill bucket "${missing}" does not exist or this connector cannot access it`),
+    );
   });
 
   it('rejects an empty bucket name', async () => {
@@ -392,8 +454,20 @@ describe('isTransientS3Error', () => {
   it('retries throttling, 5xx and network errors, not other client errors', () => {
     expect(isTransientS3Error(slowDown())).toBe(true);
     expect(isTransientS3Error(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))).toBe(true);
-    expect(isTransientS3Error(new S3ServiceException({ name: 'InternalError', $fault: 'server', $metadata: { httpStatusCode: 500 } }))).toBe(true);
-    expect(isTransientS3Error(new S3ServiceException({ name: 'AccessDenied', $fault: 'client', $metadata: { httpStatusCode: 403 } }))).toBe(false);
-    expect(isTransientS3Error(new S3ServiceException({ name: 'NoSuchBucket', $fault: 'client', $metadata: { httpStatusCode: 404 } }))).toBe(false);
+    expect(
+      isTransientS3Error(
+        new S3ServiceException({ name: 'InternalError', $fault: 'server', $metadata: { httpStatusCode: 500 } }),
+      ),
+    ).toBe(true);
+    expect(
+      isTransientS3Error(
+        new S3ServiceException({ name: 'AccessDenied', $fault: 'client', $metadata: { httpStatusCode: 403 } }),
+      ),
+    ).toBe(false);
+    expect(
+      isTransientS3Error(
+        new S3ServiceException({ name: 'NoSuchBucket', $fault: 'client', $metadata: { httpStatusCode: 404 } }),
+      ),
+    ).toBe(false);
   });
 });

@@ -5,7 +5,13 @@ import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConnectorError } from '../../src/errors.js';
 import type { EncryptionKey } from '../../src/protocol/types.js';
-import { SpillCryptoError, createKmsKeyFactory, createLocalKeyFactory, decryptBlock, encryptBlock } from '../../src/spill/spill-crypto.js';
+import {
+  SpillCryptoError,
+  createKmsKeyFactory,
+  createLocalKeyFactory,
+  decryptBlock,
+  encryptBlock,
+} from '../../src/spill/spill-crypto.js';
 
 /** Independent reference decryption: plain node:crypto, the JCE `ciphertext || tag` split. */
 function referenceDecrypt(object: Uint8Array, key: EncryptionKey): Buffer {
@@ -27,10 +33,15 @@ describe('encryptBlock / decryptBlock', () => {
   it('matches the GCM reference vector (AES-128, zero key and nonce): ciphertext then tag', () => {
     // McGrew & Viega, "The Galois/Counter Mode of Operation", test case 2.
     const object = encryptBlock(new Uint8Array(16), { key: new Uint8Array(16), nonce: new Uint8Array(12) });
-    expect(Buffer.from(object).toString('hex')).toBe('0388dace60b6a392f328c2b971b2fe78' + 'ab6e47d42cec13bdf53a67b21257bddf');
+    expect(Buffer.from(object).toString('hex')).toBe(
+      '0388dace60b6a392f328c2b971b2fe78' + 'ab6e47d42cec13bdf53a67b21257bddf',
+    );
   });
 
-  for (const [name, key] of [['16-byte key (AES-128)', key16], ['32-byte key (AES-256)', key32]] as const) {
+  for (const [name, key] of [
+    ['16-byte key (AES-128)', key16],
+    ['32-byte key (AES-256)', key32],
+  ] as const) {
     it(`round-trips with a ${name}, interoperating with plain node:crypto both ways`, () => {
       const object = encryptBlock(plain, key);
       expect(object.byteLength).toBe(plain.byteLength + 16);
@@ -68,7 +79,9 @@ describe('encryptBlock / decryptBlock', () => {
 
   it('rejects a truncated object', () => {
     const object = encryptBlock(plain, key16);
-    expect(() => decryptBlock(object.subarray(0, object.byteLength - 1), key16)).toThrow(/failed AES-GCM authentication/);
+    expect(() => decryptBlock(object.subarray(0, object.byteLength - 1), key16)).toThrow(
+      /failed AES-GCM authentication/,
+    );
     expect(() => decryptBlock(object.subarray(0, 10), key16)).toThrow(/too short/);
     expect(() => decryptBlock(new Uint8Array(0), key16)).toThrow(SpillCryptoError);
   });
@@ -80,8 +93,12 @@ describe('encryptBlock / decryptBlock', () => {
   });
 
   it('refuses key material of the wrong size', () => {
-    expect(() => encryptBlock(plain, { key: randomBytes(24), nonce: randomBytes(12) })).toThrow(/16 or 32 bytes, got 24/);
-    expect(() => encryptBlock(plain, { key: randomBytes(16), nonce: randomBytes(16) })).toThrow(/nonce must be 12 bytes, got 16/);
+    expect(() => encryptBlock(plain, { key: randomBytes(24), nonce: randomBytes(12) })).toThrow(
+      /16 or 32 bytes, got 24/,
+    );
+    expect(() => encryptBlock(plain, { key: randomBytes(16), nonce: randomBytes(16) })).toThrow(
+      /nonce must be 12 bytes, got 16/,
+    );
     expect(() => decryptBlock(plain, { key: randomBytes(16), nonce: randomBytes(8) })).toThrow(SpillCryptoError);
   });
 });
@@ -118,13 +135,16 @@ describe('createKmsKeyFactory (KMS on moto)', () => {
   });
 
   it('fails for an unknown key as invalid input naming kms_key_id and the KMS error', async () => {
-    const failure = await createKmsKeyFactory(kms, '00000000-0000-0000-0000-000000000000').create().then(
-      () => undefined,
-      (error: unknown) => error,
-    );
+    const failure = await createKmsKeyFactory(kms, '00000000-0000-0000-0000-000000000000')
+      .create()
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
     expect(failure).toBeInstanceOf(ConnectorError);
     expect((failure as ConnectorError).reason).toBe('InvalidInput');
-    expect((failure as ConnectorError).message).toMatch(/kms_key_id "00000000-0000-0000-0000-000000000000".*NotFoundException/);
+    expect((failure as ConnectorError).message).toMatch(
+      /kms_key_id "00000000-0000-0000-0000-000000000000".*NotFoundException/,
+    );
   });
-
 });

@@ -6,7 +6,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{1
 
 describe('makeSpillDirectory', () => {
   it('is <prefix>/<queryId>/<uuid>, a directory in the bucket', () => {
-    const location = makeSpillDirectory({ bucket: 'spill-bucket', prefix: 'athena-federation-spill', queryId: 'q-123' });
+    const location = makeSpillDirectory({
+      bucket: 'spill-bucket',
+      prefix: 'athena-federation-spill',
+      queryId: 'q-123',
+    });
     expect(location['@type']).toBe('S3SpillLocation');
     expect(location.bucket).toBe('spill-bucket');
     expect(location.directory).toBe(true);
@@ -28,7 +32,9 @@ describe('makeSpillDirectory', () => {
   });
 
   it('is unique per call', () => {
-    const keys = new Set(Array.from({ length: 50 }, () => makeSpillDirectory({ bucket: 'b', prefix: 'p', queryId: 'q' }).key));
+    const keys = new Set(
+      Array.from({ length: 50 }, () => makeSpillDirectory({ bucket: 'b', prefix: 'p', queryId: 'q' }).key),
+    );
     expect(keys.size).toBe(50);
   });
 });
@@ -37,7 +43,12 @@ describe('spillBlockLocation', () => {
   const directory = makeSpillDirectory({ bucket: 'b', prefix: 'p', queryId: 'q' });
 
   it('is <directory key>.<n>, not a directory', () => {
-    expect(spillBlockLocation(directory, 0)).toEqual({ '@type': 'S3SpillLocation', bucket: 'b', key: `${directory.key}.0`, directory: false });
+    expect(spillBlockLocation(directory, 0)).toEqual({
+      '@type': 'S3SpillLocation',
+      bucket: 'b',
+      key: `${directory.key}.0`,
+      directory: false,
+    });
     expect(spillBlockLocation(directory, 12).key).toBe(`${directory.key}.12`);
   });
 

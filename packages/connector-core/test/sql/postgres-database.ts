@@ -7,7 +7,11 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
 /** Where the tests find PostgreSQL (override with PG_TEST_HOST / PG_TEST_PORT). */
-export const POSTGRES = { host: process.env['PG_TEST_HOST'] ?? '127.0.0.1', port: Number(process.env['PG_TEST_PORT'] ?? '5432'), user: 'postgres' } as const;
+export const POSTGRES = {
+  host: process.env['PG_TEST_HOST'] ?? '127.0.0.1',
+  port: Number(process.env['PG_TEST_PORT'] ?? '5432'),
+  user: 'postgres',
+} as const;
 
 /** Every column as the server's text: the test converts it to what Athena would read. */
 const rawText = { getTypeParser: () => (value: string) => value };
@@ -28,7 +32,9 @@ export async function createPostgresDatabase(): Promise<PostgresTestDatabase> {
   } catch (error) {
     await admin.end().catch(() => undefined);
     const code = (error as { code?: string }).code ?? String(error);
-    throw new Error(`PostgreSQL is not reachable at ${POSTGRES.host}:${POSTGRES.port} as postgres (${code}); fix: start it with \`pg_ctlcluster 15 main start\` (or \`service postgresql start\`), or set PG_TEST_HOST/PG_TEST_PORT`);
+    throw new Error(
+      `PostgreSQL is not reachable at ${POSTGRES.host}:${POSTGRES.port} as postgres (${code}); fix: start it with \`pg_ctlcluster 15 main start\` (or \`service postgresql start\`), or set PG_TEST_HOST/PG_TEST_PORT`,
+    );
   }
   const client = new pg.Client({ ...POSTGRES, database: name, types: rawText });
   await client.connect();

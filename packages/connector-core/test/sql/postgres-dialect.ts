@@ -3,7 +3,13 @@
  * (issue 18 grows it into a connector). Columns are the handful of types the differential table
  * holds; each hook says where PostgreSQL differs from Athena and what that makes of a predicate.
  */
-import { PARAMETER, type SqlDialect, type SqlParam, type SqlValueClass, type SummaryTraits } from '@athena-federation/connector-core/sql';
+import {
+  PARAMETER,
+  type SqlDialect,
+  type SqlParam,
+  type SqlValueClass,
+  type SummaryTraits,
+} from '@athena-federation/connector-core/sql';
 import { DataType, DateUnit, type Field } from 'apache-arrow';
 
 /** The PostgreSQL types the differential table uses. */
@@ -30,7 +36,8 @@ const pad = (n: number, width: number) => String(n).padStart(width, '0');
 /** `YYYY-MM-DD HH:MM:SS.fff` (UTC) of epoch milliseconds, or undefined outside years 1–9999. */
 export function formatMillis(millis: number): string | undefined {
   const d = new Date(millis);
-  if (!Number.isSafeInteger(millis) || Number.isNaN(d.getTime()) || d.getUTCFullYear() < 1 || d.getUTCFullYear() > 9999) return undefined;
+  if (!Number.isSafeInteger(millis) || Number.isNaN(d.getTime()) || d.getUTCFullYear() < 1 || d.getUTCFullYear() > 9999)
+    return undefined;
   const day = `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)}`;
   return `${day} ${pad(d.getUTCHours(), 2)}:${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)}.${pad(d.getUTCMilliseconds(), 3)}`;
 }
@@ -39,7 +46,8 @@ const INTEGER_TEXT = /^-?\d+$/;
 const DECIMAL_TEXT = /^-?\d+(?:\.\d+)?$/;
 
 function integerText(value: unknown): string | undefined {
-  const text = typeof value === 'bigint' || (typeof value === 'number' && Number.isSafeInteger(value)) ? String(value) : undefined;
+  const text =
+    typeof value === 'bigint' || (typeof value === 'number' && Number.isSafeInteger(value)) ? String(value) : undefined;
   return text !== undefined && INTEGER_TEXT.test(text) ? text : undefined;
 }
 
@@ -61,7 +69,11 @@ function summaryTraits(column: PostgresColumn): SummaryTraits {
   }
 }
 
-function bindLiteral(column: PostgresColumn, type: DataType, value: unknown): { sql: string; param: SqlParam } | undefined {
+function bindLiteral(
+  column: PostgresColumn,
+  type: DataType,
+  value: unknown,
+): { sql: string; param: SqlParam } | undefined {
   switch (column.kind) {
     case 'integer':
     case 'bigint': {
@@ -75,13 +87,19 @@ function bindLiteral(column: PostgresColumn, type: DataType, value: unknown): { 
     case 'double':
       // −0 and 0 are one value to PostgreSQL and two to core's re-check (−0 < 0), so `x < 0` would
       // drop −0 rows core keeps: zero is never bound. String(number) reads back as the same double.
-      return typeof value === 'number' && Number.isFinite(value) && value !== 0 ? { sql: `${PARAMETER}::float8`, param: String(value) } : undefined;
+      return typeof value === 'number' && Number.isFinite(value) && value !== 0
+        ? { sql: `${PARAMETER}::float8`, param: String(value) }
+        : undefined;
     case 'date': {
-      const text = DataType.isDate(type) && type.unit === DateUnit.DAY && typeof value === 'number' ? formatDay(value) : undefined;
+      const text =
+        DataType.isDate(type) && type.unit === DateUnit.DAY && typeof value === 'number' ? formatDay(value) : undefined;
       return text === undefined ? undefined : { sql: `${PARAMETER}::date`, param: text };
     }
     case 'timestamp': {
-      const text = DataType.isDate(type) && type.unit === DateUnit.MILLISECOND && typeof value === 'number' ? formatMillis(value) : undefined;
+      const text =
+        DataType.isDate(type) && type.unit === DateUnit.MILLISECOND && typeof value === 'number'
+          ? formatMillis(value)
+          : undefined;
       return text === undefined ? undefined : { sql: `${PARAMETER}::timestamp(3)`, param: text };
     }
     default:
@@ -141,6 +159,7 @@ function bindConstant(value: unknown, cls: SqlValueClass): { sql: string; param:
 }
 
 /** A lone surrogate: no stored text (valid UTF-8) can equal it, and pg would send it as U+FFFD. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is one of the characters PostgreSQL text cannot store
 const UNSTORABLE = /\p{Cs}|\u0000/u;
 
 /** PostgreSQL 15 for the kit. */
@@ -150,10 +169,16 @@ export const postgresDialect: SqlDialect<PostgresColumn> = {
   summaryTraits,
   bindLiteral,
   booleanTest: (_column, quoted, value) => `${quoted} = ${value ? 'TRUE' : 'FALSE'}`,
-  stringList: (_column, quoted, literals) => ({ operand: quoted, values: literals.filter((literal) => !UNSTORABLE.test(literal)) }),
+  stringList: (_column, quoted, literals) => ({
+    operand: quoted,
+    values: literals.filter((literal) => !UNSTORABLE.test(literal)),
+  }),
   selectExpression: (_column, quoted) => quoted,
-  sortKey: (column, quoted) => (column.kind === 'double' ? undefined : column.kind === 'text' ? `(${quoted} COLLATE "C")` : quoted),
-  orderTerms: (key, descending, nullsFirst) => [`${key} ${descending ? 'DESC' : 'ASC'} NULLS ${nullsFirst ? 'FIRST' : 'LAST'}`],
+  sortKey: (column, quoted) =>
+    column.kind === 'double' ? undefined : column.kind === 'text' ? `(${quoted} COLLATE "C")` : quoted,
+  orderTerms: (key, descending, nullsFirst) => [
+    `${key} ${descending ? 'DESC' : 'ASC'} NULLS ${nullsFirst ? 'FIRST' : 'LAST'}`,
+  ],
   limitClause: (placeholder) => `LIMIT ${placeholder}`,
   maxParameters: 65_535,
   maxStatementBytes: 16 * 1024 * 1024,

@@ -5,19 +5,53 @@
  * for expressions). The kit must keep every row Athena keeps, and when it claims an exact pushdown,
  * exactly those rows, in Athena's order under a top-N.
  */
-import { StandardFunctionNames as F, arrowTypeToJson, buildRecordBatch, createConstraintEvaluator, makeValueBlock } from '@athena-federation/connector-core';
+import {
+  StandardFunctionNames as F,
+  arrowTypeToJson,
+  buildRecordBatch,
+  createConstraintEvaluator,
+  makeValueBlock,
+} from '@athena-federation/connector-core';
 import type { FederationExpression, OrderByField, ValueSet } from '@athena-federation/connector-core';
 import { seededRandom } from '@athena-federation/connector-core/harness';
 import { buildSelect } from '@athena-federation/connector-core/sql';
-import { AthenaQueryFailure, compareByCodePoint, evaluateExpression, makeConstraints } from '@athena-federation/connector-core/testing';
-import { Bool, type DataType, DateDay, DateMillisecond, Decimal, Field, Float64, Int32, Int64, Schema, Utf8 } from 'apache-arrow';
+import {
+  AthenaQueryFailure,
+  compareByCodePoint,
+  evaluateExpression,
+  makeConstraints,
+} from '@athena-federation/connector-core/testing';
+import {
+  Bool,
+  type DataType,
+  DateDay,
+  DateMillisecond,
+  Decimal,
+  Field,
+  Float64,
+  Int32,
+  Int64,
+  Schema,
+  Utf8,
+} from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PostgresTestDatabase, createPostgresDatabase } from './postgres-database.js';
-import { type PostgresColumn, type PostgresKind, formatDay, formatMillis, postgresDialect } from './postgres-dialect.js';
+import {
+  type PostgresColumn,
+  type PostgresKind,
+  formatDay,
+  formatMillis,
+  postgresDialect,
+} from './postgres-dialect.js';
 
 const DAY_MS = 86_400_000;
 const column = (name: string, kind: PostgresKind, type: DataType, sqlType: string, deterministic?: boolean) => ({
-  column: { name, kind, field: new Field(name, type, true), ...(deterministic === undefined ? {} : { deterministic }) } satisfies PostgresColumn,
+  column: {
+    name,
+    kind,
+    field: new Field(name, type, true),
+    ...(deterministic === undefined ? {} : { deterministic }),
+  } satisfies PostgresColumn,
   sqlType,
 });
 const TABLE = [
@@ -76,7 +110,14 @@ function sqlText(c: PostgresColumn, value: unknown): string | null {
   if (value === null) return null;
   if (c.kind === 'date') return formatDay(value as number) ?? '';
   if (c.kind === 'timestamp') return formatMillis(value as number) ?? '';
-  if (c.kind === 'double') return value === Number.POSITIVE_INFINITY ? 'Infinity' : value === Number.NEGATIVE_INFINITY ? '-Infinity' : Object.is(value, -0) ? '-0' : String(value);
+  if (c.kind === 'double')
+    return value === Number.POSITIVE_INFINITY
+      ? 'Infinity'
+      : value === Number.NEGATIVE_INFINITY
+        ? '-Infinity'
+        : Object.is(value, -0)
+          ? '-0'
+          : String(value);
   return String(value);
 }
 
@@ -114,25 +155,63 @@ function randomValueSet(c: PostgresColumn): ValueSet {
   const values = [...(POOLS[c.name] ?? []), ...(STRANGERS[c.name] ?? [])];
   const nullAllowed = chance(0.3);
   const shape = c.kind === 'boolean' ? pick(['none', 'in']) : pick(['none', 'in', 'in', 'range', 'range', 'range']);
-  if (shape === 'none') return { '@type': 'AllOrNoneValueSet', type: arrowTypeToJson(c.field.type), all: chance(0.5), nullAllowed };
-  if (shape === 'in') return { '@type': 'EquatableValueSet', valueBlock: blockOfValues(c, Array.from({ length: 1 + Math.floor(random() * 3) }, () => pick(values))), whiteList: true, nullAllowed };
+  if (shape === 'none')
+    return { '@type': 'AllOrNoneValueSet', type: arrowTypeToJson(c.field.type), all: chance(0.5), nullAllowed };
+  if (shape === 'in')
+    return {
+      '@type': 'EquatableValueSet',
+      valueBlock: blockOfValues(
+        c,
+        Array.from({ length: 1 + Math.floor(random() * 3) }, () => pick(values)),
+      ),
+      whiteList: true,
+      nullAllowed,
+    };
   const ends = [...new Set(Array.from({ length: 4 }, () => pick(values)))].sort((a, b) => compareNonNull(c, a, b));
-  const marker = (value: unknown, bound: 'ABOVE' | 'EXACTLY' | 'BELOW') => ({ valueBlock: blockOfValues(c, value === undefined ? [] : [value]), bound, nullValue: value === undefined });
+  const marker = (value: unknown, bound: 'ABOVE' | 'EXACTLY' | 'BELOW') => ({
+    valueBlock: blockOfValues(c, value === undefined ? [] : [value]),
+    bound,
+    nullValue: value === undefined,
+  });
   const ranges = [];
   for (let i = 0; i + 1 < ends.length || (i === 0 && ends.length === 1); i += 2) {
     const low = i === 0 && chance(0.2) ? undefined : ends[i];
     const high = i + 1 >= ends.length || chance(0.15) ? undefined : ends[i + 1];
-    ranges.push({ low: low === undefined ? marker(undefined, 'ABOVE') : marker(low, chance(0.5) ? 'EXACTLY' : 'ABOVE'), high: high === undefined ? marker(undefined, 'BELOW') : marker(high, chance(0.5) ? 'EXACTLY' : 'BELOW') });
+    ranges.push({
+      low: low === undefined ? marker(undefined, 'ABOVE') : marker(low, chance(0.5) ? 'EXACTLY' : 'ABOVE'),
+      high: high === undefined ? marker(undefined, 'BELOW') : marker(high, chance(0.5) ? 'EXACTLY' : 'BELOW'),
+    });
     if (high === undefined) break;
   }
   return { '@type': 'SortedRangeSet', type: arrowTypeToJson(c.field.type), ranges, nullAllowed };
 }
 
 const bool = new Bool();
-const variable = (c: PostgresColumn): FederationExpression => ({ '@type': 'VariableExpression', columnName: c.name, type: arrowTypeToJson(c.field.type) });
-const constantOf = (type: DataType, values: readonly unknown[]): FederationExpression => ({ '@type': 'ConstantExpression', type: arrowTypeToJson(type), valueBlock: makeValueBlock(new Field('col1', type, true), values) });
-const call = (name: string, type: DataType, ...args: FederationExpression[]): FederationExpression => ({ '@type': 'FunctionCallExpression', type: arrowTypeToJson(type), functionName: { functionName: name }, arguments: args });
-const COMPARISONS = [F.equal, F.notEqual, F.lessThan, F.lessThanOrEqual, F.greaterThan, F.greaterThanOrEqual, F.isDistinctFrom];
+const variable = (c: PostgresColumn): FederationExpression => ({
+  '@type': 'VariableExpression',
+  columnName: c.name,
+  type: arrowTypeToJson(c.field.type),
+});
+const constantOf = (type: DataType, values: readonly unknown[]): FederationExpression => ({
+  '@type': 'ConstantExpression',
+  type: arrowTypeToJson(type),
+  valueBlock: makeValueBlock(new Field('col1', type, true), values),
+});
+const call = (name: string, type: DataType, ...args: FederationExpression[]): FederationExpression => ({
+  '@type': 'FunctionCallExpression',
+  type: arrowTypeToJson(type),
+  functionName: { functionName: name },
+  arguments: args,
+});
+const COMPARISONS = [
+  F.equal,
+  F.notEqual,
+  F.lessThan,
+  F.lessThanOrEqual,
+  F.greaterThan,
+  F.greaterThanOrEqual,
+  F.isDistinctFrom,
+];
 const byName = (name: string) => COLUMNS.find((c) => c.name === name) as PostgresColumn;
 
 function randomLeaf(): FederationExpression {
@@ -140,12 +219,31 @@ function randomLeaf(): FederationExpression {
   const value = () => (chance(0.05) ? null : pick([...(POOLS[c.name] ?? []), ...(STRANGERS[c.name] ?? [])]));
   switch (pick(['compare', 'compare', 'in', 'null', 'like', 'arithmetic'])) {
     case 'in':
-      return call(F.in, bool, variable(c), constantOf(c.field.type, Array.from({ length: 1 + Math.floor(random() * 3) }, value)));
+      return call(
+        F.in,
+        bool,
+        variable(c),
+        constantOf(c.field.type, Array.from({ length: 1 + Math.floor(random() * 3) }, value)),
+      );
     case 'null':
       return call(F.isNull, bool, variable(c));
     case 'like': {
-      const [pattern, escape] = pick([['a%'], ['%b'], ['_'], ['A%'], ['%Ã©%'], ['a!%b', '!'], ['a#%b', '#'], ['%'], ['__']] as const);
-      const args = [variable(byName(pick(['Label', 'code']))), constantOf(new Utf8(), [pattern]), ...(escape === undefined ? [] : [constantOf(new Utf8(), [escape])])];
+      const [pattern, escapeChar] = pick([
+        ['a%'],
+        ['%b'],
+        ['_'],
+        ['A%'],
+        ['%Ã©%'],
+        ['a!%b', '!'],
+        ['a#%b', '#'],
+        ['%'],
+        ['__'],
+      ] as const);
+      const args = [
+        variable(byName(pick(['Label', 'code']))),
+        constantOf(new Utf8(), [pattern]),
+        ...(escapeChar === undefined ? [] : [constantOf(new Utf8(), [escapeChar])]),
+      ];
       return call(F.likePattern, bool, ...args);
     }
     case 'arithmetic': {
@@ -153,13 +251,46 @@ function randomLeaf(): FederationExpression {
       const amount = byName('amount');
       const n = byName('n');
       const [left, right] = pick([
-        [call(F.modulus, new Int32(), variable(id), constantOf(new Int32(), [pick([3, -3, 7])])), constantOf(new Int32(), [pick([0, 1, 2, -1])])],
-        [call(F.divide, new Int32(), variable(id), constantOf(new Int32(), [pick([2, -5])])), constantOf(new Int32(), [pick([0, 10, -10])])],
-        [call(F.add, new Int64(), variable(n), constantOf(new Int64(), [pick([1n, -7n])])), constantOf(new Int64(), [pick([0n, 8n, -6n])])],
-        [call(F.subtract, new Decimal(2, 11, 128), variable(amount), constantOf(new Decimal(2, 10, 128), [pick(['1.50', '-0.01'])])), constantOf(new Decimal(2, 11, 128), [pick(['0.00', '3.50'])])],
-        [call(F.multiply, new Decimal(2, 21, 128), variable(amount), constantOf(new Decimal(0, 10, 128), [pick(['2', '-3'])])), constantOf(new Decimal(2, 21, 128), [pick(['0.00', '10.00', '-15.00'])])],
+        [
+          call(F.modulus, new Int32(), variable(id), constantOf(new Int32(), [pick([3, -3, 7])])),
+          constantOf(new Int32(), [pick([0, 1, 2, -1])]),
+        ],
+        [
+          call(F.divide, new Int32(), variable(id), constantOf(new Int32(), [pick([2, -5])])),
+          constantOf(new Int32(), [pick([0, 10, -10])]),
+        ],
+        [
+          call(F.add, new Int64(), variable(n), constantOf(new Int64(), [pick([1n, -7n])])),
+          constantOf(new Int64(), [pick([0n, 8n, -6n])]),
+        ],
+        [
+          call(
+            F.subtract,
+            new Decimal(2, 11, 128),
+            variable(amount),
+            constantOf(new Decimal(2, 10, 128), [pick(['1.50', '-0.01'])]),
+          ),
+          constantOf(new Decimal(2, 11, 128), [pick(['0.00', '3.50'])]),
+        ],
+        [
+          call(
+            F.multiply,
+            new Decimal(2, 21, 128),
+            variable(amount),
+            constantOf(new Decimal(0, 10, 128), [pick(['2', '-3'])]),
+          ),
+          constantOf(new Decimal(2, 21, 128), [pick(['0.00', '10.00', '-15.00'])]),
+        ],
         [call(F.negate, new Int64(), variable(n)), constantOf(new Int64(), [pick([0n, -7n, 1n])])],
-        [call(F.modulus, new Decimal(2, 10, 128), variable(amount), constantOf(new Decimal(2, 10, 128), [pick(['5.00', '-0.50'])])), constantOf(new Decimal(2, 10, 128), ['0.00'])],
+        [
+          call(
+            F.modulus,
+            new Decimal(2, 10, 128),
+            variable(amount),
+            constantOf(new Decimal(2, 10, 128), [pick(['5.00', '-0.50'])]),
+          ),
+          constantOf(new Decimal(2, 10, 128), ['0.00']),
+        ],
       ] as const);
       return call(pick(COMPARISONS), bool, left, right);
     }
@@ -178,7 +309,9 @@ function randomExpression(depth: number): FederationExpression {
 const DIRECTIONS = ['ASC_NULLS_FIRST', 'ASC_NULLS_LAST', 'DESC_NULLS_FIRST', 'DESC_NULLS_LAST'] as const;
 
 /** Athena's order of two rows by `fields`. */
-function athenaOrder(fields: readonly OrderByField[]): (a: Record<string, unknown>, b: Record<string, unknown>) => number {
+function athenaOrder(
+  fields: readonly OrderByField[],
+): (a: Record<string, unknown>, b: Record<string, unknown>) => number {
   return (a, b) => {
     for (const field of fields) {
       const c = byName(field.columnName);
@@ -199,14 +332,24 @@ function athenaOrder(fields: readonly OrderByField[]): (a: Record<string, unknow
 describe('the SQL kit with a PostgreSQL dialect, against PostgreSQL 15 and coreâ€™s oracles', () => {
   let database: PostgresTestDatabase;
   const rows = makeRows();
-  const batch = buildRecordBatch(SCHEMA, rows.map((r) => COLUMNS.map((c) => r[c.name])));
+  const batch = buildRecordBatch(
+    SCHEMA,
+    rows.map((r) => COLUMNS.map((c) => r[c.name])),
+  );
 
   beforeAll(async () => {
     database = await createPostgresDatabase();
-    await database.client.query(`CREATE COLLATION case_insensitive (provider = icu, locale = 'und-u-ks-level2', deterministic = false)`);
-    await database.client.query(`CREATE TABLE public."Patients" (${TABLE.map((t) => `${postgresDialect.quoteIdentifier(t.column.name)} ${t.sqlType}`).join(', ')})`);
+    await database.client.query(
+      `CREATE COLLATION case_insensitive (provider = icu, locale = 'und-u-ks-level2', deterministic = false)`,
+    );
+    await database.client.query(
+      `CREATE TABLE public."Patients" (${TABLE.map((t) => `${postgresDialect.quoteIdentifier(t.column.name)} ${t.sqlType}`).join(', ')})`,
+    );
     for (const row of rows) {
-      await database.client.query(`INSERT INTO public."Patients" VALUES (${COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`, COLUMNS.map((c) => sqlText(c, row[c.name])));
+      await database.client.query(
+        `INSERT INTO public."Patients" VALUES (${COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`,
+        COLUMNS.map((c) => sqlText(c, row[c.name])),
+      );
     }
   });
   afterAll(async () => {
@@ -214,17 +357,27 @@ describe('the SQL kit with a PostgreSQL dialect, against PostgreSQL 15 and coreâ
   });
 
   it('stores and reads back every value as Athena reads it (the oracle sees the same rows)', async () => {
-    const read = await database.client.query<Record<string, string | null>>('SELECT * FROM public."Patients" ORDER BY id');
-    expect(read.rows.map((r) => Object.fromEntries(COLUMNS.map((c) => [c.name, fromText(c, r[c.name] ?? null)])))).toEqual(rows);
+    const read = await database.client.query<Record<string, string | null>>(
+      'SELECT * FROM public."Patients" ORDER BY id',
+    );
+    expect(
+      read.rows.map((r) => Object.fromEntries(COLUMNS.map((c) => [c.name, fromText(c, r[c.name] ?? null)]))),
+    ).toEqual(rows);
   });
 
   it('keeps every row Athena keeps for 400 random constraints, and exactly those (in order) when exact', async () => {
     const tally = { cases: 0, athenaFailures: 0, exact: 0, limited: 0, ordered: 0, loose: 0 };
     for (let i = 0; i < 400; i++) {
       const summary: Record<string, ValueSet> = {};
-      for (const c of [pick(COLUMNS), pick(COLUMNS)].slice(0, Math.floor(random() * 3))) summary[c.name] = randomValueSet(c);
+      for (const c of [pick(COLUMNS), pick(COLUMNS)].slice(0, Math.floor(random() * 3)))
+        summary[c.name] = randomValueSet(c);
       const expression = Array.from({ length: Math.floor(random() * 3) }, () => randomExpression(2));
-      const orderByClause: OrderByField[] = chance(0.4) ? Array.from({ length: 1 + Math.floor(random() * 2) }, () => ({ columnName: pick(COLUMNS).name, direction: pick(DIRECTIONS) })) : [];
+      const orderByClause: OrderByField[] = chance(0.4)
+        ? Array.from({ length: 1 + Math.floor(random() * 2) }, () => ({
+            columnName: pick(COLUMNS).name,
+            direction: pick(DIRECTIONS),
+          }))
+        : [];
       const limit = chance(0.5) ? BigInt(Math.floor(random() * 8)) : -1n;
       const constraints = { ...makeConstraints({ summary, expression, orderByClause }), limit };
       const label = JSON.stringify({ case: i, summary: Object.keys(summary), orderByClause, limit: String(limit) });
@@ -232,7 +385,9 @@ describe('the SQL kit with a PostgreSQL dialect, against PostgreSQL 15 and coreâ
       const evaluator = createConstraintEvaluator(SCHEMA, summary);
       let keptByAthena: boolean[];
       try {
-        keptByAthena = rows.map((row, r) => evaluator.rowMatches(batch, r) && expression.every((e) => evaluateExpression(e, row) === true));
+        keptByAthena = rows.map(
+          (row, r) => evaluator.rowMatches(batch, r) && expression.every((e) => evaluateExpression(e, row) === true),
+        );
       } catch (error) {
         if (!(error instanceof AthenaQueryFailure)) throw error;
         // Athena itself fails this query (an overflow, say): nothing to compare.
@@ -240,11 +395,22 @@ describe('the SQL kit with a PostgreSQL dialect, against PostgreSQL 15 and coreâ
         continue;
       }
       tally.cases++;
-      const statement = buildSelect(postgresDialect, { schemaName: 'public', tableName: 'Patients', columns: COLUMNS, tableColumns: COLUMNS, constraints, splitPredicates: [] });
+      const statement = buildSelect(postgresDialect, {
+        schemaName: 'public',
+        tableName: 'Patients',
+        columns: COLUMNS,
+        tableColumns: COLUMNS,
+        constraints,
+        splitPredicates: [],
+      });
       const result = await database.client.query<Record<string, string | null>>(statement.sql, [...statement.params]);
       const read = result.rows.map((r) => Number(r['id']));
       // Core re-checks the summary on every row; Athena filters expressions unless the pushdown is exact.
-      let kept = read.filter((id) => evaluator.rowMatches(batch, id) && (statement.exactPushdown || expression.every((e) => evaluateExpression(e, rows[id] ?? {}) === true)));
+      let kept = read.filter(
+        (id) =>
+          evaluator.rowMatches(batch, id) &&
+          (statement.exactPushdown || expression.every((e) => evaluateExpression(e, rows[id] ?? {}) === true)),
+      );
       const expected = rows.filter((_, r) => keptByAthena[r]).map((row) => row['id'] as number);
       if (limit >= 0n) kept = kept.slice(0, Number(limit));
       const limitInSql = / LIMIT \$\d+$/.test(statement.sql);
@@ -255,19 +421,31 @@ describe('the SQL kit with a PostgreSQL dialect, against PostgreSQL 15 and coreâ
       if (limit < 0n || !statement.exactPushdown) {
         // The whole split is read: it must hold every row Athena keeps.
         expect(limitInSql, label).toBe(false);
-        const readAll = limit < 0n ? kept : read.filter((id) => evaluator.rowMatches(batch, id) && expression.every((e) => evaluateExpression(e, rows[id] ?? {}) === true));
+        const readAll =
+          limit < 0n
+            ? kept
+            : read.filter(
+                (id) =>
+                  evaluator.rowMatches(batch, id) &&
+                  expression.every((e) => evaluateExpression(e, rows[id] ?? {}) === true),
+              );
         expect(new Set(readAll), `${label}\n${statement.sql}`).toEqual(new Set(expected));
         continue;
       }
       // Exact: core stops at the limit, so the first `limit` rows must be rows Athena keeps â€¦
       expect(kept.length, `${label}\n${statement.sql}`).toBe(Math.min(Number(limit), expected.length));
-      for (const id of kept) expect(keptByAthena[id], `${label}: row ${id} is not one Athena keeps\n${statement.sql}`).toBe(true);
+      for (const id of kept)
+        expect(keptByAthena[id], `${label}: row ${id} is not one Athena keeps\n${statement.sql}`).toBe(true);
       if (orderByClause.length > 0) {
         // â€¦ and under a top-N, Athena's first rows (rows that tie may come in any order).
         tally.ordered++;
         const order = athenaOrder(orderByClause);
-        const sortedExpected = expected.map((id) => rows[id] ?? {}).sort(order).slice(0, Number(limit));
-        const keys = (list: readonly Record<string, unknown>[]) => list.map((row) => orderByClause.map((f) => String(row[f.columnName] ?? 'NULL')).join('|'));
+        const sortedExpected = expected
+          .map((id) => rows[id] ?? {})
+          .sort(order)
+          .slice(0, Number(limit));
+        const keys = (list: readonly Record<string, unknown>[]) =>
+          list.map((row) => orderByClause.map((f) => String(row[f.columnName] ?? 'NULL')).join('|'));
         expect(keys(kept.map((id) => rows[id] ?? {})), `${label}\n${statement.sql}`).toEqual(keys(sortedExpected));
       }
     }

@@ -14,7 +14,12 @@ import { type PostgresColumn, postgresDialect } from './postgres-dialect.js';
 const n: PostgresColumn = { name: 'n', kind: 'bigint', field: new Field('n', new Int64(), true) };
 const label: PostgresColumn = { name: 'La"bel', kind: 'text', field: new Field('La"bel', new Utf8(), true) };
 const columns = [n, label];
-const inList = (column: PostgresColumn, values: readonly unknown[]): ValueSet => ({ '@type': 'EquatableValueSet', valueBlock: makeValueBlock(column.field, values), whiteList: true, nullAllowed: false });
+const inList = (column: PostgresColumn, values: readonly unknown[]): ValueSet => ({
+  '@type': 'EquatableValueSet',
+  valueBlock: makeValueBlock(column.field, values),
+  whiteList: true,
+  nullAllowed: false,
+});
 const greaterThan = (value: bigint): FederationExpression => ({
   '@type': 'FunctionCallExpression',
   type: arrowTypeToJson(new Bool()),
@@ -30,7 +35,10 @@ describe('buildSelect', () => {
   it('numbers placeholders in the order of params, split predicates first and LIMIT last', () => {
     const statement = buildSelect(postgresDialect, {
       ...spec,
-      constraints: { ...makeConstraints({ summary: { 'La"bel': inList(label, ['x', 'y']) }, expression: [greaterThan(5n)] }), limit: 3n },
+      constraints: {
+        ...makeConstraints({ summary: { 'La"bel': inList(label, ['x', 'y']) }, expression: [greaterThan(5n)] }),
+        limit: 3n,
+      },
       splitPredicates: [{ sql: `"n" >= ${PARAMETER}::int8 AND "n" < ${PARAMETER}::int8`, params: ['0', '100'] }],
     });
     expect(statement).toEqual({
@@ -41,12 +49,29 @@ describe('buildSelect', () => {
   });
 
   it('refuses names with NUL, the parameter mark, before any dialect quotes them', () => {
-    expect(() => buildSelect(postgresDialect, { ...spec, tableName: `t${PARAMETER}`, constraints: makeConstraints(), splitPredicates: [] })).toThrow(/NUL/);
+    expect(() =>
+      buildSelect(postgresDialect, {
+        ...spec,
+        tableName: `t${PARAMETER}`,
+        constraints: makeConstraints(),
+        splitPredicates: [],
+      }),
+    ).toThrow(/NUL/);
     const sneaky: PostgresColumn = { ...n, name: `n${PARAMETER}` };
-    expect(() => buildSelect(postgresDialect, { ...spec, columns: [sneaky], tableColumns: [sneaky], constraints: makeConstraints(), splitPredicates: [] })).toThrow(/NUL/);
+    expect(() =>
+      buildSelect(postgresDialect, {
+        ...spec,
+        columns: [sneaky],
+        tableColumns: [sneaky],
+        constraints: makeConstraints(),
+        splitPredicates: [],
+      }),
+    ).toThrow(/NUL/);
   });
 
   it('refuses a partition when the dialect reads none, naming it', () => {
-    expect(() => buildSelect(postgresDialect, { ...spec, partition: 'p0', constraints: makeConstraints(), splitPredicates: [] })).toThrow(/partition "p0"/);
+    expect(() =>
+      buildSelect(postgresDialect, { ...spec, partition: 'p0', constraints: makeConstraints(), splitPredicates: [] }),
+    ).toThrow(/partition "p0"/);
   });
 });

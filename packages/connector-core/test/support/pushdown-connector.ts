@@ -35,7 +35,8 @@ const passthroughTable = (args: Readonly<Record<string, string>>): TableName | u
   const query = args['query'] ?? args['QUERY'];
   if (query === undefined) return undefined;
   const [schemaName, tableName, ...rest] = query.split('.');
-  if (schemaName === undefined || tableName === undefined || rest.length > 0) throw new ConnectorError('InvalidInput', 'system.query takes schema.table');
+  if (schemaName === undefined || tableName === undefined || rest.length > 0)
+    throw new ConnectorError('InvalidInput', 'system.query takes schema.table');
   return { schemaName, tableName };
 };
 
@@ -47,16 +48,29 @@ export function withPushdown(inner: Connector, options: PushdownOptions = {}): C
     capabilities: () => ({
       [DataSourceOptimizations.limitPushdown]: [{ subType: OptimizationSubTypes.integerConstant, properties: [] }],
       [DataSourceOptimizations.topNPushdown]: [{ subType: OptimizationSubTypes.supportsOrderBy, properties: [] }],
-      [DataSourceOptimizations.complexExpressionPushdown]: [{ subType: OptimizationSubTypes.supportedFunctionExpressionTypes, properties: [...(options.functions ?? PROBED_FUNCTIONS)] }],
+      [DataSourceOptimizations.complexExpressionPushdown]: [
+        {
+          subType: OptimizationSubTypes.supportedFunctionExpressionTypes,
+          properties: [...(options.functions ?? PROBED_FUNCTIONS)],
+        },
+      ],
     }),
     queryPassthrough: { schema: 'system', name: 'query', arguments: ['query'] },
-    getQueryPassthroughSchema: (ctx, args) => inner.getTable(ctx, passthroughTable(args) ?? { schemaName: '', tableName: '' }),
-    getSplits: (ctx, input) => inner.getSplits(ctx, { ...input, tableName: passthroughTable(input.constraints.queryPassthroughArguments) ?? input.tableName }),
+    getQueryPassthroughSchema: (ctx, args) =>
+      inner.getTable(ctx, passthroughTable(args) ?? { schemaName: '', tableName: '' }),
+    getSplits: (ctx, input) =>
+      inner.getSplits(ctx, {
+        ...input,
+        tableName: passthroughTable(input.constraints.queryPassthroughArguments) ?? input.tableName,
+      }),
     async *readSplit(ctx, input) {
       const { constraints, schema } = input;
       const items: RecordBatch[] = [];
       const rowItems: Readonly<Record<string, unknown>>[] = [];
-      for await (const item of inner.readSplit(ctx, { ...input, tableName: passthroughTable(constraints.queryPassthroughArguments) ?? input.tableName })) {
+      for await (const item of inner.readSplit(ctx, {
+        ...input,
+        tableName: passthroughTable(constraints.queryPassthroughArguments) ?? input.tableName,
+      })) {
         if (item instanceof RecordBatch) items.push(item);
         else rowItems.push(...(item as readonly Readonly<Record<string, unknown>>[]));
       }

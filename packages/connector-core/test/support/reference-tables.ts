@@ -2,7 +2,21 @@
  * Reference tables shared by core's tests: deterministic rows of mixed types (nulls included),
  * sized by the caller, optionally partitioned or yielded as Arrow batches.
  */
-import { Bool, DateDay, Decimal, Field, Float64, Int32, Int64, List, Schema, Struct, TimeUnit, Timestamp, Utf8 } from 'apache-arrow';
+import {
+  Bool,
+  DateDay,
+  Decimal,
+  Field,
+  Float64,
+  Int32,
+  Int64,
+  List,
+  Schema,
+  Struct,
+  TimeUnit,
+  Timestamp,
+  Utf8,
+} from 'apache-arrow';
 import type { ReferenceTable } from '../../src/testing/index.js';
 
 /** Schema of the `mixed` reference tables. */
@@ -37,5 +51,12 @@ export function mixedRow(i: number): Record<string, unknown> {
 
 /** A mixed table of `rowCount` rows. */
 export function mixedTable(name: string, rowCount: number, extra: Partial<ReferenceTable> = {}): ReferenceTable {
-  return { tableName: { schemaName: 'ehr', tableName: name }, schema: mixedSchema, rowCount, row: mixedRow, splitsPerPartition: 3, ...extra };
+  return {
+    tableName: { schemaName: 'ehr', tableName: name },
+    schema: mixedSchema,
+    rowCount,
+    row: mixedRow,
+    splitsPerPartition: 3,
+    ...extra,
+  };
 }

@@ -48,8 +48,15 @@ function plain(value: unknown): unknown {
   if (value === null || value === undefined) return null;
   if (typeof value === 'number') return Object.is(value, -0) ? '-0' : Number.isNaN(value) ? 'NaN' : value;
   if (typeof value === 'bigint') return `${value}n`;
-  if (value instanceof Uint8Array || value instanceof Uint32Array || value instanceof Int32Array || value instanceof BigInt64Array) return Array.from(value as ArrayLike<number | bigint>, (v) => String(v));
-  if (typeof value === 'object' && 'toJSON' in value && typeof value.toJSON === 'function') return plain(value.toJSON());
+  if (
+    value instanceof Uint8Array ||
+    value instanceof Uint32Array ||
+    value instanceof Int32Array ||
+    value instanceof BigInt64Array
+  )
+    return Array.from(value as ArrayLike<number | bigint>, (v) => String(v));
+  if (typeof value === 'object' && 'toJSON' in value && typeof value.toJSON === 'function')
+    return plain(value.toJSON());
   if (Array.isArray(value)) return value.map(plain);
   if (value instanceof Map) return [...value].map(([k, v]) => [plain(k), plain(v)]);
   if (typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
@@ -68,7 +75,14 @@ export function describeBlock(block: { schema: string; records: string }): unkno
 }
 
 function isBlock(value: Json): value is { aId: string; schema: string; records: string } {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && typeof value['schema'] === 'string' && typeof value['records'] === 'string' && 'aId' in value;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    typeof value['schema'] === 'string' &&
+    typeof value['records'] === 'string' &&
+    'aId' in value
+  );
 }
 
 function compare(actual: Json, expected: Json, path: string): void {
@@ -76,14 +90,18 @@ function compare(actual: Json, expected: Json, path: string): void {
     expect(isBlock(actual), `${path} is a block`).toBe(true);
     expect(Object.keys(actual as object), `${path} member order`).toEqual(Object.keys(expected));
     expect((actual as { aId: string }).aId, `${path}.aId`).toBe(expected.aId);
-    expect(describeBlock(actual as { schema: string; records: string }), `${path} Arrow content`).toEqual(describeBlock(expected));
+    expect(describeBlock(actual as { schema: string; records: string }), `${path} Arrow content`).toEqual(
+      describeBlock(expected),
+    );
     return;
   }
   if (Array.isArray(expected)) {
     expect(Array.isArray(actual), `${path} is an array`).toBe(true);
     const items = actual as Json[];
     expect(items.length, `${path} length`).toBe(expected.length);
-    expected.forEach((item, i) => compare(items[i] as Json, item, `${path}[${i}]`));
+    expected.forEach((item, i) => {
+      compare(items[i] as Json, item, `${path}[${i}]`);
+    });
     return;
   }
   if (typeof expected === 'object' && expected !== null) {
@@ -96,7 +114,9 @@ function compare(actual: Json, expected: Json, path: string): void {
       const a = object[key] as Json;
       if (arrowSchemaMembers.has(key) && typeof e === 'string') {
         expect(typeof a, `${at} is a string`).toBe('string');
-        expect(decodeSchema(a as string).schema.fields.map(describeField), `${at} Arrow schema`).toEqual(decodeSchema(e).schema.fields.map(describeField));
+        expect(decodeSchema(a as string).schema.fields.map(describeField), `${at} Arrow schema`).toEqual(
+          decodeSchema(e).schema.fields.map(describeField),
+        );
       } else {
         compare(a, e, at);
       }

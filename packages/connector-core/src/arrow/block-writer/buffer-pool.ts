@@ -55,4 +55,3 @@ export class BufferPool {
 
 /** Buffers below this size are left to the garbage collector; pooling them saves nothing. */
 const MIN_POOLED_BYTES = 64 * 1024;
-

@@ -108,7 +108,8 @@ export abstract class ColumnWriter {
   /** Returns the Data of everything appended and empties this writer. */
   finish(): Data {
     const length = this.length;
-    const nullBitmap = this.nullCount > 0 && this.validity !== null ? this.validity.subarray(0, bitmapBytes(length)) : undefined;
+    const nullBitmap =
+      this.nullCount > 0 && this.validity !== null ? this.validity.subarray(0, bitmapBytes(length)) : undefined;
     const data = this.buildData(nullBitmap);
     this.initialCapacity = roundUpToByte(Math.max(MIN_CAPACITY, withHeadroom(length)));
     this.length = 0;
@@ -135,12 +136,23 @@ export abstract class ColumnWriter {
    * `remedy` what to yield instead; neither may quote the value, which may be patient data.
    */
   fail(value: unknown, reason: string, remedy: string): never {
-    throw new ValueCoercionError({ column: this.path, row: this.cursor.row, valueType: describeJsType(value), arrowType: this.arrowType, reason, remedy });
+    throw new ValueCoercionError({
+      column: this.path,
+      row: this.cursor.row,
+      valueType: describeJsType(value),
+      arrowType: this.arrowType,
+      reason,
+      remedy,
+    });
   }
 
   /** Throws for a value of a JS type this column never takes; `accepted` lists the types it does. */
   failType(value: unknown, accepted: string): never {
-    return this.fail(value, `${withArticle(describeJsType(value))} is not a kind of value ${withArticle(this.arrowType)} column takes`, `yield ${accepted}`);
+    return this.fail(
+      value,
+      `${withArticle(describeJsType(value))} is not a kind of value ${withArticle(this.arrowType)} column takes`,
+      `yield ${accepted}`,
+    );
   }
 }
 
@@ -182,19 +194,21 @@ export function ownProperty(record: Readonly<Record<string, unknown>>, name: str
 /** A readable Arrow type for messages: `Int32`, `Decimal(10, 2)`, `List<Struct<a: Utf8>>`. */
 export function describeType(type: DataType): string {
   if (DataType.isInt(type)) return `${type.isSigned ? 'Int' : 'Uint'}${type.bitWidth}`;
-  if (DataType.isFloat(type)) return type.precision === Precision.HALF ? 'Float16' : type.precision === Precision.SINGLE ? 'Float32' : 'Float64';
+  if (DataType.isFloat(type))
+    return type.precision === Precision.HALF ? 'Float16' : type.precision === Precision.SINGLE ? 'Float32' : 'Float64';
   if (DataType.isDecimal(type)) return `Decimal(${type.precision}, ${type.scale})`;
   if (DataType.isDate(type)) return type.unit === DateUnit.DAY ? 'DateDay' : 'DateMillisecond';
   if (DataType.isTimestamp(type)) {
     const zone = typeof type.timezone === 'string' ? `, ${type.timezone}` : '';
     return `Timestamp(${TimeUnit[type.unit]}${zone})`;
   }
-  if (DataType.isList(type)) return `List<${type.children[0] === undefined ? '?' : describeType(type.children[0].type)}>`;
-  if (DataType.isStruct(type)) return `Struct<${type.children.map((child) => `${child.name}: ${describeType(child.type)}`).join(', ')}>`;
+  if (DataType.isList(type))
+    return `List<${type.children[0] === undefined ? '?' : describeType(type.children[0].type)}>`;
+  if (DataType.isStruct(type))
+    return `Struct<${type.children.map((child) => `${child.name}: ${describeType(child.type)}`).join(', ')}>`;
   if (DataType.isMap(type)) {
     const [key, value] = type.children[0]?.type.children ?? [];
     return `Map<${key === undefined ? '?' : describeType(key.type)}, ${value === undefined ? '?' : describeType(value.type)}>`;
   }
   return String(type);
 }
-

@@ -3,12 +3,19 @@
 
 import { makeData, type Data, type Field } from 'apache-arrow';
 
-import { powerOfTen, safeUnscaledOfNumber, safeUnscaledOfString, toUnscaledDecimal, writeDecimal128, writeSafeDecimal128 } from '../decimal.js';
+import {
+  powerOfTen,
+  safeUnscaledOfNumber,
+  safeUnscaledOfString,
+  toUnscaledDecimal,
+  writeDecimal128,
+  writeSafeDecimal128,
+} from '../decimal.js';
 import { ColumnWriter, bitmapBytes, markValid, type RowCursor } from './column-writer.js';
 
 const TWO_POW_32 = 4294967296;
-export const INT64_MIN_NUMBER = -9223372036854775808;
-export const INT64_LIMIT_NUMBER = 9223372036854775808;
+export const INT64_MIN_NUMBER = -(2 ** 63);
+export const INT64_LIMIT_NUMBER = 2 ** 63;
 export const INT64_MIN = -(2n ** 63n);
 export const INT64_MAX = 2n ** 63n - 1n;
 
@@ -26,7 +33,10 @@ export class BoolWriter extends ColumnWriter {
   bits: Uint8Array = EMPTY_BYTES;
 
   append(value: unknown): void {
-    if (value === null || value === undefined) return this.appendNull(value);
+    if (value === null || value === undefined) {
+      this.appendNull(value);
+      return;
+    }
     if (typeof value !== 'boolean') this.failType(value, 'true or false');
     const index = this.length;
     if (index === this.capacity) this.grow();
@@ -85,7 +95,14 @@ abstract class FixedWidthWriter<Values extends SlotArray> extends ColumnWriter {
   readonly #ArrayType: SlotArrayType<Values>;
   readonly #elementsPerSlot: number;
 
-  constructor(field: Field, path: string, nullable: boolean, cursor: RowCursor, ArrayType: SlotArrayType<Values>, elementsPerSlot: number) {
+  constructor(
+    field: Field,
+    path: string,
+    nullable: boolean,
+    cursor: RowCursor,
+    ArrayType: SlotArrayType<Values>,
+    elementsPerSlot: number,
+  ) {
     super(field, path, nullable, cursor);
     this.#ArrayType = ArrayType;
     this.#elementsPerSlot = elementsPerSlot;
@@ -118,7 +135,13 @@ abstract class FixedWidthWriter<Values extends SlotArray> extends ColumnWriter {
   protected buildData(nullBitmap: Uint8Array | undefined): Data {
     // apache-arrow views these elements as the type's own array (Int64's words as a BigInt64Array) without copying.
     const data = this.values.subarray(0, this.length * this.#elementsPerSlot);
-    return makeData({ type: this.field.type, length: this.length, nullCount: this.nullCount, data, nullBitmap } as Parameters<typeof makeData>[0]);
+    return makeData({
+      type: this.field.type,
+      length: this.length,
+      nullCount: this.nullCount,
+      data,
+      nullBitmap,
+    } as Parameters<typeof makeData>[0]);
   }
 
   protected truncateValues(): void {}
@@ -142,16 +165,29 @@ export class SmallIntWriter extends FixedWidthWriter<SmallIntArray> {
   protected readonly accepted: string;
 
   /** `accepted` and `outOfRangeRemedy` replace the integer advice for subclasses that are not plain integers (DateDay). */
-  constructor(field: Field, path: string, nullable: boolean, cursor: RowCursor, bitWidth: 8 | 16 | 32, accepted = INTEGER_VALUES, outOfRangeRemedy?: string) {
+  constructor(
+    field: Field,
+    path: string,
+    nullable: boolean,
+    cursor: RowCursor,
+    bitWidth: 8 | 16 | 32,
+    accepted = INTEGER_VALUES,
+    outOfRangeRemedy?: string,
+  ) {
     super(field, path, nullable, cursor, bitWidth === 8 ? Int8Array : bitWidth === 16 ? Int16Array : Int32Array, 1);
     this.max = 2 ** (bitWidth - 1) - 1;
     this.min = -this.max - 1;
     this.accepted = accepted;
-    this.outOfRangeRemedy = outOfRangeRemedy ?? `yield an integer in that range, or declare ${bitWidth === 32 ? 'an Int64' : 'a wider integer'} column`;
+    this.outOfRangeRemedy =
+      outOfRangeRemedy ??
+      `yield an integer in that range, or declare ${bitWidth === 32 ? 'an Int64' : 'a wider integer'} column`;
   }
 
   append(value: unknown): void {
-    if (value === null || value === undefined) return this.appendNull(value);
+    if (value === null || value === undefined) {
+      this.appendNull(value);
+      return;
+    }
     const index = this.length;
     if (index === this.capacity) this.grow();
     if (typeof value === 'number' && Number.isInteger(value) && value >= this.min && value <= this.max) {
@@ -166,7 +202,12 @@ export class SmallIntWriter extends FixedWidthWriter<SmallIntArray> {
   /** Everything but an in-range integer number: the rare path, kept out of `append`. */
   coerce(value: unknown): number {
     const integer = integerOf(this, value, this.accepted);
-    if (integer < this.min || integer > this.max) this.fail(value, `the integer is outside the range [${this.min}, ${this.max}] of ${this.arrowType}`, this.outOfRangeRemedy);
+    if (integer < this.min || integer > this.max)
+      this.fail(
+        value,
+        `the integer is outside the range [${this.min}, ${this.max}] of ${this.arrowType}`,
+        this.outOfRangeRemedy,
+      );
     return Number(integer);
   }
 }
@@ -180,13 +221,18 @@ export function integerOf(writer: ColumnWriter, value: unknown, accepted: string
   if (typeof value === 'number') {
     if (!Number.isInteger(value)) {
       const hint = accepted === INTEGER_VALUES ? '; a column of fractions is Float64 or Decimal' : '';
-      writer.fail(value, 'the number is not an integer (it has a fraction, or is NaN or ±Infinity)', `yield ${accepted}${hint}`);
+      writer.fail(
+        value,
+        'the number is not an integer (it has a fraction, or is NaN or ±Infinity)',
+        `yield ${accepted}${hint}`,
+      );
     }
     return value;
   }
   if (typeof value === 'bigint') return value;
   if (typeof value === 'string') {
-    if (!INTEGER_STRING.test(value)) writer.fail(value, 'the string is not a decimal integer (an optional sign and digits only)', `yield ${accepted}`);
+    if (!INTEGER_STRING.test(value))
+      writer.fail(value, 'the string is not a decimal integer (an optional sign and digits only)', `yield ${accepted}`);
     return BigInt(value);
   }
   return writer.failType(value, accepted);
@@ -203,7 +249,10 @@ export class FloatWriter extends FixedWidthWriter<Float32Array | Float64Array> {
   }
 
   append(value: unknown): void {
-    if (value === null || value === undefined) return this.appendNull(value);
+    if (value === null || value === undefined) {
+      this.appendNull(value);
+      return;
+    }
     const index = this.length;
     if (index === this.capacity) this.grow();
     // NaN !== NaN, so NaN takes the coerce path, which accepts it.
@@ -222,14 +271,23 @@ export class FloatWriter extends FixedWidthWriter<Float32Array | Float64Array> {
       number = value;
     } else if (typeof value === 'bigint') {
       number = Number(value);
-      if (!Number.isFinite(number) || BigInt(number) !== value) this.fail(value, 'the bigint has no exact double (more than 53 significant bits, or beyond ±1.8e308)', 'yield a number, or declare a Decimal or Int64 column for exact integers');
+      if (!Number.isFinite(number) || BigInt(number) !== value)
+        this.fail(
+          value,
+          'the bigint has no exact double (more than 53 significant bits, or beyond ±1.8e308)',
+          'yield a number, or declare a Decimal or Int64 column for exact integers',
+        );
     } else if (typeof value === 'string') {
       number = parseFloatString(this, value);
     } else {
       return this.failType(value, 'a number, a bigint or a numeric string');
     }
     if (this.single && Math.fround(number) !== number && !Number.isNaN(number)) {
-      this.fail(value, 'the number has no exact 32-bit float', 'yield Math.fround(value) if rounding is intended, or declare a Float64 column');
+      this.fail(
+        value,
+        'the number has no exact 32-bit float',
+        'yield Math.fround(value) if rounding is intended, or declare a Float64 column',
+      );
     }
     return number;
   }
@@ -237,10 +295,25 @@ export class FloatWriter extends FixedWidthWriter<Float32Array | Float64Array> {
 
 function parseFloatString(writer: ColumnWriter, text: string): number {
   if (NON_FINITE_FLOAT_STRING.test(text)) return Number(text);
-  if (!FLOAT_STRING.test(text)) writer.fail(text, 'the string is not a number', 'yield a number, or a string of digits with an optional sign, point and exponent, NaN or ±Infinity');
+  if (!FLOAT_STRING.test(text))
+    writer.fail(
+      text,
+      'the string is not a number',
+      'yield a number, or a string of digits with an optional sign, point and exponent, NaN or ±Infinity',
+    );
   const number = Number(text);
-  if (!Number.isFinite(number)) writer.fail(text, 'the numeric string is beyond the largest double (±1.8e308)', 'yield a value a double holds, or declare a Decimal column');
-  if (number === 0 && NONZERO_DIGIT.test(text.split(/[eE]/)[0] ?? '')) writer.fail(text, 'the numeric string is below the smallest double (5e-324) and would become zero', 'yield a value a double holds, or declare a Decimal column');
+  if (!Number.isFinite(number))
+    writer.fail(
+      text,
+      'the numeric string is beyond the largest double (±1.8e308)',
+      'yield a value a double holds, or declare a Decimal column',
+    );
+  if (number === 0 && NONZERO_DIGIT.test(text.split(/[eE]/)[0] ?? ''))
+    writer.fail(
+      text,
+      'the numeric string is below the smallest double (5e-324) and would become zero',
+      'yield a value a double holds, or declare a Decimal column',
+    );
   return number;
 }
 
@@ -277,7 +350,11 @@ export abstract class Int64Writer extends FixedWidthWriter<Int32Array> {
   }
 
   failOutOfRange(value: unknown): never {
-    return this.fail(value, `the integer is outside the signed 64-bit range [-2^63, 2^63 - 1] of ${this.arrowType}`, 'yield an integer in that range');
+    return this.fail(
+      value,
+      `the integer is outside the signed 64-bit range [-2^63, 2^63 - 1] of ${this.arrowType}`,
+      'yield an integer in that range',
+    );
   }
 
   protected override resize(capacity: number): void {
@@ -293,13 +370,21 @@ export abstract class Int64Writer extends FixedWidthWriter<Int32Array> {
 
 export class BigIntWriter extends Int64Writer {
   append(value: unknown): void {
-    if (value === null || value === undefined) return this.appendNull(value);
+    if (value === null || value === undefined) {
+      this.appendNull(value);
+      return;
+    }
     const index = this.length;
     if (index === this.capacity) this.grow();
     if (typeof value === 'bigint') {
       if (value < INT64_MIN || value > INT64_MAX) this.failOutOfRange(value);
       this.longs[index] = value;
-    } else if (typeof value === 'number' && Number.isInteger(value) && value >= INT64_MIN_NUMBER && value < INT64_LIMIT_NUMBER) {
+    } else if (
+      typeof value === 'number' &&
+      Number.isInteger(value) &&
+      value >= INT64_MIN_NUMBER &&
+      value < INT64_LIMIT_NUMBER
+    ) {
       this.storeNumber(index, value);
     } else {
       this.storeInteger(index, value, integerOf(this, value, INTEGER_VALUES));
@@ -329,9 +414,13 @@ export class DecimalWriter extends FixedWidthWriter<Uint32Array> {
   }
 
   append(value: unknown): void {
-    if (value === null || value === undefined) return this.appendNull(value);
+    if (value === null || value === undefined) {
+      this.appendNull(value);
+      return;
+    }
     if (typeof value === 'number' || typeof value === 'string') {
-      const unscaled = typeof value === 'number' ? safeUnscaledOfNumber(value, this.scale) : safeUnscaledOfString(value, this.scale);
+      const unscaled =
+        typeof value === 'number' ? safeUnscaledOfNumber(value, this.scale) : safeUnscaledOfString(value, this.scale);
       if (unscaled !== undefined && unscaled < this.#numberLimit && unscaled > -this.#numberLimit) {
         const index = this.length;
         if (index === this.capacity) this.grow();
@@ -354,14 +443,16 @@ export class DecimalWriter extends FixedWidthWriter<Uint32Array> {
       unscaled = toUnscaledDecimal(value, this.scale);
     } catch {
       // The parser's own message quotes the value, so it is neither kept nor chained.
-      return this.failUnparsable(value);
+      this.failUnparsable(value);
     }
     if (unscaled >= this.#limit || unscaled <= -this.#limit) {
       const integerDigits = this.precision - this.scale;
       this.fail(
         value,
         `rounded to scale ${this.scale} it needs more than the ${this.precision} digits of ${this.arrowType}`,
-        integerDigits > 0 ? `yield a value under 10^${integerDigits} in magnitude, or declare a larger precision (at most 38)` : 'yield a smaller value, or declare a larger precision (at most 38)',
+        integerDigits > 0
+          ? `yield a value under 10^${integerDigits} in magnitude, or declare a larger precision (at most 38)`
+          : 'yield a smaller value, or declare a larger precision (at most 38)',
       );
     }
     const index = this.length;
@@ -373,11 +464,23 @@ export class DecimalWriter extends FixedWidthWriter<Uint32Array> {
 
   failUnparsable(value: number | bigint | string): never {
     if (typeof value === 'number' && !Number.isFinite(value)) {
-      return this.fail(value, 'the number is NaN or ±Infinity, which no decimal holds', 'yield a finite number, or null');
+      return this.fail(
+        value,
+        'the number is NaN or ±Infinity, which no decimal holds',
+        'yield a finite number, or null',
+      );
     }
     if (typeof value === 'string' && !FLOAT_STRING.test(value)) {
-      return this.fail(value, 'the string is not a decimal number', 'yield digits with an optional sign, point and exponent, such as "-12.50" or "1.5e3"');
+      return this.fail(
+        value,
+        'the string is not a decimal number',
+        'yield digits with an optional sign, point and exponent, such as "-12.50" or "1.5e3"',
+      );
     }
-    return this.fail(value, 'the value has more digits than any decimal128 holds', 'yield a value under 10^38 in magnitude');
+    return this.fail(
+      value,
+      'the value has more digits than any decimal128 holds',
+      'yield a value under 10^38 in magnitude',
+    );
   }
 }

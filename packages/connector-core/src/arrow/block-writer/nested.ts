@@ -14,7 +14,10 @@ export class ListWriter extends OffsetsWriter {
   }
 
   append(value: unknown): void {
-    if (value === null || value === undefined) return this.appendNull(value);
+    if (value === null || value === undefined) {
+      this.appendNull(value);
+      return;
+    }
     const index = this.length;
     if (index === this.capacity) this.grow();
     const child = this.child;
@@ -39,7 +42,14 @@ export class ListWriter extends OffsetsWriter {
   protected buildData(nullBitmap: Uint8Array | undefined): Data {
     const valueOffsets = this.length === 0 ? new Int32Array(1) : this.offsets.subarray(0, this.length + 1);
     const child = this.child.finish();
-    return makeData({ type: this.field.type, length: this.length, nullCount: this.nullCount, valueOffsets, child, nullBitmap } as Parameters<typeof makeData>[0]);
+    return makeData({
+      type: this.field.type,
+      length: this.length,
+      nullCount: this.nullCount,
+      valueOffsets,
+      child,
+      nullBitmap,
+    } as Parameters<typeof makeData>[0]);
   }
 
   protected truncateValues(length: number): void {
@@ -78,7 +88,10 @@ export class StructWriter extends ColumnWriter {
   }
 
   append(value: unknown): void {
-    if (value === null || value === undefined) return this.appendNull(value);
+    if (value === null || value === undefined) {
+      this.appendNull(value);
+      return;
+    }
     const index = this.length;
     if (index === this.capacity) this.grow();
     const children = this.children;
@@ -115,7 +128,13 @@ export class StructWriter extends ColumnWriter {
 
   protected buildData(nullBitmap: Uint8Array | undefined): Data {
     const children = this.children.map((child) => child.finish());
-    return makeData({ type: this.field.type, length: this.length, nullCount: this.nullCount, children, nullBitmap } as Parameters<typeof makeData>[0]);
+    return makeData({
+      type: this.field.type,
+      length: this.length,
+      nullCount: this.nullCount,
+      children,
+      nullBitmap,
+    } as Parameters<typeof makeData>[0]);
   }
 
   protected truncateValues(length: number): void {
@@ -134,7 +153,15 @@ export class MapWriter extends OffsetsWriter {
   readonly keys: ColumnWriter;
   readonly values: ColumnWriter;
 
-  constructor(field: Field, path: string, nullable: boolean, cursor: RowCursor, entriesField: Field, keys: ColumnWriter, values: ColumnWriter) {
+  constructor(
+    field: Field,
+    path: string,
+    nullable: boolean,
+    cursor: RowCursor,
+    entriesField: Field,
+    keys: ColumnWriter,
+    values: ColumnWriter,
+  ) {
     super(field, path, nullable, cursor);
     this.entriesField = entriesField;
     this.keys = keys;
@@ -142,7 +169,10 @@ export class MapWriter extends OffsetsWriter {
   }
 
   append(value: unknown): void {
-    if (value === null || value === undefined) return this.appendNull(value);
+    if (value === null || value === undefined) {
+      this.appendNull(value);
+      return;
+    }
     const index = this.length;
     if (index === this.capacity) this.grow();
     const keys = this.keys;
@@ -155,7 +185,12 @@ export class MapWriter extends OffsetsWriter {
     } else if (Array.isArray(value)) {
       for (let entry = 0; entry < value.length; entry++) {
         const pair: unknown = value[entry];
-        if (!Array.isArray(pair) || pair.length !== 2) this.fail(value, `its entry ${entry} is not a [key, value] pair`, 'yield each entry as a two-element array, or a Map or an object');
+        if (!Array.isArray(pair) || pair.length !== 2)
+          this.fail(
+            value,
+            `its entry ${entry} is not a [key, value] pair`,
+            'yield each entry as a two-element array, or a Map or an object',
+          );
         keys.append(pair[0]);
         values.append(pair[1]);
       }
@@ -174,7 +209,13 @@ export class MapWriter extends OffsetsWriter {
     if (this.length === 0) return 0;
     const entries = this.keys.length;
     // Java's entries StructVector has its own (all-set) validity buffer, so count it too.
-    return (this.length + 1) * 4 + bitmapBytes(this.length) + bitmapBytes(entries) + this.keys.byteSize() + this.values.byteSize();
+    return (
+      (this.length + 1) * 4 +
+      bitmapBytes(this.length) +
+      bitmapBytes(entries) +
+      this.keys.byteSize() +
+      this.values.byteSize()
+    );
   }
 
   protected valueBytes(): number {
@@ -185,8 +226,17 @@ export class MapWriter extends OffsetsWriter {
     const valueOffsets = this.length === 0 ? new Int32Array(1) : this.offsets.subarray(0, this.length + 1);
     const entryCount = this.keys.length;
     const children = [this.keys.finish(), this.values.finish()];
-    const child = makeData({ type: this.entriesField.type, length: entryCount, nullCount: 0, children } as Parameters<typeof makeData>[0]);
-    return makeData({ type: this.field.type, length: this.length, nullCount: this.nullCount, valueOffsets, child, nullBitmap } as Parameters<typeof makeData>[0]);
+    const child = makeData({ type: this.entriesField.type, length: entryCount, nullCount: 0, children } as Parameters<
+      typeof makeData
+    >[0]);
+    return makeData({
+      type: this.field.type,
+      length: this.length,
+      nullCount: this.nullCount,
+      valueOffsets,
+      child,
+      nullBitmap,
+    } as Parameters<typeof makeData>[0]);
   }
 
   protected truncateValues(length: number): void {
@@ -195,4 +245,3 @@ export class MapWriter extends OffsetsWriter {
     this.values.truncate(entries);
   }
 }
-

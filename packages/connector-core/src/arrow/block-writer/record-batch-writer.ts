@@ -145,4 +145,3 @@ export function buildRecordBatch(schema: Schema, rows: Iterable<Row>): RecordBat
   for (const row of rows) writer.appendRow(row);
   return writer.finish();
 }
-

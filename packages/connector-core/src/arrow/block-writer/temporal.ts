@@ -18,18 +18,33 @@ const MAX_PACKABLE_MILLIS_BIGINT = BigInt(MAX_PACKABLE_MILLIS);
 const MAX_EXACT_MICROS_MILLIS = 9_007_199_254_740;
 
 const DATE_DAY_VALUES = 'a Date (its UTC day), an integer number of days since 1970-01-01 or a YYYY-MM-DD string';
-const DATE_MILLIS_VALUES = 'a Date, integer epoch milliseconds (a number or bigint) or an ISO-8601 date or date-time string';
-const TIMESTAMP_MILLIS_VALUES = 'a Date, integer epoch milliseconds (a number or bigint), an ISO-8601 date-time string with an offset, or { epochMillis, zone }';
-const TIMESTAMP_MICROS_VALUES = 'integer epoch microseconds (a bigint or number), a Date, or an ISO-8601 date-time string with an offset';
-const ZONE_REMEDY = 'yield { epochMillis, zone } with an IANA zone id such as "Europe/Berlin", an offset such as "+05:30", or "UTC"';
+const DATE_MILLIS_VALUES =
+  'a Date, integer epoch milliseconds (a number or bigint) or an ISO-8601 date or date-time string';
+const TIMESTAMP_MILLIS_VALUES =
+  'a Date, integer epoch milliseconds (a number or bigint), an ISO-8601 date-time string with an offset, or { epochMillis, zone }';
+const TIMESTAMP_MICROS_VALUES =
+  'integer epoch microseconds (a bigint or number), a Date, or an ISO-8601 date-time string with an offset';
+const ZONE_REMEDY =
+  'yield { epochMillis, zone } with an IANA zone id such as "Europe/Berlin", an offset such as "+05:30", or "UTC"';
 
 export class DateDayWriter extends SmallIntWriter {
   constructor(field: Field, path: string, nullable: boolean, cursor: RowCursor) {
-    super(field, path, nullable, cursor, 32, DATE_DAY_VALUES, 'yield a day count in that range (about 5.8 million years either side of 1970)');
+    super(
+      field,
+      path,
+      nullable,
+      cursor,
+      32,
+      DATE_DAY_VALUES,
+      'yield a day count in that range (about 5.8 million years either side of 1970)',
+    );
   }
 
   override append(value: unknown): void {
-    if (value === null || value === undefined) return this.appendNull(value);
+    if (value === null || value === undefined) {
+      this.appendNull(value);
+      return;
+    }
     const index = this.length;
     if (index === this.capacity) this.grow();
     if (typeof value === 'number' && Number.isInteger(value) && value >= this.min && value <= this.max) {
@@ -46,8 +61,14 @@ export class DateDayWriter extends SmallIntWriter {
   override coerce(value: unknown): number {
     if (typeof value === 'string') {
       const parsed = parseIsoDateTime(value);
-      if (parsed === undefined) this.fail(value, 'the string is not a YYYY-MM-DD date naming a real day', `yield ${DATE_DAY_VALUES}`);
-      if (parsed.hasTime) this.fail(value, 'the string has a time of day, which a DateDay column cannot hold', 'yield its date part alone (YYYY-MM-DD), or declare a DateMillisecond or Timestamp column');
+      if (parsed === undefined)
+        this.fail(value, 'the string is not a YYYY-MM-DD date naming a real day', `yield ${DATE_DAY_VALUES}`);
+      if (parsed.hasTime)
+        this.fail(
+          value,
+          'the string has a time of day, which a DateDay column cannot hold',
+          'yield its date part alone (YYYY-MM-DD), or declare a DateMillisecond or Timestamp column',
+        );
       return parsed.days;
     }
     if (typeof value === 'number' || typeof value === 'bigint') return super.coerce(value);
@@ -58,7 +79,8 @@ export class DateDayWriter extends SmallIntWriter {
 /** Epoch millis of a Date, refusing an invalid one. */
 function millisOfDate(writer: ColumnWriter, date: Date): number {
   const millis = date.getTime();
-  if (Number.isNaN(millis)) writer.fail(date, 'the Date is invalid (its getTime() is NaN)', 'yield a valid Date, or null');
+  if (Number.isNaN(millis))
+    writer.fail(date, 'the Date is invalid (its getTime() is NaN)', 'yield a valid Date, or null');
   return millis;
 }
 
@@ -71,7 +93,10 @@ function utcDayOf(writer: ColumnWriter, date: Date): number {
 
 export class DateMillisecondWriter extends Int64Writer {
   append(value: unknown): void {
-    if (value === null || value === undefined) return this.appendNull(value);
+    if (value === null || value === undefined) {
+      this.appendNull(value);
+      return;
+    }
     const index = this.length;
     if (index === this.capacity) this.grow();
     if (value instanceof Date) {
@@ -102,7 +127,10 @@ export class TimestampMillisecondWriter extends Int64Writer {
   }
 
   append(value: unknown): void {
-    if (value === null || value === undefined) return this.appendNull(value);
+    if (value === null || value === undefined) {
+      this.appendNull(value);
+      return;
+    }
     const index = this.length;
     if (index === this.capacity) this.grow();
     if (typeof value === 'number' && Number.isInteger(value)) {
@@ -131,7 +159,11 @@ export class TimestampMillisecondWriter extends Int64Writer {
       } else if (typeof epochMillis === 'number' && Number.isInteger(epochMillis)) {
         this.storePacked(index, value, epochMillis, zoneKey);
       } else {
-        this.fail(value, 'its epochMillis is not an integer number or a bigint', 'yield { epochMillis, zone } with integer epoch milliseconds');
+        this.fail(
+          value,
+          'its epochMillis is not an integer number or a bigint',
+          'yield { epochMillis, zone } with integer epoch milliseconds',
+        );
       }
     } else {
       this.failType(value, TIMESTAMP_MILLIS_VALUES);
@@ -148,7 +180,12 @@ export class TimestampMillisecondWriter extends Int64Writer {
     let key = this.#zoneKeys.get(spelling);
     if (key === undefined) {
       try {
-        key = typeof spelling === 'number' ? (zoneIdOf(spelling), spelling) : zoneKeyOf(spelling);
+        if (typeof spelling === 'number') {
+          zoneIdOf(spelling); // throws for a key that names no zone
+          key = spelling;
+        } else {
+          key = zoneKeyOf(spelling);
+        }
       } catch {
         // The lookup's message quotes the zone, part of the value, so it is neither kept nor chained.
         return this.fail(value, 'its zone names no time zone Athena knows', ZONE_REMEDY);
@@ -186,7 +223,10 @@ export class TimestampMillisecondWriter extends Int64Writer {
 /** Timestamp(MICROSECOND, tz): raw epoch micros; Java refuses to pack these, and so do we. */
 export class TimestampMicrosecondWriter extends Int64Writer {
   append(value: unknown): void {
-    if (value === null || value === undefined) return this.appendNull(value);
+    if (value === null || value === undefined) {
+      this.appendNull(value);
+      return;
+    }
     const index = this.length;
     if (index === this.capacity) this.grow();
     if (typeof value === 'bigint' || (typeof value === 'number' && Number.isInteger(value))) {
@@ -216,18 +256,39 @@ export class TimestampMicrosecondWriter extends Int64Writer {
  * `requireOffset`, and has only zeros past `keptDigits` fraction digits. `accepted` lists the
  * column's values for the remedy.
  */
-function parseIsoInstant(writer: ColumnWriter, text: string, requireOffset: boolean, keptDigits: 3 | 6, accepted: string): IsoDateTime {
+function parseIsoInstant(
+  writer: ColumnWriter,
+  text: string,
+  requireOffset: boolean,
+  keptDigits: 3 | 6,
+  accepted: string,
+): IsoDateTime {
   const parsed = parseIsoDateTime(text);
   if (parsed === undefined) {
-    return writer.fail(text, 'the string is not an ISO-8601 date or date-time (YYYY-MM-DD[THH:MM[:SS[.fff]]][Z|±HH:MM]) naming a real day and time', `yield ${accepted}`);
+    return writer.fail(
+      text,
+      'the string is not an ISO-8601 date or date-time (YYYY-MM-DD[THH:MM[:SS[.fff]]][Z|±HH:MM]) naming a real day and time',
+      `yield ${accepted}`,
+    );
   }
   if (requireOffset && !parsed.hasOffset) {
-    writer.fail(text, 'the date-time string has no UTC offset, so it names no instant', 'yield it with Z or ±HH:MM appended, or a Date or an integer epoch count');
+    writer.fail(
+      text,
+      'the date-time string has no UTC offset, so it names no instant',
+      'yield it with Z or ±HH:MM appended, or a Date or an integer epoch count',
+    );
   }
   if (parsed.nanos % 10 ** (9 - keptDigits) !== 0) {
     const unit = keptDigits === 3 ? 'millisecond' : 'microsecond';
-    const remedy = keptDigits === 3 ? 'yield it cut or rounded to milliseconds, or declare a Timestamp(MICROSECOND, tz) column to keep microseconds' : 'yield it cut or rounded to microseconds; Athena keeps no nanoseconds';
-    writer.fail(text, `the string has ${parsed.fractionDigits} fraction digits and a ${unit} column keeps ${keptDigits} (only zeros may follow them)`, remedy);
+    const remedy =
+      keptDigits === 3
+        ? 'yield it cut or rounded to milliseconds, or declare a Timestamp(MICROSECOND, tz) column to keep microseconds'
+        : 'yield it cut or rounded to microseconds; Athena keeps no nanoseconds';
+    writer.fail(
+      text,
+      `the string has ${parsed.fractionDigits} fraction digits and a ${unit} column keeps ${keptDigits} (only zeros may follow them)`,
+      remedy,
+    );
   }
   return parsed;
 }
@@ -236,6 +297,11 @@ function parseIsoInstant(writer: ColumnWriter, text: string, requireOffset: bool
 function isoMillisOf(writer: ColumnWriter, text: string, requireOffset: boolean, accepted: string): number {
   const parsed = parseIsoInstant(writer, text, requireOffset, 3, accepted);
   const millis = parsed.epochSeconds * 1000 + parsed.nanos / 1_000_000;
-  if (!Number.isSafeInteger(millis)) writer.fail(text, 'the date-time is too far from 1970 for exact epoch milliseconds', 'yield a date-time within about 285,000 years of 1970');
+  if (!Number.isSafeInteger(millis))
+    writer.fail(
+      text,
+      'the date-time is too far from 1970 for exact epoch milliseconds',
+      'yield a date-time within about 285,000 years of 1970',
+    );
   return millis;
 }

@@ -38,7 +38,10 @@ export class ValueCoercionError extends Error {
   readonly remedy: string;
 
   constructor(details: ValueCoercionDetails, options?: ErrorOptions) {
-    super(`Cannot write ${withArticle(details.valueType)} to column ${JSON.stringify(details.column)} (${details.arrowType}) at row ${details.row}: ${details.reason}; ${details.remedy}`, options);
+    super(
+      `Cannot write ${withArticle(details.valueType)} to column ${JSON.stringify(details.column)} (${details.arrowType}) at row ${details.row}: ${details.reason}; ${details.remedy}`,
+      options,
+    );
     this.name = 'ValueCoercionError';
     this.column = details.column;
     this.row = details.row;

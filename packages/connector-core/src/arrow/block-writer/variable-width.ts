@@ -41,7 +41,11 @@ export abstract class OffsetsWriter extends ColumnWriter {
   }
 
   failOverflow(value: unknown, contents: string): never {
-    return this.fail(value, `the column would hold more than 2^31 - 1 ${contents} in one batch, beyond Arrow's int32 offsets`, 'yield smaller values, or RecordBatches of fewer rows');
+    return this.fail(
+      value,
+      `the column would hold more than 2^31 - 1 ${contents} in one batch, beyond Arrow's int32 offsets`,
+      'yield smaller values, or RecordBatches of fewer rows',
+    );
   }
 
   /** Lends the offsets to the finished batch; writers with more buffers lend those too. */
@@ -80,7 +84,14 @@ export abstract class VariableWidthWriter extends OffsetsWriter {
   protected buildData(nullBitmap: Uint8Array | undefined): Data {
     const valueOffsets = this.length === 0 ? new Int32Array(1) : this.offsets.subarray(0, this.length + 1);
     const data = new Uint8Array(this.bytes.buffer, this.bytes.byteOffset, this.byteLength);
-    return makeData({ type: this.field.type, length: this.length, nullCount: this.nullCount, valueOffsets, data, nullBitmap } as Parameters<typeof makeData>[0]);
+    return makeData({
+      type: this.field.type,
+      length: this.length,
+      nullCount: this.nullCount,
+      valueOffsets,
+      data,
+      nullBitmap,
+    } as Parameters<typeof makeData>[0]);
   }
 
   protected truncateValues(length: number): void {
@@ -102,10 +113,18 @@ interface WellFormedString {
 
 export class Utf8Writer extends VariableWidthWriter {
   append(value: unknown): void {
-    if (value === null || value === undefined) return this.appendNull(value);
+    if (value === null || value === undefined) {
+      this.appendNull(value);
+      return;
+    }
     if (typeof value !== 'string') this.failType(value, 'a string');
     // UTF-8 cannot carry a lone surrogate; Buffer.write would silently turn it into U+FFFD.
-    if (!(value as unknown as WellFormedString).isWellFormed()) this.fail(value, 'the string contains a lone UTF-16 surrogate, which UTF-8 cannot encode', 'yield value.toWellFormed() to replace lone surrogates with U+FFFD, or declare a Binary column for raw bytes');
+    if (!(value as unknown as WellFormedString).isWellFormed())
+      this.fail(
+        value,
+        'the string contains a lone UTF-16 surrogate, which UTF-8 cannot encode',
+        'yield value.toWellFormed() to replace lone surrogates with U+FFFD, or declare a Binary column for raw bytes',
+      );
     const index = this.length;
     if (index === this.capacity) this.grow();
     const start = this.byteLength;
@@ -133,14 +152,17 @@ export class Utf8Writer extends VariableWidthWriter {
 
 export class BinaryWriter extends VariableWidthWriter {
   append(value: unknown): void {
-    if (value === null || value === undefined) return this.appendNull(value);
+    if (value === null || value === undefined) {
+      this.appendNull(value);
+      return;
+    }
     let source: Uint8Array;
     if (value instanceof Uint8Array) {
       source = value;
     } else if (value instanceof ArrayBuffer) {
       source = new Uint8Array(value);
     } else {
-      return this.failType(value, 'a Uint8Array, a Buffer or an ArrayBuffer');
+      this.failType(value, 'a Uint8Array, a Buffer or an ArrayBuffer');
     }
     const index = this.length;
     if (index === this.capacity) this.grow();
@@ -152,4 +174,3 @@ export class BinaryWriter extends VariableWidthWriter {
     this.byteLength = end;
   }
 }
-

@@ -21,16 +21,12 @@ export function describeConnector(options: ConnectorSuiteOptions): void {
         it.skip(`${check} (skipped: ${reason})`, () => undefined);
         continue;
       }
-      it(
-        check,
-        async (context) => {
-          const result = await run.run(check);
-          if (result.status === 'skip') context.skip(result.detail);
-          if (result.status === 'fail') throw result.error;
-          await context.annotate(result.detail);
-        },
-        120_000,
-      );
+      it(check, async (context) => {
+        const result = await run.run(check);
+        if (result.status === 'skip') context.skip(result.detail);
+        if (result.status === 'fail') throw result.error;
+        await context.annotate(result.detail);
+      }, 120_000);
     }
   });
 }

@@ -12,7 +12,10 @@ export async function checkPing(suite: SuiteContext): Promise<string> {
   const response = await suite.driver().ping();
   assert(response.capabilities === 24, `Ping capabilities ${response.capabilities}, expected 24`);
   assert(response.serDeVersion === 6, `Ping serDeVersion ${response.serDeVersion}, expected 6`);
-  assert(response.sourceType === suite.connector.sourceType, `Ping sourceType ${response.sourceType}, expected ${suite.connector.sourceType}`);
+  assert(
+    response.sourceType === suite.connector.sourceType,
+    `Ping sourceType ${response.sourceType}, expected ${suite.connector.sourceType}`,
+  );
   return `serde V6, capabilities 24, sourceType ${response.sourceType}`;
 }
 
@@ -25,7 +28,10 @@ export async function checkLowerCaseNames(suite: SuiteContext): Promise<string> 
   for (const schema of schemas) {
     assert(schema === schema.toLowerCase(), `schema name ${schema} is not lower-case`);
     for (const table of await d.listTables(schema, 2)) {
-      assert(table.tableName === table.tableName.toLowerCase(), `table name ${table.tableName} in ${schema} is not lower-case`);
+      assert(
+        table.tableName === table.tableName.toLowerCase(),
+        `table name ${table.tableName} in ${schema} is not lower-case`,
+      );
       tables++;
     }
   }
@@ -40,7 +46,8 @@ export async function checkLowerCaseNames(suite: SuiteContext): Promise<string> 
 export async function checkTablePaging(suite: SuiteContext): Promise<string> {
   const d = suite.driver();
   const schemas = (await d.listSchemas()).slice(0, 5);
-  const names = (tables: readonly { schemaName: string; tableName: string }[]) => tables.map((t) => `${t.schemaName}.${t.tableName}`);
+  const names = (tables: readonly { schemaName: string; tableName: string }[]) =>
+    tables.map((t) => `${t.schemaName}.${t.tableName}`);
   let calls = 0;
   for (const schema of schemas) {
     const all = names(await d.listTables(schema));
@@ -50,12 +57,18 @@ export async function checkTablePaging(suite: SuiteContext): Promise<string> {
       const pages = await d.listTablePages(schema, size);
       calls += pages.length;
       const oversized = pages.findIndex((page) => page.length > size);
-      assert(oversized === -1, `ListTables of ${schema} with pageSize ${size}: page ${oversized + 1} holds ${pages[oversized]?.length} tables`);
+      assert(
+        oversized === -1,
+        `ListTables of ${schema} with pageSize ${size}: page ${oversized + 1} holds ${pages[oversized]?.length} tables`,
+      );
       const paged = names(pages.flat());
       assert(new Set(paged).size === paged.length, `ListTables of ${schema} in pages of ${size} lists a table twice`);
       const missing = all.filter((t) => !paged.includes(t));
       const extra = paged.filter((t) => !all.includes(t));
-      assert(missing.length === 0 && extra.length === 0, `ListTables of ${schema} in pages of ${size} differs from one unpaged call: ${missing.length} tables missing (${missing.slice(0, 3).join(', ')}), ${extra.length} extra`);
+      assert(
+        missing.length === 0 && extra.length === 0,
+        `ListTables of ${schema} in pages of ${size} differs from one unpaged call: ${missing.length} tables missing (${missing.slice(0, 3).join(', ')}), ${extra.length} extra`,
+      );
     }
   }
   return `${schemas.length} schemas, ${calls} pages`;
@@ -80,14 +93,33 @@ export async function checkClearErrors(suite: SuiteContext): Promise<string> {
   const d = suite.driver();
   await d.ping();
   const missing = { schemaName: suite.options.table.schemaName, tableName: 'no_such_table_for_conformance' };
-  const error = await d.getTable(missing).then(() => undefined, (e: unknown) => e);
+  const error = await d.getTable(missing).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   assert(error instanceof LambdaInvocationError, 'GetTable of a missing table did not fail');
   const failure = error.error;
-  assert(failure.errorType === 'com.amazonaws.athena.connector.lambda.exceptions.AthenaConnectorException', `a missing table failed as ${failure.errorType}`);
-  assert(/EntityNotFoundException/.test(failure.errorMessage) && failure.errorMessage.includes(missing.tableName), `a missing table's error does not say EntityNotFoundException and name the table: ${failure.errorMessage}`);
+  assert(
+    failure.errorType === 'com.amazonaws.athena.connector.lambda.exceptions.AthenaConnectorException',
+    `a missing table failed as ${failure.errorType}`,
+  );
+  assert(
+    /EntityNotFoundException/.test(failure.errorMessage) && failure.errorMessage.includes(missing.tableName),
+    `a missing table's error does not say EntityNotFoundException and name the table: ${failure.errorMessage}`,
+  );
   const handler = createLambdaHandler(suite.connector, { ...suite.options.handler, config: suite.config });
-  const malformed = await handler({ '@type': 'GetTableRequest', identity: null }).then(() => undefined, (e: unknown) => e);
-  assert(malformed instanceof Error && malformed.name === 'com.amazonaws.athena.connector.lambda.exceptions.AthenaConnectorException', 'a malformed request did not fail with AthenaConnectorException');
-  assert(/InvalidInputException.*queryId/.test(malformed.message), `a malformed request's error does not name InvalidInputException and the missing queryId: ${malformed.message}`);
+  const malformed = await handler({ '@type': 'GetTableRequest', identity: null }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  assert(
+    malformed instanceof Error &&
+      malformed.name === 'com.amazonaws.athena.connector.lambda.exceptions.AthenaConnectorException',
+    'a malformed request did not fail with AthenaConnectorException',
+  );
+  assert(
+    /InvalidInputException.*queryId/.test(malformed.message),
+    `a malformed request's error does not name InvalidInputException and the missing queryId: ${malformed.message}`,
+  );
   return 'missing table and malformed request answered with named errors';
 }

@@ -7,7 +7,15 @@
 import type { Field } from 'apache-arrow';
 import { createValueComparator } from '../../constraints/value-compare.js';
 import { makeConstraints } from '../../engine/engine-driver.js';
-import { PROBED_FUNCTIONS, type ProbeRow, expressionProbes, expressionVerdict, probeColumns, topNProbes, topNVerdict } from '../pushdown-probes.js';
+import {
+  PROBED_FUNCTIONS,
+  type ProbeRow,
+  expressionProbes,
+  expressionVerdict,
+  probeColumns,
+  topNProbes,
+  topNVerdict,
+} from '../pushdown-probes.js';
 import { compareSplits } from './read-checks.js';
 import { CheckSkipped, type SuiteContext, assert, assertNone, rowsOf } from './suite-context.js';
 
@@ -17,7 +25,8 @@ import { CheckSkipped, type SuiteContext, assert, assertNone, rowsOf } from './s
  * but returns whole splits, or the first rows unsorted, fails.
  */
 export async function checkTopN(suite: SuiteContext): Promise<string> {
-  if (!(await suite.advertised()).topN) throw new CheckSkipped('the connector does not advertise supports_top_n_pushdown');
+  if (!(await suite.advertised()).topN)
+    throw new CheckSkipped('the connector does not advertise supports_top_n_pushdown');
   const { field } = await suite.filterColumn();
   const failures: string[] = [];
   let largest = 0;
@@ -25,7 +34,9 @@ export async function checkTopN(suite: SuiteContext): Promise<string> {
   const probes = topNProbes(field);
   for (const probe of probes) {
     const constraints = makeConstraints({ orderByClause: probe.orderByClause, limit: BigInt(probe.limit) });
-    const result = await compareSplits(suite, constraints, (unpushed, pushed) => topNVerdict(probe, suite.definition.schema, unpushed, pushed));
+    const result = await compareSplits(suite, constraints, (unpushed, pushed) =>
+      topNVerdict(probe, suite.definition.schema, unpushed, pushed),
+    );
     failures.push(...result.failures);
     largest = Math.max(largest, result.largest);
     splits = result.splits;
@@ -42,12 +53,16 @@ export async function checkTopN(suite: SuiteContext): Promise<string> {
  */
 export async function checkExpressions(suite: SuiteContext): Promise<string> {
   const { functions } = await suite.advertised();
-  if (functions.size === 0) throw new CheckSkipped('the connector does not advertise supports_complex_expression_pushdown');
+  if (functions.size === 0)
+    throw new CheckSkipped('the connector does not advertise supports_complex_expression_pushdown');
   const { scan, rows } = await suite.unpushed();
   const { field } = await suite.filterColumn();
   const probes = expressionProbes(probeColumns(scan.schema.fields, rows, field), functions);
   const unprobed = [...functions].filter((f) => !probes.some((p) => p.functions.includes(f)));
-  if (probes.length === 0) throw new CheckSkipped(`it advertises ${[...functions].join(', ')}; the suite generates only ${PROBED_FUNCTIONS.join(', ')}, and needs a text column for $like_pattern`);
+  if (probes.length === 0)
+    throw new CheckSkipped(
+      `it advertises ${[...functions].join(', ')}; the suite generates only ${PROBED_FUNCTIONS.join(', ')}, and needs a text column for $like_pattern`,
+    );
   const failures: string[] = [];
   for (const probe of probes) {
     const result = await suite.driver().scan(suite.options.table, { constraints: { expression: [probe.expression] } });
@@ -72,14 +87,29 @@ export async function checkQueryPassthrough(suite: SuiteContext): Promise<string
   if (passthrough === undefined) throw new CheckSkipped('the connector does not advertise query passthrough');
   const call = `${passthrough.schema}.${passthrough.name}(${passthrough.arguments.join(', ')})`;
   const fixture = suite.options.passthrough;
-  assert(fixture !== undefined, `the connector advertises ${call}: give the suite a passthrough call and its rows (passthrough: { arguments, rows }), or skip 'query passthrough' with the reason`);
-  const args: Record<string, string> = { schemaFunctionName: `${passthrough.schema}.${passthrough.name}`.toUpperCase() };
+  assert(
+    fixture !== undefined,
+    `the connector advertises ${call}: give the suite a passthrough call and its rows (passthrough: { arguments, rows }), or skip 'query passthrough' with the reason`,
+  );
+  const args: Record<string, string> = {
+    schemaFunctionName: `${passthrough.schema}.${passthrough.name}`.toUpperCase(),
+  };
   for (const [name, value] of Object.entries(fixture.arguments)) args[name.toUpperCase()] = value;
-  const result = await suite.driver().scan({ schemaName: passthrough.schema, tableName: passthrough.name }, { constraints: { queryPassthroughArguments: args } });
+  const result = await suite
+    .driver()
+    .scan(
+      { schemaName: passthrough.schema, tableName: passthrough.name },
+      { constraints: { queryPassthroughArguments: args } },
+    );
   const fields = result.schema.fields;
   const names = fields.map((f) => f.name).sort();
   const strange = fixture.rows.find((row) => JSON.stringify(Object.keys(row).sort()) !== JSON.stringify(names));
-  assert(strange === undefined, `the passthrough answer has columns ${names.join(', ')}; a fixture row has ${Object.keys(strange ?? {}).sort().join(', ')}`);
+  assert(
+    strange === undefined,
+    `the passthrough answer has columns ${names.join(', ')}; a fixture row has ${Object.keys(strange ?? {})
+      .sort()
+      .join(', ')}`,
+  );
   const unmatched = [...rowsOf(result.table.batches)];
   let missing = 0;
   for (const expected of fixture.rows) {
@@ -87,6 +117,9 @@ export async function checkQueryPassthrough(suite: SuiteContext): Promise<string
     if (index === -1) missing++;
     else unmatched.splice(index, 1);
   }
-  assert(missing === 0 && unmatched.length === 0, `${call} returned rows other than the fixture's: ${missing} of its ${fixture.rows.length} rows missing, ${unmatched.length} rows not in it`);
+  assert(
+    missing === 0 && unmatched.length === 0,
+    `${call} returned rows other than the fixture's: ${missing} of its ${fixture.rows.length} rows missing, ${unmatched.length} rows not in it`,
+  );
   return `${call}: ${fixture.rows.length} rows as expected`;
 }

@@ -28,11 +28,18 @@ export interface SplitComparison {
  * Plans the table's splits with `constraints` (as Athena sends them with GetTableLayout and
  * GetSplits too), reads each with and without them, and collects `verdict`'s complaints.
  */
-export async function compareSplits(suite: SuiteContext, constraints: Constraints, verdict: (unpushed: readonly ProbeRow[], pushed: readonly ProbeRow[]) => string | undefined): Promise<SplitComparison> {
+export async function compareSplits(
+  suite: SuiteContext,
+  constraints: Constraints,
+  verdict: (unpushed: readonly ProbeRow[], pushed: readonly ProbeRow[]) => string | undefined,
+): Promise<SplitComparison> {
   const d = suite.driver();
   await d.ping();
   const table = suite.definition;
-  const splits = (await d.getSplits(table, await d.getTableLayout(table, constraints), constraints)).slice(0, MAX_SPLITS);
+  const splits = (await d.getSplits(table, await d.getTableLayout(table, constraints), constraints)).slice(
+    0,
+    MAX_SPLITS,
+  );
   const failures: string[] = [];
   let largest = 0;
   for (const [index, split] of splits.entries()) {
@@ -61,12 +68,17 @@ export async function checkSplitRoundTrip(suite: SuiteContext): Promise<string> 
   assert(result.splits > 0, 'GetSplits returned no split');
   const reads = d.trace.filter((t) => t.requestType === 'ReadRecordsRequest');
   assert(reads.length === result.splits, `${result.splits} splits but ${reads.length} ReadRecords calls`);
-  assert(reads.every((t) => t.responseType !== 'error'), 'a split could not be read back');
+  assert(
+    reads.every((t) => t.responseType !== 'error'),
+    'a split could not be read back',
+  );
   return `${result.splits} splits read`;
 }
 
 function marker(field: Field, value: unknown, bound: Marker['bound']): Marker {
-  return value === undefined ? { valueBlock: makeValueBlock(field, []), bound, nullValue: true } : { valueBlock: makeValueBlock(field, [value]), bound, nullValue: false };
+  return value === undefined
+    ? { valueBlock: makeValueBlock(field, []), bound, nullValue: true }
+    : { valueBlock: makeValueBlock(field, [value]), bound, nullValue: false };
 }
 
 /**
@@ -81,16 +93,59 @@ export async function checkConstraints(suite: SuiteContext): Promise<string> {
   const type = arrowTypeToJson(field.type);
   const equal = (v: unknown) => v !== null && order(pick, v) === 0;
   const above = (v: unknown) => v !== null && order(pick, v) < 0;
-  const range = (low: Marker, high: Marker, nullAllowed: boolean): ValueSet => ({ '@type': 'SortedRangeSet', type, ranges: [{ low, high }], nullAllowed });
+  const range = (low: Marker, high: Marker, nullAllowed: boolean): ValueSet => ({
+    '@type': 'SortedRangeSet',
+    type,
+    ranges: [{ low, high }],
+    nullAllowed,
+  });
   const name = field.name;
   const cases: { name: string; set: ValueSet; keep: (v: unknown) => boolean }[] = [
-    { name: `${name} = ‹middle value›`, set: range(marker(field, pick, 'EXACTLY'), marker(field, pick, 'EXACTLY'), false), keep: equal },
-    { name: `${name} > ‹middle value›`, set: range(marker(field, pick, 'ABOVE'), marker(field, undefined, 'BELOW'), false), keep: above },
-    { name: `${name} <= ‹middle value› OR ${name} IS NULL`, set: range(marker(field, undefined, 'ABOVE'), marker(field, pick, 'EXACTLY'), true), keep: (v) => v === null || !above(v) },
-    { name: `${name} IN (‹middle value›)`, set: { '@type': 'EquatableValueSet', valueBlock: makeValueBlock(field, [pick]), whiteList: true, nullAllowed: false }, keep: equal },
-    { name: `${name} NOT IN (‹middle value›)`, set: { '@type': 'EquatableValueSet', valueBlock: makeValueBlock(field, [pick]), whiteList: false, nullAllowed: false }, keep: (v) => v !== null && !equal(v) },
-    { name: `${name} IS NULL`, set: { '@type': 'AllOrNoneValueSet', type, all: false, nullAllowed: true }, keep: (v) => v === null },
-    { name: `${name} IS NOT NULL`, set: { '@type': 'AllOrNoneValueSet', type, all: true, nullAllowed: false }, keep: (v) => v !== null },
+    {
+      name: `${name} = ‹middle value›`,
+      set: range(marker(field, pick, 'EXACTLY'), marker(field, pick, 'EXACTLY'), false),
+      keep: equal,
+    },
+    {
+      name: `${name} > ‹middle value›`,
+      set: range(marker(field, pick, 'ABOVE'), marker(field, undefined, 'BELOW'), false),
+      keep: above,
+    },
+    {
+      name: `${name} <= ‹middle value› OR ${name} IS NULL`,
+      set: range(marker(field, undefined, 'ABOVE'), marker(field, pick, 'EXACTLY'), true),
+      keep: (v) => v === null || !above(v),
+    },
+    {
+      name: `${name} IN (‹middle value›)`,
+      set: {
+        '@type': 'EquatableValueSet',
+        valueBlock: makeValueBlock(field, [pick]),
+        whiteList: true,
+        nullAllowed: false,
+      },
+      keep: equal,
+    },
+    {
+      name: `${name} NOT IN (‹middle value›)`,
+      set: {
+        '@type': 'EquatableValueSet',
+        valueBlock: makeValueBlock(field, [pick]),
+        whiteList: false,
+        nullAllowed: false,
+      },
+      keep: (v) => v !== null && !equal(v),
+    },
+    {
+      name: `${name} IS NULL`,
+      set: { '@type': 'AllOrNoneValueSet', type, all: false, nullAllowed: true },
+      keep: (v) => v === null,
+    },
+    {
+      name: `${name} IS NOT NULL`,
+      set: { '@type': 'AllOrNoneValueSet', type, all: true, nullAllowed: false },
+      keep: (v) => v !== null,
+    },
   ];
   const failures: string[] = [];
   for (const c of cases) {
@@ -98,7 +153,10 @@ export async function checkConstraints(suite: SuiteContext): Promise<string> {
     const expected = rows.filter((row) => c.keep(row[index]));
     const actual = rowsOf(result.table.batches);
     const { missing, extra } = rowDifference(expected, actual);
-    if (missing > 0 || extra > 0) failures.push(`${c.name} returned ${actual.length} rows where Athena keeps ${expected.length} of ${rows.length} (${missing} missing, ${extra} not kept)`);
+    if (missing > 0 || extra > 0)
+      failures.push(
+        `${c.name} returned ${actual.length} rows where Athena keeps ${expected.length} of ${rows.length} (${missing} missing, ${extra} not kept)`,
+      );
   }
   assertNone(failures);
   return `${cases.length} value sets on ${name} (${String(field.type)})`;
@@ -110,9 +168,16 @@ export async function checkConstraints(suite: SuiteContext): Promise<string> {
  */
 export async function checkLimit(suite: SuiteContext): Promise<string> {
   const limit = 2;
-  const { failures, splits, largest } = await compareSplits(suite, makeConstraints({ limit: BigInt(limit) }), (unpushed, pushed) => limitVerdict(limit, unpushed, pushed));
+  const { failures, splits, largest } = await compareSplits(
+    suite,
+    makeConstraints({ limit: BigInt(limit) }),
+    (unpushed, pushed) => limitVerdict(limit, unpushed, pushed),
+  );
   assertNone(failures);
-  assert(largest > limit, `no split holds more than ${limit} rows, so LIMIT ${limit} shows nothing; use a table with more rows`);
+  assert(
+    largest > limit,
+    `no split holds more than ${limit} rows, so LIMIT ${limit} shows nothing; use a table with more rows`,
+  );
   return `LIMIT ${limit} on ${splits} splits`;
 }
 
@@ -122,7 +187,10 @@ export async function checkSpillEqualsInline(suite: SuiteContext): Promise<strin
   const spilled = await suite.driver({ maxBlockSize: 4096, maxInlineBlockSize: 1 }).scan(suite.options.table);
   assert(spilled.spilledObjects > 0, 'nothing spilled with a 1-byte inline limit');
   const { missing, extra } = rowDifference(rows, rowsOf(spilled.table.batches));
-  assert(missing === 0 && extra === 0, `rows read through spill differ from the inline read (${missing} missing, ${extra} extra)`);
+  assert(
+    missing === 0 && extra === 0,
+    `rows read through spill differ from the inline read (${missing} missing, ${extra} extra)`,
+  );
   return `${spilled.spilledObjects} spilled objects, ${rows.length} rows as inline`;
 }
 
@@ -131,6 +199,9 @@ export async function checkResponseSize(suite: SuiteContext): Promise<string> {
   const d = suite.driver();
   await d.scan(suite.options.table);
   const largest = d.trace.reduce((max, t) => (t.responseBytes > max.responseBytes ? t : max));
-  assert(largest.responseBytes <= LAMBDA_RESPONSE_LIMIT_BYTES, `a ${largest.requestType} response of ${largest.responseBytes} bytes exceeds Lambda's ${LAMBDA_RESPONSE_LIMIT_BYTES}`);
+  assert(
+    largest.responseBytes <= LAMBDA_RESPONSE_LIMIT_BYTES,
+    `a ${largest.requestType} response of ${largest.responseBytes} bytes exceeds Lambda's ${LAMBDA_RESPONSE_LIMIT_BYTES}`,
+  );
   return `largest response ${largest.responseBytes} bytes`;
 }

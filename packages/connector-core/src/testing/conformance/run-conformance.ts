@@ -4,11 +4,29 @@
  * under vitest; {@link runConformance} runs it anywhere, which is how core's tests prove each check
  * fails a deliberately broken connector.
  */
-import { checkClearErrors, checkLowerCaseNames, checkPing, checkSupportedTypes, checkTablePaging } from './metadata-checks.js';
+import {
+  checkClearErrors,
+  checkLowerCaseNames,
+  checkPing,
+  checkSupportedTypes,
+  checkTablePaging,
+} from './metadata-checks.js';
 import { checkExpressions, checkQueryPassthrough, checkTopN } from './pushdown-checks.js';
-import { checkConstraints, checkLimit, checkResponseSize, checkRowCount, checkSpillEqualsInline, checkSplitRoundTrip } from './read-checks.js';
+import {
+  checkConstraints,
+  checkLimit,
+  checkResponseSize,
+  checkRowCount,
+  checkSpillEqualsInline,
+  checkSplitRoundTrip,
+} from './read-checks.js';
 import { CheckSkipped, SuiteContext } from './suite-context.js';
-import { type ConformanceCheck, ConformanceChecks, type ConformanceResult, type ConnectorSuiteOptions } from './suite-options.js';
+import {
+  type ConformanceCheck,
+  ConformanceChecks,
+  type ConformanceResult,
+  type ConnectorSuiteOptions,
+} from './suite-options.js';
 
 const checks: Readonly<Record<ConformanceCheck, (suite: SuiteContext) => Promise<string>>> = {
   ping: checkPing,
@@ -57,7 +75,10 @@ export class ConformanceRun {
  * Runs the suite (or the named checks) outside a test runner. A failed setup fails every check with
  * its message.
  */
-export async function runConformance(options: ConnectorSuiteOptions, only: readonly ConformanceCheck[] = ConformanceChecks): Promise<ConformanceResult[]> {
+export async function runConformance(
+  options: ConnectorSuiteOptions,
+  only: readonly ConformanceCheck[] = ConformanceChecks,
+): Promise<ConformanceResult[]> {
   const run = new ConformanceRun(options);
   try {
     await run.setup();

@@ -12,7 +12,14 @@ import { ensureBucket } from '../../engine/ensure-bucket.js';
 import { type HandlerConfig, loadHandlerConfig } from '../../handler/handler-config.js';
 import { createLambdaHandler } from '../../handler/lambda-handler.js';
 import type { GetTableResponse, Split } from '../../protocol/types.js';
-import { type AdvertisedPushdowns, type ProbeRow, advertisedPushdowns, middleValue, probeColumnProblem, rowKey } from '../pushdown-probes.js';
+import {
+  type AdvertisedPushdowns,
+  type ProbeRow,
+  advertisedPushdowns,
+  middleValue,
+  probeColumnProblem,
+  rowKey,
+} from '../pushdown-probes.js';
 import { type ConnectorSuiteOptions, FILTER_COLUMN_TYPES } from './suite-options.js';
 
 /** A check's failure: what Athena would get wrong, in words. */
@@ -99,9 +106,15 @@ export class SuiteContext {
     const name = this.options.filterColumn;
     if (name === undefined) return;
     const field = this.#definition.schema.fields.find((f) => f.name === name);
-    if (field === undefined) throw new Error(`filterColumn ${name} is not a column of ${schemaName}.${tableName} (its columns: ${this.#definition.schema.fields.map((f) => f.name).join(', ')})`);
+    if (field === undefined)
+      throw new Error(
+        `filterColumn ${name} is not a column of ${schemaName}.${tableName} (its columns: ${this.#definition.schema.fields.map((f) => f.name).join(', ')})`,
+      );
     const problem = probeColumnProblem(field);
-    if (problem !== undefined) throw new Error(`filterColumn ${name} is ${String(field.type)}, which the suite cannot filter on (${problem}); filterColumn takes ${FILTER_COLUMN_TYPES}`);
+    if (problem !== undefined)
+      throw new Error(
+        `filterColumn ${name} is ${String(field.type)}, which the suite cannot filter on (${problem}); filterColumn takes ${FILTER_COLUMN_TYPES}`,
+      );
   }
 
   get connector(): Connector {
@@ -128,7 +141,9 @@ export class SuiteContext {
 
   /** The table read whole without any pushdown: the answer the others are compared with. */
   unpushed(): Promise<{ scan: ScanResult; rows: ProbeRow[] }> {
-    this.#unpushed ??= this.driver().scan(this.options.table).then((scan) => ({ scan, rows: rowsOf(scan.table.batches) }));
+    this.#unpushed ??= this.driver()
+      .scan(this.options.table)
+      .then((scan) => ({ scan, rows: rowsOf(scan.table.batches) }));
     return this.#unpushed;
   }
 
@@ -137,7 +152,9 @@ export class SuiteContext {
     const key = JSON.stringify(Object.entries(split.properties).sort(([a], [b]) => (a < b ? -1 : 1)));
     let rows = this.#splitRows.get(key);
     if (rows === undefined) {
-      rows = driver.readSplit(this.options.table, this.definition.schema, split, makeConstraints()).then(({ batches }) => rowsOf(batches));
+      rows = driver
+        .readSplit(this.options.table, this.definition.schema, split, makeConstraints())
+        .then(({ batches }) => rowsOf(batches));
       this.#splitRows.set(key, rows);
     }
     return rows;
@@ -161,15 +178,30 @@ export class SuiteContext {
     const { scan, rows } = await this.unpushed();
     const fields = scan.schema.fields;
     const valuesOf = (index: number) => rows.map((r) => r[index]);
-    const distinct = (values: readonly unknown[]) => new Set(values.filter((v) => v !== null).map((v) => rowKey([v]))).size;
+    const distinct = (values: readonly unknown[]) =>
+      new Set(values.filter((v) => v !== null).map((v) => rowKey([v]))).size;
     const named = this.options.filterColumn;
-    const index = named === undefined ? fields.findIndex((f, i) => probeColumnProblem(f) === undefined && (!isFloat(f) || floatProblem(valuesOf(i)) === undefined) && distinct(valuesOf(i)) >= 2) : fields.findIndex((f) => f.name === named);
+    const index =
+      named === undefined
+        ? fields.findIndex(
+            (f, i) =>
+              probeColumnProblem(f) === undefined &&
+              (!isFloat(f) || floatProblem(valuesOf(i)) === undefined) &&
+              distinct(valuesOf(i)) >= 2,
+          )
+        : fields.findIndex((f) => f.name === named);
     const field = fields[index];
     const table = `${this.options.table.schemaName}.${this.options.table.tableName}`;
-    assert(field !== undefined, `No column of ${table} can be filtered on (a column of type ${FILTER_COLUMN_TYPES} with two distinct values); set filterColumn`);
+    assert(
+      field !== undefined,
+      `No column of ${table} can be filtered on (a column of type ${FILTER_COLUMN_TYPES} with two distinct values); set filterColumn`,
+    );
     const values = valuesOf(index);
     const problem = isFloat(field) ? floatProblem(values) : undefined;
-    assert(problem === undefined, `filterColumn ${field.name} ${problem ?? ''}, which Athena and Java compare differently; choose another filterColumn`);
+    assert(
+      problem === undefined,
+      `filterColumn ${field.name} ${problem ?? ''}, which Athena and Java compare differently; choose another filterColumn`,
+    );
     const pick = middleValue(field, values);
     assert(pick !== undefined, `Column ${field.name} of ${table} has no value to filter on`);
     return { field, index, values, pick };

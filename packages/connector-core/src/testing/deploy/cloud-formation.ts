@@ -28,17 +28,57 @@ export interface PolicyStatement {
   readonly Condition?: Json;
 }
 
-const PSEUDO_PARAMETERS = new Set(['AWS::AccountId', 'AWS::NoValue', 'AWS::NotificationARNs', 'AWS::Partition', 'AWS::Region', 'AWS::StackId', 'AWS::StackName', 'AWS::URLSuffix']);
+const PSEUDO_PARAMETERS = new Set([
+  'AWS::AccountId',
+  'AWS::NoValue',
+  'AWS::NotificationARNs',
+  'AWS::Partition',
+  'AWS::Region',
+  'AWS::StackId',
+  'AWS::StackName',
+  'AWS::URLSuffix',
+]);
 
 /** Actions that have no resource-level permissions, so `Resource: '*'` is their only form. */
-const ACTIONS_WITHOUT_RESOURCES = new Set(['dynamodb:ListTables', 'kms:GenerateRandom', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets']);
+const ACTIONS_WITHOUT_RESOURCES = new Set([
+  'dynamodb:ListTables',
+  'kms:GenerateRandom',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DescribeSubnets',
+]);
 
 // CloudFormation's short forms (`!Ref X`, `!Sub …`, `!If […]`) become the long forms ({ Ref: X }, { 'Fn::Sub': … }).
-const cloudFormationTags = ['Ref', 'Condition', 'Sub', 'GetAtt', 'If', 'Equals', 'Not', 'And', 'Or', 'Join', 'Select', 'Split', 'FindInMap', 'Base64', 'GetAZs', 'ImportValue', 'Cidr'].flatMap((name) => {
+const cloudFormationTags = [
+  'Ref',
+  'Condition',
+  'Sub',
+  'GetAtt',
+  'If',
+  'Equals',
+  'Not',
+  'And',
+  'Or',
+  'Join',
+  'Select',
+  'Split',
+  'FindInMap',
+  'Base64',
+  'GetAZs',
+  'ImportValue',
+  'Cidr',
+].flatMap((name) => {
   const key = name === 'Ref' || name === 'Condition' ? name : `Fn::${name}`;
   const scalar: ScalarTag = { tag: `!${name}`, resolve: (value) => ({ [key]: value }) };
-  const sequence: CollectionTag = { tag: `!${name}`, collection: 'seq', resolve: (value) => ({ [key]: value.toJSON() }) };
-  const mapping: CollectionTag = { tag: `!${name}`, collection: 'map', resolve: (value) => ({ [key]: value.toJSON() }) };
+  const sequence: CollectionTag = {
+    tag: `!${name}`,
+    collection: 'seq',
+    resolve: (value) => ({ [key]: value.toJSON() }),
+  };
+  const mapping: CollectionTag = {
+    tag: `!${name}`,
+    collection: 'map',
+    resolve: (value) => ({ [key]: value.toJSON() }),
+  };
   return [scalar, sequence, mapping];
 });
 
@@ -65,19 +105,31 @@ export function functionProperties(template: SamTemplate): Record<string, Json> 
 
 /** Every name a template refers to that it does not declare, as `where: name`. */
 export function undeclaredReferences(template: SamTemplate): string[] {
-  const declared = new Set([...Object.keys(template.Parameters), ...Object.keys(template.Resources), ...PSEUDO_PARAMETERS]);
+  const declared = new Set([
+    ...Object.keys(template.Parameters),
+    ...Object.keys(template.Resources),
+    ...PSEUDO_PARAMETERS,
+  ]);
   const conditions = new Set(Object.keys(template.Conditions ?? {}));
   const problems: string[] = [];
   const visit = (node: Json, where: string): void => {
-    if (Array.isArray(node)) return node.forEach((item, i) => visit(item, `${where}[${i}]`));
+    if (Array.isArray(node)) {
+      node.forEach((item, i) => {
+        visit(item, `${where}[${i}]`);
+      });
+      return;
+    }
     if (!isJsonObject(node)) return;
     for (const [key, value] of Object.entries(node)) {
       if (key === 'Ref' && typeof value === 'string' && !declared.has(value)) problems.push(`${where}: Ref ${value}`);
-      if (key === 'Condition' && typeof value === 'string' && !conditions.has(value)) problems.push(`${where}: Condition ${value}`);
-      if (key === 'Fn::If' && Array.isArray(value) && typeof value[0] === 'string' && !conditions.has(value[0])) problems.push(`${where}: Fn::If ${value[0]}`);
+      if (key === 'Condition' && typeof value === 'string' && !conditions.has(value))
+        problems.push(`${where}: Condition ${value}`);
+      if (key === 'Fn::If' && Array.isArray(value) && typeof value[0] === 'string' && !conditions.has(value[0]))
+        problems.push(`${where}: Fn::If ${value[0]}`);
       if (key === 'Fn::GetAtt') {
         const resource = Array.isArray(value) ? value[0] : typeof value === 'string' ? value.split('.')[0] : undefined;
-        if (typeof resource !== 'string' || !(resource in template.Resources)) problems.push(`${where}: Fn::GetAtt ${JSON.stringify(value)}`);
+        if (typeof resource !== 'string' || !(resource in template.Resources))
+          problems.push(`${where}: Fn::GetAtt ${JSON.stringify(value)}`);
       }
       if (key === 'Fn::Sub') {
         const [text, variables] = Array.isArray(value) ? [value[0], value[1]] : [value, undefined];
@@ -101,10 +153,17 @@ export function undeclaredReferences(template: SamTemplate): string[] {
 export function policyStatements(template: SamTemplate): { where: string; statement: PolicyStatement }[] {
   const found: { where: string; statement: PolicyStatement }[] = [];
   const visit = (node: Json, where: string): void => {
-    if (Array.isArray(node)) return node.forEach((item, i) => visit(item, `${where}[${i}]`));
+    if (Array.isArray(node)) {
+      node.forEach((item, i) => {
+        visit(item, `${where}[${i}]`);
+      });
+      return;
+    }
     if (!isJsonObject(node)) return;
     const statements = node['Statement'];
-    if ('Version' in node && Array.isArray(statements)) for (const [i, statement] of statements.entries()) found.push({ where: `${where}.Statement[${i}]`, statement: statement as unknown as PolicyStatement });
+    if ('Version' in node && Array.isArray(statements))
+      for (const [i, statement] of statements.entries())
+        found.push({ where: `${where}.Statement[${i}]`, statement: statement as unknown as PolicyStatement });
     for (const [key, value] of Object.entries(node)) visit(value, `${where}.${key}`);
   };
   visit(template.Resources as unknown as Json, 'Resources');
@@ -124,13 +183,19 @@ export function wildcardGrants(template: SamTemplate): string[] {
     const actions = statementActions(statement);
     const resources = ([] as Json[]).concat(statement.Resource);
     for (const action of actions) if (action.includes('*')) problems.push(`${where}: action ${action}`);
-    if (resources.includes('*')) for (const action of actions) if (!ACTIONS_WITHOUT_RESOURCES.has(action)) problems.push(`${where}: ${action} on *`);
+    if (resources.includes('*'))
+      for (const action of actions)
+        if (!ACTIONS_WITHOUT_RESOURCES.has(action)) problems.push(`${where}: ${action} on *`);
   }
   return problems;
 }
 
 /** Pseudo parameters for {@link evaluateIntrinsics}: a stack in us-east-1 of account 123456789012. */
-const PSEUDO_VALUES: Readonly<Record<string, string>> = { 'AWS::Partition': 'aws', 'AWS::Region': 'us-east-1', 'AWS::AccountId': '123456789012' };
+const PSEUDO_VALUES: Readonly<Record<string, string>> = {
+  'AWS::Partition': 'aws',
+  'AWS::Region': 'us-east-1',
+  'AWS::AccountId': '123456789012',
+};
 
 /**
  * Evaluates the intrinsic functions a policy resource uses (Ref, Sub, If, Select, Split and the
@@ -138,9 +203,15 @@ const PSEUDO_VALUES: Readonly<Record<string, string>> = { 'AWS::Partition': 'aws
  *
  * @throws {Error} naming any other intrinsic function.
  */
-export function evaluateIntrinsics(node: Json, template: SamTemplate, parameters: Readonly<Record<string, string>>): Json {
-  const value = (name: string): string => parameters[name] ?? PSEUDO_VALUES[name] ?? String(template.Parameters[name]?.Default ?? '');
-  const condition = (name: string): boolean => evaluateIntrinsics(template.Conditions?.[name] ?? null, template, parameters) === true;
+export function evaluateIntrinsics(
+  node: Json,
+  template: SamTemplate,
+  parameters: Readonly<Record<string, string>>,
+): Json {
+  const value = (name: string): string =>
+    parameters[name] ?? PSEUDO_VALUES[name] ?? String(template.Parameters[name]?.Default ?? '');
+  const condition = (name: string): boolean =>
+    evaluateIntrinsics(template.Conditions?.[name] ?? null, template, parameters) === true;
   const evaluate = (item: Json | undefined): Json => evaluateIntrinsics(item ?? null, template, parameters);
   if (Array.isArray(node)) return node.map(evaluate);
   if (!isJsonObject(node)) return node;

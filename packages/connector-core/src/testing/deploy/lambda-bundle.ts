@@ -28,7 +28,11 @@ export interface LambdaBundleBudget {
 }
 
 /** Room for today's connectors (see their READMEs' "Deployment" sections), with space to grow. */
-export const DEFAULT_BUNDLE_BUDGET: LambdaBundleBudget = { zippedBytes: 2 * MiB, unzippedBytes: 6 * MiB, coldStartCodeBytes: 800 * 1024 };
+export const DEFAULT_BUNDLE_BUDGET: LambdaBundleBudget = {
+  zippedBytes: 2 * MiB,
+  unzippedBytes: 6 * MiB,
+  coldStartCodeBytes: 800 * 1024,
+};
 
 /** Packages only core's engine driver and validator import; a plugin's zip must not carry them. */
 const ENGINE_ONLY_PACKAGES = ['@aws-sdk/client-lambda'];
@@ -76,15 +80,19 @@ export interface BuiltLambdaBundle {
 export async function buildLambdaBundle(packageRoot: string, workDir: string): Promise<BuiltLambdaBundle> {
   const { unzipSync } = await import('fflate').catch(missingPackage('fflate', 'buildLambdaBundle'));
   const zipPath = join(workDir, 'lambda.zip');
-  await run(process.execPath, [join(packageRoot, 'bundle.mjs'), join(workDir, 'build', 'index.mjs'), zipPath]).catch((error: { stderr?: string }) => {
-    throw new Error(`${join(packageRoot, 'bundle.mjs')} failed: ${error.stderr ?? String(error)}`, { cause: error });
-  });
+  await run(process.execPath, [join(packageRoot, 'bundle.mjs'), join(workDir, 'build', 'index.mjs'), zipPath]).catch(
+    (error: { stderr?: string }) => {
+      throw new Error(`${join(packageRoot, 'bundle.mjs')} failed: ${error.stderr ?? String(error)}`, { cause: error });
+    },
+  );
   const zip = new Uint8Array(await readFile(zipPath));
   const files = unzipSync(zip);
   const directory = join(workDir, 'task');
   await mkdir(directory, { recursive: true });
   for (const [name, bytes] of Object.entries(files)) await writeFile(join(directory, name), bytes);
-  const metafile = JSON.parse(await readFile(join(workDir, 'lambda.meta.json'), 'utf8')) as { outputs: Record<string, BundleOutput> };
+  const metafile = JSON.parse(await readFile(join(workDir, 'lambda.meta.json'), 'utf8')) as {
+    outputs: Record<string, BundleOutput>;
+  };
   return { zip, files, outputs: metafile.outputs, directory };
 }
 
@@ -96,7 +104,8 @@ export function coldStartOutputs(bundle: BuiltLambdaBundle, entry = 'index.mjs')
     const output = byName.get(name);
     if (output === undefined || seen.has(name)) return;
     seen.set(name, output);
-    for (const item of output.imports) if (item.kind === 'import-statement' && item.external !== true) visit(basename(item.path));
+    for (const item of output.imports)
+      if (item.kind === 'import-statement' && item.external !== true) visit(basename(item.path));
   };
   visit(entry);
   return [...seen.values()];
@@ -131,7 +140,10 @@ const RESULT_MARKER = '@@lambda-invocation-result ';
  *
  * @throws {Error} with the process's output when it fails, e.g. at import on a missing variable.
  */
-export async function invokeLambdaBundle(directory: string, invocation: LambdaInvocation): Promise<LambdaInvocationResult> {
+export async function invokeLambdaBundle(
+  directory: string,
+  invocation: LambdaInvocation,
+): Promise<LambdaInvocationResult> {
   const script = `
     const exported = (await import(${JSON.stringify(pathToFileURL(join(directory, invocation.module ?? 'index.mjs')).href)}))[${JSON.stringify(invocation.exportName ?? 'handler')}];
     const identity = { id: 'x', principal: 'x', account: '123456789012', arn: 'arn:aws:iam::123456789012:user/x', tags: {}, groups: [] };
@@ -143,12 +155,21 @@ export async function invokeLambdaBundle(directory: string, invocation: LambdaIn
   `;
   const { NODE_OPTIONS: _testLoaders, ...inherited } = process.env;
   const env = { ...inherited, AWS_REGION: 'us-east-1', POWERTOOLS_LOG_LEVEL: 'SILENT', ...invocation.env };
-  const { stdout, stderr } = await run(process.execPath, [...(invocation.nodeFlags ?? []), '--input-type=module', '-e', script], { cwd: directory, env }).catch((error: { stdout?: string; stderr?: string }) => {
-    throw new Error(`The Lambda bundle failed in a fresh node: ${error.stderr ?? ''}${error.stdout ?? ''}`, { cause: error });
+  const { stdout, stderr } = await run(
+    process.execPath,
+    [...(invocation.nodeFlags ?? []), '--input-type=module', '-e', script],
+    { cwd: directory, env },
+  ).catch((error: { stdout?: string; stderr?: string }) => {
+    throw new Error(`The Lambda bundle failed in a fresh node: ${error.stderr ?? ''}${error.stdout ?? ''}`, {
+      cause: error,
+    });
   });
   const line = stdout.split('\n').find((text) => text.startsWith(RESULT_MARKER));
   if (line === undefined) throw new Error(`The Lambda bundle's process printed no result: ${stdout}${stderr}`);
-  return { ...(JSON.parse(line.slice(RESULT_MARKER.length)) as Omit<LambdaInvocationResult, 'output'>), output: `${stdout}\n${stderr}` };
+  return {
+    ...(JSON.parse(line.slice(RESULT_MARKER.length)) as Omit<LambdaInvocationResult, 'output'>),
+    output: `${stdout}\n${stderr}`,
+  };
 }
 
 /** The npm packages esbuild read, from the paths of its inputs (pnpm's nested node_modules included). */
@@ -179,7 +200,8 @@ export function testLambdaBundle(options: LambdaBundleOptions): () => BuiltLambd
   let workDir: string | undefined;
   let built: BuiltLambdaBundle | undefined;
   const bundle = (): BuiltLambdaBundle => {
-    if (built === undefined) throw new Error(`The Lambda bundle of ${options.packageRoot} was not built: its beforeAll failed or has not run`);
+    if (built === undefined)
+      throw new Error(`The Lambda bundle of ${options.packageRoot} was not built: its beforeAll failed or has not run`);
     return built;
   };
 
@@ -197,7 +219,11 @@ export function testLambdaBundle(options: LambdaBundleOptions): () => BuiltLambd
     it('holds every file of the bundle at the zip root, each with its source map', () => {
       const { files, outputs } = bundle();
       const names = Object.keys(files).sort();
-      expect(names).toEqual(Object.keys(outputs).map((path) => basename(path)).sort());
+      expect(names).toEqual(
+        Object.keys(outputs)
+          .map((path) => basename(path))
+          .sort(),
+      );
       expect(names).toContain('index.mjs');
       for (const name of names.filter((n) => n.endsWith('.mjs'))) expect(names).toContain(`${name}.map`);
     });
@@ -207,7 +233,10 @@ export function testLambdaBundle(options: LambdaBundleOptions): () => BuiltLambd
       const unzipped = Object.values(files).reduce((total, bytes) => total + bytes.byteLength, 0);
       expect(zip.byteLength, 'zipped bytes').toBeLessThanOrEqual(budget.zippedBytes);
       expect(unzipped, 'unzipped bytes').toBeLessThanOrEqual(budget.unzippedBytes);
-      expect(coldStartOutputs(bundle()).reduce((total, output) => total + output.bytes, 0), 'bytes compiled at cold start').toBeLessThanOrEqual(budget.coldStartCodeBytes);
+      expect(
+        coldStartOutputs(bundle()).reduce((total, output) => total + output.bytes, 0),
+        'bytes compiled at cold start',
+      ).toBeLessThanOrEqual(budget.coldStartCodeBytes);
     });
 
     if (options.lazyPackages !== undefined && options.lazyPackages.length > 0) {
@@ -215,15 +244,27 @@ export function testLambdaBundle(options: LambdaBundleOptions): () => BuiltLambd
       it(`loads ${lazyPackages.join(', ')} on first use, never at cold start`, () => {
         const all = packagesOf(Object.values(bundle().outputs));
         const atColdStart = packagesOf(coldStartOutputs(bundle()));
-        expect(lazyPackages.filter((name) => !all.has(name)), 'lazy packages missing from the zip').toEqual([]);
-        expect(lazyPackages.filter((name) => atColdStart.has(name)), 'lazy packages compiled at cold start').toEqual([]);
+        expect(
+          lazyPackages.filter((name) => !all.has(name)),
+          'lazy packages missing from the zip',
+        ).toEqual([]);
+        expect(
+          lazyPackages.filter((name) => atColdStart.has(name)),
+          'lazy packages compiled at cold start',
+        ).toEqual([]);
       });
     }
 
     it('imports nothing at run time but Node built-ins and its optionalExternals', () => {
       const builtins = new Set(builtinModules);
-      const externals = new Set(Object.values(bundle().outputs).flatMap((output) => output.imports.filter((item) => item.external === true).map((item) => item.path)));
-      expect([...externals].filter((path) => !path.startsWith('node:') && !builtins.has(path)).sort()).toEqual([...(options.optionalExternals ?? [])].sort());
+      const externals = new Set(
+        Object.values(bundle().outputs).flatMap((output) =>
+          output.imports.filter((item) => item.external === true).map((item) => item.path),
+        ),
+      );
+      expect([...externals].filter((path) => !path.startsWith('node:') && !builtins.has(path)).sort()).toEqual(
+        [...(options.optionalExternals ?? [])].sort(),
+      );
     });
 
     it("leaves out what only core's engine driver and validator need", () => {
@@ -232,9 +273,20 @@ export function testLambdaBundle(options: LambdaBundleOptions): () => BuiltLambd
     });
 
     it('exports handler from index.mjs, which answers a Ping from the unpacked zip', async () => {
-      const result = await invokeLambdaBundle(bundle().directory, { requests: [{ '@type': 'PingRequest', catalogName: 'smoke', queryId: 'q1' }], env: options.env ?? {} });
+      const result = await invokeLambdaBundle(bundle().directory, {
+        requests: [{ '@type': 'PingRequest', catalogName: 'smoke', queryId: 'q1' }],
+        env: options.env ?? {},
+      });
       expect(result.exportType).toBe('function');
-      expect(result.results).toEqual([{ response: expect.objectContaining({ '@type': 'PingResponse', sourceType: options.sourceType, catalogName: 'smoke' }) }]);
+      expect(result.results).toEqual([
+        {
+          response: expect.objectContaining({
+            '@type': 'PingResponse',
+            sourceType: options.sourceType,
+            catalogName: 'smoke',
+          }),
+        },
+      ]);
     }, 60_000);
   });
   return bundle;

@@ -8,6 +8,9 @@
 /** A `catch` handler for `import(name)` that names the package, who needs it and where to add it. */
 export function missingPackage(name: string, neededBy: string): (error: unknown) => never {
   return (error) => {
-    throw new Error(`${neededBy} needs the npm package ${name}: add it to the devDependencies of the package under test`, { cause: error });
+    throw new Error(
+      `${neededBy} needs the npm package ${name}: add it to the devDependencies of the package under test`,
+      { cause: error },
+    );
   };
 }
