@@ -7,9 +7,10 @@
  * It runs in a READ ONLY transaction on a connection closed afterwards; the schema comes from the
  * result metadata.
  */
-import type { FieldPacket } from 'mysql2';
-import { ConnectorError, type QueryPassthroughSignature, type StringMap } from '@athena-federation/connector-core';
-import type { Statement } from './aurora-client.js';
+import { Schema } from 'apache-arrow';
+import type { FieldPacket, Pool } from 'mysql2';
+import { ConnectorError, type ConnectorContext, type QueryPassthroughSignature, type SplitPage, type StringMap, type TableDefinition } from '@athena-federation/connector-core';
+import { type AuroraState, type Statement, describeReadOnly, poolFor } from './aurora-client.js';
 import { checkReadOnlyQuery } from './aurora-read-only.js';
 import { selectExpression } from './aurora-sql.js';
 import { type MappedColumn, type MysqlColumn, type TypeMappingOptions, mapColumn } from './aurora-types.js';
@@ -116,4 +117,22 @@ export function passthroughColumns(fields: readonly FieldPacket[], options: Type
     seen.add(field.name.toLowerCase());
     return mapColumn(columnFromField(field), options, 'system.query');
   });
+}
+
+/** The query's columns, from the metadata of a LIMIT 0 read (so no row is read). */
+export async function describePassthrough(state: AuroraState, pool: Pool, query: string): Promise<MappedColumn[]> {
+  const fields = await describeReadOnly(pool, describeStatement(query), 'describing the system.query query');
+  return passthroughColumns(fields, { decimalOverflow: state.config.decimalOverflow });
+}
+
+/** The connector's `getQueryPassthroughSchema`: the checked query's result columns. */
+export async function passthroughSchema(state: AuroraState, ctx: ConnectorContext, args: StringMap): Promise<TableDefinition> {
+  const pool = await poolFor(state, ctx.catalogName);
+  const columns = await describePassthrough(state, pool, passthroughQuery(args));
+  return { schema: new Schema(columns.map((c) => c.field)), partitionColumns: [] };
+}
+
+/** GetSplits for a passthrough query: one split, as in Java. */
+export function passthroughSplits(): SplitPage {
+  return { splits: [PASSTHROUGH_SPLIT], continuationToken: null };
 }
