@@ -25,30 +25,30 @@ const ALIAS = '`athena_passthrough`';
 export const PASSTHROUGH_SPLIT: StringMap = { kind: 'passthrough' };
 
 /**
- * The user's query from passthrough arguments (`QUERY` on the wire, `query` once core normalised
- * them), with trailing semicolons and whitespace removed, checked to be one read-only query.
+ * The user's query from passthrough arguments as core hands them over (it checked the function and
+ * keyed the arguments by lower-case name), with trailing semicolons and whitespace removed, checked
+ * to be one read-only query.
  *
  * @throws {ConnectorError} `InvalidInput` when it is missing or empty, or not one read-only query.
  */
 export function passthroughQuery(args: StringMap): string {
-  const query = (args['query'] ?? args['QUERY'] ?? '').replace(/[\s;]+$/u, '');
+  const query = (args['query'] ?? '').replace(/[\s;]+$/u, '');
   if (query.trim() === '') throw new ConnectorError('InvalidInput', 'system.query needs a non-empty query => \'SELECT …\' argument');
   checkReadOnlyQuery(query);
   return query;
 }
 
 /**
- * The query of a ReadRecords request's passthrough arguments, re-checked as GetTable checked them:
- * the split must be the passthrough split, the function this connector's, the query one read-only query.
+ * The query of a ReadRecords request's passthrough arguments, re-checked as GetTable checked it:
+ * the split must be the passthrough split and the query one read-only query. Core has already
+ * checked that the arguments call this connector's function (on every call that carries them).
  *
  * @throws {ConnectorError} `InvalidInput` for anything GetTable and GetSplits would not have issued.
  */
 export function requestedQuery(args: StringMap, split: StringMap): string {
   const keys = Object.keys(split);
   if (keys.length !== 1 || split['kind'] !== PASSTHROUGH_SPLIT['kind']) throw new ConnectorError('InvalidInput', 'The split was not issued by this connector for a system.query query');
-  const expected = `${PASSTHROUGH_SIGNATURE.schema}.${PASSTHROUGH_SIGNATURE.name}`.toUpperCase();
-  if (args['schemaFunctionName']?.toUpperCase() !== expected) throw new ConnectorError('InvalidInput', `The passthrough arguments do not call ${expected}`);
-  return passthroughQuery({ query: args['QUERY'] ?? args['query'] ?? '' });
+  return passthroughQuery(args);
 }
 
 /** True when the constraints carry passthrough arguments. */
