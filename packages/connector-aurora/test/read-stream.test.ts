@@ -109,7 +109,7 @@ describe('read streaming', () => {
     warnings.length = 0;
     const rows: unknown[] = [];
     const zeroInput = { ...input(), tableName: { schemaName: db.name, tableName: 'zero_dates' }, split: { kind: 'all', schema: db.name, table: 'zero_dates' }, schema: new Schema([new Field('d', new DateDay(), true), new Field('t', new DateMillisecond(), true)]) };
-    for await (const item of connector.readSplit(context(), zeroInput)) rows.push(...(item instanceof RecordBatch ? readRows(item) : [item]));
+    for await (const item of connector.readSplit(context(), zeroInput)) rows.push(...(item instanceof RecordBatch ? readRows(item) : item));
     // DATE as days since the epoch, DATETIME as epoch milliseconds (UTC wall clock).
     expect(rows).toEqual([[null, null], [null, Date.UTC(2024, 0, 1)], [Date.UTC(2024, 0, 5) / 86_400_000, null]]);
     expect(warnings).toEqual([['Zero dates read as NULL', { column: 'd', count: 2 }], ['Zero dates read as NULL', { column: 't', count: 2 }]]);
