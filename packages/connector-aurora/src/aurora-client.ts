@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { FieldPacket, Pool, PoolConnection, PoolOptions } from 'mysql2';
 import { ConnectorError } from '@athena-federation/connector-core';
-import type { ConnectionSettings, IamAuthentication } from './aurora-config.js';
+import { type AuroraConfig, type ConnectionSettings, type IamAuthentication, connectionFor } from './aurora-config.js';
 import { classifyMysqlError } from './aurora-errors.js';
 import { type SecretResolver, parseCredentials } from './aurora-secrets.js';
 import { NO_TLS_OFFERED, checkIdentity, tlsFailure, tlsOptionsFor } from './aurora-tls.js';
@@ -180,6 +180,28 @@ export class AuroraPools {
     this.#pools.clear();
     await Promise.all(pools.map((entry) => new Promise<void>((resolve) => entry.pool.end(() => resolve()))));
   }
+}
+
+/**
+ * What every request to one connector shares, passed to the catalog, split and read functions:
+ * its configuration and its pools (which hold the secret resolver and the token signer).
+ */
+export interface AuroraState {
+  readonly config: AuroraConfig;
+  readonly pools: AuroraPools;
+}
+
+/**
+ * The pool of an Athena catalog's connection; the first request of a catalog creates it.
+ *
+ * @throws {ConnectorError} `InvalidInput` when the catalog has no connection (multiplexing names each one).
+ */
+export async function poolFor(state: AuroraState, catalogName: string): Promise<Pool> {
+  const connection = connectionFor(state.config, catalogName);
+  if (connection === undefined) {
+    throw new ConnectorError('InvalidInput', `Catalog ${JSON.stringify(catalogName)} has no connection: set the environment variable ${catalogName}_connection_string`);
+  }
+  return state.pools.pool(connection);
 }
 
 /** Connections whose certificate was checked (VERIFY_IDENTITY), so the check runs once per connection. */

@@ -26,8 +26,8 @@ export interface ConnectionSettings {
   readonly connectTimeoutMs: number;
 }
 
-/** Settings of the connector beyond the connection strings. */
-export interface AuroraSettings {
+/** Everything the Aurora plugin reads from the environment (see {@link loadAuroraConfig}). */
+export interface AuroraConfig {
   /** Catalog name → connection; `default` is always present. */
   readonly catalogs: ReadonlyMap<string, ConnectionSettings>;
   /** True when any `<catalog>_connection_string` is set: unknown catalogs are then refused, as in Java. */
@@ -158,11 +158,11 @@ function positiveInt(env: Readonly<Record<string, string | undefined>>, name: st
 }
 
 /**
- * Reads every setting from `env` (normally `process.env`). `default` is required, as in Java.
+ * Reads every setting from `env`. `default` is required, as in Java.
  *
  * @throws {ConfigurationError} naming the variable at fault.
  */
-export function loadAuroraSettings(env: Readonly<Record<string, string | undefined>>): AuroraSettings {
+export function loadAuroraConfig(env: Readonly<Record<string, string | undefined>> = process.env): AuroraConfig {
   const defaultText = env['default'];
   if (defaultText === undefined || defaultText === '') throw new ConfigurationError('default', 'is required: set it to mysql://jdbc:mysql://host:3306/db?${SecretName}');
   const catalogs = new Map<string, ConnectionSettings>([['default', parseConnectionString('default', defaultText)]]);
@@ -213,9 +213,15 @@ function loadIamAuthentication(env: Readonly<Record<string, string | undefined>>
  * The connection for an Athena catalog. Without multiplexing every catalog uses `default`; with it,
  * `<catalog>_connection_string` (or `default` for `default` and `lambda:<function>`) must exist.
  */
-export function connectionFor(settings: AuroraSettings, catalogName: string): ConnectionSettings | undefined {
+export function connectionFor(settings: AuroraConfig, catalogName: string): ConnectionSettings | undefined {
   const direct = settings.catalogs.get(catalogName);
   if (direct !== undefined) return direct;
   if (!settings.multiplexed || catalogName === settings.defaultAlias) return settings.catalogs.get('default');
   return undefined;
 }
+
+/** @deprecated The earlier name of {@link AuroraConfig}, kept for existing callers. */
+export type AuroraSettings = AuroraConfig;
+
+/** @deprecated The earlier name of {@link loadAuroraConfig}, kept for existing callers. */
+export const loadAuroraSettings: (env: Readonly<Record<string, string | undefined>>) => AuroraConfig = loadAuroraConfig;

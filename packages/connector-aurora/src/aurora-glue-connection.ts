@@ -5,13 +5,6 @@
  * `mysql://jdbc:mysql://HOST:PORT/DATABASE?JDBC_PARAMS&${secret}`; nothing else of the connection
  * properties is kept (its Athena properties are, by core).
  */
-import type { ConnectorFactory, Environment } from '@athena-federation/connector-core';
-import { type AuroraConnector, type AuroraConnectorOptions, createAuroraConnector } from './aurora-connector.js';
-
-/** A {@link ConnectorFactory} whose connectors can be closed (tests, graceful shutdown). */
-export interface AuroraConnectorFactory extends ConnectorFactory {
-  create(env: Environment): AuroraConnector;
-}
 
 /** The Glue connection properties Java reads for a MySQL connection (`EnvironmentConstants`). */
 const HOST = 'HOST';
@@ -37,12 +30,4 @@ export function mysqlConnectionProperties(properties: Readonly<Record<string, st
   const database = property(properties, DATABASE);
   const params = [property(properties, JDBC_PARAMS), ...(properties['secret_name'] === undefined ? [] : [`\${${properties['secret_name']}}`])].filter((part) => part !== undefined);
   return { default: `mysql://jdbc:mysql://${host}${port === undefined ? '' : `:${port}`}${database === undefined ? '' : `/${database}`}?${params.join('&')}` };
-}
-
-/**
- * The connector as the Lambda handler builds it: from the function's environment, or, with
- * `glue_connection`, from that connection's settings under the function's own variables.
- */
-export function auroraConnectorFactory(options: Omit<AuroraConnectorOptions, 'env'> = {}): AuroraConnectorFactory {
-  return { sourceType: 'mysql', create: (env) => createAuroraConnector({ ...options, env }), connectionProperties: mysqlConnectionProperties };
 }

@@ -7,9 +7,10 @@
  * It runs in a READ ONLY transaction on a connection closed afterwards; the schema comes from the
  * result metadata.
  */
-import type { FieldPacket } from 'mysql2';
-import { ConnectorError, type QueryPassthroughSignature, type StringMap } from '@athena-federation/connector-core';
-import type { Statement } from './aurora-client.js';
+import { Schema } from 'apache-arrow';
+import type { FieldPacket, Pool } from 'mysql2';
+import { ConnectorError, type ConnectorContext, type QueryPassthroughSignature, type SplitPage, type StringMap, type TableDefinition } from '@athena-federation/connector-core';
+import { type AuroraState, type Statement, describeReadOnly, poolFor } from './aurora-client.js';
 import { checkReadOnlyQuery } from './aurora-read-only.js';
 import { selectExpression } from './aurora-sql.js';
 import { type MappedColumn, type MysqlColumn, type TypeMappingOptions, mapColumn } from './aurora-types.js';
@@ -24,8 +25,9 @@ const ALIAS = '`athena_passthrough`';
 export const PASSTHROUGH_SPLIT: StringMap = { kind: 'passthrough' };
 
 /**
- * The user's query from passthrough arguments (core has checked the call and keyed its arguments
- * by lower-case name), with trailing semicolons and whitespace removed, checked to be one read-only query.
+ * The user's query from passthrough arguments as core hands them over (it checked the function and
+ * keyed the arguments by lower-case name), with trailing semicolons and whitespace removed, checked
+ * to be one read-only query.
  *
  * @throws {ConnectorError} `InvalidInput` when it is missing or empty, or not one read-only query.
  */
@@ -37,9 +39,9 @@ export function passthroughQuery(args: StringMap): string {
 }
 
 /**
- * The query of a ReadRecords request's passthrough arguments, re-checked as GetTable checked them:
- * the split must be the passthrough split and the query one read-only query (core has checked that
- * the arguments call this connector's function).
+ * The query of a ReadRecords request's passthrough arguments, re-checked as GetTable checked it:
+ * the split must be the passthrough split and the query one read-only query. Core has already
+ * checked that the arguments call this connector's function (on every call that carries them).
  *
  * @throws {ConnectorError} `InvalidInput` for anything GetTable and GetSplits would not have issued.
  */
@@ -115,4 +117,22 @@ export function passthroughColumns(fields: readonly FieldPacket[], options: Type
     seen.add(field.name.toLowerCase());
     return mapColumn(columnFromField(field), options, 'system.query');
   });
+}
+
+/** The query's columns, from the metadata of a LIMIT 0 read (so no row is read). */
+export async function describePassthrough(state: AuroraState, pool: Pool, query: string): Promise<MappedColumn[]> {
+  const fields = await describeReadOnly(pool, describeStatement(query), 'describing the system.query query');
+  return passthroughColumns(fields, { decimalOverflow: state.config.decimalOverflow });
+}
+
+/** The connector's `getQueryPassthroughSchema`: the checked query's result columns. */
+export async function passthroughSchema(state: AuroraState, ctx: ConnectorContext, args: StringMap): Promise<TableDefinition> {
+  const pool = await poolFor(state, ctx.catalogName);
+  const columns = await describePassthrough(state, pool, passthroughQuery(args));
+  return { schema: new Schema(columns.map((c) => c.field)), partitionColumns: [] };
+}
+
+/** GetSplits for a passthrough query: one split, as in Java. */
+export function passthroughSplits(): SplitPage {
+  return { splits: [PASSTHROUGH_SPLIT], continuationToken: null };
 }

@@ -7,9 +7,10 @@
  * last ranges are open-ended, so rows inserted between planning and reading are read exactly once.
  */
 import type { Pool } from 'mysql2';
-import { ConnectorError, type StringMap, type ValueSet } from '@athena-federation/connector-core';
+import { ConnectorError, type ConnectorContext, type SplitPage, type SplitsInput, type StringMap, type ValueSet } from '@athena-federation/connector-core';
 import { integerIntervals } from './aurora-intervals.js';
-import { type SqlParam, queryRows } from './aurora-client.js';
+import { type AuroraState, type SqlParam, poolFor, queryRows } from './aurora-client.js';
+import { resolveTable, summaryByColumn } from './aurora-catalog.js';
 import type { Predicate } from './aurora-sql.js';
 import { quoteIdentifier } from './aurora-sql.js';
 import type { MappedColumn } from './aurora-types.js';
@@ -27,6 +28,55 @@ const NULLS = 'nulls';
 /** The table a split was planned for (MySQL's names), checked at ReadRecords against the request's. */
 const SCHEMA = 'schema';
 const TABLE = 'table';
+
+/** The table a split was planned for, by MySQL's names. */
+interface SplitTable {
+  readonly schema: string;
+  readonly table: string;
+}
+
+/** The whole table in one split. */
+export interface WholeTableSplit extends SplitTable {
+  readonly kind: 'all';
+}
+
+/** Rows whose split key is in `[low, high)`; an absent bound is open (rows inserted after planning are still read once). */
+export interface KeyRangeSplit extends SplitTable {
+  readonly kind: 'range';
+  readonly key: string;
+  readonly low: bigint | undefined;
+  readonly high: bigint | undefined;
+}
+
+/** Rows whose nullable unique split key is NULL. */
+export interface NullKeySplit extends SplitTable {
+  readonly kind: 'null';
+  readonly key: string;
+}
+
+/**
+ * What a RANGE or LIST partition on an integer column holds, as MySQL describes it. Only GetSplits
+ * reads it (to prune); {@link decodeSplit} leaves it out, since a partition is read whole.
+ */
+export interface PartitionBounds {
+  readonly key: string;
+  readonly low?: string;
+  readonly high?: string;
+  /** A LIST partition's integer values, comma-separated. */
+  readonly values?: string;
+  /** True when the partition holds the key's NULLs (the first RANGE partition, a LIST naming NULL). */
+  readonly nulls: boolean;
+}
+
+/** One named partition (with its subpartitions). */
+export interface PartitionSplit extends SplitTable {
+  readonly kind: 'partition';
+  readonly partition: string;
+  readonly bounds?: PartitionBounds;
+}
+
+/** What a split of a table reads (a passthrough query's split is aurora-passthrough.ts's). */
+export type AuroraSplit = WholeTableSplit | KeyRangeSplit | NullKeySplit | PartitionSplit;
 
 /** Limits for {@link planSplits}. */
 export interface SplitPlanOptions {
@@ -82,34 +132,34 @@ function partitionColumn(expression: string | null, columns: readonly MappedColu
  * One split per named partition (subpartitions are read with their partition). RANGE and LIST
  * partitions on a plain integer column carry their bounds, so {@link pruneSplits} can drop them.
  */
-function partitionSplits(rows: readonly PartitionRow[], columns: readonly MappedColumn[]): StringMap[] {
-  const splits: StringMap[] = [];
+function partitionSplits(where: SplitTable, rows: readonly PartitionRow[], columns: readonly MappedColumn[]): PartitionSplit[] {
+  const splits: PartitionSplit[] = [];
   const seen = new Set<string>();
   let previousHigh: string | undefined;
   let prunable = true;
   for (const row of rows) {
     if (seen.has(row.name)) continue;
     seen.add(row.name);
-    const split: Record<string, string> = { [KIND]: PARTITION, [PARTITION]: row.name };
+    let bounds: PartitionBounds | undefined;
     const method = (row.method ?? '').toUpperCase();
     const key = partitionColumn(row.expression, columns);
     const description = (row.description ?? '').trim();
     if (prunable && key !== undefined && (method === 'RANGE' || method === 'RANGE COLUMNS') && (description === 'MAXVALUE' || INTEGER_TEXT.test(description))) {
       // RANGE partitions are ordered; each holds [previous bound, its bound), the first also NULL.
-      Object.assign(split, { [KEY]: key.name, ...(previousHigh === undefined ? { [NULLS]: 'true' } : { [LOW]: previousHigh }), ...(description === 'MAXVALUE' ? {} : { [HIGH]: description }) });
+      bounds = { key: key.name, nulls: previousHigh === undefined, ...(previousHigh === undefined ? {} : { low: previousHigh }), ...(description === 'MAXVALUE' ? {} : { high: description }) };
       previousHigh = description;
     } else if (prunable && key !== undefined && (method === 'LIST' || method === 'LIST COLUMNS')) {
       const items = description.split(',').map((v) => v.trim());
       if (items.every((v) => v.toUpperCase() === 'NULL' || INTEGER_TEXT.test(v))) {
-        Object.assign(split, { [KEY]: key.name, [VALUES]: items.filter((v) => v.toUpperCase() !== 'NULL').join(','), ...(items.some((v) => v.toUpperCase() === 'NULL') ? { [NULLS]: 'true' } : {}) });
+        bounds = { key: key.name, values: items.filter((v) => v.toUpperCase() !== 'NULL').join(','), nulls: items.some((v) => v.toUpperCase() === 'NULL') };
       }
     } else {
       // Bounds of one partition alone would be misread (HASH, KEY, expressions): prune none.
       prunable = false;
     }
-    splits.push(split);
+    splits.push({ kind: 'partition', ...where, partition: row.name, ...(bounds === undefined ? {} : { bounds }) });
   }
-  return prunable ? splits : splits.map((s) => ({ [KIND]: PARTITION, [PARTITION]: s[PARTITION] ?? '' }));
+  return prunable ? splits : splits.map(({ bounds: _dropped, ...split }) => split);
 }
 
 /**
@@ -117,13 +167,9 @@ function partitionSplits(rows: readonly PartitionRow[], columns: readonly Mapped
  * and more rows than one split should hold (plus a NULL-key split for a nullable unique key);
  * otherwise one split for everything.
  */
-export async function planSplits(pool: Pool, schema: string, table: string, columns: readonly MappedColumn[], options: SplitPlanOptions): Promise<StringMap[]> {
-  const splits = await planKinds(pool, schema, table, columns, options);
-  return splits.map((split) => ({ ...split, [SCHEMA]: schema, [TABLE]: table }));
-}
-
-async function planKinds(pool: Pool, schema: string, table: string, columns: readonly MappedColumn[], options: SplitPlanOptions): Promise<StringMap[]> {
-  const whole: StringMap[] = [{ [KIND]: 'all' }];
+export async function planSplits(pool: Pool, schema: string, table: string, columns: readonly MappedColumn[], options: SplitPlanOptions): Promise<AuroraSplit[]> {
+  const where: SplitTable = { schema, table };
+  const whole: AuroraSplit[] = [{ kind: 'all', ...where }];
   const partitions = await queryRows<PartitionRow>(
     pool,
     {
@@ -132,7 +178,7 @@ async function planKinds(pool: Pool, schema: string, table: string, columns: rea
     },
     'listing the partitions',
   );
-  if (partitions.length > 0) return partitionSplits(partitions, columns);
+  if (partitions.length > 0) return partitionSplits(where, partitions, columns);
   const key = await findSplitKey(pool, schema, table, columns);
   if (key === undefined) return whole;
   const [stats] = await queryRows<{ rowsEstimate: string | number | null }>(pool, { sql: 'SELECT TABLE_ROWS AS rowsEstimate FROM information_schema.tables WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', params: [schema, table] }, 'estimating the table size');
@@ -152,13 +198,9 @@ async function planKinds(pool: Pool, schema: string, table: string, columns: rea
   const count = BigInt(wanted) > span ? span : BigInt(wanted);
   const cuts: bigint[] = [];
   for (let i = 1n; i < count; i++) cuts.push(min + (span * i) / count);
-  const splits: StringMap[] = [];
-  for (let i = 0; i <= cuts.length; i++) {
-    const low = i === 0 ? undefined : cuts[i - 1];
-    const high = cuts[i];
-    splits.push({ [KIND]: 'range', [KEY]: key.column.name, ...(low === undefined ? {} : { [LOW]: String(low) }), ...(high === undefined ? {} : { [HIGH]: String(high) }) });
-  }
-  if (key.nullable) splits.push({ [KIND]: 'null', [KEY]: key.column.name });
+  const splits: AuroraSplit[] = [];
+  for (let i = 0; i <= cuts.length; i++) splits.push({ kind: 'range', ...where, key: key.column.name, low: i === 0 ? undefined : cuts[i - 1], high: cuts[i] });
+  if (key.nullable) splits.push({ kind: 'null', ...where, key: key.column.name });
   return splits;
 }
 
@@ -183,6 +225,69 @@ function boundOf(text: string | undefined): bigint | undefined | null {
   return value < INT64_MIN || value > INT64_MAX ? null : value;
 }
 
+/** A split as the string map Athena carries back to ReadRecords. */
+export function encodeSplit(split: AuroraSplit): StringMap {
+  const where = { [SCHEMA]: split.schema, [TABLE]: split.table };
+  switch (split.kind) {
+    case 'all':
+      return { [KIND]: split.kind, ...where };
+    case 'null':
+      return { [KIND]: split.kind, [KEY]: split.key, ...where };
+    case 'range':
+      return { [KIND]: split.kind, [KEY]: split.key, ...(split.low === undefined ? {} : { [LOW]: String(split.low) }), ...(split.high === undefined ? {} : { [HIGH]: String(split.high) }), ...where };
+    case 'partition': {
+      const bounds = split.bounds;
+      const pruning: Record<string, string> =
+        bounds === undefined
+          ? {}
+          : {
+              [KEY]: bounds.key,
+              ...(bounds.low === undefined ? {} : { [LOW]: bounds.low }),
+              ...(bounds.high === undefined ? {} : { [HIGH]: bounds.high }),
+              ...(bounds.values === undefined ? {} : { [VALUES]: bounds.values }),
+              ...(bounds.nulls ? { [NULLS]: 'true' } : {}),
+            };
+      return { [KIND]: PARTITION, [PARTITION]: split.partition, ...pruning, ...where };
+    }
+  }
+}
+
+/** The refusal of a split that did not come from GetSplits for `table` (`schema.table`). */
+function splitRefusal(table: string, why: string): ConnectorError {
+  return new ConnectorError('InvalidInput', `The split was not issued by this connector for table ${JSON.stringify(table)}: ${why}`);
+}
+
+/**
+ * Reads a split back at ReadRecords for the request's `table` (`schema.table`, for messages). Only
+ * the shape is checked here: a kind this connector issues with only that kind's properties, a
+ * table, a key or partition name, range bounds that are 64-bit integers in order. Whether it fits
+ * the table is {@link checkSplit}'s job.
+ *
+ * @throws {ConnectorError} `InvalidInput` naming what was not issued (never a property's value: bounds are row data).
+ */
+export function decodeSplit(properties: StringMap, table: string): AuroraSplit {
+  const refuse = (why: string): never => {
+    throw splitRefusal(table, why);
+  };
+  // Own properties only: a property named `__proto__` or `constructor` must not reach Object.prototype.
+  const get = (name: string): string | undefined => (Object.hasOwn(properties, name) ? properties[name] : undefined);
+  const kind = get(KIND);
+  const issued = kind !== undefined && Object.hasOwn(ISSUED, kind) ? ISSUED[kind] : undefined;
+  if (kind === undefined || issued === undefined) return refuse('its kind is not one this connector issues');
+  const extra = Object.keys(properties).find((name) => !issued.includes(name));
+  if (extra !== undefined) refuse(`a ${kind} split carries no property ${JSON.stringify(extra.slice(0, 40))}`);
+  const where: SplitTable = { schema: get(SCHEMA) ?? refuse('it names another table'), table: get(TABLE) ?? refuse('it names another table') };
+  if (kind === 'all') return { kind, ...where };
+  if (kind === PARTITION) return { kind, ...where, partition: get(PARTITION) ?? refuse("its partition is not one of the table's") };
+  const key = get(KEY) ?? refuse("its key is not the table's split key");
+  if (kind === 'null') return { kind, ...where, key };
+  const low = boundOf(get(LOW));
+  const high = boundOf(get(HIGH));
+  if (low === null || high === null) return refuse('its bounds are not 64-bit integers');
+  if (low !== undefined && high !== undefined && low >= high) refuse('its range is empty');
+  return { kind: 'range', ...where, key, low, high };
+}
+
 /** What a checked split reads: a named partition, and the WHERE conjuncts of its key range. */
 export interface SplitRead {
   readonly partition?: string;
@@ -198,46 +303,38 @@ export interface SplitRead {
  *
  * @throws {ConnectorError} `InvalidInput` naming what was not issued (never a property's value: bounds are row data).
  */
-export async function checkSplit(pool: Pool, schema: string, table: string, columns: readonly MappedColumn[], split: StringMap): Promise<SplitRead> {
-  const refuse = (why: string) => new ConnectorError('InvalidInput', `The split was not issued by this connector for table ${JSON.stringify(`${schema}.${table}`)}: ${why}`);
-  const kind = split[KIND];
-  const issued = kind !== undefined && Object.hasOwn(ISSUED, kind) ? ISSUED[kind] : undefined;
-  if (issued === undefined) throw refuse('its kind is not one this connector issues');
-  const extra = Object.keys(split).find((name) => !issued.includes(name));
-  if (extra !== undefined) throw refuse(`a ${kind} split carries no property ${JSON.stringify(extra.slice(0, 40))}`);
-  if (split[SCHEMA] !== schema || split[TABLE] !== table) throw refuse('it names another table');
+export async function checkSplit(pool: Pool, schema: string, table: string, columns: readonly MappedColumn[], properties: StringMap): Promise<SplitRead> {
+  const label = `${schema}.${table}`;
+  const refuse = (why: string) => splitRefusal(label, why);
+  const split = decodeSplit(properties, label);
+  if (split.schema !== schema || split.table !== table) throw refuse('it names another table');
   const partitions = await queryRows<{ name: string }>(
     pool,
     { sql: 'SELECT DISTINCT PARTITION_NAME AS name FROM information_schema.partitions WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND PARTITION_NAME IS NOT NULL', params: [schema, table] },
     'checking the split',
   );
-  if (kind === PARTITION) {
-    const name = split[PARTITION];
-    if (name === undefined || !partitions.some((p) => p.name === name)) throw refuse(partitions.length === 0 ? 'the table has no partitions' : "its partition is not one of the table's");
-    return { partition: name, predicates: [] };
+  if (split.kind === 'partition') {
+    if (!partitions.some((p) => p.name === split.partition)) throw refuse(partitions.length === 0 ? 'the table has no partitions' : "its partition is not one of the table's");
+    return { partition: split.partition, predicates: [] };
   }
   if (partitions.length > 0) throw refuse('the table is partitioned, so it is read one partition per split');
-  if (kind === 'all') return { predicates: [] };
+  if (split.kind === 'all') return { predicates: [] };
   const key = await findSplitKey(pool, schema, table, columns);
-  if (key === undefined || key.column.name !== split[KEY]) throw refuse("its key is not the table's split key");
+  if (key === undefined || key.column.name !== split.key) throw refuse("its key is not the table's split key");
   const quoted = quoteIdentifier(key.column.name);
-  if (kind === 'null') {
+  if (split.kind === 'null') {
     if (!key.nullable) throw refuse('the split key holds no NULL');
     return { predicates: [{ sql: `${quoted} IS NULL`, params: [], exact: true }] };
   }
-  const low = boundOf(split[LOW]);
-  const high = boundOf(split[HIGH]);
-  if (low === null || high === null) throw refuse('its bounds are not 64-bit integers');
-  if (low !== undefined && high !== undefined && low >= high) throw refuse('its range is empty');
   const parts: string[] = [];
   const params: SqlParam[] = [];
-  if (low !== undefined) {
+  if (split.low !== undefined) {
     parts.push(`${quoted} >= CAST(? AS SIGNED)`);
-    params.push(String(low));
+    params.push(String(split.low));
   }
-  if (high !== undefined) {
+  if (split.high !== undefined) {
     parts.push(`${quoted} < CAST(? AS SIGNED)`);
-    params.push(String(high));
+    params.push(String(split.high));
   }
   // A range with neither end still excludes NULL keys, which the 'null' split reads.
   if (parts.length === 0) parts.push(`${quoted} IS NOT NULL`);
@@ -273,4 +370,17 @@ export function pruneSplits(splits: readonly StringMap[], constraints: Readonly<
     const highExclusive = split[HIGH] === undefined ? undefined : BigInt(split[HIGH]);
     return allowed.intervals.some((i) => (i.high === undefined || low === undefined || i.high >= low) && (i.low === undefined || highExclusive === undefined || i.low < highExclusive));
   });
+}
+
+/**
+ * The connector's `getSplits` for a table: its planned splits, pruned by the summary on the split
+ * key, encoded. Core pages the response (at most 1,000 splits each), so one plan per call is enough.
+ */
+export async function getTableSplits(state: AuroraState, ctx: ConnectorContext, input: SplitsInput): Promise<SplitPage> {
+  const pool = await poolFor(state, ctx.catalogName);
+  const resolved = await resolveTable(state, ctx, pool, input.tableName);
+  const options = { targetRowsPerSplit: state.config.targetRowsPerSplit, maxSplits: state.config.maxSplitsPerTable };
+  const planned = await planSplits(pool, resolved.schemaName, resolved.tableName, resolved.columns, options);
+  const splits = pruneSplits(planned.map(encodeSplit), summaryByColumn(resolved.columns, input.constraints.summary));
+  return { splits, continuationToken: null };
 }

@@ -4,10 +4,11 @@
  */
 export { createAuroraConnector } from './aurora-connector.js';
 export type { AuroraConnector, AuroraConnectorOptions } from './aurora-connector.js';
-export { auroraConnectorFactory, mysqlConnectionProperties } from './aurora-glue-connection.js';
-export type { AuroraConnectorFactory } from './aurora-glue-connection.js';
-export { loadAuroraSettings, parseConnectionString, connectionFor } from './aurora-config.js';
-export type { AuroraSettings, ConnectionSettings, IamAuthentication, SslMode } from './aurora-config.js';
+export { auroraConnectorFactory } from './aurora-factory.js';
+export type { AuroraConnectorFactory } from './aurora-factory.js';
+export { mysqlConnectionProperties } from './aurora-glue-connection.js';
+export { loadAuroraConfig, loadAuroraSettings, parseConnectionString, connectionFor } from './aurora-config.js';
+export type { AuroraConfig, AuroraSettings, ConnectionSettings, IamAuthentication, SslMode } from './aurora-config.js';
 export type { TokenSigner, TokenSignerOptions } from './aurora-client.js';
 export { createSecretsManagerResolver, parseCredentials } from './aurora-secrets.js';
 export type { SecretResolver, SecretsManagerLike, SecretsManagerResolverOptions, Credentials } from './aurora-secrets.js';

@@ -4,7 +4,7 @@
  * read on the first invocation); pools and secrets are created on the first request.
  */
 import { createLambdaHandler } from '@athena-federation/connector-core';
-import { auroraConnectorFactory } from './aurora-glue-connection.js';
+import { auroraConnectorFactory } from './aurora-factory.js';
 
 /** The handler the Lambda runtime calls (`index.handler`). */
 export const handler = createLambdaHandler(auroraConnectorFactory());

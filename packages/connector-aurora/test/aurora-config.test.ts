@@ -1,7 +1,7 @@
 /** Connection-string and environment parsing, Java's formats and names. */
 import { ConfigurationError } from '@athena-federation/connector-core';
 import { describe, expect, it } from 'vitest';
-import { connectionFor, loadAuroraSettings, parseConnectionString } from '../src/index.js';
+import { connectionFor, loadAuroraConfig, parseConnectionString } from '../src/index.js';
 
 describe('parseConnectionString', () => {
   it('reads host, port, database, inline credentials and TLS/timeouts', () => {
@@ -48,29 +48,29 @@ describe('parseConnectionString', () => {
   });
 });
 
-describe('loadAuroraSettings', () => {
+describe('loadAuroraConfig', () => {
   it('requires default', () => {
-    expect(() => loadAuroraSettings({})).toThrow(/default is required/);
+    expect(() => loadAuroraConfig({})).toThrow(/default is required/);
   });
 
   it('registers <catalog>_connection_string catalogs and routes like Java', () => {
-    const settings = loadAuroraSettings({ default: 'mysql://jdbc:mysql://d/db', sales_connection_string: 'mysql://jdbc:mysql://s/db', AWS_LAMBDA_FUNCTION_NAME: 'fn' });
+    const settings = loadAuroraConfig({ default: 'mysql://jdbc:mysql://d/db', sales_connection_string: 'mysql://jdbc:mysql://s/db', AWS_LAMBDA_FUNCTION_NAME: 'fn' });
     expect(settings.multiplexed).toBe(true);
     expect(connectionFor(settings, 'sales')?.host).toBe('s');
     expect(connectionFor(settings, 'lambda:fn')?.host).toBe('d');
     expect(connectionFor(settings, 'other')).toBeUndefined();
-    const single = loadAuroraSettings({ default: 'mysql://jdbc:mysql://d/db' });
+    const single = loadAuroraConfig({ default: 'mysql://jdbc:mysql://d/db' });
     expect(connectionFor(single, 'anything')?.host).toBe('d');
   });
 
   it('reads the numeric options and checks them', () => {
-    const settings = loadAuroraSettings({ default: 'mysql://jdbc:mysql://d/db', target_rows_per_split: '5000', max_splits_per_table: '7', pool_connection_limit: '2', secret_cache_ttl_seconds: '30', decimal_precision_overflow: 'VARCHAR' });
+    const settings = loadAuroraConfig({ default: 'mysql://jdbc:mysql://d/db', target_rows_per_split: '5000', max_splits_per_table: '7', pool_connection_limit: '2', secret_cache_ttl_seconds: '30', decimal_precision_overflow: 'VARCHAR' });
     expect(settings).toMatchObject({ targetRowsPerSplit: 5000, maxSplitsPerTable: 7, poolConnectionLimit: 2, secretCacheTtlMs: 30_000, decimalOverflow: 'varchar' });
-    expect(() => loadAuroraSettings({ default: 'mysql://jdbc:mysql://d/db', target_rows_per_split: '0' })).toThrow(/target_rows_per_split/);
+    expect(() => loadAuroraConfig({ default: 'mysql://jdbc:mysql://d/db', target_rows_per_split: '0' })).toThrow(/target_rows_per_split/);
     // Decimal digits only, as Java parses them: Number() alone would take these.
     for (const text of ['0x10', '1e3', '0b11', '12.0']) {
-      expect(() => loadAuroraSettings({ default: 'mysql://jdbc:mysql://d/db', max_splits_per_table: text })).toThrow(/max_splits_per_table/);
-      expect(() => loadAuroraSettings({ default: `mysql://jdbc:mysql://d/db?connectTimeout=${text}` })).toThrow(/connectTimeout/);
+      expect(() => loadAuroraConfig({ default: 'mysql://jdbc:mysql://d/db', max_splits_per_table: text })).toThrow(/max_splits_per_table/);
+      expect(() => loadAuroraConfig({ default: `mysql://jdbc:mysql://d/db?connectTimeout=${text}` })).toThrow(/connectTimeout/);
     }
   });
 });

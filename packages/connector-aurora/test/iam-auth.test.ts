@@ -12,17 +12,17 @@ import { Signer } from '@aws-sdk/rds-signer';
 import { ConfigurationError } from '@athena-federation/connector-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuroraPools, type TokenSignerOptions } from '../src/aurora-client.js';
-import { loadAuroraSettings, parseConnectionString } from '../src/aurora-config.js';
+import { loadAuroraConfig, parseConnectionString } from '../src/aurora-config.js';
 
 const HOST = 'prod.cluster-abc123.us-east-2.rds.amazonaws.com';
 
 describe('IAM configuration', () => {
   it('forces TLS, reads the region and keeps the user', () => {
-    const settings = loadAuroraSettings({ default: `mysql://jdbc:mysql://${HOST}:3306/db?user=athena_iam`, iam_database_authentication: 'true', AWS_REGION: 'us-east-2' });
+    const settings = loadAuroraConfig({ default: `mysql://jdbc:mysql://${HOST}:3306/db?user=athena_iam`, iam_database_authentication: 'true', AWS_REGION: 'us-east-2' });
     expect(settings.iamAuthentication).toEqual({ region: 'us-east-2' });
     expect(settings.catalogs.get('default')).toMatchObject({ sslMode: 'REQUIRED', user: 'athena_iam' });
-    expect(loadAuroraSettings({ default: `mysql://jdbc:mysql://${HOST}/db?user=u`, iam_database_authentication: 'true', AWS_REGION: 'us-east-1', iam_region: 'eu-west-1' }).iamAuthentication).toEqual({ region: 'eu-west-1' });
-    expect(loadAuroraSettings({ default: `mysql://jdbc:mysql://${HOST}/db?user=u` }).iamAuthentication).toBeUndefined();
+    expect(loadAuroraConfig({ default: `mysql://jdbc:mysql://${HOST}/db?user=u`, iam_database_authentication: 'true', AWS_REGION: 'us-east-1', iam_region: 'eu-west-1' }).iamAuthentication).toEqual({ region: 'eu-west-1' });
+    expect(loadAuroraConfig({ default: `mysql://jdbc:mysql://${HOST}/db?user=u` }).iamAuthentication).toBeUndefined();
   });
 
   it.each<[Record<string, string>, RegExp]>([
@@ -30,7 +30,7 @@ describe('IAM configuration', () => {
     [{ default: `mysql://jdbc:mysql://${HOST}/db`, AWS_REGION: 'us-east-2' }, /default.*needs user=/],
     [{ default: `mysql://jdbc:mysql://${HOST}/db?user=u` }, /iam_region.*AWS_REGION/],
   ])('refuses %j', (env, message) => {
-    const run = () => loadAuroraSettings({ ...env, iam_database_authentication: 'true' });
+    const run = () => loadAuroraConfig({ ...env, iam_database_authentication: 'true' });
     expect(run).toThrow(ConfigurationError);
     expect(run).toThrow(message);
   });

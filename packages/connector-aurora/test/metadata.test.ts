@@ -70,7 +70,7 @@ describe('metadata', () => {
   });
 
   it('refuses an ambiguous case-insensitive name; an exact-case match wins', async () => {
-    expect(await failure(engineFor(connector).getTable({ schemaName: db.name, tableName: 'TWIN' }))).toMatch(/InvalidInputException.*differ only by case/);
+    expect(await failure(engineFor(connector).getTable({ schemaName: db.name, tableName: 'TWIN' }))).toMatch(/InvalidInputException.*is ambiguous: 2 names differ only by case \(twin, Twin\)/);
     expect((await engineFor(connector).getTable({ schemaName: db.name, tableName: 'twin' })).schema.fields.length).toBe(2);
   });
 

@@ -59,7 +59,8 @@ export function actMidRead(connector: Connector, afterRows: number, act: () => P
       let seen = 0;
       for await (const item of connector.readSplit(ctx, input)) {
         yield item;
-        seen += item instanceof RecordBatch ? item.numRows : 1;
+        // A chunk of rows counts its rows: counting it as one would act long after `afterRows`, or never.
+        seen += item instanceof RecordBatch ? item.numRows : item.length;
         if (!done && seen >= afterRows) {
           done = true;
           await act();
