@@ -1,7 +1,7 @@
 // Split planning without a database: segment counts, Query-vs-Scan choice, split round trips.
 import { ConnectorError } from '@athena-federation/connector-core';
 import { describe, expect, it } from 'vitest';
-import { passthroughStatement } from '../src/dynamodb-split-checks.js';
+import { passthroughStatement } from '../src/dynamodb-passthrough.js';
 import { decodeSplit, encodeSplit, planSplits, scanSegmentCount, type KeySchema } from '../src/dynamodb-splits.js';
 
 const limits = { minScanSegments: 4, maxScanSegments: 1000 };
@@ -80,7 +80,7 @@ describe('forged split shapes (issue #14)', () => {
 
   it('takes one SELECT, whatever its literals, identifiers and comments hold', () => {
     expect(passthroughStatement({ query: ` SELECT * FROM "t;x" WHERE a = 'it''s; fine' -- ; trailing\n ;` })).toMatch(/^SELECT/);
-    expect(passthroughStatement({ QUERY: 'SELECT * FROM t /* ; */' })).toBe('SELECT * FROM t /* ; */');
+    expect(passthroughStatement({ query: 'SELECT * FROM t /* ; */' })).toBe('SELECT * FROM t /* ; */');
     expect(() => passthroughStatement({ query: "SELECT * FROM t; DELETE FROM t WHERE a = 'b'" })).toThrow(/single/);
     expect(() => passthroughStatement({ query: "SELECT * FROM t WHERE a = 'x'';'; UPDATE t SET a = 1" })).toThrow(/single/);
     expect(() => passthroughStatement({ query: 'UPDATE t SET a = 1' })).toThrow(/only a PartiQL SELECT/);
