@@ -158,7 +158,7 @@ async function glueDefaultTables(state: DynamoDbState, ctx: ConnectorContext): P
 // ----------------------------------------------------------------------------------------------
 // Listing
 
-/** `default`, plus (unless `disable_glue`) every Glue database flagged as holding DynamoDB tables. */
+/** Core calls this for ListSchemas: `default`, plus (unless `disable_glue`) every Glue database flagged as holding DynamoDB tables. */
 export async function listSchemas(state: DynamoDbState, ctx: ConnectorContext): Promise<string[]> {
   if (state.config.disableGlue) return [DEFAULT_SCHEMA];
   const schemas = new Set([DEFAULT_SCHEMA]);
@@ -199,9 +199,9 @@ async function allTableNames(state: DynamoDbState, ctx: ConnectorContext): Promi
 const FOREIGN_TOKEN = 'ListTables nextToken is not one this connector issued';
 
 /**
- * The tables of a schema. In a Glue database: its DynamoDB tables. In `default`: Glue's DynamoDB
- * tables of its `default` database first (Java's order), then ListTables pages; a DynamoDB table
- * Glue already named is not listed twice. Tokens: `glue:<offset>` inside the Glue list,
+ * Core calls this for ListTables: the tables of a schema. In a Glue database: its DynamoDB
+ * tables. In `default`: Glue's DynamoDB tables of its `default` database first (Java's order),
+ * then ListTables pages; a DynamoDB table Glue already named is not listed twice. Tokens: `glue:<offset>` inside the Glue list,
  * `dynamodb:<last real name>` (DynamoDB's own ExclusiveStartTableName) inside ListTables.
  */
 export async function listTables(state: DynamoDbState, ctx: ConnectorContext, input: ListTablesInput): Promise<TablePage> {
@@ -289,7 +289,7 @@ export async function resolveTable(state: DynamoDbState, ctx: ConnectorContext, 
 // ----------------------------------------------------------------------------------------------
 // Schemas
 
-/** The schema of a table: Glue's when Glue describes it (Java's order), else the inferred one. */
+/** Core calls this for GetTable: Glue's schema when Glue describes the table (Java's order), else the inferred one. */
 export async function getTable(state: DynamoDbState, ctx: ConnectorContext, table: TableName): Promise<{ schema: Schema }> {
   requireDefaultSchema(state, table.schemaName);
   const info = await glueInfo(state, ctx, table);

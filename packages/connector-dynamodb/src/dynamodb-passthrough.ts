@@ -68,14 +68,15 @@ export function checkPartiqlSplit(split: PartiqlSplit, args: Readonly<Record<str
 }
 
 
-/** GetSplits of a passthrough query: one split that runs the statement to its last page. */
+/** Core calls this (through GetSplits) for a passthrough query: one split that runs the statement to its last page. */
 export function passthroughSplits(args: Readonly<Record<string, string>>): SplitPage {
   return { splits: [encodeSplit({ kind: 'partiql', statement: passthroughStatement(args) })], continuationToken: null };
 }
 
 /**
- * The schema of a passthrough statement. PartiQL has no dry run, so it is inferred from the
- * statement's first items (up to `schema_inference_sample_items`), as Java does (it takes 4).
+ * Core calls this for GetTable of a passthrough query: the statement's schema. PartiQL has no
+ * dry run, so it is inferred from the statement's first items (up to
+ * `schema_inference_sample_items`), as Java does (it takes 4).
  */
 export async function passthroughSchema(state: DynamoDbState, ctx: ConnectorContext, args: Readonly<Record<string, string>>): Promise<TableDefinition> {
   const statement = passthroughStatement(args);

@@ -212,7 +212,8 @@ export interface SplitTable {
 const SPLITS_PER_PAGE = 1000;
 
 /**
- * One GetSplits page of a table read (the continuation token is the offset into the plan).
+ * Core calls this (through GetSplits) for a table read: one page of splits (the continuation
+ * token is the offset into the plan).
  * `columnsOf` (the table's columns) is called only when a non-ALL index could serve the query:
  * a GSI must hold every column, since GetSplits does not say which are requested.
  */
@@ -287,7 +288,8 @@ function segmentNumber(text: string | undefined): number {
 
 /**
  * Reads a split back; anything malformed is InvalidInput (it did not come from this connector).
- * Only the shape is checked here; whether it fits the request is `dynamodb-split-checks.ts`'s job.
+ * Only the shape is checked here; whether it fits the request is `dynamodb-split-checks.ts`'s job
+ * (`dynamodb-passthrough.ts`'s for a PartiQL split).
  */
 export function decodeSplit(properties: StringMap): DynamoDbSplit {
   const bad = (what: string): never => {
