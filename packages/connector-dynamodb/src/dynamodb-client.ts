@@ -16,7 +16,9 @@ import {
   ScanCommand,
   type ScanCommandOutput,
 } from '@aws-sdk/client-dynamodb';
+import { createThrottlingInvoker, type ConnectorContext, type ThrottlingInvoker } from '@athena-federation/connector-core';
 import { assumeRoleCredentials } from './dynamodb-cross-account.js';
+import { classifyDynamoDbError, isDynamoDbThrottle } from './dynamodb-errors.js';
 
 /** Per-call options the connector passes: the abort signal that ends a read at the Lambda deadline. */
 export interface DynamoDbSendOptions {
@@ -66,6 +68,24 @@ export function lazyClient(source: DynamoDbClientSource | undefined, crossAccoun
     client ??= typeof source === 'function' ? Promise.resolve(source()) : Promise.resolve(source ?? createDefaultDynamoDbClient({ crossAccountRoleArn }));
     return client;
   };
+}
+
+/**
+ * Core's AIMD pacing for DynamoDB's throttles under `throttle_*`; `surfaceToEngine` says whether a
+ * throttle may still reach Athena (only before the call's caller has handed core a row).
+ */
+export function dynamoDbPacing(ctx: ConnectorContext, surfaceToEngine: () => boolean): ThrottlingInvoker {
+  return createThrottlingInvoker(ctx.config.throttle, { isThrottle: isDynamoDbThrottle, surfaceToEngine, signal: ctx.signal });
+}
+
+/** Runs one DynamoDB call (paced by `pacing` when given), its failure classified as `action`. */
+export async function callDynamoDb<T>(client: () => Promise<DynamoDbClientLike>, action: string, run: (c: DynamoDbClientLike) => Promise<T>, pacing?: ThrottlingInvoker): Promise<T> {
+  const c = await client();
+  try {
+    return pacing === undefined ? await run(c) : await pacing.invoke(() => run(c));
+  } catch (error) {
+    throw classifyDynamoDbError(error, action);
+  }
 }
 
 // The command classes, re-exported so the connector builds exactly the commands this interface names.

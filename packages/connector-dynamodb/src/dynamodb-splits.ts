@@ -4,7 +4,7 @@
  * follows the table's size and provisioned throughput. Splits travel as flat string maps.
  */
 import type { AttributeValue, KeySchemaElement, TableDescription } from '@aws-sdk/client-dynamodb';
-import { ConnectorError, type StringMap, type ValueSet } from '@athena-federation/connector-core';
+import { ConnectorError, type SplitPage, type SplitsInput, type StringMap, type ValueSet } from '@athena-federation/connector-core';
 import type { DynamoDbConfig } from './dynamodb-config.js';
 import { keyValues, pointValues, type ScalarType } from './dynamodb-expressions.js';
 import { parseNumber } from './dynamodb-types.js';
@@ -201,6 +201,41 @@ export function planSplits(
   return { count: totalSegments, at: (i) => ({ kind: 'scan', table, segment: i, totalSegments }) };
 }
 
+/** A resolved table, as planning and the split checks need it: its real name, DescribeTable answer and keys. */
+export interface SplitTable {
+  readonly name: string;
+  readonly description: TableDescription;
+  readonly keys: KeySchema;
+}
+
+/** Splits per GetSplits page. */
+const SPLITS_PER_PAGE = 1000;
+
+/**
+ * Core calls this (through GetSplits) for a table read: one page of splits (the continuation
+ * token is the offset into the plan).
+ * `columnsOf` (the table's columns) is called only when a non-ALL index could serve the query:
+ * a GSI must hold every column, since GetSplits does not say which are requested.
+ */
+export async function splitPage(table: SplitTable, input: SplitsInput, config: DynamoDbConfig, columnsOf: () => Promise<readonly string[]>): Promise<SplitPage> {
+  const summary = input.constraints.summary;
+  let indexes = constrainedIndexes(globalIndexesOf(table.description), summary);
+  let locals = constrainedLocalIndexes(localIndexesOf(table.description), summary);
+  if ([...indexes, ...locals].some((index) => !index.projectsAll)) {
+    const columns = await columnsOf();
+    indexes = indexes.filter((index) => indexCovers(index, table.keys, columns));
+    locals = locals.filter((index) => indexCovers(index, table.keys, columns));
+  }
+  const plan = planSplits(table.name, table.keys, summary, scanSegmentCount(table.description, config), indexes, locals);
+  const offset = input.continuationToken === null ? 0 : Number(input.continuationToken);
+  if (!Number.isSafeInteger(offset) || offset < 0 || offset > plan.count) throw new ConnectorError('InvalidInput', 'GetSplits continuationToken is not one this connector issued');
+  const end = Math.min(plan.count, offset + SPLITS_PER_PAGE);
+  // The capacity cap is shared evenly, assuming Athena runs every split at once (it may run fewer: then less is used).
+  const share = config.maxReadCapacityUnits > 0 ? { rcuShare: String(config.maxReadCapacityUnits / plan.count) } : {};
+  const splits = Array.from({ length: end - offset }, (_, i) => ({ ...encodeSplit(plan.at(offset + i)), ...share }));
+  return { splits, continuationToken: end < plan.count ? String(end) : null };
+}
+
 /** Whether any index's hash key is pinned to points (so the covering check is worth a schema lookup). */
 export function constrainedIndexes(indexes: readonly IndexKeys[], summary: Readonly<Record<string, ValueSet>>): IndexKeys[] {
   return indexes.filter((index) => {
@@ -253,7 +288,8 @@ function segmentNumber(text: string | undefined): number {
 
 /**
  * Reads a split back; anything malformed is InvalidInput (it did not come from this connector).
- * Only the shape is checked here; whether it fits the request is `dynamodb-split-checks.ts`'s job.
+ * Only the shape is checked here; whether it fits the request is `dynamodb-split-checks.ts`'s job
+ * (`dynamodb-passthrough.ts`'s for a PartiQL split).
  */
 export function decodeSplit(properties: StringMap): DynamoDbSplit {
   const bad = (what: string): never => {

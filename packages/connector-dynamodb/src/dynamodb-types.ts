@@ -128,6 +128,37 @@ export function mergeShapes(a: Shape | undefined, b: Shape | undefined): Shape |
   return a.kind === b.kind ? a : MIXED;
 }
 
+/** Merges the shape of every attribute of `item` into `shapes` (schema inference and passthrough sampling). */
+export function recordShapes(shapes: Map<string, Shape | undefined>, item: Item): void {
+  for (const name in item) {
+    const value = item[name];
+    if (value !== undefined) shapes.set(name, mergeShapes(shapes.get(name), shapeOf(value)));
+  }
+}
+
+/** Rough size of a value (names plus payload), to bound the inference sample in bytes. */
+function valueBytes(value: AttributeValue): number {
+  if (value.S !== undefined) return value.S.length;
+  if (value.N !== undefined) return value.N.length;
+  if (value.B !== undefined) return value.B.length;
+  if (value.SS !== undefined) return value.SS.reduce((n, s) => n + s.length, 0);
+  if (value.NS !== undefined) return value.NS.reduce((n, s) => n + s.length, 0);
+  if (value.BS !== undefined) return value.BS.reduce((n, b) => n + b.length, 0);
+  if (value.L !== undefined) return value.L.reduce((n, v) => n + 1 + valueBytes(v), 3);
+  if (value.M !== undefined) return itemBytes(value.M);
+  return 1;
+}
+
+/** Rough size of an item, to bound the inference sample in bytes. */
+export function itemBytes(item: Item): number {
+  let total = 3;
+  for (const key in item) {
+    const value = item[key];
+    total += key.length + (value === undefined ? 0 : valueBytes(value));
+  }
+  return total;
+}
+
 /** Maps with more distinct keys than this across the sample read as `map`, not `struct`. */
 export const MAX_STRUCT_KEYS = 32;
 
@@ -259,6 +290,11 @@ export function athenaTypeName(type: DataType): string {
   }
   if (DataType.isStruct(type)) return `struct<${type.children.map((f) => `${f.name}:${athenaTypeName(f.type)}`).join(',')}>`;
   return String(type);
+}
+
+/** Athena type names of a schema's columns, for logs and docs (`name: type`). */
+export function describeSchema(schema: Schema): string[] {
+  return schema.fields.map((f: Field) => `${f.name}: ${athenaTypeName(f.type as DataType)}`);
 }
 
 /** Converts one attribute value (undefined = attribute absent) to a RecordBatchWriter value. */

@@ -2,7 +2,9 @@
  * @athena-federation/connector-dynamodb: Amazon DynamoDB as an Athena federated source, on
  * connector-core. Everything public is exported here by name, so this file is the API.
  */
-export { createDynamoDbConnector, DEFAULT_SCHEMA, PARTIQL_PASSTHROUGH, describeSchema } from './dynamodb-connector.js';
+export { createDynamoDbConnector } from './dynamodb-connector.js';
+export { DEFAULT_SCHEMA } from './dynamodb-catalog.js';
+export { PARTIQL_PASSTHROUGH } from './dynamodb-passthrough.js';
 export type { DynamoDbConnectorOptions } from './dynamodb-connector.js';
 export { dynamoDbConnectorFactory } from './dynamodb-factory.js';
 export { CROSS_ACCOUNT_SESSION_NAME, assumeRoleCredentials } from './dynamodb-cross-account.js';
@@ -15,5 +17,5 @@ export { loadDynamoDbConfig } from './dynamodb-config.js';
 export type { DynamoDbConfig, ProjectionAndCasingMode } from './dynamodb-config.js';
 export { classifyDynamoDbError, isDynamoDbThrottle } from './dynamodb-errors.js';
 export { scanSegmentCount } from './dynamodb-splits.js';
-export { SOURCE_TYPE_METADATA, parseNumber, plainNumber } from './dynamodb-types.js';
+export { SOURCE_TYPE_METADATA, describeSchema, parseNumber, plainNumber } from './dynamodb-types.js';
 export type { ParsedNumber } from './dynamodb-types.js';

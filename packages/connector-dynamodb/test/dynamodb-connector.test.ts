@@ -405,3 +405,28 @@ describe('forged splits (issue #14)', () => {
     }
   });
 });
+
+describe('casing_mode (core resolveSourceName)', () => {
+  beforeAll(async () => {
+    const twin = (TableName: string) => ({ TableName, AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' as const }], KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' as const }], BillingMode: 'PAY_PER_REQUEST' as const });
+    await createTable(dynamo.client, twin('Twin'), [{ id: { S: 'a' } }]);
+    await createTable(dynamo.client, twin('TWIN'), [{ id: { S: 'b' } }]);
+  });
+
+  it('refuses a name that matches several tables differing only by case, naming them', async () => {
+    const error = await driver().getTable({ schemaName: 'default', tableName: 'twin' }).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(LambdaInvocationError);
+    expect((error as LambdaInvocationError).error.errorMessage).toMatch(/InvalidInputException.*default\.twin is ambiguous.*(Twin, TWIN|TWIN, Twin)/);
+  });
+
+  it('with casing_mode=NONE lists real names and uses a name exactly as sent', async () => {
+    const connector = createDynamoDbConnector({ client: dynamo.client, config: connectorConfig });
+    const handler = createLambdaHandler(connector, { config: { ...config, ...loadHandlerConfig({ casing_mode: 'NONE' }), spillBucket: config.spillBucket } });
+    const d = new EngineDriver({ transport: inProcessTransport(handler) });
+    const names = (await d.listTables('default')).map((t) => t.tableName);
+    expect(names).toEqual(expect.arrayContaining(['Orders', 'Twin', 'TWIN']));
+    expect((await d.getTable({ schemaName: 'default', tableName: 'Orders' })).schema.fields.length).toBeGreaterThan(2);
+    const error = await d.getTable({ schemaName: 'default', tableName: 'orders' }).then(() => undefined, (e: unknown) => e);
+    expect((error as LambdaInvocationError).error.errorMessage).toMatch(/EntityNotFoundException.*describing DynamoDB table orders/);
+  });
+});

@@ -1,7 +1,7 @@
 // Split planning without a database: segment counts, Query-vs-Scan choice, split round trips.
 import { ConnectorError } from '@athena-federation/connector-core';
 import { describe, expect, it } from 'vitest';
-import { passthroughStatement } from '../src/dynamodb-split-checks.js';
+import { passthroughStatement } from '../src/dynamodb-passthrough.js';
 import { decodeSplit, encodeSplit, planSplits, scanSegmentCount, type KeySchema } from '../src/dynamodb-splits.js';
 
 const limits = { minScanSegments: 4, maxScanSegments: 1000 };
