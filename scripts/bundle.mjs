@@ -13,11 +13,26 @@ import { zipSync } from 'fflate';
  * @param {{ entry: string, outfile: string, target?: string, minify?: boolean, external?: string[], sourcemap?: boolean, mainFields?: string[], splitting?: boolean }} options
  * @returns {Promise<import('esbuild').Metafile>}
  */
-export async function bundle({ entry, outfile, target = 'node20', minify = false, external = [], sourcemap = false, mainFields, splitting = false }) {
+export async function bundle({
+  entry,
+  outfile,
+  target = 'node20',
+  minify = false,
+  external = [],
+  sourcemap = false,
+  mainFields,
+  splitting = false,
+}) {
   const result = await build({
     // Code splitting writes chunks beside the entry file, so it needs a directory and an entry name.
     ...(splitting
-      ? { entryPoints: { [basename(outfile).replace(/\.m?js$/, '')]: entry }, outdir: dirname(outfile), splitting: true, outExtension: { '.js': '.mjs' }, chunkNames: '[name]-[hash]' }
+      ? {
+          entryPoints: { [basename(outfile).replace(/\.m?js$/, '')]: entry },
+          outdir: dirname(outfile),
+          splitting: true,
+          outExtension: { '.js': '.mjs' },
+          chunkNames: '[name]-[hash]',
+        }
       : { entryPoints: [entry], outfile }),
     bundle: true,
     platform: 'node',
@@ -31,7 +46,9 @@ export async function bundle({ entry, outfile, target = 'node20', minify = false
     ...(mainFields === undefined ? {} : { mainFields }),
     metafile: true,
     legalComments: 'none',
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    },
     logLevel: 'warning',
   });
   return result.metafile;
@@ -47,7 +64,8 @@ export function isNodeBuiltin(specifier) {
 /** The modules a bundle still imports from outside itself, from esbuild's metafile. */
 export function externalImports(metafile) {
   const specifiers = new Set();
-  for (const output of Object.values(metafile.outputs)) for (const item of output.imports) if (item.external) specifiers.add(item.path);
+  for (const output of Object.values(metafile.outputs))
+    for (const item of output.imports) if (item.external) specifiers.add(item.path);
   return [...specifiers].sort();
 }
 
@@ -77,8 +95,19 @@ const UNIX = 3;
  */
 export async function bundleLambda({ entry, outfile, zip, clean = false, optionalExternals = {} }) {
   if (clean) await rm(dirname(outfile), { recursive: true, force: true });
-  const metafile = await bundle({ entry, outfile, target: 'node22', minify: true, sourcemap: true, splitting: true, mainFields: ['module', 'main'], external: Object.keys(optionalExternals) });
-  const unexpected = externalImports(metafile).filter((specifier) => !isNodeBuiltin(specifier) && !(specifier in optionalExternals));
+  const metafile = await bundle({
+    entry,
+    outfile,
+    target: 'node22',
+    minify: true,
+    sourcemap: true,
+    splitting: true,
+    mainFields: ['module', 'main'],
+    external: Object.keys(optionalExternals),
+  });
+  const unexpected = externalImports(metafile).filter(
+    (specifier) => !isNodeBuiltin(specifier) && !(specifier in optionalExternals),
+  );
   if (unexpected.length > 0) {
     throw new Error(
       `${outfile} would import ${unexpected.join(', ')} at run time, which the Lambda does not have: bundle them, or remove the import; ` +
@@ -88,7 +117,11 @@ export async function bundleLambda({ entry, outfile, zip, clean = false, optiona
   if (zip === undefined) return;
   const entries = {};
   // Metafile paths are relative to the working directory esbuild ran in.
-  for (const output of Object.keys(metafile.outputs).sort()) entries[basename(output)] = [await readFile(resolve(output)), { level: 9, mtime: ZIP_MTIME, os: UNIX, attrs: ZIP_FILE_ATTRIBUTES }];
+  for (const output of Object.keys(metafile.outputs).sort())
+    entries[basename(output)] = [
+      await readFile(resolve(output)),
+      { level: 9, mtime: ZIP_MTIME, os: UNIX, attrs: ZIP_FILE_ATTRIBUTES },
+    ];
   await mkdir(dirname(zip), { recursive: true });
   await writeFile(zip, zipSync(entries));
   await writeFile(zip.replace(/\.zip$/, '') + '.meta.json', JSON.stringify(metafile));

@@ -16,12 +16,29 @@ import { createHelloConnector } from '../src/index.js';
 const LINES = Number(process.env['HELLO_BENCH_LINES'] ?? 200_000);
 const bucket = 'hello-bench';
 const key = 'bench/sales/orders/part-0.jsonl';
-const schema = parseSchemaFile(JSON.stringify({ id: 'bigint', customer: 'varchar', amount: 'decimal(10,2)', quantity: 'int', day: 'date', score: 'double' }), 'bench');
+const schema = parseSchemaFile(
+  JSON.stringify({
+    id: 'bigint',
+    customer: 'varchar',
+    amount: 'decimal(10,2)',
+    quantity: 'int',
+    day: 'date',
+    score: 'double',
+  }),
+  'bench',
+);
 
 /** Order lines; with `longNumbers`, every line's double has 17 digits, so every line takes the exact-digits path. */
 function orderLines(longNumbers: boolean): Buffer {
   const lines = Array.from({ length: LINES }, (_, i) =>
-    JSON.stringify({ id: 1_000_000 + i, customer: `customer-${i % 977}`, amount: ((i * 37) % 100_000) / 100, quantity: i % 13, day: `2024-0${(i % 9) + 1}-1${i % 10}`, score: longNumbers ? i / 7 : Math.round(i / 0.07) / 100 }),
+    JSON.stringify({
+      id: 1_000_000 + i,
+      customer: `customer-${i % 977}`,
+      amount: ((i * 37) % 100_000) / 100,
+      quantity: i % 13,
+      day: `2024-0${(i % 9) + 1}-1${i % 10}`,
+      score: longNumbers ? i / 7 : Math.round(i / 0.07) / 100,
+    }),
   );
   return Buffer.from(`${lines.join('\n')}\n`);
 }
@@ -33,8 +50,21 @@ try {
   await ensureBucket(bucket);
   const connector = createHelloConnector({ bucket, prefix: 'bench', client: s3 });
   const settings: ConnectorSettings = loadHandlerConfig({});
-  const ctx = { queryId: 'bench', catalogName: 'bench', identity: null, signal: new AbortController().signal, config: settings } as Parameters<typeof connector.readSplit>[0];
-  const input = { tableName: { schemaName: 'sales', tableName: 'orders' }, schema, split: { key, etag: '' }, constraints: makeConstraints(), maxBlockSize: 16_000_000, confirmExactPushdown: () => undefined };
+  const ctx = {
+    queryId: 'bench',
+    catalogName: 'bench',
+    identity: null,
+    signal: new AbortController().signal,
+    config: settings,
+  } as Parameters<typeof connector.readSplit>[0];
+  const input = {
+    tableName: { schemaName: 'sales', tableName: 'orders' },
+    schema,
+    split: { key, etag: '' },
+    constraints: makeConstraints(),
+    maxBlockSize: 16_000_000,
+    confirmExactPushdown: () => undefined,
+  };
 
   const baseline = async () => {
     const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
@@ -67,9 +97,19 @@ try {
   for (const longNumbers of [false, true]) {
     const body = orderLines(longNumbers);
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
-    if ((await baseline()) !== LINES || (await candidate()) !== LINES) throw new Error('the two sides read different row counts');
+    if ((await baseline()) !== LINES || (await candidate()) !== LINES)
+      throw new Error('the two sides read different row counts');
     const detail = `${LINES.toLocaleString('en')} lines, ${(body.length / 1024 / 1024).toFixed(1)} MiB${longNumbers ? ', a 17-digit number on every line' : ''}`;
-    results.push(await compareAsync(`read JSON lines strictly${longNumbers ? ', long numbers' : ''}`, '≥ 0.5', baseline, candidate, 7, detail));
+    results.push(
+      await compareAsync(
+        `read JSON lines strictly${longNumbers ? ', long numbers' : ''}`,
+        '≥ 0.5',
+        baseline,
+        candidate,
+        7,
+        detail,
+      ),
+    );
   }
   report(results);
   s3.destroy();

@@ -2,7 +2,22 @@
  * A table's schema from its `_schema.json` sidecar: one JSON object mapping each column name to an
  * Athena type, in column order. No Glue needed — the table describes itself next to its data.
  */
-import { Bool, DateDay, DateMillisecond, Decimal, Field, Float32, Float64, Int8, Int16, Int32, Int64, Schema, Utf8, type DataType } from 'apache-arrow';
+import {
+  Bool,
+  DateDay,
+  DateMillisecond,
+  Decimal,
+  Field,
+  Float32,
+  Float64,
+  Int8,
+  Int16,
+  Int32,
+  Int64,
+  Schema,
+  Utf8,
+  type DataType,
+} from 'apache-arrow';
 import { ConnectorError } from '@athena-federation/connector-core';
 
 /** The Athena types a sidecar may name, and the Arrow type each one is served as (as Java's connectors map them). */
@@ -34,7 +49,10 @@ function arrowTypeOf(type: string, column: string, where: string): DataType {
     const scale = Number(decimal[2]);
     if (precision >= 1 && precision <= 38 && scale <= precision) return new Decimal(scale, precision, 128);
   }
-  throw new ConnectorError('InvalidInput', `${where}: column ${JSON.stringify(column)} has type ${JSON.stringify(type)}; use one of ${Object.keys(TYPES).join(', ')} or decimal(p,s) with 1 ≤ p ≤ 38, s ≤ p`);
+  throw new ConnectorError(
+    'InvalidInput',
+    `${where}: column ${JSON.stringify(column)} has type ${JSON.stringify(type)}; use one of ${Object.keys(TYPES).join(', ')} or decimal(p,s) with 1 ≤ p ≤ 38, s ≤ p`,
+  );
 }
 
 /**
@@ -53,8 +71,16 @@ export function parseSchemaFile(text: string, where: string): Schema {
     throw new ConnectorError('InvalidInput', `${where} must be a JSON object mapping column names to Athena types`);
   }
   const fields = Object.entries(parsed).map(([column, type]: [string, unknown]) => {
-    if (column === '' || column !== column.toLowerCase()) throw new ConnectorError('InvalidInput', `${where}: column name ${JSON.stringify(column)} must be non-empty and lower-case`);
-    if (typeof type !== 'string') throw new ConnectorError('InvalidInput', `${where}: the type of column ${JSON.stringify(column)} must be a string`);
+    if (column === '' || column !== column.toLowerCase())
+      throw new ConnectorError(
+        'InvalidInput',
+        `${where}: column name ${JSON.stringify(column)} must be non-empty and lower-case`,
+      );
+    if (typeof type !== 'string')
+      throw new ConnectorError(
+        'InvalidInput',
+        `${where}: the type of column ${JSON.stringify(column)} must be a string`,
+      );
     return new Field(column, arrowTypeOf(type, column, where), true);
   });
   if (fields.length === 0) throw new ConnectorError('InvalidInput', `${where} declares no columns`);

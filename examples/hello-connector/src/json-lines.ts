@@ -26,7 +26,10 @@ export async function* lineChunksOf(chunks: AsyncIterable<Uint8Array>): AsyncGen
     let start = 0;
     for (let end = data.indexOf(0x0a); end !== -1; end = data.indexOf(0x0a, start)) {
       const tail = data.subarray(start, end);
-      lines.push({ number: ++number, bytes: withoutCarriageReturn(pending.length === 0 ? tail : Buffer.concat([...pending, tail])) });
+      lines.push({
+        number: ++number,
+        bytes: withoutCarriageReturn(pending.length === 0 ? tail : Buffer.concat([...pending, tail])),
+      });
       pending = [];
       start = end + 1;
     }
@@ -66,7 +69,10 @@ function digitKeeper(exactColumns: ReadonlySet<string>, object: string, line: Ra
     if (typeof value !== 'number' || !exactColumns.has(key)) return value;
     if (context?.source !== undefined) return context.source;
     if (Number.isInteger(value) && !Number.isSafeInteger(value)) {
-      throw new ConnectorError('InvalidInput', `${at(object, line)}: column ${JSON.stringify(key)} holds an integer beyond 2^53, which this Node.js version cannot read exactly from a JSON number; write it as a string`);
+      throw new ConnectorError(
+        'InvalidInput',
+        `${at(object, line)}: column ${JSON.stringify(key)} holds an integer beyond 2^53, which this Node.js version cannot read exactly from a JSON number; write it as a string`,
+      );
     }
     return value;
   };
@@ -79,7 +85,11 @@ function digitKeeper(exactColumns: ReadonlySet<string>, object: string, line: Ra
  * cannot show the source (Node.js 20) refuse integers beyond 2^53 there instead of rounding them;
  * a fraction of 16+ digits cannot be told from its double there, so it arrives as the double.
  */
-export function parseLine(line: RawLine, exactColumns: ReadonlySet<string>, object: string): Record<string, unknown> | undefined {
+export function parseLine(
+  line: RawLine,
+  exactColumns: ReadonlySet<string>,
+  object: string,
+): Record<string, unknown> | undefined {
   let text: string;
   try {
     text = utf8.decode(line.bytes);
@@ -90,13 +100,21 @@ export function parseLine(line: RawLine, exactColumns: ReadonlySet<string>, obje
   let row: unknown;
   try {
     // A reviver makes JSON.parse about three times as slow (Node.js 20), so it runs only where needed.
-    row = exactColumns.size > 0 && LONG_NUMBER.test(text) ? JSON.parse(text, digitKeeper(exactColumns, object, line)) : JSON.parse(text);
+    row =
+      exactColumns.size > 0 && LONG_NUMBER.test(text)
+        ? JSON.parse(text, digitKeeper(exactColumns, object, line))
+        : JSON.parse(text);
   } catch (error) {
     if (error instanceof ConnectorError) throw error;
     // The SyntaxError's text can quote the line, so only its position goes into the answer.
     const position = /at position (\d+)/.exec(String(error))?.[1];
-    throw new ConnectorError('InvalidInput', `${at(object, line)} is not valid JSON${position === undefined ? '' : ` (at character ${Number(position) + 1})`}`, { cause: error });
+    throw new ConnectorError(
+      'InvalidInput',
+      `${at(object, line)} is not valid JSON${position === undefined ? '' : ` (at character ${Number(position) + 1})`}`,
+      { cause: error },
+    );
   }
-  if (typeof row !== 'object' || row === null || Array.isArray(row)) throw new ConnectorError('InvalidInput', `${at(object, line)} is not a JSON object`);
+  if (typeof row !== 'object' || row === null || Array.isArray(row))
+    throw new ConnectorError('InvalidInput', `${at(object, line)} is not a JSON object`);
   return row as Record<string, unknown>;
 }

@@ -21,6 +21,27 @@ const table = { schemaName: 'retail', tableName: 'orders' };
 const rowCount = orders.length;
 
 describeConnector({ name: 'hello (retail.orders)', make, table, rowCount, spillBucket: 'hello-spill' });
-describeConnector({ name: 'hello (retail.orders, filtering on customer)', make, table, rowCount, filterColumn: 'customer', spillBucket: 'hello-spill' });
-describeConnector({ name: 'hello (retail.orders, filtering on the decimal amount)', make, table, rowCount, filterColumn: 'amount', spillBucket: 'hello-spill' });
-describeConnector({ name: 'hello (retail.orders, filtering on the timestamp placed)', make, table, rowCount, filterColumn: 'placed', spillBucket: 'hello-spill' });
+describeConnector({
+  name: 'hello (retail.orders, filtering on customer)',
+  make,
+  table,
+  rowCount,
+  filterColumn: 'customer',
+  spillBucket: 'hello-spill',
+});
+describeConnector({
+  name: 'hello (retail.orders, filtering on the decimal amount)',
+  make,
+  table,
+  rowCount,
+  filterColumn: 'amount',
+  spillBucket: 'hello-spill',
+});
+describeConnector({
+  name: 'hello (retail.orders, filtering on the timestamp placed)',
+  make,
+  table,
+  rowCount,
+  filterColumn: 'placed',
+  spillBucket: 'hello-spill',
+});

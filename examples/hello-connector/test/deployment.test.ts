@@ -5,7 +5,16 @@
 // spill prefix (write).
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { type PolicyStatement, type SamTemplate, invokeLambdaBundle, policyStatements, readSamTemplate, statementActions, testLambdaBundle, testSamTemplate } from '@athena-federation/connector-core/testing';
+import {
+  type PolicyStatement,
+  type SamTemplate,
+  invokeLambdaBundle,
+  policyStatements,
+  readSamTemplate,
+  statementActions,
+  testLambdaBundle,
+  testSamTemplate,
+} from '@athena-federation/connector-core/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ordersObjects, putObjects } from './support/s3-tables.js';
 
@@ -21,7 +30,19 @@ testSamTemplate({
   sourceType: 'hello',
   configSources: ['src/hello-connector.ts'],
   ping: { env },
-  parameters: ['AthenaCatalogName', 'SpillBucket', 'SpillPrefix', 'LambdaTimeout', 'LambdaMemory', 'LambdaRole', 'DisableSpillEncryption', 'KMSKeyId', 'PermissionsBoundaryARN', 'DataBucket', 'DataPrefix'],
+  parameters: [
+    'AthenaCatalogName',
+    'SpillBucket',
+    'SpillPrefix',
+    'LambdaTimeout',
+    'LambdaMemory',
+    'LambdaRole',
+    'DisableSpillEncryption',
+    'KMSKeyId',
+    'PermissionsBoundaryARN',
+    'DataBucket',
+    'DataPrefix',
+  ],
 });
 
 describe('the unpacked zip against moto S3', () => {
@@ -35,8 +56,20 @@ describe('the unpacked zip against moto S3', () => {
       env,
       requests: [
         { '@type': 'ListSchemasRequest', catalogName: 'hello', queryId: 'q1' },
-        { '@type': 'ListTablesRequest', queryId: 'q1', catalogName: 'hello', schemaName: 'sales', nextToken: null, pageSize: -1 },
-        { '@type': 'GetTableRequest', queryId: 'q1', catalogName: 'hello', tableName: { schemaName: 'sales', tableName: 'orders' } },
+        {
+          '@type': 'ListTablesRequest',
+          queryId: 'q1',
+          catalogName: 'hello',
+          schemaName: 'sales',
+          nextToken: null,
+          pageSize: -1,
+        },
+        {
+          '@type': 'GetTableRequest',
+          queryId: 'q1',
+          catalogName: 'hello',
+          tableName: { schemaName: 'sales', tableName: 'orders' },
+        },
       ],
     });
     // Assess
@@ -48,7 +81,9 @@ describe('the unpacked zip against moto S3', () => {
   }, 60_000);
 
   it('fails at load, naming the variable, when data_bucket is missing', async () => {
-    await expect(invokeLambdaBundle(bundle().directory, { env: { data_bucket: '' }, requests: [] })).rejects.toThrow('Invalid connector configuration: data_bucket is required');
+    await expect(invokeLambdaBundle(bundle().directory, { env: { data_bucket: '' }, requests: [] })).rejects.toThrow(
+      'Invalid connector configuration: data_bucket is required',
+    );
   }, 60_000);
 });
 
@@ -70,9 +105,15 @@ describe('template.yaml, what only this connector grants', () => {
   it('lets the role list and read only under the data prefix, and write only under the spill prefix', () => {
     const reads = statements.filter((s) => statementActions(s).includes('s3:GetObject'));
     expect(reads.map((s) => s.Resource)).toEqual([sub('arn:${AWS::Partition}:s3:::${DataBucket}/${DataPrefix}/*')]);
-    const dataListing = statements.filter((s) => statementActions(s).includes('s3:ListBucket') && JSON.stringify(s.Resource).includes('DataBucket'));
+    const dataListing = statements.filter(
+      (s) => statementActions(s).includes('s3:ListBucket') && JSON.stringify(s.Resource).includes('DataBucket'),
+    );
     expect(dataListing.map((s) => s.Condition)).toEqual([{ StringLike: { 's3:prefix': sub('${DataPrefix}/*') } }]);
-    const writes = statements.filter((s) => statementActions(s).some((a) => a.startsWith('s3:Put') || a.startsWith('s3:Delete')));
-    expect(writes.map((s) => [statementActions(s), s.Resource])).toEqual([[['s3:PutObject'], sub('arn:${AWS::Partition}:s3:::${SpillBucket}/${SpillPrefix}/*')]]);
+    const writes = statements.filter((s) =>
+      statementActions(s).some((a) => a.startsWith('s3:Put') || a.startsWith('s3:Delete')),
+    );
+    expect(writes.map((s) => [statementActions(s), s.Resource])).toEqual([
+      [['s3:PutObject'], sub('arn:${AWS::Partition}:s3:::${SpillBucket}/${SpillPrefix}/*')],
+    ]);
   });
 });

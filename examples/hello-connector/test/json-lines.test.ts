@@ -35,7 +35,9 @@ async function* chunked(bytes: Uint8Array, cuts: readonly number[]): AsyncGenera
 
 describe('lineChunksOf', () => {
   it('gives the same numbered lines however the bytes are chunked', async () => {
-    const bytes = fc.array(fc.constantFrom(0x0a, 0x0d, 0x41, 0x7b, 0xc3, 0xa9), { maxLength: 60 }).map((a) => Uint8Array.from(a));
+    const bytes = fc
+      .array(fc.constantFrom(0x0a, 0x0d, 0x41, 0x7b, 0xc3, 0xa9), { maxLength: 60 })
+      .map((a) => Uint8Array.from(a));
     await fc.assert(
       fc.asyncProperty(bytes, fc.array(fc.nat(60)), async (data, cuts) => {
         // Reference: split on LF, drop one CR before each LF, no empty line after a final LF.
@@ -44,7 +46,13 @@ describe('lineChunksOf', () => {
         if (parts.at(-1) === '') parts.pop();
         const expected = parts.map((p, i) => ({ number: i + 1, text: p.endsWith('\r') ? p.slice(0, -1) : p }));
         const actual: { number: number; text: string }[] = [];
-        for await (const lines of lineChunksOf(chunked(data, cuts.filter((c) => c <= data.length)))) for (const l of lines) actual.push({ number: l.number, text: Buffer.from(l.bytes).toString('latin1') });
+        for await (const lines of lineChunksOf(
+          chunked(
+            data,
+            cuts.filter((c) => c <= data.length),
+          ),
+        ))
+          for (const l of lines) actual.push({ number: l.number, text: Buffer.from(l.bytes).toString('latin1') });
         expect(actual).toEqual(expected);
       }),
     );
@@ -54,18 +62,32 @@ describe('lineChunksOf', () => {
 describe('parseLine', () => {
   it('skips blank lines and keeps ordinary values as JSON gives them', () => {
     expect(parseLine(line('   '), new Set(), object)).toBeUndefined();
-    expect(parseLine(line('{"a": 1.5, "b": "x", "c": null, "d": [1]}'), new Set(['id']), object)).toEqual({ a: 1.5, b: 'x', c: null, d: [1] });
+    expect(parseLine(line('{"a": 1.5, "b": "x", "c": null, "d": [1]}'), new Set(['id']), object)).toEqual({
+      a: 1.5,
+      b: 'x',
+      c: null,
+      d: [1],
+    });
   });
 
   it('names the object, line and character of malformed JSON without quoting it', () => {
-    expect(() => parseLine(line('{"name": "SECRET" oops}', 7), new Set(), object)).toThrow(/^s3:\/\/b\/t\/a\.jsonl line 7 is not valid JSON \(at character 19\)$/);
+    expect(() => parseLine(line('{"name": "SECRET" oops}', 7), new Set(), object)).toThrow(
+      /^s3:\/\/b\/t\/a\.jsonl line 7 is not valid JSON \(at character 19\)$/,
+    );
   });
 
   it('keeps every digit of numbers in exact columns on runtimes that show the source', async () => {
     // Prepare: decimal literals of 1 to 30 digits, and the same in a column that is not exact.
     const literal = fc
-      .tuple(fc.boolean(), fc.stringMatching(/^(0|[1-9][0-9]{0,19})$/), fc.option(fc.stringMatching(/^[0-9]{1,10}$/), { nil: undefined }))
-      .map(([negative, whole, fraction]) => `${negative ? '-' : ''}${whole}${fraction === undefined ? '' : `.${fraction}`}`);
+      .tuple(
+        fc.boolean(),
+        fc.stringMatching(/^(0|[1-9][0-9]{0,19})$/),
+        fc.option(fc.stringMatching(/^[0-9]{1,10}$/), { nil: undefined }),
+      )
+      .map(
+        ([negative, whole, fraction]) =>
+          `${negative ? '-' : ''}${whole}${fraction === undefined ? '' : `.${fraction}`}`,
+      );
     const literals = fc.sample(literal, 300);
     const lines = literals.map((l) => `{"exact": ${l}, "double": ${l}}`);
     // Node.js 20 has the source text behind a flag; newer versions have it on by default.
@@ -77,7 +99,11 @@ describe('parseLine', () => {
       console.log(JSON.stringify(lines.map((text, i) => parseLine({ number: i + 1, bytes: Buffer.from(text) }, new Set(['exact']), 'o'))));
     `;
     // Act
-    const { stdout } = await promisify(execFile)(process.execPath, [...flags, '--import', 'tsx', '--input-type=module', '-e', script], { cwd: fileURLToPath(new URL('..', import.meta.url)) });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [...flags, '--import', 'tsx', '--input-type=module', '-e', script],
+      { cwd: fileURLToPath(new URL('..', import.meta.url)) },
+    );
     const rows = JSON.parse(stdout.trim()) as { exact: unknown; double: unknown }[];
     // Assess: the exact column denotes the literal's value exactly, as text or as a number; the other is a plain double.
     rows.forEach((row, i) => {

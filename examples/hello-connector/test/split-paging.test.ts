@@ -1,7 +1,12 @@
 // A table of more objects than one S3 listing page (1,000 keys): GetSplits hands S3's continuation
 // token back and forth through core, and every object becomes exactly one split.
 import { createLambdaHandler, loadHandlerConfig } from '@athena-federation/connector-core';
-import { EngineDriver, ensureBucket, inProcessTransport, makeConstraints } from '@athena-federation/connector-core/testing';
+import {
+  EngineDriver,
+  ensureBucket,
+  inProcessTransport,
+  makeConstraints,
+} from '@athena-federation/connector-core/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createHelloConnector } from '../src/index.js';
 import { putObjects } from './support/s3-tables.js';
@@ -20,7 +25,9 @@ beforeAll(async () => {
 describe('split paging', () => {
   it('lists every object of a table that S3 lists in two pages as one split', async () => {
     // Prepare
-    const driver = new EngineDriver({ transport: inProcessTransport(createLambdaHandler(createHelloConnector({ bucket }), { config })) });
+    const driver = new EngineDriver({
+      transport: inProcessTransport(createLambdaHandler(createHelloConnector({ bucket }), { config })),
+    });
     await driver.ping();
     const table = await driver.getTable({ schemaName: 'many', tableName: 'objects' });
     const constraints = makeConstraints();
@@ -28,7 +35,10 @@ describe('split paging', () => {
     const splits = await driver.getSplits(table, await driver.getTableLayout(table, constraints), constraints);
     // Assess
     expect(driver.trace.filter((t) => t.requestType === 'GetSplitsRequest').length).toBeGreaterThan(1);
-    const expected = Array.from({ length: objectCount }, (_, i) => `many/objects/part-${String(i).padStart(4, '0')}.jsonl`);
+    const expected = Array.from(
+      { length: objectCount },
+      (_, i) => `many/objects/part-${String(i).padStart(4, '0')}.jsonl`,
+    );
     expect(splits.map((s) => s.properties['key']).sort()).toEqual(expected);
   }, 60_000);
 });

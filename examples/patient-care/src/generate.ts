@@ -73,9 +73,25 @@ export const CONDITIONS: readonly { readonly code: string; readonly description:
   { code: 'M54.5', description: 'Low back pain', risk: false },
 ];
 
-const FIRST = ['Ada', 'Ben', 'Chloé', 'Dmitri', 'Eun-ji', 'Farah', 'Gus', 'Hana', 'Ivo', 'Józef', 'Kai', 'Lena', 'Mateo', 'Nia', 'Omar', 'Priya'];
+const FIRST = [
+  'Ada',
+  'Ben',
+  'Chloé',
+  'Dmitri',
+  'Eun-ji',
+  'Farah',
+  'Gus',
+  'Hana',
+  'Ivo',
+  'Józef',
+  'Kai',
+  'Lena',
+  'Mateo',
+  'Nia',
+  'Omar',
+  'Priya',
+];
 const LAST = ['Okafor', 'Lindqvist', 'García', 'Nguyen', "O'Brien", 'Schmidt', 'Tanaka', 'Kowalski', 'Haddad', 'Silva'];
-
 
 const DAY = 86_400_000;
 const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -108,22 +124,47 @@ export function generate(options: GenerateOptions = {}): PatientCareData {
   let claimId = 1;
   for (let p = 1; p <= (options.patients ?? 300); p++) {
     const birth = Date.parse('1940-01-01T00:00:00Z') + Math.floor(next() * 60 * 365) * DAY;
-    patients.push({ patient_id: p, mrn: `MRN-${String(p).padStart(6, '0')}`, full_name: `${pick(FIRST)} ${pick(LAST)}`, birth_date: isoDate(birth), sex: next() < 0.5 ? 'F' : 'M' });
+    patients.push({
+      patient_id: p,
+      mrn: `MRN-${String(p).padStart(6, '0')}`,
+      full_name: `${pick(FIRST)} ${pick(LAST)}`,
+      birth_date: isoDate(birth),
+      sex: next() < 0.5 ? 'F' : 'M',
+    });
     const conditionCount = Math.floor(next() * 3);
     const taken = new Set<string>();
     for (let c = 0; c < conditionCount; c++) {
       const condition = pick(CONDITIONS);
       if (taken.has(condition.code)) continue;
       taken.add(condition.code);
-      conditions.push({ condition_id: conditionId++, patient_id: p, icd10_code: condition.code, description: condition.description, onset_date: isoDate(end - Math.floor(next() * 3000) * DAY) });
+      conditions.push({
+        condition_id: conditionId++,
+        patient_id: p,
+        icd10_code: condition.code,
+        description: condition.description,
+        onset_date: isoDate(end - Math.floor(next() * 3000) * DAY),
+      });
     }
     for (let e = Math.floor(next() * 4); e > 0; e--) {
       const date = end - Math.floor(next() * 365) * DAY;
-      encounters.push({ encounter_id: encounterId++, patient_id: p, encounter_date: isoDate(date), kind: pick(['office', 'office', 'telehealth', 'emergency', 'inpatient'] as const) });
+      encounters.push({
+        encounter_id: encounterId++,
+        patient_id: p,
+        encounter_date: isoDate(date),
+        kind: pick(['office', 'office', 'telehealth', 'emergency', 'inpatient'] as const),
+      });
       const lines = 1 + Math.floor(next() * 3);
       for (let l = 1; l <= lines; l++) {
         const cents = 2_000 + Math.floor(next() * 250_000);
-        claims.push({ claim_id: claimId, line_no: l, patient_id: p, service_date: isoDate(date), procedure_code: pick(['99213', '99214', '93000', '80053', '71046', '99284']), amount: `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`, status: pick(['paid', 'paid', 'paid', 'denied', 'pending'] as const) });
+        claims.push({
+          claim_id: claimId,
+          line_no: l,
+          patient_id: p,
+          service_date: isoDate(date),
+          procedure_code: pick(['99213', '99214', '93000', '80053', '71046', '99284']),
+          amount: `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`,
+          status: pick(['paid', 'paid', 'paid', 'denied', 'pending'] as const),
+        });
       }
       claimId++;
     }
@@ -138,7 +179,9 @@ export function generate(options: GenerateOptions = {}): PatientCareData {
       const recent = h <= 48;
       const hour = new Date(at).getUTCHours();
       const asleep = hour < 6;
-      const steps = asleep ? Math.floor(next() * 10) : Math.floor(baseSteps * (0.6 + next() * 0.8) * (recent ? activityDrop : 1));
+      const steps = asleep
+        ? Math.floor(next() * 10)
+        : Math.floor(baseSteps * (0.6 + next() * 0.8) * (recent ? activityDrop : 1));
       readings.push({
         patient_id: p,
         reading_time: new Date(at).toISOString(),

@@ -3,7 +3,13 @@
  * device readings into the DynamoDB table `device_readings` (hash key patient_id, sort key
  * reading_time), as a hospital's systems would hold them.
  */
-import { BatchWriteItemCommand, CreateTableCommand, DeleteTableCommand, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteItemCommand,
+  CreateTableCommand,
+  DeleteTableCommand,
+  type DynamoDBClient,
+  type WriteRequest,
+} from '@aws-sdk/client-dynamodb';
 import { createConnection } from 'mysql2/promise';
 import type { PatientCareData } from './generate.js';
 
@@ -18,7 +24,13 @@ export interface MysqlTarget {
 
 /** Creates the EHR/claims database afresh and inserts the data. */
 export async function loadMysql(target: MysqlTarget, data: PatientCareData): Promise<void> {
-  const connection = await createConnection({ host: target.host, port: target.port, user: target.user, password: target.password, multipleStatements: true });
+  const connection = await createConnection({
+    host: target.host,
+    port: target.port,
+    user: target.user,
+    password: target.password,
+    multipleStatements: true,
+  });
   try {
     const db = `\`${target.database.replaceAll('`', '``')}\``;
     await connection.query(`DROP DATABASE IF EXISTS ${db}; CREATE DATABASE ${db}; USE ${db};
@@ -31,7 +43,9 @@ export async function loadMysql(target: MysqlTarget, data: PatientCareData): Pro
         const chunk = rows.slice(i, i + 2000);
         if (chunk.length === 0) continue;
         const columns = Object.keys(chunk[0] as object);
-        await connection.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ?`, [chunk.map((r) => Object.values(r))]);
+        await connection.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ?`, [
+          chunk.map((r) => Object.values(r)),
+        ]);
       }
     };
     await insert('patients', data.patients);
@@ -44,7 +58,11 @@ export async function loadMysql(target: MysqlTarget, data: PatientCareData): Pro
 }
 
 /** Creates the readings table afresh and writes every reading (25 per BatchWriteItem, retrying unprocessed ones). */
-export async function loadDynamoDb(client: DynamoDBClient, data: PatientCareData, tableName = 'device_readings'): Promise<void> {
+export async function loadDynamoDb(
+  client: DynamoDBClient,
+  data: PatientCareData,
+  tableName = 'device_readings',
+): Promise<void> {
   await client.send(new DeleteTableCommand({ TableName: tableName })).catch(() => undefined);
   await client.send(
     new CreateTableCommand({
@@ -61,7 +79,15 @@ export async function loadDynamoDb(client: DynamoDBClient, data: PatientCareData
     }),
   );
   const requests: WriteRequest[] = data.readings.map((r) => ({
-    PutRequest: { Item: { patient_id: { N: String(r.patient_id) }, reading_time: { S: r.reading_time }, steps: { N: String(r.steps) }, sleep_minutes: { N: String(r.sleep_minutes) }, resting_pulse: { N: String(r.resting_pulse) } } },
+    PutRequest: {
+      Item: {
+        patient_id: { N: String(r.patient_id) },
+        reading_time: { S: r.reading_time },
+        steps: { N: String(r.steps) },
+        sleep_minutes: { N: String(r.sleep_minutes) },
+        resting_pulse: { N: String(r.resting_pulse) },
+      },
+    },
   }));
   const inFlight = 8;
   let next = 0;
@@ -81,7 +107,12 @@ export async function loadDynamoDb(client: DynamoDBClient, data: PatientCareData
 
 /** Drops a database the example created (tests clean up after themselves). */
 export async function dropMysqlDatabase(target: Omit<MysqlTarget, 'database'>, database: string): Promise<void> {
-  const connection = await createConnection({ host: target.host, port: target.port, user: target.user, password: target.password });
+  const connection = await createConnection({
+    host: target.host,
+    port: target.port,
+    user: target.user,
+    password: target.password,
+  });
   try {
     await connection.query(`DROP DATABASE IF EXISTS \`${database.replaceAll('`', '``')}\``);
   } finally {

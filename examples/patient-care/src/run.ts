@@ -37,7 +37,8 @@ export interface PatientCareRun {
 
 /** Starts moto_server (S3 for spill) on a free port unless AWS_ENDPOINT_URL already points somewhere. */
 async function startS3(): Promise<(() => Promise<void>) | undefined> {
-  if (process.env['AWS_ENDPOINT_URL'] !== undefined || process.env['AWS_ENDPOINT_URL_S3'] !== undefined) return undefined;
+  if (process.env['AWS_ENDPOINT_URL'] !== undefined || process.env['AWS_ENDPOINT_URL_S3'] !== undefined)
+    return undefined;
   const moto = await startMoto();
   process.env['AWS_ENDPOINT_URL_S3'] = moto.endpoint;
   return async () => {
@@ -48,8 +49,17 @@ async function startS3(): Promise<(() => Promise<void>) | undefined> {
 
 /** Starts what is missing (dynalite in-process, moto for S3), loads the data, runs the query. */
 export async function runPatientCare(options: PatientCareOptions = {}): Promise<PatientCareRun> {
-  const data = generate({ ...(options.patients === undefined ? {} : { patients: options.patients }), ...(options.days === undefined ? {} : { days: options.days }), ...(options.seed === undefined ? {} : { seed: options.seed }) });
-  const mysql = options.mysql ?? { host: process.env['MYSQL_HOST'] ?? '127.0.0.1', port: Number(process.env['MYSQL_PORT'] ?? 3306), user: process.env['MYSQL_USER'] ?? 'root', password: process.env['MYSQL_PASSWORD'] ?? '' };
+  const data = generate({
+    ...(options.patients === undefined ? {} : { patients: options.patients }),
+    ...(options.days === undefined ? {} : { days: options.days }),
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
+  });
+  const mysql = options.mysql ?? {
+    host: process.env['MYSQL_HOST'] ?? '127.0.0.1',
+    port: Number(process.env['MYSQL_PORT'] ?? 3306),
+    user: process.env['MYSQL_USER'] ?? 'root',
+    password: process.env['MYSQL_PASSWORD'] ?? '',
+  };
   const ehrDatabase = options.ehrDatabase ?? 'ehr';
   const stopS3 = await startS3();
   const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
@@ -68,7 +78,9 @@ export async function runPatientCare(options: PatientCareOptions = {}): Promise<
     });
     await ensureBucket('patient-care-spill');
     const say = options.progress ?? (() => undefined);
-    say(`loading ${data.patients.length} patients, ${data.conditions.length} conditions and ${data.claims.length} claim lines into MySQL ${mysql.host}:${mysql.port}`);
+    say(
+      `loading ${data.patients.length} patients, ${data.conditions.length} conditions and ${data.claims.length} claim lines into MySQL ${mysql.host}:${mysql.port}`,
+    );
     await loadMysql({ ...mysql, database: ehrDatabase }, data);
     say(`loading ${data.readings.length} device readings into DynamoDB`);
     const client = new DynamoDBClient({});
@@ -85,7 +97,12 @@ export async function runPatientCare(options: PatientCareOptions = {}): Promise<
     });
     try {
       say('running the urgent-care query through local-athena');
-      return { data, result: await athena.query(urgentCareSql(data.asOf, { ehr: 'ehr', devices: 'devices', ehrSchema: ehrDatabase })) };
+      return {
+        data,
+        result: await athena.query(
+          urgentCareSql(data.asOf, { ehr: 'ehr', devices: 'devices', ehrSchema: ehrDatabase }),
+        ),
+      };
     } finally {
       await athena.close();
     }
@@ -98,7 +115,8 @@ export async function runPatientCare(options: PatientCareOptions = {}): Promise<
 }
 
 function count(option: string, text: string): number {
-  if (!/^\d+$/.test(text) || Number(text) < 1 || !Number.isSafeInteger(Number(text))) throw new Error(`--${option} must be a whole number of at least 1, got ${JSON.stringify(text)}`);
+  if (!/^\d+$/.test(text) || Number(text) < 1 || !Number.isSafeInteger(Number(text)))
+    throw new Error(`--${option} must be a whole number of at least 1, got ${JSON.stringify(text)}`);
   return Number(text);
 }
 
@@ -112,7 +130,9 @@ async function main(): Promise<void> {
   process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
   // The bundles would ask Athena whether each long read's query still runs; local-athena's queries exist in no Athena.
   process.env['query_status_check_interval_ms'] ??= '0';
-  const { values } = parseArgs({ options: { patients: { type: 'string' }, days: { type: 'string' }, explain: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: { patients: { type: 'string' }, days: { type: 'string' }, explain: { type: 'boolean', default: false } },
+  });
   const started = performance.now();
   const { data, result } = await runPatientCare({
     progress: (message) => console.error(`… ${message}`),
@@ -121,7 +141,9 @@ async function main(): Promise<void> {
   });
   // The same per-table report as `local-athena query --explain`.
   if (values.explain === true) console.error(formatExplain(result.scans, result.duckdbMs));
-  console.log(`Patients needing urgent care (${data.patients.length} patients, ${data.readings.length} device readings, as of ${data.asOf}):\n`);
+  console.log(
+    `Patients needing urgent care (${data.patients.length} patients, ${data.readings.length} device readings, as of ${data.asOf}):\n`,
+  );
   console.log(formatRows(result.columns, result.rows, 'table', result.columnZones));
   console.log(`\nDone in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
 }

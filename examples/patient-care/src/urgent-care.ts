@@ -106,16 +106,30 @@ export function urgentCareFlags(data: PatientCareData): Flag[] {
     into.set(r.patient_id, a);
   }
   const risk = new Map<number, string[]>();
-  for (const c of data.conditions) if (CONDITIONS.find((k) => k.code === c.icd10_code)?.risk === true) risk.set(c.patient_id, [...(risk.get(c.patient_id) ?? []), c.icd10_code]);
+  for (const c of data.conditions)
+    if (CONDITIONS.find((k) => k.code === c.icd10_code)?.risk === true)
+      risk.set(c.patient_id, [...(risk.get(c.patient_id) ?? []), c.icd10_code]);
   const claims = new Map<number, Set<number>>();
-  for (const l of data.claims) if (Date.parse(`${l.service_date}T00:00:00Z`) >= claimsFrom) claims.set(l.patient_id, (claims.get(l.patient_id) ?? new Set()).add(l.claim_id));
+  for (const l of data.claims)
+    if (Date.parse(`${l.service_date}T00:00:00Z`) >= claimsFrom)
+      claims.set(l.patient_id, (claims.get(l.patient_id) ?? new Set()).add(l.claim_id));
   const flags: Flag[] = [];
   for (const p of data.patients) {
     const b = base.get(p.patient_id);
     const r = recent.get(p.patient_id);
     const k = risk.get(p.patient_id);
     const c = claims.get(p.patient_id);
-    if (b === undefined || r === undefined || k === undefined || c === undefined || b.n === 0 || r.n === 0 || b.stepHours === 0 || r.stepHours === 0) continue;
+    if (
+      b === undefined ||
+      r === undefined ||
+      k === undefined ||
+      c === undefined ||
+      b.n === 0 ||
+      r.n === 0 ||
+      b.stepHours === 0 ||
+      r.stepHours === 0
+    )
+      continue;
     const rise = r.pulse / r.n - b.pulse / b.n;
     const ratio = r.steps / r.stepHours / (b.steps / b.stepHours);
     const reasons: string[] = [];

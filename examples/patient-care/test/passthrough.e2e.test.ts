@@ -22,9 +22,15 @@ beforeAll(async () => {
     CREATE TABLE visits (id INT PRIMARY KEY, patient VARCHAR(20), cost DECIMAL(8,2));
     INSERT INTO visits VALUES (1, 'ann', 10.50), (2, 'bob', 20.25), (3, 'cy', 99.99);`);
   await connection.end();
-  Object.assign(process.env, { default: `mysql://jdbc:mysql://${mysql.host}:${mysql.port}/${database}?user=root`, spill_bucket: 'passthrough-spill', disable_glue: 'true' });
+  Object.assign(process.env, {
+    default: `mysql://jdbc:mysql://${mysql.host}:${mysql.port}/${database}?user=root`,
+    spill_bucket: 'passthrough-spill',
+    disable_glue: 'true',
+  });
   await ensureBucket('passthrough-spill');
-  athena = await LocalAthena.create({ catalogs: { ehr: { kind: 'bundle', path: join(repo, 'packages/connector-aurora/dist/lambda/index.mjs') } } });
+  athena = await LocalAthena.create({
+    catalogs: { ehr: { kind: 'bundle', path: join(repo, 'packages/connector-aurora/dist/lambda/index.mjs') } },
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -34,21 +40,30 @@ afterAll(async () => {
 });
 
 describe('query passthrough through local-athena', () => {
-  it("runs the native query in the source and Athena SQL over its rows", async () => {
-    const result = await athena.query(`SELECT patient, cost * 2 AS doubled FROM TABLE(ehr.system.query(query => 'SELECT patient, cost FROM ${database}.visits WHERE id >= 2')) ORDER BY patient`);
+  it('runs the native query in the source and Athena SQL over its rows', async () => {
+    const result = await athena.query(
+      `SELECT patient, cost * 2 AS doubled FROM TABLE(ehr.system.query(query => 'SELECT patient, cost FROM ${database}.visits WHERE id >= 2')) ORDER BY patient`,
+    );
     expect(result.columns).toEqual(['patient', 'doubled']);
-    expect(result.rows.map((row) => row.map(athenaText))).toEqual([['bob', '40.50'], ['cy', '199.98']]);
+    expect(result.rows.map((row) => row.map(athenaText))).toEqual([
+      ['bob', '40.50'],
+      ['cy', '199.98'],
+    ]);
     expect(result.scans.map((s) => s.table)).toEqual(['ehr.system.query']);
     // Nothing is pushed with a passthrough: the native query decides the rows.
     expect(result.scans[0]?.pushed.summary).toEqual({});
   });
 
   it('takes the only registered catalog when the query names none, as Athena takes the query context', async () => {
-    const result = await athena.query(`SELECT count(*) FROM TABLE(system.query(query => 'SELECT id FROM ${database}.visits'))`);
+    const result = await athena.query(
+      `SELECT count(*) FROM TABLE(system.query(query => 'SELECT id FROM ${database}.visits'))`,
+    );
     expect(result.rows.map((row) => row.map(athenaText))).toEqual([['3']]);
   });
 
-  it("refuses what the connector refuses, naming the request", async () => {
-    await expect(athena.query("SELECT * FROM TABLE(ehr.system.query(query => 'DELETE FROM visits'))")).rejects.toThrow(/Catalog ehr, table ehr\.system\.query \(GetTableRequest\)/);
+  it('refuses what the connector refuses, naming the request', async () => {
+    await expect(athena.query("SELECT * FROM TABLE(ehr.system.query(query => 'DELETE FROM visits'))")).rejects.toThrow(
+      /Catalog ehr, table ehr\.system\.query \(GetTableRequest\)/,
+    );
   });
 });

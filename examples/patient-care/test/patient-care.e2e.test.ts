@@ -18,7 +18,8 @@ beforeAll(() => {
   // The run loads the connectors exactly as Lambda would: from their built bundles.
   for (const connector of ['connector-aurora', 'connector-dynamodb']) {
     const dir = join(repo, 'packages', connector);
-    if (!existsSync(join(dir, 'dist/lambda/index.mjs'))) execFileSync(process.execPath, [join(dir, 'bundle.mjs')], { cwd: dir });
+    if (!existsSync(join(dir, 'dist/lambda/index.mjs')))
+      execFileSync(process.execPath, [join(dir, 'bundle.mjs')], { cwd: dir });
   }
 }, 120_000);
 
@@ -36,12 +37,24 @@ describe('patient-care', () => {
     expect(readings?.splits).toBeGreaterThan(1);
     expect(result.scans.reduce((n, s) => n + s.spilledObjects, 0)).toBeGreaterThan(0);
     // The risk-condition filter sits in a CTE; it is still pushed to the conditions scan.
-    expect(Object.keys(result.scans.find((s) => s.table.endsWith('.conditions'))?.pushdown ?? {})).toEqual(['icd10_code']);
+    expect(Object.keys(result.scans.find((s) => s.table.endsWith('.conditions'))?.pushdown ?? {})).toEqual([
+      'icd10_code',
+    ]);
   }, 300_000);
 
-  it.each([['--patients', 'abc'], ['--days', '0'], ['--days', '1e2']])('refuses %s %s before loading anything, naming the option', (option, value) => {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', join(repo, 'examples/patient-care/src/run.ts'), `${option}=${value}`], { encoding: 'utf8', cwd: join(repo, 'examples/patient-care') });
+  it.each([
+    ['--patients', 'abc'],
+    ['--days', '0'],
+    ['--days', '1e2'],
+  ])('refuses %s %s before loading anything, naming the option', (option, value) => {
+    const run = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', join(repo, 'examples/patient-care/src/run.ts'), `${option}=${value}`],
+      { encoding: 'utf8', cwd: join(repo, 'examples/patient-care') },
+    );
     expect(run.status).toBe(1);
-    expect(run.stderr.trim()).toBe(`patient-care: ${option} must be a whole number of at least 1, got ${JSON.stringify(value)}`);
+    expect(run.stderr.trim()).toBe(
+      `patient-care: ${option} must be a whole number of at least 1, got ${JSON.stringify(value)}`,
+    );
   });
 });

@@ -21,15 +21,34 @@ describe('urgent-care SQL', () => {
     const db = await DuckDBInstance.create(':memory:');
     const c = await db.connect();
     await installAthenaDialect(c);
-    await c.run("ATTACH ':memory:' AS ehr; CREATE SCHEMA ehr.ehr; ATTACH ':memory:' AS devices; CREATE SCHEMA devices.\"default\";");
-    await c.run('CREATE TABLE ehr.ehr.patients (patient_id INTEGER, mrn VARCHAR, full_name VARCHAR, birth_date DATE, sex VARCHAR)');
-    await c.run('CREATE TABLE ehr.ehr.conditions (condition_id INTEGER, patient_id INTEGER, icd10_code VARCHAR, description VARCHAR, onset_date DATE)');
-    await c.run('CREATE TABLE ehr.ehr.claim_lines (claim_id INTEGER, line_no INTEGER, patient_id INTEGER, service_date DATE, procedure_code VARCHAR, amount DECIMAL(12,2), status VARCHAR)');
-    await c.run('CREATE TABLE devices."default".device_readings (patient_id BIGINT, reading_time VARCHAR, steps BIGINT, sleep_minutes BIGINT, resting_pulse BIGINT)');
+    await c.run(
+      "ATTACH ':memory:' AS ehr; CREATE SCHEMA ehr.ehr; ATTACH ':memory:' AS devices; CREATE SCHEMA devices.\"default\";",
+    );
+    await c.run(
+      'CREATE TABLE ehr.ehr.patients (patient_id INTEGER, mrn VARCHAR, full_name VARCHAR, birth_date DATE, sex VARCHAR)',
+    );
+    await c.run(
+      'CREATE TABLE ehr.ehr.conditions (condition_id INTEGER, patient_id INTEGER, icd10_code VARCHAR, description VARCHAR, onset_date DATE)',
+    );
+    await c.run(
+      'CREATE TABLE ehr.ehr.claim_lines (claim_id INTEGER, line_no INTEGER, patient_id INTEGER, service_date DATE, procedure_code VARCHAR, amount DECIMAL(12,2), status VARCHAR)',
+    );
+    await c.run(
+      'CREATE TABLE devices."default".device_readings (patient_id BIGINT, reading_time VARCHAR, steps BIGINT, sleep_minutes BIGINT, resting_pulse BIGINT)',
+    );
     const insert = async (table: string, rows: readonly object[]) => {
       for (let i = 0; i < rows.length; i += 500) {
         const chunk = rows.slice(i, i + 500);
-        await c.run(`INSERT INTO ${table} SELECT * FROM (VALUES ${chunk.map((r) => `(${Object.values(r).map((v) => (typeof v === 'number' ? String(v) : `'${String(v).replaceAll("'", "''")}'`)).join(', ')})`).join(', ')})`);
+        await c.run(
+          `INSERT INTO ${table} SELECT * FROM (VALUES ${chunk
+            .map(
+              (r) =>
+                `(${Object.values(r)
+                  .map((v) => (typeof v === 'number' ? String(v) : `'${String(v).replaceAll("'", "''")}'`))
+                  .join(', ')})`,
+            )
+            .join(', ')})`,
+        );
       }
     };
     await insert('ehr.ehr.patients', data.patients);
@@ -38,7 +57,10 @@ describe('urgent-care SQL', () => {
     await insert('devices."default".device_readings', data.readings);
     const result = await c.runAndReadAll(translateAthenaSql(urgentCareSql(data.asOf)).duckdbSql);
     const columns = result.columnNames();
-    const flagged = result.getRows().map((row) => ({ patient_id: Number(row[columns.indexOf('patient_id')]), reason: String(row[columns.indexOf('reason')]) }));
+    const flagged = result.getRows().map((row) => ({
+      patient_id: Number(row[columns.indexOf('patient_id')]),
+      reason: String(row[columns.indexOf('reason')]),
+    }));
     c.closeSync();
     db.closeSync();
     const expected = urgentCareFlags(data);

@@ -6,12 +6,38 @@
  */
 import { getMaxListeners, setMaxListeners } from 'node:events';
 import type { AttributeValue, ScanCommandInput, TableDescription } from '@aws-sdk/client-dynamodb';
-import { ConnectorError, listedName, pageOf, resolveSourceName, type CasingMode, type ConnectorContext, type ListTablesInput, type TableName, type TablePage } from '@athena-federation/connector-core';
+import {
+  ConnectorError,
+  listedName,
+  pageOf,
+  resolveSourceName,
+  type CasingMode,
+  type ConnectorContext,
+  type ListTablesInput,
+  type TableName,
+  type TablePage,
+} from '@athena-federation/connector-core';
 import { Schema } from 'apache-arrow';
-import { DescribeTableCommand, ListTablesCommand, ScanCommand, callDynamoDb, dynamoDbPacing, readItemsFromWire, type DynamoDbClientLike } from './dynamodb-client.js';
+import {
+  DescribeTableCommand,
+  ListTablesCommand,
+  ScanCommand,
+  callDynamoDb,
+  dynamoDbPacing,
+  readItemsFromWire,
+  type DynamoDbClientLike,
+} from './dynamodb-client.js';
 import type { DynamoDbConfig } from './dynamodb-config.js';
 import { classifyDynamoDbError } from './dynamodb-errors.js';
-import { DYNAMODB_DATABASE_FLAG, glueTableInfo, isDynamoDbGlueTable, isGlueNotFound, loadGlueSdk, type GlueClientLike, type GlueTableInfo } from './dynamodb-glue.js';
+import {
+  DYNAMODB_DATABASE_FLAG,
+  glueTableInfo,
+  isDynamoDbGlueTable,
+  isGlueNotFound,
+  loadGlueSdk,
+  type GlueClientLike,
+  type GlueTableInfo,
+} from './dynamodb-glue.js';
 import { keySchemaOf, type SplitTable } from './dynamodb-splits.js';
 import { fieldOf, itemBytes, mergeShapes, recordShapes, type Shape } from './dynamodb-types.js';
 
@@ -72,7 +98,11 @@ function casingOf(ctx: ConnectorContext): CasingMode {
 
 /** Refuses a schema other than `default` when Glue, the only source of further schemas, is off. */
 export function requireDefaultSchema(state: DynamoDbState, schemaName: string): void {
-  if (schemaName !== DEFAULT_SCHEMA && state.config.disableGlue) throw new ConnectorError('NotFound', `Schema ${schemaName} does not exist; with disable_glue DynamoDB tables are in schema ${DEFAULT_SCHEMA}`);
+  if (schemaName !== DEFAULT_SCHEMA && state.config.disableGlue)
+    throw new ConnectorError(
+      'NotFound',
+      `Schema ${schemaName} does not exist; with disable_glue DynamoDB tables are in schema ${DEFAULT_SCHEMA}`,
+    );
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -84,7 +114,8 @@ async function glueCall<T>(state: DynamoDbState, action: string, run: (c: GlueCl
   try {
     return await run(c);
   } catch (error) {
-    if (isGlueNotFound(error)) throw new ConnectorError('NotFound', `Glue has no such entity (${action})`, { cause: error });
+    if (isGlueNotFound(error))
+      throw new ConnectorError('NotFound', `Glue has no such entity (${action})`, { cause: error });
     const classified = classifyDynamoDbError(error, action);
     throw new ConnectorError(classified.reason, classified.message.replace('DynamoDB', 'Glue'), { cause: error });
   }
@@ -100,8 +131,18 @@ async function glueDynamoDbTables(state: DynamoDbState, ctx: ConnectorContext, d
   let token: string | undefined;
   do {
     const next = token;
-    const page = await glueCall(state, `listing Glue tables of ${database}`, async (c) => c.send(new (await loadGlueSdk()).GetTablesCommand({ DatabaseName: database, ...glueCatalog(state), ...(next === undefined ? {} : { NextToken: next }) }), { abortSignal: ctx.signal }));
-    for (const table of page.TableList ?? []) if (table.Name !== undefined && isDynamoDbGlueTable(table)) names.push(table.Name);
+    const page = await glueCall(state, `listing Glue tables of ${database}`, async (c) =>
+      c.send(
+        new (await loadGlueSdk()).GetTablesCommand({
+          DatabaseName: database,
+          ...glueCatalog(state),
+          ...(next === undefined ? {} : { NextToken: next }),
+        }),
+        { abortSignal: ctx.signal },
+      ),
+    );
+    for (const table of page.TableList ?? [])
+      if (table.Name !== undefined && isDynamoDbGlueTable(table)) names.push(table.Name);
     token = page.NextToken;
   } while (token !== undefined);
   return names;
@@ -112,20 +153,36 @@ async function glueDynamoDbTables(state: DynamoDbState, ctx: ConnectorContext, d
  * `default`, any Glue failure falls back to inference (logged, unlike Java's silent fallback);
  * in a Glue database it is the answer.
  */
-export async function glueInfo(state: DynamoDbState, ctx: ConnectorContext, table: TableName): Promise<GlueTableInfo | undefined> {
+export async function glueInfo(
+  state: DynamoDbState,
+  ctx: ConnectorContext,
+  table: TableName,
+): Promise<GlueTableInfo | undefined> {
   if (state.config.disableGlue) return undefined;
   const key = qualified(table);
   const hit = state.glueTables.get(key);
   if (hit !== undefined && hit.expires > state.now()) return hit.value ?? undefined;
   let info: GlueTableInfo | null;
   try {
-    const response = await glueCall(state, `reading Glue table ${key}`, async (c) => c.send(new (await loadGlueSdk()).GetTableCommand({ DatabaseName: table.schemaName, Name: table.tableName, ...glueCatalog(state) }), { abortSignal: ctx.signal }));
+    const response = await glueCall(state, `reading Glue table ${key}`, async (c) =>
+      c.send(
+        new (await loadGlueSdk()).GetTableCommand({
+          DatabaseName: table.schemaName,
+          Name: table.tableName,
+          ...glueCatalog(state),
+        }),
+        { abortSignal: ctx.signal },
+      ),
+    );
     info = response.Table !== undefined && isDynamoDbGlueTable(response.Table) ? glueTableInfo(response.Table) : null;
   } catch (error) {
     if (error instanceof ConnectorError && error.reason === 'NotFound') {
       info = null;
     } else if (table.schemaName === DEFAULT_SCHEMA) {
-      ctx.logger.warn('Glue table lookup failed; inferring the schema from DynamoDB instead', { table: key, reason: error instanceof ConnectorError ? error.reason : 'Internal' });
+      ctx.logger.warn('Glue table lookup failed; inferring the schema from DynamoDB instead', {
+        table: key,
+        reason: error instanceof ConnectorError ? error.reason : 'Internal',
+      });
       return undefined;
     } else {
       throw error;
@@ -148,7 +205,9 @@ async function glueDefaultTables(state: DynamoDbState, ctx: ConnectorContext): P
     names = await glueDynamoDbTables(state, ctx, DEFAULT_SCHEMA);
   } catch (error) {
     if (!(error instanceof ConnectorError && error.reason === 'NotFound')) {
-      ctx.logger.warn('Listing the Glue tables of the default database failed; listing only DynamoDB tables', { reason: error instanceof ConnectorError ? error.reason : 'Internal' });
+      ctx.logger.warn('Listing the Glue tables of the default database failed; listing only DynamoDB tables', {
+        reason: error instanceof ConnectorError ? error.reason : 'Internal',
+      });
       return new Set();
     }
   }
@@ -166,15 +225,26 @@ export async function listSchemas(state: DynamoDbState, ctx: ConnectorContext): 
     let token: string | undefined;
     do {
       const next = token;
-      const page = await glueCall(state, 'listing Glue databases', async (c) => c.send(new (await loadGlueSdk()).GetDatabasesCommand({ ...glueCatalog(state), ...(next === undefined ? {} : { NextToken: next }) }), { abortSignal: ctx.signal }));
+      const page = await glueCall(state, 'listing Glue databases', async (c) =>
+        c.send(
+          new (await loadGlueSdk()).GetDatabasesCommand({
+            ...glueCatalog(state),
+            ...(next === undefined ? {} : { NextToken: next }),
+          }),
+          { abortSignal: ctx.signal },
+        ),
+      );
       for (const database of page.DatabaseList ?? []) {
-        if (database.Name !== undefined && (database.LocationUri ?? '').includes(DYNAMODB_DATABASE_FLAG)) schemas.add(listedName(database.Name, casingOf(ctx)));
+        if (database.Name !== undefined && (database.LocationUri ?? '').includes(DYNAMODB_DATABASE_FLAG))
+          schemas.add(listedName(database.Name, casingOf(ctx)));
       }
       token = page.NextToken;
     } while (token !== undefined);
   } catch (error) {
     // Java: a Glue failure still lists `default`, so DynamoDB tables stay reachable.
-    ctx.logger.warn('Listing Glue databases failed; listing only the default schema', { reason: error instanceof ConnectorError ? error.reason : 'Internal' });
+    ctx.logger.warn('Listing Glue databases failed; listing only the default schema', {
+      reason: error instanceof ConnectorError ? error.reason : 'Internal',
+    });
     return [DEFAULT_SCHEMA];
   }
   return [...schemas];
@@ -182,7 +252,12 @@ export async function listSchemas(state: DynamoDbState, ctx: ConnectorContext): 
 
 /** One ListTables page of real names. */
 function listPage(state: DynamoDbState, ctx: ConnectorContext, start: string | undefined, limit: number) {
-  return callDynamoDb(state.dynamo, 'listing DynamoDB tables', (c) => c.send(new ListTablesCommand({ Limit: limit, ...(start === undefined ? {} : { ExclusiveStartTableName: start }) }), { abortSignal: ctx.signal }));
+  return callDynamoDb(state.dynamo, 'listing DynamoDB tables', (c) =>
+    c.send(
+      new ListTablesCommand({ Limit: limit, ...(start === undefined ? {} : { ExclusiveStartTableName: start }) }),
+      { abortSignal: ctx.signal },
+    ),
+  );
 }
 
 async function allTableNames(state: DynamoDbState, ctx: ConnectorContext): Promise<string[]> {
@@ -204,15 +279,26 @@ const FOREIGN_TOKEN = 'ListTables nextToken is not one this connector issued';
  * then ListTables pages; a DynamoDB table Glue already named is not listed twice. Tokens: `glue:<offset>` inside the Glue list,
  * `dynamodb:<last real name>` (DynamoDB's own ExclusiveStartTableName) inside ListTables.
  */
-export async function listTables(state: DynamoDbState, ctx: ConnectorContext, input: ListTablesInput): Promise<TablePage> {
+export async function listTables(
+  state: DynamoDbState,
+  ctx: ConnectorContext,
+  input: ListTablesInput,
+): Promise<TablePage> {
   requireDefaultSchema(state, input.schemaName);
   const casing = casingOf(ctx);
-  const tablesOf = (schemaName: string, names: readonly string[]) => names.map((name) => ({ schemaName, tableName: listedName(name, casing) }));
-  if (input.schemaName !== DEFAULT_SCHEMA) return pageOf(tablesOf(input.schemaName, await glueDynamoDbTables(state, ctx, input.schemaName)), input);
+  const tablesOf = (schemaName: string, names: readonly string[]) =>
+    names.map((name) => ({ schemaName, tableName: listedName(name, casing) }));
+  if (input.schemaName !== DEFAULT_SCHEMA)
+    return pageOf(tablesOf(input.schemaName, await glueDynamoDbTables(state, ctx, input.schemaName)), input);
   const glue = [...(await glueDefaultTables(state, ctx))].sort();
   const glueNames = new Set(glue);
-  const dynamoNames = (names: readonly string[]) => [...new Set(names.map((n) => listedName(n, casing)))].filter((n) => !glueNames.has(n.toLowerCase()));
-  if (input.pageSize < 0) return { tables: tablesOf(DEFAULT_SCHEMA, [...glue, ...dynamoNames(await allTableNames(state, ctx))]), nextToken: null };
+  const dynamoNames = (names: readonly string[]) =>
+    [...new Set(names.map((n) => listedName(n, casing)))].filter((n) => !glueNames.has(n.toLowerCase()));
+  if (input.pageSize < 0)
+    return {
+      tables: tablesOf(DEFAULT_SCHEMA, [...glue, ...dynamoNames(await allTableNames(state, ctx))]),
+      nextToken: null,
+    };
   const pageSize = Math.max(input.pageSize, 1);
   const token = input.nextToken ?? 'glue:0';
   const names: string[] = [];
@@ -221,7 +307,8 @@ export async function listTables(state: DynamoDbState, ctx: ConnectorContext, in
     const offset = Number(token.slice('glue:'.length));
     if (!Number.isSafeInteger(offset) || offset < 0) throw new ConnectorError('InvalidInput', FOREIGN_TOKEN);
     names.push(...glue.slice(offset, offset + pageSize));
-    if (offset + pageSize < glue.length) return { tables: tablesOf(DEFAULT_SCHEMA, names), nextToken: `glue:${offset + pageSize}` };
+    if (offset + pageSize < glue.length)
+      return { tables: tablesOf(DEFAULT_SCHEMA, names), nextToken: `glue:${offset + pageSize}` };
     if (names.length >= pageSize) return { tables: tablesOf(DEFAULT_SCHEMA, names), nextToken: 'dynamodb:' };
   } else if (token.startsWith('dynamodb:')) {
     start = token.slice('dynamodb:'.length) || undefined;
@@ -235,18 +322,27 @@ export async function listTables(state: DynamoDbState, ctx: ConnectorContext, in
     start = page.LastEvaluatedTableName;
     more = start !== undefined;
   }
-  return { tables: tablesOf(DEFAULT_SCHEMA, names), nextToken: more && start !== undefined ? `dynamodb:${start}` : null };
+  return {
+    tables: tablesOf(DEFAULT_SCHEMA, names),
+    nextToken: more && start !== undefined ? `dynamodb:${start}` : null,
+  };
 }
 
 // ----------------------------------------------------------------------------------------------
 // Resolution
 
 function describe(state: DynamoDbState, ctx: ConnectorContext, name: string) {
-  return callDynamoDb(state.dynamo, `describing DynamoDB table ${name}`, (c) => c.send(new DescribeTableCommand({ TableName: name }), { abortSignal: ctx.signal }));
+  return callDynamoDb(state.dynamo, `describing DynamoDB table ${name}`, (c) =>
+    c.send(new DescribeTableCommand({ TableName: name }), { abortSignal: ctx.signal }),
+  );
 }
 
 /** The DescribeTable answer for `name`, or undefined when DynamoDB has no table spelled so. */
-async function describeIfExists(state: DynamoDbState, ctx: ConnectorContext, name: string): Promise<TableDescription | undefined> {
+async function describeIfExists(
+  state: DynamoDbState,
+  ctx: ConnectorContext,
+  name: string,
+): Promise<TableDescription | undefined> {
   try {
     return (await describe(state, ctx, name)).Table;
   } catch (error) {
@@ -260,13 +356,21 @@ async function describeIfExists(state: DynamoDbState, ctx: ConnectorContext, nam
  * first, then case-insensitively among ListTables), through Glue's `sourceTable` when Glue
  * describes it. A Glue schema's table must be a Glue DynamoDB table.
  */
-export async function resolveTable(state: DynamoDbState, ctx: ConnectorContext, athenaTable: TableName): Promise<ResolvedTable> {
+export async function resolveTable(
+  state: DynamoDbState,
+  ctx: ConnectorContext,
+  athenaTable: TableName,
+): Promise<ResolvedTable> {
   requireDefaultSchema(state, athenaTable.schemaName);
   const cacheKey = qualified(athenaTable);
   const hit = fresh(state, state.resolved, cacheKey);
   if (hit !== undefined) return hit;
   const info = await glueInfo(state, ctx, athenaTable);
-  if (athenaTable.schemaName !== DEFAULT_SCHEMA && info === undefined) throw new ConnectorError('NotFound', `Table ${qualified(athenaTable)} does not exist in Glue database ${athenaTable.schemaName} as a DynamoDB table`);
+  if (athenaTable.schemaName !== DEFAULT_SCHEMA && info === undefined)
+    throw new ConnectorError(
+      'NotFound',
+      `Table ${qualified(athenaTable)} does not exist in Glue database ${athenaTable.schemaName} as a DynamoDB table`,
+    );
   // Glue's `sourceTable` names the real (mixed-case) DynamoDB table; otherwise Athena's name is matched.
   const sent = { schemaName: athenaTable.schemaName, tableName: info?.sourceTable ?? athenaTable.tableName };
   let described: TableDescription | undefined;
@@ -290,7 +394,11 @@ export async function resolveTable(state: DynamoDbState, ctx: ConnectorContext, 
 // Schemas
 
 /** Core calls this for GetTable: Glue's schema when Glue describes the table (Java's order), else the inferred one. */
-export async function getTable(state: DynamoDbState, ctx: ConnectorContext, table: TableName): Promise<{ schema: Schema }> {
+export async function getTable(
+  state: DynamoDbState,
+  ctx: ConnectorContext,
+  table: TableName,
+): Promise<{ schema: Schema }> {
   requireDefaultSchema(state, table.schemaName);
   const info = await glueInfo(state, ctx, table);
   if (info !== undefined) return { schema: info.schema };
@@ -299,11 +407,21 @@ export async function getTable(state: DynamoDbState, ctx: ConnectorContext, tabl
 
 /** The inferred schema of a resolved table, sampled at most once per `schema_cache_ttl_seconds`. */
 export async function tableSchema(state: DynamoDbState, ctx: ConnectorContext, table: ResolvedTable): Promise<Schema> {
-  return fresh(state, state.schemas, table.name) ?? remember(state, state.schemas, table.name, await inferSchema(state, ctx, table));
+  return (
+    fresh(state, state.schemas, table.name) ??
+    remember(state, state.schemas, table.name, await inferSchema(state, ctx, table))
+  );
 }
 
 /** Reads up to an equal share of the sample from the start of one Scan segment into `shapes`. */
-async function sampleSegment(state: DynamoDbState, ctx: ConnectorContext, table: ResolvedTable, segment: number, shapes: Map<string, Shape | undefined>, pacing: ReturnType<typeof dynamoDbPacing>): Promise<void> {
+async function sampleSegment(
+  state: DynamoDbState,
+  ctx: ConnectorContext,
+  table: ResolvedTable,
+  segment: number,
+  shapes: Map<string, Shape | undefined>,
+  pacing: ReturnType<typeof dynamoDbPacing>,
+): Promise<void> {
   const segments = state.config.sampleSegments;
   const itemsPerSegment = Math.ceil(state.config.sampleItems / segments);
   const bytesPerSegment = Math.ceil(state.config.sampleBytes / segments);
@@ -311,8 +429,19 @@ async function sampleSegment(state: DynamoDbState, ctx: ConnectorContext, table:
   let bytes = 0;
   let start: Record<string, AttributeValue> | undefined;
   do {
-    const input: ScanCommandInput = { TableName: table.name, Segment: segment, TotalSegments: segments, Limit: itemsPerSegment - items, ...(start === undefined ? {} : { ExclusiveStartKey: start }) };
-    const page = await callDynamoDb(state.dynamo, `sampling DynamoDB table ${table.name}`, (c) => c.send(readItemsFromWire(new ScanCommand(input)), { abortSignal: ctx.signal }), pacing);
+    const input: ScanCommandInput = {
+      TableName: table.name,
+      Segment: segment,
+      TotalSegments: segments,
+      Limit: itemsPerSegment - items,
+      ...(start === undefined ? {} : { ExclusiveStartKey: start }),
+    };
+    const page = await callDynamoDb(
+      state.dynamo,
+      `sampling DynamoDB table ${table.name}`,
+      (c) => c.send(readItemsFromWire(new ScanCommand(input)), { abortSignal: ctx.signal }),
+      pacing,
+    );
     for (const item of page.Items ?? []) {
       recordShapes(shapes, item);
       bytes += itemBytes(item);
@@ -323,7 +452,11 @@ async function sampleSegment(state: DynamoDbState, ctx: ConnectorContext, table:
 }
 
 function keyShape(type: string | undefined): Shape {
-  return type === 'S' ? { kind: 'string' } : type === 'B' ? { kind: 'binary' } : { kind: 'number', int64: false, intDigits: 0, fracDigits: 0 };
+  return type === 'S'
+    ? { kind: 'string' }
+    : type === 'B'
+      ? { kind: 'binary' }
+      : { kind: 'number', int64: false, intDigits: 0, fracDigits: 0 };
 }
 
 /**
@@ -339,7 +472,8 @@ async function inferSchema(state: DynamoDbState, ctx: ConnectorContext, table: R
   setMaxListeners(Math.max(getMaxListeners(ctx.signal), 4 * SAMPLE_CONCURRENCY), ctx.signal);
   let nextSegment = 0;
   const worker = async () => {
-    for (let segment = nextSegment++; segment < segments; segment = nextSegment++) await sampleSegment(state, ctx, table, segment, shapes, pacing);
+    for (let segment = nextSegment++; segment < segments; segment = nextSegment++)
+      await sampleSegment(state, ctx, table, segment, shapes, pacing);
   };
   await Promise.all(Array.from({ length: Math.min(segments, SAMPLE_CONCURRENCY) }, worker));
 
@@ -354,7 +488,12 @@ async function inferSchema(state: DynamoDbState, ctx: ConnectorContext, table: R
   for (const name of [...keys, ...[...shapes.keys()].filter((n) => !keys.includes(n)).sort()]) {
     const lower = name.toLowerCase();
     const existing = columns.get(lower);
-    columns.set(lower, existing === undefined ? { spellings: [name], shape: shapes.get(name) } : { spellings: [...existing.spellings, name], shape: mergeShapes(existing.shape, shapes.get(name)) });
+    columns.set(
+      lower,
+      existing === undefined
+        ? { spellings: [name], shape: shapes.get(name) }
+        : { spellings: [...existing.spellings, name], shape: mergeShapes(existing.shape, shapes.get(name)) },
+    );
   }
   return new Schema([...columns.values()].map((c) => fieldOf(c.spellings[0] ?? '', c.shape, c.spellings)));
 }

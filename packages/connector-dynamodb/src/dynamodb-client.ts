@@ -16,7 +16,11 @@ import {
   ScanCommand,
   type ScanCommandOutput,
 } from '@aws-sdk/client-dynamodb';
-import { createThrottlingInvoker, type ConnectorContext, type ThrottlingInvoker } from '@athena-federation/connector-core';
+import {
+  createThrottlingInvoker,
+  type ConnectorContext,
+  type ThrottlingInvoker,
+} from '@athena-federation/connector-core';
 import { assumeRoleCredentials } from './dynamodb-cross-account.js';
 import { classifyDynamoDbError, isDynamoDbThrottle } from './dynamodb-errors.js';
 
@@ -51,10 +55,18 @@ const DYNAMODB_CONNECT_TIMEOUT_MS = 3_000;
  * `AWS_ENDPOINT_URL_DYNAMODB` / `AWS_ENDPOINT_URL`), so local runs reach dynalite without code
  * changes; with `crossAccountRoleArn`, it signs as that role (see dynamodb-cross-account.ts).
  */
-export function createDefaultDynamoDbClient(options: { readonly crossAccountRoleArn?: string | undefined } = {}): DynamoDbClientLike {
+export function createDefaultDynamoDbClient(
+  options: { readonly crossAccountRoleArn?: string | undefined } = {},
+): DynamoDbClientLike {
   return new DynamoDBClient({
-    requestHandler: { requestTimeout: DYNAMODB_REQUEST_TIMEOUT_MS, connectionTimeout: DYNAMODB_CONNECT_TIMEOUT_MS, throwOnRequestTimeout: true },
-    ...(options.crossAccountRoleArn === undefined ? {} : { credentials: assumeRoleCredentials(options.crossAccountRoleArn) }),
+    requestHandler: {
+      requestTimeout: DYNAMODB_REQUEST_TIMEOUT_MS,
+      connectionTimeout: DYNAMODB_CONNECT_TIMEOUT_MS,
+      throwOnRequestTimeout: true,
+    },
+    ...(options.crossAccountRoleArn === undefined
+      ? {}
+      : { credentials: assumeRoleCredentials(options.crossAccountRoleArn) }),
   });
 }
 
@@ -62,10 +74,16 @@ export function createDefaultDynamoDbClient(options: { readonly crossAccountRole
  * Resolves a {@link DynamoDbClientSource} lazily and at most once; without one, the default client,
  * signing as `crossAccountRoleArn` when that is set.
  */
-export function lazyClient(source: DynamoDbClientSource | undefined, crossAccountRoleArn?: string): () => Promise<DynamoDbClientLike> {
+export function lazyClient(
+  source: DynamoDbClientSource | undefined,
+  crossAccountRoleArn?: string,
+): () => Promise<DynamoDbClientLike> {
   let client: Promise<DynamoDbClientLike> | undefined;
   return () => {
-    client ??= typeof source === 'function' ? Promise.resolve(source()) : Promise.resolve(source ?? createDefaultDynamoDbClient({ crossAccountRoleArn }));
+    client ??=
+      typeof source === 'function'
+        ? Promise.resolve(source())
+        : Promise.resolve(source ?? createDefaultDynamoDbClient({ crossAccountRoleArn }));
     return client;
   };
 }
@@ -75,11 +93,20 @@ export function lazyClient(source: DynamoDbClientSource | undefined, crossAccoun
  * throttle may still reach Athena (only before the call's caller has handed core a row).
  */
 export function dynamoDbPacing(ctx: ConnectorContext, surfaceToEngine: () => boolean): ThrottlingInvoker {
-  return createThrottlingInvoker(ctx.config.throttle, { isThrottle: isDynamoDbThrottle, surfaceToEngine, signal: ctx.signal });
+  return createThrottlingInvoker(ctx.config.throttle, {
+    isThrottle: isDynamoDbThrottle,
+    surfaceToEngine,
+    signal: ctx.signal,
+  });
 }
 
 /** Runs one DynamoDB call (paced by `pacing` when given), its failure classified as `action`. */
-export async function callDynamoDb<T>(client: () => Promise<DynamoDbClientLike>, action: string, run: (c: DynamoDbClientLike) => Promise<T>, pacing?: ThrottlingInvoker): Promise<T> {
+export async function callDynamoDb<T>(
+  client: () => Promise<DynamoDbClientLike>,
+  action: string,
+  run: (c: DynamoDbClientLike) => Promise<T>,
+  pacing?: ThrottlingInvoker,
+): Promise<T> {
   const c = await client();
   try {
     return pacing === undefined ? await run(c) : await pacing.invoke(() => run(c));
@@ -128,7 +155,13 @@ function decodeItemBinaries(item: unknown): void {
  */
 export function readItemsFromWire<C extends ScanCommand | QueryCommand>(command: C): C {
   const stack = command.middlewareStack as unknown as {
-    add(middleware: (next: (args: unknown) => Promise<unknown>, context: Record<symbol, unknown>) => (args: unknown) => Promise<unknown>, options: { step: string; name: string; priority?: string }): void;
+    add(
+      middleware: (
+        next: (args: unknown) => Promise<unknown>,
+        context: Record<symbol, unknown>,
+      ) => (args: unknown) => Promise<unknown>,
+      options: { step: string; name: string; priority?: string },
+    ): void;
   };
   // Innermost: right above the HTTP handler, below the SDK's deserializer (which then parses `{}`).
   stack.add(

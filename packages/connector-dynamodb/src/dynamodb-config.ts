@@ -62,7 +62,11 @@ export function loadDynamoDbConfig(env: Env = process.env): DynamoDbConfig {
   const casing = text(env, 'disable_projection_and_casing')?.toLowerCase();
   const minScanSegments = integer(env, 'min_scan_segments', 4, 1, 1_000_000);
   const maxScanSegments = integer(env, 'max_scan_segments', 1000, 1, 1_000_000);
-  if (minScanSegments > maxScanSegments) throw new ConfigurationError('min_scan_segments', `(${minScanSegments}) must not exceed max_scan_segments (${maxScanSegments})`);
+  if (minScanSegments > maxScanSegments)
+    throw new ConfigurationError(
+      'min_scan_segments',
+      `(${minScanSegments}) must not exceed max_scan_segments (${maxScanSegments})`,
+    );
   return {
     disableGlue,
     glueCatalog: text(env, 'glue_catalog'),
@@ -84,7 +88,10 @@ export function loadDynamoDbConfig(env: Env = process.env): DynamoDbConfig {
 function roleArn(env: Env, name: string): string | undefined {
   const value = text(env, name);
   if (value !== undefined && !/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/.test(value)) {
-    throw new ConfigurationError(name, `must be an IAM role ARN (arn:aws:iam::<account id>:role/<name>), got ${JSON.stringify(value)}`);
+    throw new ConfigurationError(
+      name,
+      `must be an IAM role ARN (arn:aws:iam::<account id>:role/<name>), got ${JSON.stringify(value)}`,
+    );
   }
   return value;
 }

@@ -5,8 +5,21 @@
  * pushdown, and streams items as chunks of rows (dynamodb-read.ts). Core owns the wire,
  * constraint re-checks, batching, limit and spill.
  */
-import { DataSourceOptimizations, OptimizationSubTypes, StandardFunctionNames, type Connector, type DataSourceCapabilities } from '@athena-federation/connector-core';
-import { getTable, listSchemas, listTables, resolveTable, tableSchema, type DynamoDbState } from './dynamodb-catalog.js';
+import {
+  DataSourceOptimizations,
+  OptimizationSubTypes,
+  StandardFunctionNames,
+  type Connector,
+  type DataSourceCapabilities,
+} from '@athena-federation/connector-core';
+import {
+  getTable,
+  listSchemas,
+  listTables,
+  resolveTable,
+  tableSchema,
+  type DynamoDbState,
+} from './dynamodb-catalog.js';
 import { lazyClient, type DynamoDbClientSource } from './dynamodb-client.js';
 import { loadDynamoDbConfig, type DynamoDbConfig } from './dynamodb-config.js';
 import { lazyGlueClient, type GlueClientSource } from './dynamodb-glue.js';
@@ -39,7 +52,9 @@ const CAPABILITIES: DataSourceCapabilities = {
   [DataSourceOptimizations.limitPushdown]: [{ subType: OptimizationSubTypes.integerConstant, properties: [] }],
   // LIKE: applied to every item here (core does not evaluate expressions); a `prefix%` pattern also
   // becomes begins_with in the KeyConditionExpression (string sort key) or the FilterExpression.
-  [DataSourceOptimizations.complexExpressionPushdown]: [{ subType: OptimizationSubTypes.supportedFunctionExpressionTypes, properties: [StandardFunctionNames.likePattern] }],
+  [DataSourceOptimizations.complexExpressionPushdown]: [
+    { subType: OptimizationSubTypes.supportedFunctionExpressionTypes, properties: [StandardFunctionNames.likePattern] },
+  ],
 };
 
 /**
@@ -70,7 +85,9 @@ export function createDynamoDbConnector(options: DynamoDbConnectorOptions = {}):
       const passthrough = input.constraints.queryPassthroughArguments;
       if (Object.keys(passthrough).length > 0) return passthroughSplits(passthrough);
       const table = await resolveTable(state, ctx, input.tableName);
-      return splitPage(table, input, config, async () => (await tableSchema(state, ctx, table)).fields.map((f) => f.name));
+      return splitPage(table, input, config, async () =>
+        (await tableSchema(state, ctx, table)).fields.map((f) => f.name),
+      );
     },
     readSplit: (ctx, input) => readSplit(state, ctx, input),
   };

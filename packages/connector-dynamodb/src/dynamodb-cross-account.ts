@@ -25,19 +25,43 @@ export interface AssumedRoleCredentials {
  * @throws {ConnectorError} (AccessDenied) naming the role and STS's error, when it cannot be assumed.
  */
 export function assumeRoleCredentials(roleArn: string): () => Promise<AssumedRoleCredentials> {
-  let sts: Promise<{ client: import('@aws-sdk/client-sts').STSClient; AssumeRoleCommand: typeof import('@aws-sdk/client-sts').AssumeRoleCommand }> | undefined;
+  let sts:
+    | Promise<{
+        client: import('@aws-sdk/client-sts').STSClient;
+        AssumeRoleCommand: typeof import('@aws-sdk/client-sts').AssumeRoleCommand;
+      }>
+    | undefined;
   return async () => {
-    sts ??= import('@aws-sdk/client-sts').then(({ STSClient, AssumeRoleCommand }) => ({ client: new STSClient({}), AssumeRoleCommand }));
+    sts ??= import('@aws-sdk/client-sts').then(({ STSClient, AssumeRoleCommand }) => ({
+      client: new STSClient({}),
+      AssumeRoleCommand,
+    }));
     const { client, AssumeRoleCommand } = await sts;
     try {
-      const { Credentials: assumed } = await client.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: CROSS_ACCOUNT_SESSION_NAME }));
-      if (assumed?.AccessKeyId === undefined || assumed.SecretAccessKey === undefined || assumed.SessionToken === undefined || assumed.Expiration === undefined) {
+      const { Credentials: assumed } = await client.send(
+        new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: CROSS_ACCOUNT_SESSION_NAME }),
+      );
+      if (
+        assumed?.AccessKeyId === undefined ||
+        assumed.SecretAccessKey === undefined ||
+        assumed.SessionToken === undefined ||
+        assumed.Expiration === undefined
+      ) {
         throw new Error('AssumeRole answered without complete credentials');
       }
-      return { accessKeyId: assumed.AccessKeyId, secretAccessKey: assumed.SecretAccessKey, sessionToken: assumed.SessionToken, expiration: assumed.Expiration };
+      return {
+        accessKeyId: assumed.AccessKeyId,
+        secretAccessKey: assumed.SecretAccessKey,
+        sessionToken: assumed.SessionToken,
+        expiration: assumed.Expiration,
+      };
     } catch (error) {
       const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      throw new ConnectorError('AccessDenied', `Could not assume the role cross_account_role_arn names (${roleArn}): ${detail}`, { cause: error });
+      throw new ConnectorError(
+        'AccessDenied',
+        `Could not assume the role cross_account_role_arn names (${roleArn}): ${detail}`,
+        { cause: error },
+      );
     }
   };
 }

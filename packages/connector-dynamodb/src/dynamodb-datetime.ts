@@ -118,13 +118,33 @@ export function compileDateTimePattern(pattern: string): (text: string) => Parse
   return (text) => {
     const match = matcher.exec(text.trim());
     if (match === null) return undefined;
-    const fields: Fields = { year: 1970, month: 1, day: 1, hour: 0, minute: 0, second: 0, millis: 0, pm: undefined, offset: undefined };
-    setters.forEach((set, index) => set(fields, match[index + 1] ?? ''));
+    const fields: Fields = {
+      year: 1970,
+      month: 1,
+      day: 1,
+      hour: 0,
+      minute: 0,
+      second: 0,
+      millis: 0,
+      pm: undefined,
+      offset: undefined,
+    };
+    setters.forEach((set, index) => {
+      set(fields, match[index + 1] ?? '');
+    });
     if (fields.pm !== undefined) fields.hour = (fields.hour % 12) + (fields.pm ? 12 : 0);
     const { year, month, day, hour, minute, second } = fields;
     // Out-of-range fields (Feb 30, 10:75) make the text no real date-time; Date.UTC would roll them over.
-    if (!isCalendarDate(year, month, day) || hour > 23 || minute > 59 || second > 59 || Number.isNaN(fields.offset ?? 0)) return undefined;
-    const wallMillis = daysFromCivil(year, month, day) * MILLIS_PER_DAY + ((hour * 60 + minute) * 60 + second) * 1000 + fields.millis;
+    if (
+      !isCalendarDate(year, month, day) ||
+      hour > 23 ||
+      minute > 59 ||
+      second > 59 ||
+      Number.isNaN(fields.offset ?? 0)
+    )
+      return undefined;
+    const wallMillis =
+      daysFromCivil(year, month, day) * MILLIS_PER_DAY + ((hour * 60 + minute) * 60 + second) * 1000 + fields.millis;
     return { wallMillis, offsetMinutes: fields.offset };
   };
 }
@@ -135,11 +155,27 @@ const zoneFormats = new Map<string, Intl.DateTimeFormat>();
 export function zoneOffsetMillis(zone: string, utcMillis: number): number {
   let format = zoneFormats.get(zone);
   if (format === undefined) {
-    format = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
     zoneFormats.set(zone, format);
   }
   const parts = Object.fromEntries(format.formatToParts(new Date(utcMillis)).map((p) => [p.type, p.value]));
-  const wall = Date.UTC(Number(parts['year']), Number(parts['month']) - 1, Number(parts['day']), Number(parts['hour']), Number(parts['minute']), Number(parts['second']));
+  const wall = Date.UTC(
+    Number(parts['year']),
+    Number(parts['month']) - 1,
+    Number(parts['day']),
+    Number(parts['hour']),
+    Number(parts['minute']),
+    Number(parts['second']),
+  );
   return wall - (utcMillis - (((utcMillis % 1000) + 1000) % 1000));
 }
 

@@ -5,11 +5,33 @@
  */
 import { ConnectorError } from '@athena-federation/connector-core';
 
-const THROTTLE_NAMES = new Set(['ProvisionedThroughputExceededException', 'RequestLimitExceeded', 'LimitExceededException', 'ThrottlingException', 'TooManyRequestsException']);
-const ACCESS_NAMES = new Set(['AccessDeniedException', 'AccessDenied', 'UnrecognizedClientException', 'MissingAuthenticationTokenException', 'InvalidSignatureException', 'ExpiredTokenException', 'KMSAccessDeniedException']);
+const THROTTLE_NAMES = new Set([
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'LimitExceededException',
+  'ThrottlingException',
+  'TooManyRequestsException',
+]);
+const ACCESS_NAMES = new Set([
+  'AccessDeniedException',
+  'AccessDenied',
+  'UnrecognizedClientException',
+  'MissingAuthenticationTokenException',
+  'InvalidSignatureException',
+  'ExpiredTokenException',
+  'KMSAccessDeniedException',
+]);
 const INPUT_NAMES = new Set(['ValidationException', 'SerializationException', 'InvalidParameterValueException']);
 /** Socket-level failures: the SDK may name them `TimeoutError` (a reset) or leave only the code. */
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 
 function errorCode(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
@@ -47,18 +69,33 @@ export function isDynamoDbThrottle(error: unknown): boolean {
 export function classifyDynamoDbError(error: unknown, action: string): ConnectorError {
   if (error instanceof ConnectorError) return error;
   const name = errorName(error);
-  if (name === 'ResourceNotFoundException') return new ConnectorError('NotFound', `DynamoDB resource not found while ${action}`, { cause: error });
-  if (isDynamoDbThrottle(error)) return new ConnectorError('Throttled', `DynamoDB is throttling requests while ${action}`, { cause: error });
+  if (name === 'ResourceNotFoundException')
+    return new ConnectorError('NotFound', `DynamoDB resource not found while ${action}`, { cause: error });
+  if (isDynamoDbThrottle(error))
+    return new ConnectorError('Throttled', `DynamoDB is throttling requests while ${action}`, { cause: error });
   if (ACCESS_NAMES.has(name) || httpStatus(error) === 403) {
-    return new ConnectorError('AccessDenied', `Access to DynamoDB was denied while ${action}; check the Lambda role's dynamodb permissions`, { cause: error });
+    return new ConnectorError(
+      'AccessDenied',
+      `Access to DynamoDB was denied while ${action}; check the Lambda role's dynamodb permissions`,
+      { cause: error },
+    );
   }
   const code = errorCode(error);
-  if (code !== undefined && CONNECTION_CODES.has(code)) return new ConnectorError('Internal', `The connection to DynamoDB failed (${code}) while ${action}`, { cause: error });
-  if (name === 'AbortError') return new ConnectorError('Timeout', `DynamoDB request was abandoned at the Lambda deadline while ${action}`, { cause: error });
-  if (name === 'TimeoutError' || name === 'RequestTimeout') return new ConnectorError('Timeout', `DynamoDB timed out while ${action}`, { cause: error });
+  if (code !== undefined && CONNECTION_CODES.has(code))
+    return new ConnectorError('Internal', `The connection to DynamoDB failed (${code}) while ${action}`, {
+      cause: error,
+    });
+  if (name === 'AbortError')
+    return new ConnectorError('Timeout', `DynamoDB request was abandoned at the Lambda deadline while ${action}`, {
+      cause: error,
+    });
+  if (name === 'TimeoutError' || name === 'RequestTimeout')
+    return new ConnectorError('Timeout', `DynamoDB timed out while ${action}`, { cause: error });
   if (INPUT_NAMES.has(name) || (httpStatus(error) ?? 0) === 400) {
     // DynamoDB's own text can quote expression values (query literals), so it stays in `cause` only.
-    return new ConnectorError('InvalidInput', `DynamoDB rejected the request (${name || 'HTTP 400'}) while ${action}`, { cause: error });
+    return new ConnectorError('InvalidInput', `DynamoDB rejected the request (${name || 'HTTP 400'}) while ${action}`, {
+      cause: error,
+    });
   }
   return new ConnectorError('Internal', `DynamoDB failed while ${action}`, { cause: error });
 }

@@ -20,7 +20,9 @@ const utf8Bytes = (text: string): number => Buffer.byteLength(text, 'utf8');
 
 /** A value's size as the request carries it (binary as base64): never less than DynamoDB counts. */
 function valueBytes(value: AttributeValue): number {
-  return utf8Bytes(JSON.stringify(value, (_key, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v)));
+  return utf8Bytes(
+    JSON.stringify(value, (_key, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v)),
+  );
 }
 
 /** Operators and functions of an expression this connector wrote (`#n`/`:v` placeholders hold no letters it counts). */
@@ -102,7 +104,8 @@ export class ExpressionBuilder {
       if (placeholder !== undefined) delete this.names[placeholder];
     }
     for (let i = mark.values; i < this.#valueCount; i++) delete this.values[`:v${i}`];
-    for (const [key, placeholder] of this.#sharedValues) if (Number(placeholder.slice(2)) >= mark.values) this.#sharedValues.delete(key);
+    for (const [key, placeholder] of this.#sharedValues)
+      if (Number(placeholder.slice(2)) >= mark.values) this.#sharedValues.delete(key);
     this.#nameCount = mark.names;
     this.#valueCount = mark.values;
     this.#bytes = mark.bytes;

@@ -5,7 +5,15 @@
  * pushdown only saves reads and must never drop a row Athena would keep.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { ConnectorError, StandardFunctionNames, readValue, type Block, type FederationExpression, type Marker, type ValueSet } from '@athena-federation/connector-core';
+import {
+  ConnectorError,
+  StandardFunctionNames,
+  readValue,
+  type Block,
+  type FederationExpression,
+  type Marker,
+  type ValueSet,
+} from '@athena-federation/connector-core';
 import type { Field } from 'apache-arrow';
 import { ExpressionBuilder, MAX_IN_OPERANDS, fitsExpression } from './dynamodb-expression-builder.js';
 import { findAttribute, parseNumber, plainNumber, SOURCE_TYPE_METADATA, textOf, type Item } from './dynamodb-types.js';
@@ -33,7 +41,12 @@ export function toAttributeValue(value: unknown, type: ScalarType): AttributeVal
     case 'N': {
       let text: string | undefined;
       if (typeof value === 'bigint') text = value.toString();
-      else if (typeof value === 'number' && Number.isFinite(value) && (!Number.isInteger(value) || Number.isSafeInteger(value))) text = String(value);
+      else if (
+        typeof value === 'number' &&
+        Number.isFinite(value) &&
+        (!Number.isInteger(value) || Number.isSafeInteger(value))
+      )
+        text = String(value);
       else if (typeof value === 'string') text = value;
       const parsed = text === undefined ? undefined : parseNumber(text);
       return parsed === undefined ? undefined : { N: plainNumber(parsed) };
@@ -63,7 +76,13 @@ export function pointValues(set: ValueSet): unknown[] | undefined {
   if (set['@type'] === 'SortedRangeSet') {
     const values: unknown[] = [];
     for (const range of set.ranges) {
-      if (range.low.bound !== 'EXACTLY' || range.high.bound !== 'EXACTLY' || range.low.nullValue || range.high.nullValue) return undefined;
+      if (
+        range.low.bound !== 'EXACTLY' ||
+        range.high.bound !== 'EXACTLY' ||
+        range.low.nullValue ||
+        range.high.nullValue
+      )
+        return undefined;
       const low = markerValue(range.low);
       const high = markerValue(range.high);
       if (low === undefined || low === null || keyOf(low) !== keyOf(high)) return undefined;
@@ -75,7 +94,9 @@ export function pointValues(set: ValueSet): unknown[] | undefined {
 }
 
 function keyOf(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v));
+  return JSON.stringify(value, (_k, v: unknown) =>
+    typeof v === 'bigint' ? `${v}n` : v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v,
+  );
 }
 
 /** Distinct DynamoDB values for a key of `type`; literals with no exact equivalent match nothing and are dropped. */
@@ -101,6 +122,7 @@ export function scalarTypeOf(field: Field): ScalarType | undefined {
  * UTF-16 units; such bounds are left to core until a stand-in can prove them.
  */
 function orderedValue(value: unknown, type: ScalarType): AttributeValue | undefined {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the range starts at U+0000 on purpose (every code point below the surrogates)
   if (type === 'S' && !(typeof value === 'string' && /^[\u0000-\ud7ff]*$/.test(value))) return undefined;
   return type === 'N' || type === 'S' || type === 'B' ? toAttributeValue(value, type) : undefined;
 }
@@ -113,7 +135,8 @@ const MAX_SORT_KEY_BYTES = 1024;
  * key value there, and no key is longer than 1,024 bytes (such a bound is left to core's re-check).
  */
 function keyBound(value: AttributeValue | undefined): AttributeValue | undefined {
-  const bytes = value?.S !== undefined ? Buffer.byteLength(value.S, 'utf8') : value?.B !== undefined ? value.B.length : 1;
+  const bytes =
+    value?.S !== undefined ? Buffer.byteLength(value.S, 'utf8') : value?.B !== undefined ? value.B.length : 1;
   return bytes > 0 && bytes <= MAX_SORT_KEY_BYTES ? value : undefined;
 }
 
@@ -122,7 +145,12 @@ function keyBound(value: AttributeValue | undefined): AttributeValue | undefined
  * condition on the sort key, so a two-sided range becomes an inclusive BETWEEN — a superset that
  * core's row check narrows to the exact bounds (Java pushes only one side instead).
  */
-export function sortKeyCondition(builder: ExpressionBuilder, attribute: string, type: ScalarType, set: ValueSet): string | undefined {
+export function sortKeyCondition(
+  builder: ExpressionBuilder,
+  attribute: string,
+  type: ScalarType,
+  set: ValueSet,
+): string | undefined {
   if (set['@type'] !== 'SortedRangeSet' || set.nullAllowed || set.ranges.length !== 1) return undefined;
   const [range] = set.ranges;
   if (range === undefined) return undefined;
@@ -131,7 +159,8 @@ export function sortKeyCondition(builder: ExpressionBuilder, attribute: string, 
   if ((!range.low.nullValue && low === undefined) || (!range.high.nullValue && high === undefined)) return undefined;
   const name = builder.name(attribute);
   if (low !== undefined && high !== undefined) {
-    if (range.low.bound === 'EXACTLY' && range.high.bound === 'EXACTLY' && keyOf(low) === keyOf(high)) return `${name} = ${builder.value(low)}`;
+    if (range.low.bound === 'EXACTLY' && range.high.bound === 'EXACTLY' && keyOf(low) === keyOf(high))
+      return `${name} = ${builder.value(low)}`;
     return `${name} BETWEEN ${builder.value(low)} AND ${builder.value(high)}`;
   }
   if (low !== undefined) return `${name} ${range.low.bound === 'EXACTLY' ? '>=' : '>'} ${builder.value(low)}`;
@@ -140,7 +169,12 @@ export function sortKeyCondition(builder: ExpressionBuilder, attribute: string, 
 }
 
 /** One column's condition, or undefined when it cannot be pushed exactly. */
-function columnCondition(builder: ExpressionBuilder, attribute: string, type: ScalarType, set: ValueSet): string | undefined {
+function columnCondition(
+  builder: ExpressionBuilder,
+  attribute: string,
+  type: ScalarType,
+  set: ValueSet,
+): string | undefined {
   // Rows with NULL or a missing attribute must survive a nullAllowed set; DynamoDB's comparisons drop them.
   if (set.nullAllowed) return undefined;
   const points = pointValues(set);
@@ -151,7 +185,13 @@ function columnCondition(builder: ExpressionBuilder, attribute: string, type: Sc
     const placeholders = values.map((v) => builder.value(v));
     return placeholders.length === 1 ? `${name} = ${placeholders[0] ?? ''}` : `${name} IN (${placeholders.join(', ')})`;
   }
-  if (set['@type'] !== 'SortedRangeSet' || (type !== 'N' && type !== 'S') || set.ranges.length === 0 || set.ranges.length > MAX_IN_OPERANDS) return undefined;
+  if (
+    set['@type'] !== 'SortedRangeSet' ||
+    (type !== 'N' && type !== 'S') ||
+    set.ranges.length === 0 ||
+    set.ranges.length > MAX_IN_OPERANDS
+  )
+    return undefined;
   const name = builder.name(attribute);
   const clauses: string[] = [];
   for (const range of set.ranges) {
@@ -191,17 +231,28 @@ function onStringsOnly(builder: ExpressionBuilder, attribute: string, clause: st
  * {@link onStringsOnly}). Clauses are added while the expression stays within DynamoDB's limits;
  * the rest is left to core's re-check. Undefined when nothing can be pushed.
  */
-export function buildFilterExpression(builder: ExpressionBuilder, fields: readonly Field[], summary: Readonly<Record<string, ValueSet>>, exclude: ReadonlySet<string>, likes: readonly LikeCondition[] = [], typed: ReadonlySet<string> = new Set()): string | undefined {
+export function buildFilterExpression(
+  builder: ExpressionBuilder,
+  fields: readonly Field[],
+  summary: Readonly<Record<string, ValueSet>>,
+  exclude: ReadonlySet<string>,
+  likes: readonly LikeCondition[] = [],
+  typed: ReadonlySet<string> = new Set(),
+): string | undefined {
   const clauses: string[] = [];
   const add = (field: Field, build: () => string | undefined) => {
-    const guarded = scalarTypeOf(field) === 'S' && !typed.has(field.name) ? () => {
-      const clause = build();
-      return clause === undefined ? undefined : onStringsOnly(builder, field.name, clause);
-    } : build;
+    const guarded =
+      scalarTypeOf(field) === 'S' && !typed.has(field.name)
+        ? () => {
+            const clause = build();
+            return clause === undefined ? undefined : onStringsOnly(builder, field.name, clause);
+          }
+        : build;
     const clause = builder.attempt(guarded, (c) => fitsExpression([...clauses, c].join(' AND ')));
     if (clause !== undefined) clauses.push(clause);
   };
-  const fieldOf = (column: string) => fields.find((f) => f.name === column) ?? fields.find((f) => f.name.toLowerCase() === column.toLowerCase());
+  const fieldOf = (column: string) =>
+    fields.find((f) => f.name === column) ?? fields.find((f) => f.name.toLowerCase() === column.toLowerCase());
   for (const [column, set] of Object.entries(summary)) {
     const field = fieldOf(column);
     if (field === undefined || exclude.has(field.name.toLowerCase())) continue;
@@ -211,7 +262,14 @@ export function buildFilterExpression(builder: ExpressionBuilder, fields: readon
   for (const like of likes) {
     const field = fieldOf(like.column);
     const prefix = like.prefix;
-    if (prefix === undefined || prefix === '' || field === undefined || exclude.has(field.name.toLowerCase()) || scalarTypeOf(field) !== 'S') continue;
+    if (
+      prefix === undefined ||
+      prefix === '' ||
+      field === undefined ||
+      exclude.has(field.name.toLowerCase()) ||
+      scalarTypeOf(field) !== 'S'
+    )
+      continue;
     add(field, () => beginsWith(builder, field.name, prefix));
   }
   return clauses.length === 0 ? undefined : clauses.join(' AND ');
@@ -245,7 +303,8 @@ export interface LikeCondition {
 function escapeOf(expression: FederationExpression | undefined, column: string): string | undefined {
   if (expression === undefined) return undefined;
   const value = expression['@type'] === 'ConstantExpression' ? blockValue(expression.valueBlock, 0) : undefined;
-  if (typeof value !== 'string' || [...value].length !== 1) throw new ConnectorError('InvalidInput', `The LIKE escape on column ${column} must be a single character`);
+  if (typeof value !== 'string' || [...value].length !== 1)
+    throw new ConnectorError('InvalidInput', `The LIKE escape on column ${column} must be a single character`);
   return value;
 }
 
@@ -255,7 +314,11 @@ const REGEX_SPECIAL = /[\\^$.*+?()[\]{}|/]/;
  * Compiles a LIKE pattern: the whole-value regular expression, and the literal prefix when the
  * pattern is `prefix%` (any number of trailing `%`, no other wildcard).
  */
-export function compileLikePattern(pattern: string, escape: string | undefined, column: string): { readonly regex: RegExp; readonly prefix: string | undefined } {
+export function compileLikePattern(
+  pattern: string,
+  escape: string | undefined,
+  column: string,
+): { readonly regex: RegExp; readonly prefix: string | undefined } {
   let source = '';
   let literal = '';
   /** Whether every character so far was literal (so `literal` is the prefix). */
@@ -268,7 +331,11 @@ export function compileLikePattern(pattern: string, escape: string | undefined, 
     let wildcard = char === '%' || char === '_';
     if (escape !== undefined && char === escape) {
       const next = chars[++i];
-      if (next !== '%' && next !== '_' && next !== escape) throw new ConnectorError('InvalidInput', `The LIKE pattern on column ${column} has an escape character not followed by %, _ or itself`);
+      if (next !== '%' && next !== '_' && next !== escape)
+        throw new ConnectorError(
+          'InvalidInput',
+          `The LIKE pattern on column ${column} has an escape character not followed by %, _ or itself`,
+        );
       char = next;
       wildcard = false;
     }
@@ -284,17 +351,25 @@ export function compileLikePattern(pattern: string, escape: string | undefined, 
     else trailingPercentOnly = false;
   }
   // `s`: % and _ match line breaks too; `u`: _ is one code point, as in Trino.
-  return { regex: new RegExp(`^${source}$`, 'su'), prefix: !literalSoFar && sawPercent && trailingPercentOnly ? literal : undefined };
+  return {
+    regex: new RegExp(`^${source}$`, 'su'),
+    prefix: !literalSoFar && sawPercent && trailingPercentOnly ? literal : undefined,
+  };
 }
 
 function likeOf(call: Extract<FederationExpression, { '@type': 'FunctionCallExpression' }>): LikeCondition {
   const [variable, pattern, escape] = call.arguments;
-  if (variable?.['@type'] !== 'VariableExpression' || pattern?.['@type'] !== 'ConstantExpression' || call.arguments.length > 3) {
+  if (
+    variable?.['@type'] !== 'VariableExpression' ||
+    pattern?.['@type'] !== 'ConstantExpression' ||
+    call.arguments.length > 3
+  ) {
     throw new ConnectorError('Unsupported', 'A $like_pattern expression must compare a column with a constant pattern');
   }
   const column = variable.columnName;
   const text = blockValue(pattern.valueBlock, 0);
-  if (typeof text !== 'string') throw new ConnectorError('InvalidInput', `The LIKE pattern on column ${column} is not a string`);
+  if (typeof text !== 'string')
+    throw new ConnectorError('InvalidInput', `The LIKE pattern on column ${column} is not a string`);
   const { regex, prefix } = compileLikePattern(text, escapeOf(escape, column), column);
   return {
     column,
@@ -315,10 +390,17 @@ function likeOf(call: Extract<FederationExpression, { '@type': 'FunctionCallExpr
 export function likeConditions(expressions: readonly FederationExpression[]): LikeCondition[] {
   const conditions: LikeCondition[] = [];
   const visit = (expression: FederationExpression) => {
-    const name = expression['@type'] === 'FunctionCallExpression' ? expression.functionName.functionName : expression['@type'];
-    if (expression['@type'] === 'FunctionCallExpression' && name === StandardFunctionNames.and) expression.arguments.forEach(visit);
-    else if (expression['@type'] === 'FunctionCallExpression' && name === StandardFunctionNames.likePattern) conditions.push(likeOf(expression));
-    else throw new ConnectorError('Unsupported', `Pushed-down expression ${name} is not one this connector advertises (only ${StandardFunctionNames.likePattern})`);
+    const name =
+      expression['@type'] === 'FunctionCallExpression' ? expression.functionName.functionName : expression['@type'];
+    if (expression['@type'] === 'FunctionCallExpression' && name === StandardFunctionNames.and)
+      expression.arguments.forEach(visit);
+    else if (expression['@type'] === 'FunctionCallExpression' && name === StandardFunctionNames.likePattern)
+      conditions.push(likeOf(expression));
+    else
+      throw new ConnectorError(
+        'Unsupported',
+        `Pushed-down expression ${name} is not one this connector advertises (only ${StandardFunctionNames.likePattern})`,
+      );
   };
   expressions.forEach(visit);
   return conditions;

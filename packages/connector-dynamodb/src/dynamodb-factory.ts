@@ -10,5 +10,8 @@ import { type DynamoDbConnectorOptions, createDynamoDbConnector } from './dynamo
 
 /** A {@link ConnectorFactory} for {@link createDynamoDbConnector}; `options` (clients, clock) apply to every connector it builds. */
 export function dynamoDbConnectorFactory(options: Omit<DynamoDbConnectorOptions, 'config'> = {}): ConnectorFactory {
-  return { sourceType: 'dynamodb', create: (env) => createDynamoDbConnector({ ...options, config: loadDynamoDbConfig(env) }) };
+  return {
+    sourceType: 'dynamodb',
+    create: (env) => createDynamoDbConnector({ ...options, config: loadDynamoDbConfig(env) }),
+  };
 }

@@ -3,9 +3,38 @@
  * with `dynamo-db-flag`, tables that look like DynamoDB, Glue type strings → Arrow, and the table
  * properties that map Glue's lower-case names back to DynamoDB (`sourceTable`, `columnMapping`).
  */
-import type { GetDatabasesCommand, GetDatabasesCommandOutput, GetTableCommand, GetTableCommandOutput, GetTablesCommand, GetTablesCommandOutput, Table as GlueTable } from '@aws-sdk/client-glue';
+import type {
+  GetDatabasesCommand,
+  GetDatabasesCommandOutput,
+  GetTableCommand,
+  GetTableCommandOutput,
+  GetTablesCommand,
+  GetTablesCommandOutput,
+  Table as GlueTable,
+} from '@aws-sdk/client-glue';
 import { ConnectorError } from '@athena-federation/connector-core';
-import { Binary, Bool, DataType, DateDay, DateMillisecond, Decimal, Field, Float32, Float64, Int16, Int32, Int64, Int8, List, Map_, Schema, Struct, TimeUnit, Timestamp, Utf8 } from 'apache-arrow';
+import {
+  Binary,
+  Bool,
+  type DataType,
+  DateDay,
+  DateMillisecond,
+  Decimal,
+  Field,
+  Float32,
+  Float64,
+  Int16,
+  Int32,
+  Int64,
+  Int8,
+  List,
+  Map_,
+  Schema,
+  Struct,
+  TimeUnit,
+  Timestamp,
+  Utf8,
+} from 'apache-arrow';
 import type { DynamoDbSendOptions } from './dynamodb-client.js';
 import { parseFormatMapping } from './dynamodb-datetime.js';
 
@@ -23,7 +52,12 @@ export type GlueClientSource = GlueClientLike | (() => GlueClientLike | Promise<
 export function lazyGlueClient(source: GlueClientSource | undefined): () => Promise<GlueClientLike> {
   let client: Promise<GlueClientLike> | undefined;
   return () => {
-    client ??= typeof source === 'function' ? Promise.resolve(source()) : source !== undefined ? Promise.resolve(source) : loadGlueSdk().then(({ GlueClient }) => new GlueClient({}));
+    client ??=
+      typeof source === 'function'
+        ? Promise.resolve(source())
+        : source !== undefined
+          ? Promise.resolve(source)
+          : loadGlueSdk().then(({ GlueClient }) => new GlueClient({}));
     return client;
   };
 }
@@ -48,7 +82,11 @@ export function loadGlueSdk(): Promise<typeof import('@aws-sdk/client-glue')> {
 
 /** Whether a Glue table describes a DynamoDB table (Java's three tests). */
 export function isDynamoDbGlueTable(table: GlueTable): boolean {
-  return table.Parameters?.['classification'] === 'dynamodb' || (table.StorageDescriptor?.Location ?? '').includes('dynamodb') || table.StorageDescriptor?.Parameters?.['classification'] === 'dynamodb';
+  return (
+    table.Parameters?.['classification'] === 'dynamodb' ||
+    (table.StorageDescriptor?.Location ?? '').includes('dynamodb') ||
+    table.StorageDescriptor?.Parameters?.['classification'] === 'dynamodb'
+  );
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -65,7 +103,10 @@ class TypeParser {
   }
 
   fail(detail: string): never {
-    throw new ConnectorError('Unsupported', `Glue column ${this.#column} has type ${JSON.stringify(this.#text)}: ${detail}`);
+    throw new ConnectorError(
+      'Unsupported',
+      `Glue column ${this.#column} has type ${JSON.stringify(this.#text)}: ${detail}`,
+    );
   }
 
   #skip(): void {
@@ -92,7 +133,9 @@ class TypeParser {
   #numbers(): number[] {
     if (this.#peek() !== '(') return [];
     this.#pos++;
-    const values = this.#word(/\)/).split(',').map((v) => Number(v.trim()));
+    const values = this.#word(/\)/)
+      .split(',')
+      .map((v) => Number(v.trim()));
     this.#expect(')');
     if (values.some((v) => !Number.isSafeInteger(v))) this.fail('bad type parameters');
     return values;
@@ -134,7 +177,8 @@ class TypeParser {
         const parameters = this.#numbers();
         // Java: a bare `decimal` is decimal(38,18); `decimal(p)` has scale 0.
         const [precision = 38, scale = parameters.length === 0 ? 18 : 0] = parameters;
-        if (precision < 1 || precision > 38 || scale < 0 || scale > precision) this.fail(`decimal(${precision},${scale}) is out of range`);
+        if (precision < 1 || precision > 38 || scale < 0 || scale > precision)
+          this.fail(`decimal(${precision},${scale}) is out of range`);
         return new Decimal(scale, precision, 128);
       }
       case 'array':
@@ -193,7 +237,8 @@ export function parseColumnMapping(text: string | undefined): Map<string, string
   const mapping = new Map<string, string>();
   for (const pair of (text ?? '').split(',')) {
     const [glue, dynamo] = pair.split('=').map((s) => s.trim());
-    if (glue !== undefined && glue !== '' && dynamo !== undefined && dynamo !== '') mapping.set(glue.toLowerCase(), dynamo);
+    if (glue !== undefined && glue !== '' && dynamo !== undefined && dynamo !== '')
+      mapping.set(glue.toLowerCase(), dynamo);
   }
   return mapping;
 }
@@ -228,7 +273,10 @@ export function glueTableInfo(table: GlueTable): GlueTableInfo {
   // Java re-keys the format mapping to the DynamoDB names columnMapping gives the columns.
   const formats = parseFormatMapping(table.Parameters?.['datetimeFormatMapping']);
   if (formats.size > 0) {
-    metadata.set(FORMAT_MAPPING_METADATA, [...formats].map(([column, pattern]) => `${mapping.get(column) ?? column}=${pattern}`).join(','));
+    metadata.set(
+      FORMAT_MAPPING_METADATA,
+      [...formats].map(([column, pattern]) => `${mapping.get(column) ?? column}=${pattern}`).join(','),
+    );
   }
   return { schema: new Schema(fields, metadata), sourceTable: sourceTableOf(table) };
 }

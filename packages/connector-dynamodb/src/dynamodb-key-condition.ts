@@ -14,20 +14,40 @@ export interface QueryKeys {
   readonly keyAttributes: ReadonlySet<string>;
 }
 
-export function queryKeyCondition(builder: ExpressionBuilder, split: QuerySplit, summary: Readonly<Record<string, ValueSet>>, likes: readonly LikeCondition[]): QueryKeys {
+export function queryKeyCondition(
+  builder: ExpressionBuilder,
+  split: QuerySplit,
+  summary: Readonly<Record<string, ValueSet>>,
+  likes: readonly LikeCondition[],
+): QueryKeys {
   let condition = `${builder.name(split.hashKey)} = ${builder.value(split.hashValue)}`;
   const { rangeKey, rangeType } = split;
   if (rangeKey !== undefined && rangeType !== undefined) {
     const rangeSet = constraintFor(summary, rangeKey);
     const lower = rangeKey.toLowerCase();
-    const prefix = rangeType === 'S' ? likes.find((like) => like.column.toLowerCase() === lower && like.prefix !== undefined && isKeyPrefix(like.prefix))?.prefix : undefined;
+    const prefix =
+      rangeType === 'S'
+        ? likes.find(
+            (like) => like.column.toLowerCase() === lower && like.prefix !== undefined && isKeyPrefix(like.prefix),
+          )?.prefix
+        : undefined;
     // DynamoDB takes one sort-key condition: a prefix beats a range unless the range is one point.
     const pointRange = rangeSet !== undefined && pointValues(rangeSet)?.length === 1;
-    const range = rangeSet === undefined || (prefix !== undefined && !pointRange) ? undefined : builder.attempt(() => sortKeyCondition(builder, rangeKey, rangeType, rangeSet), () => true);
+    const range =
+      rangeSet === undefined || (prefix !== undefined && !pointRange)
+        ? undefined
+        : builder.attempt(
+            () => sortKeyCondition(builder, rangeKey, rangeType, rangeSet),
+            () => true,
+          );
     if (range !== undefined) condition += ` AND ${range}`;
     else if (prefix !== undefined) condition += ` AND ${beginsWith(builder, rangeKey, prefix)}`;
   }
   // A Query's filter may not name key attributes; core still checks their constraints.
-  const keyAttributes = new Set([split.hashKey, split.rangeKey, split.tableRangeKey].filter((k): k is string => k !== undefined).map((k) => k.toLowerCase()));
+  const keyAttributes = new Set(
+    [split.hashKey, split.rangeKey, split.tableRangeKey]
+      .filter((k): k is string => k !== undefined)
+      .map((k) => k.toLowerCase()),
+  );
   return { condition, keyAttributes };
 }

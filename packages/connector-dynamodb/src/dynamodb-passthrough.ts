@@ -4,7 +4,12 @@
  * re-check of a PartiQL split at ReadRecords. Core has checked `enable_query_passthrough` and the
  * arguments before any of these run; reading the split's pages is dynamodb-read.ts's.
  */
-import { ConnectorError, type ConnectorContext, type SplitPage, type TableDefinition } from '@athena-federation/connector-core';
+import {
+  ConnectorError,
+  type ConnectorContext,
+  type SplitPage,
+  type TableDefinition,
+} from '@athena-federation/connector-core';
 import { Schema } from 'apache-arrow';
 import { ExecuteStatementCommand, callDynamoDb, dynamoDbPacing } from './dynamodb-client.js';
 import type { DynamoDbState } from './dynamodb-catalog.js';
@@ -47,10 +52,12 @@ function statementEnd(statement: string): number {
 export function passthroughStatement(args: Readonly<Record<string, string>>): string {
   // Core has checked the call and keyed its arguments by lower-case name.
   const statement = (Object.hasOwn(args, 'query') ? args['query'] : '')?.trim() ?? '';
-  if (!/^select\b/i.test(statement)) throw new ConnectorError('InvalidInput', 'Query passthrough accepts only a PartiQL SELECT statement');
+  if (!/^select\b/i.test(statement))
+    throw new ConnectorError('InvalidInput', 'Query passthrough accepts only a PartiQL SELECT statement');
   const end = statementEnd(statement);
   if (end === -1) return statement;
-  if (statement.slice(end + 1).trim() !== '') throw new ConnectorError('InvalidInput', 'Query passthrough accepts a single PartiQL SELECT statement');
+  if (statement.slice(end + 1).trim() !== '')
+    throw new ConnectorError('InvalidInput', 'Query passthrough accepts a single PartiQL SELECT statement');
   return statement.slice(0, end).trimEnd();
 }
 
@@ -61,12 +68,12 @@ export function passthroughStatement(args: Readonly<Record<string, string>>): st
  * statement is what runs, never the split's own text.
  */
 export function checkPartiqlSplit(split: PartiqlSplit, args: Readonly<Record<string, string>>): string {
-  if (Object.keys(args).length === 0) refuseSplit('a PartiQL split needs the request\'s query passthrough arguments');
+  if (Object.keys(args).length === 0) refuseSplit("a PartiQL split needs the request's query passthrough arguments");
   const statement = passthroughStatement(args);
-  if (passthroughStatement({ query: split.statement }) !== statement) refuseSplit('its PartiQL statement is not the request\'s passthrough statement');
+  if (passthroughStatement({ query: split.statement }) !== statement)
+    refuseSplit("its PartiQL statement is not the request's passthrough statement");
   return statement;
 }
-
 
 /** Core calls this (through GetSplits) for a passthrough query: one split that runs the statement to its last page. */
 export function passthroughSplits(args: Readonly<Record<string, string>>): SplitPage {
@@ -78,7 +85,11 @@ export function passthroughSplits(args: Readonly<Record<string, string>>): Split
  * dry run, so it is inferred from the statement's first items (up to
  * `schema_inference_sample_items`), as Java does (it takes 4).
  */
-export async function passthroughSchema(state: DynamoDbState, ctx: ConnectorContext, args: Readonly<Record<string, string>>): Promise<TableDefinition> {
+export async function passthroughSchema(
+  state: DynamoDbState,
+  ctx: ConnectorContext,
+  args: Readonly<Record<string, string>>,
+): Promise<TableDefinition> {
   const statement = passthroughStatement(args);
   const sampleItems = state.config.sampleItems;
   const pacing = dynamoDbPacing(ctx, () => true);
@@ -87,7 +98,20 @@ export async function passthroughSchema(state: DynamoDbState, ctx: ConnectorCont
   let nextToken: string | undefined;
   do {
     const token = nextToken;
-    const page = await callDynamoDb(state.dynamo, 'sampling the passthrough PartiQL statement', (c) => c.send(new ExecuteStatementCommand({ Statement: statement, Limit: sampleItems - items, ...(token === undefined ? {} : { NextToken: token }) }), { abortSignal: ctx.signal }), pacing);
+    const page = await callDynamoDb(
+      state.dynamo,
+      'sampling the passthrough PartiQL statement',
+      (c) =>
+        c.send(
+          new ExecuteStatementCommand({
+            Statement: statement,
+            Limit: sampleItems - items,
+            ...(token === undefined ? {} : { NextToken: token }),
+          }),
+          { abortSignal: ctx.signal },
+        ),
+      pacing,
+    );
     for (const item of page.Items ?? []) {
       recordShapes(shapes, item);
       items++;

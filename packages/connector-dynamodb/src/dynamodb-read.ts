@@ -7,18 +7,44 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AttributeValue, QueryCommandInput, ScanCommandInput } from '@aws-sdk/client-dynamodb';
-import { ConnectorError, type ConnectorContext, type ReadSplitInput, type RowChunk, type TableName } from '@athena-federation/connector-core';
+import {
+  ConnectorError,
+  type ConnectorContext,
+  type ReadSplitInput,
+  type RowChunk,
+  type TableName,
+} from '@athena-federation/connector-core';
 import { DataType, type Schema } from 'apache-arrow';
 import { fresh, qualified, resolveTable, type DynamoDbState, type ResolvedTable } from './dynamodb-catalog.js';
-import { ExecuteStatementCommand, QueryCommand, ScanCommand, callDynamoDb, dynamoDbPacing, readItemsFromWire } from './dynamodb-client.js';
+import {
+  ExecuteStatementCommand,
+  QueryCommand,
+  ScanCommand,
+  callDynamoDb,
+  dynamoDbPacing,
+  readItemsFromWire,
+} from './dynamodb-client.js';
 import { compileDateTimePattern, parseFormatMapping, zoneOffsetMillis } from './dynamodb-datetime.js';
-import { ExpressionBuilder, buildFilterExpression, likeConditions, projectionExpression, type LikeCondition } from './dynamodb-expressions.js';
+import {
+  ExpressionBuilder,
+  buildFilterExpression,
+  likeConditions,
+  projectionExpression,
+  type LikeCondition,
+} from './dynamodb-expressions.js';
 import { FORMAT_MAPPING_METADATA, SCHEMA_SOURCE_METADATA } from './dynamodb-glue.js';
 import { queryKeyCondition } from './dynamodb-key-condition.js';
 import { checkPartiqlSplit } from './dynamodb-passthrough.js';
 import { capacityShare, checkTableSplit } from './dynamodb-split-checks.js';
 import { decodeSplit, type PartiqlSplit, type QuerySplit, type ScanSplit } from './dynamodb-splits.js';
-import { ValueMismatchError, createItemReader, spellingsOf, withRealName, type DateTimeReading, type Item } from './dynamodb-types.js';
+import {
+  ValueMismatchError,
+  createItemReader,
+  spellingsOf,
+  withRealName,
+  type DateTimeReading,
+  type Item,
+} from './dynamodb-types.js';
 
 /** What the connector reads from a Query or Scan page. */
 interface ItemPage {
@@ -32,7 +58,10 @@ type RowsOf = (items: readonly Item[] | undefined) => unknown[][];
 
 /** The Scan/Query input every page of a table split shares, and a Query's key condition. */
 interface TableRequest {
-  readonly common: Omit<ScanCommandInput & QueryCommandInput, 'Segment' | 'TotalSegments' | 'IndexName' | 'KeyConditionExpression' | 'ExclusiveStartKey'>;
+  readonly common: Omit<
+    ScanCommandInput & QueryCommandInput,
+    'Segment' | 'TotalSegments' | 'IndexName' | 'KeyConditionExpression' | 'ExclusiveStartKey'
+  >;
   readonly keyCondition: string | undefined;
 }
 
@@ -41,9 +70,17 @@ interface TableRequest {
  * expression is applied here (likeConditions refuses any other) and no order is advertised, so
  * it confirms exact pushdown and core may stop at the limit.
  */
-export async function* readSplit(state: DynamoDbState, ctx: ConnectorContext, input: ReadSplitInput): AsyncGenerator<RowChunk> {
+export async function* readSplit(
+  state: DynamoDbState,
+  ctx: ConnectorContext,
+  input: ReadSplitInput,
+): AsyncGenerator<RowChunk> {
   const split = decodeSplit(input.split);
-  const reader = createItemReader(input.schema, state.config.lenientValueConversion, dateReadings(input.tableName, input.schema));
+  const reader = createItemReader(
+    input.schema,
+    state.config.lenientValueConversion,
+    dateReadings(input.tableName, input.schema),
+  );
   // Athena leaves pushed-down expressions to the connector, so every LIKE is applied here, to
   // every item; begins_with in a request only spares reading the items it would drop.
   const likes = likeConditions(input.constraints.expression);
@@ -75,7 +112,11 @@ function dateReadings(table: TableName, schema: Schema): Map<string, DateTimeRea
   try {
     zoneOffsetMillis(zone, 0);
   } catch (cause) {
-    throw new ConnectorError('InvalidInput', `Table ${qualified(table)} has defaultTimeZone ${JSON.stringify(zone)}, which is not a time-zone id`, { cause });
+    throw new ConnectorError(
+      'InvalidInput',
+      `Table ${qualified(table)} has defaultTimeZone ${JSON.stringify(zone)}, which is not a time-zone id`,
+      { cause },
+    );
   }
   const formats = parseFormatMapping(schema.metadata.get(FORMAT_MAPPING_METADATA));
   const readings = new Map<string, DateTimeReading>();
@@ -86,7 +127,11 @@ function dateReadings(table: TableName, schema: Schema): Map<string, DateTimeRea
     try {
       parse = pattern === undefined ? undefined : compileDateTimePattern(pattern);
     } catch (cause) {
-      throw new ConnectorError('InvalidInput', `Table ${qualified(table)} column ${field.name}: datetimeFormatMapping ${JSON.stringify(pattern)} ${cause instanceof Error ? cause.message : ''}`, { cause });
+      throw new ConnectorError(
+        'InvalidInput',
+        `Table ${qualified(table)} column ${field.name}: datetimeFormatMapping ${JSON.stringify(pattern)} ${cause instanceof Error ? cause.message : ''}`,
+        { cause },
+      );
     }
     readings.set(field.name, { parse, zone });
   }
@@ -96,13 +141,23 @@ function dateReadings(table: TableName, schema: Schema): Map<string, DateTimeRea
 /** Turns a value that does not fit its column into an error naming table, column and type. */
 function mismatchError(table: TableName, error: unknown): ConnectorError | undefined {
   if (error instanceof ValueMismatchError) {
-    return new ConnectorError('InvalidInput', `Table ${qualified(table)} column ${error.path} (${error.arrowType}): ${error.message}; set lenient_value_conversion=true to read such values as NULL`, { cause: error });
+    return new ConnectorError(
+      'InvalidInput',
+      `Table ${qualified(table)} column ${error.path} (${error.arrowType}): ${error.message}; set lenient_value_conversion=true to read such values as NULL`,
+      { cause: error },
+    );
   }
   return undefined;
 }
 
 /** A PartiQL split: the request's own statement (never the split's text), every page of it. */
-async function* readStatement(state: DynamoDbState, ctx: ConnectorContext, input: ReadSplitInput, split: PartiqlSplit, rowsOf: RowsOf): AsyncGenerator<RowChunk> {
+async function* readStatement(
+  state: DynamoDbState,
+  ctx: ConnectorContext,
+  input: ReadSplitInput,
+  split: PartiqlSplit,
+  rowsOf: RowsOf,
+): AsyncGenerator<RowChunk> {
   const statement = checkPartiqlSplit(split, input.constraints.queryPassthroughArguments);
   let rows = 0;
   const pacing = dynamoDbPacing(ctx, () => rows === 0);
@@ -111,7 +166,16 @@ async function* readStatement(state: DynamoDbState, ctx: ConnectorContext, input
   do {
     if (ctx.signal.aborted) return;
     const token = nextToken;
-    const page = await callDynamoDb(state.dynamo, 'running the passthrough PartiQL statement', (c) => c.send(new ExecuteStatementCommand({ Statement: statement, ...(token === undefined ? {} : { NextToken: token }) }), { abortSignal: ctx.signal }), pacing);
+    const page = await callDynamoDb(
+      state.dynamo,
+      'running the passthrough PartiQL statement',
+      (c) =>
+        c.send(
+          new ExecuteStatementCommand({ Statement: statement, ...(token === undefined ? {} : { NextToken: token }) }),
+          { abortSignal: ctx.signal },
+        ),
+      pacing,
+    );
     const chunk = rowsOf(page.Items);
     rows += chunk.length;
     if (chunk.length > 0) yield chunk;
@@ -123,7 +187,14 @@ async function* readStatement(state: DynamoDbState, ctx: ConnectorContext, input
  * The request a table split sends: the Query's key condition, the FilterExpression and
  * ProjectionExpression of what can be pushed, and DynamoDB's Limit where it only sizes pages.
  */
-function tableRequest(state: DynamoDbState, input: ReadSplitInput, split: ScanSplit | QuerySplit, table: ResolvedTable, likes: readonly LikeCondition[], rcuShare: number): TableRequest {
+function tableRequest(
+  state: DynamoDbState,
+  input: ReadSplitInput,
+  split: ScanSplit | QuerySplit,
+  table: ResolvedTable,
+  likes: readonly LikeCondition[],
+  rcuShare: number,
+): TableRequest {
   const fields = input.schema.fields;
   const { summary } = input.constraints;
   const builder = new ExpressionBuilder();
@@ -133,22 +204,43 @@ function tableRequest(state: DynamoDbState, input: ReadSplitInput, split: ScanSp
   // Inferred columns only: Glue's own lower-case names are read whole and never pushed down (below).
   const tableColumns = fromGlue ? undefined : fresh(state, state.schemas, split.table)?.fields;
   const pushed = fields.map((f) => withRealName(f, tableColumns));
-  const filter = buildFilterExpression(builder, pushed, summary, keys?.keyAttributes ?? new Set<string>(), likes, typed);
+  const filter = buildFilterExpression(
+    builder,
+    pushed,
+    summary,
+    keys?.keyAttributes ?? new Set<string>(),
+    likes,
+    typed,
+  );
   // Glue names without a columnMapping are lower-case while attributes may not be: read whole
   // items and match names case-insensitively (Java's `auto` mode does the same for such tables).
   const glueWithoutMapping = fromGlue && !input.schema.metadata.has('columnMapping');
   // A LIKE on a column outside the requested ones needs its attribute, under a spelling only the full item is sure to have.
-  const likeOutsideSchema = likes.some((like) => !fields.some((f) => f.name.toLowerCase() === like.column.toLowerCase()));
+  const likeOutsideSchema = likes.some(
+    (like) => !fields.some((f) => f.name.toLowerCase() === like.column.toLowerCase()),
+  );
   // Every column of the (inferred) table requested, as in SELECT *: a projection would drop only
   // attributes no column reads, and costs DynamoDB a projection per item and the request its names.
   const requested = new Set(fields.map((f) => f.name.toLowerCase()));
   const everyColumn = tableColumns !== undefined && tableColumns.every((f) => requested.has(f.name.toLowerCase()));
-  const wholeItems = state.config.projectionAndCasing === 'always' || glueWithoutMapping || likeOutsideSchema || everyColumn || fields.length === 0;
-  const projection = wholeItems ? undefined : projectionExpression(builder, pushed.flatMap((f) => spellingsOf(f)));
+  const wholeItems =
+    state.config.projectionAndCasing === 'always' ||
+    glueWithoutMapping ||
+    likeOutsideSchema ||
+    everyColumn ||
+    fields.length === 0;
+  const projection = wholeItems
+    ? undefined
+    : projectionExpression(
+        builder,
+        pushed.flatMap((f) => spellingsOf(f)),
+      );
   // DynamoDB's Limit counts items evaluated, before any filter: with rows still to be filtered
   // (by DynamoDB or by core) small pages would multiply requests, so it is set only when every
   // item read is a row — no constraints, or only the hash key a Query already pins.
-  const everyItemIsARow = likes.length === 0 && Object.keys(summary).every((c) => split.kind === 'query' && c.toLowerCase() === split.hashKey.toLowerCase());
+  const everyItemIsARow =
+    likes.length === 0 &&
+    Object.keys(summary).every((c) => split.kind === 'query' && c.toLowerCase() === split.hashKey.toLowerCase());
   const { limit: rowLimit } = input.constraints;
   const limit = rowLimit > 0n && everyItemIsARow ? Number(rowLimit < 10_000n ? rowLimit : 10_000n) : undefined;
   const common = {
@@ -177,7 +269,14 @@ function capacityPacer(rcuShare: number, signal: AbortSignal): (units: number | 
 }
 
 /** A Scan or Query split: re-checked against the request's table, then read page by page. */
-async function* readTable(state: DynamoDbState, ctx: ConnectorContext, input: ReadSplitInput, split: ScanSplit | QuerySplit, likes: readonly LikeCondition[], rowsOf: RowsOf): AsyncGenerator<RowChunk> {
+async function* readTable(
+  state: DynamoDbState,
+  ctx: ConnectorContext,
+  input: ReadSplitInput,
+  split: ScanSplit | QuerySplit,
+  likes: readonly LikeCondition[],
+  rowsOf: RowsOf,
+): AsyncGenerator<RowChunk> {
   // Every split property is the caller's: a split may read no more than the request's own table could.
   const table = await resolveTable(state, ctx, input.tableName);
   checkTableSplit(split, table, [...input.schema.fields.map((f) => f.name), ...likes.map((l) => l.column)]);
@@ -190,8 +289,40 @@ async function* readTable(state: DynamoDbState, ctx: ConnectorContext, input: Re
   const action = `${split.kind === 'query' ? 'querying' : 'scanning'} DynamoDB table ${split.table}`;
   const fetchPage = (start: Record<string, AttributeValue> | undefined): Promise<ItemPage> =>
     split.kind === 'query'
-      ? callDynamoDb(state.dynamo, action, (c) => c.send(readItemsFromWire(new QueryCommand({ ...common, ...(split.index === undefined ? {} : { IndexName: split.index }), KeyConditionExpression: keyCondition, ...(start === undefined ? {} : { ExclusiveStartKey: start }) } satisfies QueryCommandInput)), { abortSignal: ctx.signal }), pacing)
-      : callDynamoDb(state.dynamo, action, (c) => c.send(readItemsFromWire(new ScanCommand({ ...common, Segment: split.segment, TotalSegments: split.totalSegments, ...(start === undefined ? {} : { ExclusiveStartKey: start }) } satisfies ScanCommandInput)), { abortSignal: ctx.signal }), pacing);
+      ? callDynamoDb(
+          state.dynamo,
+          action,
+          (c) =>
+            c.send(
+              readItemsFromWire(
+                new QueryCommand({
+                  ...common,
+                  ...(split.index === undefined ? {} : { IndexName: split.index }),
+                  KeyConditionExpression: keyCondition,
+                  ...(start === undefined ? {} : { ExclusiveStartKey: start }),
+                } satisfies QueryCommandInput),
+              ),
+              { abortSignal: ctx.signal },
+            ),
+          pacing,
+        )
+      : callDynamoDb(
+          state.dynamo,
+          action,
+          (c) =>
+            c.send(
+              readItemsFromWire(
+                new ScanCommand({
+                  ...common,
+                  Segment: split.segment,
+                  TotalSegments: split.totalSegments,
+                  ...(start === undefined ? {} : { ExclusiveStartKey: start }),
+                } satisfies ScanCommandInput),
+              ),
+              { abortSignal: ctx.signal },
+            ),
+          pacing,
+        );
   // Without a limit every page is needed: the next one is read while this one is converted, so
   // DynamoDB's latency hides behind the conversion. With a limit the next page may never be.
   const prefetch = input.constraints.limit < 0n;

@@ -6,7 +6,17 @@
  * and the table's DescribeTable answer (a PartiQL split's checks are in dynamodb-passthrough.ts).
  */
 import { ConnectorError } from '@athena-federation/connector-core';
-import { MAX_HASH_KEY_BYTES, globalIndexesOf, isStorableHashValue, localIndexesOf, type IndexKeys, type KeySchema, type QuerySplit, type ScanSplit, type SplitTable } from './dynamodb-splits.js';
+import {
+  MAX_HASH_KEY_BYTES,
+  globalIndexesOf,
+  isStorableHashValue,
+  localIndexesOf,
+  type IndexKeys,
+  type KeySchema,
+  type QuerySplit,
+  type ScanSplit,
+  type SplitTable,
+} from './dynamodb-splits.js';
 
 /** DynamoDB's most Scan segments (`TotalSegments`). */
 export const MAX_TOTAL_SEGMENTS = 1_000_000;
@@ -19,7 +29,11 @@ export function refuseSplit(what: string): never {
 /** Whether `index` holds every column, names compared case-insensitively (Athena may lower-case them). */
 function covers(index: IndexKeys, table: KeySchema, columns: readonly string[]): boolean {
   if (index.projectsAll) return true;
-  const held = new Set([index.hashKey, index.rangeKey, table.hashKey, table.rangeKey, ...index.included].filter((n): n is string => n !== undefined).map((n) => n.toLowerCase()));
+  const held = new Set(
+    [index.hashKey, index.rangeKey, table.hashKey, table.rangeKey, ...index.included]
+      .filter((n): n is string => n !== undefined)
+      .map((n) => n.toLowerCase()),
+  );
   return columns.every((c) => held.has(c.toLowerCase()));
 }
 
@@ -32,22 +46,29 @@ function covers(index: IndexKeys, table: KeySchema, columns: readonly string[]):
 export function checkTableSplit(split: ScanSplit | QuerySplit, table: SplitTable, columns: readonly string[]): void {
   if (split.table !== table.name) refuseSplit('it names another table than the request');
   if (split.kind === 'scan') {
-    if (split.totalSegments > MAX_TOTAL_SEGMENTS) refuseSplit(`totalSegments is above DynamoDB's ${MAX_TOTAL_SEGMENTS}`);
+    if (split.totalSegments > MAX_TOTAL_SEGMENTS)
+      refuseSplit(`totalSegments is above DynamoDB's ${MAX_TOTAL_SEGMENTS}`);
     return;
   }
   let keys: KeySchema = table.keys;
   if (split.index !== undefined) {
-    const index = [...globalIndexesOf(table.description), ...localIndexesOf(table.description)].find((i) => i.indexName === split.index);
+    const index = [...globalIndexesOf(table.description), ...localIndexesOf(table.description)].find(
+      (i) => i.indexName === split.index,
+    );
     if (index === undefined) refuseSplit('it names an index the table does not have');
     if (!covers(index, table.keys, columns)) refuseSplit('its index does not hold every column read');
     keys = index;
   }
   if (split.hashKey !== keys.hashKey) refuseSplit('hashKey is not the key of the table or index queried');
-  if (split.rangeKey !== keys.rangeKey || split.rangeType !== keys.rangeType) refuseSplit('rangeKey or rangeType is not the sort key of the table or index queried');
-  if (split.tableRangeKey !== (split.index === undefined ? undefined : table.keys.rangeKey)) refuseSplit('tableRangeKey is not the table\'s sort key');
+  if (split.rangeKey !== keys.rangeKey || split.rangeType !== keys.rangeType)
+    refuseSplit('rangeKey or rangeType is not the sort key of the table or index queried');
+  if (split.tableRangeKey !== (split.index === undefined ? undefined : table.keys.rangeKey))
+    refuseSplit("tableRangeKey is not the table's sort key");
   const value = split.hashValue;
-  if ((value.S !== undefined ? 'S' : value.N !== undefined ? 'N' : 'B') !== keys.hashType) refuseSplit('hashValue does not have the type of the hash key');
-  if (!isStorableHashValue(value)) refuseSplit(`hashValue is empty or longer than DynamoDB's ${MAX_HASH_KEY_BYTES}-byte keys`);
+  if ((value.S !== undefined ? 'S' : value.N !== undefined ? 'N' : 'B') !== keys.hashType)
+    refuseSplit('hashValue does not have the type of the hash key');
+  if (!isStorableHashValue(value))
+    refuseSplit(`hashValue is empty or longer than DynamoDB's ${MAX_HASH_KEY_BYTES}-byte keys`);
 }
 
 /** `rcuShare`: plain decimal text of a positive number. */
@@ -64,6 +85,7 @@ export function capacityShare(text: string | undefined, cap: number): number {
   }
   if (text === undefined) refuseSplit('rcuShare is missing although max_read_capacity_units caps reads');
   const share = SHARE_TEXT.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isFinite(share) || share <= 0 || share > cap) refuseSplit('rcuShare is not a positive number within max_read_capacity_units');
+  if (!Number.isFinite(share) || share <= 0 || share > cap)
+    refuseSplit('rcuShare is not a positive number within max_read_capacity_units');
   return share;
 }

@@ -4,7 +4,13 @@
  * follows the table's size and provisioned throughput. Splits travel as flat string maps.
  */
 import type { AttributeValue, KeySchemaElement, TableDescription } from '@aws-sdk/client-dynamodb';
-import { ConnectorError, type SplitPage, type SplitsInput, type StringMap, type ValueSet } from '@athena-federation/connector-core';
+import {
+  ConnectorError,
+  type SplitPage,
+  type SplitsInput,
+  type StringMap,
+  type ValueSet,
+} from '@athena-federation/connector-core';
 import type { DynamoDbConfig } from './dynamodb-config.js';
 import { keyValues, pointValues, type ScalarType } from './dynamodb-expressions.js';
 import { parseNumber } from './dynamodb-types.js';
@@ -48,7 +54,10 @@ export interface KeySchema {
   readonly rangeType: ScalarType | undefined;
 }
 
-function keysOf(description: TableDescription, elements: readonly KeySchemaElement[] | undefined): KeySchema | undefined {
+function keysOf(
+  description: TableDescription,
+  elements: readonly KeySchemaElement[] | undefined,
+): KeySchema | undefined {
   const typeOf = (name: string | undefined): ScalarType | undefined => {
     const type = description.AttributeDefinitions?.find((a) => a.AttributeName === name)?.AttributeType;
     return type === 'S' || type === 'N' || type === 'B' ? type : undefined;
@@ -56,12 +65,17 @@ function keysOf(description: TableDescription, elements: readonly KeySchemaEleme
   const hash = elements?.find((k) => k.KeyType === 'HASH')?.AttributeName;
   const range = elements?.find((k) => k.KeyType === 'RANGE')?.AttributeName;
   const hashType = typeOf(hash);
-  return hash === undefined || hashType === undefined ? undefined : { hashKey: hash, hashType, rangeKey: range, rangeType: typeOf(range) };
+  return hash === undefined || hashType === undefined
+    ? undefined
+    : { hashKey: hash, hashType, rangeKey: range, rangeType: typeOf(range) };
 }
 
 /** Reads the key schema from DescribeTable. */
 export function keySchemaOf(description: TableDescription): KeySchema {
-  return keysOf(description, description.KeySchema) ?? fail(`DynamoDB table ${description.TableName ?? ''} has no readable hash key in DescribeTable`);
+  return (
+    keysOf(description, description.KeySchema) ??
+    fail(`DynamoDB table ${description.TableName ?? ''} has no readable hash key in DescribeTable`)
+  );
 }
 
 function fail(message: string): never {
@@ -84,7 +98,12 @@ export function globalIndexesOf(description: TableDescription): IndexKeys[] {
     if (gsi.IndexName === undefined || (gsi.IndexStatus !== undefined && gsi.IndexStatus !== 'ACTIVE')) continue;
     const keys = keysOf(description, gsi.KeySchema);
     if (keys === undefined) continue;
-    indexes.push({ ...keys, indexName: gsi.IndexName, projectsAll: gsi.Projection?.ProjectionType === 'ALL', included: gsi.Projection?.NonKeyAttributes ?? [] });
+    indexes.push({
+      ...keys,
+      indexName: gsi.IndexName,
+      projectsAll: gsi.Projection?.ProjectionType === 'ALL',
+      included: gsi.Projection?.NonKeyAttributes ?? [],
+    });
   }
   return indexes;
 }
@@ -99,13 +118,21 @@ export function localIndexesOf(description: TableDescription): IndexKeys[] {
   for (const lsi of description.LocalSecondaryIndexes ?? []) {
     const keys = lsi.IndexName === undefined ? undefined : keysOf(description, lsi.KeySchema);
     if (keys === undefined || lsi.IndexName === undefined || keys.rangeKey === undefined) continue;
-    indexes.push({ ...keys, indexName: lsi.IndexName, projectsAll: lsi.Projection?.ProjectionType === 'ALL', included: lsi.Projection?.NonKeyAttributes ?? [] });
+    indexes.push({
+      ...keys,
+      indexName: lsi.IndexName,
+      projectsAll: lsi.Projection?.ProjectionType === 'ALL',
+      included: lsi.Projection?.NonKeyAttributes ?? [],
+    });
   }
   return indexes;
 }
 
 /** LSIs whose sort key is constrained without NULL (the only ones planSplits may pick). */
-export function constrainedLocalIndexes(indexes: readonly IndexKeys[], summary: Readonly<Record<string, ValueSet>>): IndexKeys[] {
+export function constrainedLocalIndexes(
+  indexes: readonly IndexKeys[],
+  summary: Readonly<Record<string, ValueSet>>,
+): IndexKeys[] {
   return indexes.filter((index) => {
     const set = index.rangeKey === undefined ? undefined : constraintFor(summary, index.rangeKey);
     return set !== undefined && !set.nullAllowed;
@@ -115,7 +142,11 @@ export function constrainedLocalIndexes(indexes: readonly IndexKeys[], summary: 
 /** Whether `index` holds every one of `columns` (index keys, table keys and INCLUDE attributes, or ALL). */
 export function indexCovers(index: IndexKeys, table: KeySchema, columns: readonly string[]): boolean {
   if (index.projectsAll) return true;
-  const held = new Set([index.hashKey, index.rangeKey, table.hashKey, table.rangeKey, ...index.included].filter((n): n is string => n !== undefined));
+  const held = new Set(
+    [index.hashKey, index.rangeKey, table.hashKey, table.rangeKey, ...index.included].filter(
+      (n): n is string => n !== undefined,
+    ),
+  );
   return columns.every((c) => held.has(c));
 }
 
@@ -130,10 +161,15 @@ export const RCU_PER_SEGMENT = 100;
  * Unlike Java, an on-demand table (0 RCU) under 1 GiB still gets `min_scan_segments`, and
  * DescribeTable's size (refreshed only every few hours) is never the only signal.
  */
-export function scanSegmentCount(description: TableDescription, config: Pick<DynamoDbConfig, 'minScanSegments' | 'maxScanSegments'>): number {
+export function scanSegmentCount(
+  description: TableDescription,
+  config: Pick<DynamoDbConfig, 'minScanSegments' | 'maxScanSegments'>,
+): number {
   const bySize = Math.ceil((description.TableSizeBytes ?? 0) / BYTES_PER_SEGMENT);
   const onDemand = description.BillingModeSummary?.BillingMode === 'PAY_PER_REQUEST';
-  const byThroughput = onDemand ? 0 : Math.ceil((description.ProvisionedThroughput?.ReadCapacityUnits ?? 0) / RCU_PER_SEGMENT);
+  const byThroughput = onDemand
+    ? 0
+    : Math.ceil((description.ProvisionedThroughput?.ReadCapacityUnits ?? 0) / RCU_PER_SEGMENT);
   return Math.min(config.maxScanSegments, Math.max(config.minScanSegments, bySize, byThroughput));
 }
 
@@ -196,7 +232,19 @@ export function planSplits(
     const values = keyValues(target.points, target.keys.hashType).filter(isStorableHashValue);
     const k = target.keys;
     const tableRangeKey = target.index === undefined ? undefined : keys.rangeKey;
-    return { count: values.length, at: (i) => ({ kind: 'query', table, index: target.index, hashKey: k.hashKey, hashValue: values[i] ?? { NULL: true }, rangeKey: k.rangeKey, rangeType: k.rangeType, tableRangeKey }) };
+    return {
+      count: values.length,
+      at: (i) => ({
+        kind: 'query',
+        table,
+        index: target.index,
+        hashKey: k.hashKey,
+        hashValue: values[i] ?? { NULL: true },
+        rangeKey: k.rangeKey,
+        rangeType: k.rangeType,
+        tableRangeKey,
+      }),
+    };
   }
   return { count: totalSegments, at: (i) => ({ kind: 'scan', table, segment: i, totalSegments }) };
 }
@@ -217,7 +265,12 @@ const SPLITS_PER_PAGE = 1000;
  * `columnsOf` (the table's columns) is called only when a non-ALL index could serve the query:
  * a GSI must hold every column, since GetSplits does not say which are requested.
  */
-export async function splitPage(table: SplitTable, input: SplitsInput, config: DynamoDbConfig, columnsOf: () => Promise<readonly string[]>): Promise<SplitPage> {
+export async function splitPage(
+  table: SplitTable,
+  input: SplitsInput,
+  config: DynamoDbConfig,
+  columnsOf: () => Promise<readonly string[]>,
+): Promise<SplitPage> {
   const summary = input.constraints.summary;
   let indexes = constrainedIndexes(globalIndexesOf(table.description), summary);
   let locals = constrainedLocalIndexes(localIndexesOf(table.description), summary);
@@ -226,9 +279,17 @@ export async function splitPage(table: SplitTable, input: SplitsInput, config: D
     indexes = indexes.filter((index) => indexCovers(index, table.keys, columns));
     locals = locals.filter((index) => indexCovers(index, table.keys, columns));
   }
-  const plan = planSplits(table.name, table.keys, summary, scanSegmentCount(table.description, config), indexes, locals);
+  const plan = planSplits(
+    table.name,
+    table.keys,
+    summary,
+    scanSegmentCount(table.description, config),
+    indexes,
+    locals,
+  );
   const offset = input.continuationToken === null ? 0 : Number(input.continuationToken);
-  if (!Number.isSafeInteger(offset) || offset < 0 || offset > plan.count) throw new ConnectorError('InvalidInput', 'GetSplits continuationToken is not one this connector issued');
+  if (!Number.isSafeInteger(offset) || offset < 0 || offset > plan.count)
+    throw new ConnectorError('InvalidInput', 'GetSplits continuationToken is not one this connector issued');
   const end = Math.min(plan.count, offset + SPLITS_PER_PAGE);
   // The capacity cap is shared evenly, assuming Athena runs every split at once (it may run fewer: then less is used).
   const share = config.maxReadCapacityUnits > 0 ? { rcuShare: String(config.maxReadCapacityUnits / plan.count) } : {};
@@ -237,7 +298,10 @@ export async function splitPage(table: SplitTable, input: SplitsInput, config: D
 }
 
 /** Whether any index's hash key is pinned to points (so the covering check is worth a schema lookup). */
-export function constrainedIndexes(indexes: readonly IndexKeys[], summary: Readonly<Record<string, ValueSet>>): IndexKeys[] {
+export function constrainedIndexes(
+  indexes: readonly IndexKeys[],
+  summary: Readonly<Record<string, ValueSet>>,
+): IndexKeys[] {
   return indexes.filter((index) => {
     const set = constraintFor(summary, index.hashKey);
     return set !== undefined && !set.nullAllowed && pointValues(set) !== undefined;
@@ -270,15 +334,40 @@ function decodeAttribute(text: string): AttributeValue | undefined {
 /** A split as the string map Athena carries back to ReadRecords. */
 export function encodeSplit(split: DynamoDbSplit): StringMap {
   if (split.kind === 'partiql') return { kind: 'partiql', statement: split.statement };
-  if (split.kind === 'scan') return { kind: 'scan', table: split.table, segment: String(split.segment), totalSegments: String(split.totalSegments) };
-  return { kind: 'query', table: split.table, ...(split.index === undefined ? {} : { index: split.index }), hashKey: split.hashKey, hashValue: encodeAttribute(split.hashValue), ...(split.rangeKey === undefined ? {} : { rangeKey: split.rangeKey }), ...(split.rangeType === undefined ? {} : { rangeType: split.rangeType }), ...(split.tableRangeKey === undefined ? {} : { tableRangeKey: split.tableRangeKey }) };
+  if (split.kind === 'scan')
+    return {
+      kind: 'scan',
+      table: split.table,
+      segment: String(split.segment),
+      totalSegments: String(split.totalSegments),
+    };
+  return {
+    kind: 'query',
+    table: split.table,
+    ...(split.index === undefined ? {} : { index: split.index }),
+    hashKey: split.hashKey,
+    hashValue: encodeAttribute(split.hashValue),
+    ...(split.rangeKey === undefined ? {} : { rangeKey: split.rangeKey }),
+    ...(split.rangeType === undefined ? {} : { rangeType: split.rangeType }),
+    ...(split.tableRangeKey === undefined ? {} : { tableRangeKey: split.tableRangeKey }),
+  };
 }
 
 /** Every property a split of each kind may have (`rcuShare` is added by GetSplits, checked at ReadRecords). */
 const SPLIT_PROPERTIES: Readonly<Record<DynamoDbSplit['kind'], ReadonlySet<string>>> = {
   partiql: new Set(['kind', 'statement']),
   scan: new Set(['kind', 'table', 'segment', 'totalSegments', 'rcuShare']),
-  query: new Set(['kind', 'table', 'index', 'hashKey', 'hashValue', 'rangeKey', 'rangeType', 'tableRangeKey', 'rcuShare']),
+  query: new Set([
+    'kind',
+    'table',
+    'index',
+    'hashKey',
+    'hashValue',
+    'rangeKey',
+    'rangeType',
+    'tableRangeKey',
+    'rcuShare',
+  ]),
 };
 
 /** A non-negative integer written as this connector writes one (no sign, exponent, spaces or leading zeros). */
@@ -298,7 +387,8 @@ export function decodeSplit(properties: StringMap): DynamoDbSplit {
   // Own properties only: a split named `__proto__` or `constructor` must not reach Object.prototype.
   const get = (name: string): string | undefined => (Object.hasOwn(properties, name) ? properties[name] : undefined);
   const kind = get('kind');
-  if (kind !== 'partiql' && kind !== 'scan' && kind !== 'query') return bad(`unknown kind ${JSON.stringify(kind ?? '')}`);
+  if (kind !== 'partiql' && kind !== 'scan' && kind !== 'query')
+    return bad(`unknown kind ${JSON.stringify(kind ?? '')}`);
   const unknown = Object.keys(properties).find((name) => !SPLIT_PROPERTIES[kind].has(name));
   if (unknown !== undefined) bad(`a ${kind} split has no property ${JSON.stringify(unknown.slice(0, 64))}`);
   if (kind === 'partiql') return { kind, statement: get('statement') ?? bad('no statement') };
@@ -312,6 +402,20 @@ export function decodeSplit(properties: StringMap): DynamoDbSplit {
   const hashKey = get('hashKey') ?? bad('no hashKey');
   const hashValue = decodeAttribute(get('hashValue') ?? '') ?? bad('hashValue is not a DynamoDB S, N or B value');
   const rangeText = get('rangeType');
-  const rangeType = rangeText === undefined ? undefined : rangeText === 'S' || rangeText === 'N' || rangeText === 'B' ? rangeText : bad('rangeType is not S, N or B');
-  return { kind, table, index: get('index'), hashKey, hashValue, rangeKey: get('rangeKey'), rangeType, tableRangeKey: get('tableRangeKey') };
+  const rangeType =
+    rangeText === undefined
+      ? undefined
+      : rangeText === 'S' || rangeText === 'N' || rangeText === 'B'
+        ? rangeText
+        : bad('rangeType is not S, N or B');
+  return {
+    kind,
+    table,
+    index: get('index'),
+    hashKey,
+    hashValue,
+    rangeKey: get('rangeKey'),
+    rangeType,
+    tableRangeKey: get('tableRangeKey'),
+  };
 }

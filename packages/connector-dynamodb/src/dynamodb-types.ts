@@ -5,7 +5,20 @@
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { instantOf, wallTimeOf, type ParsedDateTime } from './dynamodb-datetime.js';
-import { Binary, Bool, DataType, DateUnit, Decimal, Field, Int64, List, Map_, Struct, Utf8, type Schema } from 'apache-arrow';
+import {
+  Binary,
+  Bool,
+  DataType,
+  DateUnit,
+  Decimal,
+  Field,
+  Int64,
+  List,
+  Map_,
+  Struct,
+  Utf8,
+  type Schema,
+} from 'apache-arrow';
 
 /** A DynamoDB item as the low-level client returns it. */
 export type Item = Record<string, AttributeValue>;
@@ -59,7 +72,9 @@ export function plainNumber(n: ParsedNumber): string {
   const sign = n.negative ? '-' : '';
   if (n.exponent >= 0) return sign + n.digits + '0'.repeat(n.exponent);
   const point = n.digits.length + n.exponent;
-  return point > 0 ? `${sign}${n.digits.slice(0, point)}.${n.digits.slice(point)}` : `${sign}0.${'0'.repeat(-point)}${n.digits}`;
+  return point > 0
+    ? `${sign}${n.digits.slice(0, point)}.${n.digits.slice(point)}`
+    : `${sign}0.${'0'.repeat(-point)}${n.digits}`;
 }
 
 const INT64_MIN = -(2n ** 63n);
@@ -93,7 +108,12 @@ const MIXED: Shape = { kind: 'mixed' };
 function numberShape(text: string): Shape {
   const n = parseNumber(text);
   if (n === undefined) return MIXED;
-  return { kind: 'number', int64: int64Of(n) !== undefined, intDigits: integerDigits(n), fracDigits: fractionDigits(n) };
+  return {
+    kind: 'number',
+    int64: int64Of(n) !== undefined,
+    intDigits: integerDigits(n),
+    fracDigits: fractionDigits(n),
+  };
 }
 
 /** The shape of one value; undefined for NULL (it says nothing about the type). */
@@ -104,10 +124,19 @@ export function shapeOf(value: AttributeValue): Shape | undefined {
   if (value.B !== undefined) return BINARY;
   if (value.NULL !== undefined) return undefined;
   if (value.SS !== undefined) return { kind: 'list', element: value.SS.length === 0 ? undefined : STRING };
-  if (value.NS !== undefined) return { kind: 'list', element: value.NS.reduce<Shape | undefined>((shape, n) => mergeShapes(shape, numberShape(n)), undefined) };
+  if (value.NS !== undefined)
+    return {
+      kind: 'list',
+      element: value.NS.reduce<Shape | undefined>((shape, n) => mergeShapes(shape, numberShape(n)), undefined),
+    };
   if (value.BS !== undefined) return { kind: 'list', element: value.BS.length === 0 ? undefined : BINARY };
-  if (value.L !== undefined) return { kind: 'list', element: value.L.reduce<Shape | undefined>((shape, v) => mergeShapes(shape, shapeOf(v)), undefined) };
-  if (value.M !== undefined) return { kind: 'object', fields: new Map(Object.entries(value.M).map(([k, v]) => [k, shapeOf(v)])) };
+  if (value.L !== undefined)
+    return {
+      kind: 'list',
+      element: value.L.reduce<Shape | undefined>((shape, v) => mergeShapes(shape, shapeOf(v)), undefined),
+    };
+  if (value.M !== undefined)
+    return { kind: 'object', fields: new Map(Object.entries(value.M).map(([k, v]) => [k, shapeOf(v)])) };
   return MIXED;
 }
 
@@ -117,7 +146,12 @@ export function mergeShapes(a: Shape | undefined, b: Shape | undefined): Shape |
   if (b === undefined) return a;
   if (a.kind === 'mixed' || b.kind === 'mixed') return MIXED;
   if (a.kind === 'number' && b.kind === 'number') {
-    return { kind: 'number', int64: a.int64 && b.int64, intDigits: Math.max(a.intDigits, b.intDigits), fracDigits: Math.max(a.fracDigits, b.fracDigits) };
+    return {
+      kind: 'number',
+      int64: a.int64 && b.int64,
+      intDigits: Math.max(a.intDigits, b.intDigits),
+      fracDigits: Math.max(a.fracDigits, b.fracDigits),
+    };
   }
   if (a.kind === 'list' && b.kind === 'list') return { kind: 'list', element: mergeShapes(a.element, b.element) };
   if (a.kind === 'object' && b.kind === 'object') {
@@ -189,7 +223,10 @@ export function arrowTypeOf(shape: Shape | undefined): DataType {
       return new List(new Field('item', arrowTypeOf(shape.element), true));
     case 'object': {
       if (isIrregular(shape.fields)) {
-        const value = [...shape.fields.values()].reduce<Shape | undefined>((merged, s) => mergeShapes(merged, s), undefined);
+        const value = [...shape.fields.values()].reduce<Shape | undefined>(
+          (merged, s) => mergeShapes(merged, s),
+          undefined,
+        );
         const entries = new Struct([new Field('key', new Utf8(), false), new Field('value', arrowTypeOf(value), true)]);
         return new Map_(new Field('entries', entries, false), false);
       }
@@ -218,7 +255,8 @@ export const SPELLINGS_METADATA = 'dynamodb.spellings';
  */
 export function fieldOf(name: string, shape: Shape | undefined, spellings: readonly string[] = [name]): Field {
   const type = arrowTypeOf(shape);
-  if (spellings.length > 1) return new Field(name, type, true, new Map([[SPELLINGS_METADATA, JSON.stringify(spellings)]]));
+  if (spellings.length > 1)
+    return new Field(name, type, true, new Map([[SPELLINGS_METADATA, JSON.stringify(spellings)]]));
   const source = sourceType(shape, type);
   return new Field(name, type, true, source === undefined ? null : new Map([[SOURCE_TYPE_METADATA, source]]));
 }
@@ -269,7 +307,8 @@ export class ValueMismatchError extends Error {
 
 /** The DynamoDB type tag of a value (S, N, …). */
 export function dynamoTypeOf(value: AttributeValue): string {
-  for (const tag of ['S', 'N', 'B', 'BOOL', 'NULL', 'SS', 'NS', 'BS', 'L', 'M'] as const) if (value[tag] !== undefined) return tag;
+  for (const tag of ['S', 'N', 'B', 'BOOL', 'NULL', 'SS', 'NS', 'BS', 'L', 'M'] as const)
+    if (value[tag] !== undefined) return tag;
   return 'unknown';
 }
 
@@ -278,7 +317,10 @@ export function athenaTypeName(type: DataType): string {
   if (DataType.isUtf8(type)) return 'varchar';
   if (DataType.isBool(type)) return 'boolean';
   if (DataType.isBinary(type)) return 'varbinary';
-  if (DataType.isInt(type)) return ({ 8: 'tinyint', 16: 'smallint', 32: 'int', 64: 'bigint' } as Record<number, string>)[type.bitWidth] ?? 'int';
+  if (DataType.isInt(type))
+    return (
+      ({ 8: 'tinyint', 16: 'smallint', 32: 'int', 64: 'bigint' } as Record<number, string>)[type.bitWidth] ?? 'int'
+    );
   if (DataType.isFloat(type)) return type.precision === 1 ? 'real' : 'double';
   if (DataType.isDecimal(type)) return `decimal(${type.precision},${type.scale})`;
   if (DataType.isDate(type)) return type.unit === DateUnit.DAY ? 'date' : 'timestamp';
@@ -288,7 +330,8 @@ export function athenaTypeName(type: DataType): string {
     const entries = type.children[0]?.type.children ?? [];
     return `map<${athenaTypeName(entries[0]?.type ?? new Utf8())},${athenaTypeName(entries[1]?.type ?? new Utf8())}>`;
   }
-  if (DataType.isStruct(type)) return `struct<${type.children.map((f) => `${f.name}:${athenaTypeName(f.type)}`).join(',')}>`;
+  if (DataType.isStruct(type))
+    return `struct<${type.children.map((f) => `${f.name}:${athenaTypeName(f.type)}`).join(',')}>`;
   return String(type);
 }
 
@@ -309,9 +352,13 @@ function toJsonText(value: AttributeValue): string {
   if (value.NULL !== undefined) return 'null';
   if (value.SS !== undefined) return `[${value.SS.map((s) => JSON.stringify(s)).join(',')}]`;
   if (value.NS !== undefined) return `[${value.NS.map(plainOrRaw).join(',')}]`;
-  if (value.BS !== undefined) return `[${value.BS.map((b) => JSON.stringify(Buffer.from(b).toString('base64'))).join(',')}]`;
+  if (value.BS !== undefined)
+    return `[${value.BS.map((b) => JSON.stringify(Buffer.from(b).toString('base64'))).join(',')}]`;
   if (value.L !== undefined) return `[${value.L.map(toJsonText).join(',')}]`;
-  if (value.M !== undefined) return `{${Object.entries(value.M).map(([k, v]) => `${JSON.stringify(k)}:${toJsonText(v)}`).join(',')}}`;
+  if (value.M !== undefined)
+    return `{${Object.entries(value.M)
+      .map(([k, v]) => `${JSON.stringify(k)}:${toJsonText(v)}`)
+      .join(',')}}`;
   return 'null';
 }
 
@@ -361,8 +408,8 @@ export function createValueConverter(type: DataType, path: string, dates?: DateT
   };
 
   if (DataType.isUtf8(type)) return (v) => (v === undefined ? null : textOf(v));
-  if (DataType.isBool(type)) return (v) => (v === undefined || v.NULL !== undefined ? null : v.BOOL ?? mismatch(v));
-  if (DataType.isBinary(type)) return (v) => (v === undefined || v.NULL !== undefined ? null : v.B ?? mismatch(v));
+  if (DataType.isBool(type)) return (v) => (v === undefined || v.NULL !== undefined ? null : (v.BOOL ?? mismatch(v)));
+  if (DataType.isBinary(type)) return (v) => (v === undefined || v.NULL !== undefined ? null : (v.B ?? mismatch(v)));
   if (DataType.isInt(type)) {
     const wide = type.bitWidth === 64;
     return (v) => {
@@ -375,7 +422,8 @@ export function createValueConverter(type: DataType, path: string, dates?: DateT
       return type.bitWidth === 64 ? value : Number(value);
     };
   }
-  if (DataType.isFloat(type)) return (v) => (v === undefined || v.NULL !== undefined ? null : Number(plainNumber(number(v))));
+  if (DataType.isFloat(type))
+    return (v) => (v === undefined || v.NULL !== undefined ? null : Number(plainNumber(number(v))));
   if (DataType.isDecimal(type)) {
     const integerRoom = type.precision - type.scale;
     return (v) => {
@@ -383,11 +431,13 @@ export function createValueConverter(type: DataType, path: string, dates?: DateT
       // Plain text that fits as it is goes to core unchanged (core reads decimal text exactly).
       if (v.N !== undefined) {
         const match = PLAIN_DECIMAL_TEXT.exec(v.N);
-        if (match !== null && (match[1] ?? '').length <= integerRoom && (match[2] ?? '').length <= type.scale) return v.N;
+        if (match !== null && (match[1] ?? '').length <= integerRoom && (match[2] ?? '').length <= type.scale)
+          return v.N;
       }
       const n = number(v);
       // Core would round extra fraction digits; a silently changed value is worse than an error.
-      if (fractionDigits(n) > type.scale || integerDigits(n) > type.precision - type.scale) mismatch(v, `does not fit ${typeName} exactly`);
+      if (fractionDigits(n) > type.scale || integerDigits(n) > type.precision - type.scale)
+        mismatch(v, `does not fit ${typeName} exactly`);
       return plainNumber(n);
     };
   }
@@ -399,7 +449,7 @@ export function createValueConverter(type: DataType, path: string, dates?: DateT
     return (v) => {
       if (v === undefined || v.NULL !== undefined) return null;
       if (v.S !== undefined && parse !== undefined) {
-        const parsed = parse(v.S) ?? mismatch(v, 'does not match the column\'s datetimeFormatMapping pattern');
+        const parsed = parse(v.S) ?? mismatch(v, "does not match the column's datetimeFormatMapping pattern");
         if (zoned) return { epochMillis: instantOf(parsed, zone), zone };
         const wall = wallTimeOf(parsed, zone);
         return days ? Math.floor(wall / 86_400_000) : wall;
@@ -441,7 +491,10 @@ export function createValueConverter(type: DataType, path: string, dates?: DateT
     };
   }
   if (DataType.isStruct(type)) {
-    const children = type.children.map((field: Field) => ({ name: field.name, convert: createValueConverter(field.type, `${path}.${field.name}`) }));
+    const children = type.children.map((field: Field) => ({
+      name: field.name,
+      convert: createValueConverter(field.type, `${path}.${field.name}`),
+    }));
     return (v) => {
       if (v === undefined || v.NULL !== undefined) return null;
       if (v.M === undefined) return mismatch(v);
@@ -458,7 +511,11 @@ export function createValueConverter(type: DataType, path: string, dates?: DateT
  * case-insensitively). A value that does not fit throws {@link ValueMismatchError}, or with
  * `lenient` becomes NULL.
  */
-export function createItemReader(schema: Schema, lenient = false, dates: ReadonlyMap<string, DateTimeReading> = new Map()): { readonly names: readonly string[]; read(item: Item): unknown[] } {
+export function createItemReader(
+  schema: Schema,
+  lenient = false,
+  dates: ReadonlyMap<string, DateTimeReading> = new Map(),
+): { readonly names: readonly string[]; read(item: Item): unknown[] } {
   const columns = schema.fields.map((field) => {
     const strict = createValueConverter(field.type, field.name, dates.get(field.name));
     const convert: ValueConverter = lenient

@@ -31,19 +31,41 @@ const make = async () => {
 
 const noPartiql = 'dynalite has no PartiQL (ExecuteStatement); the moto run of this file checks passthrough';
 
-describeConnector({ name: 'dynamodb (orders, string hash key)', make, table: { schemaName: 'default', tableName: 'orders' }, rowCount: orderItems.length, skip: { 'query passthrough': noPartiql } });
-describeConnector({ name: 'dynamodb (readings, numeric hash key)', make, table: { schemaName: 'default', tableName: 'readings' }, filterColumn: 'bpm', rowCount: readingItems.length, skip: { 'query passthrough': noPartiql } });
+describeConnector({
+  name: 'dynamodb (orders, string hash key)',
+  make,
+  table: { schemaName: 'default', tableName: 'orders' },
+  rowCount: orderItems.length,
+  skip: { 'query passthrough': noPartiql },
+});
+describeConnector({
+  name: 'dynamodb (readings, numeric hash key)',
+  make,
+  table: { schemaName: 'default', tableName: 'readings' },
+  filterColumn: 'bpm',
+  rowCount: readingItems.length,
+  skip: { 'query passthrough': noPartiql },
+});
 
 // Unique per run, so a moto_server kept between runs does not already hold it.
 const visitsTable = `ConformanceVisits${Date.now()}`;
-const visits = Array.from({ length: 9 }, (_, i) => ({ Id: `v${i}`, Ward: i % 3 === 0 ? 'north-east' : 'south', Cost: `${i * 12}.5` }));
+const visits = Array.from({ length: 9 }, (_, i) => ({
+  Id: `v${i}`,
+  Ward: i % 3 === 0 ? 'north-east' : 'south',
+  Cost: `${i * 12}.5`,
+}));
 
 describeConnector({
   name: 'dynamodb on moto (visits, passthrough)',
   make: async () => {
     motoReady ??= createTable(
       moto,
-      { TableName: visitsTable, AttributeDefinitions: [{ AttributeName: 'Id', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'Id', KeyType: 'HASH' }], BillingMode: 'PAY_PER_REQUEST' },
+      {
+        TableName: visitsTable,
+        AttributeDefinitions: [{ AttributeName: 'Id', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'Id', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      },
       visits.map((v) => ({ Id: { S: v.Id }, Ward: { S: v.Ward }, Cost: { N: v.Cost } })),
     );
     await motoReady;
@@ -51,5 +73,8 @@ describeConnector({
   },
   table: { schemaName: 'default', tableName: visitsTable.toLowerCase() },
   rowCount: visits.length,
-  passthrough: { arguments: { query: `SELECT * FROM "${visitsTable}" WHERE Ward = 'south'` }, rows: visits.filter((v) => v.Ward === 'south') },
+  passthrough: {
+    arguments: { query: `SELECT * FROM "${visitsTable}" WHERE Ward = 'south'` },
+    rows: visits.filter((v) => v.Ward === 'south'),
+  },
 });

@@ -23,7 +23,21 @@ testSamTemplate({
   sourceType: 'dynamodb',
   configSources: ['src/dynamodb-config.ts'],
   ping: { env: {} },
-  parameters: ['AthenaCatalogName', 'SpillBucket', 'SpillPrefix', 'LambdaTimeout', 'LambdaMemory', 'LambdaRole', 'DisableSpillEncryption', 'KMSKeyId', 'PermissionsBoundaryARN', 'DynamoDBTableNames', 'GlueDatabaseNames', 'CrossAccountRoleArn', 'LogRetentionInDays'],
+  parameters: [
+    'AthenaCatalogName',
+    'SpillBucket',
+    'SpillPrefix',
+    'LambdaTimeout',
+    'LambdaMemory',
+    'LambdaRole',
+    'DisableSpillEncryption',
+    'KMSKeyId',
+    'PermissionsBoundaryARN',
+    'DynamoDBTableNames',
+    'GlueDatabaseNames',
+    'CrossAccountRoleArn',
+    'LogRetentionInDays',
+  ],
 });
 
 testSamTemplate({
@@ -33,7 +47,14 @@ testSamTemplate({
   sourceType: 'dynamodb',
   configSources: ['src/dynamodb-config.ts'],
   ping: { glueConnection: { ConnectionType: 'DYNAMODB', ConnectionProperties: {} } },
-  parameters: ['LambdaFunctionName', 'SpillBucket', 'GlueConnection', 'LambdaRoleArn', 'KmsKeyId', 'LogRetentionInDays'],
+  parameters: [
+    'LambdaFunctionName',
+    'SpillBucket',
+    'GlueConnection',
+    'LambdaRoleArn',
+    'KmsKeyId',
+    'LogRetentionInDays',
+  ],
 });
 
 describe('the unpacked zip against dynalite', () => {
@@ -45,13 +66,31 @@ describe('the unpacked zip against dynalite', () => {
   afterAll(async () => {
     await dynamo.stop();
   });
-  const env = (): Record<string, string> => ({ AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, AWS_ACCESS_KEY_ID: 'fake', AWS_SECRET_ACCESS_KEY: 'fake' });
+  const env = (): Record<string, string> => ({
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_ACCESS_KEY_ID: 'fake',
+    AWS_SECRET_ACCESS_KEY: 'fake',
+  });
 
   it('serves ListTables', async () => {
     // Act
-    const { results } = await invokeLambdaBundle(bundle().directory, { env: env(), requests: [{ '@type': 'ListTablesRequest', queryId: 'q1', catalogName: 'ddb', schemaName: 'default', nextToken: null, pageSize: -1 }] });
+    const { results } = await invokeLambdaBundle(bundle().directory, {
+      env: env(),
+      requests: [
+        {
+          '@type': 'ListTablesRequest',
+          queryId: 'q1',
+          catalogName: 'ddb',
+          schemaName: 'default',
+          nextToken: null,
+          pageSize: -1,
+        },
+      ],
+    });
     // Assess
-    expect(results).toEqual([{ response: expect.objectContaining({ tables: [expect.objectContaining({ tableName: 'orders' })] }) }]);
+    expect(results).toEqual([
+      { response: expect.objectContaining({ tables: [expect.objectContaining({ tableName: 'orders' })] }) },
+    ]);
   }, 60_000);
 
   it("logs a failure with its stack, naming the TypeScript sources under --enable-source-maps (the template's SourceMapStackTraces)", async () => {
@@ -60,9 +99,22 @@ describe('the unpacked zip against dynalite', () => {
       const { output } = await invokeLambdaBundle(bundle().directory, {
         nodeFlags,
         env: { ...env(), POWERTOOLS_LOG_LEVEL: 'ERROR', disable_glue: 'true' },
-        requests: [{ '@type': 'GetTableRequest', queryId: 'q1', catalogName: 'ddb', tableName: { schemaName: 'default', tableName: 'no_such_table' } }],
+        requests: [
+          {
+            '@type': 'GetTableRequest',
+            queryId: 'q1',
+            catalogName: 'ddb',
+            tableName: { schemaName: 'default', tableName: 'no_such_table' },
+          },
+        ],
       });
-      const lines = output.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as { message?: string; error?: { name?: string; message?: string; stack?: string } });
+      const lines = output
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map(
+          (line) =>
+            JSON.parse(line) as { message?: string; error?: { name?: string; message?: string; stack?: string } },
+        );
       return lines.find((record) => record.message === 'request failed')?.error;
     };
     // Act

@@ -34,12 +34,27 @@ describe('loadDynamoDbConfig', () => {
   });
 
   it('reads the new options and rejects bad values naming the variable', () => {
-    const config = loadDynamoDbConfig({ glue_catalog: '123456789012', schema_inference_sample_items: '50', schema_cache_ttl_seconds: '0', min_scan_segments: '2', max_scan_segments: '8', lenient_value_conversion: 'true' });
-    expect(config).toMatchObject({ glueCatalog: '123456789012', sampleItems: 50, schemaCacheTtlMs: 0, minScanSegments: 2, maxScanSegments: 8, lenientValueConversion: true });
+    const config = loadDynamoDbConfig({
+      glue_catalog: '123456789012',
+      schema_inference_sample_items: '50',
+      schema_cache_ttl_seconds: '0',
+      min_scan_segments: '2',
+      max_scan_segments: '8',
+      lenient_value_conversion: 'true',
+    });
+    expect(config).toMatchObject({
+      glueCatalog: '123456789012',
+      sampleItems: 50,
+      schemaCacheTtlMs: 0,
+      minScanSegments: 2,
+      maxScanSegments: 8,
+      lenientValueConversion: true,
+    });
     expect(() => loadDynamoDbConfig({ max_scan_segments: 'lots' })).toThrow(ConfigurationError);
     expect(() => loadDynamoDbConfig({ max_scan_segments: '0' })).toThrow(/max_scan_segments/);
     // Decimal digits only, as Java parses them: Number() alone would take these.
-    for (const text of ['0x10', '1e3', '0b11', '8.0']) expect(() => loadDynamoDbConfig({ max_scan_segments: text })).toThrow(/max_scan_segments/);
+    for (const text of ['0x10', '1e3', '0b11', '8.0'])
+      expect(() => loadDynamoDbConfig({ max_scan_segments: text })).toThrow(/max_scan_segments/);
     expect(() => loadDynamoDbConfig({ min_scan_segments: '9', max_scan_segments: '8' })).toThrow(/min_scan_segments/);
     expect(() => loadDynamoDbConfig({ lenient_value_conversion: 'maybe' })).toThrow(/lenient_value_conversion/);
   });

@@ -1,9 +1,23 @@
 // The connector against dynalite over the real wire (EngineDriver → Lambda handler → connector):
 // metadata, inferred types, every value read back exactly, Query for key lookups, pushdown, errors.
-import { buildRecordBatch, createLambdaHandler, loadHandlerConfig, readRows, arrowTypeToJson, type Block, type Constraints, type ValueSet } from '@athena-federation/connector-core';
-import { EngineDriver, LambdaInvocationError, inProcessTransport, ensureBucket } from '@athena-federation/connector-core/testing';
+import {
+  buildRecordBatch,
+  createLambdaHandler,
+  loadHandlerConfig,
+  readRows,
+  arrowTypeToJson,
+  type Block,
+  type Constraints,
+  type ValueSet,
+} from '@athena-federation/connector-core';
+import {
+  EngineDriver,
+  LambdaInvocationError,
+  inProcessTransport,
+  ensureBucket,
+} from '@athena-federation/connector-core/testing';
 import { ListTablesCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DataType, Field, Schema, type Table } from 'apache-arrow';
+import { type DataType, Field, Schema, type Table } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoDbConnector, describeSchema, loadDynamoDbConfig, type DynamoDbClientLike } from '../src/index.js';
 import { createTable, startDynalite, type DynaliteServer } from './support/dynalite-server.js';
@@ -38,7 +52,12 @@ beforeAll(async () => {
   await createTable(dynamo.client, eventsTable, eventItems);
   await createTable(
     dynamo.client,
-    { TableName: 'CaseTwins', AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'N' }], KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], BillingMode: 'PAY_PER_REQUEST' },
+    {
+      TableName: 'CaseTwins',
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'N' }],
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    },
     [{ id: { N: '1' }, Color: { S: 'red' } }, { id: { N: '2' }, color: { S: 'blue' } }, { id: { N: '3' } }],
   );
   const connector = createDynamoDbConnector({ client: () => countingClient(dynamo.client), config: connectorConfig });
@@ -58,12 +77,24 @@ function rowsOf(table: Table): unknown[][] {
 
 function valueBlock(type: DataType, values: readonly unknown[]): Block {
   const schema = new Schema([new Field('col1', type, true)]);
-  return { aId: 'test', schema, records: buildRecordBatch(schema, values.map((v) => [v])) };
+  return {
+    aId: 'test',
+    schema,
+    records: buildRecordBatch(
+      schema,
+      values.map((v) => [v]),
+    ),
+  };
 }
 
 function equals(type: DataType, value: unknown): ValueSet {
   const marker = { valueBlock: valueBlock(type, [value]), bound: 'EXACTLY' as const, nullValue: false };
-  return { '@type': 'SortedRangeSet', type: arrowTypeToJson(type), ranges: [{ low: marker, high: marker }], nullAllowed: false };
+  return {
+    '@type': 'SortedRangeSet',
+    type: arrowTypeToJson(type),
+    ranges: [{ low: marker, high: marker }],
+    nullAllowed: false,
+  };
 }
 
 function inList(type: DataType, values: readonly unknown[]): ValueSet {
@@ -93,7 +124,10 @@ describe('metadata', () => {
     const d = driver();
     const table = await d.getTable(orders);
     expect(table.schema.fields.length).toBeGreaterThan(2);
-    const error = await d.getTable({ schemaName: 'default', tableName: 'nope_table' }).then(() => undefined, (e: unknown) => e);
+    const error = await d.getTable({ schemaName: 'default', tableName: 'nope_table' }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(LambdaInvocationError);
     expect((error as LambdaInvocationError).error.errorMessage).toMatch(/EntityNotFoundException.*nope_table/);
   });
@@ -139,7 +173,11 @@ describe('metadata', () => {
     const d = driver();
     expect(describeSchema((await d.getTable(twins)).schema)).toEqual(['id: bigint', 'Color: varchar']);
     const all = await d.scan(twins);
-    expect(rowsOf(all.table).sort((a, b) => Number(a[0]) - Number(b[0]))).toEqual([[1n, 'red'], [2n, 'blue'], [3n, null]]);
+    expect(rowsOf(all.table).sort((a, b) => Number(a[0]) - Number(b[0]))).toEqual([
+      [1n, 'red'],
+      [2n, 'blue'],
+      [3n, null],
+    ]);
     resetCounts();
     const blue = await d.scan(twins, { constraints: { summary: { Color: equals(new Utf8(), 'blue') } } });
     expect(rowsOf(blue.table)).toEqual([[2n, 'blue']]);
@@ -151,7 +189,11 @@ describe('metadata', () => {
     await d.ping();
     const table = await d.getTable(orders);
     // The names as a lower-casing engine would send them, types and metadata kept.
-    const schema = new Schema(table.schema.fields.filter((f) => ['CustomerId', 'OrderNo', 'Amount', 'IsActive'].includes(f.name)).map((f) => f.clone({ name: f.name.toLowerCase() })));
+    const schema = new Schema(
+      table.schema.fields
+        .filter((f) => ['CustomerId', 'OrderNo', 'Amount', 'IsActive'].includes(f.name))
+        .map((f) => f.clone({ name: f.name.toLowerCase() })),
+    );
     const { makeConstraints } = await import('@athena-federation/connector-core/testing');
     const { Bool } = await import('apache-arrow');
     const constraints = makeConstraints({ summary: { isactive: equals(new Bool(), true) } });
@@ -196,11 +238,12 @@ describe('reads', () => {
       Sparse: null,
       EmptyList: [],
     });
-    expect([...(first?.['Tags'] as string[])].sort()).toEqual(['blue', 'red']);
-    expect((first?.['Blobs'] as Uint8Array[]).map((b) => [...b]).sort()).toEqual([[1], [2, 3]]);
-    expect((first?.['Attrs'] as Map<string, string>).size).toBe(36);
-    expect((first?.['Attrs'] as Map<string, string>).get('k7')).toBe('v7');
-    expect((first?.['EmptyMap'] as Map<string, string>).size).toBe(0);
+    if (first === undefined) throw new Error('no first row');
+    expect([...(first['Tags'] as string[])].sort()).toEqual(['blue', 'red']);
+    expect((first['Blobs'] as Uint8Array[]).map((b) => [...b]).sort()).toEqual([[1], [2, 3]]);
+    expect((first['Attrs'] as Map<string, string>).size).toBe(36);
+    expect((first['Attrs'] as Map<string, string>).get('k7')).toBe('v7');
+    expect((first['EmptyMap'] as Map<string, string>).size).toBe(0);
 
     expect(byKey.get('c1/2')).toMatchObject({
       Amount: '-99999999999999999999999999999.999999999',
@@ -213,7 +256,13 @@ describe('reads', () => {
       History: [],
       Tags: null,
     });
-    expect(byKey.get('c2/1')).toMatchObject({ Amount: '0.000000001', BigCount: 0n, IsActive: null, Mixed: 'true', camelCaseAttr: 'camel2' });
+    expect(byKey.get('c2/1')).toMatchObject({
+      Amount: '0.000000001',
+      BigCount: 0n,
+      IsActive: null,
+      Mixed: 'true',
+      camelCaseAttr: 'camel2',
+    });
     expect(byKey.get('c3/7')).toMatchObject({ Amount: '3.000000000', Mixed: '{"a":1.5}', BigCount: null });
   });
 
@@ -221,7 +270,9 @@ describe('reads', () => {
     const d = driver();
     await d.getTable(orders);
     resetCounts();
-    const result = await d.scan(orders, { constraints: { summary: { CustomerId: equals(new (await import('apache-arrow')).Utf8(), 'c1') } } });
+    const result = await d.scan(orders, {
+      constraints: { summary: { CustomerId: equals(new (await import('apache-arrow')).Utf8(), 'c1') } },
+    });
     expect(result.splits).toBe(1);
     expect(result.table.numRows).toBe(2);
     expect(counts.get('QueryCommand')).toBe(1);
@@ -235,8 +286,15 @@ describe('reads', () => {
     resetCounts();
     const above = { valueBlock: valueBlock(new Int64(), [1n]), bound: 'ABOVE' as const, nullValue: false };
     const unbounded = { valueBlock: valueBlock(new Int64(), []), bound: 'BELOW' as const, nullValue: true };
-    const orderNo: ValueSet = { '@type': 'SortedRangeSet', type: arrowTypeToJson(new Int64()), ranges: [{ low: above, high: unbounded }], nullAllowed: false };
-    const result = await d.scan(orders, { constraints: { summary: { CustomerId: equals(new Utf8(), 'c1'), OrderNo: orderNo } } });
+    const orderNo: ValueSet = {
+      '@type': 'SortedRangeSet',
+      type: arrowTypeToJson(new Int64()),
+      ranges: [{ low: above, high: unbounded }],
+      nullAllowed: false,
+    };
+    const result = await d.scan(orders, {
+      constraints: { summary: { CustomerId: equals(new Utf8(), 'c1'), OrderNo: orderNo } },
+    });
     expect(rowsOf(result.table).map((r) => r[1])).toEqual([2n]);
     const query = sent.find((s) => s.name === 'QueryCommand');
     expect(query?.input['KeyConditionExpression']).toBe('#n0 = :v0 AND #n1 > :v1');
@@ -267,8 +325,17 @@ describe('reads', () => {
     resetCounts();
     const above = { valueBlock: valueBlock(new Int64(), [0n]), bound: 'ABOVE' as const, nullValue: false };
     const unbounded = { valueBlock: valueBlock(new Int64(), []), bound: 'BELOW' as const, nullValue: true };
-    const positive: ValueSet = { '@type': 'SortedRangeSet', type: arrowTypeToJson(new Int64()), ranges: [{ low: above, high: unbounded }], nullAllowed: false };
-    const result = await d.scan(orders, { constraints: { summary: { CustomerId: equals(new Utf8(), 'c1'), BigCount: positive, IsActive: equals(new Bool(), true) } } });
+    const positive: ValueSet = {
+      '@type': 'SortedRangeSet',
+      type: arrowTypeToJson(new Int64()),
+      ranges: [{ low: above, high: unbounded }],
+      nullAllowed: false,
+    };
+    const result = await d.scan(orders, {
+      constraints: {
+        summary: { CustomerId: equals(new Utf8(), 'c1'), BigCount: positive, IsActive: equals(new Bool(), true) },
+      },
+    });
     const rows = rowsOf(result.table);
     expect(rows.map((r) => [r[0], r[1]])).toEqual([['c1', 1n]]);
     expect(rows[0]?.[3]).toBe('12.500000000');
@@ -278,7 +345,9 @@ describe('reads', () => {
     expect(query?.input['FilterExpression']).toBe('#n2 = :v2');
     // NULL allowed on the LSI key: items without it are not in the index, so the table is queried.
     resetCounts();
-    await d.scan(orders, { constraints: { summary: { CustomerId: equals(new Utf8(), 'c1'), BigCount: { ...positive, nullAllowed: true } } } });
+    await d.scan(orders, {
+      constraints: { summary: { CustomerId: equals(new Utf8(), 'c1'), BigCount: { ...positive, nullAllowed: true } } },
+    });
     expect(sent.find((s) => s.name === 'QueryCommand')?.input['IndexName']).toBeUndefined();
   });
 
@@ -287,9 +356,16 @@ describe('reads', () => {
     const d = driver();
     await d.getTable({ schemaName: 'default', tableName: 'readings' });
     resetCounts();
-    const result = await d.scan({ schemaName: 'default', tableName: 'readings' }, { constraints: { summary: { deviceId: inList(new Int64(), [5n, 1999n, 123456n]) } } });
+    const result = await d.scan(
+      { schemaName: 'default', tableName: 'readings' },
+      { constraints: { summary: { deviceId: inList(new Int64(), [5n, 1999n, 123456n]) } } },
+    );
     expect(result.splits).toBe(3);
-    expect(rowsOf(result.table).map((r) => r[0]).sort()).toEqual([1999n, 5n]);
+    expect(
+      rowsOf(result.table)
+        .map((r) => r[0])
+        .sort(),
+    ).toEqual([1999n, 5n]);
     expect(counts.get('QueryCommand')).toBe(3);
     expect(counts.get('ScanCommand') ?? 0).toBe(0);
   });
@@ -299,7 +375,10 @@ describe('reads', () => {
     const d = driver();
     await d.getTable({ schemaName: 'default', tableName: 'readings' });
     resetCounts();
-    const result = await d.scan({ schemaName: 'default', tableName: 'readings' }, { columns: ['deviceId', 'bpm'], constraints: { summary: { bpm: equals(new Int64(), 61n) } } });
+    const result = await d.scan(
+      { schemaName: 'default', tableName: 'readings' },
+      { columns: ['deviceId', 'bpm'], constraints: { summary: { bpm: equals(new Int64(), 61n) } } },
+    );
     expect(result.splits).toBe(connectorConfig.minScanSegments);
     expect(result.table.numRows).toBe(50);
     const scans = sent.filter((s) => s.name === 'ScanCommand');
@@ -340,15 +419,30 @@ describe('reads', () => {
     const table = await d.getTable(orders);
     // Read the varchar `Mixed` column as if it were declared bigint (what a wrong Glue type would do).
     const schema = new Schema([new Field('Mixed', new Int64(), true)]);
-    const layout = await d.getTableLayout({ ...table, schema }, (await import('@athena-federation/connector-core/testing')).makeConstraints());
+    const layout = await d.getTableLayout(
+      { ...table, schema },
+      (await import('@athena-federation/connector-core/testing')).makeConstraints(),
+    );
     const constraints = (await import('@athena-federation/connector-core/testing')).makeConstraints();
     const splits = await d.getSplits({ ...table, schema }, layout, constraints);
-    const errors = await Promise.all(splits.map((s) => d.readSplit(orders, schema, s, constraints).then(() => undefined, (e: unknown) => e)));
+    const errors = await Promise.all(
+      splits.map((s) =>
+        d.readSplit(orders, schema, s, constraints).then(
+          () => undefined,
+          (e: unknown) => e,
+        ),
+      ),
+    );
     const failure = errors.find((e) => e !== undefined);
     expect(failure).toBeInstanceOf(LambdaInvocationError);
-    expect((failure as LambdaInvocationError).error.errorMessage).toMatch(/InvalidInputException.*default\.orders column Mixed \(bigint\)/);
+    expect((failure as LambdaInvocationError).error.errorMessage).toMatch(
+      /InvalidInputException.*default\.orders column Mixed \(bigint\)/,
+    );
 
-    const lenient = createDynamoDbConnector({ client: dynamo.client, config: { ...connectorConfig, lenientValueConversion: true } });
+    const lenient = createDynamoDbConnector({
+      client: dynamo.client,
+      config: { ...connectorConfig, lenientValueConversion: true },
+    });
     const d2 = new EngineDriver({ transport: inProcessTransport(createLambdaHandler(lenient, { config })) });
     await d2.ping();
     const read = await Promise.all(splits.map((s) => d2.readSplit(orders, schema, s, constraints)));
@@ -359,7 +453,13 @@ describe('reads', () => {
 
   it('lists through a lazy client factory only when first asked', async () => {
     let made = 0;
-    const connector = createDynamoDbConnector({ client: () => { made++; return dynamo.client; }, config: connectorConfig });
+    const connector = createDynamoDbConnector({
+      client: () => {
+        made++;
+        return dynamo.client;
+      },
+      config: connectorConfig,
+    });
     expect(made).toBe(0);
     const d = new EngineDriver({ transport: inProcessTransport(createLambdaHandler(connector, { config })) });
     await d.listTables('default');
@@ -372,35 +472,81 @@ describe('reads', () => {
 describe('forged splits (issue #14)', () => {
   // The split is the caller's: a read may touch only the request's table, through its own keys and indexes.
   const events = { schemaName: 'default', tableName: 'events' };
-  const readForged = async (table: typeof orders, columns: readonly string[] | undefined, properties: Record<string, string>) => {
+  const readForged = async (
+    table: typeof orders,
+    columns: readonly string[] | undefined,
+    properties: Record<string, string>,
+  ) => {
     const d = driver();
     await d.ping();
     const definition = await d.getTable(table);
-    const schema = columns === undefined ? definition.schema : new Schema(definition.schema.fields.filter((f) => columns.includes(f.name)));
-    const split = { spillLocation: { '@type': 'S3SpillLocation' as const, bucket: config.spillBucket, key: 'forged', directory: true }, encryptionKey: null, properties };
+    const schema =
+      columns === undefined
+        ? definition.schema
+        : new Schema(definition.schema.fields.filter((f) => columns.includes(f.name)));
+    const split = {
+      spillLocation: {
+        '@type': 'S3SpillLocation' as const,
+        bucket: config.spillBucket,
+        key: 'forged',
+        directory: true,
+      },
+      encryptionKey: null,
+      properties,
+    };
     const { makeConstraints } = await import('@athena-federation/connector-core/testing');
-    return d.readSplit(table, schema, split, makeConstraints()).then((r) => r.batches.reduce((n, b) => n + b.numRows, 0), (e: unknown) => e);
+    return d.readSplit(table, schema, split, makeConstraints()).then(
+      (r) => r.batches.reduce((n, b) => n + b.numRows, 0),
+      (e: unknown) => e,
+    );
   };
-  const refusal = (outcome: unknown) => (outcome instanceof LambdaInvocationError ? outcome.error.errorMessage : `answered ${String(outcome)} rows`);
+  const refusal = (outcome: unknown) =>
+    outcome instanceof LambdaInvocationError ? outcome.error.errorMessage : `answered ${String(outcome)} rows`;
 
   it('refuses a Scan of another table than the request names', async () => {
-    const outcome = await readForged(orders, undefined, { kind: 'scan', table: 'Readings', segment: '0', totalSegments: '1' });
+    const outcome = await readForged(orders, undefined, {
+      kind: 'scan',
+      table: 'Readings',
+      segment: '0',
+      totalSegments: '1',
+    });
     expect(refusal(outcome)).toMatch(/InvalidInputException.*another table/);
   });
 
-  it('refuses a Query through an index the table lacks, a key that is not the index\'s, or an index that does not hold the columns', async () => {
+  it("refuses a Query through an index the table lacks, a key that is not the index's, or an index that does not hold the columns", async () => {
     const query = { kind: 'query', table: 'Events', hashKey: 'UserId', hashValue: '{"S":"u1"}', index: 'ByUser' };
     expect(await readForged(events, undefined, query)).toBe(10);
-    expect(refusal(await readForged(events, undefined, { ...query, index: 'NoSuchIndex' }))).toMatch(/InvalidInputException.*index the table does not have/);
-    expect(refusal(await readForged(events, undefined, { ...query, hashKey: 'Note', hashValue: '{"S":"note 1"}' }))).toMatch(/InvalidInputException.*hashKey/);
-    expect(refusal(await readForged(events, ['EventId', 'Note'], { ...query, index: 'ByKind', hashKey: 'Kind', hashValue: '{"S":"click"}' }))).toMatch(/InvalidInputException.*does not hold every column/);
-    expect(refusal(await readForged(events, undefined, { ...query, hashValue: '{"N":"1"}' }))).toMatch(/InvalidInputException.*type of the hash key/);
+    expect(refusal(await readForged(events, undefined, { ...query, index: 'NoSuchIndex' }))).toMatch(
+      /InvalidInputException.*index the table does not have/,
+    );
+    expect(
+      refusal(await readForged(events, undefined, { ...query, hashKey: 'Note', hashValue: '{"S":"note 1"}' })),
+    ).toMatch(/InvalidInputException.*hashKey/);
+    expect(
+      refusal(
+        await readForged(events, ['EventId', 'Note'], {
+          ...query,
+          index: 'ByKind',
+          hashKey: 'Kind',
+          hashValue: '{"S":"click"}',
+        }),
+      ),
+    ).toMatch(/InvalidInputException.*does not hold every column/);
+    expect(refusal(await readForged(events, undefined, { ...query, hashValue: '{"N":"1"}' }))).toMatch(
+      /InvalidInputException.*type of the hash key/,
+    );
   });
 
   it('refuses malformed segments and properties it never writes', async () => {
     const scan = { kind: 'scan', table: 'Orders', segment: '0', totalSegments: '1' };
     expect(await readForged(orders, undefined, scan)).toBe(orderItems.length);
-    for (const forged of [{ ...scan, segment: '1e0' }, { ...scan, totalSegments: '2000000' }, { ...scan, segment: '-0' }, { ...scan, rcuShare: '1' }, { ...scan, index: 'ByCount' }]) {
+    for (const forged of [
+      { ...scan, segment: '1e0' },
+      { ...scan, totalSegments: '2000000' },
+      { ...scan, segment: '-0' },
+      { ...scan, rcuShare: '1' },
+      { ...scan, index: 'ByCount' },
+    ]) {
       expect(refusal(await readForged(orders, undefined, forged))).toMatch(/InvalidInputException/);
     }
   });
@@ -408,25 +554,44 @@ describe('forged splits (issue #14)', () => {
 
 describe('casing_mode (core resolveSourceName)', () => {
   beforeAll(async () => {
-    const twin = (TableName: string) => ({ TableName, AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' as const }], KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' as const }], BillingMode: 'PAY_PER_REQUEST' as const });
+    const twin = (TableName: string) => ({
+      TableName,
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' as const }],
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' as const }],
+      BillingMode: 'PAY_PER_REQUEST' as const,
+    });
     await createTable(dynamo.client, twin('Twin'), [{ id: { S: 'a' } }]);
     await createTable(dynamo.client, twin('TWIN'), [{ id: { S: 'b' } }]);
   });
 
   it('refuses a name that matches several tables differing only by case, naming them', async () => {
-    const error = await driver().getTable({ schemaName: 'default', tableName: 'twin' }).then(() => undefined, (e: unknown) => e);
+    const error = await driver()
+      .getTable({ schemaName: 'default', tableName: 'twin' })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(error).toBeInstanceOf(LambdaInvocationError);
-    expect((error as LambdaInvocationError).error.errorMessage).toMatch(/InvalidInputException.*default\.twin is ambiguous.*(Twin, TWIN|TWIN, Twin)/);
+    expect((error as LambdaInvocationError).error.errorMessage).toMatch(
+      /InvalidInputException.*default\.twin is ambiguous.*(Twin, TWIN|TWIN, Twin)/,
+    );
   });
 
   it('with casing_mode=NONE lists real names and uses a name exactly as sent', async () => {
     const connector = createDynamoDbConnector({ client: dynamo.client, config: connectorConfig });
-    const handler = createLambdaHandler(connector, { config: { ...config, ...loadHandlerConfig({ casing_mode: 'NONE' }), spillBucket: config.spillBucket } });
+    const handler = createLambdaHandler(connector, {
+      config: { ...config, ...loadHandlerConfig({ casing_mode: 'NONE' }), spillBucket: config.spillBucket },
+    });
     const d = new EngineDriver({ transport: inProcessTransport(handler) });
     const names = (await d.listTables('default')).map((t) => t.tableName);
     expect(names).toEqual(expect.arrayContaining(['Orders', 'Twin', 'TWIN']));
     expect((await d.getTable({ schemaName: 'default', tableName: 'Orders' })).schema.fields.length).toBeGreaterThan(2);
-    const error = await d.getTable({ schemaName: 'default', tableName: 'orders' }).then(() => undefined, (e: unknown) => e);
-    expect((error as LambdaInvocationError).error.errorMessage).toMatch(/EntityNotFoundException.*describing DynamoDB table orders/);
+    const error = await d.getTable({ schemaName: 'default', tableName: 'orders' }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect((error as LambdaInvocationError).error.errorMessage).toMatch(
+      /EntityNotFoundException.*describing DynamoDB table orders/,
+    );
   });
 });

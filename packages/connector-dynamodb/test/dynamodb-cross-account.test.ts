@@ -3,11 +3,21 @@
 // the credentials moto's AssumeRole issued for that role under Java's session name, whether the
 // setting is the function's own or comes from its Glue connection.
 import { ConfigurationError, createLambdaHandler, loadHandlerConfig } from '@athena-federation/connector-core';
-import { EngineDriver, LambdaInvocationError, ensureBucket, inProcessTransport } from '@athena-federation/connector-core/testing';
+import {
+  EngineDriver,
+  LambdaInvocationError,
+  ensureBucket,
+  inProcessTransport,
+} from '@athena-federation/connector-core/testing';
 import { CreateConnectionCommand, GlueClient } from '@aws-sdk/client-glue';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CROSS_ACCOUNT_SESSION_NAME, createDynamoDbConnector, dynamoDbConnectorFactory, loadDynamoDbConfig } from '../src/index.js';
+import {
+  CROSS_ACCOUNT_SESSION_NAME,
+  createDynamoDbConnector,
+  dynamoDbConnectorFactory,
+  loadDynamoDbConfig,
+} from '../src/index.js';
 import { createTable, startDynalite, type DynaliteServer } from './support/dynalite-server.js';
 import { orderItems, ordersTable } from './support/fixtures.js';
 
@@ -29,7 +39,11 @@ async function ownerOf(accessKeyId: string): Promise<string | undefined> {
 
 function driverFor(env: Record<string, string>): EngineDriver {
   const connector = createDynamoDbConnector({ config: loadDynamoDbConfig({ disable_glue: 'true', ...env }) });
-  return new EngineDriver({ transport: inProcessTransport(createLambdaHandler(connector, { config: { ...loadHandlerConfig({}), spillBucket } })) });
+  return new EngineDriver({
+    transport: inProcessTransport(
+      createLambdaHandler(connector, { config: { ...loadHandlerConfig({}), spillBucket } }),
+    ),
+  });
 }
 
 beforeAll(async () => {
@@ -45,7 +59,10 @@ beforeEach(() => {
 });
 
 afterAll(async () => {
-  for (const [name, value] of [['AWS_ENDPOINT_URL_DYNAMODB', saved.dynamodb], ['AWS_ENDPOINT_URL_STS', saved.sts]] as const) {
+  for (const [name, value] of [
+    ['AWS_ENDPOINT_URL_DYNAMODB', saved.dynamodb],
+    ['AWS_ENDPOINT_URL_STS', saved.sts],
+  ] as const) {
     if (value === undefined) delete process.env[name];
     else process.env[name] = value;
   }
@@ -74,10 +91,17 @@ describe('cross_account_role_arn', () => {
     process.env['AWS_ENDPOINT_URL_STS'] = 'http://127.0.0.1:9';
     try {
       // Act
-      const error = await driverFor({ cross_account_role_arn: roleArn }).listTables('default').then(() => undefined, (e: unknown) => e);
+      const error = await driverFor({ cross_account_role_arn: roleArn })
+        .listTables('default')
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
       // Assess
       expect(error).toBeInstanceOf(LambdaInvocationError);
-      expect((error as LambdaInvocationError).error.errorMessage).toMatch(/^\[AccessDeniedException\] Could not assume the role cross_account_role_arn names \(arn:aws:iam::222233334444:role\/athena-reader\): /);
+      expect((error as LambdaInvocationError).error.errorMessage).toMatch(
+        /^\[AccessDeniedException\] Could not assume the role cross_account_role_arn names \(arn:aws:iam::222233334444:role\/athena-reader\): /,
+      );
       expect(dynamo.served().operations.size).toBe(0);
     } finally {
       if (saved.sts === undefined) delete process.env['AWS_ENDPOINT_URL_STS'];
@@ -87,7 +111,9 @@ describe('cross_account_role_arn', () => {
 
   it('refuses a value that is not an IAM role ARN at cold start, naming the variable', () => {
     expect(() => loadDynamoDbConfig({ cross_account_role_arn: 'athena-reader' })).toThrow(ConfigurationError);
-    expect(() => loadDynamoDbConfig({ cross_account_role_arn: 'arn:aws:iam::2222:role/x' })).toThrow(/cross_account_role_arn must be an IAM role ARN/);
+    expect(() => loadDynamoDbConfig({ cross_account_role_arn: 'arn:aws:iam::2222:role/x' })).toThrow(
+      /cross_account_role_arn must be an IAM role ARN/,
+    );
   });
 });
 
@@ -99,9 +125,22 @@ describe('Glue connection mode', () => {
     // Java's base mapping keeps the names of both kinds of property; the SDK types connection
     // properties by Glue's own keys, hence the plain record.
     const properties: Record<string, string> = { cross_account_role_arn: roleArn };
-    await glue.send(new CreateConnectionCommand({ ConnectionInput: { Name: name, ConnectionType: 'DYNAMODB', ConnectionProperties: properties, AthenaProperties: { spill_bucket: spillBucket, disable_glue: 'true' } } }));
+    await glue.send(
+      new CreateConnectionCommand({
+        ConnectionInput: {
+          Name: name,
+          ConnectionType: 'DYNAMODB',
+          ConnectionProperties: properties,
+          AthenaProperties: { spill_bucket: spillBucket, disable_glue: 'true' },
+        },
+      }),
+    );
     glue.destroy();
-    const driver = new EngineDriver({ transport: inProcessTransport(createLambdaHandler(dynamoDbConnectorFactory(), { env: { glue_connection: name } })) });
+    const driver = new EngineDriver({
+      transport: inProcessTransport(
+        createLambdaHandler(dynamoDbConnectorFactory(), { env: { glue_connection: name } }),
+      ),
+    });
     // Act
     const schemas = await driver.listSchemas();
     const tables = await driver.listTables('default');

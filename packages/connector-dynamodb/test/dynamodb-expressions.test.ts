@@ -20,7 +20,8 @@ describe('compileLikePattern', () => {
   });
 
   it('matches like SQL LIKE', () => {
-    const matches = (pattern: string, text: string, escape?: string) => compileLikePattern(pattern, escape, 'c').regex.test(text);
+    const matches = (pattern: string, text: string, escape?: string) =>
+      compileLikePattern(pattern, escape, 'c').regex.test(text);
     expect(matches('abc%', 'abcdef')).toBe(true);
     expect(matches('abc%', 'xabc')).toBe(false);
     expect(matches('a_c', 'abc')).toBe(true);

@@ -13,7 +13,8 @@ import { LARGE_ITEM_COUNT, SPARSE_ATTRIBUTES, largeItems, largeTable } from './s
 type Item = Record<string, AttributeValue>;
 
 // On by default (and so in CI); LARGE_FIXTURE=off skips it for a quick local loop.
-const skipReason = process.env['LARGE_FIXTURE'] === 'off' ? 'LARGE_FIXTURE=off: the 100,000-item fixture takes about 40 s' : undefined;
+const skipReason =
+  process.env['LARGE_FIXTURE'] === 'off' ? 'LARGE_FIXTURE=off: the 100,000-item fixture takes about 40 s' : undefined;
 
 const config = { ...loadHandlerConfig({}), spillBucket: 'dynamodb-large-spill' };
 const items: Item[] = skipReason === undefined ? largeItems() : [];
@@ -59,7 +60,12 @@ function canonicalSource(value: AttributeValue | undefined): unknown {
   if (value.NS !== undefined) return value.NS.map(canonicalNumber).sort();
   if (value.BS !== undefined) return value.BS.map(base64).sort();
   if (value.L !== undefined) return value.L.map(canonicalSource);
-  if (value.M !== undefined) return Object.fromEntries(Object.keys(value.M).sort().map((k) => [k, canonicalSource(value.M?.[k])]));
+  if (value.M !== undefined)
+    return Object.fromEntries(
+      Object.keys(value.M)
+        .sort()
+        .map((k) => [k, canonicalSource(value.M?.[k])]),
+    );
   throw new Error('unknown DynamoDB value');
 }
 
@@ -71,80 +77,105 @@ function canonicalRead(value: unknown, source: AttributeValue | undefined): unkn
   if (typeof value === 'boolean') return value;
   if (value instanceof Uint8Array) return base64(value);
   if (Array.isArray(value)) {
-    const elements = value.map((element, i) => canonicalRead(element, source?.L?.[i] ?? (source?.NS !== undefined ? { N: '0' } : undefined)));
-    return source?.SS !== undefined || source?.NS !== undefined || source?.BS !== undefined ? elements.sort() : elements;
+    const elements = value.map((element, i) =>
+      canonicalRead(element, source?.L?.[i] ?? (source?.NS !== undefined ? { N: '0' } : undefined)),
+    );
+    return source?.SS !== undefined || source?.NS !== undefined || source?.BS !== undefined
+      ? elements.sort()
+      : elements;
   }
-  if (value instanceof Map) return Object.fromEntries([...value.keys()].map(String).sort().map((k) => [k, canonicalRead(value.get(k), source?.M?.[k])]));
+  if (value instanceof Map)
+    return Object.fromEntries(
+      [...value.keys()]
+        .map(String)
+        .sort()
+        .map((k) => [k, canonicalRead(value.get(k), source?.M?.[k])]),
+    );
   if (typeof value === 'object') {
     const record = value as Record<string, unknown>;
     // Struct fields the item lacks read as null; keep only the ones the source has, plus any non-null extra (a bug).
-    const keys = Object.keys(record).filter((k) => source?.M?.[k] !== undefined || record[k] !== null).sort();
+    const keys = Object.keys(record)
+      .filter((k) => source?.M?.[k] !== undefined || record[k] !== null)
+      .sort();
     return Object.fromEntries(keys.map((k) => [k, canonicalRead(record[k], source?.M?.[k])]));
   }
   throw new Error(`unexpected value read: ${typeof value}`);
 }
 
 describe('100,000-item fixture', () => {
-  it.skipIf(skipReason !== undefined)(`infers every attribute, sparse ones included, and reads every item back exactly through spill${skipReason === undefined ? '' : ` (skipped: ${skipReason})`}`, async () => {
-    // Prepare: the fixture really is what the issue asks for.
-    expect(items.length).toBeGreaterThanOrEqual(100_000);
-    expect(items).toHaveLength(LARGE_ITEM_COUNT);
-    for (const name of SPARSE_ATTRIBUTES) {
-      const present = items.filter((item) => item[name] !== undefined).length;
-      expect(present, name).toBeGreaterThan(0);
-      expect(present / items.length, name).toBeLessThan(0.01);
-    }
-    const server = dynamo as DynaliteProcess;
-    // Default settings (Glue off: this table has no Glue entry); small blocks force spill.
-    const connector = createDynamoDbConnector({ client: server.client, config: { ...loadDynamoDbConfig({}), disableGlue: true } });
-    const handler = createLambdaHandler(connector, { config });
-    const driver = new EngineDriver({ transport: inProcessTransport(handler), maxBlockSize: 256 * 1024, maxInlineBlockSize: 64 * 1024, parallelism: 4 });
-    const table = { schemaName: 'default', tableName: 'fleettelemetry' };
-
-    // Act
-    const result = await driver.scan(table);
-
-    // Assess: the schema holds every attribute of every item (the sparse ones too), with exact types.
-    const attributes = new Set(items.flatMap((item) => Object.keys(item)));
-    const columns = result.schema.fields.map((f) => f.name);
-    expect([...columns].sort()).toEqual([...attributes].sort());
-    expect(describeSchema(result.schema)).toEqual(
-      expect.arrayContaining([
-        'BigCounter: bigint',
-        'Precise: decimal(38,0)',
-        'Ratio: decimal(38,10)',
-        'Amount: decimal(38,9)',
-        'Scores: array<bigint>',
-        'RareNote: varchar',
-        'rareDetails: struct<Code:bigint,Reason:varchar>',
-        'RARE_BLOB: varbinary',
-      ]),
-    );
-    expect(result.spilledObjects).toBeGreaterThan(result.splits);
-
-    // Every item, value for value.
-    const rows = result.table.batches.flatMap((b) => readRows(b));
-    expect(rows).toHaveLength(items.length);
-    const read = new Map<string, readonly unknown[]>();
-    const hash = columns.indexOf('DeviceId');
-    const range = columns.indexOf('SeqNo');
-    for (const row of rows) read.set(`${String(row[hash])}#${String(row[range])}`, row);
-    expect(read.size).toBe(items.length);
-    let mismatches = 0;
-    const firstMismatches: string[] = [];
-    for (const item of items) {
-      const row = read.get(`${item['DeviceId']?.S ?? ''}#${item['SeqNo']?.N ?? ''}`);
-      if (row === undefined) throw new Error(`item ${item['DeviceId']?.S ?? ''}/${item['SeqNo']?.N ?? ''} was not read`);
-      columns.forEach((column, c) => {
-        const expected = JSON.stringify(canonicalSource(item[column]));
-        const actual = JSON.stringify(canonicalRead(row[c], item[column]));
-        if (expected !== actual) {
-          mismatches++;
-          if (firstMismatches.length < 5) firstMismatches.push(`${column}: ${expected} ≠ ${actual}`);
-        }
+  it.skipIf(skipReason !== undefined)(
+    `infers every attribute, sparse ones included, and reads every item back exactly through spill${skipReason === undefined ? '' : ` (skipped: ${skipReason})`}`,
+    async () => {
+      // Prepare: the fixture really is what the issue asks for.
+      expect(items.length).toBeGreaterThanOrEqual(100_000);
+      expect(items).toHaveLength(LARGE_ITEM_COUNT);
+      for (const name of SPARSE_ATTRIBUTES) {
+        const present = items.filter((item) => item[name] !== undefined).length;
+        expect(present, name).toBeGreaterThan(0);
+        expect(present / items.length, name).toBeLessThan(0.01);
+      }
+      const server = dynamo as DynaliteProcess;
+      // Default settings (Glue off: this table has no Glue entry); small blocks force spill.
+      const connector = createDynamoDbConnector({
+        client: server.client,
+        config: { ...loadDynamoDbConfig({}), disableGlue: true },
       });
-    }
-    expect(firstMismatches).toEqual([]);
-    expect(mismatches).toBe(0);
-  }, 300_000);
+      const handler = createLambdaHandler(connector, { config });
+      const driver = new EngineDriver({
+        transport: inProcessTransport(handler),
+        maxBlockSize: 256 * 1024,
+        maxInlineBlockSize: 64 * 1024,
+        parallelism: 4,
+      });
+      const table = { schemaName: 'default', tableName: 'fleettelemetry' };
+
+      // Act
+      const result = await driver.scan(table);
+
+      // Assess: the schema holds every attribute of every item (the sparse ones too), with exact types.
+      const attributes = new Set(items.flatMap((item) => Object.keys(item)));
+      const columns = result.schema.fields.map((f) => f.name);
+      expect([...columns].sort()).toEqual([...attributes].sort());
+      expect(describeSchema(result.schema)).toEqual(
+        expect.arrayContaining([
+          'BigCounter: bigint',
+          'Precise: decimal(38,0)',
+          'Ratio: decimal(38,10)',
+          'Amount: decimal(38,9)',
+          'Scores: array<bigint>',
+          'RareNote: varchar',
+          'rareDetails: struct<Code:bigint,Reason:varchar>',
+          'RARE_BLOB: varbinary',
+        ]),
+      );
+      expect(result.spilledObjects).toBeGreaterThan(result.splits);
+
+      // Every item, value for value.
+      const rows = result.table.batches.flatMap((b) => readRows(b));
+      expect(rows).toHaveLength(items.length);
+      const read = new Map<string, readonly unknown[]>();
+      const hash = columns.indexOf('DeviceId');
+      const range = columns.indexOf('SeqNo');
+      for (const row of rows) read.set(`${String(row[hash])}#${String(row[range])}`, row);
+      expect(read.size).toBe(items.length);
+      let mismatches = 0;
+      const firstMismatches: string[] = [];
+      for (const item of items) {
+        const row = read.get(`${item['DeviceId']?.S ?? ''}#${item['SeqNo']?.N ?? ''}`);
+        if (row === undefined)
+          throw new Error(`item ${item['DeviceId']?.S ?? ''}/${item['SeqNo']?.N ?? ''} was not read`);
+        columns.forEach((column, c) => {
+          const expected = JSON.stringify(canonicalSource(item[column]));
+          const actual = JSON.stringify(canonicalRead(row[c], item[column]));
+          if (expected !== actual) {
+            mismatches++;
+            if (firstMismatches.length < 5) firstMismatches.push(`${column}: ${expected} ≠ ${actual}`);
+          }
+        });
+      }
+      expect(firstMismatches).toEqual([]);
+      expect(mismatches).toBe(0);
+    },
+    300_000,
+  );
 });

@@ -1,7 +1,18 @@
 // Exact numbers, shape inference and value conversion, without a database.
-import { DataType, Decimal, Field, Int64, List, Utf8 } from 'apache-arrow';
+import { type DataType, Decimal, Field, Int64, List, Utf8 } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { ValueMismatchError, arrowTypeOf, athenaTypeName, createValueConverter, int64Of, mergeShapes, parseNumber, plainNumber, shapeOf, type Shape } from '../src/dynamodb-types.js';
+import {
+  ValueMismatchError,
+  arrowTypeOf,
+  athenaTypeName,
+  createValueConverter,
+  int64Of,
+  mergeShapes,
+  parseNumber,
+  plainNumber,
+  shapeOf,
+  type Shape,
+} from '../src/dynamodb-types.js';
 
 const parsed = (text: string) => {
   const n = parseNumber(text);
@@ -63,9 +74,16 @@ describe('conversion', () => {
   it('converts to the declared type exactly', () => {
     expect(createValueConverter(new Int64(), 'c')({ N: '9007199254740993' })).toBe(9007199254740993n);
     expect(createValueConverter(new Decimal(9, 38, 128), 'c')({ N: '1.5' })).toBe('1.5');
-    expect(createValueConverter(new Utf8(), 'c')({ M: { a: { N: '1.50' }, b: { SS: ['x'] } } })).toBe('{"a":1.5,"b":["x"]}');
+    expect(createValueConverter(new Utf8(), 'c')({ M: { a: { N: '1.50' }, b: { SS: ['x'] } } })).toBe(
+      '{"a":1.5,"b":["x"]}',
+    );
     // Up to 15 digits come back as numbers (exact: safe integers), longer ones as bigints.
-    expect(createValueConverter(new List(new Field('item', new Int64(), true)), 'c')({ NS: ['3', '-4', '-999999999999999', '1000000000000000'] })).toEqual([3, -4, -999999999999999, 1000000000000000n]);
+    expect(
+      createValueConverter(
+        new List(new Field('item', new Int64(), true)),
+        'c',
+      )({ NS: ['3', '-4', '-999999999999999', '1000000000000000'] }),
+    ).toEqual([3, -4, -999999999999999, 1000000000000000n]);
     expect(createValueConverter(new Int64(), 'c')(undefined)).toBeNull();
   });
 

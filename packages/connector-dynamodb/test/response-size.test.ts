@@ -3,7 +3,13 @@
 // the JSON envelope are added, which Lambda refuses to return. The handler's answer must stay within
 // Lambda's 6,291,556-byte response limit and the spilled answer must hold every item.
 import { createLambdaHandler, loadHandlerConfig } from '@athena-federation/connector-core';
-import { ATHENA_BLOCK_SIZES, EngineDriver, ensureBucket, expectSpilledWithinLambdaLimit, inProcessTransport } from '@athena-federation/connector-core/testing';
+import {
+  ATHENA_BLOCK_SIZES,
+  EngineDriver,
+  ensureBucket,
+  expectSpilledWithinLambdaLimit,
+  inProcessTransport,
+} from '@athena-federation/connector-core/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createDynamoDbConnector, loadDynamoDbConfig } from '../src/index.js';
 import { createTable, startDynalite, type DynaliteServer } from './support/dynalite-server.js';
@@ -18,7 +24,12 @@ beforeAll(async () => {
   dynamo = await startDynalite();
   await createTable(
     dynamo.client,
-    { TableName: 'WideNotes', AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'N' }], KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], BillingMode: 'PAY_PER_REQUEST' },
+    {
+      TableName: 'WideNotes',
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'N' }],
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    },
     Array.from({ length: ITEMS }, (_, i) => ({ id: { N: String(i) }, note: { S: note(i) } })),
   );
 }, 120_000);
@@ -31,7 +42,10 @@ it("answers a 4.9 MB split within Lambda's response limit, with every item", asy
   // One Scan segment, so the whole table is one split; Glue off (other files put tables in moto).
   const config = { ...loadDynamoDbConfig({}), disableGlue: true, minScanSegments: 1, maxScanSegments: 1 };
   const connector = createDynamoDbConnector({ client: () => dynamo.client, config });
-  const driver = new EngineDriver({ transport: inProcessTransport(createLambdaHandler(connector, { config: handlerConfig })), ...ATHENA_BLOCK_SIZES });
+  const driver = new EngineDriver({
+    transport: inProcessTransport(createLambdaHandler(connector, { config: handlerConfig })),
+    ...ATHENA_BLOCK_SIZES,
+  });
 
   const result = await driver.scan({ schemaName: 'default', tableName: 'widenotes' });
 

@@ -22,7 +22,10 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'deploy-validate-ddb-'));
   await promisify(execFile)(process.execPath, [join(packageRoot, 'bundle.mjs'), join(dir, 'index.mjs')]);
   // The CLI exactly as `pnpm build` bundles it (connector-core's bin athena-connector).
-  await promisify(execFile)(process.execPath, [join(repositoryRoot, 'packages', 'connector-core', 'build.mjs'), join(dir, 'athena-connector.mjs')]);
+  await promisify(execFile)(process.execPath, [
+    join(repositoryRoot, 'packages', 'connector-core', 'build.mjs'),
+    join(dir, 'athena-connector.mjs'),
+  ]);
   dynamo = await startDynalite();
   await createTable(dynamo.client, ordersTable, orderItems);
   await createTable(dynamo.client, eventsTable, eventItems);
@@ -39,19 +42,34 @@ describe('athena-connector validate, DynamoDB bundle', () => {
     // Prepare
     const { NODE_OPTIONS: _loader, ...inherited } = process.env;
     // Act
-    const result = await promisify(execFile)(process.execPath, [join(dir, 'athena-connector.mjs'), 'validate', join(dir, 'index.mjs'), '--splits', 'all'], {
-      cwd: dir,
-      env: { ...inherited, AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, AWS_REGION: 'us-east-1', spill_bucket: SPILL_BUCKET, min_scan_segments: '3', POWERTOOLS_LOG_LEVEL: 'SILENT' },
-    }).catch((error: unknown) => error as { code: number; stdout: string; stderr: string });
+    const result = await promisify(execFile)(
+      process.execPath,
+      [join(dir, 'athena-connector.mjs'), 'validate', join(dir, 'index.mjs'), '--splits', 'all'],
+      {
+        cwd: dir,
+        env: {
+          ...inherited,
+          AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+          AWS_REGION: 'us-east-1',
+          spill_bucket: SPILL_BUCKET,
+          min_scan_segments: '3',
+          POWERTOOLS_LOG_LEVEL: 'SILENT',
+        },
+      },
+    ).catch((error: unknown) => error as { code: number; stdout: string; stderr: string });
     // Assess
     const stdout = result.stdout;
     expect('code' in result ? result.code : 0, stdout + result.stderr).toBe(0);
     expect(stdout).toMatch(/^PASS {2}ping and serde version .*sourceType dynamodb/m);
     expect(stdout).toMatch(/^PASS {2}schemas and tables \(all pages, lower-case\) .* 2 tables$/m);
-    expect(stdout).toMatch(/^PASS {2}default\.orders: read 3 splits inline and with spill forced .* [1-9]\d* spilled objects/m);
+    expect(stdout).toMatch(
+      /^PASS {2}default\.orders: read 3 splits inline and with spill forced .* [1-9]\d* spilled objects/m,
+    );
     expect(stdout).toMatch(/^PASS {2}default\.events: read 3 splits inline and with spill forced/m);
     // The one advertised expression function is checked against the unpushed reads.
-    expect(stdout).toMatch(/^PASS {2}capabilities .* LIMIT; expressions \(\$like_pattern\); passthrough system\.query/m);
+    expect(stdout).toMatch(
+      /^PASS {2}capabilities .* LIMIT; expressions \(\$like_pattern\); passthrough system\.query/m,
+    );
     expect(stdout).toMatch(/^PASS {2}default\.orders: expressions applied .* 5 expressions over \$like_pattern$/m);
     expect(stdout).not.toMatch(/^FAIL/m);
     expect(stdout.trim().split('\n').pop()).toMatch(/^\d+ passed, 0 failed$/);

@@ -4,7 +4,13 @@
 // from the documentation (S3 bucket naming, Java's number parsing, the documented ranges), not by
 // the loaders' own code. Connection-string errors never quote the password.
 import { loadAuroraSettings } from '@athena-federation/connector-aurora';
-import { ConfigurationError, CasingModes, createLambdaHandler, loadHandlerConfig, type HandlerConfig } from '@athena-federation/connector-core';
+import {
+  ConfigurationError,
+  CasingModes,
+  createLambdaHandler,
+  loadHandlerConfig,
+  type HandlerConfig,
+} from '@athena-federation/connector-core';
 import { createReferenceConnector } from '@athena-federation/connector-core/testing';
 import { loadDynamoDbConfig } from '@athena-federation/connector-dynamodb';
 import fc from 'fast-check';
@@ -24,7 +30,10 @@ interface Setting {
 }
 
 const setting = (valid: fc.Arbitrary<string>, invalid: fc.Arbitrary<string>): fc.Arbitrary<Setting> =>
-  fc.oneof({ weight: 3, arbitrary: valid.map((text) => ({ text, valid: true })) }, { weight: 1, arbitrary: invalid.map((text) => ({ text, valid: false })) });
+  fc.oneof(
+    { weight: 3, arbitrary: valid.map((text) => ({ text, valid: true })) },
+    { weight: 1, arbitrary: invalid.map((text) => ({ text, valid: false })) },
+  );
 
 /** S3 general-purpose bucket naming rules, from the S3 user guide. */
 function isBucketName(name: string): boolean {
@@ -40,7 +49,21 @@ function isBucketName(name: string): boolean {
 const bucketChars = fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789.-'.split(''));
 const bucketCandidate = fc.oneof(
   fc.string({ unit: bucketChars, minLength: 1, maxLength: 70 }),
-  fc.constantFrom('Not_A_Bucket', '192.168.1.1', 'xn--bucket', 'my..bucket', 'bucket-s3alias', 'ab', 'a'.repeat(64), '-bucket', 'bucket.', 'sthree-x', 'bucket--x-s3', 'spill bucket', 'spill/bucket'),
+  fc.constantFrom(
+    'Not_A_Bucket',
+    '192.168.1.1',
+    'xn--bucket',
+    'my..bucket',
+    'bucket-s3alias',
+    'ab',
+    'a'.repeat(64),
+    '-bucket',
+    'bucket.',
+    'sthree-x',
+    'bucket--x-s3',
+    'spill bucket',
+    'spill/bucket',
+  ),
 );
 const bucket = bucketCandidate.map((text) => ({ text, valid: isBucketName(text) }));
 
@@ -55,26 +78,58 @@ const integerText = (min: number, max?: number) =>
     ),
   );
 
-const flagText = setting(fc.constantFrom('true', 'false', 'TRUE', 'False', ' true '), fc.constantFrom('yes', 'no', '1', '0', 'on', 'truee', 'null'));
+const flagText = setting(
+  fc.constantFrom('true', 'false', 'TRUE', 'False', ' true '),
+  fc.constantFrom('yes', 'no', '1', '0', 'on', 'truee', 'null'),
+);
 
 const handlerEnv = fc.record(
   {
     spill_bucket: bucket,
-    spill_prefix: setting(fc.constantFrom('athena-spill', 'a/b/c', 'tenant-1/spill', 'x'), fc.constantFrom('/leading', 'trailing/', 'a//b', 'a/../b', './a', '/')),
-    kms_key_id: setting(fc.constantFrom('alias/spill', 'arn:aws:kms:us-east-1:123456789012:key/abc'), fc.constant('')).filter((s) => s.valid),
+    spill_prefix: setting(
+      fc.constantFrom('athena-spill', 'a/b/c', 'tenant-1/spill', 'x'),
+      fc.constantFrom('/leading', 'trailing/', 'a//b', 'a/../b', './a', '/'),
+    ),
+    kms_key_id: setting(
+      fc.constantFrom('alias/spill', 'arn:aws:kms:us-east-1:123456789012:key/abc'),
+      fc.constant(''),
+    ).filter((s) => s.valid),
     disable_spill_encryption: flagText,
     enable_query_passthrough: flagText,
     spill_put_request_headers: setting(
-      fc.constantFrom('{"ServerSideEncryption":"aws:kms"}', '{"x-amz-server-side-encryption":"AES256"}', '{}', '{"StorageClass":"STANDARD_IA","SSEKMSKeyId":"k"}'),
-      fc.constantFrom('{bad json', '{"a":1}', '[]', '"text"', 'null', '{"Bucket":"attacker"}', '{"Key":"elsewhere"}', '{"Authorization":"x"}', '{"host":"evil"}', '{"content-length":"1"}', '{"BucketKeyEnabled":"maybe"}'),
+      fc.constantFrom(
+        '{"ServerSideEncryption":"aws:kms"}',
+        '{"x-amz-server-side-encryption":"AES256"}',
+        '{}',
+        '{"StorageClass":"STANDARD_IA","SSEKMSKeyId":"k"}',
+      ),
+      fc.constantFrom(
+        '{bad json',
+        '{"a":1}',
+        '[]',
+        '"text"',
+        'null',
+        '{"Bucket":"attacker"}',
+        '{"Key":"elsewhere"}',
+        '{"Authorization":"x"}',
+        '{"host":"evil"}',
+        '{"content-length":"1"}',
+        '{"BucketKeyEnabled":"maybe"}',
+      ),
     ),
     MAX_BLOCK_SIZE_BYTES: integerText(1),
     throttle_initial_delay_ms: integerText(0),
     throttle_max_delay_ms: integerText(0),
     throttle_increase_ms: integerText(1),
-    throttle_decrease_factor: setting(fc.double({ min: 0.001, max: 1, noNaN: true }).map(String), fc.constantFrom('2', '-0.1', '0', '0.0009', 'half', '0x1', 'NaN', '1/2')),
+    throttle_decrease_factor: setting(
+      fc.double({ min: 0.001, max: 1, noNaN: true }).map(String),
+      fc.constantFrom('2', '-0.1', '0', '0.0009', 'half', '0x1', 'NaN', '1/2'),
+    ),
     spill_queue_capacity: integerText(1, 64),
-    casing_mode: setting(fc.constantFrom(...CasingModes, ...CasingModes.map((m) => m.toLowerCase())), fc.constantFrom('snake', 'CAMEL', 'lower case', 'NONE,LOWER', 'insensitive')),
+    casing_mode: setting(
+      fc.constantFrom(...CasingModes, ...CasingModes.map((m) => m.toLowerCase())),
+      fc.constantFrom('snake', 'CAMEL', 'lower case', 'NONE,LOWER', 'insensitive'),
+    ),
   },
   { requiredKeys: [] },
 );
@@ -98,20 +153,35 @@ describe('handler configuration fuzz', () => {
     fc.assert(
       fc.property(handlerEnv, (settings) => {
         const env = envOf(settings);
-        const wrong = new Set(Object.entries(settings).flatMap(([name, s]) => (s !== undefined && !s.valid ? [name] : [])));
-        const initial = settings.throttle_initial_delay_ms?.valid === false ? undefined : Number(settings.throttle_initial_delay_ms?.text ?? 10);
-        const max = settings.throttle_max_delay_ms?.valid === false ? undefined : Number(settings.throttle_max_delay_ms?.text ?? 1000);
+        const wrong = new Set(
+          Object.entries(settings).flatMap(([name, s]) => (s !== undefined && !s.valid ? [name] : [])),
+        );
+        const initial =
+          settings.throttle_initial_delay_ms?.valid === false
+            ? undefined
+            : Number(settings.throttle_initial_delay_ms?.text ?? 10);
+        const max =
+          settings.throttle_max_delay_ms?.valid === false
+            ? undefined
+            : Number(settings.throttle_max_delay_ms?.text ?? 1000);
         if (initial !== undefined && max !== undefined && initial > max) wrong.add('throttle_initial_delay_ms');
         const error = thrown(() => loadHandlerConfig(env));
         if (wrong.size === 0) {
           expect(error).toBeUndefined();
           const config: HandlerConfig = loadHandlerConfig(env);
           if (settings.spill_bucket !== undefined) expect(config.spillBucket).toBe(settings.spill_bucket.text);
-          if (settings.MAX_BLOCK_SIZE_BYTES !== undefined) expect(config.maxBlockSizeBytes).toBe(Number(settings.MAX_BLOCK_SIZE_BYTES.text));
-          if (settings.spill_queue_capacity !== undefined) expect(config.spillConcurrency).toBe(Number(settings.spill_queue_capacity.text));
-          if (settings.throttle_decrease_factor !== undefined) expect(config.throttle.decreaseFactor).toBe(Number(settings.throttle_decrease_factor.text));
-          if (settings.casing_mode !== undefined) expect(config.casingMode).toBe(settings.casing_mode.text.toUpperCase());
-          if (settings.disable_spill_encryption !== undefined) expect(config.disableSpillEncryption).toBe(settings.disable_spill_encryption.text.trim().toLowerCase() === 'true');
+          if (settings.MAX_BLOCK_SIZE_BYTES !== undefined)
+            expect(config.maxBlockSizeBytes).toBe(Number(settings.MAX_BLOCK_SIZE_BYTES.text));
+          if (settings.spill_queue_capacity !== undefined)
+            expect(config.spillConcurrency).toBe(Number(settings.spill_queue_capacity.text));
+          if (settings.throttle_decrease_factor !== undefined)
+            expect(config.throttle.decreaseFactor).toBe(Number(settings.throttle_decrease_factor.text));
+          if (settings.casing_mode !== undefined)
+            expect(config.casingMode).toBe(settings.casing_mode.text.toUpperCase());
+          if (settings.disable_spill_encryption !== undefined)
+            expect(config.disableSpillEncryption).toBe(
+              settings.disable_spill_encryption.text.trim().toLowerCase() === 'true',
+            );
         } else {
           refused++;
           expect(error).toBeInstanceOf(ConfigurationError);
@@ -162,16 +232,45 @@ const malformedConnection = fc.constantFrom(
 );
 
 const validConnection = fc
-  .record({ host: fc.constantFrom('db', 'db.example.internal', '10.1.2.3', '[::1]'), port: fc.integer({ min: 1, max: 65535 }), database: fc.constantFrom('', '/ehr', '/claims'), user: fc.constantFrom('athena', 'reader') })
-  .map((c) => ({ ...c, text: `mysql://jdbc:mysql://${c.host}:${c.port}${c.database}?user=${c.user}&password=${CANARY_SECRET}` }));
+  .record({
+    host: fc.constantFrom('db', 'db.example.internal', '10.1.2.3', '[::1]'),
+    port: fc.integer({ min: 1, max: 65535 }),
+    database: fc.constantFrom('', '/ehr', '/claims'),
+    user: fc.constantFrom('athena', 'reader'),
+  })
+  .map((c) => ({
+    ...c,
+    text: `mysql://jdbc:mysql://${c.host}:${c.port}${c.database}?user=${c.user}&password=${CANARY_SECRET}`,
+  }));
 
 describe('Aurora configuration fuzz', () => {
   it('parses valid connection strings exactly and refuses malformed ones naming the variable, never quoting the password', () => {
     let refused = 0;
     fc.assert(
       fc.property(
-        fc.record({ default: validConnection, catalog: fc.option(fc.tuple(fc.constantFrom('claims', 'ehr_prod', 'x'), fc.oneof(validConnection.map((c) => ({ text: c.text, valid: true })), malformedConnection.map((text) => ({ text, valid: false }))))) }),
-        fc.option(fc.tuple(fc.constantFrom('target_rows_per_split', 'max_splits_per_table', 'pool_connection_limit', 'secret_cache_ttl_seconds'), fc.constantFrom('0', '-1', 'many', '1.5', ''))),
+        fc.record({
+          default: validConnection,
+          catalog: fc.option(
+            fc.tuple(
+              fc.constantFrom('claims', 'ehr_prod', 'x'),
+              fc.oneof(
+                validConnection.map((c) => ({ text: c.text, valid: true })),
+                malformedConnection.map((text) => ({ text, valid: false })),
+              ),
+            ),
+          ),
+        }),
+        fc.option(
+          fc.tuple(
+            fc.constantFrom(
+              'target_rows_per_split',
+              'max_splits_per_table',
+              'pool_connection_limit',
+              'secret_cache_ttl_seconds',
+            ),
+            fc.constantFrom('0', '-1', 'many', '1.5', ''),
+          ),
+        ),
         ({ default: primary, catalog }, badNumber) => {
           const env: Env = { default: primary.text };
           if (catalog !== null) env[`${catalog[0]}_connection_string`] = catalog[1].text;
@@ -184,7 +283,12 @@ describe('Aurora configuration fuzz', () => {
             expect(error).toBeUndefined();
             const settings = loadAuroraSettings(env);
             const parsed = settings.catalogs.get('default');
-            expect(parsed).toMatchObject({ host: primary.host.replace(/^\[(.*)\]$/, '$1'), port: primary.port, user: primary.user, password: CANARY_SECRET });
+            expect(parsed).toMatchObject({
+              host: primary.host.replace(/^\[(.*)\]$/, '$1'),
+              port: primary.port,
+              user: primary.user,
+              password: CANARY_SECRET,
+            });
           } else {
             refused++;
             expect(error).toBeInstanceOf(ConfigurationError);
@@ -207,7 +311,15 @@ describe('Aurora configuration fuzz', () => {
 });
 
 describe('DynamoDB configuration fuzz', () => {
-  const variables = ['schema_inference_sample_items', 'schema_inference_sample_bytes', 'schema_inference_segments', 'schema_cache_ttl_seconds', 'max_read_capacity_units', 'min_scan_segments', 'max_scan_segments'];
+  const variables = [
+    'schema_inference_sample_items',
+    'schema_inference_sample_bytes',
+    'schema_inference_segments',
+    'schema_cache_ttl_seconds',
+    'max_read_capacity_units',
+    'min_scan_segments',
+    'max_scan_segments',
+  ];
   // Values inside every documented range, and values outside any: the loader's exact bounds are
   // the DynamoDB package's to choose. Only what the loader already refuses is generated as invalid
   // here; hex and exponent forms (`0x10`, `1e3`) pass Number() today — see the README.
@@ -219,11 +331,19 @@ describe('DynamoDB configuration fuzz', () => {
     fc.assert(
       fc.property(
         fc.constantFrom(...variables),
-        fc.oneof(validText.map((text) => ({ text, valid: true })), invalidText.map((text) => ({ text, valid: false }))),
+        fc.oneof(
+          validText.map((text) => ({ text, valid: true })),
+          invalidText.map((text) => ({ text, valid: false })),
+        ),
         fc.option(flagText),
         (name, { text, valid }, lenient) => {
           // min/max_scan_segments are checked against each other: keep the other one compatible.
-          const env: Env = { [name]: text, ...(name === 'min_scan_segments' ? { max_scan_segments: '1000000' } : {}), ...(name === 'max_scan_segments' ? { min_scan_segments: '1' } : {}), ...(lenient === null ? {} : { lenient_value_conversion: lenient.text }) };
+          const env: Env = {
+            [name]: text,
+            ...(name === 'min_scan_segments' ? { max_scan_segments: '1000000' } : {}),
+            ...(name === 'max_scan_segments' ? { min_scan_segments: '1' } : {}),
+            ...(lenient === null ? {} : { lenient_value_conversion: lenient.text }),
+          };
           const wrong = new Set<string>();
           if (!valid) wrong.add(name);
           if (lenient !== null && !lenient.valid) wrong.add('lenient_value_conversion');

@@ -7,10 +7,31 @@ import { type AuroraConnector, createAuroraConnector } from '@athena-federation/
 import { ensureBucket } from '@athena-federation/connector-core/testing';
 import type { Pool } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Dynalite, createReadingsTable, dynamoDbConnector, readingItems, sourceIds as dynamoSourceIds, startDynalite } from './support/faults-dynalite.js';
+import {
+  type Dynalite,
+  createReadingsTable,
+  dynamoDbConnector,
+  readingItems,
+  sourceIds as dynamoSourceIds,
+  startDynalite,
+} from './support/faults-dynalite.js';
 import { scanWithReadDeadline } from './support/faults-engine.js';
-import { ATHENA_CONNECTOR_EXCEPTION, createLedger, expectClearError, expectRowsOnceOrClearError, failureOf, formatLedger } from './support/faults-ledger.js';
-import { FAULTS_DATABASE, SHARED_MARIADB, auroraEnv, createSequenceTable, openFaultsDatabase, sourceIds } from './support/faults-mariadb.js';
+import {
+  ATHENA_CONNECTOR_EXCEPTION,
+  createLedger,
+  expectClearError,
+  expectRowsOnceOrClearError,
+  failureOf,
+  formatLedger,
+} from './support/faults-ledger.js';
+import {
+  FAULTS_DATABASE,
+  SHARED_MARIADB,
+  auroraEnv,
+  createSequenceTable,
+  openFaultsDatabase,
+  sourceIds,
+} from './support/faults-mariadb.js';
 import { type FaultProxy, dynamoDbOperation, isS3PutObject, startFaultProxy } from './support/faults-proxy.js';
 
 const SPILL_BUCKET = 'reliability-faults-deadline-spill';
@@ -27,7 +48,9 @@ beforeAll(async () => {
   admin = await openFaultsDatabase(SHARED_MARIADB.port);
   await createSequenceTable(admin, 'deadline_rows', 3000);
   // Every row costs the server 2 ms, so the 3000 rows stream for about 6 s.
-  await admin.query('CREATE OR REPLACE VIEW deadline_slow_rows AS SELECT id, label FROM deadline_rows WHERE SLEEP(0.002) = 0');
+  await admin.query(
+    'CREATE OR REPLACE VIEW deadline_slow_rows AS SELECT id, label FROM deadline_rows WHERE SLEEP(0.002) = 0',
+  );
   aurora = createAuroraConnector({ env: auroraEnv(SHARED_MARIADB.port) });
 });
 
@@ -41,7 +64,14 @@ afterAll(async () => {
 
 describe('the Lambda deadline arriving mid-read', () => {
   it('answers a slow MySQL stream with a timeout error, not the rows read so far', async () => {
-    const error = await failureOf(scanWithReadDeadline(aurora, { schemaName: FAULTS_DATABASE, tableName: 'deadline_slow_rows' }, { spillBucket: SPILL_BUCKET }, deadline));
+    const error = await failureOf(
+      scanWithReadDeadline(
+        aurora,
+        { schemaName: FAULTS_DATABASE, tableName: 'deadline_slow_rows' },
+        { spillBucket: SPILL_BUCKET },
+        deadline,
+      ),
+    );
     ledger.faults++;
     expectClearError(error, ATHENA_CONNECTOR_EXCEPTION, ...TIMEOUT);
   });
@@ -61,9 +91,15 @@ describe('the Lambda deadline arriving mid-read', () => {
         const body = JSON.parse(request.body.toString('utf8')) as Record<string, unknown>;
         body['Limit'] = Math.min(typeof body['Limit'] === 'number' ? body['Limit'] : 50, 50);
         // Read Scans run on the splits' 2 segments; schema sampling uses 3 (see dynamoDbConnector).
-        return { kind: 'forward', delayMs: body['TotalSegments'] === 2 ? scanDelayMs : 0, body: Buffer.from(JSON.stringify(body)) };
+        return {
+          kind: 'forward',
+          delayMs: body['TotalSegments'] === 2 ? scanDelayMs : 0,
+          body: Buffer.from(JSON.stringify(body)),
+        };
       });
-      slowS3 = await startFaultProxy(process.env['AWS_ENDPOINT_URL'] ?? '', (request) => (isS3PutObject(request) ? { kind: 'forward', delayMs: 400 } : { kind: 'forward' }));
+      slowS3 = await startFaultProxy(process.env['AWS_ENDPOINT_URL'] ?? '', (request) =>
+        isS3PutObject(request) ? { kind: 'forward', delayMs: 400 } : { kind: 'forward' },
+      );
     });
 
     afterAll(async () => {
@@ -74,7 +110,14 @@ describe('the Lambda deadline arriving mid-read', () => {
 
     it('answers a slow scan with a timeout error, not the pages read so far', async () => {
       scanDelayMs = 300;
-      const error = await failureOf(scanWithReadDeadline(dynamoDbConnector({ endpoint: proxy.endpoint }), { schemaName: 'default', tableName: 'deadline_readings' }, { spillBucket: SPILL_BUCKET }, deadline));
+      const error = await failureOf(
+        scanWithReadDeadline(
+          dynamoDbConnector({ endpoint: proxy.endpoint }),
+          { schemaName: 'default', tableName: 'deadline_readings' },
+          { spillBucket: SPILL_BUCKET },
+          deadline,
+        ),
+      );
       ledger.faults++;
       expectClearError(error, ATHENA_CONNECTOR_EXCEPTION, ...TIMEOUT);
     });
@@ -83,7 +126,12 @@ describe('the Lambda deadline arriving mid-read', () => {
       scanDelayMs = 0;
       const outcome = await expectRowsOnceOrClearError(
         ledger,
-        scanWithReadDeadline(dynamoDbConnector({ endpoint: proxy.endpoint }), { schemaName: 'default', tableName: 'deadline_readings' }, { spillBucket: SPILL_BUCKET, s3Endpoint: slowS3.endpoint, spillEverything: true, maxBlockSize: 2048 }, deadline),
+        scanWithReadDeadline(
+          dynamoDbConnector({ endpoint: proxy.endpoint }),
+          { schemaName: 'default', tableName: 'deadline_readings' },
+          { spillBucket: SPILL_BUCKET, s3Endpoint: slowS3.endpoint, spillEverything: true, maxBlockSize: 2048 },
+          deadline,
+        ),
         { column: 'id', keys: await dynamoSourceIds(dynamo.client, 'deadline_readings') },
         { errorType: ATHENA_CONNECTOR_EXCEPTION, patterns: [...TIMEOUT] },
       );
@@ -98,7 +146,9 @@ describe('the Lambda deadline arriving mid-read', () => {
 
     beforeAll(async () => {
       await createSequenceTable(admin, 'deadline_spill_rows', 8000);
-      proxy = await startFaultProxy(process.env['AWS_ENDPOINT_URL'] ?? '', (request) => (isS3PutObject(request) ? { kind: 'forward', delayMs: 500 } : { kind: 'forward' }));
+      proxy = await startFaultProxy(process.env['AWS_ENDPOINT_URL'] ?? '', (request) =>
+        isS3PutObject(request) ? { kind: 'forward', delayMs: 500 } : { kind: 'forward' },
+      );
     });
 
     afterAll(async () => {
@@ -109,7 +159,12 @@ describe('the Lambda deadline arriving mid-read', () => {
     it('answers with every row once or a timeout error when the deadline comes while blocks are uploading', async () => {
       const outcome = await expectRowsOnceOrClearError(
         ledger,
-        scanWithReadDeadline(aurora, { schemaName: FAULTS_DATABASE, tableName: 'deadline_spill_rows' }, { spillBucket: SPILL_BUCKET, s3Endpoint: proxy.endpoint, spillEverything: true }, deadline),
+        scanWithReadDeadline(
+          aurora,
+          { schemaName: FAULTS_DATABASE, tableName: 'deadline_spill_rows' },
+          { spillBucket: SPILL_BUCKET, s3Endpoint: proxy.endpoint, spillEverything: true },
+          deadline,
+        ),
         { column: 'id', keys: await sourceIds(admin, 'deadline_spill_rows') },
         { errorType: ATHENA_CONNECTOR_EXCEPTION, patterns: [...TIMEOUT] },
       );
@@ -119,12 +174,21 @@ describe('the Lambda deadline arriving mid-read', () => {
     });
 
     it('answers by the Lambda deadline with a timeout error when a spill upload never completes', async () => {
-      const hung = await startFaultProxy(process.env['AWS_ENDPOINT_URL'] ?? '', (request) => (isS3PutObject(request) ? { kind: 'hang' } : { kind: 'forward' }));
+      const hung = await startFaultProxy(process.env['AWS_ENDPOINT_URL'] ?? '', (request) =>
+        isS3PutObject(request) ? { kind: 'hang' } : { kind: 'forward' },
+      );
       try {
         const started = Date.now();
-        const answer = scanWithReadDeadline(aurora, { schemaName: FAULTS_DATABASE, tableName: 'deadline_spill_rows' }, { spillBucket: SPILL_BUCKET, s3Endpoint: hung.endpoint, spillEverything: true }, deadline);
+        const answer = scanWithReadDeadline(
+          aurora,
+          { schemaName: FAULTS_DATABASE, tableName: 'deadline_spill_rows' },
+          { spillBucket: SPILL_BUCKET, s3Endpoint: hung.endpoint, spillEverything: true },
+          deadline,
+        );
         // The invocation has 2 s; Lambda ends it then, so an answer after that is no answer at all.
-        const late = new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), deadline.remainingTimeMs + 500));
+        const late = new Promise<'late'>((resolve) =>
+          setTimeout(() => resolve('late'), deadline.remainingTimeMs + 500),
+        );
         const outcome = await Promise.race([failureOf(answer), late]);
         ledger.faults++;
         expect(outcome).not.toBe('late');

@@ -3,12 +3,43 @@
 // SDK client talks to a fault proxy in front of dynalite, which answers with DynamoDB's own 400
 // ProvisionedThroughputExceededException body, hangs, or forwards; the SDK's retries run as deployed.
 import { ensureBucket } from '@athena-federation/connector-core/testing';
-import { createDefaultDynamoDbClient, createDynamoDbConnector, loadDynamoDbConfig } from '@athena-federation/connector-dynamodb';
+import {
+  createDefaultDynamoDbClient,
+  createDynamoDbConnector,
+  loadDynamoDbConfig,
+} from '@athena-federation/connector-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Dynalite, type Item, createReadingsTable, dynamoDbConnector, putItems, readingItems, sourceIds, sourceTexts, startDynalite } from './support/faults-dynalite.js';
+import {
+  type Dynalite,
+  type Item,
+  createReadingsTable,
+  dynamoDbConnector,
+  putItems,
+  readingItems,
+  sourceIds,
+  sourceTexts,
+  startDynalite,
+} from './support/faults-dynalite.js';
 import { faultEngine } from './support/faults-engine.js';
-import { ATHENA_CONNECTOR_EXCEPTION, FEDERATION_THROTTLE_EXCEPTION, columnTexts, createLedger, expectClearError, expectEveryRowOnce, failureOf, formatLedger } from './support/faults-ledger.js';
-import { type FaultPlan, type FaultProxy, type ProxiedRequest, type ProxyAction, dynamoDbOperation, dynamoDbThrottle, startFaultProxy } from './support/faults-proxy.js';
+import {
+  ATHENA_CONNECTOR_EXCEPTION,
+  FEDERATION_THROTTLE_EXCEPTION,
+  columnTexts,
+  createLedger,
+  expectClearError,
+  expectEveryRowOnce,
+  failureOf,
+  formatLedger,
+} from './support/faults-ledger.js';
+import {
+  type FaultPlan,
+  type FaultProxy,
+  type ProxiedRequest,
+  type ProxyAction,
+  dynamoDbOperation,
+  dynamoDbThrottle,
+  startFaultProxy,
+} from './support/faults-proxy.js';
 
 const SPILL_BUCKET = 'reliability-faults-dynamodb-spill';
 const READINGS = 'faults_readings';
@@ -34,14 +65,19 @@ function smallPages(request: ProxiedRequest): Buffer | undefined {
 /** A split's read Scan, told from schema sampling by its projection (sampling reads whole items). */
 /** Read Scans use the splits' 2 segments; schema sampling uses 3 (see the connector setup), so they never count. */
 function isReadScan(request: ProxiedRequest): boolean {
-  return dynamoDbOperation(request) === 'Scan' && (JSON.parse(request.body.toString('utf8')) as Record<string, unknown>)['TotalSegments'] === 2;
+  return (
+    dynamoDbOperation(request) === 'Scan' &&
+    (JSON.parse(request.body.toString('utf8')) as Record<string, unknown>)['TotalSegments'] === 2
+  );
 }
 
 /**
  * A plan that pages small and lets `fault` decide about each read Scan: `scan` numbers them from 1
  * across the table, `page` within their split (Scan segment).
  */
-function onReadScans(fault: (scan: number, page: number) => ProxyAction | undefined | Promise<ProxyAction | undefined>): FaultPlan {
+function onReadScans(
+  fault: (scan: number, page: number) => ProxyAction | undefined | Promise<ProxyAction | undefined>,
+): FaultPlan {
   let scans = 0;
   const pages = new Map<unknown, number>();
   return async (request) => {
@@ -110,7 +146,10 @@ describe('DynamoDB throttling', () => {
         return { kind: 'fail', response: dynamoDbThrottle };
       }),
     );
-    const result = await faultEngine(dynamoDbConnector({ endpoint: proxy.endpoint, maxAttempts: 1 }), engineOptions()).scan(readings);
+    const result = await faultEngine(
+      dynamoDbConnector({ endpoint: proxy.endpoint, maxAttempts: 1 }),
+      engineOptions(),
+    ).scan(readings);
     ledger.faults += throttled;
     expect(throttled).toBeGreaterThan(3);
     expectEveryRowOnce(ledger, result.table, 'id', ids);
@@ -124,7 +163,9 @@ describe('DynamoDB throttling', () => {
         return { kind: 'fail', response: dynamoDbThrottle };
       }),
     );
-    const error = await failureOf(faultEngine(dynamoDbConnector({ endpoint: proxy.endpoint }), engineOptions()).scan(readings));
+    const error = await failureOf(
+      faultEngine(dynamoDbConnector({ endpoint: proxy.endpoint }), engineOptions()).scan(readings),
+    );
     ledger.faults += throttled;
     // The SDK tried each read Scan 3 times before the connector saw the throttle.
     expect(throttled).toBeGreaterThanOrEqual(3);
@@ -141,7 +182,11 @@ describe('DynamoDB throttling', () => {
         return { kind: 'fail', response: dynamoDbThrottle };
       }),
     );
-    const error = await failureOf(faultEngine(dynamoDbConnector({ endpoint: proxy.endpoint }), engineOptions({ remainingTimeMs: 3000 })).scan(readings));
+    const error = await failureOf(
+      faultEngine(dynamoDbConnector({ endpoint: proxy.endpoint }), engineOptions({ remainingTimeMs: 3000 })).scan(
+        readings,
+      ),
+    );
     ledger.faults += throttled;
     expect(throttled).toBeGreaterThan(0);
     expectClearError(error, ATHENA_CONNECTOR_EXCEPTION, /OperationTimeoutException/, /Lambda deadline/);
@@ -163,7 +208,9 @@ describe('DynamoDB going away', () => {
           return undefined;
         }),
       );
-      const error = await failureOf(faultEngine(dynamoDbConnector({ endpoint: front.endpoint }), engineOptions()).scan(readings));
+      const error = await failureOf(
+        faultEngine(dynamoDbConnector({ endpoint: front.endpoint }), engineOptions()).scan(readings),
+      );
       ledger.faults++;
       return error;
     } finally {
@@ -174,7 +221,11 @@ describe('DynamoDB going away', () => {
 
   it('fails, naming DynamoDB and the table, when dynalite shuts down mid-scan', async () => {
     const error = await scanWhileDynaliteShutsDown();
-    expectClearError(error, ATHENA_CONNECTOR_EXCEPTION, new RegExp(`DynamoDB .* while scanning DynamoDB table ${READINGS}`));
+    expectClearError(
+      error,
+      ATHENA_CONNECTOR_EXCEPTION,
+      new RegExp(`DynamoDB .* while scanning DynamoDB table ${READINGS}`),
+    );
   });
 
   it('names the lost connection and its code when dynalite shuts down mid-scan', async () => {
@@ -192,7 +243,11 @@ describe('DynamoDB going away', () => {
       }),
     );
     const started = Date.now();
-    const error = await failureOf(faultEngine(dynamoDbConnector({ endpoint: proxy.endpoint }), engineOptions({ remainingTimeMs: 4000 })).scan(readings));
+    const error = await failureOf(
+      faultEngine(dynamoDbConnector({ endpoint: proxy.endpoint }), engineOptions({ remainingTimeMs: 4000 })).scan(
+        readings,
+      ),
+    );
     ledger.faults += hung;
     // The handler keeps min(10 s, half the remaining time) back: the abort comes at about 2 s.
     expect(Date.now() - started).toBeLessThan(10_000);
@@ -204,7 +259,10 @@ describe('DynamoDB going away', () => {
     const previous = process.env['AWS_ENDPOINT_URL_DYNAMODB'];
     process.env['AWS_ENDPOINT_URL_DYNAMODB'] = proxy.endpoint;
     try {
-      const connector = createDynamoDbConnector({ client: createDefaultDynamoDbClient(), config: loadDynamoDbConfig({ disable_glue: 'true', min_scan_segments: '2', schema_inference_segments: '3' }) });
+      const connector = createDynamoDbConnector({
+        client: createDefaultDynamoDbClient(),
+        config: loadDynamoDbConfig({ disable_glue: 'true', min_scan_segments: '2', schema_inference_segments: '3' }),
+      });
       const started = Date.now();
       const error = await failureOf(faultEngine(connector, engineOptions({ remainingTimeMs: 120_000 })).scan(readings));
       expect(Date.now() - started).toBeLessThan(25_000);
@@ -218,7 +276,11 @@ describe('DynamoDB going away', () => {
 
 describe('DynamoDB items changing type mid-scan', () => {
   /** Before the third read Scan goes out, rewrites `attribute` of every item from N to S (same digits). */
-  function retypeBeforeThirdScan(table: string, items: readonly Item[], attribute: string): { plan: FaultPlan; rewritten: Promise<number> } {
+  function retypeBeforeThirdScan(
+    table: string,
+    items: readonly Item[],
+    attribute: string,
+  ): { plan: FaultPlan; rewritten: Promise<number> } {
     const changed = items.flatMap((item) => {
       const value = item[attribute];
       return value?.N === undefined ? [] : [{ ...item, [attribute]: { S: value.N } }];
@@ -277,6 +339,11 @@ describe('DynamoDB items changing type mid-scan', () => {
     const rewritten = await retype.rewritten;
     ledger.faults += rewritten;
     expect(rewritten).toBe(ITEMS);
-    expectClearError(error, ATHENA_CONNECTOR_EXCEPTION, new RegExp(`Table default\\.${table} column reading \\(bigint\\)`), /DynamoDB S value/);
+    expectClearError(
+      error,
+      ATHENA_CONNECTOR_EXCEPTION,
+      new RegExp(`Table default\\.${table} column reading \\(bigint\\)`),
+      /DynamoDB S value/,
+    );
   });
 });

@@ -10,7 +10,16 @@ import { Table, type RecordBatch } from 'apache-arrow';
 import { type Pool, createPool } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actMidRead, faultEngine } from './support/faults-engine.js';
-import { ATHENA_CONNECTOR_EXCEPTION, columnTexts, createLedger, expectClearError, expectEveryRowOnce, expectRowsOnceOrClearError, failureOf, formatLedger } from './support/faults-ledger.js';
+import {
+  ATHENA_CONNECTOR_EXCEPTION,
+  columnTexts,
+  createLedger,
+  expectClearError,
+  expectEveryRowOnce,
+  expectRowsOnceOrClearError,
+  failureOf,
+  formatLedger,
+} from './support/faults-ledger.js';
 import {
   FAULTS_DATABASE,
   SHARED_MARIADB,
@@ -32,7 +41,8 @@ const SMALL_BLOCKS = { spillBucket: SPILL_BUCKET, env: { MAX_BLOCK_SIZE_BYTES: '
 const ledger = createLedger('MySQL');
 const unavailable = throwawayMariaDbUnavailable();
 /** A describe title that carries the reason when the private server cannot run here. */
-const needsPrivateServer = (title: string) => (unavailable === undefined ? title : `${title} (skipped: ${unavailable})`);
+const needsPrivateServer = (title: string) =>
+  unavailable === undefined ? title : `${title} (skipped: ${unavailable})`;
 
 let shared: Pool;
 const connectors: AuroraConnector[] = [];
@@ -49,7 +59,10 @@ function auroraOn(port: number, extra: Readonly<Record<string, string>> = {}): A
  * its sessions: they are found by the schema-qualified table in the statement text.
  */
 async function readerIds(pool: Pool, table: string): Promise<number[]> {
-  const [rows] = await pool.query('SELECT ID AS id FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID() AND COMMAND <> ? AND INFO LIKE ?', ['Sleep', `%\`${FAULTS_DATABASE}\`.\`${table}\`%`]);
+  const [rows] = await pool.query(
+    'SELECT ID AS id FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID() AND COMMAND <> ? AND INFO LIKE ?',
+    ['Sleep', `%\`${FAULTS_DATABASE}\`.\`${table}\`%`],
+  );
   return (rows as { id: number | string }[]).map((r) => Number(r.id));
 }
 
@@ -59,7 +72,8 @@ async function plan(driver: EngineDriver, tableName: string) {
   const definition = await driver.getTable({ schemaName: FAULTS_DATABASE, tableName });
   const constraints = makeConstraints();
   const splits = await driver.getSplits(definition, await driver.getTableLayout(definition, constraints), constraints);
-  const read = async (split: Split): Promise<RecordBatch[]> => (await driver.readSplit(definition.tableName, definition.schema, split, constraints)).batches;
+  const read = async (split: Split): Promise<RecordBatch[]> =>
+    (await driver.readSplit(definition.tableName, definition.schema, split, constraints)).batches;
   return { definition, splits, read };
 }
 
@@ -89,7 +103,9 @@ describe('connection killed mid-stream (KILL on the shared MariaDB)', () => {
 
   beforeAll(async () => {
     await createSequenceTable(shared, TABLE, ROWS);
-    await shared.query(`CREATE OR REPLACE VIEW \`${SLOW_VIEW}\` AS SELECT id, label, amount, payload FROM \`${TABLE}\` WHERE SLEEP(0.0001) = 0`);
+    await shared.query(
+      `CREATE OR REPLACE VIEW \`${SLOW_VIEW}\` AS SELECT id, label, amount, payload FROM \`${TABLE}\` WHERE SLEEP(0.0001) = 0`,
+    );
   });
 
   afterAll(async () => {
@@ -105,12 +121,21 @@ describe('connection killed mid-stream (KILL on the shared MariaDB)', () => {
       killed = await readerIds(shared, SLOW_VIEW);
       for (const id of killed) await shared.query(`KILL ${id}`);
     });
-    const error = await failureOf(faultEngine(killing, SMALL_BLOCKS).scan({ schemaName: FAULTS_DATABASE, tableName: SLOW_VIEW }));
+    const error = await failureOf(
+      faultEngine(killing, SMALL_BLOCKS).scan({ schemaName: FAULTS_DATABASE, tableName: SLOW_VIEW }),
+    );
     expect(killed).toHaveLength(1);
     ledger.faults += killed.length;
-    expectClearError(error, ATHENA_CONNECTOR_EXCEPTION, /The connection to MySQL failed \((ER_CONNECTION_KILLED|PROTOCOL_CONNECTION_LOST)\) while reading reliability_faults\.mysql_kill_slow_rows/);
+    expectClearError(
+      error,
+      ATHENA_CONNECTOR_EXCEPTION,
+      /The connection to MySQL failed \((ER_CONNECTION_KILLED|PROTOCOL_CONNECTION_LOST)\) while reading reliability_faults\.mysql_kill_slow_rows/,
+    );
     // The pool dropped the dead connection: the same warm connector reads everything.
-    const again = await faultEngine(connector, { spillBucket: SPILL_BUCKET }).scan({ schemaName: FAULTS_DATABASE, tableName: TABLE });
+    const again = await faultEngine(connector, { spillBucket: SPILL_BUCKET }).scan({
+      schemaName: FAULTS_DATABASE,
+      tableName: TABLE,
+    });
     expectEveryRowOnce(ledger, again.table, 'id', expected);
   });
 });
@@ -163,7 +188,11 @@ describe.skipIf(unavailable !== undefined)(needsPrivateServer('a private MariaDB
     try {
       const error = await failureOf(query.read(second));
       ledger.faults++;
-      expectClearError(error, ATHENA_CONNECTOR_EXCEPTION, /The connection to MySQL failed \((ECONNREFUSED|PROTOCOL_CONNECTION_LOST|ECONNRESET)\)/);
+      expectClearError(
+        error,
+        ATHENA_CONNECTOR_EXCEPTION,
+        /The connection to MySQL failed \((ECONNREFUSED|PROTOCOL_CONNECTION_LOST|ECONNRESET)\)/,
+      );
     } finally {
       if (!server.running) await server.start();
     }
@@ -174,7 +203,9 @@ describe.skipIf(unavailable !== undefined)(needsPrivateServer('a private MariaDB
 
   it('fails the read naming the lost connection when the server shuts down mid-stream', async () => {
     // Each row costs the server 0.2 ms (a 4 s stream), so the shutdown lands while it still sends.
-    await admin.query(`CREATE OR REPLACE VIEW restart_slow_rows AS SELECT id, label FROM \`${TABLE}\` WHERE SLEEP(0.0002) = 0`);
+    await admin.query(
+      `CREATE OR REPLACE VIEW restart_slow_rows AS SELECT id, label FROM \`${TABLE}\` WHERE SLEEP(0.0002) = 0`,
+    );
     const connector = auroraOn(server.port);
     const stopping = actMidRead(connector, 1000, () => server.stop());
     try {
@@ -182,7 +213,12 @@ describe.skipIf(unavailable !== undefined)(needsPrivateServer('a private MariaDB
         ledger,
         faultEngine(stopping, SMALL_BLOCKS).scan({ schemaName: FAULTS_DATABASE, tableName: 'restart_slow_rows' }),
         { column: 'id', keys: expected },
-        { errorType: ATHENA_CONNECTOR_EXCEPTION, patterns: [/The connection to MySQL failed \((ER_SERVER_SHUTDOWN|ER_CONNECTION_KILLED|PROTOCOL_CONNECTION_LOST|ECONNRESET)\) while reading reliability_faults\.restart_slow_rows/] },
+        {
+          errorType: ATHENA_CONNECTOR_EXCEPTION,
+          patterns: [
+            /The connection to MySQL failed \((ER_SERVER_SHUTDOWN|ER_CONNECTION_KILLED|PROTOCOL_CONNECTION_LOST|ECONNRESET)\) while reading reliability_faults\.restart_slow_rows/,
+          ],
+        },
       );
       ledger.faults++;
       expect(outcome).toBe('error');
@@ -192,67 +228,86 @@ describe.skipIf(unavailable !== undefined)(needsPrivateServer('a private MariaDB
   });
 });
 
-describe.skipIf(unavailable !== undefined)(needsPrivateServer('row locks held by a writer (private MariaDB, innodb_lock_wait_timeout=1)'), () => {
-  const TABLE = 'locked_rows';
-  const ROWS = 5000;
-  let server: ThrowawayMariaDb;
-  let admin: Pool;
-  let writer: Pool;
-  let release: () => Promise<void> = async () => undefined;
+describe.skipIf(unavailable !== undefined)(
+  needsPrivateServer('row locks held by a writer (private MariaDB, innodb_lock_wait_timeout=1)'),
+  () => {
+    const TABLE = 'locked_rows';
+    const ROWS = 5000;
+    let server: ThrowawayMariaDb;
+    let admin: Pool;
+    let writer: Pool;
+    let release: () => Promise<void> = async () => undefined;
 
-  beforeAll(async () => {
-    server = await startThrowawayMariaDb(['--innodb-lock-wait-timeout=1']);
-    admin = await openFaultsDatabase(server.port);
-    await createSequenceTable(admin, TABLE, ROWS);
-    // An open transaction holding an exclusive lock on every row, with a change not yet committed.
-    writer = createPool({ host: '127.0.0.1', port: server.port, user: 'root', database: FAULTS_DATABASE, connectionLimit: 1 });
-    const session = await writer.getConnection();
-    await session.query('START TRANSACTION');
-    await session.query(`UPDATE \`${TABLE}\` SET label = 'uncommitted'`);
-    release = async () => {
-      await session.query('ROLLBACK');
-      session.release();
-    };
-  }, 60_000);
+    beforeAll(async () => {
+      server = await startThrowawayMariaDb(['--innodb-lock-wait-timeout=1']);
+      admin = await openFaultsDatabase(server.port);
+      await createSequenceTable(admin, TABLE, ROWS);
+      // An open transaction holding an exclusive lock on every row, with a change not yet committed.
+      writer = createPool({
+        host: '127.0.0.1',
+        port: server.port,
+        user: 'root',
+        database: FAULTS_DATABASE,
+        connectionLimit: 1,
+      });
+      const session = await writer.getConnection();
+      await session.query('START TRANSACTION');
+      await session.query(`UPDATE \`${TABLE}\` SET label = 'uncommitted'`);
+      release = async () => {
+        await session.query('ROLLBACK');
+        session.release();
+      };
+    }, 60_000);
 
-  afterAll(async () => {
-    await release();
-    await writer?.end();
-    await admin?.end();
-    await server?.destroy();
-  });
+    afterAll(async () => {
+      await release();
+      await writer?.end();
+      await admin?.end();
+      await server?.destroy();
+    });
 
-  it('holds real locks: a locking read from another session times out after a second', async () => {
-    const other = await admin.getConnection();
-    try {
-      const outcome = await other.query(`SELECT id FROM \`${TABLE}\` WHERE id = 1 FOR UPDATE`).then(
-        () => 'read',
-        (error: unknown) => (error as { code?: string }).code,
+    it('holds real locks: a locking read from another session times out after a second', async () => {
+      const other = await admin.getConnection();
+      try {
+        const outcome = await other.query(`SELECT id FROM \`${TABLE}\` WHERE id = 1 FOR UPDATE`).then(
+          () => 'read',
+          (error: unknown) => (error as { code?: string }).code,
+        );
+        expect(outcome).toBe('ER_LOCK_WAIT_TIMEOUT');
+      } finally {
+        other.release();
+      }
+    });
+
+    it('reads every committed row once while the writer holds its locks (connector reads never lock)', async () => {
+      // The source's committed ids, read without locking as any plain SELECT would.
+      const expected = await sourceIds(admin, TABLE);
+      const result = await faultEngine(auroraOn(server.port), { spillBucket: SPILL_BUCKET }).scan({
+        schemaName: FAULTS_DATABASE,
+        tableName: TABLE,
+      });
+      ledger.faults++;
+      expectEveryRowOnce(ledger, result.table, 'id', expected);
+      // The writer's uncommitted change is invisible: each label is the committed one.
+      const labels = columnTexts(result.table, 'label');
+      const dirty = columnTexts(result.table, 'id').filter((id, row) => labels[row] !== `row-${id}`);
+      expect(dirty).toEqual([]);
+    });
+
+    it('refuses a locking passthrough query at once instead of waiting on the lock (refused before MySQL sees it; passthrough also runs READ ONLY)', async () => {
+      const driver = faultEngine(auroraOn(server.port), { spillBucket: SPILL_BUCKET });
+      await driver.ping();
+      const args = {
+        schemaFunctionName: 'SYSTEM.QUERY',
+        QUERY: `SELECT id FROM \`${FAULTS_DATABASE}\`.\`${TABLE}\` WHERE id <= 10 FOR UPDATE`,
+      };
+      const error = await failureOf(driver.getTable({ schemaName: 'system', tableName: 'query' }, args));
+      ledger.faults++;
+      expectClearError(
+        error,
+        ATHENA_CONNECTOR_EXCEPTION,
+        /system\.query runs one read-only query .*; a locking read \(FOR UPDATE\) is not allowed/,
       );
-      expect(outcome).toBe('ER_LOCK_WAIT_TIMEOUT');
-    } finally {
-      other.release();
-    }
-  });
-
-  it('reads every committed row once while the writer holds its locks (connector reads never lock)', async () => {
-    // The source's committed ids, read without locking as any plain SELECT would.
-    const expected = await sourceIds(admin, TABLE);
-    const result = await faultEngine(auroraOn(server.port), { spillBucket: SPILL_BUCKET }).scan({ schemaName: FAULTS_DATABASE, tableName: TABLE });
-    ledger.faults++;
-    expectEveryRowOnce(ledger, result.table, 'id', expected);
-    // The writer's uncommitted change is invisible: each label is the committed one.
-    const labels = columnTexts(result.table, 'label');
-    const dirty = columnTexts(result.table, 'id').filter((id, row) => labels[row] !== `row-${id}`);
-    expect(dirty).toEqual([]);
-  });
-
-  it('refuses a locking passthrough query at once instead of waiting on the lock (refused before MySQL sees it; passthrough also runs READ ONLY)', async () => {
-    const driver = faultEngine(auroraOn(server.port), { spillBucket: SPILL_BUCKET });
-    await driver.ping();
-    const args = { schemaFunctionName: 'SYSTEM.QUERY', QUERY: `SELECT id FROM \`${FAULTS_DATABASE}\`.\`${TABLE}\` WHERE id <= 10 FOR UPDATE` };
-    const error = await failureOf(driver.getTable({ schemaName: 'system', tableName: 'query' }, args));
-    ledger.faults++;
-    expectClearError(error, ATHENA_CONNECTOR_EXCEPTION, /system\.query runs one read-only query .*; a locking read \(FOR UPDATE\) is not allowed/);
-  });
-});
+    });
+  },
+);

@@ -9,8 +9,21 @@ import { type AuroraConnector, createAuroraConnector } from '@athena-federation/
 import type { Pool } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { faultEngine } from './support/faults-engine.js';
-import { ATHENA_CONNECTOR_EXCEPTION, createLedger, expectClearError, expectEveryRowOnce, failureOf, formatLedger } from './support/faults-ledger.js';
-import { auroraEnv, createSequenceTable, openFaultsDatabase, SHARED_MARIADB, sourceIds } from './support/faults-mariadb.js';
+import {
+  ATHENA_CONNECTOR_EXCEPTION,
+  createLedger,
+  expectClearError,
+  expectEveryRowOnce,
+  failureOf,
+  formatLedger,
+} from './support/faults-ledger.js';
+import {
+  auroraEnv,
+  createSequenceTable,
+  openFaultsDatabase,
+  SHARED_MARIADB,
+  sourceIds,
+} from './support/faults-mariadb.js';
 import { type FaultProxy, isS3PutObject, passThrough, s3Error, startFaultProxy } from './support/faults-proxy.js';
 
 const TABLE = 's3_spill_rows';
@@ -60,7 +73,9 @@ beforeAll(async () => {
   await createSequenceTable(admin, TABLE, ROWS);
   expected = await sourceIds(admin, TABLE);
   // Two range splits, so a fault can land between them.
-  connector = createAuroraConnector({ env: auroraEnv(SHARED_MARIADB.port, { target_rows_per_split: String(ROWS / 2) }) });
+  connector = createAuroraConnector({
+    env: auroraEnv(SHARED_MARIADB.port, { target_rows_per_split: String(ROWS / 2) }),
+  });
   proxy = await startFaultProxy(process.env['AWS_ENDPOINT_URL'] ?? '');
 });
 
@@ -93,7 +108,11 @@ describe('S3 spill faults', () => {
       if (!isS3PutObject(request) || ++puts % 3 !== 0) return { kind: 'forward' };
       failed++;
       // Half the failures happen after S3 stored the object: the retry then overwrites the same key.
-      return { kind: 'fail', response: s3Error(503, 'SlowDown', 'Please reduce your request rate.'), afterForwarding: failed % 2 === 0 };
+      return {
+        kind: 'fail',
+        response: s3Error(503, 'SlowDown', 'Please reduce your request rate.'),
+        afterForwarding: failed % 2 === 0,
+      };
     });
     const result = await engine(await freshBucket()).scan(table);
     ledger.faults += failed;
@@ -112,7 +131,10 @@ describe('S3 spill faults', () => {
       attemptsPerKey.set(request.url, (attemptsPerKey.get(request.url) ?? 0) + 1);
       if (puts++ % 12 >= 6) return { kind: 'forward' };
       failed++;
-      return { kind: 'fail', response: s3Error(500, 'InternalError', 'We encountered an internal error. Please try again.') };
+      return {
+        kind: 'fail',
+        response: s3Error(500, 'InternalError', 'We encountered an internal error. Please try again.'),
+      };
     });
     const result = await engine(await freshBucket()).scan(table);
     ledger.faults += failed;
@@ -123,22 +145,41 @@ describe('S3 spill faults', () => {
   });
 
   it('fails the read naming the object and S3 answer when PutObject is denied for good', async () => {
-    proxy.setPlan((request) => (isS3PutObject(request) ? { kind: 'fail', response: s3Error(403, 'AccessDenied', 'Access Denied') } : { kind: 'forward' }));
+    proxy.setPlan((request) =>
+      isS3PutObject(request)
+        ? { kind: 'fail', response: s3Error(403, 'AccessDenied', 'Access Denied') }
+        : { kind: 'forward' },
+    );
     const bucket = await freshBucket();
     const before = proxy.faults;
     const error = await failureOf(engine(bucket).scan(table));
     ledger.faults += proxy.faults - before;
     // Access denied is not retried: one attempt, and the message says where and why.
-    expectClearError(error, ATHENA_CONNECTOR_EXCEPTION, new RegExp(`Spilling to s3://${bucket}/\\S+ failed on the first attempt: AccessDenied \\(HTTP 403\\)`));
+    expectClearError(
+      error,
+      ATHENA_CONNECTOR_EXCEPTION,
+      new RegExp(`Spilling to s3://${bucket}/\\S+ failed on the first attempt: AccessDenied \\(HTTP 403\\)`),
+    );
   });
 
   it('fails the read after the retries when S3 keeps answering 500', async () => {
-    proxy.setPlan((request) => (isS3PutObject(request) ? { kind: 'fail', response: s3Error(500, 'InternalError', 'We encountered an internal error. Please try again.') } : { kind: 'forward' }));
+    proxy.setPlan((request) =>
+      isS3PutObject(request)
+        ? {
+            kind: 'fail',
+            response: s3Error(500, 'InternalError', 'We encountered an internal error. Please try again.'),
+          }
+        : { kind: 'forward' },
+    );
     const bucket = await freshBucket();
     const before = proxy.faults;
     const error = await failureOf(engine(bucket).scan(table));
     ledger.faults += proxy.faults - before;
-    expectClearError(error, ATHENA_CONNECTOR_EXCEPTION, new RegExp(`Spilling to s3://${bucket}/\\S+ failed after 3 attempts: InternalError \\(HTTP 500\\)`));
+    expectClearError(
+      error,
+      ATHENA_CONNECTOR_EXCEPTION,
+      new RegExp(`Spilling to s3://${bucket}/\\S+ failed after 3 attempts: InternalError \\(HTTP 500\\)`),
+    );
   });
 
   it('returns every row once when every PutObject takes 100 ms longer', async () => {
@@ -161,7 +202,11 @@ describe('S3 spill faults', () => {
     await driver.ping();
     const definition = await driver.getTable(table);
     const constraints = makeConstraints();
-    const splits = await driver.getSplits(definition, await driver.getTableLayout(definition, constraints), constraints);
+    const splits = await driver.getSplits(
+      definition,
+      await driver.getTableLayout(definition, constraints),
+      constraints,
+    );
     expect(splits.length).toBeGreaterThan(1);
     const [first, second] = splits;
     if (first === undefined || second === undefined) throw new Error('expected two splits');
@@ -176,6 +221,10 @@ describe('S3 spill faults', () => {
 
     const error = await failureOf(driver.readSplit(table, definition.schema, second, constraints));
     // Not retried (a 4xx), and the message names the bucket and S3's answer.
-    expectClearError(error, ATHENA_CONNECTOR_EXCEPTION, new RegExp(`Spilling to s3://${bucket}/\\S+ failed on the first attempt: NoSuchBucket \\(HTTP 404\\)`));
+    expectClearError(
+      error,
+      ATHENA_CONNECTOR_EXCEPTION,
+      new RegExp(`Spilling to s3://${bucket}/\\S+ failed on the first attempt: NoSuchBucket \\(HTTP 404\\)`),
+    );
   });
 });

@@ -7,7 +7,12 @@
 // database is unchanged (checksums), no named lock is held, and no session variable set by a
 // forged statement is visible to the next caller on a pooled connection.
 import { readRows, type GetTableResponse, type Split, type StringMap } from '@athena-federation/connector-core';
-import { EngineDriver, LambdaInvocationError, inProcessTransport, makeConstraints } from '@athena-federation/connector-core/testing';
+import {
+  EngineDriver,
+  LambdaInvocationError,
+  inProcessTransport,
+  makeConstraints,
+} from '@athena-federation/connector-core/testing';
 import fc from 'fast-check';
 import { createConnection } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,9 +42,17 @@ let plans: Map<string, { table: GetTableResponse; splits: Split[] }>;
 async function databaseState(): Promise<string> {
   const admin = await createConnection({ ...MARIADB, user: 'root' });
   try {
-    const [sums] = await admin.query(`CHECKSUM TABLE ${[PATIENTS, PARTS, OTHER, 'forged_disabled'].map(qualified).join(', ')} EXTENDED`);
-    const [tables] = await admin.query("SELECT TABLE_NAME, TABLE_ROWS FROM information_schema.tables WHERE TABLE_SCHEMA = ? AND TABLE_NAME LIKE 'forged%' ORDER BY TABLE_NAME", [AURORA_DATABASE]);
-    const [routines] = await admin.query("SELECT ROUTINE_NAME FROM information_schema.routines WHERE ROUTINE_SCHEMA = ? AND ROUTINE_NAME LIKE 'forged%' ORDER BY ROUTINE_NAME", [AURORA_DATABASE]);
+    const [sums] = await admin.query(
+      `CHECKSUM TABLE ${[PATIENTS, PARTS, OTHER, 'forged_disabled'].map(qualified).join(', ')} EXTENDED`,
+    );
+    const [tables] = await admin.query(
+      "SELECT TABLE_NAME, TABLE_ROWS FROM information_schema.tables WHERE TABLE_SCHEMA = ? AND TABLE_NAME LIKE 'forged%' ORDER BY TABLE_NAME",
+      [AURORA_DATABASE],
+    );
+    const [routines] = await admin.query(
+      "SELECT ROUTINE_NAME FROM information_schema.routines WHERE ROUTINE_SCHEMA = ? AND ROUTINE_NAME LIKE 'forged%' ORDER BY ROUTINE_NAME",
+      [AURORA_DATABASE],
+    );
     return JSON.stringify([sums, (tables as { TABLE_NAME: string }[]).map((t) => t.TABLE_NAME), routines]);
   } finally {
     await admin.end();
@@ -51,25 +64,42 @@ beforeAll(async () => {
   disabled = await startAuroraTarget({ table: 'forged_disabled', rows: 20, config: { enableQueryPassthrough: false } });
   const admin = await createConnection({ ...MARIADB, user: 'root' });
   try {
-    const columns = 'id INT PRIMARY KEY, mrn VARCHAR(24) NOT NULL, full_name VARCHAR(80), pulse DECIMAL(9,4) NOT NULL, steps BIGINT NOT NULL';
+    const columns =
+      'id INT PRIMARY KEY, mrn VARCHAR(24) NOT NULL, full_name VARCHAR(80), pulse DECIMAL(9,4) NOT NULL, steps BIGINT NOT NULL';
     await admin.query(`DROP TABLE IF EXISTS ${qualified(PARTS)}, ${qualified(OTHER)}`);
-    await admin.query(`CREATE TABLE ${qualified(PARTS)} (${columns}) PARTITION BY RANGE (id) (PARTITION p0 VALUES LESS THAN (100), PARTITION p1 VALUES LESS THAN (200), PARTITION pmax VALUES LESS THAN MAXVALUE)`);
-    const rows = Array.from({ length: ROWS }, (_, i) => patientRow(i)).map((r) => [Number(r.id), r.mrn, r.full_name, r.pulse, r.steps]);
+    await admin.query(
+      `CREATE TABLE ${qualified(PARTS)} (${columns}) PARTITION BY RANGE (id) (PARTITION p0 VALUES LESS THAN (100), PARTITION p1 VALUES LESS THAN (200), PARTITION pmax VALUES LESS THAN MAXVALUE)`,
+    );
+    const rows = Array.from({ length: ROWS }, (_, i) => patientRow(i)).map((r) => [
+      Number(r.id),
+      r.mrn,
+      r.full_name,
+      r.pulse,
+      r.steps,
+    ]);
     await admin.query(`INSERT INTO ${qualified(PARTS)} VALUES ?`, [rows]);
     await admin.query(`CREATE TABLE ${qualified(OTHER)} (${columns})`);
-    await admin.query(`INSERT INTO ${qualified(OTHER)} VALUES ?`, [Array.from({ length: 50 }, (_, i) => [i + 1, `${OTHER_MARK}-${i}`, OTHER_MARK, '1.0000', '1'])]);
+    await admin.query(`INSERT INTO ${qualified(OTHER)} VALUES ?`, [
+      Array.from({ length: 50 }, (_, i) => [i + 1, `${OTHER_MARK}-${i}`, OTHER_MARK, '1.0000', '1']),
+    ]);
     await admin.query(`ANALYZE TABLE ${qualified(PATIENTS)}, ${qualified(PARTS)}`);
     // A DBA's function with session side effects: it passes any statement check, so only a connection
     // that ends with the read keeps its variable and its lock from the next caller.
     await admin.query('DROP FUNCTION IF EXISTS `reliability_fuzz`.`forged_side_effects`');
-    await admin.query(`CREATE FUNCTION \`reliability_fuzz\`.\`forged_side_effects\`() RETURNS INT NO SQL BEGIN SET @forged_by_function := 'leaked'; RETURN GET_LOCK('${LOCK}', 0); END`);
-    for (const host of ['%', 'localhost', '127.0.0.1']) await admin.query(`GRANT EXECUTE ON FUNCTION \`reliability_fuzz\`.\`forged_side_effects\` TO 'reliability_fuzz'@'${host}'`);
+    await admin.query(
+      `CREATE FUNCTION \`reliability_fuzz\`.\`forged_side_effects\`() RETURNS INT NO SQL BEGIN SET @forged_by_function := 'leaked'; RETURN GET_LOCK('${LOCK}', 0); END`,
+    );
+    for (const host of ['%', 'localhost', '127.0.0.1'])
+      await admin.query(
+        `GRANT EXECUTE ON FUNCTION \`reliability_fuzz\`.\`forged_side_effects\` TO 'reliability_fuzz'@'${host}'`,
+      );
   } finally {
     await admin.end();
   }
   driver = new EngineDriver({ transport: inProcessTransport(target.handler), catalogName: 'reliability' });
   plans = new Map();
-  for (const table of [PATIENTS, PARTS]) plans.set(table, await planReads(driver, { ...target, table: { schemaName: AURORA_DATABASE, tableName: table } }));
+  for (const table of [PATIENTS, PARTS])
+    plans.set(table, await planReads(driver, { ...target, table: { schemaName: AURORA_DATABASE, tableName: table } }));
 }, 60_000);
 
 afterAll(async () => {
@@ -80,14 +110,36 @@ afterAll(async () => {
 /** The outcome of one ReadRecords: its rows, or the error code of a clear refusal. */
 type Outcome = { readonly rows: unknown[][] } | { readonly refused: string };
 
-async function read(through: EngineDriver, table: string, properties: StringMap, args: StringMap, label: string): Promise<Outcome> {
+async function read(
+  through: EngineDriver,
+  table: string,
+  properties: StringMap,
+  args: StringMap,
+  label: string,
+): Promise<Outcome> {
   const plan = plans.get(table) ?? plans.get(PATIENTS);
   if (plan === undefined) throw new Error('no plan');
   const split = { ...(plan.splits[0] as Split), properties };
   // A passthrough read asks for the statement's own columns where GetTable can describe them, so it gets as far as running.
-  const schema = Object.keys(args).length === 0 ? plan.table.schema : await driver.getTable({ schemaName: 'system', tableName: 'query' }, { schemaFunctionName: QUERY_FUNCTION, QUERY: args['QUERY'] ?? '' }).then((t) => t.schema, () => plan.table.schema);
+  const schema =
+    Object.keys(args).length === 0
+      ? plan.table.schema
+      : await driver
+          .getTable(
+            { schemaName: 'system', tableName: 'query' },
+            { schemaFunctionName: QUERY_FUNCTION, QUERY: args['QUERY'] ?? '' },
+          )
+          .then(
+            (t) => t.schema,
+            () => plan.table.schema,
+          );
   try {
-    const { batches } = await through.readSplit({ schemaName: AURORA_DATABASE, tableName: table }, schema, split, makeConstraints({ queryPassthroughArguments: args }));
+    const { batches } = await through.readSplit(
+      { schemaName: AURORA_DATABASE, tableName: table },
+      schema,
+      split,
+      makeConstraints({ queryPassthroughArguments: args }),
+    );
     // A table read holds that table's rows, as the source has them; a passthrough read is compared with the legitimate flow's.
     const rows = batches.flatMap((b) => {
       if (Object.keys(args).length === 0) checkRows(b, label);
@@ -128,10 +180,13 @@ async function legitimatePassthrough(query: string): Promise<Outcome> {
     const constraints = makeConstraints({ queryPassthroughArguments: args });
     const splits = await driver.getSplits(table, await driver.getTableLayout(table, constraints), constraints);
     const rows: unknown[][] = [];
-    for (const split of splits) for (const batch of (await driver.readSplit(table.tableName, table.schema, split, constraints)).batches) rows.push(...readRows(batch));
+    for (const split of splits)
+      for (const batch of (await driver.readSplit(table.tableName, table.schema, split, constraints)).batches)
+        rows.push(...readRows(batch));
     return { rows };
   } catch (error) {
-    if (error instanceof LambdaInvocationError) return { refused: /^\[(\w+)\]/.exec(error.error.errorMessage)?.[1] ?? 'unclear' };
+    if (error instanceof LambdaInvocationError)
+      return { refused: /^\[(\w+)\]/.exec(error.error.errorMessage)?.[1] ?? 'unclear' };
     throw error;
   }
 }
@@ -162,11 +217,14 @@ const STATEMENTS = [
 ];
 
 describe('forged splits through the Aurora handler', () => {
-  it(`refuse or read no more than the legitimate request: corpus and ${RUNS} random property maps (seed ${SEED})`, { timeout: 240_000 }, async () => {
+  it(`refuse or read no more than the legitimate request: corpus and ${RUNS} random property maps (seed ${SEED})`, {
+    timeout: 240_000,
+  }, async () => {
     const before = await databaseState();
     await driver.ping();
     const legitimate = new Map<string, Set<number>>();
-    for (const table of [PATIENTS, PARTS]) legitimate.set(table, new Set(Array.from({ length: ROWS }, (_, i) => i + 1)));
+    for (const table of [PATIENTS, PARTS])
+      legitimate.set(table, new Set(Array.from({ length: ROWS }, (_, i) => i + 1)));
     const patients = plans.get(PATIENTS)?.splits.map((s) => s.properties) ?? [];
     const parts = plans.get(PARTS)?.splits.map((s) => s.properties) ?? [];
     expect(patients.length).toBeGreaterThan(1);
@@ -174,7 +232,14 @@ describe('forged splits through the Aurora handler', () => {
 
     const counts = new Map<string, number>();
     const count = (key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
-    const check = async (through: EngineDriver, table: string, properties: StringMap, args: StringMap, label: string, mustRefuse: boolean) => {
+    const check = async (
+      through: EngineDriver,
+      table: string,
+      properties: StringMap,
+      args: StringMap,
+      label: string,
+      mustRefuse: boolean,
+    ) => {
       const outcome = await read(through, table, properties, args, label);
       if ('refused' in outcome) {
         expect(REFUSALS, `${label}: refused, but not as a clear refusal`).toContain(outcome.refused);
@@ -187,15 +252,26 @@ describe('forged splits through the Aurora handler', () => {
         expect(await lockFree(), `${label}: the read left a named lock held by a pooled connection`).toBe(true);
         // A passthrough read may return what the same statement returns through the legitimate flow, nothing else.
         const legit = await legitimatePassthrough(args['QUERY'] ?? '');
-        expect(await lockFree(), `${label}: the legitimate read left a named lock held by a pooled connection`).toBe(true);
-        expect('rows' in legit, `${label}: the legitimate flow refuses this statement (${'refused' in legit ? legit.refused : ''}), the forged split read it`).toBe(true);
+        expect(await lockFree(), `${label}: the legitimate read left a named lock held by a pooled connection`).toBe(
+          true,
+        );
+        expect(
+          'rows' in legit,
+          `${label}: the legitimate flow refuses this statement (${'refused' in legit ? legit.refused : ''}), the forged split read it`,
+        ).toBe(true);
         if ('rows' in legit) expect(outcome.rows, label).toEqual(legit.rows);
       } else {
         const allowed = legitimate.get(table) ?? new Set<number>();
         const ids = idsOf(outcome.rows);
-        expect(ids.filter((id) => !allowed.has(id)), `${label}: rows outside the table`).toEqual([]);
+        expect(
+          ids.filter((id) => !allowed.has(id)),
+          `${label}: rows outside the table`,
+        ).toEqual([]);
         expect(new Set(ids).size, `${label}: a row read twice`).toBe(ids.length);
-        expect(JSON.stringify(outcome.rows, (_, v) => (typeof v === 'bigint' ? String(v) : v)), `${label}: another table's rows`).not.toContain(OTHER_MARK);
+        expect(
+          JSON.stringify(outcome.rows, (_, v) => (typeof v === 'bigint' ? String(v) : v)),
+          `${label}: another table's rows`,
+        ).not.toContain(OTHER_MARK);
       }
       count('read no more than legitimate');
     };
@@ -215,42 +291,152 @@ describe('forged splits through the Aurora handler', () => {
       ['a bound that is not an integer', { ...first, low: '1e3' }, true],
       ['a bound with SQL', { ...first, low: '1) OR (1=1' }, true],
       ['bounds in the wrong order', { ...first, low: '200', high: '100' }, true],
-      ['a NULL split on a key that holds no NULL', { kind: 'null', key: first['key'] ?? 'id', ...(first['schema'] === undefined ? {} : { schema: first['schema'], table: first['table'] ?? '' }) }, true],
+      [
+        'a NULL split on a key that holds no NULL',
+        {
+          kind: 'null',
+          key: first['key'] ?? 'id',
+          ...(first['schema'] === undefined ? {} : { schema: first['schema'], table: first['table'] ?? '' }),
+        },
+        true,
+      ],
       ['an unknown property', { ...first, where: '1=1' }, true],
       ['a prototype property', { ...first, ['__proto__']: 'x' }, true],
       ['another table named in the split', { ...first, table: OTHER }, true],
       ['another schema named in the split', { ...first, schema: 'mysql' }, true],
-      ['a partition on an unpartitioned table', { ...partitionSplit, ...(first['schema'] === undefined ? {} : { schema: first['schema'], table: first['table'] ?? '' }) }, true],
+      [
+        'a partition on an unpartitioned table',
+        {
+          ...partitionSplit,
+          ...(first['schema'] === undefined ? {} : { schema: first['schema'], table: first['table'] ?? '' }),
+        },
+        true,
+      ],
     ];
-    for (const [label, properties, mustRefuse] of table) await check(driver, PATIENTS, properties, {}, `patients: ${label}`, mustRefuse);
+    for (const [label, properties, mustRefuse] of table)
+      await check(driver, PATIENTS, properties, {}, `patients: ${label}`, mustRefuse);
     const partitions: [string, StringMap, boolean][] = [
       ['a partition of another table', { ...partitionSplit, partition: 'p_other' }, true],
       ['two partitions in one name', { ...partitionSplit, partition: 'p0,p1' }, true],
       ['a partition name with SQL', { ...partitionSplit, partition: 'p0`) UNION SELECT 1 -- ' }, true],
-      ['a range split on a partitioned table', { ...first, ...(partitionSplit['schema'] === undefined ? {} : { schema: partitionSplit['schema'], table: partitionSplit['table'] ?? '' }) }, true],
-      ['a whole-table split on a partitioned table', { kind: 'all', ...(partitionSplit['schema'] === undefined ? {} : { schema: partitionSplit['schema'], table: partitionSplit['table'] ?? '' }) }, true],
-      ['the partitions split of a bound it does not hold (pruning data only)', { ...partitionSplit, low: '250' }, false],
+      [
+        'a range split on a partitioned table',
+        {
+          ...first,
+          ...(partitionSplit['schema'] === undefined
+            ? {}
+            : { schema: partitionSplit['schema'], table: partitionSplit['table'] ?? '' }),
+        },
+        true,
+      ],
+      [
+        'a whole-table split on a partitioned table',
+        {
+          kind: 'all',
+          ...(partitionSplit['schema'] === undefined
+            ? {}
+            : { schema: partitionSplit['schema'], table: partitionSplit['table'] ?? '' }),
+        },
+        true,
+      ],
+      [
+        'the partitions split of a bound it does not hold (pruning data only)',
+        { ...partitionSplit, low: '250' },
+        false,
+      ],
     ];
-    for (const [label, properties, mustRefuse] of partitions) await check(driver, PARTS, properties, {}, `parts: ${label}`, mustRefuse);
+    for (const [label, properties, mustRefuse] of partitions)
+      await check(driver, PARTS, properties, {}, `parts: ${label}`, mustRefuse);
 
     // Passthrough: the split must be a passthrough split, the function this connector's, the statement one read-only query.
     for (const query of [...STATEMENTS, ...HOSTILE_STRINGS]) {
       const args = { schemaFunctionName: QUERY_FUNCTION, QUERY: query };
       const legit = await legitimatePassthrough(query);
-      await check(driver, PATIENTS, { kind: 'passthrough' }, args, `passthrough ${JSON.stringify(query.slice(0, 60))}`, 'refused' in legit);
-      await check(driver, PATIENTS, first, args, `a table split carrying passthrough ${JSON.stringify(query.slice(0, 60))}`, true);
-      await check(driver, PATIENTS, { kind: 'passthrough' }, { ...args, schemaFunctionName: 'SYSTEM.OTHER' }, `another function's arguments ${JSON.stringify(query.slice(0, 60))}`, true);
-      await check(driver, PATIENTS, { kind: 'passthrough' }, { QUERY: query }, `no function name ${JSON.stringify(query.slice(0, 60))}`, true);
+      await check(
+        driver,
+        PATIENTS,
+        { kind: 'passthrough' },
+        args,
+        `passthrough ${JSON.stringify(query.slice(0, 60))}`,
+        'refused' in legit,
+      );
+      await check(
+        driver,
+        PATIENTS,
+        first,
+        args,
+        `a table split carrying passthrough ${JSON.stringify(query.slice(0, 60))}`,
+        true,
+      );
+      await check(
+        driver,
+        PATIENTS,
+        { kind: 'passthrough' },
+        { ...args, schemaFunctionName: 'SYSTEM.OTHER' },
+        `another function's arguments ${JSON.stringify(query.slice(0, 60))}`,
+        true,
+      );
+      await check(
+        driver,
+        PATIENTS,
+        { kind: 'passthrough' },
+        { QUERY: query },
+        `no function name ${JSON.stringify(query.slice(0, 60))}`,
+        true,
+      );
     }
-    const disabledDriver = new EngineDriver({ transport: inProcessTransport(disabled.handler), catalogName: 'reliability' });
+    const disabledDriver = new EngineDriver({
+      transport: inProcessTransport(disabled.handler),
+      catalogName: 'reliability',
+    });
     await disabledDriver.ping();
-    await check(disabledDriver, PATIENTS, { kind: 'passthrough' }, { schemaFunctionName: QUERY_FUNCTION, QUERY: STATEMENTS[0] ?? '' }, 'passthrough while enable_query_passthrough=false', true);
+    await check(
+      disabledDriver,
+      PATIENTS,
+      { kind: 'passthrough' },
+      { schemaFunctionName: QUERY_FUNCTION, QUERY: STATEMENTS[0] ?? '' },
+      'passthrough while enable_query_passthrough=false',
+      true,
+    );
 
     // Random property maps: legitimate values, other tables' values and hostile ones, under legitimate and made-up names.
-    const names = ['kind', 'key', 'low', 'high', 'partition', 'values', 'nulls', 'schema', 'table', 'query', 'sql', 'where', 'constructor'];
+    const names = [
+      'kind',
+      'key',
+      'low',
+      'high',
+      'partition',
+      'values',
+      'nulls',
+      'schema',
+      'table',
+      'query',
+      'sql',
+      'where',
+      'constructor',
+    ];
     const values = fc.oneof(
       fc.constantFrom(...new Set([...patients, ...parts].flatMap((p) => Object.values(p)))),
-      fc.constantFrom('all', 'range', 'null', 'partition', 'passthrough', 'id', 'steps', 'mrn', OTHER, PARTS, 'p0', 'pmax', '0', '-1', '99', '9223372036854775807', '9223372036854775808', '-9223372036854775808'),
+      fc.constantFrom(
+        'all',
+        'range',
+        'null',
+        'partition',
+        'passthrough',
+        'id',
+        'steps',
+        'mrn',
+        OTHER,
+        PARTS,
+        'p0',
+        'pmax',
+        '0',
+        '-1',
+        '99',
+        '9223372036854775807',
+        '9223372036854775808',
+        '-9223372036854775808',
+      ),
       fc.constantFrom(...HOSTILE_STRINGS.filter((s) => s.length < 1000)),
       fc.string({ maxLength: 12 }),
       fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }).map(String),
@@ -266,7 +452,14 @@ describe('forged splits through the Aurora handler', () => {
       fc.asyncProperty(forged, async ({ table, base, edits, drop }) => {
         const properties: Record<string, string> = { ...base, ...edits };
         for (const name of drop) delete properties[name];
-        await check(driver, table, properties, {}, `seed ${SEED} run ${runs++} ${table} ${JSON.stringify(properties).slice(0, 300)}`, false);
+        await check(
+          driver,
+          table,
+          properties,
+          {},
+          `seed ${SEED} run ${runs++} ${table} ${JSON.stringify(properties).slice(0, 300)}`,
+          false,
+        );
       }),
       { seed: SEED, numRuns: RUNS, endOnFailure: true },
     );
@@ -280,8 +473,12 @@ describe('forged splits through the Aurora handler', () => {
     } finally {
       await admin.end();
     }
-    const seen = await Promise.all(Array.from({ length: 12 }, () => legitimatePassthrough('SELECT @forged_var AS v, @forged_by_function AS f')));
+    const seen = await Promise.all(
+      Array.from({ length: 12 }, () => legitimatePassthrough('SELECT @forged_var AS v, @forged_by_function AS f')),
+    );
     for (const outcome of seen) expect(outcome).toEqual({ rows: [[null, null]] });
-    console.info(`[reliability] forged splits aurora: ${JSON.stringify({ seed: SEED, randomRuns: runs, corpus: table.length + partitions.length + 4 * (STATEMENTS.length + HOSTILE_STRINGS.length) + 1, counts: Object.fromEntries([...counts].sort()) })}`);
+    console.info(
+      `[reliability] forged splits aurora: ${JSON.stringify({ seed: SEED, randomRuns: runs, corpus: table.length + partitions.length + 4 * (STATEMENTS.length + HOSTILE_STRINGS.length) + 1, counts: Object.fromEntries([...counts].sort()) })}`,
+    );
   });
 });

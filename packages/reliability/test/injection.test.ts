@@ -4,7 +4,12 @@
 // record number sent alongside); the source table is unchanged afterwards. The user the connector
 // connects as may write and drop, so an injection that ran would show.
 import { Utf8 } from 'apache-arrow';
-import { EngineDriver, LambdaInvocationError, inProcessTransport, makeConstraints } from '@athena-federation/connector-core/testing';
+import {
+  EngineDriver,
+  LambdaInvocationError,
+  inProcessTransport,
+  makeConstraints,
+} from '@athena-federation/connector-core/testing';
 import { createConnection } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inList, ranges } from '../../connector-aurora/test/support/value-sets.js';
@@ -43,11 +48,19 @@ describe('SQL injection corpus through the Aurora handler', () => {
     const before = await checksum();
     await driver.ping();
     for (const name of HOSTILE_STRINGS) {
-      for (const table of [{ schemaName: name, tableName: 'patients' }, { schemaName: AURORA_DATABASE, tableName: name }]) {
-        const error = await driver.getTable(table).then(() => undefined, (e: unknown) => e);
+      for (const table of [
+        { schemaName: name, tableName: 'patients' },
+        { schemaName: AURORA_DATABASE, tableName: name },
+      ]) {
+        const error = await driver.getTable(table).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
         expect(error, JSON.stringify(table).slice(0, 120)).toBeInstanceOf(LambdaInvocationError);
         const message = (error as LambdaInvocationError).error.errorMessage;
-        expect(message).toMatch(/^\[(EntityNotFoundException|InvalidInputException|InternalServiceException)\] (Schema|Table|MySQL failed \(ER_[A-Z0-9_]+\)|MySQL rejected the statement \(ER_[A-Z0-9_]+\))/);
+        expect(message).toMatch(
+          /^\[(EntityNotFoundException|InvalidInputException|InternalServiceException)\] (Schema|Table|MySQL failed \(ER_[A-Z0-9_]+\)|MySQL rejected the statement \(ER_[A-Z0-9_]+\))/,
+        );
       }
     }
     expect(await checksum()).toBe(before);
@@ -59,11 +72,24 @@ describe('SQL injection corpus through the Aurora handler', () => {
     const real = patientRow(7);
     for (const value of HOSTILE_STRINGS.filter((v) => !LONE_SURROGATE.test(v))) {
       const seen = new Set<number>();
-      const summaries = [{ mrn: inList(new Utf8(), [value, real.mrn]) }, { mrn: ranges(new Utf8(), [{ low: value, high: value }, { low: real.mrn, high: real.mrn }]) }];
+      const summaries = [
+        { mrn: inList(new Utf8(), [value, real.mrn]) },
+        {
+          mrn: ranges(new Utf8(), [
+            { low: value, high: value },
+            { low: real.mrn, high: real.mrn },
+          ]),
+        },
+      ];
       for (const summary of summaries) {
         seen.clear();
         for (const split of splits) {
-          const { batches } = await driver.readSplit(table.tableName, table.schema, split, makeConstraints({ summary }));
+          const { batches } = await driver.readSplit(
+            table.tableName,
+            table.schema,
+            split,
+            makeConstraints({ summary }),
+          );
           checkBatches(batches, seen, `constant ${JSON.stringify(value).slice(0, 60)}`);
         }
         expect([...seen]).toEqual([Number(real.id)]);

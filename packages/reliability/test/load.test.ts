@@ -12,13 +12,32 @@ afterAll(async () => {
 });
 
 describe.each([
-  { name: 'aurora', rows: 20_000, start: (rows: number) => startAuroraTarget({ table: 'load_patients', rows, env: { target_rows_per_split: String(rows / PARALLEL_SPLITS), max_splits_per_table: '1000' } }) },
-  { name: 'dynamodb', rows: 3_200, start: (rows: number) => startDynamoDbTarget({ rows, env: { min_scan_segments: String(PARALLEL_SPLITS) } }) },
+  {
+    name: 'aurora',
+    rows: 20_000,
+    start: (rows: number) =>
+      startAuroraTarget({
+        table: 'load_patients',
+        rows,
+        env: { target_rows_per_split: String(rows / PARALLEL_SPLITS), max_splits_per_table: '1000' },
+      }),
+  },
+  {
+    name: 'dynamodb',
+    rows: 3_200,
+    start: (rows: number) => startDynamoDbTarget({ rows, env: { min_scan_segments: String(PARALLEL_SPLITS) } }),
+  },
 ])('$name under parallel splits', ({ rows, start }) => {
-  it(`reads ${PARALLEL_SPLITS} splits at once on one warm handler, every row exactly once`, { timeout: 120_000 }, async () => {
+  it(`reads ${PARALLEL_SPLITS} splits at once on one warm handler, every row exactly once`, {
+    timeout: 120_000,
+  }, async () => {
     const target = await start(rows);
     targets.push(target);
-    const { driver, flight } = countingDriver(target, { parallelism: PARALLEL_SPLITS, maxBlockSize: 16 * 1024, maxInlineBlockSize: 4 * 1024 });
+    const { driver, flight } = countingDriver(target, {
+      parallelism: PARALLEL_SPLITS,
+      maxBlockSize: 16 * 1024,
+      maxInlineBlockSize: 4 * 1024,
+    });
     const { table, splits } = await planReads(driver, target);
     expect(splits.length).toBeGreaterThanOrEqual(PARALLEL_SPLITS);
     const seen = new Set<number>();
@@ -26,13 +45,22 @@ describe.each([
     let inline = 0;
     await Promise.all(
       splits.map(async (split, i) => {
-        const { batches, spilledObjects } = await driver.readSplit(table.tableName, table.schema, split, { summary: {}, expression: [], orderByClause: [], limit: -1n, queryPassthroughArguments: {}, queryPlan: null });
+        const { batches, spilledObjects } = await driver.readSplit(table.tableName, table.schema, split, {
+          summary: {},
+          expression: [],
+          orderByClause: [],
+          limit: -1n,
+          queryPassthroughArguments: {},
+          queryPlan: null,
+        });
         if (spilledObjects > 0) spilled++;
         else inline++;
         checkBatches(batches, seen, `${target.name} split ${i}`);
       }),
     );
-    console.info(`[reliability] load ${target.name}: ${JSON.stringify({ rows, splits: splits.length, peakConcurrentReads: flight.peak, spilledSplits: spilled, inlineSplits: inline, rowsChecked: seen.size, rowsLost: rows - seen.size })}`);
+    console.info(
+      `[reliability] load ${target.name}: ${JSON.stringify({ rows, splits: splits.length, peakConcurrentReads: flight.peak, spilledSplits: spilled, inlineSplits: inline, rowsChecked: seen.size, rowsLost: rows - seen.size })}`,
+    );
     expect(flight.peak).toBeGreaterThanOrEqual(PARALLEL_SPLITS);
     expect(spilled).toBeGreaterThan(0);
     expect(seen.size).toBe(rows);

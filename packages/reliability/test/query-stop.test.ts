@@ -6,12 +6,34 @@
 // a second into the read, then one a second, `AWS_ENDPOINT_URL` pointing the Athena client at moto.
 import { AthenaClient, StartQueryExecutionCommand, StopQueryExecutionCommand } from '@aws-sdk/client-athena';
 import { type AuroraConnector, createAuroraConnector } from '@athena-federation/connector-aurora';
-import { type Connector, type TableName, createLambdaHandler, loadHandlerConfig } from '@athena-federation/connector-core';
-import { EngineDriver, ensureBucket, inProcessTransport, makeConstraints } from '@athena-federation/connector-core/testing';
+import {
+  type Connector,
+  type TableName,
+  createLambdaHandler,
+  loadHandlerConfig,
+} from '@athena-federation/connector-core';
+import {
+  EngineDriver,
+  ensureBucket,
+  inProcessTransport,
+  makeConstraints,
+} from '@athena-federation/connector-core/testing';
 import type { Pool } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Dynalite, createReadingsTable, dynamoDbConnector, readingItems, startDynalite } from './support/faults-dynalite.js';
-import { FAULTS_DATABASE, SHARED_MARIADB, auroraEnv, createSequenceTable, openFaultsDatabase } from './support/faults-mariadb.js';
+import {
+  type Dynalite,
+  createReadingsTable,
+  dynamoDbConnector,
+  readingItems,
+  startDynalite,
+} from './support/faults-dynalite.js';
+import {
+  FAULTS_DATABASE,
+  SHARED_MARIADB,
+  auroraEnv,
+  createSequenceTable,
+  openFaultsDatabase,
+} from './support/faults-mariadb.js';
 import { type FaultProxy, dynamoDbOperation, startFaultProxy } from './support/faults-proxy.js';
 
 const SPILL_BUCKET = 'reliability-query-stop-spill';
@@ -25,18 +47,31 @@ let slowScans: FaultProxy;
 async function keepQueriesRunning(): Promise<void> {
   const endpoint = process.env['AWS_ENDPOINT_URL'];
   if (endpoint === undefined) throw new Error('AWS_ENDPOINT_URL does not point at moto_server');
-  const response = await fetch(`${endpoint}/moto-api/state-manager/set-transition`, { method: 'POST', body: JSON.stringify({ model_name: 'athena::execution', transition: { progression: 'manual', times: 1_000_000 } }) });
+  const response = await fetch(`${endpoint}/moto-api/state-manager/set-transition`, {
+    method: 'POST',
+    body: JSON.stringify({ model_name: 'athena::execution', transition: { progression: 'manual', times: 1_000_000 } }),
+  });
   if (!response.ok) throw new Error(`moto refused the state-manager transition (${response.status})`);
 }
 
 async function startQuery(): Promise<string> {
-  const started = await athena.send(new StartQueryExecutionCommand({ QueryString: 'SELECT * FROM ehr.patients', ResultConfiguration: { OutputLocation: `s3://${SPILL_BUCKET}/results/` } }));
+  const started = await athena.send(
+    new StartQueryExecutionCommand({
+      QueryString: 'SELECT * FROM ehr.patients',
+      ResultConfiguration: { OutputLocation: `s3://${SPILL_BUCKET}/results/` },
+    }),
+  );
   if (started.QueryExecutionId === undefined) throw new Error('moto returned no query execution id');
   return started.QueryExecutionId;
 }
 
 /** Reads every split of `table` for query `queryId`, as Athena would, and stops the query `stopAfterMs` into the reads. */
-async function readStoppingAfter(connector: Connector, table: TableName, queryId: string, stopAfterMs: number | undefined): Promise<{ rows: number; readMs: number; afterStopMs: number | undefined }> {
+async function readStoppingAfter(
+  connector: Connector,
+  table: TableName,
+  queryId: string,
+  stopAfterMs: number | undefined,
+): Promise<{ rows: number; readMs: number; afterStopMs: number | undefined }> {
   const handler = createLambdaHandler(connector, { config: { ...loadHandlerConfig({}), spillBucket: SPILL_BUCKET } });
   const driver = new EngineDriver({ transport: inProcessTransport(handler), catalogName: 'reliability_stop', queryId });
   await driver.ping();
@@ -54,10 +89,16 @@ async function readStoppingAfter(connector: Connector, table: TableName, queryId
             athena.send(new StopQueryExecutionCommand({ QueryExecutionId: queryId })).then(() => resolve(), reject);
           }, stopAfterMs);
         });
-  const results = await Promise.all(splits.map((split) => driver.readSplit(table, definition.schema, split, constraints)));
+  const results = await Promise.all(
+    splits.map((split) => driver.readSplit(table, definition.schema, split, constraints)),
+  );
   const ended = performance.now();
   await stopping;
-  return { rows: results.reduce((n, r) => n + r.batches.reduce((m, b) => m + b.numRows, 0), 0), readMs: ended - started, afterStopMs: stoppedAt === undefined ? undefined : ended - stoppedAt };
+  return {
+    rows: results.reduce((n, r) => n + r.batches.reduce((m, b) => m + b.numRows, 0), 0),
+    readMs: ended - started,
+    afterStopMs: stoppedAt === undefined ? undefined : ended - stoppedAt,
+  };
 }
 
 beforeAll(async () => {
@@ -95,7 +136,9 @@ describe('reads stop when Athena stops the query', () => {
 
   it('a slow MySQL stream ends within two seconds of StopQueryExecution, answering the rows read so far', async () => {
     const stopped = await readStoppingAfter(aurora, mysqlTable, await startQuery(), 1500);
-    console.info(`[reliability] query stop: MySQL read ended ${Math.round(stopped.afterStopMs ?? 0)} ms after StopQueryExecution with ${stopped.rows} of 2500 rows`);
+    console.info(
+      `[reliability] query stop: MySQL read ended ${Math.round(stopped.afterStopMs ?? 0)} ms after StopQueryExecution with ${stopped.rows} of 2500 rows`,
+    );
     // Rows reach core 1,024 at a time (2 s of this view), so the answer may hold none yet; it is an answer, not an error.
     expect(stopped.afterStopMs).toBeLessThan(2500);
     expect(stopped.rows).toBeLessThan(2500);
@@ -104,7 +147,9 @@ describe('reads stop when Athena stops the query', () => {
   it('a slow DynamoDB scan ends within two seconds of StopQueryExecution, answering the pages read so far', async () => {
     const connector = dynamoDbConnector({ endpoint: slowScans.endpoint });
     const stopped = await readStoppingAfter(connector, dynamoTable, await startQuery(), 1200);
-    console.info(`[reliability] query stop: DynamoDB read ended ${Math.round(stopped.afterStopMs ?? 0)} ms after StopQueryExecution with ${stopped.rows} of 1200 rows`);
+    console.info(
+      `[reliability] query stop: DynamoDB read ended ${Math.round(stopped.afterStopMs ?? 0)} ms after StopQueryExecution with ${stopped.rows} of 1200 rows`,
+    );
     expect(stopped.afterStopMs).toBeLessThan(2500);
     expect(stopped.rows).toBeLessThan(1200);
   }, 60_000);
@@ -112,7 +157,12 @@ describe('reads stop when Athena stops the query', () => {
   it('reads of a query that keeps running go to the end, checked in the background', async () => {
     const mysql = await readStoppingAfter(aurora, mysqlTable, await startQuery(), undefined);
     expect(mysql.rows).toBe(2500);
-    const scan = await readStoppingAfter(dynamoDbConnector({ endpoint: slowScans.endpoint }), dynamoTable, await startQuery(), undefined);
+    const scan = await readStoppingAfter(
+      dynamoDbConnector({ endpoint: slowScans.endpoint }),
+      dynamoTable,
+      await startQuery(),
+      undefined,
+    );
     expect(scan.rows).toBe(1200);
   }, 60_000);
 });

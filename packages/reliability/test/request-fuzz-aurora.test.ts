@@ -5,5 +5,7 @@ import { describeRequestFuzz } from './support/request-fuzz.js';
 import { startAuroraTarget } from './support/targets.js';
 
 describe('aurora handler', () => {
-  describeRequestFuzz(() => startAuroraTarget({ table: 'fuzz_patients', rows: 300, env: { target_rows_per_split: '100' } }));
+  describeRequestFuzz(() =>
+    startAuroraTarget({ table: 'fuzz_patients', rows: 300, env: { target_rows_per_split: '100' } }),
+  );
 });

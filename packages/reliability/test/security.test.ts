@@ -5,9 +5,26 @@
 // the way Java lets it — `spill_bucket` / `spill_prefix` in identity.configOptions — while any
 // other way of pointing the connector at another place, or of turning encryption off, is refused.
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { SpillCryptoError, loadHandlerConfig, readSpilledBlock, type EncryptionKey, type FederatedIdentity, type GetTableResponse, type ReadRecordsResponse, type RemoteReadRecordsResponse, type S3SpillLocation, type Split } from '@athena-federation/connector-core';
+import {
+  SpillCryptoError,
+  loadHandlerConfig,
+  readSpilledBlock,
+  type EncryptionKey,
+  type FederatedIdentity,
+  type GetTableResponse,
+  type ReadRecordsResponse,
+  type RemoteReadRecordsResponse,
+  type S3SpillLocation,
+  type Split,
+} from '@athena-federation/connector-core';
 import { ensureBucket } from '@athena-federation/connector-core/harness';
-import { EngineDriver, LambdaInvocationError, decryptSpillObject, inProcessTransport, makeConstraints } from '@athena-federation/connector-core/testing';
+import {
+  EngineDriver,
+  LambdaInvocationError,
+  decryptSpillObject,
+  inProcessTransport,
+  makeConstraints,
+} from '@athena-federation/connector-core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkBatches } from './support/read-all.js';
 import { SENTINEL_NAMES } from './support/sentinels.js';
@@ -17,7 +34,15 @@ const ROWS = 400;
 const MANAGED_BUCKET = 'reliability-managed-spill';
 const ATTACKER_BUCKET = 'reliability-attacker-bucket';
 const s3 = new S3Client({ forcePathStyle: true });
-const identity = (configOptions: Record<string, string> = {}): FederatedIdentity => ({ id: 'UNKNOWN', principal: 'UNKNOWN', account: '123456789012', arn: 'arn:aws:iam::123456789012:user/reliability', tags: {}, groups: [], configOptions });
+const identity = (configOptions: Record<string, string> = {}): FederatedIdentity => ({
+  id: 'UNKNOWN',
+  principal: 'UNKNOWN',
+  account: '123456789012',
+  arn: 'arn:aws:iam::123456789012:user/reliability',
+  tags: {},
+  groups: [],
+  configOptions,
+});
 /** Blocks small enough that every split spills. */
 const SPILL_EVERYTHING = { maxBlockSize: 2048, maxInlineBlockSize: 1024 } as const;
 
@@ -57,9 +82,24 @@ async function plan(driver: EngineDriver, of: Target = target): Promise<{ table:
 }
 
 /** Reads one split raw: the RemoteReadRecordsResponse with its spill locations and key. */
-async function readRemote(driver: EngineDriver, table: GetTableResponse, split: Split, id: FederatedIdentity): Promise<RemoteReadRecordsResponse> {
+async function readRemote(
+  driver: EngineDriver,
+  table: GetTableResponse,
+  split: Split,
+  id: FederatedIdentity,
+): Promise<RemoteReadRecordsResponse> {
   const response = await driver.send<ReadRecordsResponse | RemoteReadRecordsResponse>(
-    { '@type': 'ReadRecordsRequest', identity: id, queryId: driver.queryId, catalogName: 'reliability', tableName: table.tableName, schema: table.schema, split, constraints: makeConstraints(), ...SPILL_EVERYTHING },
+    {
+      '@type': 'ReadRecordsRequest',
+      identity: id,
+      queryId: driver.queryId,
+      catalogName: 'reliability',
+      tableName: table.tableName,
+      schema: table.schema,
+      split,
+      constraints: makeConstraints(),
+      ...SPILL_EVERYTHING,
+    },
     'ReadRecordsResponse',
   );
   if (response['@type'] !== 'RemoteReadRecordsResponse') throw new Error('expected the split to spill');
@@ -67,7 +107,10 @@ async function readRemote(driver: EngineDriver, table: GetTableResponse, split: 
 }
 
 async function refusal(promise: Promise<unknown>, what = 'the request'): Promise<string> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error, `${what} must be refused`).toBeInstanceOf(LambdaInvocationError);
   return (error as LambdaInvocationError).error.errorMessage;
 }
@@ -75,7 +118,12 @@ async function refusal(promise: Promise<unknown>, what = 'the request'): Promise
 describe('spill encryption by default', () => {
   it('is on when nothing is configured, and spilled objects hold no plaintext', async () => {
     expect(loadHandlerConfig({}).disableSpillEncryption).toBe(false);
-    const driver = new EngineDriver({ transport: inProcessTransport(target.handler), catalogName: 'reliability', identity: identity(), ...SPILL_EVERYTHING });
+    const driver = new EngineDriver({
+      transport: inProcessTransport(target.handler),
+      catalogName: 'reliability',
+      identity: identity(),
+      ...SPILL_EVERYTHING,
+    });
     const { table, splits } = await plan(driver);
     for (const split of splits) {
       expect(split.encryptionKey?.key.byteLength).toBeOneOf([16, 32]);
@@ -100,8 +148,17 @@ describe('spill encryption by default', () => {
 /** Creates a KMS key on moto with a plain JSON call (this package has no KMS client; core makes its own from the environment). */
 async function createMotoKmsKey(): Promise<string> {
   const endpoint = process.env['AWS_ENDPOINT_URL'];
-  if (endpoint === undefined) throw new Error('AWS_ENDPOINT_URL is not set: the suite\'s global setup starts moto');
-  const response = await fetch(endpoint, { method: 'POST', headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': 'TrentService.CreateKey', Authorization: 'AWS4-HMAC-SHA256 Credential=test/20261128/us-east-1/kms/aws4_request, SignedHeaders=host, Signature=0' }, body: '{}' });
+  if (endpoint === undefined) throw new Error("AWS_ENDPOINT_URL is not set: the suite's global setup starts moto");
+  const response = await fetch(endpoint, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/x-amz-json-1.1',
+      'X-Amz-Target': 'TrentService.CreateKey',
+      Authorization:
+        'AWS4-HMAC-SHA256 Credential=test/20261128/us-east-1/kms/aws4_request, SignedHeaders=host, Signature=0',
+    },
+    body: '{}',
+  });
   const body = (await response.json()) as { KeyMetadata?: { KeyId?: string } };
   const keyId = body.KeyMetadata?.KeyId;
   if (keyId === undefined) throw new Error(`moto CreateKey answered ${response.status}: ${JSON.stringify(body)}`);
@@ -113,7 +170,9 @@ describe('keys in logs', () => {
     { source: 'local random keys (default)', kms: false },
     { source: 'KMS data keys (kms_key_id)', kms: true },
   ])('never logs split keys or nonces (base64, base64url, hex, byte lists) at DEBUG: $source', async ({ kms }) => {
-    const logged = kms ? await startDynamoDbTarget({ rows: ROWS, keepLogLines: true, config: { kmsKeyId: await createMotoKmsKey() } }) : target;
+    const logged = kms
+      ? await startDynamoDbTarget({ rows: ROWS, keepLogLines: true, config: { kmsKeyId: await createMotoKmsKey() } })
+      : target;
     const keys: EncryptionKey[] = [];
     const inner = inProcessTransport(logged.handler);
     const driver = new EngineDriver({
@@ -144,7 +203,14 @@ describe('keys in logs', () => {
       const forms = keys.flatMap(({ key, nonce }) =>
         [key, nonce].flatMap((bytes) => {
           const buffer = Buffer.from(bytes);
-          return [buffer.toString('base64'), buffer.toString('base64url'), buffer.toString('hex'), buffer.toString('hex').toUpperCase(), [...buffer].join(','), [...buffer.subarray(0, 6)].join(', ')];
+          return [
+            buffer.toString('base64'),
+            buffer.toString('base64url'),
+            buffer.toString('hex'),
+            buffer.toString('hex').toUpperCase(),
+            [...buffer].join(','),
+            [...buffer.subarray(0, 6)].join(', '),
+          ];
         }),
       );
       const hits = lines.filter((line) => forms.some((form) => line.includes(form)));
@@ -157,14 +223,26 @@ describe('keys in logs', () => {
 
 describe('tampered and truncated spill objects', () => {
   it('are refused by the reader, never read as rows', async () => {
-    const driver = new EngineDriver({ transport: inProcessTransport(target.handler), catalogName: 'reliability', identity: identity(), ...SPILL_EVERYTHING });
+    const driver = new EngineDriver({
+      transport: inProcessTransport(target.handler),
+      catalogName: 'reliability',
+      identity: identity(),
+      ...SPILL_EVERYTHING,
+    });
     const { table, splits } = await plan(driver);
-    const [first, second] = await Promise.all([readRemote(driver, table, splits[0] as Split, identity()), readRemote(driver, table, splits[1] as Split, identity())]);
+    const [first, second] = await Promise.all([
+      readRemote(driver, table, splits[0] as Split, identity()),
+      readRemote(driver, table, splits[1] as Split, identity()),
+    ]);
     const location = first.remoteBlocks[0] as S3SpillLocation;
     const original = await bytesOf(location);
     const foreign = await bytesOf(second.remoteBlocks[0] as S3SpillLocation);
     // Untouched, the object reads back as true rows.
-    checkBatches([await readSpilledBlock(s3, location, first.encryptionKey, first.schema)], new Set(), 'untouched object');
+    checkBatches(
+      [await readSpilledBlock(s3, location, first.encryptionKey, first.schema)],
+      new Set(),
+      'untouched object',
+    );
     const flip = (at: number) => {
       const copy = Buffer.from(original);
       copy[at] = (copy[at] ?? 0) ^ 0x01;
@@ -184,7 +262,10 @@ describe('tampered and truncated spill objects', () => {
     try {
       for (const [name, bytes] of damaged) {
         await s3.send(new PutObjectCommand({ Bucket: location.bucket, Key: location.key, Body: bytes }));
-        const error = await readSpilledBlock(s3, location, first.encryptionKey, first.schema).then(() => undefined, (e: unknown) => e);
+        const error = await readSpilledBlock(s3, location, first.encryptionKey, first.schema).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
         expect(error, name).toBeInstanceOf(SpillCryptoError);
         expect(() => decryptSpillObject(bytes, first.encryptionKey), name).toThrow();
       }
@@ -197,7 +278,12 @@ describe('tampered and truncated spill objects', () => {
 describe('where spill data may go', () => {
   it('honours spill_bucket and spill_prefix from identity.configOptions, as Java does', async () => {
     const managed = identity({ spill_bucket: MANAGED_BUCKET, spill_prefix: 'managed/tenant-7/' });
-    const driver = new EngineDriver({ transport: inProcessTransport(target.handler), catalogName: 'reliability', identity: managed, ...SPILL_EVERYTHING });
+    const driver = new EngineDriver({
+      transport: inProcessTransport(target.handler),
+      catalogName: 'reliability',
+      identity: managed,
+      ...SPILL_EVERYTHING,
+    });
     const { table, splits } = await plan(driver);
     for (const split of splits) {
       expect(split.spillLocation?.bucket).toBe(MANAGED_BUCKET);
@@ -209,14 +295,28 @@ describe('where spill data may go', () => {
   });
 
   it('falls back to the environment when the per-request values are blank', async () => {
-    const driver = new EngineDriver({ transport: inProcessTransport(target.handler), catalogName: 'reliability', identity: identity({ spill_bucket: ' ', spill_prefix: '' }) });
+    const driver = new EngineDriver({
+      transport: inProcessTransport(target.handler),
+      catalogName: 'reliability',
+      identity: identity({ spill_bucket: ' ', spill_prefix: '' }),
+    });
     const { splits } = await plan(driver);
     expect(splits[0]?.spillLocation?.bucket).toBe(SPILL_BUCKET);
   });
 
   it('ignores every other configOptions member and identity field: no request turns encryption off or picks its own key', async () => {
-    const sneaky = identity({ disable_spill_encryption: 'true', kms_key_id: 'alias/attacker', spill_put_request_headers: '{"ACL":"public-read"}', spill_bucket_override: ATTACKER_BUCKET });
-    const driver = new EngineDriver({ transport: inProcessTransport(target.handler), catalogName: 'reliability', identity: { ...sneaky, tags: { spill_bucket: ATTACKER_BUCKET }, groups: [ATTACKER_BUCKET] }, ...SPILL_EVERYTHING });
+    const sneaky = identity({
+      disable_spill_encryption: 'true',
+      kms_key_id: 'alias/attacker',
+      spill_put_request_headers: '{"ACL":"public-read"}',
+      spill_bucket_override: ATTACKER_BUCKET,
+    });
+    const driver = new EngineDriver({
+      transport: inProcessTransport(target.handler),
+      catalogName: 'reliability',
+      identity: { ...sneaky, tags: { spill_bucket: ATTACKER_BUCKET }, groups: [ATTACKER_BUCKET] },
+      ...SPILL_EVERYTHING,
+    });
     const { table, splits } = await plan(driver);
     for (const split of splits) {
       expect(split.spillLocation?.bucket).toBe(SPILL_BUCKET);
@@ -234,7 +334,11 @@ describe('where spill data may go', () => {
       [{ spill_prefix: '../../elsewhere' }, 'spill_prefix'],
       [{ spill_prefix: '/absolute' }, 'spill_prefix'],
     ] as const) {
-      const driver = new EngineDriver({ transport: inProcessTransport(target.handler), catalogName: 'reliability', identity: identity(options) });
+      const driver = new EngineDriver({
+        transport: inProcessTransport(target.handler),
+        catalogName: 'reliability',
+        identity: identity(options),
+      });
       const message = await refusal(plan(driver));
       expect(message).toContain('InvalidInputException');
       expect(message).toContain(`configOptions.${member}`);
@@ -242,15 +346,26 @@ describe('where spill data may go', () => {
   });
 
   it('refuses a split whose spill location or key the request changed, and writes nothing there', async () => {
-    const driver = new EngineDriver({ transport: inProcessTransport(target.handler), catalogName: 'reliability', identity: identity(), ...SPILL_EVERYTHING });
+    const driver = new EngineDriver({
+      transport: inProcessTransport(target.handler),
+      catalogName: 'reliability',
+      identity: identity(),
+      ...SPILL_EVERYTHING,
+    });
     const { table, splits } = await plan(driver);
     const split = splits[0] as Split;
     const location = split.spillLocation as S3SpillLocation;
     const key = split.encryptionKey as EncryptionKey;
     const forged: [string, Split][] = [
       ['another bucket', { ...split, spillLocation: { ...location, bucket: ATTACKER_BUCKET } }],
-      ['a key outside the spill prefix', { ...split, spillLocation: { ...location, key: `elsewhere/${location.key}` } }],
-      ['a key climbing out of the prefix', { ...split, spillLocation: { ...location, key: `${location.key}/../../../elsewhere` } }],
+      [
+        'a key outside the spill prefix',
+        { ...split, spillLocation: { ...location, key: `elsewhere/${location.key}` } },
+      ],
+      [
+        'a key climbing out of the prefix',
+        { ...split, spillLocation: { ...location, key: `${location.key}/../../../elsewhere` } },
+      ],
       ['a block object instead of a directory', { ...split, spillLocation: { ...location, directory: false } }],
       ['no encryption key while encryption is on', { ...split, encryptionKey: null }],
       ['a 1-byte key', { ...split, encryptionKey: { key: new Uint8Array(1), nonce: key.nonce } }],
@@ -265,14 +380,30 @@ describe('where spill data may go', () => {
   });
 
   it('refuses to spill anywhere when no spill bucket is configured, even to a bucket the split names', async () => {
-    const driver = new EngineDriver({ transport: inProcessTransport(unconfigured.handler), catalogName: 'reliability', identity: identity(), ...SPILL_EVERYTHING });
+    const driver = new EngineDriver({
+      transport: inProcessTransport(unconfigured.handler),
+      catalogName: 'reliability',
+      identity: identity(),
+      ...SPILL_EVERYTHING,
+    });
     await driver.ping();
     const table = await driver.getTable(unconfigured.table);
-    expect(await refusal(driver.getSplits(table, await driver.getTableLayout(table, makeConstraints()), makeConstraints()))).toMatch(/InvalidInputException.*spill bucket/);
+    expect(
+      await refusal(driver.getSplits(table, await driver.getTableLayout(table, makeConstraints()), makeConstraints())),
+    ).toMatch(/InvalidInputException.*spill bucket/);
     // A real split of the same table (planned where a bucket is configured), pointed at the attacker's bucket.
-    const { splits } = await plan(new EngineDriver({ transport: inProcessTransport(target.handler), catalogName: 'reliability', identity: identity() }));
+    const { splits } = await plan(
+      new EngineDriver({
+        transport: inProcessTransport(target.handler),
+        catalogName: 'reliability',
+        identity: identity(),
+      }),
+    );
     const real = splits[0] as Split;
-    const split: Split = { ...real, spillLocation: { ...(real.spillLocation as S3SpillLocation), bucket: ATTACKER_BUCKET } };
+    const split: Split = {
+      ...real,
+      spillLocation: { ...(real.spillLocation as S3SpillLocation), bucket: ATTACKER_BUCKET },
+    };
     const message = await refusal(readRemote(driver, table, split, identity()));
     expect(message).toContain('InvalidInputException');
     expect(await objectsIn(ATTACKER_BUCKET)).toEqual([]);

@@ -43,7 +43,10 @@ export const orders: readonly Order[] = Array.from({ length: 25 }, (_, i) => ({
   quantity: i % 8 === 3 ? null : (i % 5) + 1,
   shipped: i % 7 === 6 ? null : i % 2 === 0,
   day: i % 10 === 9 ? null : `2024-0${(i % 3) + 1}-${String((i % 27) + 1).padStart(2, '0')}`,
-  placed: i % 12 === 11 ? null : `2024-03-${String((i % 28) + 1).padStart(2, '0')}T${String(i % 24).padStart(2, '0')}:15:30.250Z`,
+  placed:
+    i % 12 === 11
+      ? null
+      : `2024-03-${String((i % 28) + 1).padStart(2, '0')}T${String(i % 24).padStart(2, '0')}:15:30.250Z`,
   score: i % 6 === 2 ? null : (i * 7.25) / 4,
 }));
 
@@ -82,11 +85,25 @@ export function testS3(): S3Client {
 }
 
 /** Creates `bucket` if needed and writes `objects` (relative keys) under `prefix`. */
-export async function putObjects(bucket: string, prefix: string, objects: Readonly<Record<string, string | Uint8Array>>): Promise<void> {
+export async function putObjects(
+  bucket: string,
+  prefix: string,
+  objects: Readonly<Record<string, string | Uint8Array>>,
+): Promise<void> {
   await ensureBucket(bucket);
   const s3 = testS3();
   try {
-    await Promise.all(Object.entries(objects).map(([key, body]) => s3.send(new PutObjectCommand({ Bucket: bucket, Key: `${prefix}${key}`, Body: typeof body === 'string' ? Buffer.from(body) : body }))));
+    await Promise.all(
+      Object.entries(objects).map(([key, body]) =>
+        s3.send(
+          new PutObjectCommand({
+            Bucket: bucket,
+            Key: `${prefix}${key}`,
+            Body: typeof body === 'string' ? Buffer.from(body) : body,
+          }),
+        ),
+      ),
+    );
   } finally {
     s3.destroy();
   }

@@ -18,8 +18,17 @@ export interface Bound {
 
 /** A value set as the test generated it (the same constants went to the wire in Arrow blocks). */
 export type SetRecipe =
-  | { readonly kind: 'ranges'; readonly ranges: readonly { readonly low?: Bound; readonly high?: Bound }[]; readonly nullAllowed: boolean }
-  | { readonly kind: 'list'; readonly values: readonly unknown[]; readonly whiteList: boolean; readonly nullAllowed: boolean }
+  | {
+      readonly kind: 'ranges';
+      readonly ranges: readonly { readonly low?: Bound; readonly high?: Bound }[];
+      readonly nullAllowed: boolean;
+    }
+  | {
+      readonly kind: 'list';
+      readonly values: readonly unknown[];
+      readonly whiteList: boolean;
+      readonly nullAllowed: boolean;
+    }
   | { readonly kind: 'allOrNone'; readonly all: boolean; readonly nullAllowed: boolean };
 
 function codePoints(text: string): number[] {

@@ -27,13 +27,38 @@ export const DIFFERENTIAL_TABLE: CreateTableCommandInput = {
     { AttributeName: 'sk', KeyType: 'RANGE' },
   ],
   LocalSecondaryIndexes: [
-    { IndexName: 'ByLsk', KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'lsk', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } },
-    { IndexName: 'ByLbin', KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'lbin', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } },
+    {
+      IndexName: 'ByLsk',
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'lsk', KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    },
+    {
+      IndexName: 'ByLbin',
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'lbin', KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    },
   ],
   GlobalSecondaryIndexes: [
-    { IndexName: 'ByCat', KeySchema: [{ AttributeName: 'cat', KeyType: 'HASH' }, { AttributeName: 'gnum', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } },
+    {
+      IndexName: 'ByCat',
+      KeySchema: [
+        { AttributeName: 'cat', KeyType: 'HASH' },
+        { AttributeName: 'gnum', KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    },
     // Holds keys only: never covers a read, so a pinned gnum still scans.
-    { IndexName: 'ByGnum', KeySchema: [{ AttributeName: 'gnum', KeyType: 'HASH' }], Projection: { ProjectionType: 'KEYS_ONLY' } },
+    {
+      IndexName: 'ByGnum',
+      KeySchema: [{ AttributeName: 'gnum', KeyType: 'HASH' }],
+      Projection: { ProjectionType: 'KEYS_ONLY' },
+    },
   ],
   BillingMode: 'PAY_PER_REQUEST',
 };
@@ -42,10 +67,59 @@ export const DIFFERENTIAL_TABLE: CreateTableCommandInput = {
 export const PARTITIONS = ['p0', 'p1', 'p2', 'p3', 'p4', 'é', '\u{1F600}', 'A', 'a ', '\uE000'] as const;
 
 /** Strings around every edge a comparison or a LIKE can trip on. */
-export const EDGE_STRINGS = ['', ' ', 'a', 'a ', ' a', 'A', 'b', 'ab', 'abc', 'á', 'a\u0301', 'é', 'E', 'e', 'z', '5', '50', 'true', '[', '%', '_', '\\', 'ñ', '\uD7FF', '\uE000', '\uFFFF', '\u{10000}', '\u{1F600}', 'zz\u{1F600}', 'p1', 'c0', 'x'.repeat(1100)] as const;
+export const EDGE_STRINGS = [
+  '',
+  ' ',
+  'a',
+  'a ',
+  ' a',
+  'A',
+  'b',
+  'ab',
+  'abc',
+  'á',
+  'a\u0301',
+  'é',
+  'E',
+  'e',
+  'z',
+  '5',
+  '50',
+  'true',
+  '[',
+  '%',
+  '_',
+  '\\',
+  'ñ',
+  '\uD7FF',
+  '\uE000',
+  '\uFFFF',
+  '\u{10000}',
+  '\u{1F600}',
+  'zz\u{1F600}',
+  'p1',
+  'c0',
+  'x'.repeat(1100),
+] as const;
 export const INTS = ['0', '1', '-1', '7', '42', '-9223372036854775808', '9223372036854775807', '123456789012'] as const;
-export const DECIMALS = ['0', '-0', '1.5', '-1.5', '0.000000001', '-99999999999999999999999999999.999999999', '12.25', '7', '99999999999999999999999999999.999999999'] as const;
-export const HUGE = ['12345678901234567890123456789012345678', '-99999999999999999999999999999999999999', '0', '1', '-1'] as const;
+export const DECIMALS = [
+  '0',
+  '-0',
+  '1.5',
+  '-1.5',
+  '0.000000001',
+  '-99999999999999999999999999999.999999999',
+  '12.25',
+  '7',
+  '99999999999999999999999999999.999999999',
+] as const;
+export const HUGE = [
+  '12345678901234567890123456789012345678',
+  '-99999999999999999999999999999999999999',
+  '0',
+  '1',
+  '-1',
+] as const;
 export const BYTES: readonly (readonly number[])[] = [[0], [255], [1, 2, 3], [0, 0], [1, 2]];
 export const CATEGORIES = ['c0', 'c1', 'c2', 'é', '\u{10000}', 'C0'] as const;
 export const GNUMS = ['0', '1.5', '-2.25', '100', '0.000000001', '-0.5'] as const;
@@ -97,5 +171,9 @@ export function driftedItems(): Item[] {
     { str: { L: [{ S: 'a' }] }, huge: { S: '1' }, flag: { N: '1' } },
     { str: { M: { a: { S: 'b' } } }, lsk: { S: 'a' }, CamelStr: { N: '5' }, CamelNum: { S: '7' } },
   ];
-  return drift.map((attributes, i) => ({ pk: { S: PARTITIONS[i % PARTITIONS.length] ?? 'p0' }, sk: { N: String(1000 + i) }, ...attributes }));
+  return drift.map((attributes, i) => ({
+    pk: { S: PARTITIONS[i % PARTITIONS.length] ?? 'p0' },
+    sk: { N: String(1000 + i) },
+    ...attributes,
+  }));
 }

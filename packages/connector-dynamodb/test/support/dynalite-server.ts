@@ -9,7 +9,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { BatchWriteItemCommand, CreateTableCommand, DescribeTableCommand, DynamoDBClient, type AttributeValue, type CreateTableCommandInput, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteItemCommand,
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  type AttributeValue,
+  type CreateTableCommandInput,
+  type WriteRequest,
+} from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { enforceDynamoDbLimits } from './dynamodb-limits.js';
 
@@ -45,7 +53,10 @@ export async function startDynalite(): Promise<DynaliteServer> {
   const accessKeyIds = new Set<string>();
   // Runs right after dynalite's own handler took the request, before it answers (it reads the body first).
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
-    const operation = String(request.headers['x-amz-target'] ?? '').split('.').pop() ?? '';
+    const operation =
+      String(request.headers['x-amz-target'] ?? '')
+        .split('.')
+        .pop() ?? '';
     operations.set(operation, (operations.get(operation) ?? 0) + 1);
     const accessKeyId = /Credential=([^/]+)\//.exec(String(request.headers['authorization'] ?? ''))?.[1];
     if (accessKeyId !== undefined) accessKeyIds.add(accessKeyId);
@@ -67,11 +78,20 @@ export async function startDynalite(): Promise<DynaliteServer> {
     server.listen(0, '127.0.0.1', () => resolve());
   });
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'fake', secretAccessKey: 'fake' } });
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'fake', secretAccessKey: 'fake' },
+  });
   return {
     endpoint,
     client,
-    served: () => ({ operations: new Map(operations), scannedItems, returnedItems, accessKeyIds: new Set(accessKeyIds) }),
+    served: () => ({
+      operations: new Map(operations),
+      scannedItems,
+      returnedItems,
+      accessKeyIds: new Set(accessKeyIds),
+    }),
     resetServed: () => {
       operations.clear();
       accessKeyIds.clear();
@@ -106,7 +126,11 @@ export async function startDynaliteProcess(): Promise<DynaliteProcess> {
   });
   const { port } = JSON.parse(first) as { port: number };
   const endpoint = `http://127.0.0.1:${port}`;
-  const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'fake', secretAccessKey: 'fake' } });
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'fake', secretAccessKey: 'fake' },
+  });
   return {
     endpoint,
     client,
@@ -119,10 +143,18 @@ export async function startDynaliteProcess(): Promise<DynaliteProcess> {
 }
 
 /** Writes one batch of at most 25 puts, re-sending what DynamoDB leaves unprocessed. */
-async function writeBatch(client: DynamoDBClient, table: string, items: readonly Record<string, AttributeValue>[]): Promise<void> {
-  let pending: Record<string, WriteRequest[]> | undefined = { [table]: items.map((Item) => ({ PutRequest: { Item } })) };
+async function writeBatch(
+  client: DynamoDBClient,
+  table: string,
+  items: readonly Record<string, AttributeValue>[],
+): Promise<void> {
+  let pending: Record<string, WriteRequest[]> | undefined = {
+    [table]: items.map((Item) => ({ PutRequest: { Item } })),
+  };
   while (pending !== undefined && Object.keys(pending).length > 0) {
-    const result: { UnprocessedItems?: Record<string, WriteRequest[]> | undefined } = await client.send(new BatchWriteItemCommand({ RequestItems: pending }));
+    const result: { UnprocessedItems?: Record<string, WriteRequest[]> | undefined } = await client.send(
+      new BatchWriteItemCommand({ RequestItems: pending }),
+    );
     pending = result.UnprocessedItems;
   }
 }
@@ -131,7 +163,12 @@ async function writeBatch(client: DynamoDBClient, table: string, items: readonly
  * Creates a table, waits until it is ACTIVE (dynalite flips the status on a timer, even at 0 ms,
  * and refuses writes before), and writes `items` in batches of 25, `parallel` batches in flight.
  */
-export async function createTable(client: DynamoDBClient, input: CreateTableCommandInput, items: readonly Record<string, AttributeValue>[], parallel = 4): Promise<void> {
+export async function createTable(
+  client: DynamoDBClient,
+  input: CreateTableCommandInput,
+  items: readonly Record<string, AttributeValue>[],
+  parallel = 4,
+): Promise<void> {
   const table = input.TableName ?? '';
   await client.send(new CreateTableCommand(input));
   for (let attempt = 0; ; attempt++) {

@@ -37,7 +37,13 @@ export const MAX_IN_OPERANDS = 100;
 /** Operators and functions of one expression. */
 export const MAX_OPERATORS = 300;
 
-const EXPRESSIONS = ['KeyConditionExpression', 'FilterExpression', 'ProjectionExpression', 'ConditionExpression', 'UpdateExpression'] as const;
+const EXPRESSIONS = [
+  'KeyConditionExpression',
+  'FilterExpression',
+  'ProjectionExpression',
+  'ConditionExpression',
+  'UpdateExpression',
+] as const;
 
 const TOKEN = /\s+|<>|<=|>=|=|<|>|\(|\)|,|\+|-|\[\d+\]|\.|[#:]?[\p{L}\p{N}_]+|./gu;
 
@@ -81,18 +87,25 @@ export function limitViolation(body: Readonly<Record<string, unknown>>): string 
     const expression = body[name];
     if (typeof expression !== 'string') continue;
     const size = bytes(expression);
-    if (size > MAX_EXPRESSION_BYTES) return `Invalid ${name}: Expression size has exceeded the maximum allowed size; expression size: ${size}`;
+    if (size > MAX_EXPRESSION_BYTES)
+      return `Invalid ${name}: Expression size has exceeded the maximum allowed size; expression size: ${size}`;
     if (name === 'ProjectionExpression') continue;
     const { operators, largestIn } = countOperators(expression);
-    if (largestIn > MAX_IN_OPERANDS) return `Invalid ${name}: The IN operator is provided with too many operands; number of operands: ${largestIn}`;
-    if (operators > MAX_OPERATORS) return `Invalid ${name}: The expression contains too many operators; operator count: ${operators}`;
+    if (largestIn > MAX_IN_OPERANDS)
+      return `Invalid ${name}: The IN operator is provided with too many operands; number of operands: ${largestIn}`;
+    if (operators > MAX_OPERATORS)
+      return `Invalid ${name}: The expression contains too many operators; operator count: ${operators}`;
   }
   const keyCondition = body['KeyConditionExpression'];
   const values = body['ExpressionAttributeValues'];
   if (typeof keyCondition === 'string' && values !== null && typeof values === 'object') {
     for (const placeholder of keyCondition.match(/:[\p{L}\p{N}_]+/gu) ?? []) {
       const value = (values as Record<string, unknown>)[placeholder];
-      if (value !== null && typeof value === 'object' && ((value as { S?: unknown }).S === '' || (value as { B?: unknown }).B === '')) {
+      if (
+        value !== null &&
+        typeof value === 'object' &&
+        ((value as { S?: unknown }).S === '' || (value as { B?: unknown }).B === '')
+      ) {
         return 'One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value.';
       }
     }
@@ -102,11 +115,13 @@ export function limitViolation(body: Readonly<Record<string, unknown>>): string 
     const entries = body[map];
     if (entries === null || typeof entries !== 'object') continue;
     for (const [placeholder, value] of Object.entries(entries)) {
-      if (bytes(placeholder) > MAX_PLACEHOLDER_BYTES) return `${map} contains invalid key: the key exceeds ${MAX_PLACEHOLDER_BYTES} bytes`;
+      if (bytes(placeholder) > MAX_PLACEHOLDER_BYTES)
+        return `${map} contains invalid key: the key exceeds ${MAX_PLACEHOLDER_BYTES} bytes`;
       substitution += bytes(placeholder) + bytes(typeof value === 'string' ? value : JSON.stringify(value));
     }
   }
-  if (substitution > MAX_SUBSTITUTION_BYTES) return `Expression attribute names and values together exceed the maximum size; size: ${substitution}`;
+  if (substitution > MAX_SUBSTITUTION_BYTES)
+    return `Expression attribute names and values together exceed the maximum size; size: ${substitution}`;
   return undefined;
 }
 
@@ -115,11 +130,18 @@ export function limitViolation(body: Readonly<Record<string, unknown>>): string 
  * use; without its own parentheses where it already stands alone in some (dynalite refuses `((…))`).
  */
 function withoutIn(expression: string): string {
-  return expression.replace(/([#:]?[\p{L}\p{N}_.[\]#]+)\s+IN\s*\(([^()]*)\)/gu, (all: string, operand: string, list: string, offset: number) => {
-    const ors = list.split(',').map((item) => `${operand} = ${item.trim()}`).join(' OR ');
-    const enclosed = /\(\s*$/.test(expression.slice(0, offset)) && /^\s*\)/.test(expression.slice(offset + all.length));
-    return enclosed ? ors : `(${ors})`;
-  });
+  return expression.replace(
+    /([#:]?[\p{L}\p{N}_.[\]#]+)\s+IN\s*\(([^()]*)\)/gu,
+    (all: string, operand: string, list: string, offset: number) => {
+      const ors = list
+        .split(',')
+        .map((item) => `${operand} = ${item.trim()}`)
+        .join(' OR ');
+      const enclosed =
+        /\(\s*$/.test(expression.slice(0, offset)) && /^\s*\)/.test(expression.slice(offset + all.length));
+      return enclosed ? ors : `(${ors})`;
+    },
+  );
 }
 
 /** The body dynalite should get instead, with its IN flaw worked around; undefined when the body is fine as sent. */
@@ -127,7 +149,10 @@ function forDynalite(body: Readonly<Record<string, unknown>>): Record<string, un
   let fixed: Record<string, unknown> | undefined;
   for (const name of ['FilterExpression', 'ConditionExpression'] as const) {
     const expression = body[name];
-    if (typeof expression === 'string' && /\bIN\b/.test(expression)) (fixed ??= { ...body })[name] = withoutIn(expression);
+    if (typeof expression === 'string' && /\bIN\b/.test(expression)) {
+      fixed ??= { ...body };
+      fixed[name] = withoutIn(expression);
+    }
   }
   return fixed;
 }
@@ -157,11 +182,19 @@ export function enforceDynamoDbLimits(server: Server): void {
       }
       if (violation !== undefined) {
         const text = JSON.stringify({ __type: 'com.amazon.coral.validate#ValidationException', message: violation });
-        response.writeHead(400, { 'Content-Type': 'application/x-amz-json-1.0', 'Content-Length': Buffer.byteLength(text), 'x-amzn-RequestId': 'limits' });
+        response.writeHead(400, {
+          'Content-Type': 'application/x-amz-json-1.0',
+          'Content-Length': Buffer.byteLength(text),
+          'x-amzn-RequestId': 'limits',
+        });
         response.end(text);
         return;
       }
-      const replay = Object.assign(Readable.from(body.length === 0 ? [] : [body]), { headers: request.headers, method: request.method, url: request.url }) as unknown as IncomingMessage;
+      const replay = Object.assign(Readable.from(body.length === 0 ? [] : [body]), {
+        headers: request.headers,
+        method: request.method,
+        url: request.url,
+      }) as unknown as IncomingMessage;
       for (const handler of handlers) handler(replay, response);
     });
   });

@@ -106,8 +106,16 @@ export const eventsTable: CreateTableCommandInput = {
   ],
   KeySchema: [{ AttributeName: 'EventId', KeyType: 'HASH' }],
   GlobalSecondaryIndexes: [
-    { IndexName: 'ByUser', KeySchema: [{ AttributeName: 'UserId', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } },
-    { IndexName: 'ByKind', KeySchema: [{ AttributeName: 'Kind', KeyType: 'HASH' }], Projection: { ProjectionType: 'KEYS_ONLY' } },
+    {
+      IndexName: 'ByUser',
+      KeySchema: [{ AttributeName: 'UserId', KeyType: 'HASH' }],
+      Projection: { ProjectionType: 'ALL' },
+    },
+    {
+      IndexName: 'ByKind',
+      KeySchema: [{ AttributeName: 'Kind', KeyType: 'HASH' }],
+      Projection: { ProjectionType: 'KEYS_ONLY' },
+    },
   ],
   BillingMode: 'PAY_PER_REQUEST',
 };

@@ -84,7 +84,14 @@ export function largeItem(i: number): Item {
     RegionCode: { S: `region-${i % 7}` },
     Severity: { N: String((i * 31) % 5) },
     // Integers past 2^53 (a double would round them) and both int64 ends.
-    BigCounter: { N: (i % 1000 === 0 ? (i % 2000 === 0 ? 2n ** 63n - 1n : -(2n ** 63n)) : TWO_POW_53 + BigInt(i) * 2n + 1n).toString() },
+    BigCounter: {
+      N: (i % 1000 === 0
+        ? i % 2000 === 0
+          ? 2n ** 63n - 1n
+          : -(2n ** 63n)
+        : TWO_POW_53 + BigInt(i) * 2n + 1n
+      ).toString(),
+    },
     // 38 significant digits: integers, and 28 integer + 10 fraction digits.
     Precise: { N: (i % 2 === 0 ? '' : '-') + digits38(i) },
     Ratio: { N: `${digits38(i).slice(0, 28)}.${String(i % 1_000_000_000).padStart(9, '0')}7` },
@@ -95,7 +102,9 @@ export function largeItem(i: number): Item {
     Scores: { NS: [String(i), String(TWO_POW_53 + BigInt(i))] },
     Chunks: { BS: [bytes.slice(0, 2), bytes.slice(2)] },
     History: { L: [{ N: String(i) }, { N: String(i + 1) }] },
-    Location: { M: { Lat: { N: `${(i % 180) - 90}.25` }, Lon: { N: `${(i % 360) - 180}.5` }, Label: { S: `site ${i % 97}` } } },
+    Location: {
+      M: { Lat: { N: `${(i % 180) - 90}.25` }, Lon: { N: `${(i % 360) - 180}.5` }, Label: { S: `site ${i % 97}` } },
+    },
     Note_Text: i % 11 === 0 ? { NULL: true } : { S: `note ${i} ✓ ${'x'.repeat(i % 13)}` },
     UPPER_ONLY: { S: `U${i}` },
     lower_only: { N: String(i % 1000) },

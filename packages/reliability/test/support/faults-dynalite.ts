@@ -6,7 +6,14 @@
 import { createRequire } from 'node:module';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BatchWriteItemCommand, CreateTableCommand, DynamoDBClient, ScanCommand, type AttributeValue, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteItemCommand,
+  CreateTableCommand,
+  DynamoDBClient,
+  ScanCommand,
+  type AttributeValue,
+  type WriteRequest,
+} from '@aws-sdk/client-dynamodb';
 import type { Connector } from '@athena-federation/connector-core';
 import { createDynamoDbConnector, loadDynamoDbConfig } from '@athena-federation/connector-dynamodb';
 import { enforceDynamoDbLimits } from '../../../connector-dynamodb/test/support/dynamodb-limits.js';
@@ -55,21 +62,32 @@ export async function startDynalite(): Promise<Dynalite> {
 /** Writes `items` to `table` in batches of 25, resending whatever DynamoDB leaves unprocessed. */
 export async function putItems(client: DynamoDBClient, table: string, items: readonly Item[]): Promise<void> {
   for (let i = 0; i < items.length; i += 25) {
-    let pending: Record<string, WriteRequest[]> | undefined = { [table]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) };
+    let pending: Record<string, WriteRequest[]> | undefined = {
+      [table]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })),
+    };
     while (pending !== undefined && Object.keys(pending).length > 0) {
-      const result: { UnprocessedItems?: Record<string, WriteRequest[]> | undefined } = await client.send(new BatchWriteItemCommand({ RequestItems: pending }));
+      const result: { UnprocessedItems?: Record<string, WriteRequest[]> | undefined } = await client.send(
+        new BatchWriteItemCommand({ RequestItems: pending }),
+      );
       pending = result.UnprocessedItems;
     }
   }
 }
 
 /** `id` → the text of `attribute` (an S or N value, as stored) for every item, scanned straight from dynalite. */
-export async function sourceTexts(client: DynamoDBClient, table: string, attribute: string): Promise<Map<string, string | undefined>> {
+export async function sourceTexts(
+  client: DynamoDBClient,
+  table: string,
+  attribute: string,
+): Promise<Map<string, string | undefined>> {
   const texts = new Map<string, string | undefined>();
   let start: Item | undefined;
   do {
-    const page = await client.send(new ScanCommand({ TableName: table, ...(start === undefined ? {} : { ExclusiveStartKey: start }) }));
-    for (const item of page.Items ?? []) texts.set(item['id']?.N ?? 'missing id', item[attribute]?.S ?? item[attribute]?.N);
+    const page = await client.send(
+      new ScanCommand({ TableName: table, ...(start === undefined ? {} : { ExclusiveStartKey: start }) }),
+    );
+    for (const item of page.Items ?? [])
+      texts.set(item['id']?.N ?? 'missing id', item[attribute]?.S ?? item[attribute]?.N);
     start = page.LastEvaluatedKey;
   } while (start !== undefined);
   return texts;
@@ -81,9 +99,18 @@ export async function sourceIds(client: DynamoDBClient, table: string): Promise<
 }
 
 /** Creates an on-demand table keyed by the number `id` and fills it. */
-export async function createReadingsTable(client: DynamoDBClient, table: string, items: readonly Item[]): Promise<void> {
+export async function createReadingsTable(
+  client: DynamoDBClient,
+  table: string,
+  items: readonly Item[],
+): Promise<void> {
   await client.send(
-    new CreateTableCommand({ TableName: table, AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'N' }], KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], BillingMode: 'PAY_PER_REQUEST' }),
+    new CreateTableCommand({
+      TableName: table,
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'N' }],
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
   );
   await putItems(client, table, items);
 }
@@ -95,7 +122,12 @@ export async function createReadingsTable(client: DynamoDBClient, table: string,
 export function readingItems(count: number): Item[] {
   return Array.from({ length: count }, (_, i) => {
     const id = i + 1;
-    return { id: { N: String(id) }, patient: { S: `patient-${id}` }, reading: { N: String(id * 3) }, code: id % 2 === 0 ? { N: String(id * 7) } : { S: String(id * 7) } };
+    return {
+      id: { N: String(id) },
+      patient: { S: `patient-${id}` },
+      reading: { N: String(id * 3) },
+      code: id % 2 === 0 ? { N: String(id * 7) } : { S: String(id * 7) },
+    };
   });
 }
 
@@ -109,6 +141,19 @@ export interface DynamoDbConnectorSetup {
 
 /** The DynamoDB connector on a default-configured SDK client pointed at `endpoint`; Glue off. */
 export function dynamoDbConnector(setup: DynamoDbConnectorSetup): Connector {
-  const client = new DynamoDBClient({ endpoint: setup.endpoint, region: 'us-east-1', credentials, ...(setup.maxAttempts === undefined ? {} : { maxAttempts: setup.maxAttempts }) });
-  return createDynamoDbConnector({ client, config: loadDynamoDbConfig({ disable_glue: 'true', min_scan_segments: '2', schema_inference_segments: '3', ...setup.env }) });
+  const client = new DynamoDBClient({
+    endpoint: setup.endpoint,
+    region: 'us-east-1',
+    credentials,
+    ...(setup.maxAttempts === undefined ? {} : { maxAttempts: setup.maxAttempts }),
+  });
+  return createDynamoDbConnector({
+    client,
+    config: loadDynamoDbConfig({
+      disable_glue: 'true',
+      min_scan_segments: '2',
+      schema_inference_segments: '3',
+      ...setup.env,
+    }),
+  });
 }

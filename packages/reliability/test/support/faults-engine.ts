@@ -3,7 +3,13 @@
  * the whole protocol: codec, dispatcher, ReadRecords, spill, and the engine reading spilled blocks.
  */
 import { S3Client } from '@aws-sdk/client-s3';
-import { type Connector, type TableName, createLambdaHandler, createS3SpillServices, loadHandlerConfig } from '@athena-federation/connector-core';
+import {
+  type Connector,
+  type TableName,
+  createLambdaHandler,
+  createS3SpillServices,
+  loadHandlerConfig,
+} from '@athena-federation/connector-core';
 import { EngineDriver, inProcessTransport, makeConstraints } from '@athena-federation/connector-core/testing';
 import { RecordBatch, Table } from 'apache-arrow';
 
@@ -28,17 +34,24 @@ export function faultEngine(connector: Connector, options: FaultEngineOptions): 
   const blockSize = options.maxBlockSize ?? 16_384;
   // MAX_BLOCK_SIZE_BYTES as well as the request's maxBlockSize: plugins that build their own
   // batches (Aurora) size them from the configuration, core from either.
-  const env = options.spillEverything === true ? { MAX_BLOCK_SIZE_BYTES: String(blockSize), ...options.env } : { ...options.env };
+  const env =
+    options.spillEverything === true ? { MAX_BLOCK_SIZE_BYTES: String(blockSize), ...options.env } : { ...options.env };
   const config = { ...loadHandlerConfig(env), spillBucket: options.spillBucket };
   // The same client the default spill services build, only pointed at the proxy.
-  const spill = options.s3Endpoint === undefined ? undefined : createS3SpillServices(config, { s3: new S3Client({ endpoint: options.s3Endpoint, forcePathStyle: true }) });
+  const spill =
+    options.s3Endpoint === undefined
+      ? undefined
+      : createS3SpillServices(config, { s3: new S3Client({ endpoint: options.s3Endpoint, forcePathStyle: true }) });
   const handler = createLambdaHandler(connector, {
     config,
     ...(spill === undefined ? {} : { spill }),
     ...(options.deadlineMarginMs === undefined ? {} : { deadlineMarginMs: options.deadlineMarginMs }),
   });
   return new EngineDriver({
-    transport: inProcessTransport(handler, options.remainingTimeMs === undefined ? {} : { remainingTimeMs: options.remainingTimeMs }),
+    transport: inProcessTransport(
+      handler,
+      options.remainingTimeMs === undefined ? {} : { remainingTimeMs: options.remainingTimeMs },
+    ),
     catalogName: 'reliability_faults',
     ...(options.spillEverything === true ? { maxBlockSize: blockSize, maxInlineBlockSize: 1 } : {}),
     ...(options.parallelism === undefined ? {} : { parallelism: options.parallelism }),
@@ -75,14 +88,25 @@ export function actMidRead(connector: Connector, afterRows: number, act: () => P
  * whose ReadRecords invocations get `deadline`, so the deadline lands in the read, never before it.
  * Splits are read concurrently, as Athena does; the first failure is the scan's failure.
  */
-export async function scanWithReadDeadline(connector: Connector, tableName: TableName, options: FaultEngineOptions, deadline: { readonly remainingTimeMs: number; readonly deadlineMarginMs: number }): Promise<{ table: Table }> {
+export async function scanWithReadDeadline(
+  connector: Connector,
+  tableName: TableName,
+  options: FaultEngineOptions,
+  deadline: { readonly remainingTimeMs: number; readonly deadlineMarginMs: number },
+): Promise<{ table: Table }> {
   const planner = faultEngine(connector, options);
   await planner.ping();
   const definition = await planner.getTable(tableName);
   const constraints = makeConstraints();
-  const splits = await planner.getSplits(definition, await planner.getTableLayout(definition, constraints), constraints);
+  const splits = await planner.getSplits(
+    definition,
+    await planner.getTableLayout(definition, constraints),
+    constraints,
+  );
   const reader = faultEngine(connector, { ...options, ...deadline });
-  const reads = await Promise.all(splits.map((split) => reader.readSplit(definition.tableName, definition.schema, split, constraints)));
+  const reads = await Promise.all(
+    splits.map((split) => reader.readSplit(definition.tableName, definition.schema, split, constraints)),
+  );
   const batches = reads.flatMap((read) => read.batches).filter((batch) => batch.numRows > 0);
   return { table: batches.length === 0 ? new Table(definition.schema) : new Table(batches) };
 }

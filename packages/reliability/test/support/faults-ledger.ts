@@ -9,7 +9,8 @@ import { expect } from 'vitest';
 
 /** Java exception classes Athena reacts to (the `errorType` of a failed invocation). */
 export const ATHENA_CONNECTOR_EXCEPTION = 'com.amazonaws.athena.connector.lambda.exceptions.AthenaConnectorException';
-export const FEDERATION_THROTTLE_EXCEPTION = 'com.amazonaws.athena.connector.lambda.exceptions.FederationThrottleException';
+export const FEDERATION_THROTTLE_EXCEPTION =
+  'com.amazonaws.athena.connector.lambda.exceptions.FederationThrottleException';
 
 /** Running totals of one test file. */
 export interface FaultLedger {
@@ -32,7 +33,8 @@ export function formatLedger(ledger: FaultLedger): string {
 /** The values of `column` as text, so numbers, bigints and strings from either side compare alike. */
 export function columnTexts(table: Table, column: string): string[] {
   const vector = table.getChild(column);
-  if (vector === null) throw new Error(`The result has no column ${column}; it has ${table.schema.fields.map((f) => f.name).join(', ')}`);
+  if (vector === null)
+    throw new Error(`The result has no column ${column}; it has ${table.schema.fields.map((f) => f.name).join(', ')}`);
   const texts: string[] = [];
   for (const value of vector) texts.push(String(value));
   return texts;
@@ -42,7 +44,12 @@ export function columnTexts(table: Table, column: string): string[] {
  * Asserts the result holds each `expectedKeys` value exactly once in `column` and nothing else,
  * and books the comparison in `ledger` (lost and duplicated rows are booked before the assertion fails).
  */
-export function expectEveryRowOnce(ledger: FaultLedger, result: Table, column: string, expectedKeys: readonly (string | number | bigint)[]): void {
+export function expectEveryRowOnce(
+  ledger: FaultLedger,
+  result: Table,
+  column: string,
+  expectedKeys: readonly (string | number | bigint)[],
+): void {
   const seen = new Map<string, number>();
   for (const key of columnTexts(result, column)) seen.set(key, (seen.get(key) ?? 0) + 1);
   const missing: string[] = [];
@@ -57,7 +64,10 @@ export function expectEveryRowOnce(ledger: FaultLedger, result: Table, column: s
   ledger.rowsLost += missing.length;
   ledger.rowsDuplicated += duplicated.length;
   expect({ missing: missing.slice(0, 10), missingCount: missing.length }).toEqual({ missing: [], missingCount: 0 });
-  expect({ duplicated: duplicated.slice(0, 10), duplicatedCount: duplicated.length }).toEqual({ duplicated: [], duplicatedCount: 0 });
+  expect({ duplicated: duplicated.slice(0, 10), duplicatedCount: duplicated.length }).toEqual({
+    duplicated: [],
+    duplicatedCount: 0,
+  });
   expect({ unexpected: [...seen.keys()].slice(0, 10) }).toEqual({ unexpected: [] });
   expect(result.numRows).toBe(expectedKeys.length);
 }
@@ -74,7 +84,11 @@ export async function failureOf(query: Promise<unknown>): Promise<LambdaInvocati
 }
 
 /** Asserts a failed invocation has the given Java type and a message matching every pattern. */
-export function expectClearError(error: LambdaInvocationError, errorType: string, ...patterns: readonly RegExp[]): void {
+export function expectClearError(
+  error: LambdaInvocationError,
+  errorType: string,
+  ...patterns: readonly RegExp[]
+): void {
   // FAULTS_DEBUG=1 prints what Athena would show for each fault, to judge the messages by eye.
   if (process.env['FAULTS_DEBUG'] !== undefined) console.info(`${error.error.errorType}: ${error.error.errorMessage}`);
   expect(error.error.errorType).toBe(errorType);

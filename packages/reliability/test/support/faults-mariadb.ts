@@ -27,7 +27,15 @@ export async function openFaultsDatabase(port: number = SHARED_MARIADB.port): Pr
   } finally {
     await bootstrap.end();
   }
-  return createPool({ host: '127.0.0.1', port, user: 'root', database: FAULTS_DATABASE, connectionLimit: 4, supportBigNumbers: true, bigNumberStrings: true });
+  return createPool({
+    host: '127.0.0.1',
+    port,
+    user: 'root',
+    database: FAULTS_DATABASE,
+    connectionLimit: 4,
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+  });
 }
 
 /**
@@ -37,8 +45,12 @@ export async function openFaultsDatabase(port: number = SHARED_MARIADB.port): Pr
  */
 export async function createSequenceTable(pool: Pool, table: string, rows: number): Promise<void> {
   await pool.query(`DROP TABLE IF EXISTS \`${table}\``);
-  await pool.query(`CREATE TABLE \`${table}\` (id BIGINT NOT NULL PRIMARY KEY, label VARCHAR(40) NOT NULL, amount DECIMAL(12,2) NOT NULL, payload VARCHAR(200) NOT NULL) ENGINE=InnoDB`);
-  await pool.query(`INSERT INTO \`${table}\` SELECT seq, CONCAT('row-', seq), seq / 100, REPEAT(CHAR(97 + seq % 26), 120) FROM seq_1_to_${rows}`);
+  await pool.query(
+    `CREATE TABLE \`${table}\` (id BIGINT NOT NULL PRIMARY KEY, label VARCHAR(40) NOT NULL, amount DECIMAL(12,2) NOT NULL, payload VARCHAR(200) NOT NULL) ENGINE=InnoDB`,
+  );
+  await pool.query(
+    `INSERT INTO \`${table}\` SELECT seq, CONCAT('row-', seq), seq / 100, REPEAT(CHAR(97 + seq % 26), 120) FROM seq_1_to_${rows}`,
+  );
   // Fresh statistics, so the split planner sees the real row count.
   await pool.query(`ANALYZE TABLE \`${table}\``);
 }
@@ -49,4 +61,8 @@ export async function sourceIds(pool: Pool, table: string): Promise<string[]> {
   return (rows as [number | string][]).map(([id]) => String(id));
 }
 
-export { type ThrowawayMariaDb, startThrowawayMariaDb, throwawayMariaDbUnavailable } from '../../../connector-aurora/test/support/throwaway-mariadb.js';
+export {
+  type ThrowawayMariaDb,
+  startThrowawayMariaDb,
+  throwawayMariaDbUnavailable,
+} from '../../../connector-aurora/test/support/throwaway-mariadb.js';

@@ -4,7 +4,13 @@
  * stops answering. The SDK's own retry and timeout paths run exactly as against AWS, which a
  * client-side mock would skip.
  */
-import { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse, createServer, request as httpRequest } from 'node:http';
+import {
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type ServerResponse,
+  createServer,
+  request as httpRequest,
+} from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -60,24 +66,40 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
   });
 }
 
-function forward(target: URL, incoming: ProxiedRequest, body: Buffer): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
+function forward(
+  target: URL,
+  incoming: ProxiedRequest,
+  body: Buffer,
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const headers: IncomingHttpHeaders = { ...incoming.headers, 'content-length': String(body.byteLength) };
     // The body is re-sent whole, so chunked framing from the client no longer applies.
     delete headers['transfer-encoding'];
-    const outgoing = httpRequest({ host: target.hostname, port: target.port, method: incoming.method, path: incoming.url, headers }, (response) => {
-      readBody(response).then((data) => resolve({ status: response.statusCode ?? 502, headers: response.headers, body: data }), reject);
-    });
+    const outgoing = httpRequest(
+      { host: target.hostname, port: target.port, method: incoming.method, path: incoming.url, headers },
+      (response) => {
+        readBody(response).then(
+          (data) => resolve({ status: response.statusCode ?? 502, headers: response.headers, body: data }),
+          reject,
+        );
+      },
+    );
     outgoing.once('error', reject);
     outgoing.end(body);
   });
 }
 
-function send(response: ServerResponse, status: number, headers: IncomingHttpHeaders | Readonly<Record<string, string>>, body: Buffer | string): void {
+function send(
+  response: ServerResponse,
+  status: number,
+  headers: IncomingHttpHeaders | Readonly<Record<string, string>>,
+  body: Buffer | string,
+): void {
   const bytes = typeof body === 'string' ? Buffer.from(body) : body;
   const clean: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || name === 'transfer-encoding' || name === 'content-length' || name === 'connection') continue;
+    if (value === undefined || name === 'transfer-encoding' || name === 'content-length' || name === 'connection')
+      continue;
     clean[name] = value;
   }
   response.writeHead(status, { ...clean, 'content-length': String(bytes.byteLength) });
@@ -85,7 +107,10 @@ function send(response: ServerResponse, status: number, headers: IncomingHttpHea
 }
 
 /** Starts a proxy on a free loopback port in front of `targetEndpoint` (`http://host:port`). */
-export async function startFaultProxy(targetEndpoint: string, initialPlan: FaultPlan = passThrough): Promise<FaultProxy> {
+export async function startFaultProxy(
+  targetEndpoint: string,
+  initialPlan: FaultPlan = passThrough,
+): Promise<FaultProxy> {
   const target = new URL(targetEndpoint);
   let plan = initialPlan;
   let requests = 0;
@@ -94,7 +119,12 @@ export async function startFaultProxy(targetEndpoint: string, initialPlan: Fault
   const server = createServer((request, response) => {
     const index = ++requests;
     void (async () => {
-      const incoming: ProxiedRequest = { method: request.method ?? 'GET', url: request.url ?? '/', headers: request.headers, body: await readBody(request) };
+      const incoming: ProxiedRequest = {
+        method: request.method ?? 'GET',
+        url: request.url ?? '/',
+        headers: request.headers,
+        body: await readBody(request),
+      };
       const action = await plan(incoming, index);
       if (action.kind === 'hang') {
         faults++;
@@ -161,7 +191,8 @@ export const dynamoDbThrottle: CannedResponse = {
   headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': 'FAULTPROXY' },
   body: JSON.stringify({
     __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
-    message: 'The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.',
+    message:
+      'The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.',
   }),
 };
 

@@ -5,7 +5,13 @@
  * of the two Java exception classes Athena reacts to, a source error code, a short message, and
  * no secret.
  */
-import { JavaExceptionTypes, decodeRequest, decodeResponse, readRows, type FederationResponse } from '@athena-federation/connector-core';
+import {
+  JavaExceptionTypes,
+  decodeRequest,
+  decodeResponse,
+  readRows,
+  type FederationResponse,
+} from '@athena-federation/connector-core';
 import type { RecordBatch } from 'apache-arrow';
 import { PLANTED_SENTINELS } from './sentinels.js';
 import { canonical, patientRow } from './targets.js';
@@ -14,18 +20,26 @@ import { canonical, patientRow } from './targets.js';
 export const MAX_ERROR_MESSAGE = 4096;
 
 /** How one invocation ended. */
-export type Outcome = { readonly ok: true; readonly response: FederationResponse } | { readonly ok: false; readonly code: string };
+export type Outcome =
+  | { readonly ok: true; readonly response: FederationResponse }
+  | { readonly ok: false; readonly code: string };
 
 /** Throws with `label` when a thrown value is not the Lambda error shape core promises; returns its source error code. */
 export function checkError(error: unknown, label: string): string {
   if (!(error instanceof Error)) throw new Error(`${label}: threw a non-Error ${String(error)}`);
-  if (error.name !== JavaExceptionTypes.connector && error.name !== JavaExceptionTypes.throttle) throw new Error(`${label}: errorType ${error.name} is not a Java exception class Athena knows (${error.message.slice(0, 300)})`);
+  if (error.name !== JavaExceptionTypes.connector && error.name !== JavaExceptionTypes.throttle)
+    throw new Error(
+      `${label}: errorType ${error.name} is not a Java exception class Athena knows (${error.message.slice(0, 300)})`,
+    );
   const match = /^\[([A-Za-z]+Exception)\] \S/.exec(error.message);
-  if (match === null) throw new Error(`${label}: message has no [SourceErrorCode] and text: ${error.message.slice(0, 300)}`);
-  if (error.message.length > MAX_ERROR_MESSAGE) throw new Error(`${label}: message is ${error.message.length} characters long: ${error.message.slice(0, 300)}…`);
+  if (match === null)
+    throw new Error(`${label}: message has no [SourceErrorCode] and text: ${error.message.slice(0, 300)}`);
+  if (error.message.length > MAX_ERROR_MESSAGE)
+    throw new Error(`${label}: message is ${error.message.length} characters long: ${error.message.slice(0, 300)}…`);
   const leaked = PLANTED_SENTINELS.find((s) => error.message.includes(s));
   if (leaked !== undefined) throw new Error(`${label}: message echoes the planted value ${leaked}`);
-  if (error.stack !== undefined && error.stack !== `${error.name}: ${error.message}`) throw new Error(`${label}: the error carries a stack trace out of the connector`);
+  if (error.stack !== undefined && error.stack !== `${error.name}: ${error.message}`)
+    throw new Error(`${label}: the error carries a stack trace out of the connector`);
   return match[1] ?? '';
 }
 
@@ -41,7 +55,10 @@ export function checkRows(batch: RecordBatch, label: string): number {
       if (!(name in expected)) return;
       const actual = canonical(values[i]);
       const held = canonical(expected[name]);
-      if (actual !== held) throw new Error(`${label}: row id ${id} column ${name} read ${JSON.stringify(actual)}, the source holds ${JSON.stringify(held)}`);
+      if (actual !== held)
+        throw new Error(
+          `${label}: row id ${id} column ${name} read ${JSON.stringify(actual)}, the source holds ${JSON.stringify(held)}`,
+        );
     });
   }
   return batch.numRows;
@@ -53,7 +70,9 @@ export function checkResponse(event: unknown, result: unknown, label: string): F
   try {
     version = decodeRequest(event as object).serDeVersion;
   } catch (error) {
-    throw new Error(`${label}: the handler answered a request the codec refuses (${error instanceof Error ? error.message : String(error)})`);
+    throw new Error(
+      `${label}: the handler answered a request the codec refuses (${error instanceof Error ? error.message : String(error)})`,
+    );
   }
   if (result === null || typeof result !== 'object') throw new Error(`${label}: answered ${typeof result}`);
   const response = decodeResponse(JSON.stringify(result), version);

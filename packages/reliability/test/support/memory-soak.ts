@@ -24,7 +24,11 @@ async function settledMemory(): Promise<{ rss: number; heap: number }> {
 
 const target =
   connector === 'aurora'
-    ? await startAuroraTarget({ table: 'soak_patients', rows: 1000, env: { target_rows_per_split: '50', max_splits_per_table: '1000' } })
+    ? await startAuroraTarget({
+        table: 'soak_patients',
+        rows: 1000,
+        env: { target_rows_per_split: '50', max_splits_per_table: '1000' },
+      })
     : connector === 'dynamodb'
       ? await startDynamoDbTarget({ rows: 500, env: { min_scan_segments: '10' } })
       : undefined;
@@ -40,7 +44,12 @@ try {
   for (let i = 1; i <= INVOCATIONS; i++) {
     const split = splits[i % splits.length];
     if (split === undefined) throw new Error('no split');
-    const { batches } = await (i % 4 === 0 ? spilling : driver).readSplit(table.tableName, table.schema, split, constraints);
+    const { batches } = await (i % 4 === 0 ? spilling : driver).readSplit(
+      table.tableName,
+      table.schema,
+      split,
+      constraints,
+    );
     const seen = new Set<number>();
     checkBatches(batches, seen, `${connector} invocation ${i}`);
     rowsChecked += seen.size;
@@ -48,7 +57,19 @@ try {
   }
   const after1000 = await settledMemory();
   const mib = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
-  console.log(JSON.stringify({ connector, invocations: INVOCATIONS, rowsChecked, logLines: target.logs.count, logLeaks: target.logs.leaks.length, rssAfter100: mib(after100.rss), rssAfter1000: mib(after1000.rss), heapAfter100: mib(after100.heap), heapAfter1000: mib(after1000.heap) }));
+  console.log(
+    JSON.stringify({
+      connector,
+      invocations: INVOCATIONS,
+      rowsChecked,
+      logLines: target.logs.count,
+      logLeaks: target.logs.leaks.length,
+      rssAfter100: mib(after100.rss),
+      rssAfter1000: mib(after1000.rss),
+      heapAfter100: mib(after100.heap),
+      heapAfter1000: mib(after1000.heap),
+    }),
+  );
 } finally {
   await target.stop();
 }

@@ -18,7 +18,8 @@ type Write = (this: NodeJS.WriteStream, chunk: string | Uint8Array, ...rest: unk
 type Holder = Record<symbol, unknown>;
 
 /** A Powertools JSON log line: kept off the terminal unless the user asked for logs. */
-const isStructuredLog = (text: string) => text.startsWith('{"level":') || text.startsWith('{"cold_start"') || text.includes('"sampling_rate":');
+const isStructuredLog = (text: string) =>
+  text.startsWith('{"level":') || text.startsWith('{"cold_start"') || text.includes('"sampling_rate":');
 
 if (dir !== undefined && dir !== '') {
   const processHolder = process as unknown as Holder;

@@ -19,7 +19,9 @@ interface PatientCareGenerator {
 
 /** Every value whose appearance in a log is a leak. */
 export async function seededSentinels(): Promise<{ readonly value: string; readonly kind: string }[]> {
-  const generator = (await import(pathToFileURL(join(import.meta.dirname, '../../../../examples/patient-care/src/generate.ts')).href)) as PatientCareGenerator;
+  const generator = (await import(
+    pathToFileURL(join(import.meta.dirname, '../../../../examples/patient-care/src/generate.ts')).href
+  )) as PatientCareGenerator;
   // The default data set: its patients are a superset of what the example's tests generate (same seed, fewer patients).
   const data = generator.generate();
   const found = new Map<string, string>();
@@ -37,7 +39,9 @@ export async function seededSentinels(): Promise<{ readonly value: string; reado
  * finds candidates, and a set per (prefix, length) confirms them — thousands of sentinels over
  * hundreds of megabytes of fuzz logs, where one `indexOf` per sentinel would take minutes.
  */
-function sentinelMatcher(sentinels: readonly { readonly value: string; readonly kind: string }[]): (text: string) => { value: string; kind: string; at: number }[] {
+function sentinelMatcher(
+  sentinels: readonly { readonly value: string; readonly kind: string }[],
+): (text: string) => { value: string; kind: string; at: number }[] {
   const kinds = new Map(sentinels.map((s) => [s.value, s.kind]));
   const groups = new Map<string, Map<number, Set<string>>>();
   for (const { value } of sentinels) {
@@ -63,7 +67,9 @@ function sentinelMatcher(sentinels: readonly { readonly value: string; readonly 
 }
 
 /** Lines of the files in `dir` holding any sentinel, as `file: kind "value" in …excerpt…` (the first hit of each value per file). */
-export async function scanLogDirectory(dir: string): Promise<{ readonly files: number; readonly bytes: number; readonly hits: string[] }> {
+export async function scanLogDirectory(
+  dir: string,
+): Promise<{ readonly files: number; readonly bytes: number; readonly hits: string[] }> {
   const find = sentinelMatcher(await seededSentinels());
   const hits: string[] = [];
   let bytes = 0;
@@ -75,7 +81,9 @@ export async function scanLogDirectory(dir: string): Promise<{ readonly files: n
     for (const { value, kind, at } of find(text)) {
       if (reported.has(value)) continue;
       reported.add(value);
-      hits.push(`${file}: ${kind} ${JSON.stringify(value)} in …${text.slice(Math.max(0, at - 120), at + value.length + 40).replace(/\s+/g, ' ')}…`);
+      hits.push(
+        `${file}: ${kind} ${JSON.stringify(value)} in …${text.slice(Math.max(0, at - 120), at + value.length + 40).replace(/\s+/g, ' ')}…`,
+      );
     }
   }
   return { files: files.length, bytes, hits };
@@ -90,7 +98,9 @@ export default function setup(): () => Promise<void> {
     if (process.env['PHI_LOG_SCAN_KEEP'] !== '1') rmSync(dir, { recursive: true, force: true });
     if (hits.length > 0) {
       // Not thrown: a throwing teardown would keep the other global teardowns (moto) from running.
-      console.error(`\nPHI log scan FAILED: ${hits.length} seeded value(s) found in the test run's logs:\n${hits.slice(0, 20).join('\n')}\n`);
+      console.error(
+        `\nPHI log scan FAILED: ${hits.length} seeded value(s) found in the test run's logs:\n${hits.slice(0, 20).join('\n')}\n`,
+      );
       process.exitCode = 1;
       return;
     }

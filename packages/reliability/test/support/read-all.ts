@@ -4,13 +4,21 @@
  * it. Shared by the concurrency test and the memory soak.
  */
 import { readValue, type GetTableResponse, type Split } from '@athena-federation/connector-core';
-import { EngineDriver, inProcessTransport, makeConstraints, type Transport } from '@athena-federation/connector-core/testing';
+import {
+  EngineDriver,
+  inProcessTransport,
+  makeConstraints,
+  type Transport,
+} from '@athena-federation/connector-core/testing';
 import type { RecordBatch } from 'apache-arrow';
 import { checkRows } from './fuzz-check.js';
 import { canonical, type Target } from './targets.js';
 
 /** A driver on the target's handler that counts ReadRecords calls in flight. */
-export function countingDriver(target: Target, options: { readonly parallelism?: number; readonly maxBlockSize?: number; readonly maxInlineBlockSize?: number } = {}) {
+export function countingDriver(
+  target: Target,
+  options: { readonly parallelism?: number; readonly maxBlockSize?: number; readonly maxInlineBlockSize?: number } = {},
+) {
   const inner = inProcessTransport(target.handler);
   const flight = { now: 0, peak: 0 };
   const transport: Transport = async (payload) => {
@@ -26,7 +34,10 @@ export function countingDriver(target: Target, options: { readonly parallelism?:
 }
 
 /** The table and its splits, planned once. */
-export async function planReads(driver: EngineDriver, target: Target): Promise<{ table: GetTableResponse; splits: Split[] }> {
+export async function planReads(
+  driver: EngineDriver,
+  target: Target,
+): Promise<{ table: GetTableResponse; splits: Split[] }> {
   await driver.ping();
   const table = await driver.getTable(target.table);
   const constraints = makeConstraints();

@@ -7,7 +7,13 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { encodeRequest, type Constraints, type FederationRequest, type ReadRecordsRequest, type StringMap } from '@athena-federation/connector-core';
+import {
+  encodeRequest,
+  type Constraints,
+  type FederationRequest,
+  type ReadRecordsRequest,
+  type StringMap,
+} from '@athena-federation/connector-core';
 import { Field, Schema, Utf8 } from 'apache-arrow';
 import fc from 'fast-check';
 import { type Json, locations } from '../../../connector-core/test/support/json-tree.js';
@@ -23,10 +29,17 @@ export function vectorRequests(): { readonly name: string; readonly doc: Json }[
   const java = join(FIXTURES, 'java-sdk/serde');
   const files = [
     ...readdirSync(join(java, 'v2')).map((f) => join(java, 'v2', f)),
-    ...readdirSync(java).filter((f) => f.endsWith('.json')).map((f) => join(java, f)),
-    ...['v2', 'v3', 'v4', 'v5', 'v6'].flatMap((dir) => readdirSync(join(FIXTURES, 'spec', dir)).map((f) => join(FIXTURES, 'spec', dir, f))),
+    ...readdirSync(java)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => join(java, f)),
+    ...['v2', 'v3', 'v4', 'v5', 'v6'].flatMap((dir) =>
+      readdirSync(join(FIXTURES, 'spec', dir)).map((f) => join(FIXTURES, 'spec', dir, f)),
+    ),
   ].filter((path) => /Request[^/]*\.json$/.test(path));
-  return files.map((path) => ({ name: path.slice(FIXTURES.length + 1), doc: JSON.parse(readFileSync(path, 'utf8')) as Json }));
+  return files.map((path) => ({
+    name: path.slice(FIXTURES.length + 1),
+    doc: JSON.parse(readFileSync(path, 'utf8')) as Json,
+  }));
 }
 
 /**
@@ -67,11 +80,33 @@ export const HOSTILE_STRINGS: readonly string[] = [
 ];
 
 /** Bucket names and prefixes an attacker might slip into `configOptions` or a split. */
-export const HOSTILE_BUCKETS: readonly string[] = ['attacker-bucket', 'reliability-fuzz-spill/../other', 'UPPER_case', '192.168.1.1', 'a', '', ' ', 'x'.repeat(70)];
+export const HOSTILE_BUCKETS: readonly string[] = [
+  'attacker-bucket',
+  'reliability-fuzz-spill/../other',
+  'UPPER_case',
+  '192.168.1.1',
+  'a',
+  '',
+  ' ',
+  'x'.repeat(70),
+];
 
 /** A change to a valid request before it is encoded. */
 export type Edit =
-  | { readonly kind: 'text'; readonly field: 'catalogName' | 'queryId' | 'schemaName' | 'tableName' | 'nextToken' | 'continuationToken' | 'splitProperty' | 'tag' | 'configOption'; readonly value: string }
+  | {
+      readonly kind: 'text';
+      readonly field:
+        | 'catalogName'
+        | 'queryId'
+        | 'schemaName'
+        | 'tableName'
+        | 'nextToken'
+        | 'continuationToken'
+        | 'splitProperty'
+        | 'tag'
+        | 'configOption';
+      readonly value: string;
+    }
   | { readonly kind: 'pageSize'; readonly value: number }
   | { readonly kind: 'blockSize'; readonly maxBlockSize: number; readonly maxInlineBlockSize: number }
   | { readonly kind: 'limit'; readonly value: bigint }
@@ -96,10 +131,18 @@ export type Recipe =
   | { readonly kind: 'mutate'; readonly base: number; readonly mutations: readonly Mutation[] }
   | { readonly kind: 'versionMix'; readonly base: number; readonly from: number; readonly to: number }
   | { readonly kind: 'nest'; readonly depth: number; readonly where: 'identity' | 'expression' | 'schemaName' }
-  | { readonly kind: 'huge'; readonly megabytes: number; readonly where: 'catalogName' | 'schema' | 'splitProperty' | 'member' }
+  | {
+      readonly kind: 'huge';
+      readonly megabytes: number;
+      readonly where: 'catalogName' | 'schema' | 'splitProperty' | 'member';
+    }
   | { readonly kind: 'garbage'; readonly value: Json };
 
-const hostile = fc.oneof(fc.constantFrom(...HOSTILE_STRINGS), fc.string({ maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 20 }));
+const hostile = fc.oneof(
+  fc.constantFrom(...HOSTILE_STRINGS),
+  fc.string({ maxLength: 40 }),
+  fc.string({ unit: 'grapheme', maxLength: 20 }),
+);
 
 const randomJson: fc.Arbitrary<Json> = fc.oneof(
   fc.constant(null),
@@ -114,50 +157,183 @@ const randomJson: fc.Arbitrary<Json> = fc.oneof(
   fc.dictionary(fc.string({ maxLength: 8 }), fc.string({ maxLength: 8 }), { maxKeys: 2 }),
 );
 
-const TYPES = ['PingRequest', 'ListSchemasRequest', 'ListTablesRequest', 'GetTableRequest', 'GetTableLayoutRequest', 'GetSplitsRequest', 'ReadRecordsRequest', 'GetDataSourceCapabilitiesRequest', 'UserDefinedFunctionRequest', 'PingResponse', 'S3SpillLocation', 'SortedRangeSet', 'NoSuchRequest', 'readrecordsrequest', '', 'java.lang.Runtime'];
+const TYPES = [
+  'PingRequest',
+  'ListSchemasRequest',
+  'ListTablesRequest',
+  'GetTableRequest',
+  'GetTableLayoutRequest',
+  'GetSplitsRequest',
+  'ReadRecordsRequest',
+  'GetDataSourceCapabilitiesRequest',
+  'UserDefinedFunctionRequest',
+  'PingResponse',
+  'S3SpillLocation',
+  'SortedRangeSet',
+  'NoSuchRequest',
+  'readrecordsrequest',
+  '',
+  'java.lang.Runtime',
+];
 
 const edit: fc.Arbitrary<Edit> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ kind: fc.constant('text' as const), field: fc.constantFrom('catalogName', 'queryId', 'schemaName', 'tableName', 'nextToken', 'continuationToken', 'splitProperty', 'tag', 'configOption'), value: hostile }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('pageSize' as const), value: fc.oneof(fc.integer({ min: -3, max: 3 }), fc.constantFrom(2 ** 31 - 1, -(2 ** 31))) }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      kind: fc.constant('text' as const),
+      field: fc.constantFrom(
+        'catalogName',
+        'queryId',
+        'schemaName',
+        'tableName',
+        'nextToken',
+        'continuationToken',
+        'splitProperty',
+        'tag',
+        'configOption',
+      ),
+      value: hostile,
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('pageSize' as const),
+      value: fc.oneof(fc.integer({ min: -3, max: 3 }), fc.constantFrom(2 ** 31 - 1, -(2 ** 31))),
+    }),
+  },
   {
     weight: 2,
     arbitrary: fc.record({
       kind: fc.constant('blockSize' as const),
-      maxBlockSize: fc.oneof(fc.constantFrom(0, 1, 64, 4096, 16_000_000, Number.MAX_SAFE_INTEGER, -1), fc.integer({ min: 1, max: 100_000 })),
+      maxBlockSize: fc.oneof(
+        fc.constantFrom(0, 1, 64, 4096, 16_000_000, Number.MAX_SAFE_INTEGER, -1),
+        fc.integer({ min: 1, max: 100_000 }),
+      ),
       maxInlineBlockSize: fc.oneof(fc.constantFrom(0, 1, 100, 5_242_880, -5), fc.integer({ min: 1, max: 100_000 })),
     }),
   },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('limit' as const), value: fc.oneof(fc.constantFrom(-1n, 0n, 1n, 2n ** 63n - 1n, -(2n ** 63n)), fc.bigInt({ min: -5n, max: 500n })) }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('inList' as const), values: fc.array(hostile, { minLength: 1, maxLength: 4 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('limit' as const),
+      value: fc.oneof(fc.constantFrom(-1n, 0n, 1n, 2n ** 63n - 1n, -(2n ** 63n)), fc.bigInt({ min: -5n, max: 500n })),
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('inList' as const),
+      values: fc.array(hostile, { minLength: 1, maxLength: 4 }),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('range' as const), low: hostile, high: hostile }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('passthrough' as const), query: fc.oneof(hostile, fc.constantFrom('SELECT * FROM fuzz_patients', 'DELETE FROM fuzz_patients', 'select 1; drop table fuzz_patients')) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('passthrough' as const),
+      query: fc.oneof(
+        hostile,
+        fc.constantFrom(
+          'SELECT * FROM fuzz_patients',
+          'DELETE FROM fuzz_patients',
+          'select 1; drop table fuzz_patients',
+        ),
+      ),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('unknownColumn' as const), name: hostile }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('spillBucket' as const), where: fc.constantFrom('configOptions' as const, 'split' as const), bucket: fc.constantFrom(...HOSTILE_BUCKETS) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('spillBucket' as const),
+      where: fc.constantFrom('configOptions' as const, 'split' as const),
+      bucket: fc.constantFrom(...HOSTILE_BUCKETS),
+    }),
+  },
 );
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant('delete' as const), at: fc.nat() }),
   fc.record({ kind: fc.constant('replace' as const), at: fc.nat(), value: randomJson }),
-  fc.record({ kind: fc.constant('add' as const), at: fc.nat(), name: fc.oneof(fc.string({ maxLength: 10 }), fc.constantFrom('__proto__', '@type', 'constructor', 'configOptions', 'queryPlan', 'expression')), value: randomJson }),
+  fc.record({
+    kind: fc.constant('add' as const),
+    at: fc.nat(),
+    name: fc.oneof(
+      fc.string({ maxLength: 10 }),
+      fc.constantFrom('__proto__', '@type', 'constructor', 'configOptions', 'queryPlan', 'expression'),
+    ),
+    value: randomJson,
+  }),
   fc.record({ kind: fc.constant('type' as const), at: fc.nat(), name: fc.constantFrom(...TYPES) }),
-  fc.record({ kind: fc.constant('flipBase64' as const), at: fc.nat(), byte: fc.nat(), xor: fc.integer({ min: 1, max: 255 }) }),
+  fc.record({
+    kind: fc.constant('flipBase64' as const),
+    at: fc.nat(),
+    byte: fc.nat(),
+    xor: fc.integer({ min: 1, max: 255 }),
+  }),
   fc.record({ kind: fc.constant('truncateText' as const), keep: fc.nat() }),
 );
 
 /** Draws recipes over `validCount` valid requests and `docCount` base documents; the weights keep most cases on the fast decode path, as real bad traffic would. */
 export function recipeArbitrary(validCount: number, docCount: number): fc.Arbitrary<Recipe> {
   return fc.oneof(
-    { weight: 20, arbitrary: fc.record({ kind: fc.constant('valid' as const), base: fc.nat({ max: validCount - 1 }), version: fc.integer({ min: 2, max: 6 }), edits: fc.array(edit, { maxLength: 2 }) }) },
-    { weight: 55, arbitrary: fc.record({ kind: fc.constant('mutate' as const), base: fc.nat({ max: docCount - 1 }), mutations: fc.array(mutation, { minLength: 1, maxLength: 3 }) }) },
-    { weight: 8, arbitrary: fc.record({ kind: fc.constant('versionMix' as const), base: fc.nat({ max: validCount - 1 }), from: fc.integer({ min: 2, max: 6 }), to: fc.integer({ min: 2, max: 6 }) }) },
-    { weight: 5, arbitrary: fc.record({ kind: fc.constant('nest' as const), depth: fc.oneof(fc.integer({ min: 2, max: 200 }), fc.constantFrom(1_000, 10_000, 100_000)), where: fc.constantFrom('identity' as const, 'expression' as const, 'schemaName' as const) }) },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constant('huge' as const), megabytes: fc.constantFrom(1, 3, 6), where: fc.constantFrom('catalogName' as const, 'schema' as const, 'splitProperty' as const, 'member' as const) }) },
-    { weight: 5, arbitrary: fc.record({ kind: fc.constant('garbage' as const), value: fc.oneof(randomJson, fc.jsonValue({ maxDepth: 4 }) as fc.Arbitrary<Json>) }) },
+    {
+      weight: 20,
+      arbitrary: fc.record({
+        kind: fc.constant('valid' as const),
+        base: fc.nat({ max: validCount - 1 }),
+        version: fc.integer({ min: 2, max: 6 }),
+        edits: fc.array(edit, { maxLength: 2 }),
+      }),
+    },
+    {
+      weight: 55,
+      arbitrary: fc.record({
+        kind: fc.constant('mutate' as const),
+        base: fc.nat({ max: docCount - 1 }),
+        mutations: fc.array(mutation, { minLength: 1, maxLength: 3 }),
+      }),
+    },
+    {
+      weight: 8,
+      arbitrary: fc.record({
+        kind: fc.constant('versionMix' as const),
+        base: fc.nat({ max: validCount - 1 }),
+        from: fc.integer({ min: 2, max: 6 }),
+        to: fc.integer({ min: 2, max: 6 }),
+      }),
+    },
+    {
+      weight: 5,
+      arbitrary: fc.record({
+        kind: fc.constant('nest' as const),
+        depth: fc.oneof(fc.integer({ min: 2, max: 200 }), fc.constantFrom(1_000, 10_000, 100_000)),
+        where: fc.constantFrom('identity' as const, 'expression' as const, 'schemaName' as const),
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        kind: fc.constant('huge' as const),
+        megabytes: fc.constantFrom(1, 3, 6),
+        where: fc.constantFrom('catalogName' as const, 'schema' as const, 'splitProperty' as const, 'member' as const),
+      }),
+    },
+    {
+      weight: 5,
+      arbitrary: fc.record({
+        kind: fc.constant('garbage' as const),
+        value: fc.oneof(randomJson, fc.jsonValue({ maxDepth: 4 }) as fc.Arbitrary<Json>),
+      }),
+    },
   );
 }
 
 function withConstraints(request: FederationRequest, change: (c: Constraints) => Constraints): FederationRequest {
-  return 'constraints' in request ? ({ ...request, constraints: change(request.constraints) } as FederationRequest) : request;
+  return 'constraints' in request
+    ? ({ ...request, constraints: change(request.constraints) } as FederationRequest)
+    : request;
 }
 
 /** Applies one edit to a typed request (a no-op where the request has no such member). */
@@ -168,11 +344,23 @@ export function applyEdit(request: FederationRequest, e: Edit): FederationReques
       switch (e.field) {
         case 'schemaName':
         case 'tableName':
-          if ('tableName' in request && typeof request.tableName === 'object') return { ...request, tableName: { ...request.tableName, [e.field]: e.value } } as FederationRequest;
+          if ('tableName' in request && typeof request.tableName === 'object')
+            return { ...request, tableName: { ...request.tableName, [e.field]: e.value } } as FederationRequest;
           return 'schemaName' in request ? ({ ...request, schemaName: e.value } as FederationRequest) : request;
         case 'splitProperty':
           if (!('split' in request)) return request;
-          return { ...request, split: { ...request.split, properties: Object.fromEntries(Object.keys(request.split.properties).map((k, i) => [k, i === 0 ? e.value : (request.split.properties[k] ?? '')])) } } as FederationRequest;
+          return {
+            ...request,
+            split: {
+              ...request.split,
+              properties: Object.fromEntries(
+                Object.keys(request.split.properties).map((k, i) => [
+                  k,
+                  i === 0 ? e.value : (request.split.properties[k] ?? ''),
+                ]),
+              ),
+            },
+          } as FederationRequest;
         case 'tag':
         case 'configOption': {
           if (request.identity === null) return request;
@@ -186,32 +374,48 @@ export function applyEdit(request: FederationRequest, e: Edit): FederationReques
     case 'pageSize':
       return 'pageSize' in request ? { ...request, pageSize: e.value } : request;
     case 'blockSize':
-      return request['@type'] === 'ReadRecordsRequest' ? { ...request, maxBlockSize: e.maxBlockSize, maxInlineBlockSize: e.maxInlineBlockSize } : request;
+      return request['@type'] === 'ReadRecordsRequest'
+        ? { ...request, maxBlockSize: e.maxBlockSize, maxInlineBlockSize: e.maxInlineBlockSize }
+        : request;
     case 'limit':
       return withConstraints(request, (c) => ({ ...c, limit: e.value }));
     case 'inList':
       return withConstraints(request, (c) => ({ ...c, summary: { ...c.summary, mrn: inList(new Utf8(), e.values) } }));
     case 'range':
-      return withConstraints(request, (c) => ({ ...c, summary: { ...c.summary, full_name: ranges(new Utf8(), [{ low: e.low, high: e.high }]) } }));
+      return withConstraints(request, (c) => ({
+        ...c,
+        summary: { ...c.summary, full_name: ranges(new Utf8(), [{ low: e.low, high: e.high }]) },
+      }));
     case 'passthrough': {
       const args = { schemaFunctionName: 'system.query', query: e.query };
       if (request['@type'] === 'GetTableRequest') return { ...request, queryPassthroughArguments: args };
       return withConstraints(request, (c) => ({ ...c, queryPassthroughArguments: args }));
     }
     case 'unknownColumn':
-      return 'schema' in request ? ({ ...request, schema: new Schema([...request.schema.fields, new Field(e.name === '' ? 'x' : e.name, new Utf8(), true)]) } as FederationRequest) : request;
+      return 'schema' in request
+        ? ({
+            ...request,
+            schema: new Schema([...request.schema.fields, new Field(e.name === '' ? 'x' : e.name, new Utf8(), true)]),
+          } as FederationRequest)
+        : request;
     case 'spillBucket':
       if (e.where === 'split') {
         if (request['@type'] !== 'ReadRecordsRequest' || request.split.spillLocation === null) return request;
-        return { ...request, split: { ...request.split, spillLocation: { ...request.split.spillLocation, bucket: e.bucket } } } satisfies ReadRecordsRequest;
+        return {
+          ...request,
+          split: { ...request.split, spillLocation: { ...request.split.spillLocation, bucket: e.bucket } },
+        } satisfies ReadRecordsRequest;
       }
       if (request.identity === null) return request;
-      return { ...request, identity: { ...request.identity, configOptions: { ...request.identity.configOptions, spill_bucket: e.bucket } } } as FederationRequest;
+      return {
+        ...request,
+        identity: { ...request.identity, configOptions: { ...request.identity.configOptions, spill_bucket: e.bucket } },
+      } as FederationRequest;
   }
 }
 
-
-const isBase64 = (value: unknown): value is string => typeof value === 'string' && value.length >= 8 && /^[A-Za-z0-9+/]+=*$/.test(value);
+const isBase64 = (value: unknown): value is string =>
+  typeof value === 'string' && value.length >= 8 && /^[A-Za-z0-9+/]+=*$/.test(value);
 
 /** Applies JSON-level mutations; a text truncation turns the event into a (broken) JSON string, as a raw payload would arrive. */
 function mutate(doc: Json, mutations: readonly Mutation[]): Json | string {
@@ -234,7 +438,9 @@ function mutate(doc: Json, mutations: readonly Mutation[]): Json | string {
       continue;
     }
     if (m.kind === 'type') {
-      const objects = [root, ...all.map((l) => (l.parent as Record<string | number, Json>)[l.key])].filter((v): v is { [key: string]: Json } => v !== null && typeof v === 'object' && !Array.isArray(v) && '@type' in v);
+      const objects = [root, ...all.map((l) => (l.parent as Record<string | number, Json>)[l.key])].filter(
+        (v): v is { [key: string]: Json } => v !== null && typeof v === 'object' && !Array.isArray(v) && '@type' in v,
+      );
       const target = objects[m.at % Math.max(objects.length, 1)];
       if (target !== undefined) target['@type'] = m.name;
       continue;
@@ -253,7 +459,13 @@ function mutate(doc: Json, mutations: readonly Mutation[]): Json | string {
       holder[target.key] = structuredClone(m.value);
     } else {
       const value = holder[target.key];
-      if (value !== null && typeof value === 'object' && !Array.isArray(value)) Object.defineProperty(value, m.name, { value: structuredClone(m.value), enumerable: true, writable: true, configurable: true });
+      if (value !== null && typeof value === 'object' && !Array.isArray(value))
+        Object.defineProperty(value, m.name, {
+          value: structuredClone(m.value),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
     }
   }
   return root;
@@ -275,7 +487,10 @@ export interface FuzzCase {
 }
 
 /** Turns recipes into events over the target's valid requests and every base document. */
-export function createCaseBuilder(valid: readonly { readonly name: string; readonly request: FederationRequest }[], vectors: readonly { readonly name: string; readonly doc: Json }[]) {
+export function createCaseBuilder(
+  valid: readonly { readonly name: string; readonly request: FederationRequest }[],
+  vectors: readonly { readonly name: string; readonly doc: Json }[],
+) {
   const encode = (request: FederationRequest, version: number): Json => {
     for (let v = version; v <= 6; v++) {
       try {
@@ -304,11 +519,19 @@ export function createCaseBuilder(valid: readonly { readonly name: string; reado
             // The engine side cannot even write this value (a lone surrogate in an Arrow Utf8 block): Athena could not send it either.
           }
         }
-        return { event, label: `${base.name} v${recipe.version} ${JSON.stringify(recipe.edits, (_, v: unknown) => (typeof v === 'bigint' ? `${v}n` : typeof v === 'string' && v.length > 80 ? `${v.slice(0, 80)}…(${v.length})` : v))}`, mustSucceed: recipe.edits.length === 0 };
+        return {
+          event,
+          label: `${base.name} v${recipe.version} ${JSON.stringify(recipe.edits, (_, v: unknown) => (typeof v === 'bigint' ? `${v}n` : typeof v === 'string' && v.length > 80 ? `${v.slice(0, 80)}…(${v.length})` : v))}`,
+          mustSucceed: recipe.edits.length === 0,
+        };
       }
       case 'mutate': {
         const base = pick(docs, recipe.base);
-        return { event: mutate(base.doc, recipe.mutations), label: `${base.name} mutated ${JSON.stringify(recipe.mutations).slice(0, 300)}`, mustSucceed: false };
+        return {
+          event: mutate(base.doc, recipe.mutations),
+          label: `${base.name} mutated ${JSON.stringify(recipe.mutations).slice(0, 300)}`,
+          mustSucceed: false,
+        };
       }
       case 'versionMix': {
         // Members of one version's constraints grafted onto another version's document.
@@ -318,7 +541,14 @@ export function createCaseBuilder(valid: readonly { readonly name: string; reado
         const mixed = structuredClone(from);
         const constraints = mixed['constraints'];
         const other = to['constraints'];
-        if (constraints !== null && typeof constraints === 'object' && !Array.isArray(constraints) && other !== null && typeof other === 'object' && !Array.isArray(other)) {
+        if (
+          constraints !== null &&
+          typeof constraints === 'object' &&
+          !Array.isArray(constraints) &&
+          other !== null &&
+          typeof other === 'object' &&
+          !Array.isArray(other)
+        ) {
           for (const [key, value] of Object.entries(other)) if (!(key in constraints)) constraints[key] = value;
           for (const key of Object.keys(constraints)) if (!(key in other) && key !== 'summary') delete constraints[key];
         }
@@ -329,23 +559,46 @@ export function createCaseBuilder(valid: readonly { readonly name: string; reado
         const base = structuredClone(pick(docs, 0).doc) as { [key: string]: Json };
         if (recipe.where === 'identity') base['identity'] = nested(recipe.depth, {}, false);
         else if (recipe.where === 'schemaName') base['schemaName'] = nested(recipe.depth, 'x', true);
-        else base['constraints'] = { summary: {}, expression: [nested(recipe.depth, { '@type': 'VariableExpression', columnName: 'id', type: { '@type': 'Int', bitWidth: 32, isSigned: true } }, false)], orderByClause: [], limit: -1 };
+        else
+          base['constraints'] = {
+            summary: {},
+            expression: [
+              nested(
+                recipe.depth,
+                {
+                  '@type': 'VariableExpression',
+                  columnName: 'id',
+                  type: { '@type': 'Int', bitWidth: 32, isSigned: true },
+                },
+                false,
+              ),
+            ],
+            orderByClause: [],
+            limit: -1,
+          };
         return { event: base, label: `nesting ${recipe.depth} deep in ${recipe.where}`, mustSucceed: false };
       }
       case 'huge': {
         const size = recipe.megabytes * 1024 * 1024;
-        const read = structuredClone(docs.find((d) => d.name.startsWith('ReadRecordsRequest'))?.doc ?? pick(docs, 0).doc) as { [key: string]: Json };
+        const read = structuredClone(
+          docs.find((d) => d.name.startsWith('ReadRecordsRequest'))?.doc ?? pick(docs, 0).doc,
+        ) as { [key: string]: Json };
         if (recipe.where === 'catalogName') read['catalogName'] = 'c'.repeat(size);
         else if (recipe.where === 'schema') read['schema'] = Buffer.alloc(size, 7).toString('base64');
         else if (recipe.where === 'member') read[`x${'y'.repeat(1000)}`] = 'z'.repeat(size);
         else {
           const split = read['split'];
-          if (split !== null && typeof split === 'object' && !Array.isArray(split)) split['properties'] = { big: 'p'.repeat(size) };
+          if (split !== null && typeof split === 'object' && !Array.isArray(split))
+            split['properties'] = { big: 'p'.repeat(size) };
         }
         return { event: read, label: `${recipe.megabytes} MB in ${recipe.where}`, mustSucceed: false };
       }
       case 'garbage':
-        return { event: recipe.value, label: `garbage ${JSON.stringify(recipe.value).slice(0, 200)}`, mustSucceed: false };
+        return {
+          event: recipe.value,
+          label: `garbage ${JSON.stringify(recipe.value).slice(0, 200)}`,
+          mustSucceed: false,
+        };
     }
   };
 }

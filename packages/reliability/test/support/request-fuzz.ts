@@ -35,10 +35,22 @@ const gc = (() => {
   return runInNewContext('gc') as () => void;
 })();
 
-const identity: FederatedIdentity = { id: 'UNKNOWN', principal: 'UNKNOWN', account: '123456789012', arn: 'arn:aws:iam::123456789012:user/reliability', tags: {}, groups: [], configOptions: {} };
+const identity: FederatedIdentity = {
+  id: 'UNKNOWN',
+  principal: 'UNKNOWN',
+  account: '123456789012',
+  arn: 'arn:aws:iam::123456789012:user/reliability',
+  tags: {},
+  groups: [],
+  configOptions: {},
+};
 /** The real requests of one query on the target's table, as Athena would send them. */
 async function validRequests(target: Target): Promise<{ name: string; request: FederationRequest }[]> {
-  const driver = new EngineDriver({ transport: inProcessTransport(target.handler), catalogName: 'reliability', identity });
+  const driver = new EngineDriver({
+    transport: inProcessTransport(target.handler),
+    catalogName: 'reliability',
+    identity,
+  });
   await driver.ping();
   const table = await driver.getTable(target.table);
   const constraints = makeConstraints();
@@ -48,15 +60,57 @@ async function validRequests(target: Target): Promise<{ name: string; request: F
   const read = (i: number): FederationRequest => {
     const split = splits[i % splits.length];
     if (split === undefined) throw new Error(`${target.name}: GetSplits returned no split`);
-    return { '@type': 'ReadRecordsRequest', ...common, tableName: table.tableName, schema: table.schema, split, constraints, maxBlockSize: 16_000_000, maxInlineBlockSize: 5_242_880 };
+    return {
+      '@type': 'ReadRecordsRequest',
+      ...common,
+      tableName: table.tableName,
+      schema: table.schema,
+      split,
+      constraints,
+      maxBlockSize: 16_000_000,
+      maxInlineBlockSize: 5_242_880,
+    };
   };
   return [
     { name: 'PingRequest', request: { '@type': 'PingRequest', ...common } },
     { name: 'ListSchemasRequest', request: { '@type': 'ListSchemasRequest', ...common } },
-    { name: 'ListTablesRequest', request: { '@type': 'ListTablesRequest', ...common, schemaName: target.table.schemaName, nextToken: null, pageSize: -1 } },
-    { name: 'GetTableRequest', request: { '@type': 'GetTableRequest', ...common, tableName: target.table, queryPassthroughArguments: {} } },
-    { name: 'GetTableLayoutRequest', request: { '@type': 'GetTableLayoutRequest', ...common, tableName: table.tableName, constraints, schema: table.schema, partitionColumns: table.partitionColumns } },
-    { name: 'GetSplitsRequest', request: { '@type': 'GetSplitsRequest', ...common, tableName: table.tableName, partitions, partitionColumns: table.partitionColumns, constraints, continuationToken: null } },
+    {
+      name: 'ListTablesRequest',
+      request: {
+        '@type': 'ListTablesRequest',
+        ...common,
+        schemaName: target.table.schemaName,
+        nextToken: null,
+        pageSize: -1,
+      },
+    },
+    {
+      name: 'GetTableRequest',
+      request: { '@type': 'GetTableRequest', ...common, tableName: target.table, queryPassthroughArguments: {} },
+    },
+    {
+      name: 'GetTableLayoutRequest',
+      request: {
+        '@type': 'GetTableLayoutRequest',
+        ...common,
+        tableName: table.tableName,
+        constraints,
+        schema: table.schema,
+        partitionColumns: table.partitionColumns,
+      },
+    },
+    {
+      name: 'GetSplitsRequest',
+      request: {
+        '@type': 'GetSplitsRequest',
+        ...common,
+        tableName: table.tableName,
+        partitions,
+        partitionColumns: table.partitionColumns,
+        constraints,
+        continuationToken: null,
+      },
+    },
     { name: 'GetDataSourceCapabilitiesRequest', request: { '@type': 'GetDataSourceCapabilitiesRequest', ...common } },
     { name: 'ReadRecordsRequest#0', request: read(0) },
     { name: 'ReadRecordsRequest#1', request: read(1) },
@@ -74,7 +128,10 @@ async function invoke(target: Target, event: Json | string): Promise<{ result?: 
     timer = setTimeout(() => reject(new NoAnswerError(`no answer within ${TIME_LIMIT_MS} ms`)), TIME_LIMIT_MS);
   });
   try {
-    const result = await Promise.race([target.handler(event as object, { getRemainingTimeInMillis: () => deadline - Date.now(), awsRequestId: 'fuzz' }), hang]);
+    const result = await Promise.race([
+      target.handler(event as object, { getRemainingTimeInMillis: () => deadline - Date.now(), awsRequestId: 'fuzz' }),
+      hang,
+    ]);
     return { result };
   } catch (error) {
     if (error instanceof NoAnswerError) throw error;
@@ -107,11 +164,15 @@ async function fuzz(target: Target) {
         count(`ok ${response['@type']}`);
         if (response['@type'] === 'ReadRecordsResponse') rowsChecked += response.records.records.numRows;
       } else {
-        if (fuzzCase.mustSucceed) throw new Error(`${label}: a valid request failed: ${error instanceof Error ? error.message : String(error)}`);
+        if (fuzzCase.mustSucceed)
+          throw new Error(
+            `${label}: a valid request failed: ${error instanceof Error ? error.message : String(error)}`,
+          );
         const code = checkError(error, label);
         // "Failed unexpectedly" is the handler admitting it does not know what went wrong: collected, reported with its case, and failed at the end.
         if (/The connector failed unexpectedly/.test((error as Error).message)) unclear.push(label);
-        else if (code === 'InternalServiceException') internal.add((error as Error).message.replace(/"[^"]*"/g, '"…"').slice(0, 200));
+        else if (code === 'InternalServiceException')
+          internal.add((error as Error).message.replace(/"[^"]*"/g, '"…"').slice(0, 200));
         count(code);
       }
       if (++runs % HEAP_SAMPLE_EVERY === 0) {
@@ -123,7 +184,16 @@ async function fuzz(target: Target) {
   );
   // Growth from the first sample (caches filled, pools open) to the last: a leak grows with the request count.
   const growth = (heap.at(-1) ?? 0) - (heap[0] ?? 0);
-  return { runs, counts: Object.fromEntries([...counts].sort()), rowsChecked, heapMiB: heap, growthMiB: growth, seconds: Math.round((performance.now() - started) / 100) / 10, unclear, internal: [...internal] };
+  return {
+    runs,
+    counts: Object.fromEntries([...counts].sort()),
+    rowsChecked,
+    heapMiB: heap,
+    growthMiB: growth,
+    seconds: Math.round((performance.now() - started) / 100) / 10,
+    unclear,
+    internal: [...internal],
+  };
 }
 
 /** Declares the fuzz test of one connector; `start` builds its target. */
@@ -133,17 +203,25 @@ export function describeRequestFuzz(start: () => Promise<Target>): void {
     await started?.stop();
   });
 
-  it(`answers ${RUNS} fuzzed requests well-formed or with a clear error, in time, without leaking or growing`, { timeout: 240_000 }, async () => {
+  it(`answers ${RUNS} fuzzed requests well-formed or with a clear error, in time, without leaking or growing`, {
+    timeout: 240_000,
+  }, async () => {
     const target = await start();
     started = target;
     const admin = target.name === 'aurora' ? await createConnection({ ...MARIADB, user: 'root' }) : undefined;
-    const checksum = async () => JSON.stringify((await admin?.query(`CHECKSUM TABLE \`${AURORA_DATABASE}\`.\`${target.table.tableName}\``))?.[0]);
+    const checksum = async () =>
+      JSON.stringify((await admin?.query(`CHECKSUM TABLE \`${AURORA_DATABASE}\`.\`${target.table.tableName}\``))?.[0]);
     const before = await checksum();
     try {
       const report = await fuzz(target);
       // The figures of the README's reliability table.
-      console.info(`[reliability] request fuzz ${target.name}: ${JSON.stringify({ ...report, unclear: report.unclear.length })}`);
-      expect(report.unclear.slice(0, 10), `${report.unclear.length} requests failed as unclassified internal errors (seed ${SEED})`).toEqual([]);
+      console.info(
+        `[reliability] request fuzz ${target.name}: ${JSON.stringify({ ...report, unclear: report.unclear.length })}`,
+      );
+      expect(
+        report.unclear.slice(0, 10),
+        `${report.unclear.length} requests failed as unclassified internal errors (seed ${SEED})`,
+      ).toEqual([]);
       expect(report.runs).toBe(RUNS);
       expect(report.growthMiB).toBeLessThan(HEAP_GROWTH_LIMIT_MIB);
       expect(target.logs.leaks).toEqual([]);

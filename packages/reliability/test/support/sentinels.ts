@@ -18,4 +18,9 @@ export const SENTINEL_MRNS = ['MRN-SNTL-40417', 'MRN-SNTL-77310', 'MRN-SNTL-9026
 export const SENTINEL_READINGS = ['173.0421', '8675309123'] as const;
 
 /** Every planted value the log scan looks for. */
-export const PLANTED_SENTINELS: readonly string[] = [CANARY_SECRET, ...SENTINEL_NAMES, ...SENTINEL_MRNS, ...SENTINEL_READINGS];
+export const PLANTED_SENTINELS: readonly string[] = [
+  CANARY_SECRET,
+  ...SENTINEL_NAMES,
+  ...SENTINEL_MRNS,
+  ...SENTINEL_READINGS,
+];

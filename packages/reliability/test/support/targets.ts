@@ -8,10 +8,17 @@
 import { DynamoDBClient, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { createAuroraConnector, type AuroraConnector } from '@athena-federation/connector-aurora';
-import { createLambdaHandler, createS3SpillServices, loadHandlerConfig, type FederationLambdaHandler, type HandlerConfig, type TableName } from '@athena-federation/connector-core';
+import {
+  createLambdaHandler,
+  createS3SpillServices,
+  loadHandlerConfig,
+  type FederationLambdaHandler,
+  type HandlerConfig,
+  type TableName,
+} from '@athena-federation/connector-core';
 import { ensureBucket } from '@athena-federation/connector-core/harness';
 import { createDynamoDbConnector, loadDynamoDbConfig } from '@athena-federation/connector-dynamodb';
-import { createConnection } from 'mysql2/promise';
+import { type Connection, createConnection } from 'mysql2/promise';
 import { createTable, startDynalite } from '../../../connector-dynamodb/test/support/dynalite-server.js';
 import { CANARY_SECRET, PLANTED_SENTINELS, SENTINEL_MRNS, SENTINEL_NAMES, SENTINEL_READINGS } from './sentinels.js';
 
@@ -23,7 +30,10 @@ export const DYNAMODB_TABLE = 'reliability_patients';
 export const SPILL_BUCKET = 'reliability-fuzz-spill';
 
 /** Where the suite finds MariaDB (AURORA_TEST_HOST / AURORA_TEST_PORT override, as in the Aurora tests). */
-export const MARIADB = { host: process.env['AURORA_TEST_HOST'] ?? '127.0.0.1', port: Number(process.env['AURORA_TEST_PORT'] ?? '3306') };
+export const MARIADB = {
+  host: process.env['AURORA_TEST_HOST'] ?? '127.0.0.1',
+  port: Number(process.env['AURORA_TEST_PORT'] ?? '3306'),
+};
 
 /** One patient row in canonical text form: what both sources hold for index `i`. */
 export interface PatientRow {
@@ -124,7 +134,11 @@ function captureStreams(): void {
       return write.call(this, chunk, ...rest);
     } as typeof stream.write;
   });
-  restoreStreams = () => streams.forEach((stream, i) => (stream.write = originals[i] as typeof stream.write));
+  restoreStreams = () => {
+    streams.forEach((stream, i) => {
+      stream.write = originals[i] as typeof stream.write;
+    });
+  };
 }
 
 /**
@@ -132,7 +146,12 @@ function captureStreams(): void {
  * at DEBUG, its lines going to `logs`. Powertools prints through its own Console on process.stdout
  * and process.stderr, so the lines are caught where those are written.
  */
-function withDebugLogs(sourceType: string, logs: LogCapture, keep: boolean, build: () => FederationLambdaHandler): { handler: FederationLambdaHandler; release: () => void } {
+function withDebugLogs(
+  sourceType: string,
+  logs: LogCapture,
+  keep: boolean,
+  build: () => FederationLambdaHandler,
+): { handler: FederationLambdaHandler; release: () => void } {
   const marker = `"service":"athena-connector-${sourceType}"`;
   const sink = { logs, keep };
   captures.set(marker, [...(captures.get(marker) ?? []), sink]);
@@ -159,7 +178,10 @@ function withDebugLogs(sourceType: string, logs: LogCapture, keep: boolean, buil
 
 /** A spill S3 client signed with the canary secret (moto accepts any key), so a leaked secret would show. */
 function spillClient(): S3Client {
-  return new S3Client({ forcePathStyle: true, credentials: { accessKeyId: 'reliability', secretAccessKey: CANARY_SECRET } });
+  return new S3Client({
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'reliability', secretAccessKey: CANARY_SECRET },
+  });
 }
 
 function handlerConfig(extra: Partial<HandlerConfig> = {}): HandlerConfig {
@@ -173,16 +195,20 @@ function handlerConfig(extra: Partial<HandlerConfig> = {}): HandlerConfig {
  */
 export async function startAuroraTarget(options: TargetOptions & { readonly table: string }): Promise<Target> {
   const table = options.table;
-  let admin;
+  let admin: Connection;
   try {
     admin = await createConnection({ ...MARIADB, user: 'root', connectTimeout: 3000 });
   } catch (error) {
-    throw new Error(`MariaDB is not reachable at ${MARIADB.host}:${MARIADB.port} as root (${(error as { code?: string }).code ?? String(error)}); start it with \`service mariadb start\``);
+    throw new Error(
+      `MariaDB is not reachable at ${MARIADB.host}:${MARIADB.port} as root (${(error as { code?: string }).code ?? String(error)}); start it with \`service mariadb start\``,
+    );
   }
   try {
     await admin.query(`CREATE DATABASE IF NOT EXISTS \`${AURORA_DATABASE}\` CHARACTER SET utf8mb4`);
     await admin.query(`DROP TABLE IF EXISTS \`${AURORA_DATABASE}\`.\`${table}\``);
-    await admin.query(`CREATE TABLE \`${AURORA_DATABASE}\`.\`${table}\` (id INT PRIMARY KEY, mrn VARCHAR(24) NOT NULL, full_name VARCHAR(80), pulse DECIMAL(9,4) NOT NULL, steps BIGINT NOT NULL)`);
+    await admin.query(
+      `CREATE TABLE \`${AURORA_DATABASE}\`.\`${table}\` (id INT PRIMARY KEY, mrn VARCHAR(24) NOT NULL, full_name VARCHAR(80), pulse DECIMAL(9,4) NOT NULL, steps BIGINT NOT NULL)`,
+    );
     for (let start = 0; start < options.rows; start += 5000) {
       const batch = Array.from({ length: Math.min(5000, options.rows - start) }, (_, k) => {
         const row = patientRow(start + k);
@@ -194,18 +220,28 @@ export async function startAuroraTarget(options: TargetOptions & { readonly tabl
     for (const host of ['%', 'localhost', '127.0.0.1']) {
       await admin.query(`CREATE USER IF NOT EXISTS 'reliability_fuzz'@'${host}' IDENTIFIED BY '${CANARY_SECRET}'`);
       await admin.query(`ALTER USER 'reliability_fuzz'@'${host}' IDENTIFIED BY '${CANARY_SECRET}'`);
-      await admin.query(`GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, ALTER ON \`${AURORA_DATABASE}\`.* TO 'reliability_fuzz'@'${host}'`);
+      await admin.query(
+        `GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, ALTER ON \`${AURORA_DATABASE}\`.* TO 'reliability_fuzz'@'${host}'`,
+      );
     }
   } finally {
     await admin.end();
   }
-  const env = { default: `mysql://jdbc:mysql://${MARIADB.host}:${MARIADB.port}/${AURORA_DATABASE}?user=reliability_fuzz&password=${CANARY_SECRET}`, ...options.env };
-  const connector: AuroraConnector = createAuroraConnector({ env, secrets: () => Promise.reject(new Error('this suite uses no Secrets Manager secret')) });
+  const env = {
+    default: `mysql://jdbc:mysql://${MARIADB.host}:${MARIADB.port}/${AURORA_DATABASE}?user=reliability_fuzz&password=${CANARY_SECRET}`,
+    ...options.env,
+  };
+  const connector: AuroraConnector = createAuroraConnector({
+    env,
+    secrets: () => Promise.reject(new Error('this suite uses no Secrets Manager secret')),
+  });
   const config = handlerConfig(options.config);
   const logs = newLogCapture();
   const s3 = spillClient();
   await ensureBucket(SPILL_BUCKET);
-  const { handler, release } = withDebugLogs('mysql', logs, options.keepLogLines === true, () => createLambdaHandler(connector, { config, spill: createS3SpillServices(config, { s3 }) }));
+  const { handler, release } = withDebugLogs('mysql', logs, options.keepLogLines === true, () =>
+    createLambdaHandler(connector, { config, spill: createS3SpillServices(config, { s3 }) }),
+  );
   return {
     name: 'aurora',
     handler,
@@ -222,7 +258,13 @@ export async function startAuroraTarget(options: TargetOptions & { readonly tabl
 
 function dynamoItem(i: number): Record<string, AttributeValue> {
   const row = patientRow(i);
-  return { id: { N: row.id }, mrn: { S: row.mrn }, ...(row.full_name === null ? {} : { full_name: { S: row.full_name } }), pulse: { N: row.pulse }, steps: { N: row.steps } };
+  return {
+    id: { N: row.id },
+    mrn: { S: row.mrn },
+    ...(row.full_name === null ? {} : { full_name: { S: row.full_name } }),
+    pulse: { N: row.pulse },
+    steps: { N: row.steps },
+  };
 }
 
 /** Starts dynalite in this process, fills `reliability_patients`, and builds the DynamoDB handler over it (Glue off). */
@@ -230,17 +272,31 @@ export async function startDynamoDbTarget(options: TargetOptions): Promise<Targe
   const dynamo = await startDynalite();
   await createTable(
     dynamo.client,
-    { TableName: DYNAMODB_TABLE, AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'N' }], KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], BillingMode: 'PAY_PER_REQUEST' },
+    {
+      TableName: DYNAMODB_TABLE,
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'N' }],
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    },
     Array.from({ length: options.rows }, (_, i) => dynamoItem(i)),
   );
   // The connector's own client signs with the canary secret (dynalite checks no signature), so a leaked secret would show.
-  const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'reliability', secretAccessKey: CANARY_SECRET } });
-  const connector = createDynamoDbConnector({ client, config: loadDynamoDbConfig({ disable_glue: 'true', ...options.env }) });
+  const client = new DynamoDBClient({
+    endpoint: dynamo.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'reliability', secretAccessKey: CANARY_SECRET },
+  });
+  const connector = createDynamoDbConnector({
+    client,
+    config: loadDynamoDbConfig({ disable_glue: 'true', ...options.env }),
+  });
   const config = handlerConfig(options.config);
   const logs = newLogCapture();
   const s3 = spillClient();
   await ensureBucket(SPILL_BUCKET);
-  const { handler, release } = withDebugLogs('dynamodb', logs, options.keepLogLines === true, () => createLambdaHandler(connector, { config, spill: createS3SpillServices(config, { s3 }) }));
+  const { handler, release } = withDebugLogs('dynamodb', logs, options.keepLogLines === true, () =>
+    createLambdaHandler(connector, { config, spill: createS3SpillServices(config, { s3 }) }),
+  );
   return {
     name: 'dynamodb',
     handler,
