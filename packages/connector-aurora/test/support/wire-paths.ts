@@ -12,10 +12,10 @@ import { type MappedColumn, type MysqlColumn, mapColumn, valueConverter } from '
 import { streamWireBatches } from '../../src/wire/wire-execute.js';
 import { MARIADB } from './mariadb.js';
 
-/** An AuroraPools pool on `database` of the test server, and how to close it. */
-export async function auroraPoolFor(database: string, port: number = MARIADB.port): Promise<{ pool: Pool; end(): Promise<void> }> {
+/** An AuroraPools pool on `database` of the test server, and how to close it; `options` go after `user=root&`. */
+export async function auroraPoolFor(database: string, port: number = MARIADB.port, options = ''): Promise<{ pool: Pool; end(): Promise<void> }> {
   const pools = new AuroraPools({ secrets: () => Promise.reject(new Error('no secret expected')), connectionLimit: 4 });
-  const pool = await pools.pool(parseConnectionString('default', `mysql://jdbc:mysql://${MARIADB.host}:${port}/${database}?user=root`));
+  const pool = await pools.pool(parseConnectionString('default', `mysql://jdbc:mysql://${MARIADB.host}:${port}/${database}?user=root${options === '' ? '' : `&${options}`}`));
   return { pool, end: () => pools.end() };
 }
 
@@ -53,10 +53,15 @@ export async function readThroughMysql2(pool: Pool, statement: Statement, column
 
 /** The wire decoder's path, with batches cut near `targetBatchBytes`. */
 export async function readThroughWire(pool: Pool, statement: Statement, columns: readonly MappedColumn[], targetBatchBytes = 1 << 20, signal: AbortSignal = NEVER): Promise<RecordBatch[]> {
-  const connection = await new Promise<PoolConnection>((resolve, reject) => pool.getConnection((error, c) => (error === null ? resolve(c) : reject(error))));
+  const connection = await connectionOf(pool);
   const batches: RecordBatch[] = [];
   for await (const batch of streamWireBatches(connection, statement, columns, { signal, targetBatchBytes, warn: () => undefined, action: 'reading (wire path)' })) batches.push(batch);
   return batches;
+}
+
+/** A connection of `pool`, to hand to streamWireBatches (which releases or destroys it). */
+export function connectionOf(pool: Pool): Promise<PoolConnection> {
+  return new Promise<PoolConnection>((resolve, reject) => pool.getConnection((error, c) => (error === null ? resolve(c) : reject(error))));
 }
 
 function comparable(value: unknown): unknown {
