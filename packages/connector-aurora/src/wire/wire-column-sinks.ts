@@ -12,13 +12,23 @@ export class WireValueError extends Error {
   override readonly name = 'WireValueError';
 }
 
-/** Reads a length-encoded integer at `at`: the value and where the bytes after it start. */
-export function readLengthEncoded(buffer: Buffer, at: number): { readonly value: number; readonly next: number } {
+/** Bytes of the length-encoded integer at `at` (1, 3, 4 or 9); read per value, so it allocates nothing. */
+export function lengthPrefixBytes(buffer: Buffer, at: number): number {
   const first = buffer[at] as number;
-  if (first < 0xfb) return { value: first, next: at + 1 };
-  if (first === 0xfc) return { value: buffer.readUInt16LE(at + 1), next: at + 3 };
-  if (first === 0xfd) return { value: buffer.readUIntLE(at + 1, 3), next: at + 4 };
-  if (first === 0xfe) return { value: Number(buffer.readBigUInt64LE(at + 1)), next: at + 9 };
+  if (first < 0xfb) return 1;
+  if (first === 0xfc) return 3;
+  if (first === 0xfd) return 4;
+  if (first === 0xfe) return 9;
+  throw new WireValueError(`malformed length prefix 0x${first.toString(16)} at byte ${at}`);
+}
+
+/** The value of the length-encoded integer at `at` (see {@link lengthPrefixBytes} for its size). */
+export function lengthValue(buffer: Buffer, at: number): number {
+  const first = buffer[at] as number;
+  if (first < 0xfb) return first;
+  if (first === 0xfc) return buffer.readUInt16LE(at + 1);
+  if (first === 0xfd) return buffer.readUIntLE(at + 1, 3);
+  if (first === 0xfe) return Number(buffer.readBigUInt64LE(at + 1));
   throw new WireValueError(`malformed length prefix 0x${first.toString(16)} at byte ${at}`);
 }
 
@@ -144,10 +154,10 @@ export class FixedSink extends ColumnSink {
 
 /** A Bool column (bit-packed values). */
 export class BoolSink extends ColumnSink {
-  readonly truthy: (buffer: Buffer, at: number) => { readonly value: boolean; readonly next: number };
+  /** Reads the wire value at `at`; returns where the next value starts, negated (`-next - 1`) when the value is true. */
+  readonly truthy: (buffer: Buffer, at: number) => number;
   #bits = new Uint8Array(128);
 
-  /** `truthy` reads the wire value at `at`: its truth and where the next value starts. */
   constructor(type: DataType, truthy: BoolSink['truthy']) {
     super(type);
     this.truthy = truthy;
@@ -155,9 +165,10 @@ export class BoolSink extends ColumnSink {
 
   protected readValue(buffer: Buffer, at: number, row: number): number {
     this.#ensure(row);
-    const { value, next } = this.truthy(buffer, at);
-    if (value) (this.#bits[row >> 3] as number) |= 1 << (row & 7);
-    return next;
+    const result = this.truthy(buffer, at);
+    if (result >= 0) return result;
+    (this.#bits[row >> 3] as number) |= 1 << (row & 7);
+    return -result - 1;
   }
 
   protected writeEmpty(row: number): void {
@@ -209,7 +220,8 @@ export class BytesSink extends ColumnSink {
       this.#copy(row, text ?? this.#data, 0, text?.length ?? 0);
       return next;
     }
-    const { value: size, next } = readLengthEncoded(buffer, at);
+    const size = lengthValue(buffer, at);
+    const next = at + lengthPrefixBytes(buffer, at);
     this.#copy(row, buffer, next, size);
     return next + size;
   }
@@ -243,7 +255,10 @@ export class BytesSink extends ColumnSink {
       grown.set(this.#data.subarray(0, this.#used));
       this.#data = grown;
     }
-    if (size > 0) this.#data.set(source.subarray(from, from + size), this.#used);
+    const data = this.#data;
+    // Short values byte by byte: a subarray per value costs more than the copy.
+    if (size <= 64) for (let i = 0, to = this.#used; i < size; i++) data[to + i] = source[from + i] as number;
+    else data.set(source.subarray(from, from + size), this.#used);
     this.#used = end;
     this.#offsets[row + 1] = end;
   }

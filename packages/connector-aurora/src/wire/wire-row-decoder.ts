@@ -7,7 +7,7 @@
 import { DataType, RecordBatch, Schema, Struct, makeData } from 'apache-arrow';
 import { ConnectorError, MILLIS_PER_DAY, daysFromCivil, isCalendarDate } from '@athena-federation/connector-core';
 import { type MappedColumn, type ZeroDateWarning, fractionDigitsOf } from '../aurora-types.js';
-import { BoolSink, BytesSink, type ColumnSink, FixedSink, type FixedReader, WireValueError, readLengthEncoded } from './wire-column-sinks.js';
+import { BoolSink, BytesSink, type ColumnSink, FixedSink, type FixedReader, WireValueError, lengthPrefixBytes, lengthValue } from './wire-column-sinks.js';
 
 /** What a column definition packet says about a result column (mysql2's ColumnDefinition fields). */
 export interface WireField {
@@ -97,7 +97,8 @@ function bitValue(buffer: Buffer, at: number, size: number): bigint {
  */
 function decimalReader(scale: number, precision: number): FixedReader {
   return (buffer, at, view, slot) => {
-    const { value: size, next } = readLengthEncoded(buffer, at);
+    const size = lengthValue(buffer, at);
+    const next = at + lengthPrefixBytes(buffer, at);
     const end = next + size;
     let i = next;
     const negative = buffer[i] === 45;
@@ -144,31 +145,40 @@ function pad(value: number, width: number): string {
   return String(value).padStart(width, '0');
 }
 
-/** A binary DATE/DATETIME/TIMESTAMP value: its parts and where the next value starts. */
+/** A DATE/DATETIME/TIMESTAMP value's parts and where the next value starts. */
 interface WireDateTime {
-  readonly year: number;
-  readonly month: number;
-  readonly day: number;
-  readonly hour: number;
-  readonly minute: number;
-  readonly second: number;
-  readonly micros: number;
-  readonly next: number;
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  micros: number;
+  next: number;
 }
+
+/** The one value being read: the readers fill it in place, since they run for every date of a read. */
+const scratch: WireDateTime = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0, micros: 0, next: 0 };
 
 function readDateTime(buffer: Buffer, at: number): WireDateTime {
   const length = buffer[at] as number;
   const long = length >= 7;
-  return {
-    year: length >= 4 ? buffer.readUInt16LE(at + 1) : 0,
-    month: length >= 4 ? (buffer[at + 3] as number) : 0,
-    day: length >= 4 ? (buffer[at + 4] as number) : 0,
-    hour: long ? (buffer[at + 5] as number) : 0,
-    minute: long ? (buffer[at + 6] as number) : 0,
-    second: long ? (buffer[at + 7] as number) : 0,
-    micros: length >= 11 ? buffer.readUInt32LE(at + 8) : 0,
-    next: at + 1 + length,
-  };
+  scratch.year = length >= 4 ? buffer.readUInt16LE(at + 1) : 0;
+  scratch.month = length >= 4 ? (buffer[at + 3] as number) : 0;
+  scratch.day = length >= 4 ? (buffer[at + 4] as number) : 0;
+  scratch.hour = long ? (buffer[at + 5] as number) : 0;
+  scratch.minute = long ? (buffer[at + 6] as number) : 0;
+  scratch.second = long ? (buffer[at + 7] as number) : 0;
+  scratch.micros = length >= 11 ? buffer.readUInt32LE(at + 8) : 0;
+  scratch.next = at + 1 + length;
+  return scratch;
+}
+
+/** The two ASCII digits at `at` as a number, or a negative number when either is not a digit. */
+function twoDigits(buffer: Buffer, at: number): number {
+  const high = (buffer[at] as number) - 48;
+  const low = (buffer[at + 1] as number) - 48;
+  return high >>> 0 > 9 || low >>> 0 > 9 ? -1 : high * 10 + low;
 }
 
 /** `count` ASCII digits at `at`, or -1 when one is not a digit. */
@@ -176,35 +186,47 @@ function digitsAt(buffer: Buffer, at: number, count: number): number {
   let value = 0;
   for (let i = at; i < at + count; i++) {
     const d = (buffer[i] as number) - 48;
-    if (d < 0 || d > 9) return -1;
+    if (d >>> 0 > 9) return -1;
     value = value * 10 + d;
   }
   return value;
 }
+
+const MICROS_SCALE = [0, 100_000, 10_000, 1000, 100, 10, 1];
 
 /**
  * A length-encoded `YYYY-MM-DD[ HH:MM:SS[.f…]]` (the server's own text of a DATE or DATETIME,
  * selected with `CAST(… AS CHAR)`), read by position into the parts of a binary value.
  */
 function readDateTimeText(buffer: Buffer, at: number): WireDateTime {
-  const { value: size, next } = readLengthEncoded(buffer, at);
+  const size = lengthValue(buffer, at);
+  const next = at + lengthPrefixBytes(buffer, at);
   const end = next + size;
-  const bad = () => new WireValueError(`${JSON.stringify(buffer.toString('latin1', next, end))} is not a MySQL date or datetime`);
-  if ((size !== 10 && size < 19) || buffer[next + 4] !== 45 || buffer[next + 7] !== 45) throw bad();
-  const parts = { year: digitsAt(buffer, next, 4), month: digitsAt(buffer, next + 5, 2), day: digitsAt(buffer, next + 8, 2), hour: 0, minute: 0, second: 0, micros: 0, next: end };
+  let valid = (size === 10 || size >= 19) && buffer[next + 4] === 45 && buffer[next + 7] === 45;
+  const century = twoDigits(buffer, next);
+  const yearOfCentury = twoDigits(buffer, next + 2);
+  scratch.year = century < 0 || yearOfCentury < 0 ? -1 : century * 100 + yearOfCentury;
+  scratch.month = twoDigits(buffer, next + 5);
+  scratch.day = twoDigits(buffer, next + 8);
+  scratch.hour = 0;
+  scratch.minute = 0;
+  scratch.second = 0;
+  scratch.micros = 0;
+  scratch.next = end;
   if (size > 10) {
-    if (buffer[next + 10] !== 32 || buffer[next + 13] !== 58 || buffer[next + 16] !== 58) throw bad();
-    parts.hour = digitsAt(buffer, next + 11, 2);
-    parts.minute = digitsAt(buffer, next + 14, 2);
-    parts.second = digitsAt(buffer, next + 17, 2);
+    valid &&= buffer[next + 10] === 32 && buffer[next + 13] === 58 && buffer[next + 16] === 58;
+    scratch.hour = twoDigits(buffer, next + 11);
+    scratch.minute = twoDigits(buffer, next + 14);
+    scratch.second = twoDigits(buffer, next + 17);
   }
   if (size > 19) {
     const fraction = size - 20;
-    if (buffer[next + 19] !== 46 || fraction < 1 || fraction > 6) throw bad();
-    parts.micros = digitsAt(buffer, next + 20, fraction) * 10 ** (6 - fraction);
+    valid &&= buffer[next + 19] === 46 && fraction >= 1 && fraction <= 6;
+    scratch.micros = valid ? digitsAt(buffer, next + 20, fraction) * (MICROS_SCALE[fraction] as number) : -1;
   }
-  if (parts.year < 0 || parts.month < 0 || parts.day < 0 || parts.hour < 0 || parts.hour > 23 || parts.minute < 0 || parts.minute > 59 || parts.second < 0 || parts.second > 59 || parts.micros < 0) throw bad();
-  return parts;
+  valid &&= scratch.year >= 0 && scratch.month >= 0 && scratch.day >= 0 && scratch.hour >= 0 && scratch.hour <= 23 && scratch.minute >= 0 && scratch.minute <= 59 && scratch.second >= 0 && scratch.second <= 59 && scratch.micros >= 0;
+  if (!valid) throw new WireValueError(`${JSON.stringify(buffer.toString('latin1', next, end))} is not a MySQL date or datetime`);
+  return scratch;
 }
 
 function dateText(value: WireDateTime): string {
@@ -298,7 +320,8 @@ function sinkFor(column: MappedColumn, field: WireField, warn: ZeroDateWarning):
     case 'year': {
       if (DataType.isInt(type) && type.bitWidth === 64) {
         if (field.columnType === WireType.longlong && !unsigned) {
-          return new FixedSink(type, 8, (b, at, view, slot) => (view.setBigInt64(slot, b.readBigInt64LE(at), true), at + 8), int64Array);
+          // Two 32-bit words: the same bytes without a BigInt per value.
+          return new FixedSink(type, 8, (b, at, view, slot) => (view.setInt32(slot, b.readInt32LE(at), true), view.setInt32(slot + 4, b.readInt32LE(at + 4), true), at + 8), int64Array);
         }
         if (small === undefined) throw unexpected(column, field);
         return new FixedSink(type, 8, (b, at, view, slot) => (writeInt64(view, slot, small.read(b, at)), at + small.bytes), int64Array);
@@ -315,7 +338,7 @@ function sinkFor(column: MappedColumn, field: WireField, warn: ZeroDateWarning):
     }
     case 'unsigned-bigint':
       if (field.columnType !== WireType.longlong) throw unexpected(column, field);
-      return new FixedSink(type, 16, (b, at, view, slot) => (view.setBigUint64(slot, b.readBigUInt64LE(at), true), view.setBigUint64(slot + 8, 0n, true), at + 8), wordArray);
+      return new FixedSink(type, 16, (b, at, view, slot) => (view.setInt32(slot, b.readInt32LE(at), true), view.setInt32(slot + 4, b.readInt32LE(at + 4), true), view.setInt32(slot + 8, 0, true), view.setInt32(slot + 12, 0, true), at + 8), wordArray);
     case 'decimal': {
       if ((field.columnType !== WireType.newDecimal && field.columnType !== WireType.decimal) || !DataType.isDecimal(type)) throw unexpected(column, field);
       return new FixedSink(type, 16, decimalReader(type.scale, type.precision), wordArray);
@@ -328,14 +351,15 @@ function sinkFor(column: MappedColumn, field: WireField, warn: ZeroDateWarning):
       return new FixedSink(type, 8, (b, at, view, slot) => (view.setFloat64(slot, b.readDoubleLE(at), true), at + 8), (buffer, bytes) => new Float64Array(buffer, 0, bytes / 8));
     case 'int-bool':
       if (small === undefined) throw unexpected(column, field);
-      return new BoolSink(type, (b, at) => ({ value: small.read(b, at) !== 0, next: at + small.bytes }));
+      return new BoolSink(type, (b, at) => (small.read(b, at) !== 0 ? -(at + small.bytes) - 1 : at + small.bytes));
     case 'bit-bool':
       if (field.columnType !== WireType.bit) throw unexpected(column, field);
       return new BoolSink(type, (b, at) => {
-        const { value: size, next } = readLengthEncoded(b, at);
+        const size = lengthValue(b, at);
+        const next = at + lengthPrefixBytes(b, at);
         let truth = false;
         for (let i = next; i < next + size; i++) truth ||= b[i] !== 0;
-        return { value: truth, next: next + size };
+        return truth ? -(next + size) - 1 : next + size;
       });
     case 'bits': {
       if (field.columnType !== WireType.bit) throw unexpected(column, field);
@@ -344,7 +368,8 @@ function sinkFor(column: MappedColumn, field: WireField, warn: ZeroDateWarning):
         type,
         wide ? 16 : 8,
         (b, at, view, slot) => {
-          const { value: size, next } = readLengthEncoded(b, at);
+          const size = lengthValue(b, at);
+          const next = at + lengthPrefixBytes(b, at);
           if (size > 8) throw new WireValueError(`BIT value of ${size} bytes`);
           const value = bitValue(b, next, size);
           if (wide) writeBigDecimal(view, slot, value);
