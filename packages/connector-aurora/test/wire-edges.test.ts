@@ -1,8 +1,8 @@
 /**
  * The protocol's edges for the wire decoder, on a private mariadbd (TLS certificates made by
  * openssl, `max_allowed_packet` above 16 MB): rows larger than one 16 MB packet, an error packet
- * after rows were sent, the connection killed by `KILL` mid-stream, and TLS. Each read returns
- * every row once or fails with a clear error.
+ * after rows were sent, the connection killed by `KILL` mid-stream, the server stopped mid-stream,
+ * an abort, and TLS. Each read returns every row once or fails with a clear error.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -129,5 +129,41 @@ describe.skipIf(unavailable !== undefined)(`wire decoder at the protocol's edges
     await expect(read).rejects.toThrow(/The connection to MySQL failed \((PROTOCOL_CONNECTION_LOST|ER_CONNECTION_KILLED)\) while reading the KILL test/);
     expect(rows).toBeLessThan(2_000_000);
     await killer.end();
+  }, 60_000);
+
+  it('ends quietly when its signal fires mid-stream, and closes the half-read connection', async () => {
+    // Prepare
+    const statement = { sql: `SELECT CAST(seq AS SIGNED), CAST(seq AS SIGNED) FROM ${DATABASE}.seq_1_to_2000000 WHERE seq >= ?`, params: [0] };
+    const connection = await connectionOf(plain.pool);
+    const threadId = connection.threadId;
+    const abort = new AbortController();
+    let rows = 0;
+    // Act
+    for await (const batch of streamWireBatches(connection, statement, sequenceColumns, { signal: abort.signal, targetBatchBytes: 64 * 1024, warn: () => undefined, action: 'reading the abort test' })) {
+      rows += batch.numRows;
+      abort.abort();
+    }
+    // Assess: the server no longer has the reading session
+    expect(rows).toBeGreaterThan(0);
+    expect(rows).toBeLessThan(2_000_000);
+    await expect.poll(async () => ((await plain.pool.promise().query('SELECT ID FROM information_schema.processlist WHERE ID = ?', [threadId]))[0] as unknown[]).length, { timeout: 5000 }).toBe(0);
+  }, 60_000);
+
+  // Last: it stops the private server.
+  it('fails, never ends short, when the server goes away mid-stream', async () => {
+    // Prepare
+    const statement = { sql: `SELECT CAST(seq AS SIGNED), CAST(seq AS SIGNED) FROM ${DATABASE}.seq_1_to_5000000 WHERE seq >= ?`, params: [0] };
+    const connection = await connectionOf(plain.pool);
+    let rows = 0;
+    // Act
+    const read = (async () => {
+      for await (const batch of streamWireBatches(connection, statement, sequenceColumns, { signal: new AbortController().signal, targetBatchBytes: 64 * 1024, warn: () => undefined, action: 'reading the shutdown test' })) {
+        if (rows === 0) await server?.stop();
+        rows += batch.numRows;
+      }
+    })();
+    // Assess
+    await expect(read).rejects.toThrow(/The connection to MySQL failed \((PROTOCOL_CONNECTION_LOST|ER_SERVER_SHUTDOWN|ECONNRESET|ER_CONNECTION_KILLED)\) while reading the shutdown test/);
+    expect(rows).toBeLessThan(5_000_000);
   }, 60_000);
 });
