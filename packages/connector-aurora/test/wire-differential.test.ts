@@ -137,4 +137,16 @@ describe(`wire decoder vs mysql2 → valueConverter → RecordBatchWriter (seed 
     // Assess
     for (const column of columns) expect({ column: column.name, values: actual[column.name] }).toEqual({ column: column.name, values: expected[column.name] });
   });
+
+  it('counts the rows of a statement that asks for no columns (the kit selects NULL)', async () => {
+    // Prepare
+    const statement = { sql: `SELECT NULL FROM ${quoteIdentifier(db.name)}.WireTypes WHERE id >= ?`, params: [100] };
+    // Act
+    const expected = await readThroughMysql2(pool, statement, []);
+    const batches = await readThroughWire(pool, statement, []);
+    // Assess
+    const rows = (list: typeof batches) => list.reduce((sum, batch) => sum + batch.numRows, 0);
+    expect({ rows: rows(batches), fields: batches[0]?.schema.fields.length }).toEqual({ rows: rows(expected), fields: 0 });
+    expect(rows(batches)).toBe(ROWS - 100);
+  });
 });

@@ -420,12 +420,15 @@ export class WireBatchDecoder {
   readonly schema: Schema;
   readonly #sinks: readonly ColumnSink[];
   readonly #columns: readonly MappedColumn[];
+  readonly #countOnly: boolean;
   #numRows = 0;
   #rowsBefore = 0;
 
   /** @throws {ConnectorError} `Unsupported` when the server's column types do not match the mapping. */
   constructor(columns: readonly MappedColumn[], fields: readonly WireField[], options: WireBatchDecoderOptions) {
-    if (fields.length !== columns.length) throw new ConnectorError('Internal', `The statement returned ${fields.length} columns where ${columns.length} were expected`);
+    // No columns asked for: the kit selects `NULL` per row (sql-select.ts), and only the rows count.
+    this.#countOnly = columns.length === 0 && fields.length === 1;
+    if (fields.length !== columns.length && !this.#countOnly) throw new ConnectorError('Internal', `The statement returned ${fields.length} columns where ${columns.length} were expected`);
     this.schema = new Schema(columns.map((column) => column.field));
     this.#columns = columns;
     this.#sinks = columns.map((column, index) => sinkFor(column, fields[index] as WireField, options.warn));
@@ -450,6 +453,10 @@ export class WireBatchDecoder {
    * @throws {ConnectorError} naming the column and row for a value Athena cannot get exactly.
    */
   appendRow(buffer: Buffer, start: number, end: number): void {
+    if (this.#countOnly) {
+      this.#numRows++;
+      return;
+    }
     const sinks = this.#sinks;
     const count = sinks.length;
     if (buffer[start] !== 0) throw new ConnectorError('Internal', `MySQL sent a row packet starting 0x${(buffer[start] ?? 0).toString(16)} where binary rows start 0x00`);

@@ -40,6 +40,11 @@ export async function readThroughMysql2(pool: Pool, statement: Statement, column
   const writer = new RecordBatchWriter(new Schema(columns.map((column) => column.field)));
   for await (const rows of streamRowChunks(pool, statement, NEVER, 'reading (mysql2 path)')) {
     for (const row of rows) {
+      // As the connector's readRows does: with no columns, each row is empty.
+      if (columns.length === 0) {
+        writer.appendRow([]);
+        continue;
+      }
       writer.appendRow(
         row.map((value, index) => {
           const convert = converters[index];
