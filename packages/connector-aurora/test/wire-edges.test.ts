@@ -47,6 +47,7 @@ beforeAll(async () => {
   await admin.query(`CREATE DATABASE ${DATABASE} CHARACTER SET utf8mb4`);
   await admin.query(`CREATE TABLE ${DATABASE}.big (id INT PRIMARY KEY, bl LONGBLOB, tx LONGTEXT, n INT)`);
   await admin.query(`INSERT INTO ${DATABASE}.big VALUES (1, x'01', 'small', 10), (2, REPEAT(x'a5', ${BLOB_BYTES}), REPEAT('é', ${TEXT_CHARS}), 20), (3, x'', '', 30)`);
+  await admin.query(`CREATE PROCEDURE ${DATABASE}.two_results() BEGIN SELECT CAST(1 AS SIGNED), CAST(2 AS SIGNED); SELECT CAST(3 AS SIGNED), CAST(4 AS SIGNED); END`);
   await admin.end();
   plain = await auroraPoolFor(DATABASE, server.port);
   tls = await auroraPoolFor(DATABASE, server.port, 'sslMode=REQUIRED');
@@ -110,6 +111,15 @@ describe.skipIf(unavailable !== undefined)(`wire decoder at the protocol's edges
     await expect(read).rejects.toThrow(/ER_SUBQUERY_NO_1_ROW/);
     expect(rowsBefore).toBeGreaterThan(0);
     expect(rowsBefore).toBeLessThan(30_000);
+  }, 60_000);
+
+  it('refuses a statement that returns more than one result set, naming why', async () => {
+    // Prepare
+    const statement = { sql: `CALL ${DATABASE}.two_results()`, params: [] };
+    // Act
+    const read = readThroughWire(plain.pool, statement, sequenceColumns);
+    // Assess
+    await expect(read).rejects.toThrow('The statement returned more than one result set');
   }, 60_000);
 
   it('fails, never ends short, when the connection is killed by KILL mid-stream', async () => {

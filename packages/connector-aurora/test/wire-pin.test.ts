@@ -62,6 +62,9 @@ describe(`mysql2 internals the wire path uses (pinned to ${PINNED_MYSQL2_VERSION
         fieldCount = fields.length;
       },
       row: (buffer, start, end) => received.push(end - start > 0 ? (buffer[start] as number) : -1),
+      failed: (error) => {
+        throw error;
+      },
     });
     command.on('result', () => mysql2Rows++);
     // Act

@@ -43,6 +43,8 @@ export interface WireStateListener {
   fields(fields: readonly WireField[]): void;
   /** Called for each row packet, payload `buffer[start, end)`. */
   row(buffer: Buffer, start: number, end: number): void;
+  /** Called when the result cannot be read (the command then stops; the caller closes the connection). */
+  failed(error: ConnectorError): void;
 }
 
 const SERVER_MORE_RESULTS_EXISTS = 0x0008;
@@ -84,7 +86,9 @@ export function installWireStates(command: ExecuteCommandInternals, listener: Wi
   const row: CommandState = function (packet) {
     if (isResultEnd(packet)) {
       if ((endStatusFlags(packet.buffer, packet.offset, packet.end) & SERVER_MORE_RESULTS_EXISTS) !== 0) {
-        throw new ConnectorError('Unsupported', 'The statement returned more than one result set');
+        // Thrown here it would escape from mysql2's socket handler; the rest of the results die with the connection.
+        listener.failed(new ConnectorError('Unsupported', 'The statement returned more than one result set'));
+        return null;
       }
       return this.done();
     }
@@ -142,31 +146,39 @@ export async function* streamWireBatches(connection: PoolConnection, statement: 
     failure ??= { error };
     notify();
   };
-  const command = connection.execute({ sql: statement.sql, rowsAsArray: true }, [...statement.params]) as unknown as ExecuteCommandInternals;
-  installWireStates(command, {
-    fields(fields) {
-      try {
-        decoder = new WireBatchDecoder(columns, fields, { warn: options.warn });
-      } catch (error) {
-        fail(error);
-      }
-    },
-    row(buffer, start, end) {
-      if (decoder === undefined || failure !== undefined) return;
-      try {
-        decoder.appendRow(buffer, start, end);
-      } catch (error) {
-        fail(error);
-        return;
-      }
-      // Sizing sums every column: once every 64 rows is near enough for a target of megabytes.
-      if ((decoder.numRows & 63) === 0 && decoder.byteSize >= options.targetBatchBytes) {
-        queue.push(decoder.finish());
-        if (queue.length >= BATCHES_AHEAD) connection.pause();
-        notify();
-      }
-    },
-  });
+  let command: ExecuteCommandInternals;
+  try {
+    command = connection.execute({ sql: statement.sql, rowsAsArray: true }, [...statement.params]) as unknown as ExecuteCommandInternals;
+    installWireStates(command, {
+      fields(fields) {
+        try {
+          decoder = new WireBatchDecoder(columns, fields, { warn: options.warn });
+        } catch (error) {
+          fail(error);
+        }
+      },
+      row(buffer, start, end) {
+        if (decoder === undefined || failure !== undefined) return;
+        try {
+          decoder.appendRow(buffer, start, end);
+        } catch (error) {
+          fail(error);
+          return;
+        }
+        // Sizing sums every column: once every 64 rows is near enough for a target of megabytes.
+        if ((decoder.numRows & 63) === 0 && decoder.byteSize >= options.targetBatchBytes) {
+          queue.push(decoder.finish());
+          if (queue.length >= BATCHES_AHEAD) connection.pause();
+          notify();
+        }
+      },
+      failed: fail,
+    });
+  } catch (error) {
+    // Nothing was read, but the command may already be queued: the connection cannot go back to the pool.
+    connection.destroy();
+    throw classifyMysqlError(error, options.action);
+  }
   command.once('error', fail);
   command.once('end', () => {
     if (failure !== undefined) return;
