@@ -6,6 +6,7 @@
  * - one split through the protocol (ReadRecords via the Lambda handler: MySQL stream → values →
  *   Arrow blocks → IPC) vs a raw mysql2 streaming read of the same rows with the same options
  *   (binary protocol, exact numbers and date strings, rows as arrays, `result` events). Target ≥ 0.8.
+ * - the wire decoder (src/wire/) reading the same statement into Arrow batches vs that raw read.
  * - the same table in 4 range splits, read by one worker thread per core (each with its own
  *   connector, as each Athena split gets its own Lambda) vs one split in one worker. Target ≥ 1.5
  *   on 2 cores.
@@ -16,44 +17,14 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Split } from '@athena-federation/connector-core';
 import { compareAsync, report, type RatioResult } from '@athena-federation/connector-core/harness';
-import { createConnection } from 'mysql2';
-import { BENCH_DATABASE, BENCH_ROWS, BENCH_SERVER, BENCH_TABLE, ensureBenchTable } from './bench-table.js';
+import { BENCH_ROWS, ensureBenchTable } from './bench-table.js';
 import { createProtocolReader } from './protocol-reader.js';
+import { PLAIN_SELECT, rawRead } from './raw-read.js';
+import { wireSplitBenchmark } from './wire-read.js';
 
-const FROM = `FROM \`${BENCH_DATABASE}\`.\`${BENCH_TABLE}\``;
-/**
- * The statement the connector sends for the whole table (its select list casts DATETIME(3) to the
- * server's text, see `selectExpression`), so the raw baseline reads exactly what the connector reads.
- */
-const SELECT = `SELECT id, i, b, d, x, s, CAST(t AS CHAR), flag ${FROM}`;
-/** The naive statement, mysql2 formatting the DATETIME itself: for reference. */
-const PLAIN_SELECT = `SELECT id, i, b, d, x, s, t, flag ${FROM}`;
 const PARALLEL_SPLITS = 4;
 /** One worker per core: more would only take turns on the same cores (Athena's Lambdas each have their own). */
 const WORKERS = Math.min(PARALLEL_SPLITS, availableParallelism());
-
-/**
- * The raw baseline: one mysql2 connection with the connector's value options, rows counted from
- * mysql2's per-row `result` events — its cheapest streaming consumer (no async iteration, no
- * backpressure bookkeeping), so the ratio is against the fastest plain read, not a handicapped one.
- */
-async function rawRead(protocol: 'binary' | 'text', sql = SELECT): Promise<number> {
-  const connection = createConnection({ ...BENCH_SERVER, supportBigNumbers: true, dateStrings: true, decimalNumbers: false, charset: 'utf8mb4_general_ci', timezone: 'Z' });
-  try {
-    const query = protocol === 'binary' ? connection.execute({ sql, rowsAsArray: true }) : connection.query({ sql, rowsAsArray: true });
-    let rows = 0;
-    await new Promise<void>((resolve, reject) => {
-      query.on('result', () => {
-        rows++;
-      });
-      query.once('end', () => resolve());
-      query.once('error', reject);
-    });
-    return rows;
-  } finally {
-    connection.destroy();
-  }
-}
 
 function expectRows(what: string, rows: number): void {
   if (rows !== BENCH_ROWS) throw new Error(`${what} read ${rows} rows, expected ${BENCH_ROWS}`);
@@ -97,6 +68,7 @@ async function singleSplitBenchmarks(results: RatioResult[]): Promise<Split> {
     results.push(await compareAsync('1 split via protocol vs raw mysql2 (binary)', '≥ 0.8', async () => expectRows('raw binary read', await rawRead('binary')), protocolRead, 5, `${BENCH_ROWS} rows × 8 columns, execute(), result events`));
     results.push(await compareAsync('1 split via protocol vs raw mysql2 (text)', 'info', async () => expectRows('raw text read', await rawRead('text')), protocolRead, 3, 'query(): the text protocol, for reference'));
     results.push(await compareAsync('1 split via protocol vs raw mysql2, plain SELECT', 'info', async () => expectRows('raw plain read', await rawRead('binary', PLAIN_SELECT)), protocolRead, 3, 'execute() of the naive select list, mysql2 formatting the DATETIME(3): for reference'));
+    results.push(await wireSplitBenchmark());
     return whole;
   } finally {
     await single.close();
