@@ -9,6 +9,8 @@ const [outfile, zip] = process.argv.slice(2);
 await bundleLambda({
   entry: `${root}src/lambda.ts`,
   outfile: outfile ?? `${root}dist/lambda/index.mjs`,
-  optionalExternals: { cardinal: 'mysql2 colours SQL in its debug output with it when installed, loading it inside try/catch' },
+  optionalExternals: {
+    cardinal: 'mysql2 colours SQL in its debug output with it when installed, loading it inside try/catch',
+  },
   ...(outfile === undefined ? { zip: `${root}dist/lambda.zip`, clean: true } : zip === undefined ? {} : { zip }),
 });

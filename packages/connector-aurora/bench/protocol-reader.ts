@@ -25,7 +25,15 @@ export function createProtocolReader(targetRowsPerSplit: number): ProtocolReader
   let rows = 0;
   const spill: SpillServices = {
     async prepareSplits() {
-      return { directory: (): S3SpillLocation => ({ '@type': 'S3SpillLocation', bucket: 'aurora-bench', key: `bench/${randomUUID()}`, directory: true }), key: async () => null };
+      return {
+        directory: (): S3SpillLocation => ({
+          '@type': 'S3SpillLocation',
+          bucket: 'aurora-bench',
+          key: `bench/${randomUUID()}`,
+          directory: true,
+        }),
+        key: async () => null,
+      };
     },
     createSpiller() {
       const locations: S3SpillLocation[] = [];
@@ -33,7 +41,12 @@ export function createProtocolReader(targetRowsPerSplit: number): ProtocolReader
         async spill(batch) {
           encodeRecordBatchMessage(batch, 'legacy');
           rows += batch.numRows;
-          locations.push({ '@type': 'S3SpillLocation', bucket: 'aurora-bench', key: `bench/${randomUUID()}`, directory: false });
+          locations.push({
+            '@type': 'S3SpillLocation',
+            bucket: 'aurora-bench',
+            key: `bench/${randomUUID()}`,
+            directory: false,
+          });
         },
         async finish() {
           return locations;
@@ -43,11 +56,17 @@ export function createProtocolReader(targetRowsPerSplit: number): ProtocolReader
     },
   };
   const connector = createAuroraConnector({
-    env: { default: `mysql://jdbc:mysql://${BENCH_SERVER.host}:${BENCH_SERVER.port}/${BENCH_DATABASE}?user=${BENCH_SERVER.user}`, target_rows_per_split: String(targetRowsPerSplit) },
+    env: {
+      default: `mysql://jdbc:mysql://${BENCH_SERVER.host}:${BENCH_SERVER.port}/${BENCH_DATABASE}?user=${BENCH_SERVER.user}`,
+      target_rows_per_split: String(targetRowsPerSplit),
+    },
   });
   // No Athena here to ask whether the query still runs (in production: one background call a second per long read).
   const config = { ...loadHandlerConfig({}), spillBucket: 'aurora-bench', queryStatusCheckIntervalMs: 0 };
-  const driver = new EngineDriver({ transport: inProcessTransport(createLambdaHandler(connector, { config, spill })), catalogName: 'aurora_bench' });
+  const driver = new EngineDriver({
+    transport: inProcessTransport(createLambdaHandler(connector, { config, spill })),
+    catalogName: 'aurora_bench',
+  });
   const tableName = { schemaName: BENCH_DATABASE, tableName: BENCH_TABLE };
   const constraints = makeConstraints();
   let table: GetTableResponse | undefined;
@@ -61,7 +80,18 @@ export function createProtocolReader(targetRowsPerSplit: number): ProtocolReader
       if (table === undefined) table = await driver.getTable(tableName);
       const before = rows;
       const response = await driver.send(
-        { '@type': 'ReadRecordsRequest', identity: driver.identity, queryId: driver.queryId, catalogName: 'aurora_bench', tableName, schema: table.schema, split, constraints, maxBlockSize: 16_000_000, maxInlineBlockSize: 5_242_880 },
+        {
+          '@type': 'ReadRecordsRequest',
+          identity: driver.identity,
+          queryId: driver.queryId,
+          catalogName: 'aurora_bench',
+          tableName,
+          schema: table.schema,
+          split,
+          constraints,
+          maxBlockSize: 16_000_000,
+          maxInlineBlockSize: 5_242_880,
+        },
         'ReadRecordsResponse',
       );
       // Inline answers (small splits) carry their rows in the response itself.

@@ -19,9 +19,19 @@ export const PLAIN_SELECT = `SELECT id, i, b, d, x, s, t, flag ${FROM}`;
  * backpressure bookkeeping), so the ratio is against the fastest plain read, not a handicapped one.
  */
 export async function rawRead(protocol: 'binary' | 'text', sql = SELECT): Promise<number> {
-  const connection = createConnection({ ...BENCH_SERVER, supportBigNumbers: true, dateStrings: true, decimalNumbers: false, charset: 'utf8mb4_general_ci', timezone: 'Z' });
+  const connection = createConnection({
+    ...BENCH_SERVER,
+    supportBigNumbers: true,
+    dateStrings: true,
+    decimalNumbers: false,
+    charset: 'utf8mb4_general_ci',
+    timezone: 'Z',
+  });
   try {
-    const query = protocol === 'binary' ? connection.execute({ sql, rowsAsArray: true }) : connection.query({ sql, rowsAsArray: true });
+    const query =
+      protocol === 'binary'
+        ? connection.execute({ sql, rowsAsArray: true })
+        : connection.query({ sql, rowsAsArray: true });
     let rows = 0;
     await new Promise<void>((resolve, reject) => {
       query.on('result', () => {

@@ -35,10 +35,15 @@ function startWorkers(count: number, targetRowsPerSplit: number) {
   // tsx's loader hooks do not reach worker threads from the command line, so each worker registers them first.
   const entry = new URL('./split-worker.ts', import.meta.url).href;
   const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`;
-  const workers = Array.from({ length: count }, () => new Worker(bootstrap, { eval: true, workerData: { targetRowsPerSplit } }));
+  const workers = Array.from(
+    { length: count },
+    () => new Worker(bootstrap, { eval: true, workerData: { targetRowsPerSplit } }),
+  );
   const read = (worker: Worker, split: Split) =>
     new Promise<number>((resolve, reject) => {
-      worker.once('message', (message: { rows?: number; error?: string }) => (message.error === undefined ? resolve(message.rows ?? 0) : reject(new Error(message.error))));
+      worker.once('message', (message: { rows?: number; error?: string }) =>
+        message.error === undefined ? resolve(message.rows ?? 0) : reject(new Error(message.error)),
+      );
       worker.postMessage({ split });
     });
   return {
@@ -54,7 +59,16 @@ function startWorkers(count: number, targetRowsPerSplit: number) {
       );
       return counts.reduce((a, b) => a + b, 0);
     },
-    stop: () => Promise.all(workers.map((w) => new Promise((resolve) => { w.once('exit', resolve); w.postMessage('close'); }))),
+    stop: () =>
+      Promise.all(
+        workers.map(
+          (w) =>
+            new Promise((resolve) => {
+              w.once('exit', resolve);
+              w.postMessage('close');
+            }),
+        ),
+      ),
   };
 }
 
@@ -65,9 +79,36 @@ async function singleSplitBenchmarks(results: RatioResult[]): Promise<Split> {
     const [whole] = await single.splits();
     if (whole === undefined) throw new Error('the one-split reader planned no split');
     const protocolRead = async () => expectRows('protocol read', await single.read(whole));
-    results.push(await compareAsync('1 split via protocol vs raw mysql2 (binary)', '≥ 0.8', async () => expectRows('raw binary read', await rawRead('binary')), protocolRead, 5, `${BENCH_ROWS} rows × 8 columns, execute(), result events`));
-    results.push(await compareAsync('1 split via protocol vs raw mysql2 (text)', 'info', async () => expectRows('raw text read', await rawRead('text')), protocolRead, 3, 'query(): the text protocol, for reference'));
-    results.push(await compareAsync('1 split via protocol vs raw mysql2, plain SELECT', 'info', async () => expectRows('raw plain read', await rawRead('binary', PLAIN_SELECT)), protocolRead, 3, 'execute() of the naive select list, mysql2 formatting the DATETIME(3): for reference'));
+    results.push(
+      await compareAsync(
+        '1 split via protocol vs raw mysql2 (binary)',
+        '≥ 0.8',
+        async () => expectRows('raw binary read', await rawRead('binary')),
+        protocolRead,
+        5,
+        `${BENCH_ROWS} rows × 8 columns, execute(), result events`,
+      ),
+    );
+    results.push(
+      await compareAsync(
+        '1 split via protocol vs raw mysql2 (text)',
+        'info',
+        async () => expectRows('raw text read', await rawRead('text')),
+        protocolRead,
+        3,
+        'query(): the text protocol, for reference',
+      ),
+    );
+    results.push(
+      await compareAsync(
+        '1 split via protocol vs raw mysql2, plain SELECT',
+        'info',
+        async () => expectRows('raw plain read', await rawRead('binary', PLAIN_SELECT)),
+        protocolRead,
+        3,
+        'execute() of the naive select list, mysql2 formatting the DATETIME(3): for reference',
+      ),
+    );
     results.push(await wireSplitBenchmark());
     return whole;
   } finally {
@@ -111,7 +152,10 @@ async function parallelSplitBenchmarks(results: RatioResult[], whole: Split): Pr
     const reader = (clientCpu.user + clientCpu.system) / 1e6;
     const server = serverBefore === undefined || serverAfter === undefined ? undefined : serverAfter - serverBefore;
     const busy = server === undefined ? undefined : (reader + server) / wall;
-    const bound = server === undefined || busy === undefined ? '' : `; one split already keeps ${busy.toFixed(2)} cores busy (readers ${reader.toFixed(2)} s + server ${server.toFixed(2)} s CPU in ${wall.toFixed(2)} s), so 2 cores allow at most ${(2 / busy).toFixed(2)}`;
+    const bound =
+      server === undefined || busy === undefined
+        ? ''
+        : `; one split already keeps ${busy.toFixed(2)} cores busy (readers ${reader.toFixed(2)} s + server ${server.toFixed(2)} s CPU in ${wall.toFixed(2)} s), so 2 cores allow at most ${(2 / busy).toFixed(2)}`;
     results.push(
       await compareAsync(
         `${splits.length} range splits in parallel vs 1 split`,

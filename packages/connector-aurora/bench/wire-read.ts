@@ -25,10 +25,23 @@ export async function wireSplitBenchmark(): Promise<RatioResult> {
     const signal = new AbortController().signal;
     const wireRead = async () => {
       let rows = 0;
-      for await (const batch of streamWireBatches(await connectionOf(pool), { sql: SELECT, params: [] }, columns, { signal, targetBatchBytes: TARGET_BATCH_BYTES, warn: () => undefined, action: 'the wire benchmark' })) rows += batch.numRows;
+      for await (const batch of streamWireBatches(await connectionOf(pool), { sql: SELECT, params: [] }, columns, {
+        signal,
+        targetBatchBytes: TARGET_BATCH_BYTES,
+        warn: () => undefined,
+        action: 'the wire benchmark',
+      }))
+        rows += batch.numRows;
       checkRows('wire read', rows);
     };
-    return await compareAsync('1 split via the wire decoder vs raw mysql2 (binary)', '≥ 1.0 (issue #17)', async () => checkRows('raw binary read', await rawRead('binary')), wireRead, 5, `${BENCH_ROWS} rows × 8 columns into Arrow batches of ~4 MiB; no spill, no IPC`);
+    return await compareAsync(
+      '1 split via the wire decoder vs raw mysql2 (binary)',
+      '≥ 1.0 (issue #17)',
+      async () => checkRows('raw binary read', await rawRead('binary')),
+      wireRead,
+      5,
+      `${BENCH_ROWS} rows × 8 columns into Arrow batches of ~4 MiB; no spill, no IPC`,
+    );
   } finally {
     await end();
   }

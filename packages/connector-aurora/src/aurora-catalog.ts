@@ -55,7 +55,16 @@ export function resolveSchema(ctx: ConnectorContext, pool: Pool, schemaName: str
     casingMode: casingOf(ctx),
     what: `Schema ${JSON.stringify(schemaName)}`,
     candidates: async (name) =>
-      (await queryRows<{ name: string }>(pool, { sql: 'SELECT SCHEMA_NAME AS name FROM information_schema.schemata WHERE LOWER(SCHEMA_NAME) = LOWER(?)', params: [name] }, `resolving schema ${JSON.stringify(name)}`)).map((r) => r.name),
+      (
+        await queryRows<{ name: string }>(
+          pool,
+          {
+            sql: 'SELECT SCHEMA_NAME AS name FROM information_schema.schemata WHERE LOWER(SCHEMA_NAME) = LOWER(?)',
+            params: [name],
+          },
+          `resolving schema ${JSON.stringify(name)}`,
+        )
+      ).map((r) => r.name),
   });
 }
 
@@ -64,7 +73,12 @@ export function resolveSchema(ctx: ConnectorContext, pool: Pool, schemaName: str
  *
  * @throws {ConnectorError} `NotFound` when the schema or table does not exist; `InvalidInput` for a column type that cannot be read.
  */
-export async function resolveTable(state: AuroraState, ctx: ConnectorContext, pool: Pool, table: TableName): Promise<ResolvedTable> {
+export async function resolveTable(
+  state: AuroraState,
+  ctx: ConnectorContext,
+  pool: Pool,
+  table: TableName,
+): Promise<ResolvedTable> {
   const schemaName = await resolveSchema(ctx, pool, table.schemaName);
   const what = `Table ${JSON.stringify(`${table.schemaName}.${table.tableName}`)}`;
   const tableName = await resolveSourceName({
@@ -72,7 +86,16 @@ export async function resolveTable(state: AuroraState, ctx: ConnectorContext, po
     casingMode: casingOf(ctx),
     what,
     candidates: async (name) =>
-      (await queryRows<{ name: string }>(pool, { sql: 'SELECT TABLE_NAME AS name FROM information_schema.tables WHERE TABLE_SCHEMA = ? AND LOWER(TABLE_NAME) = LOWER(?)', params: [schemaName, name] }, `resolving table ${what}`)).map((r) => r.name),
+      (
+        await queryRows<{ name: string }>(
+          pool,
+          {
+            sql: 'SELECT TABLE_NAME AS name FROM information_schema.tables WHERE TABLE_SCHEMA = ? AND LOWER(TABLE_NAME) = LOWER(?)',
+            params: [schemaName, name],
+          },
+          `resolving table ${what}`,
+        )
+      ).map((r) => r.name),
   });
   const rows = await queryRows<ColumnRow>(
     pool,
@@ -96,7 +119,11 @@ function columnOf(row: ColumnRow): MysqlColumn {
     numericPrecision: row.numericPrecision === null ? null : Number(row.numericPrecision),
     numericScale: row.numericScale === null ? null : Number(row.numericScale),
     nullable: row.isNullable === 'YES',
-    text: { characterSet: row.characterSet, maxChars: row.maxChars === null ? null : Number(row.maxChars), maxBytes: row.maxBytes === null ? null : Number(row.maxBytes) },
+    text: {
+      characterSet: row.characterSet,
+      maxChars: row.maxChars === null ? null : Number(row.maxChars),
+      maxBytes: row.maxBytes === null ? null : Number(row.maxBytes),
+    },
   };
 }
 
@@ -116,14 +143,20 @@ export function findColumn(columns: readonly MappedColumn[], name: string): Mapp
 export function projectColumns(columns: readonly MappedColumn[], schema: Schema, what: string): MappedColumn[] {
   return schema.fields.map((field) => {
     const column = findColumn(columns, field.name);
-    if (column === undefined) throw new ConnectorError('InvalidInput', `${what} has no column ${JSON.stringify(field.name)}`);
+    if (column === undefined)
+      throw new ConnectorError('InvalidInput', `${what} has no column ${JSON.stringify(field.name)}`);
     return column;
   });
 }
 
 /** The request's summary keyed by MySQL's column names (a name no column has is kept as sent). */
-export function summaryByColumn(columns: readonly MappedColumn[], summary: Readonly<Record<string, ValueSet>>): Record<string, ValueSet> {
-  return Object.fromEntries(Object.entries(summary).map(([name, set]) => [findColumn(columns, name)?.name ?? name, set]));
+export function summaryByColumn(
+  columns: readonly MappedColumn[],
+  summary: Readonly<Record<string, ValueSet>>,
+): Record<string, ValueSet> {
+  return Object.fromEntries(
+    Object.entries(summary).map(([name, set]) => [findColumn(columns, name)?.name ?? name, set]),
+  );
 }
 
 /** Every schema but MySQL's own, named as the casing mode lists them. */
@@ -131,7 +164,10 @@ export async function listSchemas(state: AuroraState, ctx: ConnectorContext): Pr
   const pool = await poolFor(state, ctx.catalogName);
   const rows = await queryRows<{ name: string }>(
     pool,
-    { sql: `SELECT SCHEMA_NAME AS name FROM information_schema.schemata WHERE LOWER(SCHEMA_NAME) NOT IN (${SYSTEM_SCHEMAS.map(() => '?').join(', ')}) ORDER BY SCHEMA_NAME`, params: SYSTEM_SCHEMAS },
+    {
+      sql: `SELECT SCHEMA_NAME AS name FROM information_schema.schemata WHERE LOWER(SCHEMA_NAME) NOT IN (${SYSTEM_SCHEMAS.map(() => '?').join(', ')}) ORDER BY SCHEMA_NAME`,
+      params: SYSTEM_SCHEMAS,
+    },
     'listing schemas',
   );
   return [...new Set(rows.map((r) => listedName(r.name, casingOf(ctx))))];
@@ -142,11 +178,19 @@ export async function listSchemas(state: AuroraState, ctx: ConnectorContext): Pr
  *
  * @throws {ConnectorError} `InvalidInput` for a token this connector did not issue.
  */
-export async function listTables(state: AuroraState, ctx: ConnectorContext, input: ListTablesInput): Promise<TablePage> {
+export async function listTables(
+  state: AuroraState,
+  ctx: ConnectorContext,
+  input: ListTablesInput,
+): Promise<TablePage> {
   const pool = await poolFor(state, ctx.catalogName);
   const schemaName = await resolveSchema(ctx, pool, input.schemaName);
   const offset = input.nextToken === null ? 0 : Number(input.nextToken);
-  if (!Number.isSafeInteger(offset) || offset < 0) throw new ConnectorError('InvalidInput', `ListTables nextToken ${JSON.stringify(input.nextToken)} is not a token this connector issued`);
+  if (!Number.isSafeInteger(offset) || offset < 0)
+    throw new ConnectorError(
+      'InvalidInput',
+      `ListTables nextToken ${JSON.stringify(input.nextToken)} is not a token this connector issued`,
+    );
   const paged = input.pageSize >= 0;
   const size = Math.max(input.pageSize, 1);
   // Real paging in MySQL (Java: ORDER BY table_name LIMIT offset, size); one extra row tells whether more follow.

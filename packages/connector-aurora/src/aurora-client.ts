@@ -107,7 +107,11 @@ export class AuroraPools {
       password = credentials.password;
     }
     const iam = this.#options.iamAuthentication;
-    const identity = createHash('sha256').update(JSON.stringify([settings.host, settings.port, user ?? null, iam === undefined ? (password ?? null) : 'iam'])).digest('hex');
+    const identity = createHash('sha256')
+      .update(
+        JSON.stringify([settings.host, settings.port, user ?? null, iam === undefined ? (password ?? null) : 'iam']),
+      )
+      .digest('hex');
     const existing = this.#pools.get(settings.source);
     if (existing !== undefined && existing.identity === identity) return existing.pool;
     if (existing !== undefined) existing.pool.end(() => undefined);
@@ -116,9 +120,16 @@ export class AuroraPools {
     // and imported only when a pool is made (a dynamic import per request costs a module lookup).
     // `default` is module.exports both in Node and in the bundle's chunk (which has no named exports).
     const { createPool } = (await import('mysql2')).default;
-    let credentials: PoolOptions = { ...(user === undefined ? {} : { user }), ...(password === undefined ? {} : { password }) };
+    let credentials: PoolOptions = {
+      ...(user === undefined ? {} : { user }),
+      ...(password === undefined ? {} : { password }),
+    };
     if (iam !== undefined) {
-      if (user === undefined) throw new ConnectorError('InvalidInput', `${settings.source} names no database user for IAM database authentication`);
+      if (user === undefined)
+        throw new ConnectorError(
+          'InvalidInput',
+          `${settings.source} names no database user for IAM database authentication`,
+        );
       const signerOptions = { hostname: settings.host, port: settings.port, username: user, region: iam.region };
       // Loaded here, not at module scope: only IAM deployments need the signer, and cold start should not compile it.
       let signer: TokenSigner;
@@ -166,7 +177,8 @@ export class AuroraPools {
         (await getConnection(pool)).release();
       } catch (error) {
         pool.end(() => undefined);
-        if ((error as { code?: unknown }).code !== NO_TLS_OFFERED) throw classifyMysqlError(error, `connecting to MySQL (${settings.source})`);
+        if ((error as { code?: unknown }).code !== NO_TLS_OFFERED)
+          throw classifyMysqlError(error, `connecting to MySQL (${settings.source})`);
         pool = make(undefined);
       }
     }
@@ -199,7 +211,10 @@ export interface AuroraState {
 export async function poolFor(state: AuroraState, catalogName: string): Promise<Pool> {
   const connection = connectionFor(state.config, catalogName);
   if (connection === undefined) {
-    throw new ConnectorError('InvalidInput', `Catalog ${JSON.stringify(catalogName)} has no connection: set the environment variable ${catalogName}_connection_string`);
+    throw new ConnectorError(
+      'InvalidInput',
+      `Catalog ${JSON.stringify(catalogName)} has no connection: set the environment variable ${catalogName}_connection_string`,
+    );
   }
   return state.pools.pool(connection);
 }
@@ -211,10 +226,16 @@ const identityVerified = new WeakSet<Pool>();
 
 /** A connection from `pool`; every statement's connection comes through here, so VERIFY_IDENTITY is checked for each. */
 async function getConnection(pool: Pool): Promise<PoolConnection> {
-  const connection = await new Promise<PoolConnection>((resolve, reject) => pool.getConnection((error, c) => (error === null ? resolve(c) : reject(error))));
+  const connection = await new Promise<PoolConnection>((resolve, reject) =>
+    pool.getConnection((error, c) => (error === null ? resolve(c) : reject(error))),
+  );
   const settings = poolSettings.get(pool);
   if (settings === undefined || identityChecked.has(connection)) return connection;
-  const mismatch = checkIdentity(settings, (connection as unknown as { stream?: unknown }).stream, identityVerified.has(pool));
+  const mismatch = checkIdentity(
+    settings,
+    (connection as unknown as { stream?: unknown }).stream,
+    identityVerified.has(pool),
+  );
   if (mismatch !== undefined) {
     connection.destroy();
     throw mismatch;
@@ -259,7 +280,13 @@ const CHUNK_ROWS = 1024;
  * transaction, and the connection is closed afterwards, so nothing the user's query did to its
  * session (user variables, named locks, the insert id) reaches the next caller of the pool.
  */
-export async function* streamRowChunks(pool: Pool, statement: Statement, signal: AbortSignal, action: string, options: { readonly isolated?: boolean } = {}): AsyncGenerator<unknown[][]> {
+export async function* streamRowChunks(
+  pool: Pool,
+  statement: Statement,
+  signal: AbortSignal,
+  action: string,
+  options: { readonly isolated?: boolean } = {},
+): AsyncGenerator<unknown[][]> {
   let connection: PoolConnection;
   try {
     connection = await getConnection(pool);
@@ -286,7 +313,10 @@ export async function* streamRowChunks(pool: Pool, statement: Statement, signal:
     resultComplete = true;
   });
   const onClose = () => {
-    if (!resultComplete) stream.destroy(Object.assign(new Error('Connection closed during the read'), { code: 'PROTOCOL_CONNECTION_LOST' }));
+    if (!resultComplete)
+      stream.destroy(
+        Object.assign(new Error('Connection closed during the read'), { code: 'PROTOCOL_CONNECTION_LOST' }),
+      );
   };
   connection.once('end', onClose);
   connection.once('error', onClose);

@@ -72,7 +72,8 @@ export function parseConnectionString(source: string, text: string): ConnectionS
     throw new ConfigurationError(source, why);
   };
   const engineEnd = text.indexOf('://');
-  if (engineEnd < 0 || text.slice(0, engineEnd) !== 'mysql') fail('must start with mysql://jdbc:mysql:// (the engine prefix must be "mysql")');
+  if (engineEnd < 0 || text.slice(0, engineEnd) !== 'mysql')
+    fail('must start with mysql://jdbc:mysql:// (the engine prefix must be "mysql")');
   let rest = text.slice(engineEnd + 3);
   if (!rest.startsWith('jdbc:mysql://')) fail('must continue with jdbc:mysql:// after the mysql:// prefix');
   rest = rest.slice('jdbc:mysql://'.length);
@@ -137,8 +138,10 @@ export function parseConnectionString(source: string, text: string): ConnectionS
   }
   const timeoutText = params.get('connectTimeout');
   // Digits only: Number() alone would also read `0x10` or `1e3`, which JDBC rejects.
-  const connectTimeoutMs = timeoutText === undefined ? 10_000 : /^\d+$/.test(timeoutText) ? Number(timeoutText) : Number.NaN;
-  if (!Number.isSafeInteger(connectTimeoutMs) || connectTimeoutMs <= 0) fail('connectTimeout must be a positive number of milliseconds');
+  const connectTimeoutMs =
+    timeoutText === undefined ? 10_000 : /^\d+$/.test(timeoutText) ? Number(timeoutText) : Number.NaN;
+  if (!Number.isSafeInteger(connectTimeoutMs) || connectTimeoutMs <= 0)
+    fail('connectTimeout must be a positive number of milliseconds');
 
   return {
     source,
@@ -164,7 +167,8 @@ function positiveInt(env: Readonly<Record<string, string | undefined>>, name: st
  */
 export function loadAuroraConfig(env: Readonly<Record<string, string | undefined>> = process.env): AuroraConfig {
   const defaultText = env['default'];
-  if (defaultText === undefined || defaultText === '') throw new ConfigurationError('default', 'is required: set it to mysql://jdbc:mysql://host:3306/db?${SecretName}');
+  if (defaultText === undefined || defaultText === '')
+    throw new ConfigurationError('default', 'is required: set it to mysql://jdbc:mysql://host:3306/db?${SecretName}');
   const catalogs = new Map<string, ConnectionSettings>([['default', parseConnectionString('default', defaultText)]]);
   for (const [name, value] of Object.entries(env)) {
     if (!name.endsWith(CONNECTION_SUFFIX) || value === undefined || value === '') continue;
@@ -172,9 +176,14 @@ export function loadAuroraConfig(env: Readonly<Record<string, string | undefined
     if (catalog === '') continue;
     catalogs.set(catalog, parseConnectionString(name, value));
   }
-  if (catalogs.size > MAX_CATALOGS + 1) throw new ConfigurationError('<catalog>_connection_string', `at most ${MAX_CATALOGS} catalogs are supported, found ${catalogs.size - 1}`);
+  if (catalogs.size > MAX_CATALOGS + 1)
+    throw new ConfigurationError(
+      '<catalog>_connection_string',
+      `at most ${MAX_CATALOGS} catalogs are supported, found ${catalogs.size - 1}`,
+    );
   const overflow = env['decimal_precision_overflow']?.toLowerCase() ?? 'error';
-  if (overflow !== 'error' && overflow !== 'varchar') throw new ConfigurationError('decimal_precision_overflow', 'must be "error" or "varchar"');
+  if (overflow !== 'error' && overflow !== 'varchar')
+    throw new ConfigurationError('decimal_precision_overflow', 'must be "error" or "varchar"');
   const functionName = env['AWS_LAMBDA_FUNCTION_NAME'];
   const iamAuthentication = loadIamAuthentication(env, catalogs);
   return {
@@ -195,15 +204,28 @@ export function loadAuroraConfig(env: Readonly<Record<string, string | undefined
  * only over TLS, so `sslMode=PREFERRED` (the default, which would fall back to plain text) becomes
  * `REQUIRED` and an explicit `DISABLED` is refused; every connection string must name its `user`.
  */
-function loadIamAuthentication(env: Readonly<Record<string, string | undefined>>, catalogs: Map<string, ConnectionSettings>): IamAuthentication | undefined {
+function loadIamAuthentication(
+  env: Readonly<Record<string, string | undefined>>,
+  catalogs: Map<string, ConnectionSettings>,
+): IamAuthentication | undefined {
   const flag = env['iam_database_authentication']?.toLowerCase() ?? 'false';
-  if (flag !== 'true' && flag !== 'false') throw new ConfigurationError('iam_database_authentication', 'must be "true" or "false"');
+  if (flag !== 'true' && flag !== 'false')
+    throw new ConfigurationError('iam_database_authentication', 'must be "true" or "false"');
   if (flag === 'false') return undefined;
   const region = env['iam_region'] || env['AWS_REGION'];
-  if (region === undefined || region === '') throw new ConfigurationError('iam_region', 'is required for IAM database authentication when AWS_REGION is not set');
+  if (region === undefined || region === '')
+    throw new ConfigurationError(
+      'iam_region',
+      'is required for IAM database authentication when AWS_REGION is not set',
+    );
   for (const [catalog, settings] of catalogs) {
-    if (settings.sslMode === 'DISABLED') throw new ConfigurationError(settings.source, 'disables TLS, which IAM database authentication requires');
-    if (settings.user === undefined && settings.secretName === undefined) throw new ConfigurationError(settings.source, 'needs user=… (the database user IAM authenticates) for IAM database authentication');
+    if (settings.sslMode === 'DISABLED')
+      throw new ConfigurationError(settings.source, 'disables TLS, which IAM database authentication requires');
+    if (settings.user === undefined && settings.secretName === undefined)
+      throw new ConfigurationError(
+        settings.source,
+        'needs user=… (the database user IAM authenticates) for IAM database authentication',
+      );
     if (settings.sslMode === 'PREFERRED') catalogs.set(catalog, { ...settings, sslMode: 'REQUIRED' });
   }
   return { region };

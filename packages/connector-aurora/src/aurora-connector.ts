@@ -4,7 +4,12 @@
  * query passthrough (aurora-passthrough.ts), with SQL from aurora-sql.ts and types from
  * aurora-types.ts. Core owns the wire, constraint re-checks, batching, the limit and spill.
  */
-import { DataSourceOptimizations, OptimizationSubTypes, type Connector, type DataSourceCapabilities } from '@athena-federation/connector-core';
+import {
+  DataSourceOptimizations,
+  OptimizationSubTypes,
+  type Connector,
+  type DataSourceCapabilities,
+} from '@athena-federation/connector-core';
 import { getTable, listSchemas, listTables } from './aurora-catalog.js';
 import { type AuroraState, AuroraPools, type TokenSigner, type TokenSignerOptions } from './aurora-client.js';
 import { type AuroraConfig, loadAuroraConfig } from './aurora-config.js';
@@ -40,7 +45,9 @@ const CAPABILITIES: DataSourceCapabilities = {
     { subType: OptimizationSubTypes.sortedRangeSet, properties: [] },
     { subType: OptimizationSubTypes.nullableComparison, properties: [] },
   ],
-  [DataSourceOptimizations.complexExpressionPushdown]: [{ subType: OptimizationSubTypes.supportedFunctionExpressionTypes, properties: [...PUSHED_FUNCTIONS] }],
+  [DataSourceOptimizations.complexExpressionPushdown]: [
+    { subType: OptimizationSubTypes.supportedFunctionExpressionTypes, properties: [...PUSHED_FUNCTIONS] },
+  ],
   [DataSourceOptimizations.limitPushdown]: [{ subType: OptimizationSubTypes.integerConstant, properties: [] }],
   [DataSourceOptimizations.topNPushdown]: [{ subType: OptimizationSubTypes.supportsOrderBy, properties: [] }],
 };
@@ -67,7 +74,10 @@ export function createAuroraConnector(options: AuroraConnectorOptions = {}): Aur
     listTables: (ctx, input) => listTables(state, ctx, input),
     getTable: (ctx, table) => getTable(state, ctx, table),
     // A passthrough query is one split, as in Java.
-    getSplits: async (ctx, input) => (isPassthrough(input.constraints.queryPassthroughArguments) ? passthroughSplits() : getTableSplits(state, ctx, input)),
+    getSplits: async (ctx, input) =>
+      isPassthrough(input.constraints.queryPassthroughArguments)
+        ? passthroughSplits()
+        : getTableSplits(state, ctx, input),
     queryPassthrough: PASSTHROUGH_SIGNATURE,
     getQueryPassthroughSchema: (ctx, args) => passthroughSchema(state, ctx, args),
     readSplit: (ctx, input) => readSplit(state, ctx, input),

@@ -32,7 +32,11 @@ const MAX_UNSIGNED_64 = 2n ** 64n - 1n;
 
 /** A literal's decimal text, when it is an integer or a string (decimals arrive as strings). */
 function numberText(value: unknown): string | undefined {
-  return typeof value === 'bigint' || (typeof value === 'number' && Number.isSafeInteger(value)) ? String(value) : typeof value === 'string' ? value : undefined;
+  return typeof value === 'bigint' || (typeof value === 'number' && Number.isSafeInteger(value))
+    ? String(value)
+    : typeof value === 'string'
+      ? value
+      : undefined;
 }
 
 /** A summary literal bound for comparison with a column of `kind`, or undefined when MySQL cannot compare it exactly. */
@@ -42,11 +46,15 @@ function bindLiteral(kind: ColumnKind, type: DataType, value: unknown): { sql: s
       // Bit values are unsigned (BIT(64) reaches 2^64-1); CAST(? AS UNSIGNED) would wrap a negative
       // literal to the largest value and clamp one above 2^64-1 to it, so neither is bound at all.
       const text = numberText(value);
-      return text !== undefined && /^\d{1,20}$/.test(text) && BigInt(text) <= MAX_UNSIGNED_64 ? { sql: `CAST(${PARAMETER} AS UNSIGNED)`, param: text } : undefined;
+      return text !== undefined && /^\d{1,20}$/.test(text) && BigInt(text) <= MAX_UNSIGNED_64
+        ? { sql: `CAST(${PARAMETER} AS UNSIGNED)`, param: text }
+        : undefined;
     }
     case 'integer': {
       const text = numberText(value);
-      return text !== undefined && INTEGER_TEXT.test(text) ? { sql: `CAST(${PARAMETER} AS SIGNED)`, param: text } : undefined;
+      return text !== undefined && INTEGER_TEXT.test(text)
+        ? { sql: `CAST(${PARAMETER} AS SIGNED)`, param: text }
+        : undefined;
     }
     case 'unsigned-bigint':
     case 'decimal': {
@@ -74,7 +82,14 @@ function bindLiteral(kind: ColumnKind, type: DataType, value: unknown): { sql: s
 }
 
 /** Kinds whose pushed predicates select exactly Athena's rows (no collation, rounding or zero-date effects). */
-const EXACT_KINDS: ReadonlySet<ColumnKind> = new Set(['integer', 'year', 'unsigned-bigint', 'decimal', 'bit-bool', 'int-bool']);
+const EXACT_KINDS: ReadonlySet<ColumnKind> = new Set([
+  'integer',
+  'year',
+  'unsigned-bigint',
+  'decimal',
+  'bit-bool',
+  'int-bool',
+]);
 /** Kinds where a NULL in Athena may be a non-NULL value in MySQL (zero dates), so `IS NULL` would drop rows. */
 const ZERO_DATE_KINDS: ReadonlySet<ColumnKind> = new Set(['date', 'datetime', 'datetime-text']);
 
@@ -145,11 +160,21 @@ function sortKey(column: MappedColumn, quoted: string): string | undefined {
  */
 function selectExpression(column: MappedColumn, quoted: string): string {
   if (column.kind === 'geometry') return `CAST(${quoted} AS BINARY)`;
-  return column.kind === 'time' || column.kind === 'text-fallback' || column.kind === 'date' || column.kind === 'datetime' ? `CAST(${quoted} AS CHAR)` : quoted;
+  return column.kind === 'time' ||
+    column.kind === 'text-fallback' ||
+    column.kind === 'date' ||
+    column.kind === 'datetime'
+    ? `CAST(${quoted} AS CHAR)`
+    : quoted;
 }
 
 /** A column as an expression operand, valid only when its MySQL kind reads as the wire type's class. */
-function expressionOperand(column: MappedColumn, quoted: string, cls: SqlValueClass, scale: number): string | undefined {
+function expressionOperand(
+  column: MappedColumn,
+  quoted: string,
+  cls: SqlValueClass,
+  scale: number,
+): string | undefined {
   const unsigned = column.mysql.columnType.toLowerCase().includes('unsigned');
   switch (column.kind) {
     case 'integer':
@@ -189,17 +214,33 @@ function bindConstant(value: unknown, cls: SqlValueClass, scale: number): { sql:
   if (value === null) {
     // DOUBLE as a CAST target needs MySQL 8.0.17+/MariaDB 10.4.5+; a NULL double is rare enough to need neither.
     if (cls === 'double' || cls === 'real') return undefined;
-    const cast = cls === 'int' || cls === 'bool' ? 'SIGNED' : cls === 'decimal' ? `DECIMAL(65,${scale})` : cls === 'string' ? 'CHAR' : cls === 'date' ? 'DATE' : 'DATETIME(3)';
+    const cast =
+      cls === 'int' || cls === 'bool'
+        ? 'SIGNED'
+        : cls === 'decimal'
+          ? `DECIMAL(65,${scale})`
+          : cls === 'string'
+            ? 'CHAR'
+            : cls === 'date'
+              ? 'DATE'
+              : 'DATETIME(3)';
     return { sql: `CAST(${PARAMETER} AS ${cast})`, param: null };
   }
   switch (cls) {
     case 'int': {
-      const text = typeof value === 'bigint' || (typeof value === 'number' && Number.isSafeInteger(value)) ? String(value) : undefined;
-      return text !== undefined && INTEGER_TEXT.test(text) ? { sql: `CAST(${PARAMETER} AS SIGNED)`, param: text } : undefined;
+      const text =
+        typeof value === 'bigint' || (typeof value === 'number' && Number.isSafeInteger(value))
+          ? String(value)
+          : undefined;
+      return text !== undefined && INTEGER_TEXT.test(text)
+        ? { sql: `CAST(${PARAMETER} AS SIGNED)`, param: text }
+        : undefined;
     }
     case 'decimal':
       // The scale is a number from the wire type, checked against MAX_SCALE; never request text.
-      return typeof value === 'string' && CONSTANT_DECIMAL_TEXT.test(value) ? { sql: `CAST(${PARAMETER} AS DECIMAL(65,${scale}))`, param: value } : undefined;
+      return typeof value === 'string' && CONSTANT_DECIMAL_TEXT.test(value)
+        ? { sql: `CAST(${PARAMETER} AS DECIMAL(65,${scale}))`, param: value }
+        : undefined;
     case 'double':
     case 'real':
       // mysql2 sends a JS number as a binary DOUBLE, exact; Infinity and NaN cannot be sent.
@@ -241,7 +282,10 @@ export const mysqlDialect: SqlDialect<MappedColumn> = {
   selectExpression,
   sortKey,
   // MySQL puts NULLs first ascending and last descending; ISNULL(key) = 1 for NULL fixes either way.
-  orderTerms: (key, descending, nullsFirst) => [`ISNULL(${key}) ${nullsFirst ? 'DESC' : 'ASC'}`, `${key} ${descending ? 'DESC' : 'ASC'}`],
+  orderTerms: (key, descending, nullsFirst) => [
+    `ISNULL(${key}) ${nullsFirst ? 'DESC' : 'ASC'}`,
+    `${key} ${descending ? 'DESC' : 'ASC'}`,
+  ],
   limitClause: (placeholder) => `LIMIT ${placeholder}`,
   partitionClause: (quotedPartition) => `PARTITION (${quotedPartition})`,
   maxParameters: MAX_PLACEHOLDERS,
@@ -254,7 +298,8 @@ export const mysqlDialect: SqlDialect<MappedColumn> = {
   // MySQL spells IS DISTINCT FROM as NOT (a <=> b), its NULL-safe equality.
   isDistinctFrom: (a, b) => `(NOT (${a} <=> ${b}))`,
   // utf8mb4_bin: case-sensitive, `_` is one code point, and LIKE never pads spaces.
-  like: (value, pattern) => `(${value} COLLATE utf8mb4_bin LIKE CONVERT(${pattern} USING utf8mb4) COLLATE utf8mb4_bin ESCAPE '!')`,
+  like: (value, pattern) =>
+    `(${value} COLLATE utf8mb4_bin LIKE CONVERT(${pattern} USING utf8mb4) COLLATE utf8mb4_bin ESCAPE '!')`,
   // MySQL's `/` on integers is decimal division; DIV truncates as Athena does.
   integerDivide: (a, b) => `(${a} DIV ${b})`,
   // MariaDB's decimal MOD of a negative multiple is a "-0" that sorts below 0 and is unequal to it

@@ -16,7 +16,13 @@ export type { ExpressionPushdown } from '@athena-federation/connector-core/sql';
 export type ColumnLookup = KitColumnLookup<MappedColumn>;
 
 /** The pushed conjuncts of `expressions` with `?` placeholders, and whether every conjunct was pushed. */
-export function translateExpressions(expressions: readonly FederationExpression[], lookup: ColumnLookup): ExpressionPushdown {
+export function translateExpressions(
+  expressions: readonly FederationExpression[],
+  lookup: ColumnLookup,
+): ExpressionPushdown {
   const pushed = translateWithKit(mysqlDialect, expressions, lookup);
-  return { complete: pushed.complete, conjuncts: pushed.conjuncts.map((c) => ({ sql: renderPlaceholders(mysqlDialect, c.sql), params: c.params })) };
+  return {
+    complete: pushed.complete,
+    conjuncts: pushed.conjuncts.map((c) => ({ sql: renderPlaceholders(mysqlDialect, c.sql), params: c.params })),
+  };
 }

@@ -15,6 +15,12 @@ export interface AuroraConnectorFactory extends ConnectorFactory {
 }
 
 /** A {@link ConnectorFactory} for {@link createAuroraConnector}; `options` (secrets, token signer) apply to every connector it builds. */
-export function auroraConnectorFactory(options: Omit<AuroraConnectorOptions, 'env' | 'config'> = {}): AuroraConnectorFactory {
-  return { sourceType: 'mysql', create: (env) => createAuroraConnector({ ...options, config: loadAuroraConfig(env) }), connectionProperties: mysqlConnectionProperties };
+export function auroraConnectorFactory(
+  options: Omit<AuroraConnectorOptions, 'env' | 'config'> = {},
+): AuroraConnectorFactory {
+  return {
+    sourceType: 'mysql',
+    create: (env) => createAuroraConnector({ ...options, config: loadAuroraConfig(env) }),
+    connectionProperties: mysqlConnectionProperties,
+  };
 }

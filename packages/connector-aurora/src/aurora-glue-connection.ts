@@ -28,6 +28,11 @@ export function mysqlConnectionProperties(properties: Readonly<Record<string, st
   if (host === undefined) return {};
   const port = property(properties, PORT);
   const database = property(properties, DATABASE);
-  const params = [property(properties, JDBC_PARAMS), ...(properties['secret_name'] === undefined ? [] : [`\${${properties['secret_name']}}`])].filter((part) => part !== undefined);
-  return { default: `mysql://jdbc:mysql://${host}${port === undefined ? '' : `:${port}`}${database === undefined ? '' : `/${database}`}?${params.join('&')}` };
+  const params = [
+    property(properties, JDBC_PARAMS),
+    ...(properties['secret_name'] === undefined ? [] : [`\${${properties['secret_name']}}`]),
+  ].filter((part) => part !== undefined);
+  return {
+    default: `mysql://jdbc:mysql://${host}${port === undefined ? '' : `:${port}`}${database === undefined ? '' : `/${database}`}?${params.join('&')}`,
+  };
 }

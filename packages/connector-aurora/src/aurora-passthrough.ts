@@ -9,14 +9,25 @@
  */
 import { Schema } from 'apache-arrow';
 import type { FieldPacket, Pool } from 'mysql2';
-import { ConnectorError, type ConnectorContext, type QueryPassthroughSignature, type SplitPage, type StringMap, type TableDefinition } from '@athena-federation/connector-core';
+import {
+  ConnectorError,
+  type ConnectorContext,
+  type QueryPassthroughSignature,
+  type SplitPage,
+  type StringMap,
+  type TableDefinition,
+} from '@athena-federation/connector-core';
 import { type AuroraState, type Statement, describeReadOnly, poolFor } from './aurora-client.js';
 import { checkReadOnlyQuery } from './aurora-read-only.js';
 import { selectExpression } from './aurora-sql.js';
 import { type MappedColumn, type MysqlColumn, type TypeMappingOptions, mapColumn } from './aurora-types.js';
 
 /** The signature Athena calls: `system.query(query => '…')`. */
-export const PASSTHROUGH_SIGNATURE: QueryPassthroughSignature = { schema: 'system', name: 'query', arguments: ['query'] };
+export const PASSTHROUGH_SIGNATURE: QueryPassthroughSignature = {
+  schema: 'system',
+  name: 'query',
+  arguments: ['query'],
+};
 
 /** The alias of the derived table. */
 const ALIAS = '`athena_passthrough`';
@@ -33,7 +44,8 @@ export const PASSTHROUGH_SPLIT: StringMap = { kind: 'passthrough' };
  */
 export function passthroughQuery(args: StringMap): string {
   const query = (args['query'] ?? '').replace(/[\s;]+$/u, '');
-  if (query.trim() === '') throw new ConnectorError('InvalidInput', 'system.query needs a non-empty query => \'SELECT …\' argument');
+  if (query.trim() === '')
+    throw new ConnectorError('InvalidInput', "system.query needs a non-empty query => 'SELECT …' argument");
   checkReadOnlyQuery(query);
   return query;
 }
@@ -47,7 +59,8 @@ export function passthroughQuery(args: StringMap): string {
  */
 export function requestedQuery(args: StringMap, split: StringMap): string {
   const keys = Object.keys(split);
-  if (keys.length !== 1 || split['kind'] !== PASSTHROUGH_SPLIT['kind']) throw new ConnectorError('InvalidInput', 'The split was not issued by this connector for a system.query query');
+  if (keys.length !== 1 || split['kind'] !== PASSTHROUGH_SPLIT['kind'])
+    throw new ConnectorError('InvalidInput', 'The split was not issued by this connector for a system.query query');
   return passthroughQuery(args);
 }
 
@@ -70,9 +83,33 @@ export function readStatement(query: string, columns: readonly MappedColumn[]): 
 
 /** MySQL protocol column types (`MYSQL_TYPE_*`) → information_schema DATA_TYPE names. */
 const TYPE_NAMES: Readonly<Record<number, string>> = {
-  0: 'decimal', 1: 'tinyint', 2: 'smallint', 3: 'int', 4: 'float', 5: 'double', 7: 'timestamp', 8: 'bigint', 9: 'mediumint',
-  10: 'date', 11: 'time', 12: 'datetime', 13: 'year', 14: 'date', 15: 'varchar', 16: 'bit', 245: 'json', 246: 'decimal',
-  247: 'enum', 248: 'set', 249: 'blob', 250: 'blob', 251: 'blob', 252: 'blob', 253: 'varchar', 254: 'char', 255: 'geometry',
+  0: 'decimal',
+  1: 'tinyint',
+  2: 'smallint',
+  3: 'int',
+  4: 'float',
+  5: 'double',
+  7: 'timestamp',
+  8: 'bigint',
+  9: 'mediumint',
+  10: 'date',
+  11: 'time',
+  12: 'datetime',
+  13: 'year',
+  14: 'date',
+  15: 'varchar',
+  16: 'bit',
+  245: 'json',
+  246: 'decimal',
+  247: 'enum',
+  248: 'set',
+  249: 'blob',
+  250: 'blob',
+  251: 'blob',
+  252: 'blob',
+  253: 'varchar',
+  254: 'char',
+  255: 'geometry',
 };
 const UNSIGNED_FLAG = 32;
 const BINARY_CHARSET = 63;
@@ -85,7 +122,8 @@ export function columnFromField(field: FieldPacket): MysqlColumn {
   const length = field.columnLength ?? 0;
   let dataType = TYPE_NAMES[code] ?? 'varchar';
   // Strings and blobs in the binary character set are bytes.
-  if ((dataType === 'varchar' || dataType === 'char' || dataType === 'blob') && field.characterSet === BINARY_CHARSET) dataType = 'varbinary';
+  if ((dataType === 'varchar' || dataType === 'char' || dataType === 'blob') && field.characterSet === BINARY_CHARSET)
+    dataType = 'varbinary';
   if (dataType === 'blob') dataType = 'text';
   let columnType = dataType;
   let precision: number | null = null;
@@ -113,7 +151,11 @@ export function columnFromField(field: FieldPacket): MysqlColumn {
 export function passthroughColumns(fields: readonly FieldPacket[], options: TypeMappingOptions): MappedColumn[] {
   const seen = new Set<string>();
   return fields.map((field) => {
-    if (seen.has(field.name.toLowerCase())) throw new ConnectorError('InvalidInput', `system.query returns two columns named ${JSON.stringify(field.name)}; give them distinct aliases`);
+    if (seen.has(field.name.toLowerCase()))
+      throw new ConnectorError(
+        'InvalidInput',
+        `system.query returns two columns named ${JSON.stringify(field.name)}; give them distinct aliases`,
+      );
     seen.add(field.name.toLowerCase());
     return mapColumn(columnFromField(field), options, 'system.query');
   });
@@ -126,7 +168,11 @@ export async function describePassthrough(state: AuroraState, pool: Pool, query:
 }
 
 /** The connector's `getQueryPassthroughSchema`: the checked query's result columns. */
-export async function passthroughSchema(state: AuroraState, ctx: ConnectorContext, args: StringMap): Promise<TableDefinition> {
+export async function passthroughSchema(
+  state: AuroraState,
+  ctx: ConnectorContext,
+  args: StringMap,
+): Promise<TableDefinition> {
   const pool = await poolFor(state, ctx.catalogName);
   const columns = await describePassthrough(state, pool, passthroughQuery(args));
   return { schema: new Schema(columns.map((c) => c.field)), partitionColumns: [] };

@@ -15,7 +15,14 @@ interface Token {
 }
 
 /** Functions whose effects outlive the statement: named locks, sequences, the session's insert id. */
-const SESSION_FUNCTIONS = new Set(['GET_LOCK', 'RELEASE_LOCK', 'RELEASE_ALL_LOCKS', 'NEXTVAL', 'SETVAL', 'LAST_INSERT_ID']);
+const SESSION_FUNCTIONS = new Set([
+  'GET_LOCK',
+  'RELEASE_LOCK',
+  'RELEASE_ALL_LOCKS',
+  'NEXTVAL',
+  'SETVAL',
+  'LAST_INSERT_ID',
+]);
 /** What a query expression may start with. */
 const QUERY_STARTS = new Set(['SELECT', 'WITH', 'VALUES', 'TABLE']);
 /** MySQL's identifier characters and white space: ASCII only, every other character is part of a word. */
@@ -23,7 +30,10 @@ const WORD = /[A-Za-z0-9_$\u0080-\uffff]/;
 const SPACE = /[ \t\n\r\f\v]/;
 
 function refuse(what: string): ConnectorError {
-  return new ConnectorError('InvalidInput', `system.query runs one read-only query (SELECT, WITH, VALUES or TABLE); ${what} is not allowed`);
+  return new ConnectorError(
+    'InvalidInput',
+    `system.query runs one read-only query (SELECT, WITH, VALUES or TABLE); ${what} is not allowed`,
+  );
 }
 
 /**
@@ -41,11 +51,12 @@ function tokens(query: string, backslashEscapes: boolean): Token[] {
     const next = query[i + 1];
     if (SPACE.test(c)) {
       i++;
-    } else if (c === '#' || (c === '-' && next === '-' && (i + 2 >= n || (query.charCodeAt(i + 2) <= 0x20)))) {
+    } else if (c === '#' || (c === '-' && next === '-' && (i + 2 >= n || query.charCodeAt(i + 2) <= 0x20))) {
       const end = query.indexOf('\n', i);
       i = end < 0 ? n : end + 1;
     } else if (c === '/' && next === '*') {
-      if (query[i + 2] === '!' || (query[i + 2] === 'M' && query[i + 3] === '!')) throw refuse('an executable comment (/*! … */)');
+      if (query[i + 2] === '!' || (query[i + 2] === 'M' && query[i + 3] === '!'))
+        throw refuse('an executable comment (/*! … */)');
       const end = query.indexOf('*/', i + 2);
       i = end < 0 ? n : end + 2;
     } else if (c === "'" || c === '"' || c === '`') {
@@ -76,7 +87,8 @@ function tokens(query: string, backslashEscapes: boolean): Token[] {
 
 function checkTokens(list: readonly Token[]): void {
   const first = list[0];
-  if (first === undefined || !(first.text === '(' || (first.word && QUERY_STARTS.has(first.text)))) throw refuse('a statement that is not a query');
+  if (first === undefined || !(first.text === '(' || (first.word && QUERY_STARTS.has(first.text))))
+    throw refuse('a statement that is not a query');
   list.forEach((token, index) => {
     const after = list[index + 1];
     if (!token.word) {
@@ -86,10 +98,12 @@ function checkTokens(list: readonly Token[]): void {
     }
     if (token.text === 'INTO') throw refuse('SELECT … INTO');
     if (token.text === 'PROCEDURE') throw refuse('SELECT … PROCEDURE');
-    if (token.text === 'FOR' && after?.word === true && (after.text === 'UPDATE' || after.text === 'SHARE')) throw refuse(`a locking read (FOR ${after.text})`);
+    if (token.text === 'FOR' && after?.word === true && (after.text === 'UPDATE' || after.text === 'SHARE'))
+      throw refuse(`a locking read (FOR ${after.text})`);
     if (token.text === 'LOCK' && after?.text === 'IN') throw refuse('a locking read (LOCK IN SHARE MODE)');
     if (token.text === 'NEXT' && after?.text === 'VALUE') throw refuse('NEXT VALUE FOR (a sequence increment)');
-    if (SESSION_FUNCTIONS.has(token.text) && after?.text === '(') throw refuse(`${token.text}() (its effect outlives the query)`);
+    if (SESSION_FUNCTIONS.has(token.text) && after?.text === '(')
+      throw refuse(`${token.text}() (its effect outlives the query)`);
   });
 }
 

@@ -17,7 +17,14 @@ import { type MappedColumn, valueConverter } from './aurora-types.js';
  * hands over. With no columns (COUNT(*)), empty rows. `isolated` runs it on a connection of its
  * own in a READ ONLY transaction (passthrough queries).
  */
-export async function* readRows(ctx: ConnectorContext, pool: Pool, statement: Statement, columns: readonly MappedColumn[], table: string, isolated: boolean): AsyncGenerator<RowChunk> {
+export async function* readRows(
+  ctx: ConnectorContext,
+  pool: Pool,
+  statement: Statement,
+  columns: readonly MappedColumn[],
+  table: string,
+  isolated: boolean,
+): AsyncGenerator<RowChunk> {
   const zeroDates = new Map<string, number>();
   const warn = (name: string) => zeroDates.set(name, (zeroDates.get(name) ?? 0) + 1);
   // Only the columns whose mysql2 values need converting; the rest go in as read.
@@ -48,7 +55,8 @@ export async function* readRows(ctx: ConnectorContext, pool: Pool, statement: St
     }
   } finally {
     // Counts and column names only: the values themselves are row data.
-    for (const [column, zeroCount] of zeroDates) ctx.logger.warn('Zero dates read as NULL', { column, count: zeroCount });
+    for (const [column, zeroCount] of zeroDates)
+      ctx.logger.warn('Zero dates read as NULL', { column, count: zeroCount });
   }
 }
 
@@ -57,7 +65,11 @@ export async function* readRows(ctx: ConnectorContext, pool: Pool, statement: St
  * forge, so everything GetTable and GetSplits decided is checked again here (aurora-passthrough.ts,
  * `checkSplit`).
  */
-export async function* readSplit(state: AuroraState, ctx: ConnectorContext, input: ReadSplitInput): AsyncGenerator<RowChunk> {
+export async function* readSplit(
+  state: AuroraState,
+  ctx: ConnectorContext,
+  input: ReadSplitInput,
+): AsyncGenerator<RowChunk> {
   const passthroughArgs = input.constraints.queryPassthroughArguments;
   if (isPassthrough(passthroughArgs)) {
     const query = requestedQuery(passthroughArgs, input.split);
@@ -69,7 +81,11 @@ export async function* readSplit(state: AuroraState, ctx: ConnectorContext, inpu
   }
   const pool = await poolFor(state, ctx.catalogName);
   const resolved = await resolveTable(state, ctx, pool, input.tableName);
-  const columns = projectColumns(resolved.columns, input.schema, `Table ${input.tableName.schemaName}.${input.tableName.tableName}`);
+  const columns = projectColumns(
+    resolved.columns,
+    input.schema,
+    `Table ${input.tableName.schemaName}.${input.tableName.tableName}`,
+  );
   const summary = summaryByColumn(resolved.columns, input.constraints.summary);
   const split = await checkSplit(pool, resolved.schemaName, resolved.tableName, resolved.columns, input.split);
   const statement = buildSelect({

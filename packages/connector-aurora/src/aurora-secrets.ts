@@ -44,7 +44,8 @@ export function createSecretsManagerResolver(options: SecretsManagerResolverOpti
     const sm = client;
     const value = sm.send(new GetSecretValueCommand({ SecretId: secretName })).then(
       (response) => {
-        if (response.SecretString === undefined) throw new ConnectorError('InvalidInput', `Secret ${JSON.stringify(secretName)} has no string value`);
+        if (response.SecretString === undefined)
+          throw new ConnectorError('InvalidInput', `Secret ${JSON.stringify(secretName)} has no string value`);
         return response.SecretString;
       },
       (error: unknown) => {
@@ -79,9 +80,16 @@ export function parseCredentials(secretName: string, secretText: string): Creden
   try {
     parsed = JSON.parse(secretText);
   } catch {
-    throw new ConnectorError('InvalidInput', `Secret ${JSON.stringify(secretName)} is not JSON with "username" and "password"`);
+    throw new ConnectorError(
+      'InvalidInput',
+      `Secret ${JSON.stringify(secretName)} is not JSON with "username" and "password"`,
+    );
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ConnectorError('InvalidInput', `Secret ${JSON.stringify(secretName)} is not a JSON object with "username" and "password"`);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new ConnectorError(
+      'InvalidInput',
+      `Secret ${JSON.stringify(secretName)} is not a JSON object with "username" and "password"`,
+    );
   let user: string | undefined;
   let password: string | undefined;
   for (const [key, value] of Object.entries(parsed)) {
@@ -89,6 +97,10 @@ export function parseCredentials(secretName: string, secretText: string): Creden
     if (lower === 'username' && typeof value === 'string') user = value;
     if (lower === 'password' && typeof value === 'string') password = value;
   }
-  if (user === undefined || password === undefined) throw new ConnectorError('InvalidInput', `Secret ${JSON.stringify(secretName)} lacks a string "username" or "password"`);
+  if (user === undefined || password === undefined)
+    throw new ConnectorError(
+      'InvalidInput',
+      `Secret ${JSON.stringify(secretName)} lacks a string "username" or "password"`,
+    );
   return { user, password };
 }

@@ -7,7 +7,14 @@
  * last ranges are open-ended, so rows inserted between planning and reading are read exactly once.
  */
 import type { Pool } from 'mysql2';
-import { ConnectorError, type ConnectorContext, type SplitPage, type SplitsInput, type StringMap, type ValueSet } from '@athena-federation/connector-core';
+import {
+  ConnectorError,
+  type ConnectorContext,
+  type SplitPage,
+  type SplitsInput,
+  type StringMap,
+  type ValueSet,
+} from '@athena-federation/connector-core';
 import { integerIntervals } from './aurora-intervals.js';
 import { type AuroraState, type SqlParam, poolFor, queryRows } from './aurora-client.js';
 import { resolveTable, summaryByColumn } from './aurora-catalog.js';
@@ -92,7 +99,12 @@ interface IndexColumnRow {
 }
 
 /** The single integer column of the primary key, else of a unique index; undefined if there is none. */
-async function findSplitKey(pool: Pool, schema: string, table: string, columns: readonly MappedColumn[]): Promise<{ column: MappedColumn; nullable: boolean } | undefined> {
+async function findSplitKey(
+  pool: Pool,
+  schema: string,
+  table: string,
+  columns: readonly MappedColumn[],
+): Promise<{ column: MappedColumn; nullable: boolean } | undefined> {
   const rows = await queryRows<IndexColumnRow>(
     pool,
     {
@@ -132,7 +144,11 @@ function partitionColumn(expression: string | null, columns: readonly MappedColu
  * One split per named partition (subpartitions are read with their partition). RANGE and LIST
  * partitions on a plain integer column carry their bounds, so {@link pruneSplits} can drop them.
  */
-function partitionSplits(where: SplitTable, rows: readonly PartitionRow[], columns: readonly MappedColumn[]): PartitionSplit[] {
+function partitionSplits(
+  where: SplitTable,
+  rows: readonly PartitionRow[],
+  columns: readonly MappedColumn[],
+): PartitionSplit[] {
   const splits: PartitionSplit[] = [];
   const seen = new Set<string>();
   let previousHigh: string | undefined;
@@ -144,14 +160,28 @@ function partitionSplits(where: SplitTable, rows: readonly PartitionRow[], colum
     const method = (row.method ?? '').toUpperCase();
     const key = partitionColumn(row.expression, columns);
     const description = (row.description ?? '').trim();
-    if (prunable && key !== undefined && (method === 'RANGE' || method === 'RANGE COLUMNS') && (description === 'MAXVALUE' || INTEGER_TEXT.test(description))) {
+    if (
+      prunable &&
+      key !== undefined &&
+      (method === 'RANGE' || method === 'RANGE COLUMNS') &&
+      (description === 'MAXVALUE' || INTEGER_TEXT.test(description))
+    ) {
       // RANGE partitions are ordered; each holds [previous bound, its bound), the first also NULL.
-      bounds = { key: key.name, nulls: previousHigh === undefined, ...(previousHigh === undefined ? {} : { low: previousHigh }), ...(description === 'MAXVALUE' ? {} : { high: description }) };
+      bounds = {
+        key: key.name,
+        nulls: previousHigh === undefined,
+        ...(previousHigh === undefined ? {} : { low: previousHigh }),
+        ...(description === 'MAXVALUE' ? {} : { high: description }),
+      };
       previousHigh = description;
     } else if (prunable && key !== undefined && (method === 'LIST' || method === 'LIST COLUMNS')) {
       const items = description.split(',').map((v) => v.trim());
       if (items.every((v) => v.toUpperCase() === 'NULL' || INTEGER_TEXT.test(v))) {
-        bounds = { key: key.name, values: items.filter((v) => v.toUpperCase() !== 'NULL').join(','), nulls: items.some((v) => v.toUpperCase() === 'NULL') };
+        bounds = {
+          key: key.name,
+          values: items.filter((v) => v.toUpperCase() !== 'NULL').join(','),
+          nulls: items.some((v) => v.toUpperCase() === 'NULL'),
+        };
       }
     } else {
       // Bounds of one partition alone would be misread (HASH, KEY, expressions): prune none.
@@ -167,7 +197,13 @@ function partitionSplits(where: SplitTable, rows: readonly PartitionRow[], colum
  * and more rows than one split should hold (plus a NULL-key split for a nullable unique key);
  * otherwise one split for everything.
  */
-export async function planSplits(pool: Pool, schema: string, table: string, columns: readonly MappedColumn[], options: SplitPlanOptions): Promise<AuroraSplit[]> {
+export async function planSplits(
+  pool: Pool,
+  schema: string,
+  table: string,
+  columns: readonly MappedColumn[],
+  options: SplitPlanOptions,
+): Promise<AuroraSplit[]> {
   const where: SplitTable = { schema, table };
   const whole: AuroraSplit[] = [{ kind: 'all', ...where }];
   const partitions = await queryRows<PartitionRow>(
@@ -181,14 +217,24 @@ export async function planSplits(pool: Pool, schema: string, table: string, colu
   if (partitions.length > 0) return partitionSplits(where, partitions, columns);
   const key = await findSplitKey(pool, schema, table, columns);
   if (key === undefined) return whole;
-  const [stats] = await queryRows<{ rowsEstimate: string | number | null }>(pool, { sql: 'SELECT TABLE_ROWS AS rowsEstimate FROM information_schema.tables WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', params: [schema, table] }, 'estimating the table size');
+  const [stats] = await queryRows<{ rowsEstimate: string | number | null }>(
+    pool,
+    {
+      sql: 'SELECT TABLE_ROWS AS rowsEstimate FROM information_schema.tables WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?',
+      params: [schema, table],
+    },
+    'estimating the table size',
+  );
   const estimate = Number(stats?.rowsEstimate ?? 0);
   const wanted = Math.min(options.maxSplits, Math.ceil(estimate / options.targetRowsPerSplit));
   if (!(wanted > 1)) return whole;
   const quoted = quoteIdentifier(key.column.name);
   const [bounds] = await queryRows<{ low: string | null; high: string | null }>(
     pool,
-    { sql: `SELECT CAST(MIN(${quoted}) AS CHAR) AS low, CAST(MAX(${quoted}) AS CHAR) AS high FROM ${quoteIdentifier(schema)}.${quoteIdentifier(table)}`, params: [] },
+    {
+      sql: `SELECT CAST(MIN(${quoted}) AS CHAR) AS low, CAST(MAX(${quoted}) AS CHAR) AS high FROM ${quoteIdentifier(schema)}.${quoteIdentifier(table)}`,
+      params: [],
+    },
     'reading the key range',
   );
   if (bounds?.low === null || bounds?.low === undefined || bounds.high === null) return whole;
@@ -199,7 +245,14 @@ export async function planSplits(pool: Pool, schema: string, table: string, colu
   const cuts: bigint[] = [];
   for (let i = 1n; i < count; i++) cuts.push(min + (span * i) / count);
   const splits: AuroraSplit[] = [];
-  for (let i = 0; i <= cuts.length; i++) splits.push({ kind: 'range', ...where, key: key.column.name, low: i === 0 ? undefined : cuts[i - 1], high: cuts[i] });
+  for (let i = 0; i <= cuts.length; i++)
+    splits.push({
+      kind: 'range',
+      ...where,
+      key: key.column.name,
+      low: i === 0 ? undefined : cuts[i - 1],
+      high: cuts[i],
+    });
   if (key.nullable) splits.push({ kind: 'null', ...where, key: key.column.name });
   return splits;
 }
@@ -234,7 +287,13 @@ export function encodeSplit(split: AuroraSplit): StringMap {
     case 'null':
       return { [KIND]: split.kind, [KEY]: split.key, ...where };
     case 'range':
-      return { [KIND]: split.kind, [KEY]: split.key, ...(split.low === undefined ? {} : { [LOW]: String(split.low) }), ...(split.high === undefined ? {} : { [HIGH]: String(split.high) }), ...where };
+      return {
+        [KIND]: split.kind,
+        [KEY]: split.key,
+        ...(split.low === undefined ? {} : { [LOW]: String(split.low) }),
+        ...(split.high === undefined ? {} : { [HIGH]: String(split.high) }),
+        ...where,
+      };
     case 'partition': {
       const bounds = split.bounds;
       const pruning: Record<string, string> =
@@ -254,7 +313,10 @@ export function encodeSplit(split: AuroraSplit): StringMap {
 
 /** The refusal of a split that did not come from GetSplits for `table` (`schema.table`). */
 function splitRefusal(table: string, why: string): ConnectorError {
-  return new ConnectorError('InvalidInput', `The split was not issued by this connector for table ${JSON.stringify(table)}: ${why}`);
+  return new ConnectorError(
+    'InvalidInput',
+    `The split was not issued by this connector for table ${JSON.stringify(table)}: ${why}`,
+  );
 }
 
 /**
@@ -276,9 +338,13 @@ export function decodeSplit(properties: StringMap, table: string): AuroraSplit {
   if (kind === undefined || issued === undefined) return refuse('its kind is not one this connector issues');
   const extra = Object.keys(properties).find((name) => !issued.includes(name));
   if (extra !== undefined) refuse(`a ${kind} split carries no property ${JSON.stringify(extra.slice(0, 40))}`);
-  const where: SplitTable = { schema: get(SCHEMA) ?? refuse('it names another table'), table: get(TABLE) ?? refuse('it names another table') };
+  const where: SplitTable = {
+    schema: get(SCHEMA) ?? refuse('it names another table'),
+    table: get(TABLE) ?? refuse('it names another table'),
+  };
   if (kind === 'all') return { kind, ...where };
-  if (kind === PARTITION) return { kind, ...where, partition: get(PARTITION) ?? refuse("its partition is not one of the table's") };
+  if (kind === PARTITION)
+    return { kind, ...where, partition: get(PARTITION) ?? refuse("its partition is not one of the table's") };
   const key = get(KEY) ?? refuse("its key is not the table's split key");
   if (kind === 'null') return { kind, ...where, key };
   const low = boundOf(get(LOW));
@@ -303,18 +369,28 @@ export interface SplitRead {
  *
  * @throws {ConnectorError} `InvalidInput` naming what was not issued (never a property's value: bounds are row data).
  */
-export async function checkSplit(pool: Pool, schema: string, table: string, columns: readonly MappedColumn[], properties: StringMap): Promise<SplitRead> {
+export async function checkSplit(
+  pool: Pool,
+  schema: string,
+  table: string,
+  columns: readonly MappedColumn[],
+  properties: StringMap,
+): Promise<SplitRead> {
   const label = `${schema}.${table}`;
   const refuse = (why: string) => splitRefusal(label, why);
   const split = decodeSplit(properties, label);
   if (split.schema !== schema || split.table !== table) throw refuse('it names another table');
   const partitions = await queryRows<{ name: string }>(
     pool,
-    { sql: 'SELECT DISTINCT PARTITION_NAME AS name FROM information_schema.partitions WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND PARTITION_NAME IS NOT NULL', params: [schema, table] },
+    {
+      sql: 'SELECT DISTINCT PARTITION_NAME AS name FROM information_schema.partitions WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND PARTITION_NAME IS NOT NULL',
+      params: [schema, table],
+    },
     'checking the split',
   );
   if (split.kind === 'partition') {
-    if (!partitions.some((p) => p.name === split.partition)) throw refuse(partitions.length === 0 ? 'the table has no partitions' : "its partition is not one of the table's");
+    if (!partitions.some((p) => p.name === split.partition))
+      throw refuse(partitions.length === 0 ? 'the table has no partitions' : "its partition is not one of the table's");
     return { partition: split.partition, predicates: [] };
   }
   if (partitions.length > 0) throw refuse('the table is partitioned, so it is read one partition per split');
@@ -346,7 +422,10 @@ export async function checkSplit(pool: Pool, schema: string, table: string, colu
  * allowed interval overlaps `[low, high)`, a LIST partition when one of its values is allowed, the
  * NULL split (or the partition holding NULLs) when NULL is allowed. Anything unreadable keeps every split.
  */
-export function pruneSplits(splits: readonly StringMap[], constraints: Readonly<Record<string, ValueSet>>): StringMap[] {
+export function pruneSplits(
+  splits: readonly StringMap[],
+  constraints: Readonly<Record<string, ValueSet>>,
+): StringMap[] {
   const allowedByKey = new Map<string, ReturnType<typeof integerIntervals>>();
   const allowedFor = (key: string) => {
     if (!allowedByKey.has(key)) {
@@ -363,12 +442,18 @@ export function pruneSplits(splits: readonly StringMap[], constraints: Readonly<
     if (split[NULLS] === 'true' && allowed.nullAllowed) return true;
     if (split[VALUES] !== undefined) {
       const values = split[VALUES] === '' ? [] : split[VALUES].split(',').map((v) => BigInt(v));
-      return values.some((v) => allowed.intervals.some((i) => (i.low === undefined || i.low <= v) && (i.high === undefined || v <= i.high)));
+      return values.some((v) =>
+        allowed.intervals.some((i) => (i.low === undefined || i.low <= v) && (i.high === undefined || v <= i.high)),
+      );
     }
     if (split[KIND] !== 'range' && split[KIND] !== PARTITION) return true;
     const low = split[LOW] === undefined ? undefined : BigInt(split[LOW]);
     const highExclusive = split[HIGH] === undefined ? undefined : BigInt(split[HIGH]);
-    return allowed.intervals.some((i) => (i.high === undefined || low === undefined || i.high >= low) && (i.low === undefined || highExclusive === undefined || i.low < highExclusive));
+    return allowed.intervals.some(
+      (i) =>
+        (i.high === undefined || low === undefined || i.high >= low) &&
+        (i.low === undefined || highExclusive === undefined || i.low < highExclusive),
+    );
   });
 }
 
@@ -376,7 +461,11 @@ export function pruneSplits(splits: readonly StringMap[], constraints: Readonly<
  * The connector's `getSplits` for a table: its planned splits, pruned by the summary on the split
  * key, encoded. Core pages the response (at most 1,000 splits each), so one plan per call is enough.
  */
-export async function getTableSplits(state: AuroraState, ctx: ConnectorContext, input: SplitsInput): Promise<SplitPage> {
+export async function getTableSplits(
+  state: AuroraState,
+  ctx: ConnectorContext,
+  input: SplitsInput,
+): Promise<SplitPage> {
   const pool = await poolFor(state, ctx.catalogName);
   const resolved = await resolveTable(state, ctx, pool, input.tableName);
   const options = { targetRowsPerSplit: state.config.targetRowsPerSplit, maxSplits: state.config.maxSplitsPerTable };

@@ -4,8 +4,16 @@
  * is only pushed when MySQL keeps at least every row Athena's semantics keep (core re-checks each row).
  */
 import type { ValueSet } from '@athena-federation/connector-core';
-import { buildSelect as buildKitSelect, renderPlaceholders, valueSetPredicate as kitValueSetPredicate } from '@athena-federation/connector-core/sql';
-import type { SelectSpec as KitSelectSpec, SelectStatement as KitSelectStatement, SqlPredicate } from '@athena-federation/connector-core/sql';
+import {
+  buildSelect as buildKitSelect,
+  renderPlaceholders,
+  valueSetPredicate as kitValueSetPredicate,
+} from '@athena-federation/connector-core/sql';
+import type {
+  SelectSpec as KitSelectSpec,
+  SelectStatement as KitSelectStatement,
+  SqlPredicate,
+} from '@athena-federation/connector-core/sql';
 import type { Statement } from './aurora-client.js';
 import { mysqlDialect, quoteIdentifier } from './aurora-dialect.js';
 import type { MappedColumn } from './aurora-types.js';

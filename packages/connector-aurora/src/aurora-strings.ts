@@ -17,12 +17,15 @@ export interface StringList {
 
 /** The cp1252 characters of MySQL's latin1 in bytes 0x80–0x9F (the undefined bytes map to U+0081, …). */
 const LATIN1_EXTRAS = new Set([
-  0x20ac, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0x017d, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
-  0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0x017e, 0x0178, 0x0081, 0x008d, 0x008f, 0x0090, 0x009d,
+  0x20ac, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0x017d, 0x2018,
+  0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0x017e, 0x0178, 0x0081,
+  0x008d, 0x008f, 0x0090, 0x009d,
 ]);
 
 /** Which code points a character set holds, and how many bytes it stores one in; undefined for sets not listed. */
-function repertoire(characterSet: string): { holds: (codePoint: number) => boolean; bytes: (codePoint: number) => number } | undefined {
+function repertoire(
+  characterSet: string,
+): { holds: (codePoint: number) => boolean; bytes: (codePoint: number) => number } | undefined {
   const utf8Bytes = (cp: number) => (cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4);
   switch (characterSet.toLowerCase()) {
     case 'utf8mb4':
@@ -83,7 +86,11 @@ function couldHold(column: MappedColumn, literal: string, set: ReturnType<typeof
 export function stringList(column: MappedColumn, quoted: string, literals: readonly string[]): StringList {
   // MySQL 8's JSON type compares with a string as JSON (`j = '{}'` is false for the object {}); its
   // text, which is what Athena reads, compares as text. (MariaDB's JSON is a LONGTEXT.)
-  if (column.mysql.dataType.toLowerCase() === 'json') return { operand: `CAST(${quoted} AS CHAR)`, values: literals.filter((literal) => couldHold(column, literal, repertoire('utf8mb4'))) };
+  if (column.mysql.dataType.toLowerCase() === 'json')
+    return {
+      operand: `CAST(${quoted} AS CHAR)`,
+      values: literals.filter((literal) => couldHold(column, literal, repertoire('utf8mb4'))),
+    };
   const characterSet = column.mysql.text?.characterSet ?? null;
   const set = characterSet === null ? undefined : repertoire(characterSet);
   return {

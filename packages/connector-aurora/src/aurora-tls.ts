@@ -32,7 +32,9 @@ async function trustedCertificates(): Promise<string[]> {
     try {
       extra = [readFileSync(extraFile, 'utf8')];
     } catch (cause) {
-      throw new ConnectorError('InvalidInput', `NODE_EXTRA_CA_CERTS names ${extraFile}, which cannot be read`, { cause });
+      throw new ConnectorError('InvalidInput', `NODE_EXTRA_CA_CERTS names ${extraFile}, which cannot be read`, {
+        cause,
+      });
     }
   }
   const certificates = [...rootCertificates, ...rds, ...extra];
@@ -68,12 +70,25 @@ export function checkIdentity(settings: ConnectionSettings, socket: unknown, ver
   if (settings.sslMode !== 'VERIFY_IDENTITY') return undefined;
   const tls = socket as Partial<TLSSocket> | undefined;
   if (typeof tls?.isSessionReused === 'function' && tls.isSessionReused()) {
-    return verified ? undefined : Object.assign(new Error('Hostname/IP does not match a certificate this pool checked: the connection resumed a TLS session whose handshake did not name the host'), { code: 'HANDSHAKE_SSL_ERROR' });
+    return verified
+      ? undefined
+      : Object.assign(
+          new Error(
+            'Hostname/IP does not match a certificate this pool checked: the connection resumed a TLS session whose handshake did not name the host',
+          ),
+          { code: 'HANDSHAKE_SSL_ERROR' },
+        );
   }
-  const certificate = typeof tls?.getPeerCertificate === 'function' ? (socket as TLSSocket).getPeerCertificate() : undefined;
-  if (certificate === undefined || Object.keys(certificate).length === 0) return Object.assign(new Error('the connection has no server certificate to check'), { code: 'HANDSHAKE_SSL_ERROR' });
+  const certificate =
+    typeof tls?.getPeerCertificate === 'function' ? (socket as TLSSocket).getPeerCertificate() : undefined;
+  if (certificate === undefined || Object.keys(certificate).length === 0)
+    return Object.assign(new Error('the connection has no server certificate to check'), {
+      code: 'HANDSHAKE_SSL_ERROR',
+    });
   const mismatch = checkServerIdentity(settings.host, certificate);
-  return mismatch === undefined ? undefined : Object.assign(new Error(mismatch.message), { code: 'HANDSHAKE_SSL_ERROR' });
+  return mismatch === undefined
+    ? undefined
+    : Object.assign(new Error(mismatch.message), { code: 'HANDSHAKE_SSL_ERROR' });
 }
 
 /** mysql2's code when TLS was asked for and the server's handshake does not offer it. */
@@ -92,15 +107,29 @@ export function tlsFailure(error: unknown, settings: ConnectionSettings): Connec
   const code = codeOf(error);
   const where = `${settings.source} (sslMode=${settings.sslMode}, ${settings.host}:${settings.port})`;
   if (code === NO_TLS_OFFERED) {
-    return new ConnectorError('AccessDenied', `${where}: the MySQL server does not offer TLS; enable TLS on the server, or set sslMode=PREFERRED (TLS when offered) or DISABLED`, { cause: error });
+    return new ConnectorError(
+      'AccessDenied',
+      `${where}: the MySQL server does not offer TLS; enable TLS on the server, or set sslMode=PREFERRED (TLS when offered) or DISABLED`,
+      { cause: error },
+    );
   }
   if (code !== 'HANDSHAKE_SSL_ERROR') return undefined;
   const reason = error instanceof Error ? error.message : 'the TLS handshake failed';
   if (/altnames|does not match|Hostname\/IP/i.test(reason)) {
-    return new ConnectorError('AccessDenied', `${where}: the server's certificate does not name ${settings.host} (${reason}); connect by a name the certificate holds, or use sslMode=VERIFY_CA`, { cause: error });
+    return new ConnectorError(
+      'AccessDenied',
+      `${where}: the server's certificate does not name ${settings.host} (${reason}); connect by a name the certificate holds, or use sslMode=VERIFY_CA`,
+      { cause: error },
+    );
   }
   if (/certificate|self.signed|issuer/i.test(reason)) {
-    return new ConnectorError('AccessDenied', `${where}: the server's certificate is not signed by a trusted CA (${reason}); trusted are the Amazon RDS CA bundle, Node's CA store and the file in NODE_EXTRA_CA_CERTS`, { cause: error });
+    return new ConnectorError(
+      'AccessDenied',
+      `${where}: the server's certificate is not signed by a trusted CA (${reason}); trusted are the Amazon RDS CA bundle, Node's CA store and the file in NODE_EXTRA_CA_CERTS`,
+      { cause: error },
+    );
   }
-  return new ConnectorError('Internal', `${where}: the TLS handshake with the MySQL server failed (${reason})`, { cause: error });
+  return new ConnectorError('Internal', `${where}: the TLS handshake with the MySQL server failed (${reason})`, {
+    cause: error,
+  });
 }

@@ -4,7 +4,22 @@
  * unsigned integers widen to the next signed type and BIGINT UNSIGNED becomes decimal(20,0).
  * Each column also gets the converter from mysql2's value to what core's RecordBatchWriter takes.
  */
-import { Binary, Bool, DataType, DateDay, DateMillisecond, Decimal, Field, Float32, Float64, Int16, Int32, Int64, Int8, Utf8 } from 'apache-arrow';
+import {
+  Binary,
+  Bool,
+  DataType,
+  DateDay,
+  DateMillisecond,
+  Decimal,
+  Field,
+  Float32,
+  Float64,
+  Int16,
+  Int32,
+  Int64,
+  Int8,
+  Utf8,
+} from 'apache-arrow';
 import { ConnectorError, MILLIS_PER_DAY, daysFromCivil, isCalendarDate } from '@athena-federation/connector-core';
 
 /** A row of `information_schema.columns`, as the metadata query selects it. */
@@ -21,7 +36,11 @@ export interface MysqlColumn {
    * Character columns: `CHARACTER_SET_NAME` and the longest value in characters and in bytes
    * (`CHARACTER_MAXIMUM_LENGTH`, `CHARACTER_OCTET_LENGTH`). Absent where unknown (query passthrough).
    */
-  readonly text?: { readonly characterSet: string | null; readonly maxChars: number | null; readonly maxBytes: number | null };
+  readonly text?: {
+    readonly characterSet: string | null;
+    readonly maxChars: number | null;
+    readonly maxBytes: number | null;
+  };
 }
 
 /**
@@ -61,7 +80,17 @@ export interface TypeMappingOptions {
   readonly decimalOverflow: 'error' | 'varchar';
 }
 
-const GEOMETRY = new Set(['geometry', 'point', 'linestring', 'polygon', 'multipoint', 'multilinestring', 'multipolygon', 'geometrycollection', 'geomcollection']);
+const GEOMETRY = new Set([
+  'geometry',
+  'point',
+  'linestring',
+  'polygon',
+  'multipoint',
+  'multilinestring',
+  'multipolygon',
+  'geometrycollection',
+  'geomcollection',
+]);
 const STRINGS = new Set(['char', 'varchar', 'tinytext', 'text', 'mediumtext', 'longtext', 'enum', 'set', 'json']);
 const BINARIES = new Set(['binary', 'varbinary', 'tinyblob', 'blob', 'mediumblob', 'longblob']);
 
@@ -76,7 +105,11 @@ export function fractionDigitsOf(columnType: string): number {
   return match === null ? 0 : Number(match[1]);
 }
 
-function kindAndType(column: MysqlColumn, options: TypeMappingOptions, table: string): { kind: ColumnKind; type: DataType } {
+function kindAndType(
+  column: MysqlColumn,
+  options: TypeMappingOptions,
+  table: string,
+): { kind: ColumnKind; type: DataType } {
   const type = column.dataType.toLowerCase();
   const columnType = column.columnType.toLowerCase();
   const unsigned = columnType.includes('unsigned');
@@ -93,14 +126,19 @@ function kindAndType(column: MysqlColumn, options: TypeMappingOptions, table: st
     case 'integer':
       return { kind: 'integer', type: unsigned ? new Int64() : new Int32() };
     case 'bigint':
-      return unsigned ? { kind: 'unsigned-bigint', type: new Decimal(0, 20, 128) } : { kind: 'integer', type: new Int64() };
+      return unsigned
+        ? { kind: 'unsigned-bigint', type: new Decimal(0, 20, 128) }
+        : { kind: 'integer', type: new Int64() };
     case 'decimal':
     case 'numeric': {
       const precision = column.numericPrecision ?? 10;
       const scale = column.numericScale ?? 0;
       if (precision <= 38) return { kind: 'decimal', type: new Decimal(scale, precision, 128) };
       if (options.decimalOverflow === 'varchar') return { kind: 'text-fallback', type: new Utf8() };
-      throw new ConnectorError('Unsupported', `Column ${JSON.stringify(column.name)} of ${table} is ${column.columnType}; Athena decimals hold at most 38 digits (set decimal_precision_overflow=varchar to read it as text)`);
+      throw new ConnectorError(
+        'Unsupported',
+        `Column ${JSON.stringify(column.name)} of ${table} is ${column.columnType}; Athena decimals hold at most 38 digits (set decimal_precision_overflow=varchar to read it as text)`,
+      );
     }
     case 'float':
       return { kind: 'float', type: new Float32() };
@@ -118,7 +156,9 @@ function kindAndType(column: MysqlColumn, options: TypeMappingOptions, table: st
     case 'datetime':
     case 'timestamp':
       // Athena's timestamp is milliseconds: finer fractions would be truncated, so they are text.
-      return fractionDigitsOf(columnType) <= 3 ? { kind: 'datetime', type: new DateMillisecond() } : { kind: 'datetime-text', type: new Utf8() };
+      return fractionDigitsOf(columnType) <= 3
+        ? { kind: 'datetime', type: new DateMillisecond() }
+        : { kind: 'datetime-text', type: new Utf8() };
     case 'time':
       return { kind: 'time', type: new Utf8() };
     case 'year':
@@ -172,7 +212,8 @@ export function epochMillisOf(text: string, maxFraction: number): number | undef
   const year = digits(text, 0, 4);
   const month = digits(text, 5, 2);
   const day = digits(text, 8, 2);
-  if (year < 1 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || !isCalendarDate(year, month, day)) return undefined;
+  if (year < 1 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || !isCalendarDate(year, month, day))
+    return undefined;
   let hour = 0;
   let minute = 0;
   let second = 0;

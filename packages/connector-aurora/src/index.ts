@@ -11,7 +11,12 @@ export { loadAuroraConfig, loadAuroraSettings, parseConnectionString, connection
 export type { AuroraConfig, AuroraSettings, ConnectionSettings, IamAuthentication, SslMode } from './aurora-config.js';
 export type { TokenSigner, TokenSignerOptions } from './aurora-client.js';
 export { createSecretsManagerResolver, parseCredentials } from './aurora-secrets.js';
-export type { SecretResolver, SecretsManagerLike, SecretsManagerResolverOptions, Credentials } from './aurora-secrets.js';
+export type {
+  SecretResolver,
+  SecretsManagerLike,
+  SecretsManagerResolverOptions,
+  Credentials,
+} from './aurora-secrets.js';
 export { classifyMysqlError, classifySecretError } from './aurora-errors.js';
 export { quoteIdentifier } from './aurora-sql.js';
 export { createLambdaHandler } from '@athena-federation/connector-core';

@@ -5,13 +5,34 @@ import { connectionFor, loadAuroraConfig, parseConnectionString } from '../src/i
 
 describe('parseConnectionString', () => {
   it('reads host, port, database, inline credentials and TLS/timeouts', () => {
-    const parsed = parseConnectionString('default', 'mysql://jdbc:mysql://db.example.com:3307/sales?user=admin&password=p%40ss+word&sslMode=verify_identity&connectTimeout=5000');
-    expect(parsed).toMatchObject({ host: 'db.example.com', port: 3307, database: 'sales', user: 'admin', password: 'p@ss+word', sslMode: 'VERIFY_IDENTITY', connectTimeoutMs: 5000, secretName: undefined });
+    const parsed = parseConnectionString(
+      'default',
+      'mysql://jdbc:mysql://db.example.com:3307/sales?user=admin&password=p%40ss+word&sslMode=verify_identity&connectTimeout=5000',
+    );
+    expect(parsed).toMatchObject({
+      host: 'db.example.com',
+      port: 3307,
+      database: 'sales',
+      user: 'admin',
+      password: 'p@ss+word',
+      sslMode: 'VERIFY_IDENTITY',
+      connectTimeoutMs: 5000,
+      secretName: undefined,
+    });
   });
 
   it('takes the first ${SecretName} out of the URL', () => {
-    const parsed = parseConnectionString('default', 'mysql://jdbc:mysql://h/db?${prod/aurora:creds_1+=.@-}&useSSL=false');
-    expect(parsed).toMatchObject({ host: 'h', port: 3306, secretName: 'prod/aurora:creds_1+=.@-', sslMode: 'DISABLED', user: undefined });
+    const parsed = parseConnectionString(
+      'default',
+      'mysql://jdbc:mysql://h/db?${prod/aurora:creds_1+=.@-}&useSSL=false',
+    );
+    expect(parsed).toMatchObject({
+      host: 'h',
+      port: 3306,
+      secretName: 'prod/aurora:creds_1+=.@-',
+      sslMode: 'DISABLED',
+      user: undefined,
+    });
     expect(parseConnectionString('x', 'mysql://jdbc:mysql://h:1/db?user=a&${s}').secretName).toBe('s');
   });
 
@@ -44,7 +65,9 @@ describe('parseConnectionString', () => {
   });
 
   it('never echoes the password in an error', () => {
-    expect(() => parseConnectionString('default', 'mysql://jdbc:mysql://h:0/db?password=topsecret')).not.toThrow(/topsecret/);
+    expect(() => parseConnectionString('default', 'mysql://jdbc:mysql://h:0/db?password=topsecret')).not.toThrow(
+      /topsecret/,
+    );
   });
 });
 
@@ -54,7 +77,11 @@ describe('loadAuroraConfig', () => {
   });
 
   it('registers <catalog>_connection_string catalogs and routes like Java', () => {
-    const settings = loadAuroraConfig({ default: 'mysql://jdbc:mysql://d/db', sales_connection_string: 'mysql://jdbc:mysql://s/db', AWS_LAMBDA_FUNCTION_NAME: 'fn' });
+    const settings = loadAuroraConfig({
+      default: 'mysql://jdbc:mysql://d/db',
+      sales_connection_string: 'mysql://jdbc:mysql://s/db',
+      AWS_LAMBDA_FUNCTION_NAME: 'fn',
+    });
     expect(settings.multiplexed).toBe(true);
     expect(connectionFor(settings, 'sales')?.host).toBe('s');
     expect(connectionFor(settings, 'lambda:fn')?.host).toBe('d');
@@ -64,13 +91,32 @@ describe('loadAuroraConfig', () => {
   });
 
   it('reads the numeric options and checks them', () => {
-    const settings = loadAuroraConfig({ default: 'mysql://jdbc:mysql://d/db', target_rows_per_split: '5000', max_splits_per_table: '7', pool_connection_limit: '2', secret_cache_ttl_seconds: '30', decimal_precision_overflow: 'VARCHAR' });
-    expect(settings).toMatchObject({ targetRowsPerSplit: 5000, maxSplitsPerTable: 7, poolConnectionLimit: 2, secretCacheTtlMs: 30_000, decimalOverflow: 'varchar' });
-    expect(() => loadAuroraConfig({ default: 'mysql://jdbc:mysql://d/db', target_rows_per_split: '0' })).toThrow(/target_rows_per_split/);
+    const settings = loadAuroraConfig({
+      default: 'mysql://jdbc:mysql://d/db',
+      target_rows_per_split: '5000',
+      max_splits_per_table: '7',
+      pool_connection_limit: '2',
+      secret_cache_ttl_seconds: '30',
+      decimal_precision_overflow: 'VARCHAR',
+    });
+    expect(settings).toMatchObject({
+      targetRowsPerSplit: 5000,
+      maxSplitsPerTable: 7,
+      poolConnectionLimit: 2,
+      secretCacheTtlMs: 30_000,
+      decimalOverflow: 'varchar',
+    });
+    expect(() => loadAuroraConfig({ default: 'mysql://jdbc:mysql://d/db', target_rows_per_split: '0' })).toThrow(
+      /target_rows_per_split/,
+    );
     // Decimal digits only, as Java parses them: Number() alone would take these.
     for (const text of ['0x10', '1e3', '0b11', '12.0']) {
-      expect(() => loadAuroraConfig({ default: 'mysql://jdbc:mysql://d/db', max_splits_per_table: text })).toThrow(/max_splits_per_table/);
-      expect(() => loadAuroraConfig({ default: `mysql://jdbc:mysql://d/db?connectTimeout=${text}` })).toThrow(/connectTimeout/);
+      expect(() => loadAuroraConfig({ default: 'mysql://jdbc:mysql://d/db', max_splits_per_table: text })).toThrow(
+        /max_splits_per_table/,
+      );
+      expect(() => loadAuroraConfig({ default: `mysql://jdbc:mysql://d/db?connectTimeout=${text}` })).toThrow(
+        /connectTimeout/,
+      );
     }
   });
 });

@@ -2,12 +2,21 @@
 import { describe, expect, it } from 'vitest';
 import { epochMillisOf, mapColumn, valueConverter } from '../src/aurora-types.js';
 
-const column = (dataType: string, columnType: string, precision: number | null = null, scale: number | null = null) => ({ name: 'c', dataType, columnType, numericPrecision: precision, numericScale: scale, nullable: true });
+const column = (
+  dataType: string,
+  columnType: string,
+  precision: number | null = null,
+  scale: number | null = null,
+) => ({ name: 'c', dataType, columnType, numericPrecision: precision, numericScale: scale, nullable: true });
 
 describe('mapColumn', () => {
   it('refuses DECIMAL(p > 38) clearly, or reads it as text when configured', () => {
-    expect(() => mapColumn(column('decimal', 'decimal(65,2)', 65, 2), { decimalOverflow: 'error' }, 'db.t')).toThrow(/decimal\(65,2\).*decimal_precision_overflow=varchar/);
-    expect(String(mapColumn(column('decimal', 'decimal(65,2)', 65, 2), { decimalOverflow: 'varchar' }, 'db.t').field.type)).toBe('Utf8');
+    expect(() => mapColumn(column('decimal', 'decimal(65,2)', 65, 2), { decimalOverflow: 'error' }, 'db.t')).toThrow(
+      /decimal\(65,2\).*decimal_precision_overflow=varchar/,
+    );
+    expect(
+      String(mapColumn(column('decimal', 'decimal(65,2)', 65, 2), { decimalOverflow: 'varchar' }, 'db.t').field.type),
+    ).toBe('Utf8');
   });
   it('maps geometry to varbinary and unknown types to varchar', () => {
     const point = mapColumn(column('point', 'point'), { decimalOverflow: 'error' }, 't');
@@ -15,14 +24,19 @@ describe('mapColumn', () => {
     expect(mapColumn(column('inet6', 'inet6'), { decimalOverflow: 'error' }, 't').kind).toBe('text-fallback');
   });
   it('keeps TINYINT(1) UNSIGNED numeric', () => {
-    expect(String(mapColumn(column('tinyint', 'tinyint(1) unsigned'), { decimalOverflow: 'error' }, 't').field.type)).toBe('Int16');
+    expect(
+      String(mapColumn(column('tinyint', 'tinyint(1) unsigned'), { decimalOverflow: 'error' }, 't').field.type),
+    ).toBe('Int16');
   });
 });
 
 describe('valueConverter', () => {
   it('turns zero dates into NULL and reports them', () => {
     const warned: string[] = [];
-    const convert = valueConverter(mapColumn(column('datetime', 'datetime(6)'), { decimalOverflow: 'error' }, 't'), (name) => warned.push(name));
+    const convert = valueConverter(
+      mapColumn(column('datetime', 'datetime(6)'), { decimalOverflow: 'error' }, 't'),
+      (name) => warned.push(name),
+    );
     expect(convert?.('0000-00-00 00:00:00.000000')).toBeNull();
     expect(convert?.('2024-00-10 00:00:00')).toBeNull();
     expect(convert?.('2024-01-10 01:02:03.123999')).toBe('2024-01-10 01:02:03.123999');
@@ -30,9 +44,18 @@ describe('valueConverter', () => {
     expect(warned).toEqual(['c', 'c']);
   });
   it('reads DATETIME(3) and DATE as epoch millis / days, years before 100 included, invalid dates left to the writer', () => {
-    const datetime = valueConverter(mapColumn(column('datetime', 'datetime(3)'), { decimalOverflow: 'error' }, 't'), () => undefined);
+    const datetime = valueConverter(
+      mapColumn(column('datetime', 'datetime(3)'), { decimalOverflow: 'error' }, 't'),
+      () => undefined,
+    );
     const date = valueConverter(mapColumn(column('date', 'date'), { decimalOverflow: 'error' }, 't'), () => undefined);
-    for (const text of ['1970-01-01 00:00:00', '1969-12-31 23:59:59.999', '2024-02-29 12:34:56.7', '9999-12-31 23:59:59.999', '1000-01-01 00:00:00.001']) {
+    for (const text of [
+      '1970-01-01 00:00:00',
+      '1969-12-31 23:59:59.999',
+      '2024-02-29 12:34:56.7',
+      '9999-12-31 23:59:59.999',
+      '1000-01-01 00:00:00.001',
+    ]) {
       expect(datetime?.(text)).toBe(new Date(`${text.replace(' ', 'T')}Z`).getTime());
     }
     const early = new Date(0);
@@ -52,7 +75,10 @@ describe('valueConverter', () => {
     }
   });
   it('reads BIT(64) with the high bit set exactly, as an unsigned decimal', () => {
-    const convert = valueConverter(mapColumn(column('bit', 'bit(64)'), { decimalOverflow: 'error' }, 't'), () => undefined);
+    const convert = valueConverter(
+      mapColumn(column('bit', 'bit(64)'), { decimalOverflow: 'error' }, 't'),
+      () => undefined,
+    );
     expect(convert?.(Buffer.from('8000000000000000', 'hex'))).toBe('9223372036854775808');
     expect(convert?.(Buffer.from('ffffffffffffffff', 'hex'))).toBe('18446744073709551615');
   });

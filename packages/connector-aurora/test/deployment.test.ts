@@ -15,7 +15,14 @@ const bundle = testLambdaBundle({
   // mysql2 colours SQL in its debug output with cardinal when it is installed, loading it in try/catch.
   optionalExternals: ['cardinal'],
   // Spilling (S3, KMS), Glue connection mode (Glue) and the database connection load on first use.
-  lazyPackages: ['@aws-sdk/client-s3', '@aws-sdk/client-kms', '@aws-sdk/client-glue', 'mysql2', 'iconv-lite', '@aws-sdk/rds-signer'],
+  lazyPackages: [
+    '@aws-sdk/client-s3',
+    '@aws-sdk/client-kms',
+    '@aws-sdk/client-glue',
+    'mysql2',
+    'iconv-lite',
+    '@aws-sdk/rds-signer',
+  ],
 });
 
 testSamTemplate({
@@ -25,7 +32,22 @@ testSamTemplate({
   configSources: ['src/aurora-config.ts'],
   ping: { env },
   inVpc: true,
-  parameters: ['LambdaFunctionName', 'DefaultConnectionString', 'SecretNamePrefix', 'SpillBucket', 'SpillPrefix', 'LambdaTimeout', 'LambdaMemory', 'LambdaRoleARN', 'DisableSpillEncryption', 'SecurityGroupIds', 'SubnetIds', 'PermissionsBoundaryARN', 'KMSKeyId', 'LogRetentionInDays'],
+  parameters: [
+    'LambdaFunctionName',
+    'DefaultConnectionString',
+    'SecretNamePrefix',
+    'SpillBucket',
+    'SpillPrefix',
+    'LambdaTimeout',
+    'LambdaMemory',
+    'LambdaRoleARN',
+    'DisableSpillEncryption',
+    'SecurityGroupIds',
+    'SubnetIds',
+    'PermissionsBoundaryARN',
+    'KMSKeyId',
+    'LogRetentionInDays',
+  ],
 });
 
 testSamTemplate({
@@ -34,7 +56,22 @@ testSamTemplate({
   bundle,
   sourceType: 'mysql',
   configSources: ['src/aurora-config.ts'],
-  ping: { glueConnection: { ConnectionType: 'MYSQL', ConnectionProperties: { HOST: '127.0.0.1', PORT: '3306', DATABASE: 'test', JDBC_PARAMS: 'user=root' } } },
+  ping: {
+    glueConnection: {
+      ConnectionType: 'MYSQL',
+      ConnectionProperties: { HOST: '127.0.0.1', PORT: '3306', DATABASE: 'test', JDBC_PARAMS: 'user=root' },
+    },
+  },
   inVpc: true,
-  parameters: ['LambdaFunctionName', 'SecretName', 'SpillBucket', 'GlueConnection', 'LambdaRoleArn', 'SecurityGroupIds', 'SubnetIds', 'KmsKeyId', 'LogRetentionInDays'],
+  parameters: [
+    'LambdaFunctionName',
+    'SecretName',
+    'SpillBucket',
+    'GlueConnection',
+    'LambdaRoleArn',
+    'SecurityGroupIds',
+    'SubnetIds',
+    'KmsKeyId',
+    'LogRetentionInDays',
+  ],
 });

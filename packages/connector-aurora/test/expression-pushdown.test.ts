@@ -24,14 +24,19 @@ let db: TestDatabase;
 let connector: AuroraConnector;
 let allRows: Record<string, unknown>[] = [];
 
-
 const STRINGS = ['abc', 'ABC', 'abc ', 'a%c', 'a_c', 'ab', 'a!b', 'x\\y', '', 'ü', 'Ü', '😀', 'z😀', 'é', "o'k"];
 const LATIN = ['abc', 'ABC', 'é', 'a b', 'é '];
 const DOUBLES = [0.5, -1.25, 3, 1e10, 0.1, 0, 2.5e-3, -7.75];
 const FLOATS = [0.1, 1.5, -2.75, 3.4e38, 0];
 /** Dates and DATETIME(3) values, zero dates included (NULL to Athena). */
 const DATES = ['2024-01-01', '2023-12-31', '1970-01-01', '0042-07-04', '9999-12-31', '0000-00-00', '2024-00-05'];
-const TIMESTAMPS = ['2024-01-01 00:00:00.000', '2024-01-01 00:00:00.001', '1969-12-31 23:59:59.999', '2038-01-19 03:14:07.999', '0000-00-00 00:00:00.000'];
+const TIMESTAMPS = [
+  '2024-01-01 00:00:00.000',
+  '2024-01-01 00:00:00.001',
+  '1969-12-31 23:59:59.999',
+  '2038-01-19 03:14:07.999',
+  '0000-00-00 00:00:00.000',
+];
 const DAY = new DateDay();
 const MILLI = new DateMillisecond();
 /** A date constant: days since the epoch of a `YYYY-MM-DD` (UTC). */
@@ -83,7 +88,11 @@ beforeAll(async () => {
   connector = createAuroraConnector({ env: db.env });
   const result = await engineFor(connector).scan({ schemaName: db.name, tableName: 'exprs' });
   allRows = result.table.batches.flatMap((batch) =>
-    Array.from({ length: batch.numRows }, (_, r) => Object.fromEntries(batch.schema.fields.map((field, c) => [field.name, readValue(batch.getChildAt(c) ?? (undefined as never), r)]))),
+    Array.from({ length: batch.numRows }, (_, r) =>
+      Object.fromEntries(
+        batch.schema.fields.map((field, c) => [field.name, readValue(batch.getChildAt(c) ?? (undefined as never), r)]),
+      ),
+    ),
   );
 });
 
@@ -98,16 +107,27 @@ function generator(seed: number) {
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
   const small = () => Math.floor(next() * 101) - 50;
 
-  const intLeaf = (): FederationExpression => pick([() => column('a', INT32), () => column('b', INT64), () => column('u', INT64), () => constant(INT64, BigInt(small())), () => constant(INT64, null)])();
+  const intLeaf = (): FederationExpression =>
+    pick([
+      () => column('a', INT32),
+      () => column('b', INT64),
+      () => column('u', INT64),
+      () => constant(INT64, BigInt(small())),
+      () => constant(INT64, null),
+    ])();
   const intExpr = (depth: number): FederationExpression => {
     if (depth === 0 || next() < 0.4) return intLeaf();
     const op = pick([F.add, F.subtract, F.multiply, F.divide, F.modulus, F.negate]);
     if (op === F.negate) return call(op, INT64, intExpr(depth - 1));
     // Mostly non-zero constant divisors (pushed); sometimes zero or a column (left to Athena).
-    const right = op === F.divide || op === F.modulus ? pick([() => constant(INT64, BigInt(small() || 3)), () => constant(INT64, 0n), () => column('a', INT32)])() : intExpr(depth - 1);
+    const right =
+      op === F.divide || op === F.modulus
+        ? pick([() => constant(INT64, BigInt(small() || 3)), () => constant(INT64, 0n), () => column('a', INT32)])()
+        : intExpr(depth - 1);
     return call(op, INT64, intExpr(depth - 1), right);
   };
-  const decLeaf = (): FederationExpression => (next() < 0.6 ? column('d', DEC) : constant(DEC, (small() * 3.17).toFixed(2)));
+  const decLeaf = (): FederationExpression =>
+    next() < 0.6 ? column('d', DEC) : constant(DEC, (small() * 3.17).toFixed(2));
   const decExpr = (): FederationExpression => {
     const op = pick(['leaf', F.add, F.subtract, F.multiply, F.modulus, F.negate]);
     if (op === 'leaf') return decLeaf();
@@ -131,10 +151,13 @@ function generator(seed: number) {
     if (r < 0.8) return constant(TEXT, pick([...STRINGS, ...LATIN]));
     return call(F.nullIf, TEXT, column('s', TEXT), constant(TEXT, pick(STRINGS)));
   };
-  const comparison = () => pick([F.equal, F.notEqual, F.lessThan, F.lessThanOrEqual, F.greaterThan, F.greaterThanOrEqual, F.isDistinctFrom]);
+  const comparison = () =>
+    pick([F.equal, F.notEqual, F.lessThan, F.lessThanOrEqual, F.greaterThan, F.greaterThanOrEqual, F.isDistinctFrom]);
   const pattern = (): FederationExpression[] => {
     const withEscape = next() < 0.3;
-    const patterns = withEscape ? ['a#%c', 'a#_c', '%##%', 'x\\%', '%#!%'] : ['a%', '%c', 'a_c', '_', '%😀', 'A%', '%', 'a!%', 'x\\y', '%é%', 'abc'];
+    const patterns = withEscape
+      ? ['a#%c', 'a#_c', '%##%', 'x\\%', '%#!%']
+      : ['a%', '%c', 'a_c', '_', '%😀', 'A%', '%', 'a!%', 'x\\y', '%é%', 'abc'];
     const args = [pick([column('s', TEXT), column('l', TEXT)]), constant(TEXT, pick(patterns))];
     return withEscape ? [...args, constant(TEXT, '#')] : args;
   };
@@ -147,13 +170,33 @@ function generator(seed: number) {
       () => predicate(comparison(), column('f', REAL), constant(REAL, Math.fround(pick(FLOATS)))),
       () => predicate(comparison(), strExpr(), strExpr()),
       () => predicate(F.likePattern, ...pattern()),
-      () => predicate(F.in, pick([column('a', INT32), column('b', INT64)]), constant(INT64, [BigInt(small()), BigInt(small()), ...(next() < 0.3 ? [null] : [])])),
-      () => predicate(F.in, column('s', TEXT), call(F.array, TEXT, ...Array.from({ length: 3 }, () => constant(TEXT, pick(STRINGS))))),
+      () =>
+        predicate(
+          F.in,
+          pick([column('a', INT32), column('b', INT64)]),
+          constant(INT64, [BigInt(small()), BigInt(small()), ...(next() < 0.3 ? [null] : [])]),
+        ),
+      () =>
+        predicate(
+          F.in,
+          column('s', TEXT),
+          call(F.array, TEXT, ...Array.from({ length: 3 }, () => constant(TEXT, pick(STRINGS)))),
+        ),
       () => predicate(F.in, column('d', DEC), constant(DEC, ['1.00', (small() * 3.17).toFixed(2), '-0.50'])),
       () => predicate(F.isNull, pick([intExpr(1), strExpr(), column('x', DOUBLE), column('flag', new Bool())])),
       () => column('flag', new Bool()),
-      () => predicate(comparison(), column('dd', DAY), constant(DAY, days(pick(DATES.filter((d) => !d.includes('-00')))) + pick([0, 1, -1]))),
-      () => predicate(comparison(), column('ts', MILLI), constant(MILLI, Date.parse(`${pick(TIMESTAMPS.slice(0, 4)).replace(' ', 'T')}Z`) + pick([0, 1, -1]))),
+      () =>
+        predicate(
+          comparison(),
+          column('dd', DAY),
+          constant(DAY, days(pick(DATES.filter((d) => !d.includes('-00')))) + pick([0, 1, -1])),
+        ),
+      () =>
+        predicate(
+          comparison(),
+          column('ts', MILLI),
+          constant(MILLI, Date.parse(`${pick(TIMESTAMPS.slice(0, 4)).replace(' ', 'T')}Z`) + pick([0, 1, -1])),
+        ),
       () => predicate(F.in, column('dd', DAY), constant(DAY, [days('2024-01-01'), days('0042-07-04')])),
       () => predicate(F.isNull, pick([column('dd', DAY), column('ts', MILLI)])),
       () => predicate(F.equal, column('flag', new Bool()), constant(new Bool(), next() < 0.5)),
@@ -169,24 +212,72 @@ function generator(seed: number) {
 const ids = (rows: readonly Record<string, unknown>[]) => rows.map((r) => Number(r['id'])).sort((x, y) => x - y);
 
 async function pushedIds(expression: FederationExpression): Promise<number[]> {
-  const result = await engineFor(connector).scan({ schemaName: db.name, tableName: 'exprs' }, { columns: ['id'], constraints: { expression: [expression] } });
-  return result.table.batches.flatMap((b) => Array.from({ length: b.numRows }, (_, r) => Number(readValue(b.getChildAt(0) ?? (undefined as never), r)))).sort((x, y) => x - y);
+  const result = await engineFor(connector).scan(
+    { schemaName: db.name, tableName: 'exprs' },
+    { columns: ['id'], constraints: { expression: [expression] } },
+  );
+  return result.table.batches
+    .flatMap((b) =>
+      Array.from({ length: b.numRows }, (_, r) => Number(readValue(b.getChildAt(0) ?? (undefined as never), r))),
+    )
+    .sort((x, y) => x - y);
 }
 
 /** The table's columns as GetTable maps them, to tell which trees the connector translates whole. */
 const COLUMNS: readonly MysqlColumn[] = [
-  ['id', 'int', 'int(11)'], ['a', 'int', 'int(11)'], ['b', 'bigint', 'bigint(20)'], ['u', 'int', 'int(10) unsigned'], ['d', 'decimal', 'decimal(10,2)', 10, 2],
-  ['x', 'double', 'double'], ['f', 'float', 'float'], ['s', 'varchar', 'varchar(20)'], ['l', 'varchar', 'varchar(20)'], ['flag', 'tinyint', 'tinyint(1)'],
-  ['dd', 'date', 'date'], ['ts', 'datetime', 'datetime(3)'],
-].map(([name, dataType, columnType, precision, scale]) => ({ name: String(name), dataType: String(dataType), columnType: String(columnType), numericPrecision: precision === undefined ? null : Number(precision), numericScale: scale === undefined ? null : Number(scale), nullable: true }));
+  ['id', 'int', 'int(11)'],
+  ['a', 'int', 'int(11)'],
+  ['b', 'bigint', 'bigint(20)'],
+  ['u', 'int', 'int(10) unsigned'],
+  ['d', 'decimal', 'decimal(10,2)', 10, 2],
+  ['x', 'double', 'double'],
+  ['f', 'float', 'float'],
+  ['s', 'varchar', 'varchar(20)'],
+  ['l', 'varchar', 'varchar(20)'],
+  ['flag', 'tinyint', 'tinyint(1)'],
+  ['dd', 'date', 'date'],
+  ['ts', 'datetime', 'datetime(3)'],
+].map(([name, dataType, columnType, precision, scale]) => ({
+  name: String(name),
+  dataType: String(dataType),
+  columnType: String(columnType),
+  numericPrecision: precision === undefined ? null : Number(precision),
+  numericScale: scale === undefined ? null : Number(scale),
+  nullable: true,
+}));
 const lookup = columnLookup(COLUMNS.map((c) => mapColumn(c, { decimalOverflow: 'error' }, 'exprs')));
 
 describe('expression pushdown', () => {
   it('advertises exactly the functions it translates', async () => {
     const driver = engineFor(connector);
     await driver.ping();
-    const { capabilities } = await driver.send<GetDataSourceCapabilitiesResponse>({ '@type': 'GetDataSourceCapabilitiesRequest', identity: driver.identity, queryId: driver.queryId, catalogName: 'aurora_test' }, 'GetDataSourceCapabilitiesResponse');
-    expect(capabilities['supports_complex_expression_pushdown']).toEqual([{ subType: 'supported_function_expression_types', properties: expect.arrayContaining(['$and', '$or', '$not', '$in', '$like_pattern', '$nullif', '$is_null', '$add', '$divide', '$modulus', '$negate']) }]);
+    const { capabilities } = await driver.send<GetDataSourceCapabilitiesResponse>(
+      {
+        '@type': 'GetDataSourceCapabilitiesRequest',
+        identity: driver.identity,
+        queryId: driver.queryId,
+        catalogName: 'aurora_test',
+      },
+      'GetDataSourceCapabilitiesResponse',
+    );
+    expect(capabilities['supports_complex_expression_pushdown']).toEqual([
+      {
+        subType: 'supported_function_expression_types',
+        properties: expect.arrayContaining([
+          '$and',
+          '$or',
+          '$not',
+          '$in',
+          '$like_pattern',
+          '$nullif',
+          '$is_null',
+          '$add',
+          '$divide',
+          '$modulus',
+          '$negate',
+        ]),
+      },
+    ]);
     expect(capabilities['supports_limit_pushdown']).toEqual([{ subType: 'integer_constant', properties: [] }]);
     expect(capabilities['supports_top_n_pushdown']).toEqual([{ subType: 'SUPPORTS_ORDER_BY', properties: [] }]);
   });
@@ -208,7 +299,10 @@ describe('expression pushdown', () => {
       }
       const label = `expression #${i}: ${JSON.stringify(expression, (_, v) => (typeof v === 'bigint' ? String(v) : v)).slice(0, 400)}`;
       // Never wrong: every row Athena keeps is returned (unpushed parts are Athena's to filter).
-      expect(expected.filter((id) => !got.includes(id)), label).toEqual([]);
+      expect(
+        expected.filter((id) => !got.includes(id)),
+        label,
+      ).toEqual([]);
       if (translateExpressions([expression], lookup).complete) {
         // Translated whole, so MySQL must have kept exactly Athena's rows.
         expect(got, label).toEqual(expected);
@@ -229,7 +323,11 @@ describe('expression pushdown', () => {
 
   it('leaves a division by a column or by zero to Athena (MySQL returns NULL where Athena fails)', async () => {
     for (const divisor of [column('a', INT32), constant(INT64, 0n)]) {
-      const expression = predicate(F.greaterThan, call(F.divide, INT64, column('b', INT64), divisor), constant(INT64, 1n));
+      const expression = predicate(
+        F.greaterThan,
+        call(F.divide, INT64, column('b', INT64), divisor),
+        constant(INT64, 1n),
+      );
       expect(translateExpressions([expression], lookup).complete).toBe(false);
       expect(await pushedIds(expression)).toHaveLength(ROWS);
     }
@@ -237,10 +335,22 @@ describe('expression pushdown', () => {
 
   it('leaves double arithmetic that can overflow to Athena (MySQL fails the query where Athena has Infinity)', async () => {
     for (const expression of [
-      predicate(F.greaterThan, call(F.multiply, DOUBLE, column('x', DOUBLE), constant(DOUBLE, 1e308)), constant(DOUBLE, 0)),
+      predicate(
+        F.greaterThan,
+        call(F.multiply, DOUBLE, column('x', DOUBLE), constant(DOUBLE, 1e308)),
+        constant(DOUBLE, 0),
+      ),
       predicate(F.lessThan, call(F.divide, DOUBLE, column('x', DOUBLE), constant(DOUBLE, 1e-308)), constant(DOUBLE, 0)),
-      predicate(F.greaterThan, call(F.add, DOUBLE, column('x', DOUBLE), constant(DOUBLE, 1.7976931348623157e308)), constant(DOUBLE, 1e308)),
-      predicate(F.lessThan, call(F.subtract, DOUBLE, constant(DOUBLE, -1.7976931348623157e308), column('x', DOUBLE)), constant(DOUBLE, 0)),
+      predicate(
+        F.greaterThan,
+        call(F.add, DOUBLE, column('x', DOUBLE), constant(DOUBLE, 1.7976931348623157e308)),
+        constant(DOUBLE, 1e308),
+      ),
+      predicate(
+        F.lessThan,
+        call(F.subtract, DOUBLE, constant(DOUBLE, -1.7976931348623157e308), column('x', DOUBLE)),
+        constant(DOUBLE, 0),
+      ),
     ]) {
       const expected = ids(allRows.filter((row) => evaluate(expression, row) === true));
       expect(expected.length).toBeGreaterThan(0);
@@ -250,14 +360,23 @@ describe('expression pushdown', () => {
   });
 
   it('reads the whole split for a LIMIT beside an expression it cannot push, so Athena keeps the right rows', async () => {
-    const expression = predicate(F.greaterThan, call(F.divide, INT64, column('b', INT64), column('a', INT32)), constant(INT64, 1n));
-    const result = await engineFor(connector).scan({ schemaName: db.name, tableName: 'exprs' }, { constraints: { expression: [expression], limit: 5n } });
+    const expression = predicate(
+      F.greaterThan,
+      call(F.divide, INT64, column('b', INT64), column('a', INT32)),
+      constant(INT64, 1n),
+    );
+    const result = await engineFor(connector).scan(
+      { schemaName: db.name, tableName: 'exprs' },
+      { constraints: { expression: [expression], limit: 5n } },
+    );
     // Neither MySQL nor core may stop at 5 rows: those could be rows Athena's filter then drops.
     expect(result.table.numRows).toBe(ROWS);
     // With an expression it translates whole, the limit is MySQL's and core's again.
     const translated = predicate(F.greaterThan, column('b', INT64), constant(INT64, 1n));
-    const limited = await engineFor(connector).scan({ schemaName: db.name, tableName: 'exprs' }, { constraints: { expression: [translated], limit: 5n } });
+    const limited = await engineFor(connector).scan(
+      { schemaName: db.name, tableName: 'exprs' },
+      { constraints: { expression: [translated], limit: 5n } },
+    );
     expect(limited.table.numRows).toBe(Math.min(5, allRows.filter((row) => evaluate(translated, row) === true).length));
   });
 });
-

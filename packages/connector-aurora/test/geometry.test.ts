@@ -41,9 +41,17 @@ beforeAll(async () => {
   db = await createTestDatabase();
   await ensureSpillBucket();
   await db.pool.query('CREATE TABLE shapes (id INT PRIMARY KEY, g GEOMETRY NULL)');
-  await db.pool.query(`INSERT INTO shapes VALUES ${SHAPES.map((_, i) => `(${i + 1}, ST_GeomFromText(?, ?))`).join(', ')}, (${SHAPES.length + 1}, NULL)`, SHAPES.flat());
-  await db.pool.query(`CREATE TABLE typed (id INT PRIMARY KEY, ${TYPED.map(([name, type]) => `${name} ${type} NULL`).join(', ')})`);
-  await db.pool.query(`INSERT INTO typed VALUES (1, ${TYPED.map(() => 'ST_GeomFromText(?, 4326)').join(', ')}), (2, ${TYPED.map(() => 'NULL').join(', ')})`, TYPED.map(([, , wkt]) => wkt));
+  await db.pool.query(
+    `INSERT INTO shapes VALUES ${SHAPES.map((_, i) => `(${i + 1}, ST_GeomFromText(?, ?))`).join(', ')}, (${SHAPES.length + 1}, NULL)`,
+    SHAPES.flat(),
+  );
+  await db.pool.query(
+    `CREATE TABLE typed (id INT PRIMARY KEY, ${TYPED.map(([name, type]) => `${name} ${type} NULL`).join(', ')})`,
+  );
+  await db.pool.query(
+    `INSERT INTO typed VALUES (1, ${TYPED.map(() => 'ST_GeomFromText(?, 4326)').join(', ')}), (2, ${TYPED.map(() => 'NULL').join(', ')})`,
+    TYPED.map(([, , wkt]) => wkt),
+  );
   connector = createAuroraConnector({ env: db.env });
 });
 
@@ -53,8 +61,13 @@ afterAll(async () => {
 });
 
 /** What MySQL holds for each row and column: SRID (little-endian uint32) then WKB, as hex. */
-async function expectedHex(table: string, columns: readonly string[]): Promise<Map<number, Record<string, string | null>>> {
-  const select = columns.map((c) => `ST_SRID(\`${c}\`) AS \`${c}_srid\`, HEX(ST_AsBinary(\`${c}\`)) AS \`${c}_wkb\``).join(', ');
+async function expectedHex(
+  table: string,
+  columns: readonly string[],
+): Promise<Map<number, Record<string, string | null>>> {
+  const select = columns
+    .map((c) => `ST_SRID(\`${c}\`) AS \`${c}_srid\`, HEX(ST_AsBinary(\`${c}\`)) AS \`${c}_wkb\``)
+    .join(', ');
   const [rows] = await db.pool.query(`SELECT id, ${select} FROM \`${table}\``);
   const expected = new Map<number, Record<string, string | null>>();
   for (const row of rows as Record<string, string | number | null>[]) {
@@ -95,7 +108,10 @@ function hexRows(table: Table): Map<number, Record<string, string | null>> {
 describe('GEOMETRY columns', () => {
   it('map to varbinary', async () => {
     const table = await engineFor(connector).getTable({ schemaName: db.name, tableName: 'typed' });
-    expect(table.schema.fields.map((f) => `${f.name}:${String(f.type)}`)).toEqual(['id:Int32', ...TYPED.map(([name]) => `${name}:Binary`)]);
+    expect(table.schema.fields.map((f) => `${f.name}:${String(f.type)}`)).toEqual([
+      'id:Int32',
+      ...TYPED.map(([name]) => `${name}:Binary`),
+    ]);
   });
 
   it('read every geometry type with its SRID as MySQL stores it, inline and spilled', async () => {
@@ -103,14 +119,22 @@ describe('GEOMETRY columns', () => {
       const shapes = await engineFor(connector, { spill }).scan({ schemaName: db.name, tableName: 'shapes' });
       expect(hexRows(shapes.table)).toEqual(await expectedHex('shapes', ['g']));
       const typed = await engineFor(connector, { spill }).scan({ schemaName: db.name, tableName: 'typed' });
-      expect(hexRows(typed.table)).toEqual(await expectedHex('typed', TYPED.map(([name]) => name)));
+      expect(hexRows(typed.table)).toEqual(
+        await expectedHex(
+          'typed',
+          TYPED.map(([name]) => name),
+        ),
+      );
     }
   });
 
   it('read through query passthrough, geometry columns and computed geometries alike', async () => {
     const d = engineFor(connector);
     await d.ping();
-    const args = { schemaFunctionName: 'SYSTEM.QUERY', QUERY: `SELECT id, g, ST_Centroid(g) AS c FROM \`${db.name}\`.shapes WHERE id <= 4` };
+    const args = {
+      schemaFunctionName: 'SYSTEM.QUERY',
+      QUERY: `SELECT id, g, ST_Centroid(g) AS c FROM \`${db.name}\`.shapes WHERE id <= 4`,
+    };
     const table = await d.getTable({ schemaName: 'system', tableName: 'query' }, args);
     expect(table.schema.fields.map((f) => `${f.name}:${String(f.type)}`)).toEqual(['id:Int32', 'g:Binary', 'c:Binary']);
     const constraints = makeConstraints({ queryPassthroughArguments: args });
@@ -118,16 +142,30 @@ describe('GEOMETRY columns', () => {
     const got = new Map<number, Record<string, string | null>>();
     for (const split of splits) {
       for (const batch of (await d.readSplit(table.tableName, table.schema, split, constraints)).batches) {
-        for (const [id, g, c] of readRows(batch)) got.set(Number(id), { g: g === null ? null : Buffer.from(g as Uint8Array).toString('hex'), c: c === null ? null : Buffer.from(c as Uint8Array).toString('hex') });
+        for (const [id, g, c] of readRows(batch))
+          got.set(Number(id), {
+            g: g === null ? null : Buffer.from(g as Uint8Array).toString('hex'),
+            c: c === null ? null : Buffer.from(c as Uint8Array).toString('hex'),
+          });
       }
     }
-    const [rows] = await db.pool.query('SELECT id, ST_SRID(g) AS gs, HEX(ST_AsBinary(g)) AS gw, ST_SRID(ST_Centroid(g)) AS cs, HEX(ST_AsBinary(ST_Centroid(g))) AS cw FROM shapes WHERE id <= 4');
+    const [rows] = await db.pool.query(
+      'SELECT id, ST_SRID(g) AS gs, HEX(ST_AsBinary(g)) AS gw, ST_SRID(ST_Centroid(g)) AS cs, HEX(ST_AsBinary(ST_Centroid(g))) AS cw FROM shapes WHERE id <= 4',
+    );
     const le = (srid: unknown) => {
       const prefix = Buffer.alloc(4);
       prefix.writeUInt32LE(Number(srid));
       return prefix.toString('hex');
     };
-    const expected = new Map((rows as Record<string, unknown>[]).map((r) => [Number(r['id']), { g: le(r['gs']) + String(r['gw']).toLowerCase(), c: r['cw'] === null ? null : le(r['cs']) + String(r['cw']).toLowerCase() }]));
+    const expected = new Map(
+      (rows as Record<string, unknown>[]).map((r) => [
+        Number(r['id']),
+        {
+          g: le(r['gs']) + String(r['gw']).toLowerCase(),
+          c: r['cw'] === null ? null : le(r['cs']) + String(r['cw']).toLowerCase(),
+        },
+      ]),
+    );
     expect(got).toEqual(expected);
   });
 });

@@ -19,12 +19,31 @@ let db: TestDatabase;
 /** The handler the bundle exports, for a function whose variables are `env`; the connectors it makes are closed after the file. */
 function driverFor(env: Record<string, string>): EngineDriver {
   const factory = auroraConnectorFactory();
-  const handler = createLambdaHandler({ ...factory, create: (resolved): Connector => (made.push(factory.create(resolved)), made[made.length - 1] as AuroraConnector) }, { env });
+  const handler = createLambdaHandler(
+    {
+      ...factory,
+      create: (resolved): Connector => {
+        const connector = factory.create(resolved);
+        made.push(connector);
+        return connector;
+      },
+    },
+    { env },
+  );
   return new EngineDriver({ transport: inProcessTransport(handler), catalogName: 'aurora_glue' });
 }
 
 async function createConnection(name: string, properties: Record<string, string>): Promise<void> {
-  await glue.send(new CreateConnectionCommand({ ConnectionInput: { Name: name, ConnectionType: 'MYSQL', ConnectionProperties: properties, AthenaProperties: { spill_bucket: SPILL_BUCKET } } }));
+  await glue.send(
+    new CreateConnectionCommand({
+      ConnectionInput: {
+        Name: name,
+        ConnectionType: 'MYSQL',
+        ConnectionProperties: properties,
+        AthenaProperties: { spill_bucket: SPILL_BUCKET },
+      },
+    }),
+  );
 }
 
 beforeAll(async () => {
@@ -43,16 +62,31 @@ afterAll(async () => {
 
 describe('mysqlConnectionProperties', () => {
   it("builds Java's default connection string, the secret after JDBC_PARAMS", () => {
-    expect(mysqlConnectionProperties({ HOST: 'db.example', PORT: '3306', DATABASE: 'sales', JDBC_PARAMS: 'sslMode=REQUIRED', secret_name: 'AthenaMySQLFederation/sales', other: 'x' })).toEqual({
+    expect(
+      mysqlConnectionProperties({
+        HOST: 'db.example',
+        PORT: '3306',
+        DATABASE: 'sales',
+        JDBC_PARAMS: 'sslMode=REQUIRED',
+        secret_name: 'AthenaMySQLFederation/sales',
+        other: 'x',
+      }),
+    ).toEqual({
       default: 'mysql://jdbc:mysql://db.example:3306/sales?sslMode=REQUIRED&${AthenaMySQLFederation/sales}',
     });
-    expect(mysqlConnectionProperties({ HOST: 'db.example', PORT: '3307', DATABASE: 'sales', secret_name: 's' })).toEqual({ default: 'mysql://jdbc:mysql://db.example:3307/sales?${s}' });
-    expect(mysqlConnectionProperties({ HOST: 'db.example', PORT: '3306', DATABASE: 'sales', JDBC_PARAMS: 'user=app' })).toEqual({ default: 'mysql://jdbc:mysql://db.example:3306/sales?user=app' });
+    expect(
+      mysqlConnectionProperties({ HOST: 'db.example', PORT: '3307', DATABASE: 'sales', secret_name: 's' }),
+    ).toEqual({ default: 'mysql://jdbc:mysql://db.example:3307/sales?${s}' });
+    expect(
+      mysqlConnectionProperties({ HOST: 'db.example', PORT: '3306', DATABASE: 'sales', JDBC_PARAMS: 'user=app' }),
+    ).toEqual({ default: 'mysql://jdbc:mysql://db.example:3306/sales?user=app' });
   });
 
   it('builds no default without HOST, and leaves out a missing port or database instead of writing null', () => {
     expect(mysqlConnectionProperties({ PORT: '3306', DATABASE: 'sales' })).toEqual({});
-    expect(mysqlConnectionProperties({ HOST: 'db.example', JDBC_PARAMS: 'user=app' })).toEqual({ default: 'mysql://jdbc:mysql://db.example?user=app' });
+    expect(mysqlConnectionProperties({ HOST: 'db.example', JDBC_PARAMS: 'user=app' })).toEqual({
+      default: 'mysql://jdbc:mysql://db.example?user=app',
+    });
   });
 });
 
@@ -60,7 +94,12 @@ describe('a function configured by a Glue connection', () => {
   it('reads MariaDB through the connection string the connection properties make', async () => {
     // Prepare
     const name = `mysql-${run}`;
-    await createConnection(name, { HOST: MARIADB.host, PORT: String(MARIADB.port), DATABASE: db.name, JDBC_PARAMS: 'user=root' });
+    await createConnection(name, {
+      HOST: MARIADB.host,
+      PORT: String(MARIADB.port),
+      DATABASE: db.name,
+      JDBC_PARAMS: 'user=root',
+    });
     // Act
     const driver = driverFor({ glue_connection: name });
     const result = await driver.scan({ schemaName: db.name, tableName: 'visits' });
@@ -72,8 +111,15 @@ describe('a function configured by a Glue connection', () => {
     // Prepare
     const name = `mysql-secret-${run}`;
     const secret = `AthenaMySQLFederation/glue-${run}`;
-    await secrets.send(new CreateSecretCommand({ Name: secret, SecretString: JSON.stringify({ username: MARIADB.user, password: '' }) }));
-    await createConnection(name, { HOST: MARIADB.host, PORT: String(MARIADB.port), DATABASE: db.name, secret_name: secret });
+    await secrets.send(
+      new CreateSecretCommand({ Name: secret, SecretString: JSON.stringify({ username: MARIADB.user, password: '' }) }),
+    );
+    await createConnection(name, {
+      HOST: MARIADB.host,
+      PORT: String(MARIADB.port),
+      DATABASE: db.name,
+      secret_name: secret,
+    });
     // Act
     const tables = await driverFor({ glue_connection: name }).listTables(db.name);
     // Assess
@@ -83,8 +129,17 @@ describe('a function configured by a Glue connection', () => {
   it('says the connection sets no default when it has no HOST and the function none either', async () => {
     const name = `mysql-nohost-${run}`;
     await createConnection(name, { PORT: '3306' });
-    const error = await driverFor({ glue_connection: name }).ping().then(() => undefined, (e: unknown) => e);
+    const error = await driverFor({ glue_connection: name })
+      .ping()
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(error).toBeInstanceOf(LambdaInvocationError);
-    expect((error as LambdaInvocationError).error.errorMessage).toMatch(new RegExp(`Invalid connector configuration: default is required.*\\(neither the function nor Glue connection "${name}" sets it\\)`));
+    expect((error as LambdaInvocationError).error.errorMessage).toMatch(
+      new RegExp(
+        `Invalid connector configuration: default is required.*\\(neither the function nor Glue connection "${name}" sets it\\)`,
+      ),
+    );
   });
 });

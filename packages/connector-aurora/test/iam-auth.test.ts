@@ -18,15 +18,29 @@ const HOST = 'prod.cluster-abc123.us-east-2.rds.amazonaws.com';
 
 describe('IAM configuration', () => {
   it('forces TLS, reads the region and keeps the user', () => {
-    const settings = loadAuroraConfig({ default: `mysql://jdbc:mysql://${HOST}:3306/db?user=athena_iam`, iam_database_authentication: 'true', AWS_REGION: 'us-east-2' });
+    const settings = loadAuroraConfig({
+      default: `mysql://jdbc:mysql://${HOST}:3306/db?user=athena_iam`,
+      iam_database_authentication: 'true',
+      AWS_REGION: 'us-east-2',
+    });
     expect(settings.iamAuthentication).toEqual({ region: 'us-east-2' });
     expect(settings.catalogs.get('default')).toMatchObject({ sslMode: 'REQUIRED', user: 'athena_iam' });
-    expect(loadAuroraConfig({ default: `mysql://jdbc:mysql://${HOST}/db?user=u`, iam_database_authentication: 'true', AWS_REGION: 'us-east-1', iam_region: 'eu-west-1' }).iamAuthentication).toEqual({ region: 'eu-west-1' });
+    expect(
+      loadAuroraConfig({
+        default: `mysql://jdbc:mysql://${HOST}/db?user=u`,
+        iam_database_authentication: 'true',
+        AWS_REGION: 'us-east-1',
+        iam_region: 'eu-west-1',
+      }).iamAuthentication,
+    ).toEqual({ region: 'eu-west-1' });
     expect(loadAuroraConfig({ default: `mysql://jdbc:mysql://${HOST}/db?user=u` }).iamAuthentication).toBeUndefined();
   });
 
   it.each<[Record<string, string>, RegExp]>([
-    [{ default: `mysql://jdbc:mysql://${HOST}/db?user=u&sslMode=DISABLED`, AWS_REGION: 'us-east-2' }, /default.*disables TLS/],
+    [
+      { default: `mysql://jdbc:mysql://${HOST}/db?user=u&sslMode=DISABLED`, AWS_REGION: 'us-east-2' },
+      /default.*disables TLS/,
+    ],
     [{ default: `mysql://jdbc:mysql://${HOST}/db`, AWS_REGION: 'us-east-2' }, /default.*needs user=/],
     [{ default: `mysql://jdbc:mysql://${HOST}/db?user=u` }, /iam_region.*AWS_REGION/],
   ])('refuses %j', (env, message) => {
@@ -75,7 +89,16 @@ function startClearPasswordServer(received: string[]): Promise<Server> {
       Buffer.from([1, 0, 0, 0]),
       scramble.subarray(0, 8),
       Buffer.from([0]),
-      Buffer.from([capabilities & 0xff, (capabilities >> 8) & 0xff, 45, 0x02, 0x00, (capabilities >> 16) & 0xff, (capabilities >> 24) & 0xff, 21]),
+      Buffer.from([
+        capabilities & 0xff,
+        (capabilities >> 8) & 0xff,
+        45,
+        0x02,
+        0x00,
+        (capabilities >> 16) & 0xff,
+        (capabilities >> 24) & 0xff,
+        21,
+      ]),
       Buffer.alloc(10),
       scramble.subarray(8),
       Buffer.from([0]),
@@ -113,8 +136,13 @@ describe('IAM tokens on the wire', () => {
   async function connectTwice(pools: AuroraPools): Promise<void> {
     const port = (server.address() as AddressInfo).port;
     // Only the pool's handshake is exercised: the stand-in has no TLS, which a real RDS would require.
-    const pool = await pools.pool(parseConnectionString('default', `mysql://jdbc:mysql://127.0.0.1:${port}/db?user=athena_iam&sslMode=DISABLED`));
-    const connect = () => new Promise<{ release(): void }>((resolve, reject) => pool.getConnection((error, connection) => (error === null ? resolve(connection) : reject(error))));
+    const pool = await pools.pool(
+      parseConnectionString('default', `mysql://jdbc:mysql://127.0.0.1:${port}/db?user=athena_iam&sslMode=DISABLED`),
+    );
+    const connect = () =>
+      new Promise<{ release(): void }>((resolve, reject) =>
+        pool.getConnection((error, connection) => (error === null ? resolve(connection) : reject(error))),
+      );
     const [first, second] = await Promise.all([connect(), connect()]);
     first.release();
     second.release();
@@ -131,14 +159,22 @@ describe('IAM tokens on the wire', () => {
     expect(url.searchParams.get('Action')).toBe('connect');
     expect(url.searchParams.get('DBUser')).toBe('athena_iam');
     expect(url.searchParams.get('X-Amz-Algorithm')).toBe('AWS4-HMAC-SHA256');
-    expect(url.searchParams.get('X-Amz-Credential')).toMatch(new RegExp(`^${accessKey}/\\d{8}/us-east-2/rds-db/aws4_request$`));
+    expect(url.searchParams.get('X-Amz-Credential')).toMatch(
+      new RegExp(`^${accessKey}/\\d{8}/us-east-2/rds-db/aws4_request$`),
+    );
     expect(url.searchParams.get('X-Amz-Expires')).toBe('900');
     expect(url.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
   }
 
   it('sends the default rds-signer token (credentials from the environment) on each new connection', async () => {
     received.length = 0;
-    await connectTwice(new AuroraPools({ secrets: () => Promise.reject(new Error('no secret expected')), connectionLimit: 2, iamAuthentication: { region: 'us-east-2' } }));
+    await connectTwice(
+      new AuroraPools({
+        secrets: () => Promise.reject(new Error('no secret expected')),
+        connectionLimit: 2,
+        iamAuthentication: { region: 'us-east-2' },
+      }),
+    );
     expect(received).toHaveLength(2);
     const accessKey = process.env['AWS_ACCESS_KEY_ID'];
     if (accessKey === undefined) throw new Error('vitest global setup sets AWS_ACCESS_KEY_ID');
@@ -155,7 +191,13 @@ describe('IAM tokens on the wire', () => {
         iamAuthentication: { region: 'us-east-2' },
         // The real signer with a fixed identity; the hook only records each signing.
         createTokenSigner: (options) => {
-          const signer = new Signer({ ...options, credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' } });
+          const signer = new Signer({
+            ...options,
+            credentials: {
+              accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+              secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+            },
+          });
           return {
             getAuthToken: () => {
               signed.push(options);

@@ -25,13 +25,13 @@ const CORPUS = [
   ';;;',
   'nul\u0000byte',
   'ünï`cødé 😀',
-  "\\\\'\\\"`",
+  '\\\\\'\\"`',
   '%_%',
 ];
 
 /** Hostile identifiers (MySQL forbids NUL, trailing spaces and characters beyond the BMP in names). */
-const TABLE = "ev`il'\"\\;-- /*x*/ Tbl ünï€";
-const COLUMN = "co`l'\"\\;--/**/";
+const TABLE = 'ev`il\'"\\;-- /*x*/ Tbl ünï€';
+const COLUMN = 'co`l\'"\\;--/**/';
 
 let db: TestDatabase;
 let connector: AuroraConnector;
@@ -46,7 +46,9 @@ beforeAll(async () => {
   await ensureSpillBucket();
   await db.pool.query('CREATE TABLE canary (id INT PRIMARY KEY)');
   await db.pool.query('INSERT INTO canary VALUES (1), (2), (3)');
-  await db.pool.query(`CREATE TABLE ${quoteIdentifier(TABLE)} (id INT PRIMARY KEY, ${quoteIdentifier(COLUMN)} VARCHAR(100) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin)`);
+  await db.pool.query(
+    `CREATE TABLE ${quoteIdentifier(TABLE)} (id INT PRIMARY KEY, ${quoteIdentifier(COLUMN)} VARCHAR(100) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin)`,
+  );
   await db.pool.query(`INSERT INTO ${quoteIdentifier(TABLE)} VALUES ?`, [CORPUS.map((text, i) => [i + 1, text])]);
   connector = createAuroraConnector({ env: db.env });
 });
@@ -69,41 +71,55 @@ describe('injection corpus', () => {
 
   it('reads every hostile value back exactly', async () => {
     const result = await engineFor(connector).scan(table());
-    const values = result.table.batches.flatMap((b) => Array.from({ length: b.numRows }, (_, i) => readValue(b.getChild(COLUMN) ?? (undefined as never), i)));
+    const values = result.table.batches.flatMap((b) =>
+      Array.from({ length: b.numRows }, (_, i) => readValue(b.getChild(COLUMN) ?? (undefined as never), i)),
+    );
     expect(values.sort()).toEqual([...CORPUS].sort());
   });
 
-  it.each(CORPUS.map((text, i) => [i + 1, text] as const))('finds row %i by its hostile constant (= and IN)', async (id, text) => {
-    for (const set of [equals(new Utf8(), text), inList(new Utf8(), [text, "' OR 1=1 --"])]) {
-      const result = await engineFor(connector).scan(table(), { constraints: { summary: { [COLUMN]: set } } });
-      expect(result.table.numRows).toBe(1);
-      expect(readValue(result.table.batches[0]?.getChild('id') ?? (undefined as never), 0)).toBe(id);
-    }
-    expect(await canaryRows()).toBe(3);
-  });
+  it.each(CORPUS.map((text, i) => [i + 1, text] as const))(
+    'finds row %i by its hostile constant (= and IN)',
+    async (id, text) => {
+      for (const set of [equals(new Utf8(), text), inList(new Utf8(), [text, "' OR 1=1 --"])]) {
+        const result = await engineFor(connector).scan(table(), { constraints: { summary: { [COLUMN]: set } } });
+        expect(result.table.numRows).toBe(1);
+        expect(readValue(result.table.batches[0]?.getChild('id') ?? (undefined as never), 0)).toBe(id);
+      }
+      expect(await canaryRows()).toBe(3);
+    },
+  );
 
-  it.each(CORPUS.map((text, i) => [i + 1, text] as const))('finds row %i by its hostile constant through expressions (=, IN, LIKE, NULLIF)', async (id, text) => {
-    const value = column(COLUMN, new Utf8());
-    const literal = (t: string) => constant(new Utf8(), t);
-    // The constant as a LIKE pattern without wildcards, escaped with '#'.
-    const pattern = [...text].map((c) => (c === '%' || c === '_' || c === '#' ? `#${c}` : c)).join('');
-    const expressions = [
-      predicate(F.equal, value, literal(text)),
-      predicate(F.in, value, constant(new Utf8(), [text, "' OR 1=1 --"])),
-      predicate(F.likePattern, value, literal(pattern), literal('#')),
-      predicate(F.isNull, call(F.nullIf, new Utf8(), value, literal(text))),
-    ];
-    for (const expression of expressions) {
-      const result = await engineFor(connector).scan(table(), { constraints: { expression: [expression], limit: 5n } });
-      expect(result.table.numRows, JSON.stringify(expression)).toBe(1);
-      expect(readValue(result.table.batches[0]?.getChild('id') ?? (undefined as never), 0)).toBe(id);
-    }
-    expect(await canaryRows()).toBe(3);
-  });
+  it.each(CORPUS.map((text, i) => [i + 1, text] as const))(
+    'finds row %i by its hostile constant through expressions (=, IN, LIKE, NULLIF)',
+    async (id, text) => {
+      const value = column(COLUMN, new Utf8());
+      const literal = (t: string) => constant(new Utf8(), t);
+      // The constant as a LIKE pattern without wildcards, escaped with '#'.
+      const pattern = [...text].map((c) => (c === '%' || c === '_' || c === '#' ? `#${c}` : c)).join('');
+      const expressions = [
+        predicate(F.equal, value, literal(text)),
+        predicate(F.in, value, constant(new Utf8(), [text, "' OR 1=1 --"])),
+        predicate(F.likePattern, value, literal(pattern), literal('#')),
+        predicate(F.isNull, call(F.nullIf, new Utf8(), value, literal(text))),
+      ];
+      for (const expression of expressions) {
+        const result = await engineFor(connector).scan(table(), {
+          constraints: { expression: [expression], limit: 5n },
+        });
+        expect(result.table.numRows, JSON.stringify(expression)).toBe(1);
+        expect(readValue(result.table.batches[0]?.getChild('id') ?? (undefined as never), 0)).toBe(id);
+      }
+      expect(await canaryRows()).toBe(3);
+    },
+  );
 
   it('sorts hostile values for a top-N by code point, with the hostile column name quoted', async () => {
-    const result = await engineFor(connector).scan(table(), { constraints: { orderByClause: [{ columnName: COLUMN, direction: 'DESC_NULLS_LAST' }], limit: 4n } });
-    const values = result.table.batches.flatMap((b) => Array.from({ length: b.numRows }, (_, i) => readValue(b.getChild(COLUMN) ?? (undefined as never), i)));
+    const result = await engineFor(connector).scan(table(), {
+      constraints: { orderByClause: [{ columnName: COLUMN, direction: 'DESC_NULLS_LAST' }], limit: 4n },
+    });
+    const values = result.table.batches.flatMap((b) =>
+      Array.from({ length: b.numRows }, (_, i) => readValue(b.getChild(COLUMN) ?? (undefined as never), i)),
+    );
     const byCodePoint = (a: string, b: string) => {
       const x = [...a].map((c) => c.codePointAt(0) ?? 0);
       const y = [...b].map((c) => c.codePointAt(0) ?? 0);
@@ -115,7 +131,14 @@ describe('injection corpus', () => {
   });
 
   it('pushes hostile ranges safely and keeps the canary table', async () => {
-    const result = await engineFor(connector).scan(table(), { constraints: { summary: { [COLUMN]: ranges(new Utf8(), [{ low: "'; DROP TABLE canary; --", high: '`' }]), id: ranges(new Int32(), [{ low: 1, high: 13 }]) } } });
+    const result = await engineFor(connector).scan(table(), {
+      constraints: {
+        summary: {
+          [COLUMN]: ranges(new Utf8(), [{ low: "'; DROP TABLE canary; --", high: '`' }]),
+          id: ranges(new Int32(), [{ low: 1, high: 13 }]),
+        },
+      },
+    });
     const expected = CORPUS.filter((t) => t >= "'; DROP TABLE canary; --" && t <= '`').length;
     expect(result.table.numRows).toBe(expected);
     expect(await canaryRows()).toBe(3);

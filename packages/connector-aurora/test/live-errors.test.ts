@@ -19,10 +19,16 @@ afterAll(async () => {
   await db?.drop();
 });
 
-async function failureOf(env: Record<string, string>, call: (d: ReturnType<typeof engineFor>) => Promise<unknown>): Promise<string> {
+async function failureOf(
+  env: Record<string, string>,
+  call: (d: ReturnType<typeof engineFor>) => Promise<unknown>,
+): Promise<string> {
   const connector = createAuroraConnector({ env });
   try {
-    const error = await call(engineFor(connector)).then(() => undefined, (e: unknown) => e);
+    const error = await call(engineFor(connector)).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(LambdaInvocationError);
     return (error as LambdaInvocationError).error.errorMessage;
   } finally {
@@ -32,7 +38,10 @@ async function failureOf(env: Record<string, string>, call: (d: ReturnType<typeo
 
 describe('errors from a live server', () => {
   it('a wrong password is AccessDeniedException and does not echo the password', async () => {
-    const message = await failureOf({ default: `mysql://jdbc:mysql://${MARIADB.host}:${MARIADB.port}/x?user=nobody_here&password=Wr0ngPass` }, (d) => d.listSchemas());
+    const message = await failureOf(
+      { default: `mysql://jdbc:mysql://${MARIADB.host}:${MARIADB.port}/x?user=nobody_here&password=Wr0ngPass` },
+      (d) => d.listSchemas(),
+    );
     expect(message).toMatch(/AccessDeniedException.*ER_ACCESS_DENIED_ERROR/);
     expect(message).not.toContain('Wr0ngPass');
     expect(message).not.toContain('nobody_here');
@@ -40,7 +49,10 @@ describe('errors from a live server', () => {
 
   it('an unreachable server fails fast as an internal connection error', async () => {
     const started = Date.now();
-    const message = await failureOf({ default: 'mysql://jdbc:mysql://127.0.0.1:1/x?user=root&connectTimeout=2000' }, (d) => d.listSchemas());
+    const message = await failureOf(
+      { default: 'mysql://jdbc:mysql://127.0.0.1:1/x?user=root&connectTimeout=2000' },
+      (d) => d.listSchemas(),
+    );
     expect(message).toMatch(/InternalServiceException.*connection to MySQL failed \(ECONNREFUSED\)/);
     expect(Date.now() - started).toBeLessThan(5000);
   });

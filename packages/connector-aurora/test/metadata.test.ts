@@ -17,7 +17,8 @@ let connector: AuroraConnector;
 beforeAll(async () => {
   db = await createTestDatabase();
   await ensureSpillBucket();
-  for (const name of ['Alpha', 'beta', 'Gamma_Table', 'delta', 'Twin', 'twin']) await db.pool.query(`CREATE TABLE \`${name}\` (Id INT PRIMARY KEY, Label VARCHAR(20) COLLATE utf8mb4_general_ci)`);
+  for (const name of ['Alpha', 'beta', 'Gamma_Table', 'delta', 'Twin', 'twin'])
+    await db.pool.query(`CREATE TABLE \`${name}\` (Id INT PRIMARY KEY, Label VARCHAR(20) COLLATE utf8mb4_general_ci)`);
   await db.pool.query('CREATE VIEW EpsilonView AS SELECT Id, Label FROM Alpha');
   await db.pool.query("INSERT INTO Alpha VALUES (1, 'one'), (2, 'ONE'), (3, 'two')");
   connector = createAuroraConnector({ env: db.env });
@@ -29,7 +30,10 @@ afterAll(async () => {
 });
 
 async function failure(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(LambdaInvocationError);
   return (error as LambdaInvocationError).error.errorMessage;
 }
@@ -38,7 +42,8 @@ describe('metadata', () => {
   it('lists schemas lower-cased, without information_schema, mysql, performance_schema and sys', async () => {
     const schemas = await engineFor(connector).listSchemas();
     expect(schemas).toContain(db.name);
-    for (const system of ['information_schema', 'mysql', 'performance_schema', 'sys']) expect(schemas).not.toContain(system);
+    for (const system of ['information_schema', 'mysql', 'performance_schema', 'sys'])
+      expect(schemas).not.toContain(system);
   });
 
   it('pages tables and views with real LIMIT/OFFSET paging', async () => {
@@ -46,7 +51,9 @@ describe('metadata', () => {
     const all = await d.listTables(db.name);
     const paged = await d.listTables(db.name, 2);
     expect(paged).toEqual(all);
-    expect(all.map((t) => t.tableName).sort()).toEqual(['alpha', 'beta', 'delta', 'epsilonview', 'gamma_table', 'twin', 'twin'].sort());
+    expect(all.map((t) => t.tableName).sort()).toEqual(
+      ['alpha', 'beta', 'delta', 'epsilonview', 'gamma_table', 'twin', 'twin'].sort(),
+    );
     expect(d.trace.filter((t) => t.requestType === 'ListTablesRequest').length).toBe(1 + 4);
   });
 
@@ -59,7 +66,10 @@ describe('metadata', () => {
   });
 
   it('filters through a case-insensitive collation without losing or adding rows', async () => {
-    const result = await engineFor(connector).scan({ schemaName: db.name, tableName: 'alpha' }, { constraints: { summary: { Label: equals(new Utf8(), 'one') } } });
+    const result = await engineFor(connector).scan(
+      { schemaName: db.name, tableName: 'alpha' },
+      { constraints: { summary: { Label: equals(new Utf8(), 'one') } } },
+    );
     expect(result.table.numRows).toBe(1);
   });
 
@@ -70,15 +80,26 @@ describe('metadata', () => {
   });
 
   it('refuses an ambiguous case-insensitive name; an exact-case match wins', async () => {
-    expect(await failure(engineFor(connector).getTable({ schemaName: db.name, tableName: 'TWIN' }))).toMatch(/InvalidInputException.*is ambiguous: 2 names differ only by case \(twin, Twin\)/);
-    expect((await engineFor(connector).getTable({ schemaName: db.name, tableName: 'twin' })).schema.fields.length).toBe(2);
+    expect(await failure(engineFor(connector).getTable({ schemaName: db.name, tableName: 'TWIN' }))).toMatch(
+      /InvalidInputException.*is ambiguous: 2 names differ only by case \(twin, Twin\)/,
+    );
+    expect((await engineFor(connector).getTable({ schemaName: db.name, tableName: 'twin' })).schema.fields.length).toBe(
+      2,
+    );
   });
 
   it('routes multiplexed catalogs and explains an unknown one', async () => {
-    const mux = createAuroraConnector({ env: { default: 'mysql://jdbc:mysql://192.0.2.1:1/none?user=x', sales_connection_string: db.env['default'] ?? '' } });
+    const mux = createAuroraConnector({
+      env: {
+        default: 'mysql://jdbc:mysql://192.0.2.1:1/none?user=x',
+        sales_connection_string: db.env['default'] ?? '',
+      },
+    });
     try {
       expect(await engineFor(mux, { catalogName: 'sales' }).listSchemas()).toContain(db.name);
-      expect(await failure(engineFor(mux, { catalogName: 'other' }).listSchemas())).toContain('other_connection_string');
+      expect(await failure(engineFor(mux, { catalogName: 'other' }).listSchemas())).toContain(
+        'other_connection_string',
+      );
     } finally {
       await mux.close();
     }

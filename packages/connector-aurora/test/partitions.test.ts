@@ -19,7 +19,7 @@ let connector: AuroraConnector;
 
 const ROWS = 3000;
 /** k of row i: NULL every 10th row, else spread over -50..349 (four RANGE partitions). */
-const keyOf = (i: number): number | null => (i % 10 === 0 ? null : (i * 37) % 400 - 50);
+const keyOf = (i: number): number | null => (i % 10 === 0 ? null : ((i * 37) % 400) - 50);
 /** r of row i: 1..6 or NULL (6 is in no LIST partition, so it is never inserted). */
 const regionOf = (i: number): number | null => (i % 7 === 0 ? null : (i % 5) + 1);
 
@@ -36,7 +36,9 @@ beforeAll(async () => {
   await db.pool.query('INSERT INTO hashed VALUES ?', [Array.from({ length: 500 }, (_, i) => [i, i * 2])]);
   await db.pool.query(`CREATE TABLE yearly (id INT NOT NULL, d DATE NOT NULL) PARTITION BY RANGE (YEAR(d)) SUBPARTITION BY HASH (id) SUBPARTITIONS 2
     (PARTITION y2020 VALUES LESS THAN (2021), PARTITION y2021 VALUES LESS THAN (2022), PARTITION ylater VALUES LESS THAN MAXVALUE)`);
-  await db.pool.query('INSERT INTO yearly VALUES ?', [Array.from({ length: 300 }, (_, i) => [i, `${2020 + (i % 4)}-06-01`])]);
+  await db.pool.query('INSERT INTO yearly VALUES ?', [
+    Array.from({ length: 300 }, (_, i) => [i, `${2020 + (i % 4)}-06-01`]),
+  ]);
   connector = createAuroraConnector({ env: db.env });
 });
 
@@ -45,13 +47,19 @@ afterAll(async () => {
   await db?.drop();
 });
 
-async function readIds(tableName: string, summary: Record<string, ValueSet> = {}): Promise<{ ids: number[]; splits: number }> {
+async function readIds(
+  tableName: string,
+  summary: Record<string, ValueSet> = {},
+): Promise<{ ids: number[]; splits: number }> {
   const result = await engineFor(connector).scan({ schemaName: db.name, tableName }, { constraints: { summary } });
-  const ids = result.table.batches.flatMap((b) => Array.from({ length: b.numRows }, (_, r) => Number(readValue(b.getChild('id') ?? (undefined as never), r))));
+  const ids = result.table.batches.flatMap((b) =>
+    Array.from({ length: b.numRows }, (_, r) => Number(readValue(b.getChild('id') ?? (undefined as never), r))),
+  );
   return { ids: ids.sort((a, b) => a - b), splits: result.splits };
 }
 
-const expectedIds = (count: number, keep: (i: number) => boolean) => Array.from({ length: count }, (_, i) => i).filter(keep);
+const expectedIds = (count: number, keep: (i: number) => boolean) =>
+  Array.from({ length: count }, (_, i) => i).filter(keep);
 
 describe('partition splits', () => {
   it('reads a RANGE-partitioned table one partition per split, every row exactly once', async () => {
@@ -63,11 +71,23 @@ describe('partition splits', () => {
   it('prunes RANGE partitions by a range on the partitioning column', async () => {
     const { ids, splits } = await readIds('events', { k: ranges(new Int32(), [{ low: 150, high: 160 }]) });
     expect(splits).toBe(1);
-    expect(ids).toEqual(expectedIds(ROWS, (i) => { const k = keyOf(i); return k !== null && k >= 150 && k <= 160; }));
+    expect(ids).toEqual(
+      expectedIds(ROWS, (i) => {
+        const k = keyOf(i);
+        return k !== null && k >= 150 && k <= 160;
+      }),
+    );
   });
 
   it('reads NULL keys from the first RANGE partition only', async () => {
-    const summary = { k: { '@type': 'AllOrNoneValueSet' as const, type: { '@type': 'Int' as const, bitWidth: 32, isSigned: true }, all: false, nullAllowed: true } };
+    const summary = {
+      k: {
+        '@type': 'AllOrNoneValueSet' as const,
+        type: { '@type': 'Int' as const, bitWidth: 32, isSigned: true },
+        all: false,
+        nullAllowed: true,
+      },
+    };
     const { ids, splits } = await readIds('events', summary);
     expect(splits).toBe(1);
     expect(ids).toEqual(expectedIds(ROWS, (i) => keyOf(i) === null));
@@ -95,10 +115,21 @@ describe('partition splits', () => {
     const driver = engineFor(connector);
     const table = await driver.getTable({ schemaName: db.name, tableName: 'events' });
     await driver.ping();
-    const splits = await driver.getSplits(table, await driver.getTableLayout(table, makeConstraints()), makeConstraints());
-    const forged = { ...splits[0], properties: { kind: 'partition', partition: 'p_low`) UNION SELECT 1 -- ' } } as (typeof splits)[number];
-    await expect(driver.readSplit({ schemaName: db.name, tableName: 'events' }, table.schema, forged, makeConstraints())).rejects.toThrow();
+    const splits = await driver.getSplits(
+      table,
+      await driver.getTableLayout(table, makeConstraints()),
+      makeConstraints(),
+    );
+    const forged = {
+      ...splits[0],
+      properties: { kind: 'partition', partition: 'p_low`) UNION SELECT 1 -- ' },
+    } as (typeof splits)[number];
+    await expect(
+      driver.readSplit({ schemaName: db.name, tableName: 'events' }, table.schema, forged, makeConstraints()),
+    ).rejects.toThrow();
     const unnamed = { ...splits[0], properties: { kind: 'partition' } } as (typeof splits)[number];
-    await expect(driver.readSplit({ schemaName: db.name, tableName: 'events' }, table.schema, unnamed, makeConstraints())).rejects.toThrow(/not issued by this connector/);
+    await expect(
+      driver.readSplit({ schemaName: db.name, tableName: 'events' }, table.schema, unnamed, makeConstraints()),
+    ).rejects.toThrow(/not issued by this connector/);
   });
 });

@@ -15,15 +15,22 @@
  */
 import { readValue } from '@athena-federation/connector-core';
 import type { Block, FederationExpression, GetTableResponse } from '@athena-federation/connector-core';
-import { EngineDriver, makeConstraints } from '@athena-federation/connector-core/testing';
-import { DataType, Schema } from 'apache-arrow';
+import { type EngineDriver, makeConstraints } from '@athena-federation/connector-core/testing';
+import { type DataType, Schema } from 'apache-arrow';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { translateExpressions } from '../src/aurora-expression.js';
 import { columnLookup } from '../src/aurora-sql.js';
 import { type MappedColumn, mapColumn } from '../src/aurora-types.js';
 import { type AuroraConnector, createAuroraConnector } from '../src/index.js';
-import { type CaseColumn, type CaseRecipe, caseArbitrary, expressionOf, orderByOf, valueSetOf } from './support/differential-cases.js';
+import {
+  type CaseColumn,
+  type CaseRecipe,
+  caseArbitrary,
+  expressionOf,
+  orderByOf,
+  valueSetOf,
+} from './support/differential-cases.js';
 import { DIFFERENTIAL_COLUMNS, createDifferentialTable } from './support/differential-table.js';
 import { ensureSpillBucket, engineFor } from './support/engine.js';
 import { AthenaQueryFailure, evaluate } from './support/expression-oracle.js';
@@ -57,7 +64,10 @@ beforeAll(async () => {
   await ensureSpillBucket();
   await createDifferentialTable(db.pool, TABLE, ROWS, SEED);
   const env = { ...db.env, decimal_precision_overflow: 'varchar', pool_connection_limit: String(CONCURRENCY + 2) };
-  connectors = [createAuroraConnector({ env }), createAuroraConnector({ env: { ...env, target_rows_per_split: String(ROWS / 2) } })];
+  connectors = [
+    createAuroraConnector({ env }),
+    createAuroraConnector({ env: { ...env, target_rows_per_split: String(ROWS / 2) } }),
+  ];
   drivers = connectors.map((c) => engineFor(c));
   for (const d of drivers) await d.ping();
   const driver = drivers[0] as EngineDriver;
@@ -70,7 +80,12 @@ beforeAll(async () => {
   truth = new Map();
   for (const batch of scan.table.batches) {
     for (let r = 0; r < batch.numRows; r++) {
-      const row = Object.fromEntries(batch.schema.fields.map((f, c) => [f.name, readValue(batch.getChildAt(c) ?? (undefined as never), r) as Scalar]));
+      const row = Object.fromEntries(
+        batch.schema.fields.map((f, c) => [
+          f.name,
+          readValue(batch.getChildAt(c) ?? (undefined as never), r) as Scalar,
+        ]),
+      );
       truth.set(Number(row['id']), row);
     }
   }
@@ -82,7 +97,19 @@ beforeAll(async () => {
   );
   mapped = (info as Record<string, string | null>[]).map((c) =>
     mapColumn(
-      { name: String(c['name']), dataType: String(c['dataType']), columnType: String(c['columnType']), numericPrecision: c['p'] === null ? null : Number(c['p']), numericScale: c['s'] === null ? null : Number(c['s']), nullable: true, text: { characterSet: c['cs'] ?? null, maxChars: c['chars'] === null ? null : Number(c['chars']), maxBytes: c['bytes'] === null ? null : Number(c['bytes']) } },
+      {
+        name: String(c['name']),
+        dataType: String(c['dataType']),
+        columnType: String(c['columnType']),
+        numericPrecision: c['p'] === null ? null : Number(c['p']),
+        numericScale: c['s'] === null ? null : Number(c['s']),
+        nullable: true,
+        text: {
+          characterSet: c['cs'] ?? null,
+          maxChars: c['chars'] === null ? null : Number(c['chars']),
+          maxBytes: c['bytes'] === null ? null : Number(c['bytes']),
+        },
+      },
       { decimalOverflow: 'varchar' },
       TABLE,
     ),
@@ -97,17 +124,38 @@ afterAll(async () => {
 /** Reads one case as Athena would: splits, every split with the case's projection. */
 async function run(recipe: CaseRecipe, expression: readonly FederationExpression[]): Promise<Row[]> {
   const driver = drivers[recipe.twoSplits ? 1 : 0] as EngineDriver;
-  const summary = Object.fromEntries(recipe.summary.map((s) => [s.column, valueSetOf(s.set, types.get(s.column) as DataType)]));
-  const constraints = makeConstraints({ summary, expression: [...expression], orderByClause: orderByOf(recipe.order), limit: recipe.limit });
+  const summary = Object.fromEntries(
+    recipe.summary.map((s) => [s.column, valueSetOf(s.set, types.get(s.column) as DataType)]),
+  );
+  const constraints = makeConstraints({
+    summary,
+    expression: [...expression],
+    orderByClause: orderByOf(recipe.order),
+    limit: recipe.limit,
+  });
   // Athena projects what it filters and sorts on, besides what the query selects.
-  const wanted = new Set(['id', ...recipe.summary.map((s) => s.column), ...recipe.order.map((o) => o.columnName), ...recipe.extra, ...recipe.expressions.flatMap(columnsOf)]);
+  const wanted = new Set([
+    'id',
+    ...recipe.summary.map((s) => s.column),
+    ...recipe.order.map((o) => o.columnName),
+    ...recipe.extra,
+    ...recipe.expressions.flatMap(columnsOf),
+  ]);
   const schema = new Schema(table.schema.fields.filter((f) => wanted.has(f.name)));
   // GetTableLayout of a table without partition columns is core's one-row block, whatever the constraints: asked once.
   const splits = await driver.getSplits(table, layout, constraints);
   const rows: Row[] = [];
   for (const split of splits) {
     for (const batch of (await driver.readSplit(table.tableName, schema, split, constraints)).batches) {
-      for (let r = 0; r < batch.numRows; r++) rows.push(Object.fromEntries(batch.schema.fields.map((f, c) => [f.name, readValue(batch.getChildAt(c) ?? (undefined as never), r) as Scalar])));
+      for (let r = 0; r < batch.numRows; r++)
+        rows.push(
+          Object.fromEntries(
+            batch.schema.fields.map((f, c) => [
+              f.name,
+              readValue(batch.getChildAt(c) ?? (undefined as never), r) as Scalar,
+            ]),
+          ),
+        );
     }
   }
   driver.trace.length = 0;
@@ -121,29 +169,51 @@ function columnsOf(recipe: CaseRecipe['expressions'][number]): string[] {
 
 /** A recipe or value as readable ASCII: bigints as `12n`, bytes as hex, every other character escaped. */
 const show = (v: unknown) =>
-  JSON.stringify(v, (_, x) => (typeof x === 'bigint' ? `${x}n` : x instanceof Uint8Array ? `0x${Buffer.from(x).toString('hex')}` : typeof x === 'number' && !Number.isFinite(x) ? String(x) : x)).replace(
-    /[^\x20-\x7e]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  JSON.stringify(v, (_, x) =>
+    typeof x === 'bigint'
+      ? `${x}n`
+      : x instanceof Uint8Array
+        ? `0x${Buffer.from(x).toString('hex')}`
+        : typeof x === 'number' && !Number.isFinite(x)
+          ? String(x)
+          : x,
+  ).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
-const same = (type: DataType, a: Scalar | undefined, b: Scalar | undefined) => (a === null || a === undefined || b === null || b === undefined ? a === b : typeof a === typeof b && compareScalars(type, a, b) === 0);
+const same = (type: DataType, a: Scalar | undefined, b: Scalar | undefined) =>
+  a === null || a === undefined || b === null || b === undefined
+    ? a === b
+    : typeof a === typeof b && compareScalars(type, a, b) === 0;
 
 /** Athena's rows for a case over the unfiltered read, or 'fails' when Athena would fail the query. */
-function athenaKeeps(recipe: CaseRecipe, expressions: readonly FederationExpression[]): ((row: Row) => boolean) | 'fails' {
+function athenaKeeps(
+  recipe: CaseRecipe,
+  expressions: readonly FederationExpression[],
+): ((row: Row) => boolean) | 'fails' {
   const matches = new Map<number, boolean>();
   try {
     // Every conjunct on every row: Athena, like MySQL, may evaluate them in any order, so an
     // overflow in any of them may fail the query (the oracle's $and and $or are eager too).
-    for (const [id, row] of truth) matches.set(id, expressions.map((e) => evaluate(e, row)).every((v) => v === true));
+    for (const [id, row] of truth)
+      matches.set(
+        id,
+        expressions.map((e) => evaluate(e, row)).every((v) => v === true),
+      );
   } catch (error) {
     if (error instanceof AthenaQueryFailure) return 'fails';
     throw error;
   }
-  return (row) => matches.get(Number(row['id'])) === true && recipe.summary.every((s) => setContains(s.set, types.get(s.column) as DataType, row[s.column] ?? null));
+  return (row) =>
+    matches.get(Number(row['id'])) === true &&
+    recipe.summary.every((s) => setContains(s.set, types.get(s.column) as DataType, row[s.column] ?? null));
 }
 
 /** What is wrong with the rows a case returned; empty when nothing is. */
-function problems(recipe: CaseRecipe, expressions: readonly FederationExpression[], translated: boolean, got: readonly Row[]): string[] {
+function problems(
+  recipe: CaseRecipe,
+  expressions: readonly FederationExpression[],
+  translated: boolean,
+  got: readonly Row[],
+): string[] {
   const found: string[] = [];
   const keeps = athenaKeeps(recipe, expressions);
   if (keeps === 'fails') return found;
@@ -156,46 +226,76 @@ function problems(recipe: CaseRecipe, expressions: readonly FederationExpression
       continue;
     }
     seen.add(id);
-    for (const [name, value] of Object.entries(row)) if (!same(types.get(name) as DataType, value, held[name])) found.push(`row ${id} column ${name} reads ${show(value)}, the table holds ${show(held[name])}`);
+    for (const [name, value] of Object.entries(row))
+      if (!same(types.get(name) as DataType, value, held[name]))
+        found.push(`row ${id} column ${name} reads ${show(value)}, the table holds ${show(held[name])}`);
   }
   const rows = [...truth.values()];
   const expected = rows.filter(keeps);
   const kept = got.filter((row) => truth.has(Number(row['id'])) && keeps(truth.get(Number(row['id'])) as Row));
   const ids = (list: readonly Row[]) => list.map((r) => Number(r['id'])).sort((a, b) => a - b);
   if (recipe.limit < 0n) {
-    if (show(ids(kept)) !== show(ids(expected))) found.push(`Athena's answer has ids ${show(ids(kept))}, the oracle's ${show(ids(expected))}`);
+    if (show(ids(kept)) !== show(ids(expected)))
+      found.push(`Athena's answer has ids ${show(ids(kept))}, the oracle's ${show(ids(expected))}`);
   } else if (recipe.order.length === 0) {
     const want = Math.min(Number(recipe.limit), expected.length);
     if (kept.length < want) found.push(`LIMIT ${recipe.limit}: ${kept.length} right rows returned, ${want} needed`);
   } else {
     const sort = rowOrder(recipe.order, types);
-    const keys = (list: readonly Row[]) => show([...list].sort(sort).slice(0, Number(recipe.limit)).map((r) => recipe.order.map((o) => r[o.columnName] ?? null)));
+    const keys = (list: readonly Row[]) =>
+      show(
+        [...list]
+          .sort(sort)
+          .slice(0, Number(recipe.limit))
+          .map((r) => recipe.order.map((o) => r[o.columnName] ?? null)),
+      );
     if (keys(kept) !== keys(expected)) found.push(`top ${recipe.limit}: ${keys(kept)}, the oracle's ${keys(expected)}`);
   }
   // Core re-checks the summary on every row, so none it excludes may come back.
   for (const row of got) {
-    const broken = recipe.summary.find((s) => !setContains(s.set, types.get(s.column) as DataType, row[s.column] ?? null));
+    const broken = recipe.summary.find(
+      (s) => !setContains(s.set, types.get(s.column) as DataType, row[s.column] ?? null),
+    );
     if (broken !== undefined) found.push(`row ${show(row['id'])} is outside the summary on ${broken.column}`);
   }
   // Expressions the connector translated whole were MySQL's to apply exactly (core does not evaluate them).
   if (translated) {
-    for (const row of got) if (!expressions.every((e) => evaluate(e, truth.get(Number(row['id'])) as Row) === true)) found.push(`row ${show(row['id'])} fails a translated expression`);
+    for (const row of got)
+      if (!expressions.every((e) => evaluate(e, truth.get(Number(row['id'])) as Row) === true))
+        found.push(`row ${show(row['id'])} fails a translated expression`);
   }
   return found;
 }
 
 describe('pushdown differential', () => {
-  it(`answers ${RUNS} random queries over every column type as Athena would (seed ${SEED})`, { timeout: Math.max(600_000, RUNS * 60) }, async () => {
+  it(`answers ${RUNS} random queries over every column type as Athena would (seed ${SEED})`, {
+    timeout: Math.max(600_000, RUNS * 60),
+  }, async () => {
     const columns: CaseColumn[] = table.schema.fields.map((field) => {
-      const own = [...truth.values()].map((r) => r[field.name] ?? null).filter((v): v is Exclude<Scalar, null> => v !== null);
+      const own = [...truth.values()]
+        .map((r) => r[field.name] ?? null)
+        .filter((v): v is Exclude<Scalar, null> => v !== null);
       const constants: Scalar[] = [];
-      for (const value of [...own, ...edgeConstants(field.type, field.name)]) if (!constants.some((c) => c !== null && typeof c === typeof value && compareScalars(field.type, c, value) === 0)) constants.push(value);
+      for (const value of [...own, ...edgeConstants(field.type, field.name)])
+        if (
+          !constants.some((c) => c !== null && typeof c === typeof value && compareScalars(field.type, c, value) === 0)
+        )
+          constants.push(value);
       return { name: field.name, type: field.type, constants };
     });
     expect(columns.map((c) => c.name)).toEqual(['id', ...DIFFERENTIAL_COLUMNS.map((c) => c.name)]);
     const recipes = fc.sample(caseArbitrary(columns), { seed: SEED, numRuns: RUNS });
     const started = performance.now();
-    const counts = { cases: 0, twoSplits: 0, athenaFails: 0, rowsCompared: 0, limited: 0, ordered: 0, withExpressions: 0, translatedWhole: 0 };
+    const counts = {
+      cases: 0,
+      twoSplits: 0,
+      athenaFails: 0,
+      rowsCompared: 0,
+      limited: 0,
+      ordered: 0,
+      withExpressions: 0,
+      translatedWhole: 0,
+    };
     const failures: string[] = [];
     let next = 0;
     const worker = async () => {
@@ -219,7 +319,8 @@ describe('pushdown differential', () => {
         try {
           got = await run(recipe, expressions);
         } catch (error) {
-          if (!athenaFails) failures.push(`${label}\n  failed: ${error instanceof Error ? error.message : String(error)}`);
+          if (!athenaFails)
+            failures.push(`${label}\n  failed: ${error instanceof Error ? error.message : String(error)}`);
           continue;
         }
         counts.rowsCompared += got.length;
@@ -230,7 +331,9 @@ describe('pushdown differential', () => {
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
     const seconds = Math.round((performance.now() - started) / 100) / 10;
-    console.info(`[differential] aurora pushdown: ${JSON.stringify({ seed: SEED, runs: RUNS, ...counts, failures: failures.length, seconds })}`);
+    console.info(
+      `[differential] aurora pushdown: ${JSON.stringify({ seed: SEED, runs: RUNS, ...counts, failures: failures.length, seconds })}`,
+    );
     expect(failures.slice(0, 5), `${failures.length} cases answered differently from Athena`).toEqual([]);
     if (ONLY === undefined) expect(counts.cases).toBe(RUNS);
   });

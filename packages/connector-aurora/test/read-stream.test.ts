@@ -17,12 +17,25 @@ let connector: AuroraConnector;
 const warnings: unknown[] = [];
 
 function context(signal = new AbortController().signal): ConnectorContext {
-  const logger = { warn: (...args: unknown[]) => warnings.push(args), info: () => undefined, debug: () => undefined, error: () => undefined };
-  return { queryId: 'q', catalogName: 'aurora_test', identity: null, signal, logger: logger as unknown as ConnectorContext['logger'], config: loadHandlerConfig({}) };
+  const logger = {
+    warn: (...args: unknown[]) => warnings.push(args),
+    info: () => undefined,
+    debug: () => undefined,
+    error: () => undefined,
+  };
+  return {
+    queryId: 'q',
+    catalogName: 'aurora_test',
+    identity: null,
+    signal,
+    logger: logger as unknown as ConnectorContext['logger'],
+    config: loadHandlerConfig({}),
+  };
 }
 
 /** Rows in one item the connector yields (a record batch, or one row). */
-const rowsIn = (item: readonly unknown[] | RecordBatch | Readonly<Record<string, unknown>>) => (item instanceof RecordBatch ? item.numRows : 1);
+const rowsIn = (item: readonly unknown[] | RecordBatch | Readonly<Record<string, unknown>>) =>
+  item instanceof RecordBatch ? item.numRows : 1;
 
 const input = () => ({
   tableName: { schemaName: db.name, tableName: 'stream' },
@@ -39,13 +52,17 @@ beforeAll(async () => {
   db = await createTestDatabase();
   await db.pool.query('CREATE TABLE stream (id INT PRIMARY KEY, pad VARCHAR(100))');
   for (let start = 0; start < ROWS; start += 25_000) {
-    await db.pool.query('INSERT INTO stream VALUES ?', [Array.from({ length: 25_000 }, (_, k) => [start + k, 'x'.repeat(100)])]);
+    await db.pool.query('INSERT INTO stream VALUES ?', [
+      Array.from({ length: 25_000 }, (_, k) => [start + k, 'x'.repeat(100)]),
+    ]);
   }
   const connection = await db.pool.getConnection();
   try {
     await connection.query("SET SESSION sql_mode = ''");
     await connection.query('CREATE TABLE zero_dates (d DATE, t DATETIME)');
-    await connection.query("INSERT INTO zero_dates VALUES ('0000-00-00', '0000-00-00 00:00:00'), ('2024-00-05', '2024-01-01 00:00:00'), ('2024-01-05', '0000-00-00 00:00:00')");
+    await connection.query(
+      "INSERT INTO zero_dates VALUES ('0000-00-00', '0000-00-00 00:00:00'), ('2024-00-05', '2024-01-01 00:00:00'), ('2024-01-05', '0000-00-00 00:00:00')",
+    );
   } finally {
     connection.release();
   }
@@ -61,7 +78,9 @@ afterAll(async () => {
 const readQueryPattern = () => `SELECT \`id\`, \`pad\` FROM \`${db.name}\`%`;
 
 async function queriesRunning(): Promise<number> {
-  const [rows] = await db.pool.query('SELECT COUNT(*) AS n FROM information_schema.processlist WHERE info LIKE ?', [readQueryPattern()]);
+  const [rows] = await db.pool.query('SELECT COUNT(*) AS n FROM information_schema.processlist WHERE info LIKE ?', [
+    readQueryPattern(),
+  ]);
   return Number((rows as { n: number }[])[0]?.n);
 }
 
@@ -97,7 +116,9 @@ describe('read streaming', () => {
     });
     await rows.next();
     await expect.poll(queriesRunning, { timeout: 5000 }).toBe(1);
-    const [list] = await db.pool.query('SELECT id FROM information_schema.processlist WHERE info LIKE ?', [readQueryPattern()]);
+    const [list] = await db.pool.query('SELECT id FROM information_schema.processlist WHERE info LIKE ?', [
+      readQueryPattern(),
+    ]);
     await db.pool.query(`KILL CONNECTION ${Number((list as { id: number }[])[0]?.id)}`);
     const drain = async () => {
       for (let r = await rows.next(); r.done !== true; r = await rows.next());
@@ -108,10 +129,23 @@ describe('read streaming', () => {
   it('reads zero dates as NULL and logs one warning per column with counts only', async () => {
     warnings.length = 0;
     const rows: unknown[] = [];
-    const zeroInput = { ...input(), tableName: { schemaName: db.name, tableName: 'zero_dates' }, split: { kind: 'all', schema: db.name, table: 'zero_dates' }, schema: new Schema([new Field('d', new DateDay(), true), new Field('t', new DateMillisecond(), true)]) };
-    for await (const item of connector.readSplit(context(), zeroInput)) rows.push(...(item instanceof RecordBatch ? readRows(item) : item));
+    const zeroInput = {
+      ...input(),
+      tableName: { schemaName: db.name, tableName: 'zero_dates' },
+      split: { kind: 'all', schema: db.name, table: 'zero_dates' },
+      schema: new Schema([new Field('d', new DateDay(), true), new Field('t', new DateMillisecond(), true)]),
+    };
+    for await (const item of connector.readSplit(context(), zeroInput))
+      rows.push(...(item instanceof RecordBatch ? readRows(item) : item));
     // DATE as days since the epoch, DATETIME as epoch milliseconds (UTC wall clock).
-    expect(rows).toEqual([[null, null], [null, Date.UTC(2024, 0, 1)], [Date.UTC(2024, 0, 5) / 86_400_000, null]]);
-    expect(warnings).toEqual([['Zero dates read as NULL', { column: 'd', count: 2 }], ['Zero dates read as NULL', { column: 't', count: 2 }]]);
+    expect(rows).toEqual([
+      [null, null],
+      [null, Date.UTC(2024, 0, 1)],
+      [Date.UTC(2024, 0, 5) / 86_400_000, null],
+    ]);
+    expect(warnings).toEqual([
+      ['Zero dates read as NULL', { column: 'd', count: 2 }],
+      ['Zero dates read as NULL', { column: 't', count: 2 }],
+    ]);
   });
 });

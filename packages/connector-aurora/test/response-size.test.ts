@@ -3,7 +3,12 @@
 // the JSON envelope are added, which Lambda refuses to return. The handler's answer must stay within
 // Lambda's 6,291,556-byte response limit and the spilled answer must hold every row.
 import { createLambdaHandler, loadHandlerConfig } from '@athena-federation/connector-core';
-import { ATHENA_BLOCK_SIZES, EngineDriver, expectSpilledWithinLambdaLimit, inProcessTransport } from '@athena-federation/connector-core/testing';
+import {
+  ATHENA_BLOCK_SIZES,
+  EngineDriver,
+  expectSpilledWithinLambdaLimit,
+  inProcessTransport,
+} from '@athena-federation/connector-core/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type AuroraConnector, createAuroraConnector } from '../src/index.js';
 import { SPILL_BUCKET, ensureSpillBucket } from './support/engine.js';
@@ -19,7 +24,9 @@ beforeAll(async () => {
   db = await createTestDatabase();
   await db.pool.query('CREATE TABLE wide_notes (id INT PRIMARY KEY, note TEXT)');
   for (let start = 0; start < ROWS; start += 250) {
-    await db.pool.query('INSERT INTO wide_notes VALUES ?', [Array.from({ length: 250 }, (_, k) => [start + k, note(start + k)])]);
+    await db.pool.query('INSERT INTO wide_notes VALUES ?', [
+      Array.from({ length: 250 }, (_, k) => [start + k, note(start + k)]),
+    ]);
   }
 }, 120_000);
 
@@ -29,7 +36,10 @@ afterAll(async () => {
 });
 
 it("answers a 4.9 MB split within Lambda's response limit, with every row", async () => {
-  connector = createAuroraConnector({ env: db.env, secrets: () => Promise.reject(new Error('no secrets in this test')) });
+  connector = createAuroraConnector({
+    env: db.env,
+    secrets: () => Promise.reject(new Error('no secrets in this test')),
+  });
   const handler = createLambdaHandler(connector, { config: { ...loadHandlerConfig({}), spillBucket: SPILL_BUCKET } });
   const driver = new EngineDriver({ transport: inProcessTransport(handler), ...ATHENA_BLOCK_SIZES });
 

@@ -17,7 +17,12 @@ beforeAll(async () => {
   db = await createTestDatabase();
   await ensureSpillBucket();
   const sm = new SecretsManagerClient({});
-  await sm.send(new CreateSecretCommand({ Name: secretName, SecretString: JSON.stringify({ UserName: MARIADB.user, Password: '' }) }));
+  await sm.send(
+    new CreateSecretCommand({
+      Name: secretName,
+      SecretString: JSON.stringify({ UserName: MARIADB.user, Password: '' }),
+    }),
+  );
   sm.destroy();
 });
 
@@ -27,7 +32,9 @@ afterAll(async () => {
 
 describe('secrets', () => {
   it('logs in with credentials from Secrets Manager (moto) via ${SecretName}', async () => {
-    const connector = createAuroraConnector({ env: { default: `mysql://jdbc:mysql://${MARIADB.host}:${MARIADB.port}/${db.name}?\${${secretName}}` } });
+    const connector = createAuroraConnector({
+      env: { default: `mysql://jdbc:mysql://${MARIADB.host}:${MARIADB.port}/${db.name}?\${${secretName}}` },
+    });
     try {
       expect(await engineFor(connector).listSchemas()).toContain(db.name);
     } finally {
@@ -36,9 +43,16 @@ describe('secrets', () => {
   });
 
   it('reports a missing secret as not found, by name', async () => {
-    const connector = createAuroraConnector({ env: { default: `mysql://jdbc:mysql://${MARIADB.host}:${MARIADB.port}/x?\${no/such/secret}` } });
+    const connector = createAuroraConnector({
+      env: { default: `mysql://jdbc:mysql://${MARIADB.host}:${MARIADB.port}/x?\${no/such/secret}` },
+    });
     try {
-      const error = await engineFor(connector).listSchemas().then(() => undefined, (e: unknown) => e as Error);
+      const error = await engineFor(connector)
+        .listSchemas()
+        .then(
+          () => undefined,
+          (e: unknown) => e as Error,
+        );
       expect(error?.message).toMatch(/EntityNotFoundException.*no\/such\/secret/);
     } finally {
       await connector.close();
@@ -61,6 +75,9 @@ describe('secrets', () => {
     expect(() => parseCredentials('s', 'hunter2-not-json')).toThrow(/Secret "s" is not JSON/);
     expect(() => parseCredentials('s', 'hunter2-not-json')).not.toThrow(/hunter2/);
     expect(() => parseCredentials('s', JSON.stringify({ username: 'u', pass: 'hunter2' }))).toThrow(/lacks/);
-    expect(parseCredentials('s', JSON.stringify({ USERNAME: 'u', Password: 'p' }))).toEqual({ user: 'u', password: 'p' });
+    expect(parseCredentials('s', JSON.stringify({ USERNAME: 'u', Password: 'p' }))).toEqual({
+      user: 'u',
+      password: 'p',
+    });
   });
 });

@@ -38,7 +38,9 @@ beforeAll(async () => {
     await db.pool.query('INSERT INTO Big VALUES ?', [rows]);
   }
   await db.pool.query('CREATE TABLE NullableKey (k INT NULL UNIQUE, v INT)');
-  await db.pool.query('INSERT INTO NullableKey VALUES ?', [Array.from({ length: 3000 }, (_, i) => [i % 10 === 0 ? null : i, i])]);
+  await db.pool.query('INSERT INTO NullableKey VALUES ?', [
+    Array.from({ length: 3000 }, (_, i) => [i % 10 === 0 ? null : i, i]),
+  ]);
   await db.pool.query('CREATE TABLE NoKey (v VARCHAR(10))');
   await db.pool.query("INSERT INTO NoKey VALUES ('a'), ('b'), ('c')");
   await db.pool.query('ANALYZE TABLE Big, NullableKey, NoKey');
@@ -66,11 +68,21 @@ describe('range splits', () => {
     await d.ping();
     const table = await d.getTable({ schemaName: db.name, tableName: 'big' });
     const all = await d.getSplits(table, await d.getTableLayout(table, makeConstraints({})), makeConstraints({}));
-    const result = await engineFor(connector).scan({ schemaName: db.name, tableName: 'big' }, { constraints: { summary: { id: ranges(new Int64(), [{ low: -7919n * 100n, high: 7919n * 100n, highInclusive: false }]) } } });
+    const result = await engineFor(connector).scan(
+      { schemaName: db.name, tableName: 'big' },
+      {
+        constraints: {
+          summary: { id: ranges(new Int64(), [{ low: -7919n * 100n, high: 7919n * 100n, highInclusive: false }]) },
+        },
+      },
+    );
     expect(result.splits).toBeLessThanOrEqual(2);
     expect(result.splits).toBeLessThan(all.length);
     expect(result.table.numRows).toBe(200);
-    const listed = await engineFor(connector).scan({ schemaName: db.name, tableName: 'big' }, { constraints: { summary: { id: inList(new Int64(), [-60_000n * 7919n, 59_999n * 7919n, 5n]) } } });
+    const listed = await engineFor(connector).scan(
+      { schemaName: db.name, tableName: 'big' },
+      { constraints: { summary: { id: inList(new Int64(), [-60_000n * 7919n, 59_999n * 7919n, 5n]) } } },
+    );
     expect(listed.splits).toBe(3); // first, last, and the one holding 5 (absent, but inside its range)
     expect(column(listed.table, 'id').sort()).toEqual([-60_000n * 7919n, 59_999n * 7919n]);
   });
@@ -115,12 +127,27 @@ describe('range splits', () => {
       [{ kind: 'passthrough' }, /its kind is not one this connector issues/],
     ];
     for (const [properties, why] of forged) {
-      const error = await d.readSplit(table.tableName, table.schema, { ...(splits[1] as (typeof splits)[number]), properties }, makeConstraints({})).then(() => undefined, (e: unknown) => e);
-      expect(String((error as Error).message), JSON.stringify(properties)).toMatch(/InvalidInputException\] The split was not issued by this connector for table "[^"]+\.Big"/);
+      const error = await d
+        .readSplit(
+          table.tableName,
+          table.schema,
+          { ...(splits[1] as (typeof splits)[number]), properties },
+          makeConstraints({}),
+        )
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      expect(String((error as Error).message), JSON.stringify(properties)).toMatch(
+        /InvalidInputException\] The split was not issued by this connector for table "[^"]+\.Big"/,
+      );
       expect(String((error as Error).message), JSON.stringify(properties)).toMatch(why);
       expect(String((error as Error).message)).not.toMatch(/922337|\b5\b/);
     }
     // The issued split itself reads.
-    expect((await d.readSplit(table.tableName, table.schema, splits[1] as (typeof splits)[number], makeConstraints({}))).batches.length).toBeGreaterThan(0);
+    expect(
+      (await d.readSplit(table.tableName, table.schema, splits[1] as (typeof splits)[number], makeConstraints({})))
+        .batches.length,
+    ).toBeGreaterThan(0);
   });
 });

@@ -10,11 +10,17 @@ import { join } from 'node:path';
 import { readRows } from '@athena-federation/connector-core';
 import { LambdaInvocationError, makeConstraints } from '@athena-federation/connector-core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ThrowawayMariaDb, startThrowawayMariaDb, throwawayMariaDbUnavailable } from './support/throwaway-mariadb.js';
+import {
+  type ThrowawayMariaDb,
+  startThrowawayMariaDb,
+  throwawayMariaDbUnavailable,
+} from './support/throwaway-mariadb.js';
 import { createAuroraConnector } from '../src/index.js';
 import { ensureSpillBucket, engineFor } from './support/engine.js';
 
-const unavailable = throwawayMariaDbUnavailable() ?? (spawnable('openssl') ? undefined : 'openssl is not installed, so no test certificate can be made');
+const unavailable =
+  throwawayMariaDbUnavailable() ??
+  (spawnable('openssl') ? undefined : 'openssl is not installed, so no test certificate can be made');
 const dir = mkdtempSync(join(tmpdir(), 'aurora-tls-'));
 let server: ThrowawayMariaDb | undefined;
 
@@ -30,10 +36,51 @@ function spawnable(command: string): boolean {
 /** A CA, and a certificate it signs for `names` (subjectAltName entries such as `IP:127.0.0.1`). */
 function makeCertificates(prefix: string, names: string): void {
   const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', `/CN=${prefix} test CA`, '-keyout', `${prefix}-ca.key`, '-out', `${prefix}-ca.pem`);
-  openssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=mariadb test server', '-keyout', `${prefix}-server.key`, '-out', `${prefix}-server.csr`);
+  openssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '2',
+    '-subj',
+    `/CN=${prefix} test CA`,
+    '-keyout',
+    `${prefix}-ca.key`,
+    '-out',
+    `${prefix}-ca.pem`,
+  );
+  openssl(
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-subj',
+    '/CN=mariadb test server',
+    '-keyout',
+    `${prefix}-server.key`,
+    '-out',
+    `${prefix}-server.csr`,
+  );
   writeFileSync(join(dir, `${prefix}-san.cnf`), `subjectAltName=${names}\n`);
-  openssl('x509', '-req', '-in', `${prefix}-server.csr`, '-CA', `${prefix}-ca.pem`, '-CAkey', `${prefix}-ca.key`, '-CAcreateserial', '-days', '2', '-extfile', `${prefix}-san.cnf`, '-out', `${prefix}-server.pem`);
+  openssl(
+    'x509',
+    '-req',
+    '-in',
+    `${prefix}-server.csr`,
+    '-CA',
+    `${prefix}-ca.pem`,
+    '-CAkey',
+    `${prefix}-ca.key`,
+    '-CAcreateserial',
+    '-days',
+    '2',
+    '-extfile',
+    `${prefix}-san.cnf`,
+    '-out',
+    `${prefix}-server.pem`,
+  );
 }
 
 beforeAll(async () => {
@@ -42,7 +89,11 @@ beforeAll(async () => {
   makeCertificates('good', 'IP:127.0.0.1');
   // A second CA that signed nothing the server holds: trusting only it must fail VERIFY_CA.
   makeCertificates('other', 'DNS:elsewhere.invalid');
-  server = await startThrowawayMariaDb([`--ssl-ca=${join(dir, 'good-ca.pem')}`, `--ssl-cert=${join(dir, 'good-server.pem')}`, `--ssl-key=${join(dir, 'good-server.key')}`]);
+  server = await startThrowawayMariaDb([
+    `--ssl-ca=${join(dir, 'good-ca.pem')}`,
+    `--ssl-cert=${join(dir, 'good-server.pem')}`,
+    `--ssl-key=${join(dir, 'good-server.key')}`,
+  ]);
 }, 120_000);
 
 afterAll(async () => {
@@ -54,20 +105,32 @@ afterAll(async () => {
  * The session's TLS cipher, read through `system.query` with `connection` as the connection
  * string's tail (`sslMode=…`); NODE_EXTRA_CA_CERTS is set to `extraCa` for the call.
  */
-async function sessionCipher(port: number, tail: string, options: { host?: string; extraCa?: string } = {}): Promise<string> {
+async function sessionCipher(
+  port: number,
+  tail: string,
+  options: { host?: string; extraCa?: string } = {},
+): Promise<string> {
   const previous = process.env['NODE_EXTRA_CA_CERTS'];
   if (options.extraCa === undefined) delete process.env['NODE_EXTRA_CA_CERTS'];
   else process.env['NODE_EXTRA_CA_CERTS'] = options.extraCa;
-  const connector = createAuroraConnector({ env: { default: `mysql://jdbc:mysql://${options.host ?? '127.0.0.1'}:${port}/mysql?user=root&${tail}` } });
+  const connector = createAuroraConnector({
+    env: { default: `mysql://jdbc:mysql://${options.host ?? '127.0.0.1'}:${port}/mysql?user=root&${tail}` },
+  });
   try {
     const d = engineFor(connector);
     await d.ping();
-    const args = { schemaFunctionName: 'SYSTEM.QUERY', QUERY: "SELECT VARIABLE_VALUE AS cipher FROM information_schema.SESSION_STATUS WHERE VARIABLE_NAME = 'SSL_CIPHER'" };
+    const args = {
+      schemaFunctionName: 'SYSTEM.QUERY',
+      QUERY:
+        "SELECT VARIABLE_VALUE AS cipher FROM information_schema.SESSION_STATUS WHERE VARIABLE_NAME = 'SSL_CIPHER'",
+    };
     const table = await d.getTable({ schemaName: 'system', tableName: 'query' }, args);
     const constraints = makeConstraints({ queryPassthroughArguments: args });
     const [split] = await d.getSplits(table, await d.getTableLayout(table, constraints), constraints);
     if (split === undefined) throw new Error('no split');
-    const [row] = (await d.readSplit(table.tableName, table.schema, split, constraints)).batches.flatMap((b) => readRows(b));
+    const [row] = (await d.readSplit(table.tableName, table.schema, split, constraints)).batches.flatMap((b) =>
+      readRows(b),
+    );
     return String(row?.[0] ?? '');
   } finally {
     await connector.close();
@@ -77,7 +140,10 @@ async function sessionCipher(port: number, tail: string, options: { host?: strin
 }
 
 async function failure(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(LambdaInvocationError);
   return (error as LambdaInvocationError).error.errorMessage;
 }
@@ -85,82 +151,105 @@ async function failure(promise: Promise<unknown>): Promise<string> {
 const tlsPort = (): number => server?.port ?? 0;
 const SHARED_PORT = 3306;
 
-describe.skipIf(unavailable !== undefined)(`TLS to MySQL by sslMode${unavailable === undefined ? '' : ` (skipped: ${unavailable})`}`, () => {
-  it('PREFERRED (the default) encrypts when the server offers TLS', async () => {
-    expect(await sessionCipher(tlsPort(), '')).toMatch(/^TLS_|^ECDHE|AES/);
-    expect(await sessionCipher(tlsPort(), 'sslMode=PREFERRED')).not.toBe('');
-  });
+describe.skipIf(unavailable !== undefined)(
+  `TLS to MySQL by sslMode${unavailable === undefined ? '' : ` (skipped: ${unavailable})`}`,
+  () => {
+    it('PREFERRED (the default) encrypts when the server offers TLS', async () => {
+      expect(await sessionCipher(tlsPort(), '')).toMatch(/^TLS_|^ECDHE|AES/);
+      expect(await sessionCipher(tlsPort(), 'sslMode=PREFERRED')).not.toBe('');
+    });
 
-  it('PREFERRED falls back to plain text only when the server offers no TLS', async () => {
-    expect(await sessionCipher(SHARED_PORT, 'sslMode=PREFERRED')).toBe('');
-  });
+    it('PREFERRED falls back to plain text only when the server offers no TLS', async () => {
+      expect(await sessionCipher(SHARED_PORT, 'sslMode=PREFERRED')).toBe('');
+    });
 
-  it('DISABLED does not encrypt, even when the server offers TLS', async () => {
-    expect(await sessionCipher(tlsPort(), 'sslMode=DISABLED')).toBe('');
-    expect(await sessionCipher(tlsPort(), 'useSSL=false')).toBe('');
-  });
+    it('DISABLED does not encrypt, even when the server offers TLS', async () => {
+      expect(await sessionCipher(tlsPort(), 'sslMode=DISABLED')).toBe('');
+      expect(await sessionCipher(tlsPort(), 'useSSL=false')).toBe('');
+    });
 
-  it('REQUIRED encrypts without checking the certificate, and fails clearly against a server without TLS', async () => {
-    expect(await sessionCipher(tlsPort(), 'sslMode=REQUIRED')).not.toBe('');
-    expect(await sessionCipher(tlsPort(), 'useSSL=true&requireSSL=true')).not.toBe('');
-    const message = await failure(sessionCipher(SHARED_PORT, 'sslMode=REQUIRED'));
-    expect(message).toContain(`default (sslMode=REQUIRED, 127.0.0.1:${SHARED_PORT}): the MySQL server does not offer TLS`);
-    expect(message).toContain('AccessDeniedException');
-  });
+    it('REQUIRED encrypts without checking the certificate, and fails clearly against a server without TLS', async () => {
+      expect(await sessionCipher(tlsPort(), 'sslMode=REQUIRED')).not.toBe('');
+      expect(await sessionCipher(tlsPort(), 'useSSL=true&requireSSL=true')).not.toBe('');
+      const message = await failure(sessionCipher(SHARED_PORT, 'sslMode=REQUIRED'));
+      expect(message).toContain(
+        `default (sslMode=REQUIRED, 127.0.0.1:${SHARED_PORT}): the MySQL server does not offer TLS`,
+      );
+      expect(message).toContain('AccessDeniedException');
+    });
 
-  it('VERIFY_CA trusts the CAs in NODE_EXTRA_CA_CERTS and fails clearly for a certificate no trusted CA signed', async () => {
-    expect(await sessionCipher(tlsPort(), 'sslMode=VERIFY_CA', { extraCa: join(dir, 'good-ca.pem') })).not.toBe('');
-    expect(await sessionCipher(tlsPort(), 'verifyServerCertificate=true', { extraCa: join(dir, 'good-ca.pem') })).not.toBe('');
-    const message = await failure(sessionCipher(tlsPort(), 'sslMode=VERIFY_CA', { extraCa: join(dir, 'other-ca.pem') }));
-    expect(message).toContain(`default (sslMode=VERIFY_CA, 127.0.0.1:${tlsPort()}): the server's certificate is not signed by a trusted CA`);
-    // Not even Node's own store or the RDS bundle trust a test CA.
-    await failure(sessionCipher(tlsPort(), 'sslMode=VERIFY_CA'));
-  });
+    it('VERIFY_CA trusts the CAs in NODE_EXTRA_CA_CERTS and fails clearly for a certificate no trusted CA signed', async () => {
+      expect(await sessionCipher(tlsPort(), 'sslMode=VERIFY_CA', { extraCa: join(dir, 'good-ca.pem') })).not.toBe('');
+      expect(
+        await sessionCipher(tlsPort(), 'verifyServerCertificate=true', { extraCa: join(dir, 'good-ca.pem') }),
+      ).not.toBe('');
+      const message = await failure(
+        sessionCipher(tlsPort(), 'sslMode=VERIFY_CA', { extraCa: join(dir, 'other-ca.pem') }),
+      );
+      expect(message).toContain(
+        `default (sslMode=VERIFY_CA, 127.0.0.1:${tlsPort()}): the server's certificate is not signed by a trusted CA`,
+      );
+      // Not even Node's own store or the RDS bundle trust a test CA.
+      await failure(sessionCipher(tlsPort(), 'sslMode=VERIFY_CA'));
+    });
 
-  it('VERIFY_IDENTITY accepts a pool\'s later connections (resumed TLS sessions), and refuses them when no handshake named the host', async () => {
-    const previous = process.env['NODE_EXTRA_CA_CERTS'];
-    process.env['NODE_EXTRA_CA_CERTS'] = join(dir, 'good-ca.pem');
-    try {
-      for (const [host, ok] of [['127.0.0.1', true], ['localhost', false]] as const) {
-        const connector = createAuroraConnector({ env: { default: `mysql://jdbc:mysql://${host}:${tlsPort()}/mysql?user=root&sslMode=VERIFY_IDENTITY` } });
-        try {
-          const d = engineFor(connector);
-          await d.ping();
-          // Each passthrough statement runs on a connection of its own, so every read after the first resumes a session.
-          for (let i = 0; i < 3; i++) {
-            const args = { schemaFunctionName: 'SYSTEM.QUERY', QUERY: `SELECT ${i} AS n, VARIABLE_VALUE AS cipher FROM information_schema.SESSION_STATUS WHERE VARIABLE_NAME = 'SSL_CIPHER'` };
-            const read = (async () => {
-              const table = await d.getTable({ schemaName: 'system', tableName: 'query' }, args);
-              const constraints = makeConstraints({ queryPassthroughArguments: args });
-              const [split] = await d.getSplits(table, await d.getTableLayout(table, constraints), constraints);
-              if (split === undefined) throw new Error('no split');
-              return (await d.readSplit(table.tableName, table.schema, split, constraints)).batches.flatMap((b) => readRows(b));
-            })();
-            if (ok) {
-              const [row] = await read;
-              expect(row?.[0]).toBe(i);
-              expect(String(row?.[1])).not.toBe('');
-            } else {
-              expect(await failure(read)).toContain("the server's certificate does not name localhost");
+    it("VERIFY_IDENTITY accepts a pool's later connections (resumed TLS sessions), and refuses them when no handshake named the host", async () => {
+      const previous = process.env['NODE_EXTRA_CA_CERTS'];
+      process.env['NODE_EXTRA_CA_CERTS'] = join(dir, 'good-ca.pem');
+      try {
+        for (const [host, ok] of [
+          ['127.0.0.1', true],
+          ['localhost', false],
+        ] as const) {
+          const connector = createAuroraConnector({
+            env: { default: `mysql://jdbc:mysql://${host}:${tlsPort()}/mysql?user=root&sslMode=VERIFY_IDENTITY` },
+          });
+          try {
+            const d = engineFor(connector);
+            await d.ping();
+            // Each passthrough statement runs on a connection of its own, so every read after the first resumes a session.
+            for (let i = 0; i < 3; i++) {
+              const args = {
+                schemaFunctionName: 'SYSTEM.QUERY',
+                QUERY: `SELECT ${i} AS n, VARIABLE_VALUE AS cipher FROM information_schema.SESSION_STATUS WHERE VARIABLE_NAME = 'SSL_CIPHER'`,
+              };
+              const read = (async () => {
+                const table = await d.getTable({ schemaName: 'system', tableName: 'query' }, args);
+                const constraints = makeConstraints({ queryPassthroughArguments: args });
+                const [split] = await d.getSplits(table, await d.getTableLayout(table, constraints), constraints);
+                if (split === undefined) throw new Error('no split');
+                return (await d.readSplit(table.tableName, table.schema, split, constraints)).batches.flatMap((b) =>
+                  readRows(b),
+                );
+              })();
+              if (ok) {
+                const [row] = await read;
+                expect(row?.[0]).toBe(i);
+                expect(String(row?.[1])).not.toBe('');
+              } else {
+                expect(await failure(read)).toContain("the server's certificate does not name localhost");
+              }
             }
+          } finally {
+            await connector.close();
           }
-        } finally {
-          await connector.close();
         }
+      } finally {
+        if (previous === undefined) delete process.env['NODE_EXTRA_CA_CERTS'];
+        else process.env['NODE_EXTRA_CA_CERTS'] = previous;
       }
-    } finally {
-      if (previous === undefined) delete process.env['NODE_EXTRA_CA_CERTS'];
-      else process.env['NODE_EXTRA_CA_CERTS'] = previous;
-    }
-  });
+    });
 
-  it('VERIFY_IDENTITY also checks that the certificate names the host', async () => {
-    const trusted = { extraCa: join(dir, 'good-ca.pem') };
-    expect(await sessionCipher(tlsPort(), 'sslMode=VERIFY_IDENTITY', trusted)).not.toBe('');
-    // `localhost` reaches the same server, but the certificate names only 127.0.0.1.
-    const message = await failure(sessionCipher(tlsPort(), 'sslMode=VERIFY_IDENTITY', { ...trusted, host: 'localhost' }));
-    expect(message).toContain("the server's certificate does not name localhost");
-    // VERIFY_CA does not care which name was used.
-    expect(await sessionCipher(tlsPort(), 'sslMode=VERIFY_CA', { ...trusted, host: 'localhost' })).not.toBe('');
-  });
-});
+    it('VERIFY_IDENTITY also checks that the certificate names the host', async () => {
+      const trusted = { extraCa: join(dir, 'good-ca.pem') };
+      expect(await sessionCipher(tlsPort(), 'sslMode=VERIFY_IDENTITY', trusted)).not.toBe('');
+      // `localhost` reaches the same server, but the certificate names only 127.0.0.1.
+      const message = await failure(
+        sessionCipher(tlsPort(), 'sslMode=VERIFY_IDENTITY', { ...trusted, host: 'localhost' }),
+      );
+      expect(message).toContain("the server's certificate does not name localhost");
+      // VERIFY_CA does not care which name was used.
+      expect(await sessionCipher(tlsPort(), 'sslMode=VERIFY_CA', { ...trusted, host: 'localhost' })).not.toBe('');
+    });
+  },
+);

@@ -20,21 +20,31 @@ let all: Record<string, unknown>[] = [];
 
 function rowsOf(table: Table): Record<string, unknown>[] {
   return table.batches.flatMap((batch) =>
-    Array.from({ length: batch.numRows }, (_, r) => Object.fromEntries(batch.schema.fields.map((field, c) => [field.name, readValue(batch.getChildAt(c) ?? (undefined as never), r)]))),
+    Array.from({ length: batch.numRows }, (_, r) =>
+      Object.fromEntries(
+        batch.schema.fields.map((field, c) => [field.name, readValue(batch.getChildAt(c) ?? (undefined as never), r)]),
+      ),
+    ),
   );
 }
 
 beforeAll(async () => {
   db = await createTestDatabase();
   await ensureSpillBucket();
-  await db.pool.query('CREATE TABLE ranked (id INT PRIMARY KEY, score INT NULL, name VARCHAR(20) COLLATE utf8mb4_general_ci NULL, price DECIMAL(8,2) NULL, day DATE NULL, ok TINYINT(1) NULL)');
+  await db.pool.query(
+    'CREATE TABLE ranked (id INT PRIMARY KEY, score INT NULL, name VARCHAR(20) COLLATE utf8mb4_general_ci NULL, price DECIMAL(8,2) NULL, day DATE NULL, ok TINYINT(1) NULL)',
+  );
   const names = ['b', 'B', 'a', 'A', 'ä', '😀', 'Z', 'z ', 'z', ''];
   const rows = Array.from({ length: ROWS }, (_, i) => [
     i + 1,
     i % 11 === 0 ? null : ((i * 7919) % 2003) - 1000,
     i % 13 === 0 ? null : names[i % names.length],
     i % 17 === 0 ? null : (((i * 31) % 997) / 10 - 50).toFixed(2),
-    i % 19 === 0 ? null : i % 23 === 0 ? '0000-00-00' : `20${String(10 + (i % 15)).padStart(2, '0')}-0${1 + (i % 9)}-1${i % 10}`,
+    i % 19 === 0
+      ? null
+      : i % 23 === 0
+        ? '0000-00-00'
+        : `20${String(10 + (i % 15)).padStart(2, '0')}-0${1 + (i % 9)}-1${i % 10}`,
     i % 29 === 0 ? null : [0, 1, 5, -1][i % 4],
   ]);
   const connection = await db.pool.getConnection();
@@ -92,24 +102,43 @@ function athenaOrder(fields: readonly OrderByField[]) {
 
 /** The sort keys of the first `LIMIT` rows in Athena's order (ties may pick any row, keys may not differ). */
 function topKeys(rows: readonly Record<string, unknown>[], fields: readonly OrderByField[]): string[] {
-  return [...rows].sort(athenaOrder(fields)).slice(0, LIMIT).map((row) => JSON.stringify(fields.map((f) => row[f.columnName])));
+  return [...rows]
+    .sort(athenaOrder(fields))
+    .slice(0, LIMIT)
+    .map((row) => JSON.stringify(fields.map((f) => row[f.columnName])));
 }
 
 const DIRECTIONS = ['ASC_NULLS_FIRST', 'ASC_NULLS_LAST', 'DESC_NULLS_FIRST', 'DESC_NULLS_LAST'] as const;
 
 describe('top-N and LIMIT pushdown', () => {
-  it.each(['score', 'name', 'price', 'day', 'ok'].flatMap((columnName) => DIRECTIONS.map((direction) => [columnName, direction] as const)))('ORDER BY %s %s LIMIT 7 per split, then Athena’s own top-N, equals the true top-N', async (columnName, direction) => {
-    const orderByClause = [{ columnName, direction }, { columnName: 'id', direction: 'ASC_NULLS_LAST' as const }];
-    const result = await engineFor(connector).scan({ schemaName: db.name, tableName: 'ranked' }, { constraints: { orderByClause, limit: BigInt(LIMIT) } });
-    expect(result.splits).toBeGreaterThan(1);
-    // The limit was applied per split, in MySQL.
-    expect(result.table.numRows).toBeLessThanOrEqual(LIMIT * result.splits);
-    expect(topKeys(rowsOf(result.table), orderByClause)).toEqual(topKeys(all, orderByClause));
-  });
+  it.each(
+    ['score', 'name', 'price', 'day', 'ok'].flatMap((columnName) =>
+      DIRECTIONS.map((direction) => [columnName, direction] as const),
+    ),
+  )(
+    'ORDER BY %s %s LIMIT 7 per split, then Athena’s own top-N, equals the true top-N',
+    async (columnName, direction) => {
+      const orderByClause = [
+        { columnName, direction },
+        { columnName: 'id', direction: 'ASC_NULLS_LAST' as const },
+      ];
+      const result = await engineFor(connector).scan(
+        { schemaName: db.name, tableName: 'ranked' },
+        { constraints: { orderByClause, limit: BigInt(LIMIT) } },
+      );
+      expect(result.splits).toBeGreaterThan(1);
+      // The limit was applied per split, in MySQL.
+      expect(result.table.numRows).toBeLessThanOrEqual(LIMIT * result.splits);
+      expect(topKeys(rowsOf(result.table), orderByClause)).toEqual(topKeys(all, orderByClause));
+    },
+  );
 
   it('returns each split’s rows already in order, NULLs where asked', async () => {
     const orderByClause = [{ columnName: 'score', direction: 'DESC_NULLS_FIRST' as const }];
-    const result = await engineFor(connector).scan({ schemaName: db.name, tableName: 'ranked' }, { constraints: { orderByClause, limit: 20n }, maxSplits: 1 });
+    const result = await engineFor(connector).scan(
+      { schemaName: db.name, tableName: 'ranked' },
+      { constraints: { orderByClause, limit: 20n }, maxSplits: 1 },
+    );
     const scores = rowsOf(result.table).map((r) => r['score']);
     expect(scores).toHaveLength(20);
     const sorted = [...scores].sort((a, b) => (a === null ? -1 : b === null ? 1 : Number(b) - Number(a)));
@@ -118,7 +147,10 @@ describe('top-N and LIMIT pushdown', () => {
   });
 
   it('applies a plain LIMIT in each split', async () => {
-    const result = await engineFor(connector).scan({ schemaName: db.name, tableName: 'ranked' }, { constraints: { limit: 3n } });
+    const result = await engineFor(connector).scan(
+      { schemaName: db.name, tableName: 'ranked' },
+      { constraints: { limit: 3n } },
+    );
     expect(result.splits).toBeGreaterThan(1);
     expect(result.table.numRows).toBe(3 * result.splits);
   });

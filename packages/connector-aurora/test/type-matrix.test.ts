@@ -5,7 +5,7 @@
  * independent rules here, never by the connector's code.
  */
 import { readValue } from '@athena-federation/connector-core';
-import { type Table } from 'apache-arrow';
+import type { Table } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuroraConnector, createAuroraConnector } from '../src/index.js';
 import { ensureSpillBucket, engineFor } from './support/engine.js';
@@ -79,17 +79,41 @@ const isZeroDate = (text: string) => /^\d{4}-(00-|\d\d-00)/.test(text);
 
 /** Expected Arrow-read value of each column from MySQL's text. */
 const expectations: Record<string, (text: string) => unknown> = {
-  ti: Number, tiu: Number, si: Number, siu: Number, mi: Number, miu: Number, i: Number,
-  iu: (t) => BigInt(t), bi: (t) => BigInt(t), biu: (t) => t,
-  d: (t) => t, d5: (t) => t, f: (t) => Math.fround(Number(t)), db: Number,
-  b1: (t) => t !== '0', b64: (t) => t, b63: (t) => BigInt(t), bo: (t) => Number(t) !== 0,
+  ti: Number,
+  tiu: Number,
+  si: Number,
+  siu: Number,
+  mi: Number,
+  miu: Number,
+  i: Number,
+  iu: (t) => BigInt(t),
+  bi: (t) => BigInt(t),
+  biu: (t) => t,
+  d: (t) => t,
+  d5: (t) => t,
+  f: (t) => Math.fround(Number(t)),
+  db: Number,
+  b1: (t) => t !== '0',
+  b64: (t) => t,
+  b63: (t) => BigInt(t),
+  bo: (t) => Number(t) !== 0,
   dt: (t) => (isZeroDate(t) ? null : utcMillis(t) / 86_400_000),
-  dtm: (t) => (isZeroDate(t) ? null : t), ts: (t) => (isZeroDate(t) ? null : utcMillis(t)),
+  dtm: (t) => (isZeroDate(t) ? null : t),
+  ts: (t) => (isZeroDate(t) ? null : utcMillis(t)),
   // Fractions finer than milliseconds are text with every digit MySQL holds (CAST prints them all).
-  dt4: (t) => (isZeroDate(t) ? null : t), ts6: (t) => (isZeroDate(t) ? null : t),
-  tm: (t) => t, y: Number,
-  c: (t) => t, vc: (t) => t, tx: (t) => t, e: (t) => t, st: (t) => t, j: (t) => t,
-  bn: hexBytes, vb: hexBytes, bl: hexBytes,
+  dt4: (t) => (isZeroDate(t) ? null : t),
+  ts6: (t) => (isZeroDate(t) ? null : t),
+  tm: (t) => t,
+  y: Number,
+  c: (t) => t,
+  vc: (t) => t,
+  tx: (t) => t,
+  e: (t) => t,
+  st: (t) => t,
+  j: (t) => t,
+  bn: hexBytes,
+  vb: hexBytes,
+  bl: hexBytes,
 };
 
 /** MySQL's rendering of a column, chosen per type so that it is exact. */
@@ -120,10 +144,41 @@ describe('type matrix', () => {
     const table = await engineFor(connector).getTable({ schemaName: db.name, tableName: 'typematrix' });
     const types = Object.fromEntries(table.schema.fields.map((f) => [f.name, String(f.type)]));
     expect(types).toEqual({
-      id: 'Int32', ti: 'Int8', tiu: 'Int16', si: 'Int16', siu: 'Int32', mi: 'Int32', miu: 'Int32', i: 'Int32', iu: 'Int64', bi: 'Int64', biu: 'Decimal[20e0]',
-      d: 'Decimal[38e+10]', d5: 'Decimal[5e0]', f: 'Float32', db: 'Float64', b1: 'Bool', b64: 'Decimal[20e0]', bo: 'Bool',
-      dt: 'Date32<DAY>', dtm: 'Utf8', ts: 'Date64<MILLISECOND>', tm: 'Utf8', y: 'Int32',
-      c: 'Utf8', vc: 'Utf8', tx: 'Utf8', e: 'Utf8', st: 'Utf8', j: 'Utf8', bn: 'Binary', vb: 'Binary', bl: 'Binary', b63: 'Int64', dt4: 'Utf8', ts6: 'Utf8',
+      id: 'Int32',
+      ti: 'Int8',
+      tiu: 'Int16',
+      si: 'Int16',
+      siu: 'Int32',
+      mi: 'Int32',
+      miu: 'Int32',
+      i: 'Int32',
+      iu: 'Int64',
+      bi: 'Int64',
+      biu: 'Decimal[20e0]',
+      d: 'Decimal[38e+10]',
+      d5: 'Decimal[5e0]',
+      f: 'Float32',
+      db: 'Float64',
+      b1: 'Bool',
+      b64: 'Decimal[20e0]',
+      bo: 'Bool',
+      dt: 'Date32<DAY>',
+      dtm: 'Utf8',
+      ts: 'Date64<MILLISECOND>',
+      tm: 'Utf8',
+      y: 'Int32',
+      c: 'Utf8',
+      vc: 'Utf8',
+      tx: 'Utf8',
+      e: 'Utf8',
+      st: 'Utf8',
+      j: 'Utf8',
+      bn: 'Binary',
+      vb: 'Binary',
+      bl: 'Binary',
+      b63: 'Int64',
+      dt4: 'Utf8',
+      ts6: 'Utf8',
     });
   });
 
@@ -138,7 +193,10 @@ describe('type matrix', () => {
     const connection = await db.pool.getConnection();
     try {
       await connection.query("SET time_zone = '+00:00'");
-      const [rows] = await connection.query({ sql: `SELECT id, ${columns.map(mysqlText).join(', ')} FROM TypeMatrix ORDER BY id`, rowsAsArray: true });
+      const [rows] = await connection.query({
+        sql: `SELECT id, ${columns.map(mysqlText).join(', ')} FROM TypeMatrix ORDER BY id`,
+        rowsAsArray: true,
+      });
       for (const row of rows as unknown[][]) {
         const id = Number(row[0]);
         const got = actual.get(id) ?? {};

@@ -23,7 +23,9 @@ let dir: string;
 
 async function adminQuery(statements: readonly string[]): Promise<void> {
   const admin = await createConnection({ ...MARIADB, connectTimeout: 3000 }).catch((error: unknown) => {
-    throw new Error(`MariaDB is not reachable at ${MARIADB.host}:${MARIADB.port} as root (${(error as { code?: string }).code ?? String(error)}); fix: start it with \`service mariadb start\``);
+    throw new Error(
+      `MariaDB is not reachable at ${MARIADB.host}:${MARIADB.port} as root (${(error as { code?: string }).code ?? String(error)}); fix: start it with \`service mariadb start\``,
+    );
   });
   try {
     for (const statement of statements) await admin.query(statement);
@@ -36,8 +38,15 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'deploy-validate-aurora-'));
   await promisify(execFile)(process.execPath, [join(packageRoot, 'bundle.mjs'), join(dir, 'index.mjs')]);
   // The CLI exactly as `pnpm build` bundles it (connector-core's bin athena-connector).
-  await promisify(execFile)(process.execPath, [join(repositoryRoot, 'packages', 'connector-core', 'build.mjs'), join(dir, 'athena-connector.mjs')]);
-  const orders = Array.from({ length: 60 }, (_, i) => `(${i + 1}, 'customer ${i % 7}', ${(i * 13.37).toFixed(2)}, '2026-01-${String((i % 28) + 1).padStart(2, '0')} 10:${String(i % 60).padStart(2, '0')}:00.125', ${i % 5 === 0 ? 'NULL' : `'note ${i}'`})`);
+  await promisify(execFile)(process.execPath, [
+    join(repositoryRoot, 'packages', 'connector-core', 'build.mjs'),
+    join(dir, 'athena-connector.mjs'),
+  ]);
+  const orders = Array.from(
+    { length: 60 },
+    (_, i) =>
+      `(${i + 1}, 'customer ${i % 7}', ${(i * 13.37).toFixed(2)}, '2026-01-${String((i % 28) + 1).padStart(2, '0')} 10:${String(i % 60).padStart(2, '0')}:00.125', ${i % 5 === 0 ? 'NULL' : `'note ${i}'`})`,
+  );
   await adminQuery([
     `DROP DATABASE IF EXISTS ${DATABASE}`,
     `CREATE DATABASE ${DATABASE} CHARACTER SET utf8mb4`,
@@ -70,20 +79,30 @@ describe('athena-connector validate, Aurora MySQL bundle', () => {
       POWERTOOLS_LOG_LEVEL: 'SILENT',
     };
     // Act
-    const result = await promisify(execFile)(process.execPath, [join(dir, 'athena-connector.mjs'), 'validate', join(dir, 'index.mjs'), '--splits', 'all'], { cwd: dir, env }).catch(
-      (error: unknown) => error as { code: number; stdout: string; stderr: string },
-    );
+    const result = await promisify(execFile)(
+      process.execPath,
+      [join(dir, 'athena-connector.mjs'), 'validate', join(dir, 'index.mjs'), '--splits', 'all'],
+      { cwd: dir, env },
+    ).catch((error: unknown) => error as { code: number; stdout: string; stderr: string });
     // Assess
     const stdout = result.stdout;
     expect('code' in result ? result.code : 0, stdout + result.stderr).toBe(0);
     expect(stdout).toMatch(/^PASS {2}ping and serde version .*sourceType mysql/m);
     expect(stdout).toMatch(/^PASS {2}schemas and tables \(all pages, lower-case\) .* 1 schemas, 2 tables$/m);
-    expect(stdout).toMatch(/^PASS {2}deploy_validate\.orders: read [3-9] splits inline and with spill forced .* 60 rows, [1-9]\d* spilled objects/m);
-    expect(stdout).toMatch(/^PASS {2}deploy_validate\.customers: read \d+ splits? inline and with spill forced .* 7 rows/m);
+    expect(stdout).toMatch(
+      /^PASS {2}deploy_validate\.orders: read [3-9] splits inline and with spill forced .* 60 rows, [1-9]\d* spilled objects/m,
+    );
+    expect(stdout).toMatch(
+      /^PASS {2}deploy_validate\.customers: read \d+ splits? inline and with spill forced .* 7 rows/m,
+    );
     // Each advertised pushdown is checked against the unpushed reads.
-    expect(stdout).toMatch(/^PASS {2}capabilities .* LIMIT; ORDER BY … LIMIT; expressions \(.*\$like_pattern.*\); passthrough system\.query/m);
+    expect(stdout).toMatch(
+      /^PASS {2}capabilities .* LIMIT; ORDER BY … LIMIT; expressions \(.*\$like_pattern.*\); passthrough system\.query/m,
+    );
     expect(stdout).toMatch(/^PASS {2}deploy_validate\.orders: top-N honoured .* 4 orderings on id, LIMIT 3$/m);
-    expect(stdout).toMatch(/^PASS {2}deploy_validate\.orders: expressions applied .* 18 expressions over .*\$like_pattern/m);
+    expect(stdout).toMatch(
+      /^PASS {2}deploy_validate\.orders: expressions applied .* 18 expressions over .*\$like_pattern/m,
+    );
     expect(stdout).not.toMatch(/^FAIL/m);
     expect(stdout.trim().split('\n').pop()).toMatch(/^\d+ passed, 0 failed$/);
   }, 60_000);

@@ -7,22 +7,32 @@ import { seededRandom } from '@athena-federation/connector-core/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Pool } from 'mysql2';
 import { mysqlDialect, quoteIdentifier } from '../src/aurora-dialect.js';
-import { type MappedColumn } from '../src/aurora-types.js';
+import type { MappedColumn } from '../src/aurora-types.js';
 import { type TestDatabase, createTestDatabase } from './support/mariadb.js';
-import { auroraPoolFor, columnValues, mappedColumnsOf, readThroughMysql2, readThroughWire } from './support/wire-paths.js';
+import {
+  auroraPoolFor,
+  columnValues,
+  mappedColumnsOf,
+  readThroughMysql2,
+  readThroughWire,
+} from './support/wire-paths.js';
 
 const SEED = Number(process.env['WIRE_DIFFERENTIAL_SEED'] ?? 1717);
 const ROWS = 400;
 const random = seededRandom(SEED);
-const pick = <T,>(values: readonly T[]): T => values[Math.floor(random() * values.length)] as T;
+const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)] as T;
 const int = (low: number, high: number): number => low + Math.floor(random() * (high - low + 1));
-const bigint = (low: bigint, high: bigint): bigint => low + (BigInt(Math.floor(random() * 2 ** 53)) * (high - low + 1n)) / 2n ** 53n;
+const bigint = (low: bigint, high: bigint): bigint =>
+  low + (BigInt(Math.floor(random() * 2 ** 53)) * (high - low + 1n)) / 2n ** 53n;
 const two = (n: number): string => String(n).padStart(2, '0');
 const TEXT_PIECES = ['a', 'Z', ' ', 'é', 'ü', '中', '文', '😀', '𝄞', "'", '"', '\\', '\t', '\n', '%', '_', 'ß'];
-const text = (max: number, pieces = TEXT_PIECES): string => Array.from({ length: int(0, max) }, () => pick(pieces)).join('');
-const hex = (bytes: number): string => Array.from({ length: bytes }, () => int(0, 255).toString(16).padStart(2, '0')).join('');
+const text = (max: number, pieces = TEXT_PIECES): string =>
+  Array.from({ length: int(0, max) }, () => pick(pieces)).join('');
+const hex = (bytes: number): string =>
+  Array.from({ length: bytes }, () => int(0, 255).toString(16).padStart(2, '0')).join('');
 const digits = (count: number): string => Array.from({ length: count }, () => int(0, 9)).join('');
-const decimal = (whole: number, fraction: number): string => `${pick(['', '-'])}${digits(int(1, whole)) || '0'}${fraction > 0 ? `.${digits(fraction)}` : ''}`;
+const decimal = (whole: number, fraction: number): string =>
+  `${pick(['', '-'])}${digits(int(1, whole)) || '0'}${fraction > 0 ? `.${digits(fraction)}` : ''}`;
 const day = (): string => `${int(1000, 9999)}-${two(int(1, 12))}-${two(int(1, 28))}`;
 const clock = (): string => `${two(int(0, 23))}:${two(int(0, 59))}:${two(int(0, 59))}`;
 
@@ -36,14 +46,64 @@ const COLUMNS: readonly (readonly [string, string, () => string])[] = [
   ['miu', 'MEDIUMINT UNSIGNED', () => String(pick([0, 16777215, int(0, 16777215)]))],
   ['i', 'INT', () => String(pick([-2147483648, 2147483647, int(-2147483648, 2147483647)]))],
   ['iu', 'INT UNSIGNED', () => String(pick([0, 4294967295, int(0, 4294967295)]))],
-  ['bi', 'BIGINT', () => String(pick([-9223372036854775808n, 9223372036854775807n, bigint(-9223372036854775808n, 9223372036854775807n), BigInt(int(-1000, 1000))]))],
-  ['biu', 'BIGINT UNSIGNED', () => String(pick([0n, 18446744073709551615n, bigint(0n, 18446744073709551615n), BigInt(int(0, 1000))]))],
-  ['d', 'DECIMAL(38,10)', () => pick(['9999999999999999999999999999.9999999999', '-9999999999999999999999999999.9999999999', decimal(28, 10), decimal(3, 10)])],
+  [
+    'bi',
+    'BIGINT',
+    () =>
+      String(
+        pick([
+          -9223372036854775808n,
+          9223372036854775807n,
+          bigint(-9223372036854775808n, 9223372036854775807n),
+          BigInt(int(-1000, 1000)),
+        ]),
+      ),
+  ],
+  [
+    'biu',
+    'BIGINT UNSIGNED',
+    () => String(pick([0n, 18446744073709551615n, bigint(0n, 18446744073709551615n), BigInt(int(0, 1000))])),
+  ],
+  [
+    'd',
+    'DECIMAL(38,10)',
+    () =>
+      pick([
+        '9999999999999999999999999999.9999999999',
+        '-9999999999999999999999999999.9999999999',
+        decimal(28, 10),
+        decimal(3, 10),
+      ]),
+  ],
   ['d5', 'DECIMAL(5,2)', () => pick(['999.99', '-999.99', decimal(3, 2)])],
   ['d0', 'DECIMAL(18,0)', () => pick(['999999999999999999', decimal(18, 0)])],
-  ['d65', 'DECIMAL(65,30)', () => pick([`${'9'.repeat(35)}.${'9'.repeat(30)}`, `-${'9'.repeat(35)}.${'9'.repeat(30)}`, decimal(35, 30)])],
-  ['f', 'FLOAT', () => pick(['3.4028234663852886e38', '-3.4028234663852886e38', '1.401298464324817e-45', String(Math.fround((random() - 0.5) * 10 ** int(-20, 20)))])],
-  ['db', 'DOUBLE', () => pick(['1.7976931348623157e308', '-1.7976931348623157e308', '4.9e-324', String((random() - 0.5) * 10 ** int(-300, 300))])],
+  [
+    'd65',
+    'DECIMAL(65,30)',
+    () => pick([`${'9'.repeat(35)}.${'9'.repeat(30)}`, `-${'9'.repeat(35)}.${'9'.repeat(30)}`, decimal(35, 30)]),
+  ],
+  [
+    'f',
+    'FLOAT',
+    () =>
+      pick([
+        '3.4028234663852886e38',
+        '-3.4028234663852886e38',
+        '1.401298464324817e-45',
+        String(Math.fround((random() - 0.5) * 10 ** int(-20, 20))),
+      ]),
+  ],
+  [
+    'db',
+    'DOUBLE',
+    () =>
+      pick([
+        '1.7976931348623157e308',
+        '-1.7976931348623157e308',
+        '4.9e-324',
+        String((random() - 0.5) * 10 ** int(-300, 300)),
+      ]),
+  ],
   ['b1', 'BIT(1)', () => pick(["b'0'", "b'1'"])],
   ['b7', 'BIT(7)', () => `${int(0, 127)}`],
   ['b63', 'BIT(63)', () => `x'${int(0, 7).toString(16)}${hex(7).slice(1)}'`],
@@ -51,11 +111,33 @@ const COLUMNS: readonly (readonly [string, string, () => string])[] = [
   ['bo', 'TINYINT(1)', () => String(pick([0, 1, int(-128, 127)]))],
   ['dt', 'DATE', () => `'${pick(['0000-00-00', '2024-00-10', '1000-01-01', '9999-12-31', day()])}'`],
   ['dtm', 'DATETIME', () => `'${pick(['0000-00-00 00:00:00', '9999-12-31 23:59:59', `${day()} ${clock()}`])}'`],
-  ['dtm3', 'DATETIME(3)', () => `'${pick(['0000-00-00 00:00:00.000', `${day()} ${clock()}.${digits(3)}`, `${day()} ${clock()}`])}'`],
-  ['ts', 'TIMESTAMP(3) NULL DEFAULT NULL', () => `'${pick(['1970-01-01 00:00:01.000', '2038-01-19 03:14:07.999', `${int(1971, 2037)}-${two(int(1, 12))}-${two(int(1, 28))} ${clock()}.${digits(3)}`])}'`],
-  ['dtm6', 'DATETIME(6)', () => `'${pick(['0000-00-00 00:00:00', `${day()} ${clock()}.${digits(6)}`, `${day()} 00:00:00`])}'`],
-  ['tm', 'TIME(6)', () => `'${pick(['-838:59:59.000000', '838:59:59', '00:00:00', `${pick(['', '-'])}${int(0, 838)}:${two(int(0, 59))}:${two(int(0, 59))}.${digits(int(0, 6))}`])}'`],
-  ['tm0', 'TIME', () => `'${pick(['-838:59:59', '00:00:00', `${int(0, 838)}:${two(int(0, 59))}:${two(int(0, 59))}`])}'`],
+  [
+    'dtm3',
+    'DATETIME(3)',
+    () => `'${pick(['0000-00-00 00:00:00.000', `${day()} ${clock()}.${digits(3)}`, `${day()} ${clock()}`])}'`,
+  ],
+  [
+    'ts',
+    'TIMESTAMP(3) NULL DEFAULT NULL',
+    () =>
+      `'${pick(['1970-01-01 00:00:01.000', '2038-01-19 03:14:07.999', `${int(1971, 2037)}-${two(int(1, 12))}-${two(int(1, 28))} ${clock()}.${digits(3)}`])}'`,
+  ],
+  [
+    'dtm6',
+    'DATETIME(6)',
+    () => `'${pick(['0000-00-00 00:00:00', `${day()} ${clock()}.${digits(6)}`, `${day()} 00:00:00`])}'`,
+  ],
+  [
+    'tm',
+    'TIME(6)',
+    () =>
+      `'${pick(['-838:59:59.000000', '838:59:59', '00:00:00', `${pick(['', '-'])}${int(0, 838)}:${two(int(0, 59))}:${two(int(0, 59))}.${digits(int(0, 6))}`])}'`,
+  ],
+  [
+    'tm0',
+    'TIME',
+    () => `'${pick(['-838:59:59', '00:00:00', `${int(0, 838)}:${two(int(0, 59))}:${two(int(0, 59))}`])}'`,
+  ],
   ['y', 'YEAR', () => String(pick([0, 1901, 2155, int(1901, 2155)]))],
   ['c', 'CHAR(5)', () => quote(text(5))],
   ['vc', 'VARCHAR(100)', () => quote(text(100))],
@@ -63,11 +145,24 @@ const COLUMNS: readonly (readonly [string, string, () => string])[] = [
   ['lat', 'VARCHAR(20) CHARACTER SET latin1', () => quote(text(20, ['a', 'é', 'ü', 'ß', '£', ' ', "'"]))],
   ['e', "ENUM('a','b','ü')", () => pick(["'a'", "'b'", "'ü'"])],
   ['st', "SET('x','y','中')", () => pick(["''", "'x'", "'x,y'", "'y,中'"])],
-  ['j', 'JSON', () => pick(['\'{"k": [1, 2.5, null]}\'', "'[]'", `JSON_OBJECT('s', ${quote(text(30))}, 'n', ${int(-1000, 1000)})`])],
+  [
+    'j',
+    'JSON',
+    () => pick(['\'{"k": [1, 2.5, null]}\'', "'[]'", `JSON_OBJECT('s', ${quote(text(30))}, 'n', ${int(-1000, 1000)})`]),
+  ],
   ['bn', 'BINARY(4)', () => `x'${hex(4)}'`],
   ['vb', 'VARBINARY(10)', () => `x'${hex(int(0, 10))}'`],
   ['bl', 'BLOB', () => `x'${hex(int(0, 3000))}'`],
-  ['g', 'GEOMETRY', () => pick([`ST_GeomFromText('POINT(${int(-180, 180)} ${int(-90, 90)})', ${pick([0, 4326])})`, "ST_GeomFromText('LINESTRING(0 0, 1 1, 2 5)')", "ST_GeomFromText('POLYGON((0 0, 4 0, 4 4, 0 0))', 3857)"])],
+  [
+    'g',
+    'GEOMETRY',
+    () =>
+      pick([
+        `ST_GeomFromText('POINT(${int(-180, 180)} ${int(-90, 90)})', ${pick([0, 4326])})`,
+        "ST_GeomFromText('LINESTRING(0 0, 1 1, 2 5)')",
+        "ST_GeomFromText('POLYGON((0 0, 4 0, 4 4, 0 0))', 3857)",
+      ]),
+  ],
   ['pt', 'POINT', () => `POINT(${random() * 100}, ${random() * -100})`],
 ];
 
@@ -82,7 +177,9 @@ let columns: MappedColumn[];
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  await db.pool.query(`CREATE TABLE WireTypes (id INT PRIMARY KEY, ${COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ')})`);
+  await db.pool.query(
+    `CREATE TABLE WireTypes (id INT PRIMARY KEY, ${COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ')})`,
+  );
   const connection = await db.pool.getConnection();
   try {
     // Zero dates need a permissive sql_mode; TIMESTAMP literals are taken as UTC.
@@ -90,7 +187,9 @@ beforeAll(async () => {
     const rows: string[] = [];
     for (let id = 0; id < ROWS; id++) {
       // Every tenth row is all NULL; otherwise each value is NULL one time in eight.
-      rows.push(`(${id}, ${COLUMNS.map(([, , make]) => (id % 10 === 3 || random() < 0.125 ? 'NULL' : make())).join(', ')})`);
+      rows.push(
+        `(${id}, ${COLUMNS.map(([, , make]) => (id % 10 === 3 || random() < 0.125 ? 'NULL' : make())).join(', ')})`,
+      );
     }
     await connection.query(`INSERT INTO WireTypes VALUES ${rows.join(',\n')}`);
   } finally {
@@ -110,11 +209,33 @@ describe(`wire decoder vs mysql2 → valueConverter → RecordBatchWriter (seed 
     // Prepare / Act: the columns as GetTable maps them
     const kinds = new Set(columns.map((column) => column.kind));
     // Assess: the table covers them all, so no decoder branch goes untested here
-    expect([...kinds].sort()).toEqual(['binary', 'bit-bool', 'bits', 'date', 'datetime', 'datetime-text', 'decimal', 'double', 'float', 'geometry', 'int-bool', 'integer', 'string', 'text-fallback', 'time', 'unsigned-bigint', 'year']);
+    expect([...kinds].sort()).toEqual([
+      'binary',
+      'bit-bool',
+      'bits',
+      'date',
+      'datetime',
+      'datetime-text',
+      'decimal',
+      'double',
+      'float',
+      'geometry',
+      'int-bool',
+      'integer',
+      'string',
+      'text-fallback',
+      'time',
+      'unsigned-bigint',
+      'year',
+    ]);
   });
 
-  const statement = (selectList: (column: MappedColumn) => string) => ({ sql: `SELECT ${columns.map(selectList).join(', ')} FROM ${quoteIdentifier(db.name)}.WireTypes WHERE id >= ? ORDER BY id`, params: [0] });
-  const asTheConnectorSelects = (column: MappedColumn) => mysqlDialect.selectExpression?.(column, quoteIdentifier(column.name)) ?? quoteIdentifier(column.name);
+  const statement = (selectList: (column: MappedColumn) => string) => ({
+    sql: `SELECT ${columns.map(selectList).join(', ')} FROM ${quoteIdentifier(db.name)}.WireTypes WHERE id >= ? ORDER BY id`,
+    params: [0],
+  });
+  const asTheConnectorSelects = (column: MappedColumn) =>
+    mysqlDialect.selectExpression?.(column, quoteIdentifier(column.name)) ?? quoteIdentifier(column.name);
 
   it('gives the same Arrow values for every row and column of the statement the connector sends, across many batches', async () => {
     // Prepare
@@ -126,16 +247,30 @@ describe(`wire decoder vs mysql2 → valueConverter → RecordBatchWriter (seed 
     expect(batches.length).toBeGreaterThan(3);
     expect(batches.reduce((sum, batch) => sum + batch.numRows, 0)).toBe(ROWS);
     const actual = columnValues(batches);
-    for (const column of columns) expect({ column: column.name, values: actual[column.name] }).toEqual({ column: column.name, values: expected[column.name] });
+    for (const column of columns)
+      expect({ column: column.name, values: actual[column.name] }).toEqual({
+        column: column.name,
+        values: expected[column.name],
+      });
   });
 
   it('gives the same values from the native column types (binary DATE, DATETIME, TIME, GEOMETRY)', async () => {
     // Prepare
     const expected = columnValues(await readThroughMysql2(pool, statement(asTheConnectorSelects), columns));
     // Act
-    const actual = columnValues(await readThroughWire(pool, statement((column) => quoteIdentifier(column.name)), columns));
+    const actual = columnValues(
+      await readThroughWire(
+        pool,
+        statement((column) => quoteIdentifier(column.name)),
+        columns,
+      ),
+    );
     // Assess
-    for (const column of columns) expect({ column: column.name, values: actual[column.name] }).toEqual({ column: column.name, values: expected[column.name] });
+    for (const column of columns)
+      expect({ column: column.name, values: actual[column.name] }).toEqual({
+        column: column.name,
+        values: expected[column.name],
+      });
   });
 
   it('counts the rows of a statement that asks for no columns (the kit selects NULL)', async () => {
@@ -146,7 +281,10 @@ describe(`wire decoder vs mysql2 → valueConverter → RecordBatchWriter (seed 
     const batches = await readThroughWire(pool, statement, []);
     // Assess
     const rows = (list: typeof batches) => list.reduce((sum, batch) => sum + batch.numRows, 0);
-    expect({ rows: rows(batches), fields: batches[0]?.schema.fields.length }).toEqual({ rows: rows(expected), fields: 0 });
+    expect({ rows: rows(batches), fields: batches[0]?.schema.fields.length }).toEqual({
+      rows: rows(expected),
+      fields: 0,
+    });
     expect(rows(batches)).toBe(ROWS - 100);
   });
 });

@@ -16,13 +16,18 @@ let connection: Connection;
 
 beforeAll(async () => {
   connection = mysql.createConnection({ ...MARIADB, connectTimeout: 3000 });
-  await new Promise<void>((resolve, reject) => connection.connect((error) => (error === null ? resolve() : reject(error))));
+  await new Promise<void>((resolve, reject) =>
+    connection.connect((error) => (error === null ? resolve() : reject(error))),
+  );
 });
 
 afterAll(() => connection?.destroy());
 
 /** mysql2's Execute command for `sql`, queued on the connection (it runs once the test listens). */
-function executeCommand(sql: string): Record<string, unknown> & { once(event: string, listener: (...args: unknown[]) => void): unknown; on(event: string, listener: (...args: unknown[]) => void): unknown } {
+function executeCommand(sql: string): Record<string, unknown> & {
+  once(event: string, listener: (...args: unknown[]) => void): unknown;
+  on(event: string, listener: (...args: unknown[]) => void): unknown;
+} {
   return connection.execute(sql) as unknown as ReturnType<typeof executeCommand>;
 }
 
@@ -35,7 +40,7 @@ describe(`mysql2 internals the wire path uses (pinned to ${PINNED_MYSQL2_VERSION
     expect({ installed, declared }).toEqual({ installed: PINNED_MYSQL2_VERSION, declared: PINNED_MYSQL2_VERSION });
   });
 
-  it("has the Execute command states the wire states replace, chained through `this`", async () => {
+  it('has the Execute command states the wire states replace, chained through `this`', async () => {
     // Prepare
     const command = executeCommand('SELECT 1');
     const prototype = Object.getPrototypeOf(command) as Record<string, (...args: unknown[]) => unknown>;
@@ -48,12 +53,14 @@ describe(`mysql2 internals the wire path uses (pinned to ${PINNED_MYSQL2_VERSION
     expect(source('readField')).toContain('this._fields[this._resultIndex].push(field)');
     expect(source('fieldsEOF')).toContain('packet.isEOF()');
     expect(typeof prototype['done']).toBe('function');
-    expect(String(Object.getPrototypeOf(Object.getPrototypeOf(command)).execute)).toContain('this.next = this.next(packet, connection);');
+    expect(String(Object.getPrototypeOf(Object.getPrototypeOf(command)).execute)).toContain(
+      'this.next = this.next(packet, connection);',
+    );
   });
 
   it('hands every row packet to the wire states and builds no JavaScript rows', async () => {
     // Prepare
-    const command = executeCommand('SELECT seq, CONCAT(seq, \'é\') FROM test.seq_1_to_2500');
+    const command = executeCommand("SELECT seq, CONCAT(seq, 'é') FROM test.seq_1_to_2500");
     const received: number[] = [];
     let fieldCount = 0;
     let mysql2Rows = 0;
@@ -73,7 +80,12 @@ describe(`mysql2 internals the wire path uses (pinned to ${PINNED_MYSQL2_VERSION
       command.once('error', reject);
     });
     // Assess: binary rows all start with 0x00; mysql2's own row parser never ran
-    expect({ fieldCount, rows: received.length, headers: [...new Set(received)], mysql2Rows }).toEqual({ fieldCount: 2, rows: 2500, headers: [0], mysql2Rows: 0 });
+    expect({ fieldCount, rows: received.length, headers: [...new Set(received)], mysql2Rows }).toEqual({
+      fieldCount: 2,
+      rows: 2500,
+      headers: [0],
+      mysql2Rows: 0,
+    });
   });
 
   it('does not negotiate CLIENT_DEPRECATE_EOF, so results end with a classic EOF packet', () => {
@@ -90,7 +102,9 @@ describe(`mysql2 internals the wire path uses (pinned to ${PINNED_MYSQL2_VERSION
     const okWithLongCounts = Buffer.from([0xfe, 0xfc, 0x10, 0x27, 0xfd, 0x01, 0x02, 0x03, 0x08, 0x00, 0x00, 0x00]);
     const row = Buffer.from([0x00, 0x00, 0x01]);
     // Act / Assess
-    expect([eof, ok, okWithLongCounts, row].map((buffer) => isResultEnd({ buffer, offset: 0, end: buffer.length }))).toEqual([true, true, true, false]);
+    expect(
+      [eof, ok, okWithLongCounts, row].map((buffer) => isResultEnd({ buffer, offset: 0, end: buffer.length })),
+    ).toEqual([true, true, true, false]);
     expect(endStatusFlags(eof, 0, eof.length)).toBe(0x22);
     expect(endStatusFlags(ok, 0, ok.length)).toBe(0x0a);
     expect(endStatusFlags(okWithLongCounts, 0, okWithLongCounts.length)).toBe(0x08);

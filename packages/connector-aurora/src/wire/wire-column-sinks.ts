@@ -113,7 +113,12 @@ export class FixedSink extends ColumnSink {
   #view: DataView;
 
   /** `makeArray` views `bytes` finished bytes as the type's own array. */
-  constructor(type: DataType, slotBytes: number, write: FixedReader, makeArray: (buffer: ArrayBuffer, bytes: number) => FixedArray) {
+  constructor(
+    type: DataType,
+    slotBytes: number,
+    write: FixedReader,
+    makeArray: (buffer: ArrayBuffer, bytes: number) => FixedArray,
+  ) {
     super(type);
     this.slotBytes = slotBytes;
     this.write = write;
@@ -139,7 +144,9 @@ export class FixedSink extends ColumnSink {
   protected finishData(nullBitmap: Uint8Array | undefined): Data {
     const copy = this.#bytes.slice(0, this.length * this.slotBytes);
     const data = this.makeArray(copy.buffer, this.length * this.slotBytes);
-    return makeData({ type: this.type, length: this.length, nullCount: this.nullCount, data, nullBitmap } as Parameters<typeof makeData>[0]);
+    return makeData({ type: this.type, length: this.length, nullCount: this.nullCount, data, nullBitmap } as Parameters<
+      typeof makeData
+    >[0]);
   }
 
   #ensure(row: number): void {
@@ -183,7 +190,9 @@ export class BoolSink extends ColumnSink {
     const bytes = (this.length + 7) >> 3;
     const data = this.#bits.slice(0, bytes);
     this.#bits.fill(0, 0, bytes);
-    return makeData({ type: this.type, length: this.length, nullCount: this.nullCount, data, nullBitmap } as Parameters<typeof makeData>[0]);
+    return makeData({ type: this.type, length: this.length, nullCount: this.nullCount, data, nullBitmap } as Parameters<
+      typeof makeData
+    >[0]);
   }
 
   #ensure(row: number): void {
@@ -202,7 +211,9 @@ export class BoolSink extends ColumnSink {
  */
 export class BytesSink extends ColumnSink {
   readonly checkUtf8: boolean;
-  readonly render: ((buffer: Buffer, at: number) => { readonly text: Uint8Array | undefined; readonly next: number }) | undefined;
+  readonly render:
+    | ((buffer: Buffer, at: number) => { readonly text: Uint8Array | undefined; readonly next: number })
+    | undefined;
   #offsets = new Int32Array(1025);
   #data = new Uint8Array(64 * 1024);
   #used = 0;
@@ -239,7 +250,14 @@ export class BytesSink extends ColumnSink {
     const data = this.#data.slice(0, this.#used);
     if (this.checkUtf8 && !isUtf8(data)) this.#throwNotUtf8(valueOffsets, data);
     this.#used = 0;
-    return makeData({ type: this.type, length: this.length, nullCount: this.nullCount, data, valueOffsets, nullBitmap } as Parameters<typeof makeData>[0]);
+    return makeData({
+      type: this.type,
+      length: this.length,
+      nullCount: this.nullCount,
+      data,
+      valueOffsets,
+      nullBitmap,
+    } as Parameters<typeof makeData>[0]);
   }
 
   #copy(row: number, source: Uint8Array, from: number, size: number): void {
@@ -266,7 +284,10 @@ export class BytesSink extends ColumnSink {
   #throwNotUtf8(offsets: Int32Array, data: Uint8Array): never {
     for (let row = 0; row + 1 < offsets.length; row++) {
       const value = data.subarray(offsets[row] as number, offsets[row + 1] as number);
-      if (!isUtf8(value)) throw new WireValueError(`row ${row} of the batch is not valid UTF-8 (bytes ${Buffer.from(value.subarray(0, 16)).toString('hex')}…)`);
+      if (!isUtf8(value))
+        throw new WireValueError(
+          `row ${row} of the batch is not valid UTF-8 (bytes ${Buffer.from(value.subarray(0, 16)).toString('hex')}…)`,
+        );
     }
     throw new WireValueError('a UTF-8 sequence is split across two values of the batch');
   }

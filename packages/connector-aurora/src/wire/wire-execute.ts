@@ -81,7 +81,10 @@ export function installWireStates(command: ExecuteCommandInternals, listener: Wi
   const readField = prototype.readField;
   const fieldsEOF = prototype.fieldsEOF;
   if (typeof readField !== 'function' || typeof fieldsEOF !== 'function' || typeof prototype.done !== 'function') {
-    throw new ConnectorError('Internal', `mysql2's Execute command has changed (expected readField, fieldsEOF and done as in mysql2 ${PINNED_MYSQL2_VERSION})`);
+    throw new ConnectorError(
+      'Internal',
+      `mysql2's Execute command has changed (expected readField, fieldsEOF and done as in mysql2 ${PINNED_MYSQL2_VERSION})`,
+    );
   }
   const row: CommandState = function (packet) {
     if (isResultEnd(packet)) {
@@ -131,7 +134,12 @@ const BATCHES_AHEAD = 2;
  * destroyed otherwise (early return, abort, failure), since a half-read result cannot be reused.
  * A connection lost before the result's end throws, never ends the read short.
  */
-export async function* streamWireBatches(connection: PoolConnection, statement: Statement, columns: readonly MappedColumn[], options: WireReadOptions): AsyncGenerator<RecordBatch> {
+export async function* streamWireBatches(
+  connection: PoolConnection,
+  statement: Statement,
+  columns: readonly MappedColumn[],
+  options: WireReadOptions,
+): AsyncGenerator<RecordBatch> {
   const queue: RecordBatch[] = [];
   let decoder: WireBatchDecoder | undefined;
   let complete = false;
@@ -148,7 +156,9 @@ export async function* streamWireBatches(connection: PoolConnection, statement: 
   };
   let command: ExecuteCommandInternals;
   try {
-    command = connection.execute({ sql: statement.sql, rowsAsArray: true }, [...statement.params]) as unknown as ExecuteCommandInternals;
+    command = connection.execute({ sql: statement.sql, rowsAsArray: true }, [
+      ...statement.params,
+    ]) as unknown as ExecuteCommandInternals;
     installWireStates(command, {
       fields(fields) {
         try {
@@ -187,7 +197,8 @@ export async function* streamWireBatches(connection: PoolConnection, statement: 
     notify();
   });
   const onClose = () => {
-    if (!complete) fail(Object.assign(new Error('Connection closed during the read'), { code: 'PROTOCOL_CONNECTION_LOST' }));
+    if (!complete)
+      fail(Object.assign(new Error('Connection closed during the read'), { code: 'PROTOCOL_CONNECTION_LOST' }));
   };
   connection.once('end', onClose);
   connection.once('error', onClose);

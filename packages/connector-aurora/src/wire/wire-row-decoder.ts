@@ -5,9 +5,19 @@
  * those of the mysql2 → `valueConverter` → RecordBatchWriter path (see wire-differential.test.ts).
  */
 import { DataType, RecordBatch, Schema, Struct, makeData } from 'apache-arrow';
-import { ConnectorError, MILLIS_PER_DAY, daysFromCivil, isCalendarDate } from '@athena-federation/connector-core';
-import { type MappedColumn, type ZeroDateWarning, fractionDigitsOf } from '../aurora-types.js';
-import { BoolSink, BytesSink, type ColumnSink, FixedSink, type FixedReader, WireValueError, lengthPrefixBytes, lengthValue } from './wire-column-sinks.js';
+import { ConnectorError } from '@athena-federation/connector-core';
+import type { MappedColumn, ZeroDateWarning } from '../aurora-types.js';
+import {
+  BoolSink,
+  BytesSink,
+  type ColumnSink,
+  FixedSink,
+  type FixedReader,
+  WireValueError,
+  lengthPrefixBytes,
+  lengthValue,
+} from './wire-column-sinks.js';
+import { dateReader, dateTimeText, timeText, writeInt64 } from './wire-temporal.js';
 
 /** What a column definition packet says about a result column (mysql2's ColumnDefinition fields). */
 export interface WireField {
@@ -46,13 +56,6 @@ function isByteString(columnType: number): boolean {
 }
 
 const UNSIGNED_FLAG = 32;
-const TWO_TO_32 = 4_294_967_296;
-
-/** Writes a safe integer into an 8-byte little-endian two's-complement slot. */
-function writeInt64(view: DataView, slot: number, value: number): void {
-  view.setUint32(slot, value >>> 0, true);
-  view.setInt32(slot + 4, Math.floor(value / TWO_TO_32), true);
-}
 
 /** Writes a safe integer into a 16-byte little-endian two's-complement decimal slot. */
 function writeSmallDecimal(view: DataView, slot: number, value: number): void {
@@ -69,7 +72,10 @@ function writeBigDecimal(view: DataView, slot: number, value: bigint): void {
 }
 
 /** Reads a wire integer of `columnType` as a number (at most 4 bytes wide). */
-function smallIntReader(columnType: number, unsigned: boolean): { readonly read: (buffer: Buffer, at: number) => number; readonly bytes: number } | undefined {
+function smallIntReader(
+  columnType: number,
+  unsigned: boolean,
+): { readonly read: (buffer: Buffer, at: number) => number; readonly bytes: number } | undefined {
   switch (columnType) {
     case WireType.tiny:
       return { read: unsigned ? (b, at) => b.readUInt8(at) : (b, at) => b.readInt8(at), bytes: 1 };
@@ -114,10 +120,12 @@ function decimalReader(scale: number, precision: number): FixedReader {
         continue;
       }
       const d = c - 48;
-      if (d < 0 || d > 9) throw new WireValueError(`${JSON.stringify(buffer.toString('latin1', next, end))} is not a decimal`);
+      if (d < 0 || d > 9)
+        throw new WireValueError(`${JSON.stringify(buffer.toString('latin1', next, end))} is not a decimal`);
       if (fraction >= 0) {
         if (fraction === scale) {
-          if (d !== 0) throw new WireValueError(`${buffer.toString('latin1', next, end)} has more than ${scale} fraction digits`);
+          if (d !== 0)
+            throw new WireValueError(`${buffer.toString('latin1', next, end)} has more than ${scale} fraction digits`);
           continue;
         }
         fraction++;
@@ -129,7 +137,8 @@ function decimalReader(scale: number, precision: number): FixedReader {
     }
     const missing = scale - Math.max(fraction, 0);
     digitCount += digitCount > 0 ? missing : 0;
-    if (digitCount > precision) throw new WireValueError(`${buffer.toString('latin1', next, end)} has more than ${precision} digits`);
+    if (digitCount > precision)
+      throw new WireValueError(`${buffer.toString('latin1', next, end)} has more than ${precision} digits`);
     if (big === undefined && digitCount <= 15) {
       const value = unscaled * 10 ** missing;
       writeSmallDecimal(view, slot, negative ? -value : value);
@@ -141,165 +150,11 @@ function decimalReader(scale: number, precision: number): FixedReader {
   };
 }
 
-function pad(value: number, width: number): string {
-  return String(value).padStart(width, '0');
-}
-
-/** A DATE/DATETIME/TIMESTAMP value's parts and where the next value starts. */
-interface WireDateTime {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-  micros: number;
-  next: number;
-}
-
-/** The one value being read: the readers fill it in place, since they run for every date of a read. */
-const scratch: WireDateTime = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0, micros: 0, next: 0 };
-
-function readDateTime(buffer: Buffer, at: number): WireDateTime {
-  const length = buffer[at] as number;
-  const long = length >= 7;
-  scratch.year = length >= 4 ? buffer.readUInt16LE(at + 1) : 0;
-  scratch.month = length >= 4 ? (buffer[at + 3] as number) : 0;
-  scratch.day = length >= 4 ? (buffer[at + 4] as number) : 0;
-  scratch.hour = long ? (buffer[at + 5] as number) : 0;
-  scratch.minute = long ? (buffer[at + 6] as number) : 0;
-  scratch.second = long ? (buffer[at + 7] as number) : 0;
-  scratch.micros = length >= 11 ? buffer.readUInt32LE(at + 8) : 0;
-  scratch.next = at + 1 + length;
-  return scratch;
-}
-
-/** The two ASCII digits at `at` as a number, or a negative number when either is not a digit. */
-function twoDigits(buffer: Buffer, at: number): number {
-  const high = (buffer[at] as number) - 48;
-  const low = (buffer[at + 1] as number) - 48;
-  return high >>> 0 > 9 || low >>> 0 > 9 ? -1 : high * 10 + low;
-}
-
-/** `count` ASCII digits at `at`, or -1 when one is not a digit. */
-function digitsAt(buffer: Buffer, at: number, count: number): number {
-  let value = 0;
-  for (let i = at; i < at + count; i++) {
-    const d = (buffer[i] as number) - 48;
-    if (d >>> 0 > 9) return -1;
-    value = value * 10 + d;
-  }
-  return value;
-}
-
-const MICROS_SCALE = [0, 100_000, 10_000, 1000, 100, 10, 1];
-
-/**
- * A length-encoded `YYYY-MM-DD[ HH:MM:SS[.f…]]` (the server's own text of a DATE or DATETIME,
- * selected with `CAST(… AS CHAR)`), read by position into the parts of a binary value.
- */
-function readDateTimeText(buffer: Buffer, at: number): WireDateTime {
-  const size = lengthValue(buffer, at);
-  const next = at + lengthPrefixBytes(buffer, at);
-  const end = next + size;
-  let valid = (size === 10 || size >= 19) && buffer[next + 4] === 45 && buffer[next + 7] === 45;
-  const century = twoDigits(buffer, next);
-  const yearOfCentury = twoDigits(buffer, next + 2);
-  scratch.year = century < 0 || yearOfCentury < 0 ? -1 : century * 100 + yearOfCentury;
-  scratch.month = twoDigits(buffer, next + 5);
-  scratch.day = twoDigits(buffer, next + 8);
-  scratch.hour = 0;
-  scratch.minute = 0;
-  scratch.second = 0;
-  scratch.micros = 0;
-  scratch.next = end;
-  if (size > 10) {
-    valid &&= buffer[next + 10] === 32 && buffer[next + 13] === 58 && buffer[next + 16] === 58;
-    scratch.hour = twoDigits(buffer, next + 11);
-    scratch.minute = twoDigits(buffer, next + 14);
-    scratch.second = twoDigits(buffer, next + 17);
-  }
-  if (size > 19) {
-    const fraction = size - 20;
-    valid &&= buffer[next + 19] === 46 && fraction >= 1 && fraction <= 6;
-    scratch.micros = valid ? digitsAt(buffer, next + 20, fraction) * (MICROS_SCALE[fraction] as number) : -1;
-  }
-  valid &&= scratch.year >= 0 && scratch.month >= 0 && scratch.day >= 0 && scratch.hour >= 0 && scratch.hour <= 23 && scratch.minute >= 0 && scratch.minute <= 59 && scratch.second >= 0 && scratch.second <= 59 && scratch.micros >= 0;
-  if (!valid) throw new WireValueError(`${JSON.stringify(buffer.toString('latin1', next, end))} is not a MySQL date or datetime`);
-  return scratch;
-}
-
-function dateText(value: WireDateTime): string {
-  return `${pad(value.year, 4)}-${pad(value.month, 2)}-${pad(value.day, 2)}`;
-}
-
-/** True for MySQL's zero dates (`0000-00-00`, `2024-00-10`), which Athena gets as NULL. */
-function isZeroDate(value: WireDateTime): boolean {
-  return value.month === 0 || value.day === 0;
-}
-
-/** The day count of a date the calendar has; anything else (`2024-02-30`, year 0) is refused by name. */
-function dayOf(value: WireDateTime): number {
-  if (value.year < 1 || !isCalendarDate(value.year, value.month, value.day)) throw new WireValueError(`${dateText(value)} is not a calendar date`);
-  return daysFromCivil(value.year, value.month, value.day);
-}
-
-function dateReader(column: MappedColumn, warn: ZeroDateWarning, perDay: boolean, asText: boolean): FixedReader {
-  const read = asText ? readDateTimeText : readDateTime;
-  return (buffer, at, view, slot, sink) => {
-    const value = read(buffer, at);
-    if (isZeroDate(value)) {
-      warn(column.name, dateText(value));
-      sink.markNull();
-      return value.next;
-    }
-    const days = dayOf(value);
-    if (perDay) {
-      view.setInt32(slot, days, true);
-      return value.next;
-    }
-    if (value.micros % 1000 !== 0) throw new WireValueError(`${dateText(value)} has a fraction finer than milliseconds`);
-    writeInt64(view, slot, days * MILLIS_PER_DAY + ((value.hour * 60 + value.minute) * 60 + value.second) * 1000 + value.micros / 1000);
-    return value.next;
-  };
-}
-
-const encoder = new TextEncoder();
-
-/** DATETIME(4..6) as `YYYY-MM-DD HH:MM:SS.ffffff`, with as many fraction digits as the column has. */
-function dateTimeText(column: MappedColumn, warn: ZeroDateWarning): NonNullable<BytesSink['render']> {
-  const digits = fractionDigitsOf(column.mysql.columnType.toLowerCase());
-  return (buffer, at) => {
-    const value = readDateTime(buffer, at);
-    if (isZeroDate(value)) {
-      warn(column.name, dateText(value));
-      return { text: undefined, next: value.next };
-    }
-    const time = `${pad(value.hour, 2)}:${pad(value.minute, 2)}:${pad(value.second, 2)}`;
-    return { text: encoder.encode(`${dateText(value)} ${time}.${pad(value.micros, 6).slice(0, digits)}`), next: value.next };
-  };
-}
-
-/**
- * A binary TIME as the server prints it (`CAST(… AS CHAR)`, what the dialect selects today):
- * `[-]hh:mm:ss` with hours past 24 kept, then as many fraction digits as the column has.
- */
-function timeText(column: MappedColumn): NonNullable<BytesSink['render']> {
-  const digits = Number(/^time\((\d+)\)/.exec(column.mysql.columnType.toLowerCase())?.[1] ?? 0);
-  return (buffer, at) => {
-    const length = buffer[at] as number;
-    const negative = length > 0 && buffer[at + 1] !== 0;
-    const hours = length >= 8 ? buffer.readUInt32LE(at + 2) * 24 + (buffer[at + 6] as number) : 0;
-    const minutes = length >= 8 ? (buffer[at + 7] as number) : 0;
-    const seconds = length >= 8 ? (buffer[at + 8] as number) : 0;
-    const micros = length >= 12 ? buffer.readUInt32LE(at + 9) : 0;
-    const fraction = digits === 0 ? '' : `.${pad(micros, 6).slice(0, digits)}`;
-    return { text: encoder.encode(`${negative ? '-' : ''}${pad(hours, 2)}:${pad(minutes, 2)}:${pad(seconds, 2)}${fraction}`), next: at + 1 + length };
-  };
-}
-
 function unexpected(column: MappedColumn, field: WireField): ConnectorError {
-  return new ConnectorError('Unsupported', `Column ${JSON.stringify(column.name)} (${column.mysql.columnType}) arrived as MySQL wire type ${field.columnType}, which the wire decoder does not read as ${column.field.type}`);
+  return new ConnectorError(
+    'Unsupported',
+    `Column ${JSON.stringify(column.name)} (${column.mysql.columnType}) arrived as MySQL wire type ${field.columnType}, which the wire decoder does not read as ${column.field.type}`,
+  );
 }
 
 function int64Array(buffer: ArrayBuffer, bytes: number): BigInt64Array {
@@ -321,34 +176,99 @@ function sinkFor(column: MappedColumn, field: WireField, warn: ZeroDateWarning):
       if (DataType.isInt(type) && type.bitWidth === 64) {
         if (field.columnType === WireType.longlong && !unsigned) {
           // Two 32-bit words: the same bytes without a BigInt per value.
-          return new FixedSink(type, 8, (b, at, view, slot) => (view.setInt32(slot, b.readInt32LE(at), true), view.setInt32(slot + 4, b.readInt32LE(at + 4), true), at + 8), int64Array);
+          return new FixedSink(
+            type,
+            8,
+            (b, at, view, slot) => {
+              view.setInt32(slot, b.readInt32LE(at), true);
+              view.setInt32(slot + 4, b.readInt32LE(at + 4), true);
+              return at + 8;
+            },
+            int64Array,
+          );
         }
         if (small === undefined) throw unexpected(column, field);
-        return new FixedSink(type, 8, (b, at, view, slot) => (writeInt64(view, slot, small.read(b, at)), at + small.bytes), int64Array);
+        return new FixedSink(
+          type,
+          8,
+          (b, at, view, slot) => {
+            writeInt64(view, slot, small.read(b, at));
+            return at + small.bytes;
+          },
+          int64Array,
+        );
       }
       if (small === undefined || !DataType.isInt(type)) throw unexpected(column, field);
       const width = type.bitWidth / 8;
       const [set, make] =
         width === 1
-          ? [(view: DataView, slot: number, v: number) => view.setInt8(slot, v), (buffer: ArrayBuffer, bytes: number) => new Int8Array(buffer, 0, bytes)]
+          ? [
+              (view: DataView, slot: number, v: number) => view.setInt8(slot, v),
+              (buffer: ArrayBuffer, bytes: number) => new Int8Array(buffer, 0, bytes),
+            ]
           : width === 2
-            ? [(view: DataView, slot: number, v: number) => view.setInt16(slot, v, true), (buffer: ArrayBuffer, bytes: number) => new Int16Array(buffer, 0, bytes / 2)]
-            : [(view: DataView, slot: number, v: number) => view.setInt32(slot, v, true), (buffer: ArrayBuffer, bytes: number) => new Int32Array(buffer, 0, bytes / 4)];
-      return new FixedSink(type, width, (b, at, view, slot) => (set(view, slot, small.read(b, at)), at + small.bytes), make);
+            ? [
+                (view: DataView, slot: number, v: number) => view.setInt16(slot, v, true),
+                (buffer: ArrayBuffer, bytes: number) => new Int16Array(buffer, 0, bytes / 2),
+              ]
+            : [
+                (view: DataView, slot: number, v: number) => view.setInt32(slot, v, true),
+                (buffer: ArrayBuffer, bytes: number) => new Int32Array(buffer, 0, bytes / 4),
+              ];
+      return new FixedSink(
+        type,
+        width,
+        (b, at, view, slot) => {
+          set(view, slot, small.read(b, at));
+          return at + small.bytes;
+        },
+        make,
+      );
     }
     case 'unsigned-bigint':
       if (field.columnType !== WireType.longlong) throw unexpected(column, field);
-      return new FixedSink(type, 16, (b, at, view, slot) => (view.setInt32(slot, b.readInt32LE(at), true), view.setInt32(slot + 4, b.readInt32LE(at + 4), true), view.setInt32(slot + 8, 0, true), view.setInt32(slot + 12, 0, true), at + 8), wordArray);
+      return new FixedSink(
+        type,
+        16,
+        (b, at, view, slot) => {
+          view.setInt32(slot, b.readInt32LE(at), true);
+          view.setInt32(slot + 4, b.readInt32LE(at + 4), true);
+          view.setInt32(slot + 8, 0, true);
+          view.setInt32(slot + 12, 0, true);
+          return at + 8;
+        },
+        wordArray,
+      );
     case 'decimal': {
-      if ((field.columnType !== WireType.newDecimal && field.columnType !== WireType.decimal) || !DataType.isDecimal(type)) throw unexpected(column, field);
+      if (
+        (field.columnType !== WireType.newDecimal && field.columnType !== WireType.decimal) ||
+        !DataType.isDecimal(type)
+      )
+        throw unexpected(column, field);
       return new FixedSink(type, 16, decimalReader(type.scale, type.precision), wordArray);
     }
     case 'float':
       if (field.columnType !== WireType.float) throw unexpected(column, field);
-      return new FixedSink(type, 4, (b, at, view, slot) => (view.setFloat32(slot, b.readFloatLE(at), true), at + 4), (buffer, bytes) => new Float32Array(buffer, 0, bytes / 4));
+      return new FixedSink(
+        type,
+        4,
+        (b, at, view, slot) => {
+          view.setFloat32(slot, b.readFloatLE(at), true);
+          return at + 4;
+        },
+        (buffer, bytes) => new Float32Array(buffer, 0, bytes / 4),
+      );
     case 'double':
       if (field.columnType !== WireType.double) throw unexpected(column, field);
-      return new FixedSink(type, 8, (b, at, view, slot) => (view.setFloat64(slot, b.readDoubleLE(at), true), at + 8), (buffer, bytes) => new Float64Array(buffer, 0, bytes / 8));
+      return new FixedSink(
+        type,
+        8,
+        (b, at, view, slot) => {
+          view.setFloat64(slot, b.readDoubleLE(at), true);
+          return at + 8;
+        },
+        (buffer, bytes) => new Float64Array(buffer, 0, bytes / 8),
+      );
     case 'int-bool':
       if (small === undefined) throw unexpected(column, field);
       return new BoolSink(type, (b, at) => (small.read(b, at) !== 0 ? -(at + small.bytes) - 1 : at + small.bytes));
@@ -382,12 +302,24 @@ function sinkFor(column: MappedColumn, field: WireField, warn: ZeroDateWarning):
     case 'date':
     case 'datetime': {
       const asText = isByteString(field.columnType);
-      if (!asText && field.columnType !== WireType.date && field.columnType !== WireType.datetime && field.columnType !== WireType.timestamp) throw unexpected(column, field);
+      if (
+        !asText &&
+        field.columnType !== WireType.date &&
+        field.columnType !== WireType.datetime &&
+        field.columnType !== WireType.timestamp
+      )
+        throw unexpected(column, field);
       const perDay = column.kind === 'date';
-      return new FixedSink(type, perDay ? 4 : 8, dateReader(column, warn, perDay, asText), perDay ? (buffer, bytes) => new Int32Array(buffer, 0, bytes / 4) : int64Array);
+      return new FixedSink(
+        type,
+        perDay ? 4 : 8,
+        dateReader(column, warn, perDay, asText),
+        perDay ? (buffer, bytes) => new Int32Array(buffer, 0, bytes / 4) : int64Array,
+      );
     }
     case 'datetime-text':
-      if (field.columnType !== WireType.datetime && field.columnType !== WireType.timestamp) throw unexpected(column, field);
+      if (field.columnType !== WireType.datetime && field.columnType !== WireType.timestamp)
+        throw unexpected(column, field);
       return new BytesSink(type, false, dateTimeText(column, warn));
     case 'time':
       // The server's text (`CAST(… AS CHAR)`, as the dialect selects it) is copied as it is.
@@ -399,8 +331,20 @@ function sinkFor(column: MappedColumn, field: WireField, warn: ZeroDateWarning):
     case 'binary':
     case 'geometry':
       // Every other wire type of these columns is a length-encoded byte string.
-      if (small !== undefined || field.columnType === WireType.longlong || field.columnType === WireType.float || field.columnType === WireType.double) throw unexpected(column, field);
-      if (field.columnType === WireType.date || field.columnType === WireType.datetime || field.columnType === WireType.timestamp || field.columnType === WireType.time) throw unexpected(column, field);
+      if (
+        small !== undefined ||
+        field.columnType === WireType.longlong ||
+        field.columnType === WireType.float ||
+        field.columnType === WireType.double
+      )
+        throw unexpected(column, field);
+      if (
+        field.columnType === WireType.date ||
+        field.columnType === WireType.datetime ||
+        field.columnType === WireType.timestamp ||
+        field.columnType === WireType.time
+      )
+        throw unexpected(column, field);
       return new BytesSink(type, DataType.isUtf8(type));
   }
 }
@@ -428,7 +372,11 @@ export class WireBatchDecoder {
   constructor(columns: readonly MappedColumn[], fields: readonly WireField[], options: WireBatchDecoderOptions) {
     // No columns asked for: the kit selects `NULL` per row (sql-select.ts), and only the rows count.
     this.#countOnly = columns.length === 0 && fields.length === 1;
-    if (fields.length !== columns.length && !this.#countOnly) throw new ConnectorError('Internal', `The statement returned ${fields.length} columns where ${columns.length} were expected`);
+    if (fields.length !== columns.length && !this.#countOnly)
+      throw new ConnectorError(
+        'Internal',
+        `The statement returned ${fields.length} columns where ${columns.length} were expected`,
+      );
     this.schema = new Schema(columns.map((column) => column.field));
     this.#columns = columns;
     this.#sinks = columns.map((column, index) => sinkFor(column, fields[index] as WireField, options.warn));
@@ -459,7 +407,11 @@ export class WireBatchDecoder {
     }
     const sinks = this.#sinks;
     const count = sinks.length;
-    if (buffer[start] !== 0) throw new ConnectorError('Internal', `MySQL sent a row packet starting 0x${(buffer[start] ?? 0).toString(16)} where binary rows start 0x00`);
+    if (buffer[start] !== 0)
+      throw new ConnectorError(
+        'Internal',
+        `MySQL sent a row packet starting 0x${(buffer[start] ?? 0).toString(16)} where binary rows start 0x00`,
+      );
     const nulls = start + 1;
     let at = nulls + ((count + 9) >> 3);
     let column = 0;
@@ -474,7 +426,11 @@ export class WireBatchDecoder {
       // The earlier columns keep this row's values: a failed row ends the read, so no batch has them.
       throw this.#valueError(column, error);
     }
-    if (at !== end) throw new ConnectorError('Internal', `Row ${this.#rowsBefore + this.#numRows} decoded to byte ${at - start} of a ${end - start}-byte packet: the column types do not match the row`);
+    if (at !== end)
+      throw new ConnectorError(
+        'Internal',
+        `Row ${this.#rowsBefore + this.#numRows} decoded to byte ${at - start} of a ${end - start}-byte packet: the column types do not match the row`,
+      );
     this.#numRows++;
   }
 
@@ -484,12 +440,19 @@ export class WireBatchDecoder {
     const children = this.#sinks.map((sink) => sink.finish());
     this.#rowsBefore += length;
     this.#numRows = 0;
-    return new RecordBatch(this.schema, makeData({ type: new Struct(this.schema.fields), length, nullCount: 0, children }));
+    return new RecordBatch(
+      this.schema,
+      makeData({ type: new Struct(this.schema.fields), length, nullCount: 0, children }),
+    );
   }
 
   #valueError(column: number, error: unknown): ConnectorError {
     const mapped = this.#columns[column] as MappedColumn;
     const reason = error instanceof Error ? error.message : String(error);
-    return new ConnectorError('Internal', `Column ${JSON.stringify(mapped.name)} (${mapped.mysql.columnType}), row ${this.#rowsBefore + this.#numRows}: ${reason}`, { cause: error });
+    return new ConnectorError(
+      'Internal',
+      `Column ${JSON.stringify(mapped.name)} (${mapped.mysql.columnType}), row ${this.#rowsBefore + this.#numRows}: ${reason}`,
+      { cause: error },
+    );
   }
 }

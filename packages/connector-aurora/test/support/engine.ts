@@ -14,7 +14,10 @@ export function ensureSpillBucket(): Promise<void> {
 }
 
 /** A driver for `connector`; `spill: true` forces tiny blocks that all go to S3. */
-export function engineFor(connector: Connector, options: { spill?: boolean; catalogName?: string; parallelism?: number } = {}): EngineDriver {
+export function engineFor(
+  connector: Connector,
+  options: { spill?: boolean; catalogName?: string; parallelism?: number } = {},
+): EngineDriver {
   const config = { ...loadHandlerConfig({}), spillBucket: SPILL_BUCKET };
   return new EngineDriver({
     transport: inProcessTransport(createLambdaHandler(connector, { config })),

@@ -15,12 +15,28 @@ export function column(name: string, type: DataType): FederationExpression {
 export function constant(type: DataType, value: unknown): FederationExpression {
   const values = Array.isArray(value) ? value : [value];
   const schema = new Schema([new Field('col1', type, true)]);
-  return { '@type': 'ConstantExpression', type: arrowTypeToJson(type), valueBlock: { aId: 'test', schema, records: buildRecordBatch(schema, values.map((v) => [v])) } };
+  return {
+    '@type': 'ConstantExpression',
+    type: arrowTypeToJson(type),
+    valueBlock: {
+      aId: 'test',
+      schema,
+      records: buildRecordBatch(
+        schema,
+        values.map((v) => [v]),
+      ),
+    },
+  };
 }
 
 /** A function call returning `type`. */
 export function call(name: string, type: DataType, ...args: FederationExpression[]): FederationExpression {
-  return { '@type': 'FunctionCallExpression', type: arrowTypeToJson(type), functionName: { functionName: name }, arguments: args };
+  return {
+    '@type': 'FunctionCallExpression',
+    type: arrowTypeToJson(type),
+    functionName: { functionName: name },
+    arguments: args,
+  };
 }
 
 /** A boolean-valued function call (comparisons, AND/OR/NOT, LIKE, IN, IS NULL). */

@@ -7,7 +7,11 @@ import { randomBytes } from 'node:crypto';
 import { createPool, type Pool } from 'mysql2/promise';
 
 /** Where the tests find MariaDB (override with AURORA_TEST_HOST / AURORA_TEST_PORT). */
-export const MARIADB = { host: process.env['AURORA_TEST_HOST'] ?? '127.0.0.1', port: Number(process.env['AURORA_TEST_PORT'] ?? '3306'), user: 'root' } as const;
+export const MARIADB = {
+  host: process.env['AURORA_TEST_HOST'] ?? '127.0.0.1',
+  port: Number(process.env['AURORA_TEST_PORT'] ?? '3306'),
+  user: 'root',
+} as const;
 
 /** A fresh database and an admin pool on it. */
 export interface TestDatabase {
@@ -27,10 +31,20 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   } catch (error) {
     await admin.end();
     const code = (error as { code?: string }).code ?? String(error);
-    throw new Error(`MariaDB is not reachable at ${MARIADB.host}:${MARIADB.port} as root (${code}); fix: start it with \`service mariadb start\` (or set AURORA_TEST_HOST/AURORA_TEST_PORT)`);
+    throw new Error(
+      `MariaDB is not reachable at ${MARIADB.host}:${MARIADB.port} as root (${code}); fix: start it with \`service mariadb start\` (or set AURORA_TEST_HOST/AURORA_TEST_PORT)`,
+    );
   }
   await admin.end();
-  const pool = createPool({ ...MARIADB, database: name, connectionLimit: 4, supportBigNumbers: true, bigNumberStrings: true, dateStrings: true, multipleStatements: false });
+  const pool = createPool({
+    ...MARIADB,
+    database: name,
+    connectionLimit: 4,
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+    dateStrings: true,
+    multipleStatements: false,
+  });
   return {
     name,
     pool,

@@ -14,7 +14,8 @@ import { createPool } from 'mysql2/promise';
 
 /** Why the throwaway server cannot run here, or undefined when the binaries exist. */
 export function throwawayMariaDbUnavailable(): string | undefined {
-  for (const binary of ['/usr/sbin/mariadbd', '/usr/bin/mariadb-install-db']) if (!existsSync(binary)) return `${binary} is not installed, so no private MariaDB server can be started`;
+  for (const binary of ['/usr/sbin/mariadbd', '/usr/bin/mariadb-install-db'])
+    if (!existsSync(binary)) return `${binary} is not installed, so no private MariaDB server can be started`;
   return undefined;
 }
 
@@ -32,7 +33,9 @@ export interface ThrowawayMariaDb {
 }
 
 function exited(child: ChildProcess): Promise<void> {
-  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
+  return child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve()
+    : new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
 /**
@@ -42,8 +45,21 @@ function exited(child: ChildProcess): Promise<void> {
 export async function startThrowawayMariaDb(serverOptions: readonly string[] = []): Promise<ThrowawayMariaDb> {
   const dir = await mkdtemp(join(tmpdir(), 'reliability-faults-mariadb-'));
   const datadir = join(dir, 'data');
-  const install = spawnSync('/usr/bin/mariadb-install-db', ['--no-defaults', `--datadir=${datadir}`, '--auth-root-authentication-method=normal', '--user=root', '--skip-test-db'], { encoding: 'utf8', timeout: 60_000 });
-  if (install.status !== 0) throw new Error(`mariadb-install-db failed (${install.status}): ${install.stdout.slice(-800)}${install.stderr.slice(-800)}`);
+  const install = spawnSync(
+    '/usr/bin/mariadb-install-db',
+    [
+      '--no-defaults',
+      `--datadir=${datadir}`,
+      '--auth-root-authentication-method=normal',
+      '--user=root',
+      '--skip-test-db',
+    ],
+    { encoding: 'utf8', timeout: 60_000 },
+  );
+  if (install.status !== 0)
+    throw new Error(
+      `mariadb-install-db failed (${install.status}): ${install.stdout.slice(-800)}${install.stderr.slice(-800)}`,
+    );
   const port = await freePort();
   let child: ChildProcess | undefined;
   let starts = 0;
@@ -77,7 +93,8 @@ export async function startThrowawayMariaDb(serverOptions: readonly string[] = [
       );
       await probe.end();
       if (ready) break;
-      if (started.exitCode !== null) throw new Error(`mariadbd exited (${started.exitCode}) during start; see ${join(dir, 'error.log')}`);
+      if (started.exitCode !== null)
+        throw new Error(`mariadbd exited (${started.exitCode}) during start; see ${join(dir, 'error.log')}`);
       if (Date.now() > deadline) throw new Error(`mariadbd did not accept connections on port ${port} within 30 s`);
       await sleep(100);
     }

@@ -19,8 +19,17 @@ export interface Bound {
 /** A value set as the differential test draws it, before it becomes wire blocks. */
 export type SetRecipe =
   | { readonly kind: 'all-or-none'; readonly all: boolean; readonly nullAllowed: boolean }
-  | { readonly kind: 'equatable'; readonly whiteList: boolean; readonly values: readonly Scalar[]; readonly nullAllowed: boolean }
-  | { readonly kind: 'ranges'; readonly ranges: readonly { readonly low?: Bound; readonly high?: Bound }[]; readonly nullAllowed: boolean };
+  | {
+      readonly kind: 'equatable';
+      readonly whiteList: boolean;
+      readonly values: readonly Scalar[];
+      readonly nullAllowed: boolean;
+    }
+  | {
+      readonly kind: 'ranges';
+      readonly ranges: readonly { readonly low?: Bound; readonly high?: Bound }[];
+      readonly nullAllowed: boolean;
+    };
 
 function compareNumbers(a: number, b: number): number {
   // Double.compare: NaN above everything and equal to itself.
@@ -72,7 +81,10 @@ export function setContains(set: SetRecipe, type: DataType, value: Scalar): bool
       return set.ranges.some((range) => {
         const low = range.low === undefined ? 1 : compareScalars(type, value, range.low.value);
         const high = range.high === undefined ? -1 : compareScalars(type, value, range.high.value);
-        return (range.low === undefined || (range.low.inclusive ? low >= 0 : low > 0)) && (range.high === undefined || (range.high.inclusive ? high <= 0 : high < 0));
+        return (
+          (range.low === undefined || (range.low.inclusive ? low >= 0 : low > 0)) &&
+          (range.high === undefined || (range.high.inclusive ? high <= 0 : high < 0))
+        );
       });
   }
 }
@@ -84,7 +96,10 @@ export interface OrderTerm {
 }
 
 /** Athena's order of rows for an ORDER BY clause. */
-export function rowOrder(terms: readonly OrderTerm[], types: ReadonlyMap<string, DataType>): (a: Readonly<Record<string, Scalar>>, b: Readonly<Record<string, Scalar>>) => number {
+export function rowOrder(
+  terms: readonly OrderTerm[],
+  types: ReadonlyMap<string, DataType>,
+): (a: Readonly<Record<string, Scalar>>, b: Readonly<Record<string, Scalar>>) => number {
   return (a, b) => {
     for (const term of terms) {
       const x = a[term.columnName] ?? null;

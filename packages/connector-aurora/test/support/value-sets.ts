@@ -8,11 +8,20 @@ import { Field, Schema, type DataType } from 'apache-arrow';
 
 function block(type: DataType, values: readonly unknown[]): Block {
   const schema = new Schema([new Field('col1', type, true)]);
-  return { aId: 'test', schema, records: buildRecordBatch(schema, values.map((v) => [v])) };
+  return {
+    aId: 'test',
+    schema,
+    records: buildRecordBatch(
+      schema,
+      values.map((v) => [v]),
+    ),
+  };
 }
 
 function marker(type: DataType, value: unknown, bound: Marker['bound']): Marker {
-  return value === undefined ? { valueBlock: block(type, []), bound, nullValue: true } : { valueBlock: block(type, [value]), bound, nullValue: false };
+  return value === undefined
+    ? { valueBlock: block(type, []), bound, nullValue: true }
+    : { valueBlock: block(type, [value]), bound, nullValue: false };
 }
 
 /** `IN (values)` as an EquatableValueSet white list. */
@@ -21,13 +30,23 @@ export function inList(type: DataType, values: readonly unknown[], nullAllowed =
 }
 
 /** One range per entry; `undefined` ends are unbounded; `inclusive` per end. */
-export function ranges(type: DataType, list: readonly { low?: unknown; high?: unknown; lowInclusive?: boolean; highInclusive?: boolean }[], nullAllowed = false): ValueSet {
+export function ranges(
+  type: DataType,
+  list: readonly { low?: unknown; high?: unknown; lowInclusive?: boolean; highInclusive?: boolean }[],
+  nullAllowed = false,
+): ValueSet {
   return {
     '@type': 'SortedRangeSet',
     type: arrowTypeToJson(type),
     ranges: list.map((r) => ({
-      low: r.low === undefined ? marker(type, undefined, 'ABOVE') : marker(type, r.low, r.lowInclusive === false ? 'ABOVE' : 'EXACTLY'),
-      high: r.high === undefined ? marker(type, undefined, 'BELOW') : marker(type, r.high, r.highInclusive === false ? 'BELOW' : 'EXACTLY'),
+      low:
+        r.low === undefined
+          ? marker(type, undefined, 'ABOVE')
+          : marker(type, r.low, r.lowInclusive === false ? 'ABOVE' : 'EXACTLY'),
+      high:
+        r.high === undefined
+          ? marker(type, undefined, 'BELOW')
+          : marker(type, r.high, r.highInclusive === false ? 'BELOW' : 'EXACTLY'),
     })),
     nullAllowed,
   };

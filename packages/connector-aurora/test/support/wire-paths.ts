@@ -13,9 +13,18 @@ import { streamWireBatches } from '../../src/wire/wire-execute.js';
 import { MARIADB } from './mariadb.js';
 
 /** An AuroraPools pool on `database` of the test server, and how to close it; `options` go after `user=root&`. */
-export async function auroraPoolFor(database: string, port: number = MARIADB.port, options = ''): Promise<{ pool: Pool; end(): Promise<void> }> {
+export async function auroraPoolFor(
+  database: string,
+  port: number = MARIADB.port,
+  options = '',
+): Promise<{ pool: Pool; end(): Promise<void> }> {
   const pools = new AuroraPools({ secrets: () => Promise.reject(new Error('no secret expected')), connectionLimit: 4 });
-  const pool = await pools.pool(parseConnectionString('default', `mysql://jdbc:mysql://${MARIADB.host}:${port}/${database}?user=root${options === '' ? '' : `&${options}`}`));
+  const pool = await pools.pool(
+    parseConnectionString(
+      'default',
+      `mysql://jdbc:mysql://${MARIADB.host}:${port}/${database}?user=root${options === '' ? '' : `&${options}`}`,
+    ),
+  );
   return { pool, end: () => pools.end() };
 }
 
@@ -26,8 +35,21 @@ export async function mappedColumnsOf(pool: Pool, database: string, table: strin
        FROM information_schema.columns WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION`,
     [database, table],
   );
-  return (rows as { name: string; dataType: string; columnType: string; numericPrecision: number | string | null; numericScale: number | string | null }[]).map((row) => {
-    const column: MysqlColumn = { ...row, numericPrecision: row.numericPrecision === null ? null : Number(row.numericPrecision), numericScale: row.numericScale === null ? null : Number(row.numericScale), nullable: true };
+  return (
+    rows as {
+      name: string;
+      dataType: string;
+      columnType: string;
+      numericPrecision: number | string | null;
+      numericScale: number | string | null;
+    }[]
+  ).map((row) => {
+    const column: MysqlColumn = {
+      ...row,
+      numericPrecision: row.numericPrecision === null ? null : Number(row.numericPrecision),
+      numericScale: row.numericScale === null ? null : Number(row.numericScale),
+      nullable: true,
+    };
     return mapColumn(column, { decimalOverflow: 'varchar' }, table);
   });
 }
@@ -35,7 +57,11 @@ export async function mappedColumnsOf(pool: Pool, database: string, table: strin
 const NEVER = new AbortController().signal;
 
 /** Today's path: mysql2 rows, converted, written by core's RecordBatchWriter. */
-export async function readThroughMysql2(pool: Pool, statement: Statement, columns: readonly MappedColumn[]): Promise<RecordBatch[]> {
+export async function readThroughMysql2(
+  pool: Pool,
+  statement: Statement,
+  columns: readonly MappedColumn[],
+): Promise<RecordBatch[]> {
   const converters = columns.map((column) => valueConverter(column, () => undefined));
   const writer = new RecordBatchWriter(new Schema(columns.map((column) => column.field)));
   for await (const rows of streamRowChunks(pool, statement, NEVER, 'reading (mysql2 path)')) {
@@ -57,16 +83,30 @@ export async function readThroughMysql2(pool: Pool, statement: Statement, column
 }
 
 /** The wire decoder's path, with batches cut near `targetBatchBytes`. */
-export async function readThroughWire(pool: Pool, statement: Statement, columns: readonly MappedColumn[], targetBatchBytes = 1 << 20, signal: AbortSignal = NEVER): Promise<RecordBatch[]> {
+export async function readThroughWire(
+  pool: Pool,
+  statement: Statement,
+  columns: readonly MappedColumn[],
+  targetBatchBytes = 1 << 20,
+  signal: AbortSignal = NEVER,
+): Promise<RecordBatch[]> {
   const connection = await connectionOf(pool);
   const batches: RecordBatch[] = [];
-  for await (const batch of streamWireBatches(connection, statement, columns, { signal, targetBatchBytes, warn: () => undefined, action: 'reading (wire path)' })) batches.push(batch);
+  for await (const batch of streamWireBatches(connection, statement, columns, {
+    signal,
+    targetBatchBytes,
+    warn: () => undefined,
+    action: 'reading (wire path)',
+  }))
+    batches.push(batch);
   return batches;
 }
 
 /** A connection of `pool`, to hand to streamWireBatches (which releases or destroys it). */
 export function connectionOf(pool: Pool): Promise<PoolConnection> {
-  return new Promise<PoolConnection>((resolve, reject) => pool.getConnection((error, c) => (error === null ? resolve(c) : reject(error))));
+  return new Promise<PoolConnection>((resolve, reject) =>
+    pool.getConnection((error, c) => (error === null ? resolve(c) : reject(error))),
+  );
 }
 
 function comparable(value: unknown): unknown {
@@ -83,7 +123,8 @@ export function columnValues(batches: readonly RecordBatch[]): Record<string, un
   for (const batch of batches) {
     for (const field of batch.schema.fields) {
       const vector = batch.getChild(field.name);
-      const values = (result[field.name] ??= []);
+      result[field.name] ??= [];
+      const values = result[field.name] as unknown[];
       for (let row = 0; row < batch.numRows; row++) values.push(comparable(vector?.get(row)));
     }
   }
