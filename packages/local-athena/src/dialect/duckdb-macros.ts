@@ -94,7 +94,7 @@ const macros: readonly string[] = [
      ELSE error('''' || unit || ''' is not a valid TIMESTAMP field') END`,
   `athena_date_interval(unit, v) AS CASE WHEN lower(unit) IN ('day', 'week', 'month', 'quarter', 'year') THEN athena_interval(unit, v) ELSE error('''' || unit || ''' is not a valid DATE field') END`,
   `athena_date_add(unit, v, x) AS struct_extract({
-     'date': CAST(CASE WHEN typeof(x) = 'DATE' THEN x END + athena_date_interval(unit, v) AS DATE),
+     'date': CAST(CASE WHEN typeof(x) = 'DATE' THEN x END + CASE WHEN typeof(x) = 'DATE' THEN athena_date_interval(unit, v) END AS DATE),
      'other': x + athena_interval(unit, v)},
      CASE WHEN typeof(x) = 'DATE' THEN 'date' ELSE 'other' END)`,
   // date ± interval of days, months or years is a date in Athena, a timestamp in DuckDB.
@@ -113,6 +113,12 @@ const macros: readonly string[] = [
      'other': strftime(CASE WHEN typeof(x) NOT IN ('DATE', 'TIMESTAMP WITH TIME ZONE') THEN x END, '%Y-%m-%dT%H:%M:%S.%g')},
      CASE typeof(x) WHEN 'DATE' THEN 'date' WHEN 'TIMESTAMP WITH TIME ZONE' THEN 'tz' ELSE 'other' END)`,
   `athena_millisecond(x) AS millisecond(x) % 1000`,
+  // A zoned value's local date-time and back, with its zone read per row (a connector column's
+  // companion, a zone column): Athena's zone ids are UTC, ±hh:mm offsets (which DuckDB's ICU does
+  // not know) and IANA names.
+  `athena_offset_minutes(z) AS CASE WHEN regexp_matches(z, '^[+-]\\d\\d:\\d\\d$') THEN (CASE WHEN z[1] = '-' THEN -1 ELSE 1 END) * (CAST(z[2:3] AS INTEGER) * 60 + CAST(z[5:6] AS INTEGER)) WHEN upper(z) = 'UTC' THEN 0 END`,
+  `athena_local(x, z) AS CASE WHEN athena_offset_minutes(z) IS NOT NULL THEN CAST(CAST(x AS TIMESTAMPTZ) AS TIMESTAMP) + to_minutes(athena_offset_minutes(z)) ELSE timezone(z, CAST(x AS TIMESTAMPTZ)) END`,
+  `athena_instant(l, z) AS CASE WHEN athena_offset_minutes(z) IS NOT NULL THEN CAST(CAST(l AS TIMESTAMP) - to_minutes(athena_offset_minutes(z)) AS TIMESTAMPTZ) ELSE timezone(z, CAST(l AS TIMESTAMP)) END`,
   // Aggregates whose DuckDB result type is wider than Athena's (HUGEINT where Athena has bigint).
   `athena_bigint_result(x) AS struct_extract({'bigint': CAST(CASE WHEN typeof(x) = 'HUGEINT' THEN x END AS BIGINT), 'other': x}, CASE WHEN typeof(x) = 'HUGEINT' THEN 'bigint' ELSE 'other' END)`,
   // Arrays and maps.

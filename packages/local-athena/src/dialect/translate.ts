@@ -28,7 +28,11 @@ import {
   QueryStatementContext,
   BinaryLiteralContext,
   CastContext,
+  ColumnRefContext,
+  ColumnReferenceContext,
   ConcatenationContext,
+  DereferenceContext,
+  SetOperationContext,
   DigitIdentifierContext,
   ExtractContext,
   FunctionCallContext,
@@ -65,13 +69,16 @@ import { AthenaSqlError, type SqlPosition, UnsupportedSqlError, refusedClasses, 
 import { type FunctionCall, athenaFunctions, duckdbOnlyFunctions } from './functions.js';
 import { parseTrinoSql } from './trino-parse.js';
 import { duckdbType } from './types.js';
-import { athenaZone, instantSql, iso8601Zone, localSql, offsetSuffixSql } from './zones.js';
+import { type Zone, athenaZone, instantSql, iso8601Zone, localSql, offsetSuffixSql, zoneTextSql } from './zones.js';
 
 /** Functions that read a timestamp with time zone's local fields: given its local date-time in the value's zone. */
 const localFieldFunctions = new Set([
   'year', 'quarter', 'month', 'week', 'week_of_year', 'day', 'day_of_month', 'day_of_week', 'dow', 'day_of_year', 'doy', 'year_of_week', 'yow',
   'hour', 'minute', 'second', 'millisecond', 'date', 'last_day_of_month', 'date_format',
 ]);
+
+/** date_add units that Athena adds on a zoned value's local calendar. */
+const calendarUnits = ['day', 'week', 'month', 'quarter', 'year'];
 
 /** `TIMESTAMP '2024-01-01 10:00 Europe/Berlin'`: the local part and the zone. */
 const zonedTimestampLiteral = /^(.*\d)\s*([+-]\d{1,2}(?::?\d{2})?|[A-Za-z][\w/+-]*)$/s;
@@ -125,6 +132,17 @@ export interface TypeCheck {
 export interface TranslateOptions {
   /** The catalog a `TABLE(system.query(…))` without one means (Athena's query context). */
   readonly defaultCatalog?: string;
+  /**
+   * Lower-case names of the query's connector columns whose values each carry a zone (Arrow
+   * Timestamp(MILLISECOND, tz)): their tables hold each value's zone id in a companion column
+   * `name$zone`, which the translation reads wherever it needs the value's zone.
+   */
+  readonly zonedColumns?: ReadonlySet<string>;
+}
+
+/** The name of the result column holding the zones of result column `index`'s values. */
+export function zoneResultColumn(index: number): string {
+  return `$zone${index}`;
 }
 
 /** The value of a SQL string literal's text (`'it''s'` → `it's`). */
@@ -151,6 +169,9 @@ interface PassthroughRegistry {
   readonly byNode: Map<ParseTree, PassthroughTable>;
   readonly checks: TypeCheck[];
 }
+
+/** Whether a select item is `*` or `t.*`. */
+const isStar = (item: SelectItemContext) => item.tableAllColumns() !== null || item.selectAllWithoutTable() !== null;
 
 /** A string literal's text, with its quotes (`'2024-01-01'`), or undefined. */
 function stringLiteral(node: ParseTree): string | undefined {
@@ -249,10 +270,11 @@ class Translator {
    * The time zone the SQL states for a timestamp with time zone value, or undefined (UTC, or not
    * known before the query binds: a column, a zone that is not a literal). See zones.ts.
    */
-  zoneOf(node: ParseTree | null | undefined): string | undefined {
+  zoneOf(node: ParseTree | null | undefined): Zone | undefined {
     let current: ParseTree | null | undefined = node;
-    while (current !== null && current !== undefined && current.getChildCount() === 1 && !(current instanceof TerminalNode)) current = current.getChild(0);
+    while (current !== null && current !== undefined && current.getChildCount() === 1 && !(current instanceof TerminalNode) && !(current instanceof ColumnReferenceContext) && !(current instanceof ColumnRefContext)) current = current.getChild(0);
     if (current === null || current === undefined) return undefined;
+    if (current instanceof ColumnReferenceContext || current instanceof DereferenceContext || current instanceof ColumnRefContext) return this.#columnZone(current);
     if (current instanceof ParenthesizedExpressionContext) return this.zoneOf(current.expression());
     if (current instanceof TypeConstructorContext) {
       if ((current.identifier()?.getText() ?? '').toLowerCase() !== 'timestamp') return undefined;
@@ -283,7 +305,8 @@ class Translator {
       };
       if (name === 'at_timezone' || name === 'with_timezone') {
         const zone = literal(1);
-        return zone === undefined ? undefined : this.#zone(athenaZone(zone, this.position(current)));
+        if (zone === undefined) return args[1] === undefined ? undefined : { sql: (this.#plain ?? this).emit(args[1]) };
+        return this.#zone(athenaZone(zone, this.position(current)));
       }
       if (name === 'from_iso8601_timestamp') {
         const text = literal(0);
@@ -299,6 +322,15 @@ class Translator {
     return zone === 'UTC' ? undefined : zone;
   }
 
+  /** A connector column whose values each carry a zone: its companion column `name$zone` (see duckdb-tables.ts). */
+  #columnZone(ctx: ColumnReferenceContext | DereferenceContext | ColumnRefContext): Zone | undefined {
+    // The qualifier (`e.`, `log.events.`) and the column name, as the translation writes them.
+    const parts = (this.#plain ?? this).emit(ctx).split(/\.(?=(?:[^"]*"[^"]*")*[^"]*$)/);
+    const column = (parts.pop() ?? '').replace(/^"|"$/g, '').replaceAll('""', '"').toLowerCase();
+    if (this.#options.zonedColumns?.has(column) !== true) return undefined;
+    return { sql: [...parts, `"${`${column}$zone`.replaceAll('"', '""')}"`].join('.') };
+  }
+
   /** Each result column's zone (see {@link Translation.columnZones}): the first SELECT's items, unless one is `*`. */
   columnZones(statement: ParserRuleContext): (string | undefined)[] {
     let query: ParseTree | null = statement;
@@ -312,8 +344,50 @@ class Translator {
       else for (let i = 0; i < node.getChildCount(); i++) stack.push(node.getChild(i) as ParseTree);
     }
     const items = specification?.selectList().selectItem() ?? [];
-    if (items.some((item) => item.selectExpressionColumnName() === null)) return [];
-    return items.map((item) => this.zoneOf(item.selectExpressionColumnName()));
+    if (items.some(isStar)) return [];
+    return items.map((item) => {
+      const zone = this.zoneOf(item.selectExpressionColumnName() ?? item.selectLiteralColumnName());
+      return typeof zone === 'string' ? zone : undefined;
+    });
+  }
+
+  /**
+   * The top-level SELECT whose items get a companion result column with each value's zone when
+   * it is known per value (`$zone<i>`, see {@link zoneResultColumn}); none under a set operation,
+   * whose sides must keep the same columns.
+   */
+  topSpecification(statement: ParserRuleContext): QuerySpecificationContext | undefined {
+    const stack: ParseTree[] = [statement];
+    while (stack.length > 0) {
+      const node = stack.shift() as ParseTree;
+      if (node instanceof SetOperationContext) return undefined;
+      if (node instanceof QuerySpecificationContext) return node;
+      for (let i = 0; i < node.getChildCount(); i++) stack.push(node.getChild(i) as ParseTree);
+    }
+    return undefined;
+  }
+
+  /** Set before emitting: the SELECT whose items' per-value zones become result columns. */
+  top: QuerySpecificationContext | undefined;
+
+  /** `, zone AS "$zone<i>"` for each item of the top SELECT whose zone is known per value. */
+  #zoneColumns(items: readonly SelectItemContext[], specification: QuerySpecificationContext): string {
+    const grouped = specification.groupBy() !== null || items.some((item) => this.#hasAggregate(item));
+    return items
+      .map((item, i) => {
+        const zone = this.zoneOf(item.selectExpressionColumnName() ?? item.selectLiteralColumnName());
+        if (zone === undefined || typeof zone === 'string') return '';
+        // Grouped rows share one instant, and Athena shows one of its values' zones.
+        return `, ${grouped ? `any_value(${zone.sql})` : zone.sql} AS "${zoneResultColumn(i)}"`;
+      })
+      .join('');
+  }
+
+  #hasAggregate(node: ParseTree): boolean {
+    if (node instanceof FunctionCallContext && node.over() === null && athenaFunctions[this.original(node.functionName()).toLowerCase()]?.kind === 'aggregate') return true;
+    if (node instanceof ListAggContext) return true;
+    for (let i = 0; i < node.getChildCount(); i++) if (this.#hasAggregate(node.getChild(i) as ParseTree)) return true;
+    return false;
   }
 
   #statement(ctx: SingleStatementContext): string {
@@ -376,17 +450,24 @@ class Translator {
       const text = expressions[1] === undefined ? undefined : stringLiteral(expressions[1]);
       return text === undefined ? undefined : athenaZone(stringValue(text), this.position(expressions[1] as ParseTree));
     };
-    if (name === 'at_timezone') {
-      // The same instant, now shown in the zone (the zone is the translation's, see zones.ts).
-      return literalZone() === undefined ? undefined : `CAST(${args[0] ?? ''} AS TIMESTAMPTZ)`;
+    // The zone is the translation's (see zones.ts): stated, or read per value from the zone argument.
+    const zoneArgument = () => literalZone() ?? { sql: args[1] ?? "'UTC'" };
+    // The same instant, now shown in the zone.
+    if (name === 'at_timezone') return `CAST(${args[0] ?? ''} AS TIMESTAMPTZ)`;
+    if (name === 'with_timezone') return instantSql(args[0] ?? '', zoneArgument());
+    if (name === 'from_iso8601_timestamp' && expressions[0] !== undefined && stringLiteral(expressions[0]) === undefined) {
+      throw new UnsupportedSqlError('from_iso8601_timestamp of anything but a string literal is not supported by local-athena (each value would keep its own zone; parse it with from_iso8601_timestamp(\'…\') per literal, or CAST(x AS timestamp with time zone) for UTC values)', this.position(expressions[0]));
     }
-    if (name === 'with_timezone') {
-      const zone = literalZone();
-      return zone === undefined ? undefined : instantSql(args[0] ?? '', zone);
-    }
-    if (!localFieldFunctions.has(name) && name !== 'date_trunc' && name !== 'to_iso8601') return undefined;
-    const zone = this.zoneOf(expressions[name === 'date_trunc' ? 1 : 0]);
+    if (!localFieldFunctions.has(name) && name !== 'date_trunc' && name !== 'to_iso8601' && name !== 'date_add') return undefined;
+    const zone = this.zoneOf(expressions[name === 'date_trunc' ? 1 : name === 'date_add' ? 2 : 0]);
     if (zone === undefined) return undefined;
+    if (name === 'date_add') {
+      // Days, weeks, months and years are added on the zone's calendar (across a DST change the
+      // instant moves by 23 or 25 hours); smaller units on the instant.
+      const unit = stringLiteral(expressions[0] as ParseTree);
+      if (unit === undefined || !calendarUnits.includes(stringValue(unit).toLowerCase())) return undefined;
+      return instantSql(`athena_date_add(${args[0] ?? ''}, ${args[1] ?? ''}, ${localSql(args[2] ?? '', zone)})`, zone);
+    }
     if (localFieldFunctions.has(name)) {
       args[0] = localSql(args[0] ?? '', zone);
       return undefined;
@@ -433,6 +514,8 @@ class Translator {
     const [leftUnit, rightUnit] = [0, 1].map((i) => this.#intervalKind(ctx.valueExpression(i)));
     const shift = (kind: 'calendar' | 'clock') => (kind === 'calendar' ? 'athena_date_shift' : 'athena_time_shift');
     // Interval literals are checked by the shift macros themselves.
+    // On a timestamp with time zone, Trino adds a day-to-second interval to the instant and a
+    // year-to-month one on the UTC calendar (TimestampWithTimeZoneOperators), as DuckDB does in UTC.
     if (rightUnit !== undefined) return `${shift(rightUnit)}(${left}, ${ctx.MINUS() === null ? '' : '-'}${right})`;
     if (leftUnit !== undefined && ctx.PLUS() !== null) return `${shift(leftUnit)}(${right}, ${left})`;
     const value = ctx.SLASH() !== null ? `athena_divide(${left}, ${right})` : ctx.PERCENT() !== null ? `athena_modulus(${left}, ${right})` : this.children(ctx);
@@ -558,7 +641,7 @@ class Translator {
     // varchar it prints as Athena prints it.
     const zone = this.zoneOf(ctx.expression());
     if (zone !== undefined && !(type instanceof DateTimeTypeContext && type.KW_WITH() !== null)) {
-      if (type instanceof GenericTypeContext && /^(varchar|char)$/i.test(type.identifier().getText())) value = `(strftime(${localSql(value, zone)}, '%Y-%m-%d %H:%M:%S.%g') || ' ' || ${sqlString(zone)})`;
+      if (type instanceof GenericTypeContext && /^(varchar|char)$/i.test(type.identifier().getText())) value = `(strftime(${localSql(value, zone)}, '%Y-%m-%d %H:%M:%S.%g') || ' ' || ${zoneTextSql(zone)})`;
       else value = localSql(value, zone);
     }
     const fn = ctx.KW_TRY_CAST() === null ? 'CAST' : 'TRY_CAST';
@@ -631,6 +714,13 @@ class Translator {
 
   /** Athena names an unaliased select item that is not a column `_colN` (N its 0-based position). */
   #selectItem(ctx: SelectItemContext): string {
+    const items = (ctx.parent?.children ?? []).filter((c): c is SelectItemContext => c instanceof SelectItemContext);
+    const top = this.top;
+    const zones = top !== undefined && ctx.parent?.parent === top && items.at(-1) === ctx && !items.some(isStar) ? this.#zoneColumns(items, top) : '';
+    return this.#namedSelectItem(ctx) + zones;
+  }
+
+  #namedSelectItem(ctx: SelectItemContext): string {
     const text = this.children(ctx);
     const expression = ctx.selectExpressionColumnName();
     if (expression === null || ctx.identifier() !== null) return text;
@@ -730,7 +820,10 @@ export function translateAthenaSql(sql: string, options: TranslateOptions = {}):
   const registry: PassthroughRegistry = { tables: [], byNode: new Map(), checks: [] };
   const translator = new Translator(sql, options, registry);
   const statement = statements[0] as ParserRuleContext;
+  translator.top = translator.topSpecification(statement);
   const duckdbSql = translator.emit(statement).replace(/;\s*$/, '');
-  const checkSql = new Translator(sql, options, registry, translator).emit(statement).replace(/;\s*$/, '');
+  const checker = new Translator(sql, options, registry, translator);
+  checker.top = translator.top;
+  const checkSql = checker.emit(statement).replace(/;\s*$/, '');
   return { duckdbSql, checkSql, checks: registry.checks, passthrough: registry.tables, columnZones: translator.columnZones(statement) };
 }
