@@ -49,6 +49,13 @@ describe("Athena's types and operators", () => {
     ["SELECT TIMESTAMP '2024-01-01 10:00:00.123 -08:00' + INTERVAL '1' HOUR", '2024-01-01 11:00:00.123 -08:00', datetime],
     ["SELECT date_trunc('day', TIMESTAMP '2024-01-01 00:30 Europe/Berlin')", '2024-01-01 00:00:00.000 Europe/Berlin', `${datetime}#date_trunc`],
     ["SELECT CAST(TIMESTAMP '2024-01-01 10:00 Europe/Berlin' AS timestamp with time zone)", '2024-01-01 10:00:00.000 Europe/Berlin', `${conversion}#cast`],
+    // date_add adds days, weeks, months and years on the zone's calendar (Trino's timestamptz DateAdd
+    // uses the value's zone chronology): across Los Angeles' DST change on 2021-03-14 a day is 23 hours;
+    // `+ INTERVAL '1' DAY` adds 24 hours to the instant (TimestampWithTimeZoneOperators).
+    ["SELECT date_add('day', 1, TIMESTAMP '2021-03-13 12:00 America/Los_Angeles')", '2021-03-14 12:00:00.000 America/Los_Angeles', `${datetime}#date_add`],
+    ["SELECT date_add('week', -1, TIMESTAMP '2021-03-20 12:00 America/Los_Angeles')", '2021-03-13 12:00:00.000 America/Los_Angeles', `${datetime}#date_add`],
+    ["SELECT TIMESTAMP '2021-03-13 12:00 America/Los_Angeles' + INTERVAL '1' DAY", '2021-03-14 13:00:00.000 America/Los_Angeles', datetime],
+    ["SELECT date_add('hour', 24, TIMESTAMP '2021-03-13 12:00 America/Los_Angeles')", '2021-03-14 13:00:00.000 America/Los_Angeles', `${datetime}#date_add`],
     // Local fields are read in the value's zone; CAST to timestamp gives the local wall time.
     ["SELECT hour(from_iso8601_timestamp('2024-01-01T10:00:00+02:00'))", '10', `${datetime}#hour`],
     ["SELECT extract(hour FROM TIMESTAMP '2024-01-01 10:00 UTC' AT TIME ZONE 'Asia/Tokyo')", '19', `${datetime}#extract`],
@@ -86,6 +93,11 @@ describe("Athena's types and operators", () => {
     expect(await athena.rows('VALUES 1, 2, 3')).toEqual([['1'], ['2'], ['3']]);
     expect(await athena.rows("SELECT * FROM (VALUES (1, 'a'), (2, 'b')) AS t (id, name)")).toEqual([['1', 'a'], ['2', 'b']]);
     expect(await athena.columns('SELECT 1, 2 AS two, 3')).toEqual(['_col0', 'two', '_col2']);
+  });
+
+  it('prints a zoned column in its zone next to plain columns (datetime.html#at_timezone)', async () => {
+    const sql = "SELECT x, at_timezone(TIMESTAMP '2021-08-22 13:00 UTC', 'America/Los_Angeles') FROM (VALUES 1) AS t (x)";
+    expect(await athena.rows(sql)).toEqual([['1', '2021-08-22 06:00:00.000 America/Los_Angeles']]);
   });
 });
 
