@@ -1,7 +1,8 @@
 /**
  * Per-value zones in query results. The DuckDB SQL returns each value's zone in a companion column:
  * `"$zone<i>"` for the i-th select item (see the dialect's `zoneResultColumn`) or, through `*`, a
- * table's own `"name$zone"` right after `name` (see duckdb-tables.ts). Here the companions are
+ * table's own `"name$zone"` right after `name` (see duckdb-tables.ts) or a CTE's or subquery's
+ * after its columns. Here the companions are
  * folded into their columns' values, so a result has the columns Athena's has.
  */
 import { DuckDBTimestampTZValue } from '@duckdb/node-api';
@@ -15,7 +16,11 @@ export function foldZoneColumns(columns: readonly string[], rows: readonly (read
   columns.forEach((name, i) => {
     const selected = /^\$zone(\d+)$/.exec(name);
     if (selected !== null) zoned.set(i, Number(selected[1]));
-    else if (i > 0 && name === `${columns[i - 1] ?? ''}${ZONE_COLUMN_SUFFIX}`) zoned.set(i, i - 1);
+    else if (name.endsWith(ZONE_COLUMN_SUFFIX)) {
+      // The nearest column before it of that name: a table's is right before it, a CTE's among its columns.
+      const column = columns.slice(0, i).lastIndexOf(name.slice(0, -ZONE_COLUMN_SUFFIX.length));
+      if (column >= 0) zoned.set(i, column);
+    }
   });
   if (zoned.size === 0) return { columns: [...columns], rows: rows.map((row) => [...row]) };
   const kept = columns.flatMap((_, i) => (zoned.has(i) ? [] : [i]));

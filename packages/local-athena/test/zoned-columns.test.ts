@@ -72,6 +72,14 @@ describe("a connector's timestamp with time zone column", () => {
     expect(printed(result)).toEqual([['2', '2021-08-22 15:00:00.000 Europe/Berlin', 'Europe/Berlin']]);
   });
 
+  it('keeps the zones through CTEs and FROM subqueries, also for zones the SQL states there', async () => {
+    const cte = "WITH x AS (SELECT id, happened AS h, at_timezone(happened, 'Asia/Tokyo') AS tokyo FROM ops.log.events WHERE id = 1) SELECT h, hour(h), tokyo, hour(tokyo) FROM x";
+    expect(await run(cte)).toEqual([['2021-08-22 06:00:00.000 America/Los_Angeles', '6', '2021-08-22 22:00:00.000 Asia/Tokyo', '22']]);
+    const star = await athena.query('SELECT * FROM (SELECT id, happened FROM ops.log.events WHERE id = 3) AS y');
+    expect(star.columns).toEqual(['id', 'happened']);
+    expect(printed(star)).toEqual([['3', '2021-08-22 18:30:00.000 +05:30']]);
+  });
+
   it('compares, groups and orders by instant: equal instants in different zones are equal', async () => {
     expect(await run("SELECT count(*) FROM ops.log.events WHERE happened = TIMESTAMP '2021-08-22 13:00 UTC'")).toEqual([['4']]);
     expect(await run("SELECT count(*) FROM ops.log.events WHERE happened = TIMESTAMP '2021-08-22 15:00 Europe/Berlin'")).toEqual([['4']]);

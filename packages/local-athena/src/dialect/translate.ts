@@ -29,6 +29,9 @@ import {
   BinaryLiteralContext,
   CastContext,
   ColumnRefContext,
+  NamedQueryContext,
+  QueryContext,
+  SubqueryRelationContext,
   ColumnReferenceContext,
   ConcatenationContext,
   DereferenceContext,
@@ -168,6 +171,16 @@ interface PassthroughRegistry {
   readonly tables: PassthroughTable[];
   readonly byNode: Map<ParseTree, PassthroughTable>;
   readonly checks: TypeCheck[];
+}
+
+/** Whether a SELECT is the body of a CTE or of a FROM subquery, not under a set operation. */
+function isDerivedTable(specification: QuerySpecificationContext): boolean {
+  let node: ParseTree | null = specification.parent;
+  while (node !== null && !(node instanceof QueryContext)) {
+    if (node instanceof SetOperationContext) return false;
+    node = node.parent;
+  }
+  return node !== null && (node.parent instanceof NamedQueryContext || node.parent instanceof SubqueryRelationContext);
 }
 
 /** Whether a select item is `*` or `t.*`. */
@@ -327,7 +340,7 @@ class Translator {
     // The qualifier (`e.`, `log.events.`) and the column name, as the translation writes them.
     const parts = (this.#plain ?? this).emit(ctx).split(/\.(?=(?:[^"]*"[^"]*")*[^"]*$)/);
     const column = (parts.pop() ?? '').replace(/^"|"$/g, '').replaceAll('""', '"').toLowerCase();
-    if (this.#options.zonedColumns?.has(column) !== true) return undefined;
+    if (this.#options.zonedColumns?.has(column) !== true && !this.#derivedZoned.has(column)) return undefined;
     return { sql: [...parts, `"${`${column}$zone`.replaceAll('"', '""')}"`].join('.') };
   }
 
@@ -357,7 +370,10 @@ class Translator {
    * whose sides must keep the same columns.
    */
   topSpecification(statement: ParserRuleContext): QuerySpecificationContext | undefined {
-    const stack: ParseTree[] = [statement];
+    let query: ParseTree | null = statement;
+    while (query !== null && !(query instanceof QueryStatementContext) && query.getChildCount() > 0) query = query.getChild(0);
+    if (!(query instanceof QueryStatementContext)) return undefined;
+    const stack: ParseTree[] = [query.queryNoWith()];
     while (stack.length > 0) {
       const node = stack.shift() as ParseTree;
       if (node instanceof SetOperationContext) return undefined;
@@ -369,16 +385,53 @@ class Translator {
 
   /** Set before emitting: the SELECT whose items' per-value zones become result columns. */
   top: QuerySpecificationContext | undefined;
+  /** SELECTs of CTEs and FROM subqueries whose zoned items get companion zone columns (`"name$zone"`). */
+  readonly #derived = new Set<QuerySpecificationContext>();
+  /** Output names of those items: a reference to one reads its companion. */
+  readonly #derivedZoned = new Set<string>();
 
-  /** `, zone AS "$zone<i>"` for each item of the top SELECT whose zone is known per value. */
-  #zoneColumns(items: readonly SelectItemContext[], specification: QuerySpecificationContext): string {
+  /**
+   * Before emitting, when the query has zoned connector columns: finds the SELECTs of CTEs and FROM
+   * subqueries (not under a set operation, whose sides must keep their columns), innermost first,
+   * and the names of their items that carry a zone, so that outer references to them read it.
+   */
+  prepareDerivedZones(statement: ParserRuleContext): void {
+    const specifications: QuerySpecificationContext[] = [];
+    const visit = (node: ParseTree) => {
+      for (let i = 0; i < node.getChildCount(); i++) visit(node.getChild(i) as ParseTree);
+      if (node instanceof QuerySpecificationContext && node !== this.top && isDerivedTable(node)) specifications.push(node);
+    };
+    visit(statement);
+    for (const specification of specifications) {
+      this.#derived.add(specification);
+      const items = specification.selectList().selectItem();
+      if (items.some(isStar)) continue;
+      items.forEach((item, i) => {
+        if (this.zoneOf(item.selectExpressionColumnName() ?? item.selectLiteralColumnName()) !== undefined) this.#derivedZoned.add(this.#outputName(item, i));
+      });
+    }
+  }
+
+  /** The name a select item's column has outside its SELECT: its alias, its column's name, or `_colN`. */
+  #outputName(item: SelectItemContext, index: number): string {
+    const alias = item.identifier();
+    const text = alias !== null ? alias.getText() : (item.selectLiteralColumnName()?.getText().split(/\.(?=(?:[^"]*"[^"]*")*[^"]*$)/).pop() ?? `_col${index}`);
+    return text.replace(/^"|"$/g, '').replaceAll('""', '"').toLowerCase();
+  }
+
+  /**
+   * `, zone AS name` for each item whose zone is known per value (and, with `stated`, also for those
+   * whose zone the SQL states, so it reaches outer references).
+   */
+  #zoneColumns(items: readonly SelectItemContext[], specification: QuerySpecificationContext, name: (index: number) => string, stated: boolean): string {
     const grouped = specification.groupBy() !== null || items.some((item) => this.#hasAggregate(item));
     return items
       .map((item, i) => {
         const zone = this.zoneOf(item.selectExpressionColumnName() ?? item.selectLiteralColumnName());
-        if (zone === undefined || typeof zone === 'string') return '';
+        if (zone === undefined || (typeof zone === 'string' && !stated)) return '';
+        const sql = zoneTextSql(zone);
         // Grouped rows share one instant, and Athena shows one of its values' zones.
-        return `, ${grouped ? `any_value(${zone.sql})` : zone.sql} AS "${zoneResultColumn(i)}"`;
+        return `, ${grouped && typeof zone !== 'string' ? `any_value(${sql})` : sql} AS ${name(i)}`;
       })
       .join('');
   }
@@ -715,8 +768,11 @@ class Translator {
   /** Athena names an unaliased select item that is not a column `_colN` (N its 0-based position). */
   #selectItem(ctx: SelectItemContext): string {
     const items = (ctx.parent?.children ?? []).filter((c): c is SelectItemContext => c instanceof SelectItemContext);
-    const top = this.top;
-    const zones = top !== undefined && ctx.parent?.parent === top && items.at(-1) === ctx && !items.some(isStar) ? this.#zoneColumns(items, top) : '';
+    const specification = ctx.parent?.parent;
+    const last = items.at(-1) === ctx && !items.some(isStar) && specification instanceof QuerySpecificationContext;
+    let zones = '';
+    if (last && specification === this.top) zones = this.#zoneColumns(items, specification, (i) => `"${zoneResultColumn(i)}"`, false);
+    else if (last && this.#derived.has(specification)) zones = this.#zoneColumns(items, specification, (i) => `"${`${this.#outputName(items[i] as SelectItemContext, i)}$zone`.replaceAll('"', '""')}"`, true);
     return this.#namedSelectItem(ctx) + zones;
   }
 
@@ -821,9 +877,11 @@ export function translateAthenaSql(sql: string, options: TranslateOptions = {}):
   const translator = new Translator(sql, options, registry);
   const statement = statements[0] as ParserRuleContext;
   translator.top = translator.topSpecification(statement);
+  if ((options.zonedColumns?.size ?? 0) > 0) translator.prepareDerivedZones(statement);
   const duckdbSql = translator.emit(statement).replace(/;\s*$/, '');
   const checker = new Translator(sql, options, registry, translator);
   checker.top = translator.top;
+  if ((options.zonedColumns?.size ?? 0) > 0) checker.prepareDerivedZones(statement);
   const checkSql = checker.emit(statement).replace(/;\s*$/, '');
   return { duckdbSql, checkSql, checks: registry.checks, passthrough: registry.tables, columnZones: translator.columnZones(statement) };
 }
