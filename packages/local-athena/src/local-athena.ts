@@ -257,7 +257,7 @@ export class LocalAthena {
     const result = await this.#duckdb.query(sql).catch((error: unknown) => {
       throw duckdbErrorToAthena(error);
     });
-    const { columns, rows } = zonedColumns.size === 0 ? result : foldZoneColumns(result.columns, result.rows);
+    const { columns, rows } = translation.zoneColumns ? foldZoneColumns(result.columns, result.rows) : result;
     const duckdbMs = performance.now() - queryStarted;
     return { columns, rows, columnZones: translation.columnZones, scans, durationMs: performance.now() - started, duckdbMs };
   }

@@ -74,6 +74,14 @@ const macros: readonly string[] = [
      'decimal': athena_decimal_divide(CASE WHEN athena_is_exact(a) AND athena_is_exact(b) THEN a END, CASE WHEN athena_is_exact(a) AND athena_is_exact(b) THEN b END, greatest(athena_scale(a), athena_scale(b))),
      'number': a / b},
      CASE WHEN athena_is_integer(a) AND athena_is_integer(b) THEN 'integer' WHEN athena_is_exact(a) AND athena_is_exact(b) THEN 'decimal' ELSE 'number' END)`,
+  // typeof() of a quotient or an average, whose DuckDB type has precision 38: Athena's type, computed
+  // from the operands' DuckDB types while binding (integers count as decimals of their digits, as
+  // Trino coerces them; https://trino.io/docs/current/functions/decimal.html's table for x / y).
+  `athena_decimal_parts(t) AS CASE WHEN t LIKE 'DECIMAL(%' THEN [CAST(regexp_extract(t, '\\((\\d+),', 1) AS INTEGER), CAST(regexp_extract(t, ',(\\d+)\\)', 1) AS INTEGER)]
+     ELSE MAP {'TINYINT': [3, 0], 'SMALLINT': [5, 0], 'INTEGER': [10, 0], 'BIGINT': [19, 0]}[t] END`,
+  `athena_quotient_type(ta, tb, fallback) AS CASE WHEN (ta LIKE 'DECIMAL(%' OR tb LIKE 'DECIMAL(%') AND athena_decimal_parts(ta) IS NOT NULL AND athena_decimal_parts(tb) IS NOT NULL
+     THEN 'decimal(' || least(38, athena_decimal_parts(ta)[1] + athena_decimal_parts(tb)[2] + greatest(0, athena_decimal_parts(tb)[2] - athena_decimal_parts(ta)[2])) || ',' || greatest(athena_decimal_parts(ta)[2], athena_decimal_parts(tb)[2]) || ')' ELSE fallback END`,
+  `athena_average_type(t, fallback) AS CASE WHEN t LIKE 'DECIMAL(%' THEN lower(t) ELSE fallback END`,
   // avg of a decimal (DuckDB's sum of one is a DECIMAL(38,s)): the sum over the count at the input's scale.
   `athena_avg_of(average, total, n) AS struct_extract({
      'decimal': athena_decimal_divide(CASE WHEN athena_is_decimal(total) THEN total END, CASE WHEN athena_is_decimal(total) THEN nullif(n, 0) END, athena_scale(total)),
@@ -118,6 +126,9 @@ const macros: readonly string[] = [
   // not know) and IANA names.
   `athena_offset_minutes(z) AS CASE WHEN regexp_matches(z, '^[+-]\\d\\d:\\d\\d$') THEN (CASE WHEN z[1] = '-' THEN -1 ELSE 1 END) * (CAST(z[2:3] AS INTEGER) * 60 + CAST(z[5:6] AS INTEGER)) WHEN upper(z) = 'UTC' THEN 0 END`,
   `athena_local(x, z) AS CASE WHEN athena_offset_minutes(z) IS NOT NULL THEN CAST(CAST(x AS TIMESTAMPTZ) AS TIMESTAMP) + to_minutes(athena_offset_minutes(z)) ELSE timezone(z, CAST(x AS TIMESTAMPTZ)) END`,
+  // The zone of an ISO 8601 text's offset (…Z, …+02, …+0200, …+02:00) as Athena's id, UTC without one.
+  `athena_iso8601_offset(o) AS CASE WHEN o = '' OR upper(o) = 'Z' OR regexp_matches(o, '^[+-]0+$') THEN 'UTC' ELSE o[1] || o[2:3] || ':' || coalesce(nullif(o[4:5], ''), '00') END`,
+  `athena_iso8601_zone(t) AS athena_iso8601_offset(replace(regexp_extract(t, 'T.*?([Zz]|[+-]\\d\\d(?::?\\d\\d)?)$', 1), ':', ''))`,
   `athena_instant(l, z) AS CASE WHEN athena_offset_minutes(z) IS NOT NULL THEN CAST(CAST(l AS TIMESTAMP) - to_minutes(athena_offset_minutes(z)) AS TIMESTAMPTZ) ELSE timezone(z, CAST(l AS TIMESTAMP)) END`,
   // Aggregates whose DuckDB result type is wider than Athena's (HUGEINT where Athena has bigint).
   `athena_bigint_result(x) AS struct_extract({'bigint': CAST(CASE WHEN typeof(x) = 'HUGEINT' THEN x END AS BIGINT), 'other': x}, CASE WHEN typeof(x) = 'HUGEINT' THEN 'bigint' ELSE 'other' END)`,

@@ -111,6 +111,11 @@ export interface Translation {
    * (`at_timezone(x, 'Europe/Berlin')`), undefined for UTC or any other column (see zones.ts).
    */
   readonly columnZones: readonly (string | undefined)[];
+  /**
+   * Whether the result may have companion columns with each value's zone (`"$zone<i>"`, or a
+   * table's `name$zone` through `*`), to be folded into the values (local-athena's result-zones.ts).
+   */
+  readonly zoneColumns: boolean;
   /** The checks in {@link checkSql}, by id: what a failed one reports. */
   readonly checks: readonly TypeCheck[];
   readonly passthrough: readonly PassthroughTable[];
@@ -323,7 +328,9 @@ class Translator {
       }
       if (name === 'from_iso8601_timestamp') {
         const text = literal(0);
-        return text === undefined ? undefined : this.#zone(iso8601Zone(text));
+        // Each text's own offset, when it is not a literal.
+        if (text === undefined) return args[0] === undefined ? undefined : { sql: `athena_iso8601_zone(${(this.#plain ?? this).emit(args[0])})` };
+        return this.#zone(iso8601Zone(text));
       }
       if (name === 'date_trunc') return this.zoneOf(args[1]);
       if (name === 'date_add') return this.zoneOf(args[2]);
@@ -385,6 +392,8 @@ class Translator {
 
   /** Set before emitting: the SELECT whose items' per-value zones become result columns. */
   top: QuerySpecificationContext | undefined;
+  /** Whether the emitted SQL has companion zone columns (see {@link Translation.zoneColumns}). */
+  zoneColumns = false;
   /** SELECTs of CTEs and FROM subqueries whose zoned items get companion zone columns (`"name$zone"`). */
   readonly #derived = new Set<QuerySpecificationContext>();
   /** Output names of those items: a reference to one reads its companion. */
@@ -431,6 +440,7 @@ class Translator {
         if (zone === undefined || (typeof zone === 'string' && !stated)) return '';
         const sql = zoneTextSql(zone);
         // Grouped rows share one instant, and Athena shows one of its values' zones.
+        this.zoneColumns = true;
         return `, ${grouped && typeof zone !== 'string' ? `any_value(${sql})` : sql} AS ${name(i)}`;
       })
       .join('');
@@ -472,6 +482,10 @@ class Translator {
     const modifiers = entry.kind === 'scalar' && (ctx.setQuantifier() !== null || ctx.sortItem().length > 0 || ctx.filter() !== null || ctx.over() !== null);
     if (modifiers) throw new AthenaSqlError(`${name} is not an aggregate function; DISTINCT, ORDER BY, FILTER and OVER need one`, position);
     const args = star ? ['*'] : expressions.map((e) => this.emit(e));
+    if (name === 'typeof' && expressions[0] !== undefined) {
+      const decimal = this.#decimalTypeOf(expressions[0], args[0] ?? '');
+      if (decimal !== undefined) return decimal;
+    }
     const zoned = this.#zonedCall(name, expressions, args);
     if (zoned !== undefined) return zoned;
     const distinct = ctx.setQuantifier()?.getText().toUpperCase() === 'DISTINCT' ? 'DISTINCT ' : '';
@@ -508,9 +522,6 @@ class Translator {
     // The same instant, now shown in the zone.
     if (name === 'at_timezone') return `CAST(${args[0] ?? ''} AS TIMESTAMPTZ)`;
     if (name === 'with_timezone') return instantSql(args[0] ?? '', zoneArgument());
-    if (name === 'from_iso8601_timestamp' && expressions[0] !== undefined && stringLiteral(expressions[0]) === undefined) {
-      throw new UnsupportedSqlError('from_iso8601_timestamp of anything but a string literal is not supported by local-athena (each value would keep its own zone; parse it with from_iso8601_timestamp(\'…\') per literal, or CAST(x AS timestamp with time zone) for UTC values)', this.position(expressions[0]));
-    }
     if (!localFieldFunctions.has(name) && name !== 'date_trunc' && name !== 'to_iso8601' && name !== 'date_add') return undefined;
     const zone = this.zoneOf(expressions[name === 'date_trunc' ? 1 : name === 'date_add' ? 2 : 0]);
     if (zone === undefined) return undefined;
@@ -527,6 +538,26 @@ class Translator {
     }
     if (name === 'date_trunc') return instantSql(`athena_date_trunc(${args[0] ?? ''}, ${localSql(args[1] ?? '', zone)})`, zone);
     if (name === 'to_iso8601') return `(strftime(${localSql(args[0] ?? '', zone)}, '%Y-%m-%dT%H:%M:%S.%g') || ${offsetSuffixSql(args[0] ?? '', zone)})`;
+    return undefined;
+  }
+
+  /**
+   * typeof() of a quotient or an average of decimals: DuckDB's type has precision 38, Athena's is
+   * computed from the operands' types (the macros in duckdb-macros.ts, folded while binding).
+   */
+  #decimalTypeOf(argument: ParseTree, argumentSql: string): string | undefined {
+    let current: ParseTree | null = argument;
+    while (current !== null && current.getChildCount() === 1 && !(current instanceof TerminalNode)) current = current.getChild(0);
+    if (current instanceof ParenthesizedExpressionContext) return this.#decimalTypeOf(current.expression(), argumentSql);
+    const fallback = `athena_type_name(typeof(${argumentSql}))`;
+    if (current instanceof ArithmeticBinaryContext && current.SLASH() !== null) {
+      const [a, b] = [0, 1].map((i) => `typeof(${this.emit(current.valueExpression(i) as ParserRuleContext)})`);
+      return `athena_quotient_type(${a}, ${b}, ${fallback})`;
+    }
+    if (current instanceof FunctionCallContext && this.original(current.functionName()).toLowerCase() === 'avg' && current.over() === null && current.expression().length === 1) {
+      // The input's type, read through an aggregate so the binder accepts it where avg() stands.
+      return `athena_average_type(typeof(any_value(${this.emit(current.expression(0) as ParserRuleContext)})), ${fallback})`;
+    }
     return undefined;
   }
 
@@ -883,5 +914,6 @@ export function translateAthenaSql(sql: string, options: TranslateOptions = {}):
   checker.top = translator.top;
   if ((options.zonedColumns?.size ?? 0) > 0) checker.prepareDerivedZones(statement);
   const checkSql = checker.emit(statement).replace(/;\s*$/, '');
-  return { duckdbSql, checkSql, checks: registry.checks, passthrough: registry.tables, columnZones: translator.columnZones(statement) };
+  const zoneColumns = translator.zoneColumns || (options.zonedColumns?.size ?? 0) > 0;
+  return { duckdbSql, checkSql, checks: registry.checks, passthrough: registry.tables, columnZones: translator.columnZones(statement), zoneColumns };
 }
