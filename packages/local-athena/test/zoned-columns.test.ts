@@ -89,6 +89,13 @@ describe("a connector's timestamp with time zone column", () => {
     expect(grouped[1]?.[0]).toMatch(/^2021-08-22 \d\d:\d\d:00\.000 /);
   });
 
+  it('max and min keep the zone of the value they pick (aggregate.html#max)', async () => {
+    const sql = "SELECT max(happened), min(happened), hour(max(happened)) FROM ops.log.events WHERE id IN (2, 5)";
+    expect(await run(sql)).toEqual([['2021-08-22 15:00:00.000 Europe/Berlin', '2021-03-13 12:00:00.000 America/Los_Angeles', '15']]);
+    const grouped = "SELECT zone = 'Asia/Tokyo', max(happened) FROM ops.log.events WHERE id IN (1, 5) GROUP BY 1 ORDER BY 1";
+    expect(await run(grouped)).toEqual([['false', '2021-08-22 06:00:00.000 America/Los_Angeles'], ['true', '2021-03-13 12:00:00.000 America/Los_Angeles']]);
+  });
+
   it("reads local fields in each value's zone", async () => {
     const sql = "SELECT id, hour(happened), minute(happened), day_of_week(happened), date(happened), date_format(happened, '%H:%i'), CAST(happened AS varchar), to_iso8601(happened), EXTRACT(HOUR FROM happened) FROM ops.log.events WHERE id <= 3 ORDER BY id";
     expect(await run(sql)).toEqual([

@@ -333,6 +333,12 @@ class Translator {
         return this.#zone(iso8601Zone(text));
       }
       if (name === 'date_trunc') return this.zoneOf(args[1]);
+      // The extreme value keeps its own zone (ties by instant: one of theirs, as on Athena).
+      if ((name === 'max' || name === 'min') && args.length === 1 && current.over() === null && current.setQuantifier() === null && current.filter() === null) {
+        const zone = this.zoneOf(args[0]);
+        if (zone === undefined || typeof zone === 'string' || zone.aggregate === true) return zone;
+        return { sql: `arg_${name}(${zone.sql}, ${(this.#plain ?? this).emit(args[0] as ParseTree)})`, aggregate: true };
+      }
       if (name === 'date_add') return this.zoneOf(args[2]);
     }
     return undefined;
@@ -441,7 +447,7 @@ class Translator {
         const sql = zoneTextSql(zone);
         // Grouped rows share one instant, and Athena shows one of its values' zones.
         this.zoneColumns = true;
-        return `, ${grouped && typeof zone !== 'string' ? `any_value(${sql})` : sql} AS ${name(i)}`;
+        return `, ${grouped && typeof zone !== 'string' && zone.aggregate !== true ? `any_value(${sql})` : sql} AS ${name(i)}`;
       })
       .join('');
   }

@@ -17,6 +17,8 @@ import { AthenaSqlError, type SqlPosition } from './errors.js';
  */
 export interface ValueZone {
   readonly sql: string;
+  /** Whether `sql` is an aggregate (the zone of `max(ts)`), so it is not aggregated again. */
+  readonly aggregate?: boolean;
 }
 
 /** A zone the SQL states (its id) or one known per value. */
