@@ -14,15 +14,7 @@ import {
   BetweenContext,
   ComparisonContext,
   InListContext,
-  ParenthesizedExpressionContext,
   PredicatedContext,
-  IntegerLiteralContext,
-  DecimalLiteralContext,
-  DoubleLiteralContext,
-  StringLiteralContext,
-  BooleanLiteralContext,
-  NullLiteralContext,
-  ArithmeticUnaryContext,
   DateTimeTypeContext,
   QuerySpecificationContext,
   BinaryLiteralContext,
@@ -63,6 +55,7 @@ import {
 import { AthenaSqlError, type SqlPosition, UnsupportedSqlError, refusedClasses, typeCheckError, typeClass, typeClassNames } from './errors.js';
 import { type FunctionCall, athenaFunctions, duckdbOnlyFunctions } from './functions.js';
 import { parseTrinoSql } from './trino-parse.js';
+import { decimalTypeOf, staticType } from './operand-types.js';
 import { duckdbType } from './types.js';
 import { athenaZone, instantSql, localSql, zoneTextSql } from './zones.js';
 import { type TranslateOptions, ZoneTranslator, intervalKind, isStar, sqlString, stringLiteral, stringValue, zoneResultColumn, zonedTimestampLiteral } from './zone-translator.js';
@@ -257,7 +250,7 @@ class Translator extends ZoneTranslator {
     if (modifiers) throw new AthenaSqlError(`${name} is not an aggregate function; DISTINCT, ORDER BY, FILTER and OVER need one`, position);
     const args = star ? ['*'] : expressions.map((e) => this.emit(e));
     if (name === 'typeof' && expressions[0] !== undefined) {
-      const decimal = this.#decimalTypeOf(expressions[0], args[0] ?? '');
+      const decimal = decimalTypeOf(expressions[0], args[0] ?? '', this);
       if (decimal !== undefined) return decimal;
     }
     const zoned = this.zonedCall(name, expressions, args);
@@ -279,26 +272,6 @@ class Translator extends ZoneTranslator {
       render: (fn, list = args) => `${fn}(${distinct}${list.join(', ')}${orderBy}${nulls})${filter}${over}`,
     };
     return entry.emit(call);
-  }
-
-  /**
-   * typeof() of a quotient or an average of decimals: DuckDB's type has precision 38, Athena's is
-   * computed from the operands' types (the macros in duckdb-macros.ts, folded while binding).
-   */
-  #decimalTypeOf(argument: ParseTree, argumentSql: string): string | undefined {
-    let current: ParseTree | null = argument;
-    while (current !== null && current.getChildCount() === 1 && !(current instanceof TerminalNode)) current = current.getChild(0);
-    if (current instanceof ParenthesizedExpressionContext) return this.#decimalTypeOf(current.expression(), argumentSql);
-    const fallback = `athena_type_name(typeof(${argumentSql}))`;
-    if (current instanceof ArithmeticBinaryContext && current.SLASH() !== null) {
-      const [a, b] = [0, 1].map((i) => `typeof(${this.emit(current.valueExpression(i) as ParserRuleContext)})`);
-      return `athena_quotient_type(${a}, ${b}, ${fallback})`;
-    }
-    if (current instanceof FunctionCallContext && this.original(current.functionName()).toLowerCase() === 'avg' && current.over() === null && current.expression().length === 1) {
-      // The input's type, read through an aggregate so the binder accepts it where avg() stands.
-      return `athena_average_type(typeof(any_value(${this.emit(current.expression(0) as ParserRuleContext)})), ${fallback})`;
-    }
-    return undefined;
   }
 
   #listagg(ctx: ListAggContext): string {
@@ -360,7 +333,7 @@ class Translator extends ZoneTranslator {
    * do not nest.
    */
   #typeCheck(plain: Translator, kind: TypeCheck['kind'], operator: string, at: ParseTree, operands: readonly ParserRuleContext[]): string | undefined {
-    const staticTypes = operands.map((o) => this.#staticType(o));
+    const staticTypes = operands.map((o) => staticType(o));
     const check: TypeCheck = { kind, operator, position: this.position(at), literals: operands.map(stringLiteral), staticTypes };
     const known = staticTypes.filter((t): t is string => t !== undefined);
     const classes = [...new Set(known.map(typeClass))];
@@ -391,43 +364,6 @@ class Translator extends ZoneTranslator {
     return `${macro}(${id}, ${operands.map((o) => `typeof(${plain.emit(o)})`).join(', ')})`;
   }
 
-  /** The DuckDB type of an operand when the SQL shows it: a literal, a typed literal, a CAST. */
-  #staticType(node: ParseTree): string | undefined {
-    let current: ParseTree | null = node;
-    while (current !== null) {
-      if (current instanceof IntegerLiteralContext) return BigInt(current.getText()) > 2147483647n ? 'BIGINT' : 'INTEGER';
-      if (current instanceof DecimalLiteralContext) {
-        const [whole = '', fraction = ''] = current.getText().split('.');
-        return `DECIMAL(${Math.max(whole.replace(/^0+/, '').length + fraction.length, 1)},${fraction.length})`;
-      }
-      if (current instanceof DoubleLiteralContext) return 'DOUBLE';
-      if (current instanceof StringLiteralContext) return 'VARCHAR';
-      if (current instanceof BooleanLiteralContext) return 'BOOLEAN';
-      if (current instanceof NullLiteralContext) return '"NULL"';
-      if (current instanceof ParenthesizedExpressionContext) return this.#staticType(current.expression());
-      if (current instanceof ArithmeticUnaryContext) return this.#staticType(current.valueExpression());
-      // Arithmetic with a number is a number (or refused by its own check): its exact type is DuckDB's.
-      if (current instanceof ArithmeticBinaryContext) {
-        const types = [this.#staticType(current.valueExpression(0) as ParseTree), this.#staticType(current.valueExpression(1) as ParseTree)];
-        return types.some((t) => t !== undefined && typeClass(t) === 'number') ? (types.find((t) => t !== undefined && typeClass(t) === 'number') as string) : undefined;
-      }
-      if (current instanceof TypeConstructorContext) {
-        const name = (current.identifier()?.getText() ?? 'double').toLowerCase();
-        if (name === 'timestamp') return zonedTimestampLiteral.test(stringValue(current.string().getText()).trim()) ? 'TIMESTAMP WITH TIME ZONE' : 'TIMESTAMP';
-        return ({ date: 'DATE', time: 'TIME', double: 'DOUBLE', real: 'FLOAT', bigint: 'BIGINT', integer: 'INTEGER', smallint: 'SMALLINT', tinyint: 'TINYINT', varchar: 'VARCHAR', char: 'VARCHAR', decimal: 'DECIMAL(38,0)' } as Record<string, string>)[name];
-      }
-      if (current instanceof CastContext) {
-        const type = current.type();
-        if (type instanceof DateTimeTypeContext) return type.KW_WITH() === null ? 'TIMESTAMP' : 'TIMESTAMP WITH TIME ZONE';
-        const name = type.getText().toLowerCase().replace(/\(.*$/, '');
-        return ({ date: 'DATE', double: 'DOUBLE', real: 'FLOAT', bigint: 'BIGINT', integer: 'INTEGER', int: 'INTEGER', smallint: 'SMALLINT', tinyint: 'TINYINT', varchar: 'VARCHAR', char: 'VARCHAR', boolean: 'BOOLEAN', decimal: 'DECIMAL(38,0)' } as Record<string, string>)[name];
-      }
-      if (current.getChildCount() !== 1 || current instanceof TerminalNode) return undefined;
-      current = current.getChild(0);
-    }
-    return undefined;
-  }
-
   /** A comparison, BETWEEN or IN list with Athena's check of its operands' types. */
   #checkedPredicate(ctx: PredicatedContext, plain: Translator): string {
     const text = this.children(ctx);
@@ -439,8 +375,8 @@ class Translator extends ZoneTranslator {
     else if (predicate instanceof InListContext) {
       // The items the SQL shows the types of, checked together; the others one by one.
       const items = predicate.expression();
-      const shown = items.filter((item) => this.#staticType(item) !== undefined);
-      const hidden = items.filter((item) => this.#staticType(item) === undefined);
+      const shown = items.filter((item) => staticType(item) !== undefined);
+      const hidden = items.filter((item) => staticType(item) === undefined);
       checks = [...(shown.length === 0 ? [] : [this.#typeCheck(plain, 'in', 'IN', ctx, [value, ...shown])]), ...hidden.map((item) => this.#typeCheck(plain, 'in', 'IN', ctx, [value, item]))];
     } else return text;
     const keys = checks.filter((key): key is string => key !== undefined);
