@@ -5,13 +5,31 @@
  */
 import { type DuckDBConnection, DuckDBDataChunk, type DuckDBValue, dateValue, decimalValue, listValue, mapValue, structValue, timestampTZValue, timestampValue } from '@duckdb/node-api';
 import { type Data, DataType, type Field, type RecordBatch, type Schema, TimeUnit } from 'apache-arrow';
-import { readValue, toUnscaledDecimal } from '@athena-federation/connector-core';
+import { type TimestampWithZone, readValue, toUnscaledDecimal } from '@athena-federation/connector-core';
 import duckdb from '@duckdb/node-bindings';
 import { CHUNK_ROWS, type ColumnWriter, columnWriter } from './duckdb-vectors.js';
 
 /** A DuckDB identifier, quoted. */
 export function quoteIdentifier(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** The suffix of the companion column that holds each value's zone id next to a zoned column. */
+export const ZONE_COLUMN_SUFFIX = '$zone';
+
+/**
+ * Whether an Arrow field's values each carry a zone: Timestamp(MILLISECOND, tz), Athena's packed
+ * timestamp with time zone. Its DuckDB column holds the instant and a companion VARCHAR column
+ * (`name$zone`, right after it) the zone id, so comparisons stay by instant while each value's zone
+ * is kept for printing and for the functions that read local fields (see the README's Time zones).
+ */
+export function isZonedField(field: Field): boolean {
+  return DataType.isTimestamp(field.type) && field.type.unit === TimeUnit.MILLISECOND;
+}
+
+/** The lower-case names of `schema`'s zoned columns ({@link isZonedField}). */
+export function zonedColumnNames(schema: Schema): string[] {
+  return schema.fields.filter(isZonedField).map((f) => f.name.toLowerCase());
 }
 
 /** The DuckDB column type of an Arrow field. */
@@ -60,7 +78,7 @@ export function duckdbValue(type: DataType, value: unknown): DuckDBValue {
 
 /** Creates `catalog.schema.table` (attaching the catalog and creating the schema when needed), in one round trip. */
 export async function createTable(connection: DuckDBConnection, catalog: string, schemaName: string, tableName: string, schema: Schema): Promise<void> {
-  const columns = schema.fields.map((f) => `${quoteIdentifier(f.name)} ${duckdbType(f.type)}`).join(', ');
+  const columns = schema.fields.flatMap((f) => [`${quoteIdentifier(f.name)} ${duckdbType(f.type)}`, ...(isZonedField(f) ? [`${quoteIdentifier(f.name + ZONE_COLUMN_SUFFIX)} VARCHAR`] : [])]).join(', ');
   const database = quoteIdentifier(catalog);
   const namespace = `${database}.${quoteIdentifier(schemaName)}`;
   await connection.run(`ATTACH IF NOT EXISTS ':memory:' AS ${database}; CREATE SCHEMA IF NOT EXISTS ${namespace}; CREATE OR REPLACE TABLE ${namespace}.${quoteIdentifier(tableName)} (${columns})`);
@@ -85,6 +103,9 @@ export interface TableLoader {
 interface ColumnPlan {
   readonly types: readonly DataType[];
   readonly writers: readonly (ColumnWriter | undefined)[];
+  /** Per Arrow column, its DuckDB column (zoned columns are followed by their zone's). */
+  readonly targets: readonly number[];
+  readonly zoned: readonly boolean[];
 }
 
 /** Writes rows `start … start + count` of `batch` into `chunk`: memory copies where a column allows, else value by value. */
@@ -93,15 +114,21 @@ function writeChunk(chunk: DuckDBDataChunk, batch: RecordBatch, columns: ColumnP
     const vector = batch.getChildAt(c);
     const data = vector?.data.length === 1 ? vector.data[0] : undefined;
     const writer = columns.writers[c];
-    if (data !== undefined && writer !== undefined && writer(duckdb.data_chunk_get_vector(chunk.chunk, c), data as Data, start, count)) return;
-    const values = Array.from({ length: count }, (_, i) => (vector === null ? null : duckdbValue(type, readValue(vector, start + i))));
-    const target = chunk.getColumnVector(c);
-    // Values first, NULLs last: a DuckDB vector's validity mask only exists once a NULL is set,
-    // and after that every value pays for BigInt bit twiddling.
-    for (let i = 0; i < count; i++) if (values[i] !== null) target.setItem(i, values[i] ?? null);
-    for (let i = 0; i < count; i++) if (values[i] === null) target.setItem(i, null);
-    target.flush();
+    const column = columns.targets[c] ?? c;
+    if (data !== undefined && writer !== undefined && writer(duckdb.data_chunk_get_vector(chunk.chunk, column), data as Data, start, count)) return;
+    const read = Array.from({ length: count }, (_, i) => (vector === null ? null : readValue(vector, start + i)));
+    setItems(chunk, column, read.map((value) => duckdbValue(type, value)));
+    if (columns.zoned[c] === true) setItems(chunk, column + 1, read.map((value) => (value === null ? null : (value as TimestampWithZone).zoneId)));
   });
+}
+
+function setItems(chunk: DuckDBDataChunk, column: number, values: readonly DuckDBValue[]): void {
+  const target = chunk.getColumnVector(column);
+  // Values first, NULLs last: a DuckDB vector's validity mask only exists once a NULL is set,
+  // and after that every value pays for BigInt bit twiddling.
+  for (let i = 0; i < values.length; i++) if (values[i] !== null) target.setItem(i, values[i] ?? null);
+  for (let i = 0; i < values.length; i++) if (values[i] === null) target.setItem(i, null);
+  target.flush();
 }
 
 /**
@@ -118,9 +145,11 @@ export async function openTableLoader(connection: DuckDBConnection, catalog: str
     throw error;
   });
   // DuckDB's own column types, so empty lists and maps know their item types.
-  const columnTypes = schema.fields.map((_, i) => appender.columnType(i));
+  const zoned = schema.fields.map(isZonedField);
+  const columnTypes = Array.from({ length: schema.fields.length + zoned.filter(Boolean).length }, (_, i) => appender.columnType(i));
   const types = schema.fields.map((f) => f.type);
-  const columns: ColumnPlan = { types, writers: types.map(columnWriter) };
+  const targets = zoned.map((_, c) => c + zoned.slice(0, c).filter(Boolean).length);
+  const columns: ColumnPlan = { types, writers: types.map((type, c) => (zoned[c] === true ? undefined : columnWriter(type))), targets, zoned };
   // One chunk, refilled for every append (the appender copies it): creating one costs a native type per column.
   const chunk = DuckDBDataChunk.create(columnTypes);
   let failure: { readonly error: unknown } | undefined;

@@ -29,8 +29,28 @@ export function formatTimestamp(micros: bigint, withZone: boolean | string): str
   return `${day} ${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}.${fraction}${zone}`;
 }
 
-/** A result value as Athena prints it (a timestamp with time zone in UTC; see {@link athenaTextInZone}). */
+/**
+ * A timestamp with time zone that carries its own zone, as Athena's values do: a result value of a
+ * column whose zone is known per value (a connector's Timestamp(MILLISECOND, tz) column,
+ * `at_timezone(ts, zone_col)`). It is the instant, like any TIMESTAMPTZ value, and prints in its zone.
+ */
+export class TimestampWithZoneValue extends DuckDBTimestampTZValue {
+  /** Athena's zone id: `UTC`, `+05:30`, `Europe/Berlin`. */
+  readonly zone: string;
+
+  constructor(micros: bigint, zone: string) {
+    super(micros);
+    this.zone = zone;
+  }
+
+  override toString(): string {
+    return this.isFinite ? formatTimestamp(localMicros(this.micros, this.zone), this.zone) : super.toString();
+  }
+}
+
+/** A result value as Athena prints it (a timestamp with time zone in its own zone or UTC; see {@link athenaTextInZone}). */
 export function athenaText(value: unknown): string {
+  if (value instanceof TimestampWithZoneValue) return value.toString();
   if (value instanceof DuckDBTimestampTZValue && value.isFinite) return formatTimestamp(value.micros, true);
   if (value instanceof DuckDBTimestampValue && value.isFinite) return formatTimestamp(value.micros, false);
   // Athena prints an array as [a, b] and a map as {k=v}, strings unquoted.
@@ -44,7 +64,7 @@ export function athenaText(value: unknown): string {
  * it: a timestamp with time zone as its local date-time there, with the zone; UTC when undefined.
  */
 export function athenaTextInZone(value: unknown, zone: string | undefined): string {
-  if (zone !== undefined && value instanceof DuckDBTimestampTZValue && value.isFinite) return formatTimestamp(localMicros(value.micros, zone), zone);
+  if (zone !== undefined && !(value instanceof TimestampWithZoneValue) && value instanceof DuckDBTimestampTZValue && value.isFinite) return formatTimestamp(localMicros(value.micros, zone), zone);
   return athenaText(value);
 }
 

@@ -11,7 +11,8 @@ import type { Schema } from 'apache-arrow';
 import type { DataSourceCapabilities, FederationResponse, Split, TableName } from '@athena-federation/connector-core';
 import { EngineDriver, type Transport, makeConstraints, transportFor } from '@athena-federation/connector-core/engine';
 import { type CatalogTarget, UnknownCatalogError, checkCatalogName } from './catalog.js';
-import { quoteIdentifier } from './duckdb-tables.js';
+import { quoteIdentifier, zonedColumnNames } from './duckdb-tables.js';
+import { foldZoneColumns } from './result-zones.js';
 import { DuckDBThread } from './duckdb-thread.js';
 import { ATHENA_MACRO_SQL, type PassthroughTable, duckdbErrorToAthena, installAthenaDialect, translateAthenaSql } from './dialect/index.js';
 import { QueryBindingError, bindQuery } from './query-binding.js';
@@ -208,9 +209,10 @@ export class LocalAthena {
   async query(athenaSql: string): Promise<QueryResult> {
     const started = performance.now();
     const catalogs = Object.keys(this.#options.catalogs).map((c) => c.toLowerCase());
-    const translation = translateAthenaSql(athenaSql, catalogs.length === 1 ? { defaultCatalog: catalogs[0] as string } : {});
-    const sql = translation.duckdbSql;
-    const analysis = await analyzeQuery(this.#parser.connection, sql, new Set(catalogs));
+    const options = catalogs.length === 1 ? { defaultCatalog: catalogs[0] as string } : {};
+    const first = translateAthenaSql(athenaSql, options);
+    let translation = first;
+    let analysis = await analyzeQuery(this.#parser.connection, first.duckdbSql, new Set(catalogs));
     const [unknown] = analysis.unknownCatalogs;
     if (unknown !== undefined) throw new UnknownCatalogError(unknown, catalogs);
     const scans: TableScanReport[] = [];
@@ -221,13 +223,23 @@ export class LocalAthena {
     const filtered = (t: TableReference) => analysis.predicates.some((p) => p.scope === t.scope && (p.alias?.toLowerCase() === t.alias.toLowerCase() || p.alias === undefined));
     const order = [...new Map(analysis.tables.map((t) => [key(t), t])).values()].sort((a, b) => Number(filtered(b)) - Number(filtered(a)));
     const opened = new Map<string, OpenTable>();
-    for (const table of order) opened.set(key(table), await this.#open(table, translation.passthrough));
+    for (const table of order) opened.set(key(table), await this.#open(table, first.passthrough));
+    // Columns whose values each carry a zone are known once GetTable has answered; the query then
+    // reads their companion zone columns (see duckdb-tables.ts), so it is translated again with them.
+    const zonedColumns = new Set([...opened.values()].flatMap((t) => zonedColumnNames(t.definition.schema)));
+    if (zonedColumns.size > 0) {
+      translation = translateAthenaSql(athenaSql, { ...options, zonedColumns });
+      // The same tables in the same places (the passthrough tables too, numbered in the same order).
+      analysis = await analyzeQuery(this.#parser.connection, translation.duckdbSql, new Set(catalogs));
+    }
+    const sql = translation.duckdbSql;
     await bindQuery(this.#parser.connection, sql, [...opened.values()].map((t) => ({ catalog: t.catalog, ...t.localName, schema: t.definition.schema })), translation.checkSql).catch((error: unknown) => {
       throw error instanceof QueryBindingError ? duckdbErrorToAthena(error, translation.checks) : error;
     });
     const done = new Map<string, TableReference>();
     const progress: Progress = { splitsDone: 0, splitsTotal: 0, rows: 0, bytes: 0, spilledObjects: 0 };
-    for (const table of order) {
+    for (const initial of order) {
+      const table = analysis.tables.find((t) => key(t) === key(initial) && t.alias === initial.alias && t.scope === initial.scope) ?? initial;
       // A passthrough's rows are decided by its native query alone.
       const passthrough = translation.passthrough.some((p) => p.catalog === table.catalog && p.tableName === table.tableName);
       const ref = counts.get(key(table)) === 1 && !passthrough ? table : { ...table, pushable: false };
@@ -242,9 +254,10 @@ export class LocalAthena {
     }
     await this.#dialectReady;
     const queryStarted = performance.now();
-    const { columns, rows } = await this.#duckdb.query(sql).catch((error: unknown) => {
+    const result = await this.#duckdb.query(sql).catch((error: unknown) => {
       throw duckdbErrorToAthena(error);
     });
+    const { columns, rows } = translation.zoneColumns ? foldZoneColumns(result.columns, result.rows) : result;
     const duckdbMs = performance.now() - queryStarted;
     return { columns, rows, columnZones: translation.columnZones, scans, durationMs: performance.now() - started, duckdbMs };
   }

@@ -74,6 +74,14 @@ const macros: readonly string[] = [
      'decimal': athena_decimal_divide(CASE WHEN athena_is_exact(a) AND athena_is_exact(b) THEN a END, CASE WHEN athena_is_exact(a) AND athena_is_exact(b) THEN b END, greatest(athena_scale(a), athena_scale(b))),
      'number': a / b},
      CASE WHEN athena_is_integer(a) AND athena_is_integer(b) THEN 'integer' WHEN athena_is_exact(a) AND athena_is_exact(b) THEN 'decimal' ELSE 'number' END)`,
+  // typeof() of a quotient or an average, whose DuckDB type has precision 38: Athena's type, computed
+  // from the operands' DuckDB types while binding (integers count as decimals of their digits, as
+  // Trino coerces them; https://trino.io/docs/current/functions/decimal.html's table for x / y).
+  `athena_decimal_parts(t) AS CASE WHEN t LIKE 'DECIMAL(%' THEN [CAST(regexp_extract(t, '\\((\\d+),', 1) AS INTEGER), CAST(regexp_extract(t, ',(\\d+)\\)', 1) AS INTEGER)]
+     ELSE MAP {'TINYINT': [3, 0], 'SMALLINT': [5, 0], 'INTEGER': [10, 0], 'BIGINT': [19, 0]}[t] END`,
+  `athena_quotient_type(ta, tb, fallback) AS CASE WHEN (ta LIKE 'DECIMAL(%' OR tb LIKE 'DECIMAL(%') AND athena_decimal_parts(ta) IS NOT NULL AND athena_decimal_parts(tb) IS NOT NULL
+     THEN 'decimal(' || least(38, athena_decimal_parts(ta)[1] + athena_decimal_parts(tb)[2] + greatest(0, athena_decimal_parts(tb)[2] - athena_decimal_parts(ta)[2])) || ',' || greatest(athena_decimal_parts(ta)[2], athena_decimal_parts(tb)[2]) || ')' ELSE fallback END`,
+  `athena_average_type(t, fallback) AS CASE WHEN t LIKE 'DECIMAL(%' THEN lower(t) ELSE fallback END`,
   // avg of a decimal (DuckDB's sum of one is a DECIMAL(38,s)): the sum over the count at the input's scale.
   `athena_avg_of(average, total, n) AS struct_extract({
      'decimal': athena_decimal_divide(CASE WHEN athena_is_decimal(total) THEN total END, CASE WHEN athena_is_decimal(total) THEN nullif(n, 0) END, athena_scale(total)),
@@ -94,7 +102,7 @@ const macros: readonly string[] = [
      ELSE error('''' || unit || ''' is not a valid TIMESTAMP field') END`,
   `athena_date_interval(unit, v) AS CASE WHEN lower(unit) IN ('day', 'week', 'month', 'quarter', 'year') THEN athena_interval(unit, v) ELSE error('''' || unit || ''' is not a valid DATE field') END`,
   `athena_date_add(unit, v, x) AS struct_extract({
-     'date': CAST(CASE WHEN typeof(x) = 'DATE' THEN x END + athena_date_interval(unit, v) AS DATE),
+     'date': CAST(CASE WHEN typeof(x) = 'DATE' THEN x END + CASE WHEN typeof(x) = 'DATE' THEN athena_date_interval(unit, v) END AS DATE),
      'other': x + athena_interval(unit, v)},
      CASE WHEN typeof(x) = 'DATE' THEN 'date' ELSE 'other' END)`,
   // date ± interval of days, months or years is a date in Athena, a timestamp in DuckDB.
@@ -113,6 +121,15 @@ const macros: readonly string[] = [
      'other': strftime(CASE WHEN typeof(x) NOT IN ('DATE', 'TIMESTAMP WITH TIME ZONE') THEN x END, '%Y-%m-%dT%H:%M:%S.%g')},
      CASE typeof(x) WHEN 'DATE' THEN 'date' WHEN 'TIMESTAMP WITH TIME ZONE' THEN 'tz' ELSE 'other' END)`,
   `athena_millisecond(x) AS millisecond(x) % 1000`,
+  // A zoned value's local date-time and back, with its zone read per row (a connector column's
+  // companion, a zone column): Athena's zone ids are UTC, ±hh:mm offsets (which DuckDB's ICU does
+  // not know) and IANA names.
+  `athena_offset_minutes(z) AS CASE WHEN regexp_matches(z, '^[+-]\\d\\d:\\d\\d$') THEN (CASE WHEN z[1] = '-' THEN -1 ELSE 1 END) * (CAST(z[2:3] AS INTEGER) * 60 + CAST(z[5:6] AS INTEGER)) WHEN upper(z) = 'UTC' THEN 0 END`,
+  `athena_local(x, z) AS CASE WHEN athena_offset_minutes(z) IS NOT NULL THEN CAST(CAST(x AS TIMESTAMPTZ) AS TIMESTAMP) + to_minutes(athena_offset_minutes(z)) ELSE timezone(z, CAST(x AS TIMESTAMPTZ)) END`,
+  // The zone of an ISO 8601 text's offset (…Z, …+02, …+0200, …+02:00) as Athena's id, UTC without one.
+  `athena_iso8601_offset(o) AS CASE WHEN o = '' OR upper(o) = 'Z' OR regexp_matches(o, '^[+-]0+$') THEN 'UTC' ELSE o[1] || o[2:3] || ':' || coalesce(nullif(o[4:5], ''), '00') END`,
+  `athena_iso8601_zone(t) AS athena_iso8601_offset(replace(regexp_extract(t, 'T.*?([Zz]|[+-]\\d\\d(?::?\\d\\d)?)$', 1), ':', ''))`,
+  `athena_instant(l, z) AS CASE WHEN athena_offset_minutes(z) IS NOT NULL THEN CAST(CAST(l AS TIMESTAMP) - to_minutes(athena_offset_minutes(z)) AS TIMESTAMPTZ) ELSE timezone(z, CAST(l AS TIMESTAMP)) END`,
   // Aggregates whose DuckDB result type is wider than Athena's (HUGEINT where Athena has bigint).
   `athena_bigint_result(x) AS struct_extract({'bigint': CAST(CASE WHEN typeof(x) = 'HUGEINT' THEN x END AS BIGINT), 'other': x}, CASE WHEN typeof(x) = 'HUGEINT' THEN 'bigint' ELSE 'other' END)`,
   // Arrays and maps.

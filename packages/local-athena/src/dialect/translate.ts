@@ -14,18 +14,9 @@ import {
   BetweenContext,
   ComparisonContext,
   InListContext,
-  ParenthesizedExpressionContext,
   PredicatedContext,
-  IntegerLiteralContext,
-  DecimalLiteralContext,
-  DoubleLiteralContext,
-  StringLiteralContext,
-  BooleanLiteralContext,
-  NullLiteralContext,
-  ArithmeticUnaryContext,
   DateTimeTypeContext,
   QuerySpecificationContext,
-  QueryStatementContext,
   BinaryLiteralContext,
   CastContext,
   ConcatenationContext,
@@ -64,17 +55,13 @@ import {
 import { AthenaSqlError, type SqlPosition, UnsupportedSqlError, refusedClasses, typeCheckError, typeClass, typeClassNames } from './errors.js';
 import { type FunctionCall, athenaFunctions, duckdbOnlyFunctions } from './functions.js';
 import { parseTrinoSql } from './trino-parse.js';
+import { decimalTypeOf, staticType } from './operand-types.js';
 import { duckdbType } from './types.js';
-import { athenaZone, instantSql, iso8601Zone, localSql, offsetSuffixSql } from './zones.js';
+import { athenaZone, instantSql, localSql, zoneTextSql } from './zones.js';
+import { type TranslateOptions, ZoneTranslator, intervalKind, isStar, sqlString, stringLiteral, stringValue, zoneResultColumn, zonedTimestampLiteral } from './zone-translator.js';
 
-/** Functions that read a timestamp with time zone's local fields: given its local date-time in the value's zone. */
-const localFieldFunctions = new Set([
-  'year', 'quarter', 'month', 'week', 'week_of_year', 'day', 'day_of_month', 'day_of_week', 'dow', 'day_of_year', 'doy', 'year_of_week', 'yow',
-  'hour', 'minute', 'second', 'millisecond', 'date', 'last_day_of_month', 'date_format',
-]);
+export { sqlString, stringValue, zoneResultColumn, type TranslateOptions } from './zone-translator.js';
 
-/** `TIMESTAMP '2024-01-01 10:00 Europe/Berlin'`: the local part and the zone. */
-const zonedTimestampLiteral = /^(.*\d)\s*([+-]\d{1,2}(?::?\d{2})?|[A-Za-z][\w/+-]*)$/s;
 
 /** A `TABLE(system.query(…))` of the query, read through the connector's passthrough. */
 export interface PassthroughTable {
@@ -101,6 +88,11 @@ export interface Translation {
    * (`at_timezone(x, 'Europe/Berlin')`), undefined for UTC or any other column (see zones.ts).
    */
   readonly columnZones: readonly (string | undefined)[];
+  /**
+   * Whether the result may have companion columns with each value's zone (`"$zone<i>"`, or a
+   * table's `name$zone` through `*`), to be folded into the values (local-athena's result-zones.ts).
+   */
+  readonly zoneColumns: boolean;
   /** The checks in {@link checkSql}, by id: what a failed one reports. */
   readonly checks: readonly TypeCheck[];
   readonly passthrough: readonly PassthroughTable[];
@@ -121,21 +113,6 @@ export interface TypeCheck {
   readonly staticTypes: readonly (string | undefined)[];
 }
 
-/** Options of {@link translateAthenaSql}. */
-export interface TranslateOptions {
-  /** The catalog a `TABLE(system.query(…))` without one means (Athena's query context). */
-  readonly defaultCatalog?: string;
-}
-
-/** The value of a SQL string literal's text (`'it''s'` → `it's`). */
-export function stringValue(literal: string): string {
-  return literal.slice(1, -1).replaceAll("''", "'");
-}
-
-/** `value` as a SQL string literal. */
-export function sqlString(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
-}
 
 const intervalUnits: Readonly<Record<string, string>> = { YEAR: 'to_years', MONTH: 'to_months', DAY: 'to_days', HOUR: 'to_hours', MINUTE: 'to_minutes', SECOND: 'to_seconds' };
 
@@ -152,37 +129,35 @@ interface PassthroughRegistry {
   readonly checks: TypeCheck[];
 }
 
-/** A string literal's text, with its quotes (`'2024-01-01'`), or undefined. */
-function stringLiteral(node: ParseTree): string | undefined {
-  const text = node.getText();
-  return /^'(?:[^']|'')*'$/.test(text) ? text : undefined;
-}
 
-class Translator {
+class Translator extends ZoneTranslator {
   readonly #sql: string;
-  readonly #options: TranslateOptions;
   readonly #registry: PassthroughRegistry;
   /** When set, this translation adds type checks, and writes operands for typeof() with this one. */
   readonly #plain: Translator | undefined;
 
   constructor(sql: string, options: TranslateOptions, registry: PassthroughRegistry, plain?: Translator) {
+    super(options);
     this.#sql = sql;
-    this.#options = options;
     this.#registry = registry;
     this.#plain = plain;
+  }
+
+  protected get plainTranslator(): ZoneTranslator {
+    return this.#plain ?? this;
   }
 
   get passthrough(): readonly PassthroughTable[] {
     return this.#registry.tables;
   }
 
-  position(node: ParseTree): SqlPosition {
+  override position(node: ParseTree): SqlPosition {
     const token = node instanceof TerminalNode ? node.symbol : (node as ParserRuleContext).start;
     return { line: token?.line ?? 1, column: (token?.column ?? 0) + 1 };
   }
 
   /** The node's text as the user wrote it. */
-  original(node: ParseTree): string {
+  override original(node: ParseTree): string {
     const [start, stop] = this.#span(node);
     return start === undefined ? '' : this.#sql.slice(start, stop + 1);
   }
@@ -208,7 +183,7 @@ class Translator {
     return out;
   }
 
-  emit(node: ParseTree): string {
+  override emit(node: ParseTree): string {
     if (node instanceof TerminalNode) return node.symbol.type === -1 ? '' : node.getText();
     const ctx = node as ParserRuleContext;
     if (ctx instanceof SingleStatementContext) return this.#statement(ctx);
@@ -245,77 +220,6 @@ class Translator {
     return this.emit(ctx).toLowerCase();
   }
 
-  /**
-   * The time zone the SQL states for a timestamp with time zone value, or undefined (UTC, or not
-   * known before the query binds: a column, a zone that is not a literal). See zones.ts.
-   */
-  zoneOf(node: ParseTree | null | undefined): string | undefined {
-    let current: ParseTree | null | undefined = node;
-    while (current !== null && current !== undefined && current.getChildCount() === 1 && !(current instanceof TerminalNode)) current = current.getChild(0);
-    if (current === null || current === undefined) return undefined;
-    if (current instanceof ParenthesizedExpressionContext) return this.zoneOf(current.expression());
-    if (current instanceof TypeConstructorContext) {
-      if ((current.identifier()?.getText() ?? '').toLowerCase() !== 'timestamp') return undefined;
-      const zone = zonedTimestampLiteral.exec(stringValue(current.string().getText()).trim())?.[2];
-      return zone === undefined ? undefined : this.#zone(athenaZone(zone, this.position(current)));
-    }
-    if (current instanceof AtTimeZoneContext) {
-      const zone = current.timeZoneSpecifier();
-      const literal = zone instanceof TimeZoneStringContext ? stringLiteral(zone.string()) : undefined;
-      return literal === undefined ? undefined : this.#zone(athenaZone(stringValue(literal), this.position(zone)));
-    }
-    if (current instanceof CastContext) {
-      const type = current.type();
-      return type instanceof DateTimeTypeContext && type.KW_WITH() !== null ? this.zoneOf(current.expression()) : undefined;
-    }
-    if (current instanceof ArithmeticBinaryContext && (current.PLUS() !== null || current.MINUS() !== null)) {
-      const [left, right] = [current.valueExpression(0), current.valueExpression(1)];
-      if (this.#intervalKind(right) !== undefined) return this.zoneOf(left);
-      if (this.#intervalKind(left) !== undefined) return this.zoneOf(right);
-      return undefined;
-    }
-    if (current instanceof FunctionCallContext) {
-      const name = this.original(current.functionName()).toLowerCase();
-      const args = current.expression();
-      const literal = (i: number) => {
-        const text = args[i] === undefined ? undefined : stringLiteral(args[i] as ParseTree);
-        return text === undefined ? undefined : stringValue(text);
-      };
-      if (name === 'at_timezone' || name === 'with_timezone') {
-        const zone = literal(1);
-        return zone === undefined ? undefined : this.#zone(athenaZone(zone, this.position(current)));
-      }
-      if (name === 'from_iso8601_timestamp') {
-        const text = literal(0);
-        return text === undefined ? undefined : this.#zone(iso8601Zone(text));
-      }
-      if (name === 'date_trunc') return this.zoneOf(args[1]);
-      if (name === 'date_add') return this.zoneOf(args[2]);
-    }
-    return undefined;
-  }
-
-  #zone(zone: string): string | undefined {
-    return zone === 'UTC' ? undefined : zone;
-  }
-
-  /** Each result column's zone (see {@link Translation.columnZones}): the first SELECT's items, unless one is `*`. */
-  columnZones(statement: ParserRuleContext): (string | undefined)[] {
-    let query: ParseTree | null = statement;
-    while (query !== null && !(query instanceof QueryStatementContext) && query.getChildCount() > 0) query = query.getChild(0);
-    if (!(query instanceof QueryStatementContext)) return [];
-    const stack: ParseTree[] = [query.queryNoWith()];
-    let specification: QuerySpecificationContext | undefined;
-    while (stack.length > 0 && specification === undefined) {
-      const node = stack.shift() as ParseTree;
-      if (node instanceof QuerySpecificationContext) specification = node;
-      else for (let i = 0; i < node.getChildCount(); i++) stack.push(node.getChild(i) as ParseTree);
-    }
-    const items = specification?.selectList().selectItem() ?? [];
-    if (items.some((item) => item.selectExpressionColumnName() === null)) return [];
-    return items.map((item) => this.zoneOf(item.selectExpressionColumnName()));
-  }
-
   #statement(ctx: SingleStatementContext): string {
     const statement = ctx.statement();
     if (!(statement instanceof StatementDefaultContext)) {
@@ -345,7 +249,11 @@ class Translator {
     const modifiers = entry.kind === 'scalar' && (ctx.setQuantifier() !== null || ctx.sortItem().length > 0 || ctx.filter() !== null || ctx.over() !== null);
     if (modifiers) throw new AthenaSqlError(`${name} is not an aggregate function; DISTINCT, ORDER BY, FILTER and OVER need one`, position);
     const args = star ? ['*'] : expressions.map((e) => this.emit(e));
-    const zoned = this.#zonedCall(name, expressions, args);
+    if (name === 'typeof' && expressions[0] !== undefined) {
+      const decimal = decimalTypeOf(expressions[0], args[0] ?? '', this);
+      if (decimal !== undefined) return decimal;
+    }
+    const zoned = this.zonedCall(name, expressions, args);
     if (zoned !== undefined) return zoned;
     const distinct = ctx.setQuantifier()?.getText().toUpperCase() === 'DISTINCT' ? 'DISTINCT ' : '';
     const orderBy = ctx.sortItem().length === 0 ? '' : ` ORDER BY ${ctx.sortItem().map((s) => this.emit(s)).join(', ')}`;
@@ -364,36 +272,6 @@ class Translator {
       render: (fn, list = args) => `${fn}(${distinct}${list.join(', ')}${orderBy}${nulls})${filter}${over}`,
     };
     return entry.emit(call);
-  }
-
-  /**
-   * A call whose answer depends on the zone of a timestamp with time zone argument: its local
-   * fields read in that zone, `at_timezone`/`with_timezone` with a literal zone, date_trunc in the
-   * zone, to_iso8601 with the zone's offset. Args are modified in place for the local-field functions.
-   */
-  #zonedCall(name: string, expressions: readonly ParserRuleContext[], args: string[]): string | undefined {
-    const literalZone = () => {
-      const text = expressions[1] === undefined ? undefined : stringLiteral(expressions[1]);
-      return text === undefined ? undefined : athenaZone(stringValue(text), this.position(expressions[1] as ParseTree));
-    };
-    if (name === 'at_timezone') {
-      // The same instant, now shown in the zone (the zone is the translation's, see zones.ts).
-      return literalZone() === undefined ? undefined : `CAST(${args[0] ?? ''} AS TIMESTAMPTZ)`;
-    }
-    if (name === 'with_timezone') {
-      const zone = literalZone();
-      return zone === undefined ? undefined : instantSql(args[0] ?? '', zone);
-    }
-    if (!localFieldFunctions.has(name) && name !== 'date_trunc' && name !== 'to_iso8601') return undefined;
-    const zone = this.zoneOf(expressions[name === 'date_trunc' ? 1 : 0]);
-    if (zone === undefined) return undefined;
-    if (localFieldFunctions.has(name)) {
-      args[0] = localSql(args[0] ?? '', zone);
-      return undefined;
-    }
-    if (name === 'date_trunc') return instantSql(`athena_date_trunc(${args[0] ?? ''}, ${localSql(args[1] ?? '', zone)})`, zone);
-    if (name === 'to_iso8601') return `(strftime(${localSql(args[0] ?? '', zone)}, '%Y-%m-%dT%H:%M:%S.%g') || ${offsetSuffixSql(args[0] ?? '', zone)})`;
-    return undefined;
   }
 
   #listagg(ctx: ListAggContext): string {
@@ -430,9 +308,11 @@ class Translator {
   #arithmetic(ctx: ArithmeticBinaryContext): string {
     const left = this.emit(ctx.valueExpression(0) as ParserRuleContext);
     const right = this.emit(ctx.valueExpression(1) as ParserRuleContext);
-    const [leftUnit, rightUnit] = [0, 1].map((i) => this.#intervalKind(ctx.valueExpression(i)));
+    const [leftUnit, rightUnit] = [0, 1].map((i) => intervalKind(ctx.valueExpression(i)));
     const shift = (kind: 'calendar' | 'clock') => (kind === 'calendar' ? 'athena_date_shift' : 'athena_time_shift');
     // Interval literals are checked by the shift macros themselves.
+    // On a timestamp with time zone, Trino adds a day-to-second interval to the instant and a
+    // year-to-month one on the UTC calendar (TimestampWithTimeZoneOperators), as DuckDB does in UTC.
     if (rightUnit !== undefined) return `${shift(rightUnit)}(${left}, ${ctx.MINUS() === null ? '' : '-'}${right})`;
     if (leftUnit !== undefined && ctx.PLUS() !== null) return `${shift(leftUnit)}(${right}, ${left})`;
     const value = ctx.SLASH() !== null ? `athena_divide(${left}, ${right})` : ctx.PERCENT() !== null ? `athena_modulus(${left}, ${right})` : this.children(ctx);
@@ -453,7 +333,7 @@ class Translator {
    * do not nest.
    */
   #typeCheck(plain: Translator, kind: TypeCheck['kind'], operator: string, at: ParseTree, operands: readonly ParserRuleContext[]): string | undefined {
-    const staticTypes = operands.map((o) => this.#staticType(o));
+    const staticTypes = operands.map((o) => staticType(o));
     const check: TypeCheck = { kind, operator, position: this.position(at), literals: operands.map(stringLiteral), staticTypes };
     const known = staticTypes.filter((t): t is string => t !== undefined);
     const classes = [...new Set(known.map(typeClass))];
@@ -484,43 +364,6 @@ class Translator {
     return `${macro}(${id}, ${operands.map((o) => `typeof(${plain.emit(o)})`).join(', ')})`;
   }
 
-  /** The DuckDB type of an operand when the SQL shows it: a literal, a typed literal, a CAST. */
-  #staticType(node: ParseTree): string | undefined {
-    let current: ParseTree | null = node;
-    while (current !== null) {
-      if (current instanceof IntegerLiteralContext) return BigInt(current.getText()) > 2147483647n ? 'BIGINT' : 'INTEGER';
-      if (current instanceof DecimalLiteralContext) {
-        const [whole = '', fraction = ''] = current.getText().split('.');
-        return `DECIMAL(${Math.max(whole.replace(/^0+/, '').length + fraction.length, 1)},${fraction.length})`;
-      }
-      if (current instanceof DoubleLiteralContext) return 'DOUBLE';
-      if (current instanceof StringLiteralContext) return 'VARCHAR';
-      if (current instanceof BooleanLiteralContext) return 'BOOLEAN';
-      if (current instanceof NullLiteralContext) return '"NULL"';
-      if (current instanceof ParenthesizedExpressionContext) return this.#staticType(current.expression());
-      if (current instanceof ArithmeticUnaryContext) return this.#staticType(current.valueExpression());
-      // Arithmetic with a number is a number (or refused by its own check): its exact type is DuckDB's.
-      if (current instanceof ArithmeticBinaryContext) {
-        const types = [this.#staticType(current.valueExpression(0) as ParseTree), this.#staticType(current.valueExpression(1) as ParseTree)];
-        return types.some((t) => t !== undefined && typeClass(t) === 'number') ? (types.find((t) => t !== undefined && typeClass(t) === 'number') as string) : undefined;
-      }
-      if (current instanceof TypeConstructorContext) {
-        const name = (current.identifier()?.getText() ?? 'double').toLowerCase();
-        if (name === 'timestamp') return zonedTimestampLiteral.test(stringValue(current.string().getText()).trim()) ? 'TIMESTAMP WITH TIME ZONE' : 'TIMESTAMP';
-        return ({ date: 'DATE', time: 'TIME', double: 'DOUBLE', real: 'FLOAT', bigint: 'BIGINT', integer: 'INTEGER', smallint: 'SMALLINT', tinyint: 'TINYINT', varchar: 'VARCHAR', char: 'VARCHAR', decimal: 'DECIMAL(38,0)' } as Record<string, string>)[name];
-      }
-      if (current instanceof CastContext) {
-        const type = current.type();
-        if (type instanceof DateTimeTypeContext) return type.KW_WITH() === null ? 'TIMESTAMP' : 'TIMESTAMP WITH TIME ZONE';
-        const name = type.getText().toLowerCase().replace(/\(.*$/, '');
-        return ({ date: 'DATE', double: 'DOUBLE', real: 'FLOAT', bigint: 'BIGINT', integer: 'INTEGER', int: 'INTEGER', smallint: 'SMALLINT', tinyint: 'TINYINT', varchar: 'VARCHAR', char: 'VARCHAR', boolean: 'BOOLEAN', decimal: 'DECIMAL(38,0)' } as Record<string, string>)[name];
-      }
-      if (current.getChildCount() !== 1 || current instanceof TerminalNode) return undefined;
-      current = current.getChild(0);
-    }
-    return undefined;
-  }
-
   /** A comparison, BETWEEN or IN list with Athena's check of its operands' types. */
   #checkedPredicate(ctx: PredicatedContext, plain: Translator): string {
     const text = this.children(ctx);
@@ -532,23 +375,12 @@ class Translator {
     else if (predicate instanceof InListContext) {
       // The items the SQL shows the types of, checked together; the others one by one.
       const items = predicate.expression();
-      const shown = items.filter((item) => this.#staticType(item) !== undefined);
-      const hidden = items.filter((item) => this.#staticType(item) === undefined);
+      const shown = items.filter((item) => staticType(item) !== undefined);
+      const hidden = items.filter((item) => staticType(item) === undefined);
       checks = [...(shown.length === 0 ? [] : [this.#typeCheck(plain, 'in', 'IN', ctx, [value, ...shown])]), ...hidden.map((item) => this.#typeCheck(plain, 'in', 'IN', ctx, [value, item]))];
     } else return text;
     const keys = checks.filter((key): key is string => key !== undefined);
     return keys.length === 0 ? text : `(${keys.map((key) => `struct_extract({'ok': true}, ${key})`).join(' AND ')} AND ${text})`;
-  }
-
-  /**
-   * Whether the node is an interval literal of days, months or years (added to a date, it gives a
-   * date) or of hours, minutes or seconds (which Athena does not add to a date).
-   */
-  #intervalKind(node: ParseTree | null): 'calendar' | 'clock' | undefined {
-    let current: ParseTree | null = node;
-    while (current !== null && !(current instanceof IntervalContext) && current.getChildCount() === 1) current = current.getChild(0);
-    if (!(current instanceof IntervalContext)) return undefined;
-    return current.intervalField().every((f) => ['YEAR', 'MONTH', 'DAY'].includes(f.getText().toUpperCase())) ? 'calendar' : 'clock';
   }
 
   #cast(ctx: CastContext): string {
@@ -558,7 +390,7 @@ class Translator {
     // varchar it prints as Athena prints it.
     const zone = this.zoneOf(ctx.expression());
     if (zone !== undefined && !(type instanceof DateTimeTypeContext && type.KW_WITH() !== null)) {
-      if (type instanceof GenericTypeContext && /^(varchar|char)$/i.test(type.identifier().getText())) value = `(strftime(${localSql(value, zone)}, '%Y-%m-%d %H:%M:%S.%g') || ' ' || ${sqlString(zone)})`;
+      if (type instanceof GenericTypeContext && /^(varchar|char)$/i.test(type.identifier().getText())) value = `(strftime(${localSql(value, zone)}, '%Y-%m-%d %H:%M:%S.%g') || ' ' || ${zoneTextSql(zone)})`;
       else value = localSql(value, zone);
     }
     const fn = ctx.KW_TRY_CAST() === null ? 'CAST' : 'TRY_CAST';
@@ -631,6 +463,16 @@ class Translator {
 
   /** Athena names an unaliased select item that is not a column `_colN` (N its 0-based position). */
   #selectItem(ctx: SelectItemContext): string {
+    const items = (ctx.parent?.children ?? []).filter((c): c is SelectItemContext => c instanceof SelectItemContext);
+    const specification = ctx.parent?.parent;
+    const last = items.at(-1) === ctx && !items.some(isStar) && specification instanceof QuerySpecificationContext;
+    let zones = '';
+    if (last && specification === this.top) zones = this.zoneColumnsFor(items, specification, (i) => `"${zoneResultColumn(i)}"`, false);
+    else if (last && this.isDerived(specification)) zones = this.zoneColumnsFor(items, specification, (i) => `"${`${this.outputName(items[i] as SelectItemContext, i)}$zone`.replaceAll('"', '""')}"`, true);
+    return this.#namedSelectItem(ctx) + zones;
+  }
+
+  #namedSelectItem(ctx: SelectItemContext): string {
     const text = this.children(ctx);
     const expression = ctx.selectExpressionColumnName();
     if (expression === null || ctx.identifier() !== null) return text;
@@ -681,7 +523,7 @@ class Translator {
   #tableFunction(ctx: TableFunctionInvocationContext): string {
     const call = ctx.tableFunctionCall();
     const parts = call.functionName().getText().split('.').map((p) => p.replace(/^"|"$/g, '').toLowerCase());
-    const [catalog, schema, name] = parts.length === 3 ? parts : [this.#options.defaultCatalog, ...parts];
+    const [catalog, schema, name] = parts.length === 3 ? parts : [this.options.defaultCatalog, ...parts];
     if (schema !== 'system' || name !== 'query') throw new UnsupportedSqlError(`table function ${parts.join('.')} is not supported by local-athena (only system.query, the connectors' passthrough)`, this.position(ctx));
     if (catalog === undefined) throw new AthenaSqlError(`TABLE(system.query(…)) needs its catalog here: write TABLE(<catalog>.system.query(query => '…'))`, this.position(ctx));
     const args: Record<string, string> = {};
@@ -730,7 +572,13 @@ export function translateAthenaSql(sql: string, options: TranslateOptions = {}):
   const registry: PassthroughRegistry = { tables: [], byNode: new Map(), checks: [] };
   const translator = new Translator(sql, options, registry);
   const statement = statements[0] as ParserRuleContext;
+  translator.top = translator.topSpecification(statement);
+  if ((options.zonedColumns?.size ?? 0) > 0) translator.prepareDerivedZones(statement);
   const duckdbSql = translator.emit(statement).replace(/;\s*$/, '');
-  const checkSql = new Translator(sql, options, registry, translator).emit(statement).replace(/;\s*$/, '');
-  return { duckdbSql, checkSql, checks: registry.checks, passthrough: registry.tables, columnZones: translator.columnZones(statement) };
+  const checker = new Translator(sql, options, registry, translator);
+  checker.top = translator.top;
+  if ((options.zonedColumns?.size ?? 0) > 0) checker.prepareDerivedZones(statement);
+  const checkSql = checker.emit(statement).replace(/;\s*$/, '');
+  const zoneColumns = translator.zoneColumns || (options.zonedColumns?.size ?? 0) > 0;
+  return { duckdbSql, checkSql, checks: registry.checks, passthrough: registry.tables, columnZones: translator.columnZones(statement), zoneColumns };
 }

@@ -10,6 +10,25 @@
  */
 import { AthenaSqlError, type SqlPosition } from './errors.js';
 
+/**
+ * A zone known per value, not from the SQL: SQL for a VARCHAR zone id (a connector column's
+ * companion `"ts$zone"`, the zone argument of `at_timezone(ts, zone_col)`). Those rows' zones are
+ * Athena's ids (`UTC`, `+05:30`, `Europe/Berlin`), which the `athena_local`/`athena_instant` macros read.
+ */
+export interface ValueZone {
+  readonly sql: string;
+  /** Whether `sql` is an aggregate (the zone of `max(ts)`), so it is not aggregated again. */
+  readonly aggregate?: boolean;
+}
+
+/** A zone the SQL states (its id) or one known per value. */
+export type Zone = string | ValueZone;
+
+/** SQL for the zone's id, a VARCHAR. */
+export function zoneTextSql(zone: Zone): string {
+  return typeof zone === 'string' ? sqlString(zone) : zone.sql;
+}
+
 /** `+02:00`, `-05:30`: a fixed offset as Athena prints it. */
 const offsetZone = /^([+-])(\d{2}):(\d{2})$/;
 
@@ -48,7 +67,8 @@ function offsetMinutes(zone: string): number | undefined {
 const sqlString = (value: string) => `'${value.replaceAll("'", "''")}'`;
 
 /** SQL for the local date-time (TIMESTAMP) in `zone` of the instant `instantSql` (TIMESTAMPTZ, or a TIMESTAMP read as UTC). */
-export function localSql(instantSql: string, zone: string): string {
+export function localSql(instantSql: string, zone: Zone): string {
+  if (typeof zone !== 'string') return `athena_local(${instantSql}, ${zone.sql})`;
   const minutes = offsetMinutes(zone);
   if (minutes === undefined) return `timezone(${sqlString(zone)}, CAST(${instantSql} AS TIMESTAMPTZ))`;
   const utc = `CAST(CAST(${instantSql} AS TIMESTAMPTZ) AS TIMESTAMP)`;
@@ -56,7 +76,8 @@ export function localSql(instantSql: string, zone: string): string {
 }
 
 /** SQL for the instant (TIMESTAMPTZ) whose local date-time in `zone` is `localTimestampSql` (a TIMESTAMP). */
-export function instantSql(localTimestampSql: string, zone: string): string {
+export function instantSql(localTimestampSql: string, zone: Zone): string {
+  if (typeof zone !== 'string') return `athena_instant(${localTimestampSql}, ${zone.sql})`;
   const minutes = offsetMinutes(zone);
   if (minutes === undefined) return `timezone(${sqlString(zone)}, CAST(${localTimestampSql} AS TIMESTAMP))`;
   const local = `CAST(${localTimestampSql} AS TIMESTAMP)`;
@@ -64,10 +85,10 @@ export function instantSql(localTimestampSql: string, zone: string): string {
 }
 
 /** SQL for the ISO 8601 offset suffix (`Z`, `+01:00`) of `zone` at the instant `instantSql`. */
-export function offsetSuffixSql(instantSql: string, zone: string): string {
-  const minutes = offsetMinutes(zone);
+export function offsetSuffixSql(instantSql: string, zone: Zone): string {
+  const minutes = typeof zone === 'string' ? offsetMinutes(zone) : undefined;
   if (minutes === 0) return `'Z'`;
-  if (minutes !== undefined) return sqlString(zone);
+  if (minutes !== undefined) return zoneTextSql(zone);
   const diff = `CAST(date_diff('minute', CAST(CAST(${instantSql} AS TIMESTAMPTZ) AS TIMESTAMP), ${localSql(instantSql, zone)}) AS INTEGER)`;
   return `(CASE WHEN ${diff} < 0 THEN '-' ELSE '+' END || lpad(CAST(abs(${diff}) // 60 AS VARCHAR), 2, '0') || ':' || lpad(CAST(abs(${diff}) % 60 AS VARCHAR), 2, '0'))`;
 }
