@@ -84,7 +84,8 @@ export async function dialectBenchmark(): Promise<RatioResult> {
       await time(async () => (await connection.prepare(checkSql)).destroySync(), checks);
       await time(async () => (await connection.prepare(duckdbSql)).destroySync(), binds);
     }
-    const quantile = (values: number[], q: number) => [...values].sort((x, y) => x - y)[Math.floor(q * (values.length - 1))] ?? Number.NaN;
+    const quantile = (values: number[], q: number) =>
+      [...values].sort((x, y) => x - y)[Math.floor(q * (values.length - 1))] ?? Number.NaN;
     const baselineMs = quantile(b, 0.5);
     const candidateMs = quantile(c, 0.5);
     return {

@@ -9,7 +9,13 @@
  */
 import { createLambdaHandler, loadHandlerConfig } from '@athena-federation/connector-core';
 import { EngineDriver, inProcessTransport } from '@athena-federation/connector-core/engine';
-import { type RatioResult, compareAsync, ensureBucket, report, startMoto } from '@athena-federation/connector-core/harness';
+import {
+  type RatioResult,
+  compareAsync,
+  ensureBucket,
+  report,
+  startMoto,
+} from '@athena-federation/connector-core/harness';
 import { createReferenceConnector } from '@athena-federation/connector-core/testing';
 import { Field, Float64, Int32, Int64, Schema, Utf8 } from 'apache-arrow';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -25,7 +31,13 @@ const bucket = 'local-athena-bench-spill';
 await ensureBucket(bucket);
 
 /** A flat table like a device-readings scan: ids, a timestamp-ish number, a text and two measures. */
-const schema = new Schema([new Field('patient_id', new Int64(), false), new Field('hour', new Int32(), false), new Field('device', new Utf8(), true), new Field('steps', new Int32(), true), new Field('pulse', new Float64(), true)]);
+const schema = new Schema([
+  new Field('patient_id', new Int64(), false),
+  new Field('hour', new Int32(), false),
+  new Field('device', new Utf8(), true),
+  new Field('steps', new Int32(), true),
+  new Field('pulse', new Float64(), true),
+]);
 const rowCount = Number(process.env['LOCAL_ATHENA_BENCH_ROWS'] ?? 200_000);
 const table = {
   tableName: { schemaName: 'bench', tableName: 'readings' },
@@ -33,23 +45,38 @@ const table = {
   rowCount,
   splitsPerPartition: 8,
   batchRows: 4096,
-  row: (i: number) => ({ patient_id: BigInt(i % 5000), hour: i, device: i % 13 === 0 ? null : `watch-${i % 97}`, steps: i % 11 === 0 ? null : (i * 37) % 2000, pulse: 50 + ((i * 7) % 600) / 10 }),
+  row: (i: number) => ({
+    patient_id: BigInt(i % 5000),
+    hour: i,
+    device: i % 13 === 0 ? null : `watch-${i % 97}`,
+    steps: i % 11 === 0 ? null : (i * 37) % 2000,
+    pulse: 50 + ((i * 7) % 600) / 10,
+  }),
 };
-const handler = createLambdaHandler(createReferenceConnector({ tables: [table] }), { config: { ...loadHandlerConfig({}), spillBucket: bucket, queryStatusCheckIntervalMs: 0 } });
+const handler = createLambdaHandler(createReferenceConnector({ tables: [table] }), {
+  config: { ...loadHandlerConfig({}), spillBucket: bucket, queryStatusCheckIntervalMs: 0 },
+});
 
 /** One comparison at the given block sizes (Athena's defaults answer inline; small ones spill to S3). */
-async function readBenchmark(label: string, blocks: { maxBlockSize?: number; maxInlineBlockSize?: number }): Promise<RatioResult> {
+async function readBenchmark(
+  label: string,
+  blocks: { maxBlockSize?: number; maxInlineBlockSize?: number },
+): Promise<RatioResult> {
   const athena = await LocalAthena.create({ catalogs: { ref: { kind: 'handler', handler } }, ...blocks });
   let detail = '';
   try {
     const result = await compareAsync(
       `per-table read, ${rowCount.toLocaleString('en-US')} rows × 5 columns, 8 splits, ${label}`,
       '≥ 0.9',
-      () => new EngineDriver({ transport: inProcessTransport(handler), catalogName: 'ref', ...blocks }).scan(table.tableName),
+      () =>
+        new EngineDriver({ transport: inProcessTransport(handler), catalogName: 'ref', ...blocks }).scan(
+          table.tableName,
+        ),
       async () => {
         const answer = await athena.query('SELECT count(*) FROM ref.bench.readings');
         const scan = answer.scans[0];
-        if (scan === undefined || scan.rows !== rowCount) throw new Error(`local-athena read ${String(scan?.rows)} rows, not ${rowCount}`);
+        if (scan === undefined || scan.rows !== rowCount)
+          throw new Error(`local-athena read ${String(scan?.rows)} rows, not ${rowCount}`);
         const ms = (step: string) => `${(scan.timings[step] ?? 0).toFixed(0)} ms`;
         detail = `${scan.spilledObjects} spilled objects; last run of ${scan.wallMs.toFixed(0)} ms: hand-off ${ms('handOffToDuckDB')}, DuckDB's thread ${ms('loadIntoDuckDB')}, wait for it ${ms('waitForDuckDB')}`;
       },
@@ -67,7 +94,10 @@ async function readBenchmark(label: string, blocks: { maxBlockSize?: number; max
  * DuckDB (no JavaScript involved).
  */
 async function duckdbFloor(): Promise<string> {
-  const { table: scanned } = await new EngineDriver({ transport: inProcessTransport(handler), catalogName: 'ref' }).scan(table.tableName);
+  const { table: scanned } = await new EngineDriver({
+    transport: inProcessTransport(handler),
+    catalogName: 'ref',
+  }).scan(table.tableName);
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
   try {
@@ -92,6 +122,10 @@ async function duckdbFloor(): Promise<string> {
   }
 }
 
-report([await readBenchmark('inline', {}), await readBenchmark('spilled', { maxBlockSize: 1_000_000, maxInlineBlockSize: 500_000 }), await dialectBenchmark()]);
+report([
+  await readBenchmark('inline', {}),
+  await readBenchmark('spilled', { maxBlockSize: 1_000_000, maxInlineBlockSize: 500_000 }),
+  await dialectBenchmark(),
+]);
 console.log(`Off the reads' thread: ${await duckdbFloor()}.`);
 await moto.stop();

@@ -53,7 +53,12 @@ function kindOf(view: ArrayBufferView): TypedArrayKind {
 
 /** The buffers of `data` in the order `Data`'s constructor takes them. */
 function buffersOf(data: Data): readonly (ArrayBufferView | undefined)[] {
-  const parts = data as { valueOffsets?: ArrayBufferView; values?: ArrayBufferView; nullBitmap?: ArrayBufferView; typeIds?: ArrayBufferView };
+  const parts = data as {
+    valueOffsets?: ArrayBufferView;
+    values?: ArrayBufferView;
+    nullBitmap?: ArrayBufferView;
+    typeIds?: ArrayBufferView;
+  };
   return [parts.valueOffsets, parts.values, parts.nullBitmap, parts.typeIds];
 }
 
@@ -71,10 +76,14 @@ function measure(data: Data): number {
  * Copies `batches` into one buffer for `postMessage`'s transfer list: one from `allocate` when
  * given (a buffer handed back for reuse, whose pages are already mapped), else a new one.
  */
-export function packBatches(batches: readonly RecordBatch[], allocate: (bytes: number) => ArrayBuffer = (bytes) => new ArrayBuffer(bytes)): PackedBatches {
+export function packBatches(
+  batches: readonly RecordBatch[],
+  allocate: (bytes: number) => ArrayBuffer = (bytes) => new ArrayBuffer(bytes),
+): PackedBatches {
   const size = batches.reduce((n, batch) => n + measure(batch.data), 0);
   const memory = allocate(size);
-  if (memory.byteLength < size) throw new Error(`A buffer of ${memory.byteLength} bytes cannot hold batches of ${size}`);
+  if (memory.byteLength < size)
+    throw new Error(`A buffer of ${memory.byteLength} bytes cannot hold batches of ${size}`);
   const bytes = new Uint8Array(memory);
   let at = 0;
   const place = (data: Data): DataPlacement => ({
@@ -83,22 +92,35 @@ export function packBatches(batches: readonly RecordBatch[], allocate: (bytes: n
     nullCount: data.nullCount,
     buffers: buffersOf(data).map((view) => {
       if (view === undefined) return null;
-      const placement = { kind: kindOf(view), byteOffset: at, length: view.byteLength / (view as Uint8Array).BYTES_PER_ELEMENT };
+      const placement = {
+        kind: kindOf(view),
+        byteOffset: at,
+        length: view.byteLength / (view as Uint8Array).BYTES_PER_ELEMENT,
+      };
       bytes.set(new Uint8Array(view.buffer, view.byteOffset, view.byteLength), at);
       at += align(view.byteLength);
       return placement;
     }),
     children: data.children.map(place),
   });
-  return { memory, batches: batches.map((batch) => place(batch.data)), rows: batches.reduce((n, batch) => n + batch.numRows, 0) };
+  return {
+    memory,
+    batches: batches.map((batch) => place(batch.data)),
+    rows: batches.reduce((n, batch) => n + batch.numRows, 0),
+  };
 }
 
 /** Rebuilds the batches of `packed` (packed from batches of `schema`) as views of its memory. */
 export function unpackBatches(schema: Schema, packed: PackedBatches): RecordBatch[] {
   const build = (type: Data['type'], placement: DataPlacement): Data => {
-    const buffers = placement.buffers.map((b) => (b === null ? undefined : new typedArrays[b.kind](packed.memory, b.byteOffset, b.length)));
+    const buffers = placement.buffers.map((b) =>
+      b === null ? undefined : new typedArrays[b.kind](packed.memory, b.byteOffset, b.length),
+    );
     const childTypes: readonly { type: Data['type'] }[] = type.children ?? [];
-    if (childTypes.length !== placement.children.length) throw new Error(`A batch handed to DuckDB's thread has ${placement.children.length} children where its type ${String(type)} has ${childTypes.length}`);
+    if (childTypes.length !== placement.children.length)
+      throw new Error(
+        `A batch handed to DuckDB's thread has ${placement.children.length} children where its type ${String(type)} has ${childTypes.length}`,
+      );
     const children = placement.children.map((child, i) => build(childTypes[i]?.type ?? type, child));
     // In Data's own buffer order; apache-arrow types each buffer per data type, which a generic rebuild cannot name.
     return new Data(type, placement.offset, placement.length, placement.nullCount, buffers as never, children);

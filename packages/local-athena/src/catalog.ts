@@ -9,7 +9,8 @@ export type CatalogTarget = ConnectorTarget;
 
 /** Athena's catalog-name rule: letters, digits, `_`, `-`, `@`, at most 127 characters (lower-cased in SQL). */
 export function checkCatalogName(name: string): string {
-  if (!/^[A-Za-z0-9_@-]{1,127}$/.test(name)) throw new Error(`Catalog name ${JSON.stringify(name)} is not valid: use letters, digits, _, - or @ (at most 127)`);
+  if (!/^[A-Za-z0-9_@-]{1,127}$/.test(name))
+    throw new Error(`Catalog name ${JSON.stringify(name)} is not valid: use letters, digits, _, - or @ (at most 127)`);
   return name.toLowerCase();
 }
 
@@ -28,7 +29,9 @@ export class UnknownCatalogError extends Error {
   readonly catalog: string;
 
   constructor(catalog: string, registered: readonly string[]) {
-    super(`Catalog ${catalog} is not registered (registered: ${registered.length === 0 ? 'none' : registered.join(', ')})`);
+    super(
+      `Catalog ${catalog} is not registered (registered: ${registered.length === 0 ? 'none' : registered.join(', ')})`,
+    );
     this.name = 'UnknownCatalogError';
     this.catalog = catalog;
   }

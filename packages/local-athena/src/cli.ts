@@ -19,14 +19,21 @@ async function main(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
-    options: { catalog: { type: 'string', multiple: true }, format: { type: 'string', default: 'table' }, explain: { type: 'boolean', default: false }, file: { type: 'string' }, help: { type: 'boolean', default: false } },
+    options: {
+      catalog: { type: 'string', multiple: true },
+      format: { type: 'string', default: 'table' },
+      explain: { type: 'boolean', default: false },
+      file: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
   });
   if (values.help === true || positionals[0] !== 'query') {
     console.log(usage);
     return values.help === true ? 0 : 2;
   }
   const format = values.format as OutputFormat;
-  if (!(OutputFormats as readonly string[]).includes(format)) throw new Error(`--format must be one of ${OutputFormats.join(', ')}`);
+  if (!(OutputFormats as readonly string[]).includes(format))
+    throw new Error(`--format must be one of ${OutputFormats.join(', ')}`);
   const sql = values.file === undefined ? positionals.slice(1).join(' ') : readFileSync(values.file, 'utf8');
   if (sql.trim() === '') throw new Error('No SQL given');
   // Connector bundles run in this process and would print their Lambda logs among the results and
@@ -44,7 +51,10 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   // Only a person at a terminal wants the bar; piped or redirected stderr stays clean.
   const bar = process.stderr.isTTY ? createProgressBar(process.stderr) : undefined;
-  const athena = await LocalAthena.create({ catalogs, ...(bar === undefined ? {} : { onProgress: (p) => bar.update(p) }) });
+  const athena = await LocalAthena.create({
+    catalogs,
+    ...(bar === undefined ? {} : { onProgress: (p) => bar.update(p) }),
+  });
   try {
     const result = await athena.query(sql).finally(() => bar?.finish());
     if (values.explain === true) console.error(formatExplain(result.scans, result.duckdbMs));
@@ -60,7 +70,10 @@ async function main(argv: readonly string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const hint = error instanceof UnknownCatalogError ? `; add --catalog ${error.catalog}=TARGET (a Lambda bundle or lambda:<function>)` : '';
+    const hint =
+      error instanceof UnknownCatalogError
+        ? `; add --catalog ${error.catalog}=TARGET (a Lambda bundle or lambda:<function>)`
+        : '';
     console.error(`local-athena: ${error instanceof Error ? error.message : String(error)}${hint}`);
     process.exit(1);
   },

@@ -3,7 +3,18 @@
  * unchanged: `catalog.schema.table` exists as an attached in-memory catalog with the same column
  * types. Rows go through DuckDB's Appender as data chunks (extensions cannot be downloaded here).
  */
-import { type DuckDBConnection, DuckDBDataChunk, type DuckDBValue, dateValue, decimalValue, listValue, mapValue, structValue, timestampTZValue, timestampValue } from '@duckdb/node-api';
+import {
+  type DuckDBConnection,
+  DuckDBDataChunk,
+  type DuckDBValue,
+  dateValue,
+  decimalValue,
+  listValue,
+  mapValue,
+  structValue,
+  timestampTZValue,
+  timestampValue,
+} from '@duckdb/node-api';
 import { type Data, DataType, type Field, type RecordBatch, type Schema, TimeUnit } from 'apache-arrow';
 import { type TimestampWithZone, readValue, toUnscaledDecimal } from '@athena-federation/connector-core';
 import duckdb from '@duckdb/node-bindings';
@@ -35,7 +46,8 @@ export function zonedColumnNames(schema: Schema): string[] {
 /** The DuckDB column type of an Arrow field. */
 export function duckdbType(type: DataType): string {
   if (DataType.isBool(type)) return 'BOOLEAN';
-  if (DataType.isInt(type)) return `${type.isSigned ? '' : 'U'}${({ 8: 'TINYINT', 16: 'SMALLINT', 32: 'INTEGER', 64: 'BIGINT' } as const)[type.bitWidth]}`;
+  if (DataType.isInt(type))
+    return `${type.isSigned ? '' : 'U'}${({ 8: 'TINYINT', 16: 'SMALLINT', 32: 'INTEGER', 64: 'BIGINT' } as const)[type.bitWidth]}`;
   if (DataType.isFloat(type)) return type.precision === 2 ? 'DOUBLE' : 'FLOAT';
   if (DataType.isDecimal(type)) return `DECIMAL(${type.precision},${type.scale})`;
   if (DataType.isUtf8(type)) return 'VARCHAR';
@@ -43,7 +55,8 @@ export function duckdbType(type: DataType): string {
   if (DataType.isDate(type)) return type.unit === 0 ? 'DATE' : 'TIMESTAMP';
   if (DataType.isTimestamp(type)) return 'TIMESTAMPTZ';
   if (DataType.isList(type)) return `${duckdbType(type.children[0]?.type ?? type)}[]`;
-  if (DataType.isStruct(type)) return `STRUCT(${type.children.map((f: Field) => `${quoteIdentifier(f.name)} ${duckdbType(f.type)}`).join(', ')})`;
+  if (DataType.isStruct(type))
+    return `STRUCT(${type.children.map((f: Field) => `${quoteIdentifier(f.name)} ${duckdbType(f.type)}`).join(', ')})`;
   if (DataType.isMap(type)) {
     const [key, value] = type.children[0]?.type.children ?? [];
     if (key === undefined || value === undefined) throw new Error('Map type without key/value');
@@ -55,10 +68,15 @@ export function duckdbType(type: DataType): string {
 /** Converts one value from core's block reader into the DuckDB value of `type`. */
 export function duckdbValue(type: DataType, value: unknown): DuckDBValue {
   if (value === null || value === undefined) return null;
-  if (DataType.isDecimal(type)) return decimalValue(toUnscaledDecimal(value as string, type.scale), type.precision, type.scale);
-  if (DataType.isDate(type)) return type.unit === 0 ? dateValue(value as number) : timestampValue(BigInt(value as number) * 1000n);
+  if (DataType.isDecimal(type))
+    return decimalValue(toUnscaledDecimal(value as string, type.scale), type.precision, type.scale);
+  if (DataType.isDate(type))
+    return type.unit === 0 ? dateValue(value as number) : timestampValue(BigInt(value as number) * 1000n);
   if (DataType.isTimestamp(type)) {
-    const micros = type.unit === TimeUnit.MICROSECOND ? (value as bigint) : BigInt((value as { epochMillis: number }).epochMillis) * 1000n;
+    const micros =
+      type.unit === TimeUnit.MICROSECOND
+        ? (value as bigint)
+        : BigInt((value as { epochMillis: number }).epochMillis) * 1000n;
     return timestampTZValue(micros);
   }
   if (DataType.isList(type)) {
@@ -67,21 +85,41 @@ export function duckdbValue(type: DataType, value: unknown): DuckDBValue {
   }
   if (DataType.isStruct(type)) {
     const record = value as Record<string, unknown>;
-    return structValue(Object.fromEntries(type.children.map((f: Field) => [f.name, duckdbValue(f.type, record[f.name])])));
+    return structValue(
+      Object.fromEntries(type.children.map((f: Field) => [f.name, duckdbValue(f.type, record[f.name])])),
+    );
   }
   if (DataType.isMap(type)) {
     const [key, val] = type.children[0]?.type.children ?? [];
-    return mapValue([...(value as Map<unknown, unknown>)].map(([k, v]) => ({ key: duckdbValue(key?.type ?? type, k), value: duckdbValue(val?.type ?? type, v) })));
+    return mapValue(
+      [...(value as Map<unknown, unknown>)].map(([k, v]) => ({
+        key: duckdbValue(key?.type ?? type, k),
+        value: duckdbValue(val?.type ?? type, v),
+      })),
+    );
   }
   return value as DuckDBValue;
 }
 
 /** Creates `catalog.schema.table` (attaching the catalog and creating the schema when needed), in one round trip. */
-export async function createTable(connection: DuckDBConnection, catalog: string, schemaName: string, tableName: string, schema: Schema): Promise<void> {
-  const columns = schema.fields.flatMap((f) => [`${quoteIdentifier(f.name)} ${duckdbType(f.type)}`, ...(isZonedField(f) ? [`${quoteIdentifier(f.name + ZONE_COLUMN_SUFFIX)} VARCHAR`] : [])]).join(', ');
+export async function createTable(
+  connection: DuckDBConnection,
+  catalog: string,
+  schemaName: string,
+  tableName: string,
+  schema: Schema,
+): Promise<void> {
+  const columns = schema.fields
+    .flatMap((f) => [
+      `${quoteIdentifier(f.name)} ${duckdbType(f.type)}`,
+      ...(isZonedField(f) ? [`${quoteIdentifier(f.name + ZONE_COLUMN_SUFFIX)} VARCHAR`] : []),
+    ])
+    .join(', ');
   const database = quoteIdentifier(catalog);
   const namespace = `${database}.${quoteIdentifier(schemaName)}`;
-  await connection.run(`ATTACH IF NOT EXISTS ':memory:' AS ${database}; CREATE SCHEMA IF NOT EXISTS ${namespace}; CREATE OR REPLACE TABLE ${namespace}.${quoteIdentifier(tableName)} (${columns})`);
+  await connection.run(
+    `ATTACH IF NOT EXISTS ':memory:' AS ${database}; CREATE SCHEMA IF NOT EXISTS ${namespace}; CREATE OR REPLACE TABLE ${namespace}.${quoteIdentifier(tableName)} (${columns})`,
+  );
 }
 
 /** Loads record batches into one DuckDB table as they arrive, in one transaction. */
@@ -109,16 +147,36 @@ interface ColumnPlan {
 }
 
 /** Writes rows `start … start + count` of `batch` into `chunk`: memory copies where a column allows, else value by value. */
-function writeChunk(chunk: DuckDBDataChunk, batch: RecordBatch, columns: ColumnPlan, start: number, count: number): void {
+function writeChunk(
+  chunk: DuckDBDataChunk,
+  batch: RecordBatch,
+  columns: ColumnPlan,
+  start: number,
+  count: number,
+): void {
   columns.types.forEach((type, c) => {
     const vector = batch.getChildAt(c);
     const data = vector?.data.length === 1 ? vector.data[0] : undefined;
     const writer = columns.writers[c];
     const column = columns.targets[c] ?? c;
-    if (data !== undefined && writer !== undefined && writer(duckdb.data_chunk_get_vector(chunk.chunk, column), data as Data, start, count)) return;
+    if (
+      data !== undefined &&
+      writer !== undefined &&
+      writer(duckdb.data_chunk_get_vector(chunk.chunk, column), data as Data, start, count)
+    )
+      return;
     const read = Array.from({ length: count }, (_, i) => (vector === null ? null : readValue(vector, start + i)));
-    setItems(chunk, column, read.map((value) => duckdbValue(type, value)));
-    if (columns.zoned[c] === true) setItems(chunk, column + 1, read.map((value) => (value === null ? null : (value as TimestampWithZone).zoneId)));
+    setItems(
+      chunk,
+      column,
+      read.map((value) => duckdbValue(type, value)),
+    );
+    if (columns.zoned[c] === true)
+      setItems(
+        chunk,
+        column + 1,
+        read.map((value) => (value === null ? null : (value as TimestampWithZone).zoneId)),
+      );
   });
 }
 
@@ -136,7 +194,13 @@ function setItems(chunk: DuckDBDataChunk, column: number, values: readonly DuckD
  * through DuckDB's Appender, one data chunk at a time. It holds a transaction on `connection`
  * until closed, so give it a connection of its own.
  */
-export async function openTableLoader(connection: DuckDBConnection, catalog: string, schemaName: string, tableName: string, schema: Schema): Promise<TableLoader> {
+export async function openTableLoader(
+  connection: DuckDBConnection,
+  catalog: string,
+  schemaName: string,
+  tableName: string,
+  schema: Schema,
+): Promise<TableLoader> {
   // Inside a transaction the Appender's flushes only add to the transaction's own storage; without
   // one each flush commits, at several milliseconds each, so rows could only wait for one flush at close.
   await connection.run('BEGIN TRANSACTION');
@@ -146,10 +210,17 @@ export async function openTableLoader(connection: DuckDBConnection, catalog: str
   });
   // DuckDB's own column types, so empty lists and maps know their item types.
   const zoned = schema.fields.map(isZonedField);
-  const columnTypes = Array.from({ length: schema.fields.length + zoned.filter(Boolean).length }, (_, i) => appender.columnType(i));
+  const columnTypes = Array.from({ length: schema.fields.length + zoned.filter(Boolean).length }, (_, i) =>
+    appender.columnType(i),
+  );
   const types = schema.fields.map((f) => f.type);
   const targets = zoned.map((_, c) => c + zoned.slice(0, c).filter(Boolean).length);
-  const columns: ColumnPlan = { types, writers: types.map((type, c) => (zoned[c] === true ? undefined : columnWriter(type))), targets, zoned };
+  const columns: ColumnPlan = {
+    types,
+    writers: types.map((type, c) => (zoned[c] === true ? undefined : columnWriter(type))),
+    targets,
+    zoned,
+  };
   // One chunk, refilled for every append (the appender copies it): creating one costs a native type per column.
   const chunk = DuckDBDataChunk.create(columnTypes);
   let failure: { readonly error: unknown } | undefined;

@@ -19,7 +19,15 @@ import { type PortableValue, fromPortable } from './portable-values.js';
 /** Messages to the DuckDB thread. Those with an `id` get exactly one {@link Reply}. */
 export type ToDuckDBThread =
   | { readonly type: 'query'; readonly id: number; readonly sql: string }
-  | { readonly type: 'createTable'; readonly id: number; readonly table: number; readonly catalog: string; readonly schemaName: string; readonly tableName: string; readonly schema: Uint8Array }
+  | {
+      readonly type: 'createTable';
+      readonly id: number;
+      readonly table: number;
+      readonly catalog: string;
+      readonly schemaName: string;
+      readonly tableName: string;
+      readonly schema: Uint8Array;
+    }
   | { readonly type: 'append'; readonly table: number; readonly packed: PackedBatches }
   | { readonly type: 'closeTable'; readonly id: number; readonly table: number }
   | { readonly type: 'close' };
@@ -38,7 +46,12 @@ export interface TableLoadReport {
 /** Messages from the DuckDB thread. */
 export type FromDuckDBThread =
   | { readonly type: 'appended'; readonly bytes: number; readonly memory: ArrayBuffer }
-  | { readonly type: 'reply'; readonly id: number; readonly ok: true; readonly value: PortableResult | TableLoadReport | null }
+  | {
+      readonly type: 'reply';
+      readonly id: number;
+      readonly ok: true;
+      readonly value: PortableResult | TableLoadReport | null;
+    }
   | { readonly type: 'reply'; readonly id: number; readonly ok: false; readonly error: unknown };
 
 /** A query's answer, with DuckDB's own value classes. */
@@ -85,9 +98,14 @@ function startWorker(): Worker {
   if (extension !== '.ts') return new Worker(url);
   // tsx's ESM API (its `import` export, which `require.resolve` cannot pick) registers its hooks in this thread.
   const manifest = createRequire(import.meta.url).resolve('tsx/package.json');
-  const { exports } = JSON.parse(readFileSync(manifest, 'utf8')) as { exports: { './esm/api': { import: { default: string } } } };
+  const { exports } = JSON.parse(readFileSync(manifest, 'utf8')) as {
+    exports: { './esm/api': { import: { default: string } } };
+  };
   const api = new URL(exports['./esm/api'].import.default, pathToFileURL(manifest)).href;
-  return new Worker(`import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); })`, { eval: true });
+  return new Worker(
+    `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); })`,
+    { eval: true },
+  );
 }
 
 /** One DuckDB database on a worker thread. Start with {@link DuckDBThread.start}; `close()` when done. */
@@ -181,14 +199,23 @@ export class DuckDBThread {
    */
   createTable(catalog: string, schemaName: string, tableName: string, schema: Schema): TableHandoff {
     const table = this.#nextId++;
-    const created = this.#request<null>({ type: 'createTable', id: this.#nextId++, table, catalog, schemaName, tableName, schema: encodeSchemaMessage(schema, 'continuation') }).then(() => undefined);
+    const created = this.#request<null>({
+      type: 'createTable',
+      id: this.#nextId++,
+      table,
+      catalog,
+      schemaName,
+      tableName,
+      schema: encodeSchemaMessage(schema, 'continuation'),
+    }).then(() => undefined);
     // A failed creation is reported by close() too; this keeps it from being unhandled meanwhile.
     created.catch(() => undefined);
     let closing: Promise<TableLoadReport> | undefined;
     return {
       created,
       append: async (batches) => {
-        while (this.#bytesInFlight > this.#maxBytesInFlight && this.#failure === undefined) await new Promise<void>((wake) => this.#waitingForRoom.push(wake));
+        while (this.#bytesInFlight > this.#maxBytesInFlight && this.#failure === undefined)
+          await new Promise<void>((wake) => this.#waitingForRoom.push(wake));
         if (this.#failure !== undefined) throw this.#failure;
         const packed = packBatches(batches, (bytes) => this.#reusableBuffer(bytes));
         this.#bytesInFlight += packed.memory.byteLength;

@@ -19,7 +19,8 @@ export type ColumnWriter = (vector: duckdb.Vector, data: Data, start: number, ro
 /** The writer for columns of Arrow type `type` (as created by `duckdbType`), or undefined when there is none. */
 export function columnWriter(type: DataType): ColumnWriter | undefined {
   if (DataType.isInt(type)) return fixedWidth(type.bitWidth / 8);
-  if (DataType.isFloat(type)) return type.precision === Precision.HALF ? undefined : fixedWidth(type.precision === Precision.SINGLE ? 4 : 8);
+  if (DataType.isFloat(type))
+    return type.precision === Precision.HALF ? undefined : fixedWidth(type.precision === Precision.SINGLE ? 4 : 8);
   // DuckDB's DATE is days since the epoch in 32 bits, like DateDay.
   if (DataType.isDate(type)) return type.unit === DateUnit.DAY ? fixedWidth(4) : undefined;
   if (DataType.isBool(type)) return booleans;
@@ -39,14 +40,26 @@ function copyValidity(vector: duckdb.Vector, data: Data, start: number, rows: nu
   if (data.nullCount === 0 || bitmap === undefined) return;
   // Both are least-significant-bit-first row masks; DuckDB only allocates its mask on request.
   duckdb.vector_ensure_validity_writable(vector);
-  duckdb.copy_data_to_vector_validity(vector, 0, bitmap.buffer as ArrayBuffer, bitmap.byteOffset + start / 8, Math.ceil(rows / 8));
+  duckdb.copy_data_to_vector_validity(
+    vector,
+    0,
+    bitmap.buffer as ArrayBuffer,
+    bitmap.byteOffset + start / 8,
+    Math.ceil(rows / 8),
+  );
 }
 
 function fixedWidth(width: number): ColumnWriter {
   return (vector, data, start, rows) => {
     if (!copyable(data)) return false;
     const values = data.values as ArrayBufferView;
-    duckdb.copy_data_to_vector(vector, 0, values.buffer as ArrayBuffer, values.byteOffset + start * width, rows * width);
+    duckdb.copy_data_to_vector(
+      vector,
+      0,
+      values.buffer as ArrayBuffer,
+      values.byteOffset + start * width,
+      rows * width,
+    );
     copyValidity(vector, data, start, rows);
     return true;
   };
@@ -170,7 +183,8 @@ function strings(text: boolean): ColumnWriter {
       }
     }
     duckdb.copy_data_to_vector(vector, 0, entries.buffer, 0, rows * 16);
-    for (const i of long) duckdb.vector_assign_string_element_len(vector, i, bytes.subarray(offsets[start + i]!, offsets[start + i + 1]!));
+    for (const i of long)
+      duckdb.vector_assign_string_element_len(vector, i, bytes.subarray(offsets[start + i]!, offsets[start + i + 1]!));
     copyValidity(vector, data, start, rows);
     return true;
   };

@@ -58,7 +58,12 @@ function flushWhenIdle(table: LoadingTable): void {
 }
 
 /** Creates the table, then opens its loader on a new connection (closed again if that fails). */
-async function openTable(catalog: string, schemaName: string, tableName: string, schema: Schema): Promise<{ connection: DuckDBConnection; loader: TableLoader }> {
+async function openTable(
+  catalog: string,
+  schemaName: string,
+  tableName: string,
+  schema: Schema,
+): Promise<{ connection: DuckDBConnection; loader: TableLoader }> {
   await createTable(connection, catalog, schemaName, tableName, schema);
   const own = await instance.connect();
   try {
@@ -87,7 +92,12 @@ async function handle(message: ToDuckDBThread): Promise<PortableResult | TableLo
     }
     case 'createTable': {
       const schema = decodeSchemaMessage(message.schema);
-      const table: LoadingTable = { schema, opened: openTable(message.catalog, message.schemaName, message.tableName, schema), loadMs: 0, flushQueued: false };
+      const table: LoadingTable = {
+        schema,
+        opened: openTable(message.catalog, message.schemaName, message.tableName, schema),
+        loadMs: 0,
+        flushQueued: false,
+      };
       // Reported by the reply below and again when the table is closed.
       table.opened.catch(() => undefined);
       tables.set(message.table, table);
@@ -113,7 +123,14 @@ async function handle(message: ToDuckDBThread): Promise<PortableResult | TableLo
         }
       } finally {
         // The rows are in DuckDB now; the buffer goes back for the next batches.
-        port.postMessage({ type: 'appended', bytes: message.packed.memory.byteLength, memory: message.packed.memory } satisfies FromDuckDBThread, [message.packed.memory]);
+        port.postMessage(
+          {
+            type: 'appended',
+            bytes: message.packed.memory.byteLength,
+            memory: message.packed.memory,
+          } satisfies FromDuckDBThread,
+          [message.packed.memory],
+        );
       }
       return undefined;
     }
@@ -146,7 +163,12 @@ port.on('message', (message: ToDuckDBThread) => {
         send({ type: 'reply', id: message.id, ok: false, error });
       } catch {
         // An error that cannot be cloned (one holding a function, say) still arrives, as its message.
-        send({ type: 'reply', id: message.id, ok: false, error: new Error(error instanceof Error ? error.message : String(error)) });
+        send({
+          type: 'reply',
+          id: message.id,
+          ok: false,
+          error: new Error(error instanceof Error ? error.message : String(error)),
+        });
       }
     }
   });

@@ -7,13 +7,33 @@
  * before DuckDB sees the rows. DuckDB evaluates the whole query again anyway.
  */
 import { Bool, DataType, Field, type Int, type Schema } from 'apache-arrow';
-import { type ArrowTypeJson, type ConstantExpression, type FederationExpression, type FunctionCallExpression, ComparisonOperators, StandardFunctionNames, arrowTypeToJson, makeValueBlock, readValue } from '@athena-federation/connector-core';
-import { type QueryAnalysis, type SqlNode, type TableReference, columnOf, constantValue, isNode, literalFits } from './pushdown.js';
+import {
+  type ArrowTypeJson,
+  type ConstantExpression,
+  type FederationExpression,
+  type FunctionCallExpression,
+  ComparisonOperators,
+  StandardFunctionNames,
+  arrowTypeToJson,
+  makeValueBlock,
+  readValue,
+} from '@athena-federation/connector-core';
+import {
+  type QueryAnalysis,
+  type SqlNode,
+  type TableReference,
+  columnOf,
+  constantValue,
+  isNode,
+  literalFits,
+} from './pushdown.js';
 
 const boolType: ArrowTypeJson = { '@type': 'Bool' };
 
 /** An operand before its type is settled: an expression, or a constant waiting to take the other side's type. */
-type Operand = { readonly kind: 'expression'; readonly expression: FederationExpression; readonly type: DataType } | { readonly kind: 'constant'; readonly value: unknown; readonly literal: string };
+type Operand =
+  | { readonly kind: 'expression'; readonly expression: FederationExpression; readonly type: DataType }
+  | { readonly kind: 'constant'; readonly value: unknown; readonly literal: string };
 
 const comparisonFunctions: Readonly<Record<string, string>> = {
   COMPARE_EQUAL: StandardFunctionNames.equal,
@@ -37,13 +57,24 @@ const arithmeticFunctions: Readonly<Record<string, string>> = {
 const athenaOperators: Readonly<Record<string, string>> = { athena_divide: '/', athena_modulus: '%' };
 
 /** Literal types DuckDB gives an integer constant without widening an operand of this bit width. */
-const integerLiteralsFor: Readonly<Record<number, readonly string[]>> = { 32: ['TINYINT', 'SMALLINT', 'INTEGER'], 64: ['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT'] };
+const integerLiteralsFor: Readonly<Record<number, readonly string[]>> = {
+  32: ['TINYINT', 'SMALLINT', 'INTEGER'],
+  64: ['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT'],
+};
 
-const sameType = (a: DataType, b: DataType) => JSON.stringify(arrowTypeToJson(a)) === JSON.stringify(arrowTypeToJson(b));
+const sameType = (a: DataType, b: DataType) =>
+  JSON.stringify(arrowTypeToJson(a)) === JSON.stringify(arrowTypeToJson(b));
 
 /** Column types whose comparison semantics agree between DuckDB, Athena and the connectors. */
 function comparable(type: DataType): boolean {
-  return DataType.isInt(type) || (DataType.isFloat(type) && type.precision === 2) || DataType.isDecimal(type) || DataType.isUtf8(type) || DataType.isBool(type) || (DataType.isDate(type) && type.unit === 0);
+  return (
+    DataType.isInt(type) ||
+    (DataType.isFloat(type) && type.precision === 2) ||
+    DataType.isDecimal(type) ||
+    DataType.isUtf8(type) ||
+    DataType.isBool(type) ||
+    (DataType.isDate(type) && type.unit === 0)
+  );
 }
 
 /** Int32, Int64 and Float64: the types whose arithmetic DuckDB does in the operand's own type. */
@@ -61,13 +92,24 @@ interface Scope {
   readonly functions: ReadonlySet<string>;
 }
 
-function call(scope: Scope, name: string, type: ArrowTypeJson, args: readonly FederationExpression[]): FunctionCallExpression | undefined {
-  return scope.functions.has(name) ? { '@type': 'FunctionCallExpression', type, functionName: { functionName: name }, arguments: args } : undefined;
+function call(
+  scope: Scope,
+  name: string,
+  type: ArrowTypeJson,
+  args: readonly FederationExpression[],
+): FunctionCallExpression | undefined {
+  return scope.functions.has(name)
+    ? { '@type': 'FunctionCallExpression', type, functionName: { functionName: name }, arguments: args }
+    : undefined;
 }
 
 function constant(type: DataType, values: readonly unknown[]): ConstantExpression | undefined {
   try {
-    return { '@type': 'ConstantExpression', valueBlock: makeValueBlock(new Field('col1', type, true), values), type: arrowTypeToJson(type) };
+    return {
+      '@type': 'ConstantExpression',
+      valueBlock: makeValueBlock(new Field('col1', type, true), values),
+      type: arrowTypeToJson(type),
+    };
   } catch {
     return undefined;
   }
@@ -88,7 +130,11 @@ function operand(node: unknown, scope: Scope): Operand | undefined {
   if (column !== undefined) {
     const field = scope.field(column.alias, column.column);
     if (field === undefined || !comparable(field.type)) return undefined;
-    return { kind: 'expression', expression: { '@type': 'VariableExpression', columnName: field.name, type: arrowTypeToJson(field.type) }, type: field.type };
+    return {
+      kind: 'expression',
+      expression: { '@type': 'VariableExpression', columnName: field.name, type: arrowTypeToJson(field.type) },
+      type: field.type,
+    };
   }
   if (!isNode(node) || node['class'] !== 'FUNCTION' || !Array.isArray(node['children'])) return undefined;
   const name = athenaOperators[String(node['function_name'])] ?? String(node['function_name']);
@@ -100,7 +146,13 @@ function operand(node: unknown, scope: Scope): Operand | undefined {
   const kind = arithmeticType(typed.type);
   if (kind === undefined) return undefined;
   // A wider literal makes DuckDB compute in the wider type; the connector would not.
-  const literalsFit = args.every((a) => a.kind === 'expression' || (kind === 'float' ? a.literal !== 'HUGEINT' : (integerLiteralsFor[(typed.type as Int).bitWidth] ?? []).includes(a.literal)));
+  const literalsFit = args.every(
+    (a) =>
+      a.kind === 'expression' ||
+      (kind === 'float'
+        ? a.literal !== 'HUGEINT'
+        : (integerLiteralsFor[(typed.type as Int).bitWidth] ?? []).includes(a.literal)),
+  );
   if (!literalsFit) return undefined;
   const bound = args.map((a) => bind(a, typed.type));
   if (bound.some((b) => b === undefined)) return undefined;
@@ -113,7 +165,13 @@ function operand(node: unknown, scope: Scope): Operand | undefined {
   const fn = arithmeticFunctions[name];
   // Integer `/` truncates in Athena (and here) but not in every source a connector translates it
   // for (MySQL's is a fraction); `%` on floats differs between sources.
-  if (fn === undefined || expressions.length !== 2 || (name === '/' && kind === 'integer') || (name === '%' && kind === 'float')) return undefined;
+  if (
+    fn === undefined ||
+    expressions.length !== 2 ||
+    (name === '/' && kind === 'integer') ||
+    (name === '%' && kind === 'float')
+  )
+    return undefined;
   const result = call(scope, fn, type, expressions);
   return result === undefined ? undefined : { kind: 'expression', expression: result, type: typed.type };
 }
@@ -135,9 +193,15 @@ function predicate(node: unknown, scope: Scope): FederationExpression | undefine
   if (node['class'] === 'CONJUNCTION') {
     const parts = children.map((child) => predicate(child, scope));
     if (parts.some((p) => p === undefined)) return undefined;
-    return call(scope, type === 'CONJUNCTION_AND' ? StandardFunctionNames.and : StandardFunctionNames.or, boolType, parts as FederationExpression[]);
+    return call(
+      scope,
+      type === 'CONJUNCTION_AND' ? StandardFunctionNames.and : StandardFunctionNames.or,
+      boolType,
+      parts as FederationExpression[],
+    );
   }
-  const not = (inner: FederationExpression | undefined) => (inner === undefined ? undefined : call(scope, StandardFunctionNames.not, boolType, [inner]));
+  const not = (inner: FederationExpression | undefined) =>
+    inner === undefined ? undefined : call(scope, StandardFunctionNames.not, boolType, [inner]);
   if (node['class'] === 'COMPARISON') {
     const fn = comparisonFunctions[type];
     const left = operand(node['left'], scope);
@@ -154,7 +218,9 @@ function predicate(node: unknown, scope: Scope): FederationExpression | undefine
     if (low === undefined || high === undefined) return undefined;
     const ge = call(scope, StandardFunctionNames.greaterThanOrEqual, boolType, low);
     const le = call(scope, StandardFunctionNames.lessThanOrEqual, boolType, high);
-    return ge === undefined || le === undefined ? undefined : call(scope, StandardFunctionNames.and, boolType, [ge, le]);
+    return ge === undefined || le === undefined
+      ? undefined
+      : call(scope, StandardFunctionNames.and, boolType, [ge, le]);
   }
   if (node['class'] === 'OPERATOR') {
     if (type === 'OPERATOR_NOT') return not(predicate(children[0], scope));
@@ -169,22 +235,40 @@ function predicate(node: unknown, scope: Scope): FederationExpression | undefine
       const value = operand(first, scope);
       const values = rest.map(constantValue);
       if (value?.kind !== 'expression' || values.some((v) => v === undefined)) return undefined;
-      if (!values.every((v) => bind({ kind: 'constant', value: v?.value, literal: v?.literal ?? '' }, value.type) !== undefined)) return undefined;
-      const list = constant(value.type, values.map((v) => v?.value));
+      if (
+        !values.every(
+          (v) => bind({ kind: 'constant', value: v?.value, literal: v?.literal ?? '' }, value.type) !== undefined,
+        )
+      )
+        return undefined;
+      const list = constant(
+        value.type,
+        values.map((v) => v?.value),
+      );
       // Athena wraps the list in `$array` (the JDBC connectors render it as `(?, ?, …)`).
-      const array = list === undefined ? undefined : call(scope, StandardFunctionNames.array, { '@type': 'List' }, [list]);
-      const inList = array === undefined ? undefined : call(scope, StandardFunctionNames.in, boolType, [value.expression, array]);
+      const array =
+        list === undefined ? undefined : call(scope, StandardFunctionNames.array, { '@type': 'List' }, [list]);
+      const inList =
+        array === undefined ? undefined : call(scope, StandardFunctionNames.in, boolType, [value.expression, array]);
       return type === 'COMPARE_IN' ? inList : not(inList);
     }
     return undefined;
   }
-  if (node['class'] === 'FUNCTION' && (node['function_name'] === '~~' || node['function_name'] === '!~~') && children.length === 2) {
+  if (
+    node['class'] === 'FUNCTION' &&
+    (node['function_name'] === '~~' || node['function_name'] === '!~~') &&
+    children.length === 2
+  ) {
     // LIKE without ESCAPE: `%` and `_` only, the same in DuckDB and Athena.
     const value = operand(children[0], scope);
     const pattern = constantValue(children[1]);
-    if (value?.kind !== 'expression' || !DataType.isUtf8(value.type) || pattern?.literal !== 'VARCHAR') return undefined;
+    if (value?.kind !== 'expression' || !DataType.isUtf8(value.type) || pattern?.literal !== 'VARCHAR')
+      return undefined;
     const patternConstant = constant(value.type, [pattern.value]);
-    const like = patternConstant === undefined ? undefined : call(scope, StandardFunctionNames.likePattern, boolType, [value.expression, patternConstant]);
+    const like =
+      patternConstant === undefined
+        ? undefined
+        : call(scope, StandardFunctionNames.likePattern, boolType, [value.expression, patternConstant]);
     return node['function_name'] === '~~' ? like : not(like);
   }
   const bare = columnOf(node);
@@ -192,22 +276,33 @@ function predicate(node: unknown, scope: Scope): FederationExpression | undefine
     // `WHERE flag` on its own: the column is true.
     const value = operand(node, scope);
     const yes = constant(new Bool(), [true]);
-    return value?.kind === 'expression' && DataType.isBool(value.type) && yes !== undefined ? call(scope, StandardFunctionNames.equal, boolType, [value.expression, yes]) : undefined;
+    return value?.kind === 'expression' && DataType.isBool(value.type) && yes !== undefined
+      ? call(scope, StandardFunctionNames.equal, boolType, [value.expression, yes])
+      : undefined;
   }
   return undefined;
 }
 
 /** Function names a capabilities response allows in expressions (empty when complex pushdown is not advertised). */
-export function advertisedFunctions(capabilities: Readonly<Record<string, readonly { subType: string; properties: readonly string[] }[]>>): Set<string> {
+export function advertisedFunctions(
+  capabilities: Readonly<Record<string, readonly { subType: string; properties: readonly string[] }[]>>,
+): Set<string> {
   const subtypes = capabilities['supports_complex_expression_pushdown'] ?? [];
-  return new Set(subtypes.filter((s) => s.subType === 'supported_function_expression_types').flatMap((s) => s.properties));
+  return new Set(
+    subtypes.filter((s) => s.subType === 'supported_function_expression_types').flatMap((s) => s.properties),
+  );
 }
 
 /**
  * The expressions to send for `table`: each WHERE conjunct of its SELECT that the summary does not
  * carry, reads only this table's columns and translates exactly with the advertised functions.
  */
-export function expressionsFor(table: TableReference, schema: Schema, analysis: QueryAnalysis, functions: ReadonlySet<string>): FederationExpression[] {
+export function expressionsFor(
+  table: TableReference,
+  schema: Schema,
+  analysis: QueryAnalysis,
+  functions: ReadonlySet<string>,
+): FederationExpression[] {
   // Whether an expression rejects all-NULL rows is not worth proving: outer joins' NULL side gets none.
   if (!table.pushable || table.nullSupplying === true || functions.size === 0) return [];
   const alone = analysis.tables.filter((t) => t.scope === table.scope).length === 1;
@@ -230,7 +325,9 @@ export function expressionsFor(table: TableReference, schema: Schema, analysis: 
 
 function constantText(expression: ConstantExpression): string {
   const column = expression.valueBlock.records.getChildAt(0);
-  const values = Array.from({ length: expression.valueBlock.records.numRows }, (_, i) => (column === null ? null : readValue(column, i)));
+  const values = Array.from({ length: expression.valueBlock.records.numRows }, (_, i) =>
+    column === null ? null : readValue(column, i),
+  );
   return values.map((v) => (typeof v === 'string' ? `'${v.replaceAll("'", "''")}'` : String(v))).join(', ');
 }
 

@@ -55,7 +55,8 @@ export function athenaText(value: unknown): string {
   if (value instanceof DuckDBTimestampValue && value.isFinite) return formatTimestamp(value.micros, false);
   // Athena prints an array as [a, b] and a map as {k=v}, strings unquoted.
   if (value instanceof DuckDBListValue) return `[${value.items.map((v) => athenaText(v)).join(', ')}]`;
-  if (value instanceof DuckDBMapValue) return `{${value.entries.map((e) => `${athenaText(e.key)}=${athenaText(e.value)}`).join(', ')}}`;
+  if (value instanceof DuckDBMapValue)
+    return `{${value.entries.map((e) => `${athenaText(e.key)}=${athenaText(e.value)}`).join(', ')}}`;
   return text(value);
 }
 
@@ -64,16 +65,34 @@ export function athenaText(value: unknown): string {
  * it: a timestamp with time zone as its local date-time there, with the zone; UTC when undefined.
  */
 export function athenaTextInZone(value: unknown, zone: string | undefined): string {
-  if (zone !== undefined && !(value instanceof TimestampWithZoneValue) && value instanceof DuckDBTimestampTZValue && value.isFinite) return formatTimestamp(localMicros(value.micros, zone), zone);
+  if (
+    zone !== undefined &&
+    !(value instanceof TimestampWithZoneValue) &&
+    value instanceof DuckDBTimestampTZValue &&
+    value.isFinite
+  )
+    return formatTimestamp(localMicros(value.micros, zone), zone);
   return athenaText(value);
 }
 
 function text(value: unknown, zone?: string): string {
   if (value === null || value === undefined) return 'NULL';
   if (value instanceof DuckDBTimestampTZValue) return athenaTextInZone(value, zone);
-  if (((value instanceof DuckDBTimestampValue || value instanceof DuckDBTimestampTZValue) && value.isFinite) || value instanceof DuckDBListValue || value instanceof DuckDBMapValue) return athenaText(value);
-  if (typeof value === 'object' && 'toString' in value && typeof value.toString === 'function' && value.toString !== Object.prototype.toString) return value.toString();
-  if (typeof value === 'object') return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+  if (
+    ((value instanceof DuckDBTimestampValue || value instanceof DuckDBTimestampTZValue) && value.isFinite) ||
+    value instanceof DuckDBListValue ||
+    value instanceof DuckDBMapValue
+  )
+    return athenaText(value);
+  if (
+    typeof value === 'object' &&
+    'toString' in value &&
+    typeof value.toString === 'function' &&
+    value.toString !== Object.prototype.toString
+  )
+    return value.toString();
+  if (typeof value === 'object')
+    return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
   return String(value);
 }
 
@@ -84,12 +103,41 @@ function csvCell(value: unknown, zone?: string): string {
 }
 
 /** Renders `rows` under `columns` in `format`; `zones` are the columns' time zones (`QueryResult.columnZones`). */
-export function formatRows(columns: readonly string[], rows: readonly (readonly unknown[])[], format: OutputFormat, zones: readonly (string | undefined)[] = []): string {
-  if (format === 'json') return rows.map((row) => JSON.stringify(Object.fromEntries(columns.map((c, i) => [c, row[i] === undefined || row[i] === null ? null : typeof row[i] === 'object' || typeof row[i] === 'bigint' ? text(row[i], zones[i]) : row[i]]))))
-    .join('\n');
-  if (format === 'csv') return [columns.map((c) => csvCell(c)).join(','), ...rows.map((row) => row.map((v, i) => csvCell(v, zones[i])).join(','))].join('\n');
+export function formatRows(
+  columns: readonly string[],
+  rows: readonly (readonly unknown[])[],
+  format: OutputFormat,
+  zones: readonly (string | undefined)[] = [],
+): string {
+  if (format === 'json')
+    return rows
+      .map((row) =>
+        JSON.stringify(
+          Object.fromEntries(
+            columns.map((c, i) => [
+              c,
+              row[i] === undefined || row[i] === null
+                ? null
+                : typeof row[i] === 'object' || typeof row[i] === 'bigint'
+                  ? text(row[i], zones[i])
+                  : row[i],
+            ]),
+          ),
+        ),
+      )
+      .join('\n');
+  if (format === 'csv')
+    return [
+      columns.map((c) => csvCell(c)).join(','),
+      ...rows.map((row) => row.map((v, i) => csvCell(v, zones[i])).join(',')),
+    ].join('\n');
   const cells = rows.map((row) => row.map((v, i) => text(v, zones[i])));
   const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((row) => (row[i] ?? '').length)));
   const line = (values: readonly string[]) => values.map((v, i) => v.padEnd(widths[i] ?? 0)).join(' | ');
-  return [line(columns), widths.map((w) => '-'.repeat(w)).join('-+-'), ...cells.map(line), `(${rows.length} row${rows.length === 1 ? '' : 's'})`].join('\n');
+  return [
+    line(columns),
+    widths.map((w) => '-'.repeat(w)).join('-+-'),
+    ...cells.map(line),
+    `(${rows.length} row${rows.length === 1 ? '' : 's'})`,
+  ].join('\n');
 }

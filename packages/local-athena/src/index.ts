@@ -13,8 +13,29 @@ export { parseCatalogArgument, checkCatalogName, UnknownCatalogError } from './c
 export { QueryBindingError } from './query-binding.js';
 export type { CatalogTarget } from './catalog.js';
 export { analyzeQuery, summaryFor, valueSetFor } from './pushdown.js';
-export { formatRows, OutputFormats, athenaText, athenaTextInZone, formatTimestamp, TimestampWithZoneValue } from './format.js';
+export {
+  formatRows,
+  OutputFormats,
+  athenaText,
+  athenaTextInZone,
+  formatTimestamp,
+  TimestampWithZoneValue,
+} from './format.js';
 export type { OutputFormat } from './format.js';
-export type { ColumnPredicate, QueryAnalysis, TableReference, SelectShape, WhereConjunct, OrderByColumn } from './pushdown.js';
-export { translateAthenaSql, installAthenaDialect, parseTrinoSql, athenaFunctions, AthenaSqlError, UnsupportedSqlError } from './dialect/index.js';
+export type {
+  ColumnPredicate,
+  QueryAnalysis,
+  TableReference,
+  SelectShape,
+  WhereConjunct,
+  OrderByColumn,
+} from './pushdown.js';
+export {
+  translateAthenaSql,
+  installAthenaDialect,
+  parseTrinoSql,
+  athenaFunctions,
+  AthenaSqlError,
+  UnsupportedSqlError,
+} from './dialect/index.js';
 export type { Translation, TranslateOptions, PassthroughTable, AthenaFunction, SqlPosition } from './dialect/index.js';

@@ -14,14 +14,21 @@ import { type CatalogTarget, UnknownCatalogError, checkCatalogName } from './cat
 import { quoteIdentifier, zonedColumnNames } from './duckdb-tables.js';
 import { foldZoneColumns } from './result-zones.js';
 import { DuckDBThread } from './duckdb-thread.js';
-import { ATHENA_MACRO_SQL, type PassthroughTable, duckdbErrorToAthena, installAthenaDialect, translateAthenaSql } from './dialect/index.js';
+import {
+  ATHENA_MACRO_SQL,
+  type PassthroughTable,
+  duckdbErrorToAthena,
+  installAthenaDialect,
+  translateAthenaSql,
+} from './dialect/index.js';
 import { QueryBindingError, bindQuery } from './query-binding.js';
 import { type QueryAnalysis, type TableReference, analyzeQuery } from './pushdown.js';
 import { type PushedDown, type ScanPlan, planScan } from './scan-plan.js';
 
 /** A join key read back from DuckDB as a value the block writer accepts (undefined for types not used as keys). */
 function plainValue(value: unknown): unknown {
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return value;
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean')
+    return value;
   if (typeof value === 'object' && value !== null && 'toString' in value) return String(value);
   return undefined;
 }
@@ -143,8 +150,16 @@ function tableFailure(table: TableSession, error: unknown): Error {
   const { failedSplit } = table;
   // Parallel reads may have gone on after the failed one, so its entry is not always the last.
   const request = table.driver.trace.findLast((entry) => entry.responseType === 'error')?.requestType;
-  const step = request === undefined ? (failedSplit === undefined ? '' : ` (${failedSplit})`) : ` (${[request, ...(request === 'ReadRecordsRequest' && failedSplit !== undefined ? [failedSplit] : [])].join(', ')})`;
-  return new Error(`Catalog ${table.catalog}, table ${table.name}${step}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  const step =
+    request === undefined
+      ? failedSplit === undefined
+        ? ''
+        : ` (${failedSplit})`
+      : ` (${[request, ...(request === 'ReadRecordsRequest' && failedSplit !== undefined ? [failedSplit] : [])].join(', ')})`;
+  return new Error(
+    `Catalog ${table.catalog}, table ${table.name}${step}: ${error instanceof Error ? error.message : String(error)}`,
+    { cause: error },
+  );
 }
 
 /** An empty DuckDB database on this thread, for parsing queries. */
@@ -220,8 +235,13 @@ export class LocalAthena {
     const counts = new Map<string, number>();
     for (const t of analysis.tables) counts.set(key(t), (counts.get(key(t)) ?? 0) + 1);
     // Tables with their own filters first: they are likely the small side Athena would read first.
-    const filtered = (t: TableReference) => analysis.predicates.some((p) => p.scope === t.scope && (p.alias?.toLowerCase() === t.alias.toLowerCase() || p.alias === undefined));
-    const order = [...new Map(analysis.tables.map((t) => [key(t), t])).values()].sort((a, b) => Number(filtered(b)) - Number(filtered(a)));
+    const filtered = (t: TableReference) =>
+      analysis.predicates.some(
+        (p) => p.scope === t.scope && (p.alias?.toLowerCase() === t.alias.toLowerCase() || p.alias === undefined),
+      );
+    const order = [...new Map(analysis.tables.map((t) => [key(t), t])).values()].sort(
+      (a, b) => Number(filtered(b)) - Number(filtered(a)),
+    );
     const opened = new Map<string, OpenTable>();
     for (const table of order) opened.set(key(table), await this.#open(table, first.passthrough));
     // Columns whose values each carry a zone are known once GetTable has answered; the query then
@@ -233,22 +253,36 @@ export class LocalAthena {
       analysis = await analyzeQuery(this.#parser.connection, translation.duckdbSql, new Set(catalogs));
     }
     const sql = translation.duckdbSql;
-    await bindQuery(this.#parser.connection, sql, [...opened.values()].map((t) => ({ catalog: t.catalog, ...t.localName, schema: t.definition.schema })), translation.checkSql).catch((error: unknown) => {
+    await bindQuery(
+      this.#parser.connection,
+      sql,
+      [...opened.values()].map((t) => ({ catalog: t.catalog, ...t.localName, schema: t.definition.schema })),
+      translation.checkSql,
+    ).catch((error: unknown) => {
       throw error instanceof QueryBindingError ? duckdbErrorToAthena(error, translation.checks) : error;
     });
     const done = new Map<string, TableReference>();
     const progress: Progress = { splitsDone: 0, splitsTotal: 0, rows: 0, bytes: 0, spilledObjects: 0 };
     for (const initial of order) {
-      const table = analysis.tables.find((t) => key(t) === key(initial) && t.alias === initial.alias && t.scope === initial.scope) ?? initial;
+      const table =
+        analysis.tables.find(
+          (t) => key(t) === key(initial) && t.alias === initial.alias && t.scope === initial.scope,
+        ) ?? initial;
       // A passthrough's rows are decided by its native query alone.
-      const passthrough = translation.passthrough.some((p) => p.catalog === table.catalog && p.tableName === table.tableName);
+      const passthrough = translation.passthrough.some(
+        (p) => p.catalog === table.catalog && p.tableName === table.tableName,
+      );
       const ref = counts.get(key(table)) === 1 && !passthrough ? table : { ...table, pushable: false };
       const open = opened.get(key(table));
       if (open === undefined) continue;
       const keysStarted = performance.now();
       const joinKeys = await this.#dynamicFilters(ref, analysis, done);
       const keysMs = performance.now() - keysStarted;
-      const scan = await this.#scan(open, (schema, capabilities) => planScan(ref, schema, analysis, capabilities, joinKeys), progress);
+      const scan = await this.#scan(
+        open,
+        (schema, capabilities) => planScan(ref, schema, analysis, capabilities, joinKeys),
+        progress,
+      );
       scans.push(joinKeys.size === 0 ? scan : { ...scan, timings: { ...scan.timings, joinKeysFromDuckDB: keysMs } });
       done.set(ref.alias.toLowerCase(), ref);
     }
@@ -259,21 +293,39 @@ export class LocalAthena {
     });
     const { columns, rows } = translation.zoneColumns ? foldZoneColumns(result.columns, result.rows) : result;
     const duckdbMs = performance.now() - queryStarted;
-    return { columns, rows, columnZones: translation.columnZones, scans, durationMs: performance.now() - started, duckdbMs };
+    return {
+      columns,
+      rows,
+      columnZones: translation.columnZones,
+      scans,
+      durationMs: performance.now() - started,
+      duckdbMs,
+    };
   }
 
   /** Join keys of already-loaded tables that `table` is equi-joined with: column → distinct values. */
-  async #dynamicFilters(table: TableReference, analysis: QueryAnalysis, done: ReadonlyMap<string, TableReference>): Promise<Map<string, unknown[]>> {
+  async #dynamicFilters(
+    table: TableReference,
+    analysis: QueryAnalysis,
+    done: ReadonlyMap<string, TableReference>,
+  ): Promise<Map<string, unknown[]>> {
     const limit = this.#options.dynamicFilterLimit ?? 10_000;
     const filters = new Map<string, unknown[]>();
     if (!table.pushable || limit <= 0) return filters;
     const alias = table.alias.toLowerCase();
     for (const join of analysis.joins.filter((j) => j.scope === table.scope)) {
-      const [mine, other] = join.left.alias.toLowerCase() === alias ? [join.left, join.right] : join.right.alias.toLowerCase() === alias ? [join.right, join.left] : [undefined, undefined];
+      const [mine, other] =
+        join.left.alias.toLowerCase() === alias
+          ? [join.left, join.right]
+          : join.right.alias.toLowerCase() === alias
+            ? [join.right, join.left]
+            : [undefined, undefined];
       const source = other === undefined ? undefined : done.get(other.alias.toLowerCase());
       if (mine === undefined || other === undefined || source === undefined) continue;
       const from = [source.catalog, source.schemaName, source.tableName].map(quoteIdentifier).join('.');
-      const { rows } = await this.#duckdb.query(`SELECT DISTINCT ${quoteIdentifier(other.column)} FROM ${from} WHERE ${quoteIdentifier(other.column)} IS NOT NULL LIMIT ${limit + 1}`);
+      const { rows } = await this.#duckdb.query(
+        `SELECT DISTINCT ${quoteIdentifier(other.column)} FROM ${from} WHERE ${quoteIdentifier(other.column)} IS NOT NULL LIMIT ${limit + 1}`,
+      );
       const values = rows.map((row) => plainValue(row[0]));
       if (values.length <= limit && values.every((v) => v !== undefined)) filters.set(mine.column, values);
     }
@@ -285,7 +337,9 @@ export class LocalAthena {
     const started = performance.now();
     const { catalog } = table;
     const localName = { schemaName: table.schemaName, tableName: table.tableName };
-    const passthrough = passthroughTables.find((p) => p.catalog === catalog && p.schemaName === table.schemaName && p.tableName === table.tableName)?.arguments;
+    const passthrough = passthroughTables.find(
+      (p) => p.catalog === catalog && p.schemaName === table.schemaName && p.tableName === table.tableName,
+    )?.arguments;
     // Athena asks for a passthrough's schema as GetTable of system.query, with the arguments.
     const tableName = passthrough === undefined ? localName : { schemaName: 'system', tableName: 'query' };
     const local: Record<string, number> = {};
@@ -314,9 +368,20 @@ export class LocalAthena {
         },
       },
       ...(this.#options.maxBlockSize === undefined ? {} : { maxBlockSize: this.#options.maxBlockSize }),
-      ...(this.#options.maxInlineBlockSize === undefined ? {} : { maxInlineBlockSize: this.#options.maxInlineBlockSize }),
+      ...(this.#options.maxInlineBlockSize === undefined
+        ? {}
+        : { maxInlineBlockSize: this.#options.maxInlineBlockSize }),
     });
-    const session: TableSession = { catalog, tableName, localName, passthrough, name: `${catalog}.${tableName.schemaName}.${tableName.tableName}`, driver, local, counters };
+    const session: TableSession = {
+      catalog,
+      tableName,
+      localName,
+      passthrough,
+      name: `${catalog}.${tableName.schemaName}.${tableName.tableName}`,
+      driver,
+      local,
+      counters,
+    };
     try {
       const ping = await driver.ping();
       const capabilities = ping.serDeVersion >= 4 ? await this.#capabilities(driver, catalog) : {};
@@ -327,8 +392,13 @@ export class LocalAthena {
     }
   }
 
-  async #scan(table: OpenTable, plan: (schema: Schema, capabilities: DataSourceCapabilities) => ScanPlan, progress: Progress): Promise<TableScanReport> {
-    const { catalog, tableName, localName, passthrough, name, driver, definition, capabilities, local, counters } = table;
+  async #scan(
+    table: OpenTable,
+    plan: (schema: Schema, capabilities: DataSourceCapabilities) => ScanPlan,
+    progress: Progress,
+  ): Promise<TableScanReport> {
+    const { catalog, tableName, localName, passthrough, name, driver, definition, capabilities, local, counters } =
+      table;
     const add = (step: string, ms: number) => (local[step] = (local[step] ?? 0) + ms);
     const report = () => this.#options.onProgress?.({ table: name, ...progress });
     const traceBytes = () => driver.trace.reduce((n, t) => n + t.responseBytes, 0);
@@ -336,7 +406,9 @@ export class LocalAthena {
     try {
       const { constraints: parts, pushed } = plan(definition.schema, capabilities);
       // A passthrough's rows are the native query's: nothing else is pushed with it, as on Athena.
-      const constraints = makeConstraints(passthrough === undefined ? parts : { queryPassthroughArguments: passthrough });
+      const constraints = makeConstraints(
+        passthrough === undefined ? parts : { queryPassthroughArguments: passthrough },
+      );
       // DuckDB creates the table on its thread while the layout and splits are asked for.
       const loading = this.#duckdb.createTable(catalog, localName.schemaName, localName.tableName, definition.schema);
       let splits: Split[];
@@ -354,11 +426,13 @@ export class LocalAthena {
       try {
         const bytesBefore = progress.bytes;
         const read = async (split: Split, index: number) => {
-          const result = await driver.readSplit(tableName, definition.schema, split, constraints).catch((error: unknown) => {
-            // Property names only: their values can be the source's data (key ranges, partition values).
-            table.failedSplit ??= `split ${index + 1} of ${splits.length}, properties ${Object.keys(split.properties).join(', ') || 'none'}`;
-            throw error;
-          });
+          const result = await driver
+            .readSplit(tableName, definition.schema, split, constraints)
+            .catch((error: unknown) => {
+              // Property names only: their values can be the source's data (key ranges, partition values).
+              table.failedSplit ??= `split ${index + 1} of ${splits.length}, properties ${Object.keys(split.properties).join(', ') || 'none'}`;
+              throw error;
+            });
           const handOffStarted = performance.now();
           const appended = await loading.append(result.batches);
           add('handOffToDuckDB', performance.now() - handOffStarted);
@@ -382,7 +456,9 @@ export class LocalAthena {
             if (split !== undefined) await read(split, index);
           }
         };
-        await Promise.all(Array.from({ length: Math.min(this.#options.parallelism ?? 4, Math.max(splits.length, 1)) }, worker));
+        await Promise.all(
+          Array.from({ length: Math.min(this.#options.parallelism ?? 4, Math.max(splits.length, 1)) }, worker),
+        );
       } catch (error) {
         await loading.close().catch(() => undefined);
         throw error;
@@ -392,7 +468,8 @@ export class LocalAthena {
       add('waitForDuckDB', performance.now() - waitStarted);
       add('loadIntoDuckDB', loaded.loadMs);
       const timings: Record<string, number> = {};
-      for (const entry of driver.trace) timings[entry.requestType] = (timings[entry.requestType] ?? 0) + entry.durationMs;
+      for (const entry of driver.trace)
+        timings[entry.requestType] = (timings[entry.requestType] ?? 0) + entry.durationMs;
       Object.assign(timings, local);
       return {
         table: name,
@@ -417,7 +494,12 @@ export class LocalAthena {
   /** GetDataSourceCapabilities (V4+): what the connector lets Athena push down. */
   async #capabilities(driver: EngineDriver, catalog: string): Promise<DataSourceCapabilities> {
     const response = await driver.send<Extract<FederationResponse, { '@type': 'GetDataSourceCapabilitiesResponse' }>>(
-      { '@type': 'GetDataSourceCapabilitiesRequest', identity: driver.identity, queryId: driver.queryId, catalogName: catalog },
+      {
+        '@type': 'GetDataSourceCapabilitiesRequest',
+        identity: driver.identity,
+        queryId: driver.queryId,
+        catalogName: catalog,
+      },
       'GetDataSourceCapabilitiesResponse',
     );
     return response.capabilities;

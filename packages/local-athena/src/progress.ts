@@ -44,7 +44,10 @@ export interface ProgressStream {
 }
 
 /** A bar redrawn in place at most every `intervalMs`; `finish()` erases it so results print on a clean line. */
-export function createProgressBar(stream: ProgressStream, intervalMs = 100): { update(progress: QueryProgress): void; finish(): void } {
+export function createProgressBar(
+  stream: ProgressStream,
+  intervalMs = 100,
+): { update(progress: QueryProgress): void; finish(): void } {
   let last = 0;
   let drawn = false;
   return {
@@ -74,8 +77,14 @@ export function formatExplain(scans: readonly TableScanReport[], duckdbMs?: numb
   const lines: string[] = [];
   for (const scan of scans) {
     lines.push(`${scan.table}: pushed ${describePushdown(scan.pushed)}`);
-    lines.push(`  ${count(scan.splits)} splits, ${count(scan.rows)} rows, ${formatBytes(scan.responseBytes + scan.spilledBytes)} read (${formatBytes(scan.spilledBytes)} spilled), ${count(scan.spilledObjects)} spilled objects; ${milliseconds(scan.wallMs)} (connector ${milliseconds(scan.connectorMs)})`);
-    lines.push(`  ${Object.entries(scan.timings).map(([step, ms]) => `${step.replace(/Request$/, '')} ${milliseconds(ms)}`).join(', ')}`);
+    lines.push(
+      `  ${count(scan.splits)} splits, ${count(scan.rows)} rows, ${formatBytes(scan.responseBytes + scan.spilledBytes)} read (${formatBytes(scan.spilledBytes)} spilled), ${count(scan.spilledObjects)} spilled objects; ${milliseconds(scan.wallMs)} (connector ${milliseconds(scan.connectorMs)})`,
+    );
+    lines.push(
+      `  ${Object.entries(scan.timings)
+        .map(([step, ms]) => `${step.replace(/Request$/, '')} ${milliseconds(ms)}`)
+        .join(', ')}`,
+    );
   }
   if (duckdbMs !== undefined) lines.push(`duckdb query: ${milliseconds(duckdbMs)}`);
   return lines.join('\n');

@@ -5,8 +5,17 @@
  * implied by the WHERE clause is pushed, so the result cannot change (core and DuckDB re-check).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { DataType, DateUnit, type Field, Schema } from 'apache-arrow';
-import { type ArrowTypeJson, type Block, type Marker, type ValueSet, arrowTypeToJson, createValueComparator, makeValueBlock, readValue } from '@athena-federation/connector-core';
+import { DataType, DateUnit, type Field, type Schema } from 'apache-arrow';
+import {
+  type ArrowTypeJson,
+  type Block,
+  type Marker,
+  type ValueSet,
+  arrowTypeToJson,
+  createValueComparator,
+  makeValueBlock,
+  readValue,
+} from '@athena-federation/connector-core';
 
 /** A `catalog.schema.table` the query reads, with the alias it goes by. */
 export interface TableReference {
@@ -94,7 +103,8 @@ export interface QueryAnalysis {
 /** A node of the tree `json_serialize_sql` returns. */
 export type SqlNode = { readonly [key: string]: unknown };
 type Node = SqlNode;
-export const isNode = (value: unknown): value is Node => typeof value === 'object' && value !== null && !Array.isArray(value);
+export const isNode = (value: unknown): value is Node =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const comparisons: Readonly<Record<string, ColumnPredicate['op']>> = {
   COMPARE_EQUAL: 'eq',
@@ -104,7 +114,14 @@ const comparisons: Readonly<Record<string, ColumnPredicate['op']>> = {
   COMPARE_GREATERTHAN: 'gt',
   COMPARE_GREATERTHANOREQUALTO: 'ge',
 };
-const flipped: Readonly<Record<string, ColumnPredicate['op']>> = { lt: 'gt', le: 'ge', gt: 'lt', ge: 'le', eq: 'eq', ne: 'ne' };
+const flipped: Readonly<Record<string, ColumnPredicate['op']>> = {
+  lt: 'gt',
+  le: 'ge',
+  gt: 'lt',
+  ge: 'le',
+  eq: 'eq',
+  ne: 'ne',
+};
 
 const integerLiterals = ['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT'];
 
@@ -136,13 +153,21 @@ export function constantValue(node: unknown): { value: unknown; literal: string 
   // longer exact, and wide ones arrive as {upper, lower} halves that lost digits the same way.
   const raw = value['value'];
   if (typeof raw === 'object' && raw !== null) return undefined;
-  if ((integerLiterals.includes(literal) || literal === 'DECIMAL') && typeof raw === 'number' && !Number.isSafeInteger(raw)) return undefined;
+  if (
+    (integerLiterals.includes(literal) || literal === 'DECIMAL') &&
+    typeof raw === 'number' &&
+    !Number.isSafeInteger(raw)
+  )
+    return undefined;
   if (literal === 'DECIMAL' && typeof info['scale'] === 'number') {
     const unscaled = BigInt(String(value['value']));
     const scale = info['scale'];
     const sign = unscaled < 0n ? '-' : '';
     const digits = (unscaled < 0n ? -unscaled : unscaled).toString().padStart(scale + 1, '0');
-    return { value: scale === 0 ? `${sign}${digits}` : `${sign}${digits.slice(0, -scale)}.${digits.slice(-scale)}`, literal };
+    return {
+      value: scale === 0 ? `${sign}${digits}` : `${sign}${digits.slice(0, -scale)}.${digits.slice(-scale)}`,
+      literal,
+    };
   }
   return { value: value['value'], literal };
 }
@@ -164,8 +189,10 @@ export function literalFits(field: Field, literal: string | undefined): boolean 
   if (literal === 'VARCHAR') return DataType.isUtf8(type) || isDay;
   if (literal === 'BOOLEAN') return DataType.isBool(type);
   // DuckDB compares a 64-bit integer or a decimal with a DOUBLE as doubles, which can make unequal values equal.
-  if (literal === 'DOUBLE' || literal === 'FLOAT') return DataType.isFloat(type) || (DataType.isInt(type) && type.bitWidth <= 32);
-  if (numericLiterals.includes(literal)) return DataType.isInt(type) || DataType.isFloat(type) || DataType.isDecimal(type);
+  if (literal === 'DOUBLE' || literal === 'FLOAT')
+    return DataType.isFloat(type) || (DataType.isInt(type) && type.bitWidth <= 32);
+  if (numericLiterals.includes(literal))
+    return DataType.isInt(type) || DataType.isFloat(type) || DataType.isDecimal(type);
   return false;
 }
 
@@ -174,7 +201,8 @@ export function columnOf(node: unknown): { alias: string | undefined; column: st
   if (!isNode(node) || node['class'] !== 'COLUMN_REF' || !Array.isArray(node['column_names'])) return undefined;
   const names = node['column_names'] as string[];
   if (names.length === 1 && names[0] !== undefined) return { alias: undefined, column: names[0] };
-  if (names.length === 2 && names[0] !== undefined && names[1] !== undefined) return { alias: names[0], column: names[1] };
+  if (names.length === 2 && names[0] !== undefined && names[1] !== undefined)
+    return { alias: names[0], column: names[1] };
   return undefined;
 }
 
@@ -187,17 +215,21 @@ function predicateOf(node: Node): Omit<ColumnPredicate, 'scope'> | undefined {
     const op = comparisons[type] as ColumnPredicate['op'];
     const leftColumn = columnOf(node['left']);
     const rightConstant = constantValue(node['right']);
-    if (leftColumn !== undefined && rightConstant !== undefined) return { ...leftColumn, op, values: [rightConstant.value], literals: [rightConstant.literal] };
+    if (leftColumn !== undefined && rightConstant !== undefined)
+      return { ...leftColumn, op, values: [rightConstant.value], literals: [rightConstant.literal] };
     const rightColumn = columnOf(node['right']);
     const leftConstant = constantValue(node['left']);
-    if (rightColumn !== undefined && leftConstant !== undefined) return { ...rightColumn, op: flipped[op] ?? op, values: [leftConstant.value], literals: [leftConstant.literal] };
+    if (rightColumn !== undefined && leftConstant !== undefined)
+      return { ...rightColumn, op: flipped[op] ?? op, values: [leftConstant.value], literals: [leftConstant.literal] };
     return undefined;
   }
   if (node['class'] === 'BETWEEN') {
     const column = columnOf(node['input']);
     const lower = constantValue(node['lower']);
     const upper = constantValue(node['upper']);
-    return column !== undefined && lower !== undefined && upper !== undefined ? { ...column, op: 'between', values: [lower.value, upper.value], literals: [lower.literal, upper.literal] } : undefined;
+    return column !== undefined && lower !== undefined && upper !== undefined
+      ? { ...column, op: 'between', values: [lower.value, upper.value], literals: [lower.literal, upper.literal] }
+      : undefined;
   }
   if (node['class'] === 'OPERATOR' && Array.isArray(node['children'])) {
     const [first, ...rest] = node['children'] as unknown[];
@@ -207,7 +239,9 @@ function predicateOf(node: Node): Omit<ColumnPredicate, 'scope'> | undefined {
     if (type === 'OPERATOR_IS_NOT_NULL') return { ...column, op: 'is_not_null', values: [] };
     if (type === 'COMPARE_IN') {
       const values = rest.map(constantValue);
-      return values.every((v) => v !== undefined) ? { ...column, op: 'in', values: values.map((v) => v?.value), literals: values.map((v) => v?.literal ?? '') } : undefined;
+      return values.every((v) => v !== undefined)
+        ? { ...column, op: 'in', values: values.map((v) => v?.value), literals: values.map((v) => v?.literal ?? '') }
+        : undefined;
     }
   }
   return undefined;
@@ -216,7 +250,8 @@ function predicateOf(node: Node): Omit<ColumnPredicate, 'scope'> | undefined {
 /** The AND-conjuncts of a boolean expression (itself when it is not an AND). */
 export function conjuncts(node: unknown): Node[] {
   if (!isNode(node)) return [];
-  if (node['class'] === 'CONJUNCTION' && node['type'] === 'CONJUNCTION_AND' && Array.isArray(node['children'])) return (node['children'] as unknown[]).flatMap(conjuncts);
+  if (node['class'] === 'CONJUNCTION' && node['type'] === 'CONJUNCTION_AND' && Array.isArray(node['children']))
+    return (node['children'] as unknown[]).flatMap(conjuncts);
   return [node];
 }
 
@@ -230,7 +265,12 @@ function collectJoins(node: unknown, scope: number, out: JoinEquality[]): void {
     if (conjunct['class'] !== 'COMPARISON' || conjunct['type'] !== 'COMPARE_EQUAL') continue;
     const left = columnOf(conjunct['left']);
     const right = columnOf(conjunct['right']);
-    if (left?.alias !== undefined && right?.alias !== undefined) out.push({ scope, left: { alias: left.alias, column: left.column }, right: { alias: right.alias, column: right.column } });
+    if (left?.alias !== undefined && right?.alias !== undefined)
+      out.push({
+        scope,
+        left: { alias: left.alias, column: left.column },
+        right: { alias: right.alias, column: right.column },
+      });
   }
 }
 
@@ -299,14 +339,30 @@ function selectShape(select: Node, aggregates: ReadonlySet<string>): SelectShape
   const singleTable = isNode(from) && from['type'] === 'BASE_TABLE';
   const modifiers = Array.isArray(select['modifiers']) ? (select['modifiers'] as unknown[]).filter(isNode) : [];
   const selectList = Array.isArray(select['select_list']) ? (select['select_list'] as unknown[]) : [];
-  const collapses = findNodes(selectList, (n) => n['class'] === 'WINDOW' || (n['class'] === 'FUNCTION' && aggregates.has(String(n['function_name'])))).length > 0;
-  const grouped = (Array.isArray(select['group_expressions']) && select['group_expressions'].length > 0) || select['aggregate_handling'] === 'FORCE_AGGREGATES';
-  const rowPreserving = !collapses && !grouped && select['having'] == null && select['qualify'] == null && select['sample'] == null && !modifiers.some((m) => m['type'] === 'DISTINCT_MODIFIER');
+  const collapses =
+    findNodes(
+      selectList,
+      (n) => n['class'] === 'WINDOW' || (n['class'] === 'FUNCTION' && aggregates.has(String(n['function_name']))),
+    ).length > 0;
+  const grouped =
+    (Array.isArray(select['group_expressions']) && select['group_expressions'].length > 0) ||
+    select['aggregate_handling'] === 'FORCE_AGGREGATES';
+  const rowPreserving =
+    !collapses &&
+    !grouped &&
+    select['having'] == null &&
+    select['qualify'] == null &&
+    select['sample'] == null &&
+    !modifiers.some((m) => m['type'] === 'DISTINCT_MODIFIER');
   const limitModifier = modifiers.find((m) => m['type'] === 'LIMIT_MODIFIER');
   const limit = limitModifier === undefined ? undefined : nonNegativeInteger(limitModifier['limit']);
-  const offset = limitModifier === undefined || limitModifier['offset'] == null ? 0n : nonNegativeInteger(limitModifier['offset']);
+  const offset =
+    limitModifier === undefined || limitModifier['offset'] == null ? 0n : nonNegativeInteger(limitModifier['offset']);
   const orderModifier = modifiers.find((m) => m['type'] === 'ORDER_MODIFIER');
-  const orders = orderModifier !== undefined && Array.isArray(orderModifier['orders']) ? (orderModifier['orders'] as unknown[]).filter(isNode) : [];
+  const orders =
+    orderModifier !== undefined && Array.isArray(orderModifier['orders'])
+      ? (orderModifier['orders'] as unknown[]).filter(isNode)
+      : [];
   const orderBy: OrderByColumn[] | undefined = [];
   let plainOrder = true;
   for (const order of orders) {
@@ -322,7 +378,8 @@ function selectShape(select: Node, aggregates: ReadonlySet<string>): SelectShape
   for (const item of selectList) {
     if (!isNode(item) || typeof item['alias'] !== 'string' || item['alias'] === '') continue;
     const column = columnOf(item);
-    if (column === undefined || column.column.toLowerCase() !== item['alias'].toLowerCase()) computedAliases.add(item['alias'].toLowerCase());
+    if (column === undefined || column.column.toLowerCase() !== item['alias'].toLowerCase())
+      computedAliases.add(item['alias'].toLowerCase());
   }
   return {
     singleTable,
@@ -334,24 +391,52 @@ function selectShape(select: Node, aggregates: ReadonlySet<string>): SelectShape
 }
 
 /** Functions whose result depends only on their arguments: a tree of them over constants is a constant. */
-const foldableFunctions = new Set(['+', '-', '*', 'to_years', 'to_months', 'to_weeks', 'to_days', 'to_hours', 'to_minutes', 'to_seconds', 'trunc', 'athena_date_shift', 'athena_time_shift']);
+const foldableFunctions = new Set([
+  '+',
+  '-',
+  '*',
+  'to_years',
+  'to_months',
+  'to_weeks',
+  'to_days',
+  'to_hours',
+  'to_minutes',
+  'to_seconds',
+  'trunc',
+  'athena_date_shift',
+  'athena_time_shift',
+]);
 
 function withoutLocations(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(withoutLocations);
   if (!isNode(node)) return node;
-  return Object.fromEntries(Object.entries(node).filter(([key]) => key !== 'query_location').map(([key, value]) => [key, withoutLocations(value)]));
+  return Object.fromEntries(
+    Object.entries(node)
+      .filter(([key]) => key !== 'query_location')
+      .map(([key, value]) => [key, withoutLocations(value)]),
+  );
 }
 
 function isConstantTree(node: unknown): boolean {
   if (!isNode(node)) return false;
   if (node['class'] === 'CONSTANT') return true;
   if (node['class'] === 'CAST') return isConstantTree(node['child']);
-  if (node['class'] !== 'FUNCTION' || !foldableFunctions.has(String(node['function_name'])) || !Array.isArray(node['children'])) return false;
+  if (
+    node['class'] !== 'FUNCTION' ||
+    !foldableFunctions.has(String(node['function_name'])) ||
+    !Array.isArray(node['children'])
+  )
+    return false;
   return (node['children'] as unknown[]).every(isConstantTree);
 }
 
 function constantNode(id: string, value: unknown): Node {
-  return { class: 'CONSTANT', type: 'VALUE_CONSTANT', alias: '', value: { type: { id, type_info: null }, is_null: false, value } };
+  return {
+    class: 'CONSTANT',
+    type: 'VALUE_CONSTANT',
+    alias: '',
+    value: { type: { id, type_info: null }, is_null: false, value },
+  };
 }
 
 /**
@@ -365,24 +450,31 @@ async function foldConstants(connection: DuckDBConnection, node: unknown): Promi
   if (isConstantTree(node) && constantValue(node) === undefined) {
     try {
       const template = await connection.runAndReadAll("SELECT json_serialize_sql('SELECT 1 AS v')");
-      const statement = withoutLocations(JSON.parse(String(template.getRows()[0]?.[0]))) as { statements: { node: { select_list: unknown[] } }[] };
+      const statement = withoutLocations(JSON.parse(String(template.getRows()[0]?.[0]))) as {
+        statements: { node: { select_list: unknown[] } }[];
+      };
       const select = statement.statements[0]?.node;
       if (select === undefined) return node;
       select.select_list = [{ ...(withoutLocations(node) as Node), alias: 'v' }];
       const sql = await connection.runAndReadAll('SELECT json_deserialize_sql($1::JSON)', [JSON.stringify(statement)]);
-      const result = await connection.runAndReadAll(`SELECT typeof(v), CAST(v AS VARCHAR) FROM (${String(sql.getRows()[0]?.[0])})`);
+      const result = await connection.runAndReadAll(
+        `SELECT typeof(v), CAST(v AS VARCHAR) FROM (${String(sql.getRows()[0]?.[0])})`,
+      );
       const [type, text] = (result.getRows()[0] ?? []).map(String);
       if (type === 'DATE' && text !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(text)) return constantNode('DATE', text);
       const midnight = text === undefined ? null : /^(\d{4}-\d{2}-\d{2}) 00:00:00$/.exec(text);
       if (type === 'TIMESTAMP' && midnight?.[1] !== undefined) return constantNode('DATE', midnight[1]);
-      if (type !== undefined && integerLiterals.includes(type) && Number.isSafeInteger(Number(text))) return constantNode(type, Number(text));
+      if (type !== undefined && integerLiterals.includes(type) && Number.isSafeInteger(Number(text)))
+        return constantNode(type, Number(text));
       if (type === 'VARCHAR') return constantNode(type, text);
     } catch {
       // Not evaluable here (an overflow, say): DuckDB reports it when it runs the query.
     }
     return node;
   }
-  const entries = await Promise.all(Object.entries(node).map(async ([key, value]) => [key, await foldConstants(connection, value)] as const));
+  const entries = await Promise.all(
+    Object.entries(node).map(async ([key, value]) => [key, await foldConstants(connection, value)] as const),
+  );
   return Object.fromEntries(entries);
 }
 
@@ -391,9 +483,17 @@ async function foldConstants(connection: DuckDBConnection, node: unknown): Promi
  * subquery), the WHERE conjuncts that could narrow the tables its FROM clause reads and what its
  * LIMIT and ORDER BY do.
  */
-export async function analyzeQuery(connection: DuckDBConnection, sql: string, catalogs: ReadonlySet<string>): Promise<QueryAnalysis> {
+export async function analyzeQuery(
+  connection: DuckDBConnection,
+  sql: string,
+  catalogs: ReadonlySet<string>,
+): Promise<QueryAnalysis> {
   const reader = await connection.runAndReadAll('SELECT json_serialize_sql($1::VARCHAR) AS tree', [sql]);
-  const tree = JSON.parse(String(reader.getRows()[0]?.[0])) as { error?: boolean; error_message?: string; statements?: { node: Node }[] };
+  const tree = JSON.parse(String(reader.getRows()[0]?.[0])) as {
+    error?: boolean;
+    error_message?: string;
+    statements?: { node: Node }[];
+  };
   if (tree.error === true) throw new Error(`The SQL does not parse: ${tree.error_message ?? 'unknown error'}`);
   const statements = tree.statements ?? [];
   if (statements.length !== 1 || statements[0] === undefined) throw new Error('Run one SELECT statement at a time');
@@ -405,7 +505,8 @@ export async function analyzeQuery(connection: DuckDBConnection, sql: string, ca
   const whereConjuncts: WhereConjunct[] = [];
   const joins: JoinEquality[] = [];
   // Folded first, so `col >= DATE 'x' - INTERVAL 90 DAY` becomes a comparison with a constant.
-  for (const select of selects) (select as { where_clause?: unknown })['where_clause'] = await foldConstants(connection, select['where_clause']);
+  for (const select of selects)
+    (select as { where_clause?: unknown })['where_clause'] = await foldConstants(connection, select['where_clause']);
   selects.forEach((select, scope) => {
     const direct: FromTable[] = [];
     fromTables(select['from_table'], direct);
@@ -417,7 +518,9 @@ export async function analyzeQuery(connection: DuckDBConnection, sql: string, ca
     }
     collectJoins(select['from_table'], scope, joins);
   });
-  const federated = found.filter((t) => typeof t.node['catalog_name'] === 'string' && catalogs.has(String(t.node['catalog_name'])));
+  const federated = found.filter(
+    (t) => typeof t.node['catalog_name'] === 'string' && catalogs.has(String(t.node['catalog_name'])),
+  );
   const named = found.map((t) => t.node['catalog_name']).filter((c): c is string => typeof c === 'string' && c !== '');
   const unknownCatalogs = [...new Set(named.map((c) => c.toLowerCase()).filter((c) => !catalogs.has(c)))];
   const counts = new Map<string, number>();
@@ -430,9 +533,24 @@ export async function analyzeQuery(connection: DuckDBConnection, sql: string, ca
     const schemaName = String(node['schema_name']);
     const tableName = String(node['table_name']);
     const alias = typeof node['alias'] === 'string' && node['alias'] !== '' ? node['alias'] : tableName;
-    return { catalog, schemaName, tableName, alias, scope, nullSupplying, pushable: !positional && counts.get(`${catalog}.${schemaName}.${tableName}`) === 1 };
+    return {
+      catalog,
+      schemaName,
+      tableName,
+      alias,
+      scope,
+      nullSupplying,
+      pushable: !positional && counts.get(`${catalog}.${schemaName}.${tableName}`) === 1,
+    };
   });
-  return { tables, predicates, conjuncts: whereConjuncts, selects: selects.map((s) => selectShape(s, aggregates)), joins, unknownCatalogs };
+  return {
+    tables,
+    predicates,
+    conjuncts: whereConjuncts,
+    selects: selects.map((s) => selectShape(s, aggregates)),
+    joins,
+    unknownCatalogs,
+  };
 }
 
 /** A `col1` block of `values` in the column's type; undefined if a value does not fit it exactly (then nothing is pushed). */
@@ -445,7 +563,13 @@ function valueBlock(field: Field, values: readonly unknown[]): Block | undefined
 }
 
 function orderable(type: DataType): boolean {
-  return DataType.isInt(type) || DataType.isFloat(type) || DataType.isDecimal(type) || DataType.isUtf8(type) || DataType.isDate(type);
+  return (
+    DataType.isInt(type) ||
+    DataType.isFloat(type) ||
+    DataType.isDecimal(type) ||
+    DataType.isUtf8(type) ||
+    DataType.isDate(type)
+  );
 }
 
 interface Bound {
@@ -459,11 +583,13 @@ interface Bound {
  */
 export function valueSetFor(field: Field, predicates: readonly ColumnPredicate[]): ValueSet | undefined {
   const type = arrowTypeToJson(field.type) as ArrowTypeJson;
-  if (predicates.some((p) => p.op === 'is_null')) return { '@type': 'AllOrNoneValueSet', type, all: false, nullAllowed: true };
+  if (predicates.some((p) => p.op === 'is_null'))
+    return { '@type': 'AllOrNoneValueSet', type, all: false, nullAllowed: true };
   const inList = predicates.find((p) => p.op === 'in' || (p.op === 'eq' && !orderable(field.type)));
   if (inList !== undefined) {
     const block = valueBlock(field, inList.values);
-    if (block !== undefined) return { '@type': 'EquatableValueSet', valueBlock: block, whiteList: true, nullAllowed: false };
+    if (block !== undefined)
+      return { '@type': 'EquatableValueSet', valueBlock: block, whiteList: true, nullAllowed: false };
   }
   if (orderable(field.type)) {
     const comparator = createValueComparator(field.type);
@@ -488,26 +614,39 @@ export function valueSetFor(field: Field, predicates: readonly ColumnPredicate[]
       const values = p.values.map(canonical);
       if (values.some((v) => v === undefined || v === null)) continue;
       const [a, b] = values;
-      if (p.op === 'eq') (tighten({ value: a, inclusive: true }, 'low'), tighten({ value: a, inclusive: true }, 'high'));
-      else if (p.op === 'gt' || p.op === 'ge') tighten({ value: a, inclusive: p.op === 'ge' }, 'low');
+      if (p.op === 'eq') {
+        tighten({ value: a, inclusive: true }, 'low');
+        tighten({ value: a, inclusive: true }, 'high');
+      } else if (p.op === 'gt' || p.op === 'ge') tighten({ value: a, inclusive: p.op === 'ge' }, 'low');
       else if (p.op === 'lt' || p.op === 'le') tighten({ value: a, inclusive: p.op === 'le' }, 'high');
-      else if (p.op === 'between') (tighten({ value: a, inclusive: true }, 'low'), tighten({ value: b, inclusive: true }, 'high'));
-      else continue;
+      else if (p.op === 'between') {
+        tighten({ value: a, inclusive: true }, 'low');
+        tighten({ value: b, inclusive: true }, 'high');
+      } else continue;
       usable = true;
     }
     if (usable) {
       const marker = (bound: Bound | undefined, side: 'low' | 'high'): Marker | undefined => {
         if (bound === undefined) {
           const empty = valueBlock(field, []);
-          return empty === undefined ? undefined : { valueBlock: empty, bound: side === 'low' ? 'ABOVE' : 'BELOW', nullValue: true };
+          return empty === undefined
+            ? undefined
+            : { valueBlock: empty, bound: side === 'low' ? 'ABOVE' : 'BELOW', nullValue: true };
         }
         const block = valueBlock(field, [bound.value]);
-        return block === undefined ? undefined : { valueBlock: block, bound: bound.inclusive ? 'EXACTLY' : side === 'low' ? 'ABOVE' : 'BELOW', nullValue: false };
+        return block === undefined
+          ? undefined
+          : {
+              valueBlock: block,
+              bound: bound.inclusive ? 'EXACTLY' : side === 'low' ? 'ABOVE' : 'BELOW',
+              nullValue: false,
+            };
       };
       const lowMarker = marker(low, 'low');
       const highMarker = marker(high, 'high');
       if (lowMarker !== undefined && highMarker !== undefined) {
-        if (low !== undefined && high !== undefined && comparator.compare(low.value, high.value) > 0) return { '@type': 'AllOrNoneValueSet', type, all: false, nullAllowed: false };
+        if (low !== undefined && high !== undefined && comparator.compare(low.value, high.value) > 0)
+          return { '@type': 'AllOrNoneValueSet', type, all: false, nullAllowed: false };
         return { '@type': 'SortedRangeSet', type, ranges: [{ low: lowMarker, high: highMarker }], nullAllowed: false };
       }
     }
@@ -515,9 +654,11 @@ export function valueSetFor(field: Field, predicates: readonly ColumnPredicate[]
   const notEqual = predicates.find((p) => p.op === 'ne');
   if (notEqual !== undefined) {
     const block = valueBlock(field, notEqual.values);
-    if (block !== undefined) return { '@type': 'EquatableValueSet', valueBlock: block, whiteList: false, nullAllowed: false };
+    if (block !== undefined)
+      return { '@type': 'EquatableValueSet', valueBlock: block, whiteList: false, nullAllowed: false };
   }
-  if (predicates.some((p) => p.op === 'is_not_null' || p.op === 'ne' || p.op === 'eq' || p.op === 'in')) return { '@type': 'AllOrNoneValueSet', type, all: true, nullAllowed: false };
+  if (predicates.some((p) => p.op === 'is_not_null' || p.op === 'ne' || p.op === 'eq' || p.op === 'in'))
+    return { '@type': 'AllOrNoneValueSet', type, all: true, nullAllowed: false };
   return undefined;
 }
 
@@ -529,7 +670,13 @@ export function summaryFor(table: TableReference, schema: Schema, analysis: Quer
   const alone = analysis.tables.filter((t) => t.scope === table.scope).length === 1;
   const summary: Record<string, ValueSet> = {};
   for (const field of schema.fields) {
-    const mine = inScope.filter((p) => p.column.toLowerCase() === field.name.toLowerCase() && (p.alias === undefined ? alone : p.alias.toLowerCase() === table.alias.toLowerCase()) && (p.literals ?? []).every((l) => literalFits(field, l)) && !(table.nullSupplying === true && p.op === 'is_null'));
+    const mine = inScope.filter(
+      (p) =>
+        p.column.toLowerCase() === field.name.toLowerCase() &&
+        (p.alias === undefined ? alone : p.alias.toLowerCase() === table.alias.toLowerCase()) &&
+        (p.literals ?? []).every((l) => literalFits(field, l)) &&
+        !(table.nullSupplying === true && p.op === 'is_null'),
+    );
     if (mine.length === 0) continue;
     const set = valueSetFor(field, mine);
     if (set !== undefined) summary[field.name] = set;

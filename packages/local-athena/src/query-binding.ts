@@ -10,7 +10,8 @@ import { BIND_ERROR_PREFIX, CHECK_ERROR_PREFIX } from './dialect/duckdb-macros.j
 import { createTable, quoteIdentifier } from './duckdb-tables.js';
 
 /** Whether DuckDB's error is a type error of Athena's, raised by the dialect's macros or checks. */
-const isAthenaTypeError = (message: string) => message.includes(`"${BIND_ERROR_PREFIX}`) || message.includes(`"${CHECK_ERROR_PREFIX}`);
+const isAthenaTypeError = (message: string) =>
+  message.includes(`"${BIND_ERROR_PREFIX}`) || message.includes(`"${CHECK_ERROR_PREFIX}`);
 
 /** One federated table as the query will see it. */
 export interface BoundTable {
@@ -35,17 +36,24 @@ export class QueryBindingError extends Error {
  *
  * @throws {QueryBindingError} when DuckDB cannot bind the query.
  */
-export async function bindQuery(connection: DuckDBConnection, sql: string, tables: readonly BoundTable[], checkSql?: string): Promise<void> {
+export async function bindQuery(
+  connection: DuckDBConnection,
+  sql: string,
+  tables: readonly BoundTable[],
+  checkSql?: string,
+): Promise<void> {
   const catalogs = [...new Set(tables.map((t) => t.catalog))];
   try {
-    for (const table of tables) await createTable(connection, table.catalog, table.schemaName, table.tableName, table.schema);
+    for (const table of tables)
+      await createTable(connection, table.catalog, table.schemaName, table.tableName, table.schema);
     // The version with Athena's type checks binds whatever the query binds, so it alone is
     // prepared when it succeeds. Its only errors that count are the checks' own; any other means
     // the query itself does not bind (prepared then, so DuckDB's message quotes the SQL as
     // translated) or that DuckDB cannot place a check (an operand outside a grouped expression,
     // say), and then the query goes unchecked rather than failing.
     const prepare = async (text: string) => (await connection.prepare(text)).destroySync();
-    const fail = (error: unknown) => new QueryBindingError(error instanceof Error ? error.message : String(error), { cause: error });
+    const fail = (error: unknown) =>
+      new QueryBindingError(error instanceof Error ? error.message : String(error), { cause: error });
     if (checkSql !== undefined && checkSql !== sql) {
       try {
         await prepare(checkSql);

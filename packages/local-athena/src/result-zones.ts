@@ -10,7 +10,10 @@ import { ZONE_COLUMN_SUFFIX } from './duckdb-tables.js';
 import { TimestampWithZoneValue } from './format.js';
 
 /** The result with each companion zone column folded into its column's values ({@link TimestampWithZoneValue}). */
-export function foldZoneColumns(columns: readonly string[], rows: readonly (readonly unknown[])[]): { columns: string[]; rows: unknown[][] } {
+export function foldZoneColumns(
+  columns: readonly string[],
+  rows: readonly (readonly unknown[])[],
+): { columns: string[]; rows: unknown[][] } {
   // Companion index → the column whose values it zones.
   const zoned = new Map<number, number>();
   columns.forEach((name, i) => {
@@ -31,7 +34,8 @@ export function foldZoneColumns(columns: readonly string[], rows: readonly (read
       for (const [companion, column] of zoned) {
         const value = values[column];
         const zone = values[companion];
-        if (value instanceof DuckDBTimestampTZValue && typeof zone === 'string') values[column] = new TimestampWithZoneValue(value.micros, zone);
+        if (value instanceof DuckDBTimestampTZValue && typeof zone === 'string')
+          values[column] = new TimestampWithZoneValue(value.micros, zone);
       }
       return kept.map((i) => values[i]);
     }),

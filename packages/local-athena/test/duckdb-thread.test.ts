@@ -15,13 +15,34 @@ const rows = (count: number, from = 0) => Array.from({ length: count }, (_, i) =
 const extraSchema = new Schema([
   new Field('id', new Int32(), false),
   new Field('blob', new Binary(), true),
-  new Field('labels', new Map_(new Field('entries', new Struct<{ key: Utf8; value: Int32 }>([new Field('key', new Utf8(), false), new Field('value', new Int32(), true)]), false)), true),
+  new Field(
+    'labels',
+    new Map_(
+      new Field(
+        'entries',
+        new Struct<{ key: Utf8; value: Int32 }>([
+          new Field('key', new Utf8(), false),
+          new Field('value', new Int32(), true),
+        ]),
+        false,
+      ),
+    ),
+    true,
+  ),
 ]);
-const extraRow = (i: number) => ({ id: i, blob: i % 4 === 0 ? null : Uint8Array.from({ length: i % 9 }, (_, k) => (i + k) & 0xff), labels: i % 5 === 0 ? null : new Map(Array.from({ length: i % 3 }, (_, k) => [`k${k}`, k === 1 ? null : i * k])) });
+const extraRow = (i: number) => ({
+  id: i,
+  blob: i % 4 === 0 ? null : Uint8Array.from({ length: i % 9 }, (_, k) => (i + k) & 0xff),
+  labels: i % 5 === 0 ? null : new Map(Array.from({ length: i % 3 }, (_, k) => [`k${k}`, k === 1 ? null : i * k])),
+});
 
 describe('handing batches to another thread', () => {
   it('rebuilds every row of every type from the packed buffer alone, sliced batches included', () => {
-    const batches = [buildRecordBatch(mixedSchema, rows(300)), buildRecordBatch(mixedSchema, rows(1000, 300)).slice(123, 777), buildRecordBatch(mixedSchema, [])];
+    const batches = [
+      buildRecordBatch(mixedSchema, rows(300)),
+      buildRecordBatch(mixedSchema, rows(1000, 300)).slice(123, 777),
+      buildRecordBatch(mixedSchema, []),
+    ];
     const packed = packBatches(batches);
     expect(packed.rows).toBe(300 + 654);
     // What crosses is a copy: the originals can change (or be detached) without touching it.
@@ -33,14 +54,21 @@ describe('handing batches to another thread', () => {
       }
     }
     const unpacked = unpackBatches(mixedSchema, copy);
-    expect(unpacked.map(readRows)).toEqual([rows(300), rows(1000, 300).slice(123, 777), []].map((r) => readRows(buildRecordBatch(mixedSchema, r))));
-    const extra = buildRecordBatch(extraSchema, Array.from({ length: 50 }, (_, i) => extraRow(i)));
+    expect(unpacked.map(readRows)).toEqual(
+      [rows(300), rows(1000, 300).slice(123, 777), []].map((r) => readRows(buildRecordBatch(mixedSchema, r))),
+    );
+    const extra = buildRecordBatch(
+      extraSchema,
+      Array.from({ length: 50 }, (_, i) => extraRow(i)),
+    );
     expect(unpackBatches(extraSchema, packBatches([extra])).map(readRows)).toEqual([readRows(extra)]);
   });
 
   it('refuses a packed batch whose shape does not match the schema', () => {
     const packed = packBatches([buildRecordBatch(extraSchema, [extraRow(1)])]);
-    expect(() => unpackBatches(new Schema([new Field('id', new Int32(), false)]), packed)).toThrow(/has 3 children where its type .* has 1/);
+    expect(() => unpackBatches(new Schema([new Field('id', new Int32(), false)]), packed)).toThrow(
+      /has 3 children where its type .* has 1/,
+    );
   });
 });
 
@@ -49,7 +77,8 @@ describe('query results across threads', () => {
     const instance = await DuckDBInstance.create(':memory:');
     const connection = await instance.connect();
     try {
-      const reader = await connection.runAndReadAll(`SELECT 12345.67::DECIMAL(9,2) AS d, 123456789012345678901234.5::DECIMAL(38,1) AS big, DATE '2024-02-29' AS day,
+      const reader =
+        await connection.runAndReadAll(`SELECT 12345.67::DECIMAL(9,2) AS d, 123456789012345678901234.5::DECIMAL(38,1) AS big, DATE '2024-02-29' AS day,
         TIMESTAMP '2024-02-29 12:34:56.789' AS ts, TIMESTAMPTZ '2024-02-29 12:34:56+00' AS tz, INTERVAL 3 DAY AS gap, TIME '01:02:03' AS t,
         [1, NULL, 3] AS xs, {'instance': 'a', 'object': [1], 'array': NULL} AS tricky, MAP {'k': 1.5} AS m, '\\x00\\xff'::BLOB AS b,
         'b5a3c0a0-1111-4222-8333-444455556666'::UUID AS u, 2::HUGEINT ** 100 AS huge, NULL AS nothing, 'text' AS s, 7 AS n, true AS flag`);
@@ -71,15 +100,30 @@ describe('DuckDBThread', () => {
       const table = thread.createTable('cat', 'ehr', 'patients', mixedSchema);
       await table.created;
       expect(await table.append([buildRecordBatch(mixedSchema, rows(500))])).toBe(500);
-      expect(await table.append([buildRecordBatch(mixedSchema, rows(700, 500)), buildRecordBatch(mixedSchema, rows(300, 1200))])).toBe(1000);
+      expect(
+        await table.append([
+          buildRecordBatch(mixedSchema, rows(700, 500)),
+          buildRecordBatch(mixedSchema, rows(300, 1200)),
+        ]),
+      ).toBe(1000);
       const report = await table.close();
       expect(report.loadMs).toBeGreaterThan(0);
-      const result = await thread.query('SELECT id, name, CAST(amount AS VARCHAR), tags, vitals FROM cat.ehr.patients ORDER BY id');
+      const result = await thread.query(
+        'SELECT id, name, CAST(amount AS VARCHAR), tags, vitals FROM cat.ehr.patients ORDER BY id',
+      );
       expect(result.columns).toEqual(['id', 'name', 'CAST(amount AS VARCHAR)', 'tags', 'vitals']);
       const expected = rows(1500).sort((a, b) => Number((a['id'] as bigint) - (b['id'] as bigint)));
-      expect(result.rows.map((row) => row.slice(0, 3))).toEqual(expected.map((row) => [row['id'], row['name'], row['amount']]));
-      expect(result.rows.map((row) => (row[3] === null ? null : String(row[3])))).toEqual(expected.map((row) => (row['tags'] === null ? null : `[${(row['tags'] as string[]).map((t) => `'${t}'`).join(', ')}]`)));
-      expect(result.rows.filter((row) => row[4] !== null)).toHaveLength(expected.filter((row) => row['vitals'] !== null).length);
+      expect(result.rows.map((row) => row.slice(0, 3))).toEqual(
+        expected.map((row) => [row['id'], row['name'], row['amount']]),
+      );
+      expect(result.rows.map((row) => (row[3] === null ? null : String(row[3])))).toEqual(
+        expected.map((row) =>
+          row['tags'] === null ? null : `[${(row['tags'] as string[]).map((t) => `'${t}'`).join(', ')}]`,
+        ),
+      );
+      expect(result.rows.filter((row) => row[4] !== null)).toHaveLength(
+        expected.filter((row) => row['vitals'] !== null).length,
+      );
     } finally {
       await thread.close();
     }
@@ -88,11 +132,20 @@ describe('DuckDBThread', () => {
   it('rejects with DuckDB’s own message, and a failed load leaves the table empty', async () => {
     const thread = DuckDBThread.start();
     try {
-      await expect(thread.query('SELECT * FROM no_such_table')).rejects.toThrow(/Table with name no_such_table does not exist/);
+      await expect(thread.query('SELECT * FROM no_such_table')).rejects.toThrow(
+        /Table with name no_such_table does not exist/,
+      );
       // The table's column is an integer; the batch's is a list, which the value-by-value path cannot turn into one.
       const table = thread.createTable('cat', 'ehr', 'broken', new Schema([new Field('tags', new Int32(), true)]));
-      await table.append([buildRecordBatch(new Schema([new Field('tags', mixedSchema.fields[8]!.type, true)]), [{ tags: ['a'] }])]).catch(() => undefined);
-      const failure = await table.close().then(() => undefined, (error: unknown) => error);
+      await table
+        .append([
+          buildRecordBatch(new Schema([new Field('tags', mixedSchema.fields[8]!.type, true)]), [{ tags: ['a'] }]),
+        ])
+        .catch(() => undefined);
+      const failure = await table.close().then(
+        () => undefined,
+        (error: unknown) => error,
+      );
       expect(failure).toBeInstanceOf(Error);
       expect((await thread.query('SELECT count(*) FROM cat.ehr.broken')).rows).toEqual([[0n]]);
       // The thread goes on after a failure.
@@ -105,7 +158,12 @@ describe('DuckDBThread', () => {
   it('reports a table it cannot create when asked and when closed, and goes on', async () => {
     const thread = DuckDBThread.start();
     try {
-      const table = thread.createTable('cat', 'ehr', 'durations', new Schema([new Field('gap', new Duration(TimeUnit.SECOND), true)]));
+      const table = thread.createTable(
+        'cat',
+        'ehr',
+        'durations',
+        new Schema([new Field('gap', new Duration(TimeUnit.SECOND), true)]),
+      );
       await expect(table.created).rejects.toThrow(/Arrow type Duration.* has no DuckDB column type here/);
       await expect(table.close()).rejects.toThrow(/has no DuckDB column type here/);
       expect((await thread.query('SELECT 1')).rows).toEqual([[1]]);
@@ -121,7 +179,10 @@ describe('DuckDBThread', () => {
       const first = buildRecordBatch(mixedSchema, rows(2000));
       const second = buildRecordBatch(mixedSchema, rows(10));
       const sizes = [packBatches([first]).memory.byteLength, packBatches([second]).memory.byteLength];
-      const appended = await Promise.all([table.append([first]), table.append([second]).then((count) => ({ count, inFlight: thread.bytesInFlight }))]);
+      const appended = await Promise.all([
+        table.append([first]),
+        table.append([second]).then((count) => ({ count, inFlight: thread.bytesInFlight })),
+      ]);
       // The second was sent only after the first had been loaded, so only its own bytes were left.
       expect(appended[1]).toEqual({ count: 10, inFlight: sizes[1] });
       await table.close();

@@ -4,18 +4,29 @@ import { createProgressBar, formatBytes, formatExplain, renderProgress } from '.
 import type { TableScanReport } from '../src/index.js';
 
 describe('progress bar', () => {
-  const progress = { table: 'ehr.ehr.patients', splitsDone: 3, splitsTotal: 12, rows: 123456, bytes: 4_567_890, spilledObjects: 7 };
+  const progress = {
+    table: 'ehr.ehr.patients',
+    splitsDone: 3,
+    splitsTotal: 12,
+    rows: 123456,
+    bytes: 4_567_890,
+    spilledObjects: 7,
+  };
 
   it('shows splits done of total as a bar, with rows, bytes and spills', () => {
     // 100 columns less 50 for the numbers, 16 for the name and 6 for spacing: 28 bar cells; 3 of 12 is 7.
-    expect(renderProgress(progress, 100)).toBe(`ehr.ehr.patients  [${'#'.repeat(7)}${'-'.repeat(21)}]  3/12 splits  123,456 rows  4.6 MB  7 spilled`);
+    expect(renderProgress(progress, 100)).toBe(
+      `ehr.ehr.patients  [${'#'.repeat(7)}${'-'.repeat(21)}]  3/12 splits  123,456 rows  4.6 MB  7 spilled`,
+    );
     // The bar keeps its width as the numbers grow.
-    expect(renderProgress({ ...progress, splitsDone: 12, rows: 9_876_543, bytes: 9_876_543_210 }, 100)).toBe(`ehr.ehr.patients  [${'#'.repeat(28)}]  12/12 splits  9,876,543 rows  9.9 GB  7 spilled`);
+    expect(renderProgress({ ...progress, splitsDone: 12, rows: 9_876_543, bytes: 9_876_543_210 }, 100)).toBe(
+      `ehr.ehr.patients  [${'#'.repeat(28)}]  12/12 splits  9,876,543 rows  9.9 GB  7 spilled`,
+    );
   });
 
   it('fits the terminal: drops the bar when narrow, truncates when narrower', () => {
     expect(renderProgress(progress, 60)).toBe('ehr.ehr.patients  3/12 splits  123,456 rows  4.6 MB  7 spil…');
-    expect(renderProgress({ ...progress, splitsTotal: 0, splitsDone: 0 }, 80)).toMatch(/\[-+\]  0\/0 splits/);
+    expect(renderProgress({ ...progress, splitsTotal: 0, splitsDone: 0 }, 80)).toMatch(/\[-+\] {2}0\/0 splits/);
   });
 
   it('redraws in place and erases itself when finished', () => {
@@ -49,7 +60,13 @@ describe('--explain', () => {
       table: 'devices.default.readings',
       pushdown: {},
       dynamicFilters: [],
-      pushed: { summary: {}, expression: [], limit: 10n, orderBy: [{ columnName: 'ts', direction: 'DESC_NULLS_LAST' }], dynamicFilters: [] },
+      pushed: {
+        summary: {},
+        expression: [],
+        limit: 10n,
+        orderBy: [{ columnName: 'ts', direction: 'DESC_NULLS_LAST' }],
+        dynamicFilters: [],
+      },
       splits: 4,
       rows: 40,
       spilledObjects: 2,

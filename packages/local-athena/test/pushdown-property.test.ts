@@ -13,7 +13,28 @@ import { createPushdownConnector } from './support/pushdown-connector.js';
 const bucket = 'local-athena-property-spill';
 const config = { ...loadHandlerConfig({}), spillBucket: bucket };
 const tables = [mixedTable('patients', 400)];
-const functions = ['$and', '$or', '$not', '$is_null', '$negate', '$equal', '$not_equal', '$less_than', '$less_than_or_equal', '$greater_than', '$greater_than_or_equal', '$is_distinct_from', '$add', '$subtract', '$multiply', '$divide', '$modulus', '$like_pattern', '$in', '$array'];
+const functions = [
+  '$and',
+  '$or',
+  '$not',
+  '$is_null',
+  '$negate',
+  '$equal',
+  '$not_equal',
+  '$less_than',
+  '$less_than_or_equal',
+  '$greater_than',
+  '$greater_than_or_equal',
+  '$is_distinct_from',
+  '$add',
+  '$subtract',
+  '$multiply',
+  '$divide',
+  '$modulus',
+  '$like_pattern',
+  '$in',
+  '$array',
+];
 const capable: DataSourceCapabilities = {
   supports_complex_expression_pushdown: [{ subType: 'supported_function_expression_types', properties: functions }],
   supports_limit_pushdown: [{ subType: 'integer_constant', properties: [] }],
@@ -26,8 +47,12 @@ let athenaPlain: LocalAthena;
 
 beforeAll(async () => {
   await ensureBucket(bucket);
-  athena = await LocalAthena.create({ catalogs: { ehr: { kind: 'handler', handler: createLambdaHandler(pushing.connector, { config }) } } });
-  athenaPlain = await LocalAthena.create({ catalogs: { ehr: { kind: 'handler', handler: createLambdaHandler(plain.connector, { config }) } } });
+  athena = await LocalAthena.create({
+    catalogs: { ehr: { kind: 'handler', handler: createLambdaHandler(pushing.connector, { config }) } },
+  });
+  athenaPlain = await LocalAthena.create({
+    catalogs: { ehr: { kind: 'handler', handler: createLambdaHandler(plain.connector, { config }) } },
+  });
 });
 afterAll(async () => {
   await athena.close();
@@ -42,18 +67,40 @@ const atom = fc.oneof(
   fc.tuple(quarter, quarter).map(([a, b]) => `score BETWEEN ${a} AND ${b}`),
   fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 3 })).map(([a, b]) => `region IN (${a}, ${b})`),
   fc.tuple(fc.integer({ min: 2, max: 5 }), fc.integer({ min: -2, max: 3 })).map(([k, m]) => `id % ${k} = ${m}`),
-  fc.tuple(fc.integer({ min: -3, max: 3 }), fc.integer({ min: -5, max: 5 }), op, fc.integer({ min: -5, max: 10 })).map(([k, m, o, n]) => `region * ${k} + ${m} ${o} ${n}`),
-  fc.tuple(op, fc.integer({ min: 0, max: 700 }), fc.constantFrom('DAY', 'HOUR')).map(([o, d, unit]) => `day ${o} ${unit === 'DAY' ? "DATE '2019-04-13'" : "TIMESTAMP '2019-04-13 00:00:00'"} + INTERVAL '${unit === 'DAY' ? d : d * 12}' ${unit}`),
+  fc
+    .tuple(fc.integer({ min: -3, max: 3 }), fc.integer({ min: -5, max: 5 }), op, fc.integer({ min: -5, max: 10 }))
+    .map(([k, m, o, n]) => `region * ${k} + ${m} ${o} ${n}`),
+  fc
+    .tuple(op, fc.integer({ min: 0, max: 700 }), fc.constantFrom('DAY', 'HOUR'))
+    .map(
+      ([o, d, unit]) =>
+        `day ${o} ${unit === 'DAY' ? "DATE '2019-04-13'" : "TIMESTAMP '2019-04-13 00:00:00'"} + INTERVAL '${unit === 'DAY' ? d : d * 12}' ${unit}`,
+    ),
   fc.integer({ min: -3, max: 3 }).map((k) => `CAST(score AS INTEGER) = ${k}`),
   fc.tuple(op, fc.integer({ min: -3, max: 3 })).map(([o, k]) => `score / 2 ${o} ${k}`),
   fc.tuple(op, fc.integer({ min: 0, max: 2 })).map(([o, k]) => `region / 2 ${o} ${k}`),
-  fc.constantFrom("name LIKE 'patient-1%'", "name LIKE '%9'", "name NOT LIKE '%é%'", "name LIKE 'patient-_'", 'name IS NULL', 'name IS NOT NULL', 'active', 'NOT active', 'active IS NULL', 'amount > 500.25', 'amount IS NULL', '-region < -1'),
+  fc.constantFrom(
+    "name LIKE 'patient-1%'",
+    "name LIKE '%9'",
+    "name NOT LIKE '%é%'",
+    "name LIKE 'patient-_'",
+    'name IS NULL',
+    'name IS NOT NULL',
+    'active',
+    'NOT active',
+    'active IS NULL',
+    'amount > 500.25',
+    'amount IS NULL',
+    '-region < -1',
+  ),
 );
 const condition = fc.letrec((tie) => ({
   expression: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
     atom,
-    fc.tuple(tie('expression'), fc.constantFrom('AND', 'OR'), tie('expression')).map(([a, o, b]) => `(${String(a)} ${o} ${String(b)})`),
+    fc
+      .tuple(tie('expression'), fc.constantFrom('AND', 'OR'), tie('expression'))
+      .map(([a, o, b]) => `(${String(a)} ${o} ${String(b)})`),
     tie('expression').map((e) => `NOT (${String(e)})`),
   ),
 })).expression;
@@ -74,7 +121,9 @@ describe('pushdown never changes the answer', () => {
         const pushed = await athena.query(`SELECT id FROM ehr.ehr.patients ${filter} ${order}`);
         if (pushing.reads.some((c) => c.expression.length > 0)) withExpressions++;
         if (pushing.reads.some((c) => c.limit >= 0n)) withLimits++;
-        const whole = await athenaPlain.query(`WITH t AS (SELECT * FROM ehr.ehr.patients) SELECT id FROM t ${filter} ${order}`);
+        const whole = await athenaPlain.query(
+          `WITH t AS (SELECT * FROM ehr.ehr.patients) SELECT id FROM t ${filter} ${order}`,
+        );
         expect(whole.scans[0]?.rows).toBe(400);
         expect(pushed.rows).toEqual(whole.rows);
       }),

@@ -45,16 +45,33 @@ const macros: readonly string[] = [
   // dates and timestamps are datetimes); 'other' (NULL, arrays, maps, rows, JSON) is left to DuckDB.
   // Kept small: every check binds these once per operand pair.
   `athena_type_class(t) AS coalesce(MAP {${[
-    ...['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'FLOAT', 'DOUBLE'].map((t) => `'${t}': 'number'`),
+    ...[
+      'TINYINT',
+      'SMALLINT',
+      'INTEGER',
+      'BIGINT',
+      'HUGEINT',
+      'UTINYINT',
+      'USMALLINT',
+      'UINTEGER',
+      'UBIGINT',
+      'FLOAT',
+      'DOUBLE',
+    ].map((t) => `'${t}': 'number'`),
     `'VARCHAR': 'string'`,
-    ...['DATE', 'TIMESTAMP', 'TIMESTAMP WITH TIME ZONE', 'TIMESTAMP_S', 'TIMESTAMP_MS', 'TIMESTAMP_NS'].map((t) => `'${t}': 'datetime'`),
+    ...['DATE', 'TIMESTAMP', 'TIMESTAMP WITH TIME ZONE', 'TIMESTAMP_S', 'TIMESTAMP_MS', 'TIMESTAMP_NS'].map(
+      (t) => `'${t}': 'datetime'`,
+    ),
     ...['TIME', 'BOOLEAN', 'BLOB', 'INTERVAL'].map((t) => `'${t}': '${t}'`),
   ].join(', ')}}[t], CASE WHEN t LIKE 'DECIMAL(%' THEN 'number' ELSE 'other' END)`,
   `athena_check_failed(id, types) AS '${CHECK_ERROR_PREFIX}' || id || '|' || types`,
   // One operand's type against the type names (and DECIMALs) the others' class refuses.
   `athena_refuse_types(id, t, refused, decimals) AS CASE WHEN list_contains(refused, t) OR (decimals AND t LIKE 'DECIMAL(%') THEN athena_check_failed(id, t) ELSE 'ok' END`,
   // A pair of classes ('number|string') is comparable when the classes are one, or either is 'other'.
-  `athena_comparable(pair) AS regexp_matches(pair, '^(${classes.split('|').map((c) => `${c}\\|${c}`).join('|')})$|other')`,
+  `athena_comparable(pair) AS regexp_matches(pair, '^(${classes
+    .split('|')
+    .map((c) => `${c}\\|${c}`)
+    .join('|')})$|other')`,
   `athena_comparison_check(id, ta, tb) AS CASE WHEN athena_comparable(athena_type_class(ta) || '|' || athena_type_class(tb)) THEN 'ok' ELSE athena_check_failed(id, ta || '|' || tb) END`,
   `athena_between_check(id, ta, tb, tc) AS CASE WHEN athena_comparable(athena_type_class(ta) || '|' || athena_type_class(tb)) AND athena_comparable(athena_type_class(ta) || '|' || athena_type_class(tc)) THEN 'ok'
      ELSE athena_check_failed(id, ta || '|' || tb || '|' || tc) END`,

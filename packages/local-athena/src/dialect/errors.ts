@@ -45,7 +45,19 @@ export interface FailedCheckSource {
 
 /** DuckDB type names of each class Athena converts within (athena_type_class in duckdb-macros.ts, but DECIMAL(p,s)). */
 export const typeClassNames: Readonly<Record<string, readonly string[]>> = {
-  number: ['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'FLOAT', 'DOUBLE'],
+  number: [
+    'TINYINT',
+    'SMALLINT',
+    'INTEGER',
+    'BIGINT',
+    'HUGEINT',
+    'UTINYINT',
+    'USMALLINT',
+    'UINTEGER',
+    'UBIGINT',
+    'FLOAT',
+    'DOUBLE',
+  ],
   string: ['VARCHAR'],
   datetime: ['DATE', 'TIMESTAMP', 'TIMESTAMP WITH TIME ZONE', 'TIMESTAMP_S', 'TIMESTAMP_MS', 'TIMESTAMP_NS'],
   TIME: ['TIME'],
@@ -76,8 +88,17 @@ export function refusedClasses(kind: FailedCheckSource['kind'], known: string): 
 export function athenaTypeName(duckdbType: string): string {
   const t = duckdbType.toLowerCase();
   const names: Readonly<Record<string, string>> = {
-    float: 'real', blob: 'varbinary', timestamp: 'timestamp(3)', 'timestamp with time zone': 'timestamp(3) with time zone', timestamp_s: 'timestamp(0)',
-    timestamp_ms: 'timestamp(3)', timestamp_ns: 'timestamp(9)', hugeint: 'decimal(38,0)', '"null"': 'unknown', interval: 'interval day to second', time: 'time(3)',
+    float: 'real',
+    blob: 'varbinary',
+    timestamp: 'timestamp(3)',
+    'timestamp with time zone': 'timestamp(3) with time zone',
+    timestamp_s: 'timestamp(0)',
+    timestamp_ms: 'timestamp(3)',
+    timestamp_ns: 'timestamp(9)',
+    hugeint: 'decimal(38,0)',
+    '"null"': 'unknown',
+    interval: 'interval day to second',
+    time: 'time(3)',
   };
   return names[t] ?? t;
 }
@@ -92,31 +113,51 @@ function spelling(type: string, literal: string | undefined): string {
 }
 
 /** Athena's error for a failed type check: its message, position and the Athena spelling. */
-export function typeCheckError(check: FailedCheckSource, duckdbTypes: readonly string[], cause?: unknown): AthenaSqlError {
+export function typeCheckError(
+  check: FailedCheckSource,
+  duckdbTypes: readonly string[],
+  cause?: unknown,
+): AthenaSqlError {
   if (check.kind === 'in' && duckdbTypes.length > 2) {
     // Several items checked together: the first one the value's class refuses.
     const refused = refusedClasses('in', typeClass(duckdbTypes[0] ?? ''));
-    const at = Math.max(1, duckdbTypes.findIndex((t, i) => i > 0 && refused.includes(typeClass(t))));
-    return typeCheckError({ ...check, literals: [check.literals[0], check.literals[at]] }, [duckdbTypes[0] ?? '', duckdbTypes[at] ?? ''], cause);
+    const at = Math.max(
+      1,
+      duckdbTypes.findIndex((t, i) => i > 0 && refused.includes(typeClass(t))),
+    );
+    return typeCheckError(
+      { ...check, literals: [check.literals[0], check.literals[at]] },
+      [duckdbTypes[0] ?? '', duckdbTypes[at] ?? ''],
+      cause,
+    );
   }
   const names = duckdbTypes.map((t, i) => {
     const literal = check.literals[i];
-    return literal === undefined ? athenaTypeName(t) : `varchar(${[...literal.slice(1, -1).replaceAll("''", "'")].length})`;
+    return literal === undefined
+      ? athenaTypeName(t)
+      : `varchar(${[...literal.slice(1, -1).replaceAll("''", "'")].length})`;
   });
   const [a = '', b = '', c = ''] = names;
   const message =
-    check.kind === 'between' ? `Cannot check if ${a} is BETWEEN ${b} and ${c}`
-    : check.kind === 'in' ? `IN value and list items must be the same type: ${a} and ${b}`
-    : `Cannot apply operator: ${a} ${check.operator} ${b}`;
+    check.kind === 'between'
+      ? `Cannot check if ${a} is BETWEEN ${b} and ${c}`
+      : check.kind === 'in'
+        ? `IN value and list items must be the same type: ${a} and ${b}`
+        : `Cannot apply operator: ${a} ${check.operator} ${b}`;
   // The hint: the string literal written as the other side's type, else a cast to it.
   const isString = (i: number) => duckdbTypes[i]?.toLowerCase() === 'varchar';
   const literalAt = check.literals.findIndex((l, i) => l !== undefined && i > 0 && isString(i));
   const at = literalAt >= 0 ? literalAt : check.literals.findIndex((l, i) => l !== undefined && isString(i));
   const stringSide = at >= 0 ? at : duckdbTypes.findIndex((_, i) => isString(i));
   const target = stringSide === 0 ? duckdbTypes[1] : duckdbTypes[0];
-  const hint = stringSide >= 0 ? spelling(target ?? '', at >= 0 ? check.literals[at] : undefined) : spelling(duckdbTypes[1] ?? '', undefined);
+  const hint =
+    stringSide >= 0
+      ? spelling(target ?? '', at >= 0 ? check.literals[at] : undefined)
+      : spelling(duckdbTypes[1] ?? '', undefined);
   const what = stringSide >= 0 ? 'a varchar' : 'between these types';
-  return new AthenaSqlError(`${message} (Athena does not convert ${what} implicitly: use ${hint})`, check.position, { cause });
+  return new AthenaSqlError(`${message} (Athena does not convert ${what} implicitly: use ${hint})`, check.position, {
+    cause,
+  });
 }
 const runtimeErrorCast = /Could not convert string 'athena-error: ([^']*)' to /;
 
@@ -140,12 +181,21 @@ export function duckdbErrorToAthena(error: unknown, checks: readonly FailedCheck
     // A check that knows where in the user's SQL it stands starts with Athena's `line L:C: `.
     const located = /^line (\d+):(\d+): (.*)$/s.exec(text);
     if (located === null) return new AthenaSqlError(text, undefined, { cause: error });
-    return new AthenaSqlError(located[3] ?? '', { line: Number(located[1]), column: Number(located[2]) }, { cause: error });
+    return new AthenaSqlError(
+      located[3] ?? '',
+      { line: Number(located[1]), column: Number(located[2]) },
+      { cause: error },
+    );
   }
   const runtimeError = runtimeErrorCast.exec(message);
   if (runtimeError?.[1] !== undefined) return new Error(runtimeError[1], { cause: error });
   if (!message.includes('athena_')) return error instanceof Error ? error : new Error(message);
-  const renamed = message.replace(/athena_divide/g, '/').replace(/athena_modulus/g, '%').replace(/athena_concat/g, '||').replace(/athena_bigint_result\(/g, '(').replace(/athena_(\w+)/g, '$1');
+  const renamed = message
+    .replace(/athena_divide/g, '/')
+    .replace(/athena_modulus/g, '%')
+    .replace(/athena_concat/g, '||')
+    .replace(/athena_bigint_result\(/g, '(')
+    .replace(/athena_(\w+)/g, '$1');
   const copy = new Error(renamed, { cause: error });
   copy.name = error instanceof Error ? error.name : 'Error';
   return copy;

@@ -48,22 +48,35 @@ const page = {
 type Kind = AthenaFunction['kind'];
 
 /** The same function under the same or another DuckDB name, arguments unchanged. */
-const rename = (doc: string, arity: readonly number[], to?: string, kind: Kind = 'scalar'): AthenaFunction => ({ doc, arity, kind, emit: (c) => c.render(to ?? c.name) });
+const rename = (doc: string, arity: readonly number[], to?: string, kind: Kind = 'scalar'): AthenaFunction => ({
+  doc,
+  arity,
+  kind,
+  emit: (c) => c.render(to ?? c.name),
+});
 /** A macro or expression over the arguments. */
-const custom = (doc: string, arity: readonly number[], emit: (call: FunctionCall) => string, kind: Kind = 'scalar'): AthenaFunction => ({ doc, arity, kind, emit });
+const custom = (
+  doc: string,
+  arity: readonly number[],
+  emit: (call: FunctionCall) => string,
+  kind: Kind = 'scalar',
+): AthenaFunction => ({ doc, arity, kind, emit });
 /** An aggregate whose DuckDB result is HUGEINT where Athena's is bigint. */
-const bigintAggregate = (doc: string, arity: readonly number[], to?: string): AthenaFunction => custom(doc, arity, (c) => `athena_bigint_result(${c.render(to ?? c.name)})`, 'aggregate');
+const bigintAggregate = (doc: string, arity: readonly number[], to?: string): AthenaFunction =>
+  custom(doc, arity, (c) => `athena_bigint_result(${c.render(to ?? c.name)})`, 'aggregate');
 
 /** A unit argument checked at translation time when it is a literal, as Athena checks it while analysing. */
 function checkUnit(call: FunctionCall, index: number, units: readonly string[], kind: string): void {
   const unit = call.literal(index);
-  if (unit !== undefined && !units.includes(unit.toLowerCase())) throw new AthenaSqlError(`'${unit}' is not a valid ${kind} field`, call.position);
+  if (unit !== undefined && !units.includes(unit.toLowerCase()))
+    throw new AthenaSqlError(`'${unit}' is not a valid ${kind} field`, call.position);
 }
 const timestampUnits = ['millisecond', 'second', 'minute', 'hour', 'day', 'week', 'month', 'quarter', 'year'];
 
 function literalPattern(call: FunctionCall, index: number): string {
   const pattern = call.literal(index);
-  if (pattern === undefined) throw new UnsupportedSqlError(`${call.name} needs its format as a string literal in local-athena`, call.position);
+  if (pattern === undefined)
+    throw new UnsupportedSqlError(`${call.name} needs its format as a string literal in local-athena`, call.position);
   return `'${mysqlToStrftime(pattern, call.position).replaceAll("'", "''")}'`;
 }
 
@@ -71,7 +84,10 @@ function literalPattern(call: FunctionCall, index: number): string {
 function replacement(call: FunctionCall, index: number): string {
   const literal = call.literal(index);
   if (literal === undefined) return `regexp_replace(${call.args[index] ?? "''"}, '\\$(\\d)', '\\\\\\1', 'g')`;
-  return `'${literal.replace(/\\/g, '\\\\').replace(/\$(\d)/g, '\\$1').replaceAll("'", "''")}'`;
+  return `'${literal
+    .replace(/\\/g, '\\\\')
+    .replace(/\$(\d)/g, '\\$1')
+    .replaceAll("'", "''")}'`;
 }
 
 /**
@@ -80,30 +96,69 @@ function replacement(call: FunctionCall, index: number): string {
  */
 function formatCall(call: FunctionCall): string {
   const pattern = call.literal(0);
-  if (pattern === undefined) throw new UnsupportedSqlError('format needs its format as a string literal in local-athena', call.position);
-  const conversions = [...pattern.matchAll(/%(?:\d+\$)?[-#+ 0,(]*\d*(?:\.\d+)?([a-zA-Z%])/g)].map((m) => m[1]).filter((c) => c !== '%' && c !== 'n');
-  const args = call.args.slice(1).map((arg, i) => (conversions[i] === 's' || conversions[i] === 'S' ? `CAST(${arg} AS VARCHAR)` : arg));
+  if (pattern === undefined)
+    throw new UnsupportedSqlError('format needs its format as a string literal in local-athena', call.position);
+  const conversions = [...pattern.matchAll(/%(?:\d+\$)?[-#+ 0,(]*\d*(?:\.\d+)?([a-zA-Z%])/g)]
+    .map((m) => m[1])
+    .filter((c) => c !== '%' && c !== 'n');
+  const args = call.args
+    .slice(1)
+    .map((arg, i) => (conversions[i] === 's' || conversions[i] === 'S' ? `CAST(${arg} AS VARCHAR)` : arg));
   return `printf(${[call.args[0] ?? "''", ...args].join(', ')})`;
 }
 
-const nullIfAnyNull = (fn: string) => (c: FunctionCall) => `CASE WHEN ${c.args.map((a) => `(${a}) IS NULL`).join(' OR ')} THEN NULL ELSE ${fn}(${c.args.join(', ')}) END`;
+const nullIfAnyNull = (fn: string) => (c: FunctionCall) =>
+  `CASE WHEN ${c.args.map((a) => `(${a}) IS NULL`).join(' OR ')} THEN NULL ELSE ${fn}(${c.args.join(', ')}) END`;
 
 /** Athena function name (lower case) → how local-athena runs it. */
 export const athenaFunctions: Readonly<Record<string, AthenaFunction>> = {
   // Date and time
-  date_add: custom(page.datetime + '#date_add', [3], (c) => (checkUnit(c, 0, timestampUnits, 'TIMESTAMP'), `athena_date_add(${c.args.join(', ')})`)),
-  date_diff: custom(page.datetime + '#date_diff', [3], (c) => (checkUnit(c, 0, timestampUnits, 'TIMESTAMP'), `athena_date_diff(${c.args.join(', ')})`)),
-  date_trunc: custom(page.datetime + '#date_trunc', [2], (c) => (checkUnit(c, 0, timestampUnits, 'TIMESTAMP'), `athena_date_trunc(${c.args.join(', ')})`)),
-  date_format: custom(page.datetime + '#date_format', [2], (c) => `strftime(${c.args[0] ?? ''}, ${literalPattern(c, 1)})`),
-  date_parse: custom(page.datetime + '#date_parse', [2], (c) => `strptime(${c.args[0] ?? ''}, ${literalPattern(c, 1)})`),
-  from_iso8601_timestamp: custom(page.datetime + '#from_iso8601_timestamp', [1], (c) => `CAST(${c.args[0] ?? ''} AS TIMESTAMPTZ)`),
+  date_add: custom(page.datetime + '#date_add', [3], (c) => {
+    checkUnit(c, 0, timestampUnits, 'TIMESTAMP');
+    return `athena_date_add(${c.args.join(', ')})`;
+  }),
+  date_diff: custom(page.datetime + '#date_diff', [3], (c) => {
+    checkUnit(c, 0, timestampUnits, 'TIMESTAMP');
+    return `athena_date_diff(${c.args.join(', ')})`;
+  }),
+  date_trunc: custom(page.datetime + '#date_trunc', [2], (c) => {
+    checkUnit(c, 0, timestampUnits, 'TIMESTAMP');
+    return `athena_date_trunc(${c.args.join(', ')})`;
+  }),
+  date_format: custom(
+    page.datetime + '#date_format',
+    [2],
+    (c) => `strftime(${c.args[0] ?? ''}, ${literalPattern(c, 1)})`,
+  ),
+  date_parse: custom(
+    page.datetime + '#date_parse',
+    [2],
+    (c) => `strptime(${c.args[0] ?? ''}, ${literalPattern(c, 1)})`,
+  ),
+  from_iso8601_timestamp: custom(
+    page.datetime + '#from_iso8601_timestamp',
+    [1],
+    (c) => `CAST(${c.args[0] ?? ''} AS TIMESTAMPTZ)`,
+  ),
   from_iso8601_date: custom(page.datetime + '#from_iso8601_date', [1], (c) => `CAST(${c.args[0] ?? ''} AS DATE)`),
   to_iso8601: custom(page.datetime + '#to_iso8601', [1], (c) => `athena_to_iso8601(${c.args[0] ?? ''})`),
   from_unixtime: custom(page.datetime + '#from_unixtime', [1], (c) => `to_timestamp(${c.args[0] ?? ''})`),
   to_unixtime: custom(page.datetime + '#to_unixtime', [1], (c) => `epoch(${c.args[0] ?? ''})`),
-  to_milliseconds: custom(page.datetime + '#to_milliseconds', [1], (c) => `CAST(epoch(${c.args[0] ?? ''}) * 1000 AS BIGINT)`),
-  at_timezone: custom(page.datetime + '#at_timezone', [2], (c) => `timezone(${c.args[1] ?? ''}, CAST(${c.args[0] ?? ''} AS TIMESTAMPTZ))`),
-  with_timezone: custom(page.datetime + '#with_timezone', [2], (c) => `timezone(${c.args[1] ?? ''}, CAST(${c.args[0] ?? ''} AS TIMESTAMP))`),
+  to_milliseconds: custom(
+    page.datetime + '#to_milliseconds',
+    [1],
+    (c) => `CAST(epoch(${c.args[0] ?? ''}) * 1000 AS BIGINT)`,
+  ),
+  at_timezone: custom(
+    page.datetime + '#at_timezone',
+    [2],
+    (c) => `timezone(${c.args[1] ?? ''}, CAST(${c.args[0] ?? ''} AS TIMESTAMPTZ))`,
+  ),
+  with_timezone: custom(
+    page.datetime + '#with_timezone',
+    [2],
+    (c) => `timezone(${c.args[1] ?? ''}, CAST(${c.args[0] ?? ''} AS TIMESTAMP))`,
+  ),
   current_timezone: custom(page.datetime + '#current_timezone', [0], () => `'UTC'`),
   date: custom(page.datetime + '#date', [1], (c) => `CAST(${c.args[0] ?? ''} AS DATE)`),
   last_day_of_month: rename(page.datetime + '#last_day_of_month', [1], 'last_day'),
@@ -132,10 +187,20 @@ export const athenaFunctions: Readonly<Record<string, AthenaFunction>> = {
   sum: bigintAggregate(page.aggregate + '#sum', [1]),
   // avg of a decimal is a decimal of the input's scale, rounded half up (Trino's DecimalAverageAggregation):
   // the exact sum over the count, where DuckDB's avg would be a double.
-  avg: custom(page.aggregate + '#avg', [1], (c) => `athena_avg(${c.render('avg')}, ${c.render('sum')}, ${c.render('count')})`, 'aggregate'),
+  avg: custom(
+    page.aggregate + '#avg',
+    [1],
+    (c) => `athena_avg(${c.render('avg')}, ${c.render('sum')}, ${c.render('count')})`,
+    'aggregate',
+  ),
   min: rename(page.aggregate + '#min', [1], 'min', 'aggregate'),
   max: rename(page.aggregate + '#max', [1], 'max', 'aggregate'),
-  approx_distinct: custom(page.aggregate + '#approx_distinct', [1], (c) => c.render('approx_count_distinct', c.args.slice(0, 1)), 'aggregate'),
+  approx_distinct: custom(
+    page.aggregate + '#approx_distinct',
+    [1],
+    (c) => c.render('approx_count_distinct', c.args.slice(0, 1)),
+    'aggregate',
+  ),
   // Athena's answer is an approximation within its error bound; local-athena returns the exact value.
   approx_percentile: custom(page.aggregate + '#approx_percentile', [2], (c) => c.render('quantile_disc'), 'aggregate'),
   array_agg: rename(page.aggregate + '#array_agg', [1], 'array_agg', 'aggregate'),
@@ -170,7 +235,9 @@ export const athenaFunctions: Readonly<Record<string, AthenaFunction>> = {
   cardinality: custom(page.array + '#cardinality', [1], (c) => `athena_cardinality(${c.args[0] ?? ''})`),
   element_at: custom(page.array + '#element_at', [2], (c) => `athena_element_at(${c.args.join(', ')})`),
   array_join: custom(page.array + '#array_join', [2, 3], (c) =>
-    c.args.length === 2 ? `array_to_string(${c.args[0] ?? ''}, ${c.args[1] ?? ''})` : `array_to_string(list_transform(${c.args[0] ?? ''}, athena_e -> coalesce(CAST(athena_e AS VARCHAR), ${c.args[2] ?? ''})), ${c.args[1] ?? ''})`,
+    c.args.length === 2
+      ? `array_to_string(${c.args[0] ?? ''}, ${c.args[1] ?? ''})`
+      : `array_to_string(list_transform(${c.args[0] ?? ''}, athena_e -> coalesce(CAST(athena_e AS VARCHAR), ${c.args[2] ?? ''})), ${c.args[1] ?? ''})`,
   ),
   contains: custom(page.array + '#contains', [2], (c) => `athena_contains(${c.args.join(', ')})`),
   sequence: custom(page.array + '#sequence', [2, 3], (c) => `generate_series(${c.args.join(', ')})`),
@@ -188,7 +255,9 @@ export const athenaFunctions: Readonly<Record<string, AthenaFunction>> = {
   map: rename(page.map + '#map', [0, 2]),
 
   // Strings
-  concat: custom(page.string + '#concat', [-1], (c) => c.args.slice(1).reduce((acc, arg) => `athena_concat(${acc}, ${arg})`, `athena_concat(${c.args[0] ?? ''}, '')`)),
+  concat: custom(page.string + '#concat', [-1], (c) =>
+    c.args.slice(1).reduce((acc, arg) => `athena_concat(${acc}, ${arg})`, `athena_concat(${c.args[0] ?? ''}, '')`),
+  ),
   concat_ws: rename(page.string + '#concat_ws', [-1]),
   length: rename(page.string + '#length', [1]),
   lower: rename(page.string + '#lower', [1]),
@@ -198,7 +267,11 @@ export const athenaFunctions: Readonly<Record<string, AthenaFunction>> = {
   rtrim: rename(page.string + '#rtrim', [1]),
   lpad: rename(page.string + '#lpad', [3]),
   rpad: rename(page.string + '#rpad', [3]),
-  replace: custom(page.string + '#replace', [2, 3], (c) => `replace(${c.args[0] ?? ''}, ${c.args[1] ?? ''}, ${c.args[2] ?? "''"})`),
+  replace: custom(
+    page.string + '#replace',
+    [2, 3],
+    (c) => `replace(${c.args[0] ?? ''}, ${c.args[1] ?? ''}, ${c.args[2] ?? "''"})`,
+  ),
   reverse: rename(page.string + '#reverse', [1]),
   strpos: rename(page.string + '#strpos', [2]),
   substr: rename(page.string + '#substr', [2, 3], 'substring'),
@@ -213,20 +286,42 @@ export const athenaFunctions: Readonly<Record<string, AthenaFunction>> = {
 
   // Regular expressions
   regexp_like: rename(page.regexp + '#regexp_like', [2], 'regexp_matches'),
-  regexp_extract: custom(page.regexp + '#regexp_extract', [2, 3], (c) => `athena_regexp_extract(${c.args[0] ?? ''}, ${c.args[1] ?? ''}, ${c.args[2] ?? '0'})`),
-  regexp_extract_all: custom(page.regexp + '#regexp_extract_all', [2, 3], (c) => `regexp_extract_all(${c.args[0] ?? ''}, ${c.args[1] ?? ''}, ${c.args[2] ?? '0'})`),
-  regexp_replace: custom(page.regexp + '#regexp_replace', [2, 3], (c) => `regexp_replace(${c.args[0] ?? ''}, ${c.args[1] ?? ''}, ${c.args.length === 3 ? replacement(c, 2) : "''"}, 'g')`),
+  regexp_extract: custom(
+    page.regexp + '#regexp_extract',
+    [2, 3],
+    (c) => `athena_regexp_extract(${c.args[0] ?? ''}, ${c.args[1] ?? ''}, ${c.args[2] ?? '0'})`,
+  ),
+  regexp_extract_all: custom(
+    page.regexp + '#regexp_extract_all',
+    [2, 3],
+    (c) => `regexp_extract_all(${c.args[0] ?? ''}, ${c.args[1] ?? ''}, ${c.args[2] ?? '0'})`,
+  ),
+  regexp_replace: custom(
+    page.regexp + '#regexp_replace',
+    [2, 3],
+    (c) =>
+      `regexp_replace(${c.args[0] ?? ''}, ${c.args[1] ?? ''}, ${c.args.length === 3 ? replacement(c, 2) : "''"}, 'g')`,
+  ),
   regexp_split: rename(page.regexp + '#regexp_split', [2], 'string_split_regex'),
 
   // JSON
   json_extract: rename(page.json + '#json_extract', [2]),
-  json_extract_scalar: custom(page.json + '#json_extract_scalar', [2], (c) => `athena_json_extract_scalar(${c.args.join(', ')})`),
+  json_extract_scalar: custom(
+    page.json + '#json_extract_scalar',
+    [2],
+    (c) => `athena_json_extract_scalar(${c.args.join(', ')})`,
+  ),
   json_format: custom(page.json + '#json_format', [1], (c) => `CAST(${c.args[0] ?? ''} AS VARCHAR)`),
   json_parse: custom(page.json + '#json_parse', [1], (c) => `json(${c.args[0] ?? ''})`),
   json_array_length: rename(page.json + '#json_array_length', [1]),
 
   // Conditional, conversion and math
-  if: custom(page.conditional + '#if', [2, 3], (c) => `CASE WHEN ${c.args[0] ?? ''} THEN ${c.args[1] ?? ''}${c.args[2] === undefined ? '' : ` ELSE ${c.args[2]}`} END`),
+  if: custom(
+    page.conditional + '#if',
+    [2, 3],
+    (c) =>
+      `CASE WHEN ${c.args[0] ?? ''} THEN ${c.args[1] ?? ''}${c.args[2] === undefined ? '' : ` ELSE ${c.args[2]}`} END`,
+  ),
   nullif: rename(page.conditional + '#nullif', [2]),
   coalesce: rename(page.conditional + '#coalesce', [-1]),
   try: rename(page.conditional + '#try', [1]),

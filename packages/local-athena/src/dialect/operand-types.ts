@@ -38,19 +38,57 @@ export function staticType(node: ParseTree): string | undefined {
     if (current instanceof ArithmeticUnaryContext) return staticType(current.valueExpression());
     // Arithmetic with a number is a number (or refused by its own check): its exact type is DuckDB's.
     if (current instanceof ArithmeticBinaryContext) {
-      const types = [staticType(current.valueExpression(0) as ParseTree), staticType(current.valueExpression(1) as ParseTree)];
-      return types.some((t) => t !== undefined && typeClass(t) === 'number') ? (types.find((t) => t !== undefined && typeClass(t) === 'number') as string) : undefined;
+      const types = [
+        staticType(current.valueExpression(0) as ParseTree),
+        staticType(current.valueExpression(1) as ParseTree),
+      ];
+      return types.some((t) => t !== undefined && typeClass(t) === 'number')
+        ? (types.find((t) => t !== undefined && typeClass(t) === 'number') as string)
+        : undefined;
     }
     if (current instanceof TypeConstructorContext) {
       const name = (current.identifier()?.getText() ?? 'double').toLowerCase();
-      if (name === 'timestamp') return zonedTimestampLiteral.test(stringValue(current.string().getText()).trim()) ? 'TIMESTAMP WITH TIME ZONE' : 'TIMESTAMP';
-      return ({ date: 'DATE', time: 'TIME', double: 'DOUBLE', real: 'FLOAT', bigint: 'BIGINT', integer: 'INTEGER', smallint: 'SMALLINT', tinyint: 'TINYINT', varchar: 'VARCHAR', char: 'VARCHAR', decimal: 'DECIMAL(38,0)' } as Record<string, string>)[name];
+      if (name === 'timestamp')
+        return zonedTimestampLiteral.test(stringValue(current.string().getText()).trim())
+          ? 'TIMESTAMP WITH TIME ZONE'
+          : 'TIMESTAMP';
+      return (
+        {
+          date: 'DATE',
+          time: 'TIME',
+          double: 'DOUBLE',
+          real: 'FLOAT',
+          bigint: 'BIGINT',
+          integer: 'INTEGER',
+          smallint: 'SMALLINT',
+          tinyint: 'TINYINT',
+          varchar: 'VARCHAR',
+          char: 'VARCHAR',
+          decimal: 'DECIMAL(38,0)',
+        } as Record<string, string>
+      )[name];
     }
     if (current instanceof CastContext) {
       const type = current.type();
-      if (type instanceof DateTimeTypeContext) return type.KW_WITH() === null ? 'TIMESTAMP' : 'TIMESTAMP WITH TIME ZONE';
+      if (type instanceof DateTimeTypeContext)
+        return type.KW_WITH() === null ? 'TIMESTAMP' : 'TIMESTAMP WITH TIME ZONE';
       const name = type.getText().toLowerCase().replace(/\(.*$/, '');
-      return ({ date: 'DATE', double: 'DOUBLE', real: 'FLOAT', bigint: 'BIGINT', integer: 'INTEGER', int: 'INTEGER', smallint: 'SMALLINT', tinyint: 'TINYINT', varchar: 'VARCHAR', char: 'VARCHAR', boolean: 'BOOLEAN', decimal: 'DECIMAL(38,0)' } as Record<string, string>)[name];
+      return (
+        {
+          date: 'DATE',
+          double: 'DOUBLE',
+          real: 'FLOAT',
+          bigint: 'BIGINT',
+          integer: 'INTEGER',
+          int: 'INTEGER',
+          smallint: 'SMALLINT',
+          tinyint: 'TINYINT',
+          varchar: 'VARCHAR',
+          char: 'VARCHAR',
+          boolean: 'BOOLEAN',
+          decimal: 'DECIMAL(38,0)',
+        } as Record<string, string>
+      )[name];
     }
     if (current.getChildCount() !== 1 || current instanceof TerminalNode) return undefined;
     current = current.getChild(0);
@@ -62,16 +100,27 @@ export function staticType(node: ParseTree): string | undefined {
  * typeof() of a quotient or an average of decimals: DuckDB's type has precision 38, Athena's is
  * computed from the operands' types (the macros in duckdb-macros.ts, folded while binding).
  */
-export function decimalTypeOf(argument: ParseTree, argumentSql: string, translator: { emit(node: ParseTree): string; original(node: ParseTree): string }): string | undefined {
+export function decimalTypeOf(
+  argument: ParseTree,
+  argumentSql: string,
+  translator: { emit(node: ParseTree): string; original(node: ParseTree): string },
+): string | undefined {
   let current: ParseTree | null = argument;
-  while (current !== null && current.getChildCount() === 1 && !(current instanceof TerminalNode)) current = current.getChild(0);
-  if (current instanceof ParenthesizedExpressionContext) return decimalTypeOf(current.expression(), argumentSql, translator);
+  while (current !== null && current.getChildCount() === 1 && !(current instanceof TerminalNode))
+    current = current.getChild(0);
+  if (current instanceof ParenthesizedExpressionContext)
+    return decimalTypeOf(current.expression(), argumentSql, translator);
   const fallback = `athena_type_name(typeof(${argumentSql}))`;
   if (current instanceof ArithmeticBinaryContext && current.SLASH() !== null) {
     const [a, b] = [0, 1].map((i) => `typeof(${translator.emit(current.valueExpression(i) as ParseTree)})`);
     return `athena_quotient_type(${a}, ${b}, ${fallback})`;
   }
-  if (current instanceof FunctionCallContext && translator.original(current.functionName()).toLowerCase() === 'avg' && current.over() === null && current.expression().length === 1) {
+  if (
+    current instanceof FunctionCallContext &&
+    translator.original(current.functionName()).toLowerCase() === 'avg' &&
+    current.over() === null &&
+    current.expression().length === 1
+  ) {
     // The input's type, read through an aggregate so the binder accepts it where avg() stands.
     return `athena_average_type(typeof(any_value(${translator.emit(current.expression(0) as ParseTree)})), ${fallback})`;
   }

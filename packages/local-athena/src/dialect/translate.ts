@@ -6,7 +6,7 @@
  * column names (`_col0`), and `TABLE(system.query(…))`, which becomes a table the engine reads
  * through the connector's passthrough. What Athena refuses is refused here, before DuckDB sees it.
  */
-import { ParserRuleContext, type ParseTree, TerminalNode } from 'antlr4ng';
+import { type ParserRuleContext, type ParseTree, TerminalNode } from 'antlr4ng';
 import {
   ArithmeticBinaryContext,
   AtTimeZoneContext,
@@ -52,16 +52,33 @@ import {
   UnicodeStringLiteralContext,
   type IdentifierContext,
 } from 'dt-sql-parser/dist/lib/trino/TrinoSqlParser.js';
-import { AthenaSqlError, type SqlPosition, UnsupportedSqlError, refusedClasses, typeCheckError, typeClass, typeClassNames } from './errors.js';
+import {
+  AthenaSqlError,
+  type SqlPosition,
+  UnsupportedSqlError,
+  refusedClasses,
+  typeCheckError,
+  typeClass,
+  typeClassNames,
+} from './errors.js';
 import { type FunctionCall, athenaFunctions, duckdbOnlyFunctions } from './functions.js';
 import { parseTrinoSql } from './trino-parse.js';
 import { decimalTypeOf, staticType } from './operand-types.js';
 import { duckdbType } from './types.js';
 import { athenaZone, instantSql, localSql, zoneTextSql } from './zones.js';
-import { type TranslateOptions, ZoneTranslator, intervalKind, isStar, sqlString, stringLiteral, stringValue, zoneResultColumn, zonedTimestampLiteral } from './zone-translator.js';
+import {
+  type TranslateOptions,
+  ZoneTranslator,
+  intervalKind,
+  isStar,
+  sqlString,
+  stringLiteral,
+  stringValue,
+  zoneResultColumn,
+  zonedTimestampLiteral,
+} from './zone-translator.js';
 
 export { sqlString, stringValue, zoneResultColumn, type TranslateOptions } from './zone-translator.js';
-
 
 /** A `TABLE(system.query(…))` of the query, read through the connector's passthrough. */
 export interface PassthroughTable {
@@ -113,13 +130,32 @@ export interface TypeCheck {
   readonly staticTypes: readonly (string | undefined)[];
 }
 
-
-const intervalUnits: Readonly<Record<string, string>> = { YEAR: 'to_years', MONTH: 'to_months', DAY: 'to_days', HOUR: 'to_hours', MINUTE: 'to_minutes', SECOND: 'to_seconds' };
+const intervalUnits: Readonly<Record<string, string>> = {
+  YEAR: 'to_years',
+  MONTH: 'to_months',
+  DAY: 'to_days',
+  HOUR: 'to_hours',
+  MINUTE: 'to_minutes',
+  SECOND: 'to_seconds',
+};
 
 /** EXTRACT fields as Athena's convenience functions. */
 const extractFields: Readonly<Record<string, string>> = {
-  YEAR: 'year', QUARTER: 'quarter', MONTH: 'month', WEEK: 'week', DAY: 'day', DAY_OF_MONTH: 'day', DAY_OF_WEEK: 'day_of_week', DOW: 'day_of_week',
-  DAY_OF_YEAR: 'day_of_year', DOY: 'day_of_year', YEAR_OF_WEEK: 'year_of_week', YOW: 'year_of_week', HOUR: 'hour', MINUTE: 'minute', SECOND: 'second',
+  YEAR: 'year',
+  QUARTER: 'quarter',
+  MONTH: 'month',
+  WEEK: 'week',
+  DAY: 'day',
+  DAY_OF_MONTH: 'day',
+  DAY_OF_WEEK: 'day_of_week',
+  DOW: 'day_of_week',
+  DAY_OF_YEAR: 'day_of_year',
+  DOY: 'day_of_year',
+  YEAR_OF_WEEK: 'year_of_week',
+  YOW: 'year_of_week',
+  HOUR: 'hour',
+  MINUTE: 'minute',
+  SECOND: 'second',
 };
 
 /** The passthrough tables of one query, shared by its translations (each node is one table), and its type checks. */
@@ -128,7 +164,6 @@ interface PassthroughRegistry {
   readonly byNode: Map<ParseTree, PassthroughTable>;
   readonly checks: TypeCheck[];
 }
-
 
 class Translator extends ZoneTranslator {
   readonly #sql: string;
@@ -163,7 +198,8 @@ class Translator extends ZoneTranslator {
   }
 
   #span(node: ParseTree): [number | undefined, number] {
-    if (node instanceof TerminalNode) return node.symbol.type === -1 ? [undefined, 0] : [node.symbol.start, node.symbol.stop];
+    if (node instanceof TerminalNode)
+      return node.symbol.type === -1 ? [undefined, 0] : [node.symbol.start, node.symbol.stop];
     const ctx = node as ParserRuleContext;
     if (ctx.start === null || ctx.stop === null || ctx.stop.tokenIndex < ctx.start.tokenIndex) return [undefined, 0];
     return [ctx.start.start, ctx.stop.stop];
@@ -192,25 +228,49 @@ class Translator extends ZoneTranslator {
     if (ctx instanceof IntervalContext) return this.#interval(ctx);
     if (ctx instanceof ArithmeticBinaryContext) return this.#arithmetic(ctx);
     if (ctx instanceof PredicatedContext && this.#plain !== undefined) return this.#checkedPredicate(ctx, this.#plain);
-    if (ctx instanceof ConcatenationContext) return `athena_concat(${this.emit(ctx.valueExpression(0) as ParserRuleContext)}, ${this.emit(ctx.valueExpression(1) as ParserRuleContext)})`;
+    if (ctx instanceof ConcatenationContext)
+      return `athena_concat(${this.emit(ctx.valueExpression(0) as ParserRuleContext)}, ${this.emit(ctx.valueExpression(1) as ParserRuleContext)})`;
     if (ctx instanceof CastContext) return this.#cast(ctx);
     if (ctx instanceof TypeConstructorContext) return this.#typedLiteral(ctx);
     if (ctx instanceof InlineTableContext) return this.#values(ctx);
     if (ctx instanceof SelectItemContext) return this.#selectItem(ctx);
-    if (ctx instanceof TableRefContext) return ctx.identifier().map((i) => this.identifier(i)).join('.');
+    if (ctx instanceof TableRefContext)
+      return ctx
+        .identifier()
+        .map((i) => this.identifier(i))
+        .join('.');
     if (ctx instanceof TableFunctionInvocationContext) return this.#tableFunction(ctx);
     if (ctx instanceof AtTimeZoneContext) return this.#atTimeZone(ctx);
     if (ctx instanceof ExtractContext) return this.#extract(ctx);
     if (ctx instanceof QueryNoWithContext) return this.#queryNoWith(ctx);
-    if (ctx instanceof SampledRelationContext && ctx.sampleType() !== null) throw new UnsupportedSqlError('TABLESAMPLE is not supported by local-athena', this.position(ctx));
-    if (ctx instanceof BackQuotedIdentifierContext) throw new AthenaSqlError(`backquoted identifiers are not supported; use double quotes to quote identifiers`, this.position(ctx));
-    if (ctx instanceof DigitIdentifierContext) throw new AthenaSqlError(`identifiers must not start with a digit; surround the identifier with double quotes`, this.position(ctx));
-    if (ctx instanceof UnicodeStringLiteralContext) throw new UnsupportedSqlError('Unicode string literals (U&…) are not supported by local-athena', this.position(ctx));
-    if (ctx instanceof ParameterContext) throw new UnsupportedSqlError('query parameters (?) are not supported by local-athena', this.position(ctx));
+    if (ctx instanceof SampledRelationContext && ctx.sampleType() !== null)
+      throw new UnsupportedSqlError('TABLESAMPLE is not supported by local-athena', this.position(ctx));
+    if (ctx instanceof BackQuotedIdentifierContext)
+      throw new AthenaSqlError(
+        `backquoted identifiers are not supported; use double quotes to quote identifiers`,
+        this.position(ctx),
+      );
+    if (ctx instanceof DigitIdentifierContext)
+      throw new AthenaSqlError(
+        `identifiers must not start with a digit; surround the identifier with double quotes`,
+        this.position(ctx),
+      );
+    if (ctx instanceof UnicodeStringLiteralContext)
+      throw new UnsupportedSqlError(
+        'Unicode string literals (U&…) are not supported by local-athena',
+        this.position(ctx),
+      );
+    if (ctx instanceof ParameterContext)
+      throw new UnsupportedSqlError('query parameters (?) are not supported by local-athena', this.position(ctx));
     if (ctx instanceof BinaryLiteralContext) return `from_hex(${sqlString(ctx.getText().slice(2, -1))})`;
-    if (ctx instanceof RowConstructorContext && ctx.getChild(0)?.getText().toUpperCase() === 'ROW') return `row(${ctx.expression().map((e) => this.emit(e)).join(', ')})`;
+    if (ctx instanceof RowConstructorContext && ctx.getChild(0)?.getText().toUpperCase() === 'ROW')
+      return `row(${ctx
+        .expression()
+        .map((e) => this.emit(e))
+        .join(', ')})`;
     const unsupported = unsupportedConstructs.find(([type]) => ctx instanceof type);
-    if (unsupported !== undefined) throw new UnsupportedSqlError(`${unsupported[1]} is not supported by local-athena`, this.position(ctx));
+    if (unsupported !== undefined)
+      throw new UnsupportedSqlError(`${unsupported[1]} is not supported by local-athena`, this.position(ctx));
     return this.children(ctx);
   }
 
@@ -224,7 +284,10 @@ class Translator extends ZoneTranslator {
     const statement = ctx.statement();
     if (!(statement instanceof StatementDefaultContext)) {
       const words = this.original(statement).trim().split(/\s+/).slice(0, 2).join(' ').toUpperCase();
-      throw new UnsupportedSqlError(`local-athena runs queries (SELECT, WITH, VALUES), not ${words} statements`, this.position(statement));
+      throw new UnsupportedSqlError(
+        `local-athena runs queries (SELECT, WITH, VALUES), not ${words} statements`,
+        this.position(statement),
+      );
     }
     return this.emit(statement);
   }
@@ -236,18 +299,31 @@ class Translator extends ZoneTranslator {
     const entry = Object.hasOwn(athenaFunctions, name) ? athenaFunctions[name] : undefined;
     if (entry === undefined) {
       const hint = duckdbOnlyFunctions[name];
-      if (hint !== undefined) throw new AthenaSqlError(`Function '${name}' not registered (it is DuckDB's, not Athena's): ${hint}`, position);
-      throw new UnsupportedSqlError(`function ${name} is not supported by local-athena (see the function table in packages/local-athena/README.md)`, position);
+      if (hint !== undefined)
+        throw new AthenaSqlError(`Function '${name}' not registered (it is DuckDB's, not Athena's): ${hint}`, position);
+      throw new UnsupportedSqlError(
+        `function ${name} is not supported by local-athena (see the function table in packages/local-athena/README.md)`,
+        position,
+      );
     }
     const expressions = ctx.expression();
     const star = ctx.ASTERISK() !== null;
     const count = star ? 0 : expressions.length;
     if (!entry.arity.includes(count) && !(entry.arity.includes(-1) && count >= 1)) {
       const expected = entry.arity.filter((n) => n >= 0).join(' or ');
-      throw new AthenaSqlError(`Unexpected parameters for function ${name}: it takes ${expected === '' ? 'one or more' : expected} argument${expected === '1' ? '' : 's'}, got ${count}`, position);
+      throw new AthenaSqlError(
+        `Unexpected parameters for function ${name}: it takes ${expected === '' ? 'one or more' : expected} argument${expected === '1' ? '' : 's'}, got ${count}`,
+        position,
+      );
     }
-    const modifiers = entry.kind === 'scalar' && (ctx.setQuantifier() !== null || ctx.sortItem().length > 0 || ctx.filter() !== null || ctx.over() !== null);
-    if (modifiers) throw new AthenaSqlError(`${name} is not an aggregate function; DISTINCT, ORDER BY, FILTER and OVER need one`, position);
+    const modifiers =
+      entry.kind === 'scalar' &&
+      (ctx.setQuantifier() !== null || ctx.sortItem().length > 0 || ctx.filter() !== null || ctx.over() !== null);
+    if (modifiers)
+      throw new AthenaSqlError(
+        `${name} is not an aggregate function; DISTINCT, ORDER BY, FILTER and OVER need one`,
+        position,
+      );
     const args = star ? ['*'] : expressions.map((e) => this.emit(e));
     if (name === 'typeof' && expressions[0] !== undefined) {
       const decimal = decimalTypeOf(expressions[0], args[0] ?? '', this);
@@ -256,11 +332,18 @@ class Translator extends ZoneTranslator {
     const zoned = this.zonedCall(name, expressions, args);
     if (zoned !== undefined) return zoned;
     const distinct = ctx.setQuantifier()?.getText().toUpperCase() === 'DISTINCT' ? 'DISTINCT ' : '';
-    const orderBy = ctx.sortItem().length === 0 ? '' : ` ORDER BY ${ctx.sortItem().map((s) => this.emit(s)).join(', ')}`;
+    const orderBy =
+      ctx.sortItem().length === 0
+        ? ''
+        : ` ORDER BY ${ctx
+            .sortItem()
+            .map((s) => this.emit(s))
+            .join(', ')}`;
     const filter = ctx.filter() === null ? '' : ` ${this.emit(ctx.filter() as ParserRuleContext)}`;
     const over = ctx.over() === null ? '' : ` ${this.emit(ctx.over() as ParserRuleContext)}`;
     // Trino writes IGNORE NULLS after the call's parentheses, DuckDB inside them.
-    const nulls = ctx.nullTreatment() === null ? '' : ` ${this.original(ctx.nullTreatment() as ParserRuleContext).toUpperCase()}`;
+    const nulls =
+      ctx.nullTreatment() === null ? '' : ` ${this.original(ctx.nullTreatment() as ParserRuleContext).toUpperCase()}`;
     const call: FunctionCall = {
       name,
       args,
@@ -275,10 +358,17 @@ class Translator extends ZoneTranslator {
   }
 
   #listagg(ctx: ListAggContext): string {
-    if (ctx.getText().toUpperCase().includes('ONOVERFLOWTRUNCATE')) throw new UnsupportedSqlError('listagg … ON OVERFLOW TRUNCATE is not supported by local-athena', this.position(ctx));
+    if (ctx.getText().toUpperCase().includes('ONOVERFLOWTRUNCATE'))
+      throw new UnsupportedSqlError(
+        'listagg … ON OVERFLOW TRUNCATE is not supported by local-athena',
+        this.position(ctx),
+      );
     const separator = ctx.string();
     const distinct = ctx.setQuantifier()?.getText().toUpperCase() === 'DISTINCT' ? 'DISTINCT ' : '';
-    const order = ctx.sortItem().map((s) => this.emit(s)).join(', ');
+    const order = ctx
+      .sortItem()
+      .map((s) => this.emit(s))
+      .join(', ');
     const filter = ctx.filter() === null ? '' : ` ${this.emit(ctx.filter() as ParserRuleContext)}`;
     return `string_agg(${distinct}${this.emit(ctx.expression())}, ${separator === null ? "''" : this.emit(separator)} ORDER BY ${order})${filter}`;
   }
@@ -292,16 +382,21 @@ class Translator extends ZoneTranslator {
       const [from, to] = fields;
       if (from === 'YEAR' && to === 'MONTH') {
         const match = /^(-?)(\d+)-(\d+)$/.exec(text);
-        if (match === null) throw new AthenaSqlError(`Invalid INTERVAL YEAR TO MONTH value: ${text}`, this.position(ctx));
+        if (match === null)
+          throw new AthenaSqlError(`Invalid INTERVAL YEAR TO MONTH value: ${text}`, this.position(ctx));
         const sign = (match[1] === '-') !== negative ? '-' : '';
         return `(${sign}(to_years(${match[2]}) + to_months(${match[3]})))`;
       }
-      throw new UnsupportedSqlError(`INTERVAL … ${from} TO ${to} is not supported by local-athena; add intervals of one unit each`, this.position(ctx));
+      throw new UnsupportedSqlError(
+        `INTERVAL … ${from} TO ${to} is not supported by local-athena; add intervals of one unit each`,
+        this.position(ctx),
+      );
     }
     const unit = fields[0] ?? '';
     const fn = intervalUnits[unit];
     const number = unit === 'SECOND' ? /^-?\d+(\.\d+)?$/ : /^-?\d+$/;
-    if (fn === undefined || !number.test(text)) throw new AthenaSqlError(`Invalid INTERVAL ${unit} value: '${text}'`, this.position(ctx));
+    if (fn === undefined || !number.test(text))
+      throw new AthenaSqlError(`Invalid INTERVAL ${unit} value: '${text}'`, this.position(ctx));
     return `${fn}(${negative ? '-' : ''}${text})`;
   }
 
@@ -315,12 +410,20 @@ class Translator extends ZoneTranslator {
     // year-to-month one on the UTC calendar (TimestampWithTimeZoneOperators), as DuckDB does in UTC.
     if (rightUnit !== undefined) return `${shift(rightUnit)}(${left}, ${ctx.MINUS() === null ? '' : '-'}${right})`;
     if (leftUnit !== undefined && ctx.PLUS() !== null) return `${shift(leftUnit)}(${right}, ${left})`;
-    const value = ctx.SLASH() !== null ? `athena_divide(${left}, ${right})` : ctx.PERCENT() !== null ? `athena_modulus(${left}, ${right})` : this.children(ctx);
+    const value =
+      ctx.SLASH() !== null
+        ? `athena_divide(${left}, ${right})`
+        : ctx.PERCENT() !== null
+          ? `athena_modulus(${left}, ${right})`
+          : this.children(ctx);
     if (this.#plain === undefined) return value;
     const operator = ctx._operator?.text ?? '+';
     // The check binds first (DuckDB binds a CASE's condition before its value), so it explains
     // operands DuckDB itself cannot combine (`1 + '2'`) too; the value keeps its type.
-    const key = this.#typeCheck(this.#plain, 'arithmetic', operator, ctx, [ctx.valueExpression(0) as ParserRuleContext, ctx.valueExpression(1) as ParserRuleContext]);
+    const key = this.#typeCheck(this.#plain, 'arithmetic', operator, ctx, [
+      ctx.valueExpression(0) as ParserRuleContext,
+      ctx.valueExpression(1) as ParserRuleContext,
+    ]);
     return key === undefined ? value : `CASE WHEN struct_extract({'ok': true}, ${key}) THEN ${value} END`;
   }
 
@@ -332,9 +435,21 @@ class Translator extends ZoneTranslator {
    * (cheap to bind); otherwise every operand's type is read from its plain translation, so checks
    * do not nest.
    */
-  #typeCheck(plain: Translator, kind: TypeCheck['kind'], operator: string, at: ParseTree, operands: readonly ParserRuleContext[]): string | undefined {
+  #typeCheck(
+    plain: Translator,
+    kind: TypeCheck['kind'],
+    operator: string,
+    at: ParseTree,
+    operands: readonly ParserRuleContext[],
+  ): string | undefined {
     const staticTypes = operands.map((o) => staticType(o));
-    const check: TypeCheck = { kind, operator, position: this.position(at), literals: operands.map(stringLiteral), staticTypes };
+    const check: TypeCheck = {
+      kind,
+      operator,
+      position: this.position(at),
+      literals: operands.map(stringLiteral),
+      staticTypes,
+    };
     const known = staticTypes.filter((t): t is string => t !== undefined);
     const classes = [...new Set(known.map(typeClass))];
     if (classes.includes('other')) return undefined;
@@ -358,7 +473,12 @@ class Translator extends ZoneTranslator {
       this.#registry.checks.pop();
       return undefined;
     }
-    const macro = kind === 'arithmetic' ? 'athena_arithmetic_check' : kind === 'between' ? 'athena_between_check' : 'athena_comparison_check';
+    const macro =
+      kind === 'arithmetic'
+        ? 'athena_arithmetic_check'
+        : kind === 'between'
+          ? 'athena_between_check'
+          : 'athena_comparison_check';
     // The general macros read every operand's type from the key; no operand counts as known.
     this.#registry.checks[id] = { ...check, staticTypes: staticTypes.map(() => undefined) };
     return `${macro}(${id}, ${operands.map((o) => `typeof(${plain.emit(o)})`).join(', ')})`;
@@ -370,17 +490,29 @@ class Translator extends ZoneTranslator {
     const predicate = ctx.predicate();
     const value = ctx.valueExpression();
     let checks: (string | undefined)[];
-    if (predicate instanceof ComparisonContext) checks = [this.#typeCheck(plain, 'comparison', predicate.comparisonOperator().getText(), ctx, [value, predicate.valueExpression()])];
-    else if (predicate instanceof BetweenContext) checks = [this.#typeCheck(plain, 'between', 'BETWEEN', ctx, [value, ...predicate.valueExpression()])];
+    if (predicate instanceof ComparisonContext)
+      checks = [
+        this.#typeCheck(plain, 'comparison', predicate.comparisonOperator().getText(), ctx, [
+          value,
+          predicate.valueExpression(),
+        ]),
+      ];
+    else if (predicate instanceof BetweenContext)
+      checks = [this.#typeCheck(plain, 'between', 'BETWEEN', ctx, [value, ...predicate.valueExpression()])];
     else if (predicate instanceof InListContext) {
       // The items the SQL shows the types of, checked together; the others one by one.
       const items = predicate.expression();
       const shown = items.filter((item) => staticType(item) !== undefined);
       const hidden = items.filter((item) => staticType(item) === undefined);
-      checks = [...(shown.length === 0 ? [] : [this.#typeCheck(plain, 'in', 'IN', ctx, [value, ...shown])]), ...hidden.map((item) => this.#typeCheck(plain, 'in', 'IN', ctx, [value, item]))];
+      checks = [
+        ...(shown.length === 0 ? [] : [this.#typeCheck(plain, 'in', 'IN', ctx, [value, ...shown])]),
+        ...hidden.map((item) => this.#typeCheck(plain, 'in', 'IN', ctx, [value, item])),
+      ];
     } else return text;
     const keys = checks.filter((key): key is string => key !== undefined);
-    return keys.length === 0 ? text : `(${keys.map((key) => `struct_extract({'ok': true}, ${key})`).join(' AND ')} AND ${text})`;
+    return keys.length === 0
+      ? text
+      : `(${keys.map((key) => `struct_extract({'ok': true}, ${key})`).join(' AND ')} AND ${text})`;
   }
 
   #cast(ctx: CastContext): string {
@@ -390,13 +522,21 @@ class Translator extends ZoneTranslator {
     // varchar it prints as Athena prints it.
     const zone = this.zoneOf(ctx.expression());
     if (zone !== undefined && !(type instanceof DateTimeTypeContext && type.KW_WITH() !== null)) {
-      if (type instanceof GenericTypeContext && /^(varchar|char)$/i.test(type.identifier().getText())) value = `(strftime(${localSql(value, zone)}, '%Y-%m-%d %H:%M:%S.%g') || ' ' || ${zoneTextSql(zone)})`;
+      if (type instanceof GenericTypeContext && /^(varchar|char)$/i.test(type.identifier().getText()))
+        value = `(strftime(${localSql(value, zone)}, '%Y-%m-%d %H:%M:%S.%g') || ' ' || ${zoneTextSql(zone)})`;
       else value = localSql(value, zone);
     }
     const fn = ctx.KW_TRY_CAST() === null ? 'CAST' : 'TRY_CAST';
-    const target = duckdbType(type, (n) => this.position(n), (n) => this.identifier(n as IdentifierContext));
+    const target = duckdbType(
+      type,
+      (n) => this.position(n),
+      (n) => this.identifier(n as IdentifierContext),
+    );
     // varchar(n) truncates in Athena; DuckDB ignores the length.
-    const length = type instanceof GenericTypeContext && /^(varchar|char)$/i.test(type.identifier().getText()) ? type.typeParameter(0)?.INTEGER_VALUE()?.getText() : undefined;
+    const length =
+      type instanceof GenericTypeContext && /^(varchar|char)$/i.test(type.identifier().getText())
+        ? type.typeParameter(0)?.INTEGER_VALUE()?.getText()
+        : undefined;
     const cast = `${fn}(${value} AS ${target})`;
     return length === undefined ? cast : `left(${cast}, ${length})`;
   }
@@ -409,8 +549,7 @@ class Translator extends ZoneTranslator {
     switch (name) {
       case 'date':
         return `DATE ${literal}`;
-      case 'timestamp':
-        // A zone (`… UTC`, `… +01:00`, `… Europe/Paris`) makes it a timestamp with time zone.
+      case 'timestamp': // A zone (`… UTC`, `… +01:00`, `… Europe/Paris`) makes it a timestamp with time zone.
         {
           const zoned = zonedTimestampLiteral.exec(value.trim());
           if (zoned === null) return `TIMESTAMP ${literal}`;
@@ -457,7 +596,8 @@ class Translator extends ZoneTranslator {
 
   #isRowConstructor(node: ParseTree): boolean {
     let current: ParseTree | null = node;
-    while (current !== null && current.getChildCount() === 1 && !(current instanceof RowConstructorContext)) current = current.getChild(0);
+    while (current !== null && current.getChildCount() === 1 && !(current instanceof RowConstructorContext))
+      current = current.getChild(0);
     return current instanceof RowConstructorContext;
   }
 
@@ -467,8 +607,15 @@ class Translator extends ZoneTranslator {
     const specification = ctx.parent?.parent;
     const last = items.at(-1) === ctx && !items.some(isStar) && specification instanceof QuerySpecificationContext;
     let zones = '';
-    if (last && specification === this.top) zones = this.zoneColumnsFor(items, specification, (i) => `"${zoneResultColumn(i)}"`, false);
-    else if (last && this.isDerived(specification)) zones = this.zoneColumnsFor(items, specification, (i) => `"${`${this.outputName(items[i] as SelectItemContext, i)}$zone`.replaceAll('"', '""')}"`, true);
+    if (last && specification === this.top)
+      zones = this.zoneColumnsFor(items, specification, (i) => `"${zoneResultColumn(i)}"`, false);
+    else if (last && this.isDerived(specification))
+      zones = this.zoneColumnsFor(
+        items,
+        specification,
+        (i) => `"${`${this.outputName(items[i] as SelectItemContext, i)}$zone`.replaceAll('"', '""')}"`,
+        true,
+      );
     return this.#namedSelectItem(ctx) + zones;
   }
 
@@ -484,13 +631,19 @@ class Translator extends ZoneTranslator {
     let current: ParseTree | null = node;
     while (current !== null && current.getChildCount() === 1) current = current.getChild(0);
     const name = current?.constructor.name;
-    return name === 'DereferenceContext' || name === 'UnquotedIdentifierContext' || name === 'QuotedIdentifierContext' || (current !== null && current.parent?.constructor.name === 'QualifiedNameContext');
+    return (
+      name === 'DereferenceContext' ||
+      name === 'UnquotedIdentifierContext' ||
+      name === 'QuotedIdentifierContext' ||
+      (current !== null && current.parent?.constructor.name === 'QualifiedNameContext')
+    );
   }
 
   #queryNoWith(ctx: QueryNoWithContext): string {
     // FETCH FIRST n ROWS ONLY is LIMIT n; WITH TIES has no DuckDB counterpart.
     if (ctx.KW_FETCH() === null) return this.children(ctx);
-    if (ctx.getText().toUpperCase().includes('WITHTIES')) throw new UnsupportedSqlError('FETCH FIRST … WITH TIES is not supported by local-athena', this.position(ctx));
+    if (ctx.getText().toUpperCase().includes('WITHTIES'))
+      throw new UnsupportedSqlError('FETCH FIRST … WITH TIES is not supported by local-athena', this.position(ctx));
     let out = '';
     let fetching = false;
     for (const child of ctx.children ?? []) {
@@ -503,7 +656,11 @@ class Translator extends ZoneTranslator {
 
   #atTimeZone(ctx: AtTimeZoneContext): string {
     const zone = ctx.timeZoneSpecifier();
-    if (!(zone instanceof TimeZoneStringContext)) throw new UnsupportedSqlError('AT TIME ZONE with an interval is not supported by local-athena', this.position(ctx));
+    if (!(zone instanceof TimeZoneStringContext))
+      throw new UnsupportedSqlError(
+        'AT TIME ZONE with an interval is not supported by local-athena',
+        this.position(ctx),
+      );
     // The same instant, shown in the zone (the translation keeps the zone: see zones.ts).
     athenaZone(stringValue(zone.string().getText()), this.position(zone));
     return `CAST(${this.emit(ctx.valueExpression())} AS TIMESTAMPTZ)`;
@@ -515,29 +672,59 @@ class Translator extends ZoneTranslator {
     if (fn === undefined) throw new AthenaSqlError(`Invalid EXTRACT field: ${field}`, this.position(ctx));
     const entry = athenaFunctions[fn];
     const zone = this.zoneOf(ctx.valueExpression());
-    const value = zone === undefined ? this.emit(ctx.valueExpression()) : localSql(this.emit(ctx.valueExpression()), zone);
-    return entry === undefined ? `${fn}(${value})` : entry.emit({ name: fn, args: [value], position: this.position(ctx), literal: () => undefined, render: (name, list = [value]) => `${name}(${list.join(', ')})` });
+    const value =
+      zone === undefined ? this.emit(ctx.valueExpression()) : localSql(this.emit(ctx.valueExpression()), zone);
+    return entry === undefined
+      ? `${fn}(${value})`
+      : entry.emit({
+          name: fn,
+          args: [value],
+          position: this.position(ctx),
+          literal: () => undefined,
+          render: (name, list = [value]) => `${name}(${list.join(', ')})`,
+        });
   }
 
   /** `TABLE(system.query(query => '…'))`: a table whose rows come from the connector's passthrough. */
   #tableFunction(ctx: TableFunctionInvocationContext): string {
     const call = ctx.tableFunctionCall();
-    const parts = call.functionName().getText().split('.').map((p) => p.replace(/^"|"$/g, '').toLowerCase());
+    const parts = call
+      .functionName()
+      .getText()
+      .split('.')
+      .map((p) => p.replace(/^"|"$/g, '').toLowerCase());
     const [catalog, schema, name] = parts.length === 3 ? parts : [this.options.defaultCatalog, ...parts];
-    if (schema !== 'system' || name !== 'query') throw new UnsupportedSqlError(`table function ${parts.join('.')} is not supported by local-athena (only system.query, the connectors' passthrough)`, this.position(ctx));
-    if (catalog === undefined) throw new AthenaSqlError(`TABLE(system.query(…)) needs its catalog here: write TABLE(<catalog>.system.query(query => '…'))`, this.position(ctx));
+    if (schema !== 'system' || name !== 'query')
+      throw new UnsupportedSqlError(
+        `table function ${parts.join('.')} is not supported by local-athena (only system.query, the connectors' passthrough)`,
+        this.position(ctx),
+      );
+    if (catalog === undefined)
+      throw new AthenaSqlError(
+        `TABLE(system.query(…)) needs its catalog here: write TABLE(<catalog>.system.query(query => '…'))`,
+        this.position(ctx),
+      );
     const args: Record<string, string> = {};
     call.tableFunctionArgument().forEach((argument, i) => {
       const expression = argument.expression();
       const text = expression?.getText() ?? '';
-      if (expression === null || !/^'(?:[^']|'')*'$/.test(text)) throw new AthenaSqlError(`system.query takes string arguments, e.g. query => 'SELECT …'`, this.position(argument));
+      if (expression === null || !/^'(?:[^']|'')*'$/.test(text))
+        throw new AthenaSqlError(
+          `system.query takes string arguments, e.g. query => 'SELECT …'`,
+          this.position(argument),
+        );
       const key = argument.identifier()?.getText().replace(/^"|"$/g, '') ?? (i === 0 ? 'query' : `arg${i}`);
       args[key.toUpperCase()] = stringValue(text);
     });
     if (args['QUERY'] === undefined) throw new AthenaSqlError(`system.query needs query => '…'`, this.position(ctx));
     let table = this.#registry.byNode.get(ctx);
     if (table === undefined) {
-      table = { catalog, schemaName: 'system', tableName: `query$${this.#registry.tables.length + 1}`, arguments: { schemaFunctionName: 'SYSTEM.QUERY', ...args } };
+      table = {
+        catalog,
+        schemaName: 'system',
+        tableName: `query$${this.#registry.tables.length + 1}`,
+        arguments: { schemaFunctionName: 'SYSTEM.QUERY', ...args },
+      };
       this.#registry.tables.push(table);
       this.#registry.byNode.set(ctx, table);
     }
@@ -568,7 +755,8 @@ const unsupportedConstructs: readonly (readonly [abstract new (...args: never[])
 export function translateAthenaSql(sql: string, options: TranslateOptions = {}): Translation {
   const parsed = parseTrinoSql(sql);
   const statements = parsed.tree.statements();
-  if (statements.length !== 1) throw new AthenaSqlError(statements.length === 0 ? 'No statement to run' : 'Run one statement at a time');
+  if (statements.length !== 1)
+    throw new AthenaSqlError(statements.length === 0 ? 'No statement to run' : 'Run one statement at a time');
   const registry: PassthroughRegistry = { tables: [], byNode: new Map(), checks: [] };
   const translator = new Translator(sql, options, registry);
   const statement = statements[0] as ParserRuleContext;
@@ -580,5 +768,12 @@ export function translateAthenaSql(sql: string, options: TranslateOptions = {}):
   if ((options.zonedColumns?.size ?? 0) > 0) checker.prepareDerivedZones(statement);
   const checkSql = checker.emit(statement).replace(/;\s*$/, '');
   const zoneColumns = translator.zoneColumns || (options.zonedColumns?.size ?? 0) > 0;
-  return { duckdbSql, checkSql, checks: registry.checks, passthrough: registry.tables, columnZones: translator.columnZones(statement), zoneColumns };
+  return {
+    duckdbSql,
+    checkSql,
+    checks: registry.checks,
+    passthrough: registry.tables,
+    columnZones: translator.columnZones(statement),
+    zoneColumns,
+  };
 }

@@ -4,7 +4,16 @@
  * fails: the same tree, several times faster on typical queries. A syntax error names its line and
  * column as Athena does, and for the DuckDB spellings people bring along, the Athena one.
  */
-import { BaseErrorListener, CharStreams, CommonTokenStream, PredictionMode, type RecognitionException, type Recognizer, type Token, type ATNSimulator } from 'antlr4ng';
+import {
+  BaseErrorListener,
+  CharStreams,
+  CommonTokenStream,
+  PredictionMode,
+  type RecognitionException,
+  type Recognizer,
+  type Token,
+  type ATNSimulator,
+} from 'antlr4ng';
 import { TrinoSqlLexer } from 'dt-sql-parser/dist/lib/trino/TrinoSqlLexer.js';
 import { type ProgramContext, TrinoSqlParser } from 'dt-sql-parser/dist/lib/trino/TrinoSqlParser.js';
 import { AthenaSqlError } from './errors.js';
@@ -25,7 +34,14 @@ interface SyntaxProblem {
 
 class CollectingListener extends BaseErrorListener {
   first: SyntaxProblem | undefined;
-  override syntaxError<S extends Token, T extends ATNSimulator>(_recognizer: Recognizer<T>, offendingSymbol: S | null, line: number, column: number, msg: string, _e: RecognitionException | null): void {
+  override syntaxError<S extends Token, T extends ATNSimulator>(
+    _recognizer: Recognizer<T>,
+    offendingSymbol: S | null,
+    line: number,
+    column: number,
+    msg: string,
+    _e: RecognitionException | null,
+  ): void {
     this.first ??= { line, column: column + 1, message: msg, token: offendingSymbol };
   }
 }
@@ -39,9 +55,11 @@ function hintFor(tokens: readonly Token[], at: number): string | undefined {
       const unit = text(i + 2);
       return `Athena needs the interval's value quoted: use INTERVAL '${tokens[i + 1]?.text ?? ''}' ${unit === '' ? 'DAY' : unit.replace(/S$/, '')}`;
     }
-    if (text(i) === 'INTERVAL' && /^'.*\s.*'$/.test(tokens[i + 1]?.text ?? '')) return `Athena's interval literal is a quoted number and a unit: use INTERVAL '2' DAY, not INTERVAL '2 days'`;
+    if (text(i) === 'INTERVAL' && /^'.*\s.*'$/.test(tokens[i + 1]?.text ?? ''))
+      return `Athena's interval literal is a quoted number and a unit: use INTERVAL '2' DAY, not INTERVAL '2 days'`;
   }
-  if (tokens.slice(Math.max(0, at - 1), at + 2).some((t) => t.text === ':' || t.text === '::')) return 'Athena has no :: cast: use CAST(x AS type)';
+  if (tokens.slice(Math.max(0, at - 1), at + 2).some((t) => t.text === ':' || t.text === '::'))
+    return 'Athena has no :: cast: use CAST(x AS type)';
   if (tokens[at]?.text?.startsWith('`') === true) return 'Athena quotes identifiers with double quotes, not backquotes';
   return undefined;
 }
@@ -84,11 +102,18 @@ export function parseTrinoSql(sql: string): ParsedSql {
     tokens.fill();
     // Whitespace and comments sit on a hidden channel; the hints read the tokens the grammar sees.
     const visible = tokens.getTokens().filter((t) => t.channel === 0);
-    const index = visible.findIndex((t) => (problem.token === null ? t.line === problem.line && t.column >= problem.column - 1 : t.tokenIndex >= (problem.token?.tokenIndex ?? 0)));
+    const index = visible.findIndex((t) =>
+      problem.token === null
+        ? t.line === problem.line && t.column >= problem.column - 1
+        : t.tokenIndex >= (problem.token?.tokenIndex ?? 0),
+    );
     const hint = hintFor(visible, Math.max(index, 0));
     // ANTLR lists every token it would have accepted, often hundreds; the position says enough.
     const message = problem.message.replace(/ expecting \{[^}]{120,}\}$/, '');
-    throw new AthenaSqlError(`${message}${hint === undefined ? '' : `. ${hint}`}`, { line: problem.line, column: problem.column });
+    throw new AthenaSqlError(`${message}${hint === undefined ? '' : `. ${hint}`}`, {
+      line: problem.line,
+      column: problem.column,
+    });
   }
   return { tree, tokens, sql };
 }

@@ -20,7 +20,7 @@ import {
   QueryContext,
   QuerySpecificationContext,
   QueryStatementContext,
-  SelectItemContext,
+  type SelectItemContext,
   SetOperationContext,
   SubqueryRelationContext,
   TimeZoneStringContext,
@@ -32,8 +32,26 @@ import { type Zone, athenaZone, instantSql, iso8601Zone, localSql, offsetSuffixS
 
 /** Functions that read a timestamp with time zone's local fields: given its local date-time in the value's zone. */
 const localFieldFunctions = new Set([
-  'year', 'quarter', 'month', 'week', 'week_of_year', 'day', 'day_of_month', 'day_of_week', 'dow', 'day_of_year', 'doy', 'year_of_week', 'yow',
-  'hour', 'minute', 'second', 'millisecond', 'date', 'last_day_of_month', 'date_format',
+  'year',
+  'quarter',
+  'month',
+  'week',
+  'week_of_year',
+  'day',
+  'day_of_month',
+  'day_of_week',
+  'dow',
+  'day_of_year',
+  'doy',
+  'year_of_week',
+  'yow',
+  'hour',
+  'minute',
+  'second',
+  'millisecond',
+  'date',
+  'last_day_of_month',
+  'date_format',
 ]);
 
 /** date_add units that Athena adds on a zoned value's local calendar. */
@@ -80,7 +98,8 @@ export function isDerivedTable(specification: QuerySpecificationContext): boolea
 }
 
 /** Whether a select item is `*` or `t.*`. */
-export const isStar = (item: SelectItemContext) => item.tableAllColumns() !== null || item.selectAllWithoutTable() !== null;
+export const isStar = (item: SelectItemContext) =>
+  item.tableAllColumns() !== null || item.selectAllWithoutTable() !== null;
 
 /** A string literal's text, with its quotes (`'2024-01-01'`), or undefined. */
 export function stringLiteral(node: ParseTree): string | undefined {
@@ -94,9 +113,12 @@ export function stringLiteral(node: ParseTree): string | undefined {
  */
 export function intervalKind(node: ParseTree | null): 'calendar' | 'clock' | undefined {
   let current: ParseTree | null = node;
-  while (current !== null && !(current instanceof IntervalContext) && current.getChildCount() === 1) current = current.getChild(0);
+  while (current !== null && !(current instanceof IntervalContext) && current.getChildCount() === 1)
+    current = current.getChild(0);
   if (!(current instanceof IntervalContext)) return undefined;
-  return current.intervalField().every((f) => ['YEAR', 'MONTH', 'DAY'].includes(f.getText().toUpperCase())) ? 'calendar' : 'clock';
+  return current.intervalField().every((f) => ['YEAR', 'MONTH', 'DAY'].includes(f.getText().toUpperCase()))
+    ? 'calendar'
+    : 'clock';
 }
 
 /** What the zone side needs of the translator that extends it. */
@@ -120,9 +142,22 @@ export abstract class ZoneTranslator {
    */
   zoneOf(node: ParseTree | null | undefined): Zone | undefined {
     let current: ParseTree | null | undefined = node;
-    while (current !== null && current !== undefined && current.getChildCount() === 1 && !(current instanceof TerminalNode) && !(current instanceof ColumnReferenceContext) && !(current instanceof ColumnRefContext)) current = current.getChild(0);
+    while (
+      current !== null &&
+      current !== undefined &&
+      current.getChildCount() === 1 &&
+      !(current instanceof TerminalNode) &&
+      !(current instanceof ColumnReferenceContext) &&
+      !(current instanceof ColumnRefContext)
+    )
+      current = current.getChild(0);
     if (current === null || current === undefined) return undefined;
-    if (current instanceof ColumnReferenceContext || current instanceof DereferenceContext || current instanceof ColumnRefContext) return this.#columnZone(current);
+    if (
+      current instanceof ColumnReferenceContext ||
+      current instanceof DereferenceContext ||
+      current instanceof ColumnRefContext
+    )
+      return this.#columnZone(current);
     if (current instanceof ParenthesizedExpressionContext) return this.zoneOf(current.expression());
     if (current instanceof TypeConstructorContext) {
       if ((current.identifier()?.getText() ?? '').toLowerCase() !== 'timestamp') return undefined;
@@ -136,7 +171,9 @@ export abstract class ZoneTranslator {
     }
     if (current instanceof CastContext) {
       const type = current.type();
-      return type instanceof DateTimeTypeContext && type.KW_WITH() !== null ? this.zoneOf(current.expression()) : undefined;
+      return type instanceof DateTimeTypeContext && type.KW_WITH() !== null
+        ? this.zoneOf(current.expression())
+        : undefined;
     }
     if (current instanceof ArithmeticBinaryContext && (current.PLUS() !== null || current.MINUS() !== null)) {
       const [left, right] = [current.valueExpression(0), current.valueExpression(1)];
@@ -153,21 +190,33 @@ export abstract class ZoneTranslator {
       };
       if (name === 'at_timezone' || name === 'with_timezone') {
         const zone = literal(1);
-        if (zone === undefined) return args[1] === undefined ? undefined : { sql: (this.plainTranslator).emit(args[1]) };
+        if (zone === undefined) return args[1] === undefined ? undefined : { sql: this.plainTranslator.emit(args[1]) };
         return this.#zone(athenaZone(zone, this.position(current)));
       }
       if (name === 'from_iso8601_timestamp') {
         const text = literal(0);
         // Each text's own offset, when it is not a literal.
-        if (text === undefined) return args[0] === undefined ? undefined : { sql: `athena_iso8601_zone(${(this.plainTranslator).emit(args[0])})` };
+        if (text === undefined)
+          return args[0] === undefined
+            ? undefined
+            : { sql: `athena_iso8601_zone(${(this.plainTranslator).emit(args[0])})` };
         return this.#zone(iso8601Zone(text));
       }
       if (name === 'date_trunc') return this.zoneOf(args[1]);
       // The extreme value keeps its own zone (ties by instant: one of theirs, as on Athena).
-      if ((name === 'max' || name === 'min') && args.length === 1 && current.over() === null && current.setQuantifier() === null && current.filter() === null) {
+      if (
+        (name === 'max' || name === 'min') &&
+        args.length === 1 &&
+        current.over() === null &&
+        current.setQuantifier() === null &&
+        current.filter() === null
+      ) {
         const zone = this.zoneOf(args[0]);
         if (zone === undefined || typeof zone === 'string' || zone.aggregate === true) return zone;
-        return { sql: `arg_${name}(${zone.sql}, ${(this.plainTranslator).emit(args[0] as ParseTree)})`, aggregate: true };
+        return {
+          sql: `arg_${name}(${zone.sql}, ${(this.plainTranslator).emit(args[0] as ParseTree)})`,
+          aggregate: true,
+        };
       }
       if (name === 'date_add') return this.zoneOf(args[2]);
     }
@@ -181,7 +230,7 @@ export abstract class ZoneTranslator {
   /** A connector column whose values each carry a zone: its companion column `name$zone` (see duckdb-tables.ts). */
   #columnZone(ctx: ColumnReferenceContext | DereferenceContext | ColumnRefContext): Zone | undefined {
     // The qualifier (`e.`, `log.events.`) and the column name, as the translation writes them.
-    const parts = (this.plainTranslator).emit(ctx).split(/\.(?=(?:[^"]*"[^"]*")*[^"]*$)/);
+    const parts = this.plainTranslator.emit(ctx).split(/\.(?=(?:[^"]*"[^"]*")*[^"]*$)/);
     const column = (parts.pop() ?? '').replace(/^"|"$/g, '').replaceAll('""', '"').toLowerCase();
     if (this.options.zonedColumns?.has(column) !== true && !this.#derivedZoned.has(column)) return undefined;
     return { sql: [...parts, `"${`${column}$zone`.replaceAll('"', '""')}"`].join('.') };
@@ -190,7 +239,8 @@ export abstract class ZoneTranslator {
   /** Each result column's zone (see {@link Translation.columnZones}): the first SELECT's items, unless one is `*`. */
   columnZones(statement: ParserRuleContext): (string | undefined)[] {
     let query: ParseTree | null = statement;
-    while (query !== null && !(query instanceof QueryStatementContext) && query.getChildCount() > 0) query = query.getChild(0);
+    while (query !== null && !(query instanceof QueryStatementContext) && query.getChildCount() > 0)
+      query = query.getChild(0);
     if (!(query instanceof QueryStatementContext)) return [];
     const stack: ParseTree[] = [query.queryNoWith()];
     let specification: QuerySpecificationContext | undefined;
@@ -214,7 +264,8 @@ export abstract class ZoneTranslator {
    */
   topSpecification(statement: ParserRuleContext): QuerySpecificationContext | undefined {
     let query: ParseTree | null = statement;
-    while (query !== null && !(query instanceof QueryStatementContext) && query.getChildCount() > 0) query = query.getChild(0);
+    while (query !== null && !(query instanceof QueryStatementContext) && query.getChildCount() > 0)
+      query = query.getChild(0);
     if (!(query instanceof QueryStatementContext)) return undefined;
     const stack: ParseTree[] = [query.queryNoWith()];
     while (stack.length > 0) {
@@ -249,7 +300,8 @@ export abstract class ZoneTranslator {
     const specifications: QuerySpecificationContext[] = [];
     const visit = (node: ParseTree) => {
       for (let i = 0; i < node.getChildCount(); i++) visit(node.getChild(i) as ParseTree);
-      if (node instanceof QuerySpecificationContext && node !== this.top && isDerivedTable(node)) specifications.push(node);
+      if (node instanceof QuerySpecificationContext && node !== this.top && isDerivedTable(node))
+        specifications.push(node);
     };
     visit(statement);
     for (const specification of specifications) {
@@ -257,7 +309,8 @@ export abstract class ZoneTranslator {
       const items = specification.selectList().selectItem();
       if (items.some(isStar)) continue;
       items.forEach((item, i) => {
-        if (this.zoneOf(item.selectExpressionColumnName() ?? item.selectLiteralColumnName()) !== undefined) this.#derivedZoned.add(this.outputName(item, i));
+        if (this.zoneOf(item.selectExpressionColumnName() ?? item.selectLiteralColumnName()) !== undefined)
+          this.#derivedZoned.add(this.outputName(item, i));
       });
     }
   }
@@ -265,7 +318,14 @@ export abstract class ZoneTranslator {
   /** The name a select item's column has outside its SELECT: its alias, its column's name, or `_colN`. */
   protected outputName(item: SelectItemContext, index: number): string {
     const alias = item.identifier();
-    const text = alias !== null ? alias.getText() : (item.selectLiteralColumnName()?.getText().split(/\.(?=(?:[^"]*"[^"]*")*[^"]*$)/).pop() ?? `_col${index}`);
+    const text =
+      alias !== null
+        ? alias.getText()
+        : (item
+            .selectLiteralColumnName()
+            ?.getText()
+            .split(/\.(?=(?:[^"]*"[^"]*")*[^"]*$)/)
+            .pop() ?? `_col${index}`);
     return text.replace(/^"|"$/g, '').replaceAll('""', '"').toLowerCase();
   }
 
@@ -273,7 +333,12 @@ export abstract class ZoneTranslator {
    * `, zone AS name` for each item whose zone is known per value (and, with `stated`, also for those
    * whose zone the SQL states, so it reaches outer references).
    */
-  protected zoneColumnsFor(items: readonly SelectItemContext[], specification: QuerySpecificationContext, name: (index: number) => string, stated: boolean): string {
+  protected zoneColumnsFor(
+    items: readonly SelectItemContext[],
+    specification: QuerySpecificationContext,
+    name: (index: number) => string,
+    stated: boolean,
+  ): string {
     const grouped = specification.groupBy() !== null || items.some((item) => this.#hasAggregate(item));
     return items
       .map((item, i) => {
@@ -288,7 +353,12 @@ export abstract class ZoneTranslator {
   }
 
   #hasAggregate(node: ParseTree): boolean {
-    if (node instanceof FunctionCallContext && node.over() === null && athenaFunctions[this.original(node.functionName()).toLowerCase()]?.kind === 'aggregate') return true;
+    if (
+      node instanceof FunctionCallContext &&
+      node.over() === null &&
+      athenaFunctions[this.original(node.functionName()).toLowerCase()]?.kind === 'aggregate'
+    )
+      return true;
     if (node instanceof ListAggContext) return true;
     for (let i = 0; i < node.getChildCount(); i++) if (this.#hasAggregate(node.getChild(i) as ParseTree)) return true;
     return false;
@@ -309,7 +379,8 @@ export abstract class ZoneTranslator {
     // The same instant, now shown in the zone.
     if (name === 'at_timezone') return `CAST(${args[0] ?? ''} AS TIMESTAMPTZ)`;
     if (name === 'with_timezone') return instantSql(args[0] ?? '', zoneArgument());
-    if (!localFieldFunctions.has(name) && name !== 'date_trunc' && name !== 'to_iso8601' && name !== 'date_add') return undefined;
+    if (!localFieldFunctions.has(name) && name !== 'date_trunc' && name !== 'to_iso8601' && name !== 'date_add')
+      return undefined;
     const zone = this.zoneOf(expressions[name === 'date_trunc' ? 1 : name === 'date_add' ? 2 : 0]);
     if (zone === undefined) return undefined;
     if (name === 'date_add') {
@@ -323,8 +394,10 @@ export abstract class ZoneTranslator {
       args[0] = localSql(args[0] ?? '', zone);
       return undefined;
     }
-    if (name === 'date_trunc') return instantSql(`athena_date_trunc(${args[0] ?? ''}, ${localSql(args[1] ?? '', zone)})`, zone);
-    if (name === 'to_iso8601') return `(strftime(${localSql(args[0] ?? '', zone)}, '%Y-%m-%dT%H:%M:%S.%g') || ${offsetSuffixSql(args[0] ?? '', zone)})`;
+    if (name === 'date_trunc')
+      return instantSql(`athena_date_trunc(${args[0] ?? ''}, ${localSql(args[1] ?? '', zone)})`, zone);
+    if (name === 'to_iso8601')
+      return `(strftime(${localSql(args[0] ?? '', zone)}, '%Y-%m-%dT%H:%M:%S.%g') || ${offsetSuffixSql(args[0] ?? '', zone)})`;
     return undefined;
   }
 }

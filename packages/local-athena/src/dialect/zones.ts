@@ -111,13 +111,32 @@ export function localMicros(epochMicros: bigint, zone: string): bigint {
   if (minutes !== undefined) return epochMicros + BigInt(minutes) * 60_000_000n;
   let format = parts.get(zone);
   if (format === undefined) {
-    format = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', era: 'short' });
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+      era: 'short',
+    });
     parts.set(zone, format);
   }
   const millis = epochMicros / 1000n - (epochMicros % 1000n < 0n ? 1n : 0n);
   const fields = Object.fromEntries(format.formatToParts(new Date(Number(millis))).map((p) => [p.type, p.value]));
-  const year = Number(fields['year']) * (fields['era'] === 'BC' || fields['era'] === 'B' ? -1 : 1) + (fields['era'] === 'BC' || fields['era'] === 'B' ? 1 : 0);
-  const local = Date.UTC(year, Number(fields['month']) - 1, Number(fields['day']), Number(fields['hour']), Number(fields['minute']), Number(fields['second']));
+  const year =
+    Number(fields['year']) * (fields['era'] === 'BC' || fields['era'] === 'B' ? -1 : 1) +
+    (fields['era'] === 'BC' || fields['era'] === 'B' ? 1 : 0);
+  const local = Date.UTC(
+    year,
+    Number(fields['month']) - 1,
+    Number(fields['day']),
+    Number(fields['hour']),
+    Number(fields['minute']),
+    Number(fields['second']),
+  );
   const wholeSeconds = BigInt(Math.floor(Number(millis) / 1000)) * 1000n;
   return BigInt(local) * 1000n + (epochMicros - wholeSeconds * 1000n);
 }

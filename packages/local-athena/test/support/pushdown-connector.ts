@@ -4,14 +4,23 @@
  * SQL's three-valued logic, sorts each split for top-N (core then cuts at the limit), and records
  * every ReadRecords' constraints so tests can see exactly what was sent.
  */
-import { type Connector, type Constraints, type DataSourceCapabilities, type FederationExpression, type Row, readValue } from '@athena-federation/connector-core';
+import {
+  type Connector,
+  type Constraints,
+  type DataSourceCapabilities,
+  type FederationExpression,
+  type Row,
+  readValue,
+} from '@athena-federation/connector-core';
 import { type ReferenceTable, createReferenceConnector } from '@athena-federation/connector-core/testing';
 
 type Value = string | number | bigint | boolean | null;
 
 function constants(expression: Extract<FederationExpression, { '@type': 'ConstantExpression' }>): Value[] {
   const column = expression.valueBlock.records.getChildAt(0);
-  return Array.from({ length: expression.valueBlock.records.numRows }, (_, i) => (column === null ? null : (readValue(column, i) as Value)));
+  return Array.from({ length: expression.valueBlock.records.numRows }, (_, i) =>
+    column === null ? null : (readValue(column, i) as Value),
+  );
 }
 
 function compare(a: Value, b: Value): number {
@@ -76,7 +85,10 @@ export function evaluate(expression: FederationExpression, row: Readonly<Record<
       const v = scalar(0);
       const pattern = scalar(1);
       if (v === null || pattern === null) return null;
-      const regex = new RegExp(`^${[...String(pattern)].map((c) => (c === '%' ? '.*' : c === '_' ? '.' : c.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&'))).join('')}$`, 'su');
+      const regex = new RegExp(
+        `^${[...String(pattern)].map((c) => (c === '%' ? '.*' : c === '_' ? '.' : c.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&'))).join('')}$`,
+        'su',
+      );
       return regex.test(String(v));
     }
     default: {
@@ -86,7 +98,14 @@ export function evaluate(expression: FederationExpression, row: Readonly<Record<
       if (name === '$is_distinct_from') return a === null || b === null ? a !== b : compare(a, b) !== 0;
       if (a === null || b === null) return null;
       const c = compare(a, b);
-      const results: Readonly<Record<string, boolean>> = { $equal: c === 0, $not_equal: c !== 0, $less_than: c < 0, $less_than_or_equal: c <= 0, $greater_than: c > 0, $greater_than_or_equal: c >= 0 };
+      const results: Readonly<Record<string, boolean>> = {
+        $equal: c === 0,
+        $not_equal: c !== 0,
+        $less_than: c < 0,
+        $less_than_or_equal: c <= 0,
+        $greater_than: c > 0,
+        $greater_than_or_equal: c >= 0,
+      };
       const result = results[name];
       if (result === undefined) throw new Error(`${name} is not implemented here`);
       return result;
@@ -111,7 +130,10 @@ function sortRows(rows: Record<string, unknown>[], constraints: Constraints): vo
 }
 
 /** The connector and the constraints of every ReadRecords call it served. */
-export function createPushdownConnector(tables: readonly ReferenceTable[], capabilities: DataSourceCapabilities): { connector: Connector; reads: Constraints[] } {
+export function createPushdownConnector(
+  tables: readonly ReferenceTable[],
+  capabilities: DataSourceCapabilities,
+): { connector: Connector; reads: Constraints[] } {
   const reference = createReferenceConnector({ tables, capabilities });
   const reads: Constraints[] = [];
   const connector: Connector = {
