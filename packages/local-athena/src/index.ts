@@ -12,7 +12,8 @@ export type { ProgressStream } from './progress.js';
 export { parseCatalogArgument, checkCatalogName, UnknownCatalogError } from './catalog.js';
 export { QueryBindingError } from './query-binding.js';
 export type { CatalogTarget } from './catalog.js';
-export { analyzeQuery, summaryFor, valueSetFor } from './pushdown.js';
+export { analyzeQuery } from './pushdown.js';
+export { summaryFor, valueSetFor } from './constraint-summary.js';
 export {
   formatRows,
   OutputFormats,

@@ -17,7 +17,8 @@ import {
   type ValueSet,
 } from '@athena-federation/connector-core';
 import { advertisedFunctions, describeExpression, expressionsFor } from './expressions.js';
-import { type ColumnPredicate, type QueryAnalysis, type TableReference, summaryFor, valueSetFor } from './pushdown.js';
+import { summaryFor, valueSetFor } from './constraint-summary.js';
+import type { ColumnPredicate, QueryAnalysis, TableReference } from './pushdown.js';
 
 /** What was pushed into one scan, for `--explain`. */
 export interface PushedDown {

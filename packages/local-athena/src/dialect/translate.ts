@@ -11,9 +11,6 @@ import {
   ArithmeticBinaryContext,
   AtTimeZoneContext,
   BackQuotedIdentifierContext,
-  BetweenContext,
-  ComparisonContext,
-  InListContext,
   PredicatedContext,
   DateTimeTypeContext,
   QuerySpecificationContext,
@@ -52,43 +49,26 @@ import {
   UnicodeStringLiteralContext,
   type IdentifierContext,
 } from 'dt-sql-parser/dist/lib/trino/TrinoSqlParser.js';
-import {
-  AthenaSqlError,
-  type SqlPosition,
-  UnsupportedSqlError,
-  refusedClasses,
-  typeCheckError,
-  typeClass,
-  typeClassNames,
-} from './errors.js';
+import { AthenaSqlError, type SqlPosition, UnsupportedSqlError } from './errors.js';
 import { type FunctionCall, athenaFunctions, duckdbOnlyFunctions } from './functions.js';
 import { parseTrinoSql } from './trino-parse.js';
-import { decimalTypeOf, staticType } from './operand-types.js';
+import { decimalTypeOf } from './operand-types.js';
+import { type PassthroughTable, PassthroughTables } from './passthrough-tables.js';
+import { type TypeCheck, TypeChecker } from './type-checks.js';
+import { intervalSql, typedLiteralSql } from './typed-literals.js';
 import { duckdbType } from './types.js';
-import { athenaZone, instantSql, localSql, zoneTextSql } from './zones.js';
+import { athenaZone, localSql, zoneTextSql } from './zones.js';
 import {
   type TranslateOptions,
   ZoneTranslator,
   intervalKind,
   isStar,
   sqlString,
-  stringLiteral,
   stringValue,
   zoneResultColumn,
-  zonedTimestampLiteral,
 } from './zone-translator.js';
 
 export { sqlString, stringValue, zoneResultColumn, type TranslateOptions } from './zone-translator.js';
-
-/** A `TABLE(system.query(…))` of the query, read through the connector's passthrough. */
-export interface PassthroughTable {
-  readonly catalog: string;
-  /** The name the DuckDB SQL reads it by: `catalog.system."query$n"`. */
-  readonly schemaName: string;
-  readonly tableName: string;
-  /** The table function's arguments, names upper-cased as Athena sends them (`QUERY`). */
-  readonly arguments: Readonly<Record<string, string>>;
-}
 
 /** The user's Athena SQL, ready for DuckDB. */
 export interface Translation {
@@ -115,30 +95,6 @@ export interface Translation {
   readonly passthrough: readonly PassthroughTable[];
 }
 
-/** One of Athena's operand type checks in a translation's check SQL. */
-export interface TypeCheck {
-  readonly kind: 'comparison' | 'between' | 'in' | 'arithmetic';
-  /** `=`, `+` …; BETWEEN and IN for those. */
-  readonly operator: string;
-  readonly position: SqlPosition;
-  /** Per operand, its text when it is a string literal (`'2024-01-01'`). */
-  readonly literals: readonly (string | undefined)[];
-  /**
-   * Per operand, its DuckDB type when the SQL shows it (a literal, a CAST); the failed check's key
-   * names the types of the others, in order.
-   */
-  readonly staticTypes: readonly (string | undefined)[];
-}
-
-const intervalUnits: Readonly<Record<string, string>> = {
-  YEAR: 'to_years',
-  MONTH: 'to_months',
-  DAY: 'to_days',
-  HOUR: 'to_hours',
-  MINUTE: 'to_minutes',
-  SECOND: 'to_seconds',
-};
-
 /** EXTRACT fields as Athena's convenience functions. */
 const extractFields: Readonly<Record<string, string>> = {
   YEAR: 'year',
@@ -158,24 +114,25 @@ const extractFields: Readonly<Record<string, string>> = {
   SECOND: 'second',
 };
 
-/** The passthrough tables of one query, shared by its translations (each node is one table), and its type checks. */
-interface PassthroughRegistry {
-  readonly tables: PassthroughTable[];
-  readonly byNode: Map<ParseTree, PassthroughTable>;
+/** The translation a checking one reads operand types from, and the query's list of checks it adds to. */
+interface Checking {
+  readonly plain: Translator;
   readonly checks: TypeCheck[];
 }
 
 class Translator extends ZoneTranslator {
   readonly #sql: string;
-  readonly #registry: PassthroughRegistry;
+  readonly #passthrough: PassthroughTables;
   /** When set, this translation adds type checks, and writes operands for typeof() with this one. */
   readonly #plain: Translator | undefined;
+  readonly #checker: TypeChecker | undefined;
 
-  constructor(sql: string, options: TranslateOptions, registry: PassthroughRegistry, plain?: Translator) {
+  constructor(sql: string, options: TranslateOptions, passthrough: PassthroughTables, checking?: Checking) {
     super(options);
     this.#sql = sql;
-    this.#registry = registry;
-    this.#plain = plain;
+    this.#passthrough = passthrough;
+    this.#plain = checking?.plain;
+    this.#checker = checking === undefined ? undefined : new TypeChecker(this, checking.plain, checking.checks);
   }
 
   protected get plainTranslator(): ZoneTranslator {
@@ -183,7 +140,7 @@ class Translator extends ZoneTranslator {
   }
 
   get passthrough(): readonly PassthroughTable[] {
-    return this.#registry.tables;
+    return this.#passthrough.tables;
   }
 
   override position(node: ParseTree): SqlPosition {
@@ -225,13 +182,13 @@ class Translator extends ZoneTranslator {
     if (ctx instanceof SingleStatementContext) return this.#statement(ctx);
     if (ctx instanceof FunctionCallContext) return this.#functionCall(ctx);
     if (ctx instanceof ListAggContext) return this.#listagg(ctx);
-    if (ctx instanceof IntervalContext) return this.#interval(ctx);
+    if (ctx instanceof IntervalContext) return intervalSql(ctx, this);
     if (ctx instanceof ArithmeticBinaryContext) return this.#arithmetic(ctx);
-    if (ctx instanceof PredicatedContext && this.#plain !== undefined) return this.#checkedPredicate(ctx, this.#plain);
+    if (ctx instanceof PredicatedContext && this.#checker !== undefined) return this.#checker.predicate(ctx);
     if (ctx instanceof ConcatenationContext)
       return `athena_concat(${this.emit(ctx.valueExpression(0) as ParserRuleContext)}, ${this.emit(ctx.valueExpression(1) as ParserRuleContext)})`;
     if (ctx instanceof CastContext) return this.#cast(ctx);
-    if (ctx instanceof TypeConstructorContext) return this.#typedLiteral(ctx);
+    if (ctx instanceof TypeConstructorContext) return typedLiteralSql(ctx, this);
     if (ctx instanceof InlineTableContext) return this.#values(ctx);
     if (ctx instanceof SelectItemContext) return this.#selectItem(ctx);
     if (ctx instanceof TableRefContext)
@@ -239,7 +196,8 @@ class Translator extends ZoneTranslator {
         .identifier()
         .map((i) => this.identifier(i))
         .join('.');
-    if (ctx instanceof TableFunctionInvocationContext) return this.#tableFunction(ctx);
+    if (ctx instanceof TableFunctionInvocationContext)
+      return this.#passthrough.tableSql(ctx, this.options.defaultCatalog, (n) => this.position(n));
     if (ctx instanceof AtTimeZoneContext) return this.#atTimeZone(ctx);
     if (ctx instanceof ExtractContext) return this.#extract(ctx);
     if (ctx instanceof QueryNoWithContext) return this.#queryNoWith(ctx);
@@ -373,33 +331,6 @@ class Translator extends ZoneTranslator {
     return `string_agg(${distinct}${this.emit(ctx.expression())}, ${separator === null ? "''" : this.emit(separator)} ORDER BY ${order})${filter}`;
   }
 
-  /** `INTERVAL '48' HOUR` as DuckDB's `to_hours(48)`: the same interval, and constant-folded for pushdown. */
-  #interval(ctx: IntervalContext): string {
-    const fields = ctx.intervalField().map((f) => f.getText().toUpperCase());
-    const text = stringValue(ctx.string().getText()).trim();
-    const negative = ctx.MINUS() !== null;
-    if (fields.length === 2) {
-      const [from, to] = fields;
-      if (from === 'YEAR' && to === 'MONTH') {
-        const match = /^(-?)(\d+)-(\d+)$/.exec(text);
-        if (match === null)
-          throw new AthenaSqlError(`Invalid INTERVAL YEAR TO MONTH value: ${text}`, this.position(ctx));
-        const sign = (match[1] === '-') !== negative ? '-' : '';
-        return `(${sign}(to_years(${match[2]}) + to_months(${match[3]})))`;
-      }
-      throw new UnsupportedSqlError(
-        `INTERVAL … ${from} TO ${to} is not supported by local-athena; add intervals of one unit each`,
-        this.position(ctx),
-      );
-    }
-    const unit = fields[0] ?? '';
-    const fn = intervalUnits[unit];
-    const number = unit === 'SECOND' ? /^-?\d+(\.\d+)?$/ : /^-?\d+$/;
-    if (fn === undefined || !number.test(text))
-      throw new AthenaSqlError(`Invalid INTERVAL ${unit} value: '${text}'`, this.position(ctx));
-    return `${fn}(${negative ? '-' : ''}${text})`;
-  }
-
   #arithmetic(ctx: ArithmeticBinaryContext): string {
     const left = this.emit(ctx.valueExpression(0) as ParserRuleContext);
     const right = this.emit(ctx.valueExpression(1) as ParserRuleContext);
@@ -416,103 +347,7 @@ class Translator extends ZoneTranslator {
         : ctx.PERCENT() !== null
           ? `athena_modulus(${left}, ${right})`
           : this.children(ctx);
-    if (this.#plain === undefined) return value;
-    const operator = ctx._operator?.text ?? '+';
-    // The check binds first (DuckDB binds a CASE's condition before its value), so it explains
-    // operands DuckDB itself cannot combine (`1 + '2'`) too; the value keeps its type.
-    const key = this.#typeCheck(this.#plain, 'arithmetic', operator, ctx, [
-      ctx.valueExpression(0) as ParserRuleContext,
-      ctx.valueExpression(1) as ParserRuleContext,
-    ]);
-    return key === undefined ? value : `CASE WHEN struct_extract({'ok': true}, ${key}) THEN ${value} END`;
-  }
-
-  /**
-   * The struct key that is 'ok' when Athena accepts the operands' types and names the failed check
-   * otherwise (the macros in duckdb-macros.ts), or undefined when no check is needed. Operands whose
-   * type the SQL shows (literals, CASTs) are decided here: when all are, at once (a refusal is
-   * thrown); when one is not, only its type is looked up, against the classes the others refuse
-   * (cheap to bind); otherwise every operand's type is read from its plain translation, so checks
-   * do not nest.
-   */
-  #typeCheck(
-    plain: Translator,
-    kind: TypeCheck['kind'],
-    operator: string,
-    at: ParseTree,
-    operands: readonly ParserRuleContext[],
-  ): string | undefined {
-    const staticTypes = operands.map((o) => staticType(o));
-    const check: TypeCheck = {
-      kind,
-      operator,
-      position: this.position(at),
-      literals: operands.map(stringLiteral),
-      staticTypes,
-    };
-    const known = staticTypes.filter((t): t is string => t !== undefined);
-    const classes = [...new Set(known.map(typeClass))];
-    if (classes.includes('other')) return undefined;
-    const unknown = staticTypes.flatMap((t, i) => (t === undefined ? [i] : []));
-    if (unknown.length === 0) {
-      const [first, ...rest] = known;
-      const refused = rest.some((t) => refusedClasses(kind, typeClass(first ?? '')).includes(typeClass(t)));
-      if (refused) throw typeCheckError(check, known);
-      return undefined;
-    }
-    const id = this.#registry.checks.length;
-    this.#registry.checks.push(check);
-    if (unknown.length === 1 && classes.length === 1) {
-      const refused = refusedClasses(kind, classes[0] ?? '');
-      const names = refused.flatMap((c) => typeClassNames[c] ?? []);
-      return `athena_refuse_types(${id}, typeof(${plain.emit(operands[unknown[0] as number] as ParserRuleContext)}), [${names.map((n) => sqlString(n)).join(', ')}]::VARCHAR[], ${refused.includes('number')})`;
-    }
-    // DuckDB itself refuses * / % on anything but numbers (and intervals), so only + and - (a
-    // date plus an integer) need the general check, which costs a few milliseconds to bind.
-    if (kind === 'arithmetic' && !['+', '-'].includes(operator)) {
-      this.#registry.checks.pop();
-      return undefined;
-    }
-    const macro =
-      kind === 'arithmetic'
-        ? 'athena_arithmetic_check'
-        : kind === 'between'
-          ? 'athena_between_check'
-          : 'athena_comparison_check';
-    // The general macros read every operand's type from the key; no operand counts as known.
-    this.#registry.checks[id] = { ...check, staticTypes: staticTypes.map(() => undefined) };
-    return `${macro}(${id}, ${operands.map((o) => `typeof(${plain.emit(o)})`).join(', ')})`;
-  }
-
-  /** A comparison, BETWEEN or IN list with Athena's check of its operands' types. */
-  #checkedPredicate(ctx: PredicatedContext, plain: Translator): string {
-    const text = this.children(ctx);
-    const predicate = ctx.predicate();
-    const value = ctx.valueExpression();
-    let checks: (string | undefined)[];
-    if (predicate instanceof ComparisonContext)
-      checks = [
-        this.#typeCheck(plain, 'comparison', predicate.comparisonOperator().getText(), ctx, [
-          value,
-          predicate.valueExpression(),
-        ]),
-      ];
-    else if (predicate instanceof BetweenContext)
-      checks = [this.#typeCheck(plain, 'between', 'BETWEEN', ctx, [value, ...predicate.valueExpression()])];
-    else if (predicate instanceof InListContext) {
-      // The items the SQL shows the types of, checked together; the others one by one.
-      const items = predicate.expression();
-      const shown = items.filter((item) => staticType(item) !== undefined);
-      const hidden = items.filter((item) => staticType(item) === undefined);
-      checks = [
-        ...(shown.length === 0 ? [] : [this.#typeCheck(plain, 'in', 'IN', ctx, [value, ...shown])]),
-        ...hidden.map((item) => this.#typeCheck(plain, 'in', 'IN', ctx, [value, item])),
-      ];
-    } else return text;
-    const keys = checks.filter((key): key is string => key !== undefined);
-    return keys.length === 0
-      ? text
-      : `(${keys.map((key) => `struct_extract({'ok': true}, ${key})`).join(' AND ')} AND ${text})`;
+    return this.#checker === undefined ? value : this.#checker.arithmetic(ctx, value);
   }
 
   #cast(ctx: CastContext): string {
@@ -539,49 +374,6 @@ class Translator extends ZoneTranslator {
         : undefined;
     const cast = `${fn}(${value} AS ${target})`;
     return length === undefined ? cast : `left(${cast}, ${length})`;
-  }
-
-  /** `DATE '2024-01-01'`, `TIMESTAMP '…'`, `DECIMAL '1.5'`, `JSON '{…}'` … */
-  #typedLiteral(ctx: TypeConstructorContext): string {
-    const literal = this.emit(ctx.string());
-    const name = (ctx.identifier()?.getText() ?? 'double').toLowerCase();
-    const value = stringValue(ctx.string().getText());
-    switch (name) {
-      case 'date':
-        return `DATE ${literal}`;
-      case 'timestamp': // A zone (`… UTC`, `… +01:00`, `… Europe/Paris`) makes it a timestamp with time zone.
-        {
-          const zoned = zonedTimestampLiteral.exec(value.trim());
-          if (zoned === null) return `TIMESTAMP ${literal}`;
-          return instantSql(`TIMESTAMP ${sqlString(zoned[1] ?? '')}`, athenaZone(zoned[2] ?? '', this.position(ctx)));
-        }
-      case 'time':
-        return `TIME ${literal}`;
-      case 'decimal': {
-        const digits = value.trim().replace(/^[+-]/, '');
-        const [whole = '', fraction = ''] = digits.split('.');
-        const scale = fraction.length;
-        return `CAST(${literal} AS DECIMAL(${Math.max(whole.replace(/^0+/, '').length + scale, 1)},${scale}))`;
-      }
-      case 'json':
-        return `json(${literal})`;
-      case 'double':
-        return `CAST(${literal} AS DOUBLE)`;
-      case 'real':
-        return `CAST(${literal} AS FLOAT)`;
-      case 'varchar':
-      case 'char':
-        return literal;
-      case 'bigint':
-      case 'integer':
-      case 'smallint':
-      case 'tinyint':
-        return `CAST(${literal} AS ${name.toUpperCase()})`;
-      case 'x':
-        return `from_hex(${literal})`;
-      default:
-        throw new AthenaSqlError(`Unknown type: ${name}`, this.position(ctx));
-    }
   }
 
   /** Trino's `VALUES 1, 2` (each expression a row) as DuckDB's `VALUES (1), (2)`. */
@@ -684,52 +476,6 @@ class Translator extends ZoneTranslator {
           render: (name, list = [value]) => `${name}(${list.join(', ')})`,
         });
   }
-
-  /** `TABLE(system.query(query => '…'))`: a table whose rows come from the connector's passthrough. */
-  #tableFunction(ctx: TableFunctionInvocationContext): string {
-    const call = ctx.tableFunctionCall();
-    const parts = call
-      .functionName()
-      .getText()
-      .split('.')
-      .map((p) => p.replace(/^"|"$/g, '').toLowerCase());
-    const [catalog, schema, name] = parts.length === 3 ? parts : [this.options.defaultCatalog, ...parts];
-    if (schema !== 'system' || name !== 'query')
-      throw new UnsupportedSqlError(
-        `table function ${parts.join('.')} is not supported by local-athena (only system.query, the connectors' passthrough)`,
-        this.position(ctx),
-      );
-    if (catalog === undefined)
-      throw new AthenaSqlError(
-        `TABLE(system.query(…)) needs its catalog here: write TABLE(<catalog>.system.query(query => '…'))`,
-        this.position(ctx),
-      );
-    const args: Record<string, string> = {};
-    call.tableFunctionArgument().forEach((argument, i) => {
-      const expression = argument.expression();
-      const text = expression?.getText() ?? '';
-      if (expression === null || !/^'(?:[^']|'')*'$/.test(text))
-        throw new AthenaSqlError(
-          `system.query takes string arguments, e.g. query => 'SELECT …'`,
-          this.position(argument),
-        );
-      const key = argument.identifier()?.getText().replace(/^"|"$/g, '') ?? (i === 0 ? 'query' : `arg${i}`);
-      args[key.toUpperCase()] = stringValue(text);
-    });
-    if (args['QUERY'] === undefined) throw new AthenaSqlError(`system.query needs query => '…'`, this.position(ctx));
-    let table = this.#registry.byNode.get(ctx);
-    if (table === undefined) {
-      table = {
-        catalog,
-        schemaName: 'system',
-        tableName: `query$${this.#registry.tables.length + 1}`,
-        arguments: { schemaFunctionName: 'SYSTEM.QUERY', ...args },
-      };
-      this.#registry.tables.push(table);
-      this.#registry.byNode.set(ctx, table);
-    }
-    return `${catalog}.system."${table.tableName}"`;
-  }
 }
 
 /** Grammar constructs Athena accepts that local-athena does not translate. */
@@ -757,13 +503,14 @@ export function translateAthenaSql(sql: string, options: TranslateOptions = {}):
   const statements = parsed.tree.statements();
   if (statements.length !== 1)
     throw new AthenaSqlError(statements.length === 0 ? 'No statement to run' : 'Run one statement at a time');
-  const registry: PassthroughRegistry = { tables: [], byNode: new Map(), checks: [] };
-  const translator = new Translator(sql, options, registry);
+  const passthrough = new PassthroughTables();
+  const checks: TypeCheck[] = [];
+  const translator = new Translator(sql, options, passthrough);
   const statement = statements[0] as ParserRuleContext;
   translator.top = translator.topSpecification(statement);
   if ((options.zonedColumns?.size ?? 0) > 0) translator.prepareDerivedZones(statement);
   const duckdbSql = translator.emit(statement).replace(/;\s*$/, '');
-  const checker = new Translator(sql, options, registry, translator);
+  const checker = new Translator(sql, options, passthrough, { plain: translator, checks });
   checker.top = translator.top;
   if ((options.zonedColumns?.size ?? 0) > 0) checker.prepareDerivedZones(statement);
   const checkSql = checker.emit(statement).replace(/;\s*$/, '');
@@ -771,8 +518,8 @@ export function translateAthenaSql(sql: string, options: TranslateOptions = {}):
   return {
     duckdbSql,
     checkSql,
-    checks: registry.checks,
-    passthrough: registry.tables,
+    checks,
+    passthrough: passthrough.tables,
     columnZones: translator.columnZones(statement),
     zoneColumns,
   };
