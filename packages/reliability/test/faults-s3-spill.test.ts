@@ -1,7 +1,7 @@
 // Spill faults: S3 PutObject failing for a while or for good, a slow S3, and the spill bucket
 // vanishing mid-query. The connector's S3 client goes through a fault proxy in front of moto, so
 // the SDK's own retries and core's spill retries (S3BlockSpiller: 3 attempts, backoff) both run.
-// Reads are Aurora over the shared MariaDB, with 16 KiB blocks and nothing inline, so each split
+// Reads are Aurora over the shared MariaDB, with 128 KiB blocks and nothing inline, so each split
 // spills a dozen objects or more.
 import { DeleteBucketCommand, DeleteObjectsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { makeConstraints, ensureBucket } from '@athena-federation/connector-core/testing';
@@ -65,7 +65,15 @@ async function dropBucket(s3: S3Client, bucket: string): Promise<void> {
 }
 
 function engine(spillBucket: string) {
-  return faultEngine(connector, { spillBucket, s3Endpoint: proxy.endpoint, spillEverything: true, parallelism: 1 });
+  // Core cuts blocks at exactly maxBlockSize; 128 KiB blocks of these rows make about two dozen
+  // objects, enough for every fault below to land on several without hundreds of retried uploads.
+  return faultEngine(connector, {
+    spillBucket,
+    s3Endpoint: proxy.endpoint,
+    spillEverything: true,
+    maxBlockSize: 131_072,
+    parallelism: 1,
+  });
 }
 
 beforeAll(async () => {
