@@ -128,16 +128,21 @@ describe('S3 spill faults', () => {
     expectEveryRowOnce(ledger, result.table, 'id', expected);
   });
 
-  it('returns every row once when PutObject fails in bursts longer than the SDK retries (core retries the object)', async () => {
-    let puts = 0;
+  it('returns every row once when an object’s PutObject fails longer than the SDK retries (core retries the object)', async () => {
+    const puts = 0;
     let failed = 0;
     const attemptsPerKey = new Map<string, number>();
-    // Six failures in a row: of the two uploads in flight, at least one meets three of them, which
-    // outlasts the SDK's 3 attempts, so core's own retry (after its backoff) has to get it through.
+    const firstSeen = new Map<string, number>();
+    // Every third object fails its first four PutObjects: one more than the SDK's 3 attempts, so core's
+    // own retry (after its backoff) has to get it through. Counted per object, not per request, so the
+    // order in which concurrent uploads reach the proxy cannot turn a burst into more failures for one
+    // object than core's 3 attempts of 3 can absorb.
     proxy.setPlan((request) => {
       if (!isS3PutObject(request)) return { kind: 'forward' };
-      attemptsPerKey.set(request.url, (attemptsPerKey.get(request.url) ?? 0) + 1);
-      if (puts++ % 12 >= 6) return { kind: 'forward' };
+      const attempt = (attemptsPerKey.get(request.url) ?? 0) + 1;
+      attemptsPerKey.set(request.url, attempt);
+      if (!firstSeen.has(request.url)) firstSeen.set(request.url, firstSeen.size);
+      if ((firstSeen.get(request.url) ?? 0) % 3 !== 0 || attempt > 4) return { kind: 'forward' };
       failed++;
       return {
         kind: 'fail',
