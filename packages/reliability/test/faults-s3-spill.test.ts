@@ -129,7 +129,6 @@ describe('S3 spill faults', () => {
   });
 
   it('returns every row once when an object’s PutObject fails longer than the SDK retries (core retries the object)', async () => {
-    const puts = 0;
     let failed = 0;
     const attemptsPerKey = new Map<string, number>();
     const firstSeen = new Map<string, number>();
