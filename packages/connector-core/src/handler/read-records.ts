@@ -178,6 +178,17 @@ export async function readRecords(
   };
 
   /** Appends one row; a value that cannot be represented is the source's data problem, not an internal fault. */
+  // Summing every column's bytes after each row costs a call per column per row; the size is
+  // checked again only halfway to where the rows so far say the block fills (every row while a
+  // row is most of a block), so a block still ends within a row or so of maxBlockSize.
+  let nextSizeCheck = 1;
+  const blockFull = (): boolean => {
+    const size = writer.byteSize;
+    if (size > blockLimit) return true;
+    const perRow = size / writer.numRows;
+    nextSizeCheck = writer.numRows + Math.max(1, Math.floor((blockLimit - size) / Math.max(perRow, 1) / 2));
+    return false;
+  };
   let yielded = 0;
   const append = (row: Row): void => {
     yielded++;
@@ -214,13 +225,16 @@ export async function readRecords(
       }
       if (item instanceof RecordBatch) {
         await emit(writer.finish(), true);
+        nextSizeCheck = 1;
         await emit(project(item, schema), false);
       } else if (Array.isArray(item)) {
         for (const row of item as RowChunk) {
           append(row);
           // Bounded by the rows still wanted too, so a small LIMIT stops reading early.
-          if (writer.byteSize > blockLimit || (evaluator.isNoOp && rows + writer.numRows >= limit)) {
+          const full = writer.numRows >= nextSizeCheck && blockFull();
+          if (full || (evaluator.isNoOp && rows + writer.numRows >= limit)) {
             await emit(writer.finish(), true);
+            nextSizeCheck = 1;
             if (rows >= limit) break read;
           }
         }
