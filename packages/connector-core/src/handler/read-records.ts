@@ -177,7 +177,6 @@ export async function readRecords(
     };
   };
 
-  /** Appends one row; a value that cannot be represented is the source's data problem, not an internal fault. */
   // Summing every column's bytes after each row costs a call per column per row; the size is
   // checked again only halfway to where the rows so far say the block fills (every row while a
   // row is most of a block), so a block still ends within a row or so of maxBlockSize.
@@ -190,6 +189,7 @@ export async function readRecords(
     return false;
   };
   let yielded = 0;
+  /** Appends one row; a value that cannot be represented is the source's data problem, not an internal fault. */
   const append = (row: Row): void => {
     yielded++;
     try {
