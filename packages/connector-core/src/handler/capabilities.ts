@@ -67,9 +67,23 @@ export function checkedPassthroughArguments(
       'InvalidInput',
       `${where}: query passthrough function ${JSON.stringify(called ?? '')} is not ${expected}`,
     );
-  const known = new Set(signature.arguments.map((name) => name.toUpperCase()));
+  // Each argument is matched whatever its case, and must be given once: two keys that differ only
+  // in case would leave it to chance which of two values runs.
+  const given = new Map<string, string>();
   for (const key of Object.keys(args)) {
-    if (key !== FUNCTION_NAME_ARGUMENT && !known.has(key.toUpperCase()))
+    if (key === FUNCTION_NAME_ARGUMENT) continue;
+    const upper = key.toUpperCase();
+    const other = given.get(upper);
+    if (other !== undefined)
+      throw new ConnectorError(
+        'InvalidInput',
+        `${where}: query passthrough argument ${upper} is given twice (${JSON.stringify(other)} and ${JSON.stringify(key)})`,
+      );
+    given.set(upper, key);
+  }
+  const known = new Set(signature.arguments.map((name) => name.toUpperCase()));
+  for (const [upper, key] of given) {
+    if (!known.has(upper))
       throw new ConnectorError(
         'InvalidInput',
         `${where}: ${expected} takes no argument ${JSON.stringify(key)} (its arguments: ${[...known].join(', ')})`,
@@ -77,7 +91,8 @@ export function checkedPassthroughArguments(
   }
   const out: Record<string, string> = {};
   for (const name of signature.arguments) {
-    const value = args[name.toUpperCase()] ?? args[name];
+    const key = given.get(name.toUpperCase());
+    const value = key === undefined ? undefined : args[key];
     if (value === undefined)
       throw new ConnectorError('InvalidInput', `${where}: query passthrough argument ${name.toUpperCase()} is missing`);
     out[name.toLowerCase()] = value;

@@ -31,8 +31,8 @@ export interface PushdownOptions {
 }
 
 const passthroughTable = (args: Readonly<Record<string, string>>): TableName | undefined => {
-  // Core hands GetSplits and ReadRecords the arguments as Athena sent them (upper-case names).
-  const query = args['query'] ?? args['QUERY'];
+  // Core hands every call the checked arguments keyed by the signature's lower-case names.
+  const query = args['query'];
   if (query === undefined) return undefined;
   const [schemaName, tableName, ...rest] = query.split('.');
   if (schemaName === undefined || tableName === undefined || rest.length > 0)
