@@ -256,9 +256,6 @@ const TYPE_CASES: Record<string, TypeCase> = {
       [-1, -1n],
       [Number.MAX_SAFE_INTEGER, BigInt(Number.MAX_SAFE_INTEGER)],
       [-Number.MAX_SAFE_INTEGER, -BigInt(Number.MAX_SAFE_INTEGER)],
-      [2 ** 53 + 2, 2n ** 53n + 2n],
-      [2 ** 62, 2n ** 62n],
-      [-(2 ** 63), INT64_MIN],
       [-(2 ** 32), -(2n ** 32n)],
       [2 ** 32 - 1, 2n ** 32n - 1n],
       ['9223372036854775807', INT64_MAX],
@@ -268,6 +265,11 @@ const TYPE_CASES: Record<string, TypeCase> = {
       [2n ** 63n, 'bigint'],
       [INT64_MIN - 1n, 'bigint'],
       [2 ** 63, 'number'],
+      // Doubles beyond 2^53 may have been rounded on the way here: only a bigint or string is exact.
+      [2 ** 53, 'number'],
+      [2 ** 53 + 2, 'number'],
+      [2 ** 62, 'number'],
+      [-(2 ** 63), 'number'],
       ['9223372036854775808', 'string'],
       [1.5, 'number'],
       [NaN, 'number'],
@@ -1274,16 +1276,7 @@ describe('randomized round trips', () => {
     const int64 = fc.bigInt(INT64_MIN, INT64_MAX);
     fc.assert(
       fc.property(
-        fc.array(
-          fc.option(
-            fc.oneof(
-              int64,
-              int64.map(Number).filter((n) => n < 2 ** 63),
-              int64.map(String),
-            ),
-            { nil: null },
-          ),
-        ),
+        fc.array(fc.option(fc.oneof(int64, fc.maxSafeInteger(), int64.map(String)), { nil: null })),
         (values) => {
           expect(roundTripColumn(new Int64(), values)).toEqual(values.map((v) => (v === null ? null : BigInt(v))));
         },

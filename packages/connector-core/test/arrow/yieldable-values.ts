@@ -121,11 +121,16 @@ export const YIELDABLE_VALUES: readonly YieldableValues[] = [
     type: new Int64(),
     accepts: [
       { kind: 'a bigint in [-2^63, 2^63 - 1]', example: INT64_MAX, readsAs: INT64_MAX },
-      { kind: 'an integer number (exact as a double)', example: -1, readsAs: -1n },
+      { kind: 'an integer number in ±(2^53 - 1)', example: -1, readsAs: -1n },
       { kind: 'a decimal-integer string in range', example: '-9223372036854775808', readsAs: -(2n ** 63n) },
     ],
     refuses: [
       { kind: 'an integer out of range', example: 2n ** 63n, because: 'outside the signed 64-bit range' },
+      {
+        kind: 'an integer number beyond ±(2^53 - 1), which may have been rounded already',
+        example: 2 ** 53,
+        because: 'may already have been rounded',
+      },
       { kind: 'a number with a fraction', example: 1.5, because: 'not an integer' },
       { kind: 'any other string', example: '12a', because: 'not a decimal integer' },
     ],

@@ -379,14 +379,17 @@ export class BigIntWriter extends Int64Writer {
     if (typeof value === 'bigint') {
       if (value < INT64_MIN || value > INT64_MAX) this.failOutOfRange(value);
       this.longs[index] = value;
-    } else if (
-      typeof value === 'number' &&
-      Number.isInteger(value) &&
-      value >= INT64_MIN_NUMBER &&
-      value < INT64_LIMIT_NUMBER
-    ) {
-      this.storeNumber(index, value);
+    } else if (Number.isSafeInteger(value)) {
+      this.storeNumber(index, value as number);
     } else {
+      // Beyond 2^53 doubles skip integers, so such a number may have been rounded before it got here
+      // (a driver reading BIGINT as a double does that silently); only a bigint or string is exact.
+      if (Number.isInteger(value))
+        this.fail(
+          value,
+          'the number is beyond ±(2^53 - 1), where a double cannot hold every integer, so it may already have been rounded',
+          'yield a bigint or a decimal-integer string (read the source value without going through a double)',
+        );
       this.storeInteger(index, value, integerOf(this, value, INTEGER_VALUES));
     }
     markValid(this, index);
