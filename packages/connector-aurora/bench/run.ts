@@ -19,7 +19,7 @@ import type { Split } from '@athena-federation/connector-core';
 import { compareAsync, report, type RatioResult } from '@athena-federation/connector-core/harness';
 import { BENCH_ROWS, ensureBenchTable } from './bench-table.js';
 import { createProtocolReader } from './protocol-reader.js';
-import { PLAIN_SELECT, rawRead } from './raw-read.js';
+import { PLAIN_SELECT, SELECT, rawRead } from './raw-read.js';
 import { wireSplitBenchmark } from './wire-read.js';
 
 const PARALLEL_SPLITS = 4;
@@ -39,16 +39,16 @@ function startWorkers(count: number, targetRowsPerSplit: number) {
     { length: count },
     () => new Worker(bootstrap, { eval: true, workerData: { targetRowsPerSplit } }),
   );
-  const read = (worker: Worker, split: Split) =>
+  const read = (worker: Worker, work: Split | string) =>
     new Promise<number>((resolve, reject) => {
       worker.once('message', (message: { rows?: number; error?: string }) =>
         message.error === undefined ? resolve(message.rows ?? 0) : reject(new Error(message.error)),
       );
-      worker.postMessage({ split });
+      worker.postMessage(typeof work === 'string' ? { sql: work } : { split: work });
     });
   return {
-    /** Reads `splits` with every worker pulling the next unread split. */
-    async readAll(splits: readonly Split[]): Promise<number> {
+    /** Reads `splits` (or raw statements) with every worker pulling the next unread one. */
+    async readAll(splits: readonly (Split | string)[]): Promise<number> {
       const queue = [...splits];
       const counts = await Promise.all(
         workers.map(async (worker) => {
@@ -164,6 +164,23 @@ async function parallelSplitBenchmarks(results: RatioResult[], whole: Split): Pr
         async () => expectRows('range splits', await many.readAll(splits)),
         5,
         `${WORKERS} worker threads (one per core, a connector each) vs 1${bound}`,
+      ),
+    );
+    // What parallel reads gain on this machine without the connector: the same worker threads, raw
+    // mysql2 reading the table in the same number of id ranges. The row above cannot beat this one
+    // by much; on 2 shared vCPUs with the server beside the readers it is far below the CPU bound.
+    const ranges = Array.from({ length: PARALLEL_SPLITS }, (_, k) => {
+      const size = Math.ceil(BENCH_ROWS / PARALLEL_SPLITS);
+      return `${SELECT} WHERE id > ${k * size} AND id <= ${(k + 1) * size}`;
+    });
+    results.push(
+      await compareAsync(
+        `raw mysql2: ${PARALLEL_SPLITS} id ranges in parallel vs the whole table`,
+        'info',
+        async () => expectRows('raw whole read', await one.readAll([SELECT])),
+        async () => expectRows('raw range reads', await many.readAll(ranges)),
+        5,
+        `the same ${WORKERS} worker threads without the connector: what parallel reads gain on this machine`,
       ),
     );
   } finally {
