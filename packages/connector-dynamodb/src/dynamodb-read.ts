@@ -222,7 +222,7 @@ function tableRequest(
   // Every column of the (inferred) table requested, as in SELECT *: a projection would drop only
   // attributes no column reads, and costs DynamoDB a projection per item and the request its names.
   const requested = new Set(fields.map((f) => f.name.toLowerCase()));
-  const everyColumn = tableColumns !== undefined && tableColumns.every((f) => requested.has(f.name.toLowerCase()));
+  const everyColumn = tableColumns?.every((f) => requested.has(f.name.toLowerCase()));
   const wholeItems =
     state.config.projectionAndCasing === 'always' ||
     glueWithoutMapping ||

@@ -159,12 +159,7 @@ function writeChunk(
     const data = vector?.data.length === 1 ? vector.data[0] : undefined;
     const writer = columns.writers[c];
     const column = columns.targets[c] ?? c;
-    if (
-      data !== undefined &&
-      writer !== undefined &&
-      writer(duckdb.data_chunk_get_vector(chunk.chunk, column), data as Data, start, count)
-    )
-      return;
+    if (data && writer?.(duckdb.data_chunk_get_vector(chunk.chunk, column), data as Data, start, count)) return;
     const read = Array.from({ length: count }, (_, i) => (vector === null ? null : readValue(vector, start + i)));
     setItems(
       chunk,

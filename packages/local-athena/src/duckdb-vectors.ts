@@ -174,7 +174,7 @@ function strings(text: boolean): ColumnWriter {
       if (size === 0) continue;
       if (from <= wordsEnd) {
         // Whole words, the bytes past the value masked off (the padding stays zero).
-        lengths[word + 1] = source.getUint32(from, true) & WORD_MASKS[size >= 4 ? 4 : size]!;
+        lengths[word + 1] = source.getUint32(from, true) & WORD_MASKS[Math.min(size, 4)]!;
         if (size > 4) lengths[word + 2] = source.getUint32(from + 4, true) & WORD_MASKS[size >= 8 ? 4 : size - 4]!;
         if (size > 8) lengths[word + 3] = source.getUint32(from + 8, true) & WORD_MASKS[size - 8]!;
       } else {
