@@ -2,7 +2,8 @@
  * Reading PostgreSQL through the server-side cursor, against the real server: a table larger than
  * many FETCHes is read whole, every row once; a read core stops early (LIMIT) leaves no cursor or
  * transaction open on the server; and a backend terminated mid-read (`pg_terminate_backend`) fails
- * the read with a connection error, never a short answer.
+ * the read with a connection error, never a short answer. Concurrent first requests of a catalog
+ * share one pool.
  */
 import { readValue } from '@athena-federation/connector-core';
 import { LambdaInvocationError } from '@athena-federation/connector-core/testing';
@@ -41,6 +42,29 @@ async function openTransactions(): Promise<number> {
   return Number((rows[0] as { n: string }).n);
 }
 
+/** The connector's sessions on this database. */
+async function sessions(): Promise<number> {
+  const { rows } = await db.client.query(
+    "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'athena-federation'",
+  );
+  return Number((rows[0] as { n: string }).n);
+}
+
+describe('PostgreSQL pools', () => {
+  it("shares one pool among a catalog's concurrent first requests", async () => {
+    const fresh = createAuroraConnector({ env: { ...db.env, pool_connection_limit: '1' } });
+    try {
+      const before = await sessions();
+      const answers = await Promise.all(Array.from({ length: 6 }, () => engineFor(fresh).listSchemas()));
+      for (const schemas of answers) expect(schemas).toContain('public');
+      // One pool of one connection; a pool per request would leave six idle connections open.
+      expect((await sessions()) - before).toBe(1);
+    } finally {
+      await fresh.close();
+    }
+  });
+});
+
 describe('PostgreSQL cursor reads', () => {
   it(`reads ${ROWS} rows through many FETCHes, every row once`, async () => {
     const result = await engineFor(connector).scan({ schemaName: 'public', tableName: 'big' });
@@ -65,7 +89,13 @@ describe('PostgreSQL cursor reads', () => {
   });
 
   it('fails a read whose backend is terminated mid-stream, rather than answering short', async () => {
-    const read = engineFor(connector).scan({ schemaName: 'public', tableName: 'slow' });
+    // Its outcome is taken at once: the read may fail while the loop below is still waiting.
+    const outcome = engineFor(connector)
+      .scan({ schemaName: 'public', tableName: 'slow' })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     let terminated = 0;
     for (let i = 0; i < 100 && terminated === 0; i++) {
       await sleep(50);
@@ -75,10 +105,7 @@ describe('PostgreSQL cursor reads', () => {
       terminated = Number((rows[0] as { n: string }).n);
     }
     expect(terminated).toBe(1);
-    const error = await read.then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const error = await outcome;
     expect(error).toBeInstanceOf(LambdaInvocationError);
     expect((error as LambdaInvocationError).error.errorMessage).toMatch(/connection to PostgreSQL failed/);
     // The pool recovers: the next read gets a fresh connection.
