@@ -5,14 +5,17 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropMysqlDatabase } from '../src/load.js';
+import { dropMysqlDatabase, dropPostgresDatabase } from '../src/load.js';
 import { runPatientCare } from '../src/run.js';
 import { urgentCareFlags } from '../src/urgent-care.js';
 
 const repo = join(import.meta.dirname, '../../..');
 const database = `patient_care_e2e_${process.pid}`;
 
-afterAll(() => dropMysqlDatabase({ host: '127.0.0.1', port: 3306, user: 'root', password: '' }, database));
+afterAll(async () => {
+  await dropMysqlDatabase({ host: '127.0.0.1', port: 3306, user: 'root', password: '' }, database);
+  await dropPostgresDatabase({ host: '127.0.0.1', port: 5432, user: 'postgres', password: '' }, database);
+});
 
 beforeAll(() => {
   // The run loads the connectors exactly as Lambda would: from their built bundles.
@@ -42,19 +45,46 @@ describe('patient-care', () => {
     ]);
   }, 300_000);
 
+  it('flags the same patients with the EHR in PostgreSQL, the claims in MySQL and the readings in DynamoDB', async () => {
+    const { data, result } = await runPatientCare({
+      patients: 300,
+      days: 10,
+      ehrDatabase: database,
+      ehrEngine: 'postgres',
+    });
+    const id = result.columns.indexOf('patient_id');
+    const reason = result.columns.indexOf('reason');
+    const flagged = result.rows.map((row) => ({ patient_id: Number(row[id]), reason: String(row[reason]) }));
+    const expected = urgentCareFlags(data);
+    expect(expected.length).toBeGreaterThan(2);
+    expect(flagged).toEqual(expected);
+    // Three sources in one query: the EHR tables from PostgreSQL's schema `ehr`, the claims from
+    // MySQL, both through the one Aurora function under two catalog names.
+    const tables = result.scans.map((s) => s.table).sort();
+    expect(tables).toEqual([
+      `claims.${database}.claim_lines`,
+      'devices.default.device_readings',
+      'ehr.ehr.conditions',
+      'ehr.ehr.patients',
+    ]);
+    expect(result.scans.find((s) => s.table === 'ehr.ehr.patients')?.rows).toBe(data.patients.length);
+    expect(Object.keys(result.scans.find((s) => s.table === 'ehr.ehr.conditions')?.pushdown ?? {})).toEqual([
+      'icd10_code',
+    ]);
+  }, 300_000);
+
   it.each([
-    ['--patients', 'abc'],
-    ['--days', '0'],
-    ['--days', '1e2'],
-  ])('refuses %s %s before loading anything, naming the option', (option, value) => {
+    ['--patients', 'abc', 'must be a whole number of at least 1'],
+    ['--days', '0', 'must be a whole number of at least 1'],
+    ['--days', '1e2', 'must be a whole number of at least 1'],
+    ['--ehr-engine', 'oracle', 'must be mysql or postgres'],
+  ])('refuses %s %s before loading anything, naming the option', (option, value, why) => {
     const run = spawnSync(
       process.execPath,
       ['--import', 'tsx', join(repo, 'examples/patient-care/src/run.ts'), `${option}=${value}`],
       { encoding: 'utf8', cwd: join(repo, 'examples/patient-care') },
     );
     expect(run.status).toBe(1);
-    expect(run.stderr.trim()).toBe(
-      `patient-care: ${option} must be a whole number of at least 1, got ${JSON.stringify(value)}`,
-    );
+    expect(run.stderr.trim()).toBe(`patient-care: ${option} ${why}, got ${JSON.stringify(value)}`);
   });
 });
