@@ -11,6 +11,7 @@ await bundleLambda({
   outfile: outfile ?? `${root}dist/lambda/index.mjs`,
   optionalExternals: {
     cardinal: 'mysql2 colours SQL in its debug output with it when installed, loading it inside try/catch',
+    'pg-native': "pg's optional native binding, loaded inside try/catch only when pg.native is asked for",
   },
   ...(outfile === undefined ? { zip: `${root}dist/lambda.zip`, clean: true } : zip === undefined ? {} : { zip }),
 });

@@ -20,6 +20,7 @@ import {
 import type { Pool } from 'mysql2';
 import { type AuroraState, poolFor, queryRows } from './aurora-client.js';
 import { type MappedColumn, type MysqlColumn, mapColumn } from './aurora-types.js';
+import { tablePage, tablePageWindow } from './table-pages.js';
 
 /** Schemas MySQL uses for itself, never listed (Java drops information_schema; the rest are internal too). */
 const SYSTEM_SCHEMAS = ['information_schema', 'mysql', 'performance_schema', 'sys'];
@@ -185,28 +186,22 @@ export async function listTables(
 ): Promise<TablePage> {
   const pool = await poolFor(state, ctx.catalogName);
   const schemaName = await resolveSchema(ctx, pool, input.schemaName);
-  const offset = input.nextToken === null ? 0 : Number(input.nextToken);
-  if (!Number.isSafeInteger(offset) || offset < 0)
-    throw new ConnectorError(
-      'InvalidInput',
-      `ListTables nextToken ${JSON.stringify(input.nextToken)} is not a token this connector issued`,
-    );
-  const paged = input.pageSize >= 0;
-  const size = Math.max(input.pageSize, 1);
+  const window = tablePageWindow(input);
   // Real paging in MySQL (Java: ORDER BY table_name LIMIT offset, size); one extra row tells whether more follow.
   const rows = await queryRows<{ name: string }>(
     pool,
     {
-      sql: `SELECT TABLE_NAME AS name FROM information_schema.tables WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME${paged ? ' LIMIT ? OFFSET ?' : ''}`,
-      params: paged ? [schemaName, String(size + 1), String(offset)] : [schemaName],
+      sql: `SELECT TABLE_NAME AS name FROM information_schema.tables WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME${window.limit === undefined ? '' : ' LIMIT ? OFFSET ?'}`,
+      params: window.limit === undefined ? [schemaName] : [schemaName, String(window.limit), String(window.offset)],
     },
     `listing the tables of schema ${JSON.stringify(input.schemaName)}`,
   );
-  const page = paged ? rows.slice(0, size) : rows;
-  return {
-    tables: page.map((r) => ({ schemaName: input.schemaName, tableName: listedName(r.name, casingOf(ctx)) })),
-    nextToken: paged && rows.length > size ? String(offset + size) : null,
-  };
+  return tablePage(
+    input,
+    window,
+    rows.map((r) => r.name),
+    casingOf(ctx),
+  );
 }
 
 /** The table's Arrow schema; MySQL partitions are read by split, never exposed as partition columns. */

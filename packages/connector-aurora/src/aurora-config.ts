@@ -5,22 +5,18 @@
  * start and fails fast with the variable at fault; secrets are resolved later, per pool.
  */
 import { ConfigurationError, numberSetting } from '@athena-federation/connector-core';
+import { type JdbcConnection, parseJdbcUrl } from './jdbc-url.js';
+import {
+  POSTGRES_PREFIX,
+  type PostgresConnectionSettings,
+  parsePostgresConnectionString,
+} from './postgres/postgres-config.js';
 
 /** TLS as Connector/J's `sslMode` names it. */
 export type SslMode = 'DISABLED' | 'PREFERRED' | 'REQUIRED' | 'VERIFY_CA' | 'VERIFY_IDENTITY';
 
-/** One parsed connection string. Credentials may be absent when a secret supplies them. */
-export interface ConnectionSettings {
-  /** The environment variable it came from, for messages. */
-  readonly source: string;
-  readonly host: string;
-  readonly port: number;
-  /** Database in the URL path; informational (every query names its schema). */
-  readonly database: string | undefined;
-  readonly user: string | undefined;
-  readonly password: string | undefined;
-  /** Name inside the first `${…}` placeholder, without any `prefix!` part removed. */
-  readonly secretName: string | undefined;
+/** One parsed MySQL connection string. Credentials may be absent when a secret supplies them. */
+export interface ConnectionSettings extends JdbcConnection {
   readonly sslMode: SslMode;
   /** Connect timeout in ms (`connectTimeout`, Connector/J default 10 s here). */
   readonly connectTimeoutMs: number;
@@ -28,8 +24,10 @@ export interface ConnectionSettings {
 
 /** Everything the Aurora plugin reads from the environment (see {@link loadAuroraConfig}). */
 export interface AuroraConfig {
-  /** Catalog name → connection; `default` is always present. */
+  /** MySQL catalogs: catalog name → connection (`mysql://…` strings; `default` when it is one). */
   readonly catalogs: ReadonlyMap<string, ConnectionSettings>;
+  /** PostgreSQL catalogs: catalog name → connection (`postgres://…` strings; `default` when it is one). */
+  readonly postgresCatalogs: ReadonlyMap<string, PostgresConnectionSettings>;
   /** True when any `<catalog>_connection_string` is set: unknown catalogs are then refused, as in Java. */
   readonly multiplexed: boolean;
   /** `lambda:<AWS_LAMBDA_FUNCTION_NAME>`, Java's alias for the default catalog, when the name is known. */
@@ -42,6 +40,8 @@ export interface AuroraConfig {
   readonly poolConnectionLimit: number;
   /** DECIMAL with precision above 38: `error` (default) or read as `varchar` (`decimal_precision_overflow`). */
   readonly decimalOverflow: 'error' | 'varchar';
+  /** Scale of PostgreSQL's unbounded NUMERIC read as decimal(38, s) (`default_scale`, Java's name; default 0). */
+  readonly defaultScale: number;
   /** How long a resolved secret is reused (`secret_cache_ttl_seconds`, Java: 60). */
   readonly secretCacheTtlMs: number;
   /** IAM database authentication (`iam_database_authentication`), or undefined for passwords. */
@@ -54,7 +54,6 @@ export interface IamAuthentication {
   readonly region: string;
 }
 
-const SECRET_PLACEHOLDER = /\$\{([a-zA-Z0-9:/_+=.@!-]+)\}/;
 const SSL_MODES: readonly SslMode[] = ['DISABLED', 'PREFERRED', 'REQUIRED', 'VERIFY_CA', 'VERIFY_IDENTITY'];
 const CONNECTION_SUFFIX = '_connection_string';
 const MAX_CATALOGS = 100;
@@ -74,45 +73,9 @@ export function parseConnectionString(source: string, text: string): ConnectionS
   const engineEnd = text.indexOf('://');
   if (engineEnd < 0 || text.slice(0, engineEnd) !== 'mysql')
     fail('must start with mysql://jdbc:mysql:// (the engine prefix must be "mysql")');
-  let rest = text.slice(engineEnd + 3);
+  const rest = text.slice(engineEnd + 3);
   if (!rest.startsWith('jdbc:mysql://')) fail('must continue with jdbc:mysql:// after the mysql:// prefix');
-  rest = rest.slice('jdbc:mysql://'.length);
-
-  const secret = SECRET_PLACEHOLDER.exec(rest);
-  let secretName: string | undefined;
-  if (secret !== null) {
-    secretName = secret[1];
-    rest = rest.slice(0, secret.index) + rest.slice(secret.index + secret[0].length);
-  }
-
-  const queryStart = rest.indexOf('?');
-  const authority = queryStart < 0 ? rest : rest.slice(0, queryStart);
-  const query = queryStart < 0 ? '' : rest.slice(queryStart + 1);
-  const slash = authority.indexOf('/');
-  const hostPort = slash < 0 ? authority : authority.slice(0, slash);
-  const databaseText = slash < 0 ? '' : authority.slice(slash + 1);
-  if (hostPort.includes(',')) fail('lists several hosts; only one host is supported');
-  const portMatch = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(hostPort);
-  if (portMatch === null) fail('has no valid host[:port]');
-  const host = (portMatch?.[1] ?? '').replace(/^\[(.*)\]$/, '$1');
-  const port = portMatch?.[2] === undefined ? 3306 : Number(portMatch[2]);
-  if (!(port > 0 && port < 65536)) fail('has a port outside 1..65535');
-
-  const params = new Map<string, string>();
-  for (const part of query.split('&')) {
-    if (part === '') continue;
-    const eq = part.indexOf('=');
-    const key = eq < 0 ? part : part.slice(0, eq);
-    const raw = eq < 0 ? '' : part.slice(eq + 1);
-    let value: string;
-    try {
-      // Percent-decoding only: JDBC does not turn `+` into a space, and passwords may contain `+`.
-      value = decodeURIComponent(raw);
-    } catch {
-      return fail(`parameter ${JSON.stringify(key)} is not valid percent-encoding`);
-    }
-    params.set(key, value);
-  }
+  const { host, port, database, secretName, params } = parseJdbcUrl(source, rest.slice('jdbc:mysql://'.length), 3306);
 
   let sslMode: SslMode = 'PREFERRED';
   const mode = params.get('sslMode')?.toUpperCase();
@@ -147,7 +110,7 @@ export function parseConnectionString(source: string, text: string): ConnectionS
     source,
     host,
     port,
-    database: databaseText === '' ? undefined : decodeURIComponent(databaseText),
+    database,
     user: params.get('user'),
     password: params.get('password'),
     secretName,
@@ -168,32 +131,54 @@ function positiveInt(env: Readonly<Record<string, string | undefined>>, name: st
 export function loadAuroraConfig(env: Readonly<Record<string, string | undefined>> = process.env): AuroraConfig {
   const defaultText = env['default'];
   if (defaultText === undefined || defaultText === '')
-    throw new ConfigurationError('default', 'is required: set it to mysql://jdbc:mysql://host:3306/db?${SecretName}');
-  const catalogs = new Map<string, ConnectionSettings>([['default', parseConnectionString('default', defaultText)]]);
+    throw new ConfigurationError(
+      'default',
+      'is required: set it to mysql://jdbc:mysql://host:3306/db?${SecretName} or postgres://jdbc:postgresql://host:5432/db?${SecretName}',
+    );
+  const catalogs = new Map<string, ConnectionSettings>();
+  const postgresCatalogs = new Map<string, PostgresConnectionSettings>();
+  // The prefix picks the engine, as Java's connectors each take their own (`mysql://`, `postgres://`).
+  const add = (catalog: string, source: string, text: string) => {
+    if (text.startsWith(POSTGRES_PREFIX)) postgresCatalogs.set(catalog, parsePostgresConnectionString(source, text));
+    else catalogs.set(catalog, parseConnectionString(source, text));
+  };
+  add('default', 'default', defaultText);
   for (const [name, value] of Object.entries(env)) {
     if (!name.endsWith(CONNECTION_SUFFIX) || value === undefined || value === '') continue;
     const catalog = name.slice(0, -CONNECTION_SUFFIX.length);
     if (catalog === '') continue;
-    catalogs.set(catalog, parseConnectionString(name, value));
+    catalogs.delete(catalog);
+    postgresCatalogs.delete(catalog);
+    add(catalog, name, value);
   }
-  if (catalogs.size > MAX_CATALOGS + 1)
+  const catalogCount = catalogs.size + postgresCatalogs.size;
+  if (catalogCount > MAX_CATALOGS + 1)
     throw new ConfigurationError(
       '<catalog>_connection_string',
-      `at most ${MAX_CATALOGS} catalogs are supported, found ${catalogs.size - 1}`,
+      `at most ${MAX_CATALOGS} catalogs are supported, found ${catalogCount - 1}`,
     );
   const overflow = env['decimal_precision_overflow']?.toLowerCase() ?? 'error';
   if (overflow !== 'error' && overflow !== 'varchar')
     throw new ConfigurationError('decimal_precision_overflow', 'must be "error" or "varchar"');
   const functionName = env['AWS_LAMBDA_FUNCTION_NAME'];
   const iamAuthentication = loadIamAuthentication(env, catalogs);
+  if (iamAuthentication !== undefined && postgresCatalogs.size > 0) {
+    const [first] = postgresCatalogs.values();
+    throw new ConfigurationError(
+      first?.source ?? 'iam_database_authentication',
+      'is a PostgreSQL catalog, and IAM database authentication is not yet supported for PostgreSQL',
+    );
+  }
   return {
     catalogs,
-    multiplexed: catalogs.size > 1,
+    postgresCatalogs,
+    multiplexed: catalogCount > 1,
     defaultAlias: functionName === undefined || functionName === '' ? undefined : `lambda:${functionName}`,
     targetRowsPerSplit: positiveInt(env, 'target_rows_per_split', 1_000_000),
     maxSplitsPerTable: positiveInt(env, 'max_splits_per_table', 1000),
     poolConnectionLimit: positiveInt(env, 'pool_connection_limit', 4),
     decimalOverflow: overflow,
+    defaultScale: numberSetting(env, 'default_scale', 0, { integer: true, min: 0, max: 38 }),
     secretCacheTtlMs: positiveInt(env, 'secret_cache_ttl_seconds', 60) * 1000,
     iamAuthentication,
   };
@@ -231,14 +216,36 @@ function loadIamAuthentication(
   return { region };
 }
 
+/** The name a catalog's connection is registered under: itself, or `default` when it falls back to it; undefined when it has none. */
+function registeredName(config: AuroraConfig, catalogName: string): string | undefined {
+  if (config.catalogs.has(catalogName) || config.postgresCatalogs.has(catalogName)) return catalogName;
+  if (!config.multiplexed || catalogName === config.defaultAlias) return 'default';
+  return undefined;
+}
+
 /**
- * The connection for an Athena catalog. Without multiplexing every catalog uses `default`; with it,
- * `<catalog>_connection_string` (or `default` for `default` and `lambda:<function>`) must exist.
+ * The MySQL connection for an Athena catalog. Without multiplexing every catalog uses `default`;
+ * with it, `<catalog>_connection_string` (or `default` for `default` and `lambda:<function>`) must
+ * exist. Undefined for a catalog with no connection, or a PostgreSQL one ({@link catalogEngine}).
  */
 export function connectionFor(settings: AuroraConfig, catalogName: string): ConnectionSettings | undefined {
-  const direct = settings.catalogs.get(catalogName);
-  if (direct !== undefined) return direct;
-  if (!settings.multiplexed || catalogName === settings.defaultAlias) return settings.catalogs.get('default');
+  const name = registeredName(settings, catalogName);
+  return name === undefined ? undefined : settings.catalogs.get(name);
+}
+
+/** The PostgreSQL connection for an Athena catalog, by the same rules as {@link connectionFor}. */
+export function postgresConnectionFor(
+  settings: AuroraConfig,
+  catalogName: string,
+): PostgresConnectionSettings | undefined {
+  const name = registeredName(settings, catalogName);
+  return name === undefined ? undefined : settings.postgresCatalogs.get(name);
+}
+
+/** Which engine serves an Athena catalog; undefined when it has no connection (multiplexing names each one). */
+export function catalogEngine(settings: AuroraConfig, catalogName: string): 'mysql' | 'postgresql' | undefined {
+  if (connectionFor(settings, catalogName) !== undefined) return 'mysql';
+  if (postgresConnectionFor(settings, catalogName) !== undefined) return 'postgresql';
   return undefined;
 }
 

@@ -16,7 +16,8 @@ import {
   type ValueSet,
 } from '@athena-federation/connector-core';
 import { integerIntervals } from './aurora-intervals.js';
-import { type AuroraState, type SqlParam, poolFor, queryRows } from './aurora-client.js';
+import { keyRangePredicate, keyRanges } from './key-ranges.js';
+import { type AuroraState, poolFor, queryRows } from './aurora-client.js';
 import { resolveTable, summaryByColumn } from './aurora-catalog.js';
 import type { Predicate } from './aurora-sql.js';
 import { quoteIdentifier } from './aurora-sql.js';
@@ -238,21 +239,12 @@ export async function planSplits(
     'reading the key range',
   );
   if (bounds?.low === null || bounds?.low === undefined || bounds.high === null) return whole;
-  const min = BigInt(bounds.low);
-  const max = BigInt(bounds.high);
-  const span = max - min + 1n;
-  const count = BigInt(wanted) > span ? span : BigInt(wanted);
-  const cuts: bigint[] = [];
-  for (let i = 1n; i < count; i++) cuts.push(min + (span * i) / count);
-  const splits: AuroraSplit[] = [];
-  for (let i = 0; i <= cuts.length; i++)
-    splits.push({
-      kind: 'range',
-      ...where,
-      key: key.column.name,
-      low: i === 0 ? undefined : cuts[i - 1],
-      high: cuts[i],
-    });
+  const splits: AuroraSplit[] = keyRanges(BigInt(bounds.low), BigInt(bounds.high), wanted).map((range) => ({
+    kind: 'range',
+    ...where,
+    key: key.column.name,
+    ...range,
+  }));
   if (key.nullable) splits.push({ kind: 'null', ...where, key: key.column.name });
   return splits;
 }
@@ -402,19 +394,7 @@ export async function checkSplit(
     if (!key.nullable) throw refuse('the split key holds no NULL');
     return { predicates: [{ sql: `${quoted} IS NULL`, params: [], exact: true }] };
   }
-  const parts: string[] = [];
-  const params: SqlParam[] = [];
-  if (split.low !== undefined) {
-    parts.push(`${quoted} >= CAST(? AS SIGNED)`);
-    params.push(String(split.low));
-  }
-  if (split.high !== undefined) {
-    parts.push(`${quoted} < CAST(? AS SIGNED)`);
-    params.push(String(split.high));
-  }
-  // A range with neither end still excludes NULL keys, which the 'null' split reads.
-  if (parts.length === 0) parts.push(`${quoted} IS NOT NULL`);
-  return { predicates: [{ sql: parts.join(' AND '), params, exact: true }] };
+  return { predicates: [keyRangePredicate(quoted, split, 'CAST(? AS SIGNED)')] };
 }
 
 /**

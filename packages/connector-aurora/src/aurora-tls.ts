@@ -18,11 +18,11 @@ type TlsOptions = SslOptions & { readonly verifyIdentity?: boolean };
 const trusted = new Map<string, string[]>();
 
 /**
- * The CAs VERIFY_CA and VERIFY_IDENTITY trust. Node ignores `NODE_EXTRA_CA_CERTS` once a `ca` list
- * is given, so its file is read here, once, with the RDS bundle (loaded only when a verifying mode
- * is used: it is 200 KB of certificates).
+ * The CAs VERIFY_CA and VERIFY_IDENTITY trust (and PostgreSQL's verify-ca and verify-full). Node
+ * ignores `NODE_EXTRA_CA_CERTS` once a `ca` list is given, so its file is read here, once, with
+ * the RDS bundle (loaded only when a verifying mode is used: it is 200 KB of certificates).
  */
-async function trustedCertificates(): Promise<string[]> {
+export async function trustedCertificates(): Promise<string[]> {
   const extraFile = process.env['NODE_EXTRA_CA_CERTS'];
   const cached = trusted.get(extraFile ?? '');
   if (cached !== undefined) return cached;

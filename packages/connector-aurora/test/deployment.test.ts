@@ -12,8 +12,9 @@ const bundle = testLambdaBundle({
   packageRoot,
   sourceType: 'mysql',
   env,
-  // mysql2 colours SQL in its debug output with cardinal when it is installed, loading it in try/catch.
-  optionalExternals: ['cardinal'],
+  // mysql2 colours SQL in its debug output with cardinal when it is installed, loading it in try/catch;
+  // pg loads its optional native binding the same way, only when pg.native is asked for.
+  optionalExternals: ['cardinal', 'pg-native'],
   // Spilling (S3, KMS), Glue connection mode (Glue) and the database connection load on first use.
   lazyPackages: [
     '@aws-sdk/client-s3',
@@ -22,6 +23,8 @@ const bundle = testLambdaBundle({
     'mysql2',
     'iconv-lite',
     '@aws-sdk/rds-signer',
+    // Only a PostgreSQL catalog loads pg.
+    'pg',
   ],
 });
 

@@ -3,8 +3,7 @@
  * here with certificates made by openssl (a test CA, and a server certificate for 127.0.0.1 only), and the shared MariaDB, which offers no TLS. Whether a session is encrypted is asked
  * of the server itself (`Ssl_cipher`), through the connector's query passthrough.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readRows } from '@athena-federation/connector-core';
@@ -17,6 +16,8 @@ import {
 } from './support/throwaway-mariadb.js';
 import { createAuroraConnector } from '../src/index.js';
 import { ensureSpillBucket, engineFor } from './support/engine.js';
+import { passthroughRowsWith } from './support/passthrough-read.js';
+import { makeCertificates, spawnable } from './support/test-certificates.js';
 
 const unavailable =
   throwawayMariaDbUnavailable() ??
@@ -24,71 +25,12 @@ const unavailable =
 const dir = mkdtempSync(join(tmpdir(), 'aurora-tls-'));
 let server: ThrowawayMariaDb | undefined;
 
-function spawnable(command: string): boolean {
-  try {
-    execFileSync(command, ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** A CA, and a certificate it signs for `names` (subjectAltName entries such as `IP:127.0.0.1`). */
-function makeCertificates(prefix: string, names: string): void {
-  const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  openssl(
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-days',
-    '2',
-    '-subj',
-    `/CN=${prefix} test CA`,
-    '-keyout',
-    `${prefix}-ca.key`,
-    '-out',
-    `${prefix}-ca.pem`,
-  );
-  openssl(
-    'req',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-subj',
-    '/CN=mariadb test server',
-    '-keyout',
-    `${prefix}-server.key`,
-    '-out',
-    `${prefix}-server.csr`,
-  );
-  writeFileSync(join(dir, `${prefix}-san.cnf`), `subjectAltName=${names}\n`);
-  openssl(
-    'x509',
-    '-req',
-    '-in',
-    `${prefix}-server.csr`,
-    '-CA',
-    `${prefix}-ca.pem`,
-    '-CAkey',
-    `${prefix}-ca.key`,
-    '-CAcreateserial',
-    '-days',
-    '2',
-    '-extfile',
-    `${prefix}-san.cnf`,
-    '-out',
-    `${prefix}-server.pem`,
-  );
-}
-
 beforeAll(async () => {
   if (unavailable !== undefined) return;
   await ensureSpillBucket();
-  makeCertificates('good', 'IP:127.0.0.1');
+  makeCertificates(dir, 'good', 'IP:127.0.0.1');
   // A second CA that signed nothing the server holds: trusting only it must fail VERIFY_CA.
-  makeCertificates('other', 'DNS:elsewhere.invalid');
+  makeCertificates(dir, 'other', 'DNS:elsewhere.invalid');
   server = await startThrowawayMariaDb([
     `--ssl-ca=${join(dir, 'good-ca.pem')}`,
     `--ssl-cert=${join(dir, 'good-server.pem')}`,
@@ -110,33 +52,12 @@ async function sessionCipher(
   tail: string,
   options: { host?: string; extraCa?: string } = {},
 ): Promise<string> {
-  const previous = process.env['NODE_EXTRA_CA_CERTS'];
-  if (options.extraCa === undefined) delete process.env['NODE_EXTRA_CA_CERTS'];
-  else process.env['NODE_EXTRA_CA_CERTS'] = options.extraCa;
-  const connector = createAuroraConnector({
-    env: { default: `mysql://jdbc:mysql://${options.host ?? '127.0.0.1'}:${port}/mysql?user=root&${tail}` },
-  });
-  try {
-    const d = engineFor(connector);
-    await d.ping();
-    const args = {
-      schemaFunctionName: 'SYSTEM.QUERY',
-      QUERY:
-        "SELECT VARIABLE_VALUE AS cipher FROM information_schema.SESSION_STATUS WHERE VARIABLE_NAME = 'SSL_CIPHER'",
-    };
-    const table = await d.getTable({ schemaName: 'system', tableName: 'query' }, args);
-    const constraints = makeConstraints({ queryPassthroughArguments: args });
-    const [split] = await d.getSplits(table, await d.getTableLayout(table, constraints), constraints);
-    if (split === undefined) throw new Error('no split');
-    const [row] = (await d.readSplit(table.tableName, table.schema, split, constraints)).batches.flatMap((b) =>
-      readRows(b),
-    );
-    return String(row?.[0] ?? '');
-  } finally {
-    await connector.close();
-    if (previous === undefined) delete process.env['NODE_EXTRA_CA_CERTS'];
-    else process.env['NODE_EXTRA_CA_CERTS'] = previous;
-  }
+  const [row] = await passthroughRowsWith(
+    { default: `mysql://jdbc:mysql://${options.host ?? '127.0.0.1'}:${port}/mysql?user=root&${tail}` },
+    "SELECT VARIABLE_VALUE AS cipher FROM information_schema.SESSION_STATUS WHERE VARIABLE_NAME = 'SSL_CIPHER'",
+    options.extraCa,
+  );
+  return String(row?.[0] ?? '');
 }
 
 async function failure(promise: Promise<unknown>): Promise<string> {

@@ -9,12 +9,12 @@ import { PARAMETER, buildSelect } from '@athena-federation/connector-core/sql';
 import { makeConstraints } from '@athena-federation/connector-core/testing';
 import { Bool, Field, Int64, Utf8 } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { type PostgresColumn, postgresDialect } from './postgres-dialect.js';
+import { type NumberedColumn, numberedDialect } from './numbered-dialect.js';
 
-const n: PostgresColumn = { name: 'n', kind: 'bigint', field: new Field('n', new Int64(), true) };
-const label: PostgresColumn = { name: 'La"bel', kind: 'text', field: new Field('La"bel', new Utf8(), true) };
+const n: NumberedColumn = { name: 'n', kind: 'bigint', field: new Field('n', new Int64(), true) };
+const label: NumberedColumn = { name: 'La"bel', kind: 'text', field: new Field('La"bel', new Utf8(), true) };
 const columns = [n, label];
-const inList = (column: PostgresColumn, values: readonly unknown[]): ValueSet => ({
+const inList = (column: NumberedColumn, values: readonly unknown[]): ValueSet => ({
   '@type': 'EquatableValueSet',
   valueBlock: makeValueBlock(column.field, values),
   whiteList: true,
@@ -33,7 +33,7 @@ const spec = { schemaName: 'public', tableName: 't', columns, tableColumns: colu
 
 describe('buildSelect', () => {
   it('numbers placeholders in the order of params, split predicates first and LIMIT last', () => {
-    const statement = buildSelect(postgresDialect, {
+    const statement = buildSelect(numberedDialect, {
       ...spec,
       constraints: {
         ...makeConstraints({ summary: { 'La"bel': inList(label, ['x', 'y']) }, expression: [greaterThan(5n)] }),
@@ -50,16 +50,16 @@ describe('buildSelect', () => {
 
   it('refuses names with NUL, the parameter mark, before any dialect quotes them', () => {
     expect(() =>
-      buildSelect(postgresDialect, {
+      buildSelect(numberedDialect, {
         ...spec,
         tableName: `t${PARAMETER}`,
         constraints: makeConstraints(),
         splitPredicates: [],
       }),
     ).toThrow(/NUL/);
-    const sneaky: PostgresColumn = { ...n, name: `n${PARAMETER}` };
+    const sneaky: NumberedColumn = { ...n, name: `n${PARAMETER}` };
     expect(() =>
-      buildSelect(postgresDialect, {
+      buildSelect(numberedDialect, {
         ...spec,
         columns: [sneaky],
         tableColumns: [sneaky],
@@ -71,7 +71,7 @@ describe('buildSelect', () => {
 
   it('refuses a partition when the dialect reads none, naming it', () => {
     expect(() =>
-      buildSelect(postgresDialect, { ...spec, partition: 'p0', constraints: makeConstraints(), splitPredicates: [] }),
+      buildSelect(numberedDialect, { ...spec, partition: 'p0', constraints: makeConstraints(), splitPredicates: [] }),
     ).toThrow(/partition "p0"/);
   });
 });

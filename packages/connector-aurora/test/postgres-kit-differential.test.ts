@@ -1,9 +1,11 @@
 /**
- * The SQL kit on a second engine: random summaries, V4 expressions, LIMIT and ORDER BY â€¦ LIMIT are
- * built into SELECTs with the PostgreSQL dialect and run on a real PostgreSQL 15; the rows are
- * compared with core's oracles (`createConstraintEvaluator` for summaries, `evaluateExpression`
- * for expressions). The kit must keep every row Athena keeps, and when it claims an exact pushdown,
- * exactly those rows, in Athena's order under a top-N.
+ * Core's SQL kit with the connector's PostgreSQL dialect (src/postgres/postgres-dialect.ts): random
+ * summaries, V4 expressions, LIMIT and ORDER BY â€¦ LIMIT are built into SELECTs and run on a real
+ * PostgreSQL 15, and the rows are compared with core's oracles (`createConstraintEvaluator` for
+ * summaries, `evaluateExpression` for expressions). The dialect must keep every row Athena keeps,
+ * and when it claims an exact pushdown, exactly those rows, in Athena's order under a top-N. Text
+ * columns carry a linguistic (ICU) and a case-insensitive (nondeterministic) collation, neither of
+ * which orders or compares as Athena does.
  */
 import {
   StandardFunctionNames as F,
@@ -35,22 +37,23 @@ import {
   Utf8,
 } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type PostgresTestDatabase, createPostgresDatabase } from './postgres-database.js';
-import {
-  type PostgresColumn,
-  type PostgresKind,
-  formatDay,
-  formatMillis,
-  postgresDialect,
-} from './postgres-dialect.js';
+import { createAuroraConnector } from '../src/index.js';
+import { formatDay, formatMillis, postgresDialect } from '../src/postgres/postgres-dialect.js';
+import type { PostgresColumn, PostgresKind } from '../src/postgres/postgres-types.js';
+import { engineFor } from './support/engine.js';
+import { type PostgresTestDatabase, createPostgresTestDatabase } from './support/postgres.js';
 
 const DAY_MS = 86_400_000;
-const column = (name: string, kind: PostgresKind, type: DataType, sqlType: string, deterministic?: boolean) => ({
+/** A column as the connector maps it (postgres-types.ts) from its SQL type; the GetTable test checks the Arrow types agree. */
+const column = (name: string, kind: PostgresKind, type: DataType, sqlType: string, deterministic = true) => ({
   column: {
     name,
     kind,
+    type,
+    typeName: sqlType.split(' ')[0] ?? sqlType,
     field: new Field(name, type, true),
-    ...(deterministic === undefined ? {} : { deterministic }),
+    deterministic,
+    utf8: true,
   } satisfies PostgresColumn,
   sqlType,
 });
@@ -338,7 +341,7 @@ describe('the SQL kit with a PostgreSQL dialect, against PostgreSQL 15 and coreâ
   );
 
   beforeAll(async () => {
-    database = await createPostgresDatabase();
+    database = await createPostgresTestDatabase();
     await database.client.query(
       `CREATE COLLATION case_insensitive (provider = icu, locale = 'und-u-ks-level2', deterministic = false)`,
     );
@@ -354,6 +357,18 @@ describe('the SQL kit with a PostgreSQL dialect, against PostgreSQL 15 and coreâ
   });
   afterAll(async () => {
     await database?.drop();
+  });
+
+  it("maps the table's columns to the Arrow types the cases assume (the connector's GetTable)", async () => {
+    const connector = createAuroraConnector({ env: database.env });
+    try {
+      const table = await engineFor(connector).getTable({ schemaName: 'public', tableName: 'patients' });
+      expect(table.schema.fields.map((f) => `${f.name}:${String(f.type)}`)).toEqual(
+        COLUMNS.map((c) => `${c.name}:${String(c.field.type)}`),
+      );
+    } finally {
+      await connector.close();
+    }
   });
 
   it('stores and reads back every value as Athena reads it (the oracle sees the same rows)', async () => {
