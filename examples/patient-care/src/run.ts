@@ -88,6 +88,7 @@ export async function runPatientCare(options: PatientCareOptions = {}): Promise<
   const inPostgres = options.ehrEngine === 'postgres';
   const credentials = (user: string, password: string) =>
     `user=${encodeURIComponent(user)}&password=${encodeURIComponent(password)}`;
+  const mysqlConnection = `mysql://jdbc:mysql://${mysql.host}:${mysql.port}/${ehrDatabase}?${credentials(mysql.user, mysql.password)}`;
   const stopS3 = await startS3();
   const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => dynamo.listen(0, '127.0.0.1', () => resolve()));
@@ -99,12 +100,14 @@ export async function runPatientCare(options: PatientCareOptions = {}): Promise<
       AWS_REGION: process.env['AWS_REGION'] ?? 'us-east-1',
       AWS_ACCESS_KEY_ID: process.env['AWS_ACCESS_KEY_ID'] ?? 'test',
       AWS_SECRET_ACCESS_KEY: process.env['AWS_SECRET_ACCESS_KEY'] ?? 'test',
-      default: `mysql://jdbc:mysql://${mysql.host}:${mysql.port}/${ehrDatabase}?${credentials(mysql.user, mysql.password)}`,
-      // One function, two engines: the catalog named `ehr` reads PostgreSQL, any other the default.
+      default: mysqlConnection,
+      // One function, two engines: catalog `ehr` reads PostgreSQL and `claims` MySQL. Once one
+      // catalog has a string of its own, every catalog needs one (Java's rule), `default` included.
       // The local server speaks no TLS, which sslmode says outright instead of trying it first.
       ...(inPostgres
         ? {
             ehr_connection_string: `postgres://jdbc:postgresql://${postgres.host}:${postgres.port}/${ehrDatabase}?${credentials(postgres.user, postgres.password)}&sslmode=disable`,
+            claims_connection_string: mysqlConnection,
           }
         : {}),
       spill_bucket: 'patient-care-spill',
