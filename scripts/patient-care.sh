@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Quick start: set everything up on a fresh Debian machine and run the patient-care example.
-#   bash scripts/patient-care.sh [--patients N] [--days N] [--explain]
+#   bash scripts/patient-care.sh [--patients N] [--days N] [--ehr-engine mysql|postgres] [--explain]
 # Installs pnpm, the dependencies and the builds; starts MariaDB (installing it when absent, as root
 # on Debian) and checks for moto_server; then runs the federated urgent-care query.
 set -euo pipefail
@@ -23,6 +23,11 @@ if ! mysql_up; then
   fi
   mysql_up || { echo "MariaDB/MySQL is not reachable at 127.0.0.1:${MYSQL_PORT:-3306}: start it, or set MYSQL_HOST/MYSQL_PORT/MYSQL_USER/MYSQL_PASSWORD" >&2; exit 1; }
 fi
+case " $* " in
+  *" --ehr-engine postgres "* | *" --ehr-engine=postgres "*)
+    pg_isready -h "${PGHOST:-127.0.0.1}" -p "${PGPORT:-5432}" -q ||
+      { echo "PostgreSQL is not reachable at ${PGHOST:-127.0.0.1}:${PGPORT:-5432}: start it, or set PGHOST/PGPORT/PGUSER/PGPASSWORD" >&2; exit 1; } ;;
+esac
 if ! command -v moto_server >/dev/null 2>&1; then
   pip install 'moto[server]' >/dev/null 2>&1 || { echo "moto_server is missing: pip install 'moto[server]'" >&2; exit 1; }
 fi

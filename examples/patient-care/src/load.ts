@@ -1,7 +1,8 @@
 /**
  * Puts the generated data where the connectors read it: EHR and claims into MySQL (database `ehr`),
- * device readings into the DynamoDB table `device_readings` (hash key patient_id, sort key
- * reading_time), as a hospital's systems would hold them.
+ * or the EHR tables into PostgreSQL (schema `ehr`) and only the claims into MySQL; device readings
+ * into the DynamoDB table `device_readings` (hash key patient_id, sort key reading_time), as a
+ * hospital's systems would hold them.
  */
 import {
   BatchWriteItemCommand,
@@ -11,7 +12,8 @@ import {
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { createConnection } from 'mysql2/promise';
-import type { PatientCareData } from './generate.js';
+import pg from 'pg';
+import type { Condition, Encounter, Patient, PatientCareData } from './generate.js';
 
 /** Where MySQL is. */
 export interface MysqlTarget {
@@ -22,8 +24,14 @@ export interface MysqlTarget {
   readonly database: string;
 }
 
-/** Creates the EHR/claims database afresh and inserts the data. */
-export async function loadMysql(target: MysqlTarget, data: PatientCareData): Promise<void> {
+/** Where PostgreSQL is. */
+export type PostgresTarget = MysqlTarget;
+
+/**
+ * Creates the EHR/claims database afresh and inserts the data; with `claimsOnly`, only the claim
+ * lines (the EHR tables then live in PostgreSQL, see {@link loadPostgresEhr}).
+ */
+export async function loadMysql(target: MysqlTarget, data: PatientCareData, claimsOnly = false): Promise<void> {
   const connection = await createConnection({
     host: target.host,
     port: target.port,
@@ -48,9 +56,12 @@ export async function loadMysql(target: MysqlTarget, data: PatientCareData): Pro
         ]);
       }
     };
-    await insert('patients', data.patients);
-    await insert('conditions', data.conditions);
-    await insert('encounters', data.encounters);
+    if (claimsOnly) await connection.query('DROP TABLE patients, conditions, encounters');
+    else {
+      await insert('patients', data.patients);
+      await insert('conditions', data.conditions);
+      await insert('encounters', data.encounters);
+    }
     await insert('claim_lines', data.claims);
   } finally {
     await connection.end();
@@ -117,5 +128,82 @@ export async function dropMysqlDatabase(target: Omit<MysqlTarget, 'database'>, d
     await connection.query(`DROP DATABASE IF EXISTS \`${database.replaceAll('`', '``')}\``);
   } finally {
     await connection.end();
+  }
+}
+
+/** A client of `database` on the PostgreSQL server of `target`. */
+async function connectPostgres(target: Omit<PostgresTarget, 'database'>, database: string): Promise<pg.Client> {
+  const client = new pg.Client({ ...target, database });
+  await client.connect();
+  return client;
+}
+
+/**
+ * Creates the PostgreSQL database afresh with the EHR tables in schema `ehr` (an encounter's kind is
+ * an enum type, as clinical schemas often have) and inserts them, one statement per table (arrays
+ * unnested, so a table costs one round trip).
+ */
+export async function loadPostgresEhr(target: PostgresTarget, data: PatientCareData): Promise<void> {
+  await dropPostgresDatabase(target, target.database);
+  const admin = await connectPostgres(target, 'postgres');
+  try {
+    await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(target.database)}`);
+  } finally {
+    await admin.end();
+  }
+  const client = await connectPostgres(target, target.database);
+  try {
+    await client.query(`CREATE SCHEMA ehr;
+      CREATE TYPE ehr.encounter_kind AS ENUM ('office', 'emergency', 'inpatient', 'telehealth');
+      CREATE TABLE ehr.patients (patient_id integer PRIMARY KEY, mrn varchar(16) NOT NULL, full_name varchar(100) NOT NULL, birth_date date NOT NULL, sex char(1) NOT NULL);
+      CREATE TABLE ehr.conditions (condition_id integer PRIMARY KEY, patient_id integer NOT NULL, icd10_code varchar(10) NOT NULL, description varchar(120) NOT NULL, onset_date date NOT NULL);
+      CREATE INDEX ON ehr.conditions (patient_id);
+      CREATE TABLE ehr.encounters (encounter_id integer PRIMARY KEY, patient_id integer NOT NULL, encounter_date date NOT NULL, kind ehr.encounter_kind NOT NULL);`);
+    // Column → PostgreSQL type: the arrays are bound as text and cast by unnest's parameters.
+    const insert = async <Row extends object>(
+      table: string,
+      types: Record<keyof Row & string, string>,
+      rows: readonly Row[],
+    ) => {
+      const columns = Object.keys(types) as (keyof Row & string)[];
+      const unnest = columns.map((column, k) => `$${k + 1}::${types[column]}[]`).join(', ');
+      await client.query(
+        `INSERT INTO ehr.${table} (${columns.join(', ')}) SELECT * FROM unnest(${unnest})`,
+        columns.map((column) => rows.map((row) => row[column])),
+      );
+    };
+    await insert<Patient>(
+      'patients',
+      { patient_id: 'integer', mrn: 'varchar', full_name: 'varchar', birth_date: 'date', sex: 'char' },
+      data.patients,
+    );
+    await insert<Condition>(
+      'conditions',
+      {
+        condition_id: 'integer',
+        patient_id: 'integer',
+        icd10_code: 'varchar',
+        description: 'varchar',
+        onset_date: 'date',
+      },
+      data.conditions,
+    );
+    await insert<Encounter>(
+      'encounters',
+      { encounter_id: 'integer', patient_id: 'integer', encounter_date: 'date', kind: 'ehr.encounter_kind' },
+      data.encounters,
+    );
+  } finally {
+    await client.end();
+  }
+}
+
+/** Drops a PostgreSQL database the example created, closing its sessions first. */
+export async function dropPostgresDatabase(target: Omit<PostgresTarget, 'database'>, database: string): Promise<void> {
+  const admin = await connectPostgres(target, 'postgres');
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(database)} WITH (FORCE)`);
+  } finally {
+    await admin.end();
   }
 }

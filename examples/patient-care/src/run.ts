@@ -1,7 +1,8 @@
 /**
- * The patient-care example end to end: generate the data set, load MySQL and DynamoDB, then ask
- * local-athena — driving both connectors' Lambda bundles over the real protocol — which patients
- * need urgent care. Services it needs are started here when the environment does not point at them.
+ * The patient-care example end to end: generate the data set, load MySQL (or PostgreSQL for the EHR
+ * tables and MySQL for the claims) and DynamoDB, then ask local-athena — driving the connectors'
+ * Lambda bundles over the real protocol — which patients need urgent care. Services it needs are
+ * started here when the environment does not point at them.
  */
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +13,7 @@ import dynalite from 'dynalite';
 import { ensureBucket, startMoto } from '@athena-federation/connector-core/harness';
 import { LocalAthena, type QueryResult, formatExplain, formatRows } from '@athena-federation/local-athena';
 import { type PatientCareData, generate } from './generate.js';
-import { loadDynamoDb, loadMysql } from './load.js';
+import { loadDynamoDb, loadMysql, loadPostgresEhr } from './load.js';
 import { urgentCareSql } from './urgent-care.js';
 
 const repo = fileURLToPath(new URL('../../..', import.meta.url));
@@ -27,7 +28,24 @@ export interface PatientCareOptions {
   readonly mysql?: { readonly host: string; readonly port: number; readonly user: string; readonly password: string };
   /** MySQL database for the EHR tables (default `ehr`); it is dropped and recreated. */
   readonly ehrDatabase?: string;
+  /**
+   * Where the EHR tables (patients, conditions, encounters) live: `mysql` (default, beside the
+   * claims) or `postgres` — then PostgreSQL database `ehrDatabase`, schema `ehr`, read through the
+   * same Aurora bundle as catalog `ehr` (`ehr_connection_string`), the claims staying in MySQL as
+   * catalog `claims` (`default`).
+   */
+  readonly ehrEngine?: EhrEngine;
+  readonly postgres?: {
+    readonly host: string;
+    readonly port: number;
+    readonly user: string;
+    readonly password: string;
+  };
 }
+
+/** The engines the example can keep its EHR tables in. */
+export type EhrEngine = 'mysql' | 'postgres';
+const EHR_ENGINES: readonly EhrEngine[] = ['mysql', 'postgres'];
 
 /** The run's answer and the data it was computed from. */
 export interface PatientCareRun {
@@ -60,7 +78,17 @@ export async function runPatientCare(options: PatientCareOptions = {}): Promise<
     user: process.env['MYSQL_USER'] ?? 'root',
     password: process.env['MYSQL_PASSWORD'] ?? '',
   };
+  const postgres = options.postgres ?? {
+    host: process.env['PGHOST'] ?? '127.0.0.1',
+    port: Number(process.env['PGPORT'] ?? 5432),
+    user: process.env['PGUSER'] ?? 'postgres',
+    password: process.env['PGPASSWORD'] ?? '',
+  };
   const ehrDatabase = options.ehrDatabase ?? 'ehr';
+  const inPostgres = options.ehrEngine === 'postgres';
+  const credentials = (user: string, password: string) =>
+    `user=${encodeURIComponent(user)}&password=${encodeURIComponent(password)}`;
+  const mysqlConnection = `mysql://jdbc:mysql://${mysql.host}:${mysql.port}/${ehrDatabase}?${credentials(mysql.user, mysql.password)}`;
   const stopS3 = await startS3();
   const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => dynamo.listen(0, '127.0.0.1', () => resolve()));
@@ -72,26 +100,43 @@ export async function runPatientCare(options: PatientCareOptions = {}): Promise<
       AWS_REGION: process.env['AWS_REGION'] ?? 'us-east-1',
       AWS_ACCESS_KEY_ID: process.env['AWS_ACCESS_KEY_ID'] ?? 'test',
       AWS_SECRET_ACCESS_KEY: process.env['AWS_SECRET_ACCESS_KEY'] ?? 'test',
-      default: `mysql://jdbc:mysql://${mysql.host}:${mysql.port}/${ehrDatabase}?user=${encodeURIComponent(mysql.user)}&password=${encodeURIComponent(mysql.password)}`,
+      default: mysqlConnection,
+      // One function, two engines: catalog `ehr` reads PostgreSQL and `claims` MySQL. Once one
+      // catalog has a string of its own, every catalog needs one (Java's rule), `default` included.
+      // The local server speaks no TLS, which sslmode says outright instead of trying it first.
+      ...(inPostgres
+        ? {
+            ehr_connection_string: `postgres://jdbc:postgresql://${postgres.host}:${postgres.port}/${ehrDatabase}?${credentials(postgres.user, postgres.password)}&sslmode=disable`,
+            claims_connection_string: mysqlConnection,
+          }
+        : {}),
       spill_bucket: 'patient-care-spill',
       disable_glue: 'true',
     });
     await ensureBucket('patient-care-spill');
     const say = options.progress ?? (() => undefined);
-    say(
-      `loading ${data.patients.length} patients, ${data.conditions.length} conditions and ${data.claims.length} claim lines into MySQL ${mysql.host}:${mysql.port}`,
-    );
-    await loadMysql({ ...mysql, database: ehrDatabase }, data);
+    if (inPostgres) {
+      say(
+        `loading ${data.patients.length} patients and ${data.conditions.length} conditions into PostgreSQL ${postgres.host}:${postgres.port}, ${data.claims.length} claim lines into MySQL ${mysql.host}:${mysql.port}`,
+      );
+      await loadPostgresEhr({ ...postgres, database: ehrDatabase }, data);
+    } else
+      say(
+        `loading ${data.patients.length} patients, ${data.conditions.length} conditions and ${data.claims.length} claim lines into MySQL ${mysql.host}:${mysql.port}`,
+      );
+    await loadMysql({ ...mysql, database: ehrDatabase }, data, inPostgres);
     say(`loading ${data.readings.length} device readings into DynamoDB`);
     const client = new DynamoDBClient({});
     await loadDynamoDb(client, data);
     client.destroy();
+    const aurora = { kind: 'bundle', path: join(repo, 'packages/connector-aurora/dist/lambda/index.mjs') } as const;
     const athena = await LocalAthena.create({
       // Smaller blocks than Athena's 16 MB / 5 MB, so the example's modest data set still exercises spill.
       maxBlockSize: 1_000_000,
       maxInlineBlockSize: 500_000,
       catalogs: {
-        ehr: { kind: 'bundle', path: join(repo, 'packages/connector-aurora/dist/lambda/index.mjs') },
+        ehr: aurora,
+        ...(inPostgres ? { claims: aurora } : {}),
         devices: { kind: 'bundle', path: join(repo, 'packages/connector-dynamodb/dist/lambda/index.mjs') },
       },
     });
@@ -100,7 +145,12 @@ export async function runPatientCare(options: PatientCareOptions = {}): Promise<
       return {
         data,
         result: await athena.query(
-          urgentCareSql(data.asOf, { ehr: 'ehr', devices: 'devices', ehrSchema: ehrDatabase }),
+          urgentCareSql(
+            data.asOf,
+            inPostgres
+              ? { ehr: 'ehr', ehrSchema: 'ehr', claims: 'claims', claimsSchema: ehrDatabase, devices: 'devices' }
+              : { ehr: 'ehr', devices: 'devices', ehrSchema: ehrDatabase },
+          ),
         ),
       };
     } finally {
@@ -120,7 +170,7 @@ function count(option: string, text: string): number {
   return Number(text);
 }
 
-/** `pnpm start -- [--patients N] [--days N] [--explain]` */
+/** `pnpm start -- [--patients N] [--days N] [--ehr-engine mysql|postgres] [--explain]` */
 async function main(): Promise<void> {
   // The connectors' per-request INFO lines belong in CloudWatch, not in the example's output
   // (POWERTOOLS_LOG_LEVEL=INFO pnpm start to see them), as with `local-athena query`.
@@ -131,13 +181,22 @@ async function main(): Promise<void> {
   // The bundles would ask Athena whether each long read's query still runs; local-athena's queries exist in no Athena.
   process.env['query_status_check_interval_ms'] ??= '0';
   const { values } = parseArgs({
-    options: { patients: { type: 'string' }, days: { type: 'string' }, explain: { type: 'boolean', default: false } },
+    options: {
+      patients: { type: 'string' },
+      days: { type: 'string' },
+      'ehr-engine': { type: 'string', default: 'mysql' },
+      explain: { type: 'boolean', default: false },
+    },
   });
+  const ehrEngine = EHR_ENGINES.find((engine) => engine === values['ehr-engine']);
+  if (ehrEngine === undefined)
+    throw new Error(`--ehr-engine must be mysql or postgres, got ${JSON.stringify(values['ehr-engine'])}`);
   const started = performance.now();
   const { data, result } = await runPatientCare({
     progress: (message) => console.error(`… ${message}`),
     ...(values.patients === undefined ? {} : { patients: count('patients', values.patients) }),
     ...(values.days === undefined ? {} : { days: count('days', values.days) }),
+    ehrEngine,
   });
   // The same per-table report as `local-athena query --explain`.
   if (values.explain === true) console.error(formatExplain(result.scans, result.duckdbMs));

@@ -15,8 +15,12 @@ import { CONDITIONS, type PatientCareData } from './generate.js';
 export interface CatalogNames {
   readonly ehr: string;
   readonly devices: string;
-  /** The MySQL database (Athena schema) holding the EHR tables. */
+  /** The database or schema (Athena schema) holding the EHR tables; default `ehr`. */
   readonly ehrSchema?: string;
+  /** The catalog holding `claim_lines`, when not the EHR's (EHR in PostgreSQL, claims in MySQL). */
+  readonly claims?: string;
+  /** The claims catalog's schema; default the EHR schema. */
+  readonly claimsSchema?: string;
 }
 
 const riskCodes = CONDITIONS.filter((c) => c.risk).map((c) => c.code);
@@ -56,7 +60,7 @@ risk AS (
 ),
 recent_claims AS (
   SELECT patient_id, count(DISTINCT claim_id) AS claims_90d
-  FROM ${catalogs.ehr}.${catalogs.ehrSchema ?? 'ehr'}.claim_lines
+  FROM ${catalogs.claims ?? catalogs.ehr}.${catalogs.claimsSchema ?? catalogs.ehrSchema ?? 'ehr'}.claim_lines
   WHERE service_date >= DATE '${asOf}' - INTERVAL '90' DAY
   GROUP BY patient_id
 )

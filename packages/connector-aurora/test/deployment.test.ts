@@ -1,6 +1,7 @@
-// The Aurora MySQL Lambda as it is deployed: the zip bundle.mjs writes (core's bundle smoke test)
+// The Aurora Lambda as it is deployed: the zip bundle.mjs writes (core's bundle smoke test)
 // and both SAM templates (core's template smoke test). The templates keep every parameter name of
-// AWS's athena-mysql.yaml and athena-mysql-connection.yaml and add only their own.
+// AWS's athena-mysql.yaml (template.yaml also athena-postgresql.yaml's) and
+// athena-mysql-connection.yaml, and add only their own.
 import { fileURLToPath } from 'node:url';
 import { testLambdaBundle, testSamTemplate } from '@athena-federation/connector-core/testing';
 
@@ -50,7 +51,31 @@ testSamTemplate({
     'PermissionsBoundaryARN',
     'KMSKeyId',
     'LogRetentionInDays',
-    // athena-postgresql.yaml's, for PostgreSQL catalogs.
+  ],
+});
+
+// The same template deployed for PostgreSQL: it keeps every parameter name of athena-postgresql.yaml too.
+testSamTemplate({
+  packageRoot,
+  bundle,
+  sourceType: 'mysql',
+  configSources: ['src/aurora-config.ts'],
+  ping: { env: { default: 'postgres://jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres', default_scale: '2' } },
+  inVpc: true,
+  parameters: [
+    'LambdaFunctionName',
+    'DefaultConnectionString',
+    'SecretNamePrefix',
+    'SpillBucket',
+    'SpillPrefix',
+    'LambdaTimeout',
+    'LambdaMemory',
+    'DisableSpillEncryption',
+    'LambdaRoleARN',
+    'SecurityGroupIds',
+    'SubnetIds',
+    'CompositeHandler',
+    'PermissionsBoundaryARN',
     'DefaultScale',
   ],
 });
