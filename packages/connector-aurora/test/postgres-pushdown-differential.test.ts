@@ -127,13 +127,12 @@ const COLUMNS: readonly Column[] = [
     '1.25',
     '3.14',
   ]),
-  // No −0.0 in the floats: core re-checks summaries with Java's Double.compare (−0 < 0), where
-  // Athena equates −0 and 0, so a stored −0 is dropped under `= 0` (and kept under `> −0`) by core
-  // itself, whatever the connector pushes; this run found it, and it is core's to decide (see the
-  // README's Not yet list). The type matrix reads −0 exactly.
+  // −0.0 beside 0.0: Athena equates them (this run found core's re-check following Java's
+  // Double.compare, −0 < 0, and dropping −0 rows from `= 0`; core now follows Athena).
   column('r', 'real', 'real', new Float32(), [
     '-3.4028235e38',
     '-1.5',
+    '-0',
     '0',
     '1e-45',
     '0.1',
@@ -145,6 +144,7 @@ const COLUMNS: readonly Column[] = [
   column('d', 'double precision', 'double', new Float64(), [
     '-1.7976931348623157e308',
     '-2.5',
+    '-0',
     '0',
     '5e-324',
     '0.1',

@@ -2,8 +2,8 @@
  * PostgreSQL's hooks for core's SQL pushdown kit (`@athena-federation/connector-core/sql`). Each
  * hook says where PostgreSQL's semantics differ from Athena's and what that makes of a predicate:
  * text is compared in code point order (`COLLATE "C"`, byte order of UTF-8) whatever the column's
- * collation, `char(n)` ignores trailing spaces (a superset), floats are never exact (NaN, and −0
- * equals 0 where core orders them like Java), and every value is a bound `$n` with a cast.
+ * collation, `char(n)` ignores trailing spaces (a superset), floats are never exact (Athena's NaN
+ * compares false), and every value is a bound `$n` with a cast.
  */
 import {
   PARAMETER,
@@ -117,11 +117,9 @@ function bindLiteral(
       return cast(decimalText(value), 'numeric');
     case 'real':
     case 'double':
-      // −0 and 0 are one value to PostgreSQL and two to core's re-check (−0 < 0), so `x < 0` would
-      // drop −0 rows core keeps: zero is never bound. String(number) reads back as the same double.
-      return typeof value === 'number' && Number.isFinite(value) && value !== 0
-        ? cast(String(value), 'float8')
-        : undefined;
+      // −0 and 0 are one value to PostgreSQL, as to Athena and core's re-check. String(number)
+      // reads back as the same double (and −0 as 0).
+      return typeof value === 'number' && Number.isFinite(value) ? cast(String(value), 'float8') : undefined;
     case 'date':
       return DataType.isDate(type) && type.unit === DateUnit.DAY && typeof value === 'number'
         ? cast(formatDay(value), 'date')

@@ -1,8 +1,10 @@
 // The order and equality constraint values are judged by, over the JS values `readValue` produces.
 // It follows the Java SDK's ArrowTypeComparator (Double.compare for floats, scale-blind decimals,
 // instants for zoned timestamps) but works by value across related Arrow types, because the literals
-// Athena sends are not always typed exactly like the column they constrain. Text is the exception:
-// Java compares UTF-16 units, Athena code points, and core follows Athena (see compareStrings).
+// Athena sends are not always typed exactly like the column they constrain. Where Java's order would
+// drop rows Athena keeps, core follows Athena: text by code point, not UTF-16 unit (see
+// compareStrings), and −0.0 equal to 0.0, as Athena's `=`, `<` and `IN` treat them (Java's
+// Double.compare puts −0.0 below 0.0, so its re-check drops −0.0 rows from `x = 0` and `x >= 0`).
 
 import { DataType, DateUnit, Precision, TimeUnit } from 'apache-arrow';
 
@@ -284,24 +286,23 @@ const DECIMAL_TEXT = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 /** Exponents beyond this cannot come from doubles or decimal128 and would build huge bigints. */
 const MAX_EXPONENT = 1000;
 
-/** Java `Double.compare`: numeric order, except −0.0 < 0.0 and NaN above everything (and equal to itself). */
+/**
+ * Java's `Double.compare` except at zero: numeric order, −0.0 equal to 0.0 (as Athena compares them),
+ * NaN above everything and equal to itself (a superset of what Athena's comparisons keep, which it
+ * filters again).
+ */
 function compareDoubles(a: number, b: number): number {
   if (a < b) return -1;
   if (a > b) return 1;
-  if (a === b) {
-    if (a !== 0) return 0;
-    const aNegative = Object.is(a, -0);
-    return aNegative === Object.is(b, -0) ? 0 : aNegative ? -1 : 1;
-  }
+  if (a === b) return 0;
   const aNaN = Number.isNaN(a);
   return aNaN === Number.isNaN(b) ? 0 : aNaN ? 1 : -1;
 }
 
 /**
  * Exact order over number | bigint | decimal string | ExactDecimal. Two numbers follow
- * `Double.compare`. Otherwise a number stands for its shortest round-trip decimal (`String(n)`,
- * what Java's `BigDecimal.valueOf(double)` reads), NaN sorts above +Infinity, and −0 sits just
- * below every other zero so that equality stays transitive with the two-number rule.
+ * {@link compareDoubles}. Otherwise a number stands for its shortest round-trip decimal (`String(n)`,
+ * what Java's `BigDecimal.valueOf(double)` reads; −0 is zero), and NaN sorts above +Infinity.
  */
 function compareNumeric(a: unknown, b: unknown): number {
   if (typeof a === 'number' && typeof b === 'number') return compareDoubles(a, b);
@@ -311,11 +312,6 @@ function compareNumeric(a: unknown, b: unknown): number {
   const aRank = specialRank(a);
   const bRank = specialRank(b);
   if (aRank !== 0 || bRank !== 0) return Math.sign(aRank - bRank);
-  const aNegativeZero = Object.is(a, -0);
-  if (aNegativeZero !== Object.is(b, -0)) {
-    const other = exactOf(aNegativeZero ? b : a);
-    if (other.unscaled === 0n) return aNegativeZero ? -1 : 1;
-  }
   return compareExact(exactOf(a), exactOf(b));
 }
 
@@ -366,12 +362,12 @@ function prepareNumeric(value: unknown): unknown {
 
 /**
  * Canonical text of a numeric value: equal under {@link compareNumeric} exactly when the texts are
- * equal. Integers print as plain digits, fractions without trailing zeros; −0 and the non-finite
+ * equal. Integers print as plain digits (−0 as 0), fractions without trailing zeros; the non-finite
  * doubles keep their own spellings because they equal nothing else.
  */
 function numericHashKey(value: unknown): string {
   if (typeof value === 'number') {
-    if (Number.isSafeInteger(value)) return Object.is(value, -0) ? '-0' : String(value);
+    if (Number.isSafeInteger(value)) return String(value);
     if (!Number.isFinite(value)) return String(value);
   } else if (typeof value === 'bigint') {
     return value.toString();

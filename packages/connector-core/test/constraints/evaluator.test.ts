@@ -1,4 +1,5 @@
-// Constraint evaluation against Java's semantics (PROTOCOL.md §4.3): a case table of the tricky
+// Constraint evaluation against Java's semantics (PROTOCOL.md §4.3), except where Athena keeps rows
+// Java would drop (text by code point, −0.0 = 0.0): a case table of the tricky
 // orderings (−0.0/NaN, code points vs UTF-16, scale-blind decimals, int64 past 2^53, zoned instants,
 // NULL handling, bounds), property tests against a naive reference predicate, and batch filtering.
 // Every value set is a real wire object whose markers and lists are Arrow blocks with a col1 column.
@@ -186,13 +187,14 @@ const INSTANT = Date.UTC(2024, 2, 10, 7, 30);
 const DAY_MS = 86_400_000;
 
 const cases: readonly Case[] = [
-  // Floats: Double.compare puts −0.0 below 0.0 and NaN above +Infinity.
+  // Floats: NaN above +Infinity as in Double.compare, but −0.0 equal to 0.0 as Athena compares them
+  // (Java's re-check drops −0.0 rows from `x >= 0` and `x = 0`, which Athena keeps).
   {
-    name: 'float64 >= 0.0 excludes -0.0 and includes NaN',
+    name: 'float64 >= 0.0 includes -0.0 and NaN',
     type: f64,
     set: rangeSet(f64, false, ge(f64, 0)),
     rows: [
-      [-0, false],
+      [-0, true],
       [0, true],
       [Number.NaN, true],
       [1, true],
@@ -202,11 +204,11 @@ const cases: readonly Case[] = [
     ],
   },
   {
-    name: 'float64 < 0.0 includes -0.0 and excludes NaN',
+    name: 'float64 < 0.0 excludes -0.0 and NaN',
     type: f64,
     set: rangeSet(f64, false, lt(f64, 0)),
     rows: [
-      [-0, true],
+      [-0, false],
       [0, false],
       [Number.NaN, false],
       [-1, true],
@@ -224,31 +226,31 @@ const cases: readonly Case[] = [
     ],
   },
   {
-    name: 'float64 = -0.0 does not match 0.0',
+    name: 'float64 = -0.0 matches 0.0',
     type: f64,
     set: rangeSet(f64, false, eq(f64, -0)),
     rows: [
       [-0, true],
-      [0, false],
+      [0, true],
     ],
   },
   {
-    name: 'float64 IN (NaN, 0.0): NaN equals itself, -0.0 is not 0.0',
+    name: 'float64 IN (NaN, 0.0): NaN equals itself, -0.0 is 0.0',
     type: f64,
     set: equatable(f64, [Number.NaN, 0], true, false),
     rows: [
       [Number.NaN, true],
       [0, true],
-      [-0, false],
+      [-0, true],
       [1, false],
     ],
   },
   {
-    name: 'float32 >= 0.0 with Float.compare rules',
+    name: 'float32 >= 0.0: -0.0 is 0.0, NaN above all',
     type: f32,
     set: rangeSet(f32, false, ge(f32, 0)),
     rows: [
-      [-0, false],
+      [-0, true],
       [0, true],
       [Number.NaN, true],
       [Math.fround(-1.5), false],
@@ -924,13 +926,17 @@ describe('normalizeRanges', () => {
 });
 
 describe('value comparison', () => {
-  it('orders doubles like Double.compare', () => {
-    const ascending = [-Infinity, -1, -Number.MIN_VALUE, -0, 0, Number.MIN_VALUE, 1, Infinity, Number.NaN];
+  it('orders doubles like Double.compare, except that -0.0 equals 0.0', () => {
+    const ascending = [-Infinity, -1, -Number.MIN_VALUE, 0, Number.MIN_VALUE, 1, Infinity, Number.NaN];
     for (let i = 0; i < ascending.length; i++) {
       for (let j = 0; j < ascending.length; j++) {
         expect(Math.sign(compareValues(f64, ascending[i], ascending[j]))).toBe(Math.sign(i - j));
       }
     }
+    expect(compareValues(f64, -0, 0)).toBe(0);
+    expect(compareValues(f64, -0, 0n)).toBe(0);
+    expect(compareValues(f64, -0, '0.00')).toBe(0);
+    expect(compareValues(f64, -0, -Number.MIN_VALUE)).toBe(1);
   });
 
   it('puts null after every value', () => {
@@ -957,7 +963,7 @@ describe('value comparison', () => {
     expect(compareValues(decimal, '-3', 2n)).toBe(-1);
     expect(compareValues(i64, 2n ** 53n + 1n, 2 ** 53)).toBe(1);
     expect(compareValues(i64, 5n, 5)).toBe(0);
-    expect(compareValues(f64, -0, '0')).toBe(-1);
+    expect(compareValues(f64, -0, '0')).toBe(0);
     expect(compareValues(f64, Number.NaN, 10n ** 30n)).toBe(1);
     expect(compareValues(f64, 0.1, '0.1')).toBe(0);
   });
@@ -969,7 +975,7 @@ describe('value comparison', () => {
     expect(new Set(same.map((value) => key(comparator.prepare(value)))).size).toBe(1);
     expect(key(comparator.prepare('100'))).toBe(key(100n));
     expect(key(comparator.prepare(1e21))).toBe(key(10n ** 21n));
-    expect(key(-0)).not.toBe(key(0));
+    expect(key(-0)).toBe(key(0));
     expect(key(Number.NaN)).toBe(key(Number.NaN));
   });
 
@@ -1096,10 +1102,15 @@ describe('filterRecordBatch', () => {
 
 // --- property tests against a naive reference -----------------------------------------------------
 
-/** Java Double.compare, computed independently from the bit patterns (NaN canonical, sign-magnitude flipped). */
-function javaDoubleCompare(a: number, b: number): number {
+/**
+ * Athena's order of doubles as the re-check uses it: Java's Double.compare computed independently from
+ * the bit patterns (NaN canonical, sign-magnitude flipped), with −0.0 read as 0.0.
+ */
+function athenaDoubleCompare(a: number, b: number): number {
   const key = (value: number): bigint => {
-    const bits = new BigInt64Array(new Float64Array([Number.isNaN(value) ? Number.NaN : value]).buffer)[0]!;
+    const bits = new BigInt64Array(
+      new Float64Array([Number.isNaN(value) ? Number.NaN : value === 0 ? 0 : value]).buffer,
+    )[0]!;
     const canonical = Number.isNaN(value) ? 0x7ff8000000000000n : bits;
     return canonical < 0n ? canonical ^ 0x7fffffffffffffffn : canonical;
   };
@@ -1163,7 +1174,7 @@ const models: readonly ColumnModel[] = [
       fc.oneof(fc.float(), fc.constantFrom(-0, 0.5)).map((value): Literal => ({ type: f32, value })),
       fc.integer({ min: -3, max: 3 }).map((value): Literal => ({ type: i32, value })),
     ),
-    compare: (a, b) => javaDoubleCompare(a as number, b as number),
+    compare: (a, b) => athenaDoubleCompare(a as number, b as number),
   },
   {
     name: 'Utf8',
