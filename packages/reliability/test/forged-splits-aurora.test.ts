@@ -6,17 +6,19 @@
 // table and constraints returns: rows of that table only, as the source holds them. Afterwards the
 // database is unchanged (checksums), no named lock is held, and no session variable set by a
 // forged statement is visible to the next caller on a pooled connection.
-import { readRows, type GetTableResponse, type Split, type StringMap } from '@athena-federation/connector-core';
-import {
-  EngineDriver,
-  LambdaInvocationError,
-  inProcessTransport,
-  makeConstraints,
-} from '@athena-federation/connector-core/testing';
+import type { StringMap } from '@athena-federation/connector-core';
+import { EngineDriver, inProcessTransport } from '@athena-federation/connector-core/testing';
 import fc from 'fast-check';
 import { createConnection } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkError, checkRows } from './support/fuzz-check.js';
+import {
+  type Outcome,
+  type PlannedTable,
+  QUERY_FUNCTION,
+  REFUSALS,
+  forgedRead,
+  legitimatePassthrough as legitimatePassthroughOf,
+} from './support/forged-split-reads.js';
 import { planReads } from './support/read-all.js';
 import { HOSTILE_STRINGS } from './support/request-corpus.js';
 import { AURORA_DATABASE, MARIADB, patientRow, startAuroraTarget, type Target } from './support/targets.js';
@@ -30,13 +32,12 @@ const OTHER = 'forged_other';
 /** Rows of the other table carry this in every text column: it must never come back from a read of another table. */
 const OTHER_MARK = 'OTHER-ROW';
 const LOCK = 'forged_split_lock';
-const QUERY_FUNCTION = 'SYSTEM.QUERY';
 const qualified = (table: string) => `\`${AURORA_DATABASE}\`.\`${table}\``;
 
 let target: Target;
 let disabled: Target;
 let driver: EngineDriver;
-let plans: Map<string, { table: GetTableResponse; splits: Split[] }>;
+let plans: Map<string, PlannedTable>;
 
 /** Every table and routine this file creates, with their checksums. */
 async function databaseState(): Promise<string> {
@@ -107,9 +108,6 @@ afterAll(async () => {
   await disabled?.stop();
 });
 
-/** The outcome of one ReadRecords: its rows, or the error code of a clear refusal. */
-type Outcome = { readonly rows: unknown[][] } | { readonly refused: string };
-
 async function read(
   through: EngineDriver,
   table: string,
@@ -119,39 +117,14 @@ async function read(
 ): Promise<Outcome> {
   const plan = plans.get(table) ?? plans.get(PATIENTS);
   if (plan === undefined) throw new Error('no plan');
-  const split = { ...(plan.splits[0] as Split), properties };
-  // A passthrough read asks for the statement's own columns where GetTable can describe them, so it gets as far as running.
-  const schema =
-    Object.keys(args).length === 0
-      ? plan.table.schema
-      : await driver
-          .getTable(
-            { schemaName: 'system', tableName: 'query' },
-            { schemaFunctionName: QUERY_FUNCTION, QUERY: args['QUERY'] ?? '' },
-          )
-          .then(
-            (t) => t.schema,
-            () => plan.table.schema,
-          );
-  try {
-    const { batches } = await through.readSplit(
-      { schemaName: AURORA_DATABASE, tableName: table },
-      schema,
-      split,
-      makeConstraints({ queryPassthroughArguments: args }),
-    );
-    // A table read holds that table's rows, as the source has them; a passthrough read is compared with the legitimate flow's.
-    const rows = batches.flatMap((b) => {
-      if (Object.keys(args).length === 0) checkRows(b, label);
-      return readRows(b);
-    });
-    return { rows };
-  } catch (error) {
-    if (!(error instanceof LambdaInvocationError)) throw error;
-    const failure = Object.assign(new Error(error.error.errorMessage), { name: error.error.errorType });
-    failure.stack = `${failure.name}: ${failure.message}`;
-    return { refused: checkError(failure, label) };
-  }
+  return forgedRead(
+    { through, planner: driver },
+    { schemaName: AURORA_DATABASE, tableName: table },
+    plan,
+    properties,
+    args,
+    label,
+  );
 }
 
 /**
@@ -172,26 +145,7 @@ async function lockFree(): Promise<boolean> {
   }
 }
 
-/** The rows the legitimate flow returns for a passthrough query (GetTable, GetSplits, ReadRecords), or its refusal. */
-async function legitimatePassthrough(query: string): Promise<Outcome> {
-  const args = { schemaFunctionName: QUERY_FUNCTION, QUERY: query };
-  try {
-    const table = await driver.getTable({ schemaName: 'system', tableName: 'query' }, args);
-    const constraints = makeConstraints({ queryPassthroughArguments: args });
-    const splits = await driver.getSplits(table, await driver.getTableLayout(table, constraints), constraints);
-    const rows: unknown[][] = [];
-    for (const split of splits)
-      for (const batch of (await driver.readSplit(table.tableName, table.schema, split, constraints)).batches)
-        rows.push(...readRows(batch));
-    return { rows };
-  } catch (error) {
-    if (error instanceof LambdaInvocationError)
-      return { refused: /^\[(\w+)\]/.exec(error.error.errorMessage)?.[1] ?? 'unclear' };
-    throw error;
-  }
-}
-
-const REFUSALS = ['InvalidInputException', 'EntityNotFoundException', 'OperationNotSupportedException'];
+const legitimatePassthrough = (query: string) => legitimatePassthroughOf(driver, query);
 const idsOf = (rows: readonly unknown[][]) => rows.map((r) => Number(r[0]));
 
 /** Statements a passthrough split may carry: reads, and statements with effects beyond their own result. */
