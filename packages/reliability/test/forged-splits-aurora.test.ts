@@ -8,15 +8,13 @@
 // forged statement is visible to the next caller on a pooled connection.
 import type { StringMap } from '@athena-federation/connector-core';
 import { EngineDriver, inProcessTransport } from '@athena-federation/connector-core/testing';
-import fc from 'fast-check';
 import { createConnection } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  type Outcome,
   type PlannedTable,
   QUERY_FUNCTION,
-  REFUSALS,
-  forgedRead,
+  forgeRandomSplits,
+  forgedSplitChecker,
   legitimatePassthrough as legitimatePassthroughOf,
 } from './support/forged-split-reads.js';
 import { planReads } from './support/read-all.js';
@@ -108,25 +106,6 @@ afterAll(async () => {
   await disabled?.stop();
 });
 
-async function read(
-  through: EngineDriver,
-  table: string,
-  properties: StringMap,
-  args: StringMap,
-  label: string,
-): Promise<Outcome> {
-  const plan = plans.get(table) ?? plans.get(PATIENTS);
-  if (plan === undefined) throw new Error('no plan');
-  return forgedRead(
-    { through, planner: driver },
-    { schemaName: AURORA_DATABASE, tableName: table },
-    plan,
-    properties,
-    args,
-    label,
-  );
-}
-
 /**
  * Whether a named lock taken by a statement is free again. The lock dies with its session, which
  * the server ends a moment after the connector closes the connection: polled for up to 2 s.
@@ -146,7 +125,6 @@ async function lockFree(): Promise<boolean> {
 }
 
 const legitimatePassthrough = (query: string) => legitimatePassthroughOf(driver, query);
-const idsOf = (rows: readonly unknown[][]) => rows.map((r) => Number(r[0]));
 
 /** Statements a passthrough split may carry: reads, and statements with effects beyond their own result. */
 const STATEMENTS = [
@@ -176,59 +154,22 @@ describe('forged splits through the Aurora handler', () => {
   }, async () => {
     const before = await databaseState();
     await driver.ping();
-    const legitimate = new Map<string, Set<number>>();
-    for (const table of [PATIENTS, PARTS])
-      legitimate.set(table, new Set(Array.from({ length: ROWS }, (_, i) => i + 1)));
     const patients = plans.get(PATIENTS)?.splits.map((s) => s.properties) ?? [];
     const parts = plans.get(PARTS)?.splits.map((s) => s.properties) ?? [];
     expect(patients.length).toBeGreaterThan(1);
     expect(parts.map((p) => p['partition'])).toEqual(['p0', 'p1', 'pmax']);
 
-    const counts = new Map<string, number>();
-    const count = (key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
-    const check = async (
-      through: EngineDriver,
-      table: string,
-      properties: StringMap,
-      args: StringMap,
-      label: string,
-      mustRefuse: boolean,
-    ) => {
-      const outcome = await read(through, table, properties, args, label);
-      if ('refused' in outcome) {
-        expect(REFUSALS, `${label}: refused, but not as a clear refusal`).toContain(outcome.refused);
-        count(`refused ${outcome.refused}`);
-        return;
-      }
-      expect(mustRefuse, `${label}: read ${outcome.rows.length} rows instead of being refused`).toBe(false);
-      if (Object.keys(args).length > 0) {
-        // Nothing the statement did to its session survives the read: not even a DBA's function's lock.
-        expect(await lockFree(), `${label}: the read left a named lock held by a pooled connection`).toBe(true);
-        // A passthrough read may return what the same statement returns through the legitimate flow, nothing else.
-        const legit = await legitimatePassthrough(args['QUERY'] ?? '');
-        expect(await lockFree(), `${label}: the legitimate read left a named lock held by a pooled connection`).toBe(
-          true,
-        );
-        expect(
-          'rows' in legit,
-          `${label}: the legitimate flow refuses this statement (${'refused' in legit ? legit.refused : ''}), the forged split read it`,
-        ).toBe(true);
-        if ('rows' in legit) expect(outcome.rows, label).toEqual(legit.rows);
-      } else {
-        const allowed = legitimate.get(table) ?? new Set<number>();
-        const ids = idsOf(outcome.rows);
-        expect(
-          ids.filter((id) => !allowed.has(id)),
-          `${label}: rows outside the table`,
-        ).toEqual([]);
-        expect(new Set(ids).size, `${label}: a row read twice`).toBe(ids.length);
-        expect(
-          JSON.stringify(outcome.rows, (_, v) => (typeof v === 'bigint' ? String(v) : v)),
-          `${label}: another table's rows`,
-        ).not.toContain(OTHER_MARK);
-      }
-      count('read no more than legitimate');
-    };
+    const checker = forgedSplitChecker({
+      planner: driver,
+      schemaName: AURORA_DATABASE,
+      plans,
+      allowedIds: new Set(Array.from({ length: ROWS }, (_, i) => i + 1)),
+      otherMark: OTHER_MARK,
+      async sessionReleased(label) {
+        expect(await lockFree(), `${label}: left a named lock held by a pooled connection`).toBe(true);
+      },
+    });
+    const { check, counts } = checker;
 
     // The corpus: each names what it forges.
     const first = patients[0] ?? {};
@@ -369,9 +310,13 @@ describe('forged splits through the Aurora handler', () => {
       'where',
       'constructor',
     ];
-    const values = fc.oneof(
-      fc.constantFrom(...new Set([...patients, ...parts].flatMap((p) => Object.values(p)))),
-      fc.constantFrom(
+    const runs = await forgeRandomSplits({
+      seed: SEED,
+      runs: RUNS,
+      tables: [PATIENTS, PARTS],
+      issued: [...patients, ...parts],
+      names: names,
+      values: [
         'all',
         'range',
         'null',
@@ -390,33 +335,9 @@ describe('forged splits through the Aurora handler', () => {
         '9223372036854775807',
         '9223372036854775808',
         '-9223372036854775808',
-      ),
-      fc.constantFrom(...HOSTILE_STRINGS.filter((s) => s.length < 1000)),
-      fc.string({ maxLength: 12 }),
-      fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }).map(String),
-    );
-    const forged = fc.record({
-      table: fc.constantFrom(PATIENTS, PARTS),
-      base: fc.constantFrom(...patients, ...parts, {}),
-      edits: fc.dictionary(fc.constantFrom(...names), values, { maxKeys: 4 }),
-      drop: fc.subarray(names),
+      ],
+      check: (table, properties, label) => check(driver, table, properties, {}, label, false),
     });
-    let runs = 0;
-    await fc.assert(
-      fc.asyncProperty(forged, async ({ table, base, edits, drop }) => {
-        const properties: Record<string, string> = { ...base, ...edits };
-        for (const name of drop) delete properties[name];
-        await check(
-          driver,
-          table,
-          properties,
-          {},
-          `seed ${SEED} run ${runs++} ${table} ${JSON.stringify(properties).slice(0, 300)}`,
-          false,
-        );
-      }),
-      { seed: SEED, numRuns: RUNS, endOnFailure: true },
-    );
 
     // Nothing outlives a read: the database, named locks, and session variables on pooled connections.
     expect(await databaseState()).toBe(before);

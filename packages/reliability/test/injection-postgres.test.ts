@@ -13,8 +13,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { legitimatePassthrough } from './support/forged-split-reads.js';
 import {
-  FORGED_LOCK,
-  FORGED_SETTING,
+  expectSessionsClean,
   readOnlyBypasses,
   readingStatements,
   sessionStatements,
@@ -107,26 +106,7 @@ describe('passthrough statements on PostgreSQL', () => {
     for (const query of readingStatements(names))
       expect(await legitimatePassthrough(driver, query), query).toHaveProperty('rows');
     for (const query of sessionStatements()) await legitimatePassthrough(driver, query);
-    // Several reads, so pooled connections other than the first are asked too.
-    const seen = await Promise.all(
-      Array.from({ length: 8 }, () =>
-        legitimatePassthrough(
-          driver,
-          `SELECT current_setting('${FORGED_SETTING}', true) AS v, current_setting('search_path') AS p`,
-        ),
-      ),
-    );
-    for (const outcome of seen) expect(outcome).toEqual({ rows: [[null, '"$user", public']] });
-    let held = 'unknown';
-    for (let attempt = 0; attempt < 40; attempt++) {
-      const { rows } = await target.admin.query(
-        `SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = ${FORGED_LOCK}`,
-      );
-      held = (rows[0] as { n: string }).n;
-      if (held === '0') break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    expect(held, 'an advisory lock taken by a passthrough read is still held').toBe('0');
+    await expectSessionsClean(driver, target.admin);
     expect(await databaseState()).toBe(before);
   });
 

@@ -3,8 +3,13 @@
  * writes of every kind (DML, DDL, data-modifying CTEs, `COPY … TO PROGRAM`, locking reads, sequence
  * steps, a DBA's SECURITY DEFINER function that writes, `dblink_exec`, large-object import,
  * superuser-only functions, stacked statements) and session side effects (settings, advisory locks)
- * that must die with the read. Shared by the injection and forged-split suites.
+ * that must die with the read. Shared by the injection and forged-split suites, with the checks
+ * that nothing a session statement did reaches the next caller.
  */
+import type { EngineDriver } from '@athena-federation/connector-core/testing';
+import type pg from 'pg';
+import { expect } from 'vitest';
+import { legitimatePassthrough } from './forged-split-reads.js';
 
 /** The names the statements aim at, all of one PostgreSQL target's database. */
 export interface StatementTargets {
@@ -95,4 +100,30 @@ export function sessionStatements(): string[] {
 /** Plain reads: through the legitimate flow they return rows, and a forged split may return no more. */
 export function readingStatements(t: StatementTargets): string[] {
   return [`SELECT id, mrn FROM ${t.patients} WHERE id <= 3`, `SELECT id, mrn, steps FROM ${t.other}`];
+}
+
+/**
+ * Whether the advisory lock {@link sessionStatements} take is free again: the session holding it
+ * ends a moment after the connector closes its connection, so this polls for up to 2 s.
+ */
+export async function advisoryLockFree(admin: pg.Client): Promise<boolean> {
+  for (let attempt = 0; attempt < 40; attempt++) {
+    const { rows } = await admin.query(
+      `SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = ${FORGED_LOCK}`,
+    );
+    if ((rows[0] as { n: string }).n === '0') return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return false;
+}
+
+/**
+ * Asserts no advisory lock is held and no setting made by {@link sessionStatements} is seen by
+ * the next callers (several at once, so pooled connections other than the first are asked too).
+ */
+export async function expectSessionsClean(driver: EngineDriver, admin: pg.Client): Promise<void> {
+  expect(await advisoryLockFree(admin), 'an advisory lock taken by a passthrough read is still held').toBe(true);
+  const query = `SELECT current_setting('${FORGED_SETTING}', true) AS v, current_setting('search_path') AS p`;
+  const seen = await Promise.all(Array.from({ length: 8 }, () => legitimatePassthrough(driver, query)));
+  for (const outcome of seen) expect(outcome).toEqual({ rows: [[null, '"$user", public']] });
 }
