@@ -20,8 +20,21 @@ export interface ProtocolReader {
   close(): Promise<void>;
 }
 
+/** Where a reader reads: the connection string and the table (default: MariaDB's benchmark table). */
+export interface ProtocolSource {
+  readonly connectionString: string;
+  readonly schemaName: string;
+  readonly tableName: string;
+}
+
+const MARIADB_SOURCE: ProtocolSource = {
+  connectionString: `mysql://jdbc:mysql://${BENCH_SERVER.host}:${BENCH_SERVER.port}/${BENCH_DATABASE}?user=${BENCH_SERVER.user}`,
+  schemaName: BENCH_DATABASE,
+  tableName: BENCH_TABLE,
+};
+
 /** A reader whose connector cuts the table into splits of about `targetRowsPerSplit` rows. */
-export function createProtocolReader(targetRowsPerSplit: number): ProtocolReader {
+export function createProtocolReader(targetRowsPerSplit: number, source = MARIADB_SOURCE): ProtocolReader {
   let rows = 0;
   const spill: SpillServices = {
     async prepareSplits() {
@@ -57,7 +70,7 @@ export function createProtocolReader(targetRowsPerSplit: number): ProtocolReader
   };
   const connector = createAuroraConnector({
     env: {
-      default: `mysql://jdbc:mysql://${BENCH_SERVER.host}:${BENCH_SERVER.port}/${BENCH_DATABASE}?user=${BENCH_SERVER.user}`,
+      default: source.connectionString,
       target_rows_per_split: String(targetRowsPerSplit),
     },
   });
@@ -67,7 +80,7 @@ export function createProtocolReader(targetRowsPerSplit: number): ProtocolReader
     transport: inProcessTransport(createLambdaHandler(connector, { config, spill })),
     catalogName: 'aurora_bench',
   });
-  const tableName = { schemaName: BENCH_DATABASE, tableName: BENCH_TABLE };
+  const tableName = { schemaName: source.schemaName, tableName: source.tableName };
   const constraints = makeConstraints();
   let table: GetTableResponse | undefined;
   return {

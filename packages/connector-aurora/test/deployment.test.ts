@@ -50,6 +50,8 @@ testSamTemplate({
     'PermissionsBoundaryARN',
     'KMSKeyId',
     'LogRetentionInDays',
+    // athena-postgresql.yaml's, for PostgreSQL catalogs.
+    'DefaultScale',
   ],
 });
 

@@ -83,6 +83,8 @@ export interface PostgresPoolsOptions {
 export class PostgresPools {
   readonly #options: PostgresPoolsOptions;
   readonly #pools = new Map<string, PoolEntry>();
+  /** Pools being made, so concurrent first requests of a catalog share one pool instead of each leaking one. */
+  readonly #pending = new Map<string, { readonly identity: string; readonly pool: Promise<pg.Pool> }>();
 
   constructor(options: PostgresPoolsOptions) {
     this.#options = options;
@@ -102,7 +104,27 @@ export class PostgresPools {
       .digest('hex');
     const existing = this.#pools.get(settings.source);
     if (existing !== undefined && existing.identity === identity) return existing.pool;
-    if (existing !== undefined) void existing.pool.end().catch(() => undefined);
+    const pending = this.#pending.get(settings.source);
+    if (pending !== undefined && pending.identity === identity) return pending.pool;
+    const creation = this.#create(settings, user, password);
+    this.#pending.set(settings.source, { identity, pool: creation });
+    try {
+      const pool = await creation;
+      const replaced = this.#pools.get(settings.source);
+      if (replaced !== undefined) void replaced.pool.end().catch(() => undefined);
+      this.#pools.set(settings.source, { identity, pool });
+      return pool;
+    } finally {
+      if (this.#pending.get(settings.source)?.pool === creation) this.#pending.delete(settings.source);
+    }
+  }
+
+  /** Makes the pool of `settings` with these credentials, settling TLS for prefer and allow on its first connection. */
+  async #create(
+    settings: PostgresConnectionSettings,
+    user: string | undefined,
+    password: string | undefined,
+  ): Promise<pg.Pool> {
     // Loaded with the first PostgreSQL pool, so MySQL-only functions never compile it.
     const { Pool } = (await import('pg')).default;
     const make = async (useTls: boolean): Promise<pg.Pool> => {
@@ -143,7 +165,6 @@ export class PostgresPools {
         pool = await make(!firstTls);
       }
     }
-    this.#pools.set(settings.source, { identity, pool });
     return pool;
   }
 
@@ -151,6 +172,9 @@ export class PostgresPools {
   async end(): Promise<void> {
     const pools = [...this.#pools.values()];
     this.#pools.clear();
+    // Pools still being made are ended once they are.
+    for (const { pool } of this.#pending.values()) void pool.then((p) => p.end()).catch(() => undefined);
+    this.#pending.clear();
     await Promise.all(pools.map((entry) => entry.pool.end().catch(() => undefined)));
   }
 }
