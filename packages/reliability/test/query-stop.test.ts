@@ -150,24 +150,22 @@ describe('reads stop when Athena stops the query', () => {
   const dynamoTable = { schemaName: 'default', tableName: 'stop_readings' };
   const postgresTable = { schemaName: 'public', tableName: 'stop_slow_rows' };
 
-  it('a slow MySQL stream ends within two seconds of StopQueryExecution, answering the rows read so far', async () => {
-    const stopped = await readStoppingAfter(aurora, mysqlTable, await startQuery(), 1500);
-    console.info(
-      `[reliability] query stop: MySQL read ended ${Math.round(stopped.afterStopMs ?? 0)} ms after StopQueryExecution with ${stopped.rows} of 2500 rows`,
-    );
-    // Rows reach core 1,024 at a time (2 s of this view), so the answer may hold none yet; it is an answer, not an error.
-    expect(stopped.afterStopMs).toBeLessThan(2500);
-    expect(stopped.rows).toBeLessThan(2500);
-  }, 60_000);
-
-  it('a slow PostgreSQL cursor read ends within two seconds of StopQueryExecution, answering the rows read so far', async () => {
-    const stopped = await readStoppingAfter(postgres, postgresTable, await startQuery(), 1500);
-    console.info(
-      `[reliability] query stop: PostgreSQL read ended ${Math.round(stopped.afterStopMs ?? 0)} ms after StopQueryExecution with ${stopped.rows} of 2500 rows`,
-    );
-    expect(stopped.afterStopMs).toBeLessThan(2500);
-    expect(stopped.rows).toBeLessThan(2500);
-  }, 60_000);
+  // Rows reach core 1,024 at a time (2 s of these views), so the answer may hold none yet; it is an answer, not an error.
+  it.each([
+    { engine: 'MySQL', read: 'stream', connector: () => aurora, table: mysqlTable },
+    { engine: 'PostgreSQL', read: 'cursor read', connector: () => postgres, table: postgresTable },
+  ])(
+    'a slow $engine $read ends within two seconds of StopQueryExecution, answering the rows read so far',
+    async ({ engine, connector, table }) => {
+      const stopped = await readStoppingAfter(connector(), table, await startQuery(), 1500);
+      console.info(
+        `[reliability] query stop: ${engine} read ended ${Math.round(stopped.afterStopMs ?? 0)} ms after StopQueryExecution with ${stopped.rows} of 2500 rows`,
+      );
+      expect(stopped.afterStopMs).toBeLessThan(2500);
+      expect(stopped.rows).toBeLessThan(2500);
+    },
+    60_000,
+  );
 
   it('a slow DynamoDB scan ends within two seconds of StopQueryExecution, answering the pages read so far', async () => {
     const connector = dynamoDbConnector({ endpoint: slowScans.endpoint });
