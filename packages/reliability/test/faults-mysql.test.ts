@@ -3,13 +3,19 @@
 // and row locks held by a writer (on the private server, with innodb_lock_wait_timeout=1).
 // Connector reads never lock, so no lock wait timeout can reach them: that is what is proven, down
 // to a FOR UPDATE passthrough query, which is refused at once rather than left waiting.
-import type { Split } from '@athena-federation/connector-core';
 import { type AuroraConnector, createAuroraConnector } from '@athena-federation/connector-aurora';
-import { type EngineDriver, ensureBucket, makeConstraints } from '@athena-federation/connector-core/testing';
-import { Table, type RecordBatch } from 'apache-arrow';
+import { ensureBucket } from '@athena-federation/connector-core/testing';
 import { type Pool, createPool } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actMidRead, faultEngine } from './support/faults-engine.js';
+import {
+  actMidRead,
+  faultEngine,
+  planQuery,
+  smallBlocks,
+  readAcrossRestart,
+  readWhileDown,
+  titleUnless,
+} from './support/faults-engine.js';
 import {
   ATHENA_CONNECTOR_EXCEPTION,
   columnTexts,
@@ -33,16 +39,10 @@ import {
 } from './support/faults-mariadb.js';
 
 const SPILL_BUCKET = 'reliability-faults-mysql-spill';
-/**
- * Handler settings for faults timed by rows read: 64 KiB blocks (MAX_BLOCK_SIZE_BYTES), so the
- * connector hands over a batch every chunk instead of holding a whole 16 MB block first.
- */
-const SMALL_BLOCKS = { spillBucket: SPILL_BUCKET, env: { MAX_BLOCK_SIZE_BYTES: '65536' } };
+const SMALL_BLOCKS = smallBlocks(SPILL_BUCKET);
 const ledger = createLedger('MySQL');
 const unavailable = throwawayMariaDbUnavailable();
-/** A describe title that carries the reason when the private server cannot run here. */
-const needsPrivateServer = (title: string) =>
-  unavailable === undefined ? title : `${title} (skipped: ${unavailable})`;
+const needsPrivateServer = (title: string) => titleUnless(unavailable, title);
 
 let shared: Pool;
 const connectors: AuroraConnector[] = [];
@@ -64,21 +64,6 @@ async function readerIds(pool: Pool, table: string): Promise<number[]> {
     ['Sleep', `%\`${FAULTS_DATABASE}\`.\`${table}\`%`],
   );
   return (rows as { id: number | string }[]).map((r) => Number(r.id));
-}
-
-/** Ping, table, splits: the first half of a query, so faults can land between splits. */
-async function plan(driver: EngineDriver, tableName: string) {
-  await driver.ping();
-  const definition = await driver.getTable({ schemaName: FAULTS_DATABASE, tableName });
-  const constraints = makeConstraints();
-  const splits = await driver.getSplits(definition, await driver.getTableLayout(definition, constraints), constraints);
-  const read = async (split: Split): Promise<RecordBatch[]> =>
-    (await driver.readSplit(definition.tableName, definition.schema, split, constraints)).batches;
-  return { definition, splits, read };
-}
-
-function tableOf(batches: readonly RecordBatch[]): Table {
-  return new Table(batches.filter((b) => b.numRows > 0));
 }
 
 beforeAll(async () => {
@@ -163,42 +148,31 @@ describe.skipIf(unavailable !== undefined)(needsPrivateServer('a private MariaDB
   const splitting = () => auroraOn(server.port, { target_rows_per_split: String(ROWS / 4) });
 
   it('reads every row once when the server restarts between two splits (the pool reconnects)', async () => {
-    const connector = splitting();
-    const query = await plan(faultEngine(connector, { spillBucket: SPILL_BUCKET }), TABLE);
+    const query = await planQuery(faultEngine(splitting(), { spillBucket: SPILL_BUCKET }), {
+      schemaName: FAULTS_DATABASE,
+      tableName: TABLE,
+    });
     expect(query.splits.length).toBeGreaterThan(2);
-    const [first, ...rest] = query.splits;
-    if (first === undefined) throw new Error('no splits');
-    const batches = await query.read(first);
     const startsBefore = server.starts;
-    await server.stop();
-    await server.start();
+    const table = await readAcrossRestart(query, server);
     ledger.faults++;
     expect(server.starts).toBe(startsBefore + 1);
-    for (const split of rest) batches.push(...(await query.read(split)));
-    expectEveryRowOnce(ledger, tableOf(batches), 'id', expected);
+    expectEveryRowOnce(ledger, table, 'id', expected);
   });
 
-  it('fails a split clearly while the server is down, and reads it once it is back', async () => {
-    const connector = splitting();
-    const query = await plan(faultEngine(connector, { spillBucket: SPILL_BUCKET }), TABLE);
-    const [first, second, ...rest] = query.splits;
-    if (first === undefined || second === undefined) throw new Error('expected two splits');
-    const batches = await query.read(first);
-    await server.stop();
-    try {
-      const error = await failureOf(query.read(second));
-      ledger.faults++;
-      expectClearError(
-        error,
-        ATHENA_CONNECTOR_EXCEPTION,
-        /The connection to MySQL failed \((ECONNREFUSED|PROTOCOL_CONNECTION_LOST|ECONNRESET)\)/,
-      );
-    } finally {
-      if (!server.running) await server.start();
-    }
-    // Athena retries the failed split; it then reads normally.
-    for (const split of [second, ...rest]) batches.push(...(await query.read(split)));
-    expectEveryRowOnce(ledger, tableOf(batches), 'id', expected);
+  it('fails a split clearly while the server is down, and reads it once it is back (Athena retries it)', async () => {
+    const query = await planQuery(faultEngine(splitting(), { spillBucket: SPILL_BUCKET }), {
+      schemaName: FAULTS_DATABASE,
+      tableName: TABLE,
+    });
+    const { failure, table } = await readWhileDown(query, server);
+    ledger.faults++;
+    expectClearError(
+      failure,
+      ATHENA_CONNECTOR_EXCEPTION,
+      /The connection to MySQL failed \((ECONNREFUSED|PROTOCOL_CONNECTION_LOST|ECONNRESET)\)/,
+    );
+    expectEveryRowOnce(ledger, table, 'id', expected);
   });
 
   it('fails the read naming the lost connection when the server shuts down mid-stream', async () => {

@@ -6,17 +6,17 @@
 // table and constraints returns: rows of that table only, as the source holds them. Afterwards the
 // database is unchanged (checksums), no named lock is held, and no session variable set by a
 // forged statement is visible to the next caller on a pooled connection.
-import { readRows, type GetTableResponse, type Split, type StringMap } from '@athena-federation/connector-core';
-import {
-  EngineDriver,
-  LambdaInvocationError,
-  inProcessTransport,
-  makeConstraints,
-} from '@athena-federation/connector-core/testing';
-import fc from 'fast-check';
+import type { StringMap } from '@athena-federation/connector-core';
+import { EngineDriver, inProcessTransport } from '@athena-federation/connector-core/testing';
 import { createConnection } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkError, checkRows } from './support/fuzz-check.js';
+import {
+  type PlannedTable,
+  QUERY_FUNCTION,
+  forgeRandomSplits,
+  forgedSplitChecker,
+  legitimatePassthrough as legitimatePassthroughOf,
+} from './support/forged-split-reads.js';
 import { planReads } from './support/read-all.js';
 import { HOSTILE_STRINGS } from './support/request-corpus.js';
 import { AURORA_DATABASE, MARIADB, patientRow, startAuroraTarget, type Target } from './support/targets.js';
@@ -30,13 +30,12 @@ const OTHER = 'forged_other';
 /** Rows of the other table carry this in every text column: it must never come back from a read of another table. */
 const OTHER_MARK = 'OTHER-ROW';
 const LOCK = 'forged_split_lock';
-const QUERY_FUNCTION = 'SYSTEM.QUERY';
 const qualified = (table: string) => `\`${AURORA_DATABASE}\`.\`${table}\``;
 
 let target: Target;
 let disabled: Target;
 let driver: EngineDriver;
-let plans: Map<string, { table: GetTableResponse; splits: Split[] }>;
+let plans: Map<string, PlannedTable>;
 
 /** Every table and routine this file creates, with their checksums. */
 async function databaseState(): Promise<string> {
@@ -107,53 +106,6 @@ afterAll(async () => {
   await disabled?.stop();
 });
 
-/** The outcome of one ReadRecords: its rows, or the error code of a clear refusal. */
-type Outcome = { readonly rows: unknown[][] } | { readonly refused: string };
-
-async function read(
-  through: EngineDriver,
-  table: string,
-  properties: StringMap,
-  args: StringMap,
-  label: string,
-): Promise<Outcome> {
-  const plan = plans.get(table) ?? plans.get(PATIENTS);
-  if (plan === undefined) throw new Error('no plan');
-  const split = { ...(plan.splits[0] as Split), properties };
-  // A passthrough read asks for the statement's own columns where GetTable can describe them, so it gets as far as running.
-  const schema =
-    Object.keys(args).length === 0
-      ? plan.table.schema
-      : await driver
-          .getTable(
-            { schemaName: 'system', tableName: 'query' },
-            { schemaFunctionName: QUERY_FUNCTION, QUERY: args['QUERY'] ?? '' },
-          )
-          .then(
-            (t) => t.schema,
-            () => plan.table.schema,
-          );
-  try {
-    const { batches } = await through.readSplit(
-      { schemaName: AURORA_DATABASE, tableName: table },
-      schema,
-      split,
-      makeConstraints({ queryPassthroughArguments: args }),
-    );
-    // A table read holds that table's rows, as the source has them; a passthrough read is compared with the legitimate flow's.
-    const rows = batches.flatMap((b) => {
-      if (Object.keys(args).length === 0) checkRows(b, label);
-      return readRows(b);
-    });
-    return { rows };
-  } catch (error) {
-    if (!(error instanceof LambdaInvocationError)) throw error;
-    const failure = Object.assign(new Error(error.error.errorMessage), { name: error.error.errorType });
-    failure.stack = `${failure.name}: ${failure.message}`;
-    return { refused: checkError(failure, label) };
-  }
-}
-
 /**
  * Whether a named lock taken by a statement is free again. The lock dies with its session, which
  * the server ends a moment after the connector closes the connection: polled for up to 2 s.
@@ -172,27 +124,7 @@ async function lockFree(): Promise<boolean> {
   }
 }
 
-/** The rows the legitimate flow returns for a passthrough query (GetTable, GetSplits, ReadRecords), or its refusal. */
-async function legitimatePassthrough(query: string): Promise<Outcome> {
-  const args = { schemaFunctionName: QUERY_FUNCTION, QUERY: query };
-  try {
-    const table = await driver.getTable({ schemaName: 'system', tableName: 'query' }, args);
-    const constraints = makeConstraints({ queryPassthroughArguments: args });
-    const splits = await driver.getSplits(table, await driver.getTableLayout(table, constraints), constraints);
-    const rows: unknown[][] = [];
-    for (const split of splits)
-      for (const batch of (await driver.readSplit(table.tableName, table.schema, split, constraints)).batches)
-        rows.push(...readRows(batch));
-    return { rows };
-  } catch (error) {
-    if (error instanceof LambdaInvocationError)
-      return { refused: /^\[(\w+)\]/.exec(error.error.errorMessage)?.[1] ?? 'unclear' };
-    throw error;
-  }
-}
-
-const REFUSALS = ['InvalidInputException', 'EntityNotFoundException', 'OperationNotSupportedException'];
-const idsOf = (rows: readonly unknown[][]) => rows.map((r) => Number(r[0]));
+const legitimatePassthrough = (query: string) => legitimatePassthroughOf(driver, query);
 
 /** Statements a passthrough split may carry: reads, and statements with effects beyond their own result. */
 const STATEMENTS = [
@@ -222,59 +154,22 @@ describe('forged splits through the Aurora handler', () => {
   }, async () => {
     const before = await databaseState();
     await driver.ping();
-    const legitimate = new Map<string, Set<number>>();
-    for (const table of [PATIENTS, PARTS])
-      legitimate.set(table, new Set(Array.from({ length: ROWS }, (_, i) => i + 1)));
     const patients = plans.get(PATIENTS)?.splits.map((s) => s.properties) ?? [];
     const parts = plans.get(PARTS)?.splits.map((s) => s.properties) ?? [];
     expect(patients.length).toBeGreaterThan(1);
     expect(parts.map((p) => p['partition'])).toEqual(['p0', 'p1', 'pmax']);
 
-    const counts = new Map<string, number>();
-    const count = (key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
-    const check = async (
-      through: EngineDriver,
-      table: string,
-      properties: StringMap,
-      args: StringMap,
-      label: string,
-      mustRefuse: boolean,
-    ) => {
-      const outcome = await read(through, table, properties, args, label);
-      if ('refused' in outcome) {
-        expect(REFUSALS, `${label}: refused, but not as a clear refusal`).toContain(outcome.refused);
-        count(`refused ${outcome.refused}`);
-        return;
-      }
-      expect(mustRefuse, `${label}: read ${outcome.rows.length} rows instead of being refused`).toBe(false);
-      if (Object.keys(args).length > 0) {
-        // Nothing the statement did to its session survives the read: not even a DBA's function's lock.
-        expect(await lockFree(), `${label}: the read left a named lock held by a pooled connection`).toBe(true);
-        // A passthrough read may return what the same statement returns through the legitimate flow, nothing else.
-        const legit = await legitimatePassthrough(args['QUERY'] ?? '');
-        expect(await lockFree(), `${label}: the legitimate read left a named lock held by a pooled connection`).toBe(
-          true,
-        );
-        expect(
-          'rows' in legit,
-          `${label}: the legitimate flow refuses this statement (${'refused' in legit ? legit.refused : ''}), the forged split read it`,
-        ).toBe(true);
-        if ('rows' in legit) expect(outcome.rows, label).toEqual(legit.rows);
-      } else {
-        const allowed = legitimate.get(table) ?? new Set<number>();
-        const ids = idsOf(outcome.rows);
-        expect(
-          ids.filter((id) => !allowed.has(id)),
-          `${label}: rows outside the table`,
-        ).toEqual([]);
-        expect(new Set(ids).size, `${label}: a row read twice`).toBe(ids.length);
-        expect(
-          JSON.stringify(outcome.rows, (_, v) => (typeof v === 'bigint' ? String(v) : v)),
-          `${label}: another table's rows`,
-        ).not.toContain(OTHER_MARK);
-      }
-      count('read no more than legitimate');
-    };
+    const checker = forgedSplitChecker({
+      planner: driver,
+      schemaName: AURORA_DATABASE,
+      plans,
+      allowedIds: new Set(Array.from({ length: ROWS }, (_, i) => i + 1)),
+      otherMark: OTHER_MARK,
+      async sessionReleased(label) {
+        expect(await lockFree(), `${label}: left a named lock held by a pooled connection`).toBe(true);
+      },
+    });
+    const { check, counts } = checker;
 
     // The corpus: each names what it forges.
     const first = patients[0] ?? {};
@@ -415,9 +310,13 @@ describe('forged splits through the Aurora handler', () => {
       'where',
       'constructor',
     ];
-    const values = fc.oneof(
-      fc.constantFrom(...new Set([...patients, ...parts].flatMap((p) => Object.values(p)))),
-      fc.constantFrom(
+    const runs = await forgeRandomSplits({
+      seed: SEED,
+      runs: RUNS,
+      tables: [PATIENTS, PARTS],
+      issued: [...patients, ...parts],
+      names: names,
+      values: [
         'all',
         'range',
         'null',
@@ -436,33 +335,9 @@ describe('forged splits through the Aurora handler', () => {
         '9223372036854775807',
         '9223372036854775808',
         '-9223372036854775808',
-      ),
-      fc.constantFrom(...HOSTILE_STRINGS.filter((s) => s.length < 1000)),
-      fc.string({ maxLength: 12 }),
-      fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }).map(String),
-    );
-    const forged = fc.record({
-      table: fc.constantFrom(PATIENTS, PARTS),
-      base: fc.constantFrom(...patients, ...parts, {}),
-      edits: fc.dictionary(fc.constantFrom(...names), values, { maxKeys: 4 }),
-      drop: fc.subarray(names),
+      ],
+      check: (table, properties, label) => check(driver, table, properties, {}, label, false),
     });
-    let runs = 0;
-    await fc.assert(
-      fc.asyncProperty(forged, async ({ table, base, edits, drop }) => {
-        const properties: Record<string, string> = { ...base, ...edits };
-        for (const name of drop) delete properties[name];
-        await check(
-          driver,
-          table,
-          properties,
-          {},
-          `seed ${SEED} run ${runs++} ${table} ${JSON.stringify(properties).slice(0, 300)}`,
-          false,
-        );
-      }),
-      { seed: SEED, numRuns: RUNS, endOnFailure: true },
-    );
 
     // Nothing outlives a read: the database, named locks, and session variables on pooled connections.
     expect(await databaseState()).toBe(before);

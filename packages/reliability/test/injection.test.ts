@@ -1,8 +1,8 @@
-// SQL injection regression through the Aurora connector's Lambda handler on MariaDB: every string
-// of the corpus travels as a schema name, a table name, an IN-list value and a range bound. Names
-// are refused as not found; constants select exactly the rows that hold them (here: only the real
-// record number sent alongside); the source table is unchanged afterwards. The user the connector
-// connects as may write and drop, so an injection that ran would show.
+// SQL injection regression through the Aurora connector's Lambda handler, on MariaDB and on
+// PostgreSQL: every string of the corpus travels as a schema name, a table name, an IN-list value
+// and a range bound. Names are refused as not found; constants select exactly the rows that hold
+// them (here: only the real record number sent alongside); the source table is unchanged
+// afterwards. The user the connector connects as may write and drop, so an injection that ran would show.
 import { Utf8 } from 'apache-arrow';
 import {
   EngineDriver,
@@ -10,47 +10,54 @@ import {
   inProcessTransport,
   makeConstraints,
 } from '@athena-federation/connector-core/testing';
-import { createConnection } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inList, ranges } from '../../connector-aurora/test/support/value-sets.js';
 import { checkBatches, planReads } from './support/read-all.js';
 import { HOSTILE_STRINGS } from './support/request-corpus.js';
-import { AURORA_DATABASE, MARIADB, patientRow, startAuroraTarget, type Target } from './support/targets.js';
+import { patientRow, startAuroraTarget, startPostgresTarget, type Target } from './support/targets.js';
 
 const ROWS = 50;
 /** Arrow Utf8 (UTF-8) cannot carry a lone surrogate, so Athena could not send one as a constant. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-let target: Target;
-let driver: EngineDriver;
 
-async function checksum(): Promise<string> {
-  const admin = await createConnection({ ...MARIADB, user: 'root' });
-  try {
-    const [rows] = await admin.query(`CHECKSUM TABLE \`${AURORA_DATABASE}\`.\`${target.table.tableName}\``);
-    return JSON.stringify(rows);
-  } finally {
-    await admin.end();
-  }
-}
+/** Each engine's target, and how its refusal of a hostile name reads. */
+const ENGINES = [
+  {
+    engine: 'MariaDB',
+    start: () => startAuroraTarget({ table: 'injection_patients', rows: ROWS }),
+    // Names MySQL cannot compare with information_schema (characters beyond utf8mb3) fail as
+    // InternalServiceException naming the MySQL error today; the README lists that for the Aurora connector.
+    refusal:
+      /^\[(EntityNotFoundException|InvalidInputException|InternalServiceException)\] (Schema|Table|MySQL failed \(ER_[A-Z0-9_]+\)|MySQL rejected the statement \(ER_[A-Z0-9_]+\))/,
+  },
+  {
+    engine: 'PostgreSQL',
+    start: () => startPostgresTarget({ table: 'Injection_Patients', rows: ROWS }),
+    refusal:
+      /^\[(EntityNotFoundException|InvalidInputException)\] (Schema|Table|PostgreSQL rejected the statement \(22[0-9A-Z]{3}\))/,
+  },
+];
 
-beforeAll(async () => {
-  target = await startAuroraTarget({ table: 'injection_patients', rows: ROWS });
-  driver = new EngineDriver({ transport: inProcessTransport(target.handler), catalogName: 'reliability' });
-});
-afterAll(async () => {
-  await target?.stop();
-});
+describe.each(ENGINES)('SQL injection corpus through the Aurora handler on $engine', ({ start, refusal }) => {
+  let target: Target;
+  let driver: EngineDriver;
+  const checksum = async () => (await target.checksum?.()) ?? '';
 
-describe('SQL injection corpus through the Aurora handler', () => {
-  // Names MySQL cannot compare with information_schema (characters beyond utf8mb3) fail as
-  // InternalServiceException naming the MySQL error today; the README lists that for the Aurora connector.
+  beforeAll(async () => {
+    target = await start();
+    driver = new EngineDriver({ transport: inProcessTransport(target.handler), catalogName: 'reliability' });
+  });
+  afterAll(async () => {
+    await target?.stop();
+  });
+
   it(`refuses ${HOSTILE_STRINGS.length} hostile schema and table names with an error naming the cause`, async () => {
     const before = await checksum();
     await driver.ping();
     for (const name of HOSTILE_STRINGS) {
       for (const table of [
         { schemaName: name, tableName: 'patients' },
-        { schemaName: AURORA_DATABASE, tableName: name },
+        { schemaName: target.table.schemaName, tableName: name },
       ]) {
         const error = await driver.getTable(table).then(
           () => undefined,
@@ -58,9 +65,7 @@ describe('SQL injection corpus through the Aurora handler', () => {
         );
         expect(error, JSON.stringify(table).slice(0, 120)).toBeInstanceOf(LambdaInvocationError);
         const message = (error as LambdaInvocationError).error.errorMessage;
-        expect(message).toMatch(
-          /^\[(EntityNotFoundException|InvalidInputException|InternalServiceException)\] (Schema|Table|MySQL failed \(ER_[A-Z0-9_]+\)|MySQL rejected the statement \(ER_[A-Z0-9_]+\))/,
-        );
+        expect(message).toMatch(refusal);
       }
     }
     expect(await checksum()).toBe(before);

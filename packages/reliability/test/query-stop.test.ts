@@ -1,6 +1,6 @@
 // Reads stop when Athena stops the query (Java's QueryStatusChecker): a real query execution in
 // moto_server's Athena (StartQueryExecution, kept running by moto's state manager) is the query
-// whose splits a slow MySQL stream and a slow DynamoDB scan read; StopQueryExecution mid-read must
+// whose splits a slow MySQL stream, a slow PostgreSQL cursor read and a slow DynamoDB scan read; StopQueryExecution mid-read must
 // end each read within a second or two, answered with what was read (as Java answers), while the
 // same reads of a query that keeps running go to the end. The handler's defaults are used: a check
 // a second into the read, then one a second, `AWS_ENDPOINT_URL` pointing the Athena client at moto.
@@ -34,12 +34,20 @@ import {
   createSequenceTable,
   openFaultsDatabase,
 } from './support/faults-mariadb.js';
+import {
+  type FaultsDatabase,
+  createFaultsDatabase,
+  createPostgresSequenceTable,
+  createSlowView,
+} from './support/faults-postgres.js';
 import { type FaultProxy, dynamoDbOperation, startFaultProxy } from './support/faults-proxy.js';
 
 const SPILL_BUCKET = 'reliability-query-stop-spill';
 const athena = new AthenaClient({});
 let admin: Pool;
 let aurora: AuroraConnector;
+let postgresDatabase: FaultsDatabase;
+let postgres: AuroraConnector;
 let dynamo: Dynalite;
 let slowScans: FaultProxy;
 
@@ -109,6 +117,11 @@ beforeAll(async () => {
   // Every row costs the server 2 ms: the whole table streams for about 5 s.
   await admin.query('CREATE OR REPLACE VIEW stop_slow_rows AS SELECT id, label FROM stop_rows WHERE SLEEP(0.002) = 0');
   aurora = createAuroraConnector({ env: auroraEnv(SHARED_MARIADB.port) });
+  postgresDatabase = await createFaultsDatabase();
+  await createPostgresSequenceTable(postgresDatabase.admin, 'stop_rows', 2500);
+  // 2 ms a row, as the MySQL view: about 5 s in all, a FETCH of 1,024 rows about 2 s.
+  await createSlowView(postgresDatabase.admin, 'stop_slow_rows', 'stop_rows', 2);
+  postgres = createAuroraConnector({ env: postgresDatabase.env() });
   dynamo = await startDynalite();
   await createReadingsTable(dynamo.client, 'stop_readings', readingItems(1200));
   // Pages of 50 items, each 250 ms late: a 2-segment scan takes about 3 s.
@@ -122,6 +135,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await aurora?.close();
+  await postgres?.close();
+  await postgresDatabase?.drop();
   await admin?.query('DROP VIEW IF EXISTS stop_slow_rows');
   await admin?.query('DROP TABLE IF EXISTS stop_rows');
   await admin?.end();
@@ -133,16 +148,24 @@ afterAll(async () => {
 describe('reads stop when Athena stops the query', () => {
   const mysqlTable = { schemaName: FAULTS_DATABASE, tableName: 'stop_slow_rows' };
   const dynamoTable = { schemaName: 'default', tableName: 'stop_readings' };
+  const postgresTable = { schemaName: 'public', tableName: 'stop_slow_rows' };
 
-  it('a slow MySQL stream ends within two seconds of StopQueryExecution, answering the rows read so far', async () => {
-    const stopped = await readStoppingAfter(aurora, mysqlTable, await startQuery(), 1500);
-    console.info(
-      `[reliability] query stop: MySQL read ended ${Math.round(stopped.afterStopMs ?? 0)} ms after StopQueryExecution with ${stopped.rows} of 2500 rows`,
-    );
-    // Rows reach core 1,024 at a time (2 s of this view), so the answer may hold none yet; it is an answer, not an error.
-    expect(stopped.afterStopMs).toBeLessThan(2500);
-    expect(stopped.rows).toBeLessThan(2500);
-  }, 60_000);
+  // Rows reach core 1,024 at a time (2 s of these views), so the answer may hold none yet; it is an answer, not an error.
+  it.each([
+    { engine: 'MySQL', read: 'stream', connector: () => aurora, table: mysqlTable },
+    { engine: 'PostgreSQL', read: 'cursor read', connector: () => postgres, table: postgresTable },
+  ])(
+    'a slow $engine $read ends within two seconds of StopQueryExecution, answering the rows read so far',
+    async ({ engine, connector, table }) => {
+      const stopped = await readStoppingAfter(connector(), table, await startQuery(), 1500);
+      console.info(
+        `[reliability] query stop: ${engine} read ended ${Math.round(stopped.afterStopMs ?? 0)} ms after StopQueryExecution with ${stopped.rows} of 2500 rows`,
+      );
+      expect(stopped.afterStopMs).toBeLessThan(2500);
+      expect(stopped.rows).toBeLessThan(2500);
+    },
+    60_000,
+  );
 
   it('a slow DynamoDB scan ends within two seconds of StopQueryExecution, answering the pages read so far', async () => {
     const connector = dynamoDbConnector({ endpoint: slowScans.endpoint });
@@ -157,6 +180,8 @@ describe('reads stop when Athena stops the query', () => {
   it('reads of a query that keeps running go to the end, checked in the background', async () => {
     const mysql = await readStoppingAfter(aurora, mysqlTable, await startQuery(), undefined);
     expect(mysql.rows).toBe(2500);
+    const cursor = await readStoppingAfter(postgres, postgresTable, await startQuery(), undefined);
+    expect(cursor.rows).toBe(2500);
     const scan = await readStoppingAfter(
       dynamoDbConnector({ endpoint: slowScans.endpoint }),
       dynamoTable,

@@ -5,13 +5,20 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import {
   type Connector,
+  type Split,
   type TableName,
   createLambdaHandler,
   createS3SpillServices,
   loadHandlerConfig,
 } from '@athena-federation/connector-core';
-import { EngineDriver, inProcessTransport, makeConstraints } from '@athena-federation/connector-core/testing';
+import {
+  EngineDriver,
+  type LambdaInvocationError,
+  inProcessTransport,
+  makeConstraints,
+} from '@athena-federation/connector-core/testing';
 import { RecordBatch, Table } from 'apache-arrow';
+import { failureOf } from './faults-ledger.js';
 
 /** How one fault test's engine and handler are set up. */
 export interface FaultEngineOptions {
@@ -109,4 +116,75 @@ export async function scanWithReadDeadline(
   );
   const batches = reads.flatMap((read) => read.batches).filter((batch) => batch.numRows > 0);
   return { table: batches.length === 0 ? new Table(definition.schema) : new Table(batches) };
+}
+
+/**
+ * Handler settings for faults timed by rows read: 64 KiB blocks (MAX_BLOCK_SIZE_BYTES), so the
+ * connector hands over a batch every chunk instead of holding a whole 16 MB block first.
+ */
+export function smallBlocks(spillBucket: string): FaultEngineOptions {
+  return { spillBucket, env: { MAX_BLOCK_SIZE_BYTES: '65536' } };
+}
+
+/** A describe title that carries the reason when a private server cannot run here (`unavailable`). */
+export function titleUnless(unavailable: string | undefined, title: string): string {
+  return unavailable === undefined ? title : `${title} (skipped: ${unavailable})`;
+}
+
+/** Ping, table, splits: the first half of a query, so faults can land between splits; `read` reads one split. */
+export async function planQuery(driver: EngineDriver, tableName: TableName) {
+  await driver.ping();
+  const definition = await driver.getTable(tableName);
+  const constraints = makeConstraints();
+  const splits = await driver.getSplits(definition, await driver.getTableLayout(definition, constraints), constraints);
+  const read = async (split: Split): Promise<RecordBatch[]> =>
+    (await driver.readSplit(definition.tableName, definition.schema, split, constraints)).batches;
+  return { definition, splits, read };
+}
+
+/** The non-empty batches of several splits as one table. */
+export function tableOfBatches(batches: readonly RecordBatch[]): Table {
+  return new Table(batches.filter((b) => b.numRows > 0));
+}
+
+/** A private server a fault test stops and starts again. */
+export interface RestartableServer {
+  readonly running: boolean;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+}
+
+type PlannedQuery = Awaited<ReturnType<typeof planQuery>>;
+
+/** Reads the first split, restarts `server` (stop, start), then reads the rest: every split's rows. */
+export async function readAcrossRestart(query: PlannedQuery, server: RestartableServer): Promise<Table> {
+  const [first, ...rest] = query.splits;
+  if (first === undefined) throw new Error('no splits');
+  const batches = await query.read(first);
+  await server.stop();
+  await server.start();
+  for (const split of rest) batches.push(...(await query.read(split)));
+  return tableOfBatches(batches);
+}
+
+/**
+ * Reads the first split, stops `server`, and keeps how the second split fails; then starts it again
+ * and reads the second split (Athena's retry) and the rest: that failure and every split's rows.
+ */
+export async function readWhileDown(
+  query: PlannedQuery,
+  server: RestartableServer,
+): Promise<{ failure: LambdaInvocationError; table: Table }> {
+  const [first, second, ...rest] = query.splits;
+  if (first === undefined || second === undefined) throw new Error('expected two splits');
+  const batches = await query.read(first);
+  await server.stop();
+  let failure: LambdaInvocationError;
+  try {
+    failure = await failureOf(query.read(second));
+  } finally {
+    if (!server.running) await server.start();
+  }
+  for (const split of [second, ...rest]) batches.push(...(await query.read(split)));
+  return { failure, table: tableOfBatches(batches) };
 }

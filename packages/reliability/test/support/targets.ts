@@ -1,10 +1,11 @@
 /**
- * The two connectors as Athena meets them: each one's Lambda handler, built in this process from
- * the connector's exported factory and core's `createLambdaHandler`, over a real source (MariaDB
- * database `reliability_fuzz`, an in-process dynalite) and spilling to moto S3. Both hold the same
- * patient rows, with the planted sentinels, so reads can be checked row by row against
- * {@link patientRow}.
+ * The connectors as Athena meets them: each one's Lambda handler, built in this process from the
+ * connector's exported factory and core's `createLambdaHandler`, over a real source (MariaDB
+ * database `reliability_fuzz`, a PostgreSQL database of its own, an in-process dynalite) and
+ * spilling to moto S3. All hold the same patient rows, with the planted sentinels, so reads can be
+ * checked row by row against {@link patientRow}.
  */
+import { randomBytes } from 'node:crypto';
 import { DynamoDBClient, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { createAuroraConnector, type AuroraConnector } from '@athena-federation/connector-aurora';
@@ -19,6 +20,7 @@ import {
 import { ensureBucket } from '@athena-federation/connector-core/harness';
 import { createDynamoDbConnector, loadDynamoDbConfig } from '@athena-federation/connector-dynamodb';
 import { type Connection, createConnection } from 'mysql2/promise';
+import pg from 'pg';
 import { createTable, startDynalite } from '../../../connector-dynamodb/test/support/dynalite-server.js';
 import { CANARY_SECRET, PLANTED_SENTINELS, SENTINEL_MRNS, SENTINEL_NAMES, SENTINEL_READINGS } from './sentinels.js';
 
@@ -64,12 +66,14 @@ export function canonical(value: unknown): string | null {
 
 /** A connector under test: its handler, the table to read, and how to stop it. */
 export interface Target {
-  readonly name: 'aurora' | 'dynamodb';
+  readonly name: 'aurora' | 'postgres' | 'dynamodb';
   readonly handler: FederationLambdaHandler;
   readonly table: TableName;
   readonly rows: number;
   /** What the handler logged (its logger runs at DEBUG). */
   readonly logs: LogCapture;
+  /** The source's own digest of the target's table (SQL sources), compared before and after hostile input. */
+  checksum?(): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -189,6 +193,36 @@ function handlerConfig(extra: Partial<HandlerConfig> = {}): HandlerConfig {
 }
 
 /**
+ * The Aurora connector over `env` (either engine) behind core's handler, spilling to moto with the
+ * canary-signed client; `release` stops capturing its logs and closes its pools and client.
+ */
+async function auroraHandler(
+  env: Readonly<Record<string, string>>,
+  options: TargetOptions,
+): Promise<{ handler: FederationLambdaHandler; logs: LogCapture; release: () => Promise<void> }> {
+  const connector: AuroraConnector = createAuroraConnector({
+    env,
+    secrets: () => Promise.reject(new Error('this suite uses no Secrets Manager secret')),
+  });
+  const config = handlerConfig(options.config);
+  const logs = newLogCapture();
+  const s3 = spillClient();
+  await ensureBucket(SPILL_BUCKET);
+  const { handler, release } = withDebugLogs('mysql', logs, options.keepLogLines === true, () =>
+    createLambdaHandler(connector, { config, spill: createS3SpillServices(config, { s3 }) }),
+  );
+  return {
+    handler,
+    logs,
+    async release() {
+      release();
+      await connector.close();
+      s3.destroy();
+    },
+  };
+}
+
+/**
  * (Re)creates table `table` in database `reliability_fuzz` (one table per test file: files run in
  * parallel) and the user `reliability_fuzz`, whose password is the canary, then builds the Aurora
  * handler over it.
@@ -231,27 +265,136 @@ export async function startAuroraTarget(options: TargetOptions & { readonly tabl
     default: `mysql://jdbc:mysql://${MARIADB.host}:${MARIADB.port}/${AURORA_DATABASE}?user=reliability_fuzz&password=${CANARY_SECRET}`,
     ...options.env,
   };
-  const connector: AuroraConnector = createAuroraConnector({
-    env,
-    secrets: () => Promise.reject(new Error('this suite uses no Secrets Manager secret')),
-  });
-  const config = handlerConfig(options.config);
-  const logs = newLogCapture();
-  const s3 = spillClient();
-  await ensureBucket(SPILL_BUCKET);
-  const { handler, release } = withDebugLogs('mysql', logs, options.keepLogLines === true, () =>
-    createLambdaHandler(connector, { config, spill: createS3SpillServices(config, { s3 }) }),
-  );
+  const { handler, logs, release } = await auroraHandler(env, options);
   return {
     name: 'aurora',
     handler,
     table: { schemaName: AURORA_DATABASE, tableName: table },
     rows: options.rows,
     logs,
+    async checksum() {
+      const root = await createConnection({ ...MARIADB, user: 'root' });
+      try {
+        return JSON.stringify((await root.query(`CHECKSUM TABLE \`${AURORA_DATABASE}\`.\`${table}\``))[0]);
+      } finally {
+        await root.end();
+      }
+    },
+    stop: release,
+  };
+}
+
+/** Where the suite finds PostgreSQL (PG_TEST_HOST / PG_TEST_PORT override, as in the Aurora tests). */
+export const POSTGRES = {
+  host: process.env['PG_TEST_HOST'] ?? '127.0.0.1',
+  port: Number(process.env['PG_TEST_PORT'] ?? '5432'),
+};
+
+/** The PostgreSQL schema of the target's table: mixed case, so every request resolves Athena's lower-cased name. */
+export const POSTGRES_SCHEMA = 'Reliability';
+
+/** Every value as PostgreSQL's text: checks compare what the server holds, not what pg parses. */
+const RAW_TEXT = { getTypeParser: () => (value: string) => value } as pg.CustomTypesConfig;
+
+/** A PostgreSQL target, with what its PostgreSQL-only tests need beyond {@link Target}. */
+export interface PostgresTarget extends Target {
+  readonly name: 'postgres';
+  /** The random database and the role the connector logs in as (its password is the canary; it owns the database). */
+  readonly database: string;
+  readonly role: string;
+  /** A superuser client on `database`, values as text. */
+  readonly admin: pg.Client;
+  /** The connector environment of the target (`default` = its connection string). */
+  readonly env: Readonly<Record<string, string>>;
+  /** The PostgreSQL name of the table (`POSTGRES_SCHEMA`.`tableName`), quoted. */
+  readonly quotedTable: string;
+}
+
+/** A superuser connection to `database` of the shared PostgreSQL. */
+export async function connectPostgres(database: string): Promise<pg.Client> {
+  const client = new pg.Client({
+    ...POSTGRES,
+    user: 'postgres',
+    database,
+    types: RAW_TEXT,
+    connectionTimeoutMillis: 3000,
+  });
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new Error(
+      `PostgreSQL is not reachable at ${POSTGRES.host}:${POSTGRES.port} as postgres (${(error as { code?: string }).code ?? String(error)}); start it with \`pg_ctlcluster 15 main start\``,
+    );
+  }
+  return client;
+}
+
+/**
+ * Creates a random database owned by a random login role (password: the canary; it may write,
+ * create and drop there, so an injection that ran would show), the table `"Reliability"."<table>"`
+ * with the fixture's columns (`Full_Name` mixed case) plus PostgreSQL types the fixture does not
+ * check (timestamptz, text[], uuid, jsonb, an enum), and builds the Aurora handler over it through
+ * a `postgres://` connection string. `stop()` drops the database and the role.
+ */
+export async function startPostgresTarget(
+  options: TargetOptions & { readonly table: string },
+): Promise<PostgresTarget> {
+  const suffix = randomBytes(5).toString('hex');
+  const database = `reliability_pg_${suffix}`;
+  const role = `reliability_pg_${suffix}`;
+  const server = await connectPostgres('postgres');
+  await server.query(`CREATE ROLE ${role} LOGIN PASSWORD '${CANARY_SECRET}'`);
+  await server.query(`CREATE DATABASE ${database} OWNER ${role} ENCODING 'UTF8' TEMPLATE template0`);
+  const admin = await connectPostgres(database);
+  const quotedTable = `"${POSTGRES_SCHEMA}"."${options.table}"`;
+  await admin.query(`CREATE SCHEMA "${POSTGRES_SCHEMA}" AUTHORIZATION ${role}`);
+  await admin.query(`CREATE TYPE "${POSTGRES_SCHEMA}"."Mood" AS ENUM ('calm', 'tense', 'lively')`);
+  await admin.query(
+    `CREATE TABLE ${quotedTable} (id integer PRIMARY KEY, mrn varchar(24) NOT NULL, "Full_Name" text, pulse numeric(9,4) NOT NULL, steps bigint NOT NULL, "Visit_At" timestamptz, tags text[], token uuid, doc jsonb, mood "${POSTGRES_SCHEMA}"."Mood")`,
+  );
+  const rows = Array.from({ length: options.rows }, (_, i) => patientRow(i));
+  await admin.query(
+    `INSERT INTO ${quotedTable} SELECT r.id, r.mrn, r.full_name, r.pulse, r.steps, timestamptz '2024-02-29 23:59:59.999999+00' + r.id * interval '1 hour 1.000001 second', ARRAY['tag-' || r.id % 3, NULL, 'ü'], md5(r.id::text)::uuid, jsonb_build_object('id', r.id, 'odd', r.id % 2 = 1), (enum_range(NULL::"${POSTGRES_SCHEMA}"."Mood"))[1 + r.id % 3] FROM unnest($1::int[], $2::text[], $3::text[], $4::numeric[], $5::int8[]) AS r(id, mrn, full_name, pulse, steps)`,
+    [
+      rows.map((r) => r.id),
+      rows.map((r) => r.mrn),
+      rows.map((r) => r.full_name),
+      rows.map((r) => r.pulse),
+      rows.map((r) => r.steps),
+    ],
+  );
+  await admin.query(`ALTER TABLE ${quotedTable} OWNER TO ${role}`);
+  // Fresh statistics (pg_class.reltuples), so the split planner cuts key ranges.
+  await admin.query(`ANALYZE ${quotedTable}`);
+  const env = {
+    default: `postgres://jdbc:postgresql://${POSTGRES.host}:${POSTGRES.port}/${database}?user=${role}&password=${CANARY_SECRET}&sslmode=disable`,
+    ...options.env,
+  };
+  const { handler, logs, release } = await auroraHandler(env, options);
+  return {
+    name: 'postgres',
+    handler,
+    // As Athena sends them: lower-cased.
+    table: { schemaName: POSTGRES_SCHEMA.toLowerCase(), tableName: options.table.toLowerCase() },
+    rows: options.rows,
+    logs,
+    database,
+    role,
+    admin,
+    env,
+    quotedTable,
+    async checksum() {
+      const { rows: sums } = await admin.query(
+        `SELECT count(*) AS n, md5(string_agg(t::text, E'\\n' ORDER BY t.id)) AS digest FROM ${quotedTable} t`,
+      );
+      return JSON.stringify(sums);
+    },
     async stop() {
-      release();
-      await connector.close();
-      s3.destroy();
+      await release();
+      await admin.end();
+      await server.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+      await server.query(`DROP ROLE IF EXISTS ${role}`);
+      await server.end();
     },
   };
 }
