@@ -105,12 +105,11 @@ describe('backend ended mid-stream (pg_terminate_backend on the shared PostgreSQ
     expectEveryRowOnce(ledger, again.table, 'id', expected);
   });
 
-  // KNOWN BUG (connector-aurora, postgres-client.ts streamPostgresRows): while core consumes a chunk
-  // the checked-out pg client runs no query and has no 'error' listener (pg-pool listens on idle
-  // clients only), so a backend ended then raises an uncaught exception: the Lambda process dies.
-  // Vitest's own uncaught-exception listeners are set aside for this test so the crash is counted
-  // here instead of failing the run; it.fails until the connector listens on its checked-out clients.
-  it.fails('survives its backend being ended while core consumes a chunk (no uncaught exception)', async () => {
+  // While core consumes a chunk the checked-out pg client runs no query, and pg-pool listens on idle
+  // clients only: without the connector's own 'error' listener a backend ended then would raise an
+  // uncaught exception and end the Lambda process. Vitest's uncaught-exception listeners are set
+  // aside for this test so a crash is counted here instead of failing the run.
+  it('survives its backend being ended while core consumes a chunk (no uncaught exception)', async () => {
     const uncaught: unknown[] = [];
     const vitestListeners = process.listeners('uncaughtException');
     process.removeAllListeners('uncaughtException');

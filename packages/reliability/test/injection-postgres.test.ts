@@ -110,21 +110,20 @@ describe('passthrough statements on PostgreSQL', () => {
     expect(await databaseState()).toBe(before);
   });
 
-  // KNOWN BUG (connector-aurora, PostgreSQL passthrough): see readOnlyBypasses. Each statement
-  // commits a large-object write through system.query; it.fails until the connector refuses them.
+  // See readOnlyBypasses: PostgreSQL lets a READ ONLY transaction write large objects. The
+  // connector refuses lo_* calls in system.query and ends every read with ROLLBACK.
   for (const index of [0, 1, 2, 3])
-    it.fails(`refuses the large-object write #${index} PostgreSQL allows in a READ ONLY transaction`, async () => {
+    it(`refuses the large-object write #${index} PostgreSQL allows in a READ ONLY transaction`, async () => {
       const query = readOnlyBypasses(largeObject)[index] ?? '';
       const before = await databaseState();
       const outcome = await legitimatePassthrough(driver, query);
       expect(await databaseState(), `${query} (${JSON.stringify(outcome)}) changed the database`).toBe(before);
     });
 
-  // KNOWN BUG (connector-aurora, PostgreSQL passthrough): signalling functions are not writes, so
-  // READ ONLY does not stop them, and the connector does not refuse them. A system.query caller can
-  // end every other session of the connector's role (its own pool's, other Lambdas', a DBA's):
-  // pg_terminate_backend / pg_cancel_backend run. it.fails until the connector refuses them.
-  it.fails('does not let system.query end another session of its role with pg_terminate_backend', async () => {
+  // Signalling functions are not writes, so READ ONLY does not stop them: a system.query caller
+  // could end every other session of the connector's role (its own pool's, other Lambdas', a
+  // DBA's). The connector refuses pg_terminate_backend / pg_cancel_backend calls.
+  it('does not let system.query end another session of its role with pg_terminate_backend', async () => {
     const victim = new pg.Client({ ...POSTGRES, user: target.role, database: target.database });
     await victim.connect();
     victim.on('error', () => undefined);

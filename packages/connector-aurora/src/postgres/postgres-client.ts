@@ -270,6 +270,14 @@ export async function* streamPostgresRows(
   options: { readonly isolated?: boolean } = {},
 ): AsyncGenerator<unknown[][]> {
   const client = await checkout(pool, action);
+  // Between FETCHes the connection is ours but idle while core consumes a chunk: when the server
+  // ends it then (pg_terminate_backend, a restart), pg reports it as an 'error' event, which without
+  // a listener would end the process. It is kept and reported by the next FETCH instead.
+  let lost: unknown;
+  const onLost = (error: unknown) => {
+    lost ??= error;
+  };
+  client.on('error', onLost);
   let finished = false;
   try {
     await client.query('BEGIN TRANSACTION READ ONLY');
@@ -282,14 +290,19 @@ export async function* streamPostgresRows(
       if (rows.length > 0) yield rows;
       if (rows.length < FETCH_ROWS) break;
     }
-    await client.query('COMMIT');
+    // ROLLBACK, not COMMIT: a read has nothing to keep, and what PostgreSQL lets a READ ONLY
+    // transaction change anyway (large objects: lo_from_bytea, lo_put, lo_unlink) is undone.
+    await client.query('ROLLBACK');
     finished = true;
   } catch (error) {
     if (signal.aborted) return;
-    throw classifyPostgresError(error, action);
+    throw classifyPostgresError(lost ?? error, action);
   } finally {
-    // A half-read cursor or a passthrough session is never handed to the next caller.
-    client.release(finished && options.isolated !== true ? undefined : true);
+    // A half-read cursor or a passthrough session is never handed to the next caller. A connection
+    // closed here keeps its listener: ending a lost connection can report the loss once more.
+    const reuse = finished && options.isolated !== true;
+    if (reuse) client.off('error', onLost);
+    client.release(reuse ? undefined : true);
   }
 }
 

@@ -30,7 +30,42 @@ export function postgresPassthroughQuery(args: StringMap): string {
   const query = (args['query'] ?? '').replace(/[\s;]+$/u, '');
   if (query.trim() === '')
     throw new ConnectorError('InvalidInput', "system.query needs a non-empty query => 'SELECT …' argument");
+  refuseServerActions(query);
   return query;
+}
+
+/**
+ * Built-in functions that act on the server rather than read data, which READ ONLY does not stop:
+ * signalling other sessions (the connector's role may end its own other sessions), reloading or
+ * switching server state, reading or writing server files, large objects (undone by the read's
+ * ROLLBACK, refused anyway), session settings, notifications and links to other databases.
+ */
+const SERVER_ACTIONS =
+  /\b(pg_terminate_backend|pg_cancel_backend|pg_signal_backend|pg_reload_conf|pg_rotate_logfile|pg_promote|pg_switch_wal|pg_create_restore_point|pg_log_backend_memory_contexts|pg_read_file|pg_read_binary_file|pg_ls_\w+|pg_stat_file|pg_file_\w+|lo_\w+|lowrite|loread|set_config|pg_notify|pg_advisory_\w+|pg_try_advisory_\w+|dblink\w*|pg_logical_emit_message|pg_replication_origin_\w+|pg_\w*replication_slot\w*|pg_import_system_collations)"?\s*\(/iu;
+
+/**
+ * Refuses a query that calls a {@link SERVER_ACTIONS} function (found in the text with comments
+ * removed, not by a parse: a string that spells a call is refused too), and Unicode-escaped
+ * identifiers (`U&"…"`), which could spell one. What a database function of the user's own does
+ * inside is for the role's privileges to limit: give the connector a role that may only read.
+ *
+ * @throws {ConnectorError} `InvalidInput` naming the function.
+ */
+function refuseServerActions(query: string): void {
+  if (/\bu&"/iu.test(query))
+    throw new ConnectorError('InvalidInput', 'system.query does not accept Unicode-escaped identifiers (U&"…")');
+  let text = query.replace(/--[^\n]*/gu, ' ');
+  // Block comments nest in PostgreSQL: innermost first, until none is left.
+  for (let previous = ''; previous !== text; ) {
+    previous = text;
+    text = text.replace(/\/\*(?:(?!\/\*)[\s\S])*?\*\//gu, ' ');
+  }
+  const action = SERVER_ACTIONS.exec(text)?.[1];
+  if (action !== undefined)
+    throw new ConnectorError(
+      'InvalidInput',
+      `system.query reads data only: ${action} acts on the server (sessions, settings, files or large objects) and is refused`,
+    );
 }
 
 /**
