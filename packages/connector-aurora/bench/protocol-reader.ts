@@ -4,11 +4,11 @@
  * S3 and then counted and dropped: S3 and spill encryption are measured by connector-core's own
  * spill benchmark, and here would only add moto's cost to both sides of nothing.
  */
-import { randomUUID } from 'node:crypto';
 import { createLambdaHandler, encodeRecordBatchMessage, loadHandlerConfig } from '@athena-federation/connector-core';
-import type { GetTableResponse, S3SpillLocation, SpillServices, Split } from '@athena-federation/connector-core';
+import type { GetTableResponse, Split } from '@athena-federation/connector-core';
 import { EngineDriver, inProcessTransport, makeConstraints } from '@athena-federation/connector-core/testing';
 import { createAuroraConnector } from '../src/index.js';
+import { memorySpillServices } from '../test/support/memory-spill.js';
 import { BENCH_DATABASE, BENCH_SERVER, BENCH_TABLE } from './bench-table.js';
 
 /** Reads splits of the benchmark table through the protocol. */
@@ -23,38 +23,10 @@ export interface ProtocolReader {
 /** A reader whose connector cuts the table into splits of about `targetRowsPerSplit` rows. */
 export function createProtocolReader(targetRowsPerSplit: number): ProtocolReader {
   let rows = 0;
-  const spill: SpillServices = {
-    async prepareSplits() {
-      return {
-        directory: (): S3SpillLocation => ({
-          '@type': 'S3SpillLocation',
-          bucket: 'aurora-bench',
-          key: `bench/${randomUUID()}`,
-          directory: true,
-        }),
-        key: async () => null,
-      };
-    },
-    createSpiller() {
-      const locations: S3SpillLocation[] = [];
-      return {
-        async spill(batch) {
-          encodeRecordBatchMessage(batch, 'legacy');
-          rows += batch.numRows;
-          locations.push({
-            '@type': 'S3SpillLocation',
-            bucket: 'aurora-bench',
-            key: `bench/${randomUUID()}`,
-            directory: false,
-          });
-        },
-        async finish() {
-          return locations;
-        },
-        async abort() {},
-      };
-    },
-  };
+  const spill = memorySpillServices((batch) => {
+    encodeRecordBatchMessage(batch, 'legacy');
+    rows += batch.numRows;
+  });
   const connector = createAuroraConnector({
     env: {
       default: `mysql://jdbc:mysql://${BENCH_SERVER.host}:${BENCH_SERVER.port}/${BENCH_DATABASE}?user=${BENCH_SERVER.user}`,
