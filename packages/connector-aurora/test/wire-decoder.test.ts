@@ -120,6 +120,32 @@ describe('wire decoder: dates and datetimes', () => {
     expect(warned).toEqual(['c 0000-00-00', 'c 2024-00-10']);
   });
 
+  it('gives repeated and neighbouring dates each their own day (the decoder remembers the last date)', () => {
+    // Prepare: dates differing from the previous one in a single field
+    const dates: [number, number, number][] = [
+      [2024, 1, 10],
+      [2024, 1, 10],
+      [2024, 1, 11],
+      [2024, 2, 11],
+      [2025, 2, 11],
+      [2025, 2, 11],
+      [1281, 2, 11],
+    ];
+    const expected = dates.map(([year, month, day]) => {
+      const date = new Date(0);
+      date.setUTCFullYear(year, month - 1, day);
+      return date.getTime();
+    });
+    // Act
+    const actual = decode(
+      column('datetime', 'datetime'),
+      field(WireType.datetime),
+      dates.map(([year, month, day]) => binaryDateTimeSeconds(year, month, day, 0, 0, 0)),
+    );
+    // Assess
+    expect(actual).toEqual(expected);
+  });
+
   it('refuses a date the calendar does not have, naming the column and row', () => {
     // Prepare / Act
     const read = () =>

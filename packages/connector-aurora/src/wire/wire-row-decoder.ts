@@ -52,6 +52,7 @@ export class WireBatchDecoder {
   /** Fixed-width values (or a Bool's bits), and the same memory as 32-bit words. */
   readonly #fixed: Uint8Array[];
   readonly #words: Int32Array[];
+  /** Validity bitmaps, kept all ones and cleared for NULLs, so a value costs no bitmap write. */
   readonly #validity: Uint8Array[];
   /** Variable-width columns: value bytes and offsets. */
   readonly #data: Uint8Array[];
@@ -90,7 +91,7 @@ export class WireBatchDecoder {
     this.#words = this.#fixed.map((bytes) =>
       bytes.length % 4 === 0 && bytes.length > 0 ? new Int32Array(bytes.buffer) : NO_WORDS,
     );
-    this.#validity = this.#plans.map(() => new Uint8Array(INITIAL_ROWS / 8));
+    this.#validity = this.#plans.map(() => new Uint8Array(INITIAL_ROWS / 8).fill(0xff));
     const isBool = (plan: ColumnPlan) => plan.op === WireOp.intBool || plan.op === WireOp.bitBool;
     const isVariable = (plan: ColumnPlan) => plan.op === WireOp.bytes || plan.op === WireOp.dateTimeText;
     this.#plans.forEach((plan, index) => {
@@ -145,7 +146,6 @@ export class WireBatchDecoder {
     const ops = this.#ops;
     const fixed = this.#fixed;
     const words = this.#words;
-    const validity = this.#validity;
     const count = ops.length;
     const nulls = start + 1;
     const rowByte = row >> 3;
@@ -254,7 +254,6 @@ export class WireBatchDecoder {
           at = ~next;
           continue;
         }
-        setBit(validity[column] as Uint8Array, rowByte, rowBit);
         at = next;
       }
     } catch (error) {
@@ -288,7 +287,10 @@ export class WireBatchDecoder {
     const bitmapBytes = (length + 7) >> 3;
     const validity = this.#validity[column] as Uint8Array;
     const nullBitmap = nullCount === 0 ? undefined : validity.slice(0, bitmapBytes);
-    validity.fill(0, 0, bitmapBytes);
+    // Bits past the last row stay clear, as Arrow writers leave them.
+    if (nullBitmap !== undefined && (length & 7) !== 0)
+      nullBitmap[bitmapBytes - 1] = (nullBitmap[bitmapBytes - 1] as number) & ((1 << (length & 7)) - 1);
+    validity.fill(0xff, 0, bitmapBytes);
     this.#nullCounts[column] = 0;
     const common = { type, length, nullCount, nullBitmap };
     if (plan.op === WireOp.bytes || plan.op === WireOp.dateTimeText) {
@@ -312,6 +314,8 @@ export class WireBatchDecoder {
   /** NULL in slot `row`: its value bytes zeroed (buffers are reused), an empty string's offset repeated. */
   #appendNull(column: number, row: number): void {
     this.#nullCounts[column] = (this.#nullCounts[column] as number) + 1;
+    const validity = this.#validity[column] as Uint8Array;
+    validity[row >> 3] = (validity[row >> 3] as number) & ~(1 << (row & 7));
     const slotBytes = this.#slotBytes[column] as number;
     if (slotBytes > 0) (this.#fixed[column] as Uint8Array).fill(0, row * slotBytes, (row + 1) * slotBytes);
     const op = this.#ops[column];
@@ -361,7 +365,9 @@ export class WireBatchDecoder {
       return grown;
     };
     this.#plans.forEach((plan, column) => {
-      this.#validity[column] = grow(this.#validity[column] as Uint8Array, rows / 8, (n) => new Uint8Array(n));
+      this.#validity[column] = grow(this.#validity[column] as Uint8Array, rows / 8, (n) =>
+        new Uint8Array(n).fill(0xff),
+      );
       if (plan.slotBytes > 0) {
         const fixed = grow(this.#fixed[column] as Uint8Array, rows * plan.slotBytes, (n) => new Uint8Array(n));
         this.#fixed[column] = fixed;

@@ -35,14 +35,28 @@ function isZeroDate(buffer: Buffer, at: number): boolean {
   return (buffer[at] as number) < 4 || buffer[at + 3] === 0 || buffer[at + 4] === 0;
 }
 
+/**
+ * The last date converted, as its four wire bytes (year, month, day) in one integer, and its day
+ * count: rows read in key or time order repeat their date, and the calendar check and conversion
+ * cost more than the rest of a datetime.
+ */
+let lastDateKey = -1;
+let lastDays = 0;
+
 /** Days since 1970-01-01 of the value at `at`; a date the calendar does not have (`2024-02-30`, year 0) is refused by name. */
 function daysOf(buffer: Buffer, at: number): number {
+  const key =
+    ((buffer[at + 1] as number) | ((buffer[at + 2] as number) << 8) | ((buffer[at + 3] as number) << 16)) +
+    (buffer[at + 4] as number) * 0x1000000;
+  if (key === lastDateKey) return lastDays;
   const year = yearAt(buffer, at);
   const month = buffer[at + 3] as number;
   const day = buffer[at + 4] as number;
   if (year < 1 || !isCalendarDate(year, month, day))
     throw new WireValueError(`${binaryDateText(buffer, at)} is not a calendar date`);
-  return daysFromCivil(year, month, day);
+  lastDays = daysFromCivil(year, month, day);
+  lastDateKey = key;
+  return lastDays;
 }
 
 /**

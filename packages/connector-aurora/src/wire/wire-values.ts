@@ -63,8 +63,10 @@ export function writeDecimal(
   scale: number,
   precision: number,
 ): number {
-  const size = lengthValue(buffer, at);
-  const start = at + lengthPrefixBytes(buffer, at);
+  // DECIMAL text is at most 67 bytes: its length is always the one-byte form.
+  const size = buffer[at] as number;
+  if (size >= 0xfb) throw new WireValueError(`a DECIMAL value of ${lengthValue(buffer, at)} bytes`);
+  const start = at + 1;
   const end = start + size;
   let i = start;
   const negative = buffer[i] === 45;
@@ -100,7 +102,7 @@ export function writeDecimal(
   if (digitCount > precision)
     throw new WireValueError(`${buffer.toString('latin1', start, end)} has more than ${precision} digits`);
   if (big === undefined && digitCount <= 15) {
-    const value = unscaled * 10 ** missing;
+    const value = missing === 0 ? unscaled : unscaled * 10 ** missing;
     writeSmallDecimal(words, row, negative ? -value : value);
   } else {
     const value = (big ?? BigInt(unscaled)) * 10n ** BigInt(missing);
