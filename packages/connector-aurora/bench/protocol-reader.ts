@@ -17,6 +17,8 @@ export interface ProtocolReader {
   splits(): Promise<Split[]>;
   /** One ReadRecords call; resolves to the rows the connector produced. */
   read(split: Split): Promise<number>;
+  /** A `system.query` passthrough query read as Athena reads it (its one split); resolves to its rows. */
+  readQuery(query: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -42,33 +44,49 @@ export function createProtocolReader(targetRowsPerSplit: number): ProtocolReader
   const tableName = { schemaName: BENCH_DATABASE, tableName: BENCH_TABLE };
   const constraints = makeConstraints();
   let table: GetTableResponse | undefined;
+  /** One ReadRecords call with Athena's 16 MB blocks; the rows the connector produced. */
+  const readSplit = async (read: GetTableResponse, split: Split, readConstraints: typeof constraints) => {
+    const before = rows;
+    const response = await driver.send(
+      {
+        '@type': 'ReadRecordsRequest',
+        identity: driver.identity,
+        queryId: driver.queryId,
+        catalogName: 'aurora_bench',
+        tableName: read.tableName,
+        schema: read.schema,
+        split,
+        constraints: readConstraints,
+        maxBlockSize: 16_000_000,
+        maxInlineBlockSize: 5_242_880,
+      },
+      'ReadRecordsResponse',
+    );
+    // Inline answers (small splits) carry their rows in the response itself.
+    if (response['@type'] === 'ReadRecordsResponse') rows += response.records.records.numRows;
+    return rows - before;
+  };
   return {
     async splits() {
       await driver.ping();
       table = await driver.getTable(tableName);
       return driver.getSplits(table, await driver.getTableLayout(table, constraints), constraints);
     },
-    async read(split) {
+    read: async (split) => {
       if (table === undefined) table = await driver.getTable(tableName);
-      const before = rows;
-      const response = await driver.send(
-        {
-          '@type': 'ReadRecordsRequest',
-          identity: driver.identity,
-          queryId: driver.queryId,
-          catalogName: 'aurora_bench',
-          tableName,
-          schema: table.schema,
-          split,
-          constraints,
-          maxBlockSize: 16_000_000,
-          maxInlineBlockSize: 5_242_880,
-        },
-        'ReadRecordsResponse',
+      return readSplit(table, split, constraints);
+    },
+    async readQuery(query) {
+      const args = { schemaFunctionName: 'SYSTEM.QUERY', QUERY: query };
+      const described = await driver.getTable({ schemaName: 'system', tableName: 'query' }, args);
+      const passthrough = makeConstraints({ queryPassthroughArguments: args });
+      const [split] = await driver.getSplits(
+        described,
+        await driver.getTableLayout(described, passthrough),
+        passthrough,
       );
-      // Inline answers (small splits) carry their rows in the response itself.
-      if (response['@type'] === 'ReadRecordsResponse') rows += response.records.records.numRows;
-      return rows - before;
+      if (split === undefined) throw new Error('the passthrough query was planned without a split');
+      return readSplit(described, split, passthrough);
     },
     close: () => connector.close(),
   };

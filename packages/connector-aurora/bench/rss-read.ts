@@ -1,10 +1,12 @@
 /**
- * Child process of the Aurora benchmark: one split of the benchmark table (splits of about
- * `argv[2]` rows; the first is read) through the protocol, every 16 MB block spilled (encoded, then
- * dropped, as in protocol-reader.ts), and this process's peak RSS printed as JSON. Run at two split
- * sizes, it shows whether the read's memory grows with its rows.
+ * Child process of the Aurora benchmark: the benchmark table read `argv[2]` times over in one split
+ * (a `system.query` passthrough of the table UNION ALL itself, through the same wire path as a
+ * table split), every 16 MB block spilled (encoded, then dropped, as in protocol-reader.ts), and
+ * this process's peak RSS printed as JSON. Run at several sizes, it shows whether a read's memory
+ * grows with its rows.
  */
 import { readFileSync } from 'node:fs';
+import { BENCH_DATABASE, BENCH_TABLE } from './bench-table.js';
 import { createProtocolReader } from './protocol-reader.js';
 
 /** Peak RSS from /proc's VmHWM (getrusage's maxRSS can report a larger parent's size after exec). */
@@ -14,11 +16,12 @@ function peakRssMb(): number {
 }
 
 process.env['POWERTOOLS_LOG_LEVEL'] ??= 'WARN';
-const reader = createProtocolReader(Number(process.argv[2]));
+const copies = Number(process.argv[2]);
+const table = `SELECT id, i, b, d, x, s, t, flag FROM \`${BENCH_DATABASE}\`.\`${BENCH_TABLE}\``;
+const reader = createProtocolReader(Number.MAX_SAFE_INTEGER);
 try {
-  const [split] = await reader.splits();
-  if (split === undefined) throw new Error('no split planned');
-  const rows = await reader.read(split);
+  await reader.splits();
+  const rows = await reader.readQuery(Array.from({ length: copies }, () => table).join(' UNION ALL '));
   console.log(JSON.stringify({ rows, maxRssMb: peakRssMb() }));
 } finally {
   await reader.close();
