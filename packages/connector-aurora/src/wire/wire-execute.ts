@@ -177,7 +177,7 @@ export async function* streamWireBatches(
     installWireStates(command, {
       fields(fields) {
         try {
-          decoder = new WireBatchDecoder(columns, fields, { warn: options.warn });
+          decoder = new WireBatchDecoder(columns, fields, { warn: options.warn, batchBytes: target });
         } catch (error) {
           fail(error);
         }
