@@ -204,3 +204,38 @@ describe('wire decoder: numbers', () => {
     expect(read).toThrow(/Column "c" \(decimal\(5,2\)\), row 0: 1\.234 has more than 2 fraction digits/);
   });
 });
+
+describe('wire decoder: buffers', () => {
+  it('grows every kind of buffer past the rows it was made for, keeping each value and NULL', () => {
+    // Prepare: 3,000 rows of text, a boolean and a NULL every seventh row, beyond the first 1,024-row buffers
+    const text = column('varchar', 'varchar(20)');
+    const flag = column('tinyint', 'tinyint(1)');
+    const decoder = new WireBatchDecoder([text, flag], [field(WireType.varString), field(WireType.tiny)], {
+      warn: () => undefined,
+    });
+    const expected: unknown[][] = [];
+    for (let row = 0; row < 3000; row++) {
+      const isNull = row % 7 === 3;
+      const value = `v${row}é`;
+      const bitmap = Buffer.from([isNull ? 0b100 : 0]);
+      const packet = Buffer.concat([
+        Buffer.from([0]),
+        bitmap,
+        ...(isNull ? [] : [lengthEncoded(Buffer.from(value))]),
+        Buffer.from([row % 3 === 0 ? 1 : 0]),
+      ]);
+      decoder.appendRow(packet, 0, packet.length);
+      expected.push([isNull ? null : value, row % 3 === 0]);
+    }
+    // Act
+    const batch = decoder.finish();
+    // Assess
+    const actual = Array.from({ length: batch.numRows }, (_, row) =>
+      [0, 1].map((index) => {
+        const vector = batch.getChildAt(index);
+        return vector === null ? undefined : readValue(vector, row);
+      }),
+    );
+    expect(actual).toEqual(expected);
+  });
+});
