@@ -141,8 +141,8 @@ const BATCHES_AHEAD = 2;
 /**
  * Runs `statement` on `connection` and yields its rows as RecordBatches of `columns`' schema,
  * decoded from the wire. The connection is released when the result was read to its end (and not
- * `isolated`), and destroyed otherwise (early return, abort, failure), since a half-read result
- * cannot be reused; destroying it also ends the statement on the server.
+ * `isolated`), and closed otherwise (early return, abort, failure), since a half-read result
+ * cannot be reused; the rest of the result is drained without decoding, so the server's query ends.
  * A connection lost before the result's end throws, never ends the read short.
  */
 export async function* streamWireBatches(
