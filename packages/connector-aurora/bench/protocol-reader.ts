@@ -4,11 +4,11 @@
  * S3 and then counted and dropped: S3 and spill encryption are measured by connector-core's own
  * spill benchmark, and here would only add moto's cost to both sides of nothing.
  */
-import { randomUUID } from 'node:crypto';
 import { createLambdaHandler, encodeRecordBatchMessage, loadHandlerConfig } from '@athena-federation/connector-core';
-import type { GetTableResponse, S3SpillLocation, SpillServices, Split } from '@athena-federation/connector-core';
+import type { GetTableResponse, Split } from '@athena-federation/connector-core';
 import { EngineDriver, inProcessTransport, makeConstraints } from '@athena-federation/connector-core/testing';
 import { createAuroraConnector } from '../src/index.js';
+import { memorySpillServices } from '../test/support/memory-spill.js';
 import { BENCH_DATABASE, BENCH_SERVER, BENCH_TABLE } from './bench-table.js';
 
 /** Reads splits of the benchmark table through the protocol. */
@@ -17,6 +17,8 @@ export interface ProtocolReader {
   splits(): Promise<Split[]>;
   /** One ReadRecords call; resolves to the rows the connector produced. */
   read(split: Split): Promise<number>;
+  /** A `system.query` passthrough query read as Athena reads it (its one split); resolves to its rows. */
+  readQuery(query: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -36,38 +38,10 @@ const MARIADB_SOURCE: ProtocolSource = {
 /** A reader whose connector cuts the table into splits of about `targetRowsPerSplit` rows. */
 export function createProtocolReader(targetRowsPerSplit: number, source = MARIADB_SOURCE): ProtocolReader {
   let rows = 0;
-  const spill: SpillServices = {
-    async prepareSplits() {
-      return {
-        directory: (): S3SpillLocation => ({
-          '@type': 'S3SpillLocation',
-          bucket: 'aurora-bench',
-          key: `bench/${randomUUID()}`,
-          directory: true,
-        }),
-        key: async () => null,
-      };
-    },
-    createSpiller() {
-      const locations: S3SpillLocation[] = [];
-      return {
-        async spill(batch) {
-          encodeRecordBatchMessage(batch, 'legacy');
-          rows += batch.numRows;
-          locations.push({
-            '@type': 'S3SpillLocation',
-            bucket: 'aurora-bench',
-            key: `bench/${randomUUID()}`,
-            directory: false,
-          });
-        },
-        async finish() {
-          return locations;
-        },
-        async abort() {},
-      };
-    },
-  };
+  const spill = memorySpillServices((batch) => {
+    encodeRecordBatchMessage(batch, 'legacy');
+    rows += batch.numRows;
+  });
   const connector = createAuroraConnector({
     env: {
       default: source.connectionString,
@@ -83,33 +57,49 @@ export function createProtocolReader(targetRowsPerSplit: number, source = MARIAD
   const tableName = { schemaName: source.schemaName, tableName: source.tableName };
   const constraints = makeConstraints();
   let table: GetTableResponse | undefined;
+  /** One ReadRecords call with Athena's 16 MB blocks; the rows the connector produced. */
+  const readSplit = async (read: GetTableResponse, split: Split, readConstraints: typeof constraints) => {
+    const before = rows;
+    const response = await driver.send(
+      {
+        '@type': 'ReadRecordsRequest',
+        identity: driver.identity,
+        queryId: driver.queryId,
+        catalogName: 'aurora_bench',
+        tableName: read.tableName,
+        schema: read.schema,
+        split,
+        constraints: readConstraints,
+        maxBlockSize: 16_000_000,
+        maxInlineBlockSize: 5_242_880,
+      },
+      'ReadRecordsResponse',
+    );
+    // Inline answers (small splits) carry their rows in the response itself.
+    if (response['@type'] === 'ReadRecordsResponse') rows += response.records.records.numRows;
+    return rows - before;
+  };
   return {
     async splits() {
       await driver.ping();
       table = await driver.getTable(tableName);
       return driver.getSplits(table, await driver.getTableLayout(table, constraints), constraints);
     },
-    async read(split) {
+    read: async (split) => {
       if (table === undefined) table = await driver.getTable(tableName);
-      const before = rows;
-      const response = await driver.send(
-        {
-          '@type': 'ReadRecordsRequest',
-          identity: driver.identity,
-          queryId: driver.queryId,
-          catalogName: 'aurora_bench',
-          tableName,
-          schema: table.schema,
-          split,
-          constraints,
-          maxBlockSize: 16_000_000,
-          maxInlineBlockSize: 5_242_880,
-        },
-        'ReadRecordsResponse',
+      return readSplit(table, split, constraints);
+    },
+    async readQuery(query) {
+      const args = { schemaFunctionName: 'SYSTEM.QUERY', QUERY: query };
+      const described = await driver.getTable({ schemaName: 'system', tableName: 'query' }, args);
+      const passthrough = makeConstraints({ queryPassthroughArguments: args });
+      const [split] = await driver.getSplits(
+        described,
+        await driver.getTableLayout(described, passthrough),
+        passthrough,
       );
-      // Inline answers (small splits) carry their rows in the response itself.
-      if (response['@type'] === 'ReadRecordsResponse') rows += response.records.records.numRows;
-      return rows - before;
+      if (split === undefined) throw new Error('the passthrough query was planned without a split');
+      return readSplit(described, split, passthrough);
     },
     close: () => connector.close(),
   };

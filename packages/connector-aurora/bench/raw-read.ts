@@ -2,17 +2,18 @@
  * The raw baseline of the Aurora benchmarks: mysql2 streaming the statement the connector sends
  * for the whole benchmark table, with the connector's value options and rows as arrays.
  */
+import { spawn } from 'node:child_process';
 import { createConnection } from 'mysql2';
 import { BENCH_DATABASE, BENCH_SERVER, BENCH_TABLE } from './bench-table.js';
 
 const FROM = `FROM \`${BENCH_DATABASE}\`.\`${BENCH_TABLE}\``;
+/** The statement the connector sends for the whole table (every column as it is, see `selectExpression`). */
+export const SELECT = `SELECT id, i, b, d, x, s, t, flag ${FROM}`;
 /**
- * The statement the connector sends for the whole table (its select list casts DATETIME(3) to the
- * server's text, see `selectExpression`), so the raw baseline reads exactly what the connector reads.
+ * The same rows with the DATETIME(3) as the server's text: the cheapest form of them for mysql2,
+ * which would otherwise build each datetime's string from its binary fields. The stricter baseline.
  */
-export const SELECT = `SELECT id, i, b, d, x, s, CAST(t AS CHAR), flag ${FROM}`;
-/** The naive statement, mysql2 formatting the DATETIME itself: for reference. */
-export const PLAIN_SELECT = `SELECT id, i, b, d, x, s, t, flag ${FROM}`;
+export const TEXT_DATETIME_SELECT = `SELECT id, i, b, d, x, s, CAST(t AS CHAR), flag ${FROM}`;
 /**
  * The raw baseline: one mysql2 connection with the connector's value options, rows counted from
  * mysql2's per-row `result` events — its cheapest streaming consumer (no async iteration, no
@@ -44,4 +45,38 @@ export async function rawRead(protocol: 'binary' | 'text', sql = SELECT): Promis
   } finally {
     connection.destroy();
   }
+}
+
+/**
+ * The C client's read of `sql`: `mysql --batch --quick` (the MariaDB client, unbuffered rows,
+ * tab-separated text to /dev/null), timed as a child process, so its start-up (a few milliseconds)
+ * is included.
+ */
+export function mysqlClientRead(sql: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      'mysql',
+      [
+        '-h',
+        BENCH_SERVER.host,
+        '-P',
+        String(BENCH_SERVER.port),
+        '-u',
+        BENCH_SERVER.user,
+        '--batch',
+        '--quick',
+        '-e',
+        sql,
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.once('error', reject);
+    child.once('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`mysql --batch --quick exited with ${code}: ${stderr.trim()}`)),
+    );
+  });
 }

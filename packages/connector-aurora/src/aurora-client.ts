@@ -1,6 +1,7 @@
 /**
- * Owns the mysql2 pools (one small pool per catalog) and the three ways the connector talks to
- * MySQL: metadata queries, and streamed reads with backpressure. Every statement goes through
+ * Owns the mysql2 pools (one small pool per catalog) and the connections the connector talks to
+ * MySQL on: metadata queries, described passthrough queries, and the connections of streamed reads
+ * (whose rows wire/wire-execute.ts decodes). Every statement goes through
  * `execute` (server-side prepared), so request values travel as bound parameters, never as SQL text.
  */
 import { createHash } from 'node:crypto';
@@ -30,11 +31,11 @@ export interface Statement {
 }
 
 /**
- * The mysql2 options every pool uses. `supportBigNumbers` keeps BIGINT (and BIGINT UNSIGNED) exact:
- * a number when it is a safe integer, else a digit string (cheaper than a string for every value,
- * which `bigNumberStrings` would make). DECIMAL is always a string (`decimalNumbers: false`).
- * `dateStrings` hands dates over as MySQL prints them so no host time zone is applied,
- * `jsonStrings` keeps JSON as text (a varchar column).
+ * The mysql2 options every pool uses, for the values mysql2 itself parses (metadata queries; table
+ * rows never reach its parser, see wire/). `supportBigNumbers` keeps BIGINT exact (a number when
+ * safe, else a digit string), DECIMAL stays a string (`decimalNumbers: false`), `dateStrings` keeps
+ * dates as MySQL prints them so no host time zone is applied, `jsonStrings` keeps JSON as text.
+ * `utf8mb4` is also what the wire decoder relies on: the server converts text columns to it.
  */
 const EXACT_VALUE_OPTIONS = {
   supportBigNumbers: true,
@@ -267,33 +268,20 @@ export async function queryRows<T>(pool: Pool, statement: Statement, action: str
   }
 }
 
-/** Rows handed over at once: enough to amortise the per-chunk await, few enough to stay responsive. */
-const CHUNK_ROWS = 1024;
-
 /**
- * Streams a statement's rows as arrays, in chunks of up to {@link CHUNK_ROWS}, with backpressure:
- * mysql2's row stream is paused while a chunk waits for the consumer (and mysql2 then pauses the
- * socket). Rows are collected from `data` events rather than an async iterator per row, whose
- * promise per row cost more than parsing the row. Returning early (core has enough rows, or
- * `signal` fired) destroys the connection, since a half-read result cannot go back to the pool; a
- * dropped connection throws. `isolated` (query passthrough): the statement runs in a READ ONLY
- * transaction, and the connection is closed afterwards, so nothing the user's query did to its
- * session (user variables, named locks, the insert id) reaches the next caller of the pool.
+ * A connection of `pool` for one streamed read (see wire/wire-execute.ts, which releases or
+ * destroys it). `isolated` (query passthrough): the connection is in a READ ONLY transaction, and
+ * the caller closes it afterwards, so nothing the user's query did to its session (user variables,
+ * named locks, the insert id) reaches the next caller of the pool.
  */
-export async function* streamRowChunks(
-  pool: Pool,
-  statement: Statement,
-  signal: AbortSignal,
-  action: string,
-  options: { readonly isolated?: boolean } = {},
-): AsyncGenerator<unknown[][]> {
+export async function readConnection(pool: Pool, action: string, isolated: boolean): Promise<PoolConnection> {
   let connection: PoolConnection;
   try {
     connection = await getConnection(pool);
   } catch (error) {
     throw classifyPoolError(pool, error, action);
   }
-  if (options.isolated === true) {
+  if (isolated) {
     try {
       await connection.promise().query('START TRANSACTION READ ONLY');
     } catch (error) {
@@ -301,97 +289,13 @@ export async function* streamRowChunks(
       throw classifyMysqlError(error, action);
     }
   }
-  let finished = false;
-  const query = connection.execute({ sql: statement.sql, rowsAsArray: true }, [...statement.params]);
-  const stream = query.stream({ highWaterMark: 512 });
-  const onAbort = () => stream.destroy();
-  signal.addEventListener('abort', onAbort, { once: true });
-  // A connection killed mid-result can close without mysql2 failing the paused result stream, which
-  // would then wait forever; a close before the last row is a lost connection, never a short result.
-  let resultComplete = false;
-  query.once('end', () => {
-    resultComplete = true;
-  });
-  const onClose = () => {
-    if (!resultComplete)
-      stream.destroy(
-        Object.assign(new Error('Connection closed during the read'), { code: 'PROTOCOL_CONNECTION_LOST' }),
-      );
-  };
-  connection.once('end', onClose);
-  connection.once('error', onClose);
-
-  let chunk: unknown[][] = [];
-  let ended = false;
-  let failure: { error: unknown } | undefined;
-  let wake: (() => void) | undefined;
-  const notify = () => {
-    const resolve = wake;
-    wake = undefined;
-    resolve?.();
-  };
-  stream.on('data', (row: unknown[]) => {
-    chunk.push(row);
-    if (chunk.length >= CHUNK_ROWS) {
-      stream.pause();
-      notify();
-    }
-  });
-  stream.once('end', () => {
-    ended = true;
-    notify();
-  });
-  stream.once('error', (error: unknown) => {
-    failure = { error };
-    notify();
-  });
-  // Destroyed without an error (the signal fired): nothing more will come.
-  stream.once('close', () => {
-    ended = true;
-    notify();
-  });
-  try {
-    for (;;) {
-      if (signal.aborted) return;
-      if (failure !== undefined) throw failure.error;
-      if (chunk.length >= CHUNK_ROWS || (ended && chunk.length > 0)) {
-        const rows = chunk;
-        chunk = [];
-        // MySQL sends the next rows while these are converted.
-        stream.resume();
-        yield rows;
-        continue;
-      }
-      if (ended) break;
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-      });
-    }
-    finished = true;
-  } catch (error) {
-    if (signal.aborted) return;
-    throw classifyMysqlError(error, action);
-  } finally {
-    signal.removeEventListener('abort', onAbort);
-    connection.off('end', onClose);
-    connection.off('error', onClose);
-    if (finished && options.isolated !== true) {
-      connection.release();
-    } else {
-      // Stop collecting, and let the socket drain: a connection left paused by backpressure keeps
-      // the server blocked on writing the rest of the result, its query running after we are gone.
-      stream.removeAllListeners('data');
-      stream.destroy();
-      connection.resume();
-      connection.destroy();
-    }
-  }
+  return connection;
 }
 
 /**
  * The result columns of a statement, run in a READ ONLY transaction on its own connection so that
  * a query calling data-modifying functions fails instead of writing; the connection is closed
- * afterwards, as in {@link streamRowChunks}' `isolated` reads.
+ * afterwards, as in {@link readConnection}'s `isolated` reads.
  */
 export async function describeReadOnly(pool: Pool, statement: Statement, action: string): Promise<FieldPacket[]> {
   let connection: PoolConnection;

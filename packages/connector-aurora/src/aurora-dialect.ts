@@ -151,21 +151,14 @@ function sortKey(column: MappedColumn, quoted: string): string | undefined {
 }
 
 /**
- * The select-list expression: TIME and unknown types as the server's own text, and DATE /
- * DATETIME(≤ 3) too: the server formats them in C, where mysql2 would assemble each one from its
- * binary fields with string padding (a quarter of a whole read's time); both are the
- * `YYYY-MM-DD[ HH:MM:SS[.fff]]` that is read as epoch days or milliseconds, zero dates included.
- * DATETIME(> 3) stays as mysql2 writes it, since its text is the value Athena sees. Geometries are
- * cast to bytes: mysql2 would parse them into objects and drop the SRID.
+ * The select-list expression: TIME and types the mapping does not know as the server's own text,
+ * which is the value Athena gets (the wire decoder copies it as UTF-8 bytes, where a binary TIME
+ * would be formatted per value). Every other column is selected as it is: the wire decoder reads
+ * its binary form exactly (dates and datetimes as fixed-width fields, geometries as their stored
+ * bytes with the SRID), which wire-oracle.test.ts checks against the server's own text.
  */
 function selectExpression(column: MappedColumn, quoted: string): string {
-  if (column.kind === 'geometry') return `CAST(${quoted} AS BINARY)`;
-  return column.kind === 'time' ||
-    column.kind === 'text-fallback' ||
-    column.kind === 'date' ||
-    column.kind === 'datetime'
-    ? `CAST(${quoted} AS CHAR)`
-    : quoted;
+  return column.kind === 'time' || column.kind === 'text-fallback' ? `CAST(${quoted} AS CHAR)` : quoted;
 }
 
 /** A column as an expression operand, valid only when its MySQL kind reads as the wire type's class. */

@@ -1,58 +1,53 @@
 /**
  * The read path: a split of a table (re-checked against what GetSplits issues) or of a passthrough
- * query becomes one SELECT, streamed as chunks of rows with mysql2's values converted to what core
- * writes into Arrow. Core batches the chunks, applies the limit and re-checks the summary.
+ * query becomes one SELECT, whose binary-protocol rows are decoded straight into Arrow
+ * RecordBatches (wire/), cut at core's block size. Core applies the limit, re-checks the summary
+ * and spills each batch as a block.
  */
-import type { ConnectorContext, ReadSplitInput, RowChunk } from '@athena-federation/connector-core';
+import type { ConnectorContext, ReadSplitInput } from '@athena-federation/connector-core';
+import type { RecordBatch } from 'apache-arrow';
 import type { Pool } from 'mysql2';
-import { type AuroraState, type Statement, poolFor, streamRowChunks } from './aurora-client.js';
+import { type AuroraState, type Statement, poolFor, readConnection } from './aurora-client.js';
 import { projectColumns, resolveTable, summaryByColumn } from './aurora-catalog.js';
 import { describePassthrough, isPassthrough, readStatement, requestedQuery } from './aurora-passthrough.js';
 import { checkSplit } from './aurora-splits.js';
 import { buildSelect } from './aurora-sql.js';
-import { type MappedColumn, valueConverter } from './aurora-types.js';
+import type { MappedColumn } from './aurora-types.js';
+import { streamWireBatches } from './wire/wire-execute.js';
+
+/** How one statement is read: where its rows go, and on what kind of connection. */
+interface ReadTarget {
+  readonly columns: readonly MappedColumn[];
+  /** Goes into error messages and the zero-date warning's context. */
+  readonly table: string;
+  /** Core's block size, asked again per batch (it grows after many spilled blocks): each batch ends with the row that passes it. */
+  readonly maxBlockSize: () => number;
+  /** Runs on a connection of its own in a READ ONLY transaction, closed afterwards (passthrough queries). */
+  readonly isolated: boolean;
+}
 
 /**
- * Streams a statement as chunks of rows in `columns` order, one chunk per batch of rows mysql2
- * hands over. With no columns (COUNT(*)), empty rows. `isolated` runs it on a connection of its
- * own in a READ ONLY transaction (passthrough queries).
+ * Streams a statement as RecordBatches of `target.columns`, decoded from the wire. With no
+ * columns (COUNT(*)), batches of rows without columns. Zero dates are read as NULL and logged
+ * once per column with their count.
  */
 export async function* readRows(
   ctx: ConnectorContext,
   pool: Pool,
   statement: Statement,
-  columns: readonly MappedColumn[],
-  table: string,
-  isolated: boolean,
-): AsyncGenerator<RowChunk> {
+  target: ReadTarget,
+): AsyncGenerator<RecordBatch> {
+  const action = `reading ${target.table}`;
   const zeroDates = new Map<string, number>();
-  const warn = (name: string) => zeroDates.set(name, (zeroDates.get(name) ?? 0) + 1);
-  // Only the columns whose mysql2 values need converting; the rest go in as read.
-  const indexes: number[] = [];
-  const converters: ((value: unknown) => unknown)[] = [];
-  columns.forEach((column, index) => {
-    const converter = valueConverter(column, warn);
-    if (converter !== undefined) {
-      indexes.push(index);
-      converters.push(converter);
-    }
-  });
-  const count = indexes.length;
+  const connection = await readConnection(pool, action, target.isolated);
   try {
-    for await (const rows of streamRowChunks(pool, statement, ctx.signal, `reading ${table}`, { isolated })) {
-      if (columns.length === 0) {
-        yield rows.map(() => []);
-        continue;
-      }
-      for (const raw of rows) {
-        // The row array is mysql2's own, fresh per row: converted in place rather than copied.
-        for (let k = 0; k < count; k++) {
-          const index = indexes[k] as number;
-          raw[index] = (converters[k] as (value: unknown) => unknown)(raw[index]);
-        }
-      }
-      yield rows;
-    }
+    yield* streamWireBatches(connection, statement, target.columns, {
+      signal: ctx.signal,
+      targetBatchBytes: target.maxBlockSize,
+      warn: (name) => zeroDates.set(name, (zeroDates.get(name) ?? 0) + 1),
+      action,
+      isolated: target.isolated,
+    });
   } finally {
     // Counts and column names only: the values themselves are row data.
     for (const [column, zeroCount] of zeroDates)
@@ -69,14 +64,19 @@ export async function* readSplit(
   state: AuroraState,
   ctx: ConnectorContext,
   input: ReadSplitInput,
-): AsyncGenerator<RowChunk> {
+): AsyncGenerator<RecordBatch> {
   const passthroughArgs = input.constraints.queryPassthroughArguments;
   if (isPassthrough(passthroughArgs)) {
     const query = requestedQuery(passthroughArgs, input.split);
     const pool = await poolFor(state, ctx.catalogName);
     const described = await describePassthrough(state, pool, query);
     const columns = projectColumns(described, input.schema, 'system.query');
-    yield* readRows(ctx, pool, readStatement(query, columns), columns, 'system.query', true);
+    yield* readRows(ctx, pool, readStatement(query, columns), {
+      columns,
+      table: 'system.query',
+      maxBlockSize: () => input.maxBlockSize,
+      isolated: true,
+    });
     return;
   }
   const pool = await poolFor(state, ctx.catalogName);
@@ -98,5 +98,10 @@ export async function* readSplit(
     splitPredicates: split.predicates,
   });
   if (statement.exactPushdown) input.confirmExactPushdown();
-  yield* readRows(ctx, pool, statement, columns, `${input.tableName.schemaName}.${input.tableName.tableName}`, false);
+  yield* readRows(ctx, pool, statement, {
+    columns,
+    table: `${input.tableName.schemaName}.${input.tableName.tableName}`,
+    maxBlockSize: () => input.maxBlockSize,
+    isolated: false,
+  });
 }

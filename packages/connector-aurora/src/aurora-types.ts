@@ -2,12 +2,12 @@
  * The MySQL → Arrow type mapping, exact by design: every MySQL value is either stored without loss
  * or refused at GetTable. Unlike the Java connector (which overflows TINYINT UNSIGNED > 127, …),
  * unsigned integers widen to the next signed type and BIGINT UNSIGNED becomes decimal(20,0).
- * Each column also gets the converter from mysql2's value to what core's RecordBatchWriter takes.
+ * How each kind's values are read from the binary protocol is in wire/wire-row-decoder.ts.
  */
 import {
   Binary,
   Bool,
-  DataType,
+  type DataType,
   DateDay,
   DateMillisecond,
   Decimal,
@@ -20,7 +20,7 @@ import {
   Int8,
   Utf8,
 } from 'apache-arrow';
-import { ConnectorError, MILLIS_PER_DAY, daysFromCivil, isCalendarDate } from '@athena-federation/connector-core';
+import { ConnectorError } from '@athena-federation/connector-core';
 
 /** A row of `information_schema.columns`, as the metadata query selects it. */
 export interface MysqlColumn {
@@ -186,117 +186,6 @@ export function mapColumn(column: MysqlColumn, options: TypeMappingOptions, tabl
 
 /** Called once per column and read when a zero date or invalid date becomes NULL. */
 export type ZeroDateWarning = (column: string, value: string) => void;
-
-const ZERO_DATE = /^\d{4}-(00-\d\d|\d\d-00)/;
-const DATE_TIME = /^(\d{4}-\d\d-\d\d)(?: (\d\d:\d\d:\d\d)(?:\.(\d{1,6}))?)?$/;
-
-/** The value of `count` ASCII digits of `text` at `at`, or -1 if any is not a digit. */
-function digits(text: string, at: number, count: number): number {
-  let value = 0;
-  for (let i = at; i < at + count; i++) {
-    const d = text.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return -1;
-    value = value * 10 + d;
-  }
-  return value;
-}
-
-/**
- * Epoch milliseconds of mysql2's `YYYY-MM-DD[ HH:MM:SS[.f…]]` text (UTC, fraction cut to `maxFraction`
- * ≤ 3 digits), read by position: this runs for every value of a read. Undefined for anything else —
- * zero and invalid dates (`2024-02-30`) included — which the caller handles on a slower path.
- */
-export function epochMillisOf(text: string, maxFraction: number): number | undefined {
-  const length = text.length;
-  if (length !== 10 && length < 19) return undefined;
-  const year = digits(text, 0, 4);
-  const month = digits(text, 5, 2);
-  const day = digits(text, 8, 2);
-  if (year < 1 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || !isCalendarDate(year, month, day))
-    return undefined;
-  let hour = 0;
-  let minute = 0;
-  let second = 0;
-  let millis = 0;
-  if (length > 10) {
-    hour = digits(text, 11, 2);
-    minute = digits(text, 14, 2);
-    second = digits(text, 17, 2);
-    if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
-    if (length > 19) {
-      const fraction = length - 20;
-      if (text.charCodeAt(19) !== 46 || fraction < 1 || fraction > 6) return undefined;
-      const kept = Math.min(fraction, maxFraction);
-      const value = digits(text, 20, fraction);
-      if (value < 0) return undefined;
-      // Only zeros can follow the kept digits for columns of at most `maxFraction` digits (mysql2 pads).
-      millis = kept === 0 ? 0 : Math.trunc(value / 10 ** (fraction - kept)) * 10 ** (3 - kept);
-      if (value % 10 ** (fraction - kept) !== 0) return undefined;
-    }
-  }
-  return daysFromCivil(year, month, day) * MILLIS_PER_DAY + ((hour * 60 + minute) * 60 + second) * 1000 + millis;
-}
-
-/**
- * The function turning a mysql2 value of `column` into what RecordBatchWriter stores exactly, or
- * undefined when the value goes in as mysql2 reads it. `warn` is told about zero dates
- * (`0000-00-00`, `2024-00-10`), which become NULL, as Connector/J's `zeroDateTimeBehavior=CONVERT_TO_NULL` does.
- */
-export function valueConverter(column: MappedColumn, warn: ZeroDateWarning): ((value: unknown) => unknown) | undefined {
-  switch (column.kind) {
-    case 'float':
-      // The binary protocol already delivers the float's exact value; fround makes that explicit.
-      return (v) => (typeof v === 'number' ? Math.fround(v) : v);
-    case 'bit-bool':
-      return (v) => (v instanceof Uint8Array ? v.some((b) => b !== 0) : v === null ? null : Boolean(v));
-    case 'int-bool':
-      return (v) => (v === null ? null : Number(v) !== 0);
-    case 'bits':
-      return (v) => {
-        if (!(v instanceof Uint8Array)) return v;
-        let n = 0n;
-        for (const byte of v) n = (n << 8n) | BigInt(byte);
-        // BIT(64) is a decimal(20,0) column (see kindAndType): its values go in as exact digit strings.
-        return DataType.isDecimal(column.field.type) ? n.toString() : n;
-      };
-    case 'date':
-    case 'datetime': {
-      const perDay = column.kind === 'date';
-      return (v) => {
-        if (typeof v !== 'string') return v;
-        const millis = epochMillisOf(v, 3);
-        if (millis !== undefined) return perDay ? Math.floor(millis / MILLIS_PER_DAY) : millis;
-        if (ZERO_DATE.test(v)) {
-          warn(column.name, v);
-          return null;
-        }
-        // Anything else (an invalid date MySQL was allowed to store) goes to the writer, which names it.
-        return v;
-      };
-    }
-    case 'datetime-text': {
-      const digitCount = fractionDigitsOf(column.mysql.columnType.toLowerCase());
-      return (v) => {
-        if (typeof v !== 'string') return v;
-        if (ZERO_DATE.test(v)) {
-          warn(column.name, v);
-          return null;
-        }
-        const match = DATE_TIME.exec(v);
-        if (match === null) return v;
-        // Every fraction digit the column holds, as MySQL prints it.
-        const [, date = '', time = '00:00:00', fraction = ''] = match;
-        return `${date} ${time}.${fraction.padEnd(digitCount, '0')}`;
-      };
-    }
-    case 'string':
-    case 'text-fallback':
-    case 'time':
-      return (v) => (v instanceof Uint8Array ? Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('utf8') : v);
-    default:
-      return undefined;
-  }
-}
 
 function pad(n: number, width: number): string {
   return String(n).padStart(width, '0');

@@ -206,7 +206,7 @@ describe('buildSelect', () => {
     tableColumns: [id, name],
     splitPredicates: [],
   };
-  it('selects dates and millisecond datetimes as the server formats them, and DATETIME(6) as mysql2 does', () => {
+  it("selects dates and datetimes as they are (the wire decoder reads their binary form) and TIME as the server's text", () => {
     const columns = [
       col('d', 'date'),
       col('t', 'datetime', 'datetime(3)'),
@@ -214,7 +214,7 @@ describe('buildSelect', () => {
       col('at', 'time'),
     ];
     expect(buildSelect({ ...base, columns, tableColumns: columns, constraints: makeConstraints() }).sql).toBe(
-      'SELECT CAST(`d` AS CHAR), CAST(`t` AS CHAR), `t6`, CAST(`at` AS CHAR) FROM `d``b`.`t`',
+      'SELECT `d`, `t`, `t6`, CAST(`at` AS CHAR) FROM `d``b`.`t`',
     );
   });
   it('quotes every identifier and adds LIMIT only when the filter is exact', () => {

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuroraConnector, createAuroraConnector } from '../src/index.js';
 import { ensureSpillBucket, engineFor } from './support/engine.js';
 import { type TestDatabase, createTestDatabase } from './support/mariadb.js';
+import { utcMillisOfText } from './support/server-oracle.js';
 
 let db: TestDatabase;
 let connector: AuroraConnector;
@@ -63,16 +64,6 @@ afterAll(async () => {
   await db?.drop();
 });
 
-function utcMillis(text: string): number {
-  const m = /^(\d{4})-(\d\d)-(\d\d)(?: (\d\d):(\d\d):(\d\d)(?:\.(\d+))?)?$/.exec(text);
-  if (m === null) throw new Error(`unexpected date text ${text}`);
-  const [, y, mo, d, h = '0', mi = '0', s = '0', frac = ''] = m;
-  const date = new Date(0);
-  date.setUTCFullYear(Number(y), Number(mo) - 1, Number(d));
-  date.setUTCHours(Number(h), Number(mi), Number(s), Number(frac.padEnd(3, '0').slice(0, 3)));
-  return date.getTime();
-}
-
 const hexBytes = (hex: string) => hex.toLowerCase();
 const hexOf = (v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v);
 const isZeroDate = (text: string) => /^\d{4}-(00-|\d\d-00)/.test(text);
@@ -97,9 +88,9 @@ const expectations: Record<string, (text: string) => unknown> = {
   b64: (t) => t,
   b63: (t) => BigInt(t),
   bo: (t) => Number(t) !== 0,
-  dt: (t) => (isZeroDate(t) ? null : utcMillis(t) / 86_400_000),
+  dt: (t) => (isZeroDate(t) ? null : utcMillisOfText(t) / 86_400_000),
   dtm: (t) => (isZeroDate(t) ? null : t),
-  ts: (t) => (isZeroDate(t) ? null : utcMillis(t)),
+  ts: (t) => (isZeroDate(t) ? null : utcMillisOfText(t)),
   // Fractions finer than milliseconds are text with every digit MySQL holds (CAST prints them all).
   dt4: (t) => (isZeroDate(t) ? null : t),
   ts6: (t) => (isZeroDate(t) ? null : t),

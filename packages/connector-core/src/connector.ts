@@ -102,7 +102,8 @@ export interface ReadSplitInput {
    * Raw Arrow bytes at which core ends a block (`MAX_BLOCK_SIZE_BYTES`, else the request's
    * `maxBlockSize`). Core cuts chunks of rows itself; a plugin that yields RecordBatches should
    * cut them near this size, so core can spill them as they come instead of holding one batch
-   * larger than a block.
+   * larger than a block, and read it again for each batch: once 2,000 blocks have spilled it grows
+   * by a tenth per block, so that a tiny size still answers within Lambda's response limit.
    */
   readonly maxBlockSize: number;
   /**

@@ -10,7 +10,8 @@ import { ConnectorError } from '@athena-federation/connector-core';
 import type { Statement } from '../aurora-client.js';
 import { classifyMysqlError } from '../aurora-errors.js';
 import type { MappedColumn, ZeroDateWarning } from '../aurora-types.js';
-import { WireBatchDecoder, type WireField } from './wire-row-decoder.js';
+import type { WireField } from './wire-column-plan.js';
+import { WireBatchDecoder } from './wire-row-decoder.js';
 
 /** The mysql2 version whose Execute command internals {@link installWireStates} was written against. */
 export const PINNED_MYSQL2_VERSION = '3.24.5';
@@ -117,8 +118,17 @@ export function installWireStates(command: ExecuteCommandInternals, listener: Wi
 export interface WireReadOptions {
   /** Stops the read; the connection is then destroyed. */
   readonly signal: AbortSignal;
-  /** A batch is cut once its Arrow buffers pass this many bytes. */
-  readonly targetBatchBytes: number;
+  /**
+   * A batch ends with the row that takes its Arrow buffers past this many bytes: core's block size,
+   * so each batch is one block, as core would cut rows itself. A function is asked again whenever
+   * a batch passes the last answer (core's block size grows after many spilled blocks).
+   */
+  readonly targetBatchBytes: number | (() => number);
+  /**
+   * The connection is closed after the read even when the result was read to its end (query
+   * passthrough: the user's query may have changed its session).
+   */
+  readonly isolated?: boolean;
   /** Told about each zero date read as NULL. */
   readonly warn: ZeroDateWarning;
   /** Goes into error messages, e.g. `reading db.table`. */
@@ -130,8 +140,9 @@ const BATCHES_AHEAD = 2;
 
 /**
  * Runs `statement` on `connection` and yields its rows as RecordBatches of `columns`' schema,
- * decoded from the wire. The connection is released when the result was read to its end, and
- * destroyed otherwise (early return, abort, failure), since a half-read result cannot be reused.
+ * decoded from the wire. The connection is released when the result was read to its end (and not
+ * `isolated`), and closed otherwise (early return, abort, failure), since a half-read result
+ * cannot be reused; the rest of the result is drained without decoding, so the server's query ends.
  * A connection lost before the result's end throws, never ends the read short.
  */
 export async function* streamWireBatches(
@@ -142,6 +153,10 @@ export async function* streamWireBatches(
 ): AsyncGenerator<RecordBatch> {
   const queue: RecordBatch[] = [];
   let decoder: WireBatchDecoder | undefined;
+  let abandoned = false;
+  const targetOption = options.targetBatchBytes;
+  const currentTarget = typeof targetOption === 'number' ? () => targetOption : targetOption;
+  let target = currentTarget();
   let complete = false;
   let failure: { error: unknown } | undefined;
   let wake: (() => void) | undefined;
@@ -162,25 +177,28 @@ export async function* streamWireBatches(
     installWireStates(command, {
       fields(fields) {
         try {
-          decoder = new WireBatchDecoder(columns, fields, { warn: options.warn });
+          decoder = new WireBatchDecoder(columns, fields, { warn: options.warn, batchBytes: target });
         } catch (error) {
           fail(error);
         }
       },
       row(buffer, start, end) {
-        if (decoder === undefined || failure !== undefined) return;
+        // After the consumer has gone, the rest of the result is only drained (and never paused).
+        if (decoder === undefined || failure !== undefined || abandoned) return;
         try {
           decoder.appendRow(buffer, start, end);
+          // The size is kept per row by the decoder, so the batch ends with the row that passes the target.
+          if (decoder.byteSize <= target) return;
+          target = currentTarget();
+          if (decoder.byteSize <= target) return;
+          queue.push(decoder.finish());
         } catch (error) {
+          // Thrown here it would escape from mysql2's socket handler.
           fail(error);
           return;
         }
-        // Sizing sums every column: once every 64 rows is near enough for a target of megabytes.
-        if ((decoder.numRows & 63) === 0 && decoder.byteSize >= options.targetBatchBytes) {
-          queue.push(decoder.finish());
-          if (queue.length >= BATCHES_AHEAD) connection.pause();
-          notify();
-        }
+        if (queue.length >= BATCHES_AHEAD) connection.pause();
+        notify();
       },
       failed: fail,
     });
@@ -192,7 +210,12 @@ export async function* streamWireBatches(
   command.once('error', fail);
   command.once('end', () => {
     if (failure !== undefined) return;
-    if (decoder !== undefined && decoder.numRows > 0) queue.push(decoder.finish());
+    try {
+      if (decoder !== undefined && decoder.numRows > 0) queue.push(decoder.finish());
+    } catch (error) {
+      fail(error);
+      return;
+    }
     complete = true;
     notify();
   });
@@ -228,9 +251,13 @@ export async function* streamWireBatches(
     options.signal.removeEventListener('abort', notify);
     connection.off('end', onClose);
     connection.off('error', onClose);
-    if (finished) {
+    if (finished && options.isolated !== true) {
       connection.release();
     } else {
+      // Let the socket drain: a connection left paused by backpressure keeps the server blocked on
+      // writing the rest of the result, its query running after we are gone.
+      abandoned = true;
+      queue.length = 0;
       connection.resume();
       connection.destroy();
     }

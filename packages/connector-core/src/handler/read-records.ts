@@ -214,7 +214,10 @@ export async function readRecords(
       schema,
       split: request.split.properties,
       constraints: request.constraints,
-      maxBlockSize,
+      // Read when the plugin cuts each batch: it grows once many blocks have spilled (blockLimit).
+      get maxBlockSize() {
+        return blockLimit;
+      },
       confirmExactPushdown,
     };
     read: for await (const item of connector.readSplit(ctx, input)) {
