@@ -11,6 +11,7 @@ import { type AuroraConfig, type ConnectionSettings, type IamAuthentication, con
 import { classifyMysqlError } from './aurora-errors.js';
 import { type SecretResolver, parseCredentials } from './aurora-secrets.js';
 import { NO_TLS_OFFERED, checkIdentity, tlsFailure, tlsOptionsFor } from './aurora-tls.js';
+import { PoolRegistry } from './pool-registry.js';
 
 /** The connection each pool was made for, so a failure to connect can be explained with its TLS mode. */
 const poolSettings = new WeakMap<Pool, ConnectionSettings>();
@@ -81,18 +82,13 @@ export function iamAuthPlugins(signer: TokenSigner): NonNullable<PoolOptions['au
   };
 }
 
-interface PoolEntry {
-  readonly identity: string;
-  readonly pool: Pool;
-}
-
 /**
  * One pool per connection string, rebuilt when the secret's credentials change (the Java
  * connector rebuilds its Hikari pool on an identity change too). Pools open connections lazily.
  */
 export class AuroraPools {
   readonly #options: AuroraPoolsOptions;
-  readonly #pools = new Map<string, PoolEntry>();
+  readonly #pools = new PoolRegistry<Pool>((pool) => new Promise<void>((resolve) => pool.end(() => resolve())));
 
   constructor(options: AuroraPoolsOptions) {
     this.#options = options;
@@ -113,9 +109,12 @@ export class AuroraPools {
         JSON.stringify([settings.host, settings.port, user ?? null, iam === undefined ? (password ?? null) : 'iam']),
       )
       .digest('hex');
-    const existing = this.#pools.get(settings.source);
-    if (existing !== undefined && existing.identity === identity) return existing.pool;
-    if (existing !== undefined) existing.pool.end(() => undefined);
+    return this.#pools.get(settings.source, identity, () => this.#create(settings, user, password));
+  }
+
+  /** Makes the pool of `settings` with these credentials, settling TLS for PREFERRED on its first connection. */
+  async #create(settings: ConnectionSettings, user: string | undefined, password: string | undefined): Promise<Pool> {
+    const iam = this.#options.iamAuthentication;
     // mysql2 (with its code pages and the RDS CA bundle) is half the Lambda bundle: loaded with the
     // first pool, so a cold start that opens no connection (Ping, a bad request) never compiles it,
     // and imported only when a pool is made (a dynamic import per request costs a module lookup).
@@ -183,15 +182,12 @@ export class AuroraPools {
         pool = make(undefined);
       }
     }
-    this.#pools.set(settings.source, { identity, pool });
     return pool;
   }
 
   /** Closes every pool (tests, and a graceful shutdown). */
-  async end(): Promise<void> {
-    const pools = [...this.#pools.values()];
-    this.#pools.clear();
-    await Promise.all(pools.map((entry) => new Promise<void>((resolve) => entry.pool.end(() => resolve()))));
+  end(): Promise<void> {
+    return this.#pools.endAll();
   }
 }
 
