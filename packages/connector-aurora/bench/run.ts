@@ -14,66 +14,21 @@
  * - the same table in 4 range splits, read by one worker thread per core (each with its own
  *   connector, as each Athena split gets its own Lambda) vs one split in one worker. Target ≥ 1.5
  *   on 2 cores.
+ * - Aurora PostgreSQL (postgres-bench.ts): one split vs a raw `pg` cursor read (target ≥ 0.8, issue
+ *   #18), and 4 range splits in parallel vs 1.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { spawnSync } from 'node:child_process';
 import type { Split } from '@athena-federation/connector-core';
 import { compareAsync, report, type RatioResult } from '@athena-federation/connector-core/harness';
 import { BENCH_ROWS, ensureBenchTable } from './bench-table.js';
 import { createProtocolReader } from './protocol-reader.js';
+import { postgresBenchmarks } from './postgres-bench.js';
 import { SELECT, TEXT_DATETIME_SELECT, mysqlClientRead, rawRead } from './raw-read.js';
+import { PARALLEL_SPLITS, WORKERS, parallelSplitsComparison, startWorkers } from './split-workers.js';
 import { wireSplitBenchmark } from './wire-read.js';
-
-const PARALLEL_SPLITS = 4;
-/** One worker per core: more would only take turns on the same cores (Athena's Lambdas each have their own). */
-const WORKERS = Math.min(PARALLEL_SPLITS, availableParallelism());
 
 function expectRows(what: string, rows: number): void {
   if (rows !== BENCH_ROWS) throw new Error(`${what} read ${rows} rows, expected ${BENCH_ROWS}`);
-}
-
-/** Worker threads, each a connector of its own, reading the splits they are given. */
-function startWorkers(count: number, targetRowsPerSplit: number) {
-  // tsx's loader hooks do not reach worker threads from the command line, so each worker registers them first.
-  const entry = new URL('./split-worker.ts', import.meta.url).href;
-  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`;
-  const workers = Array.from(
-    { length: count },
-    () => new Worker(bootstrap, { eval: true, workerData: { targetRowsPerSplit } }),
-  );
-  const read = (worker: Worker, work: Split | string) =>
-    new Promise<number>((resolve, reject) => {
-      worker.once('message', (message: { rows?: number; error?: string }) =>
-        message.error === undefined ? resolve(message.rows ?? 0) : reject(new Error(message.error)),
-      );
-      worker.postMessage(typeof work === 'string' ? { sql: work } : { split: work });
-    });
-  return {
-    /** Reads `splits` (or raw statements) with every worker pulling the next unread one. */
-    async readAll(splits: readonly (Split | string)[]): Promise<number> {
-      const queue = [...splits];
-      const counts = await Promise.all(
-        workers.map(async (worker) => {
-          let rows = 0;
-          for (let split = queue.shift(); split !== undefined; split = queue.shift()) rows += await read(worker, split);
-          return rows;
-        }),
-      );
-      return counts.reduce((a, b) => a + b, 0);
-    },
-    stop: () =>
-      Promise.all(
-        workers.map(
-          (w) =>
-            new Promise((resolve) => {
-              w.once('exit', resolve);
-              w.postMessage('close');
-            }),
-        ),
-      ),
-  };
 }
 
 /** One split through the protocol vs the raw reads; returns the split for the parallel benchmark. */
@@ -164,21 +119,6 @@ function peakRssBenchmarks(): RatioResult[] {
   });
 }
 
-/**
- * CPU seconds the MariaDB server has used so far (Linux /proc), or undefined elsewhere. The server
- * shares this machine's cores with the readers, which bounds what parallel splits can gain here.
- */
-function serverCpuSeconds(): number | undefined {
-  try {
-    const pid = execFileSync('pidof', ['mariadbd', 'mysqld'], { encoding: 'utf8' }).trim().split(/\s+/)[0];
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ');
-    const ticks = Number(fields?.[11]) + Number(fields?.[12]);
-    return Number.isFinite(ticks) ? ticks / 100 : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Range splits read by parallel workers vs the whole table as one split in one worker. */
 async function parallelSplitBenchmarks(results: RatioResult[], whole: Split): Promise<void> {
   const planner = createProtocolReader(Math.ceil(BENCH_ROWS / PARALLEL_SPLITS));
@@ -187,32 +127,16 @@ async function parallelSplitBenchmarks(results: RatioResult[], whole: Split): Pr
   const one = startWorkers(1, BENCH_ROWS * 10);
   const many = startWorkers(WORKERS, Math.ceil(BENCH_ROWS / PARALLEL_SPLITS));
   try {
-    // How busy one whole read already keeps the machine (reader threads incl. GC, plus the server):
-    // two cores allow parallel splits at most 2 ÷ that many cores. One untimed read, after warm-up.
-    await one.readAll([whole]);
-    const serverBefore = serverCpuSeconds();
-    const clientBefore = process.cpuUsage();
-    const wallStart = performance.now();
-    await one.readAll([whole]);
-    const wall = (performance.now() - wallStart) / 1000;
-    const serverAfter = serverCpuSeconds();
-    const clientCpu = process.cpuUsage(clientBefore);
-    const reader = (clientCpu.user + clientCpu.system) / 1e6;
-    const server = serverBefore === undefined || serverAfter === undefined ? undefined : serverAfter - serverBefore;
-    const busy = server === undefined ? undefined : (reader + server) / wall;
-    const bound =
-      server === undefined || busy === undefined
-        ? ''
-        : `; one split already keeps ${busy.toFixed(2)} cores busy (readers ${reader.toFixed(2)} s + server ${server.toFixed(2)} s CPU in ${wall.toFixed(2)} s), so 2 cores allow at most ${(2 / busy).toFixed(2)}`;
     results.push(
-      await compareAsync(
-        `${splits.length} range splits in parallel vs 1 split`,
-        '≥ 1.5 (2 cores)',
-        async () => expectRows('one split', await one.readAll([whole])),
-        async () => expectRows('range splits', await many.readAll(splits)),
-        5,
-        `${WORKERS} worker threads (one per core, a connector each) vs 1${bound}`,
-      ),
+      await parallelSplitsComparison({
+        name: `${splits.length} range splits in parallel vs 1 split`,
+        one,
+        many,
+        whole,
+        splits,
+        rows: BENCH_ROWS,
+        serverProcesses: ['mariadbd', 'mysqld'],
+      }),
     );
     // What parallel reads gain on this machine without the connector: the same worker threads, raw
     // mysql2 reading the table in the same number of id ranges. The row above cannot beat this one
@@ -244,6 +168,7 @@ try {
   const whole = await singleSplitBenchmarks(results);
   results.push(...peakRssBenchmarks());
   await parallelSplitBenchmarks(results, whole);
+  await postgresBenchmarks(results);
 } finally {
   // Whatever finished is reported, even when a later benchmark fails.
   report(results);

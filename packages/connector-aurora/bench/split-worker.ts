@@ -5,10 +5,11 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Split } from '@athena-federation/connector-core';
-import { createProtocolReader } from './protocol-reader.js';
+import { type ProtocolSource, createProtocolReader } from './protocol-reader.js';
 import { rawRead } from './raw-read.js';
 
-const reader = createProtocolReader((workerData as { targetRowsPerSplit: number }).targetRowsPerSplit);
+const { targetRowsPerSplit, source } = workerData as { targetRowsPerSplit: number; source?: ProtocolSource };
+const reader = createProtocolReader(targetRowsPerSplit, source);
 parentPort?.on('message', (message: { split: Split } | { sql: string } | 'close') => {
   if (message === 'close') {
     void reader.close().then(() => process.exit(0));

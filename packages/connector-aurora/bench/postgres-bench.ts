@@ -1,15 +1,18 @@
 /**
- * The PostgreSQL read benchmark (`node --expose-gc --import tsx bench/postgres-read.ts`): one split
- * of a PostgreSQL table read through the Lambda handler (cursor FETCHes → text → values → Arrow
- * blocks → IPC), vs a raw `pg` read of the same statement through the same kind of cursor (DECLARE,
- * FETCH FORWARD 1024, rows as arrays, pg's own type parsing). Issue #18's target is ≥ 0.8. The table
+ * The PostgreSQL benchmarks of `pnpm bench` (run.ts): one split of a PostgreSQL table read through
+ * the Lambda handler (cursor FETCHes → text → values → Arrow blocks → IPC), vs a raw `pg` read of
+ * the same statement through the same kind of cursor (DECLARE, FETCH FORWARD 1024, rows as arrays,
+ * pg's own type parsing), issue #18's target ≥ 0.8; and the table in 4 key-range splits read by
+ * parallel workers vs one split in one worker, with the bound 2 cores put on it. The table
  * (`aurora_bench_pg`, PG_BENCH_ROWS rows × 8 columns like the MariaDB benchmark's, default
  * 1,000,000) is created once and recreated when its row count differs; PostgreSQL at
  * PG_BENCH_HOST:PG_BENCH_PORT (default 127.0.0.1:5432, user postgres).
  */
-import { compareAsync, report } from '@athena-federation/connector-core/harness';
+import { compareAsync, type RatioResult } from '@athena-federation/connector-core/harness';
+import type { Split } from '@athena-federation/connector-core';
 import pg from 'pg';
-import { createProtocolReader } from './protocol-reader.js';
+import { type ProtocolSource, createProtocolReader } from './protocol-reader.js';
+import { PARALLEL_SPLITS, WORKERS, parallelSplitsComparison, startWorkers } from './split-workers.js';
 
 const ROWS = Number(process.env['PG_BENCH_ROWS'] ?? 1_000_000);
 const SERVER = {
@@ -62,24 +65,56 @@ async function rawRead(): Promise<number> {
   return rows;
 }
 
-await ensureTable();
-// One split: no key ranges below the table's size.
-const reader = createProtocolReader(ROWS * 10, {
+const SOURCE: ProtocolSource = {
   connectionString: `postgres://jdbc:postgresql://${SERVER.host}:${SERVER.port}/${DATABASE}?user=${SERVER.user}&sslmode=disable`,
   schemaName: 'public',
   tableName: 'rows_bench',
-});
-const [split] = await reader.splits();
-if (split === undefined) throw new Error('no split');
-const check = (what: string, rows: number) => {
-  if (rows !== ROWS) throw new Error(`${what} read ${rows} rows, expected ${ROWS}`);
 };
-const result = await compareAsync(
-  `PostgreSQL 1 split via protocol vs raw pg cursor (${ROWS} rows)`,
-  '≥ 0.8',
-  async () => check('raw pg', await rawRead()),
-  async () => check('protocol', await reader.read(split)),
-  5,
-);
-report([result]);
-await reader.close();
+
+/** Appends the PostgreSQL rows to `results`. */
+export async function postgresBenchmarks(results: RatioResult[]): Promise<void> {
+  await ensureTable();
+  const check = (what: string, rows: number) => {
+    if (rows !== ROWS) throw new Error(`${what} read ${rows} rows, expected ${ROWS}`);
+  };
+  // One split: no key ranges below the table's size.
+  const reader = createProtocolReader(ROWS * 10, SOURCE);
+  let whole: Split | undefined;
+  try {
+    [whole] = await reader.splits();
+    if (whole === undefined) throw new Error('the one-split PostgreSQL reader planned no split');
+    const split = whole;
+    results.push(
+      await compareAsync(
+        'PostgreSQL: 1 split via protocol vs raw pg cursor',
+        '≥ 0.8',
+        async () => check('raw pg', await rawRead()),
+        async () => check('protocol', await reader.read(split)),
+        5,
+        `${ROWS} rows × 8 columns; both FETCH FORWARD 1024 from a cursor, text results`,
+      ),
+    );
+  } finally {
+    await reader.close();
+  }
+  const planner = createProtocolReader(Math.ceil(ROWS / PARALLEL_SPLITS), SOURCE);
+  const splits = await planner.splits();
+  await planner.close();
+  const one = startWorkers(1, ROWS * 10, SOURCE);
+  const many = startWorkers(WORKERS, Math.ceil(ROWS / PARALLEL_SPLITS), SOURCE);
+  try {
+    results.push(
+      await parallelSplitsComparison({
+        name: `PostgreSQL: ${splits.length} range splits in parallel vs 1 split`,
+        one,
+        many,
+        whole,
+        splits,
+        rows: ROWS,
+        serverProcesses: ['postgres'],
+      }),
+    );
+  } finally {
+    await Promise.all([one.stop(), many.stop()]);
+  }
+}
