@@ -8,7 +8,8 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { ConnectorError } from '@athena-federation/connector-core';
-import type { AuroraConfig } from '../aurora-config.js';
+import type { TokenSigner, TokenSignerOptions } from '../aurora-client.js';
+import type { AuroraConfig, IamAuthentication } from '../aurora-config.js';
 import { postgresConnectionFor } from '../aurora-config.js';
 import { type SecretResolver, parseCredentials } from '../aurora-secrets.js';
 import { trustedCertificates } from '../aurora-tls.js';
@@ -74,7 +75,14 @@ interface PoolEntry {
 export interface PostgresPoolsOptions {
   readonly secrets: SecretResolver;
   readonly connectionLimit: number;
+  /** IAM database authentication instead of passwords (see aurora-config.ts). */
+  readonly iamAuthentication?: IamAuthentication | undefined;
+  /** Signs RDS auth tokens; default `@aws-sdk/rds-signer` with the default credential chain. */
+  readonly createTokenSigner?: ((options: TokenSignerOptions) => TokenSigner) | undefined;
 }
+
+/** pg's `password`: a fixed one, or a function pg calls for every new connection. */
+type PostgresPassword = string | (() => Promise<string>);
 
 /**
  * One pg pool per connection string, rebuilt when the secret's credentials change (as the MySQL
@@ -99,14 +107,27 @@ export class PostgresPools {
       user = credentials.user;
       password = credentials.password;
     }
+    const iam = this.#options.iamAuthentication;
     const identity = createHash('sha256')
-      .update(JSON.stringify([settings.host, settings.port, settings.database ?? null, user ?? null, password ?? null]))
+      .update(
+        JSON.stringify([
+          settings.host,
+          settings.port,
+          settings.database ?? null,
+          user ?? null,
+          iam === undefined ? (password ?? null) : 'iam',
+        ]),
+      )
       .digest('hex');
     const existing = this.#pools.get(settings.source);
     if (existing !== undefined && existing.identity === identity) return existing.pool;
     const pending = this.#pending.get(settings.source);
     if (pending !== undefined && pending.identity === identity) return pending.pool;
-    const creation = this.#create(settings, user, password);
+    // Nothing awaited between the pending check and its entry: concurrent first requests share the pool.
+    const creation =
+      iam === undefined
+        ? this.#create(settings, user, password)
+        : this.#tokens(settings, user).then((tokens) => this.#create(settings, user, tokens));
     this.#pending.set(settings.source, { identity, pool: creation });
     try {
       const pool = await creation;
@@ -119,11 +140,31 @@ export class PostgresPools {
     }
   }
 
+  /**
+   * IAM database authentication: a function signing a fresh RDS auth token, which pg calls for each
+   * new connection (a token is valid for 15 minutes and only checked when connecting).
+   */
+  async #tokens(settings: PostgresConnectionSettings, user: string | undefined): Promise<() => Promise<string>> {
+    const region = this.#options.iamAuthentication?.region;
+    if (region === undefined) throw new Error('IAM tokens asked for without IAM database authentication');
+    if (user === undefined)
+      throw new ConnectorError(
+        'InvalidInput',
+        `${settings.source} names no database user for IAM database authentication`,
+      );
+    const signerOptions = { hostname: settings.host, port: settings.port, username: user, region };
+    // The SDK's signer is loaded only here: only IAM deployments need it, and cold start should not compile it.
+    const signer: TokenSigner =
+      this.#options.createTokenSigner?.(signerOptions) ??
+      new (await import('@aws-sdk/rds-signer')).Signer(signerOptions);
+    return () => signer.getAuthToken();
+  }
+
   /** Makes the pool of `settings` with these credentials, settling TLS for prefer and allow on its first connection. */
   async #create(
     settings: PostgresConnectionSettings,
     user: string | undefined,
-    password: string | undefined,
+    password: PostgresPassword | undefined,
   ): Promise<pg.Pool> {
     // Loaded with the first PostgreSQL pool, so MySQL-only functions never compile it.
     const { Pool } = (await import('pg')).default;
