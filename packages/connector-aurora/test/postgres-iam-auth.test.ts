@@ -7,9 +7,6 @@
  * stays untested is RDS itself (its verdict on a real SigV4 token and its certificate; see
  * iam-auth.test.ts for the token's content).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { LambdaInvocationError } from '@athena-federation/connector-core/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,15 +14,13 @@ import type { TokenSigner, TokenSignerOptions } from '../src/aurora-client.js';
 import { type AuroraConnector, createAuroraConnector } from '../src/index.js';
 import { ensureSpillBucket } from './support/engine.js';
 import { passthroughRows } from './support/passthrough-read.js';
-import { makeCertificates } from './support/test-certificates.js';
 import {
   type ThrowawayPostgres,
-  startThrowawayPostgres,
+  startThrowawayTlsPostgres,
   throwawayTlsPostgresUnavailable,
 } from './support/throwaway-postgres.js';
 
 const unavailable = throwawayTlsPostgresUnavailable();
-const dir = mkdtempSync(join(tmpdir(), 'aurora-pg-iam-'));
 const ROLE = 'athena_iam';
 let server: ThrowawayPostgres | undefined;
 let admin: pg.Client | undefined;
@@ -33,11 +28,9 @@ let admin: pg.Client | undefined;
 beforeAll(async () => {
   if (unavailable !== undefined) return;
   await ensureSpillBucket();
-  makeCertificates(dir, 'iam', 'IP:127.0.0.1');
-  server = await startThrowawayPostgres(
-    { certificate: join(dir, 'iam-server.pem'), key: join(dir, 'iam-server.key') },
-    { hba: ['host all postgres 127.0.0.1/32 trust', `hostssl all ${ROLE} 127.0.0.1/32 password`] },
-  );
+  server = await startThrowawayTlsPostgres({
+    hba: ['host all postgres 127.0.0.1/32 trust', `hostssl all ${ROLE} 127.0.0.1/32 password`],
+  });
   admin = new pg.Client({ host: '127.0.0.1', port: server.port, user: 'postgres', database: 'postgres' });
   await admin.connect();
   await admin.query(`CREATE ROLE ${ROLE} LOGIN PASSWORD 'never-used'`);
@@ -46,7 +39,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await admin?.end();
   await server?.destroy();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 /**

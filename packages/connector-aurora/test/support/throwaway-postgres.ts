@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '@athena-federation/connector-core/harness';
 import pg from 'pg';
-import { spawnable } from './test-certificates.js';
+import { makeCertificates, spawnable } from './test-certificates.js';
 
 const BIN = '/usr/lib/postgresql/15/bin';
 
@@ -143,4 +143,31 @@ export async function startThrowawayPostgres(
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * {@link startThrowawayPostgres} with a certificate for 127.0.0.1 made here (a test CA of its own),
+ * for tests that need TLS on but check no certificate; its files go with the server.
+ */
+export async function startThrowawayTlsPostgres(
+  options: { readonly hba?: readonly string[] } = {},
+): Promise<ThrowawayPostgres> {
+  const dir = mkdtempSync(join(tmpdir(), 'aurora-pg-certs-'));
+  try {
+    makeCertificates(dir, 'server', 'IP:127.0.0.1');
+    const server = await startThrowawayPostgres(
+      { certificate: join(dir, 'server-server.pem'), key: join(dir, 'server-server.key') },
+      options,
+    );
+    return {
+      ...server,
+      async destroy() {
+        await server.destroy();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
 }
