@@ -161,14 +161,7 @@ export function loadAuroraConfig(env: Readonly<Record<string, string | undefined
   if (overflow !== 'error' && overflow !== 'varchar')
     throw new ConfigurationError('decimal_precision_overflow', 'must be "error" or "varchar"');
   const functionName = env['AWS_LAMBDA_FUNCTION_NAME'];
-  const iamAuthentication = loadIamAuthentication(env, catalogs);
-  if (iamAuthentication !== undefined && postgresCatalogs.size > 0) {
-    const [first] = postgresCatalogs.values();
-    throw new ConfigurationError(
-      first?.source ?? 'iam_database_authentication',
-      'is a PostgreSQL catalog, and IAM database authentication is not yet supported for PostgreSQL',
-    );
-  }
+  const iamAuthentication = loadIamAuthentication(env, catalogs, postgresCatalogs);
   return {
     catalogs,
     postgresCatalogs,
@@ -186,12 +179,14 @@ export function loadAuroraConfig(env: Readonly<Record<string, string | undefined
 
 /**
  * `iam_database_authentication=true` switches every catalog to RDS IAM tokens. RDS accepts them
- * only over TLS, so `sslMode=PREFERRED` (the default, which would fall back to plain text) becomes
- * `REQUIRED` and an explicit `DISABLED` is refused; every connection string must name its `user`.
+ * only over TLS, so a mode that could fall back to plain text (MySQL's `sslMode=PREFERRED`, the
+ * default; PostgreSQL's `sslmode=prefer`, the default, and `allow`) becomes the "required" one, and
+ * an explicit "disabled" is refused; every connection string must name its `user` (or a secret that does).
  */
 function loadIamAuthentication(
   env: Readonly<Record<string, string | undefined>>,
   catalogs: Map<string, ConnectionSettings>,
+  postgresCatalogs: Map<string, PostgresConnectionSettings>,
 ): IamAuthentication | undefined {
   const flag = env['iam_database_authentication']?.toLowerCase() ?? 'false';
   if (flag !== 'true' && flag !== 'false')
@@ -203,15 +198,23 @@ function loadIamAuthentication(
       'iam_region',
       'is required for IAM database authentication when AWS_REGION is not set',
     );
-  for (const [catalog, settings] of catalogs) {
-    if (settings.sslMode === 'DISABLED')
+  const checkIamSettings = (settings: JdbcConnection, disablesTls: boolean) => {
+    if (disablesTls)
       throw new ConfigurationError(settings.source, 'disables TLS, which IAM database authentication requires');
     if (settings.user === undefined && settings.secretName === undefined)
       throw new ConfigurationError(
         settings.source,
         'needs user=… (the database user IAM authenticates) for IAM database authentication',
       );
+  };
+  for (const [catalog, settings] of catalogs) {
+    checkIamSettings(settings, settings.sslMode === 'DISABLED');
     if (settings.sslMode === 'PREFERRED') catalogs.set(catalog, { ...settings, sslMode: 'REQUIRED' });
+  }
+  for (const [catalog, settings] of postgresCatalogs) {
+    checkIamSettings(settings, settings.sslMode === 'disable');
+    if (settings.sslMode === 'prefer' || settings.sslMode === 'allow')
+      postgresCatalogs.set(catalog, { ...settings, sslMode: 'require' });
   }
   return { region };
 }

@@ -75,7 +75,9 @@ export function createAuroraConnector(options: AuroraConnectorOptions = {}): Aur
   // MySQL serves every other catalog, and refuses one without a connection, naming the variable to set.
   const engineOf = (ctx: ConnectorContext): CatalogEngine | Promise<CatalogEngine> => {
     if (!isPostgres(ctx)) return mysql;
-    postgres ??= import('./postgres/postgres-engine.js').then((m) => m.createPostgresEngine(config, secrets));
+    postgres ??= import('./postgres/postgres-engine.js').then((m) =>
+      m.createPostgresEngine(config, secrets, options.createTokenSigner),
+    );
     return postgres;
   };
   async function* readPostgres(ctx: ConnectorContext, input: Parameters<Connector['readSplit']>[1]) {

@@ -1,12 +1,13 @@
 /**
  * The Aurora connector as the Lambda handler builds it: from the function's environment, or, with
- * `glue_connection`, from that connection's settings (turned into the `default` connection string
- * by aurora-glue-connection.ts) under the function's own variables.
+ * `glue_connection`, from that connection's settings (turned into the `default` connection string,
+ * MySQL or PostgreSQL by the connection's type, by aurora-glue-connection.ts) under the function's
+ * own variables.
  */
 import type { ConnectorFactory, Environment } from '@athena-federation/connector-core';
 import { loadAuroraConfig } from './aurora-config.js';
 import { type AuroraConnector, type AuroraConnectorOptions, createAuroraConnector } from './aurora-connector.js';
-import { mysqlConnectionProperties } from './aurora-glue-connection.js';
+import { auroraConnectionProperties } from './aurora-glue-connection.js';
 
 /** A {@link ConnectorFactory} whose connectors can be closed (tests, graceful shutdown). */
 export interface AuroraConnectorFactory extends ConnectorFactory {
@@ -21,6 +22,6 @@ export function auroraConnectorFactory(
   return {
     sourceType: 'mysql',
     create: (env) => createAuroraConnector({ ...options, config: loadAuroraConfig(env) }),
-    connectionProperties: mysqlConnectionProperties,
+    connectionProperties: auroraConnectionProperties,
   };
 }

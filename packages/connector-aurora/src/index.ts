@@ -7,7 +7,11 @@ export { createAuroraConnector } from './aurora-connector.js';
 export type { AuroraConnector, AuroraConnectorOptions } from './aurora-connector.js';
 export { auroraConnectorFactory } from './aurora-factory.js';
 export type { AuroraConnectorFactory } from './aurora-factory.js';
-export { mysqlConnectionProperties } from './aurora-glue-connection.js';
+export {
+  auroraConnectionProperties,
+  mysqlConnectionProperties,
+  postgresConnectionProperties,
+} from './aurora-glue-connection.js';
 export {
   loadAuroraConfig,
   loadAuroraSettings,

@@ -80,28 +80,44 @@ testSamTemplate({
   ],
 });
 
-testSamTemplate({
-  packageRoot,
-  template: 'template-connection.yaml',
-  bundle,
-  sourceType: 'mysql',
-  configSources: ['src/aurora-config.ts'],
-  ping: {
-    glueConnection: {
-      ConnectionType: 'MYSQL',
-      ConnectionProperties: { HOST: '127.0.0.1', PORT: '3306', DATABASE: 'test', JDBC_PARAMS: 'user=root' },
-    },
-  },
-  inVpc: true,
-  parameters: [
-    'LambdaFunctionName',
-    'SecretName',
-    'SpillBucket',
-    'GlueConnection',
-    'LambdaRoleArn',
-    'SecurityGroupIds',
-    'SubnetIds',
-    'KmsKeyId',
-    'LogRetentionInDays',
-  ],
-});
+/**
+ * template-connection.yaml for a Glue connection of `connectionType`: it keeps every parameter name
+ * of AWS's athena-mysql-connection.yaml, and with `extraParameters` of athena-postgresql-connection.yaml.
+ * (moto's GetConnection drops ConnectionType, so the Ping does not show the PostgreSQL string;
+ * postgres-glue-connection.test.ts does.)
+ */
+function testConnectionTemplate(
+  connectionType: 'MYSQL' | 'POSTGRESQL',
+  ConnectionProperties: Record<string, string>,
+  extraParameters: readonly string[],
+): void {
+  testSamTemplate({
+    packageRoot,
+    template: 'template-connection.yaml',
+    bundle,
+    sourceType: 'mysql',
+    configSources: ['src/aurora-config.ts'],
+    ping: { glueConnection: { ConnectionType: connectionType, ConnectionProperties } },
+    inVpc: true,
+    parameters: [
+      'LambdaFunctionName',
+      'SecretName',
+      'SpillBucket',
+      'GlueConnection',
+      'LambdaRoleArn',
+      'SecurityGroupIds',
+      'SubnetIds',
+      'KmsKeyId',
+      ...extraParameters,
+    ],
+  });
+}
+
+testConnectionTemplate('MYSQL', { HOST: '127.0.0.1', PORT: '3306', DATABASE: 'test', JDBC_PARAMS: 'user=root' }, [
+  'LogRetentionInDays',
+]);
+testConnectionTemplate(
+  'POSTGRESQL',
+  { HOST: '127.0.0.1', PORT: '5432', DATABASE: 'postgres', JDBC_PARAMS: 'user=postgres' },
+  ['CompositeHandler', 'DefaultScale'],
+);

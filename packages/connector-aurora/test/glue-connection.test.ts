@@ -1,49 +1,27 @@
 // Glue connection mode for Aurora MySQL: the connection's HOST, PORT, DATABASE and JDBC_PARAMS and
 // its secret become the `default` connection string in Java's format, and a handler whose only
 // variable is glue_connection reads MariaDB through it (moto_server's Glue and Secrets Manager).
-import { type Connector, createLambdaHandler } from '@athena-federation/connector-core';
-import { EngineDriver, LambdaInvocationError, inProcessTransport } from '@athena-federation/connector-core/testing';
-import { CreateConnectionCommand, GlueClient } from '@aws-sdk/client-glue';
+import { LambdaInvocationError } from '@athena-federation/connector-core/testing';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AuroraConnector, auroraConnectorFactory, mysqlConnectionProperties } from '../src/index.js';
-import { SPILL_BUCKET, ensureSpillBucket } from './support/engine.js';
+import { mysqlConnectionProperties } from '../src/index.js';
+import { ensureSpillBucket } from './support/engine.js';
+import { glueConnections } from './support/glue-connection.js';
 import { MARIADB, type TestDatabase, createTestDatabase } from './support/mariadb.js';
 
-const glue = new GlueClient({});
+const connections = glueConnections();
 const secrets = new SecretsManagerClient({});
 const run = Date.now().toString(36);
-const made: AuroraConnector[] = [];
 let db: TestDatabase;
 
-/** The handler the bundle exports, for a function whose variables are `env`; the connectors it makes are closed after the file. */
-function driverFor(env: Record<string, string>): EngineDriver {
-  const factory = auroraConnectorFactory();
-  const handler = createLambdaHandler(
-    {
-      ...factory,
-      create: (resolved): Connector => {
-        const connector = factory.create(resolved);
-        made.push(connector);
-        return connector;
-      },
-    },
-    { env },
-  );
-  return new EngineDriver({ transport: inProcessTransport(handler), catalogName: 'aurora_glue' });
+/** A MYSQL connection with `properties`. */
+function createConnection(name: string, properties: Record<string, string>): Promise<void> {
+  return connections.create(name, 'MYSQL', properties);
 }
 
-async function createConnection(name: string, properties: Record<string, string>): Promise<void> {
-  await glue.send(
-    new CreateConnectionCommand({
-      ConnectionInput: {
-        Name: name,
-        ConnectionType: 'MYSQL',
-        ConnectionProperties: properties,
-        AthenaProperties: { spill_bucket: SPILL_BUCKET },
-      },
-    }),
-  );
+/** The handler for a function whose variables are `env`. */
+function driverFor(env: Record<string, string>) {
+  return connections.driverFor(env);
 }
 
 beforeAll(async () => {
@@ -54,9 +32,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const connector of made) await connector.close();
+  await connections.close();
   await db?.drop();
-  glue.destroy();
   secrets.destroy();
 });
 

@@ -117,9 +117,25 @@ describe('one function, MySQL and PostgreSQL catalogs side by side', () => {
     expect(() => loadAuroraConfig({ ...env, default_scale: '39' })).toThrow(/default_scale/);
   });
 
-  it('refuses IAM database authentication with a PostgreSQL catalog, naming its variable', () => {
-    expect(() => loadAuroraConfig({ ...env, iam_database_authentication: 'true', AWS_REGION: 'us-east-1' })).toThrow(
-      /ehr_connection_string.*not yet supported for PostgreSQL/,
+  it('forces TLS for IAM database authentication: prefer and allow become require, disable is refused', () => {
+    const iam = { iam_database_authentication: 'true', AWS_REGION: 'us-east-1' };
+    const modeOf = (tail: string) =>
+      loadAuroraConfig({ ...iam, default: `postgres://jdbc:postgresql://pg/ehr?user=u${tail}` }).postgresCatalogs.get(
+        'default',
+      )?.sslMode;
+    expect(modeOf('')).toBe('require');
+    expect(modeOf('&sslmode=allow')).toBe('require');
+    expect(modeOf('&sslmode=verify-full')).toBe('verify-full');
+    expect(loadAuroraConfig({ ...env, ...iam }).iamAuthentication).toEqual({ region: 'us-east-1' });
+    expect(() =>
+      loadAuroraConfig({ ...env, ...iam, ehr_connection_string: `${env['ehr_connection_string']}&sslmode=disable` }),
+    ).toThrow(/ehr_connection_string.*disables TLS/);
+    expect(() => loadAuroraConfig({ ...iam, default: 'postgres://jdbc:postgresql://pg/ehr' })).toThrow(
+      /default.*needs user=/,
     );
+    // A secret names the user.
+    expect(
+      loadAuroraConfig({ ...iam, default: 'postgres://jdbc:postgresql://pg/ehr?${pg_secret}' }).iamAuthentication,
+    ).toEqual({ region: 'us-east-1' });
   });
 });

@@ -12,16 +12,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureSpillBucket } from './support/engine.js';
 import { POSTGRES } from './support/postgres.js';
 import { passthroughRowsWith } from './support/passthrough-read.js';
-import { makeCertificates, spawnable } from './support/test-certificates.js';
+import { makeCertificates } from './support/test-certificates.js';
 import {
   type ThrowawayPostgres,
   startThrowawayPostgres,
-  throwawayPostgresUnavailable,
+  throwawayTlsPostgresUnavailable,
 } from './support/throwaway-postgres.js';
 
-const unavailable =
-  throwawayPostgresUnavailable() ??
-  (spawnable('openssl') ? undefined : 'openssl is not installed, so no test certificate can be made');
+const unavailable = throwawayTlsPostgresUnavailable();
 const dir = mkdtempSync(join(tmpdir(), 'aurora-pg-certs-'));
 let server: ThrowawayPostgres | undefined;
 

@@ -79,6 +79,7 @@ export type {
   ConnectionPropertiesMapping,
   Environment,
   GlueConnection,
+  GlueConnectionDescription,
   GlueConnectionReader,
 } from './handler/glue-connection.js';
 export { LAMBDA_REQUEST_LIMIT_BYTES, LAMBDA_RESPONSE_LIMIT_BYTES } from './handler/lambda-limits.js';

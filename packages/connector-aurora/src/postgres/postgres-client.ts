@@ -8,12 +8,13 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { ConnectorError } from '@athena-federation/connector-core';
-import type { AuroraConfig } from '../aurora-config.js';
+import type { TokenSigner, TokenSignerOptions } from '../aurora-client.js';
+import type { AuroraConfig, IamAuthentication } from '../aurora-config.js';
 import { postgresConnectionFor } from '../aurora-config.js';
 import { type SecretResolver, parseCredentials } from '../aurora-secrets.js';
 import { trustedCertificates } from '../aurora-tls.js';
 import type { PostgresConnectionSettings } from './postgres-config.js';
-import { NO_TLS_OFFERED, classifyPostgresError, postgresTlsFailure } from './postgres-errors.js';
+import { NO_TLS_OFFERED, classifyPostgresError, isLostConnection, postgresTlsFailure } from './postgres-errors.js';
 
 /** A bound parameter: text (PostgreSQL casts it), or NULL. */
 export type PostgresParam = string | number | Uint8Array | null;
@@ -74,7 +75,14 @@ interface PoolEntry {
 export interface PostgresPoolsOptions {
   readonly secrets: SecretResolver;
   readonly connectionLimit: number;
+  /** IAM database authentication instead of passwords (see aurora-config.ts). */
+  readonly iamAuthentication?: IamAuthentication | undefined;
+  /** Signs RDS auth tokens; default `@aws-sdk/rds-signer` with the default credential chain. */
+  readonly createTokenSigner?: ((options: TokenSignerOptions) => TokenSigner) | undefined;
 }
+
+/** pg's `password`: a fixed one, or a function pg calls for every new connection. */
+type PostgresPassword = string | (() => Promise<string>);
 
 /**
  * One pg pool per connection string, rebuilt when the secret's credentials change (as the MySQL
@@ -99,14 +107,27 @@ export class PostgresPools {
       user = credentials.user;
       password = credentials.password;
     }
+    const iam = this.#options.iamAuthentication;
     const identity = createHash('sha256')
-      .update(JSON.stringify([settings.host, settings.port, settings.database ?? null, user ?? null, password ?? null]))
+      .update(
+        JSON.stringify([
+          settings.host,
+          settings.port,
+          settings.database ?? null,
+          user ?? null,
+          iam === undefined ? (password ?? null) : 'iam',
+        ]),
+      )
       .digest('hex');
     const existing = this.#pools.get(settings.source);
     if (existing !== undefined && existing.identity === identity) return existing.pool;
     const pending = this.#pending.get(settings.source);
     if (pending !== undefined && pending.identity === identity) return pending.pool;
-    const creation = this.#create(settings, user, password);
+    // Nothing awaited between the pending check and its entry: concurrent first requests share the pool.
+    const creation =
+      iam === undefined
+        ? this.#create(settings, user, password)
+        : this.#tokens(settings, user).then((tokens) => this.#create(settings, user, tokens));
     this.#pending.set(settings.source, { identity, pool: creation });
     try {
       const pool = await creation;
@@ -119,11 +140,31 @@ export class PostgresPools {
     }
   }
 
+  /**
+   * IAM database authentication: a function signing a fresh RDS auth token, which pg calls for each
+   * new connection (a token is valid for 15 minutes and only checked when connecting).
+   */
+  async #tokens(settings: PostgresConnectionSettings, user: string | undefined): Promise<() => Promise<string>> {
+    const region = this.#options.iamAuthentication?.region;
+    if (region === undefined) throw new Error('IAM tokens asked for without IAM database authentication');
+    if (user === undefined)
+      throw new ConnectorError(
+        'InvalidInput',
+        `${settings.source} names no database user for IAM database authentication`,
+      );
+    const signerOptions = { hostname: settings.host, port: settings.port, username: user, region };
+    // The SDK's signer is loaded only here: only IAM deployments need it, and cold start should not compile it.
+    const signer: TokenSigner =
+      this.#options.createTokenSigner?.(signerOptions) ??
+      new (await import('@aws-sdk/rds-signer')).Signer(signerOptions);
+    return () => signer.getAuthToken();
+  }
+
   /** Makes the pool of `settings` with these credentials, settling TLS for prefer and allow on its first connection. */
   async #create(
     settings: PostgresConnectionSettings,
     user: string | undefined,
-    password: string | undefined,
+    password: PostgresPassword | undefined,
   ): Promise<pg.Pool> {
     // Loaded with the first PostgreSQL pool, so MySQL-only functions never compile it.
     const { Pool } = (await import('pg')).default;
@@ -154,7 +195,7 @@ export class PostgresPools {
       // TLS only when the server refuses plain text (pg_hba.conf's hostssl). pg cannot fall back
       // within a handshake, so the first connection tells; it stays in the pool for the query.
       try {
-        (await checkout(pool, 'connecting to PostgreSQL', true)).release();
+        (await checkout(pool, 'connecting to PostgreSQL', { probing: true })).client.release();
       } catch (error) {
         void pool.end().catch(() => undefined);
         const fallBack =
@@ -208,29 +249,89 @@ export async function postgresPoolFor(state: PostgresState, catalogName: string)
   return state.pools.pool(connection);
 }
 
+/** A connection checked out of a pool, and whether it had served earlier requests. */
+interface CheckedOut {
+  readonly client: pg.PoolClient;
+  /**
+   * Taken from the pool's idle connections. Its server side may have gone while it sat there (a
+   * restart or failover while the Lambda was frozen) without pg having seen the socket close yet.
+   */
+  readonly reused: boolean;
+}
+
 /**
  * A connection of `pool` with its session set up. Failures to connect are classified (TLS ones with
  * the connection's mode), except when `probing` (the first connection of prefer/allow, whose
- * caller reads the driver's own error to decide on the fallback).
+ * caller reads the driver's own error to decide on the fallback). `fresh`: never an idle one (they
+ * are closed instead), for the retry after an idle connection turned out lost — the others idle
+ * beside it are likely lost too.
  */
-async function checkout(pool: pg.Pool, action = 'connecting to PostgreSQL', probing = false): Promise<pg.PoolClient> {
-  let client: pg.PoolClient;
-  try {
-    client = await pool.connect();
-  } catch (error) {
-    if (probing) throw error;
-    throw connectFailure(pool, error, action);
-  }
-  if (!prepared.has(client)) {
+async function checkout(
+  pool: pg.Pool,
+  action = 'connecting to PostgreSQL',
+  options: { readonly probing?: boolean; readonly fresh?: boolean } = {},
+): Promise<CheckedOut> {
+  for (;;) {
+    let client: pg.PoolClient;
     try {
-      await client.query(SESSION_SETUP);
+      client = await pool.connect();
     } catch (error) {
-      client.release(true);
-      throw classifyPostgresError(error, action);
+      if (options.probing === true) throw error;
+      throw connectFailure(pool, error, action);
     }
-    prepared.add(client);
+    const reused = prepared.has(client);
+    if (reused && options.fresh === true) {
+      client.release(true);
+      continue;
+    }
+    if (!reused) {
+      try {
+        await client.query(SESSION_SETUP);
+      } catch (error) {
+        client.release(true);
+        throw classifyPostgresError(error, action);
+      }
+      prepared.add(client);
+    }
+    return { client, reused };
   }
-  return client;
+}
+
+/**
+ * Whether a failure is retried on a new connection: the connection came from the idle pool and is
+ * lost, most likely ended by the server while it sat there. Once only; a new connection that is
+ * lost fails the request.
+ */
+function retryOnNewConnection(checkedOut: CheckedOut, attempt: number, error: unknown): boolean {
+  return attempt === 0 && checkedOut.reused && isLostConnection(error);
+}
+
+/**
+ * Runs `use` with a connection of `pool`, retried once on a new connection when the pooled one
+ * turns out lost ({@link retryOnNewConnection}); for metadata and descriptions only, which hand
+ * nothing on before they return and so may run twice. `close`: the connection is closed afterwards instead of
+ * returned (the user's query ran in it). `action` goes into error messages.
+ */
+async function withConnection<T>(
+  pool: pg.Pool,
+  action: string,
+  close: boolean,
+  use: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    const checkedOut = await checkout(pool, action, { fresh: attempt > 0 });
+    let closeAfter = close;
+    try {
+      return await use(checkedOut.client);
+    } catch (error) {
+      // A failed statement leaves the session usable outside a transaction; a lost one is closed.
+      closeAfter ||= isLostConnection(error);
+      if (retryOnNewConnection(checkedOut, attempt, error)) continue;
+      throw classifyPostgresError(error, action);
+    } finally {
+      checkedOut.client.release(closeAfter ? true : undefined);
+    }
+  }
 }
 
 /**
@@ -238,16 +339,7 @@ async function checkout(pool: pg.Pool, action = 'connecting to PostgreSQL', prob
  * the whole result. `action` goes into error messages.
  */
 export async function queryRows<T>(pool: pg.Pool, statement: PostgresStatement, action: string): Promise<T[]> {
-  const client = await checkout(pool, action);
-  try {
-    const result = await client.query(extended(statement));
-    client.release();
-    return result.rows as T[];
-  } catch (error) {
-    // A failed statement leaves the session usable outside a transaction; a lost one pg has closed.
-    client.release();
-    throw classifyPostgresError(error, action);
-  }
+  return withConnection(pool, action, false, async (client) => (await client.query(extended(statement))).rows as T[]);
 }
 
 /** Rows fetched per round trip: enough to amortise it, few enough to keep memory bounded. */
@@ -260,7 +352,8 @@ const CURSOR = 'athena_read';
  * chunk is in memory whatever the result's size. Returning early (core has enough rows, or `signal`
  * fired) closes the connection rather than leave a cursor open in it. `isolated` (query
  * passthrough): the connection is closed afterwards too, so nothing the user's query did to its
- * session reaches the next caller of the pool.
+ * session reaches the next caller of the pool. A pooled connection found lost at `BEGIN` (the
+ * server ended it while idle) is replaced by a new one, once.
  */
 export async function* streamPostgresRows(
   pool: pg.Pool,
@@ -269,40 +362,49 @@ export async function* streamPostgresRows(
   action: string,
   options: { readonly isolated?: boolean } = {},
 ): AsyncGenerator<unknown[][]> {
-  const client = await checkout(pool, action);
-  // Between FETCHes the connection is ours but idle while core consumes a chunk: when the server
-  // ends it then (pg_terminate_backend, a restart), pg reports it as an 'error' event, which without
-  // a listener would end the process. It is kept and reported by the next FETCH instead.
-  let lost: unknown;
-  const onLost = (error: unknown) => {
-    lost ??= error;
-  };
-  client.on('error', onLost);
-  let finished = false;
-  try {
-    await client.query('BEGIN TRANSACTION READ ONLY');
-    // Extended protocol: the statement's parameters are bound, and a second statement cannot ride along.
-    await client.query(extended({ ...statement, sql: `DECLARE ${CURSOR} NO SCROLL CURSOR FOR ${statement.sql}` }));
-    for (;;) {
+  for (let attempt = 0; ; attempt++) {
+    const checkedOut = await checkout(pool, action, { fresh: attempt > 0 });
+    const client = checkedOut.client;
+    // Between FETCHes the connection is ours but idle while core consumes a chunk: when the server
+    // ends it then (pg_terminate_backend, a restart), pg reports it as an 'error' event, which without
+    // a listener would end the process. It is kept and reported by the next FETCH instead.
+    let lost: unknown;
+    const onLost = (error: unknown) => {
+      lost ??= error;
+    };
+    client.on('error', onLost);
+    let finished = false;
+    let begun = false;
+    try {
+      await client.query('BEGIN TRANSACTION READ ONLY');
+      begun = true;
+      // Extended protocol: the statement's parameters are bound, and a second statement cannot ride along.
+      await client.query(extended({ ...statement, sql: `DECLARE ${CURSOR} NO SCROLL CURSOR FOR ${statement.sql}` }));
+      for (;;) {
+        if (signal.aborted) return;
+        const result = await client.query({ text: `FETCH FORWARD ${FETCH_ROWS} FROM ${CURSOR}`, rowMode: 'array' });
+        const rows = result.rows as unknown[][];
+        if (rows.length > 0) yield rows;
+        if (rows.length < FETCH_ROWS) break;
+      }
+      // ROLLBACK, not COMMIT: a read has nothing to keep, and what PostgreSQL lets a READ ONLY
+      // transaction change anyway (large objects: lo_from_bytea, lo_put, lo_unlink) is undone.
+      await client.query('ROLLBACK');
+      finished = true;
+      return;
+    } catch (error) {
       if (signal.aborted) return;
-      const result = await client.query({ text: `FETCH FORWARD ${FETCH_ROWS} FROM ${CURSOR}`, rowMode: 'array' });
-      const rows = result.rows as unknown[][];
-      if (rows.length > 0) yield rows;
-      if (rows.length < FETCH_ROWS) break;
+      // Only BEGIN, before any row exists, is retried: a connection lost during the statement or
+      // after rows were handed on fails the read (running it again could repeat rows).
+      if (!begun && retryOnNewConnection(checkedOut, attempt, lost ?? error)) continue;
+      throw classifyPostgresError(lost ?? error, action);
+    } finally {
+      // A half-read cursor or a passthrough session is never handed to the next caller. A connection
+      // closed here keeps its listener: ending a lost connection can report the loss once more.
+      const reuse = finished && options.isolated !== true;
+      if (reuse) client.off('error', onLost);
+      client.release(reuse ? undefined : true);
     }
-    // ROLLBACK, not COMMIT: a read has nothing to keep, and what PostgreSQL lets a READ ONLY
-    // transaction change anyway (large objects: lo_from_bytea, lo_put, lo_unlink) is undone.
-    await client.query('ROLLBACK');
-    finished = true;
-  } catch (error) {
-    if (signal.aborted) return;
-    throw classifyPostgresError(lost ?? error, action);
-  } finally {
-    // A half-read cursor or a passthrough session is never handed to the next caller. A connection
-    // closed here keeps its listener: ending a lost connection can report the loss once more.
-    const reuse = finished && options.isolated !== true;
-    if (reuse) client.off('error', onLost);
-    client.release(reuse ? undefined : true);
   }
 }
 
@@ -322,14 +424,9 @@ export async function describeReadOnly(
   statement: PostgresStatement,
   action: string,
 ): Promise<PostgresFieldDescription[]> {
-  const client = await checkout(pool, action);
-  try {
+  return withConnection(pool, action, true, async (client) => {
     await client.query('BEGIN TRANSACTION READ ONLY');
     const result = await client.query(extended(statement));
     return result.fields.map((f) => ({ name: f.name, typeOid: f.dataTypeID, typeModifier: f.dataTypeModifier }));
-  } catch (error) {
-    throw classifyPostgresError(error, action);
-  } finally {
-    client.release(true);
-  }
+  });
 }

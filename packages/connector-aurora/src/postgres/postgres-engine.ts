@@ -3,6 +3,7 @@
  * behind the {@link CatalogEngine} interface. aurora-connector.ts imports this module only when a
  * request names a PostgreSQL catalog, so a MySQL-only function never loads it (nor pg).
  */
+import type { TokenSigner, TokenSignerOptions } from '../aurora-client.js';
 import type { AuroraConfig } from '../aurora-config.js';
 import type { SecretResolver } from '../aurora-secrets.js';
 import type { CatalogEngine } from '../catalog-engine.js';
@@ -14,8 +15,17 @@ import { getPostgresSplits } from './postgres-splits.js';
 import { isPassthrough, passthroughSplits } from '../aurora-passthrough.js';
 
 /** The PostgreSQL engine for `config`'s PostgreSQL catalogs; pools open on first use. */
-export function createPostgresEngine(config: AuroraConfig, secrets: SecretResolver): CatalogEngine {
-  const pools = new PostgresPools({ secrets, connectionLimit: config.poolConnectionLimit });
+export function createPostgresEngine(
+  config: AuroraConfig,
+  secrets: SecretResolver,
+  createTokenSigner?: (options: TokenSignerOptions) => TokenSigner,
+): CatalogEngine {
+  const pools = new PostgresPools({
+    secrets,
+    connectionLimit: config.poolConnectionLimit,
+    iamAuthentication: config.iamAuthentication,
+    createTokenSigner,
+  });
   const state: PostgresState = { config, pools };
   return {
     listSchemas: (ctx) => listPostgresSchemas(state, ctx),

@@ -59,6 +59,16 @@ export function classifyPostgresError(error: unknown, action: string): Connector
   return new ConnectorError('Internal', `PostgreSQL failed (${code}) while ${action}`, options);
 }
 
+/**
+ * Whether pg's error says the session is gone rather than that the statement failed: the server
+ * ended it (57P01 administrator command or shutdown, 57P02 crash), class 08, or the socket dropped.
+ */
+export function isLostConnection(error: unknown): boolean {
+  const code = codeOf(error);
+  if (code === undefined) return error instanceof Error && /Connection terminated|not queryable/i.test(error.message);
+  return code === '57P01' || code === '57P02' || code === 'ECONNRESET' || code === 'EPIPE' || code.startsWith('08');
+}
+
 /** pg's message when TLS was asked for and the server answered that it has none. */
 export const NO_TLS_OFFERED = 'The server does not support SSL connections';
 

@@ -14,17 +14,28 @@ export type Environment = Readonly<Record<string, string | undefined>>;
 /** Java's variable naming the Glue connection (`EnvironmentConstants.DEFAULT_GLUE_CONNECTION`). */
 export const GLUE_CONNECTION_VARIABLE = 'glue_connection';
 
+/** What a {@link ConnectionPropertiesMapping} knows of the connection besides its properties. */
+export interface GlueConnectionDescription {
+  /** Glue's `ConnectionType` (`MYSQL`, `POSTGRESQL`, `DYNAMODB`, …) as Glue answers it; undefined when Glue gives none. */
+  readonly connectionType: string | undefined;
+}
+
 /**
  * Maps a connection's properties (with `secret_name` added from its authentication configuration)
  * to environment variables: Java's `connectionPropertiesToEnvironment`. Java's base class passes
- * them on as they are (DynamoDB); JDBC connectors build their `default` connection string instead.
+ * them on as they are (DynamoDB); JDBC connectors build their `default` connection string instead,
+ * and a connector serving several engines picks the string's format by `connection.connectionType`
+ * (Java has one connector per engine, so its mapping never needs to).
  */
-export type ConnectionPropertiesMapping = (properties: Readonly<Record<string, string>>) => Record<string, string>;
+export type ConnectionPropertiesMapping = (
+  properties: Readonly<Record<string, string>>,
+  connection: GlueConnectionDescription,
+) => Record<string, string>;
 
 /** The part of a Glue `Connection` that settings come from. */
 export type GlueConnection = Pick<
   NonNullable<GetConnectionCommandOutput['Connection']>,
-  'ConnectionProperties' | 'AthenaProperties' | 'AuthenticationConfiguration'
+  'ConnectionProperties' | 'AthenaProperties' | 'AuthenticationConfiguration' | 'ConnectionType'
 >;
 
 /** Reads one Glue connection by name; the default calls Glue `GetConnection`. */
@@ -71,7 +82,7 @@ export function connectionEnvironment(
   if (secretArn !== undefined && secretArn !== '') properties['secret_name'] = secretNameOfArn(secretArn);
   return {
     [GLUE_CONNECTION_VARIABLE]: name,
-    ...mapping(properties),
+    ...mapping(properties, { connectionType: connection.ConnectionType }),
     ...athenaPropertiesToEnvironment(connection.AthenaProperties ?? {}),
   };
 }

@@ -46,7 +46,12 @@ export interface ConnectorFactory {
    * @throws {ConfigurationError} naming a variable that is missing or malformed.
    */
   create(env: Environment): Connector;
-  /** How this connector's Glue connection properties become variables (Java's `connectionPropertiesToEnvironment`); default: as they are. */
+  /**
+   * How this connector's Glue connection properties become variables (Java's
+   * `connectionPropertiesToEnvironment`); default: as they are. Core calls it once per Lambda
+   * instance, on the first request of a function whose `glue_connection` names a connection, with the
+   * connection's properties and its Glue `ConnectionType`.
+   */
   readonly connectionProperties?: ConnectionPropertiesMapping;
 }
 

@@ -127,6 +127,31 @@ describe('the secret of the authentication configuration', () => {
   });
 });
 
+describe("Glue's connection type", () => {
+  // moto's GetConnection leaves ConnectionType out of its answer too, hence the SDK's shape again.
+  it('reaches the mapping beside the properties, undefined when Glue gives none', () => {
+    const seen: (string | undefined)[] = [];
+    const mapping = (
+      properties: Readonly<Record<string, string>>,
+      connection: { connectionType: string | undefined },
+    ) => {
+      seen.push(connection.connectionType);
+      return { default: `${connection.connectionType ?? 'none'}:${properties['HOST']}` };
+    };
+    expect(
+      connectionEnvironment('c', { ConnectionType: 'POSTGRESQL', ConnectionProperties: { HOST: 'h' } }, mapping),
+    ).toEqual({
+      glue_connection: 'c',
+      default: 'POSTGRESQL:h',
+    });
+    expect(connectionEnvironment('c', { ConnectionProperties: { HOST: 'h' } }, mapping)).toEqual({
+      glue_connection: 'c',
+      default: 'none:h',
+    });
+    expect(seen).toEqual(['POSTGRESQL', undefined]);
+  });
+});
+
 describe('the Lambda handler in Glue connection mode', () => {
   it("spills where the connection's Athena properties say, unless the function sets its own prefix", async () => {
     // Prepare
