@@ -13,6 +13,7 @@ import type { AuroraConfig, IamAuthentication } from '../aurora-config.js';
 import { postgresConnectionFor } from '../aurora-config.js';
 import { type SecretResolver, parseCredentials } from '../aurora-secrets.js';
 import { trustedCertificates } from '../aurora-tls.js';
+import { PoolRegistry } from '../pool-registry.js';
 import type { PostgresConnectionSettings } from './postgres-config.js';
 import { NO_TLS_OFFERED, classifyPostgresError, isLostConnection, postgresTlsFailure } from './postgres-errors.js';
 
@@ -66,11 +67,6 @@ async function sslOptions(settings: PostgresConnectionSettings, useTls: boolean)
   }
 }
 
-interface PoolEntry {
-  readonly identity: string;
-  readonly pool: pg.Pool;
-}
-
 /** Options of {@link PostgresPools}. */
 export interface PostgresPoolsOptions {
   readonly secrets: SecretResolver;
@@ -90,9 +86,7 @@ type PostgresPassword = string | (() => Promise<string>);
  */
 export class PostgresPools {
   readonly #options: PostgresPoolsOptions;
-  readonly #pools = new Map<string, PoolEntry>();
-  /** Pools being made, so concurrent first requests of a catalog share one pool instead of each leaking one. */
-  readonly #pending = new Map<string, { readonly identity: string; readonly pool: Promise<pg.Pool> }>();
+  readonly #pools = new PoolRegistry<pg.Pool>((pool) => pool.end());
 
   constructor(options: PostgresPoolsOptions) {
     this.#options = options;
@@ -119,25 +113,11 @@ export class PostgresPools {
         ]),
       )
       .digest('hex');
-    const existing = this.#pools.get(settings.source);
-    if (existing !== undefined && existing.identity === identity) return existing.pool;
-    const pending = this.#pending.get(settings.source);
-    if (pending !== undefined && pending.identity === identity) return pending.pool;
-    // Nothing awaited between the pending check and its entry: concurrent first requests share the pool.
-    const creation =
+    return this.#pools.get(settings.source, identity, () =>
       iam === undefined
         ? this.#create(settings, user, password)
-        : this.#tokens(settings, user).then((tokens) => this.#create(settings, user, tokens));
-    this.#pending.set(settings.source, { identity, pool: creation });
-    try {
-      const pool = await creation;
-      const replaced = this.#pools.get(settings.source);
-      if (replaced !== undefined) void replaced.pool.end().catch(() => undefined);
-      this.#pools.set(settings.source, { identity, pool });
-      return pool;
-    } finally {
-      if (this.#pending.get(settings.source)?.pool === creation) this.#pending.delete(settings.source);
-    }
+        : this.#tokens(settings, user).then((tokens) => this.#create(settings, user, tokens)),
+    );
   }
 
   /**
@@ -210,13 +190,8 @@ export class PostgresPools {
   }
 
   /** Closes every pool (tests, and a graceful shutdown). */
-  async end(): Promise<void> {
-    const pools = [...this.#pools.values()];
-    this.#pools.clear();
-    // Pools still being made are ended once they are.
-    for (const { pool } of this.#pending.values()) void pool.then((p) => p.end()).catch(() => undefined);
-    this.#pending.clear();
-    await Promise.all(pools.map((entry) => entry.pool.end().catch(() => undefined)));
+  end(): Promise<void> {
+    return this.#pools.endAll();
   }
 }
 
