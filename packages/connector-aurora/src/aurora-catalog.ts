@@ -9,14 +9,14 @@ import {
   ConnectorError,
   listedName,
   resolveSourceName,
-  type CasingMode,
   type ConnectorContext,
   type ListTablesInput,
   type TableDefinition,
   type TablePage,
   type TableName,
-  type ValueSet,
 } from '@athena-federation/connector-core';
+import { columnLookup } from '@athena-federation/connector-core/sql';
+import { casingOf } from './catalog-names.js';
 import type { Pool } from 'mysql2';
 import { type AuroraState, poolFor, queryRows } from './aurora-client.js';
 import { type MappedColumn, type MysqlColumn, mapColumn } from './aurora-types.js';
@@ -42,11 +42,6 @@ export interface ResolvedTable {
   readonly schemaName: string;
   readonly tableName: string;
   readonly columns: readonly MappedColumn[];
-}
-
-/** Java's MySQL default is CASE_INSENSITIVE_SEARCH; LOWER/UPPER transform the name instead. */
-function casingOf(ctx: ConnectorContext): CasingMode {
-  return ctx.config.casingMode ?? 'CASE_INSENSITIVE_SEARCH';
 }
 
 /** MySQL's name of the schema Athena asked for. */
@@ -128,36 +123,20 @@ function columnOf(row: ColumnRow): MysqlColumn {
   };
 }
 
-/** Athena may lower-case column names; the exact name wins, else the one case-insensitive match. */
-export function findColumn(columns: readonly MappedColumn[], name: string): MappedColumn | undefined {
-  const exact = columns.find((c) => c.name === name);
-  if (exact !== undefined) return exact;
-  const matches = columns.filter((c) => c.name.toLowerCase() === name.toLowerCase());
-  return matches.length === 1 ? matches[0] : undefined;
-}
-
 /**
  * The table's columns for the requested fields, in the request's order.
  *
  * @throws {ConnectorError} `InvalidInput` naming `what` and the field the table lacks.
  */
 export function projectColumns(columns: readonly MappedColumn[], schema: Schema, what: string): MappedColumn[] {
+  // Athena may lower-case column names: the exact name wins, else the one case-insensitive match.
+  const find = columnLookup(columns);
   return schema.fields.map((field) => {
-    const column = findColumn(columns, field.name);
+    const column = find(field.name);
     if (column === undefined)
       throw new ConnectorError('InvalidInput', `${what} has no column ${JSON.stringify(field.name)}`);
     return column;
   });
-}
-
-/** The request's summary keyed by MySQL's column names (a name no column has is kept as sent). */
-export function summaryByColumn(
-  columns: readonly MappedColumn[],
-  summary: Readonly<Record<string, ValueSet>>,
-): Record<string, ValueSet> {
-  return Object.fromEntries(
-    Object.entries(summary).map(([name, set]) => [findColumn(columns, name)?.name ?? name, set]),
-  );
 }
 
 /** Every schema but MySQL's own, named as the casing mode lists them. */

@@ -8,7 +8,8 @@ import type { ConnectorContext, ReadSplitInput } from '@athena-federation/connec
 import type { RecordBatch } from 'apache-arrow';
 import type { Pool } from 'mysql2';
 import { type AuroraState, type Statement, poolFor, readConnection } from './aurora-client.js';
-import { projectColumns, resolveTable, summaryByColumn } from './aurora-catalog.js';
+import { projectColumns, resolveTable } from './aurora-catalog.js';
+import { summaryByColumn } from './catalog-names.js';
 import { describePassthrough, isPassthrough, readStatement, requestedQuery } from './aurora-passthrough.js';
 import { checkSplit } from './aurora-splits.js';
 import { buildSelect } from './aurora-sql.js';

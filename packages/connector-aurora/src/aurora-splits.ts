@@ -18,7 +18,8 @@ import {
 import { integerIntervals } from './aurora-intervals.js';
 import { keyRangePredicate, keyRanges } from './key-ranges.js';
 import { type AuroraState, poolFor, queryRows } from './aurora-client.js';
-import { resolveTable, summaryByColumn } from './aurora-catalog.js';
+import { resolveTable } from './aurora-catalog.js';
+import { summaryByColumn } from './catalog-names.js';
 import type { Predicate } from './aurora-sql.js';
 import { quoteIdentifier } from './aurora-sql.js';
 import type { MappedColumn } from './aurora-types.js';

@@ -10,15 +10,13 @@ import {
   ConnectorError,
   listedName,
   resolveSourceName,
-  type CasingMode,
   type ConnectorContext,
   type ListTablesInput,
   type TableDefinition,
   type TableName,
   type TablePage,
-  type ValueSet,
 } from '@athena-federation/connector-core';
-import { columnLookup } from '@athena-federation/connector-core/sql';
+import { casingOf } from '../catalog-names.js';
 import type pg from 'pg';
 import { tablePage, tablePageWindow } from '../table-pages.js';
 import { type PostgresState, postgresPoolFor, queryRows } from './postgres-client.js';
@@ -43,11 +41,6 @@ export interface ResolvedPostgresTable {
   /** `relkind`: r, v, m, p (partitioned) or f. */
   readonly kind: string;
   readonly columns: readonly PostgresColumn[];
-}
-
-/** Java's default casing for JDBC sources is a case-insensitive search; LOWER/UPPER transform the name instead. */
-function casingOf(ctx: ConnectorContext): CasingMode {
-  return ctx.config.casingMode ?? 'CASE_INSENSITIVE_SEARCH';
 }
 
 /** The type options of a state's configuration. */
@@ -229,13 +222,4 @@ export async function getPostgresTable(
   const pool = await postgresPoolFor(state, ctx.catalogName);
   const resolved = await resolvePostgresTable(state, ctx, pool, table);
   return { schema: new Schema(resolved.columns.map((c) => c.field)), partitionColumns: [] };
-}
-
-/** The request's summary keyed by PostgreSQL's column names (a name no column has is kept as sent). */
-export function summaryByColumn(
-  columns: readonly PostgresColumn[],
-  summary: Readonly<Record<string, ValueSet>>,
-): Record<string, ValueSet> {
-  const lookup = columnLookup(columns);
-  return Object.fromEntries(Object.entries(summary).map(([name, set]) => [lookup(name)?.name ?? name, set]));
 }

@@ -14,7 +14,8 @@ import { buildSelect, columnLookup } from '@athena-federation/connector-core/sql
 import type { Schema } from 'apache-arrow';
 import type pg from 'pg';
 import { isPassthrough } from '../aurora-passthrough.js';
-import { resolvePostgresTable, summaryByColumn } from './postgres-catalog.js';
+import { summaryByColumn } from '../catalog-names.js';
+import { resolvePostgresTable } from './postgres-catalog.js';
 import { type PostgresState, type PostgresStatement, postgresPoolFor, streamPostgresRows } from './postgres-client.js';
 import { postgresDialect } from './postgres-dialect.js';
 import { describePostgresPassthrough, postgresReadStatement, requestedPostgresQuery } from './postgres-passthrough.js';

@@ -17,7 +17,8 @@ import { PARAMETER, buildSelect, type SqlFragment } from '@athena-federation/con
 import type pg from 'pg';
 import { type AuroraSplit, decodeSplit, encodeSplit, pruneSplits } from '../aurora-splits.js';
 import { keyRangePredicate, keyRanges } from '../key-ranges.js';
-import { type ResolvedPostgresTable, resolvePostgresTable, summaryByColumn } from './postgres-catalog.js';
+import { summaryByColumn } from '../catalog-names.js';
+import { type ResolvedPostgresTable, resolvePostgresTable } from './postgres-catalog.js';
 import { type PostgresState, postgresPoolFor, queryRows } from './postgres-client.js';
 import { postgresDialect, quotePostgresIdentifier } from './postgres-dialect.js';
 import type { PostgresColumn } from './postgres-types.js';
